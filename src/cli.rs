@@ -1,0 +1,130 @@
+//! Command-line interface: arguments (clap) and one small function per command.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::clock::Clock;
+use crate::deck::build;
+use crate::error::{Error, Result};
+use crate::review::Session;
+use crate::store::{Store, SyncReport};
+use crate::ui;
+
+#[derive(Debug, Parser)]
+#[command(name = "iskra", version, about = "Spaced-repetition flashcards for the terminal (FSRS)")]
+pub struct Args {
+    /// The collection file [default: $ISKRA_COLLECTION, else $XDG_DATA_HOME/iskra/collection.sqlite3]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub collection: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Review the cards that are due (Space reveals, 1-4 grade, u undo, s bury, q quit)
+    Review {
+        /// Only this deck (its name or file name)
+        #[arg(long)]
+        deck: Option<String>,
+        /// Stop after this many answers
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Show what is due and left today, per deck
+    Status {
+        #[arg(long)]
+        deck: Option<String>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build deck files into the collection (files or directories; default decks/)
+    Build {
+        #[arg(value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// Runs a command; returns the process exit code.
+pub fn run(args: Args) -> Result<i32> {
+    let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
+    let mut store = Store::open(&path)?;
+    let settings = store.settings()?;
+    let clock = Clock::from_env(settings.day_start_hour)?;
+    let mut out = std::io::stdout().lock();
+    match args.command {
+        Command::Review { deck, limit } => {
+            bundled_if_empty(&mut store, &mut out)?;
+            review(&mut store, deck.as_deref(), limit, &clock)
+        }
+        Command::Status { deck, json } => {
+            bundled_if_empty(&mut store, &mut out)?;
+            let status = crate::status::status(&store, deck.as_deref(), &clock)?;
+            if json {
+                let text = serde_json::to_string_pretty(&status).map_err(|e| Error::Usage(e.to_string()))?;
+                writeln!(out, "{text}").map_err(stdout_error)?;
+            } else {
+                ui::render_status(&mut out, &status, &clock).map_err(stdout_error)?;
+            }
+            Ok(0)
+        }
+        Command::Build { paths } => {
+            let paths = if paths.is_empty() { vec![PathBuf::from("decks")] } else { paths };
+            let sources = build::collect_sources(&paths)?;
+            let reports = build::build(&mut store, &sources)?;
+            print_reports(&mut out, &reports).map_err(stdout_error)?;
+            Ok(0)
+        }
+    }
+}
+
+fn stdout_error(source: std::io::Error) -> Error {
+    Error::Io { path: PathBuf::from("<stdout>"), source }
+}
+
+/// A newcomer's first `review`/`status` builds the bundled decks.
+fn bundled_if_empty(store: &mut Store, out: &mut impl Write) -> Result<()> {
+    if let Some(reports) = build::ensure_bundled(store)? {
+        let facts: usize = reports.iter().map(|r| r.added).sum();
+        writeln!(out, "New collection at {}: added {} bundled decks ({facts} facts).", store.path().display(), reports.len())
+            .map_err(stdout_error)?;
+    }
+    Ok(())
+}
+
+fn print_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::Result<()> {
+    for r in reports {
+        write!(
+            out,
+            "{}: {} added, {} updated, {} unchanged, {} removed",
+            ui::escape_control(&r.deck),
+            r.added,
+            r.updated,
+            r.unchanged,
+            r.removed
+        )?;
+        if r.restored > 0 {
+            write!(out, ", {} restored", r.restored)?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {
+    let fixed_now = std::env::var_os("ISKRA_NOW").is_some();
+    let now = move || if fixed_now { clock.now() } else { chrono::Utc::now() };
+    let mut session = Session::start(store, deck, limit, clock)?;
+    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        ui::interactive::run(&mut session, clock, now)?;
+    } else {
+        let stdin = std::io::stdin().lock();
+        let stdout = std::io::stdout().lock();
+        ui::lines::run(&mut session, clock, now, stdin, stdout)?;
+    }
+    Ok(0)
+}

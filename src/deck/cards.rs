@@ -1,0 +1,187 @@
+//! The cards a fact yields. Each card has a template name that is stable
+//! under edits of the wording (`basic`, `reverse`, `cloze:N`), so a card's
+//! identity is (fact id, template) and its history survives rewording.
+
+use super::{Fact, FactBody};
+
+/// The text of one card, as stored and shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CardText {
+    pub template: String,
+    pub front: String,
+    pub back: String,
+    /// The short expected answer (for quizzes and typed answers).
+    pub answer: String,
+}
+
+/// One `{{deletion}}` of a cloze text, as byte ranges into the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Deletion {
+    /// The whole `{{...}}` span.
+    pub span: std::ops::Range<usize>,
+    pub answer: String,
+    pub hint: Option<String>,
+}
+
+/// Problems a cloze text can have, with the byte offset where they start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ClozeError {
+    Unclosed(usize),
+    UnexpectedClose(usize),
+    Empty(usize),
+    Nested(usize),
+    NoDeletion,
+}
+
+/// Finds the deletions of a cloze text.
+pub(crate) fn cloze_deletions(text: &str) -> Result<Vec<Deletion>, ClozeError> {
+    let mut deletions = Vec::new();
+    let mut rest = 0;
+    while rest < text.len() {
+        let open = text[rest..].find("{{").map(|i| i + rest);
+        let close = text[rest..].find("}}").map(|i| i + rest);
+        match (open, close) {
+            (None, None) => break,
+            (None, Some(c)) => return Err(ClozeError::UnexpectedClose(c)),
+            (Some(o), Some(c)) if c < o => return Err(ClozeError::UnexpectedClose(c)),
+            (Some(o), None) => return Err(ClozeError::Unclosed(o)),
+            (Some(o), Some(c)) => {
+                let inner = &text[o + 2..c];
+                if let Some(nested) = inner.find("{{") {
+                    return Err(ClozeError::Nested(o + 2 + nested));
+                }
+                let (answer, hint) = match inner.split_once("::") {
+                    Some((a, h)) => (a.trim(), Some(h.trim().to_string()).filter(|h| !h.is_empty())),
+                    None => (inner.trim(), None),
+                };
+                if answer.is_empty() {
+                    return Err(ClozeError::Empty(o));
+                }
+                deletions.push(Deletion { span: o..c + 2, answer: answer.to_string(), hint });
+                rest = c + 2;
+            }
+        }
+    }
+    if deletions.is_empty() {
+        return Err(ClozeError::NoDeletion);
+    }
+    Ok(deletions)
+}
+
+impl Fact {
+    /// The cards this fact yields, in a stable order.
+    pub fn cards(&self) -> Vec<CardText> {
+        match &self.body {
+            FactBody::Qa { question, answer, kinds } => kinds
+                .iter()
+                .map(|kind| {
+                    let (front, back) = match kind {
+                        super::QaKind::Basic => (question, answer),
+                        super::QaKind::Reverse => (answer, question),
+                    };
+                    CardText {
+                        template: kind.name().to_string(),
+                        front: with_hint(front, self.hint.as_deref()),
+                        back: back.clone(),
+                        answer: back.clone(),
+                    }
+                })
+                .collect(),
+            FactBody::Cloze { text } => cloze_cards(text, self.hint.as_deref()),
+        }
+    }
+}
+
+fn with_hint(front: &str, hint: Option<&str>) -> String {
+    match hint {
+        Some(hint) => format!("{front}\n(hint: {hint})"),
+        None => front.to_string(),
+    }
+}
+
+fn cloze_cards(text: &str, hint: Option<&str>) -> Vec<CardText> {
+    // The parser rejects bad clozes, so an error here means no cards.
+    let deletions = cloze_deletions(text).unwrap_or_default();
+    (0..deletions.len())
+        .map(|asked| {
+            let render = |reveal: bool| {
+                let mut out = String::with_capacity(text.len());
+                let mut last = 0;
+                for (i, deletion) in deletions.iter().enumerate() {
+                    out.push_str(&text[last..deletion.span.start]);
+                    if i != asked {
+                        out.push_str(&deletion.answer);
+                    } else if reveal {
+                        out.push_str(&format!("[{}]", deletion.answer));
+                    } else {
+                        out.push_str(&format!("[{}]", deletion.hint.as_deref().unwrap_or("...")));
+                    }
+                    last = deletion.span.end;
+                }
+                out.push_str(&text[last..]);
+                out
+            };
+            CardText {
+                template: format!("cloze:{}", asked + 1),
+                front: with_hint(&render(false), hint),
+                back: render(true),
+                answer: deletions[asked].answer.clone(),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::QaKind;
+
+    fn fact(body: FactBody) -> Fact {
+        Fact {
+            id: "x".into(),
+            body,
+            alternatives: vec![],
+            hint: None,
+            extra: None,
+            tags: vec![],
+            source: None,
+        }
+    }
+
+    #[test]
+    fn cloze_yields_one_card_per_deletion() {
+        let cards = fact(FactBody::Cloze {
+            text: "Reed caught {{typhus}} after {{Baku::a city}}.".into(),
+        })
+        .cards();
+        assert_eq!(cards.len(), 2);
+        assert_eq!(cards[0].template, "cloze:1");
+        assert_eq!(cards[0].front, "Reed caught [...] after Baku.");
+        assert_eq!(cards[0].back, "Reed caught [typhus] after Baku.");
+        assert_eq!(cards[1].front, "Reed caught typhus after [a city].");
+        assert_eq!(cards[1].answer, "Baku");
+    }
+
+    #[test]
+    fn reverse_swaps_sides() {
+        let cards = fact(FactBody::Qa {
+            question: "Q".into(),
+            answer: "A".into(),
+            kinds: vec![QaKind::Basic, QaKind::Reverse],
+        })
+        .cards();
+        assert_eq!(
+            cards.iter().map(|c| (c.template.as_str(), c.front.as_str())).collect::<Vec<_>>(),
+            vec![("basic", "Q"), ("reverse", "A")]
+        );
+    }
+
+    #[test]
+    fn cloze_errors_are_located() {
+        assert_eq!(cloze_deletions("a {{b").unwrap_err(), ClozeError::Unclosed(2));
+        assert_eq!(cloze_deletions("a }} b").unwrap_err(), ClozeError::UnexpectedClose(2));
+        assert_eq!(cloze_deletions("a {{ }} b").unwrap_err(), ClozeError::Empty(2));
+        assert_eq!(cloze_deletions("plain").unwrap_err(), ClozeError::NoDeletion);
+        assert_eq!(cloze_deletions("{{a {{b}} }}").unwrap_err(), ClozeError::Nested(4));
+    }
+}

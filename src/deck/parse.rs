@@ -1,0 +1,634 @@
+//! The deck-file parser. It never stops at the first problem: every line is
+//! checked and every problem is returned, each located by line and column.
+
+use std::collections::HashMap;
+
+use super::cards::{cloze_deletions, ClozeError};
+use super::{Deck, Diagnostic, Fact, FactBody, QaKind, RETENTION_RANGE};
+
+/// Largest deck file accepted, in bytes.
+pub const MAX_DECK_BYTES: usize = 64 * 1024 * 1024;
+/// Longest value accepted for one field, in characters.
+pub const MAX_FIELD_CHARS: usize = 20_000;
+
+const DECK_KEYS: &[&str] = &["description", "retention", "new-per-day", "reviews-per-day"];
+const FACT_KEYS: &[&str] = &["q", "a", "alt", "hint", "extra", "tags", "source", "cards", "cloze"];
+
+/// Parses one deck file. `file` is the name used in diagnostics and `key`
+/// the deck's stable identity (its file stem).
+pub fn parse_deck(file: &str, key: &str, bytes: &[u8]) -> Result<Deck, Vec<Diagnostic>> {
+    let mut parser = Parser::new(file);
+    if bytes.len() > MAX_DECK_BYTES {
+        parser.error_at(
+            0,
+            1,
+            "",
+            format!("the file is {} MiB; the limit is {} MiB", bytes.len() >> 20, MAX_DECK_BYTES >> 20),
+            Some("split it into several deck files"),
+        );
+        return Err(parser.diagnostics);
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(err) => {
+            parser.report_invalid_utf8(bytes, err.valid_up_to());
+            String::from_utf8_lossy(bytes)
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    parser.run(text);
+    parser.finish(key)
+}
+
+/// A `key: value` line (or a continuation of one), located.
+#[derive(Debug, Clone)]
+struct Field {
+    line: usize,
+    /// Column (1-based, in characters) where the value starts.
+    column: usize,
+    raw: String,
+    value: String,
+}
+
+#[derive(Debug, Default)]
+struct FactDraft {
+    id: String,
+    line: usize,
+    raw: String,
+    fields: Vec<(String, Field)>,
+}
+
+struct Parser<'a> {
+    file: &'a str,
+    diagnostics: Vec<Diagnostic>,
+    name: Option<String>,
+    deck_fields: Vec<(String, Field)>,
+    facts: Vec<FactDraft>,
+    /// The field a continuation line would extend: (in a fact?, index).
+    open_field: Option<(bool, usize)>,
+}
+
+impl<'a> Parser<'a> {
+    fn new(file: &'a str) -> Self {
+        Parser {
+            file,
+            diagnostics: Vec::new(),
+            name: None,
+            deck_fields: Vec::new(),
+            facts: Vec::new(),
+            open_field: None,
+        }
+    }
+
+    fn error_at(&mut self, line: usize, column: usize, raw: &str, message: String, hint: Option<&str>) {
+        self.diagnostics.push(Diagnostic {
+            file: self.file.to_string(),
+            line: line.max(1),
+            column: column.max(1),
+            message,
+            source_line: raw.to_string(),
+            hint: hint.map(str::to_string),
+        });
+    }
+
+    fn field_error(&mut self, field: &Field, message: String, hint: Option<&str>) {
+        let (line, column, raw) = (field.line, field.column, field.raw.clone());
+        self.error_at(line, column, &raw, message, hint);
+    }
+
+    fn report_invalid_utf8(&mut self, bytes: &[u8], valid_up_to: usize) {
+        let before = &bytes[..valid_up_to];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let line_end = bytes[line_start..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| i + line_start);
+        let raw = String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned();
+        self.error_at(
+            line,
+            column,
+            &raw,
+            "invalid UTF-8".to_string(),
+            Some("save the file as UTF-8"),
+        );
+    }
+
+    fn run(&mut self, text: &str) {
+        for (index, raw_line) in text.split('\n').enumerate() {
+            let line_no = index + 1;
+            let raw = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+            self.line(line_no, raw);
+        }
+    }
+
+    fn line(&mut self, line_no: usize, raw: &str) {
+        if raw.starts_with(' ') || raw.starts_with('\t') {
+            if raw.trim().is_empty() {
+                self.open_field = None;
+            } else {
+                self.continuation(line_no, raw);
+            }
+            return;
+        }
+        let line = raw.trim_end();
+        if line.is_empty() || line.starts_with("//") {
+            self.open_field = None;
+            return;
+        }
+        self.open_field = None;
+        if let Some(rest) = line.strip_prefix("## ") {
+            self.fact_heading(line_no, raw, rest);
+        } else if let Some(rest) = line.strip_prefix("# ") {
+            self.deck_heading(line_no, raw, rest);
+        } else if line.starts_with('#') {
+            self.error_at(
+                line_no,
+                1,
+                raw,
+                "a heading must be `# deck name` or `## fact-id`".to_string(),
+                Some("put a space after the #; deeper headings are not used"),
+            );
+        } else {
+            self.key_value(line_no, raw, line);
+        }
+    }
+
+    fn deck_heading(&mut self, line_no: usize, raw: &str, rest: &str) {
+        let name = rest.trim();
+        if name.is_empty() {
+            self.error_at(line_no, 3, raw, "the deck name is empty".into(), Some("write `# Deck name`"));
+        } else if self.name.is_some() || !self.facts.is_empty() {
+            self.error_at(
+                line_no,
+                1,
+                raw,
+                "a second deck heading".into(),
+                Some("a file holds one deck; fact headings start with `## `"),
+            );
+        } else {
+            self.name = Some(name.to_string());
+        }
+    }
+
+    fn fact_heading(&mut self, line_no: usize, raw: &str, rest: &str) {
+        if self.name.is_none() && self.facts.is_empty() {
+            self.error_at(
+                line_no,
+                1,
+                raw,
+                "a fact before the deck heading".into(),
+                Some("start the file with `# Deck name`"),
+            );
+        }
+        let id = rest.trim();
+        let id_column = 4 + (rest.chars().count() - rest.trim_start().chars().count());
+        if id.is_empty() {
+            self.error_at(line_no, 3, raw, "the fact id is empty".into(), Some("write `## some-id`"));
+        } else if let Some((offset, bad)) = id
+            .chars()
+            .enumerate()
+            .find(|(i, c)| !(c.is_ascii_lowercase() || c.is_ascii_digit() || (*c == '-' && *i > 0)))
+        {
+            self.error_at(
+                line_no,
+                id_column + offset,
+                raw,
+                format!("{bad:?} is not allowed in a fact id"),
+                Some("ids use lowercase letters, digits and `-`, e.g. `reed-typhus`"),
+            );
+        } else if let Some(first) = self.facts.iter().find(|f| f.id == id) {
+            let first_line = first.line;
+            self.error_at(
+                line_no,
+                id_column,
+                raw,
+                format!("duplicate fact id `{id}` (first used on line {first_line})"),
+                Some("every fact in a deck needs its own id; history follows the id"),
+            );
+        }
+        self.facts.push(FactDraft {
+            id: id.to_string(),
+            line: line_no,
+            raw: raw.to_string(),
+            fields: Vec::new(),
+        });
+    }
+
+    fn key_value(&mut self, line_no: usize, raw: &str, line: &str) {
+        let Some((key, value)) = line.split_once(':') else {
+            self.error_at(
+                line_no,
+                1,
+                raw,
+                "expected `key: value`".into(),
+                Some("continue a value on the next line by indenting it; comments start with //"),
+            );
+            return;
+        };
+        let value_column = key.chars().count() + 2 + (value.chars().count() - value.trim_start().chars().count());
+        let field = Field {
+            line: line_no,
+            column: value_column,
+            raw: raw.to_string(),
+            value: value.trim().to_string(),
+        };
+        let in_fact = !self.facts.is_empty();
+        let known = if in_fact { FACT_KEYS } else { DECK_KEYS };
+        if !known.contains(&key) {
+            let other = if in_fact { DECK_KEYS } else { FACT_KEYS };
+            let hint = if other.contains(&key) {
+                Some(if in_fact {
+                    format!("`{key}` belongs in the deck header, before the first `## fact`")
+                } else {
+                    format!("`{key}` belongs to a fact; start one with `## fact-id` first")
+                })
+            } else {
+                closest(key, known).map(|k| format!("did you mean `{k}`? known keys: {}", known.join(", ")))
+            };
+            let hint = hint.unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
+            self.error_at(line_no, 1, raw, format!("unknown key `{key}`"), Some(&hint));
+            return;
+        }
+        if field.value.chars().count() > MAX_FIELD_CHARS {
+            self.field_error(
+                &field,
+                format!("the value is longer than {MAX_FIELD_CHARS} characters"),
+                Some("cards should be short; split the fact"),
+            );
+            return;
+        }
+        if in_fact {
+            let fact = self.facts.last_mut().map(|f| {
+                f.fields.push((key.to_string(), field));
+                f.fields.len() - 1
+            });
+            self.open_field = fact.map(|i| (true, i));
+        } else {
+            self.deck_fields.push((key.to_string(), field));
+            self.open_field = Some((false, self.deck_fields.len() - 1));
+        }
+    }
+
+    fn continuation(&mut self, line_no: usize, raw: &str) {
+        let target = match self.open_field {
+            Some((true, i)) => self.facts.last_mut().and_then(|f| f.fields.get_mut(i)),
+            Some((false, i)) => self.deck_fields.get_mut(i),
+            None => None,
+        };
+        match target {
+            Some((_, field)) => {
+                field.value.push('\n');
+                field.value.push_str(raw.trim());
+            }
+            None => self.error_at(
+                line_no,
+                1,
+                raw,
+                "an indented line that continues nothing".into(),
+                Some("indented lines continue the value of the `key:` line just above"),
+            ),
+        }
+    }
+
+    fn finish(mut self, key: &str) -> Result<Deck, Vec<Diagnostic>> {
+        if self.name.is_none() {
+            self.error_at(1, 1, "", "the deck has no name".into(), Some("start the file with `# Deck name`"));
+        }
+        let mut deck = Deck {
+            key: key.to_string(),
+            name: self.name.clone().unwrap_or_default(),
+            description: String::new(),
+            retention: None,
+            new_per_day: None,
+            reviews_per_day: None,
+            facts: Vec::new(),
+        };
+        let deck_fields = std::mem::take(&mut self.deck_fields);
+        let mut seen = HashMap::new();
+        for (key, field) in &deck_fields {
+            if self.repeated(&mut seen, key, field) {
+                continue;
+            }
+            match key.as_str() {
+                "description" => deck.description = field.value.clone(),
+                "retention" => deck.retention = self.retention(field),
+                "new-per-day" => deck.new_per_day = self.count(field),
+                "reviews-per-day" => deck.reviews_per_day = self.count(field),
+                _ => {}
+            }
+        }
+        for draft in std::mem::take(&mut self.facts) {
+            if let Some(fact) = self.fact(draft) {
+                deck.facts.push(fact);
+            }
+        }
+        if self.diagnostics.is_empty() {
+            Ok(deck)
+        } else {
+            self.diagnostics.sort_by_key(|d| (d.line, d.column));
+            Err(self.diagnostics)
+        }
+    }
+
+    /// Reports a repeated single-valued key; true when it was one.
+    fn repeated<'k>(&mut self, seen: &mut HashMap<&'k str, usize>, key: &'k str, field: &Field) -> bool {
+        if key == "alt" {
+            return false;
+        }
+        if let Some(first) = seen.insert(key, field.line) {
+            self.error_at(
+                field.line,
+                1,
+                &field.raw,
+                format!("`{key}` is given twice (first on line {first})"),
+                Some("keep one; only `alt:` may repeat"),
+            );
+            return true;
+        }
+        false
+    }
+
+    fn retention(&mut self, field: &Field) -> Option<f32> {
+        match field.value.parse::<f32>() {
+            Ok(r) if RETENTION_RANGE.contains(&r) => Some(r),
+            _ => {
+                self.field_error(
+                    field,
+                    format!("retention `{}` is not a number from 0.70 to 0.99", field.value),
+                    Some("e.g. `retention: 0.90` (90% recall when a card is due)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, field: &Field) -> Option<u32> {
+        match field.value.parse::<u32>() {
+            Ok(n) if n <= 100_000 => Some(n),
+            _ => {
+                self.field_error(field, format!("`{}` is not a whole number from 0 to 100000", field.value), None);
+                None
+            }
+        }
+    }
+
+    fn fact(&mut self, draft: FactDraft) -> Option<Fact> {
+        let mut seen = HashMap::new();
+        let mut values: HashMap<&str, &Field> = HashMap::new();
+        let mut alternatives = Vec::new();
+        let mut ok = true;
+        for (key, field) in &draft.fields {
+            if self.repeated(&mut seen, key, field) {
+                ok = false;
+                continue;
+            }
+            if field.value.is_empty() {
+                self.field_error(field, format!("`{key}:` has no value"), Some("write the value after the colon, or drop the line"));
+                ok = false;
+                continue;
+            }
+            if key == "alt" {
+                alternatives.push(field.value.clone());
+            } else {
+                values.insert(key, field);
+            }
+        }
+        let heading = Field { line: draft.line, column: 1, raw: draft.raw.clone(), value: String::new() };
+        let body = match (values.get("cloze"), values.get("q"), values.get("a")) {
+            (Some(cloze), q, a) => {
+                if let Some(extra) = q.or(a).or(values.get("cards")) {
+                    self.field_error(
+                        extra,
+                        "a cloze fact takes no `q:`, `a:` or `cards:`".into(),
+                        Some("make it two facts, or drop the cloze line"),
+                    );
+                    ok = false;
+                }
+                self.cloze(cloze).map(|text| FactBody::Cloze { text })
+            }
+            (None, Some(q), Some(a)) => {
+                let kinds = match values.get("cards") {
+                    Some(field) => self.kinds(field),
+                    None => Some(vec![QaKind::Basic]),
+                };
+                kinds.map(|kinds| FactBody::Qa { question: q.value.clone(), answer: a.value.clone(), kinds })
+            }
+            (None, q, _) => {
+                let missing = if q.is_none() { "question (`q:`)" } else { "answer (`a:`)" };
+                let empty_given = draft.fields.iter().any(|(k, f)| f.value.is_empty() && (k == "q" || k == "a"));
+                if !empty_given {
+                    self.field_error(
+                        &heading,
+                        format!("fact `{}` has no {missing}", draft.id),
+                        Some("a fact needs `q:` and `a:`, or a `cloze:` line"),
+                    );
+                }
+                None
+            }
+        };
+        let body = body?;
+        if !ok || draft.id.is_empty() {
+            return None;
+        }
+        let text = |k: &str| values.get(k).map(|f| f.value.clone());
+        Some(Fact {
+            id: draft.id,
+            body,
+            alternatives,
+            hint: text("hint"),
+            extra: text("extra"),
+            tags: text("tags").map(|t| t.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
+            source: text("source"),
+        })
+    }
+
+    fn kinds(&mut self, field: &Field) -> Option<Vec<QaKind>> {
+        let mut kinds = Vec::new();
+        for word in field.value.split_whitespace() {
+            let kind = match word {
+                "basic" => QaKind::Basic,
+                "reverse" => QaKind::Reverse,
+                other => {
+                    let offset = field.value.find(other).unwrap_or(0);
+                    let column = field.column + field.value[..offset].chars().count();
+                    let hint = if other == "cloze" {
+                        "a cloze fact is written with a `cloze:` line instead of q/a"
+                    } else {
+                        "card kinds for q/a facts: basic, reverse"
+                    };
+                    self.error_at(field.line, column, &field.raw, format!("unknown card kind `{other}`"), Some(hint));
+                    return None;
+                }
+            };
+            if !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        Some(kinds)
+    }
+
+    fn cloze(&mut self, field: &Field) -> Option<String> {
+        let (offset, message, hint) = match cloze_deletions(&field.value) {
+            Ok(_) => return Some(field.value.clone()),
+            Err(ClozeError::Unclosed(at)) => (at, "this `{{` is never closed", "close the deletion with `}}`"),
+            Err(ClozeError::UnexpectedClose(at)) => (at, "this `}}` closes nothing", "open the deletion with `{{`"),
+            Err(ClozeError::Empty(at)) => (at, "an empty cloze deletion", "put the hidden words inside: `{{typhus}}`"),
+            Err(ClozeError::Nested(at)) => (at, "a cloze deletion inside another", "deletions cannot nest"),
+            Err(ClozeError::NoDeletion) => (0, "a cloze without any `{{deletion}}`", "mark the hidden words: `{{typhus}}`"),
+        };
+        // Values may span continuation lines: locate the offset's line.
+        let before = &field.value[..offset];
+        let extra_lines = before.matches('\n').count();
+        let column = match before.rfind('\n') {
+            Some(nl) => 2 + before[nl + 1..].chars().count(),
+            None => field.column + before.chars().count(),
+        };
+        let raw = if extra_lines == 0 { field.raw.clone() } else { String::new() };
+        self.error_at(field.line + extra_lines, column, &raw, message.into(), Some(hint));
+        None
+    }
+}
+
+/// The known key closest to a misspelt one, if any is close.
+fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(key, k), *k))
+        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(above + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Deck, Vec<Diagnostic>> {
+        parse_deck("t.deck", "t", text.as_bytes())
+    }
+
+    fn errors(text: &str) -> Vec<(usize, usize, String)> {
+        parse(text)
+            .unwrap_err()
+            .into_iter()
+            .map(|d| (d.line, d.column, d.message))
+            .collect()
+    }
+
+    const GOOD: &str = "// a comment\n# Lenin's Moscow\ndescription: Rosmer's memoir\nretention: 0.85\n\n## rosmer-born\nq: When was Rosmer born?\na: 1877\nalt: in 1877\ntags: rosmer life\nsource: seeds/000.md#1\ncards: basic reverse\n\n## reed\ncloze: Reed caught {{typhus}}\n  after {{Baku}}.\nextra: He died in Moscow.\n";
+
+    #[test]
+    fn parses_a_complete_deck() {
+        let deck = parse(GOOD).unwrap();
+        assert_eq!(deck.name, "Lenin's Moscow");
+        assert_eq!(deck.retention, Some(0.85));
+        assert_eq!(deck.facts.len(), 2);
+        let born = &deck.facts[0];
+        assert_eq!(born.alternatives, vec!["in 1877"]);
+        assert_eq!(born.tags, vec!["rosmer", "life"]);
+        assert_eq!(born.cards().len(), 2);
+        assert_eq!(deck.facts[1].body, FactBody::Cloze { text: "Reed caught {{typhus}}\nafter {{Baku}}.".into() });
+        assert_eq!(deck.facts[1].extra.as_deref(), Some("He died in Moscow."));
+    }
+
+    #[test]
+    fn duplicate_id_points_at_second_heading() {
+        let errs = errors("# D\n## a\nq: x\na: y\n## a\nq: z\na: w\n");
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].0, errs[0].1), (5, 4));
+        assert!(errs[0].2.contains("first used on line 2"), "{errs:?}");
+    }
+
+    #[test]
+    fn empty_question_and_missing_answer() {
+        let errs = errors("# D\n## a\nq:\na: y\n## b\nq: x\n");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!((errs[0].0, errs[0].1), (3, 3));
+        assert!(errs[0].2.contains("no value"));
+        assert_eq!(errs[1].0, 5);
+        assert!(errs[1].2.contains("no answer"));
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_right_one() {
+        let result = parse("# D\n## a\nq: x\na: y\ntgas: p\n").unwrap_err();
+        assert_eq!((result[0].line, result[0].column), (5, 1));
+        assert!(result[0].hint.as_deref().unwrap().contains("did you mean `tags`"));
+    }
+
+    #[test]
+    fn cloze_errors_point_at_the_braces() {
+        let errs = errors("# D\n## a\ncloze: Reed {{typhus\n## b\ncloze: no gaps\n## c\ncloze: x {{}} y\n");
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert_eq!((errs[0].0, errs[0].1), (3, 13));
+        assert!(errs[0].2.contains("never closed"));
+        assert_eq!((errs[1].0, errs[1].1), (5, 8));
+        assert_eq!((errs[2].0, errs[2].1), (7, 10));
+    }
+
+    #[test]
+    fn bad_retention_is_located() {
+        let errs = errors("# D\nretention: 1.5\n");
+        assert_eq!(errs, vec![(2, 12, "retention `1.5` is not a number from 0.70 to 0.99".to_string())]);
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let mut bytes = b"# D\n## a\nq: caf".to_vec();
+        bytes.push(0xff);
+        bytes.extend_from_slice(b"\na: y\n");
+        let errs = parse_deck("t.deck", "t", &bytes).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].column), (3, 7));
+        assert_eq!(errs[0].message, "invalid UTF-8");
+    }
+
+    #[test]
+    fn bad_fact_id_and_card_kind() {
+        let errs = errors("# D\n## Reed_1\nq: x\na: y\n## b\nq: x\na: y\ncards: basic revers\n");
+        assert_eq!((errs[0].0, errs[0].1), (2, 4));
+        assert_eq!((errs[1].0, errs[1].1), (8, 14));
+    }
+
+    #[test]
+    fn deck_key_inside_fact_and_missing_name() {
+        let errs = errors("## a\nq: x\na: y\nretention: 0.9\n");
+        assert!(errs.iter().any(|e| e.2.contains("before the deck heading")));
+        assert!(errs.iter().any(|e| e.0 == 4 && e.2.contains("unknown key `retention`")));
+        assert!(errs.iter().any(|e| e.2.contains("no name")));
+    }
+
+    #[test]
+    fn repeated_single_key_is_an_error_but_alt_may_repeat() {
+        let errs = errors("# D\n## a\nq: x\nq: z\na: y\nalt: 1\nalt: 2\n");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].0, 4);
+    }
+
+    #[test]
+    fn crlf_and_bom_are_accepted() {
+        let deck = parse("\u{feff}# D\r\n## a\r\nq: x\r\na: y\r\n").unwrap();
+        assert_eq!(deck.facts[0].cards()[0].back, "y");
+    }
+
+    #[test]
+    fn diagnostic_shows_line_and_caret() {
+        let errs = parse("# D\n## a\nq: x\na: y\ncards: basic bogus\n").unwrap_err();
+        let shown = errs[0].to_string();
+        assert!(shown.starts_with("t.deck:5:14: error: unknown card kind `bogus`"), "{shown}");
+        assert!(shown.contains("5 | cards: basic bogus\n  |              ^"), "{shown}");
+    }
+}

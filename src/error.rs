@@ -1,0 +1,83 @@
+//! The library's error type. Errors are typed here and rendered once, in `main`.
+
+use std::path::PathBuf;
+
+use crate::deck::Diagnostic;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{}", render_diagnostics(.0))]
+    Deck(Vec<Diagnostic>),
+
+    #[error(
+        "{path} is not an iskra collection ({detail}).\n  hint: point --collection (or ISKRA_COLLECTION) at an iskra collection file, or at a new path to create one"
+    )]
+    NotACollection { path: PathBuf, detail: String },
+
+    #[error(
+        "{path} was written by a newer iskra (schema version {found}; this build knows up to {supported}).\n  hint: upgrade iskra; the file was not changed"
+    )]
+    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+
+    #[error(
+        "{path} is damaged: {detail}.\n  hint: restore a backup copy; the file was not changed"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error("the collection is busy (another iskra is writing to it); try again in a moment")]
+    Busy,
+
+    #[error("no deck named {0:?}.\n  hint: `iskra status` lists the decks")]
+    UnknownDeck(String),
+
+    #[error("scheduler: {0}")]
+    Scheduler(String),
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("collection: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(err: rusqlite::Error) -> Self {
+        use rusqlite::ffi::ErrorCode;
+        match err.sqlite_error_code() {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
+            _ => Error::Sqlite(err),
+        }
+    }
+}
+
+impl From<fsrs::FSRSError> for Error {
+    fn from(err: fsrs::FSRSError) -> Self {
+        Error::Scheduler(format!("{err:?}"))
+    }
+}
+
+fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        out.push_str(&diagnostic.to_string());
+        out.push('\n');
+    }
+    let files: std::collections::BTreeSet<_> = diagnostics.iter().map(|d| &d.file).collect();
+    out.push_str(&format!(
+        "{} error{} in {} file{}; nothing was written",
+        diagnostics.len(),
+        if diagnostics.len() == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" },
+    ));
+    out
+}

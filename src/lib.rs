@@ -1,0 +1,20 @@
+//! iskra: a spaced-repetition trainer for the terminal.
+//!
+//! Layout: [`deck`] parses deck files and builds them into the collection;
+//! [`store`] owns the SQLite collection; [`sched`] is the FSRS scheduler (pure);
+//! [`review`] is the session state machine; [`ui`] draws it in a terminal or
+//! speaks a line protocol; [`cli`] wires commands together; [`clock`] holds
+//! the injected time.
+
+pub mod cli;
+pub mod clock;
+pub mod deck;
+pub mod error;
+pub mod paths;
+pub mod review;
+pub mod sched;
+pub mod status;
+pub mod store;
+pub mod ui;
+
+pub use error::{Error, Result};

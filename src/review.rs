@@ -1,0 +1,413 @@
+//! The review session: a state machine that takes inputs (reveal, grade,
+//! undo, bury, quit) with the time they happened and returns what to show.
+//! It never touches the terminal, so it is tested without one; `ui` renders
+//! its screens and reads keys.
+//!
+//! Order of cards: learning cards due now, then due reviews (earliest first)
+//! with new cards spread evenly among them, then learning cards due within
+//! the learn-ahead window. Each answer is committed before the next card.
+
+
+use crate::clock::{Clock, DayNumber};
+use crate::error::{Error, Result};
+use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
+use crate::store::{CardRow, DeckRow, LogEntry, Settings, Store};
+
+/// Answer time is capped at this, so a break does not count as study time.
+pub const MAX_ANSWER_MS: i64 = 60_000;
+
+/// What the learner did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Reveal,
+    Grade(Rating),
+    Undo,
+    Bury,
+    Quit,
+}
+
+/// Counts shown in the header: new · learning · due.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct QueueCounts {
+    pub new: u32,
+    pub learning: u32,
+    pub due: u32,
+}
+
+/// A card as shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardView {
+    pub card_id: i64,
+    pub deck: String,
+    pub fact_key: String,
+    pub template: String,
+    pub front: String,
+    pub back: String,
+    pub extra: Option<String>,
+    pub state: &'static str,
+}
+
+/// The screen the UI should draw now.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Screen {
+    Question { card: CardView, counts: QueueCounts },
+    Answer { card: CardView, counts: QueueCounts, buttons: [(Rating, NextIn); 4] },
+    Finished(Summary),
+}
+
+/// A message about what the last input did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Notice {
+    Answered { rating: Rating, next_in: NextIn },
+    Undone,
+    NothingToUndo,
+    Buried,
+    RevealFirst,
+}
+
+/// The end of a session.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub reviewed: u32,
+    pub again: u32,
+    pub time_ms: i64,
+    /// When the next card in scope is due (UTC), if any.
+    pub next_due: Option<chrono::DateTime<chrono::Utc>>,
+    /// New cards left over because of today's limits.
+    pub new_waiting: u32,
+}
+
+impl Summary {
+    pub fn again_rate(&self) -> f64 {
+        if self.reviewed == 0 { 0.0 } else { f64::from(self.again) / f64::from(self.reviewed) }
+    }
+}
+
+struct DeckScope {
+    row: DeckRow,
+    scheduler: Scheduler,
+    new_limit: u32,
+    review_limit: u32,
+    studied_new: u32,
+    studied_reviews: u32,
+}
+
+impl DeckScope {
+    fn new_left(&self) -> u32 {
+        self.new_limit.saturating_sub(self.studied_new)
+    }
+    fn reviews_left(&self) -> u32 {
+        self.review_limit.saturating_sub(self.studied_reviews)
+    }
+}
+
+struct Shown {
+    card: CardRow,
+    shown_at_ms: i64,
+    revealed: bool,
+}
+
+struct UndoEntry {
+    log_id: i64,
+    card: CardRow,
+    entry: LogEntry,
+}
+
+/// A review session over one deck or all decks.
+pub struct Session<'s> {
+    store: &'s mut Store,
+    decks: Vec<DeckScope>,
+    learn_ahead_ms: i64,
+    limit: Option<u32>,
+    today: DayNumber,
+    shown: Option<Shown>,
+    undo: Vec<UndoEntry>,
+    summary: Summary,
+    answered_since_new: u32,
+}
+
+impl<'s> Session<'s> {
+    /// Starts a session on `deck` (or every deck), answering at most `limit` cards.
+    pub fn start(store: &'s mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock<impl chrono::TimeZone>) -> Result<Self> {
+        let settings = store.settings()?;
+        let rows = match deck {
+            Some(name) => vec![store.find_deck(name)?],
+            None => store.decks()?,
+        };
+        let today = clock.today();
+        store.unbury(today)?;
+        let day_start = clock.day_start(today).timestamp_millis();
+        let decks = rows
+            .into_iter()
+            .map(|row| deck_scope(store, row, &settings, day_start))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Session {
+            store,
+            decks,
+            learn_ahead_ms: i64::from(settings.learn_ahead_mins) * 60_000,
+            limit,
+            today,
+            shown: None,
+            undo: Vec::new(),
+            summary: Summary::default(),
+            answered_since_new: 0,
+        })
+    }
+
+    /// The screen to show now (the current question, or the next card).
+    pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
+        if self.shown.is_none() {
+            self.shown = self.pick(clock)?.map(|card| Shown { card, shown_at_ms: clock.now_ms(), revealed: false });
+        }
+        self.screen(clock)
+    }
+
+    /// Applies an input; returns a notice (if any) and the screen to show next.
+    pub fn handle(&mut self, input: Input, clock: &Clock<impl chrono::TimeZone>) -> Result<(Option<Notice>, Screen)> {
+        let notice = match input {
+            Input::Quit => return Ok((None, Screen::Finished(self.finish(clock)?))),
+            Input::Reveal => {
+                if let Some(shown) = &mut self.shown {
+                    shown.revealed = true;
+                }
+                None
+            }
+            Input::Grade(rating) => match &self.shown {
+                Some(shown) if shown.revealed => Some(self.grade(rating, clock)?),
+                Some(_) => Some(Notice::RevealFirst),
+                None => None,
+            },
+            Input::Undo => Some(self.undo(clock)?),
+            Input::Bury => match self.shown.take() {
+                Some(shown) => {
+                    self.store.bury(shown.card.id, self.today)?;
+                    Some(Notice::Buried)
+                }
+                None => None,
+            },
+        };
+        Ok((notice, self.current(clock)?))
+    }
+
+    fn screen(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
+        let Some(shown) = &self.shown else {
+            return Ok(Screen::Finished(self.finish(clock)?));
+        };
+        let counts = self.counts(clock)?;
+        let scope = self.scope_of(shown.card.deck_id)?;
+        let card = view(&shown.card, &scope.row.name);
+        if !shown.revealed {
+            return Ok(Screen::Question { card, counts });
+        }
+        let previews = scope.scheduler.preview(&shown.card.schedule, shown.card.id, moment(clock))?;
+        let buttons = [0, 1, 2, 3].map(|i| (Rating::ALL[i], previews[i].next_in));
+        Ok(Screen::Answer { card, counts, buttons })
+    }
+
+    fn scope_of(&self, deck_id: i64) -> Result<&DeckScope> {
+        self.decks
+            .iter()
+            .find(|d| d.row.id == deck_id)
+            .ok_or_else(|| Error::Usage(format!("card of unknown deck {deck_id}")))
+    }
+
+    fn grade(&mut self, rating: Rating, clock: &Clock<impl chrono::TimeZone>) -> Result<Notice> {
+        let Some(shown) = self.shown.take() else { return Ok(Notice::RevealFirst) };
+        let scope = self.scope_of(shown.card.deck_id)?;
+        let answered: Answered = scope.scheduler.answer(&shown.card.schedule, shown.card.id, rating, moment(clock))?;
+        let entry = LogEntry {
+            card_id: shown.card.id,
+            reviewed_at_ms: clock.now_ms(),
+            rating,
+            duration_ms: (clock.now_ms() - shown.shown_at_ms).clamp(0, MAX_ANSWER_MS),
+            kind: answered.kind,
+            elapsed_days: answered.elapsed_days,
+            before: shown.card.schedule.clone(),
+            after: answered.next.clone(),
+        };
+        let log_id = self.store.record_answer(&entry)?;
+        self.count_answer(&shown.card, &entry, 1);
+        self.undo.push(UndoEntry { log_id, card: shown.card, entry });
+        Ok(Notice::Answered { rating, next_in: answered.next_in })
+    }
+
+    fn undo(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Notice> {
+        let Some(last) = self.undo.pop() else { return Ok(Notice::NothingToUndo) };
+        self.store.undo_answer(last.log_id, last.card.id, &last.entry.before)?;
+        self.count_answer(&last.card, &last.entry, -1);
+        self.shown = Some(Shown { card: last.card, shown_at_ms: clock.now_ms(), revealed: false });
+        Ok(Notice::Undone)
+    }
+
+    /// Keeps the session's counters in step with an answer (+1) or its undo (-1).
+    fn count_answer(&mut self, card: &CardRow, entry: &LogEntry, sign: i32) {
+        let apply = |n: u32| n.saturating_add_signed(sign);
+        if let Some(scope) = self.decks.iter_mut().find(|d| d.row.id == card.deck_id) {
+            match card.schedule.state {
+                crate::sched::CardState::New => {
+                    scope.studied_new = apply(scope.studied_new);
+                    self.answered_since_new = 0;
+                }
+                crate::sched::CardState::Review => {
+                    scope.studied_reviews = apply(scope.studied_reviews);
+                    if sign > 0 {
+                        self.answered_since_new += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.summary.reviewed = apply(self.summary.reviewed);
+        if entry.rating == Rating::Again {
+            self.summary.again = apply(self.summary.again);
+        }
+        self.summary.time_ms += i64::from(sign) * entry.duration_ms;
+    }
+
+    /// Picks the next card, or none when the session is done.
+    fn pick(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
+        if self.limit.is_some_and(|limit| self.summary.reviewed >= limit) {
+            return Ok(None);
+        }
+        let now = clock.now_ms();
+        if let Some(card) = self.first_learning(now)? {
+            return Ok(Some(card));
+        }
+        let review = self.first_review()?;
+        let new_count: u32 = self.decks.iter().map(|d| d.new_left()).sum();
+        let new_card = if new_count > 0 { self.first_new()? } else { None };
+        let card = match (review, new_card) {
+            (Some(review), Some(new)) => {
+                let reviews_due = self.counts(clock)?.due.max(1);
+                let every = reviews_due / new_count.max(1);
+                if self.answered_since_new >= every { Some(new) } else { Some(review) }
+            }
+            (review, new) => review.or(new),
+        };
+        match card {
+            Some(card) => Ok(Some(card)),
+            None => self.first_learning(now + self.learn_ahead_ms),
+        }
+    }
+
+    fn first_learning(&self, until_ms: i64) -> Result<Option<CardRow>> {
+        let mut best: Option<CardRow> = None;
+        for scope in &self.decks {
+            if let Some(card) = self.store.next_learning(scope.row.id, until_ms)? {
+                if best.as_ref().is_none_or(|b| (card.schedule.due_key(), card.id) < (b.schedule.due_key(), b.id)) {
+                    best = Some(card);
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    fn first_review(&self) -> Result<Option<CardRow>> {
+        let mut best: Option<CardRow> = None;
+        for scope in self.decks.iter().filter(|d| d.reviews_left() > 0) {
+            if let Some(card) = self.store.next_review(scope.row.id, self.today)? {
+                if best.as_ref().is_none_or(|b| (card.schedule.due_key(), card.id) < (b.schedule.due_key(), b.id)) {
+                    best = Some(card);
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    fn first_new(&self) -> Result<Option<CardRow>> {
+        let mut best: Option<CardRow> = None;
+        for scope in self.decks.iter().filter(|d| d.new_left() > 0) {
+            if let Some(card) = self.store.next_new(scope.row.id)? {
+                if best.as_ref().is_none_or(|b| card.schedule.due_key() < b.schedule.due_key()) {
+                    best = Some(card);
+                }
+            }
+        }
+        Ok(best)
+    }
+
+    /// Header counts over the session's decks, within today's limits.
+    pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
+        let mut total = QueueCounts::default();
+        let end = clock.end_of_today().timestamp_millis();
+        for scope in &self.decks {
+            let c = self.store.deck_counts(scope.row.id, clock.now_ms(), end, self.today, scope.new_left(), scope.reviews_left())?;
+            total.new += c.new;
+            total.learning += c.learning;
+            total.due += c.due_now;
+        }
+        Ok(total)
+    }
+
+    fn finish(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Summary> {
+        let mut next: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut new_waiting = 0;
+        let end = clock.end_of_today().timestamp_millis();
+        for scope in &self.decks {
+            let c = self.store.deck_counts(scope.row.id, clock.now_ms(), end, self.today, u32::MAX, u32::MAX)?;
+            let learning = c.next_learning_ms.and_then(chrono::DateTime::from_timestamp_millis);
+            let review = c.next_review_day.map(|day| {
+                if day <= self.today { clock.now() } else { clock.day_start(day) }
+            });
+            let new = (c.new > 0).then(|| {
+                if scope.new_left() > 0 { clock.now() } else { clock.day_start(self.today + 1) }
+            });
+            if scope.new_left() == 0 {
+                new_waiting += c.new;
+            }
+            for candidate in [learning, review, new].into_iter().flatten() {
+                if next.is_none_or(|n| candidate < n) {
+                    next = Some(candidate);
+                }
+            }
+        }
+        self.summary.next_due = next;
+        self.summary.new_waiting = new_waiting;
+        Ok(self.summary.clone())
+    }
+}
+
+fn deck_scope(store: &Store, row: DeckRow, settings: &Settings, day_start_ms: i64) -> Result<DeckScope> {
+    let mut config = settings.scheduler.clone();
+    if let Some(retention) = row.retention {
+        config.desired_retention = retention;
+    }
+    let studied = store.studied_today(row.id, day_start_ms)?;
+    Ok(DeckScope {
+        scheduler: Scheduler::new(config)?,
+        new_limit: row.new_per_day.unwrap_or(settings.new_per_day),
+        review_limit: row.reviews_per_day.unwrap_or(settings.reviews_per_day),
+        studied_new: studied.new,
+        studied_reviews: studied.reviews,
+        row,
+    })
+}
+
+fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
+    Moment { now_ms: clock.now_ms(), today: clock.today() }
+}
+
+fn view(card: &CardRow, deck: &str) -> CardView {
+    CardView {
+        card_id: card.id,
+        deck: deck.to_string(),
+        fact_key: card.fact_key.clone(),
+        template: card.template.clone(),
+        front: card.front.clone(),
+        back: card.back.clone(),
+        extra: card.extra.clone(),
+        state: card.schedule.state.name(),
+    }
+}
+
+impl Schedule {
+    /// The raw due value, for ordering cards of one queue.
+    fn due_key(&self) -> i64 {
+        match self.due {
+            crate::sched::Due::New(n) | crate::sched::Due::At(n) | crate::sched::Due::Day(n) => n,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,104 @@
+//! Interval fuzz as Anki applies it: review intervals of 2.5 days or more
+//! are spread over a range that grows by 15% of the part of the interval
+//! between 2.5 and 7 days, 10% of the part between 7 and 20 days and 5% of
+//! the part above 20 days (plus one day). The point in the range comes from a
+//! factor in [0, 1) seeded by the card id and its review count, so the same
+//! answer always gets the same interval.
+
+use rand::{RngExt, SeedableRng, rngs::StdRng};
+
+struct FuzzRange {
+    start: f32,
+    end: f32,
+    factor: f32,
+}
+
+const FUZZ_RANGES: [FuzzRange; 3] = [
+    FuzzRange { start: 2.5, end: 7.0, factor: 0.15 },
+    FuzzRange { start: 7.0, end: 20.0, factor: 0.1 },
+    FuzzRange { start: 20.0, end: f32::MAX, factor: 0.05 },
+];
+
+/// The reproducible fuzz factor of a card at a given review count.
+pub fn fuzz_factor(card_id: i64, reps: u32) -> f32 {
+    let seed = (card_id as u64).wrapping_add(u64::from(reps));
+    StdRng::seed_from_u64(seed).random_range(0.0..1.0)
+}
+
+fn fuzz_delta(interval: f32) -> f32 {
+    if interval < 2.5 {
+        return 0.0;
+    }
+    FUZZ_RANGES.iter().fold(1.0, |delta, range| {
+        delta + range.factor * (interval.min(range.end) - range.start).max(0.0)
+    })
+}
+
+/// The range of days a fuzzed interval may fall in, kept within
+/// `minimum..=maximum`.
+pub fn fuzz_bounds(interval: f32, minimum: u32, maximum: u32) -> (u32, u32) {
+    let minimum = minimum.min(maximum);
+    let interval = interval.clamp(minimum as f32, maximum as f32);
+    let delta = fuzz_delta(interval);
+    let lower = ((interval - delta).round() as u32).clamp(minimum, maximum);
+    let mut upper = ((interval + delta).round() as u32).clamp(minimum, maximum);
+    if upper == lower && upper > 2 && upper < maximum {
+        upper = lower + 1;
+    }
+    (lower, upper)
+}
+
+/// Applies fuzz to an interval in days; without a factor only the bounds apply.
+pub fn fuzzed_interval(interval: f32, minimum: u32, maximum: u32, factor: Option<f32>) -> u32 {
+    match factor {
+        Some(factor) => {
+            let (lower, upper) = fuzz_bounds(interval, minimum, maximum);
+            lower + (factor * (1 + upper - lower) as f32).floor() as u32
+        }
+        None => (interval.round() as u32).clamp(minimum.min(maximum), maximum),
+    }
+    .min(maximum)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_intervals_are_not_fuzzed() {
+        assert_eq!(fuzz_bounds(1.0, 1, 36_500), (1, 1));
+        assert_eq!(fuzz_bounds(2.0, 1, 36_500), (2, 2));
+        for seed in 0..50 {
+            assert_eq!(fuzzed_interval(2.0, 1, 36_500, Some(fuzz_factor(seed, 3))), 2);
+        }
+    }
+
+    #[test]
+    fn fuzz_ranges_grow_per_band() {
+        // 5 days: delta = 1 + 0.15 * 2.5 = 1.375 -> 3.6..6.4 -> 4..6
+        assert_eq!(fuzz_bounds(5.0, 1, 36_500), (4, 6));
+        // 10 days: 1 + 0.15*4.5 + 0.1*3 = 1.975 -> 8..12
+        assert_eq!(fuzz_bounds(10.0, 1, 36_500), (8, 12));
+        // 100 days: 1 + 0.675 + 1.3 + 0.05*80 = 6.975 -> 93..107
+        assert_eq!(fuzz_bounds(100.0, 1, 36_500), (93, 107));
+        // the maximum caps the range
+        assert_eq!(fuzz_bounds(100.0, 1, 100), (93, 100));
+        // the minimum lifts it, and a collapsed range is widened by one
+        assert_eq!(fuzz_bounds(5.0, 6, 36_500), (6, 7));
+        // Anki's own test values (lower/upper)
+        assert_eq!(fuzz_bounds(2.5, 1, 36_500), (2, 4));
+        assert_eq!(fuzz_bounds(7.0, 1, 36_500), (5, 9));
+        assert_eq!(fuzz_bounds(17.0, 1, 36_500), (14, 20));
+        assert_eq!(fuzz_bounds(37.0, 1, 36_500), (33, 41));
+        assert_eq!(fuzz_bounds(100.0, 101, 36_500), (101, 108));
+    }
+
+    #[test]
+    fn fuzz_covers_the_range_and_is_reproducible() {
+        let seen: std::collections::BTreeSet<u32> =
+            (0..200).map(|id| fuzzed_interval(10.0, 1, 36_500, Some(fuzz_factor(id, 4)))).collect();
+        assert_eq!(seen.iter().copied().collect::<Vec<_>>(), vec![8, 9, 10, 11, 12]);
+        assert_eq!(fuzz_factor(42, 7), fuzz_factor(42, 7));
+        assert_ne!(fuzz_factor(42, 7), fuzz_factor(42, 8));
+    }
+}

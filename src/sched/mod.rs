@@ -1,0 +1,413 @@
+//! The scheduler: FSRS-6 through the `fsrs` crate, with Anki's learning and
+//! relearning steps and interval fuzz around it. Pure: no database, no clock
+//! reads — the caller passes the card's state, the rating, "now" and today's
+//! study day, and gets the next state back.
+
+pub mod fuzz;
+
+use fsrs::{FSRS, MemoryState, NextStates};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::DayNumber;
+use crate::error::Result;
+
+/// Longest review interval, in days (as Anki's default).
+pub const MAX_INTERVAL_DAYS: u32 = 36_500;
+
+/// The answer buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rating {
+    Again = 1,
+    Hard = 2,
+    Good = 3,
+    Easy = 4,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 4] = [Rating::Again, Rating::Hard, Rating::Good, Rating::Easy];
+
+    pub fn from_number(n: u8) -> Option<Rating> {
+        Rating::ALL.get(usize::from(n).checked_sub(1)?).copied()
+    }
+
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rating::Again => "Again",
+            Rating::Hard => "Hard",
+            Rating::Good => "Good",
+            Rating::Easy => "Easy",
+        }
+    }
+}
+
+/// Where a card is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CardState {
+    New = 0,
+    Learning = 1,
+    Review = 2,
+    Relearning = 3,
+}
+
+impl CardState {
+    pub fn from_i64(n: i64) -> CardState {
+        match n {
+            1 => CardState::Learning,
+            2 => CardState::Review,
+            3 => CardState::Relearning,
+            _ => CardState::New,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            CardState::New => "new",
+            CardState::Learning => "learning",
+            CardState::Review => "review",
+            CardState::Relearning => "relearning",
+        }
+    }
+}
+
+/// The kind of a review-log entry (numbered as Anki's revlog types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewKind {
+    Learning = 0,
+    Review = 1,
+    Relearning = 2,
+    Manual = 4,
+}
+
+impl ReviewKind {
+    pub fn from_i64(n: i64) -> ReviewKind {
+        match n {
+            0 => ReviewKind::Learning,
+            2 => ReviewKind::Relearning,
+            4 => ReviewKind::Manual,
+            _ => ReviewKind::Review,
+        }
+    }
+}
+
+/// When a card is next due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Due {
+    /// A new card, by its position in the new-card order.
+    New(i64),
+    /// A learning or relearning step, as a UTC timestamp in milliseconds.
+    At(i64),
+    /// A review, on a study day.
+    Day(DayNumber),
+}
+
+/// The scheduling part of a card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    pub state: CardState,
+    /// Learning or relearning steps still to go (as Anki's `remaining_steps`).
+    pub remaining_steps: u32,
+    pub memory: Option<MemoryState>,
+    /// The review interval in days (for a relearning card, the interval it
+    /// returns to when it graduates).
+    pub interval: u32,
+    pub due: Due,
+    pub last_review_day: Option<DayNumber>,
+    pub reps: u32,
+    pub lapses: u32,
+}
+
+impl Schedule {
+    pub fn new_card(position: i64) -> Self {
+        Schedule {
+            state: CardState::New,
+            remaining_steps: 0,
+            memory: None,
+            interval: 0,
+            due: Due::New(position),
+            last_review_day: None,
+            reps: 0,
+            lapses: 0,
+        }
+    }
+}
+
+/// Scheduler settings (global, with per-deck retention).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchedConfig {
+    /// FSRS parameters; empty means the crate's defaults.
+    pub parameters: Vec<f32>,
+    pub desired_retention: f32,
+    pub max_interval: u32,
+    pub learn_steps_secs: Vec<u32>,
+    pub relearn_steps_secs: Vec<u32>,
+    /// Whether review intervals are fuzzed (on by default, as in Anki).
+    pub fuzz: bool,
+}
+
+impl Default for SchedConfig {
+    fn default() -> Self {
+        SchedConfig {
+            parameters: Vec::new(),
+            desired_retention: 0.9,
+            max_interval: MAX_INTERVAL_DAYS,
+            learn_steps_secs: vec![60, 600],
+            relearn_steps_secs: vec![600],
+            fuzz: true,
+        }
+    }
+}
+
+/// When the next review will be, as shown on a grade button.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextIn {
+    Seconds(u32),
+    Days(u32),
+}
+
+impl NextIn {
+    pub fn seconds(self) -> i64 {
+        match self {
+            NextIn::Seconds(s) => i64::from(s),
+            NextIn::Days(d) => i64::from(d) * 86_400,
+        }
+    }
+}
+
+/// The result of answering a card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answered {
+    pub next: Schedule,
+    pub kind: ReviewKind,
+    /// Study days since the previous review (0 for a new card).
+    pub elapsed_days: u32,
+    pub next_in: NextIn,
+}
+
+/// What the scheduler needs to know about "now".
+#[derive(Debug, Clone, Copy)]
+pub struct Moment {
+    pub now_ms: i64,
+    pub today: DayNumber,
+}
+
+/// The scheduler for one deck's settings.
+pub struct Scheduler {
+    fsrs: FSRS,
+    config: SchedConfig,
+}
+
+impl Scheduler {
+    pub fn new(config: SchedConfig) -> Result<Self> {
+        let fsrs = FSRS::new(&config.parameters)?;
+        Ok(Scheduler { fsrs, config })
+    }
+
+    pub fn config(&self) -> &SchedConfig {
+        &self.config
+    }
+
+    /// The outcome of each of the four buttons, for previews.
+    pub fn preview(&self, card: &Schedule, card_id: i64, at: Moment) -> Result<[Answered; 4]> {
+        let states = self.next_states(card, at)?;
+        Ok(Rating::ALL.map(|rating| self.apply(card, card_id, at, &states, rating)))
+    }
+
+    /// Answers a card.
+    pub fn answer(&self, card: &Schedule, card_id: i64, rating: Rating, at: Moment) -> Result<Answered> {
+        let states = self.next_states(card, at)?;
+        Ok(self.apply(card, card_id, at, &states, rating))
+    }
+
+    fn elapsed_days(card: &Schedule, today: DayNumber) -> u32 {
+        match card.last_review_day {
+            // A clock that moved backwards counts as a same-day review.
+            Some(day) => u32::try_from(today - day).unwrap_or(0),
+            None => 0,
+        }
+    }
+
+    fn next_states(&self, card: &Schedule, at: Moment) -> Result<(NextStates, u32)> {
+        let elapsed = Self::elapsed_days(card, at.today);
+        let states = self.fsrs.next_states(card.memory, self.config.desired_retention, elapsed)?;
+        Ok((states, elapsed))
+    }
+
+    fn apply(
+        &self,
+        card: &Schedule,
+        card_id: i64,
+        at: Moment,
+        (states, elapsed): &(NextStates, u32),
+        rating: Rating,
+    ) -> Answered {
+        let memory = match rating {
+            Rating::Again => states.again.memory,
+            Rating::Hard => states.hard.memory,
+            Rating::Good => states.good.memory,
+            Rating::Easy => states.easy.memory,
+        };
+        // Stored to three decimals, as Anki stores it: the next answer starts
+        // from the rounded values.
+        let memory = Some(MemoryState {
+            stability: round3(memory.stability),
+            difficulty: round3(memory.difficulty),
+        });
+        let fuzz = self.config.fuzz.then(|| fuzz::fuzz_factor(card_id, card.reps));
+        let ctx = Ctx { config: &self.config, states, fuzz, at };
+        let mut next = card.clone();
+        next.memory = memory;
+        next.reps = card.reps.saturating_add(1);
+        next.last_review_day = Some(at.today);
+        let (kind, next_in) = match card.state {
+            CardState::New | CardState::Learning => {
+                let remaining = if card.state == CardState::New {
+                    self.config.learn_steps_secs.len() as u32
+                } else {
+                    card.remaining_steps
+                };
+                (ReviewKind::Learning, ctx.answer_steps(&mut next, remaining, rating, Steps::Learn))
+            }
+            CardState::Relearning => {
+                (ReviewKind::Relearning, ctx.answer_steps(&mut next, card.remaining_steps, rating, Steps::Relearn))
+            }
+            CardState::Review => (ReviewKind::Review, ctx.answer_review(&mut next, rating)),
+        };
+        Answered { next, kind, elapsed_days: *elapsed, next_in }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Steps {
+    Learn,
+    Relearn,
+}
+
+struct Ctx<'a> {
+    config: &'a SchedConfig,
+    states: &'a NextStates,
+    fuzz: Option<f32>,
+    at: Moment,
+}
+
+impl Ctx<'_> {
+    fn steps(&self, which: Steps) -> &[u32] {
+        match which {
+            Steps::Learn => &self.config.learn_steps_secs,
+            Steps::Relearn => &self.config.relearn_steps_secs,
+        }
+    }
+
+    /// An interval in days, fuzzed (when on) within `minimum..=max_interval`.
+    fn fuzzed(&self, days: f32, minimum: u32) -> u32 {
+        let maximum = self.config.max_interval;
+        fuzz::fuzzed_interval(days, minimum.clamp(1, maximum), maximum, self.fuzz)
+    }
+
+    /// `days` rounded, at least one day, then fuzzed (Anki's graduation rule).
+    fn rounded_fuzzed(&self, days: f32, minimum: u32) -> u32 {
+        self.fuzzed(days.round().max(1.0), minimum)
+    }
+
+    fn to_step(&self, card: &mut Schedule, state: CardState, remaining: u32, delay_secs: u32) -> NextIn {
+        card.state = state;
+        card.remaining_steps = remaining;
+        card.due = Due::At(self.at.now_ms + i64::from(delay_secs) * 1000);
+        NextIn::Seconds(delay_secs)
+    }
+
+    fn to_review(&self, card: &mut Schedule, days: u32) -> NextIn {
+        card.state = CardState::Review;
+        card.remaining_steps = 0;
+        card.interval = days;
+        card.due = Due::Day(self.at.today + i64::from(days));
+        NextIn::Days(days)
+    }
+
+    /// A card in (re)learning steps, or a new card entering them.
+    fn answer_steps(&self, card: &mut Schedule, remaining: u32, rating: Rating, which: Steps) -> NextIn {
+        let steps = self.steps(which);
+        let state = if which == Steps::Learn { CardState::Learning } else { CardState::Relearning };
+        let total = steps.len() as u32;
+        let remaining = remaining.clamp(1.min(total), total);
+        let index = (total - remaining) as usize;
+        if steps.is_empty() {
+            return self.graduate(card, rating);
+        }
+        match rating {
+            Rating::Again => self.to_step(card, state, total, steps[0]),
+            Rating::Hard => self.to_step(card, state, remaining, hard_delay(steps, index)),
+            Rating::Good if remaining > 1 => self.to_step(card, state, remaining - 1, steps[index + 1]),
+            Rating::Good | Rating::Easy => self.graduate(card, rating),
+        }
+    }
+
+    /// Leaves the steps for review. Good and Easy graduate at the end of the
+    /// steps; with no steps at all every button does.
+    fn graduate(&self, card: &mut Schedule, rating: Rating) -> NextIn {
+        let states = self.states;
+        let days = match rating {
+            Rating::Again => self.rounded_fuzzed(states.again.interval, 1),
+            Rating::Hard => self.rounded_fuzzed(states.hard.interval, 1),
+            Rating::Good => self.rounded_fuzzed(states.good.interval, 1),
+            Rating::Easy => {
+                let good = self.fuzzed(states.good.interval, 1);
+                self.rounded_fuzzed(states.easy.interval, good + 1)
+            }
+        };
+        self.to_review(card, days)
+    }
+
+    fn answer_review(&self, card: &mut Schedule, rating: Rating) -> NextIn {
+        let states = self.states;
+        if rating == Rating::Again {
+            card.lapses = card.lapses.saturating_add(1);
+            // Anki neither fuzzes nor caps the interval after a lapse.
+            card.interval = states.again.interval.round().max(1.0) as u32;
+            return match self.config.relearn_steps_secs.first() {
+                Some(&first) => {
+                    let total = self.config.relearn_steps_secs.len() as u32;
+                    self.to_step(card, CardState::Relearning, total, first)
+                }
+                None => self.to_review(card, card.interval),
+            };
+        }
+        // Fuzz may not pull a growing interval below the last one + 1.
+        let last = card.interval;
+        let greater_than_last = |days: f32| if days.round() as u32 > last { last + 1 } else { 0 };
+        let hard = self.fuzzed(states.hard.interval, greater_than_last(states.hard.interval).max(1));
+        let good = self.fuzzed(states.good.interval, greater_than_last(states.good.interval).max(hard + 1));
+        let days = match rating {
+            Rating::Hard => hard,
+            Rating::Good => good,
+            _ => self.fuzzed(states.easy.interval, greater_than_last(states.easy.interval).max(good + 1)),
+        };
+        self.to_review(card, days)
+    }
+}
+
+fn round3(x: f32) -> f32 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Hard repeats the current step; on the first step it waits halfway to the
+/// second (or 1.5× the only step, at most a day longer), as Anki does.
+fn hard_delay(steps: &[u32], index: usize) -> u32 {
+    if index == 0 {
+        match steps {
+            [first, second, ..] => (first + second) / 2,
+            [only] => (only.saturating_mul(3) / 2).min(only.saturating_add(86_400)),
+            [] => 0,
+        }
+    } else {
+        steps[index]
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,238 @@
+//! Cards: reading the study queue, writing answers, burying and undoing.
+//! Queue queries run per deck on the `(deck_id, queue, due)` index and fetch
+//! one card at a time, so a session never loads a deck into memory.
+
+use fsrs::MemoryState;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::Store;
+use crate::clock::DayNumber;
+use crate::error::Result;
+use crate::sched::{CardState, Due, Schedule};
+
+/// `cards.queue` values.
+pub mod queue {
+    pub const NEW: i64 = 0;
+    pub const LEARNING: i64 = 1;
+    pub const REVIEW: i64 = 2;
+    pub const SUSPENDED: i64 = -1;
+    pub const BURIED: i64 = -2;
+}
+
+/// The queue a card in `state` belongs to when nothing holds it back.
+pub(crate) fn queue_for_state(state: CardState) -> i64 {
+    match state {
+        CardState::New => queue::NEW,
+        CardState::Learning | CardState::Relearning => queue::LEARNING,
+        CardState::Review => queue::REVIEW,
+    }
+}
+
+/// A card as the session needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardRow {
+    pub id: i64,
+    pub deck_id: i64,
+    pub fact_key: String,
+    pub template: String,
+    pub front: String,
+    pub back: String,
+    pub answer: String,
+    pub extra: Option<String>,
+    pub queue: i64,
+    pub schedule: Schedule,
+}
+
+const CARD_COLUMNS: &str = "c.id, c.deck_id, f.key, c.template, c.front, c.back, c.answer,
+    json_extract(f.content, '$.extra'), c.queue, c.state, c.remaining_steps, c.stability,
+    c.difficulty, c.interval, c.due, c.last_review_day, c.reps, c.lapses";
+
+fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
+    let state = CardState::from_i64(row.get(9)?);
+    let due: i64 = row.get(14)?;
+    let memory = match (row.get::<_, Option<f64>>(11)?, row.get::<_, Option<f64>>(12)?) {
+        (Some(s), Some(d)) => Some(MemoryState { stability: s as f32, difficulty: d as f32 }),
+        _ => None,
+    };
+    Ok(CardRow {
+        id: row.get(0)?,
+        deck_id: row.get(1)?,
+        fact_key: row.get(2)?,
+        template: row.get(3)?,
+        front: row.get(4)?,
+        back: row.get(5)?,
+        answer: row.get(6)?,
+        extra: row.get(7)?,
+        queue: row.get(8)?,
+        schedule: Schedule {
+            state,
+            remaining_steps: row.get(10)?,
+            memory,
+            interval: row.get(13)?,
+            due: match state {
+                CardState::New => Due::New(due),
+                CardState::Learning | CardState::Relearning => Due::At(due),
+                CardState::Review => Due::Day(due),
+            },
+            last_review_day: row.get(15)?,
+            reps: row.get(16)?,
+            lapses: row.get(17)?,
+        },
+    })
+}
+
+pub(crate) fn due_value(due: Due) -> i64 {
+    match due {
+        Due::New(n) | Due::At(n) | Due::Day(n) => n,
+    }
+}
+
+/// How much of a deck's daily limits has been used today.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StudiedToday {
+    pub new: u32,
+    pub reviews: u32,
+}
+
+/// A deck's counts, as `status` shows them.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct DeckCounts {
+    /// New cards available today (within the deck's limit).
+    pub new: u32,
+    /// Learning cards due before the study day ends.
+    pub learning: u32,
+    /// Review cards due now (within the deck's limit).
+    pub due_now: u32,
+    /// Learning cards due now.
+    pub learning_now: u32,
+    pub total: u32,
+    pub suspended: u32,
+    /// Earliest due of a learning card (UTC ms) and of a review card (day).
+    pub next_learning_ms: Option<i64>,
+    pub next_review_day: Option<DayNumber>,
+}
+
+impl Store {
+    /// Brings back cards buried on an earlier study day.
+    pub fn unbury(&mut self, today: DayNumber) -> Result<()> {
+        self.conn().execute(
+            "UPDATE cards SET queue = CASE state WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE 1 END, buried_day = NULL
+             WHERE queue = -2 AND buried_day < ?1",
+            [today],
+        )?;
+        Ok(())
+    }
+
+    /// The learning card of a deck due first, if due by `until_ms`.
+    pub fn next_learning(&self, deck_id: i64, until_ms: i64) -> Result<Option<CardRow>> {
+        self.one_card("c.deck_id = ?1 AND c.queue = 1 AND c.due <= ?2 ORDER BY c.due, c.id", params![deck_id, until_ms])
+    }
+
+    /// The review card of a deck due first, if due by `today`.
+    pub fn next_review(&self, deck_id: i64, today: DayNumber) -> Result<Option<CardRow>> {
+        self.one_card("c.deck_id = ?1 AND c.queue = 2 AND c.due <= ?2 ORDER BY c.due, c.id", params![deck_id, today])
+    }
+
+    /// The next new card of a deck, in its introduction order.
+    pub fn next_new(&self, deck_id: i64) -> Result<Option<CardRow>> {
+        self.one_card("c.deck_id = ?1 AND c.queue = 0 ORDER BY c.due, c.id", params![deck_id])
+    }
+
+    pub fn card(&self, card_id: i64) -> Result<Option<CardRow>> {
+        self.one_card("c.id = ?1", params![card_id])
+    }
+
+    fn one_card(&self, condition: &str, params: impl rusqlite::Params) -> Result<Option<CardRow>> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id WHERE {condition} LIMIT 1"
+        );
+        Ok(self.conn().prepare_cached(&sql)?.query_row(params, card_from_row).optional()?)
+    }
+
+    /// New cards and reviews of a deck answered since `day_start_ms`.
+    pub fn studied_today(&self, deck_id: i64, day_start_ms: i64) -> Result<StudiedToday> {
+        let sql = "SELECT coalesce(sum(l.state_before = 0), 0), coalesce(sum(l.state_before = 2), 0)
+             FROM review_log l JOIN cards c ON c.id = l.card_id
+             WHERE l.reviewed_at_ms >= ?1 AND c.deck_id = ?2";
+        Ok(self.conn().prepare_cached(sql)?.query_row(params![day_start_ms, deck_id], |r| {
+            Ok(StudiedToday { new: r.get(0)?, reviews: r.get(1)? })
+        })?)
+    }
+
+    /// Counts for one deck. `new_left` and `reviews_left` cap the new and due
+    /// counts (the deck's limits minus what was studied today).
+    pub fn deck_counts(
+        &self,
+        deck_id: i64,
+        now_ms: i64,
+        end_of_day_ms: i64,
+        today: DayNumber,
+        new_left: u32,
+        reviews_left: u32,
+    ) -> Result<DeckCounts> {
+        let conn = self.conn();
+        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
+            Ok(conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
+        };
+        let new = count(
+            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
+            &[&deck_id, &new_left],
+        )?;
+        let due_now = count(
+            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 2 AND due <= ?2 LIMIT ?3)",
+            &[&deck_id, &today, &reviews_left],
+        )?;
+        let learning = count(
+            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due < ?2",
+            &[&deck_id, &end_of_day_ms],
+        )?;
+        let learning_now =
+            count("SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2", &[&deck_id, &now_ms])?;
+        let total = count("SELECT count(*) FROM cards WHERE deck_id = ?1", &[&deck_id])?;
+        let suspended = count("SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1", &[&deck_id])?;
+        let min_due = |q: i64| -> Result<Option<i64>> {
+            Ok(conn
+                .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = ?2")?
+                .query_row(params![deck_id, q], |r| r.get(0))?)
+        };
+        Ok(DeckCounts {
+            new,
+            learning,
+            due_now,
+            learning_now,
+            total,
+            suspended,
+            next_learning_ms: min_due(queue::LEARNING)?,
+            next_review_day: min_due(queue::REVIEW)?,
+        })
+    }
+
+    /// Buries a card until the next study day.
+    pub fn bury(&mut self, card_id: i64, today: DayNumber) -> Result<()> {
+        self.conn().execute("UPDATE cards SET queue = -2, buried_day = ?2 WHERE id = ?1", params![card_id, today])?;
+        Ok(())
+    }
+}
+
+/// Writes a card's schedule (and the queue it implies).
+pub(crate) fn write_schedule(conn: &Connection, card_id: i64, s: &Schedule) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE cards SET state = ?2, queue = ?3, due = ?4, remaining_steps = ?5, stability = ?6,
+         difficulty = ?7, interval = ?8, last_review_day = ?9, reps = ?10, lapses = ?11, buried_day = NULL
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        card_id,
+        s.state as i64,
+        queue_for_state(s.state),
+        due_value(s.due),
+        s.remaining_steps,
+        s.memory.map(|m| f64::from(m.stability)),
+        s.memory.map(|m| f64::from(m.difficulty)),
+        s.interval,
+        s.last_review_day,
+        s.reps,
+        s.lapses,
+    ])?;
+    Ok(())
+}

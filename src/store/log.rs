@@ -1,0 +1,78 @@
+//! The review log: append-only, one row per answer, each with a globally
+//! unique id so logs from several devices can be merged. Undo is the one
+//! deletion: it removes the entry it made together with restoring the card.
+
+use rusqlite::params;
+
+use super::Store;
+use super::cards::{due_value, write_schedule};
+use crate::error::Result;
+use crate::sched::{Rating, ReviewKind, Schedule};
+
+/// One answer, as logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub card_id: i64,
+    pub reviewed_at_ms: i64,
+    pub rating: Rating,
+    pub duration_ms: i64,
+    pub kind: ReviewKind,
+    pub elapsed_days: u32,
+    pub before: Schedule,
+    pub after: Schedule,
+}
+
+/// A new globally unique id: 128 random bits, hex.
+fn new_uid() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+impl Store {
+    /// Stores an answer: the card's new schedule and its log entry, in one
+    /// transaction. Returns the log row id (for undo).
+    pub fn record_answer(&mut self, entry: &LogEntry) -> Result<i64> {
+        self.transaction(|tx| {
+            write_schedule(tx, entry.card_id, &entry.after)?;
+            let (b, a) = (&entry.before, &entry.after);
+            tx.prepare_cached(
+                "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+                   state_before, due_before, stability_before, difficulty_before, interval_before,
+                   state_after, due_after, stability_after, difficulty_after, interval_after)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            )?
+            .execute(params![
+                new_uid(),
+                entry.card_id,
+                entry.reviewed_at_ms,
+                entry.rating.number(),
+                entry.duration_ms,
+                entry.kind as i64,
+                entry.elapsed_days,
+                b.state as i64,
+                due_value(b.due),
+                b.memory.map(|m| f64::from(m.stability)),
+                b.memory.map(|m| f64::from(m.difficulty)),
+                b.interval,
+                a.state as i64,
+                due_value(a.due),
+                a.memory.map(|m| f64::from(m.stability)),
+                a.memory.map(|m| f64::from(m.difficulty)),
+                a.interval,
+            ])?;
+            Ok(tx.last_insert_rowid())
+        })
+    }
+
+    /// Undoes an answer: removes its log entry and restores the card.
+    pub fn undo_answer(&mut self, log_id: i64, card_id: i64, before: &Schedule) -> Result<()> {
+        self.transaction(|tx| {
+            tx.execute("DELETE FROM review_log WHERE id = ?1 AND card_id = ?2", params![log_id, card_id])?;
+            write_schedule(tx, card_id, before)
+        })
+    }
+
+    /// Number of log entries (for tests and checks).
+    pub fn log_len(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))?)
+    }
+}

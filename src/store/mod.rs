@@ -1,0 +1,241 @@
+//! The collection: one SQLite file (WAL, foreign keys, STRICT tables),
+//! versioned with `PRAGMA user_version` and numbered migrations. All SQL lives
+//! in this module and its children, next to the code that runs it.
+
+mod cards;
+mod decks;
+mod log;
+mod settings;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, ffi::ErrorCode};
+
+use crate::error::{Error, Result};
+
+pub use cards::{CardRow, DeckCounts, StudiedToday};
+pub use decks::{DeckRow, FactSync, SyncReport};
+pub use log::LogEntry;
+pub use settings::Settings;
+
+/// `PRAGMA application_id` of an iskra collection ("ISKR").
+const APPLICATION_ID: i64 = 0x4953_4b52;
+
+/// Migrations, in order; migration `i` brings the schema to version `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// An open collection.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (or creates, with its parent directories) the collection at `path`.
+    /// A file that is not an iskra collection, is damaged, or comes from a newer
+    /// iskra is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Store> {
+        let exists = path.exists();
+        if exists {
+            check_file_header(path)?;
+        } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.prepare().map_err(|e| store.classify(e))?;
+        Ok(store)
+    }
+
+    /// A fresh collection in memory, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one transaction: all of it is stored, or none.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
+    }
+
+    fn prepare(&mut self) -> Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let app_id: i64 = self.conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tables: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        let fresh = app_id == 0 && version == 0 && tables == 0;
+        if !fresh && app_id != APPLICATION_ID {
+            return Err(Error::NotACollection {
+                path: self.path.clone(),
+                detail: "a SQLite database written by another program".into(),
+            });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(Error::NewerSchema { path: self.path.clone(), found: version, supported: SCHEMA_VERSION });
+        }
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.migrate(version)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            let version = index as i64 + 1;
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+            // Another process may have migrated while we waited for the lock.
+            let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if now >= version {
+                continue;
+            }
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            tx.pragma_update(None, "user_version", version)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Turns low-level errors on this file into errors that say what is wrong.
+    fn classify(&self, err: Error) -> Error {
+        match err {
+            Error::Sqlite(e) => open_error(&self.path, e),
+            other => other,
+        }
+    }
+
+    /// `PRAGMA integrity_check`: `ok`, or what is wrong.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+fn open_error(path: &Path, err: rusqlite::Error) -> Error {
+    match err.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => Error::NotACollection {
+            path: path.to_path_buf(),
+            detail: "not a SQLite database".into(),
+        },
+        Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt { path: path.to_path_buf(), detail: err.to_string() },
+        Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => Error::Usage(format!(
+            "cannot open {} for writing ({err}).\n  hint: check the file's and its directory's permissions, or choose another --collection",
+            path.display()
+        )),
+        _ => Error::from(err),
+    }
+}
+
+/// Checks the SQLite header of an existing file without SQLite: a file that
+/// is not SQLite at all, or is shorter than its header says (truncated), is
+/// refused before SQLite could try to recover it by writing.
+fn check_file_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    if len == 0 {
+        return Ok(()); // an empty file becomes a new collection
+    }
+    let mut header = [0u8; 100];
+    let read = file.read(&mut header).map_err(io)?;
+    if read < 100 || &header[..16] != b"SQLite format 3\0" {
+        return Err(Error::NotACollection { path: path.to_path_buf(), detail: "not a SQLite database".into() });
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let page_count = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
+    let change_counter = &header[24..28];
+    let valid_for = &header[92..96];
+    if change_counter == valid_for && page_count > 0 && len < page_size * page_count {
+        return Err(Error::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!("the file is truncated ({len} bytes; its header says {})", page_size * page_count),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_schema_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a/b/collection.sqlite3");
+        drop(Store::open(&path).unwrap());
+        let store = Store::open(&path).unwrap();
+        let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        assert_eq!(store.integrity_check().unwrap(), "ok");
+    }
+
+    #[test]
+    fn refuses_other_sqlite_files_without_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE x (y INTEGER)").unwrap();
+        drop(conn);
+        let before = std::fs::read(&path).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, Error::NotACollection { .. }), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn refuses_newer_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        drop(Store::open(&path).unwrap());
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        drop(conn);
+        let err = Store::open(&path).err().unwrap();
+        assert!(matches!(err, Error::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1), "{err}");
+    }
+
+    #[test]
+    fn refuses_truncated_and_garbage_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        {
+            let mut store = Store::open(&path).unwrap();
+            store.conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
+            store.transaction(|tx| {
+                for i in 0..2000 {
+                    tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2)", (format!("k{i}"), "x".repeat(100)))?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(matches!(Store::open(&path).err().unwrap(), Error::Corrupt { .. }));
+        std::fs::write(&path, b"hello, this is not a database at all, not even close to one................................................").unwrap();
+        assert!(matches!(Store::open(&path).err().unwrap(), Error::NotACollection { .. }));
+    }
+}

@@ -1,0 +1,90 @@
+//! The interactive review on a terminal: one key per action, colour when
+//! the terminal allows it (never with `NO_COLOR`).
+
+use chrono::{DateTime, Utc};
+use console::{Key, Term, style};
+
+use super::{render_answer, render_header, render_notice, render_question, render_summary};
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::review::{Input, Screen, Session};
+use crate::sched::Rating;
+
+fn io_error(source: std::io::Error) -> Error {
+    Error::Io { path: "<terminal>".into(), source }
+}
+
+/// Maps a key to a session input, depending on whether the answer is shown.
+pub fn key_input(key: &Key, revealed: bool) -> Option<Input> {
+    match key {
+        Key::Char(' ') | Key::Enter if !revealed => Some(Input::Reveal),
+        Key::Char(c @ '1'..='4') => Rating::from_number(*c as u8 - b'0').map(Input::Grade),
+        Key::Char('u') => Some(Input::Undo),
+        Key::Char('s') => Some(Input::Bury),
+        Key::Char('q') | Key::Escape | Key::CtrlC => Some(Input::Quit),
+        _ => None,
+    }
+}
+
+const QUESTION_KEYS: &str = "Space/Enter: show answer · u: undo · s: bury · q: quit";
+const ANSWER_KEYS: &str = "1-4: grade · u: undo · s: bury · q: quit";
+
+/// Runs a session on the terminal.
+pub fn run<Tz: chrono::TimeZone>(session: &mut Session, clock: &Clock<Tz>, now: impl Fn() -> DateTime<Utc>) -> Result<()> {
+    let term = Term::stdout();
+    let mut out = term.clone();
+    let mut screen = session.current(&clock.at(now()))?;
+    let mut notice = None;
+    loop {
+        term.clear_screen().map_err(io_error)?;
+        if let Some(notice) = &notice {
+            render_notice(&mut out, notice).map_err(io_error)?;
+        }
+        let revealed = match &screen {
+            Screen::Question { card, counts } => {
+                render_header(&mut out, card, counts).map_err(io_error)?;
+                render_question(&mut out, card).map_err(io_error)?;
+                term.write_line(&style(QUESTION_KEYS).dim().to_string()).map_err(io_error)?;
+                false
+            }
+            Screen::Answer { card, counts, buttons } => {
+                render_header(&mut out, card, counts).map_err(io_error)?;
+                render_question(&mut out, card).map_err(io_error)?;
+                render_answer(&mut out, card, buttons).map_err(io_error)?;
+                term.write_line(&style(ANSWER_KEYS).dim().to_string()).map_err(io_error)?;
+                true
+            }
+            Screen::Finished(summary) => {
+                return render_summary(&mut out, summary, clock).map_err(io_error);
+            }
+        };
+        let input = loop {
+            let key = match term.read_key() {
+                Ok(key) => key,
+                // A closed terminal or an interrupted read ends the session cleanly.
+                Err(_) => break Input::Quit,
+            };
+            if let Some(input) = key_input(&key, revealed) {
+                break input;
+            }
+        };
+        let (next_notice, next) = session.handle(input, &clock.at(now()))?;
+        notice = next_notice;
+        screen = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_map_to_inputs() {
+        assert_eq!(key_input(&Key::Char(' '), false), Some(Input::Reveal));
+        assert_eq!(key_input(&Key::Enter, false), Some(Input::Reveal));
+        assert_eq!(key_input(&Key::Enter, true), None);
+        assert_eq!(key_input(&Key::Char('3'), true), Some(Input::Grade(Rating::Good)));
+        assert_eq!(key_input(&Key::CtrlC, true), Some(Input::Quit));
+        assert_eq!(key_input(&Key::Char('x'), true), None);
+    }
+}
