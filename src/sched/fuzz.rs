@@ -83,8 +83,9 @@ mod tests {
         assert_eq!(fuzz_bounds(100.0, 1, 36_500), (93, 107));
         // the maximum caps the range
         assert_eq!(fuzz_bounds(100.0, 1, 100), (93, 100));
-        // the minimum lifts it, and a collapsed range is widened by one
-        assert_eq!(fuzz_bounds(5.0, 6, 36_500), (6, 7));
+        // the minimum lifts the interval and its range; a collapsed range is widened
+        assert_eq!(fuzz_bounds(5.0, 6, 36_500), (6, 8));
+        assert_eq!(fuzz_bounds(2.0, 3, 36_500), (3, 4));
         // Anki's own test values (lower/upper)
         assert_eq!(fuzz_bounds(2.5, 1, 36_500), (2, 4));
         assert_eq!(fuzz_bounds(7.0, 1, 36_500), (5, 9));

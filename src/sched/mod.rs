@@ -252,12 +252,9 @@ impl Scheduler {
             Rating::Good => states.good.memory,
             Rating::Easy => states.easy.memory,
         };
-        // Stored to three decimals, as Anki stores it: the next answer starts
-        // from the rounded values.
-        let memory = Some(MemoryState {
-            stability: round3(memory.stability),
-            difficulty: round3(memory.difficulty),
-        });
+        // Stored rounded, as Anki stores it: the next answer starts from the
+        // rounded values.
+        let memory = Some(stored_memory(memory));
         let fuzz = self.config.fuzz.then(|| fuzz::fuzz_factor(card_id, card.reps));
         let ctx = Ctx { config: &self.config, states, fuzz, at };
         let mut next = card.clone();
@@ -391,8 +388,11 @@ impl Ctx<'_> {
     }
 }
 
-fn round3(x: f32) -> f32 {
-    (x * 1000.0).round() / 1000.0
+/// A memory state as Anki persists it: stability to 4 decimals, difficulty to 3
+/// (computed in f32, as Anki does).
+pub fn stored_memory(memory: MemoryState) -> MemoryState {
+    let round = |x: f32, factor: f32| (x * factor).round() / factor;
+    MemoryState { stability: round(memory.stability, 10_000.0), difficulty: round(memory.difficulty, 1_000.0) }
 }
 
 /// Hard repeats the current step; on the first step it waits halfway to the

@@ -1,1 +1,202 @@
+//! Scheduler tests: learning steps, lapses, overdue and early reviews, the
+//! study-day boundary and a daylight-saving change. Values of S and D are
+//! compared against the `fsrs` crate's own next_states (the maths is the
+//! crate's; what is tested here is the step and interval logic around it).
 
+use super::*;
+use crate::clock::Clock;
+use chrono::{DateTime, Utc};
+
+fn sched(fuzz: bool) -> Scheduler {
+    Scheduler::new(SchedConfig { fuzz, ..SchedConfig::default() }).unwrap()
+}
+
+fn utc(text: &str) -> DateTime<Utc> {
+    crate::clock::parse_now(text).unwrap()
+}
+
+fn at(text: &str) -> Moment {
+    let clock = Clock::new(utc(text), Utc, 4);
+    Moment { now_ms: clock.now_ms(), today: clock.today() }
+}
+
+fn answer(s: &Scheduler, card: &Schedule, rating: Rating, when: &str) -> Answered {
+    s.answer(card, 7, rating, at(when)).unwrap()
+}
+
+fn defaults() -> FSRS {
+    FSRS::new(&[]).unwrap()
+}
+
+#[test]
+fn new_card_buttons_follow_anki_learning_steps() {
+    let s = sched(false);
+    let card = Schedule::new_card(1);
+    let [again, hard, good, easy] = s.preview(&card, 7, at("2026-01-10T10:00:00Z")).unwrap();
+    assert_eq!(again.next_in, NextIn::Seconds(60));
+    assert_eq!(hard.next_in, NextIn::Seconds(330), "hard on the first step waits halfway to the second");
+    assert_eq!(good.next_in, NextIn::Seconds(600));
+    assert_eq!((good.next.state, good.next.remaining_steps), (CardState::Learning, 1));
+    assert_eq!(again.kind, ReviewKind::Learning);
+    // Easy graduates at once, with FSRS's easy interval (8.2956 days -> 8).
+    assert_eq!(easy.next_in, NextIn::Days(8));
+    assert_eq!(easy.next.state, CardState::Review);
+    // Memory state is the crate's first-review state, stored to 3 decimals.
+    let first = defaults().next_states(None, 0.9, 0).unwrap();
+    assert_eq!(good.next.memory.unwrap(), stored_memory(first.good.memory));
+    assert_eq!(easy.next.memory.unwrap(), stored_memory(first.easy.memory));
+}
+
+#[test]
+fn good_good_graduates_with_the_fsrs_good_interval() {
+    let s = sched(false);
+    let step1 = answer(&s, &Schedule::new_card(1), Rating::Good, "2026-01-10T10:00:00Z");
+    assert_eq!(step1.next.due, Due::At(at("2026-01-10T10:10:00Z").now_ms));
+    let graduated = answer(&s, &step1.next, Rating::Good, "2026-01-10T10:10:00Z");
+    let same_day = defaults().next_states(step1.next.memory, 0.9, 0).unwrap();
+    let expected = same_day.good.interval.round().max(1.0) as u32;
+    assert_eq!(graduated.next_in, NextIn::Days(expected));
+    assert_eq!(graduated.next.state, CardState::Review);
+    assert_eq!(graduated.next.due, Due::Day(at("2026-01-10T10:10:00Z").today + i64::from(expected)));
+    assert_eq!(graduated.next.reps, 2);
+    assert_eq!(graduated.elapsed_days, 0);
+}
+
+#[test]
+fn hard_on_second_step_repeats_it_and_again_restarts() {
+    let s = sched(false);
+    let step1 = answer(&s, &Schedule::new_card(1), Rating::Good, "2026-01-10T10:00:00Z");
+    let hard = answer(&s, &step1.next, Rating::Hard, "2026-01-10T10:10:00Z");
+    assert_eq!((hard.next_in, hard.next.remaining_steps), (NextIn::Seconds(600), 1));
+    let again = answer(&s, &hard.next, Rating::Again, "2026-01-10T10:20:00Z");
+    assert_eq!((again.next_in, again.next.remaining_steps), (NextIn::Seconds(60), 2));
+}
+
+/// A graduated review card: S 10, D 5, interval 10 days, last reviewed on
+/// 2026-01-10.
+fn review_card() -> Schedule {
+    Schedule {
+        state: CardState::Review,
+        remaining_steps: 0,
+        memory: Some(MemoryState { stability: 10.0, difficulty: 5.0 }),
+        interval: 10,
+        due: Due::Day(at("2026-01-20T10:00:00Z").today),
+        last_review_day: Some(at("2026-01-10T10:00:00Z").today),
+        reps: 3,
+        lapses: 0,
+    }
+}
+
+#[test]
+fn lapse_goes_to_relearning_and_back() {
+    let s = sched(false);
+    let card = review_card();
+    let lapse = answer(&s, &card, Rating::Again, "2026-01-20T10:00:00Z");
+    assert_eq!(lapse.kind, ReviewKind::Review);
+    assert_eq!(lapse.next.state, CardState::Relearning);
+    assert_eq!(lapse.next.lapses, 1);
+    assert_eq!(lapse.next_in, NextIn::Seconds(600));
+    let states = defaults().next_states(card.memory, 0.9, 10).unwrap();
+    assert_eq!(lapse.next.interval, states.again.interval.round().max(1.0) as u32);
+
+    let hard = answer(&s, &lapse.next, Rating::Hard, "2026-01-20T10:10:00Z");
+    assert_eq!(hard.kind, ReviewKind::Relearning);
+    assert_eq!(hard.next_in, NextIn::Seconds(900), "hard on a single step waits 1.5x");
+    let again = answer(&s, &hard.next, Rating::Again, "2026-01-20T10:25:00Z");
+    assert_eq!((again.next_in, again.next.lapses), (NextIn::Seconds(600), 1), "no second lapse in relearning");
+
+    let back = answer(&s, &again.next, Rating::Good, "2026-01-20T10:35:00Z");
+    let same_day = defaults().next_states(again.next.memory, 0.9, 0).unwrap();
+    assert_eq!(back.next.state, CardState::Review);
+    assert_eq!(back.next_in, NextIn::Days(same_day.good.interval.round().max(1.0) as u32));
+}
+
+#[test]
+fn review_intervals_are_ordered_and_use_elapsed_study_days() {
+    let s = sched(false);
+    let card = review_card();
+    let [_, hard, good, easy] = s.preview(&card, 7, at("2026-01-20T10:00:00Z")).unwrap();
+    let states = defaults().next_states(card.memory, 0.9, 10).unwrap();
+    let days = |a: &Answered| match a.next_in {
+        NextIn::Days(d) => d,
+        NextIn::Seconds(_) => panic!("not a review interval"),
+    };
+    assert_eq!(days(&hard), states.hard.interval.round() as u32);
+    assert_eq!(days(&good), (states.good.interval.round() as u32).max(days(&hard) + 1));
+    assert_eq!(days(&easy), (states.easy.interval.round() as u32).max(days(&good) + 1));
+    assert_eq!(good.elapsed_days, 10);
+    assert_eq!(good.next.memory.unwrap(), stored_memory(states.good.memory));
+}
+
+#[test]
+fn overdue_and_early_reviews_pass_the_real_elapsed_days() {
+    let s = sched(false);
+    let card = review_card();
+    let on_time = answer(&s, &card, Rating::Good, "2026-01-20T10:00:00Z");
+    let overdue = answer(&s, &card, Rating::Good, "2026-02-09T10:00:00Z");
+    let early = answer(&s, &card, Rating::Good, "2026-01-15T10:00:00Z");
+    assert_eq!((early.elapsed_days, on_time.elapsed_days, overdue.elapsed_days), (5, 10, 30));
+    let s_of = |a: &Answered| a.next.memory.unwrap().stability;
+    assert!(s_of(&early) < s_of(&on_time) && s_of(&on_time) < s_of(&overdue));
+    let overdue_states = defaults().next_states(card.memory, 0.9, 30).unwrap();
+    assert_eq!(s_of(&overdue), stored_memory(overdue_states.good.memory).stability);
+}
+
+#[test]
+fn study_day_boundary_at_four_am() {
+    let s = sched(false);
+    let card = review_card(); // last reviewed on the study day of 2026-01-10
+    // 03:30 on the 11th still belongs to the 10th: a same-day review.
+    assert_eq!(answer(&s, &card, Rating::Good, "2026-01-11T03:30:00Z").elapsed_days, 0);
+    assert_eq!(answer(&s, &card, Rating::Good, "2026-01-11T04:30:00Z").elapsed_days, 1);
+}
+
+#[test]
+fn daylight_saving_day_counts_as_one_day() {
+    use crate::clock::tests::SpringForward;
+    let tz = SpringForward { switch: utc("2026-03-29T01:00:00Z") };
+    let sat = Clock::new(utc("2026-03-28T11:00:00Z"), tz, 4); // 12:00 local (+1)
+    let sun = sat.at(utc("2026-03-29T03:00:00Z")); // 05:00 local (+2), 16 h later
+    let mut card = review_card();
+    card.last_review_day = Some(sat.today());
+    let answered = sched(false)
+        .answer(&card, 7, Rating::Good, Moment { now_ms: sun.now_ms(), today: sun.today() })
+        .unwrap();
+    assert_eq!(answered.elapsed_days, 1);
+    assert_eq!(answered.next.due, Due::Day(sun.today() + i64::from(answered.next.interval)));
+}
+
+#[test]
+fn clock_moving_backwards_is_a_same_day_review() {
+    let mut card = review_card();
+    card.last_review_day = Some(at("2026-01-12T10:00:00Z").today);
+    assert_eq!(answer(&sched(false), &card, Rating::Good, "2026-01-11T10:00:00Z").elapsed_days, 0);
+}
+
+#[test]
+fn fuzz_is_reproducible_and_within_range() {
+    let s = sched(true);
+    let mut card = review_card();
+    card.memory = Some(MemoryState { stability: 40.0, difficulty: 5.0 });
+    card.interval = 40;
+    let when = at("2026-02-19T10:00:00Z");
+    let unfuzzed = sched(false).answer(&card, 7, Rating::Good, when).unwrap().next.interval;
+    let (lower, upper) = fuzz::fuzz_bounds(unfuzzed as f32, 41, MAX_INTERVAL_DAYS);
+    let mut seen = std::collections::BTreeSet::new();
+    for card_id in 0..100 {
+        let a = s.answer(&card, card_id, Rating::Good, when).unwrap();
+        let b = s.answer(&card, card_id, Rating::Good, when).unwrap();
+        assert_eq!(a, b);
+        assert!((lower - 1..=upper + 1).contains(&a.next.interval), "{} not near {unfuzzed}", a.next.interval);
+        seen.insert(a.next.interval);
+    }
+    assert!(seen.len() > 3, "fuzz should spread intervals: {seen:?}");
+}
+
+#[test]
+fn learning_card_that_crosses_the_day_uses_one_elapsed_day() {
+    let s = sched(false);
+    let step1 = answer(&s, &Schedule::new_card(1), Rating::Good, "2026-01-10T03:55:00Z");
+    let next = answer(&s, &step1.next, Rating::Good, "2026-01-10T04:05:00Z");
+    assert_eq!(next.elapsed_days, 1);
+}

@@ -1,0 +1,189 @@
+//! Session tests, without a terminal: a deck built into an in-memory
+//! collection, answers given with explicit times.
+
+use super::*;
+use crate::deck::build::{Source, build};
+use chrono::{Duration, Utc};
+
+fn clock(text: &str) -> Clock<Utc> {
+    Clock::new(crate::clock::parse_now(text).unwrap(), Utc, 4)
+}
+
+fn store_with(deck: &str) -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    let source = Source { label: "t.deck".into(), key: "t".into(), bytes: deck.as_bytes().to_vec() };
+    build(&mut store, &[source]).unwrap();
+    store
+}
+
+fn deck_of(n: usize, header: &str) -> String {
+    let mut text = format!("# T\n{header}\n");
+    for i in 0..n {
+        text.push_str(&format!("## f{i}\nq: question {i}?\na: answer {i}\n"));
+    }
+    text
+}
+
+fn front(screen: &Screen) -> &str {
+    match screen {
+        Screen::Question { card, .. } | Screen::Answer { card, .. } => &card.front,
+        Screen::Finished(_) => panic!("session finished early: {screen:?}"),
+    }
+}
+
+/// Reveals and grades the card shown; returns the notice.
+fn grade(session: &mut Session, rating: Rating, c: &Clock<Utc>) -> Notice {
+    session.handle(Input::Reveal, c).unwrap();
+    session.handle(Input::Grade(rating), c).unwrap().0.unwrap()
+}
+
+#[test]
+fn grade_needs_a_revealed_answer() {
+    let mut store = store_with(&deck_of(2, ""));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    session.current(&c).unwrap();
+    let (notice, screen) = session.handle(Input::Grade(Rating::Good), &c).unwrap();
+    assert_eq!(notice, Some(Notice::RevealFirst));
+    assert!(matches!(screen, Screen::Question { .. }));
+    let (_, screen) = session.handle(Input::Reveal, &c).unwrap();
+    let Screen::Answer { buttons, card, .. } = screen else { panic!("{screen:?}") };
+    assert_eq!(card.back, "answer 0");
+    assert_eq!(buttons[2], (Rating::Good, NextIn::Seconds(600)));
+    drop(session);
+    assert_eq!(store.log_len().unwrap(), 0);
+}
+
+#[test]
+fn new_cards_respect_the_daily_limit() {
+    let mut store = store_with(&deck_of(5, "new-per-day: 3"));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    let mut fronts = Vec::new();
+    let mut screen = session.current(&c).unwrap();
+    while !matches!(screen, Screen::Finished(_)) {
+        fronts.push(front(&screen).to_string());
+        grade(&mut session, Rating::Easy, &c);
+        screen = session.current(&c).unwrap();
+    }
+    assert_eq!(fronts, vec!["question 0?", "question 1?", "question 2?"]);
+    let Screen::Finished(summary) = screen else { unreachable!() };
+    assert_eq!((summary.reviewed, summary.new_waiting), (3, 2));
+    // A new session the same day still honours the limit (counted from the log).
+    drop(session);
+    let mut again = Session::start(&mut store, None, None, &c).unwrap();
+    assert!(matches!(again.current(&c).unwrap(), Screen::Finished(_)));
+}
+
+#[test]
+fn learning_cards_come_back_within_the_learn_ahead_window() {
+    let mut store = store_with(&deck_of(1, ""));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    session.current(&c).unwrap();
+    assert_eq!(grade(&mut session, Rating::Good, &c), Notice::Answered { rating: Rating::Good, next_in: NextIn::Seconds(600) });
+    // Due in 10 minutes: within the 20-minute learn-ahead, so shown again.
+    assert_eq!(front(&session.current(&c).unwrap()), "question 0?");
+    let Notice::Answered { next_in, .. } = grade(&mut session, Rating::Good, &c) else { panic!() };
+    assert!(matches!(next_in, NextIn::Days(d) if d >= 1));
+    let Screen::Finished(summary) = session.current(&c).unwrap() else { panic!() };
+    assert_eq!(summary.reviewed, 2);
+    assert!(summary.next_due.unwrap() > c.now());
+}
+
+#[test]
+fn undo_restores_the_card_and_removes_the_log_entry() {
+    let mut store = store_with(&deck_of(2, ""));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    session.current(&c).unwrap();
+    grade(&mut session, Rating::Easy, &c);
+    let (notice, screen) = session.handle(Input::Undo, &c).unwrap();
+    assert_eq!(notice, Some(Notice::Undone));
+    assert_eq!(front(&screen), "question 0?");
+    let (notice, _) = session.handle(Input::Undo, &c).unwrap();
+    assert_eq!(notice, Some(Notice::NothingToUndo));
+    drop(session);
+    assert_eq!(store.log_len().unwrap(), 0);
+    let card = store.card(1).unwrap().unwrap();
+    assert_eq!(card.schedule, crate::sched::Schedule::new_card(card.schedule.due_key()));
+    assert_eq!(card.queue, 0);
+}
+
+#[test]
+fn buried_cards_wait_for_the_next_study_day() {
+    let mut store = store_with(&deck_of(1, ""));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    session.current(&c).unwrap();
+    let (notice, screen) = session.handle(Input::Bury, &c).unwrap();
+    assert_eq!(notice, Some(Notice::Buried));
+    assert!(matches!(screen, Screen::Finished(_)));
+    drop(session);
+    let late = clock("2026-01-11T03:59:00Z");
+    assert!(matches!(Session::start(&mut store, None, None, &late).unwrap().current(&late).unwrap(), Screen::Finished(_)));
+    let tomorrow = clock("2026-01-11T04:01:00Z");
+    let mut session = Session::start(&mut store, None, None, &tomorrow).unwrap();
+    assert_eq!(front(&session.current(&tomorrow).unwrap()), "question 0?");
+}
+
+#[test]
+fn answer_time_is_measured_from_the_question_and_capped() {
+    let mut store = store_with(&deck_of(2, ""));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    session.current(&c).unwrap();
+    let later = c.at(c.now() + Duration::seconds(7));
+    grade(&mut session, Rating::Good, &later);
+    session.current(&later).unwrap();
+    let much_later = c.at(c.now() + Duration::minutes(5));
+    grade(&mut session, Rating::Good, &much_later);
+    drop(session);
+    let durations: Vec<i64> = store
+        .conn()
+        .prepare("SELECT duration_ms FROM review_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(durations, vec![7_000, MAX_ANSWER_MS]);
+}
+
+#[test]
+fn due_reviews_come_before_new_cards_and_new_ones_are_spread() {
+    // 4 cards graduate today; on a later day they are due with 6 new cards.
+    let mut store = store_with(&deck_of(10, "new-per-day: 4"));
+    let day1 = clock("2026-01-10T10:00:00Z");
+    let mut session = Session::start(&mut store, None, None, &day1).unwrap();
+    for _ in 0..4 {
+        session.current(&day1).unwrap();
+        grade(&mut session, Rating::Easy, &day1);
+    }
+    drop(session);
+    let later = clock("2026-03-01T10:00:00Z");
+    let mut session = Session::start(&mut store, None, None, &later).unwrap();
+    let mut order = Vec::new();
+    loop {
+        let screen = session.current(&later).unwrap();
+        let Screen::Question { card, .. } = &screen else { break };
+        order.push(card.state);
+        grade(&mut session, Rating::Easy, &later);
+    }
+    assert_eq!(order.len(), 8);
+    assert_eq!(order[0], "review", "a due review comes first: {order:?}");
+    // 4 reviews and 4 new: new cards are interleaved, not all at the end.
+    assert!(order[..6].contains(&"new"), "{order:?}");
+}
+
+#[test]
+fn session_limit_stops_early() {
+    let mut store = store_with(&deck_of(5, ""));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = Session::start(&mut store, None, Some(2), &c).unwrap();
+    session.current(&c).unwrap();
+    grade(&mut session, Rating::Easy, &c);
+    session.current(&c).unwrap();
+    grade(&mut session, Rating::Easy, &c);
+    assert!(matches!(session.current(&c).unwrap(), Screen::Finished(Summary { reviewed: 2, .. })));
+}
