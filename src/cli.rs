@@ -13,7 +13,11 @@ use crate::store::{Store, SyncReport};
 use crate::ui;
 
 #[derive(Debug, Parser)]
-#[command(name = "iskra", version, about = "Spaced-repetition flashcards for the terminal (FSRS)")]
+#[command(
+    name = "iskra",
+    version,
+    about = "Spaced-repetition flashcards for the terminal (FSRS)"
+)]
 pub struct Args {
     /// The collection file [default: $ISKRA_COLLECTION, else $XDG_DATA_HOME/iskra/collection.sqlite3]
     #[arg(long, global = true, value_name = "PATH")]
@@ -55,14 +59,16 @@ pub fn run(args: Args) -> Result<i32> {
     let mut store = Store::open(&path)?;
     let settings = store.settings()?;
     let clock = Clock::from_env(settings.day_start_hour)?;
+    // Cards buried on an earlier study day are back in their queues.
+    store.unbury(clock.today())?;
     let mut out = std::io::stdout().lock();
     match args.command {
         Command::Review { deck, limit } => {
-            bundled_if_empty(&mut store, &mut out)?;
+            bundled_if_empty(&mut store)?;
             review(&mut store, deck.as_deref(), limit, &clock)
         }
         Command::Status { deck, json } => {
-            bundled_if_empty(&mut store, &mut out)?;
+            bundled_if_empty(&mut store)?;
             let status = crate::status::status(&store, deck.as_deref(), &clock)?;
             if json {
                 let text = serde_json::to_string_pretty(&status).map_err(|e| Error::Usage(e.to_string()))?;
@@ -73,7 +79,11 @@ pub fn run(args: Args) -> Result<i32> {
             Ok(0)
         }
         Command::Build { paths } => {
-            let paths = if paths.is_empty() { vec![PathBuf::from("decks")] } else { paths };
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from("decks")]
+            } else {
+                paths
+            };
             let sources = build::collect_sources(&paths)?;
             let reports = build::build(&mut store, &sources)?;
             print_reports(&mut out, &reports).map_err(stdout_error)?;
@@ -83,15 +93,22 @@ pub fn run(args: Args) -> Result<i32> {
 }
 
 fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io { path: PathBuf::from("<stdout>"), source }
+    Error::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    }
 }
 
 /// A newcomer's first `review`/`status` builds the bundled decks.
-fn bundled_if_empty(store: &mut Store, out: &mut impl Write) -> Result<()> {
+/// The note goes to stderr so that `status --json` stays pure JSON.
+fn bundled_if_empty(store: &mut Store) -> Result<()> {
     if let Some(reports) = build::ensure_bundled(store)? {
         let facts: usize = reports.iter().map(|r| r.added).sum();
-        writeln!(out, "New collection at {}: added {} bundled decks ({facts} facts).", store.path().display(), reports.len())
-            .map_err(stdout_error)?;
+        eprintln!(
+            "New collection at {}: added {} bundled decks ({facts} facts).",
+            store.path().display(),
+            reports.len()
+        );
     }
     Ok(())
 }

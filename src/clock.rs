@@ -38,14 +38,20 @@ impl Clock<Local> {
 pub fn parse_now(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| Error::Usage(format!(
-            "ISKRA_NOW={text:?} is not an RFC 3339 time ({e}); use e.g. 2026-01-31T09:30:00+01:00"
-        )))
+        .map_err(|e| {
+            Error::Usage(format!(
+                "ISKRA_NOW={text:?} is not an RFC 3339 time ({e}); use e.g. 2026-01-31T09:30:00+01:00"
+            ))
+        })
 }
 
 impl<Tz: TimeZone> Clock<Tz> {
     pub fn new(now: DateTime<Utc>, tz: Tz, day_start_hour: u32) -> Self {
-        Clock { now, tz, day_start_hour: day_start_hour.min(23) }
+        Clock {
+            now,
+            tz,
+            day_start_hour: day_start_hour.min(23),
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {
@@ -58,7 +64,11 @@ impl<Tz: TimeZone> Clock<Tz> {
 
     /// The same clock at another instant (time passes in a session).
     pub fn at(&self, now: DateTime<Utc>) -> Self {
-        Clock { now, tz: self.tz.clone(), day_start_hour: self.day_start_hour }
+        Clock {
+            now,
+            tz: self.tz.clone(),
+            day_start_hour: self.day_start_hour,
+        }
     }
 
     /// Today's study day.
@@ -102,7 +112,10 @@ impl<Tz: TimeZone> Clock<Tz> {
 
     /// A UTC instant rendered in the local time zone, for messages.
     pub fn local_string(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.tz).naive_local().format("%Y-%m-%d %H:%M").to_string()
+        at.with_timezone(&self.tz)
+            .naive_local()
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
     }
 }
 
@@ -200,7 +213,9 @@ pub(crate) mod tests {
 
     #[test]
     fn daylight_saving_change_keeps_days_on_wall_clock() {
-        let tz = SpringForward { switch: utc("2026-03-29T01:00:00Z") };
+        let tz = SpringForward {
+            switch: utc("2026-03-29T01:00:00Z"),
+        };
         // Saturday 04:30 local (+1) and Sunday 04:30 local (+2) are 23 h apart
         // but exactly one study day.
         let sat = Clock::new(utc("2026-03-28T03:30:00Z"), tz, 4);
@@ -216,7 +231,9 @@ pub(crate) mod tests {
     #[test]
     fn day_start_in_a_gap_moves_forward() {
         // Day starting at 02:00 local during the spring-forward gap (02:00 -> 03:00).
-        let tz = SpringForward { switch: utc("2026-03-29T01:00:00Z") };
+        let tz = SpringForward {
+            switch: utc("2026-03-29T01:00:00Z"),
+        };
         let clock = Clock::new(utc("2026-03-29T05:00:00Z"), tz, 2);
         assert_eq!(clock.day_start(clock.today()), utc("2026-03-29T01:00:00Z"));
     }

@@ -28,9 +28,7 @@ pub enum Error {
     )]
     NewerSchema { path: PathBuf, found: i64, supported: i64 },
 
-    #[error(
-        "{path} is damaged: {detail}.\n  hint: restore a backup copy; the file was not changed"
-    )]
+    #[error("{path} is damaged: {detail}.\n  hint: restore a backup copy; the file was not changed")]
     Corrupt { path: PathBuf, detail: String },
 
     #[error("the collection is busy (another iskra is writing to it); try again in a moment")]
@@ -54,6 +52,10 @@ impl From<rusqlite::Error> for Error {
         use rusqlite::ffi::ErrorCode;
         match err.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Error::Corrupt {
+                path: PathBuf::from("the collection"),
+                detail: err.to_string(),
+            },
             _ => Error::Sqlite(err),
         }
     }

@@ -7,7 +7,13 @@ fn main() {
     let code = match iskra::cli::run(args) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {}", iskra::ui::escape_control(&err.to_string()));
+            let shown = iskra::ui::escape_control(&err.to_string());
+            // Deck diagnostics carry their own `file:line:column: error:` prefix.
+            if matches!(err, iskra::Error::Deck(_)) {
+                eprintln!("{shown}");
+            } else {
+                eprintln!("error: {shown}");
+            }
             match err {
                 iskra::Error::Usage(_) | iskra::Error::UnknownDeck(_) => 2,
                 _ => 1,

@@ -38,10 +38,20 @@ mod tests {
 
     #[test]
     fn precedence_is_flag_env_xdg_home() {
-        let all = [("ISKRA_COLLECTION", "/c.db"), ("XDG_DATA_HOME", "/xdg"), ("HOME", "/home/u")];
-        assert_eq!(collection_path(Some("/f.db".into()), env(&all)).unwrap(), PathBuf::from("/f.db"));
+        let all = [
+            ("ISKRA_COLLECTION", "/c.db"),
+            ("XDG_DATA_HOME", "/xdg"),
+            ("HOME", "/home/u"),
+        ];
+        assert_eq!(
+            collection_path(Some("/f.db".into()), env(&all)).unwrap(),
+            PathBuf::from("/f.db")
+        );
         assert_eq!(collection_path(None, env(&all)).unwrap(), PathBuf::from("/c.db"));
-        assert_eq!(collection_path(None, env(&all[1..])).unwrap(), PathBuf::from("/xdg/iskra/collection.sqlite3"));
+        assert_eq!(
+            collection_path(None, env(&all[1..])).unwrap(),
+            PathBuf::from("/xdg/iskra/collection.sqlite3")
+        );
         assert_eq!(
             collection_path(None, env(&all[2..])).unwrap(),
             PathBuf::from("/home/u/.local/share/iskra/collection.sqlite3")

@@ -7,7 +7,6 @@
 //! with new cards spread evenly among them, then learning cards due within
 //! the learn-ahead window. Each answer is committed before the next card.
 
-
 use crate::clock::{Clock, DayNumber};
 use crate::error::{Error, Result};
 use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
@@ -50,8 +49,15 @@ pub struct CardView {
 /// The screen the UI should draw now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
-    Question { card: CardView, counts: QueueCounts },
-    Answer { card: CardView, counts: QueueCounts, buttons: [(Rating, NextIn); 4] },
+    Question {
+        card: CardView,
+        counts: QueueCounts,
+    },
+    Answer {
+        card: CardView,
+        counts: QueueCounts,
+        buttons: [(Rating, NextIn); 4],
+    },
     Finished(Summary),
 }
 
@@ -79,7 +85,11 @@ pub struct Summary {
 
 impl Summary {
     pub fn again_rate(&self) -> f64 {
-        if self.reviewed == 0 { 0.0 } else { f64::from(self.again) / f64::from(self.reviewed) }
+        if self.reviewed == 0 {
+            0.0
+        } else {
+            f64::from(self.again) / f64::from(self.reviewed)
+        }
     }
 }
 
@@ -128,14 +138,18 @@ pub struct Session<'s> {
 
 impl<'s> Session<'s> {
     /// Starts a session on `deck` (or every deck), answering at most `limit` cards.
-    pub fn start(store: &'s mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock<impl chrono::TimeZone>) -> Result<Self> {
+    pub fn start(
+        store: &'s mut Store,
+        deck: Option<&str>,
+        limit: Option<u32>,
+        clock: &Clock<impl chrono::TimeZone>,
+    ) -> Result<Self> {
         let settings = store.settings()?;
         let rows = match deck {
             Some(name) => vec![store.find_deck(name)?],
             None => store.decks()?,
         };
         let today = clock.today();
-        store.unbury(today)?;
         let day_start = clock.day_start(today).timestamp_millis();
         let decks = rows
             .into_iter()
@@ -157,7 +171,11 @@ impl<'s> Session<'s> {
     /// The screen to show now (the current question, or the next card).
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
         if self.shown.is_none() {
-            self.shown = self.pick(clock)?.map(|card| Shown { card, shown_at_ms: clock.now_ms(), revealed: false });
+            self.shown = self.pick(clock)?.map(|card| Shown {
+                card,
+                shown_at_ms: clock.now_ms(),
+                revealed: false,
+            });
         }
         self.screen(clock)
     }
@@ -199,7 +217,9 @@ impl<'s> Session<'s> {
         if !shown.revealed {
             return Ok(Screen::Question { card, counts });
         }
-        let previews = scope.scheduler.preview(&shown.card.schedule, shown.card.id, moment(clock))?;
+        let previews = scope
+            .scheduler
+            .preview(&shown.card.schedule, shown.card.id, moment(clock))?;
         let buttons = [0, 1, 2, 3].map(|i| (Rating::ALL[i], previews[i].next_in));
         Ok(Screen::Answer { card, counts, buttons })
     }
@@ -212,9 +232,13 @@ impl<'s> Session<'s> {
     }
 
     fn grade(&mut self, rating: Rating, clock: &Clock<impl chrono::TimeZone>) -> Result<Notice> {
-        let Some(shown) = self.shown.take() else { return Ok(Notice::RevealFirst) };
+        let Some(shown) = self.shown.take() else {
+            return Ok(Notice::RevealFirst);
+        };
         let scope = self.scope_of(shown.card.deck_id)?;
-        let answered: Answered = scope.scheduler.answer(&shown.card.schedule, shown.card.id, rating, moment(clock))?;
+        let answered: Answered = scope
+            .scheduler
+            .answer(&shown.card.schedule, shown.card.id, rating, moment(clock))?;
         let entry = LogEntry {
             card_id: shown.card.id,
             reviewed_at_ms: clock.now_ms(),
@@ -227,15 +251,28 @@ impl<'s> Session<'s> {
         };
         let log_id = self.store.record_answer(&entry)?;
         self.count_answer(&shown.card, &entry, 1);
-        self.undo.push(UndoEntry { log_id, card: shown.card, entry });
-        Ok(Notice::Answered { rating, next_in: answered.next_in })
+        self.undo.push(UndoEntry {
+            log_id,
+            card: shown.card,
+            entry,
+        });
+        Ok(Notice::Answered {
+            rating,
+            next_in: answered.next_in,
+        })
     }
 
     fn undo(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Notice> {
-        let Some(last) = self.undo.pop() else { return Ok(Notice::NothingToUndo) };
+        let Some(last) = self.undo.pop() else {
+            return Ok(Notice::NothingToUndo);
+        };
         self.store.undo_answer(last.log_id, last.card.id, &last.entry.before)?;
         self.count_answer(&last.card, &last.entry, -1);
-        self.shown = Some(Shown { card: last.card, shown_at_ms: clock.now_ms(), revealed: false });
+        self.shown = Some(Shown {
+            card: last.card,
+            shown_at_ms: clock.now_ms(),
+            revealed: false,
+        });
         Ok(Notice::Undone)
     }
 
@@ -280,7 +317,11 @@ impl<'s> Session<'s> {
             (Some(review), Some(new)) => {
                 let reviews_due = self.counts(clock)?.due.max(1);
                 let every = reviews_due / new_count.max(1);
-                if self.answered_since_new >= every { Some(new) } else { Some(review) }
+                if self.answered_since_new >= every {
+                    Some(new)
+                } else {
+                    Some(review)
+                }
             }
             (review, new) => review.or(new),
         };
@@ -291,36 +332,37 @@ impl<'s> Session<'s> {
     }
 
     fn first_learning(&self, until_ms: i64) -> Result<Option<CardRow>> {
-        let mut best: Option<CardRow> = None;
-        for scope in &self.decks {
-            if let Some(card) = self.store.next_learning(scope.row.id, until_ms)? {
-                if best.as_ref().is_none_or(|b| (card.schedule.due_key(), card.id) < (b.schedule.due_key(), b.id)) {
-                    best = Some(card);
-                }
-            }
-        }
-        Ok(best)
+        self.earliest(|_| true, |store, deck| store.next_learning(deck, until_ms))
     }
 
     fn first_review(&self) -> Result<Option<CardRow>> {
-        let mut best: Option<CardRow> = None;
-        for scope in self.decks.iter().filter(|d| d.reviews_left() > 0) {
-            if let Some(card) = self.store.next_review(scope.row.id, self.today)? {
-                if best.as_ref().is_none_or(|b| (card.schedule.due_key(), card.id) < (b.schedule.due_key(), b.id)) {
-                    best = Some(card);
-                }
-            }
-        }
-        Ok(best)
+        self.earliest(
+            |d| d.reviews_left() > 0,
+            |store, deck| store.next_review(deck, self.today),
+        )
     }
 
     fn first_new(&self) -> Result<Option<CardRow>> {
+        self.earliest(|d| d.new_left() > 0, |store, deck| store.next_new(deck))
+    }
+
+    /// The card due first among the decks that `include` allows, each deck's
+    /// candidate fetched by `fetch` (one indexed query per deck).
+    fn earliest(
+        &self,
+        include: impl Fn(&DeckScope) -> bool,
+        fetch: impl Fn(&Store, i64) -> Result<Option<CardRow>>,
+    ) -> Result<Option<CardRow>> {
         let mut best: Option<CardRow> = None;
-        for scope in self.decks.iter().filter(|d| d.new_left() > 0) {
-            if let Some(card) = self.store.next_new(scope.row.id)? {
-                if best.as_ref().is_none_or(|b| card.schedule.due_key() < b.schedule.due_key()) {
-                    best = Some(card);
-                }
+        for scope in self.decks.iter().filter(|d| include(d)) {
+            let Some(card) = fetch(self.store, scope.row.id)? else {
+                continue;
+            };
+            if best
+                .as_ref()
+                .is_none_or(|b| (card.schedule.due_key(), card.id) < (b.schedule.due_key(), b.id))
+            {
+                best = Some(card);
             }
         }
         Ok(best)
@@ -331,7 +373,14 @@ impl<'s> Session<'s> {
         let mut total = QueueCounts::default();
         let end = clock.end_of_today().timestamp_millis();
         for scope in &self.decks {
-            let c = self.store.deck_counts(scope.row.id, clock.now_ms(), end, self.today, scope.new_left(), scope.reviews_left())?;
+            let c = self.store.deck_counts(
+                scope.row.id,
+                clock.now_ms(),
+                end,
+                self.today,
+                scope.new_left(),
+                scope.reviews_left(),
+            )?;
             total.new += c.new;
             total.learning += c.learning;
             total.due += c.due_now;
@@ -344,13 +393,23 @@ impl<'s> Session<'s> {
         let mut new_waiting = 0;
         let end = clock.end_of_today().timestamp_millis();
         for scope in &self.decks {
-            let c = self.store.deck_counts(scope.row.id, clock.now_ms(), end, self.today, u32::MAX, u32::MAX)?;
+            let c = self
+                .store
+                .deck_counts(scope.row.id, clock.now_ms(), end, self.today, u32::MAX, u32::MAX)?;
             let learning = c.next_learning_ms.and_then(chrono::DateTime::from_timestamp_millis);
             let review = c.next_review_day.map(|day| {
-                if day <= self.today { clock.now() } else { clock.day_start(day) }
+                if day <= self.today {
+                    clock.now()
+                } else {
+                    clock.day_start(day)
+                }
             });
             let new = (c.new > 0).then(|| {
-                if scope.new_left() > 0 { clock.now() } else { clock.day_start(self.today + 1) }
+                if scope.new_left() > 0 {
+                    clock.now()
+                } else {
+                    clock.day_start(self.today + 1)
+                }
             });
             if scope.new_left() == 0 {
                 new_waiting += c.new;
@@ -384,7 +443,10 @@ fn deck_scope(store: &Store, row: DeckRow, settings: &Settings, day_start_ms: i6
 }
 
 fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
-    Moment { now_ms: clock.now_ms(), today: clock.today() }
+    Moment {
+        now_ms: clock.now_ms(),
+        today: clock.today(),
+    }
 }
 
 fn view(card: &CardRow, deck: &str) -> CardView {

@@ -47,11 +47,19 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     let mut decks = Vec::with_capacity(rows.len());
     for row in rows {
         let studied = store.studied_today(row.id, day_start)?;
-        let new_left = row.new_per_day.unwrap_or(settings.new_per_day).saturating_sub(studied.new);
-        let reviews_left = row.reviews_per_day.unwrap_or(settings.reviews_per_day).saturating_sub(studied.reviews);
+        let new_left = row
+            .new_per_day
+            .unwrap_or(settings.new_per_day)
+            .saturating_sub(studied.new);
+        let reviews_left = row
+            .reviews_per_day
+            .unwrap_or(settings.reviews_per_day)
+            .saturating_sub(studied.reviews);
         let c = store.deck_counts(row.id, clock.now_ms(), end, today, new_left, reviews_left)?;
         let learning_at = c.next_learning_ms.and_then(DateTime::from_timestamp_millis);
-        let review_at = c.next_review_day.map(|d| if d <= today { clock.now() } else { clock.day_start(d) });
+        let review_at = c
+            .next_review_day
+            .map(|d| if d <= today { clock.now() } else { clock.day_start(d) });
         let next_due = [learning_at, review_at].into_iter().flatten().min();
         decks.push(DeckStatus {
             key: row.key,

@@ -71,7 +71,10 @@ fn replay(reference: &Reference, fuzz: bool) -> (usize, Vec<String>) {
         let mut card = Schedule::new_card(1);
         for (i, review) in case.reviews.iter().enumerate() {
             let clock = Clock::new(review.at, Utc, reference.rollover_hour);
-            let at = Moment { now_ms: clock.now_ms(), today: clock.today() };
+            let at = Moment {
+                now_ms: clock.now_ms(),
+                today: clock.today(),
+            };
             let rating = Rating::from_number(review.rating).expect("rating 1-4");
             let answered = sched.answer(&card, case.card_id, rating, at).unwrap();
             let next = &answered.next;
@@ -101,12 +104,31 @@ fn replay(reference: &Reference, fuzz: bool) -> (usize, Vec<String>) {
                 memory.difficulty.to_string(),
                 review.difficulty.to_string(),
             );
-            check("reps", next.reps == review.reps, next.reps.to_string(), review.reps.to_string());
-            check("lapses", next.lapses == review.lapses, next.lapses.to_string(), review.lapses.to_string());
+            check(
+                "reps",
+                next.reps == review.reps,
+                next.reps.to_string(),
+                review.reps.to_string(),
+            );
+            check(
+                "lapses",
+                next.lapses == review.lapses,
+                next.lapses.to_string(),
+                review.lapses.to_string(),
+            );
             if let Some(elapsed) = review.elapsed_days {
-                check("elapsed days", answered.elapsed_days == elapsed, answered.elapsed_days.to_string(), elapsed.to_string());
+                check(
+                    "elapsed days",
+                    answered.elapsed_days == elapsed,
+                    answered.elapsed_days.to_string(),
+                    elapsed.to_string(),
+                );
             }
-            let expected_days = if fuzz { review.interval_days } else { review.unfuzzed_interval_days };
+            let expected_days = if fuzz {
+                review.interval_days
+            } else {
+                review.unfuzzed_interval_days
+            };
             match (answered.next_in, expected_days, review.unfuzzed_step_delay_secs) {
                 (NextIn::Days(ours), Some(anki), _) => {
                     check("interval", ours == anki, format!("{ours}d"), format!("{anki}d"))
@@ -117,7 +139,12 @@ fn replay(reference: &Reference, fuzz: bool) -> (usize, Vec<String>) {
                 // A step that ends after the rollover: Anki moves it to the next
                 // day's learning queue and reports no delay; only the state is compared.
                 (NextIn::Seconds(_), None, _) => {}
-                (ours, anki_days, anki_secs) => check("next", false, format!("{ours:?}"), format!("{anki_days:?}d / {anki_secs:?}s")),
+                (ours, anki_days, anki_secs) => check(
+                    "next",
+                    false,
+                    format!("{ours:?}"),
+                    format!("{anki_days:?}d / {anki_secs:?}s"),
+                ),
             }
             card = next.clone();
         }
@@ -131,7 +158,13 @@ fn reference_file_is_from_anki_26() {
     assert!(reference.anki_version.starts_with("26."), "{}", reference.anki_version);
     assert!(reference.cases.len() >= 12);
     let names: Vec<_> = reference.cases.iter().map(|c| c.name.as_str()).collect();
-    for needed in ["lapse_then_relearn", "overdue_3x", "early_half_interval", "rollover_0330", "learn_hard_first_step"] {
+    for needed in [
+        "lapse_then_relearn",
+        "overdue_3x",
+        "early_half_interval",
+        "rollover_0330",
+        "learn_hard_first_step",
+    ] {
         assert!(names.contains(&needed), "missing case {needed}");
     }
 }
@@ -140,12 +173,22 @@ fn reference_file_is_from_anki_26() {
 fn unfuzzed_schedule_matches_anki() {
     let (checked, mismatches) = replay(&load(), false);
     assert!(checked > 500, "only {checked} checks ran");
-    assert!(mismatches.is_empty(), "{} of {checked} checks differ:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} checks differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 #[test]
 fn fuzzed_intervals_match_anki() {
     let (checked, mismatches) = replay(&load(), true);
     assert!(checked > 500, "only {checked} checks ran");
-    assert!(mismatches.is_empty(), "{} of {checked} checks differ:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} checks differ:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }

@@ -23,7 +23,10 @@ pub struct Source {
 pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let mut files = Vec::new();
     for path in paths {
-        let io = |source| Error::Io { path: path.clone(), source };
+        let io = |source| Error::Io {
+            path: path.clone(),
+            source,
+        };
         if path.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(io)?
@@ -47,23 +50,34 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
         .into_iter()
         .map(|path| {
             let bytes = read_limited(&path)?;
-            Ok(Source { label: path.display().to_string(), key: deck_key(&path), bytes })
+            Ok(Source {
+                label: path.display().to_string(),
+                key: deck_key(&path),
+                bytes,
+            })
         })
         .collect()
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit so the parser can report the file as too large.
-    file.take(super::MAX_DECK_BYTES as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    file.take(super::MAX_DECK_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     Ok(bytes)
 }
 
 fn deck_key(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// The decks compiled into the binary.
@@ -90,7 +104,10 @@ pub fn parse_sources(sources: &[Source]) -> Result<Vec<Deck>> {
                         file: source.label.clone(),
                         line: 1,
                         column: 1,
-                        message: format!("a second deck file named `{}.deck` (also {})", deck.key, sources[other].label),
+                        message: format!(
+                            "a second deck file named `{}.deck` (also {})",
+                            deck.key, sources[other].label
+                        ),
                         source_line: String::new(),
                         hint: Some("a deck's identity is its file name; rename one of them".into()),
                     });
@@ -100,7 +117,11 @@ pub fn parse_sources(sources: &[Source]) -> Result<Vec<Deck>> {
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
-    if diagnostics.is_empty() { Ok(decks) } else { Err(Error::Deck(diagnostics)) }
+    if diagnostics.is_empty() {
+        Ok(decks)
+    } else {
+        Err(Error::Deck(diagnostics))
+    }
 }
 
 /// Parses and syncs `sources` into the collection.
@@ -109,7 +130,10 @@ pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
     let syncs: Vec<FactSync> = decks
         .iter()
         .zip(sources)
-        .map(|(deck, source)| FactSync { deck, source_path: &source.label })
+        .map(|(deck, source)| FactSync {
+            deck,
+            source_path: &source.label,
+        })
         .collect();
     store.sync_decks(&syncs)
 }
@@ -127,31 +151,51 @@ mod tests {
     use super::*;
 
     fn source(key: &str, text: &str) -> Source {
-        Source { label: format!("{key}.deck"), key: key.into(), bytes: text.as_bytes().to_vec() }
+        Source {
+            label: format!("{key}.deck"),
+            key: key.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn bundled_decks_parse_and_have_enough_facts() {
         let decks = parse_sources(&bundled_sources()).unwrap();
-        let lenin = decks.iter().find(|d| d.key == "lenins-moscow").expect("lenins-moscow deck is bundled");
+        let lenin = decks
+            .iter()
+            .find(|d| d.key == "lenins-moscow")
+            .expect("lenins-moscow deck is bundled");
         assert!(lenin.facts.len() >= 40, "{}", lenin.facts.len());
         for fact in decks.iter().flat_map(|d| &d.facts) {
-            assert!(fact.source.as_deref().is_some_and(|s| s.starts_with("seeds/")), "{} has no seed source", fact.id);
+            assert!(
+                fact.source.as_deref().is_some_and(|s| s.starts_with("seeds/")),
+                "{} has no seed source",
+                fact.id
+            );
         }
     }
 
     #[test]
     fn rebuild_is_idempotent_and_keeps_history() {
         let mut store = Store::open_in_memory().unwrap();
-        let v1 = source("d", "# D\n## a\nq: one?\na: 1\n## b\nq: two?\na: 2\ncards: basic reverse\n");
+        let v1 = source(
+            "d",
+            "# D\n## a\nq: one?\na: 1\n## b\nq: two?\na: 2\ncards: basic reverse\n",
+        );
         let first = build(&mut store, std::slice::from_ref(&v1)).unwrap();
         assert_eq!((first[0].added, first[0].unchanged), (2, 0));
         let again = build(&mut store, std::slice::from_ref(&v1)).unwrap();
         assert_eq!((again[0].added, again[0].updated, again[0].unchanged), (0, 0, 2));
 
         let card_ids = |store: &Store| -> Vec<(i64, String, i64)> {
-            let mut stmt = store.conn().prepare("SELECT id, front, queue FROM cards ORDER BY id").unwrap();
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(|r| r.unwrap()).collect()
+            let mut stmt = store
+                .conn()
+                .prepare("SELECT id, front, queue FROM cards ORDER BY id")
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
         };
         let before = card_ids(&store);
         // Reword a, drop b: a keeps its card id, b's cards are suspended.

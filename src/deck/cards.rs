@@ -57,7 +57,11 @@ pub(crate) fn cloze_deletions(text: &str) -> Result<Vec<Deletion>, ClozeError> {
                 if answer.is_empty() {
                     return Err(ClozeError::Empty(o));
                 }
-                deletions.push(Deletion { span: o..c + 2, answer: answer.to_string(), hint });
+                deletions.push(Deletion {
+                    span: o..c + 2,
+                    answer: answer.to_string(),
+                    hint,
+                });
                 rest = c + 2;
             }
         }
@@ -72,7 +76,11 @@ impl Fact {
     /// The cards this fact yields, in a stable order.
     pub fn cards(&self) -> Vec<CardText> {
         match &self.body {
-            FactBody::Qa { question, answer, kinds } => kinds
+            FactBody::Qa {
+                question,
+                answer,
+                kinds,
+            } => kinds
                 .iter()
                 .map(|kind| {
                     let (front, back) = match kind {
@@ -171,7 +179,10 @@ mod tests {
         })
         .cards();
         assert_eq!(
-            cards.iter().map(|c| (c.template.as_str(), c.front.as_str())).collect::<Vec<_>>(),
+            cards
+                .iter()
+                .map(|c| (c.template.as_str(), c.front.as_str()))
+                .collect::<Vec<_>>(),
             vec![("basic", "Q"), ("reverse", "A")]
         );
     }

@@ -11,7 +11,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use cards::CardText;
-pub use parse::{parse_deck, MAX_DECK_BYTES, MAX_FIELD_CHARS};
+pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, parse_deck};
 
 /// Desired retention a deck may ask for.
 pub const RETENTION_RANGE: std::ops::RangeInclusive<f32> = 0.70..=0.99;
@@ -52,7 +52,11 @@ pub struct Fact {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum FactBody {
     /// Question and answer; yields `basic` and/or `reverse` cards.
-    Qa { question: String, answer: String, kinds: Vec<QaKind> },
+    Qa {
+        question: String,
+        answer: String,
+        kinds: Vec<QaKind>,
+    },
     /// A statement with `{{deletions}}`; one card per deletion.
     Cloze { text: String },
 }
@@ -87,12 +91,20 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}:{}:{}: error: {}", self.file, self.line, self.column, self.message)?;
+        writeln!(
+            f,
+            "{}:{}:{}: error: {}",
+            self.file, self.line, self.column, self.message
+        )?;
         let shown = crate::ui::escape_control(&self.source_line);
         let gutter = self.line.to_string();
         writeln!(f, "{gutter} | {shown}")?;
         let pad: String = crate::ui::escape_control(
-            &self.source_line.chars().take(self.column.saturating_sub(1)).collect::<String>(),
+            &self
+                .source_line
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .collect::<String>(),
         )
         .chars()
         .map(|c| if c == '\t' { '\t' } else { ' ' })

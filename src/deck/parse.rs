@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::cards::{cloze_deletions, ClozeError};
+use super::cards::{ClozeError, cloze_deletions};
 use super::{Deck, Diagnostic, Fact, FactBody, QaKind, RETENTION_RANGE};
 
 /// Largest deck file accepted, in bytes.
@@ -23,7 +23,11 @@ pub fn parse_deck(file: &str, key: &str, bytes: &[u8]) -> Result<Deck, Vec<Diagn
             0,
             1,
             "",
-            format!("the file is {} MiB; the limit is {} MiB", bytes.len() >> 20, MAX_DECK_BYTES >> 20),
+            format!(
+                "the file is {} MiB; the limit is {} MiB",
+                bytes.len() >> 20,
+                MAX_DECK_BYTES >> 20
+            ),
             Some("split it into several deck files"),
         );
         return Err(parser.diagnostics);
@@ -64,6 +68,8 @@ struct Parser<'a> {
     name: Option<String>,
     deck_fields: Vec<(String, Field)>,
     facts: Vec<FactDraft>,
+    /// Line of each fact id's first heading, to report duplicates.
+    fact_lines: HashMap<String, usize>,
     /// The field a continuation line would extend: (in a fact?, index).
     open_field: Option<(bool, usize)>,
 }
@@ -76,6 +82,7 @@ impl<'a> Parser<'a> {
             name: None,
             deck_fields: Vec::new(),
             facts: Vec::new(),
+            fact_lines: HashMap::new(),
             open_field: None,
         }
     }
@@ -101,7 +108,10 @@ impl<'a> Parser<'a> {
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
-        let line_end = bytes[line_start..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| i + line_start);
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |i| i + line_start);
         let raw = String::from_utf8_lossy(&bytes[line_start..line_end]).into_owned();
         self.error_at(
             line,
@@ -155,7 +165,13 @@ impl<'a> Parser<'a> {
     fn deck_heading(&mut self, line_no: usize, raw: &str, rest: &str) {
         let name = rest.trim();
         if name.is_empty() {
-            self.error_at(line_no, 3, raw, "the deck name is empty".into(), Some("write `# Deck name`"));
+            self.error_at(
+                line_no,
+                3,
+                raw,
+                "the deck name is empty".into(),
+                Some("write `# Deck name`"),
+            );
         } else if self.name.is_some() || !self.facts.is_empty() {
             self.error_at(
                 line_no,
@@ -182,7 +198,13 @@ impl<'a> Parser<'a> {
         let id = rest.trim();
         let id_column = 4 + (rest.chars().count() - rest.trim_start().chars().count());
         if id.is_empty() {
-            self.error_at(line_no, 3, raw, "the fact id is empty".into(), Some("write `## some-id`"));
+            self.error_at(
+                line_no,
+                3,
+                raw,
+                "the fact id is empty".into(),
+                Some("write `## some-id`"),
+            );
         } else if let Some((offset, bad)) = id
             .chars()
             .enumerate()
@@ -195,8 +217,7 @@ impl<'a> Parser<'a> {
                 format!("{bad:?} is not allowed in a fact id"),
                 Some("ids use lowercase letters, digits and `-`, e.g. `reed-typhus`"),
             );
-        } else if let Some(first) = self.facts.iter().find(|f| f.id == id) {
-            let first_line = first.line;
+        } else if let Some(&first_line) = self.fact_lines.get(id) {
             self.error_at(
                 line_no,
                 id_column,
@@ -205,6 +226,7 @@ impl<'a> Parser<'a> {
                 Some("every fact in a deck needs its own id; history follows the id"),
             );
         }
+        self.fact_lines.entry(id.to_string()).or_insert(line_no);
         self.facts.push(FactDraft {
             id: id.to_string(),
             line: line_no,
@@ -291,7 +313,13 @@ impl<'a> Parser<'a> {
 
     fn finish(mut self, key: &str) -> Result<Deck, Vec<Diagnostic>> {
         if self.name.is_none() {
-            self.error_at(1, 1, "", "the deck has no name".into(), Some("start the file with `# Deck name`"));
+            self.error_at(
+                1,
+                1,
+                "",
+                "the deck has no name".into(),
+                Some("start the file with `# Deck name`"),
+            );
         }
         let mut deck = Deck {
             key: key.to_string(),
@@ -365,7 +393,11 @@ impl<'a> Parser<'a> {
         match field.value.parse::<u32>() {
             Ok(n) if n <= 100_000 => Some(n),
             _ => {
-                self.field_error(field, format!("`{}` is not a whole number from 0 to 100000", field.value), None);
+                self.field_error(
+                    field,
+                    format!("`{}` is not a whole number from 0 to 100000", field.value),
+                    None,
+                );
                 None
             }
         }
@@ -382,7 +414,11 @@ impl<'a> Parser<'a> {
                 continue;
             }
             if field.value.is_empty() {
-                self.field_error(field, format!("`{key}:` has no value"), Some("write the value after the colon, or drop the line"));
+                self.field_error(
+                    field,
+                    format!("`{key}:` has no value"),
+                    Some("write the value after the colon, or drop the line"),
+                );
                 ok = false;
                 continue;
             }
@@ -392,7 +428,12 @@ impl<'a> Parser<'a> {
                 values.insert(key, field);
             }
         }
-        let heading = Field { line: draft.line, column: 1, raw: draft.raw.clone(), value: String::new() };
+        let heading = Field {
+            line: draft.line,
+            column: 1,
+            raw: draft.raw.clone(),
+            value: String::new(),
+        };
         let body = match (values.get("cloze"), values.get("q"), values.get("a")) {
             (Some(cloze), q, a) => {
                 if let Some(extra) = q.or(a).or(values.get("cards")) {
@@ -410,11 +451,22 @@ impl<'a> Parser<'a> {
                     Some(field) => self.kinds(field),
                     None => Some(vec![QaKind::Basic]),
                 };
-                kinds.map(|kinds| FactBody::Qa { question: q.value.clone(), answer: a.value.clone(), kinds })
+                kinds.map(|kinds| FactBody::Qa {
+                    question: q.value.clone(),
+                    answer: a.value.clone(),
+                    kinds,
+                })
             }
             (None, q, _) => {
-                let missing = if q.is_none() { "question (`q:`)" } else { "answer (`a:`)" };
-                let empty_given = draft.fields.iter().any(|(k, f)| f.value.is_empty() && (k == "q" || k == "a"));
+                let missing = if q.is_none() {
+                    "question (`q:`)"
+                } else {
+                    "answer (`a:`)"
+                };
+                let empty_given = draft
+                    .fields
+                    .iter()
+                    .any(|(k, f)| f.value.is_empty() && (k == "q" || k == "a"));
                 if !empty_given {
                     self.field_error(
                         &heading,
@@ -436,7 +488,9 @@ impl<'a> Parser<'a> {
             alternatives,
             hint: text("hint"),
             extra: text("extra"),
-            tags: text("tags").map(|t| t.split_whitespace().map(str::to_string).collect()).unwrap_or_default(),
+            tags: text("tags")
+                .map(|t| t.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default(),
             source: text("source"),
         })
     }
@@ -455,7 +509,13 @@ impl<'a> Parser<'a> {
                     } else {
                         "card kinds for q/a facts: basic, reverse"
                     };
-                    self.error_at(field.line, column, &field.raw, format!("unknown card kind `{other}`"), Some(hint));
+                    self.error_at(
+                        field.line,
+                        column,
+                        &field.raw,
+                        format!("unknown card kind `{other}`"),
+                        Some(hint),
+                    );
                     return None;
                 }
             };
@@ -471,9 +531,17 @@ impl<'a> Parser<'a> {
             Ok(_) => return Some(field.value.clone()),
             Err(ClozeError::Unclosed(at)) => (at, "this `{{` is never closed", "close the deletion with `}}`"),
             Err(ClozeError::UnexpectedClose(at)) => (at, "this `}}` closes nothing", "open the deletion with `{{`"),
-            Err(ClozeError::Empty(at)) => (at, "an empty cloze deletion", "put the hidden words inside: `{{typhus}}`"),
+            Err(ClozeError::Empty(at)) => (
+                at,
+                "an empty cloze deletion",
+                "put the hidden words inside: `{{typhus}}`",
+            ),
             Err(ClozeError::Nested(at)) => (at, "a cloze deletion inside another", "deletions cannot nest"),
-            Err(ClozeError::NoDeletion) => (0, "a cloze without any `{{deletion}}`", "mark the hidden words: `{{typhus}}`"),
+            Err(ClozeError::NoDeletion) => (
+                0,
+                "a cloze without any `{{deletion}}`",
+                "mark the hidden words: `{{typhus}}`",
+            ),
         };
         // Values may span continuation lines: locate the offset's line.
         let before = &field.value[..offset];
@@ -482,7 +550,11 @@ impl<'a> Parser<'a> {
             Some(nl) => 2 + before[nl + 1..].chars().count(),
             None => field.column + before.chars().count(),
         };
-        let raw = if extra_lines == 0 { field.raw.clone() } else { String::new() };
+        let raw = if extra_lines == 0 {
+            field.raw.clone()
+        } else {
+            String::new()
+        };
         self.error_at(field.line + extra_lines, column, &raw, message.into(), Some(hint));
         None
     }
@@ -541,7 +613,12 @@ mod tests {
         assert_eq!(born.alternatives, vec!["in 1877"]);
         assert_eq!(born.tags, vec!["rosmer", "life"]);
         assert_eq!(born.cards().len(), 2);
-        assert_eq!(deck.facts[1].body, FactBody::Cloze { text: "Reed caught {{typhus}}\nafter {{Baku}}.".into() });
+        assert_eq!(
+            deck.facts[1].body,
+            FactBody::Cloze {
+                text: "Reed caught {{typhus}}\nafter {{Baku}}.".into()
+            }
+        );
         assert_eq!(deck.facts[1].extra.as_deref(), Some("He died in Moscow."));
     }
 
@@ -583,7 +660,10 @@ mod tests {
     #[test]
     fn bad_retention_is_located() {
         let errs = errors("# D\nretention: 1.5\n");
-        assert_eq!(errs, vec![(2, 12, "retention `1.5` is not a number from 0.70 to 0.99".to_string())]);
+        assert_eq!(
+            errs,
+            vec![(2, 12, "retention `1.5` is not a number from 0.70 to 0.99".to_string())]
+        );
     }
 
     #[test]
@@ -628,7 +708,10 @@ mod tests {
     fn diagnostic_shows_line_and_caret() {
         let errs = parse("# D\n## a\nq: x\na: y\ncards: basic bogus\n").unwrap_err();
         let shown = errs[0].to_string();
-        assert!(shown.starts_with("t.deck:5:14: error: unknown card kind `bogus`"), "{shown}");
+        assert!(
+            shown.starts_with("t.deck:5:14: error: unknown card kind `bogus`"),
+            "{shown}"
+        );
         assert!(shown.contains("5 | cards: basic bogus\n  |              ^"), "{shown}");
     }
 }

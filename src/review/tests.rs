@@ -11,7 +11,11 @@ fn clock(text: &str) -> Clock<Utc> {
 
 fn store_with(deck: &str) -> Store {
     let mut store = Store::open_in_memory().unwrap();
-    let source = Source { label: "t.deck".into(), key: "t".into(), bytes: deck.as_bytes().to_vec() };
+    let source = Source {
+        label: "t.deck".into(),
+        key: "t".into(),
+        bytes: deck.as_bytes().to_vec(),
+    };
     build(&mut store, &[source]).unwrap();
     store
 }
@@ -47,7 +51,9 @@ fn grade_needs_a_revealed_answer() {
     assert_eq!(notice, Some(Notice::RevealFirst));
     assert!(matches!(screen, Screen::Question { .. }));
     let (_, screen) = session.handle(Input::Reveal, &c).unwrap();
-    let Screen::Answer { buttons, card, .. } = screen else { panic!("{screen:?}") };
+    let Screen::Answer { buttons, card, .. } = screen else {
+        panic!("{screen:?}")
+    };
     assert_eq!(card.back, "answer 0");
     assert_eq!(buttons[2], (Rating::Good, NextIn::Seconds(600)));
     drop(session);
@@ -67,7 +73,9 @@ fn new_cards_respect_the_daily_limit() {
         screen = session.current(&c).unwrap();
     }
     assert_eq!(fronts, vec!["question 0?", "question 1?", "question 2?"]);
-    let Screen::Finished(summary) = screen else { unreachable!() };
+    let Screen::Finished(summary) = screen else {
+        unreachable!()
+    };
     assert_eq!((summary.reviewed, summary.new_waiting), (3, 2));
     // A new session the same day still honours the limit (counted from the log).
     drop(session);
@@ -81,12 +89,22 @@ fn learning_cards_come_back_within_the_learn_ahead_window() {
     let c = clock("2026-01-10T10:00:00Z");
     let mut session = Session::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
-    assert_eq!(grade(&mut session, Rating::Good, &c), Notice::Answered { rating: Rating::Good, next_in: NextIn::Seconds(600) });
+    assert_eq!(
+        grade(&mut session, Rating::Good, &c),
+        Notice::Answered {
+            rating: Rating::Good,
+            next_in: NextIn::Seconds(600)
+        }
+    );
     // Due in 10 minutes: within the 20-minute learn-ahead, so shown again.
     assert_eq!(front(&session.current(&c).unwrap()), "question 0?");
-    let Notice::Answered { next_in, .. } = grade(&mut session, Rating::Good, &c) else { panic!() };
+    let Notice::Answered { next_in, .. } = grade(&mut session, Rating::Good, &c) else {
+        panic!()
+    };
     assert!(matches!(next_in, NextIn::Days(d) if d >= 1));
-    let Screen::Finished(summary) = session.current(&c).unwrap() else { panic!() };
+    let Screen::Finished(summary) = session.current(&c).unwrap() else {
+        panic!()
+    };
     assert_eq!(summary.reviewed, 2);
     assert!(summary.next_due.unwrap() > c.now());
 }
@@ -121,8 +139,16 @@ fn buried_cards_wait_for_the_next_study_day() {
     assert!(matches!(screen, Screen::Finished(_)));
     drop(session);
     let late = clock("2026-01-11T03:59:00Z");
-    assert!(matches!(Session::start(&mut store, None, None, &late).unwrap().current(&late).unwrap(), Screen::Finished(_)));
+    store.unbury(late.today()).unwrap();
+    assert!(matches!(
+        Session::start(&mut store, None, None, &late)
+            .unwrap()
+            .current(&late)
+            .unwrap(),
+        Screen::Finished(_)
+    ));
     let tomorrow = clock("2026-01-11T04:01:00Z");
+    store.unbury(tomorrow.today()).unwrap();
     let mut session = Session::start(&mut store, None, None, &tomorrow).unwrap();
     assert_eq!(front(&session.current(&tomorrow).unwrap()), "question 0?");
 }
@@ -185,5 +211,8 @@ fn session_limit_stops_early() {
     grade(&mut session, Rating::Easy, &c);
     session.current(&c).unwrap();
     grade(&mut session, Rating::Easy, &c);
-    assert!(matches!(session.current(&c).unwrap(), Screen::Finished(Summary { reviewed: 2, .. })));
+    assert!(matches!(
+        session.current(&c).unwrap(),
+        Screen::Finished(Summary { reviewed: 2, .. })
+    ));
 }

@@ -14,9 +14,21 @@ struct FuzzRange {
 }
 
 const FUZZ_RANGES: [FuzzRange; 3] = [
-    FuzzRange { start: 2.5, end: 7.0, factor: 0.15 },
-    FuzzRange { start: 7.0, end: 20.0, factor: 0.1 },
-    FuzzRange { start: 20.0, end: f32::MAX, factor: 0.05 },
+    FuzzRange {
+        start: 2.5,
+        end: 7.0,
+        factor: 0.15,
+    },
+    FuzzRange {
+        start: 7.0,
+        end: 20.0,
+        factor: 0.1,
+    },
+    FuzzRange {
+        start: 20.0,
+        end: f32::MAX,
+        factor: 0.05,
+    },
 ];
 
 /// The reproducible fuzz factor of a card at a given review count.
@@ -32,6 +44,11 @@ fn fuzz_delta(interval: f32) -> f32 {
     FUZZ_RANGES.iter().fold(1.0, |delta, range| {
         delta + range.factor * (interval.min(range.end) - range.start).max(0.0)
     })
+}
+
+/// The top of an interval's fuzz range before any minimum or maximum applies.
+pub fn unconstrained_upper_bound(interval: f32) -> u32 {
+    (interval + fuzz_delta(interval)).round() as u32
 }
 
 /// The range of days a fuzzed interval may fall in, kept within
@@ -96,8 +113,9 @@ mod tests {
 
     #[test]
     fn fuzz_covers_the_range_and_is_reproducible() {
-        let seen: std::collections::BTreeSet<u32> =
-            (0..200).map(|id| fuzzed_interval(10.0, 1, 36_500, Some(fuzz_factor(id, 4)))).collect();
+        let seen: std::collections::BTreeSet<u32> = (0..200)
+            .map(|id| fuzzed_interval(10.0, 1, 36_500, Some(fuzz_factor(id, 4))))
+            .collect();
         assert_eq!(seen.iter().copied().collect::<Vec<_>>(), vec![8, 9, 10, 11, 12]);
         assert_eq!(fuzz_factor(42, 7), fuzz_factor(42, 7));
         assert_ne!(fuzz_factor(42, 7), fuzz_factor(42, 8));

@@ -234,7 +234,9 @@ impl Scheduler {
 
     fn next_states(&self, card: &Schedule, at: Moment) -> Result<(NextStates, u32)> {
         let elapsed = Self::elapsed_days(card, at.today);
-        let states = self.fsrs.next_states(card.memory, self.config.desired_retention, elapsed)?;
+        let states = self
+            .fsrs
+            .next_states(card.memory, self.config.desired_retention, elapsed)?;
         Ok((states, elapsed))
     }
 
@@ -256,7 +258,12 @@ impl Scheduler {
         // rounded values.
         let memory = Some(stored_memory(memory));
         let fuzz = self.config.fuzz.then(|| fuzz::fuzz_factor(card_id, card.reps));
-        let ctx = Ctx { config: &self.config, states, fuzz, at };
+        let ctx = Ctx {
+            config: &self.config,
+            states,
+            fuzz,
+            at,
+        };
         let mut next = card.clone();
         next.memory = memory;
         next.reps = card.reps.saturating_add(1);
@@ -268,14 +275,23 @@ impl Scheduler {
                 } else {
                     card.remaining_steps
                 };
-                (ReviewKind::Learning, ctx.answer_steps(&mut next, remaining, rating, Steps::Learn))
+                (
+                    ReviewKind::Learning,
+                    ctx.answer_steps(&mut next, remaining, rating, Steps::Learn),
+                )
             }
-            CardState::Relearning => {
-                (ReviewKind::Relearning, ctx.answer_steps(&mut next, card.remaining_steps, rating, Steps::Relearn))
-            }
+            CardState::Relearning => (
+                ReviewKind::Relearning,
+                ctx.answer_steps(&mut next, card.remaining_steps, rating, Steps::Relearn),
+            ),
             CardState::Review => (ReviewKind::Review, ctx.answer_review(&mut next, rating)),
         };
-        Answered { next, kind, elapsed_days: *elapsed, next_in }
+        Answered {
+            next,
+            kind,
+            elapsed_days: *elapsed,
+            next_in,
+        }
     }
 }
 
@@ -329,7 +345,11 @@ impl Ctx<'_> {
     /// A card in (re)learning steps, or a new card entering them.
     fn answer_steps(&self, card: &mut Schedule, remaining: u32, rating: Rating, which: Steps) -> NextIn {
         let steps = self.steps(which);
-        let state = if which == Steps::Learn { CardState::Learning } else { CardState::Relearning };
+        let state = if which == Steps::Learn {
+            CardState::Learning
+        } else {
+            CardState::Relearning
+        };
         let total = steps.len() as u32;
         let remaining = remaining.clamp(1.min(total), total);
         let index = (total - remaining) as usize;
@@ -374,15 +394,25 @@ impl Ctx<'_> {
                 None => self.to_review(card, card.interval),
             };
         }
-        // Fuzz may not pull a growing interval below the last one + 1.
+        // The minimum Anki 26 gives each passing interval: above the current
+        // interval when FSRS's interval is longer; the current interval itself
+        // when it lies within the fuzz range of FSRS's; otherwise none.
         let last = card.interval;
-        let greater_than_last = |days: f32| if days.round() as u32 > last { last + 1 } else { 0 };
-        let hard = self.fuzzed(states.hard.interval, greater_than_last(states.hard.interval).max(1));
-        let good = self.fuzzed(states.good.interval, greater_than_last(states.good.interval).max(hard + 1));
+        let minimum = |days: f32| {
+            if days.round() as u32 > last {
+                last + 1
+            } else if fuzz::unconstrained_upper_bound(days) >= last {
+                last
+            } else {
+                0
+            }
+        };
+        let hard = self.fuzzed(states.hard.interval, minimum(states.hard.interval).max(1));
+        let good = self.fuzzed(states.good.interval, minimum(states.good.interval).max(hard + 1));
         let days = match rating {
             Rating::Hard => hard,
             Rating::Good => good,
-            _ => self.fuzzed(states.easy.interval, greater_than_last(states.easy.interval).max(good + 1)),
+            _ => self.fuzzed(states.easy.interval, minimum(states.easy.interval).max(good + 1)),
         };
         self.to_review(card, days)
     }
@@ -392,7 +422,10 @@ impl Ctx<'_> {
 /// (computed in f32, as Anki does).
 pub fn stored_memory(memory: MemoryState) -> MemoryState {
     let round = |x: f32, factor: f32| (x * factor).round() / factor;
-    MemoryState { stability: round(memory.stability, 10_000.0), difficulty: round(memory.difficulty, 1_000.0) }
+    MemoryState {
+        stability: round(memory.stability, 10_000.0),
+        difficulty: round(memory.difficulty, 1_000.0),
+    }
 }
 
 /// Hard repeats the current step; on the first step it waits halfway to the

@@ -8,7 +8,11 @@ use crate::clock::Clock;
 use chrono::{DateTime, Utc};
 
 fn sched(fuzz: bool) -> Scheduler {
-    Scheduler::new(SchedConfig { fuzz, ..SchedConfig::default() }).unwrap()
+    Scheduler::new(SchedConfig {
+        fuzz,
+        ..SchedConfig::default()
+    })
+    .unwrap()
 }
 
 fn utc(text: &str) -> DateTime<Utc> {
@@ -17,7 +21,10 @@ fn utc(text: &str) -> DateTime<Utc> {
 
 fn at(text: &str) -> Moment {
     let clock = Clock::new(utc(text), Utc, 4);
-    Moment { now_ms: clock.now_ms(), today: clock.today() }
+    Moment {
+        now_ms: clock.now_ms(),
+        today: clock.today(),
+    }
 }
 
 fn answer(s: &Scheduler, card: &Schedule, rating: Rating, when: &str) -> Answered {
@@ -34,7 +41,11 @@ fn new_card_buttons_follow_anki_learning_steps() {
     let card = Schedule::new_card(1);
     let [again, hard, good, easy] = s.preview(&card, 7, at("2026-01-10T10:00:00Z")).unwrap();
     assert_eq!(again.next_in, NextIn::Seconds(60));
-    assert_eq!(hard.next_in, NextIn::Seconds(330), "hard on the first step waits halfway to the second");
+    assert_eq!(
+        hard.next_in,
+        NextIn::Seconds(330),
+        "hard on the first step waits halfway to the second"
+    );
     assert_eq!(good.next_in, NextIn::Seconds(600));
     assert_eq!((good.next.state, good.next.remaining_steps), (CardState::Learning, 1));
     assert_eq!(again.kind, ReviewKind::Learning);
@@ -57,7 +68,10 @@ fn good_good_graduates_with_the_fsrs_good_interval() {
     let expected = same_day.good.interval.round().max(1.0) as u32;
     assert_eq!(graduated.next_in, NextIn::Days(expected));
     assert_eq!(graduated.next.state, CardState::Review);
-    assert_eq!(graduated.next.due, Due::Day(at("2026-01-10T10:10:00Z").today + i64::from(expected)));
+    assert_eq!(
+        graduated.next.due,
+        Due::Day(at("2026-01-10T10:10:00Z").today + i64::from(expected))
+    );
     assert_eq!(graduated.next.reps, 2);
     assert_eq!(graduated.elapsed_days, 0);
 }
@@ -78,7 +92,10 @@ fn review_card() -> Schedule {
     Schedule {
         state: CardState::Review,
         remaining_steps: 0,
-        memory: Some(MemoryState { stability: 10.0, difficulty: 5.0 }),
+        memory: Some(MemoryState {
+            stability: 10.0,
+            difficulty: 5.0,
+        }),
         interval: 10,
         due: Due::Day(at("2026-01-20T10:00:00Z").today),
         last_review_day: Some(at("2026-01-10T10:00:00Z").today),
@@ -103,12 +120,19 @@ fn lapse_goes_to_relearning_and_back() {
     assert_eq!(hard.kind, ReviewKind::Relearning);
     assert_eq!(hard.next_in, NextIn::Seconds(900), "hard on a single step waits 1.5x");
     let again = answer(&s, &hard.next, Rating::Again, "2026-01-20T10:25:00Z");
-    assert_eq!((again.next_in, again.next.lapses), (NextIn::Seconds(600), 1), "no second lapse in relearning");
+    assert_eq!(
+        (again.next_in, again.next.lapses),
+        (NextIn::Seconds(600), 1),
+        "no second lapse in relearning"
+    );
 
     let back = answer(&s, &again.next, Rating::Good, "2026-01-20T10:35:00Z");
     let same_day = defaults().next_states(again.next.memory, 0.9, 0).unwrap();
     assert_eq!(back.next.state, CardState::Review);
-    assert_eq!(back.next_in, NextIn::Days(same_day.good.interval.round().max(1.0) as u32));
+    assert_eq!(
+        back.next_in,
+        NextIn::Days(same_day.good.interval.round().max(1.0) as u32)
+    );
 }
 
 #[test]
@@ -135,7 +159,10 @@ fn overdue_and_early_reviews_pass_the_real_elapsed_days() {
     let on_time = answer(&s, &card, Rating::Good, "2026-01-20T10:00:00Z");
     let overdue = answer(&s, &card, Rating::Good, "2026-02-09T10:00:00Z");
     let early = answer(&s, &card, Rating::Good, "2026-01-15T10:00:00Z");
-    assert_eq!((early.elapsed_days, on_time.elapsed_days, overdue.elapsed_days), (5, 10, 30));
+    assert_eq!(
+        (early.elapsed_days, on_time.elapsed_days, overdue.elapsed_days),
+        (5, 10, 30)
+    );
     let s_of = |a: &Answered| a.next.memory.unwrap().stability;
     assert!(s_of(&early) < s_of(&on_time) && s_of(&on_time) < s_of(&overdue));
     let overdue_states = defaults().next_states(card.memory, 0.9, 30).unwrap();
@@ -154,30 +181,49 @@ fn study_day_boundary_at_four_am() {
 #[test]
 fn daylight_saving_day_counts_as_one_day() {
     use crate::clock::tests::SpringForward;
-    let tz = SpringForward { switch: utc("2026-03-29T01:00:00Z") };
+    let tz = SpringForward {
+        switch: utc("2026-03-29T01:00:00Z"),
+    };
     let sat = Clock::new(utc("2026-03-28T11:00:00Z"), tz, 4); // 12:00 local (+1)
     let sun = sat.at(utc("2026-03-29T03:00:00Z")); // 05:00 local (+2), 16 h later
     let mut card = review_card();
     card.last_review_day = Some(sat.today());
     let answered = sched(false)
-        .answer(&card, 7, Rating::Good, Moment { now_ms: sun.now_ms(), today: sun.today() })
+        .answer(
+            &card,
+            7,
+            Rating::Good,
+            Moment {
+                now_ms: sun.now_ms(),
+                today: sun.today(),
+            },
+        )
         .unwrap();
     assert_eq!(answered.elapsed_days, 1);
-    assert_eq!(answered.next.due, Due::Day(sun.today() + i64::from(answered.next.interval)));
+    assert_eq!(
+        answered.next.due,
+        Due::Day(sun.today() + i64::from(answered.next.interval))
+    );
 }
 
 #[test]
 fn clock_moving_backwards_is_a_same_day_review() {
     let mut card = review_card();
     card.last_review_day = Some(at("2026-01-12T10:00:00Z").today);
-    assert_eq!(answer(&sched(false), &card, Rating::Good, "2026-01-11T10:00:00Z").elapsed_days, 0);
+    assert_eq!(
+        answer(&sched(false), &card, Rating::Good, "2026-01-11T10:00:00Z").elapsed_days,
+        0
+    );
 }
 
 #[test]
 fn fuzz_is_reproducible_and_within_range() {
     let s = sched(true);
     let mut card = review_card();
-    card.memory = Some(MemoryState { stability: 40.0, difficulty: 5.0 });
+    card.memory = Some(MemoryState {
+        stability: 40.0,
+        difficulty: 5.0,
+    });
     card.interval = 40;
     let when = at("2026-02-19T10:00:00Z");
     let unfuzzed = sched(false).answer(&card, 7, Rating::Good, when).unwrap().next.interval;
@@ -187,7 +233,11 @@ fn fuzz_is_reproducible_and_within_range() {
         let a = s.answer(&card, card_id, Rating::Good, when).unwrap();
         let b = s.answer(&card, card_id, Rating::Good, when).unwrap();
         assert_eq!(a, b);
-        assert!((lower - 1..=upper + 1).contains(&a.next.interval), "{} not near {unfuzzed}", a.next.interval);
+        assert!(
+            (lower - 1..=upper + 1).contains(&a.next.interval),
+            "{} not near {unfuzzed}",
+            a.next.interval
+        );
         seen.insert(a.next.interval);
     }
     assert!(seen.len() > 3, "fuzz should spread intervals: {seen:?}");
@@ -199,4 +249,42 @@ fn learning_card_that_crosses_the_day_uses_one_elapsed_day() {
     let step1 = answer(&s, &Schedule::new_card(1), Rating::Good, "2026-01-10T03:55:00Z");
     let next = answer(&s, &step1.next, Rating::Good, "2026-01-10T04:05:00Z");
     assert_eq!(next.elapsed_days, 1);
+}
+
+/// Anki 26.09 lifts a passing interval to the card's current interval when
+/// that lies within the fuzz range of FSRS's interval. Rows measured on real
+/// Anki with fuzz off: (current interval, S, D, elapsed days) -> Hard/Good/Easy.
+#[test]
+fn passing_intervals_lift_to_the_current_interval_as_anki_26() {
+    let rows: [(u32, f32, f32, i64, [u32; 3]); 13] = [
+        (45, 43.9676, 5.0, 0, [45, 46, 62]),
+        (45, 40.5, 5.0, 0, [45, 46, 57]),
+        (100, 90.0, 5.0, 0, [90, 91, 121]),
+        (100, 97.0, 5.0, 0, [100, 101, 130]),
+        (45, 40.5, 9.5, 3, [45, 46, 47]),
+        (100, 90.0, 5.0, 3, [100, 101, 102]),
+        (100, 90.0, 9.5, 3, [91, 92, 100]),
+        (10, 6.0, 9.5, 3, [7, 10, 11]),
+        (100, 60.0, 9.5, 99, [81, 100, 124]),
+        (100, 30.0, 5.0, 100, [100, 145, 245]),
+        (45, 27.0, 9.5, 90, [45, 53, 76]),
+        (45, 13.5, 9.5, 44, [22, 28, 45]),
+        (45, 45.0, 9.5, 1, [45, 46, 47]),
+    ];
+    let s = sched(false);
+    let now = at("2026-03-01T10:00:00Z");
+    for (last, stability, difficulty, elapsed, expected) in rows {
+        let card = Schedule {
+            memory: Some(MemoryState { stability, difficulty }),
+            interval: last,
+            last_review_day: Some(now.today - elapsed),
+            ..review_card()
+        };
+        let [_, hard, good, easy] = s.preview(&card, 7, now).unwrap();
+        let got = [hard, good, easy].map(|a| a.next.interval);
+        assert_eq!(
+            got, expected,
+            "last {last}, S {stability}, D {difficulty}, elapsed {elapsed}"
+        );
+    }
 }

@@ -51,7 +51,10 @@ fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
     let state = CardState::from_i64(row.get(9)?);
     let due: i64 = row.get(14)?;
     let memory = match (row.get::<_, Option<f64>>(11)?, row.get::<_, Option<f64>>(12)?) {
-        (Some(s), Some(d)) => Some(MemoryState { stability: s as f32, difficulty: d as f32 }),
+        (Some(s), Some(d)) => Some(MemoryState {
+            stability: s as f32,
+            difficulty: d as f32,
+        }),
         _ => None,
     };
     Ok(CardRow {
@@ -125,12 +128,18 @@ impl Store {
 
     /// The learning card of a deck due first, if due by `until_ms`.
     pub fn next_learning(&self, deck_id: i64, until_ms: i64) -> Result<Option<CardRow>> {
-        self.one_card("c.deck_id = ?1 AND c.queue = 1 AND c.due <= ?2 ORDER BY c.due, c.id", params![deck_id, until_ms])
+        self.one_card(
+            "c.deck_id = ?1 AND c.queue = 1 AND c.due <= ?2 ORDER BY c.due, c.id",
+            params![deck_id, until_ms],
+        )
     }
 
     /// The review card of a deck due first, if due by `today`.
     pub fn next_review(&self, deck_id: i64, today: DayNumber) -> Result<Option<CardRow>> {
-        self.one_card("c.deck_id = ?1 AND c.queue = 2 AND c.due <= ?2 ORDER BY c.due, c.id", params![deck_id, today])
+        self.one_card(
+            "c.deck_id = ?1 AND c.queue = 2 AND c.due <= ?2 ORDER BY c.due, c.id",
+            params![deck_id, today],
+        )
     }
 
     /// The next new card of a deck, in its introduction order.
@@ -143,10 +152,13 @@ impl Store {
     }
 
     fn one_card(&self, condition: &str, params: impl rusqlite::Params) -> Result<Option<CardRow>> {
-        let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id WHERE {condition} LIMIT 1"
-        );
-        Ok(self.conn().prepare_cached(&sql)?.query_row(params, card_from_row).optional()?)
+        let sql =
+            format!("SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id WHERE {condition} LIMIT 1");
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params, card_from_row)
+            .optional()?)
     }
 
     /// New cards and reviews of a deck answered since `day_start_ms`.
@@ -154,9 +166,15 @@ impl Store {
         let sql = "SELECT coalesce(sum(l.state_before = 0), 0), coalesce(sum(l.state_before = 2), 0)
              FROM review_log l JOIN cards c ON c.id = l.card_id
              WHERE l.reviewed_at_ms >= ?1 AND c.deck_id = ?2";
-        Ok(self.conn().prepare_cached(sql)?.query_row(params![day_start_ms, deck_id], |r| {
-            Ok(StudiedToday { new: r.get(0)?, reviews: r.get(1)? })
-        })?)
+        Ok(self
+            .conn()
+            .prepare_cached(sql)?
+            .query_row(params![day_start_ms, deck_id], |r| {
+                Ok(StudiedToday {
+                    new: r.get(0)?,
+                    reviews: r.get(1)?,
+                })
+            })?)
     }
 
     /// Counts for one deck. `new_left` and `reviews_left` cap the new and due
@@ -186,10 +204,15 @@ impl Store {
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due < ?2",
             &[&deck_id, &end_of_day_ms],
         )?;
-        let learning_now =
-            count("SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2", &[&deck_id, &now_ms])?;
+        let learning_now = count(
+            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2",
+            &[&deck_id, &now_ms],
+        )?;
         let total = count("SELECT count(*) FROM cards WHERE deck_id = ?1", &[&deck_id])?;
-        let suspended = count("SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1", &[&deck_id])?;
+        let suspended = count(
+            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1",
+            &[&deck_id],
+        )?;
         let min_due = |q: i64| -> Result<Option<i64>> {
             Ok(conn
                 .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = ?2")?
@@ -209,7 +232,10 @@ impl Store {
 
     /// Buries a card until the next study day.
     pub fn bury(&mut self, card_id: i64, today: DayNumber) -> Result<()> {
-        self.conn().execute("UPDATE cards SET queue = -2, buried_day = ?2 WHERE id = ?1", params![card_id, today])?;
+        self.conn().execute(
+            "UPDATE cards SET queue = ?3, buried_day = ?2 WHERE id = ?1",
+            params![card_id, today, queue::BURIED],
+        )?;
         Ok(())
     }
 }

@@ -60,8 +60,12 @@ fn deck_from_row(row: &rusqlite::Row) -> rusqlite::Result<DeckRow> {
 
 impl Store {
     pub fn decks(&self) -> Result<Vec<DeckRow>> {
-        let mut stmt = self.conn().prepare_cached(&format!("SELECT {DECK_COLUMNS} FROM decks ORDER BY name"))?;
-        let rows = stmt.query_map([], deck_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!("SELECT {DECK_COLUMNS} FROM decks ORDER BY name"))?;
+        let rows = stmt
+            .query_map([], deck_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
@@ -100,12 +104,17 @@ impl Store {
 fn sync_deck(tx: &Transaction, sync: &FactSync, next_position: &mut i64) -> Result<SyncReport> {
     let deck = sync.deck;
     let deck_id = upsert_deck(tx, deck, sync.source_path)?;
-    let mut report = SyncReport { deck: deck.name.clone(), ..SyncReport::default() };
+    let mut report = SyncReport {
+        deck: deck.name.clone(),
+        ..SyncReport::default()
+    };
 
     let mut stored: HashMap<String, (i64, String, bool)> = HashMap::new();
     {
         let mut stmt = tx.prepare_cached("SELECT id, key, content, removed FROM facts WHERE deck_id = ?1")?;
-        let rows = stmt.query_map([deck_id], |r| Ok((r.get::<_, String>(1)?, (r.get(0)?, r.get(2)?, r.get(3)?))))?;
+        let rows = stmt.query_map([deck_id], |r| {
+            Ok((r.get::<_, String>(1)?, (r.get(0)?, r.get(2)?, r.get(3)?)))
+        })?;
         for row in rows {
             let (key, value) = row?;
             stored.insert(key, value);
@@ -140,8 +149,10 @@ fn sync_deck(tx: &Transaction, sync: &FactSync, next_position: &mut i64) -> Resu
 
     for (fact_id, _, removed) in stored.into_values() {
         if !removed {
-            tx.prepare_cached("UPDATE facts SET removed = 1 WHERE id = ?1")?.execute([fact_id])?;
-            tx.prepare_cached("UPDATE cards SET retired = 1, queue = -1 WHERE fact_id = ?1")?.execute([fact_id])?;
+            tx.prepare_cached("UPDATE facts SET removed = 1 WHERE id = ?1")?
+                .execute([fact_id])?;
+            tx.prepare_cached("UPDATE cards SET retired = 1, queue = -1 WHERE fact_id = ?1")?
+                .execute([fact_id])?;
             report.removed += 1;
         }
     }
@@ -154,7 +165,11 @@ fn fact_json(fact: &Fact) -> Result<String> {
 
 fn upsert_deck(tx: &Transaction, deck: &Deck, source_path: &str) -> Result<i64> {
     let existing = tx
-        .query_row(&format!("SELECT {DECK_COLUMNS} FROM decks WHERE key = ?1"), [&deck.key], deck_from_row)
+        .query_row(
+            &format!("SELECT {DECK_COLUMNS} FROM decks WHERE key = ?1"),
+            [&deck.key],
+            deck_from_row,
+        )
         .optional()?;
     let wanted = DeckRow {
         id: existing.as_ref().map_or(0, |d| d.id),
@@ -200,13 +215,27 @@ fn insert_card(tx: &Transaction, fact_id: i64, deck_id: i64, card: &CardText, ne
     tx.prepare_cached(
         "INSERT INTO cards (fact_id, deck_id, template, front, back, answer, due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![fact_id, deck_id, card.template, card.front, card.back, card.answer, *next_position])?;
+    .execute(params![
+        fact_id,
+        deck_id,
+        card.template,
+        card.front,
+        card.back,
+        card.answer,
+        *next_position
+    ])?;
     *next_position += 1;
     Ok(())
 }
 
 /// Brings a changed (or restored) fact's cards in line with its new text.
-fn sync_cards(tx: &Transaction, fact_id: i64, deck_id: i64, wanted: &[CardText], next_position: &mut i64) -> Result<()> {
+fn sync_cards(
+    tx: &Transaction,
+    fact_id: i64,
+    deck_id: i64,
+    wanted: &[CardText],
+    next_position: &mut i64,
+) -> Result<()> {
     let mut existing: HashMap<String, (i64, i64)> = HashMap::new();
     {
         let mut stmt = tx.prepare_cached("SELECT template, id, state FROM cards WHERE fact_id = ?1")?;
@@ -224,7 +253,14 @@ fn sync_cards(tx: &Transaction, fact_id: i64, deck_id: i64, wanted: &[CardText],
                        queue = CASE WHEN retired = 1 THEN ?6 ELSE queue END, retired = 0
                      WHERE id = ?1",
                 )?
-                .execute(params![card_id, card.front, card.back, card.answer, deck_id, queue_back])?;
+                .execute(params![
+                    card_id,
+                    card.front,
+                    card.back,
+                    card.answer,
+                    deck_id,
+                    queue_back
+                ])?;
             }
             None => insert_card(tx, fact_id, deck_id, card, next_position)?,
         }

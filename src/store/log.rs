@@ -66,13 +66,18 @@ impl Store {
     /// Undoes an answer: removes its log entry and restores the card.
     pub fn undo_answer(&mut self, log_id: i64, card_id: i64, before: &Schedule) -> Result<()> {
         self.transaction(|tx| {
-            tx.execute("DELETE FROM review_log WHERE id = ?1 AND card_id = ?2", params![log_id, card_id])?;
+            tx.execute(
+                "DELETE FROM review_log WHERE id = ?1 AND card_id = ?2",
+                params![log_id, card_id],
+            )?;
             write_schedule(tx, card_id, before)
         })
     }
 
     /// Number of log entries (for tests and checks).
     pub fn log_len(&self) -> Result<i64> {
-        Ok(self.conn().query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))?)
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))?)
     }
 }

@@ -42,14 +42,20 @@ impl Store {
         if exists {
             check_file_header(path)?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| Error::Io { path: parent.to_path_buf(), source })?;
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
         store.prepare().map_err(|e| store.classify(e))?;
         Ok(store)
     }
@@ -57,7 +63,10 @@ impl Store {
     /// A fresh collection in memory, for tests.
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+        };
         store.prepare()?;
         Ok(store)
     }
@@ -72,7 +81,9 @@ impl Store {
 
     /// Runs `f` in one transaction: all of it is stored, or none.
     pub fn transaction<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
@@ -82,7 +93,9 @@ impl Store {
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let app_id: i64 = self.conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let tables: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        let tables: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
         let fresh = app_id == 0 && version == 0 && tables == 0;
         if !fresh && app_id != APPLICATION_ID {
             return Err(Error::NotACollection {
@@ -91,7 +104,11 @@ impl Store {
             });
         }
         if version > SCHEMA_VERSION {
-            return Err(Error::NewerSchema { path: self.path.clone(), found: version, supported: SCHEMA_VERSION });
+            return Err(Error::NewerSchema {
+                path: self.path.clone(),
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
         }
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
@@ -102,7 +119,9 @@ impl Store {
     fn migrate(&mut self, from: i64) -> Result<()> {
         for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
             let version = index as i64 + 1;
-            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
             // Another process may have migrated while we waited for the lock.
             let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if now >= version {
@@ -136,7 +155,10 @@ fn open_error(path: &Path, err: rusqlite::Error) -> Error {
             path: path.to_path_buf(),
             detail: "not a SQLite database".into(),
         },
-        Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt { path: path.to_path_buf(), detail: err.to_string() },
+        Some(ErrorCode::DatabaseCorrupt) => Error::Corrupt {
+            path: path.to_path_buf(),
+            detail: err.to_string(),
+        },
         Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => Error::Usage(format!(
             "cannot open {} for writing ({err}).\n  hint: check the file's and its directory's permissions, or choose another --collection",
             path.display()
@@ -145,12 +167,21 @@ fn open_error(path: &Path, err: rusqlite::Error) -> Error {
     }
 }
 
+fn wal_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
+}
+
 /// Checks the SQLite header of an existing file without SQLite: a file that
 /// is not SQLite at all, or is shorter than its header says (truncated), is
 /// refused before SQLite could try to recover it by writing.
 fn check_file_header(path: &Path) -> Result<()> {
     use std::io::Read;
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len == 0 {
@@ -159,7 +190,10 @@ fn check_file_header(path: &Path) -> Result<()> {
     let mut header = [0u8; 100];
     let read = file.read(&mut header).map_err(io)?;
     if read < 100 || &header[..16] != b"SQLite format 3\0" {
-        return Err(Error::NotACollection { path: path.to_path_buf(), detail: "not a SQLite database".into() });
+        return Err(Error::NotACollection {
+            path: path.to_path_buf(),
+            detail: "not a SQLite database".into(),
+        });
     }
     let page_size = match u16::from_be_bytes([header[16], header[17]]) {
         1 => 65_536,
@@ -168,10 +202,16 @@ fn check_file_header(path: &Path) -> Result<()> {
     let page_count = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
     let change_counter = &header[24..28];
     let valid_for = &header[92..96];
-    if change_counter == valid_for && page_count > 0 && len < page_size * page_count {
+    // Pages past the end may still be in the write-ahead log after a crash
+    // in a checkpoint; SQLite recovers that state by itself.
+    let wal_len = std::fs::metadata(wal_path(path)).map(|m| m.len()).unwrap_or(0);
+    if change_counter == valid_for && page_count > 0 && len < page_size * page_count && wal_len == 0 {
         return Err(Error::Corrupt {
             path: path.to_path_buf(),
-            detail: format!("the file is truncated ({len} bytes; its header says {})", page_size * page_count),
+            detail: format!(
+                "the file is truncated ({len} bytes; its header says {})",
+                page_size * page_count
+            ),
         });
     }
     Ok(())
@@ -214,7 +254,10 @@ mod tests {
         conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
         drop(conn);
         let err = Store::open(&path).err().unwrap();
-        assert!(matches!(err, Error::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1), "{err}");
+        assert!(
+            matches!(err, Error::NewerSchema { found, .. } if found == SCHEMA_VERSION + 1),
+            "{err}"
+        );
     }
 
     #[test]
@@ -224,18 +267,25 @@ mod tests {
         {
             let mut store = Store::open(&path).unwrap();
             store.conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
-            store.transaction(|tx| {
-                for i in 0..2000 {
-                    tx.execute("INSERT INTO settings (key, value) VALUES (?1, ?2)", (format!("k{i}"), "x".repeat(100)))?;
-                }
-                Ok(())
-            })
-            .unwrap();
+            store
+                .transaction(|tx| {
+                    for i in 0..2000 {
+                        tx.execute(
+                            "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                            (format!("k{i}"), "x".repeat(100)),
+                        )?;
+                    }
+                    Ok(())
+                })
+                .unwrap();
         }
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
         assert!(matches!(Store::open(&path).err().unwrap(), Error::Corrupt { .. }));
         std::fs::write(&path, b"hello, this is not a database at all, not even close to one................................................").unwrap();
-        assert!(matches!(Store::open(&path).err().unwrap(), Error::NotACollection { .. }));
+        assert!(matches!(
+            Store::open(&path).err().unwrap(),
+            Error::NotACollection { .. }
+        ));
     }
 }

@@ -49,7 +49,9 @@ impl Store {
 
 pub(crate) fn read_settings(conn: &rusqlite::Connection) -> Result<Settings> {
     let json: Option<String> = conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [SETTINGS_KEY], |r| r.get(0))
+        .query_row("SELECT value FROM settings WHERE key = ?1", [SETTINGS_KEY], |r| {
+            r.get(0)
+        })
         .optional()?;
     match json {
         None => Ok(Settings::default()),

@@ -11,7 +11,10 @@ use crate::review::{Input, Screen, Session};
 use crate::sched::Rating;
 
 fn io_error(source: std::io::Error) -> Error {
-    Error::Io { path: "<terminal>".into(), source }
+    Error::Io {
+        path: "<terminal>".into(),
+        source,
+    }
 }
 
 /// Maps a key to a session input, depending on whether the answer is shown.
@@ -30,7 +33,11 @@ const QUESTION_KEYS: &str = "Space/Enter: show answer · u: undo · s: bury · q
 const ANSWER_KEYS: &str = "1-4: grade · u: undo · s: bury · q: quit";
 
 /// Runs a session on the terminal.
-pub fn run<Tz: chrono::TimeZone>(session: &mut Session, clock: &Clock<Tz>, now: impl Fn() -> DateTime<Utc>) -> Result<()> {
+pub fn run<Tz: chrono::TimeZone>(
+    session: &mut Session,
+    clock: &Clock<Tz>,
+    now: impl Fn() -> DateTime<Utc>,
+) -> Result<()> {
     let term = Term::stdout();
     let mut out = term.clone();
     let mut screen = session.current(&clock.at(now()))?;
@@ -44,14 +51,16 @@ pub fn run<Tz: chrono::TimeZone>(session: &mut Session, clock: &Clock<Tz>, now: 
             Screen::Question { card, counts } => {
                 render_header(&mut out, card, counts).map_err(io_error)?;
                 render_question(&mut out, card).map_err(io_error)?;
-                term.write_line(&style(QUESTION_KEYS).dim().to_string()).map_err(io_error)?;
+                term.write_line(&style(QUESTION_KEYS).dim().to_string())
+                    .map_err(io_error)?;
                 false
             }
             Screen::Answer { card, counts, buttons } => {
                 render_header(&mut out, card, counts).map_err(io_error)?;
                 render_question(&mut out, card).map_err(io_error)?;
                 render_answer(&mut out, card, buttons).map_err(io_error)?;
-                term.write_line(&style(ANSWER_KEYS).dim().to_string()).map_err(io_error)?;
+                term.write_line(&style(ANSWER_KEYS).dim().to_string())
+                    .map_err(io_error)?;
                 true
             }
             Screen::Finished(summary) => {

@@ -17,7 +17,10 @@ use crate::review::{Input, Screen, Session};
 use crate::sched::Rating;
 
 fn io_error(source: std::io::Error) -> Error {
-    Error::Io { path: "<terminal>".into(), source }
+    Error::Io {
+        path: "<terminal>".into(),
+        source,
+    }
 }
 
 /// Parses one protocol line.
@@ -51,8 +54,12 @@ pub fn run<Tz: chrono::TimeZone>(
                 match parse_line(&line) {
                     Some(input) => input,
                     None => {
-                        writeln!(out, "unknown command {:?}: use 1-4, r, u, s or q", super::escape_control(&line))
-                            .map_err(io_error)?;
+                        writeln!(
+                            out,
+                            "unknown command {:?}: use 1-4, r, u, s or q",
+                            super::escape_control(&line)
+                        )
+                        .map_err(io_error)?;
                         continue;
                     }
                 }

@@ -41,7 +41,14 @@ pub fn render_answer(out: &mut impl Write, card: &CardView, buttons: &[(Rating, 
     }
     let shown: Vec<String> = buttons
         .iter()
-        .map(|(rating, next)| format!("{} {} {}", rating.number(), rating.name(), short_interval(next.seconds())))
+        .map(|(rating, next)| {
+            format!(
+                "{} {} {}",
+                rating.number(),
+                rating.name(),
+                short_interval(next.seconds())
+            )
+        })
         .collect();
     writeln!(out, "{}", shown.join(" · "))
 }
@@ -49,7 +56,12 @@ pub fn render_answer(out: &mut impl Write, card: &CardView, buttons: &[(Rating, 
 pub fn render_notice(out: &mut impl Write, notice: &Notice) -> io::Result<()> {
     match notice {
         Notice::Answered { rating, next_in } => {
-            writeln!(out, "answered: {} · next in {}", rating.name(), short_interval(next_in.seconds()))
+            writeln!(
+                out,
+                "answered: {} · next in {}",
+                rating.name(),
+                short_interval(next_in.seconds())
+            )
         }
         Notice::Undone => writeln!(out, "undone: the last answer was taken back"),
         Notice::NothingToUndo => writeln!(out, "nothing to undo"),
@@ -106,8 +118,19 @@ pub fn render_screen(out: &mut impl Write, screen: &Screen, clock: &Clock<impl c
 }
 
 pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl chrono::TimeZone>) -> io::Result<()> {
-    writeln!(out, "Study day {} · now {}", status.study_day, clock.local_string(status.now))?;
-    let width = status.decks.iter().map(|d| escape_control(&d.name).chars().count()).max().unwrap_or(4).clamp(4, 40);
+    writeln!(
+        out,
+        "Study day {} · now {}",
+        status.study_day,
+        clock.local_string(status.now)
+    )?;
+    let width = status
+        .decks
+        .iter()
+        .map(|d| escape_control(&d.name).chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 40);
     writeln!(
         out,
         "{:<width$}  {:>5}  {:>8}  {:>7}  {:>9}  {:>6}  {:>9}  next due",
@@ -122,10 +145,16 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
             d.new, d.learning, d.due_now, d.due_today, d.total, d.suspended
         )?;
     }
-    match status.next_due {
-        Some(at) => writeln!(out, "Next card due: {}.", when(at, clock)),
-        None if status.decks.is_empty() => writeln!(out, "No decks yet: run `iskra build decks/`."),
-        None => writeln!(out, "No cards are scheduled."),
+    let new: u32 = status.decks.iter().map(|d| d.new).sum();
+    let due: u32 = status.decks.iter().map(|d| d.due_now).sum();
+    if new + due > 0 {
+        writeln!(out, "Ready now: {new} new and {due} due: run `iskra review`.")
+    } else if let Some(at) = status.next_due {
+        writeln!(out, "Nothing is due now; next card: {}.", when(at, clock))
+    } else if status.decks.is_empty() {
+        writeln!(out, "No decks yet: run `iskra build decks/`.")
+    } else {
+        writeln!(out, "No cards are scheduled.")
     }
 }
 
@@ -147,12 +176,15 @@ pub fn escape_control(text: &str) -> String {
 fn is_dangerous(c: char) -> bool {
     c.is_control()
         || matches!(c,
-            '\u{200b}'..='\u{200f}' // zero-width and directional marks
+            '\u{0600}'..='\u{0605}' | '\u{061c}' | '\u{06dd}' | '\u{070f}' | '\u{180e}'
+            | '\u{200b}'..='\u{200f}' // zero-width and directional marks
             | '\u{2028}' | '\u{2029}' // line and paragraph separators
             | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
             | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}' // bidi isolates
+            | '\u{2066}'..='\u{206f}' // bidi isolates and deprecated format controls
             | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{e0000}'..='\u{e007f}' // tag characters
         )
 }
 

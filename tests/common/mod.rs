@@ -1,0 +1,233 @@
+//! Helpers shared by the integration tests: a scratch directory with its own
+//! collection, running the `iskra` binary with a fixed clock, and read-only
+//! looks into the collection's SQLite file.
+
+#![allow(dead_code)] // each test crate uses a different subset
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+use serde_json::Value;
+
+/// A fixed instant used unless a test needs another: a Tuesday, 10:00 UTC.
+pub const NOW: &str = "2026-03-10T10:00:00Z";
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub stdout_bytes: Vec<u8>,
+}
+
+impl Run {
+    /// Asserts a zero exit code and returns self.
+    #[track_caller]
+    pub fn ok(self) -> Self {
+        assert_eq!(
+            self.code, 0,
+            "exit code {}\nstdout:\n{}\nstderr:\n{}",
+            self.code, self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts a non-zero exit code and returns self.
+    #[track_caller]
+    pub fn fails(self) -> Self {
+        assert_ne!(
+            self.code, 0,
+            "expected a failure\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Lines of stdout starting with `prefix`.
+    pub fn lines_starting(&self, prefix: &str) -> Vec<&str> {
+        self.stdout.lines().filter(|l| l.starts_with(prefix)).collect()
+    }
+
+    /// The `Q:` lines shown, without the prefix.
+    pub fn questions(&self) -> Vec<&str> {
+        self.lines_starting("Q: ").into_iter().map(|l| &l[3..]).collect()
+    }
+
+    /// Number of committed answers (`answered: …` lines).
+    pub fn answered(&self) -> usize {
+        self.lines_starting("answered: ").len()
+    }
+}
+
+/// A scratch directory holding deck files and a collection.
+pub struct Scratch {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("collection.sqlite3");
+        Scratch { dir, db }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes a deck file (relative to the scratch directory).
+    pub fn write(&self, name: &str, text: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, text).expect("write deck file");
+        path
+    }
+
+    /// A command for the binary: in the scratch directory, on this
+    /// collection, at `now`, in UTC, without colour.
+    pub fn command(&self, now: &str) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("iskra");
+        cmd.current_dir(self.dir.path())
+            .env_remove("ISKRA_COLLECTION")
+            .env("ISKRA_NOW", now)
+            .env("NO_COLOR", "1")
+            .env("TZ", "UTC")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
+            .timeout(std::time::Duration::from_secs(60))
+            .arg("--collection")
+            .arg(&self.db);
+        cmd
+    }
+
+    /// Runs `iskra --collection DB ARGS...` at `now` with `stdin`.
+    pub fn run_at(&self, now: &str, args: &[&str], stdin: &str) -> Run {
+        let output = self
+            .command(now)
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run iskra");
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            stdout_bytes: output.stdout,
+        }
+    }
+
+    /// Runs at [`NOW`] with no input.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_at(NOW, args, "")
+    }
+
+    /// `iskra build FILES...`, which must succeed.
+    pub fn build(&self, files: &[&str]) -> Run {
+        let mut args = vec!["build"];
+        args.extend_from_slice(files);
+        self.run(&args).ok()
+    }
+
+    /// `iskra review` at `now` over the line protocol.
+    pub fn review_at(&self, now: &str, input: &str) -> Run {
+        self.run_at(now, &["review"], input).ok()
+    }
+
+    /// `iskra status --json` at `now`, parsed.
+    pub fn status_at(&self, now: &str) -> Value {
+        let run = self.run_at(now, &["status", "--json"], "").ok();
+        serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("status --json is not JSON ({e}):\n{}", run.stdout))
+    }
+
+    /// One deck's entry of `status --json` at `now`.
+    pub fn deck_status_at(&self, now: &str, key: &str) -> Value {
+        let status = self.status_at(now);
+        status["decks"]
+            .as_array()
+            .expect("decks array")
+            .iter()
+            .find(|d| d["key"] == key)
+            .unwrap_or_else(|| panic!("no deck {key} in {status:#}"))
+            .clone()
+    }
+
+    /// The collection, opened read-only.
+    pub fn db(&self) -> Connection {
+        open_read_only(&self.db)
+    }
+
+    /// `SELECT count(*) …` (or any single integer) on the collection.
+    pub fn count(&self, sql: &str) -> i64 {
+        self.db()
+            .query_row(sql, [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    /// Every row of every table, as text, for before/after comparisons.
+    pub fn dump(&self) -> String {
+        dump(&self.db())
+    }
+}
+
+pub fn open_read_only(path: &Path) -> Connection {
+    Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .unwrap_or_else(|e| panic!("open {}: {e}", path.display()))
+}
+
+pub fn dump(conn: &Connection) -> String {
+    let mut out = String::new();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for table in tables {
+        out.push_str(&format!("== {table}\n"));
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\" ORDER BY rowid"))
+            .unwrap();
+        let columns = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let values: Vec<String> = (0..columns)
+                .map(|i| format!("{:?}", row.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect();
+            out.push_str(&values.join(" | "));
+            out.push('\n');
+        }
+    }
+    for pragma in ["user_version", "application_id"] {
+        let value: i64 = conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0)).unwrap();
+        out.push_str(&format!("{pragma} = {value}\n"));
+    }
+    out
+}
+
+/// Writes the WAL back into the main file, so the file alone holds the data.
+pub fn checkpoint(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    let (busy, _, _): (i64, i64, i64) = conn
+        .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(busy, 0, "checkpoint blocked");
+}
+
+/// `ISKRA_NOW` values: `NOW` shifted by some minutes.
+pub fn shifted(base: &str, minutes: i64) -> String {
+    let at = chrono::DateTime::parse_from_rfc3339(base).unwrap() + chrono::Duration::minutes(minutes);
+    at.with_timezone(&chrono::Utc)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The integer field `name` of a JSON object.
+#[track_caller]
+pub fn num(v: &Value, name: &str) -> i64 {
+    v[name]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{name} is not a number in {v:#}"))
+}
