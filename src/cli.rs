@@ -46,6 +46,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show or change settings: `config`, `config KEY`, `config KEY VALUE`
+    Config { key: Option<String>, value: Option<String> },
     /// Build deck files into the collection (files or directories; default decks/)
     Build {
         #[arg(value_name = "PATH")]
@@ -76,6 +78,10 @@ pub fn run(args: Args) -> Result<i32> {
             } else {
                 ui::render_status(&mut out, &status, &clock).map_err(stdout_error)?;
             }
+            Ok(0)
+        }
+        Command::Config { key, value } => {
+            config(&mut store, key.as_deref(), value.as_deref(), &mut out)?;
             Ok(0)
         }
         Command::Build { paths } => {
@@ -128,6 +134,25 @@ fn print_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::Resul
             write!(out, ", {} restored", r.restored)?;
         }
         writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn config(store: &mut Store, key: Option<&str>, value: Option<&str>, out: &mut impl Write) -> Result<()> {
+    let mut settings = store.settings()?;
+    match (key, value) {
+        (None, _) => {
+            for (key, help) in crate::config::KEYS {
+                let value = crate::config::get(&settings, key)?;
+                writeln!(out, "{key:<17} {value:<10} {help}").map_err(stdout_error)?;
+            }
+        }
+        (Some(key), None) => writeln!(out, "{}", crate::config::get(&settings, key)?).map_err(stdout_error)?,
+        (Some(key), Some(value)) => {
+            crate::config::set(&mut settings, key, value)?;
+            store.save_settings(&settings)?;
+            writeln!(out, "{key} = {}", crate::config::get(&settings, key)?).map_err(stdout_error)?;
+        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod deck;
 pub mod error;
 pub mod paths;

@@ -10,7 +10,7 @@
 use crate::clock::{Clock, DayNumber};
 use crate::error::{Error, Result};
 use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
-use crate::store::{CardRow, DeckRow, LogEntry, Settings, Store};
+use crate::store::{CardRow, DeckRow, LogEntry, QueueQuery, Settings, Store, queue};
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -371,48 +371,54 @@ impl<'s> Session<'s> {
     /// Header counts over the session's decks, within today's limits.
     pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
         let mut total = QueueCounts::default();
-        let end = clock.end_of_today().timestamp_millis();
         for scope in &self.decks {
-            let c = self.store.deck_counts(
-                scope.row.id,
-                clock.now_ms(),
-                end,
-                self.today,
-                scope.new_left(),
-                scope.reviews_left(),
-            )?;
-            total.new += c.new;
-            total.learning += c.learning;
-            total.due += c.due_now;
+            let (new, learning, due) = self.store.queue_counts(scope.row.id, &self.query(scope, clock))?;
+            total.new += new;
+            total.learning += learning;
+            total.due += due;
         }
         Ok(total)
+    }
+
+    fn query(&self, scope: &DeckScope, clock: &Clock<impl chrono::TimeZone>) -> QueueQuery {
+        QueueQuery {
+            now_ms: clock.now_ms(),
+            end_of_day_ms: clock.end_of_today().timestamp_millis(),
+            today: self.today,
+            new_left: scope.new_left(),
+            reviews_left: scope.reviews_left(),
+        }
     }
 
     fn finish(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Summary> {
         let mut next: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut new_waiting = 0;
-        let end = clock.end_of_today().timestamp_millis();
         for scope in &self.decks {
-            let c = self
+            let learning = self
                 .store
-                .deck_counts(scope.row.id, clock.now_ms(), end, self.today, u32::MAX, u32::MAX)?;
-            let learning = c.next_learning_ms.and_then(chrono::DateTime::from_timestamp_millis);
-            let review = c.next_review_day.map(|day| {
+                .min_due(scope.row.id, queue::LEARNING)?
+                .and_then(chrono::DateTime::from_timestamp_millis);
+            let review = self.store.min_due(scope.row.id, queue::REVIEW)?.map(|day| {
                 if day <= self.today {
                     clock.now()
                 } else {
                     clock.day_start(day)
                 }
             });
-            let new = (c.new > 0).then(|| {
+            let has_new = self.store.min_due(scope.row.id, queue::NEW)?.is_some();
+            let new = has_new.then(|| {
                 if scope.new_left() > 0 {
                     clock.now()
                 } else {
                     clock.day_start(self.today + 1)
                 }
             });
-            if scope.new_left() == 0 {
-                new_waiting += c.new;
+            if has_new && scope.new_left() == 0 {
+                let query = QueueQuery {
+                    new_left: u32::MAX,
+                    ..self.query(scope, clock)
+                };
+                new_waiting += self.store.queue_counts(scope.row.id, &query)?.0;
             }
             for candidate in [learning, review, new].into_iter().flatten() {
                 if next.is_none_or(|n| candidate < n) {

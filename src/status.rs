@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{QueueQuery, Store};
 
 /// One deck's line in `status`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -55,7 +55,14 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
             .reviews_per_day
             .unwrap_or(settings.reviews_per_day)
             .saturating_sub(studied.reviews);
-        let c = store.deck_counts(row.id, clock.now_ms(), end, today, new_left, reviews_left)?;
+        let query = QueueQuery {
+            now_ms: clock.now_ms(),
+            end_of_day_ms: end,
+            today,
+            new_left,
+            reviews_left,
+        };
+        let c = store.deck_counts(row.id, &query)?;
         let learning_at = c.next_learning_ms.and_then(DateTime::from_timestamp_millis);
         let review_at = c
             .next_review_day

@@ -959,3 +959,30 @@ fn a_collection_interrupted_in_a_checkpoint_is_not_called_damaged() {
     let run = s.run(&["status"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+// Settings change the schedule: fewer new cards, other learning steps.
+#[test]
+fn config_changes_limits_and_steps() {
+    let s = Scratch::new();
+    s.write("three.deck", THREE);
+    s.build(&["three.deck"]);
+    s.run(&["config", "new-per-day", "2"]).ok();
+    s.run(&["config", "learn-steps", "2m 15m"]).ok();
+    assert_eq!(s.run(&["config", "learn-steps"]).ok().stdout.trim(), "2m 15m");
+    let run = s.review_at(NOW, "3\n3\n3\n");
+    assert!(
+        run.stdout.contains("1 Again 2m · 2 Hard 9m · 3 Good 15m"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.questions().iter().filter(|q| q.contains("gamma")).count(),
+        0,
+        "{}",
+        run.stdout
+    );
+    let bad = s.run(&["config", "day-start-hour", "25"]).fails();
+    assert!(bad.stderr.contains("not an hour from 0 to 23"), "{}", bad.stderr);
+    let unknown = s.run(&["config", "colour", "red"]).fails();
+    assert!(unknown.stderr.contains("no setting named"), "{}", unknown.stderr);
+}

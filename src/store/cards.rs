@@ -97,6 +97,16 @@ pub struct StudiedToday {
     pub reviews: u32,
 }
 
+/// The moment and limits queue counts are taken for.
+#[derive(Debug, Clone, Copy)]
+pub struct QueueQuery {
+    pub now_ms: i64,
+    pub end_of_day_ms: i64,
+    pub today: DayNumber,
+    pub new_left: u32,
+    pub reviews_left: u32,
+}
+
 /// A deck's counts, as `status` shows them.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct DeckCounts {
@@ -177,47 +187,44 @@ impl Store {
             })?)
     }
 
-    /// Counts for one deck. `new_left` and `reviews_left` cap the new and due
-    /// counts (the deck's limits minus what was studied today).
-    pub fn deck_counts(
-        &self,
-        deck_id: i64,
-        now_ms: i64,
-        end_of_day_ms: i64,
-        today: DayNumber,
-        new_left: u32,
-        reviews_left: u32,
-    ) -> Result<DeckCounts> {
+    /// The counts a session header needs: new (up to `new_left`), learning
+    /// due before `end_of_day_ms`, reviews due by `today` (up to `reviews_left`).
+    /// Each is an index range scan bounded by the deck's limits.
+    pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<(u32, u32, u32)> {
+        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
+            Ok(self.conn().prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
+        };
+        let new = count(
+            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
+            &[&deck_id, &q.new_left],
+        )?;
+        let learning = count(
+            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due < ?2",
+            &[&deck_id, &q.end_of_day_ms],
+        )?;
+        let due = count(
+            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 2 AND due <= ?2 LIMIT ?3)",
+            &[&deck_id, &q.today, &q.reviews_left],
+        )?;
+        Ok((new, learning, due))
+    }
+
+    /// Everything `status` shows for one deck.
+    pub fn deck_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<DeckCounts> {
         let conn = self.conn();
         let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
             Ok(conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
         };
-        let new = count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
-            &[&deck_id, &new_left],
-        )?;
-        let due_now = count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 2 AND due <= ?2 LIMIT ?3)",
-            &[&deck_id, &today, &reviews_left],
-        )?;
-        let learning = count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due < ?2",
-            &[&deck_id, &end_of_day_ms],
-        )?;
+        let (new, learning, due_now) = self.queue_counts(deck_id, q)?;
         let learning_now = count(
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2",
-            &[&deck_id, &now_ms],
+            &[&deck_id, &q.now_ms],
         )?;
         let total = count("SELECT count(*) FROM cards WHERE deck_id = ?1", &[&deck_id])?;
         let suspended = count(
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1",
             &[&deck_id],
         )?;
-        let min_due = |q: i64| -> Result<Option<i64>> {
-            Ok(conn
-                .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = ?2")?
-                .query_row(params![deck_id, q], |r| r.get(0))?)
-        };
         Ok(DeckCounts {
             new,
             learning,
@@ -225,9 +232,17 @@ impl Store {
             learning_now,
             total,
             suspended,
-            next_learning_ms: min_due(queue::LEARNING)?,
-            next_review_day: min_due(queue::REVIEW)?,
+            next_learning_ms: self.min_due(deck_id, queue::LEARNING)?,
+            next_review_day: self.min_due(deck_id, queue::REVIEW)?,
         })
+    }
+
+    /// The earliest due value in one queue of a deck.
+    pub fn min_due(&self, deck_id: i64, queue: i64) -> Result<Option<i64>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = ?2")?
+            .query_row(params![deck_id, queue], |r| r.get(0))?)
     }
 
     /// Buries a card until the next study day.

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OpenFlags, ffi::ErrorCode};
 
 use crate::error::{Error, Result};
 
-pub use cards::{CardRow, DeckCounts, StudiedToday};
+pub use cards::{CardRow, DeckCounts, QueueQuery, StudiedToday, queue};
 pub use decks::{DeckRow, FactSync, SyncReport};
 pub use log::LogEntry;
 pub use settings::Settings;

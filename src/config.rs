@@ -1,0 +1,166 @@
+//! `config`: the collection's settings by name — shown, parsed and validated.
+
+use crate::deck::RETENTION_RANGE;
+use crate::error::{Error, Result};
+use crate::sched::MAX_INTERVAL_DAYS;
+use crate::store::Settings;
+
+/// Every setting a user can change, with what it means.
+pub const KEYS: &[(&str, &str)] = &[
+    ("day-start-hour", "local hour (0-23) at which a study day starts"),
+    (
+        "new-per-day",
+        "new cards per deck per study day (a deck file may override)",
+    ),
+    (
+        "reviews-per-day",
+        "reviews per deck per study day (a deck file may override)",
+    ),
+    ("retention", "desired retention, 0.70-0.99 (a deck file may override)"),
+    ("learn-steps", "learning steps, e.g. `1m 10m`"),
+    ("relearn-steps", "relearning steps after a lapse, e.g. `10m`"),
+    ("max-interval", "longest review interval in days (1-36500)"),
+    (
+        "learn-ahead-mins",
+        "show learning cards due within this many minutes when nothing else is left",
+    ),
+    ("fuzz", "spread review intervals as Anki does: on or off"),
+];
+
+/// The current value of a setting, as text.
+pub fn get(settings: &Settings, key: &str) -> Result<String> {
+    let s = &settings.scheduler;
+    Ok(match key {
+        "day-start-hour" => settings.day_start_hour.to_string(),
+        "new-per-day" => settings.new_per_day.to_string(),
+        "reviews-per-day" => settings.reviews_per_day.to_string(),
+        "retention" => format!("{:.2}", s.desired_retention),
+        "learn-steps" => format_steps(&s.learn_steps_secs),
+        "relearn-steps" => format_steps(&s.relearn_steps_secs),
+        "max-interval" => s.max_interval.to_string(),
+        "learn-ahead-mins" => settings.learn_ahead_mins.to_string(),
+        "fuzz" => if s.fuzz { "on" } else { "off" }.to_string(),
+        other => return Err(unknown(other)),
+    })
+}
+
+/// Sets a setting from text, after checking it.
+pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
+    let bad = |what: &str| Error::Usage(format!("{key}: {value:?} is not {what}"));
+    let number = |max: u32, what: &str| {
+        value
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= max)
+            .ok_or_else(|| bad(what))
+    };
+    let s = &mut settings.scheduler;
+    match key {
+        "day-start-hour" => settings.day_start_hour = number(23, "an hour from 0 to 23")?,
+        "new-per-day" => settings.new_per_day = number(100_000, "a count from 0 to 100000")?,
+        "reviews-per-day" => settings.reviews_per_day = number(100_000, "a count from 0 to 100000")?,
+        "learn-ahead-mins" => settings.learn_ahead_mins = number(1440, "minutes from 0 to 1440")?,
+        "max-interval" => {
+            s.max_interval = number(MAX_INTERVAL_DAYS, "a number of days from 1 to 36500")?.max(1);
+        }
+        "retention" => {
+            s.desired_retention = value
+                .trim()
+                .parse::<f32>()
+                .ok()
+                .filter(|r| RETENTION_RANGE.contains(r))
+                .ok_or_else(|| bad("a retention from 0.70 to 0.99"))?;
+        }
+        "learn-steps" => s.learn_steps_secs = parse_steps(value).ok_or_else(|| bad("a list of steps like `1m 10m`"))?,
+        "relearn-steps" => {
+            s.relearn_steps_secs = parse_steps(value).ok_or_else(|| bad("a list of steps like `10m`"))?
+        }
+        "fuzz" => {
+            s.fuzz = match value.trim() {
+                "on" | "true" | "yes" => true,
+                "off" | "false" | "no" => false,
+                _ => return Err(bad("on or off")),
+            }
+        }
+        other => return Err(unknown(other)),
+    }
+    Ok(())
+}
+
+fn unknown(key: &str) -> Error {
+    let names: Vec<&str> = KEYS.iter().map(|(k, _)| *k).collect();
+    Error::Usage(format!(
+        "no setting named {key:?}.\n  hint: settings are {}",
+        names.join(", ")
+    ))
+}
+
+/// Parses steps such as `1m 10m 1h 1d` (seconds with `s`) into seconds.
+pub fn parse_steps(text: &str) -> Option<Vec<u32>> {
+    text.split_whitespace()
+        .map(|step| {
+            let split = step.find(|c: char| !c.is_ascii_digit())?;
+            let (number, unit) = step.split_at(split);
+            let n: u32 = number.parse().ok().filter(|n| *n > 0)?;
+            let factor = match unit {
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86_400,
+                _ => return None,
+            };
+            n.checked_mul(factor).filter(|secs| *secs <= 30 * 86_400)
+        })
+        .collect()
+}
+
+fn format_steps(steps: &[u32]) -> String {
+    let shown: Vec<String> = steps
+        .iter()
+        .map(|&secs| match secs {
+            s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+            s if s % 3600 == 0 => format!("{}h", s / 3600),
+            s if s % 60 == 0 => format!("{}m", s / 60),
+            s => format!("{s}s"),
+        })
+        .collect();
+    shown.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn steps_round_trip() {
+        assert_eq!(parse_steps("1m 10m"), Some(vec![60, 600]));
+        assert_eq!(parse_steps("30s 1h 1d"), Some(vec![30, 3600, 86_400]));
+        assert_eq!(parse_steps(""), Some(vec![]));
+        assert_eq!(parse_steps("10"), None);
+        assert_eq!(parse_steps("0m"), None);
+        assert_eq!(parse_steps("5x"), None);
+        assert_eq!(format_steps(&[60, 600, 5400, 86_400]), "1m 10m 90m 1d");
+    }
+
+    #[test]
+    fn every_key_reads_and_validates() {
+        let mut settings = Settings::default();
+        for (key, _) in KEYS {
+            let value = get(&settings, key).unwrap();
+            set(&mut settings, key, &value).unwrap();
+        }
+        assert_eq!(settings, Settings::default());
+        set(&mut settings, "learn-steps", "2m 15m 1h").unwrap();
+        assert_eq!(settings.scheduler.learn_steps_secs, vec![120, 900, 3600]);
+        assert!(set(&mut settings, "retention", "0.5").is_err());
+        assert!(set(&mut settings, "day-start-hour", "24").is_err());
+        assert!(set(&mut settings, "fuzz", "maybe").is_err());
+        assert!(
+            get(&settings, "colour")
+                .unwrap_err()
+                .to_string()
+                .contains("settings are")
+        );
+    }
+}
