@@ -46,6 +46,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Propose cloze drafts from prose (a review, notes): accept, edit, skip or stop each
+    Extract {
+        /// A UTF-8 text file
+        file: PathBuf,
+        /// The deck file accepted drafts are appended to [default: decks/drafts.deck], or with
+        /// --non-interactive the file all drafts are written to [default: FILE-STEM.drafts.deck]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// Write every draft to the --out file without asking
+        #[arg(long)]
+        non_interactive: bool,
+        /// At most this many drafts, best first
+        #[arg(long)]
+        limit: Option<usize>,
+    },
     /// Show or change settings: `config`, `config KEY`, `config KEY VALUE`
     Config { key: Option<String>, value: Option<String> },
     /// Build deck files into the collection (files or directories; default decks/)
@@ -57,6 +72,16 @@ pub enum Command {
 
 /// Runs a command; returns the process exit code.
 pub fn run(args: Args) -> Result<i32> {
+    // Extracting drafts needs no collection.
+    if let Command::Extract {
+        file,
+        out,
+        non_interactive,
+        limit,
+    } = &args.command
+    {
+        return extract(file, out.clone(), *non_interactive, *limit);
+    }
     let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
     let mut store = Store::open(&path)?;
     let settings = store.settings()?;
@@ -80,6 +105,7 @@ pub fn run(args: Args) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Extract { .. } => Ok(0),
         Command::Config { key, value } => {
             config(&mut store, key.as_deref(), value.as_deref(), &mut out)?;
             Ok(0)
@@ -155,6 +181,45 @@ fn config(store: &mut Store, key: Option<&str>, value: Option<&str>, out: &mut i
         }
     }
     Ok(())
+}
+
+fn extract(file: &std::path::Path, out: Option<PathBuf>, non_interactive: bool, limit: Option<usize>) -> Result<i32> {
+    let bytes = std::fs::read(file).map_err(|source| Error::Io {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::Usage(format!(
+            "{} is not UTF-8 text.\n  hint: convert it to UTF-8 first",
+            file.display()
+        ))
+    })?;
+    let mut drafts = crate::extract::extract(&text);
+    drafts.truncate(limit.unwrap_or(usize::MAX));
+    let source = file
+        .file_name()
+        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    if non_interactive {
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "notes".into());
+        let out = out.unwrap_or_else(|| PathBuf::from(format!("{stem}.drafts.deck")));
+        crate::files::write_atomic(&out, crate::extract::render_deck(&drafts, &source).as_bytes())?;
+        println!("{} drafts written to {}", drafts.len(), out.display());
+        return Ok(0);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "extract asks about each draft on a terminal.\n  hint: pass --non-interactive to write all drafts to a file".into(),
+        ));
+    }
+    let out = out.unwrap_or_else(|| PathBuf::from("decks/drafts.deck"));
+    let accepted = ui::drafts::walk(&drafts, |draft| {
+        crate::extract::append_to_deck_file(&out, std::slice::from_ref(draft), &source)
+    })?;
+    println!("{accepted} of {} drafts appended to {}", drafts.len(), out.display());
+    Ok(0)
 }
 
 fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {

@@ -11,6 +11,8 @@ pub mod clock;
 pub mod config;
 pub mod deck;
 pub mod error;
+pub mod extract;
+pub mod files;
 pub mod paths;
 pub mod review;
 pub mod sched;

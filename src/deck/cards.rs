@@ -33,6 +33,33 @@ pub(crate) enum ClozeError {
     NoDeletion,
 }
 
+impl ClozeError {
+    /// Byte offset of the problem in the text.
+    pub(crate) fn offset(&self) -> usize {
+        match *self {
+            ClozeError::Unclosed(at)
+            | ClozeError::UnexpectedClose(at)
+            | ClozeError::Empty(at)
+            | ClozeError::Nested(at) => at,
+            ClozeError::NoDeletion => 0,
+        }
+    }
+
+    /// What is wrong, and how to fix it.
+    pub(crate) fn describe(&self) -> (&'static str, &'static str) {
+        match self {
+            ClozeError::Unclosed(_) => ("this `{{` is never closed", "close the deletion with `}}`"),
+            ClozeError::UnexpectedClose(_) => ("this `}}` closes nothing", "open the deletion with `{{`"),
+            ClozeError::Empty(_) => ("an empty cloze deletion", "put the hidden words inside: `{{typhus}}`"),
+            ClozeError::Nested(_) => ("a cloze deletion inside another", "deletions cannot nest"),
+            ClozeError::NoDeletion => (
+                "a cloze without any `{{deletion}}`",
+                "mark the hidden words: `{{typhus}}`",
+            ),
+        }
+    }
+}
+
 /// Finds the deletions of a cloze text.
 pub(crate) fn cloze_deletions(text: &str) -> Result<Vec<Deletion>, ClozeError> {
     let mut deletions = Vec::new();

@@ -13,6 +13,11 @@ use serde::{Deserialize, Serialize};
 pub use cards::CardText;
 pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, parse_deck};
 
+/// Whether a cloze text is well formed; the problem in words if not.
+pub fn check_cloze(text: &str) -> Result<(), &'static str> {
+    cards::cloze_deletions(text).map(|_| ()).map_err(|e| e.describe().0)
+}
+
 /// Desired retention a deck may ask for.
 pub const RETENTION_RANGE: std::ops::RangeInclusive<f32> = 0.70..=0.99;
 

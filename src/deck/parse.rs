@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::cards::{ClozeError, cloze_deletions};
+use super::cards::cloze_deletions;
 use super::{Deck, Diagnostic, Fact, FactBody, QaKind, RETENTION_RANGE};
 
 /// Largest deck file accepted, in bytes.
@@ -527,21 +527,9 @@ impl<'a> Parser<'a> {
     }
 
     fn cloze(&mut self, field: &Field) -> Option<String> {
-        let (offset, message, hint) = match cloze_deletions(&field.value) {
+        let (offset, (message, hint)) = match cloze_deletions(&field.value) {
             Ok(_) => return Some(field.value.clone()),
-            Err(ClozeError::Unclosed(at)) => (at, "this `{{` is never closed", "close the deletion with `}}`"),
-            Err(ClozeError::UnexpectedClose(at)) => (at, "this `}}` closes nothing", "open the deletion with `{{`"),
-            Err(ClozeError::Empty(at)) => (
-                at,
-                "an empty cloze deletion",
-                "put the hidden words inside: `{{typhus}}`",
-            ),
-            Err(ClozeError::Nested(at)) => (at, "a cloze deletion inside another", "deletions cannot nest"),
-            Err(ClozeError::NoDeletion) => (
-                0,
-                "a cloze without any `{{deletion}}`",
-                "mark the hidden words: `{{typhus}}`",
-            ),
+            Err(problem) => (problem.offset(), problem.describe()),
         };
         // Values may span continuation lines: locate the offset's line.
         let before = &field.value[..offset];
