@@ -230,7 +230,7 @@ fn ends_sentence(current: &str, rest: &[(usize, char)]) -> bool {
         closers += 1;
     }
     let next_is_space = after.peek().is_none_or(|c| c.is_whitespace());
-    let next_word = after.skip_while(|c| c.is_whitespace()).next();
+    let next_word = after.find(|c| !c.is_whitespace());
     if !next_is_space && closers == 0 {
         return false;
     }
@@ -372,10 +372,8 @@ fn name_term(tokens: &[&str], known_names: &HashSet<String>) -> Option<String> {
         let mut run = vec![tokens[i]];
         let mut j = i + 1;
         while j < tokens.len() {
-            if is_capitalised(tokens[j]) {
-                run.push(tokens[j]);
-                j += 1;
-            } else if NAME_JOINERS.contains(&tokens[j]) && tokens.get(j + 1).is_some_and(|w| is_capitalised(w)) {
+            let joins = NAME_JOINERS.contains(&tokens[j]) && tokens.get(j + 1).is_some_and(|w| is_capitalised(w));
+            if is_capitalised(tokens[j]) || joins {
                 run.push(tokens[j]);
                 j += 1;
             } else {
