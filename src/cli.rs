@@ -37,6 +37,29 @@ pub enum Command {
         /// Stop after this many answers
         #[arg(long)]
         limit: Option<u32>,
+        /// Ask the due cards as a quiz and grade the answers automatically
+        #[arg(long)]
+        mode: Option<crate::quiz::ReviewMode>,
+    },
+    /// Quiz yourself: multiple choice, true/false or typed answers, checked by iskra
+    Quiz {
+        /// Only this deck (its name or file name)
+        #[arg(long)]
+        deck: Option<String>,
+        /// How many questions
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        count: u32,
+        #[arg(long, value_enum, default_value_t = crate::quiz::Mode::Mixed)]
+        mode: crate::quiz::Mode,
+        /// Only facts with this tag
+        #[arg(long)]
+        tag: Option<String>,
+        /// Make the run reproducible (the header shows the seed used)
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Grade the answers into the schedule, as a review would
+        #[arg(long)]
+        record: bool,
     },
     /// Show what is due and left today, per deck
     Status {
@@ -68,6 +91,13 @@ pub enum Command {
         #[arg(value_name = "PATH")]
         paths: Vec<PathBuf>,
     },
+    /// Add facts to a deck's file: one q/a fact from the options, or interactively without them
+    Add(crate::author::AddArgs),
+    /// List decks, show one deck's facts and cards, or create a deck interactively
+    Deck {
+        #[command(subcommand)]
+        command: crate::author::DeckCommand,
+    },
 }
 
 /// Runs a command; returns the process exit code.
@@ -90,9 +120,40 @@ pub fn run(args: Args) -> Result<i32> {
     store.unbury(clock.today())?;
     let mut out = std::io::stdout().lock();
     match args.command {
-        Command::Review { deck, limit } => {
+        Command::Review {
+            deck,
+            limit,
+            mode: None,
+        } => {
             bundled_if_empty(&mut store)?;
             review(&mut store, deck.as_deref(), limit, &clock)
+        }
+        Command::Review {
+            deck,
+            limit,
+            mode: Some(mode),
+        } => {
+            bundled_if_empty(&mut store)?;
+            quiz_review(&mut store, deck.as_deref(), limit, mode.into(), &clock)
+        }
+        Command::Quiz {
+            deck,
+            count,
+            mode,
+            tag,
+            seed,
+            record,
+        } => {
+            bundled_if_empty(&mut store)?;
+            let options = crate::quiz::QuizOptions {
+                deck,
+                count: count as usize,
+                mode,
+                tag,
+                seed: seed.unwrap_or_else(rand::random),
+                record,
+            };
+            quiz(&mut store, &options, &clock)
         }
         Command::Status { deck, json } => {
             bundled_if_empty(&mut store)?;
@@ -106,6 +167,17 @@ pub fn run(args: Args) -> Result<i32> {
             Ok(0)
         }
         Command::Extract { .. } => Ok(0),
+        Command::Add(add) => {
+            crate::author::add(&mut store, add, &mut out)?;
+            Ok(0)
+        }
+        Command::Deck { command } => {
+            if matches!(command, crate::author::DeckCommand::List) {
+                bundled_if_empty(&mut store)?;
+            }
+            crate::author::deck(&mut store, command, &clock, &mut out)?;
+            Ok(0)
+        }
         Command::Config { key, value } => {
             config(&mut store, key.as_deref(), value.as_deref(), &mut out)?;
             Ok(0)
@@ -222,11 +294,48 @@ fn extract(file: &std::path::Path, out: Option<PathBuf>, non_interactive: bool, 
     Ok(0)
 }
 
-fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {
+/// The time as a session goes on: fixed when `ISKRA_NOW` is set, else the system clock.
+fn session_now(clock: &Clock) -> impl Fn() -> chrono::DateTime<chrono::Utc> + '_ {
     let fixed_now = std::env::var_os("ISKRA_NOW").is_some();
-    let now = move || if fixed_now { clock.now() } else { chrono::Utc::now() };
+    move || if fixed_now { clock.now() } else { chrono::Utc::now() }
+}
+
+fn is_interactive() -> bool {
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
+}
+
+fn quiz(store: &mut Store, options: &crate::quiz::QuizOptions, clock: &Clock) -> Result<i32> {
+    let mut quiz = crate::quiz::Quiz::start(store, options)?;
+    if is_interactive() {
+        ui::quiz::interactive::run_quiz(&mut quiz, clock, session_now(clock))?;
+    } else {
+        let (stdin, stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
+        ui::quiz::lines::run_quiz(&mut quiz, clock, session_now(clock), stdin, stdout)?;
+    }
+    Ok(0)
+}
+
+fn quiz_review(
+    store: &mut Store,
+    deck: Option<&str>,
+    limit: Option<u32>,
+    mode: crate::quiz::Mode,
+    clock: &Clock,
+) -> Result<i32> {
+    let mut review = crate::quiz::QuizReview::start(store, deck, limit, mode, rand::random(), clock)?;
+    if is_interactive() {
+        ui::quiz::interactive::run_review(&mut review, clock, session_now(clock))?;
+    } else {
+        let (stdin, stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
+        ui::quiz::lines::run_review(&mut review, clock, session_now(clock), stdin, stdout)?;
+    }
+    Ok(0)
+}
+
+fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {
+    let now = session_now(clock);
     let mut session = Session::start(store, deck, limit, clock)?;
-    if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+    if is_interactive() {
         ui::interactive::run(&mut session, clock, now)?;
     } else {
         let stdin = std::io::stdin().lock();

@@ -25,6 +25,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "show learning cards due within this many minutes when nothing else is left",
     ),
     ("fuzz", "spread review intervals as Anki does: on or off"),
+    (
+        "quiz-fast-secs",
+        "a right quiz answer this fast (seconds) is graded Easy",
+    ),
+    (
+        "quiz-slow-secs",
+        "a right quiz answer slower than this (seconds) is graded Hard",
+    ),
 ];
 
 /// The current value of a setting, as text.
@@ -40,6 +48,8 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
         "max-interval" => s.max_interval.to_string(),
         "learn-ahead-mins" => settings.learn_ahead_mins.to_string(),
         "fuzz" => if s.fuzz { "on" } else { "off" }.to_string(),
+        "quiz-fast-secs" => settings.quiz.fast_secs.to_string(),
+        "quiz-slow-secs" => settings.quiz.slow_secs.to_string(),
         other => return Err(unknown(other)),
     })
 }
@@ -82,6 +92,20 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
                 "off" | "false" | "no" => false,
                 _ => return Err(bad("on or off")),
             }
+        }
+        "quiz-fast-secs" => {
+            let slow = settings.quiz.slow_secs;
+            let fast = number(3600, "a number of seconds")?;
+            settings.quiz.fast_secs = Some(fast)
+                .filter(|f| (1..slow).contains(f))
+                .ok_or_else(|| bad(&format!("from 1 to {} (below quiz-slow-secs)", slow.saturating_sub(1))))?;
+        }
+        "quiz-slow-secs" => {
+            let fast = settings.quiz.fast_secs;
+            let slow = number(3600, "a number of seconds")?;
+            settings.quiz.slow_secs = Some(slow)
+                .filter(|s| *s > fast)
+                .ok_or_else(|| bad(&format!("from {} to 3600 (above quiz-fast-secs)", fast + 1)))?;
         }
         other => return Err(unknown(other)),
     }
@@ -156,6 +180,12 @@ mod tests {
         assert!(set(&mut settings, "retention", "0.5").is_err());
         assert!(set(&mut settings, "day-start-hour", "24").is_err());
         assert!(set(&mut settings, "fuzz", "maybe").is_err());
+        set(&mut settings, "quiz-slow-secs", "30").unwrap();
+        set(&mut settings, "quiz-fast-secs", "10").unwrap();
+        assert_eq!((settings.quiz.fast_secs, settings.quiz.slow_secs), (10, 30));
+        assert!(set(&mut settings, "quiz-fast-secs", "30").is_err());
+        assert!(set(&mut settings, "quiz-slow-secs", "10").is_err());
+        assert!(set(&mut settings, "quiz-fast-secs", "0").is_err());
         assert!(
             get(&settings, "colour")
                 .unwrap_err()

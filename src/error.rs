@@ -43,6 +43,13 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    #[error("{source}\n  note: {path} was written, but not built into the collection; `iskra build {path}` does that")]
+    WrittenNotBuilt {
+        path: PathBuf,
+        #[source]
+        source: Box<Error>,
+    },
+
     #[error("collection: {0}")]
     Sqlite(rusqlite::Error),
 }

@@ -546,7 +546,7 @@ mod tests {
     #[test]
     fn year_ranges_are_dates_and_footnote_numbers_are_not_terms() {
         let drafts = extract(
-            "The new parties of 1918–1922 were uneasy mixtures of old and young. 8 The regime was then forced to draw back from it.",
+            "The new parties of 1918–1922 were uneasy mixtures of old and young. 8 The plan was dropped soon after that meeting.",
         );
         assert_eq!(drafts.len(), 1, "{drafts:?}");
         assert_eq!(drafts[0].term, "1918–1922");

@@ -1,11 +1,13 @@
 //! iskra: a spaced-repetition trainer for the terminal.
 //!
 //! Layout: [`deck`] parses deck files and builds them into the collection;
+//! [`author`] adds facts to deck files and creates decks (`add`, `deck`);
 //! [`store`] owns the SQLite collection; [`sched`] is the FSRS scheduler (pure);
 //! [`review`] is the session state machine; [`ui`] draws it in a terminal or
 //! speaks a line protocol; [`cli`] wires commands together; [`clock`] holds
 //! the injected time.
 
+pub mod author;
 pub mod cli;
 pub mod clock;
 pub mod config;
@@ -14,6 +16,7 @@ pub mod error;
 pub mod extract;
 pub mod files;
 pub mod paths;
+pub mod quiz;
 pub mod review;
 pub mod sched;
 pub mod status;

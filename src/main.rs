@@ -6,6 +6,8 @@ fn main() {
     let args = iskra::cli::Args::parse();
     let code = match iskra::cli::run(args) {
         Ok(code) => code,
+        // The reader went away (`iskra deck show x | head`): nothing to report.
+        Err(iskra::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(err) => {
             let shown = iskra::ui::escape_control(&err.to_string());
             // Deck diagnostics carry their own `file:line:column: error:` prefix.

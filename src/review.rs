@@ -37,6 +37,7 @@ pub struct QueueCounts {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardView {
     pub card_id: i64,
+    pub deck_id: i64,
     pub deck: String,
     pub fact_key: String,
     pub template: String,
@@ -44,6 +45,11 @@ pub struct CardView {
     pub back: String,
     pub extra: Option<String>,
     pub state: &'static str,
+    /// The short expected answer (what quizzes check).
+    pub answer: String,
+    /// The fact's accepted alternatives and its tags.
+    pub alternatives: Vec<String>,
+    pub tags: Vec<String>,
 }
 
 /// The screen the UI should draw now.
@@ -207,6 +213,25 @@ impl<'s> Session<'s> {
         Ok((notice, self.current(clock)?))
     }
 
+    /// Grades the card shown as answered at `answered` and moves on at `now`.
+    /// Quizzes check the answer first and let the learner confirm the grade
+    /// after, so the answer's time is not the time of the next card.
+    pub fn grade_answered<Tz: chrono::TimeZone>(
+        &mut self,
+        rating: Rating,
+        answered: &Clock<Tz>,
+        now: &Clock<Tz>,
+    ) -> Result<(Option<Notice>, Screen)> {
+        let notice = match &mut self.shown {
+            Some(shown) => {
+                shown.revealed = true;
+                Some(self.grade(rating, answered)?)
+            }
+            None => None,
+        };
+        Ok((notice, self.current(now)?))
+    }
+
     fn screen(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
         let Some(shown) = &self.shown else {
             return Ok(Screen::Finished(self.finish(clock)?));
@@ -225,40 +250,24 @@ impl<'s> Session<'s> {
     }
 
     fn scope_of(&self, deck_id: i64) -> Result<&DeckScope> {
-        self.decks
-            .iter()
-            .find(|d| d.row.id == deck_id)
-            .ok_or_else(|| Error::Usage(format!("card of unknown deck {deck_id}")))
+        find_scope(&self.decks, deck_id)
     }
 
     fn grade(&mut self, rating: Rating, clock: &Clock<impl chrono::TimeZone>) -> Result<Notice> {
         let Some(shown) = self.shown.take() else {
             return Ok(Notice::RevealFirst);
         };
-        let scope = self.scope_of(shown.card.deck_id)?;
-        let answered: Answered = scope
-            .scheduler
-            .answer(&shown.card.schedule, shown.card.id, rating, moment(clock))?;
-        let entry = LogEntry {
-            card_id: shown.card.id,
-            reviewed_at_ms: clock.now_ms(),
-            rating,
-            duration_ms: (clock.now_ms() - shown.shown_at_ms).clamp(0, MAX_ANSWER_MS),
-            kind: answered.kind,
-            elapsed_days: answered.elapsed_days,
-            before: shown.card.schedule.clone(),
-            after: answered.next.clone(),
-        };
-        let log_id = self.store.record_answer(&entry)?;
-        self.count_answer(&shown.card, &entry, 1);
+        let scheduler = &find_scope(&self.decks, shown.card.deck_id)?.scheduler;
+        let committed = commit_answer(self.store, scheduler, &shown.card, rating, shown.shown_at_ms, clock)?;
+        self.count_answer(&shown.card, &committed.entry, 1);
         self.undo.push(UndoEntry {
-            log_id,
+            log_id: committed.log_id,
             card: shown.card,
-            entry,
+            entry: committed.entry,
         });
         Ok(Notice::Answered {
             rating,
-            next_in: answered.next_in,
+            next_in: committed.next_in,
         })
     }
 
@@ -432,14 +441,62 @@ impl<'s> Session<'s> {
     }
 }
 
-fn deck_scope(store: &Store, row: DeckRow, settings: &Settings, day_start_ms: i64) -> Result<DeckScope> {
+fn find_scope(decks: &[DeckScope], deck_id: i64) -> Result<&DeckScope> {
+    decks
+        .iter()
+        .find(|d| d.row.id == deck_id)
+        .ok_or_else(|| Error::Usage(format!("card of unknown deck {deck_id}")))
+}
+
+/// The scheduler for a deck: the collection's settings with the deck's retention.
+pub fn deck_scheduler(settings: &Settings, deck: &DeckRow) -> Result<Scheduler> {
     let mut config = settings.scheduler.clone();
-    if let Some(retention) = row.retention {
+    if let Some(retention) = deck.retention {
         config.desired_retention = retention;
     }
+    Scheduler::new(config)
+}
+
+/// A stored answer: its log row (for undo), the entry, and when the card comes back.
+pub(crate) struct Committed {
+    pub log_id: i64,
+    pub entry: LogEntry,
+    pub next_in: NextIn,
+}
+
+/// Grades `card` (shown since `shown_at_ms`) at the clock's time and stores
+/// the answer with the card's new schedule, in one transaction.
+pub(crate) fn commit_answer(
+    store: &mut Store,
+    scheduler: &Scheduler,
+    card: &CardRow,
+    rating: Rating,
+    shown_at_ms: i64,
+    clock: &Clock<impl chrono::TimeZone>,
+) -> Result<Committed> {
+    let answered: Answered = scheduler.answer(&card.schedule, card.id, rating, moment(clock))?;
+    let entry = LogEntry {
+        card_id: card.id,
+        reviewed_at_ms: clock.now_ms(),
+        rating,
+        duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
+        kind: answered.kind,
+        elapsed_days: answered.elapsed_days,
+        before: card.schedule.clone(),
+        after: answered.next,
+    };
+    let log_id = store.record_answer(&entry)?;
+    Ok(Committed {
+        log_id,
+        entry,
+        next_in: answered.next_in,
+    })
+}
+
+fn deck_scope(store: &Store, row: DeckRow, settings: &Settings, day_start_ms: i64) -> Result<DeckScope> {
     let studied = store.studied_today(row.id, day_start_ms)?;
     Ok(DeckScope {
-        scheduler: Scheduler::new(config)?,
+        scheduler: deck_scheduler(settings, &row)?,
         new_limit: row.new_per_day.unwrap_or(settings.new_per_day),
         review_limit: row.reviews_per_day.unwrap_or(settings.reviews_per_day),
         studied_new: studied.new,
@@ -455,9 +512,11 @@ fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
     }
 }
 
-fn view(card: &CardRow, deck: &str) -> CardView {
+/// A card as the UI shows it.
+pub(crate) fn view(card: &CardRow, deck: &str) -> CardView {
     CardView {
         card_id: card.id,
+        deck_id: card.deck_id,
         deck: deck.to_string(),
         fact_key: card.fact_key.clone(),
         template: card.template.clone(),
@@ -465,6 +524,9 @@ fn view(card: &CardRow, deck: &str) -> CardView {
         back: card.back.clone(),
         extra: card.extra.clone(),
         state: card.schedule.state.name(),
+        answer: card.answer.clone(),
+        alternatives: card.alternatives.clone(),
+        tags: card.tags.clone(),
     }
 }
 

@@ -80,3 +80,39 @@ fn drafts_from_the_long_essay_cover_the_key_events() {
     );
     s.run(&["build", out.to_str().unwrap()]).ok();
 }
+
+/// The interactive walk in a real terminal: accept the first draft, edit the
+/// second, skip the third, stop; only the accepted ones reach the deck file.
+#[test]
+fn interactive_walk_accepts_edits_skips_and_stops() {
+    use common::{pty_exits_cleanly, pty_expect, pty_key, spawn_pty};
+    let s = Scratch::new();
+    s.write(
+        "notes.txt",
+        format!("{NOTES}Lenin spoke to the Fourth Congress in November 1922 for the last time.\n"),
+    );
+    let mut p = spawn_pty(&s, &["extract", "notes.txt", "--out", "mine.deck"]);
+    pty_expect(&mut p, "Draft 1/4");
+    pty_expect(&mut p, "Keep it?");
+    pty_key(&mut p, "\r"); // accept (the default)
+    pty_expect(&mut p, "Draft 2/4");
+    pty_expect(&mut p, "Keep it?");
+    pty_key(&mut p, "\x1b[B\r"); // down to `edit`
+    pty_expect(&mut p, "cloze");
+    // Replace the text: erase the proposed cloze, then type a new one.
+    pty_key(&mut p, &"\x7f".repeat(120));
+    pty_key(&mut p, "Lenin last spoke to the {{Fourth}} Congress.\r");
+    pty_expect(&mut p, "Draft 3/4");
+    pty_key(&mut p, "\x1b[B\x1b[B\r"); // skip
+    pty_expect(&mut p, "Draft 4/4");
+    pty_key(&mut p, "\x1b[B\x1b[B\x1b[B\r"); // stop
+    pty_expect(&mut p, "2 of 4 drafts appended to mine.deck");
+    pty_exits_cleanly(&mut p);
+    let text = std::fs::read_to_string(s.path("mine.deck")).unwrap();
+    assert_eq!(text.matches("\ncloze: ").count(), 2, "{text}");
+    assert!(
+        text.contains("cloze: Lenin last spoke to the {{Fourth}} Congress."),
+        "{text}"
+    );
+    s.run(&["build", "mine.deck"]).ok();
+}

@@ -3,48 +3,13 @@
 
 mod common;
 
-use std::process::Command;
-
-use common::{NOW, Scratch};
-use rexpect::session::{Options, PtySession, spawn_with_options};
-
-const TIMEOUT_MS: u64 = 10_000;
+use common::{Scratch, pty_exits_cleanly, pty_expect as expect, pty_key as key, spawn_pty};
+use rexpect::session::PtySession;
 
 const DECK: &str = "# Pty\n## a\nq: alpha?\na: A\n## b\nq: beta?\na: B\n## c\nq: gamma?\na: C\n";
 
 fn spawn_review(s: &Scratch) -> PtySession {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iskra"));
-    cmd.current_dir(s.dir.path())
-        .env("ISKRA_COLLECTION", &s.db)
-        .env("ISKRA_NOW", NOW)
-        .env("NO_COLOR", "1")
-        .env("TZ", "UTC")
-        .env("TERM", "xterm")
-        .env("COLUMNS", "100")
-        .env("LINES", "30")
-        .arg("review");
-    spawn_with_options(
-        cmd,
-        Options::new()
-            .timeout_ms(Some(TIMEOUT_MS))
-            .strip_ansi_escape_codes(true),
-    )
-    .expect("spawn iskra in a pty")
-}
-
-/// Sends one key press (no newline: the UI reads single keys).
-fn key(p: &mut PtySession, k: &str) {
-    p.send(k).expect("send key");
-    p.flush().expect("flush key");
-}
-
-/// Waits for `needle` in the output. rexpect turns each byte it reads into
-/// one `char` (Latin-1), so the needle is matched in that form.
-#[track_caller]
-fn expect(p: &mut PtySession, needle: &str) -> String {
-    let as_read: String = needle.bytes().map(char::from).collect();
-    p.exp_string(&as_read)
-        .unwrap_or_else(|e| panic!("waiting for {needle:?}: {e}"))
+    spawn_pty(s, &["review"])
 }
 
 #[test]
@@ -91,12 +56,7 @@ fn interactive_review_reveal_grade_undo_quit() {
     key(&mut p, "q");
     expect(&mut p, "Session done: 1 card reviewed, again 0%");
     expect(&mut p, "Next card due:");
-    p.exp_eof().expect("iskra exits after the summary");
-    let status = p.process_mut().wait().expect("wait for iskra");
-    assert!(
-        matches!(status, rexpect::process::WaitStatus::Exited(_, 0)),
-        "iskra did not exit cleanly: {status:?}"
-    );
+    pty_exits_cleanly(&mut p);
 
     // Exactly the one answer that was not undone is logged: Good on alpha.
     let conn = s.db();

@@ -10,6 +10,9 @@ use crate::store::{FactSync, Store, SyncReport};
 
 include!(concat!(env!("OUT_DIR"), "/bundled_decks.rs"));
 
+/// How the label (and stored source path) of a bundled deck starts.
+pub const BUNDLED_PREFIX: &str = "bundled:";
+
 /// One deck file's text and where it came from.
 pub struct Source {
     /// Shown in diagnostics and stored as the deck's source.
@@ -85,7 +88,7 @@ pub fn bundled_sources() -> Vec<Source> {
     BUNDLED_DECKS
         .iter()
         .map(|(name, text)| Source {
-            label: format!("bundled:{name}"),
+            label: format!("{BUNDLED_PREFIX}{name}"),
             key: deck_key(Path::new(name)),
             bytes: text.as_bytes().to_vec(),
         })
@@ -127,15 +130,25 @@ pub fn parse_sources(sources: &[Source]) -> Result<Vec<Deck>> {
 /// Parses and syncs `sources` into the collection.
 pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
     let decks = parse_sources(sources)?;
+    let paths: Vec<String> = sources.iter().map(|s| stored_path(&s.label)).collect();
     let syncs: Vec<FactSync> = decks
         .iter()
-        .zip(sources)
-        .map(|(deck, source)| FactSync {
+        .zip(&paths)
+        .map(|(deck, path)| FactSync {
             deck,
-            source_path: &source.label,
+            source_path: path,
         })
         .collect();
     store.sync_decks(&syncs)
+}
+
+/// The path a deck is stored with: absolute for a file, so that authoring
+/// commands find it from any directory; `bundled:NAME` for a bundled copy.
+fn stored_path(label: &str) -> String {
+    if label.starts_with(BUNDLED_PREFIX) {
+        return label.to_string();
+    }
+    std::fs::canonicalize(label).map_or_else(|_| label.to_string(), |p| p.display().to_string())
 }
 
 /// Builds the bundled decks into a collection that has no decks yet.

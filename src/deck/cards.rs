@@ -1,8 +1,12 @@
 //! The cards a fact yields. Each card has a template name that is stable
-//! under edits of the wording (`basic`, `reverse`, `cloze:N`), so a card's
-//! identity is (fact id, template) and its history survives rewording.
+//! under edits of the wording (`basic`, `reverse`, `cloze:N`, `order`,
+//! `date`, `event`), so a card's identity is (fact id, template) and its
+//! history survives rewording. A sequence's pair cards are named after the
+//! two items they connect (`after:paris>italy`), so inserting or moving an
+//! item leaves every other pair's history alone (see docs/deck-format.md).
 
-use super::{Fact, FactBody};
+use super::date::parse_date;
+use super::{CardKind, Fact, FactBody, Problem, SequenceKind, TimelineKind, slug_words};
 
 /// The text of one card, as stored and shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +64,19 @@ impl ClozeError {
     }
 }
 
+/// Checks a cloze text: `Ok` when it has at least one well-formed deletion,
+/// else the problem, located.
+pub fn check_cloze(text: &str) -> Result<(), Problem> {
+    cloze_deletions(text).map(|_| ()).map_err(|err| {
+        let (message, hint) = err.describe();
+        Problem {
+            offset: err.offset(),
+            message: message.to_string(),
+            hint: hint.to_string(),
+        }
+    })
+}
+
 /// Finds the deletions of a cloze text.
 pub(crate) fn cloze_deletions(text: &str) -> Result<Vec<Deletion>, ClozeError> {
     let mut deletions = Vec::new();
@@ -115,7 +132,7 @@ impl Fact {
                         super::QaKind::Reverse => (answer, question),
                     };
                     CardText {
-                        template: kind.name().to_string(),
+                        template: CardKind::name(*kind).to_string(),
                         front: with_hint(front, self.hint.as_deref()),
                         back: back.clone(),
                         answer: back.clone(),
@@ -123,8 +140,79 @@ impl Fact {
                 })
                 .collect(),
             FactBody::Cloze { text } => cloze_cards(text, self.hint.as_deref()),
+            FactBody::Sequence { title, items, kinds } => sequence_cards(title, items, kinds, self.hint.as_deref()),
+            FactBody::Timeline { date, event, kinds } => timeline_cards(date, event, kinds, self.hint.as_deref()),
         }
     }
+}
+
+/// The identity of a sequence item: its lowercase words joined with `-`, so
+/// changes of case, spacing or punctuation keep it (`St Petersburg` and
+/// `st. petersburg` are the same item). Empty for an item with no letters
+/// or digits.
+pub fn item_key(item: &str) -> String {
+    slug_words(item).join("-")
+}
+
+fn sequence_cards(title: &str, items: &[String], kinds: &[SequenceKind], hint: Option<&str>) -> Vec<CardText> {
+    let pairs: Vec<(&String, &String)> = items.iter().zip(items.iter().skip(1)).collect();
+    let pair_template =
+        |kind: SequenceKind, (a, b): (&String, &String)| format!("{}:{}>{}", kind.name(), item_key(a), item_key(b));
+    let mut cards = Vec::new();
+    for kind in SequenceKind::ALL.iter().filter(|k| kinds.contains(k)) {
+        match kind {
+            SequenceKind::After => cards.extend(pairs.iter().map(|&(a, b)| CardText {
+                template: pair_template(*kind, (a, b)),
+                front: with_hint(&format!("{title}: what comes after {a}?"), hint),
+                back: b.clone(),
+                answer: b.clone(),
+            })),
+            SequenceKind::Before => cards.extend(pairs.iter().map(|&(a, b)| CardText {
+                template: pair_template(*kind, (a, b)),
+                front: with_hint(&format!("{title}: what comes before {b}?"), hint),
+                back: a.clone(),
+                answer: a.clone(),
+            })),
+            SequenceKind::Order => cards.push(CardText {
+                template: kind.name().to_string(),
+                front: with_hint(&format!("{title}: all {} in order?", items.len()), hint),
+                back: items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| format!("{}. {item}", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                answer: items.join("; "),
+            }),
+        }
+    }
+    cards
+}
+
+fn timeline_cards(date: &str, event: &str, kinds: &[TimelineKind], hint: Option<&str>) -> Vec<CardText> {
+    // The parser rejects bad dates; should one get here, it is shown as written.
+    let parsed = parse_date(date).ok();
+    let shown = parsed.map_or_else(|| date.to_string(), |d| d.display());
+    let precision = parsed.map_or("date", |d| d.precision());
+    let when = parsed.map_or_else(|| format!("in {date}"), |d| d.with_preposition());
+    TimelineKind::ALL
+        .iter()
+        .filter(|k| kinds.contains(k))
+        .map(|kind| match kind {
+            TimelineKind::Date => CardText {
+                template: kind.name().to_string(),
+                front: with_hint(&format!("When did this happen ({precision})?\n{event}"), hint),
+                back: shown.clone(),
+                answer: shown.clone(),
+            },
+            TimelineKind::Event => CardText {
+                template: kind.name().to_string(),
+                front: with_hint(&format!("What happened {when}?"), hint),
+                back: event.to_string(),
+                answer: event.to_string(),
+            },
+        })
+        .collect()
 }
 
 fn with_hint(front: &str, hint: Option<&str>) -> String {

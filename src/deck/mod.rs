@@ -1,22 +1,20 @@
 //! Deck files: the text format authors write (see `docs/deck-format.md`),
-//! its parser with `file:line:column` diagnostics, and the cards each fact
-//! yields. Nothing here touches the collection; `build` does that.
+//! its parser with `file:line:column` diagnostics, the cards each fact
+//! yields, and a writer that renders facts back to the format. Nothing here
+//! touches the collection; `build` does that.
 
 pub mod build;
 mod cards;
+pub mod date;
 mod parse;
+pub mod write;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use cards::CardText;
-pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, parse_deck};
-
-/// Whether a cloze text is well formed; the problem in words if not.
-pub fn check_cloze(text: &str) -> Result<(), &'static str> {
-    cards::cloze_deletions(text).map(|_| ()).map_err(|e| e.describe().0)
-}
+pub use cards::{CardText, check_cloze, item_key};
+pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
 
 /// Desired retention a deck may ask for.
 pub const RETENTION_RANGE: std::ops::RangeInclusive<f32> = 0.70..=0.99;
@@ -64,6 +62,29 @@ pub enum FactBody {
     },
     /// A statement with `{{deletions}}`; one card per deletion.
     Cloze { text: String },
+    /// An ordered list: "what comes after/before" cards for each neighbouring
+    /// pair and one card asking for the whole list.
+    Sequence {
+        title: String,
+        items: Vec<String>,
+        kinds: Vec<SequenceKind>,
+    },
+    /// A date (`1920`, `1924-06`, `1922-11-13`) and what happened then.
+    Timeline {
+        date: String,
+        event: String,
+        kinds: Vec<TimelineKind>,
+    },
+}
+
+/// The card kinds one kind of fact can ask for in its `cards:` line.
+pub trait CardKind: Copy + PartialEq + 'static {
+    /// Every kind, in the order cards are written.
+    const ALL: &'static [Self];
+    /// The kinds a fact yields without a `cards:` line.
+    const DEFAULT: &'static [Self];
+    /// The word used in `cards:`.
+    fn name(self) -> &'static str;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,12 +94,82 @@ pub enum QaKind {
     Reverse,
 }
 
-impl QaKind {
-    pub fn name(self) -> &'static str {
+impl CardKind for QaKind {
+    const ALL: &'static [Self] = &[QaKind::Basic, QaKind::Reverse];
+    const DEFAULT: &'static [Self] = &[QaKind::Basic];
+    fn name(self) -> &'static str {
         match self {
             QaKind::Basic => "basic",
             QaKind::Reverse => "reverse",
         }
+    }
+}
+
+/// Cards of a sequence: `after` (what comes after X?), `before` (what comes
+/// before Y?) and `order` (the whole list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SequenceKind {
+    After,
+    Before,
+    Order,
+}
+
+impl CardKind for SequenceKind {
+    const ALL: &'static [Self] = &[SequenceKind::After, SequenceKind::Before, SequenceKind::Order];
+    const DEFAULT: &'static [Self] = Self::ALL;
+    fn name(self) -> &'static str {
+        match self {
+            SequenceKind::After => "after",
+            SequenceKind::Before => "before",
+            SequenceKind::Order => "order",
+        }
+    }
+}
+
+/// Cards of a timeline fact: `date` (when did it happen?) and `event` (what
+/// happened then?).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimelineKind {
+    Date,
+    Event,
+}
+
+impl CardKind for TimelineKind {
+    const ALL: &'static [Self] = &[TimelineKind::Date, TimelineKind::Event];
+    const DEFAULT: &'static [Self] = Self::ALL;
+    fn name(self) -> &'static str {
+        match self {
+            TimelineKind::Date => "date",
+            TimelineKind::Event => "event",
+        }
+    }
+}
+
+/// The lowercase words (runs of letters and digits) of a text, e.g.
+/// `"St. Petersburg"` → `["st", "petersburg"]`. Sequence items are identified
+/// by their words joined with `-`, and fact ids are suggested from them.
+pub fn slug_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// A problem with one value (a cloze text, a date, a fact id), located by
+/// the byte offset in the value where it starts. The parser turns it into a
+/// [`Diagnostic`]; authoring prompts show it as the user types.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub offset: usize,
+    pub message: String,
+    pub hint: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.hint)
     }
 }
 

@@ -1,10 +1,12 @@
 //! The deck-file parser. It never stops at the first problem: every line is
 //! checked and every problem is returned, each located by line and column.
 
+mod body;
+
 use std::collections::HashMap;
 
-use super::cards::cloze_deletions;
-use super::{Deck, Diagnostic, Fact, FactBody, QaKind, RETENTION_RANGE};
+use super::{Deck, Diagnostic, Fact, Problem, RETENTION_RANGE};
+use body::FactFields;
 
 /// Largest deck file accepted, in bytes.
 pub const MAX_DECK_BYTES: usize = 64 * 1024 * 1024;
@@ -12,7 +14,11 @@ pub const MAX_DECK_BYTES: usize = 64 * 1024 * 1024;
 pub const MAX_FIELD_CHARS: usize = 20_000;
 
 const DECK_KEYS: &[&str] = &["description", "retention", "new-per-day", "reviews-per-day"];
-const FACT_KEYS: &[&str] = &["q", "a", "alt", "hint", "extra", "tags", "source", "cards", "cloze"];
+const FACT_KEYS: &[&str] = &[
+    "q", "a", "alt", "hint", "extra", "tags", "source", "cards", "cloze", "sequence", "item", "timeline", "event",
+];
+/// Keys a fact may give more than once.
+const REPEATABLE_KEYS: &[&str] = &["alt", "item"];
 
 /// Parses one deck file. `file` is the name used in diagnostics and `key`
 /// the deck's stable identity (its file stem).
@@ -197,26 +203,13 @@ impl<'a> Parser<'a> {
         }
         let id = rest.trim();
         let id_column = 4 + (rest.chars().count() - rest.trim_start().chars().count());
-        if id.is_empty() {
-            self.error_at(
-                line_no,
-                3,
-                raw,
-                "the fact id is empty".into(),
-                Some("write `## some-id`"),
-            );
-        } else if let Some((offset, bad)) = id
-            .chars()
-            .enumerate()
-            .find(|(i, c)| !(c.is_ascii_lowercase() || c.is_ascii_digit() || (*c == '-' && *i > 0)))
-        {
-            self.error_at(
-                line_no,
-                id_column + offset,
-                raw,
-                format!("{bad:?} is not allowed in a fact id"),
-                Some("ids use lowercase letters, digits and `-`, e.g. `reed-typhus`"),
-            );
+        if let Err(problem) = check_fact_id(id) {
+            let column = if id.is_empty() {
+                3
+            } else {
+                id_column + id[..problem.offset].chars().count()
+            };
+            self.error_at(line_no, column, raw, problem.message, Some(&problem.hint));
         } else if let Some(&first_line) = self.fact_lines.get(id) {
             self.error_at(
                 line_no,
@@ -359,7 +352,7 @@ impl<'a> Parser<'a> {
 
     /// Reports a repeated single-valued key; true when it was one.
     fn repeated<'k>(&mut self, seen: &mut HashMap<&'k str, usize>, key: &'k str, field: &Field) -> bool {
-        if key == "alt" {
+        if REPEATABLE_KEYS.contains(&key) {
             return false;
         }
         if let Some(first) = seen.insert(key, field.line) {
@@ -368,7 +361,7 @@ impl<'a> Parser<'a> {
                 1,
                 &field.raw,
                 format!("`{key}` is given twice (first on line {first})"),
-                Some("keep one; only `alt:` may repeat"),
+                Some("keep one; only `alt:` and `item:` may repeat"),
             );
             return true;
         }
@@ -405,14 +398,14 @@ impl<'a> Parser<'a> {
 
     fn fact(&mut self, draft: FactDraft) -> Option<Fact> {
         let mut seen = HashMap::new();
-        let mut values: HashMap<&str, &Field> = HashMap::new();
-        let mut alternatives = Vec::new();
+        let mut fields = FactFields::default();
         let mut ok = true;
         for (key, field) in &draft.fields {
             if self.repeated(&mut seen, key, field) {
                 ok = false;
                 continue;
             }
+            fields.given.push((key, field));
             if field.value.is_empty() {
                 self.field_error(
                     field,
@@ -422,70 +415,23 @@ impl<'a> Parser<'a> {
                 ok = false;
                 continue;
             }
-            if key == "alt" {
-                alternatives.push(field.value.clone());
-            } else {
-                values.insert(key, field);
+            match key.as_str() {
+                "alt" => fields.alternatives.push(field.value.clone()),
+                "item" => fields.items.push(field),
+                _ => {
+                    fields.values.insert(key, field);
+                }
             }
         }
-        let heading = Field {
-            line: draft.line,
-            column: 1,
-            raw: draft.raw.clone(),
-            value: String::new(),
-        };
-        let body = match (values.get("cloze"), values.get("q"), values.get("a")) {
-            (Some(cloze), q, a) => {
-                if let Some(extra) = q.or(a).or(values.get("cards")) {
-                    self.field_error(
-                        extra,
-                        "a cloze fact takes no `q:`, `a:` or `cards:`".into(),
-                        Some("make it two facts, or drop the cloze line"),
-                    );
-                    ok = false;
-                }
-                self.cloze(cloze).map(|text| FactBody::Cloze { text })
-            }
-            (None, Some(q), Some(a)) => {
-                let kinds = match values.get("cards") {
-                    Some(field) => self.kinds(field),
-                    None => Some(vec![QaKind::Basic]),
-                };
-                kinds.map(|kinds| FactBody::Qa {
-                    question: q.value.clone(),
-                    answer: a.value.clone(),
-                    kinds,
-                })
-            }
-            (None, q, _) => {
-                let missing = if q.is_none() {
-                    "question (`q:`)"
-                } else {
-                    "answer (`a:`)"
-                };
-                let empty_given = draft
-                    .fields
-                    .iter()
-                    .any(|(k, f)| f.value.is_empty() && (k == "q" || k == "a"));
-                if !empty_given {
-                    self.field_error(
-                        &heading,
-                        format!("fact `{}` has no {missing}", draft.id),
-                        Some("a fact needs `q:` and `a:`, or a `cloze:` line"),
-                    );
-                }
-                None
-            }
-        };
-        let body = body?;
+        let body = self.fact_body(&draft, &fields)?;
         if !ok || draft.id.is_empty() {
             return None;
         }
-        let text = |k: &str| values.get(k).map(|f| f.value.clone());
+        let text = |k: &str| fields.values.get(k).map(|f| f.value.clone());
         Some(Fact {
             id: draft.id,
             body,
-            alternatives,
+            alternatives: fields.alternatives,
             hint: text("hint"),
             extra: text("extra"),
             tags: text("tags")
@@ -495,44 +441,10 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn kinds(&mut self, field: &Field) -> Option<Vec<QaKind>> {
-        let mut kinds = Vec::new();
-        for word in field.value.split_whitespace() {
-            let kind = match word {
-                "basic" => QaKind::Basic,
-                "reverse" => QaKind::Reverse,
-                other => {
-                    let offset = field.value.find(other).unwrap_or(0);
-                    let column = field.column + field.value[..offset].chars().count();
-                    let hint = if other == "cloze" {
-                        "a cloze fact is written with a `cloze:` line instead of q/a"
-                    } else {
-                        "card kinds for q/a facts: basic, reverse"
-                    };
-                    self.error_at(
-                        field.line,
-                        column,
-                        &field.raw,
-                        format!("unknown card kind `{other}`"),
-                        Some(hint),
-                    );
-                    return None;
-                }
-            };
-            if !kinds.contains(&kind) {
-                kinds.push(kind);
-            }
-        }
-        Some(kinds)
-    }
-
-    fn cloze(&mut self, field: &Field) -> Option<String> {
-        let (offset, (message, hint)) = match cloze_deletions(&field.value) {
-            Ok(_) => return Some(field.value.clone()),
-            Err(problem) => (problem.offset(), problem.describe()),
-        };
-        // Values may span continuation lines: locate the offset's line.
-        let before = &field.value[..offset];
+    /// Reports a problem inside a field's value, which may span
+    /// continuation lines: `offset` is a byte offset into the value.
+    fn value_error(&mut self, field: &Field, problem: Problem) {
+        let before = &field.value[..problem.offset.min(field.value.len())];
         let extra_lines = before.matches('\n').count();
         let column = match before.rfind('\n') {
             Some(nl) => 2 + before[nl + 1..].chars().count(),
@@ -543,8 +455,36 @@ impl<'a> Parser<'a> {
         } else {
             String::new()
         };
-        self.error_at(field.line + extra_lines, column, &raw, message.into(), Some(hint));
-        None
+        self.error_at(
+            field.line + extra_lines,
+            column,
+            &raw,
+            problem.message,
+            Some(&problem.hint),
+        );
+    }
+}
+
+/// Checks a fact id: lowercase ASCII letters, digits and `-`, not starting
+/// with `-`.
+pub fn check_fact_id(id: &str) -> Result<(), Problem> {
+    if id.is_empty() {
+        return Err(Problem {
+            offset: 0,
+            message: "the fact id is empty".into(),
+            hint: "write `## some-id`".into(),
+        });
+    }
+    match id
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_lowercase() || c.is_ascii_digit() || (c == '-' && i > 0)))
+    {
+        Some((offset, bad)) => Err(Problem {
+            offset,
+            message: format!("{bad:?} is not allowed in a fact id"),
+            hint: "ids use lowercase letters, digits and `-`, e.g. `reed-typhus`".into(),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -576,6 +516,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deck::FactBody;
 
     fn parse(text: &str) -> Result<Deck, Vec<Diagnostic>> {
         parse_deck("t.deck", "t", text.as_bytes())

@@ -41,11 +41,25 @@ pub struct CardRow {
     pub extra: Option<String>,
     pub queue: i64,
     pub schedule: Schedule,
+    /// The fact's accepted alternative answers (`alt:`).
+    pub alternatives: Vec<String>,
+    /// The fact's tags.
+    pub tags: Vec<String>,
 }
 
 const CARD_COLUMNS: &str = "c.id, c.deck_id, f.key, c.template, c.front, c.back, c.answer,
     json_extract(f.content, '$.extra'), c.queue, c.state, c.remaining_steps, c.stability,
-    c.difficulty, c.interval, c.due, c.last_review_day, c.reps, c.lapses";
+    c.difficulty, c.interval, c.due, c.last_review_day, c.reps, c.lapses,
+    json_extract(f.content, '$.alternatives'), json_extract(f.content, '$.tags')";
+
+/// A JSON list of strings from the fact's content (absent means empty).
+fn json_list(row: &Row, index: usize) -> rusqlite::Result<Vec<String>> {
+    match row.get::<_, Option<String>>(index)? {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))),
+    }
+}
 
 fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
     let state = CardState::from_i64(row.get(9)?);
@@ -81,6 +95,8 @@ fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
             reps: row.get(16)?,
             lapses: row.get(17)?,
         },
+        alternatives: json_list(row, 18)?,
+        tags: json_list(row, 19)?,
     })
 }
 
@@ -159,6 +175,20 @@ impl Store {
 
     pub fn card(&self, card_id: i64) -> Result<Option<CardRow>> {
         self.one_card("c.id = ?1", params![card_id])
+    }
+
+    /// Every card of a deck that is neither suspended nor buried, in id
+    /// order (what quizzes ask and draw distractors from).
+    pub fn active_cards(&self, deck_id: i64) -> Result<Vec<CardRow>> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id
+             WHERE c.deck_id = ?1 AND c.queue >= 0 ORDER BY c.id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let cards = stmt
+            .query_map([deck_id], card_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(cards)
     }
 
     fn one_card(&self, condition: &str, params: impl rusqlite::Params) -> Result<Option<CardRow>> {

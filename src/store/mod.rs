@@ -5,6 +5,7 @@
 mod cards;
 mod decks;
 mod log;
+mod overview;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use crate::error::{Error, Result};
 pub use cards::{CardRow, DeckCounts, QueueQuery, StudiedToday, queue};
 pub use decks::{DeckRow, FactSync, SyncReport};
 pub use log::LogEntry;
+pub use overview::{DeckSummary, ShownCard};
 pub use settings::Settings;
 
 /// `PRAGMA application_id` of an iskra collection ("ISKR").

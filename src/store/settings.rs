@@ -22,6 +22,8 @@ pub struct Settings {
     pub scheduler: SchedConfig,
     /// Next position for new cards (their order of introduction).
     pub next_new_position: i64,
+    /// Answer times behind the automatic grades of quizzes.
+    pub quiz: crate::quiz::Thresholds,
 }
 
 impl Default for Settings {
@@ -33,6 +35,7 @@ impl Default for Settings {
             learn_ahead_mins: 20,
             scheduler: SchedConfig::default(),
             next_new_position: 1,
+            quiz: crate::quiz::Thresholds::default(),
         }
     }
 }

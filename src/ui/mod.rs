@@ -4,6 +4,7 @@
 pub mod drafts;
 pub mod interactive;
 pub mod lines;
+pub mod quiz;
 
 use std::io::{self, Write};
 

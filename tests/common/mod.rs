@@ -231,3 +231,55 @@ pub fn num(v: &Value, name: &str) -> i64 {
         .as_i64()
         .unwrap_or_else(|| panic!("{name} is not a number in {v:#}"))
 }
+
+/// How long a PTY test waits for any one piece of output.
+pub const PTY_TIMEOUT_MS: u64 = 10_000;
+
+/// Runs `iskra ARGS…` in a pseudo-terminal on the scratch collection, at
+/// [`NOW`], in UTC, without colour, on a 100×30 xterm.
+pub fn spawn_pty(s: &Scratch, args: &[&str]) -> rexpect::session::PtySession {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_iskra"));
+    cmd.current_dir(s.dir.path())
+        .env("ISKRA_COLLECTION", &s.db)
+        .env("ISKRA_NOW", NOW)
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC")
+        .env("TERM", "xterm")
+        .env("COLUMNS", "100")
+        .env("LINES", "30")
+        .args(args);
+    rexpect::session::spawn_with_options(
+        cmd,
+        rexpect::session::Options::new()
+            .timeout_ms(Some(PTY_TIMEOUT_MS))
+            .strip_ansi_escape_codes(true),
+    )
+    .expect("spawn iskra in a pty")
+}
+
+/// Sends keys (no newline: the UI reads single keys).
+pub fn pty_key(p: &mut rexpect::session::PtySession, k: &str) {
+    p.send(k).expect("send key");
+    p.flush().expect("flush key");
+}
+
+/// Waits for `needle` in the output; returns what came before it. rexpect
+/// turns each byte it reads into one `char` (Latin-1), so the needle is
+/// matched in that form.
+#[track_caller]
+pub fn pty_expect(p: &mut rexpect::session::PtySession, needle: &str) -> String {
+    let as_read: String = needle.bytes().map(char::from).collect();
+    p.exp_string(&as_read)
+        .unwrap_or_else(|e| panic!("waiting for {needle:?}: {e}"))
+}
+
+/// Waits for the process to end and requires exit code 0.
+#[track_caller]
+pub fn pty_exits_cleanly(p: &mut rexpect::session::PtySession) {
+    p.exp_eof().expect("iskra exits");
+    let status = p.process_mut().wait().expect("wait for iskra");
+    assert!(
+        matches!(status, rexpect::process::WaitStatus::Exited(_, 0)),
+        "iskra did not exit cleanly: {status:?}"
+    );
+}

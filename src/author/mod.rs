@@ -1,0 +1,517 @@
+//! Authoring decks from the command line: `iskra add` appends facts to a
+//! deck's file, `iskra deck new` starts a new deck file, `iskra deck list`
+//! and `iskra deck show` look at what the collection holds.
+//!
+//! A deck file is never rewritten: new fact blocks are appended after its
+//! existing bytes, the whole new text is parsed before anything is written,
+//! the file is replaced atomically (temp file + rename), and only then is it
+//! built into the collection (one transaction), exactly like `iskra build`.
+
+pub mod listing;
+pub mod prompt;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+
+use crate::deck::build::{self, BUNDLED_PREFIX, Source};
+use crate::deck::write::{clean_value, write_fact, write_header};
+use crate::deck::{Deck, Fact, FactBody, QaKind, check_fact_id, parse_deck, slug_words};
+use crate::error::{Error, Result};
+use crate::store::{DeckRow, Store, SyncReport};
+use crate::ui::escape_control;
+
+/// `iskra add`: one q/a fact from the options, or interactively without them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AddArgs {
+    /// The deck to add to (its name or file name)
+    #[arg(long)]
+    pub deck: String,
+    /// The question of a new q/a fact (with --answer; without both, iskra asks interactively)
+    #[arg(long)]
+    pub question: Option<String>,
+    /// The answer of the new fact
+    #[arg(long)]
+    pub answer: Option<String>,
+    /// An accepted alternative answer (repeatable)
+    #[arg(long = "alt", value_name = "TEXT")]
+    pub alternatives: Vec<String>,
+    /// A tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Where the fact comes from, e.g. seeds/FILE.md#N
+    #[arg(long)]
+    pub source: Option<String>,
+    /// The fact's id [default: made from the question's words]
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+impl AddArgs {
+    /// True when any field was given, so no prompting is wanted.
+    fn has_fields(&self) -> bool {
+        self.question.is_some()
+            || self.answer.is_some()
+            || self.id.is_some()
+            || self.source.is_some()
+            || !self.alternatives.is_empty()
+            || !self.tags.is_empty()
+    }
+}
+
+/// `iskra deck …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum DeckCommand {
+    /// The decks in the collection, with counts of facts, cards, new and due cards
+    List,
+    /// One deck's facts and their cards
+    Show {
+        /// The deck (its name or file name)
+        name: String,
+    },
+    /// Create a deck file interactively: name, description, then facts one by one
+    New {
+        /// The deck's name (asked for when absent)
+        name: Option<String>,
+        /// The file to write [default: decks/NAME-IN-LOWERCASE.deck]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// A deck file being added to: its text as it is on disk and its parse.
+#[derive(Debug)]
+pub struct DeckFile {
+    pub path: PathBuf,
+    text: String,
+    deck: Deck,
+    /// True until a new deck's file is first written.
+    unwritten: bool,
+}
+
+impl DeckFile {
+    /// The file a deck of the collection was built from. A deck built from
+    /// the bundled copy is looked for as `decks/KEY.deck` here.
+    pub fn of_deck(store: &Store, name: &str) -> Result<DeckFile> {
+        let row = store.find_deck(name)?;
+        DeckFile::open(&deck_path(&row)?)
+    }
+
+    /// Reads and parses a deck file; a file with errors is refused with them.
+    pub fn open(path: &Path) -> Result<DeckFile> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let deck = parse_deck(&path.display().to_string(), &file_key(path), &bytes).map_err(Error::Deck)?;
+        Ok(DeckFile {
+            path: path.to_path_buf(),
+            // The parser accepted it, so it is UTF-8: nothing is replaced.
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            deck,
+            unwritten: false,
+        })
+    }
+
+    /// A new deck file holding only its header; written with its first fact.
+    pub fn create(path: PathBuf, name: &str, description: &str) -> Result<DeckFile> {
+        if path.exists() {
+            return Err(Error::Usage(format!(
+                "{} already exists.\n  hint: add to its deck with `iskra add --deck {}`, or choose another --out",
+                path.display(),
+                file_key(&path)
+            )));
+        }
+        if file_key(&path).is_empty() || path.extension().is_none_or(|e| e != "deck") {
+            return Err(Error::Usage(format!(
+                "{} is not a deck file name.\n  hint: deck files end in .deck, e.g. decks/my-deck.deck",
+                path.display()
+            )));
+        }
+        let deck = Deck {
+            key: file_key(&path),
+            name: clean_value(name),
+            description: clean_value(description),
+            retention: None,
+            new_per_day: None,
+            reviews_per_day: None,
+            facts: Vec::new(),
+        };
+        Ok(DeckFile {
+            text: write_header(&deck),
+            path,
+            deck,
+            unwritten: true,
+        })
+    }
+
+    pub fn deck(&self) -> &Deck {
+        &self.deck
+    }
+
+    /// The current text of the file (or of the header still to be written).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn id_taken(&self, id: &str) -> bool {
+        self.deck.facts.iter().any(|f| f.id == id)
+    }
+
+    /// An id for a new fact made from the main words of `text`, unique in this deck.
+    pub fn suggest_id(&self, text: &str) -> String {
+        let base = id_words(text);
+        std::iter::once(base.clone())
+            .chain((2..).map(|n| format!("{base}-{n}")))
+            .find(|id| !self.id_taken(id))
+            .unwrap_or(base)
+    }
+
+    /// The file's text with `facts` appended: the existing bytes untouched,
+    /// then a blank line and each fact block, in the file's line endings.
+    pub fn appended(&self, facts: &[Fact]) -> String {
+        let newline = if self.text.contains("\r\n") { "\r\n" } else { "\n" };
+        let mut out = self.text.clone();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push_str(newline);
+        }
+        for fact in facts {
+            if !out.is_empty() && !out.ends_with(&newline.repeat(2)) {
+                out.push_str(newline);
+            }
+            out.push_str(&write_fact(fact).replace('\n', newline));
+        }
+        out
+    }
+
+    /// Appends `facts` to the file and builds it into the collection. The
+    /// whole new text is checked first; nothing is written if it has errors.
+    pub fn append(&mut self, store: &mut Store, facts: &[Fact]) -> Result<SyncReport> {
+        let text = self.appended(facts);
+        let label = self.path.display().to_string();
+        let deck = parse_deck(&label, &self.deck.key, text.as_bytes()).map_err(Error::Deck)?;
+        if deck.facts.get(self.deck.facts.len()..) != Some(facts) {
+            return Err(Error::Usage(
+                "the new fact would not read back as entered, so nothing was written.\n  hint: values cannot hold blank lines or leading spaces".into(),
+            ));
+        }
+        if self.unwritten && self.path.exists() {
+            return Err(Error::Usage(format!(
+                "{} appeared meanwhile; nothing was written",
+                label
+            )));
+        }
+        crate::files::write_atomic(&self.path, text.as_bytes())?;
+        self.text = text;
+        self.deck = deck;
+        self.unwritten = false;
+        let source = Source {
+            label,
+            key: self.deck.key.clone(),
+            bytes: self.text.clone().into_bytes(),
+        };
+        let report = build::build(store, &[source]).map_err(|source| Error::WrittenNotBuilt {
+            path: self.path.clone(),
+            source: Box::new(source),
+        })?;
+        Ok(report.into_iter().next().unwrap_or_default())
+    }
+}
+
+/// Refuses a path for a new deck that exists, or whose file name is
+/// already a deck of the collection (building it would replace that deck).
+fn check_new_deck_path(store: &Store, path: &Path) -> Result<()> {
+    let key = file_key(path);
+    if !path.exists() && store.decks()?.iter().any(|d| d.key == key) {
+        return Err(Error::Usage(format!(
+            "the collection already has a deck with the file name `{key}.deck`.\n  hint: a deck's identity is its file name; choose another name or --out"
+        )));
+    }
+    DeckFile::create(path.to_path_buf(), "-", "").map(|_| ())
+}
+
+/// The file a deck was built from, or an error saying what to do.
+fn deck_path(row: &DeckRow) -> Result<PathBuf> {
+    match row.source_path.as_deref() {
+        Some(path) if !path.starts_with(BUNDLED_PREFIX) => {
+            let path = PathBuf::from(path);
+            if path.is_file() {
+                Ok(path)
+            } else {
+                Err(Error::Usage(format!(
+                    "deck `{}` was built from {}, which is not there any more.\n  hint: build the deck from where its file is now (`iskra build PATH`), then add to it",
+                    row.key,
+                    path.display()
+                )))
+            }
+        }
+        _ => {
+            let local = Path::new("decks").join(format!("{}.deck", row.key));
+            if local.is_file() {
+                Ok(local)
+            } else {
+                Err(Error::Usage(format!(
+                    "deck `{}` is the copy bundled into iskra, and there is no {} here to add to.\n  hint: run this where {} is (the iskra source tree), or copy that file here and `iskra build` it",
+                    row.key,
+                    local.display(),
+                    local.display()
+                )))
+            }
+        }
+    }
+}
+
+/// A deck's key: its file name without `.deck`.
+fn file_key(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Words too common to name a fact by.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "by", "did", "do", "does", "for", "from", "his", "her", "how", "in", "is",
+    "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "what", "when", "where",
+    "which", "who", "whom", "whose", "why", "with",
+];
+
+/// Up to four main words of a text as an id: `rosmer-born` from "When was Rosmer born?".
+fn id_words(text: &str) -> String {
+    let words: Vec<String> = slug_words(text)
+        .into_iter()
+        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(&w.as_str()))
+        .take(4)
+        .collect();
+    if words.is_empty() {
+        "fact".to_string()
+    } else {
+        words.join("-")
+    }
+}
+
+/// The text a fact's id is suggested from.
+pub fn id_source(body: &FactBody) -> &str {
+    match body {
+        FactBody::Qa { question, .. } => question,
+        FactBody::Cloze { text } => text,
+        FactBody::Sequence { title, .. } => title,
+        FactBody::Timeline { event, .. } => event,
+    }
+}
+
+/// `iskra add`: non-interactive with fields, else the interactive loop.
+pub fn add(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<()> {
+    let mut file = DeckFile::of_deck(store, &args.deck)?;
+    if !args.has_fields() {
+        require_terminal("add")?;
+        let added = prompt::fact_loop(&mut prompt::TermPrompter::new(), store, &mut file)?;
+        return say(out, &format!("{added} fact(s) added to {}.", file.path.display()));
+    }
+    let fact = fact_from_args(&args, &file)?;
+    let report = file.append(store, std::slice::from_ref(&fact))?;
+    let templates: Vec<String> = fact.cards().into_iter().map(|c| c.template).collect();
+    say(
+        out,
+        &format!(
+            "Added `{}` to {} ({} card{}: {}).\n{}",
+            fact.id,
+            file.path.display(),
+            templates.len(),
+            if templates.len() == 1 { "" } else { "s" },
+            templates.join(", "),
+            report_line(&report)
+        ),
+    )
+}
+
+/// The q/a fact the options of `iskra add` describe.
+fn fact_from_args(args: &AddArgs, file: &DeckFile) -> Result<Fact> {
+    let field = |value: &Option<String>, option: &str| match value.as_deref().map(clean_value) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::Usage(format!(
+            "`{option}` is missing or empty.\n  hint: give both --question and --answer, or neither to be asked interactively"
+        ))),
+    };
+    let question = field(&args.question, "--question")?;
+    let answer = field(&args.answer, "--answer")?;
+    let id = match &args.id {
+        Some(id) => {
+            check_fact_id(id).map_err(|p| Error::Usage(format!("--id {id:?}: {}.\n  hint: {}", p.message, p.hint)))?;
+            id.clone()
+        }
+        None => file.suggest_id(&question),
+    };
+    Ok(Fact {
+        id,
+        body: FactBody::Qa {
+            question,
+            answer,
+            kinds: vec![QaKind::Basic],
+        },
+        alternatives: args
+            .alternatives
+            .iter()
+            .map(|a| clean_value(a))
+            .filter(|a| !a.is_empty())
+            .collect(),
+        hint: None,
+        extra: None,
+        tags: args
+            .tags
+            .iter()
+            .flat_map(|t| t.split_whitespace())
+            .map(str::to_string)
+            .collect(),
+        source: args.source.as_deref().map(clean_value).filter(|s| !s.is_empty()),
+    })
+}
+
+/// `iskra deck list|show|new`.
+pub fn deck(
+    store: &mut Store,
+    command: DeckCommand,
+    clock: &crate::clock::Clock<impl chrono::TimeZone>,
+    out: &mut impl Write,
+) -> Result<()> {
+    match command {
+        DeckCommand::List => listing::list(store, clock, out),
+        DeckCommand::Show { name } => listing::show(store, &name, clock, out),
+        DeckCommand::New { name, out: path } => {
+            require_terminal("deck new")?;
+            let mut prompter = prompt::TermPrompter::new();
+            let (file, added) = prompt::new_deck(&mut prompter, store, name, path)?;
+            let done = if file.unwritten {
+                "No facts were added; nothing was written.".to_string()
+            } else {
+                format!(
+                    "Deck {} written to {} with {added} new fact(s); `iskra review --deck {}` studies it.",
+                    escape_control(&file.deck.name),
+                    file.path.display(),
+                    file.deck.key
+                )
+            };
+            say(out, &done)
+        }
+    }
+}
+
+/// `Deck: 1 added, 0 updated, 3 unchanged, 0 removed`, as `build` prints it.
+pub fn report_line(r: &SyncReport) -> String {
+    format!(
+        "{}: {} added, {} updated, {} unchanged, {} removed",
+        escape_control(&r.deck),
+        r.added,
+        r.updated,
+        r.unchanged,
+        r.removed
+    )
+}
+
+fn require_terminal(command: &str) -> Result<()> {
+    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "`iskra {command}` asks its questions on a terminal.\n  hint: for scripts, use `iskra add --deck NAME --question Q --answer A`, or write the deck file and `iskra build` it"
+    )))
+}
+
+fn say(out: &mut impl Write, text: &str) -> Result<()> {
+    writeln!(out, "{text}").map_err(|source| Error::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file_with(text: &str) -> (tempfile::TempDir, DeckFile) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.deck");
+        std::fs::write(&path, text).unwrap();
+        let file = DeckFile::open(&path).unwrap();
+        (dir, file)
+    }
+
+    fn qa(id: &str, question: &str) -> Fact {
+        Fact {
+            id: id.into(),
+            body: FactBody::Qa {
+                question: question.into(),
+                answer: "A".into(),
+                kinds: vec![QaKind::Basic],
+            },
+            alternatives: vec![],
+            hint: None,
+            extra: None,
+            tags: vec![],
+            source: None,
+        }
+    }
+
+    #[test]
+    fn ids_come_from_the_main_words_and_stay_unique() {
+        let (_dir, file) = file_with("# D\n## rosmer-born\nq: x\na: y\n");
+        assert_eq!(file.suggest_id("When was Rosmer born?"), "rosmer-born-2");
+        assert_eq!(
+            file.suggest_id("Who chaired the Comintern in 1920?"),
+            "chaired-comintern-1920"
+        );
+        assert_eq!(
+            file.suggest_id("Reed caught {{typhus}} in Baku"),
+            "reed-caught-typhus-baku"
+        );
+        assert_eq!(file.suggest_id("Zinóviev?"), "zinviev");
+        assert_eq!(file.suggest_id("?!"), "fact");
+    }
+
+    #[test]
+    fn appending_keeps_every_byte_and_the_line_endings() {
+        let original = "// c\r\n# D\r\n## a\r\nq: x\r\na: y";
+        let (_dir, file) = file_with(original);
+        let text = file.appended(&[qa("b", "two?"), qa("c", "three?")]);
+        assert!(text.starts_with(original), "{text:?}");
+        assert_eq!(
+            &text[original.len()..],
+            "\r\n\r\n## b\r\nq: two?\r\na: A\r\n\r\n## c\r\nq: three?\r\na: A\r\n"
+        );
+        let (_dir, file) = file_with("# D\n\n");
+        assert_eq!(file.appended(&[qa("b", "q?")]), "# D\n\n## b\nq: q?\na: A\n");
+    }
+
+    #[test]
+    fn append_refuses_an_invalid_result_and_writes_nothing() {
+        let original = "# D\n## a\nq: x\na: y\n";
+        let (dir, mut file) = file_with(original);
+        let mut store = Store::open_in_memory().unwrap();
+        let err = file.append(&mut store, &[qa("a", "again?")]).unwrap_err();
+        assert!(err.to_string().contains("duplicate fact id `a`"), "{err}");
+        assert_eq!(std::fs::read_to_string(dir.path().join("d.deck")).unwrap(), original);
+        assert!(store.decks().unwrap().is_empty());
+
+        let report = file.append(&mut store, &[qa("b", "new?")]).unwrap();
+        assert_eq!((report.added, report.unchanged), (2, 0));
+        let written = std::fs::read_to_string(dir.path().join("d.deck")).unwrap();
+        assert_eq!(written, format!("{original}\n## b\nq: new?\na: A\n"));
+    }
+
+    #[test]
+    fn a_new_deck_is_written_with_its_first_fact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("decks/new.deck");
+        let mut file = DeckFile::create(path.clone(), "New deck", "about things").unwrap();
+        assert!(!path.exists());
+        let mut store = Store::open_in_memory().unwrap();
+        file.append(&mut store, &[qa("a", "q?")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "# New deck\ndescription: about things\n\n## a\nq: q?\na: A\n"
+        );
+        assert_eq!(store.find_deck("new").unwrap().name, "New deck");
+        assert!(DeckFile::create(path, "Again", "").is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! Renders facts and decks back to the deck format, the same way people
+//! write it by hand: `key: value` lines, continuation lines indented by two
+//! spaces, a `cards:` line only when it differs from the default. Parsing
+//! what this writes gives the same fact back, for every kind of fact whose
+//! values are [`clean_value`]s.
+
+use std::fmt::Write as _;
+
+use super::{CardKind, Deck, Fact, FactBody};
+
+/// A value as the parser reads it back: each line trimmed, blank lines
+/// dropped (the format ends a value at a blank line).
+pub fn clean_value(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// One fact block, starting with `## id` and ending with a newline.
+pub fn write_fact(fact: &Fact) -> String {
+    let mut out = format!("## {}\n", fact.id);
+    match &fact.body {
+        FactBody::Qa {
+            question,
+            answer,
+            kinds,
+        } => {
+            field(&mut out, "q", question);
+            field(&mut out, "a", answer);
+            cards_line(&mut out, kinds);
+        }
+        FactBody::Cloze { text } => field(&mut out, "cloze", text),
+        FactBody::Sequence { title, items, kinds } => {
+            field(&mut out, "sequence", title);
+            for item in items {
+                field(&mut out, "item", item);
+            }
+            cards_line(&mut out, kinds);
+        }
+        FactBody::Timeline { date, event, kinds } => {
+            field(&mut out, "timeline", date);
+            field(&mut out, "event", event);
+            cards_line(&mut out, kinds);
+        }
+    }
+    for alternative in &fact.alternatives {
+        field(&mut out, "alt", alternative);
+    }
+    optional(&mut out, "hint", fact.hint.as_deref());
+    optional(&mut out, "extra", fact.extra.as_deref());
+    if !fact.tags.is_empty() {
+        field(&mut out, "tags", &fact.tags.join(" "));
+    }
+    optional(&mut out, "source", fact.source.as_deref());
+    out
+}
+
+/// The deck header: `# name` and the deck keys that are set.
+pub fn write_header(deck: &Deck) -> String {
+    let mut out = format!("# {}\n", deck.name);
+    if !deck.description.is_empty() {
+        field(&mut out, "description", &deck.description);
+    }
+    let numbers = [
+        ("retention", deck.retention.map(|r| r.to_string())),
+        ("new-per-day", deck.new_per_day.map(|n| n.to_string())),
+        ("reviews-per-day", deck.reviews_per_day.map(|n| n.to_string())),
+    ];
+    for (key, value) in numbers {
+        optional(&mut out, key, value.as_deref());
+    }
+    out
+}
+
+/// A whole deck file: the header, then each fact after a blank line.
+pub fn write_deck(deck: &Deck) -> String {
+    let mut out = write_header(deck);
+    for fact in &deck.facts {
+        out.push('\n');
+        out.push_str(&write_fact(fact));
+    }
+    out
+}
+
+fn field(out: &mut String, key: &str, value: &str) {
+    let mut lines = value.lines();
+    let _ = writeln!(out, "{key}: {}", lines.next().unwrap_or_default());
+    for line in lines {
+        let _ = writeln!(out, "  {line}");
+    }
+}
+
+fn optional(out: &mut String, key: &str, value: Option<&str>) {
+    if let Some(value) = value {
+        field(out, key, value);
+    }
+}
+
+fn cards_line<K: CardKind>(out: &mut String, kinds: &[K]) {
+    if kinds != K::DEFAULT {
+        let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+        field(out, "cards", &names.join(" "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::{QaKind, SequenceKind, TimelineKind, parse_deck};
+
+    fn fact(id: &str, body: FactBody) -> Fact {
+        Fact {
+            id: id.into(),
+            body,
+            alternatives: vec![],
+            hint: None,
+            extra: None,
+            tags: vec![],
+            source: None,
+        }
+    }
+
+    /// One fact of every kind, plain and with every optional field.
+    fn every_kind() -> Vec<Fact> {
+        let bodies = [
+            FactBody::Qa {
+                question: "Who chaired the Comintern?".into(),
+                answer: "Zinoviev".into(),
+                kinds: vec![QaKind::Basic],
+            },
+            FactBody::Qa {
+                question: "Capital in 1920?\nAfter the move".into(),
+                answer: "Moscow".into(),
+                kinds: vec![QaKind::Reverse, QaKind::Basic],
+            },
+            FactBody::Cloze {
+                text: "Reed caught {{typhus}}\nafter {{Baku::a city}}.".into(),
+            },
+            FactBody::Sequence {
+                title: "Rosmer's route, 1920".into(),
+                items: vec!["Catalonia".into(), "Paris".into(), "Italy: Rome".into()],
+                kinds: SequenceKind::ALL.to_vec(),
+            },
+            FactBody::Sequence {
+                title: "Two steps".into(),
+                items: vec!["one".into(), "two // not a comment".into()],
+                kinds: vec![SequenceKind::Order, SequenceKind::After],
+            },
+            FactBody::Timeline {
+                date: "1922-11-13".into(),
+                event: "Lenin's last speech to the Comintern".into(),
+                kinds: TimelineKind::ALL.to_vec(),
+            },
+            FactBody::Timeline {
+                date: "1920".into(),
+                event: "Rosmer goes to Moscow".into(),
+                kinds: vec![TimelineKind::Event],
+            },
+        ];
+        let mut facts = Vec::new();
+        for (i, body) in bodies.into_iter().enumerate() {
+            facts.push(fact(&format!("plain-{i}"), body.clone()));
+            facts.push(Fact {
+                alternatives: vec!["an alt".into(), "another: with colon".into()],
+                hint: Some("a hint".into()),
+                extra: Some("extra, over\ntwo lines".into()),
+                tags: vec!["t1".into(), "t-2".into()],
+                source: Some("seeds/002-rosmer-essay.md#65".into()),
+                ..fact(&format!("full-{i}"), body)
+            });
+        }
+        facts
+    }
+
+    #[test]
+    fn every_kind_of_fact_round_trips() {
+        for fact in every_kind() {
+            let text = format!("# D\n{}", write_fact(&fact));
+            let deck = parse_deck("t.deck", "t", text.as_bytes()).unwrap_or_else(|e| panic!("{text}\n{e:?}"));
+            assert_eq!(deck.facts, vec![fact], "{text}");
+        }
+    }
+
+    #[test]
+    fn whole_deck_round_trips() {
+        let deck = Deck {
+            key: "t".into(),
+            name: "Lenin's Moscow".into(),
+            description: "Rosmer's memoir".into(),
+            retention: Some(0.85),
+            new_per_day: Some(10),
+            reviews_per_day: None,
+            facts: every_kind(),
+        };
+        let text = write_deck(&deck);
+        assert_eq!(parse_deck("t.deck", "t", text.as_bytes()), Ok(deck));
+    }
+
+    #[test]
+    fn writes_what_people_write() {
+        let f = Fact {
+            tags: vec!["route".into()],
+            ..fact(
+                "route",
+                FactBody::Sequence {
+                    title: "Route".into(),
+                    items: vec!["Paris".into(), "Italy".into()],
+                    kinds: vec![SequenceKind::After],
+                },
+            )
+        };
+        assert_eq!(
+            write_fact(&f),
+            "## route\nsequence: Route\nitem: Paris\nitem: Italy\ncards: after\ntags: route\n"
+        );
+    }
+
+    #[test]
+    fn clean_value_drops_what_the_format_cannot_hold() {
+        assert_eq!(clean_value("  one \n\n   two\r\n "), "one\ntwo");
+    }
+}

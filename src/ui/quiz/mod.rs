@@ -1,0 +1,148 @@
+//! Quizzes on screen: questions, feedback and scores, shared by the line
+//! protocol ([`lines`]) and the terminal ([`interactive`]). Card text goes
+//! through [`escape_control`](super::escape_control) like everywhere else.
+
+pub mod interactive;
+pub mod lines;
+
+use std::io::{self, Write};
+
+use console::style;
+
+use super::{escape_control, indented, short_interval};
+use crate::quiz::matcher::Verdict;
+use crate::quiz::{Outcome, Prompt, Question, Quiz, QuizSummary};
+use crate::sched::{NextIn, Rating};
+
+fn plural(n: impl Into<u64>, word: &str) -> String {
+    let n = n.into();
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `Quiz · 10 questions · mixed · seed 42`.
+pub fn render_quiz_header(out: &mut impl Write, quiz: &Quiz) -> io::Result<()> {
+    let options = quiz.options();
+    writeln!(
+        out,
+        "{} · {} · {} · seed {}",
+        style("Quiz").bold(),
+        plural(quiz.total() as u64, "question"),
+        options.mode.name(),
+        options.seed
+    )
+}
+
+/// `3/10 · DECK` and the `Q:` line.
+pub fn render_quiz_question(out: &mut impl Write, number: usize, total: usize, question: &Question) -> io::Result<()> {
+    writeln!(
+        out,
+        "{number}/{total} · {}",
+        style(escape_control(&question.card.deck)).bold()
+    )?;
+    render_question_text(out, question)
+}
+
+/// The `Q:` line, and the claim of a true/false question.
+pub fn render_question_text(out: &mut impl Write, question: &Question) -> io::Result<()> {
+    writeln!(out, "Q: {}", style(indented(&question.card.front, "   ")).bold())?;
+    if let Prompt::TrueFalse { claim, .. } = &question.prompt {
+        writeln!(out, "Claim: {}", style(indented(claim, "       ")).cyan())?;
+    }
+    Ok(())
+}
+
+/// What the line protocol expects: numbered options, `t`/`f`, or text.
+pub fn render_prompt_lines(out: &mut impl Write, question: &Question) -> io::Result<()> {
+    match &question.prompt {
+        Prompt::Choice(options) => {
+            for (i, option) in options.options.iter().enumerate() {
+                writeln!(out, "  {}) {}", i + 1, indented(option, "     "))?;
+            }
+            writeln!(out, "(answer with 1-{})", options.options.len())
+        }
+        Prompt::TrueFalse { .. } => writeln!(out, "true or false? (t/f)"),
+        Prompt::Typed => writeln!(out, "(type the answer)"),
+    }
+}
+
+/// One line on a checked answer: how it was judged and the right answer.
+pub fn render_outcome(out: &mut impl Write, question: &Question, outcome: &Outcome) -> io::Result<()> {
+    let head = match &outcome.verdict {
+        Verdict::Exact => style("right".to_string()).green(),
+        Verdict::Alternative { form } => {
+            style(format!("right (accepted alternative {:?})", escape_control(form))).green()
+        }
+        Verdict::Close { typos, .. } => style(format!("almost ({})", plural(*typos as u64, "typo"))).yellow(),
+        Verdict::Wrong => style("wrong".to_string()).red(),
+    };
+    let claim = match &question.prompt {
+        Prompt::TrueFalse { truth, .. } => format!(" · the claim is {truth}"),
+        _ => String::new(),
+    };
+    writeln!(
+        out,
+        "{head}{claim} · answer: {}",
+        style(indented(&outcome.expected, "   ")).bold()
+    )
+}
+
+/// The automatic grade and the buttons that would replace it.
+pub fn render_auto_grade(out: &mut impl Write, auto: Rating, buttons: &[(Rating, NextIn); 4]) -> io::Result<()> {
+    let shown: Vec<String> = buttons
+        .iter()
+        .map(|(rating, next)| {
+            format!(
+                "{} {} {}",
+                rating.number(),
+                rating.name(),
+                short_interval(next.seconds())
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "grade: {} · Enter keeps it, or {}",
+        style(auto.name()).bold(),
+        shown.join(" · ")
+    )
+}
+
+/// Score, time, and every miss with its right answer.
+pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recording: bool) -> io::Result<()> {
+    let percent = (summary.right * 100).checked_div(summary.asked).unwrap_or(0);
+    let secs = summary.time_ms / 1000;
+    writeln!(
+        out,
+        "Score: {}/{} right ({percent}%) · {} close · time {}m {:02}s",
+        summary.right,
+        summary.asked,
+        summary.close,
+        secs / 60,
+        secs % 60
+    )?;
+    if !summary.misses.is_empty() {
+        writeln!(out, "Missed:")?;
+        for miss in &summary.misses {
+            writeln!(out, "  Q: {}", indented(&miss.question, "     "))?;
+            let given = if miss.given.is_empty() {
+                "(nothing)"
+            } else {
+                &miss.given
+            };
+            writeln!(
+                out,
+                "     you: {} · answer: {}",
+                indented(given, "     "),
+                style(indented(&miss.expected, "     ")).bold()
+            )?;
+        }
+    }
+    if recording {
+        writeln!(out, "{} recorded in the schedule.", plural(summary.recorded, "answer"))
+    } else {
+        writeln!(
+            out,
+            "The schedule was not changed (add --record to grade quiz answers)."
+        )
+    }
+}

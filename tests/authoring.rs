@@ -1,0 +1,527 @@
+//! End-to-end tests of authoring: `iskra add` (non-interactive) appending to
+//! deck files byte for byte and keeping history, `deck list`, `deck show`,
+//! sequence and timeline facts built and reviewed through the line
+//! protocol, and `deck new` driven through a real pseudo-terminal.
+
+mod common;
+
+use std::process::Command;
+
+use common::{NOW, Scratch, num};
+use rexpect::session::{Options, PtySession, spawn_with_options};
+
+/// A deck file with comments, odd spacing and no final newline, which
+/// `add` must keep exactly.
+const HAND_WRITTEN: &str = "\
+// Written by hand.   Trailing spaces stay.   \n\
+# Hand
+description: kept as is
+
+//  ---- first part ----
+## rosmer-born
+q: When was Rosmer born?
+a: 1877
+
+## reed
+cloze: Reed caught {{typhus}}
+  after {{Baku}}.
+// the last line has no newline";
+
+/// (card id, state, reps) of every card of a fact.
+fn cards_of(s: &Scratch, fact: &str) -> Vec<(i64, String, i64, i64, i64)> {
+    s.db()
+        .prepare(
+            "SELECT c.id, c.template, c.state, c.reps, c.queue FROM cards c JOIN facts f ON f.id = c.fact_id
+             WHERE f.key = ?1 ORDER BY c.id",
+        )
+        .unwrap()
+        .query_map([fact], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+fn file_text(s: &Scratch, name: &str) -> String {
+    std::fs::read_to_string(s.path(name)).expect("deck file")
+}
+
+#[test]
+fn add_appends_byte_for_byte_and_keeps_history() {
+    let s = Scratch::new();
+    s.write("hand.deck", HAND_WRITTEN);
+    s.build(&["hand.deck"]);
+    let review = s.review_at(NOW, "3\nq\n");
+    assert_eq!(review.answered(), 1, "{}", review.stdout);
+    let before = cards_of(&s, "rosmer-born");
+    let log_before = s.count("SELECT count(*) FROM review_log");
+
+    let run = s
+        .run(&[
+            "add",
+            "--deck",
+            "Hand",
+            "--question",
+            "Who chaired the Comintern in 1920?",
+            "--answer",
+            "Zinoviev",
+            "--alt",
+            "Zinovyev",
+            "--tag",
+            "people",
+            "--tag",
+            "comintern",
+            "--source",
+            "seeds/002-rosmer-essay.md#31",
+        ])
+        .ok();
+    let path = std::fs::canonicalize(s.path("hand.deck")).unwrap();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "Added `chaired-comintern-1920` to {} (1 card: basic).\nHand: 1 added, 0 updated, 2 unchanged, 0 removed\n",
+            path.display()
+        )
+    );
+    let text = file_text(&s, "hand.deck");
+    assert!(text.starts_with(HAND_WRITTEN), "existing text changed:\n{text}");
+    assert_eq!(
+        &text[HAND_WRITTEN.len()..],
+        "\n\n## chaired-comintern-1920\nq: Who chaired the Comintern in 1920?\na: Zinoviev\nalt: Zinovyev\ntags: people comintern\nsource: seeds/002-rosmer-essay.md#31\n"
+    );
+
+    // The reviewed card is the same card with the same history.
+    assert_eq!(cards_of(&s, "rosmer-born"), before);
+    assert_eq!(before[0].3, 1, "one review recorded");
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), log_before);
+    let added = cards_of(&s, "chaired-comintern-1920");
+    assert_eq!(added.len(), 1);
+    assert_eq!((added[0].1.as_str(), added[0].2), ("basic", 0));
+
+    // The same question again gets the next free id; a rebuild changes nothing.
+    s.run(&[
+        "add",
+        "--deck",
+        "hand",
+        "--question",
+        "Who chaired the Comintern in 1920?",
+        "--answer",
+        "Z",
+    ])
+    .ok();
+    assert!(file_text(&s, "hand.deck").contains("\n## chaired-comintern-1920-2\n"));
+    let rebuilt = s.build(&["hand.deck"]);
+    assert_eq!(rebuilt.stdout, "Hand: 0 added, 0 updated, 4 unchanged, 0 removed\n");
+}
+
+#[test]
+fn add_refuses_a_bad_result_with_a_located_error_and_writes_nothing() {
+    let s = Scratch::new();
+    s.write("hand.deck", HAND_WRITTEN);
+    s.build(&["hand.deck"]);
+    let dump = s.dump();
+    let run = s
+        .run(&[
+            "add",
+            "--deck",
+            "hand",
+            "--id",
+            "reed",
+            "--question",
+            "Q?",
+            "--answer",
+            "A",
+        ])
+        .fails();
+    assert!(
+        run.stderr
+            .contains("hand.deck:15:4: error: duplicate fact id `reed` (first used on line 10)"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(file_text(&s, "hand.deck"), HAND_WRITTEN);
+    assert_eq!(s.dump(), dump);
+
+    let run = s
+        .run(&["add", "--deck", "nope", "--question", "Q?", "--answer", "A"])
+        .fails();
+    assert!(run.stderr.contains("no deck named \"nope\""), "{}", run.stderr);
+    let run = s.run(&["add", "--deck", "hand", "--question", "Q?"]).fails();
+    assert!(run.stderr.contains("`--answer` is missing"), "{}", run.stderr);
+    let run = s.run(&["add", "--deck", "hand"]).fails();
+    assert!(
+        run.stderr.contains("asks its questions on a terminal"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn add_to_a_bundled_deck_uses_its_file_in_decks() {
+    let s = Scratch::new();
+    s.run(&["status"]).ok(); // builds the bundled decks
+    let args = [
+        "add",
+        "--deck",
+        "people",
+        "--question",
+        "Who wrote the memoir?",
+        "--answer",
+        "Rosmer",
+    ];
+    let run = s.run(&args).fails();
+    assert!(
+        run.stderr
+            .contains("is the copy bundled into iskra, and there is no decks/people.deck here"),
+        "{}",
+        run.stderr
+    );
+    std::fs::create_dir(s.path("decks")).unwrap();
+    let bundled = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/decks/people.deck")).unwrap();
+    s.write("decks/people.deck", &bundled);
+    let run = s.run(&args).ok();
+    assert!(
+        run.stdout.starts_with("Added `wrote-memoir` to decks/people.deck"),
+        "{}",
+        run.stdout
+    );
+    assert!(file_text(&s, "decks/people.deck").starts_with(&bundled));
+    // The deck now remembers its file, found from any directory.
+    let elsewhere = Scratch::new();
+    let run = s
+        .command(NOW)
+        .current_dir(elsewhere.dir.path())
+        .args([
+            "add",
+            "--deck",
+            "people",
+            "--question",
+            "Who else?",
+            "--answer",
+            "Serge",
+        ])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(file_text(&s, "decks/people.deck").contains("## else\n"));
+}
+
+const KINDS_DECK: &str = "\
+# Kinds
+## route
+sequence: Route
+item: Catalonia
+item: Paris
+item: Italy
+
+## speech
+timeline: 1922-11-13
+event: Lenin's last speech to the Comintern
+";
+
+#[test]
+fn sequence_and_timeline_cards_are_reviewed_through_the_line_protocol() {
+    let s = Scratch::new();
+    s.write("kinds.deck", KINDS_DECK);
+    let built = s.build(&["kinds.deck"]);
+    assert_eq!(built.stdout, "Kinds: 2 added, 0 updated, 0 unchanged, 0 removed\n");
+    let review = s.run_at(NOW, &["review", "--limit", "7"], &"3\n".repeat(7)).ok();
+    assert_eq!(
+        review.questions(),
+        [
+            "Route: what comes after Catalonia?",
+            "Route: what comes after Paris?",
+            "Route: what comes before Paris?",
+            "Route: what comes before Italy?",
+            "Route: all 3 in order?",
+            "When did this happen (day, month and year)?",
+            "What happened on 13 November 1922?",
+        ],
+        "{}",
+        review.stdout
+    );
+    assert_eq!(
+        review.lines_starting("A: "),
+        [
+            "A: Paris",
+            "A: Italy",
+            "A: Catalonia",
+            "A: Paris",
+            "A: 1. Catalonia",
+            "A: 13 November 1922",
+            "A: Lenin's last speech to the Comintern",
+        ]
+    );
+    assert!(
+        review.stdout.contains("A: 1. Catalonia\n   2. Paris\n   3. Italy\n"),
+        "{}",
+        review.stdout
+    );
+    assert!(
+        review
+            .stdout
+            .contains("Q: When did this happen (day, month and year)?\n   Lenin's last speech to the Comintern\n"),
+        "{}",
+        review.stdout
+    );
+    assert_eq!(review.answered(), 7);
+    let templates: Vec<String> = cards_of(&s, "speech").into_iter().map(|c| c.1).collect();
+    assert_eq!(templates, ["date", "event"]);
+}
+
+#[test]
+fn sequence_pairs_keep_their_history_when_an_item_is_inserted() {
+    let s = Scratch::new();
+    s.write("kinds.deck", KINDS_DECK);
+    s.build(&["kinds.deck"]);
+    s.review_at(NOW, &"3\n".repeat(5));
+    let before = cards_of(&s, "route");
+    assert!(before.iter().all(|c| c.3 == 1), "{before:?}");
+
+    // Insert Berlin between Paris and Italy.
+    s.write(
+        "kinds.deck",
+        KINDS_DECK.replace("item: Paris\n", "item: Paris\nitem: Berlin\n"),
+    );
+    let report = s.build(&["kinds.deck"]);
+    assert_eq!(report.stdout, "Kinds: 0 added, 1 updated, 1 unchanged, 0 removed\n");
+    let after = cards_of(&s, "route");
+    let find = |cards: &[(i64, String, i64, i64, i64)], t: &str| {
+        cards
+            .iter()
+            .find(|c| c.1 == t)
+            .cloned()
+            .unwrap_or_else(|| panic!("no card {t} in {cards:?}"))
+    };
+    // Untouched pairs and the order card: same card, same history, in their queue.
+    for template in ["after:catalonia>paris", "before:catalonia>paris", "order"] {
+        assert_eq!(find(&after, template), find(&before, template), "{template}");
+    }
+    // The broken pair is retired with its history; the new pairs are new.
+    for template in ["after:paris>italy", "before:paris>italy"] {
+        let card = find(&after, template);
+        assert_eq!(
+            (card.0, card.3, card.4),
+            (find(&before, template).0, 1, -1),
+            "{template}"
+        );
+    }
+    for template in [
+        "after:paris>berlin",
+        "after:berlin>italy",
+        "before:paris>berlin",
+        "before:berlin>italy",
+    ] {
+        let card = find(&after, template);
+        assert_eq!((card.3, card.4), (0, 0), "{template}");
+    }
+
+    // Taking Berlin out again restores the Paris → Italy cards as they were.
+    s.write("kinds.deck", KINDS_DECK);
+    s.build(&["kinds.deck"]);
+    let restored = cards_of(&s, "route");
+    assert_eq!(find(&restored, "after:paris>italy"), find(&before, "after:paris>italy"));
+    assert_eq!(find(&restored, "after:paris>berlin").4, -1);
+}
+
+#[test]
+fn bad_timeline_dates_and_short_sequences_are_reported_by_build() {
+    let s = Scratch::new();
+    s.write(
+        "bad.deck",
+        "# Bad\n## a\ntimeline: 1924-13\nevent: e\n## b\nsequence: S\nitem: only one\n",
+    );
+    let run = s.run(&["build", "bad.deck"]).fails();
+    assert!(
+        run.stderr
+            .contains("bad.deck:3:16: error: `13` is not a month (01 to 12)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("bad.deck:7:7: error: a sequence needs at least two items"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("2 errors in 1 file; nothing was written"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn deck_list_shows_counts_per_deck() {
+    let s = Scratch::new();
+    s.write("kinds.deck", KINDS_DECK);
+    s.write("hand.deck", HAND_WRITTEN);
+    s.build(&["kinds.deck", "hand.deck"]);
+    s.run_at(NOW, &["review", "--deck", "kinds"], "1\nq\n").ok();
+    let list = s.run(&["deck", "list"]).ok();
+    assert_eq!(
+        list.stdout,
+        "deck   key    facts  cards    new    due\n\
+         Hand   hand       2      3      3      0\n\
+         Kinds  kinds      2      7      6      0\n\
+         2 decks · 4 facts · 10 cards · 9 new · 0 due\n"
+    );
+    // A minute later the card answered Again is due.
+    let later = s.run_at(&common::shifted(NOW, 2), &["deck", "list"], "").ok();
+    assert!(
+        later.stdout.contains("Kinds  kinds      2      7      6      1\n"),
+        "{}",
+        later.stdout
+    );
+    let status = s.deck_status_at(NOW, "kinds");
+    assert_eq!(num(&status, "total"), 7);
+}
+
+#[test]
+fn deck_list_on_a_new_collection_shows_the_bundled_decks() {
+    let s = Scratch::new();
+    let list = s.run(&["deck", "list"]).ok();
+    let total = list.stdout.lines().last().unwrap_or_default();
+    let facts: u32 = total
+        .split(" · ")
+        .find_map(|p| p.strip_suffix(" facts"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no fact total in {total:?}"));
+    assert!(facts >= 200, "{}", list.stdout);
+    assert!(list.stdout.contains("journey-1920"), "{}", list.stdout);
+}
+
+#[test]
+fn deck_show_lists_facts_and_cards_escaped() {
+    let s = Scratch::new();
+    s.write(
+        "show.deck",
+        "# Show\ndescription: for show\n## evil\nq: Who \u{1b}[2Jwrote it?\na: Rosmer\n## speech\ntimeline: 1920\nevent: Rosmer travels\ncards: event\n",
+    );
+    s.build(&["show.deck"]);
+    s.review_at(NOW, "3\nq\n");
+    let show = s.run(&["deck", "show", "show"]).ok();
+    assert!(!show.stdout.contains('\u{1b}'), "raw escape in:\n{}", show.stdout);
+    let expected_file = std::fs::canonicalize(s.path("show.deck")).unwrap();
+    assert_eq!(
+        show.stdout,
+        format!(
+            "Show (show)\nfor show\nfile: {}\n2 facts · 2 cards · 1 new · 0 due\n\n\
+             ## evil · q/a\n  basic · learning, due 2026-03-10 10:10\n    Q: Who \\u{{1b}}[2Jwrote it?\n    A: Rosmer\n\n\
+             ## speech · timeline\n  event · new\n    Q: What happened in 1920?\n    A: Rosmer travels\n",
+            expected_file.display()
+        )
+    );
+    let run = s.run(&["deck", "show", "nope"]).fails();
+    assert!(run.stderr.contains("no deck named \"nope\""), "{}", run.stderr);
+}
+
+// ---- `deck new` through a pseudo-terminal ----
+
+const TIMEOUT_MS: u64 = 15_000;
+const DOWN: &str = "\u{1b}[B";
+
+/// Waits for `needle`; rexpect reads bytes as Latin-1 chars, so match that form.
+#[track_caller]
+fn expect(p: &mut PtySession, needle: &str) {
+    let as_read: String = needle.bytes().map(char::from).collect();
+    if let Err(e) = p.exp_string(&as_read) {
+        panic!("waiting for {needle:?}: {e}");
+    }
+}
+
+fn send(p: &mut PtySession, keys: &str) {
+    p.send(keys).expect("send keys");
+    p.flush().expect("flush keys");
+}
+
+/// Answers a text prompt once it is shown.
+#[track_caller]
+fn answer(p: &mut PtySession, prompt: &str, text: &str) {
+    expect(p, prompt);
+    send(p, &format!("{text}\r"));
+}
+
+#[test]
+fn deck_new_creates_builds_and_lists_a_deck_in_a_terminal() {
+    let s = Scratch::new();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_iskra"));
+    cmd.current_dir(s.dir.path())
+        .env("ISKRA_COLLECTION", &s.db)
+        .env("ISKRA_NOW", NOW)
+        .env("NO_COLOR", "1")
+        .env("TZ", "UTC")
+        .env("TERM", "xterm")
+        .env("COLUMNS", "120")
+        .env("LINES", "40")
+        .args(["deck", "new"]);
+    let mut p = spawn_with_options(
+        cmd,
+        Options::new()
+            .timeout_ms(Some(TIMEOUT_MS))
+            .strip_ansi_escape_codes(true),
+    )
+    .expect("spawn iskra in a pty");
+
+    answer(&mut p, "Deck name", "Small Deck");
+    answer(&mut p, "Description", "Two facts made in a terminal");
+
+    // A basic fact: the first kind, chosen with Enter.
+    expect(&mut p, "Add a fact of which kind?");
+    send(&mut p, "\r");
+    answer(&mut p, "Question", "What is two plus two?");
+    answer(&mut p, "Answer", "four");
+    answer(&mut p, "Another accepted answer", "4");
+    answer(&mut p, "Another accepted answer", "");
+    answer(&mut p, "Tags", "arithmetic");
+    answer(&mut p, "Source", "");
+    answer(&mut p, "Fact id", "");
+    expect(&mut p, "`two-plus-two` yields 1 card:");
+    expect(&mut p, "Add it to decks/small-deck.deck?");
+    send(&mut p, "y");
+    expect(&mut p, "Added `two-plus-two`. Small Deck: 1 added");
+
+    // A timeline fact, four down the menu; a bad date is refused at once.
+    expect(&mut p, "Add a fact of which kind?");
+    send(&mut p, &format!("{}\r", DOWN.repeat(4)));
+    answer(&mut p, "Date", "June 1920");
+    expect(&mut p, "`June 1920` is not a date");
+    answer(&mut p, "Date", "1920-06");
+    answer(&mut p, "What happened", "Rosmer settles in Moscow");
+    answer(&mut p, "Tags", "");
+    answer(&mut p, "Source", "");
+    answer(&mut p, "Fact id", "");
+    expect(&mut p, "yields 2 cards:");
+    expect(&mut p, "What happened in June 1920?");
+    expect(&mut p, "Add it to");
+    send(&mut p, "y");
+    expect(&mut p, "Added `rosmer-settles-moscow`.");
+
+    // Done.
+    expect(&mut p, "Add a fact of which kind?");
+    send(&mut p, "q");
+    expect(
+        &mut p,
+        "Deck Small Deck written to decks/small-deck.deck with 2 new fact(s)",
+    );
+    p.exp_eof().expect("iskra exits");
+    let status = p.process_mut().wait().expect("wait for iskra");
+    assert!(
+        matches!(status, rexpect::process::WaitStatus::Exited(_, 0)),
+        "iskra did not exit cleanly: {status:?}"
+    );
+
+    assert_eq!(
+        file_text(&s, "decks/small-deck.deck"),
+        "# Small Deck\ndescription: Two facts made in a terminal\n\n\
+         ## two-plus-two\nq: What is two plus two?\na: four\nalt: 4\ntags: arithmetic\n\n\
+         ## rosmer-settles-moscow\ntimeline: 1920-06\nevent: Rosmer settles in Moscow\n"
+    );
+    let list = s.run(&["deck", "list"]).ok();
+    assert!(
+        list.stdout
+            .contains("Small Deck  small-deck      2      3      3      0\n"),
+        "{}",
+        list.stdout
+    );
+}

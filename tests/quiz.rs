@@ -1,0 +1,374 @@
+//! End-to-end tests of `iskra quiz` and `iskra review --mode`: a small deck in
+//! a temporary collection, a fixed clock, the quiz line protocol (stdin not a
+//! terminal), and one mixed quiz in a real pseudo-terminal.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{Run, Scratch, pty_exits_cleanly, pty_expect, pty_key, spawn_pty};
+
+/// Four short answers (typed in a mixed quiz) and three long ones (choice).
+const DECK: &str = "\
+# Quiz
+## chair
+q: Who chaired the Communist International in 1920?
+a: Grigory Zinóviev
+alt: Zinoviev
+alt: Zinovyev
+## army
+q: Who built the Red Army?
+a: Leon Trotsky
+## radek
+q: Who was sent to Germany in 1923?
+a: Karl Radek
+## born
+q: In which year was Alfred Rosmer born?
+a: 1877
+## famine
+q: What made recovery from the civil war harder?
+a: The famine of the Volga region
+## ruins
+q: What did Rosmer find in Petrograd?
+a: An accumulation of ruins and hunger
+## nep
+q: What replaced war communism in 1921?
+a: The New Economic Policy of the state
+";
+
+fn scratch() -> Scratch {
+    let s = Scratch::new();
+    s.write("quiz.deck", DECK);
+    s.build(&["quiz.deck"]);
+    s
+}
+
+fn quiz(s: &Scratch, args: &[&str], input: &str) -> Run {
+    let mut all = vec!["quiz"];
+    all.extend_from_slice(args);
+    s.run_at(common::NOW, &all, input).ok()
+}
+
+/// One question of a quiz run, as printed by the line protocol.
+#[derive(Debug, Clone, PartialEq)]
+struct Asked {
+    question: String,
+    options: Vec<String>,
+    feedback: String,
+}
+
+impl Asked {
+    fn answer(&self) -> &str {
+        self.feedback
+            .rsplit_once("answer: ")
+            .map(|(_, a)| a)
+            .unwrap_or_else(|| panic!("no answer in {:?}", self.feedback))
+    }
+}
+
+/// The questions of a run with their options and feedback lines.
+fn asked(run: &Run) -> Vec<Asked> {
+    let mut out: Vec<Asked> = Vec::new();
+    for line in run.stdout.lines() {
+        if let Some(q) = line.strip_prefix("Q: ") {
+            out.push(Asked {
+                question: q.to_string(),
+                options: Vec::new(),
+                feedback: String::new(),
+            });
+        } else if let Some(last) = out.last_mut() {
+            let trimmed = line.trim_start();
+            if line.starts_with("  ") && trimmed.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                if let Some((_, option)) = trimmed.split_once(") ") {
+                    last.options.push(option.to_string());
+                }
+            } else if ["right", "almost", "wrong"].iter().any(|w| line.starts_with(w)) {
+                last.feedback = line.to_string();
+            }
+        }
+    }
+    out
+}
+
+/// The right response line for each question of a run, from its feedback.
+fn right_lines(run: &Run) -> String {
+    asked(run)
+        .iter()
+        .map(|a| match a.options.iter().position(|o| o == a.answer()) {
+            Some(i) => format!("{}\n", i + 1),
+            None => format!("{}\n", a.answer().to_uppercase()),
+        })
+        .collect()
+}
+
+#[test]
+fn a_quiz_leaves_the_collection_untouched() {
+    let s = scratch();
+    let before = s.dump();
+    let run = quiz(&s, &["--seed", "1"], &"1\n".repeat(7));
+    assert!(
+        run.stdout.starts_with("Quiz · 7 questions · mixed · seed 1\n"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(asked(&run).len(), 7, "{}", run.stdout);
+    assert!(run.stdout.contains("The schedule was not changed"), "{}", run.stdout);
+    assert_eq!(s.dump(), before, "a quiz without --record wrote to the collection");
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 0);
+}
+
+#[test]
+fn seeded_runs_repeat_and_right_answers_score_full_marks() {
+    let s = scratch();
+    let first = quiz(&s, &["--seed", "42"], &"1\n".repeat(7));
+    let again = quiz(&s, &["--seed", "42"], &"1\n".repeat(7));
+    assert_eq!(first.stdout, again.stdout, "the same seed gave another quiz");
+    let other = quiz(&s, &["--seed", "43"], &"1\n".repeat(7));
+    assert_ne!(asked(&first), asked(&other), "seeds 42 and 43 gave the same quiz");
+
+    // Mixed: the short answers typed, the long ones multiple choice.
+    let questions = asked(&first);
+    let by_question: HashMap<&str, &Asked> = questions.iter().map(|a| (a.question.as_str(), a)).collect();
+    assert!(by_question["Who built the Red Army?"].options.is_empty());
+    assert!(by_question["In which year was Alfred Rosmer born?"].options.is_empty());
+    let famine = by_question["What made recovery from the civil war harder?"];
+    assert_eq!(famine.options.len(), 3, "{famine:?}");
+    assert!(famine.options.contains(&"The famine of the Volga region".to_string()));
+
+    // Answering each right (typed ones in capitals) with the same seed.
+    let right = quiz(&s, &["--seed", "42"], &right_lines(&first));
+    assert!(
+        right.stdout.contains("Score: 7/7 right (100%) · 0 close"),
+        "{}",
+        right.stdout
+    );
+    assert!(!right.stdout.contains("Missed:"), "{}", right.stdout);
+}
+
+#[test]
+fn typed_answers_are_judged_leniently_and_misses_listed() {
+    let s = scratch();
+    let args = ["--mode", "typed", "--seed", "7", "--count", "4", "--deck", "quiz"];
+    let probe = quiz(&s, &args, &"?\n".repeat(4));
+    let responses: String = asked(&probe)
+        .iter()
+        .map(|a| match a.answer() {
+            "Grigory Zinóviev" => "zinovyev\n",
+            "Leon Trotsky" => "leon trotksy\n",
+            "Karl Radek" => "  KARL RADEK!  \n",
+            "1877" => "1878\n",
+            "The famine of the Volga region" => "famine of the volga region\n",
+            "An accumulation of ruins and hunger" => "an accumulation of ruins and hungr\n",
+            "The New Economic Policy of the state" => "NEP\n",
+            other => panic!("unexpected answer {other:?}"),
+        })
+        .collect();
+    let run = quiz(&s, &args, &responses);
+    let feedback: HashMap<String, String> = asked(&run)
+        .into_iter()
+        .map(|a| (a.answer().to_string(), a.feedback.clone()))
+        .collect();
+    assert_eq!(feedback.len(), 4, "{}", run.stdout);
+    let want = [
+        (
+            "Grigory Zinóviev",
+            "right (accepted alternative \"Zinovyev\") · answer: Grigory Zinóviev",
+        ),
+        ("Leon Trotsky", "almost (1 typo) · answer: Leon Trotsky"),
+        ("Karl Radek", "right · answer: Karl Radek"),
+        ("1877", "wrong · answer: 1877"),
+        (
+            "The famine of the Volga region",
+            "right · answer: The famine of the Volga region",
+        ),
+        (
+            "An accumulation of ruins and hunger",
+            "almost (1 typo) · answer: An accumulation of ruins and hunger",
+        ),
+        (
+            "The New Economic Policy of the state",
+            "wrong · answer: The New Economic Policy of the state",
+        ),
+    ];
+    for (answer, line) in want {
+        if let Some(shown) = feedback.get(answer) {
+            assert_eq!(shown, line, "{}", run.stdout);
+        }
+    }
+    let misses = want
+        .iter()
+        .filter(|(a, l)| l.starts_with("wrong") && feedback.contains_key(*a))
+        .count();
+    let summary = run.lines_starting("Score: ");
+    assert_eq!(summary.len(), 1, "{}", run.stdout);
+    assert!(
+        summary[0].starts_with(&format!("Score: {}/4 right", 4 - misses)),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.contains("Missed:"), misses > 0, "{}", run.stdout);
+}
+
+#[test]
+fn record_writes_review_log_entries() {
+    let s = scratch();
+    let run = quiz(&s, &["--record", "--seed", "3", "--count", "4"], &"1\n".repeat(4));
+    let answered = run.lines_starting("answered: ");
+    assert_eq!(answered.len(), 4, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("4 answers recorded in the schedule."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 4);
+    assert_eq!(s.count("SELECT count(DISTINCT card_id) FROM review_log"), 4);
+    assert_eq!(s.count("SELECT count(*) FROM cards WHERE state != 0"), 4);
+    // Each logged grade is the one announced, in order.
+    let logged: Vec<String> = s
+        .db()
+        .prepare("SELECT rating FROM review_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .map(|r| ["Again", "Hard", "Good", "Easy"][r.unwrap() as usize - 1].to_string())
+        .collect();
+    let announced: Vec<String> = answered
+        .iter()
+        .map(|l| l["answered: ".len()..].split(' ').next().unwrap().to_string())
+        .collect();
+    assert_eq!(logged, announced);
+    // Wrong answers are Again; right ones at a fixed clock are instant, so Easy.
+    let questions = asked(&run);
+    assert_eq!(questions.len(), announced.len());
+    for (a, rating) in questions.iter().zip(&announced) {
+        let want = if a.feedback.starts_with("wrong") {
+            "Again"
+        } else {
+            "Easy"
+        };
+        assert_eq!(rating, want, "{a:?}");
+    }
+}
+
+#[test]
+fn filters_and_bad_arguments() {
+    let s = scratch();
+    let none = s.run(&["quiz", "--tag", "nope"]).fails();
+    assert_eq!(none.code, 2, "{}", none.stderr);
+    assert!(
+        none.stderr
+            .contains("no cards to quiz in the collection with tag \"nope\""),
+        "{}",
+        none.stderr
+    );
+    assert_eq!(s.run(&["quiz", "--count", "0"]).fails().code, 2);
+    assert_eq!(s.run(&["quiz", "--mode", "essay"]).fails().code, 2);
+    assert_eq!(s.run(&["quiz", "--deck", "nowhere"]).fails().code, 2);
+    let tf = quiz(&s, &["--mode", "truefalse", "--seed", "5", "--count", "3"], "t\nf\nt\n");
+    assert_eq!(tf.lines_starting("Claim: ").len(), 3, "{}", tf.stdout);
+    assert_eq!(tf.lines_starting("true or false? (t/f)").len(), 3, "{}", tf.stdout);
+}
+
+#[test]
+fn review_in_quiz_form_grades_automatically_with_overrides() {
+    let s = scratch();
+    // Three due (new) cards, typed: a wrong answer kept as Again, a right
+    // one kept (Easy at a fixed clock), a wrong one overridden to Good.
+    let run = s
+        .run_at(
+            common::NOW,
+            &["review", "--mode", "typed", "--limit", "3"],
+            "nothing\n\nnothing either\n3\nstill nothing\n\n",
+        )
+        .ok();
+    assert_eq!(run.answered(), 3, "{}", run.stdout);
+    assert_eq!(run.lines_starting("grade: ").len(), 3, "{}", run.stdout);
+    assert_eq!(
+        run.lines_starting("answered: ")
+            .iter()
+            .map(|l| l.split(' ').nth(1).unwrap())
+            .collect::<Vec<_>>(),
+        ["Again", "Good", "Again"],
+        "{}",
+        run.stdout
+    );
+    let ratings: Vec<i64> = s
+        .db()
+        .prepare("SELECT rating FROM review_log ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(ratings, [1, 3, 1]);
+    assert!(run.stdout.contains("Session done: 3 cards reviewed"), "{}", run.stdout);
+
+    // Choice: one question with its numbered options, answered and graded.
+    let choice = s
+        .run_at(common::NOW, &["review", "--mode", "choice", "--limit", "1"], "1\n\n")
+        .ok();
+    let options = choice.stdout.lines().filter(|l| l.starts_with("  1) ")).count();
+    assert_eq!(options, 1, "{}", choice.stdout);
+    assert_eq!(choice.answered(), 1, "{}", choice.stdout);
+}
+
+/// A mixed quiz on a terminal: dialoguer's Select for the long answers
+/// (moved with `j`, picked with Enter), Input for the short ones.
+#[test]
+fn mixed_quiz_in_a_terminal() {
+    let s = scratch();
+    let before = s.dump();
+    let answers: HashMap<&str, &str> = [
+        ("Who chaired the Communist International in 1920?", "Grigory Zinóviev"),
+        ("Who built the Red Army?", "Leon Trotsky"),
+        ("Who was sent to Germany in 1923?", "Karl Radek"),
+        ("In which year was Alfred Rosmer born?", "1877"),
+        (
+            "What made recovery from the civil war harder?",
+            "The famine of the Volga region",
+        ),
+        (
+            "What did Rosmer find in Petrograd?",
+            "An accumulation of ruins and hunger",
+        ),
+        (
+            "What replaced war communism in 1921?",
+            "The New Economic Policy of the state",
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let mut p = spawn_pty(&s, &["quiz", "--seed", "9"]);
+    pty_expect(&mut p, "Quiz · 7 questions · mixed · seed 9");
+    let (mut typed, mut chosen) = (0, 0);
+    for _ in 0..7 {
+        pty_expect(&mut p, "Q: ");
+        let (_, question) = p.exp_regex(r"[^\r\n]+\r?\n").expect("the question text");
+        let answer = answers[question.trim()];
+        if answer.split_whitespace().count() <= 3 {
+            pty_expect(&mut p, "answer (:q quits)");
+            // The accented answer is typed without its accent.
+            pty_key(&mut p, &format!("{}\r", answer.replace('ó', "o").to_lowercase()));
+            typed += 1;
+        } else {
+            // Three options: read them up to the last one, then move to the right one.
+            let (shown, last) = p.exp_regex(r"3\) [^\r\n]+\r?\n").expect("three options");
+            let right = (shown + &last)
+                .lines()
+                .filter_map(|l| l.trim_start_matches(['>', ' ']).split_once(") "))
+                .find(|(_, text)| text.trim() == answer)
+                .map(|(n, _)| n.trim().parse::<usize>().unwrap())
+                .unwrap_or_else(|| panic!("{answer:?} is not among the options"));
+            pty_key(&mut p, &"j".repeat(right - 1));
+            pty_key(&mut p, "\r");
+            chosen += 1;
+        }
+        pty_expect(&mut p, "right");
+        pty_expect(&mut p, &format!("answer: {answer}"));
+    }
+    assert_eq!((typed, chosen), (4, 3));
+    pty_expect(&mut p, "Score: 7/7 right (100%) · 0 close");
+    pty_expect(&mut p, "The schedule was not changed");
+    pty_exits_cleanly(&mut p);
+    assert_eq!(s.dump(), before);
+}
