@@ -168,11 +168,13 @@ pub fn run(args: Args) -> Result<i32> {
         }
         Command::Extract { .. } => Ok(0),
         Command::Add(add) => {
+            bundled_if_empty(&mut store)?;
             crate::author::add(&mut store, add, &mut out)?;
             Ok(0)
         }
         Command::Deck { command } => {
-            if matches!(command, crate::author::DeckCommand::List) {
+            // A new author's own deck does not need the bundled ones first.
+            if !matches!(command, crate::author::DeckCommand::New { .. }) {
                 bundled_if_empty(&mut store)?;
             }
             crate::author::deck(&mut store, command, &clock, &mut out)?;

@@ -47,20 +47,6 @@ pub struct Draft {
     score: i32,
 }
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 const NUMBER_WORDS: &[&str] = &[
     "two",
     "three",
@@ -281,7 +267,7 @@ fn is_capitalised(word: &str) -> bool {
 }
 
 fn is_month(word: &str) -> bool {
-    MONTHS.contains(&word.to_lowercase().as_str()) && word.chars().next().is_some_and(char::is_uppercase)
+    crate::deck::date::month_number(word).is_some() && word.chars().next().is_some_and(char::is_uppercase)
 }
 
 fn is_year(word: &str) -> bool {

@@ -30,6 +30,12 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
             path: path.clone(),
             source,
         };
+        if !path.exists() {
+            return Err(Error::Usage(format!(
+                "{} does not exist.\n  hint: run `iskra build` where your decks/ folder is, or name deck files or folders: `iskra build PATH…`",
+                path.display()
+            )));
+        }
         if path.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(path)
                 .map_err(io)?

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 
 use super::Problem;
 
-const MONTHS: [&str; 12] = [
+/// Month names, January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -21,6 +22,14 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+
+/// The month (1-12) a word names, in any case.
+pub fn month_number(word: &str) -> Option<u8> {
+    MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(word))
+        .map(|i| i as u8 + 1)
+}
 
 /// How the date of a timeline fact is written, for hints.
 pub const DATE_FORMS: &str = "write a year (`1920`), a month (`1924-06`) or a day (`1922-11-13`)";

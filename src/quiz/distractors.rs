@@ -17,6 +17,7 @@ use rand::seq::SliceRandom;
 
 use super::matcher::Expected;
 use super::normalize::{Folded, has_digit, in_words};
+use crate::deck::date::{MONTHS, month_number};
 
 /// Options offered by a multiple-choice question, at most.
 pub const MAX_OPTIONS: usize = 4;
@@ -50,21 +51,6 @@ pub struct Options {
     pub options: Vec<String>,
     pub correct: usize,
 }
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// Words that may stand next to a year or date without making it something else.
 const DATE_WORDS: &[&str] = &[
@@ -181,7 +167,7 @@ fn is_year(token: &str) -> bool {
 }
 
 fn is_month(token: &str) -> bool {
-    MONTHS.contains(&token)
+    month_number(token).is_some()
 }
 
 /// A day of the month: `13` or `13th`.
@@ -415,8 +401,9 @@ fn other_months(text: &str) -> Vec<String> {
     let own = Folded::new(text).key();
     MONTHS
         .iter()
-        .filter(|m| **m != own)
-        .map(|m| with_capital(m, capital))
+        .map(|m| m.to_lowercase())
+        .filter(|m| *m != own)
+        .map(|m| with_capital(&m, capital))
         .collect()
 }
 
