@@ -98,6 +98,28 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::author::DeckCommand,
     },
+    /// Progress at a glance: today, streaks, retention, heatmap, reviews and forecast
+    Stats(crate::stats::StatsArgs),
+    /// Write a self-contained HTML report with charts
+    Report(crate::stats::ReportArgs),
+    /// Export statistics, the review log, or a deck
+    Export {
+        #[command(subcommand)]
+        command: crate::export::ExportCommand,
+    },
+    /// Import an Anki text file (.txt/.csv/.tsv) or package (.apkg), with its review history
+    Import(crate::import::ImportArgs),
+    /// Fit the FSRS parameters to your own review history
+    Optimize(crate::optimize::OptimizeArgs),
+    /// Simulate workload and recall for a range of desired retentions
+    Simulate(crate::optimize::SimulateArgs),
+    /// Check the collection's integrity and consistency
+    Check,
+    /// List the collection's backups, or restore one
+    Restore(crate::backup::RestoreArgs),
+    /// Generate a realistic collection for benchmarks (N cards, M review-log rows)
+    #[command(hide = true)]
+    Generate(crate::generate::GenerateArgs),
 }
 
 /// Runs a command; returns the process exit code.
@@ -113,9 +135,16 @@ pub fn run(args: Args) -> Result<i32> {
         return extract(file, out.clone(), *non_interactive, *limit);
     }
     let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
+    // Checking and restoring work on collections that may not open.
+    match args.command {
+        Command::Check => return crate::backup::run_check(&path, &mut std::io::stdout().lock()),
+        Command::Restore(restore) => return crate::backup::run_restore(&path, restore, &mut std::io::stdout().lock()),
+        _ => {}
+    }
     let mut store = Store::open(&path)?;
     let settings = store.settings()?;
     let clock = Clock::from_env(settings.day_start_hour)?;
+    crate::backup::daily(&store, &clock)?;
     // Cards buried on an earlier study day are back in their queues.
     store.unbury(clock.today())?;
     let mut out = std::io::stdout().lock();
@@ -184,6 +213,20 @@ pub fn run(args: Args) -> Result<i32> {
             config(&mut store, key.as_deref(), value.as_deref(), &mut out)?;
             Ok(0)
         }
+        Command::Stats(stats) => {
+            bundled_if_empty(&mut store)?;
+            crate::stats::run_stats(&mut store, stats, &clock, &mut out)
+        }
+        Command::Report(report) => {
+            bundled_if_empty(&mut store)?;
+            crate::stats::run_report(&mut store, report, &clock, &mut out)
+        }
+        Command::Export { command } => crate::export::run(&mut store, command, &clock, &mut out),
+        Command::Import(import) => crate::import::run(&mut store, import, &clock, &mut out),
+        Command::Optimize(optimize) => crate::optimize::run_optimize(&mut store, optimize, &clock, &mut out),
+        Command::Simulate(simulate) => crate::optimize::run_simulate(&mut store, simulate, &clock, &mut out),
+        Command::Generate(generate) => crate::generate::run(&mut store, generate, &clock, &mut out),
+        Command::Check | Command::Restore(_) => Ok(0),
         Command::Build { paths } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from("decks")]

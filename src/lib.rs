@@ -8,17 +8,23 @@
 //! the injected time.
 
 pub mod author;
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod deck;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod files;
+pub mod generate;
+pub mod import;
+pub mod optimize;
 pub mod paths;
 pub mod quiz;
 pub mod review;
 pub mod sched;
+pub mod stats;
 pub mod status;
 pub mod store;
 pub mod ui;

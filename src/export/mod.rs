@@ -1,0 +1,32 @@
+//! `iskra export`: statistics, the review log and decks, written to files
+//! (atomically) or to stdout.
+
+pub mod deck;
+pub mod log;
+pub mod stats;
+
+use std::io::Write;
+
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::store::Store;
+
+/// What `iskra export` writes.
+#[derive(Debug, clap::Subcommand)]
+pub enum ExportCommand {
+    /// Per-day statistics (and with --cards one row per card) as CSV or JSON
+    Stats(stats::StatsExportArgs),
+    /// The raw review log as CSV or JSON
+    Log(log::LogExportArgs),
+    /// One deck as an Anki package, Anki text file, or iskra deck file
+    Deck(deck::DeckExportArgs),
+}
+
+/// Runs one `iskra export` command.
+pub fn run(store: &mut Store, command: ExportCommand, clock: &Clock, out: &mut impl Write) -> Result<i32> {
+    match command {
+        ExportCommand::Stats(args) => stats::run(store, args, clock, out),
+        ExportCommand::Log(args) => log::run(store, args, clock, out),
+        ExportCommand::Deck(args) => deck::run(store, args, clock, out),
+    }
+}
