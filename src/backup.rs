@@ -1,28 +1,773 @@
 //! Backups of the collection (before a migration and once per study day, the
 //! last N kept), `iskra check` (integrity and consistency) and `iskra restore`.
+//!
+//! Backups live next to the collection, in `backups/`, named
+//! `<stem>-YYYYMMDD-HHMMSS-<reason>.sqlite3` (the time in UTC; reasons
+//! `daily`, `schema-vN` before migrating from schema N, `before-restore`, and
+//! `damaged` for a raw copy of a file SQLite could not read). Each is a
+//! `VACUUM INTO` copy written under a temporary name, flushed and renamed, so
+//! a half-written backup is never listed. Whether today's backup exists is
+//! read from the file names, so a command that makes none writes nothing.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::backup::{self as sql, open_for_inspection};
+use crate::store::{SCHEMA_VERSION, Store};
+use crate::ui::escape_control;
+
+/// Backups kept unless `backups-keep` says otherwise.
+pub const DEFAULT_KEEP: u32 = 7;
+
+/// Temporary files older than this in the backup folder are leftovers of a
+/// process that was killed while writing one.
+const STALE_TEMP_SECS: u64 = 3600;
 
 /// `iskra restore` options.
 #[derive(Debug, clap::Args)]
-pub struct RestoreArgs {}
+pub struct RestoreArgs {
+    /// The backup to restore: its number in the listing (1 is the newest) or its
+    /// file name. Without it, the backups are listed.
+    #[arg(value_name = "N|NAME")]
+    pub backup: Option<String>,
+    /// Restore without asking (for scripts; needed when stdin is not a terminal)
+    #[arg(long)]
+    pub yes: bool,
+}
 
-/// Once per study day, keeps a copy of the collection.
-pub fn daily(_store: &Store, _clock: &Clock) -> Result<()> {
+/// One backup file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backup {
+    pub path: PathBuf,
+    pub name: String,
+    /// When it was taken (from its name).
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// The folder a collection's backups are kept in.
+pub fn backups_dir(collection: &Path) -> PathBuf {
+    collection
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("backups")
+}
+
+fn stem(collection: &Path) -> String {
+    collection
+        .file_stem()
+        .map_or_else(|| "collection".to_string(), |s| s.to_string_lossy().into_owned())
+}
+
+fn backup_name(stem: &str, at: DateTime<Utc>, reason: &str) -> String {
+    format!("{stem}-{}-{reason}.sqlite3", at.format("%Y%m%d-%H%M%S"))
+}
+
+/// Reads `<stem>-YYYYMMDD-HHMMSS-<reason>.sqlite3`.
+fn parse_name(stem: &str, name: &str) -> Option<(DateTime<Utc>, String)> {
+    let rest = name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".sqlite3")?;
+    let (stamp, reason) = (rest.get(..15)?, rest.get(15..)?.strip_prefix('-')?);
+    let at = NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S").ok()?;
+    (!reason.is_empty()).then(|| (Utc.from_utc_datetime(&at), reason.to_string()))
+}
+
+/// The collection's backups, newest first. A missing folder means none.
+pub fn list(collection: &Path) -> Result<Vec<Backup>> {
+    let dir = backups_dir(collection);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(source) => return Err(Error::Io { path: dir, source }),
+    };
+    let stem = stem(collection);
+    let mut backups: Vec<Backup> = entries
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let (at, reason) = parse_name(&stem, &name)?;
+            Some(Backup {
+                path: dir.join(&name),
+                name,
+                at,
+                reason,
+            })
+        })
+        .collect();
+    backups.sort_by(|a, b| (b.at, &b.name).cmp(&(a.at, &a.name)));
+    Ok(backups)
+}
+
+fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Flushes a directory entry change (a rename) to disk; not every platform can.
+fn sync_dir(dir: &Path) {
+    if let Ok(handle) = std::fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Writes a new backup of `collection`: `copy` fills a temporary file in the
+/// backup folder, which is flushed and renamed into place. Never replaces an
+/// existing backup. Returns the new backup's path.
+fn write_backup(
+    collection: &Path,
+    at: DateTime<Utc>,
+    reason: &str,
+    copy: impl FnOnce(&Path) -> Result<()>,
+) -> Result<PathBuf> {
+    let dir = backups_dir(collection);
+    std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+    let stem = stem(collection);
+    let name = (1..100)
+        .map(|n| match n {
+            1 => backup_name(&stem, at, reason),
+            n => backup_name(&stem, at, &format!("{reason}-{n}")),
+        })
+        .find(|name| !dir.join(name).exists())
+        .ok_or_else(|| Error::Storage(format!("too many backups named for {at} in {}", dir.display())))?;
+    let target = dir.join(&name);
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    let result = copy(&temp).and_then(|()| {
+        std::fs::File::open(&temp)
+            .and_then(|f| f.sync_all())
+            .and_then(|()| std::fs::rename(&temp, &target))
+            .map_err(io_at(&temp))
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result?;
+    sync_dir(&dir);
+    Ok(target)
+}
+
+/// Keeps the newest `keep` backups (at least one, and never `protect`), and
+/// clears temporary files left by killed processes.
+fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> {
+    let keep = keep.max(1) as usize;
+    for old in list(collection)?.iter().skip(keep).filter(|b| b.path != protect) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = old.path.clone().into_os_string();
+            path.push(suffix);
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_at(&old.path)(e)),
+                _ => {}
+            }
+        }
+    }
+    let dir = backups_dir(collection);
+    let prefix = format!(".{}-", stem(collection));
+    for entry in std::fs::read_dir(&dir).map_err(io_at(&dir))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let stale = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > STALE_TEMP_SECS);
+        if name.starts_with(&prefix) && name.ends_with(".tmp") && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
     Ok(())
 }
 
-/// Runs `iskra check` on the collection at `path` (which may be damaged).
-pub fn run_check(_path: &Path, _out: &mut impl Write) -> Result<i32> {
-    Err(Error::Usage("check: not built yet".into()))
+/// Once per study day (on the first command that finds no backup taken
+/// today), keeps a copy of the collection and drops the oldest beyond
+/// `backups-keep`. A failed backup does not stop the command: it is reported
+/// on stderr and tried again by the next command.
+pub fn daily<Tz: TimeZone>(store: &Store, clock: &Clock<Tz>) -> Result<()> {
+    let keep = store.settings()?.backups_keep;
+    let collection = store.path();
+    if keep == 0 || collection == Path::new(":memory:") {
+        return Ok(());
+    }
+    let today = clock.today();
+    let taken_today = list(collection).is_ok_and(|all| all.iter().any(|b| clock.day_of(b.at) == today));
+    if taken_today || !store.has_cards()? {
+        return Ok(());
+    }
+    let made = write_backup(collection, clock.now(), "daily", |temp| store.copy_into(temp))
+        .and_then(|made| prune(collection, keep, &made));
+    if let Err(e) = made {
+        eprintln!(
+            "warning: could not back up the collection ({}); carrying on without today's backup.\n  hint: free some disk space or make {} writable; `iskra config backups-keep 0` turns daily backups off",
+            escape_control(&e.to_string()),
+            backups_dir(collection).display()
+        );
+    }
+    Ok(())
 }
 
-/// Runs `iskra restore`.
-pub fn run_restore(_path: &Path, _args: RestoreArgs, _out: &mut impl Write) -> Result<i32> {
-    Err(Error::Usage("restore: not built yet".into()))
+/// Backs up a collection about to be migrated from schema `from` to `to`. If
+/// the copy cannot be made, the migration must not run: the error says so.
+pub(crate) fn before_migration(store: &Store, from: i64, to: i64) -> Result<()> {
+    let collection = store.path();
+    let at = Clock::from_env(0)?.now();
+    let made = write_backup(collection, at, &format!("schema-v{from}"), |temp| store.copy_into(temp)).map_err(|e| {
+        Error::Storage(format!(
+            "{} must be upgraded from schema version {from} to {to}, and making a backup first failed ({e}); nothing was changed.\n  hint: free some disk space or make {} writable, then try again",
+            collection.display(),
+            backups_dir(collection).display()
+        ))
+    })?;
+    let keep = store.settings().map_or(DEFAULT_KEEP, |s| s.backups_keep);
+    let _ = prune(collection, keep, &made);
+    eprintln!(
+        "Upgrading {} from schema version {from} to {to}; the old version is saved as {}.",
+        collection.display(),
+        made.display()
+    );
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// iskra check
+
+/// Prints each check as `ok` or `PROBLEM`, counting problems.
+struct Report<'w, W: Write> {
+    out: &'w mut W,
+    checks: u32,
+    problems: u32,
+}
+
+impl<W: Write> Report<'_, W> {
+    fn check(&mut self, name: &str, problems: &[String]) -> Result<()> {
+        self.checks += 1;
+        let io = |source| Error::Io {
+            path: "<stdout>".into(),
+            source,
+        };
+        if problems.is_empty() {
+            return writeln!(self.out, "  ok       {name}").map_err(io);
+        }
+        self.problems += 1;
+        writeln!(self.out, "  PROBLEM  {name}").map_err(io)?;
+        for problem in problems {
+            writeln!(self.out, "           {}", escape_control(problem)).map_err(io)?;
+        }
+        Ok(())
+    }
+
+    fn result<T>(&mut self, name: &str, result: rusqlite::Result<T>) -> Result<Option<T>> {
+        match result {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => {
+                self.check(name, &[format!("cannot be read: {e}")])?;
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// Whether the file starts with SQLite's header.
+fn looks_like_sqlite(path: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let mut file = std::fs::File::open(path)?;
+    let read = file.read(&mut header)?;
+    Ok(read == 16 && &header == b"SQLite format 3\0")
+}
+
+/// Runs `iskra check` on the collection at `path` (which may be damaged):
+/// opened read-only, never changed. Exit code 0 when every check passes.
+pub fn run_check(path: &Path, out: &mut impl Write) -> Result<i32> {
+    if !path.is_file() {
+        return Err(Error::Usage(format!(
+            "there is no collection at {}.\n  hint: pass --collection PATH (or set ISKRA_COLLECTION)",
+            path.display()
+        )));
+    }
+    let stdout = |source| Error::Io {
+        path: "<stdout>".into(),
+        source,
+    };
+    writeln!(out, "Checking {}", path.display()).map_err(stdout)?;
+    let mut report = Report {
+        out,
+        checks: 0,
+        problems: 0,
+    };
+    inspect(path, &mut report)?;
+    let Report { out, checks, problems } = report;
+    if problems == 0 {
+        writeln!(out, "All {checks} checks passed.").map_err(stdout)?;
+        return Ok(0);
+    }
+    let backups = list(path).map(|b| b.len()).unwrap_or(0);
+    let hint = match backups {
+        0 => "no backups of it were found; `iskra export` what still reads, or rebuild the decks".to_string(),
+        n => format!("`iskra restore` lists the {n} backup(s); `iskra restore 1` restores the newest"),
+    };
+    writeln!(out, "{problems} of {checks} checks found problems.\n  hint: {hint}").map_err(stdout)?;
+    Ok(1)
+}
+
+fn inspect<W: Write>(path: &Path, report: &mut Report<W>) -> Result<()> {
+    let sqlite = looks_like_sqlite(path).map_err(io_at(path))?;
+    let not = if sqlite {
+        Vec::new()
+    } else {
+        vec!["it is not".to_string()]
+    };
+    report.check("the file is a SQLite database", &not)?;
+    if !sqlite {
+        return Ok(());
+    }
+    let Some(conn) = report.result("the file opens", open_for_inspection(path))? else {
+        return Ok(());
+    };
+    let Some(identity) = report.result("it is an iskra collection", sql::identity(&conn))? else {
+        return Ok(());
+    };
+    let version = match identity {
+        id if !id.is_iskra => vec!["it is a SQLite database of another program".to_string()],
+        id if id.schema > SCHEMA_VERSION => vec![format!(
+            "schema version {} is newer than this iskra knows ({SCHEMA_VERSION}); upgrade iskra",
+            id.schema
+        )],
+        id if id.schema < 1 => vec![format!("schema version {} is not one iskra wrote", id.schema)],
+        _ => Vec::new(),
+    };
+    let name = format!("it is an iskra collection (schema version {})", identity.schema);
+    report.check(&name, &version)?;
+    let Some(integrity) = report.result("SQLite integrity", sql::integrity_problems(&conn, 20))? else {
+        return Ok(());
+    };
+    report.check("SQLite integrity", &integrity)?;
+    if let Some(keys) = report.result("references between tables", sql::foreign_key_problems(&conn))? {
+        report.check("references between tables", &keys)?;
+    }
+    if !identity.usable() || !integrity.is_empty() {
+        return Ok(());
+    }
+    if let Some(findings) = report.result("consistency", sql::consistency(&conn))? {
+        for finding in findings {
+            report.check(finding.name, &finding.problems)?;
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// iskra restore
+
+/// Runs `iskra restore`: lists the backups, or restores one.
+pub fn run_restore(path: &Path, args: RestoreArgs, out: &mut impl Write) -> Result<i32> {
+    let backups = list(path)?;
+    let clock = Clock::from_env(0)?;
+    match args.backup {
+        None => print_list(path, &backups, &clock, out),
+        Some(choice) => restore(path, &backups, &choice, args.yes, &clock, out),
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 * 1024 => format!("{:.0} KB", (b as f64 / 1024.0).ceil()),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// Cards and log rows of a backup, if it can be read.
+fn backup_sizes(path: &Path) -> Option<Sizes> {
+    open_for_inspection(path).and_then(|conn| sql::sizes(&conn)).ok()
+}
+
+fn print_list(path: &Path, backups: &[Backup], clock: &Clock, out: &mut impl Write) -> Result<i32> {
+    let dir = backups_dir(path);
+    let io = |source| Error::Io {
+        path: "<stdout>".into(),
+        source,
+    };
+    if backups.is_empty() {
+        writeln!(
+            out,
+            "No backups of {} yet. iskra keeps them in {}: one each study day, and one before a schema upgrade.",
+            path.display(),
+            dir.display()
+        )
+        .map_err(io)?;
+        return Ok(0);
+    }
+    writeln!(out, "Backups of {} in {}, newest first:", path.display(), dir.display()).map_err(io)?;
+    writeln!(
+        out,
+        "{:>3}  {:<16}  {:<16}  {:>8}  {:>7}  {:>8}  file",
+        "#", "taken", "reason", "size", "cards", "log rows"
+    )
+    .map_err(io)?;
+    for (i, backup) in backups.iter().enumerate() {
+        let size = std::fs::metadata(&backup.path).map_or(0, |m| m.len());
+        let (cards, log) = backup_sizes(&backup.path).map_or(("?".to_string(), "?".to_string()), |(c, l)| {
+            (c.to_string(), l.to_string())
+        });
+        writeln!(
+            out,
+            "{:>3}  {:<16}  {:<16}  {:>8}  {cards:>7}  {log:>8}  {}",
+            i + 1,
+            clock.local_string(backup.at),
+            escape_control(&backup.reason),
+            human_size(size),
+            escape_control(&backup.name)
+        )
+        .map_err(io)?;
+    }
+    writeln!(out, "Restore one with `iskra restore N` (or its file name).").map_err(io)?;
+    Ok(0)
+}
+
+/// The backup `choice` names: a number from the listing, a file name in the
+/// backup folder, or a path to a backup file.
+fn choose(backups: &[Backup], choice: &str) -> Result<(PathBuf, String)> {
+    let unknown = |what: String| {
+        Error::Usage(format!(
+            "{what}.\n  hint: `iskra restore` lists the backups with their numbers"
+        ))
+    };
+    if let Ok(n) = choice.trim().parse::<usize>() {
+        return match backups.get(n.wrapping_sub(1)) {
+            Some(b) => Ok((b.path.clone(), b.name.clone())),
+            None => Err(unknown(format!(
+                "there is no backup number {n} (there are {})",
+                backups.len()
+            ))),
+        };
+    }
+    if let Some(b) = backups.iter().find(|b| b.name == choice) {
+        return Ok((b.path.clone(), b.name.clone()));
+    }
+    let path = PathBuf::from(choice);
+    if path.is_file() {
+        return Ok((path, choice.to_string()));
+    }
+    Err(unknown(format!("no backup named {choice:?}")))
+}
+
+/// Cards and review-log rows of a collection.
+type Sizes = (i64, i64);
+
+/// Opens a backup and makes sure it is a sound collection this iskra can use.
+fn verify(path: &Path, name: &str) -> Result<(rusqlite::Connection, Sizes)> {
+    let unreadable = |e: rusqlite::Error| format!("it cannot be read ({e})");
+    let check = || -> std::result::Result<(rusqlite::Connection, Sizes), String> {
+        if !looks_like_sqlite(path).unwrap_or(false) {
+            return Err("it is not a SQLite database".into());
+        }
+        let conn = open_for_inspection(path).map_err(unreadable)?;
+        let identity = sql::identity(&conn).map_err(unreadable)?;
+        if !identity.usable() {
+            return Err(format!(
+                "it is not an iskra collection this version can open (schema version {})",
+                identity.schema
+            ));
+        }
+        if let Some(problem) = sql::integrity_problems(&conn, 1).map_err(unreadable)?.first() {
+            return Err(format!("it is damaged ({problem})"));
+        }
+        let sizes = sql::sizes(&conn).map_err(unreadable)?;
+        Ok((conn, sizes))
+    };
+    check().map_err(|why| {
+        Error::Usage(format!(
+            "{name} cannot be restored: {why}; nothing was changed.\n  hint: choose another backup (`iskra restore` lists them)"
+        ))
+    })
+}
+
+fn confirmed(path: &Path, name: &str, sizes: Sizes, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Error::Usage(
+            "restoring replaces the collection, and there is no terminal to confirm on.\n  hint: pass --yes to restore without asking".into(),
+        ));
+    }
+    dialoguer::Confirm::new()
+        .with_prompt(format!(
+            "Replace {} with {name} ({} cards, {} log rows)? The current collection is backed up first.",
+            path.display(),
+            sizes.0,
+            sizes.1
+        ))
+        .default(false)
+        .interact()
+        .map_err(|e| Error::Usage(format!("no confirmation ({e}); nothing was changed")))
+}
+
+/// The path of SQLite's `-wal` or `-shm` file next to `path`.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn restore(
+    path: &Path,
+    backups: &[Backup],
+    choice: &str,
+    yes: bool,
+    clock: &Clock,
+    out: &mut impl Write,
+) -> Result<i32> {
+    let (source, name) = choose(backups, choice)?;
+    let (source_conn, sizes) = verify(&source, &name)?;
+    if !confirmed(path, &name, sizes, yes)? {
+        writeln!(out, "Nothing was changed.").map_err(io_at(Path::new("<stdout>")))?;
+        return Ok(1);
+    }
+    let saved = if path.exists() {
+        Some(save_current(path, clock.now())?)
+    } else {
+        None
+    };
+    install(path, &source_conn)?;
+    let keep = sql_keep(&source_conn);
+    if let Some(saved) = &saved {
+        let _ = prune(path, keep, saved);
+    }
+    let io = io_at(Path::new("<stdout>"));
+    writeln!(
+        out,
+        "Restored {} from {name} ({} cards, {} log rows).",
+        path.display(),
+        sizes.0,
+        sizes.1
+    )
+    .map_err(&io)?;
+    if let Some(saved) = saved {
+        writeln!(
+            out,
+            "The collection as it was is saved as {}; `iskra restore` lists it.",
+            saved.display()
+        )
+        .map_err(&io)?;
+    }
+    Ok(0)
+}
+
+fn sql_keep(conn: &rusqlite::Connection) -> u32 {
+    sql::settings(conn).map_or(DEFAULT_KEEP, |s| s.backups_keep)
+}
+
+/// Saves the collection about to be replaced: a `before-restore` backup when
+/// SQLite can read it, else a raw `damaged` copy (with its write-ahead log).
+/// A readable collection must not be open in another process (see
+/// [`leave_wal_mode`]); then it is left without a write-ahead log, so no
+/// stale `-wal` file can outlive the swap.
+fn save_current(path: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
+    let nothing_changed = |e: Error| {
+        Error::Storage(format!(
+            "could not save the current collection before restoring ({e}); nothing was changed.\n  hint: free some disk space or make {} writable",
+            backups_dir(path).display()
+        ))
+    };
+    let readable = open_for_inspection(path)
+        .ok()
+        .filter(|conn| sql::identity(conn).is_ok_and(|id| id.is_iskra));
+    let copied = readable
+        .as_ref()
+        .map(|conn| write_backup(path, at, "before-restore", |temp| Ok(sql::vacuum_into(conn, temp)?)));
+    drop(readable);
+    match copied {
+        Some(Ok(saved)) => match leave_wal_mode(path) {
+            Ok(()) => Ok(saved),
+            Err(e) => {
+                let _ = std::fs::remove_file(&saved);
+                Err(e)
+            }
+        },
+        Some(Err(Error::Corrupt { .. } | Error::Sqlite(_))) | None => {
+            let saved = write_backup(path, at, "damaged", |temp| {
+                std::fs::copy(path, temp).map_err(io_at(path))?;
+                Ok(())
+            })
+            .map_err(nothing_changed)?;
+            let wal = sidecar(path, "-wal");
+            if wal.exists() {
+                std::fs::copy(&wal, sidecar(&saved, "-wal")).map_err(io_at(&wal))?;
+            }
+            Ok(saved)
+        }
+        Some(Err(e)) => Err(nothing_changed(e)),
+    }
+}
+
+/// Switches a healthy collection to rollback-journal mode, which SQLite
+/// allows only when no other connection has it open and which folds the
+/// write-ahead log into the file. A damaged file is left as it is.
+fn leave_wal_mode(path: &Path) -> Result<()> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = rusqlite::Connection::open_with_flags(path, flags) else {
+        return Ok(());
+    };
+    conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            Err(Error::Storage(format!(
+                "{} is open in another iskra (a review or quiz?); nothing was changed.\n  hint: finish that session, then run the restore again",
+                path.display()
+            )))
+        }
+        Err(_) => Ok(()),
+    }
+}
+
+/// Puts a copy of the backup in place of the collection: written next to
+/// it, flushed, stale `-wal`/`-shm` files removed, then renamed over it.
+fn install(path: &Path, source: &rusqlite::Connection) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io_at(dir))?;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.restore.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    let result = (|| -> Result<()> {
+        sql::vacuum_into(source, &temp)?;
+        std::fs::File::open(&temp)
+            .and_then(|f| f.sync_all())
+            .map_err(io_at(&temp))?;
+        for suffix in ["-wal", "-shm"] {
+            match std::fs::remove_file(sidecar(path, suffix)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_at(path)(e)),
+                _ => {}
+            }
+        }
+        std::fs::rename(&temp, path).map_err(io_at(path))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result?;
+    sync_dir(dir);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        crate::clock::parse_now(text).unwrap()
+    }
+
+    #[test]
+    fn names_round_trip_and_others_are_ignored() {
+        let at = utc("2026-03-10T10:00:05Z");
+        let name = backup_name("collection", at, "schema-v1");
+        assert_eq!(name, "collection-20260310-100005-schema-v1.sqlite3");
+        assert_eq!(parse_name("collection", &name), Some((at, "schema-v1".to_string())));
+        for other in [
+            "other-20260310-100005-daily.sqlite3",
+            "collection-2026031-100005-daily.sqlite3",
+            "collection-20260310-100005-.sqlite3",
+            "collection-20260310-100005-daily.sqlite3-wal",
+            ".collection-20260310-100005-daily.sqlite3.77.tmp",
+        ] {
+            assert_eq!(parse_name("collection", other), None, "{other}");
+        }
+    }
+
+    fn store_with_a_card(dir: &Path) -> Store {
+        let mut store = Store::open(&dir.join("c.sqlite3")).unwrap();
+        store
+            .transaction(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO decks (id, key, name) VALUES (1, 'd', 'D');
+                     INSERT INTO facts (id, deck_id, key, content) VALUES (1, 1, 'a', '{}');
+                     INSERT INTO cards (fact_id, deck_id, template, front, back, answer, due)
+                       VALUES (1, 1, 'basic', 'q', 'a', 'a', 1);",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn daily_backups_once_per_study_day_keeping_the_last_n() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_with_a_card(dir.path());
+        let mut settings = store.settings().unwrap();
+        settings.backups_keep = 3;
+        store.save_settings(&settings).unwrap();
+        let clock = |at: &str| Clock::new(utc(at), Utc, 4);
+
+        daily(&store, &clock("2026-03-10T10:00:00Z")).unwrap();
+        daily(&store, &clock("2026-03-10T23:00:00Z")).unwrap();
+        daily(&store, &clock("2026-03-11T03:59:00Z")).unwrap(); // still the 10th's study day
+        assert_eq!(list(store.path()).unwrap().len(), 1);
+        for day in 11..=15 {
+            daily(&store, &clock(&format!("2026-03-{day}T04:00:00Z"))).unwrap();
+        }
+        let kept: Vec<String> = list(store.path()).unwrap().into_iter().map(|b| b.name).collect();
+        assert_eq!(
+            kept,
+            [
+                "c-20260315-040000-daily.sqlite3",
+                "c-20260314-040000-daily.sqlite3",
+                "c-20260313-040000-daily.sqlite3"
+            ]
+        );
+        let copy = open_for_inspection(&backups_dir(store.path()).join(&kept[0])).unwrap();
+        assert_eq!(sql::sizes(&copy).unwrap(), (1, 0));
+        assert_eq!(
+            std::fs::read_dir(backups_dir(store.path())).unwrap().count(),
+            3,
+            "no temporary files left"
+        );
+    }
+
+    #[test]
+    fn no_daily_backup_of_an_empty_collection_or_when_turned_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+        daily(&store, &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4)).unwrap();
+        assert!(list(store.path()).unwrap().is_empty());
+
+        let mut store = store_with_a_card(&dir.path().join("two"));
+        let mut settings = store.settings().unwrap();
+        settings.backups_keep = 0;
+        store.save_settings(&settings).unwrap();
+        daily(&store, &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4)).unwrap();
+        assert!(!backups_dir(store.path()).exists());
+    }
+
+    #[test]
+    fn a_backup_never_replaces_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_a_card(dir.path());
+        let at = utc("2026-03-10T10:00:00Z");
+        let copy = |temp: &Path| store.copy_into(temp);
+        let first = write_backup(store.path(), at, "before-restore", copy).unwrap();
+        let second = write_backup(store.path(), at, "before-restore", |t: &Path| store.copy_into(t)).unwrap();
+        assert_ne!(first, second);
+        assert!(second.to_string_lossy().ends_with("-before-restore-2.sqlite3"));
+        let failed = write_backup(store.path(), at, "daily", |_| Err(Error::Busy));
+        assert!(failed.is_err());
+        assert_eq!(list(store.path()).unwrap().len(), 2, "a failed backup leaves nothing");
+        assert_eq!(std::fs::read_dir(backups_dir(store.path())).unwrap().count(), 2);
+    }
 }

@@ -189,7 +189,7 @@ pub fn run(args: Args) -> Result<i32> {
             let status = crate::status::status(&store, deck.as_deref(), &clock)?;
             if json {
                 let text = serde_json::to_string_pretty(&status).map_err(|e| Error::Usage(e.to_string()))?;
-                writeln!(out, "{text}").map_err(stdout_error)?;
+                writeln!(out, "{}", ui::escape_json(&text)).map_err(stdout_error)?;
             } else {
                 ui::render_status(&mut out, &status, &clock).map_err(stdout_error)?;
             }

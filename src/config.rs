@@ -33,6 +33,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "quiz-slow-secs",
         "a right quiz answer slower than this (seconds) is graded Hard",
     ),
+    (
+        "backups-keep",
+        "backups of the collection to keep, 0-1000 (0: no daily backups)",
+    ),
 ];
 
 /// The current value of a setting, as text.
@@ -50,6 +54,7 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
         "fuzz" => if s.fuzz { "on" } else { "off" }.to_string(),
         "quiz-fast-secs" => settings.quiz.fast_secs.to_string(),
         "quiz-slow-secs" => settings.quiz.slow_secs.to_string(),
+        "backups-keep" => settings.backups_keep.to_string(),
         other => return Err(unknown(other)),
     })
 }
@@ -107,6 +112,7 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
                 .filter(|s| *s > fast)
                 .ok_or_else(|| bad(&format!("from {} to 3600 (above quiz-fast-secs)", fast + 1)))?;
         }
+        "backups-keep" => settings.backups_keep = number(1000, "a count from 0 to 1000")?,
         other => return Err(unknown(other)),
     }
     Ok(())

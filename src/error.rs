@@ -43,6 +43,11 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    /// The disk or file system failed the collection or its backups (full,
+    /// read-only, I/O error): not the user's input, so exit code 1.
+    #[error("{0}")]
+    Storage(String),
+
     #[error("{source}\n  note: {path} was written, but not built into the collection; `iskra build {path}` does that")]
     WrittenNotBuilt {
         path: PathBuf,
@@ -63,6 +68,16 @@ impl From<rusqlite::Error> for Error {
                 path: PathBuf::from("the collection"),
                 detail: err.to_string(),
             },
+            // A failed write rolls its transaction back: nothing of it is stored.
+            Some(ErrorCode::DiskFull) => Error::Storage(format!(
+                "the disk is full ({err}); the change was not stored.\n  hint: free some disk space, then try again"
+            )),
+            Some(ErrorCode::SystemIoFailure) => Error::Storage(format!(
+                "the collection could not be written or read ({err}); the change was not stored.\n  hint: check that the disk works and has free space, then try again"
+            )),
+            Some(ErrorCode::ReadOnly) => Error::Storage(format!(
+                "the collection cannot be written ({err}); the change was not stored.\n  hint: check the permissions of the collection file and its directory"
+            )),
             _ => Error::Sqlite(err),
         }
     }

@@ -7,6 +7,7 @@
 //! speaks a line protocol; [`cli`] wires commands together; [`clock`] holds
 //! the injected time.
 
+pub mod anki;
 pub mod author;
 pub mod backup;
 pub mod cli;

@@ -10,7 +10,7 @@
 use crate::clock::{Clock, DayNumber};
 use crate::error::{Error, Result};
 use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
-use crate::store::{CardRow, DeckRow, LogEntry, QueueQuery, Settings, Store, queue};
+use crate::store::{CardRow, DeckRow, LogEntry, QueueQuery, Settings, Store, StudiedToday, queue};
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -70,9 +70,14 @@ pub enum Screen {
 /// A message about what the last input did.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
-    Answered { rating: Rating, next_in: NextIn },
+    Answered {
+        rating: Rating,
+        next_in: NextIn,
+    },
     Undone,
     NothingToUndo,
+    /// Undo refused: another iskra answered the card after this session did.
+    ChangedElsewhere,
     Buried,
     RevealFirst,
 }
@@ -157,9 +162,15 @@ impl<'s> Session<'s> {
         };
         let today = clock.today();
         let day_start = clock.day_start(today).timestamp_millis();
+        let studied = store.studied_today_by_deck(day_start)?;
+        // No answer waits for a checkpoint; closing the collection does it.
+        store.defer_checkpoints()?;
         let decks = rows
             .into_iter()
-            .map(|row| deck_scope(store, row, &settings, day_start))
+            .map(|row| {
+                let studied = studied.get(&row.id).copied().unwrap_or_default();
+                deck_scope(row, &settings, studied)
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Session {
             store,
@@ -275,10 +286,16 @@ impl<'s> Session<'s> {
         let Some(last) = self.undo.pop() else {
             return Ok(Notice::NothingToUndo);
         };
-        self.store.undo_answer(last.log_id, last.card.id, &last.entry.before)?;
+        let (before, after) = (&last.entry.before, &last.entry.after);
+        if !self.store.undo_answer(last.log_id, last.card.id, before, after.reps)? {
+            return Ok(Notice::ChangedElsewhere);
+        }
         self.count_answer(&last.card, &last.entry, -1);
+        // The card as the answer found it (re-read if another session had answered it).
+        let mut card = last.card;
+        card.schedule = last.entry.before;
         self.shown = Some(Shown {
-            card: last.card,
+            card,
             shown_at_ms: clock.now_ms(),
             revealed: false,
         });
@@ -448,9 +465,11 @@ fn find_scope(decks: &[DeckScope], deck_id: i64) -> Result<&DeckScope> {
         .ok_or_else(|| Error::Usage(format!("card of unknown deck {deck_id}")))
 }
 
-/// The scheduler for a deck: the collection's settings with the deck's retention.
+/// The scheduler for a deck: the collection's settings with the deck's
+/// retention and its own fitted FSRS parameters (`optimize --deck`), if any.
 pub fn deck_scheduler(settings: &Settings, deck: &DeckRow) -> Result<Scheduler> {
     let mut config = settings.scheduler.clone();
+    config.parameters = settings.fsrs_parameters(Some(&deck.key)).to_vec();
     if let Some(retention) = deck.retention {
         config.desired_retention = retention;
     }
@@ -465,7 +484,9 @@ pub(crate) struct Committed {
 }
 
 /// Grades `card` (shown since `shown_at_ms`) at the clock's time and stores
-/// the answer with the card's new schedule, in one transaction.
+/// the answer with the card's new schedule, in one transaction. When another
+/// iskra answered the same card since it was read, the grade applies to the
+/// card as it is now (re-read), so neither answer is lost.
 pub(crate) fn commit_answer(
     store: &mut Store,
     scheduler: &Scheduler,
@@ -474,27 +495,35 @@ pub(crate) fn commit_answer(
     shown_at_ms: i64,
     clock: &Clock<impl chrono::TimeZone>,
 ) -> Result<Committed> {
-    let answered: Answered = scheduler.answer(&card.schedule, card.id, rating, moment(clock))?;
-    let entry = LogEntry {
-        card_id: card.id,
-        reviewed_at_ms: clock.now_ms(),
-        rating,
-        duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
-        kind: answered.kind,
-        elapsed_days: answered.elapsed_days,
-        before: card.schedule.clone(),
-        after: answered.next,
-    };
-    let log_id = store.record_answer(&entry)?;
-    Ok(Committed {
-        log_id,
-        entry,
-        next_in: answered.next_in,
-    })
+    let mut schedule = card.schedule.clone();
+    for _ in 0..5 {
+        let answered: Answered = scheduler.answer(&schedule, card.id, rating, moment(clock))?;
+        let entry = LogEntry {
+            card_id: card.id,
+            reviewed_at_ms: clock.now_ms(),
+            rating,
+            duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
+            kind: answered.kind,
+            elapsed_days: answered.elapsed_days,
+            before: schedule,
+            after: answered.next,
+        };
+        if let Some(log_id) = store.record_answer(&entry)? {
+            return Ok(Committed {
+                log_id,
+                entry,
+                next_in: answered.next_in,
+            });
+        }
+        schedule = match store.card(card.id)? {
+            Some(now) => now.schedule,
+            None => return Err(Error::Usage(format!("card {} was deleted during the session", card.id))),
+        };
+    }
+    Err(Error::Busy)
 }
 
-fn deck_scope(store: &Store, row: DeckRow, settings: &Settings, day_start_ms: i64) -> Result<DeckScope> {
-    let studied = store.studied_today(row.id, day_start_ms)?;
+fn deck_scope(row: DeckRow, settings: &Settings, studied: StudiedToday) -> Result<DeckScope> {
     Ok(DeckScope {
         scheduler: deck_scheduler(settings, &row)?,
         new_limit: row.new_per_day.unwrap_or(settings.new_per_day),

@@ -44,9 +44,10 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     let today = clock.today();
     let day_start = clock.day_start(today).timestamp_millis();
     let end = clock.end_of_today().timestamp_millis();
+    let studied_by_deck = store.studied_today_by_deck(day_start)?;
     let mut decks = Vec::with_capacity(rows.len());
     for row in rows {
-        let studied = store.studied_today(row.id, day_start)?;
+        let studied = studied_by_deck.get(&row.id).copied().unwrap_or_default();
         let new_left = row
             .new_per_day
             .unwrap_or(settings.new_per_day)

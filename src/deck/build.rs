@@ -2,6 +2,7 @@
 //! parsed and checked first; only when every file is clean is anything
 //! written, in one transaction.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::{Deck, Diagnostic, parse_deck};
@@ -103,26 +104,38 @@ pub fn bundled_sources() -> Vec<Source> {
 
 /// Parses every source; all diagnostics of all files, or the decks.
 pub fn parse_sources(sources: &[Source]) -> Result<Vec<Deck>> {
-    let mut decks = Vec::new();
+    let parsed = parse_changed(sources, &vec![false; sources.len()])?;
+    Ok(parsed.into_iter().flatten().collect())
+}
+
+/// Parses the sources not marked `skip`, after checking that no two of all
+/// the sources share a deck key; all diagnostics of all files, or the decks
+/// (`None` for a skipped source).
+fn parse_changed(sources: &[Source], skip: &[bool]) -> Result<Vec<Option<Deck>>> {
+    let mut decks = Vec::with_capacity(sources.len());
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    for source in sources {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (index, (source, &skip)) in sources.iter().zip(skip).enumerate() {
+        if let Some(&other) = seen.get(source.key.as_str()) {
+            diagnostics.push(Diagnostic {
+                file: source.label.clone(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "a second deck file named `{}.deck` (also {})",
+                    source.key, sources[other].label
+                ),
+                source_line: String::new(),
+                hint: Some("a deck's identity is its file name; rename one of them".into()),
+            });
+        }
+        seen.entry(&source.key).or_insert(index);
+        if skip {
+            decks.push(None);
+            continue;
+        }
         match parse_deck(&source.label, &source.key, &source.bytes) {
-            Ok(deck) => {
-                if let Some(other) = decks.iter().position(|d: &Deck| d.key == deck.key) {
-                    diagnostics.push(Diagnostic {
-                        file: source.label.clone(),
-                        line: 1,
-                        column: 1,
-                        message: format!(
-                            "a second deck file named `{}.deck` (also {})",
-                            deck.key, sources[other].label
-                        ),
-                        source_line: String::new(),
-                        hint: Some("a deck's identity is its file name; rename one of them".into()),
-                    });
-                }
-                decks.push(deck);
-            }
+            Ok(deck) => decks.push(Some(deck)),
             Err(mut found) => diagnostics.append(&mut found),
         }
     }
@@ -133,19 +146,61 @@ pub fn parse_sources(sources: &[Source]) -> Result<Vec<Deck>> {
     }
 }
 
-/// Parses and syncs `sources` into the collection.
+/// Parses and syncs `sources` into the collection. A file built before
+/// from the same path with the same bytes (same [`fingerprint`]), and whose
+/// deck nothing else changed since, is neither parsed nor written: a rebuild
+/// of unchanged files opens no write transaction at all.
 pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
-    let decks = parse_sources(sources)?;
     let paths: Vec<String> = sources.iter().map(|s| stored_path(&s.label)).collect();
-    let syncs: Vec<FactSync> = decks
+    let hashes: Vec<String> = sources
         .iter()
         .zip(&paths)
-        .map(|(deck, path)| FactSync {
-            deck,
-            source_path: path,
+        .map(|(s, p)| fingerprint(p, &s.bytes))
+        .collect();
+    let mut reports = sources
+        .iter()
+        .zip(&hashes)
+        .map(|(source, hash)| store.unchanged_deck(&source.key, hash))
+        .collect::<Result<Vec<_>>>()?;
+    let skip: Vec<bool> = reports.iter().map(Option::is_some).collect();
+    let decks = parse_changed(sources, &skip)?;
+    let syncs: Vec<FactSync> = decks
+        .iter()
+        .zip(paths.iter().zip(&hashes))
+        .filter_map(|(deck, (path, hash))| {
+            deck.as_ref().map(|deck| FactSync {
+                deck,
+                source_path: path,
+                source_hash: hash,
+            })
         })
         .collect();
-    store.sync_decks(&syncs)
+    if syncs.is_empty() {
+        return Ok(reports.into_iter().flatten().collect());
+    }
+    let mut synced = store.sync_decks(&syncs)?.into_iter();
+    for report in reports.iter_mut().filter(|r| r.is_none()) {
+        *report = synced.next();
+    }
+    Ok(reports.into_iter().flatten().collect())
+}
+
+/// The fingerprint of a deck file as built: FNV-1a (64 bit) over the iskra
+/// version, the stored path and the file's bytes. It only decides whether a
+/// rebuild may skip the file: a changed file is skipped only if its
+/// fingerprint collides with the old one (odds about 2^-64 per edit).
+pub fn fingerprint(stored_path: &str, bytes: &[u8]) -> String {
+    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let parts: [&[u8]; 3] = [env!("CARGO_PKG_VERSION").as_bytes(), stored_path.as_bytes(), bytes];
+    let mut hash = OFFSET;
+    for part in parts {
+        // The length first, so that no two splits of the same bytes agree.
+        for &byte in (part.len() as u64).to_le_bytes().iter().chain(part) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(PRIME);
+        }
+    }
+    format!("fnv1a64:{hash:016x}:{}", bytes.len())
 }
 
 /// The path a deck is stored with: absolute for a file, so that authoring
@@ -229,6 +284,80 @@ mod tests {
         let report = build(&mut store, &[v1]).unwrap();
         assert_eq!(report[0].restored, 1);
         assert!(card_ids(&store).iter().all(|c| c.2 == 0));
+    }
+
+    #[test]
+    fn unchanged_files_are_skipped_and_edited_ones_rebuilt() {
+        let mut store = Store::open_in_memory().unwrap();
+        let v1 = source("d", "# D\n## a\nq: one?\na: 1\n## b\nq: two?\na: 2\n");
+        build(&mut store, std::slice::from_ref(&v1)).unwrap();
+        let hash = fingerprint("d.deck", &v1.bytes);
+        let skipped = store.unchanged_deck("d", &hash).unwrap();
+        assert_eq!(skipped.map(|r| (r.deck, r.unchanged)), Some(("D".to_string(), 2)));
+
+        // An edit, even one that keeps the length, is synced in full.
+        let v2 = source("d", "# D\n## a\nq: one?\na: 3\n## b\nq: two?\na: 2\n");
+        assert_ne!(fingerprint("d.deck", &v2.bytes), hash);
+        let report = build(&mut store, std::slice::from_ref(&v2)).unwrap();
+        assert_eq!((report[0].updated, report[0].unchanged), (1, 1));
+        let answer: String = store
+            .conn()
+            .query_row("SELECT back FROM cards WHERE front = 'one?'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(answer, "3");
+        assert!(store.unchanged_deck("d", &hash).unwrap().is_none());
+        assert!(
+            store
+                .unchanged_deck("d", &fingerprint("d.deck", &v2.bytes))
+                .unwrap()
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn a_change_to_the_facts_outside_build_forgets_the_fingerprint() {
+        let mut store = Store::open_in_memory().unwrap();
+        let v1 = source("d", "# D\n## a\nq: one?\na: 1\n");
+        build(&mut store, std::slice::from_ref(&v1)).unwrap();
+        store
+            .conn()
+            .execute("UPDATE facts SET removed = 1 WHERE key = 'a'", [])
+            .unwrap();
+        assert!(
+            store
+                .unchanged_deck("d", &fingerprint("d.deck", &v1.bytes))
+                .unwrap()
+                .is_none()
+        );
+        // So the rebuild syncs the file and brings the fact back.
+        let report = build(&mut store, &[v1]).unwrap();
+        assert_eq!(report[0].restored, 1);
+
+        let v3 = source("d", "# D\nretention: 0.8\n## a\nq: one?\na: 1\n");
+        build(&mut store, std::slice::from_ref(&v3)).unwrap();
+        store
+            .conn()
+            .execute("UPDATE decks SET retention = 0.95 WHERE key = 'd'", [])
+            .unwrap();
+        assert!(
+            store
+                .unchanged_deck("d", &fingerprint("d.deck", &v3.bytes))
+                .unwrap()
+                .is_none()
+        );
+        build(&mut store, &[v3]).unwrap();
+        assert_eq!(store.find_deck("d").unwrap().retention, Some(0.8));
+    }
+
+    #[test]
+    fn a_skipped_file_still_counts_for_duplicate_names() {
+        let mut store = Store::open_in_memory().unwrap();
+        let one = source("d", "# D\n## a\nq: one?\na: 1\n");
+        build(&mut store, std::slice::from_ref(&one)).unwrap();
+        let mut other = source("d", "# Other\n## b\nq: two?\na: 2\n");
+        other.label = "elsewhere/d.deck".into();
+        let err = build(&mut store, &[one, other]).unwrap_err();
+        assert!(err.to_string().contains("a second deck file named `d.deck`"), "{err}");
     }
 
     #[test]

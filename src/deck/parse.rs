@@ -12,6 +12,9 @@ use body::FactFields;
 pub const MAX_DECK_BYTES: usize = 64 * 1024 * 1024;
 /// Longest value accepted for one field, in characters.
 pub const MAX_FIELD_CHARS: usize = 20_000;
+/// Problems reported per file; past this they are only counted, so that a
+/// file of garbage costs neither gigabytes of diagnostics nor a flood of them.
+pub const MAX_DIAGNOSTICS: usize = 1_000;
 
 const DECK_KEYS: &[&str] = &["description", "retention", "new-per-day", "reviews-per-day"];
 const FACT_KEYS: &[&str] = &[
@@ -29,11 +32,7 @@ pub fn parse_deck(file: &str, key: &str, bytes: &[u8]) -> Result<Deck, Vec<Diagn
             0,
             1,
             "",
-            format!(
-                "the file is {} MiB; the limit is {} MiB",
-                bytes.len() >> 20,
-                MAX_DECK_BYTES >> 20
-            ),
+            format!("the file is larger than the limit of {} MiB", MAX_DECK_BYTES >> 20),
             Some("split it into several deck files"),
         );
         return Err(parser.diagnostics);
@@ -58,6 +57,8 @@ struct Field {
     column: usize,
     raw: String,
     value: String,
+    /// Characters in `value`, kept as lines are added (counting again would be quadratic).
+    chars: usize,
 }
 
 #[derive(Debug, Default)]
@@ -71,6 +72,10 @@ struct FactDraft {
 struct Parser<'a> {
     file: &'a str,
     diagnostics: Vec<Diagnostic>,
+    /// Problems past [`MAX_DIAGNOSTICS`], counted only.
+    unreported: usize,
+    /// Lines read.
+    lines: usize,
     name: Option<String>,
     deck_fields: Vec<(String, Field)>,
     facts: Vec<FactDraft>,
@@ -85,6 +90,8 @@ impl<'a> Parser<'a> {
         Parser {
             file,
             diagnostics: Vec::new(),
+            unreported: 0,
+            lines: 0,
             name: None,
             deck_fields: Vec::new(),
             facts: Vec::new(),
@@ -94,6 +101,10 @@ impl<'a> Parser<'a> {
     }
 
     fn error_at(&mut self, line: usize, column: usize, raw: &str, message: String, hint: Option<&str>) {
+        if self.diagnostics.len() >= MAX_DIAGNOSTICS {
+            self.unreported += 1;
+            return;
+        }
         self.diagnostics.push(Diagnostic {
             file: self.file.to_string(),
             line: line.max(1),
@@ -132,6 +143,7 @@ impl<'a> Parser<'a> {
         for (index, raw_line) in text.split('\n').enumerate() {
             let line_no = index + 1;
             let raw = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+            self.lines = line_no;
             self.line(line_no, raw);
         }
     }
@@ -240,11 +252,13 @@ impl<'a> Parser<'a> {
             return;
         };
         let value_column = key.chars().count() + 2 + (value.chars().count() - value.trim_start().chars().count());
+        let value = value.trim();
         let field = Field {
             line: line_no,
             column: value_column,
             raw: raw.to_string(),
-            value: value.trim().to_string(),
+            value: value.to_string(),
+            chars: value.chars().count(),
         };
         let in_fact = !self.facts.is_empty();
         let known = if in_fact { FACT_KEYS } else { DECK_KEYS };
@@ -263,12 +277,8 @@ impl<'a> Parser<'a> {
             self.error_at(line_no, 1, raw, format!("unknown key `{key}`"), Some(&hint));
             return;
         }
-        if field.value.chars().count() > MAX_FIELD_CHARS {
-            self.field_error(
-                &field,
-                format!("the value is longer than {MAX_FIELD_CHARS} characters"),
-                Some("cards should be short; split the fact"),
-            );
+        if field.chars > MAX_FIELD_CHARS {
+            self.field_error(&field, too_long(), Some(TOO_LONG_HINT));
             return;
         }
         if in_fact {
@@ -291,8 +301,18 @@ impl<'a> Parser<'a> {
         };
         match target {
             Some((_, field)) => {
-                field.value.push('\n');
-                field.value.push_str(raw.trim());
+                let more = raw.trim();
+                let was = field.chars;
+                field.chars += 1 + more.chars().count();
+                if field.chars <= MAX_FIELD_CHARS {
+                    field.value.push('\n');
+                    field.value.push_str(more);
+                } else if was <= MAX_FIELD_CHARS {
+                    // Reported once, at the line that goes past the limit; the
+                    // value is not grown further.
+                    let column = 1 + raw.chars().count() - raw.trim_start().chars().count();
+                    self.error_at(line_no, column, raw, too_long(), Some(TOO_LONG_HINT));
+                }
             }
             None => self.error_at(
                 line_no,
@@ -346,6 +366,18 @@ impl<'a> Parser<'a> {
             Ok(deck)
         } else {
             self.diagnostics.sort_by_key(|d| (d.line, d.column));
+            if self.unreported > 0 {
+                self.diagnostics.push(Diagnostic {
+                    file: self.file.to_string(),
+                    line: self.lines.max(1),
+                    column: 1,
+                    message: format!("and {} more problems in this file, not shown", self.unreported),
+                    source_line: String::new(),
+                    hint: Some(format!(
+                        "the first {MAX_DIAGNOSTICS} are above; fix them and build again"
+                    )),
+                });
+            }
             Err(self.diagnostics)
         }
     }
@@ -463,6 +495,12 @@ impl<'a> Parser<'a> {
             Some(&problem.hint),
         );
     }
+}
+
+const TOO_LONG_HINT: &str = "cards should be short; split the fact";
+
+fn too_long() -> String {
+    format!("the value is longer than {MAX_FIELD_CHARS} characters")
 }
 
 /// Checks a fact id: lowercase ASCII letters, digits and `-`, not starting
@@ -631,6 +669,50 @@ mod tests {
     fn crlf_and_bom_are_accepted() {
         let deck = parse("\u{feff}# D\r\n## a\r\nq: x\r\na: y\r\n").unwrap();
         assert_eq!(deck.facts[0].cards()[0].back, "y");
+    }
+
+    #[test]
+    fn a_value_too_long_is_located_also_when_continued() {
+        let long = "x".repeat(MAX_FIELD_CHARS + 1);
+        let errs = errors(&format!("# D\n## a\nq: {long}\na: y\n"));
+        assert!(errs.contains(&(3, 4, too_long())), "{errs:?}");
+        // Continuation lines add up; the line that crosses the limit is reported once.
+        let half = "y".repeat(MAX_FIELD_CHARS / 2);
+        let errs = errors(&format!("# D\n## a\nq: x\na: {half}\n  {half}\n    {half}\n  {half}\n"));
+        assert_eq!(errs, vec![(5, 3, too_long())]);
+        let exactly = format!("# D\n## a\nq: x\na: {}\n  {}\n", "z".repeat(9_999), "z".repeat(10_000));
+        assert!(parse(&exactly).is_ok(), "20000 characters with the line break");
+    }
+
+    #[test]
+    fn problems_past_the_cap_are_counted_not_kept() {
+        let errs = parse(&format!("# D\n{}", "   stray\n".repeat(MAX_DIAGNOSTICS + 234))).unwrap_err();
+        assert_eq!(errs.len(), MAX_DIAGNOSTICS + 1);
+        assert_eq!(
+            (errs[MAX_DIAGNOSTICS - 1].line, errs[MAX_DIAGNOSTICS - 1].column),
+            (MAX_DIAGNOSTICS + 1, 1)
+        );
+        let last = &errs[MAX_DIAGNOSTICS];
+        assert_eq!(last.message, "and 234 more problems in this file, not shown");
+        assert_eq!(last.line, MAX_DIAGNOSTICS + 236, "the end of the file");
+    }
+
+    #[test]
+    fn long_lines_are_quoted_around_the_column() {
+        let line = format!("cloze: {}{{{{oops", "w".repeat(5_000));
+        let errs = parse(&format!("# D\n## a\n{line}\n")).unwrap_err();
+        let shown = errs[0].to_string();
+        assert!(
+            shown.starts_with("t.deck:3:5008: error: this `{{` is never closed"),
+            "{shown}"
+        );
+        let quoted = shown.lines().nth(1).unwrap();
+        let caret = shown.lines().nth(2).unwrap();
+        assert_eq!(quoted, format!("3 | …{}{{{{oops", "w".repeat(50)));
+        assert_eq!(caret.find('^'), Some(quoted.chars().position(|c| c == '{').unwrap()));
+        let (before, after) = crate::deck::source_window(&"a".repeat(300), 150);
+        assert_eq!((before.chars().count(), after.chars().count()), (1 + 50, 50 + 1));
+        assert!(before.starts_with('…') && after.ends_with('…'));
     }
 
     #[test]

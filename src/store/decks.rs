@@ -41,6 +41,8 @@ pub struct SyncReport {
 pub struct FactSync<'a> {
     pub deck: &'a Deck,
     pub source_path: &'a str,
+    /// The file's fingerprint: a rebuild with the same one is skipped.
+    pub source_hash: &'a str,
 }
 
 const DECK_COLUMNS: &str = "id, key, name, description, source_path, retention, new_per_day, reviews_per_day";
@@ -84,9 +86,26 @@ impl Store {
             .ok_or_else(|| Error::UnknownDeck(name.to_string()))
     }
 
+    /// The report of a deck whose file was last built with fingerprint
+    /// `source_hash` and not changed since (nothing to parse or write), or
+    /// `None` when the file must be synced.
+    pub fn unchanged_deck(&self, key: &str, source_hash: &str) -> Result<Option<SyncReport>> {
+        let found = self
+            .conn()
+            .prepare_cached("SELECT name, source_facts FROM decks WHERE key = ?1 AND source_hash = ?2")?
+            .query_row(params![key, source_hash], |r| Ok((r.get(0)?, r.get::<_, i64>(1)?)))
+            .optional()?;
+        Ok(found.map(|(deck, facts)| SyncReport {
+            deck,
+            unchanged: usize::try_from(facts).unwrap_or(0),
+            ..SyncReport::default()
+        }))
+    }
+
     /// Syncs parsed decks into the collection in ONE transaction.
     pub fn sync_decks(&mut self, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
-        self.transaction(|tx| {
+        // A page cache a little over what a 100k-fact deck writes.
+        self.large_transaction(64, |tx| {
             let mut settings = read_settings(tx)?;
             let start_position = settings.next_new_position;
             let mut reports = Vec::with_capacity(decks.len());
@@ -156,6 +175,12 @@ fn sync_deck(tx: &Transaction, sync: &FactSync, next_position: &mut i64) -> Resu
             report.removed += 1;
         }
     }
+    // Last, as any change to the deck's facts above forgets the fingerprint.
+    tx.prepare_cached(
+        "UPDATE decks SET source_hash = ?2, source_facts = ?3
+         WHERE id = ?1 AND (source_hash IS NOT ?2 OR source_facts IS NOT ?3)",
+    )?
+    .execute(params![deck_id, sync.source_hash, deck.facts.len() as i64])?;
     Ok(report)
 }
 
@@ -270,4 +295,57 @@ fn sync_cards(
             .execute(params![card_id, queue::SUSPENDED])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::deck::build::{Source, build};
+    use crate::store::Store;
+
+    fn card_counts(store: &Store) -> Vec<(String, i64, i64)> {
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT key, card_count, (SELECT count(*) FROM cards WHERE deck_id = decks.id) FROM decks ORDER BY key",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn each_deck_keeps_count_of_its_cards() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = |key: &str, text: &str| Source {
+            label: format!("{key}.deck"),
+            key: key.into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let a = source("a", "# A\n## x\nq: x?\na: 1\ncards: basic reverse\n## y\nq: y?\na: 2\n");
+        let b = source("b", "# B\n## z\nq: z?\na: 3\n");
+        build(&mut store, &[a, b]).unwrap();
+        assert_eq!(
+            card_counts(&store),
+            vec![("a".to_string(), 3, 3), ("b".to_string(), 1, 1)]
+        );
+        // Removing a fact retires its cards: they still count.
+        build(&mut store, &[source("a", "# A\n## x\nq: x?\na: 1\n")]).unwrap();
+        assert_eq!(card_counts(&store)[0], ("a".to_string(), 3, 3));
+        // A card that moves deck, or is deleted, moves the counts.
+        let conn = store.conn();
+        conn.execute("UPDATE cards SET deck_id = 2 WHERE template = 'reverse'", [])
+            .unwrap();
+        assert_eq!(
+            card_counts(&store),
+            vec![("a".to_string(), 2, 2), ("b".to_string(), 2, 2)]
+        );
+        conn.execute("DELETE FROM cards WHERE template = 'reverse'", [])
+            .unwrap();
+        assert_eq!(
+            card_counts(&store),
+            vec![("a".to_string(), 2, 2), ("b".to_string(), 1, 1)]
+        );
+    }
 }

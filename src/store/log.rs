@@ -2,7 +2,7 @@
 //! unique id so logs from several devices can be merged. Undo is the one
 //! deletion: it removes the entry it made together with restoring the card.
 
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Store;
 use super::cards::{due_value, write_schedule};
@@ -29,48 +29,41 @@ fn new_uid() -> String {
 
 impl Store {
     /// Stores an answer: the card's new schedule and its log entry, in one
-    /// transaction. Returns the log row id (for undo).
-    pub fn record_answer(&mut self, entry: &LogEntry) -> Result<i64> {
+    /// transaction. Returns the log row id (for undo), or `None`, storing
+    /// nothing, when the card is no longer as `entry.before` says (another
+    /// process answered it meanwhile: its review count moved on).
+    pub fn record_answer(&mut self, entry: &LogEntry) -> Result<Option<i64>> {
         self.transaction(|tx| {
+            let reps: Option<u32> = tx
+                .prepare_cached("SELECT reps FROM cards WHERE id = ?1")?
+                .query_row([entry.card_id], |r| r.get(0))
+                .optional()?;
+            if reps != Some(entry.before.reps) {
+                return Ok(None);
+            }
             write_schedule(tx, entry.card_id, &entry.after)?;
-            let (b, a) = (&entry.before, &entry.after);
-            tx.prepare_cached(
-                "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
-                   state_before, due_before, stability_before, difficulty_before, interval_before,
-                   state_after, due_after, stability_after, difficulty_after, interval_after)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            )?
-            .execute(params![
-                new_uid(),
-                entry.card_id,
-                entry.reviewed_at_ms,
-                entry.rating.number(),
-                entry.duration_ms,
-                entry.kind as i64,
-                entry.elapsed_days,
-                b.state as i64,
-                due_value(b.due),
-                b.memory.map(|m| f64::from(m.stability)),
-                b.memory.map(|m| f64::from(m.difficulty)),
-                b.interval,
-                a.state as i64,
-                due_value(a.due),
-                a.memory.map(|m| f64::from(m.stability)),
-                a.memory.map(|m| f64::from(m.difficulty)),
-                a.interval,
-            ])?;
-            Ok(tx.last_insert_rowid())
+            insert_log(tx, &new_uid(), entry).map(Some)
         })
     }
 
-    /// Undoes an answer: removes its log entry and restores the card.
-    pub fn undo_answer(&mut self, log_id: i64, card_id: i64, before: &Schedule) -> Result<()> {
+    /// Undoes an answer: removes its log entry and restores the card to
+    /// `before`. Returns false, changing nothing, when the card's review count
+    /// is no longer `answered_reps` (another process answered it since).
+    pub fn undo_answer(&mut self, log_id: i64, card_id: i64, before: &Schedule, answered_reps: u32) -> Result<bool> {
         self.transaction(|tx| {
+            let reps: Option<u32> = tx
+                .prepare_cached("SELECT reps FROM cards WHERE id = ?1")?
+                .query_row([card_id], |r| r.get(0))
+                .optional()?;
+            if reps != Some(answered_reps) {
+                return Ok(false);
+            }
             tx.execute(
                 "DELETE FROM review_log WHERE id = ?1 AND card_id = ?2",
                 params![log_id, card_id],
             )?;
-            write_schedule(tx, card_id, before)
+            write_schedule(tx, card_id, before)?;
+            Ok(true)
         })
     }
 
@@ -80,4 +73,35 @@ impl Store {
             .conn()
             .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))?)
     }
+}
+
+/// Appends one log row with the given uid; returns its row id.
+pub(crate) fn insert_log(conn: &Connection, uid: &str, entry: &LogEntry) -> Result<i64> {
+    let (b, a) = (&entry.before, &entry.after);
+    conn.prepare_cached(
+        "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+           state_before, due_before, stability_before, difficulty_before, interval_before,
+           state_after, due_after, stability_after, difficulty_after, interval_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        uid,
+        entry.card_id,
+        entry.reviewed_at_ms,
+        entry.rating.number(),
+        entry.duration_ms,
+        entry.kind as i64,
+        entry.elapsed_days,
+        b.state as i64,
+        due_value(b.due),
+        b.memory.map(|m| f64::from(m.stability)),
+        b.memory.map(|m| f64::from(m.difficulty)),
+        b.interval,
+        a.state as i64,
+        due_value(a.due),
+        a.memory.map(|m| f64::from(m.stability)),
+        a.memory.map(|m| f64::from(m.difficulty)),
+        a.interval,
+    ])?;
+    Ok(conn.last_insert_rowid())
 }

@@ -2,11 +2,17 @@
 //! versioned with `PRAGMA user_version` and numbered migrations. All SQL lives
 //! in this module and its children, next to the code that runs it.
 
+pub mod backup;
 mod cards;
+pub mod deck_export;
 mod decks;
+mod generate;
+pub mod import;
 mod log;
 mod overview;
 mod settings;
+pub mod stats;
+mod training;
 
 use std::path::{Path, PathBuf};
 
@@ -16,15 +22,17 @@ use crate::error::{Error, Result};
 
 pub use cards::{CardRow, DeckCounts, QueueQuery, StudiedToday, queue};
 pub use decks::{DeckRow, FactSync, SyncReport};
+pub use generate::{BulkWriter, NewCard};
 pub use log::LogEntry;
 pub use overview::{DeckSummary, ShownCard};
-pub use settings::Settings;
+pub use settings::{FsrsFit, FsrsFits, Settings};
+pub use training::{SimulationCard, TrainingRow};
 
 /// `PRAGMA application_id` of an iskra collection ("ISKR").
 const APPLICATION_ID: i64 = 0x4953_4b52;
 
 /// Migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -54,6 +62,14 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+        // SQLite falls back to read-only for a file it cannot write: refuse it
+        // now, before a command half-runs and fails at its first write.
+        if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
+            return Err(Error::Usage(format!(
+                "cannot open {} for writing (the file or its file system is read-only).\n  hint: check the file's and its directory's permissions, or choose another --collection",
+                path.display()
+            )));
+        }
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -91,6 +107,21 @@ impl Store {
         Ok(value)
     }
 
+    /// [`Store::transaction`] for writes that touch many pages (builds of
+    /// large decks, `generate`): with a page cache of `mib` MiB, so no page is
+    /// spilled to the WAL before the commit (and written again after).
+    pub(crate) fn large_transaction<T>(
+        &mut self,
+        mib: i64,
+        f: impl FnOnce(&rusqlite::Transaction) -> Result<T>,
+    ) -> Result<T> {
+        let before: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.pragma_update(None, "cache_size", -mib * 1024)?;
+        let result = self.transaction(f);
+        self.conn.pragma_update(None, "cache_size", before)?;
+        result
+    }
+
     fn prepare(&mut self) -> Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let app_id: i64 = self.conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
@@ -119,7 +150,16 @@ impl Store {
     }
 
     fn migrate(&mut self, from: i64) -> Result<()> {
-        for (index, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        self.migrate_with(from, MIGRATIONS)
+    }
+
+    /// Applies `migrations` from version `from` on. An existing collection is
+    /// backed up first (a copy of the old version); if that fails, nothing is migrated.
+    fn migrate_with(&mut self, from: i64, migrations: &[&str]) -> Result<()> {
+        if from > 0 && (from as usize) < migrations.len() {
+            crate::backup::before_migration(self, from, migrations.len() as i64)?;
+        }
+        for (index, sql) in migrations.iter().enumerate().skip(from as usize) {
             let version = index as i64 + 1;
             let tx = self
                 .conn
@@ -143,6 +183,16 @@ impl Store {
             Error::Sqlite(e) => open_error(&self.path, e),
             other => other,
         }
+    }
+
+    /// Keeps checkpoints (copying the write-ahead log into the collection
+    /// file, every 1000 pages by default) out of commits from now on: a
+    /// review session asks for this so that no answer waits for one. The log
+    /// is checkpointed when the collection is closed. Durability is the same:
+    /// every commit is synced to the log.
+    pub fn defer_checkpoints(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(())
     }
 
     /// `PRAGMA integrity_check`: `ok`, or what is wrong.

@@ -24,6 +24,10 @@ pub struct Settings {
     pub next_new_position: i64,
     /// Answer times behind the automatic grades of quizzes.
     pub quiz: crate::quiz::Thresholds,
+    /// FSRS parameters fitted by `iskra optimize`, with how they were fitted.
+    pub fsrs_fits: FsrsFits,
+    /// How many backups of the collection to keep (0: no daily backups).
+    pub backups_keep: u32,
 }
 
 impl Default for Settings {
@@ -36,8 +40,45 @@ impl Default for Settings {
             scheduler: SchedConfig::default(),
             next_new_position: 1,
             quiz: crate::quiz::Thresholds::default(),
+            fsrs_fits: FsrsFits::default(),
+            backups_keep: crate::backup::DEFAULT_KEEP,
         }
     }
+}
+
+impl Settings {
+    /// The FSRS parameters a deck is scheduled with: its own fit, else the
+    /// collection's parameters (empty means the crate's defaults).
+    pub fn fsrs_parameters(&self, deck_key: Option<&str>) -> &[f32] {
+        deck_key
+            .and_then(|key| self.fsrs_fits.decks.get(key))
+            .map_or(&self.scheduler.parameters, |fit| &fit.parameters)
+    }
+}
+
+/// Parameters fitted by `iskra optimize`. The collection's fit is in use
+/// through `scheduler.parameters`; a deck's own fit overrides it for that deck.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FsrsFits {
+    /// How `scheduler.parameters` were fitted (`None`: never fitted here).
+    pub collection: Option<FsrsFit>,
+    /// Fits of single decks (`optimize --deck`), by deck key.
+    pub decks: std::collections::BTreeMap<String, FsrsFit>,
+}
+
+/// One fit: the parameters and what they were fitted to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FsrsFit {
+    pub parameters: Vec<f32>,
+    /// When the fit was made (UTC ms).
+    pub fitted_at_ms: i64,
+    /// Review-log entries used, after Anki's filtering.
+    pub reviews: usize,
+    /// Training items (reviews a day or more after the previous one).
+    pub items: usize,
+    pub log_loss: f32,
+    pub rmse_bins: f32,
 }
 
 impl Store {

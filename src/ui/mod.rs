@@ -5,6 +5,7 @@ pub mod drafts;
 pub mod interactive;
 pub mod lines;
 pub mod quiz;
+pub mod stats;
 
 use std::io::{self, Write};
 
@@ -67,6 +68,7 @@ pub fn render_notice(out: &mut impl Write, notice: &Notice) -> io::Result<()> {
         }
         Notice::Undone => writeln!(out, "undone: the last answer was taken back"),
         Notice::NothingToUndo => writeln!(out, "nothing to undo"),
+        Notice::ChangedElsewhere => writeln!(out, "not undone: another iskra session answered this card after you"),
         Notice::Buried => writeln!(out, "buried until the next study day"),
         Notice::RevealFirst => writeln!(out, "reveal the answer first (Space or Enter)"),
     }
@@ -175,6 +177,25 @@ pub fn escape_control(text: &str) -> String {
     out
 }
 
+/// Makes JSON text inert for a terminal: serde escapes C0 controls but
+/// writes C1 controls and bidirectional overrides raw; those become `\uXXXX`
+/// escapes, which read back as the same strings. (Outside strings JSON
+/// holds only ASCII punctuation and whitespace, which is left alone.)
+pub fn escape_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c == '\n' || c == '\t' || !is_dangerous(c) {
+            out.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    out
+}
+
 fn is_dangerous(c: char) -> bool {
     c.is_control()
         || matches!(c,
@@ -225,6 +246,15 @@ mod tests {
             "a\\u{1b}[31mred\\u{7}\\u{d}\\u{9b}2J\\u{202e}evil\\u{1b}]0;title\\u{7}"
         );
         assert_eq!(escape_control("line\nnext\tZinóviev"), "line\nnext\tZinóviev");
+    }
+
+    #[test]
+    fn json_is_escaped_and_reads_back_the_same() {
+        let value = serde_json::json!({"name": "a\u{1b}]0;t\u{7}\u{9b}\u{202e}\u{e0041}\nb"});
+        let text = escape_json(&serde_json::to_string_pretty(&value).unwrap());
+        assert!(!text.chars().any(|c| c != '\n' && is_dangerous(c)), "{text}");
+        assert!(text.contains(r"\u009b\u202e\udb40\udc41"), "{text}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
     }
 
     #[test]

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The scale benchmarks of BENCHMARKS.md, reproducibly:
+#
+#   bench/run.sh [WORK_DIR]          (default /tmp/iskra-bench; needs hyperfine, python3, sqlite3)
+#
+# Builds the release binary, generates a collection of $CARDS cards with
+# $REVIEWS review-log rows (`iskra generate`, seed 1) and a deck file of
+# $FACTS facts (bench/gen_deck.py), then measures each target with hyperfine
+# (warm-up runs first) and prints median, min/max and standard deviation.
+# The JSON exports are left in WORK_DIR. Sizes can be lowered for a quick
+# check: CARDS=5000 REVIEWS=50000 FACTS=5000 bench/run.sh
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+WORK=${1:-/tmp/iskra-bench}
+CARDS=${CARDS:-100000}
+REVIEWS=${REVIEWS:-1000000}
+FACTS=${FACTS:-100000}
+RUNS=${RUNS:-50}
+export ISKRA_NOW=${ISKRA_NOW:-2026-11-22T10:00:00Z} TZ=${TZ:-UTC} NO_COLOR=1
+unset ISKRA_COLLECTION
+
+cargo build --release --quiet
+cargo build --release --quiet --example answer_latency
+BIN=$PWD/target/release/iskra
+LATENCY=$PWD/target/release/examples/answer_latency
+mkdir -p "$WORK"
+GEN=$WORK/generated.sqlite3
+BUILD=$WORK/build.sqlite3
+DECK=$WORK/big.deck
+
+echo "== machine"
+lscpu | grep -E '^(Model name|CPU\(s\))' | sed 's/  */ /g'
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes'), ISKRA_NOW=$ISKRA_NOW TZ=$TZ"
+
+# Prints "label: median X ms (min A, max B, sd C; N runs)" from a hyperfine export.
+summary() {
+    python3 - "$1" "$2" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[2]))["results"][0]
+ms = lambda s: s * 1000
+print(f"{sys.argv[1]}: median {ms(r['median']):.1f} ms (min {ms(r['min']):.1f}, max {ms(r['max']):.1f}, "
+      f"sd {ms(r['stddev'] or 0):.1f}; {len(r['times'])} runs)")
+EOF
+}
+
+echo "== generate $CARDS cards, $REVIEWS log rows"
+rm -rf "$GEN" "$GEN"-* "$WORK/backups"
+/usr/bin/time -f 'generate: %e s, peak RSS %M KB' "$BIN" --collection "$GEN" generate --cards "$CARDS" --reviews "$REVIEWS" --seed 1
+ls -l "$GEN" | awk '{print "collection file: " $5 " bytes"}'
+sqlite3 "$GEN" 'PRAGMA integrity_check'
+
+echo "== first command of the study day (includes the daily backup)"
+/usr/bin/time -f 'status --json, first of the day: %e s' "$BIN" --collection "$GEN" status --json >/dev/null
+
+printf 'q\n' >"$WORK/quit.txt"
+echo "== process start to first card shown (review, line protocol)"
+hyperfine --style none --warmup 5 --runs "$RUNS" --export-json "$WORK/first-card.json" \
+    "$BIN --collection $GEN review < $WORK/quit.txt" >/dev/null
+summary "first card" "$WORK/first-card.json"
+
+echo "== status --json"
+hyperfine --style none -N --warmup 5 --runs "$RUNS" --export-json "$WORK/status.json" \
+    "$BIN --collection $GEN status --json" >/dev/null
+summary "status --json" "$WORK/status.json"
+
+echo "== stats --json"
+if "$BIN" --collection "$GEN" stats --json >/dev/null 2>&1; then
+    hyperfine --style none -N --warmup 3 --runs 20 --export-json "$WORK/stats.json" \
+        "$BIN --collection $GEN stats --json" >/dev/null
+    summary "stats --json" "$WORK/stats.json"
+else
+    echo "stats --json: not available in this build"
+fi
+
+echo "== peak memory of a review session (50 answers, line protocol)"
+python3 -c "print('3\n' * 50 + 'q')" >"$WORK/answers.txt"
+cp "$GEN" "$WORK/session.sqlite3"
+"$BIN" --collection "$WORK/session.sqlite3" status >/dev/null # today's backup of the copy, not measured
+/usr/bin/time -f 'review, 50 answers: %e s, peak RSS %M KB' "$BIN" --collection "$WORK/session.sqlite3" review \
+    <"$WORK/answers.txt" | grep -c '^answered: ' | sed 's/^/answers committed: /'
+
+echo "== answer commit (on a copy of the collection), and the disk's own fsync just before and after"
+cp "$GEN" "$WORK/answers.sqlite3"
+python3 bench/fsync_probe.py "$WORK" 2000
+"$LATENCY" "$WORK/answers.sqlite3" 2000
+python3 bench/fsync_probe.py "$WORK" 2000
+rm -f "$WORK"/session.sqlite3* "$WORK"/answers.sqlite3*
+
+echo "== cold build of a $FACTS-fact deck file into an empty collection"
+python3 bench/gen_deck.py "$FACTS" "$DECK"
+hyperfine --style none --runs 5 --prepare "rm -rf $BUILD $BUILD-wal $BUILD-shm $WORK/backups" \
+    --export-json "$WORK/build-cold.json" "$BIN --collection $BUILD build $DECK" >/dev/null
+summary "cold build" "$WORK/build-cold.json"
+
+echo "== rebuild of the same unchanged file"
+sqlite3 "$BUILD" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+before=$(sha256sum "$BUILD" | cut -d' ' -f1)
+hyperfine --style none -N --warmup 3 --runs 20 --export-json "$WORK/build-again.json" \
+    "$BIN --collection $BUILD build $DECK" >/dev/null
+summary "unchanged rebuild" "$WORK/build-again.json"
+wal=$(stat -c %s "$BUILD-wal" 2>/dev/null || echo 0)
+after=$(sha256sum "$BUILD" | cut -d' ' -f1)
+if [ "$before" = "$after" ] && [ "$wal" = 0 ]; then
+    echo "unchanged rebuild wrote nothing (same file bytes, empty WAL)"
+else
+    echo "unchanged rebuild WROTE to the collection (WAL $wal bytes)"
+fi
+python3 - "$WORK/build-cold.json" "$WORK/build-again.json" <<'EOF'
+import json, sys
+cold, again = (json.load(open(p))["results"][0]["median"] for p in sys.argv[1:])
+print(f"rebuild / cold: {100 * again / cold:.1f}%")
+EOF

@@ -1,0 +1,109 @@
+//! Times answering cards on a collection (see BENCHMARKS.md):
+//!
+//! - the durable commit of one answer: `Store::record_answer`, the card's new
+//!   schedule and its log row in one transaction (WAL, synchronous=FULL, as
+//!   `review` commits every answer);
+//! - the whole step a learner waits for in `review`: grade, commit, and the
+//!   next card picked with its header counts.
+//!
+//! Prints the median, p99 and max of each. It adds answers to the
+//! collection: run it on a copy.
+//!
+//! ```sh
+//! cargo run --release --example answer_latency -- COLLECTION [ANSWERS]
+//! ```
+//! The time is `ISKRA_NOW` (RFC 3339) if set, else the system clock; every
+//! answer is one second after the previous one.
+
+use std::time::{Duration, Instant};
+
+use chrono::Local;
+use iskra::clock::{Clock, parse_now};
+use iskra::review::{Input, Screen, Session, deck_scheduler};
+use iskra::sched::{Moment, Rating};
+use iskra::store::{LogEntry, Store};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("usage: answer_latency COLLECTION [ANSWERS]")?;
+    let answers: usize = args.next().map_or(Ok(1000), |n| n.parse())?;
+    let start = match std::env::var("ISKRA_NOW") {
+        Ok(text) => parse_now(&text)?,
+        Err(_) => chrono::Utc::now(),
+    };
+    let mut store = Store::open(std::path::Path::new(&path))?;
+    // As a review session does (Session::start).
+    store.defer_checkpoints()?;
+    let settings = store.settings()?;
+    let clock = Clock::new(start, Local, settings.day_start_hour);
+    let at = |i: usize| clock.at(start + chrono::Duration::seconds(i as i64));
+
+    // The commit alone, on cards picked as review would (first due review,
+    // else the next new card), deck after deck.
+    let decks = store.decks()?;
+    let mut commits = Vec::with_capacity(answers);
+    for i in 0..answers {
+        let deck = &decks[i % decks.len()];
+        let now = at(i);
+        let card = match store.next_review(deck.id, now.today())? {
+            Some(card) => card,
+            None => match store.next_new(deck.id)? {
+                Some(card) => card,
+                None => continue,
+            },
+        };
+        let moment = Moment {
+            now_ms: now.now_ms(),
+            today: now.today(),
+        };
+        let answered = deck_scheduler(&settings, deck)?.answer(&card.schedule, card.id, Rating::Good, moment)?;
+        let entry = LogEntry {
+            card_id: card.id,
+            reviewed_at_ms: now.now_ms(),
+            rating: Rating::Good,
+            duration_ms: 5_000,
+            kind: answered.kind,
+            elapsed_days: answered.elapsed_days,
+            before: card.schedule.clone(),
+            after: answered.next,
+        };
+        let timer = Instant::now();
+        store.record_answer(&entry)?;
+        commits.push(timer.elapsed());
+    }
+
+    // The review step: reveal, then time grade → next card shown.
+    let mut steps = Vec::with_capacity(answers);
+    let mut session = Session::start(&mut store, None, None, &clock)?;
+    for i in 0..answers {
+        let now = at(answers + i);
+        session.handle(Input::Reveal, &now)?;
+        let timer = Instant::now();
+        let (_, screen) = session.handle(Input::Grade(Rating::Good), &now)?;
+        steps.push(timer.elapsed());
+        if matches!(screen, Screen::Finished(_)) {
+            break;
+        }
+    }
+
+    report("answer commit (record_answer, durable)", &mut commits);
+    report("review step (grade, commit, next card)", &mut steps);
+    Ok(())
+}
+
+fn report(what: &str, times: &mut [Duration]) {
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let pick = |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
+    if times.is_empty() {
+        println!("{what}: no answers");
+        return;
+    }
+    println!(
+        "{what}: n={} median {:.3} ms, p99 {:.3} ms, max {:.3} ms",
+        times.len(),
+        ms(pick(0.5)),
+        ms(pick(0.99)),
+        ms(times[times.len() - 1])
+    );
+}

@@ -1,0 +1,121 @@
+//! Anki's formats, both ways, with nothing of iskra's collection in them:
+//! packages (`.apkg`: a zip holding a SQLite collection of schema 11, or a
+//! zstd-compressed one of schema 18 in `collection.anki21b`), read into the
+//! plain [`Collection`] model and written as legacy schema-11 packages that
+//! every Anki since 2.1 imports; Anki's text format ([`text`]); and HTML
+//! fields to plain text and back ([`html`]). `import` and `export` map these
+//! to iskra's decks, cards and review log.
+
+mod collection;
+pub mod html;
+pub mod package;
+mod proto;
+pub mod text;
+pub mod write;
+
+use std::collections::HashMap;
+
+/// What iskra reads from an Anki collection.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Collection {
+    /// The collection's schema version (`col.ver`): 11, or 14–18.
+    pub schema: i64,
+    /// `col.crt`: the start (at the rollover hour) of the day the
+    /// collection was created, in seconds; review due days count from it.
+    pub created_secs: i64,
+    /// The hour a new Anki day starts (`rollover`, default 4).
+    pub rollover_hour: u32,
+    pub notetypes: HashMap<i64, Notetype>,
+    /// Deck names by id, levels joined with `::`.
+    pub decks: HashMap<i64, String>,
+    pub notes: Vec<Note>,
+    pub cards: Vec<Card>,
+    pub revlog: Vec<Revlog>,
+}
+
+/// A note type: its fields and the question format of each card template.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Notetype {
+    pub name: String,
+    pub cloze: bool,
+    /// Anki's `originalStockKind` when known: 1 Basic, 2 Basic (and reversed
+    /// card), 3 Basic (optional reversed card), 4 Basic (type in the answer),
+    /// 5 Cloze, 6 Image Occlusion.
+    pub stock_kind: Option<i64>,
+    pub fields: Vec<String>,
+    /// Question formats, by template ordinal.
+    pub templates: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub id: i64,
+    pub guid: String,
+    pub notetype_id: i64,
+    pub tags: Vec<String>,
+    /// The fields, as HTML.
+    pub fields: Vec<String>,
+}
+
+/// A card row, as Anki stores it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Card {
+    pub id: i64,
+    pub note_id: i64,
+    pub deck_id: i64,
+    pub ord: i64,
+    /// 0 new, 1 learning, 2 review, 3 relearning.
+    pub ctype: i64,
+    /// 0 new, 1 learning (due in seconds), 2 review, 3 day learning,
+    /// -1 suspended, -2/-3 buried, 4 preview.
+    pub queue: i64,
+    pub due: i64,
+    /// Days (review cards).
+    pub interval: i64,
+    /// Ease in permille.
+    pub factor: i64,
+    pub reps: i64,
+    pub lapses: i64,
+    /// Learning steps left (`left % 1000`).
+    pub left: i64,
+    /// Due and deck before the card was moved into a filtered deck.
+    pub original_due: i64,
+    pub original_deck_id: i64,
+    /// JSON: FSRS memory state `s`, `d`, last review time `lrt`…
+    pub data: String,
+}
+
+/// A review-log row.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Revlog {
+    /// The answer's time, in milliseconds since 1970.
+    pub id: i64,
+    pub card_id: i64,
+    /// 1–4, or 0 for a manual rescheduling.
+    pub ease: i64,
+    /// Days when positive, seconds when negative.
+    pub interval: i64,
+    pub last_interval: i64,
+    pub factor: i64,
+    pub time_ms: i64,
+    /// 0 learning, 1 review, 2 relearning, 3 filtered, 4 manual, 5 rescheduled.
+    pub kind: i64,
+}
+
+/// The names a `{{...}}` reference in a card template points at: `{{Front}}`,
+/// `{{text:Front}}`, `{{#Front}}`… give `Front`.
+pub fn template_fields(format: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = format;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else { break };
+        let inner = after[..close].trim().trim_start_matches(['#', '^', '/']);
+        let name = inner.rsplit(':').next().unwrap_or(inner).trim();
+        if !name.is_empty() {
+            names.push(name.to_string());
+        }
+        rest = &after[close + 2..];
+    }
+    names
+}

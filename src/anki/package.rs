@@ -1,0 +1,356 @@
+//! `.apkg` files: zip archives holding a collection, a media list and the
+//! media files (numbered entries). Reading is defensive, since packages come
+//! from strangers: every entry name is checked (no absolute paths, no `..`),
+//! the archive may hold at most [`MAX_ENTRIES`] entries and expand to at most
+//! [`MAX_BYTES`] (declared sizes are checked first, and bytes are counted as
+//! they are inflated), the package version (`meta`) and the collection's
+//! schema must be known, and a truncated or damaged collection is refused.
+//! Only the collection is extracted (to a temporary file); media are counted.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::Collection;
+use super::collection::{self, ReadError};
+use crate::error::{Error, Result};
+
+/// The most an archive may expand to.
+pub const MAX_BYTES: u64 = 1 << 30;
+/// The most entries an archive may hold.
+pub const MAX_ENTRIES: usize = 100_000;
+
+/// Limits on what a package may expand to (the defaults, or smaller in tests).
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub max_entries: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: MAX_BYTES,
+            max_entries: MAX_ENTRIES,
+        }
+    }
+}
+
+/// A package read: the collection inside and what was left out.
+#[derive(Debug)]
+pub struct Package {
+    pub collection: Collection,
+    /// The entry the collection came from (`collection.anki21b`, …).
+    pub entry: &'static str,
+    /// Media files in the package (never imported).
+    pub media_files: usize,
+}
+
+/// Package versions (`meta`): 1 and 2 hold a plain schema-11 collection,
+/// 3 a zstd-compressed schema-18 one.
+fn collection_entry(version: u64) -> Option<&'static str> {
+    match version {
+        1 => Some("collection.anki2"),
+        2 => Some("collection.anki21"),
+        3 => Some("collection.anki21b"),
+        _ => None,
+    }
+}
+
+/// Reads a package with the default limits.
+pub fn read(path: &Path) -> Result<Package> {
+    read_with_limits(path, Limits::default())
+}
+
+pub fn read_with_limits(path: &Path, limits: Limits) -> Result<Package> {
+    let shown = path.display().to_string();
+    let refuse =
+        |what: String, hint: &str| Error::Usage(format!("{shown}: {what}; nothing was imported.\n  hint: {hint}"));
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut archive = zip::ZipArchive::new(file).map_err(|e| {
+        refuse(
+            format!("not a readable Anki package ({e})"),
+            "export the deck again from Anki (File > Export, \"Anki Deck Package\")",
+        )
+    })?;
+    if archive.len() > limits.max_entries {
+        return Err(refuse(
+            format!(
+                "the archive holds {} entries, more than the {} allowed",
+                archive.len(),
+                limits.max_entries
+            ),
+            "a deck package holds a collection and its media; this one looks wrong",
+        ));
+    }
+    let mut declared: u64 = 0;
+    let mut media_files = 0;
+    for index in 0..archive.len() {
+        let entry = archive.by_index_raw(index).map_err(|e| {
+            refuse(
+                format!("entry {index} is unreadable ({e})"),
+                "the file is damaged; export it again",
+            )
+        })?;
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        if unsafe_name(&name) {
+            return Err(refuse(
+                format!("the entry {name:?} has an absolute or `..` path"),
+                "a package never needs one; this file was not made by Anki",
+            ));
+        }
+        declared = declared.saturating_add(entry.size());
+        if declared > limits.max_bytes {
+            return Err(refuse(
+                format!("the archive expands to more than {}", bytes_text(limits.max_bytes)),
+                "iskra refuses archives that large; export the decks in smaller packages",
+            ));
+        }
+        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
+            media_files += 1;
+        }
+    }
+    let version = match read_entry(&mut archive, "meta", 1024, &refuse)? {
+        Some(bytes) => super::proto::varint_field(&bytes, 1).unwrap_or(0),
+        None if archive.index_for_name("collection.anki21").is_some() => 2,
+        None => 1,
+    };
+    let entry = collection_entry(version).ok_or_else(|| {
+        refuse(
+            format!("package version {version} is not one iskra reads (1 to 3)"),
+            "it may come from a newer Anki; export it with \"Support older Anki versions\" ticked",
+        )
+    })?;
+    let budget = limits.max_bytes;
+    let temp = tempfile::NamedTempFile::new().map_err(|source| Error::Io {
+        path: std::env::temp_dir(),
+        source,
+    })?;
+    let written = {
+        let mut zipped = archive.by_name(entry).map_err(|_| {
+            refuse(
+                format!("there is no {entry} in the package"),
+                "export the deck again from Anki",
+            )
+        })?;
+        let mut out = std::io::BufWriter::new(temp.as_file());
+        let copied = if version == 3 {
+            let decoder = ruzstd::decoding::StreamingDecoder::new(&mut zipped)
+                .map_err(|e| refuse(format!("{entry} is damaged ({e})"), "export the deck again from Anki"))?;
+            std::io::copy(&mut decoder.take(budget + 1), &mut out)
+        } else {
+            std::io::copy(&mut (&mut zipped).take(budget + 1), &mut out)
+        };
+        let copied = copied.map_err(|e| {
+            refuse(
+                format!("{entry} is damaged or truncated ({e})"),
+                "export the deck again from Anki",
+            )
+        })?;
+        out.flush().map_err(|source| Error::Io {
+            path: temp.path().to_path_buf(),
+            source,
+        })?;
+        copied
+    };
+    if written > budget {
+        return Err(refuse(
+            format!("{entry} expands to more than {}", bytes_text(budget)),
+            "iskra refuses archives that large; export the decks in smaller packages",
+        ));
+    }
+    check_sqlite(temp.path(), written)
+        .map_err(|what| refuse(format!("{entry} {what}"), "export the deck again from Anki"))?;
+    let conn = Connection::open_with_flags(
+        format!("file:{}?immutable=1", temp.path().display()),
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| {
+        refuse(
+            format!("{entry} cannot be opened ({e})"),
+            "export the deck again from Anki",
+        )
+    })?;
+    let collection = collection::read(&conn).map_err(|e| match e {
+        ReadError::Schema(found) => refuse(
+            format!(
+                "{entry} has collection schema version {found}, which iskra does not read (it reads 11 and 14 to 18)"
+            ),
+            "export the deck from Anki again, with \"Support older Anki versions\" ticked",
+        ),
+        ReadError::Damaged(detail) => refuse(
+            format!("{entry} is not a readable Anki collection ({detail})"),
+            "export the deck again from Anki",
+        ),
+    })?;
+    Ok(Package {
+        collection,
+        entry,
+        media_files,
+    })
+}
+
+/// Reads a small entry whole, if the archive has it.
+fn read_entry(
+    archive: &mut zip::ZipArchive<File>,
+    name: &str,
+    max: u64,
+    refuse: &dyn Fn(String, &str) -> Error,
+) -> Result<Option<Vec<u8>>> {
+    let Ok(mut entry) = archive.by_name(name) else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    (&mut entry).take(max + 1).read_to_end(&mut bytes).map_err(|e| {
+        refuse(
+            format!("the entry {name:?} is damaged ({e})"),
+            "export the deck again from Anki",
+        )
+    })?;
+    if bytes.len() as u64 > max {
+        return Err(refuse(
+            format!("the entry {name:?} is too large"),
+            "this file was not made by Anki",
+        ));
+    }
+    Ok(Some(bytes))
+}
+
+/// Absolute paths (`/x`, `\x`, `C:x`) and paths with a `..` component.
+fn unsafe_name(name: &str) -> bool {
+    let absolute = name.starts_with(['/', '\\'])
+        || name.as_bytes().get(1) == Some(&b':') && name.as_bytes()[0].is_ascii_alphabetic();
+    absolute || name.split(['/', '\\']).any(|part| part == "..")
+}
+
+/// Checks that `path` is a whole SQLite file: its header, and a length that
+/// is what the header says (a truncated copy is shorter).
+fn check_sqlite(path: &Path, len: u64) -> std::result::Result<(), String> {
+    let mut header = [0u8; 100];
+    let mut file = File::open(path).map_err(|e| format!("cannot be read back ({e})"))?;
+    let read = file
+        .read(&mut header)
+        .map_err(|e| format!("cannot be read back ({e})"))?;
+    if read < 100 || &header[..16] != b"SQLite format 3\0" {
+        return Err(if len < 100 {
+            format!("is truncated ({len} bytes)")
+        } else {
+            "is not a SQLite database".into()
+        });
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let pages = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
+    let valid = header[24..28] == header[92..96];
+    if valid && pages > 0 && len < page_size * pages {
+        return Err(format!(
+            "is truncated ({len} bytes; its header says {})",
+            page_size * pages
+        ));
+    }
+    Ok(())
+}
+
+fn bytes_text(bytes: u64) -> String {
+    if bytes >= 1 << 30 && bytes.is_multiple_of(1 << 30) {
+        format!("{} GiB", bytes >> 30)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// Writes a package: the schema-11 collection file at `collection` as
+/// `collection.anki21`, `meta` saying version 2 (legacy), and an empty
+/// media list — what Anki writes when asked to support older versions.
+pub fn write(path: &Path, collection: &Path) -> Result<()> {
+    let io = |source| Error::Io {
+        path: collection.to_path_buf(),
+        source,
+    };
+    let db = std::fs::read(collection).map_err(io)?;
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    let zip_error = |e: zip::result::ZipError| Error::Usage(format!("writing {}: {e}", path.display()));
+    {
+        let mut zip = zip::ZipWriter::new(&mut buffer);
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("collection.anki21", deflated).map_err(zip_error)?;
+        zip.write_all(&db).map_err(io)?;
+        zip.start_file("meta", stored).map_err(zip_error)?;
+        zip.write_all(&[0x08, 0x02]).map_err(io)?;
+        zip.start_file("media", stored).map_err(zip_error)?;
+        zip.write_all(b"{}").map_err(io)?;
+        zip.finish().map_err(zip_error)?;
+    }
+    crate::files::write_atomic(path, &buffer.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn zip_file(dir: &Path, entries: &[(&str, Vec<u8>)]) -> std::path::PathBuf {
+        let path = dir.join("p.apkg");
+        let mut buffer = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut buffer);
+            for (name, bytes) in entries {
+                zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+                zip.write_all(bytes).unwrap();
+            }
+            zip.finish().unwrap();
+        }
+        std::fs::write(&path, buffer.into_inner()).unwrap();
+        path
+    }
+
+    fn error(path: &Path, limits: Limits) -> String {
+        read_with_limits(path, limits).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn too_many_entries_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let names: Vec<String> = (0..5).map(|i| i.to_string()).collect();
+        let entries: Vec<(&str, Vec<u8>)> = names.iter().map(|n| (n.as_str(), vec![1])).collect();
+        let path = zip_file(dir.path(), &entries);
+        let limits = Limits {
+            max_bytes: MAX_BYTES,
+            max_entries: 3,
+        };
+        assert!(error(&path, limits).contains("holds 5 entries, more than the 3 allowed"));
+    }
+
+    #[test]
+    fn declared_and_inflated_sizes_are_both_capped() {
+        let dir = tempfile::tempdir().unwrap();
+        let limits = Limits {
+            max_bytes: 5_000,
+            max_entries: MAX_ENTRIES,
+        };
+        let path = zip_file(dir.path(), &[("collection.anki2", vec![0; 6_000])]);
+        assert!(error(&path, limits).contains("the archive expands to more than 5000 bytes"));
+        // A zstd bomb: tiny in the zip, large once decompressed.
+        let bomb = ruzstd::encoding::compress_to_vec(&[0u8; 50_000][..], ruzstd::encoding::CompressionLevel::Fastest);
+        assert!(bomb.len() < 5_000, "{}", bomb.len());
+        let path = zip_file(dir.path(), &[("meta", vec![0x08, 0x03]), ("collection.anki21b", bomb)]);
+        assert!(error(&path, limits).contains("collection.anki21b expands to more than 5000 bytes"));
+    }
+
+    #[test]
+    fn names_are_checked() {
+        for bad in ["/abs", "\\abs", "C:x", "a/../b", "..", "a\\..\\b"] {
+            assert!(unsafe_name(bad), "{bad}");
+        }
+        for good in ["collection.anki21b", "media", "12", "a..b", "dir/file"] {
+            assert!(!unsafe_name(good), "{good}");
+        }
+    }
+}

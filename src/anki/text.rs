@@ -1,0 +1,581 @@
+//! Anki's text format ("Notes in Plain Text", `.txt`/`.csv`/`.tsv`): header
+//! lines (`#separator:`, `#html:`, `#columns:`, `#deck:`, `#notetype:`,
+//! `#tags:`, `#tags column:`, `#guid column:`, `#deck column:`,
+//! `#notetype column:`) then one note per record, fields split by the
+//! separator, quoted with `"` when they hold a separator, a quote (doubled)
+//! or a newline. Lines starting with `#` in the body are comments, as in
+//! Anki. Parsing reports every malformed line at once, with `file:line:column`.
+
+use crate::deck::Diagnostic;
+
+/// Field separators, in the order Anki tries them when a file does not say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separator {
+    Tab,
+    Pipe,
+    Semicolon,
+    Colon,
+    Comma,
+    Space,
+}
+
+impl Separator {
+    const ALL: [Separator; 6] = [
+        Separator::Tab,
+        Separator::Pipe,
+        Separator::Semicolon,
+        Separator::Colon,
+        Separator::Comma,
+        Separator::Space,
+    ];
+
+    pub fn char(self) -> char {
+        match self {
+            Separator::Tab => '\t',
+            Separator::Pipe => '|',
+            Separator::Semicolon => ';',
+            Separator::Colon => ':',
+            Separator::Comma => ',',
+            Separator::Space => ' ',
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Separator::Tab => "tab",
+            Separator::Pipe => "pipe",
+            Separator::Semicolon => "semicolon",
+            Separator::Colon => "colon",
+            Separator::Comma => "comma",
+            Separator::Space => "space",
+        }
+    }
+
+    /// `#separator:` values: a name (`tab`, `Comma`) or the character itself.
+    fn parse(value: &str) -> Option<Separator> {
+        let name = value.trim().to_ascii_lowercase();
+        Separator::ALL
+            .into_iter()
+            .find(|s| name == s.name() || value == s.char().to_string())
+    }
+}
+
+/// A parsed text file: its header and its records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextFile {
+    pub separator: Separator,
+    /// Whether `#separator:` named it (otherwise it was guessed).
+    pub separator_given: bool,
+    /// Whether fields are HTML (`#html:`, else guessed from the fields).
+    pub html: bool,
+    /// `#columns:` labels, if given.
+    pub columns: Vec<String>,
+    pub deck: Option<String>,
+    pub notetype: Option<String>,
+    /// Tags added to every note (`#tags:`).
+    pub tags: Vec<String>,
+    /// 1-based column numbers of the meta columns.
+    pub guid_column: Option<usize>,
+    pub notetype_column: Option<usize>,
+    pub deck_column: Option<usize>,
+    pub tags_column: Option<usize>,
+    pub rows: Vec<Row>,
+}
+
+/// One record, with the line it starts on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub line: usize,
+    pub fields: Vec<String>,
+}
+
+impl TextFile {
+    /// Column numbers (1-based) that hold guid, notetype, deck or tags.
+    pub fn meta_columns(&self) -> Vec<usize> {
+        [
+            self.guid_column,
+            self.notetype_column,
+            self.deck_column,
+            self.tags_column,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+}
+
+/// Parses a text file. `preferred` is the separator its extension suggests
+/// (`,` for `.csv`, tab for `.tsv`), tried first when guessing.
+pub fn parse(label: &str, bytes: &[u8], preferred: Option<Separator>) -> Result<TextFile, Vec<Diagnostic>> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+            let shown = bytes[line_start..]
+                .split(|&b| b == b'\n')
+                .next()
+                .map(|l| String::from_utf8_lossy(l).into_owned())
+                .unwrap_or_default();
+            return Err(vec![diagnostic(
+                label,
+                (line, column),
+                &shown,
+                "invalid UTF-8",
+                "save the file as UTF-8",
+            )]);
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut parser = Parser {
+        label,
+        text,
+        diagnostics: Vec::new(),
+    };
+    let (mut file, body_start, body_line) = parser.header();
+    if !file.separator_given {
+        file.separator = guess_separator(&text[body_start..], preferred);
+    }
+    if let Some(raw) = file.columns.first().cloned().filter(|_| file.columns.len() == 1) {
+        // `#columns:` came before `#separator:`, or the guess: split it now.
+        file.columns = split_simple(&raw, file.separator);
+    }
+    file.rows = parser.records(body_start, body_line, file.separator);
+    if !parser.diagnostics.is_empty() {
+        return Err(parser.diagnostics);
+    }
+    Ok(file)
+}
+
+struct Parser<'a> {
+    label: &'a str,
+    text: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Parser<'_> {
+    /// Reads the header lines; returns the file so far, the byte offset of
+    /// the body and its first line number.
+    fn header(&mut self) -> (TextFile, usize, usize) {
+        let mut file = TextFile {
+            separator: Separator::Tab,
+            separator_given: false,
+            html: false,
+            columns: Vec::new(),
+            deck: None,
+            notetype: None,
+            tags: Vec::new(),
+            guid_column: None,
+            notetype_column: None,
+            deck_column: None,
+            tags_column: None,
+            rows: Vec::new(),
+        };
+        let mut html = None;
+        let mut offset = 0;
+        let mut line_no = 1;
+        for raw in self.text.split_inclusive('\n') {
+            let line = raw.trim_end_matches(['\n', '\r']);
+            if line_no == 1
+                && let Some(tags) = line.strip_prefix("tags:")
+            {
+                file.tags = tags.split_whitespace().map(str::to_string).collect();
+            } else if let Some(rest) = line.strip_prefix('#') {
+                if let Some((key, value)) = rest.split_once(':') {
+                    self.header_value(&mut file, &mut html, (line_no, line), key, value);
+                }
+            } else {
+                break;
+            }
+            offset += raw.len();
+            line_no += 1;
+        }
+        file.html = html.unwrap_or_else(|| super::html::looks_like_html(&self.text[offset..]));
+        (file, offset, line_no)
+    }
+
+    fn header_value(
+        &mut self,
+        file: &mut TextFile,
+        html: &mut Option<bool>,
+        (line_no, line): (usize, &str),
+        key: &str,
+        value: &str,
+    ) {
+        let column = line.find(':').map_or(1, |i| line[..i].chars().count() + 2);
+        let mut error = |message: String, hint: &str| {
+            self.diagnostics
+                .push(diagnostic(self.label, (line_no, column), line, &message, hint));
+        };
+        let trimmed = value.trim();
+        let column_number = |error: &mut dyn FnMut(String, &str)| match trimmed.parse::<usize>() {
+            Ok(n) if n >= 1 => Some(n),
+            _ => {
+                error(
+                    format!("`{}` is not a column number", trimmed),
+                    "columns are numbered from 1",
+                );
+                None
+            }
+        };
+        match key.trim().to_ascii_lowercase().as_str() {
+            "separator" => match Separator::parse(value) {
+                Some(separator) => {
+                    file.separator = separator;
+                    file.separator_given = true;
+                }
+                None => error(
+                    format!("unknown separator `{trimmed}`"),
+                    "use tab, comma, semicolon, pipe, colon or space",
+                ),
+            },
+            "html" => match trimmed.to_ascii_lowercase().as_str() {
+                "true" => *html = Some(true),
+                "false" => *html = Some(false),
+                _ => error(
+                    format!("`#html:` must be true or false, not `{trimmed}`"),
+                    "write `#html:true`",
+                ),
+            },
+            "tags" => file.tags = trimmed.split_whitespace().map(str::to_string).collect(),
+            "columns" => {
+                file.columns = if file.separator_given {
+                    split_simple(value, file.separator)
+                } else {
+                    vec![value.to_string()]
+                }
+            }
+            "deck" => file.deck = Some(trimmed.to_string()).filter(|d| !d.is_empty()),
+            "notetype" => file.notetype = Some(trimmed.to_string()).filter(|n| !n.is_empty()),
+            "guid column" => file.guid_column = column_number(&mut error),
+            "notetype column" => file.notetype_column = column_number(&mut error),
+            "deck column" => file.deck_column = column_number(&mut error),
+            "tags column" => file.tags_column = column_number(&mut error),
+            _ => {} // other comments, as in Anki
+        }
+    }
+
+    /// Reads the records of the body.
+    fn records(&mut self, start: usize, first_line: usize, separator: Separator) -> Vec<Row> {
+        let sep = separator.char();
+        let body = &self.text[start..];
+        let mut rows = Vec::new();
+        let mut chars = body.char_indices().peekable();
+        let mut line = first_line;
+        let mut line_start = 0;
+        while let Some(&(at, c)) = chars.peek() {
+            // A comment or an empty line at the start of a record.
+            if c == '#' || c == '\n' || (c == '\r' && body[at..].starts_with("\r\n")) {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                line += 1;
+                line_start = chars.peek().map_or(body.len(), |&(i, _)| i);
+                continue;
+            }
+            let row_line = line;
+            let mut fields = Vec::new();
+            let mut field = String::new();
+            let mut bad = false;
+            loop {
+                let Some((at, c)) = chars.next() else {
+                    fields.push(std::mem::take(&mut field));
+                    break;
+                };
+                if c == '"' && field.is_empty() {
+                    let (open_line, open_col) = (line, body[line_start..at].chars().count() + 1);
+                    let mut closed = false;
+                    while let Some((_, c)) = chars.next() {
+                        if c == '"' {
+                            if chars.peek().map(|&(_, c)| c) == Some('"') {
+                                chars.next();
+                                field.push('"');
+                            } else {
+                                closed = true;
+                                break;
+                            }
+                        } else {
+                            if c == '\n' {
+                                line += 1;
+                                line_start = chars.peek().map_or(body.len(), |&(i, _)| i);
+                            }
+                            field.push(c);
+                        }
+                    }
+                    if !closed {
+                        let shown = body[line_start_of(body, at)..]
+                            .lines()
+                            .next()
+                            .unwrap_or_default()
+                            .to_string();
+                        self.diagnostics.push(diagnostic(
+                            self.label,
+                            (open_line, open_col),
+                            &shown,
+                            "this quoted field is never closed",
+                            "end it with `\"`; a quote inside a quoted field is written twice (`\"\"`)",
+                        ));
+                        return rows;
+                    }
+                    match chars.peek().map(|&(_, c)| c) {
+                        None | Some('\n') | Some('\r') => {}
+                        Some(c) if c == sep => {}
+                        Some(_) => {
+                            let after = chars.peek().map_or(body.len(), |&(i, _)| i);
+                            let shown = body[line_start..].lines().next().unwrap_or_default().to_string();
+                            self.diagnostics.push(diagnostic(
+                                self.label,
+                                (line, body[line_start..after].chars().count() + 1),
+                                &shown,
+                                "text after the closing quote of a field",
+                                "a quote inside a quoted field is written twice (`\"\"`); or quote the whole field",
+                            ));
+                            bad = true;
+                            // Skip the rest of this line.
+                            for (_, c) in chars.by_ref() {
+                                if c == '\n' {
+                                    break;
+                                }
+                            }
+                            line += 1;
+                            line_start = chars.peek().map_or(body.len(), |&(i, _)| i);
+                            break;
+                        }
+                    }
+                } else if c == sep {
+                    fields.push(std::mem::take(&mut field));
+                } else if c == '\n' || (c == '\r' && chars.peek().map(|&(_, c)| c) == Some('\n')) {
+                    if c == '\r' {
+                        chars.next();
+                    }
+                    fields.push(std::mem::take(&mut field));
+                    line += 1;
+                    line_start = chars.peek().map_or(body.len(), |&(i, _)| i);
+                    break;
+                } else {
+                    field.push(c);
+                }
+            }
+            if !bad {
+                rows.push(Row { line: row_line, fields });
+            }
+        }
+        rows
+    }
+}
+
+fn line_start_of(body: &str, at: usize) -> usize {
+    body[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn diagnostic(label: &str, (line, column): (usize, usize), source: &str, message: &str, hint: &str) -> Diagnostic {
+    Diagnostic {
+        file: label.to_string(),
+        line,
+        column,
+        message: message.to_string(),
+        source_line: source.trim_end_matches(['\r', '\n']).to_string(),
+        hint: Some(hint.to_string()),
+    }
+}
+
+/// Splits one header value by the separator (no quoting in headers).
+fn split_simple(value: &str, separator: Separator) -> Vec<String> {
+    value
+        .trim_end_matches(['\r', '\n'])
+        .split(separator.char())
+        .map(|s| s.trim().to_string())
+        .collect()
+}
+
+/// The separator of a file that does not name one: the first (the
+/// extension's, then Anki's order) that splits every sampled line into the
+/// same number of fields, at least two; failing that, as Anki does, the
+/// first that occurs at all, else space.
+fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
+    let sample: Vec<&str> = body
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .take(20)
+        .collect();
+    let order: Vec<Separator> = preferred
+        .into_iter()
+        .chain(Separator::ALL.into_iter().filter(|s| Some(*s) != preferred))
+        .collect();
+    let count = |line: &str, sep: char| quoted_split_count(line, sep);
+    order
+        .iter()
+        .copied()
+        .find(|&sep| {
+            let first = sample.first().map(|l| count(l, sep.char()));
+            first.is_some_and(|n| n >= 2) && sample.iter().all(|l| Some(count(l, sep.char())) == first)
+        })
+        .or_else(|| {
+            let head: String = body.chars().take(8 * 1024).collect();
+            Separator::ALL.into_iter().find(|s| head.contains(s.char()))
+        })
+        .unwrap_or(Separator::Space)
+}
+
+/// How many fields one line splits into, ignoring separators inside quotes.
+fn quoted_split_count(line: &str, sep: char) -> usize {
+    let mut count = 1;
+    let mut quoted = false;
+    for c in line.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if c == sep && !quoted {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// The header of a file iskra writes: tab-separated, plain text, with the
+/// meta columns named.
+pub struct Header {
+    pub html: bool,
+    pub guid_column: Option<usize>,
+    pub notetype_column: Option<usize>,
+    pub deck_column: Option<usize>,
+    pub tags_column: Option<usize>,
+}
+
+/// Writes a text file Anki imports: header lines, then one tab-separated
+/// record per row, quoting fields that need it.
+pub fn write(header: &Header, rows: &[Vec<String>]) -> String {
+    let mut out = String::from("#separator:tab\n");
+    out.push_str(&format!("#html:{}\n", header.html));
+    for (name, column) in [
+        ("guid", header.guid_column),
+        ("notetype", header.notetype_column),
+        ("deck", header.deck_column),
+        ("tags", header.tags_column),
+    ] {
+        if let Some(column) = column {
+            out.push_str(&format!("#{name} column:{column}\n"));
+        }
+    }
+    for row in rows {
+        let fields: Vec<String> = row.iter().enumerate().map(|(i, field)| quote(field, i == 0)).collect();
+        out.push_str(&fields.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+fn quote(field: &str, first: bool) -> String {
+    let needs = field.contains(['\t', '"', '\n', '\r']) || (first && field.starts_with('#'));
+    if needs {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(file: &TextFile) -> Vec<Vec<&str>> {
+        file.rows
+            .iter()
+            .map(|r| r.fields.iter().map(String::as_str).collect())
+            .collect()
+    }
+
+    #[test]
+    fn reads_headers_and_quoted_fields() {
+        let text = "#separator:Semicolon\n#html:true\n#deck:Geo::Europe\n#notetype:Basic\n#tags:a b\n#tags column:3\n#guid column:4\nQ1;\"A; with \"\"quotes\"\"\nand a newline\";t1 t2;g1\n# a comment\n\nQ2;A2;;g2\n";
+        let file = parse("f.txt", text.as_bytes(), None).unwrap();
+        assert_eq!(file.separator, Separator::Semicolon);
+        assert!(file.html);
+        assert_eq!(file.deck.as_deref(), Some("Geo::Europe"));
+        assert_eq!(file.notetype.as_deref(), Some("Basic"));
+        assert_eq!(file.tags, vec!["a", "b"]);
+        assert_eq!((file.tags_column, file.guid_column), (Some(3), Some(4)));
+        assert_eq!(
+            rows(&file),
+            vec![
+                vec!["Q1", "A; with \"quotes\"\nand a newline", "t1 t2", "g1"],
+                vec!["Q2", "A2", "", "g2"]
+            ]
+        );
+        assert_eq!(file.rows[0].line, 8);
+        assert_eq!(file.rows[1].line, 12);
+    }
+
+    #[test]
+    fn guesses_the_separator() {
+        let guess = |text: &str, preferred| parse("f", text.as_bytes(), preferred).unwrap().separator;
+        assert_eq!(guess("a\tb\nc\td\n", None), Separator::Tab);
+        // Anki alone would pick the colon; it does not split every line.
+        assert_eq!(guess("capital?,Paris: the city\nx,y\n", None), Separator::Comma);
+        assert_eq!(guess("a;b,c\nd;e,f\n", Some(Separator::Comma)), Separator::Comma);
+        assert_eq!(guess("a;b,c\nd;e,f\n", None), Separator::Semicolon);
+        assert_eq!(guess("one two\n", None), Separator::Space);
+        assert_eq!(guess("\"a,b\";c\n", None), Separator::Semicolon);
+    }
+
+    #[test]
+    fn columns_before_separator_are_split_by_it() {
+        let file = parse("f", b"#columns:Front,Back\n#separator:comma\nq,a\n", None).unwrap();
+        assert_eq!(file.columns, vec!["Front", "Back"]);
+        let file = parse("f", b"#columns:Front\tBack\nq\ta\n", None).unwrap();
+        assert_eq!(file.columns, vec!["Front", "Back"]);
+    }
+
+    #[test]
+    fn malformed_rows_are_located() {
+        let errors = parse(
+            "f.csv",
+            b"#separator:comma\nok,row\n\"bad\"x,row\nfine,row\n\"never closed,row\n",
+            None,
+        )
+        .unwrap_err();
+        let shown: Vec<(usize, usize, &str)> = errors.iter().map(|d| (d.line, d.column, d.message.as_str())).collect();
+        assert_eq!(
+            shown,
+            vec![
+                (3, 6, "text after the closing quote of a field"),
+                (5, 1, "this quoted field is never closed")
+            ]
+        );
+        let errors = parse("f.txt", b"#separator:nope\n#html:maybe\n#tags column:x\na\tb\n", None).unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        let errors = parse("f.txt", b"a\tb\nc\t\xff\n", None).unwrap_err();
+        assert_eq!((errors[0].line, errors[0].column), (2, 3));
+    }
+
+    #[test]
+    fn written_files_read_back() {
+        let header = Header {
+            html: false,
+            guid_column: Some(1),
+            notetype_column: Some(2),
+            deck_column: Some(3),
+            tags_column: Some(6),
+        };
+        let rows = vec![
+            vec!["g1", "Basic", "D", "# not a comment", "tab\there \"q\"\nline", "t"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            vec!["g2", "Cloze", "D", "{{c1::x}}", "", ""]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ];
+        let text = write(&header, &rows);
+        let file = parse("f", text.as_bytes(), None).unwrap();
+        assert_eq!(file.separator, Separator::Tab);
+        assert!(!file.html);
+        assert_eq!((file.guid_column, file.tags_column), (Some(1), Some(6)));
+        let read: Vec<Vec<String>> = file.rows.into_iter().map(|r| r.fields).collect();
+        assert_eq!(read, rows);
+    }
+}

@@ -1,0 +1,171 @@
+//! What `export stats` and `export log` share: `--format` and `--out`, CSV
+//! quoting (RFC 4180) and delivering the bytes to a file (atomically) or to
+//! standard output.
+
+use std::borrow::Cow;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::error::{Error, Result};
+
+/// An export's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Comma-separated values with a header row (RFC 4180)
+    Csv,
+    /// One JSON document with a format_version
+    Json,
+}
+
+/// `--format` and `--out`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// The file format
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+    /// Write to this file (replaced atomically) instead of standard output
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn csv_field(text: &str) -> Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// One CSV record, CRLF-terminated.
+pub fn csv_record<S: AsRef<str>>(out: &mut (impl Write + ?Sized), fields: &[S]) -> std::io::Result<()> {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(csv_field(field.as_ref()).as_bytes())?;
+    }
+    out.write_all(b"\r\n")
+}
+
+/// An optional number as a CSV field (empty when absent).
+pub fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// A fraction rounded to 4 decimals (for CSV and JSON alike).
+pub fn round4(value: f64) -> f64 {
+    (value * 10_000.0).round() / 10_000.0
+}
+
+/// Stability and difficulty as Anki keeps them: 4 and 3 decimals (they are
+/// computed in single precision, so the stored values carry float noise).
+pub fn memory(stability: Option<f64>, difficulty: Option<f64>) -> (Option<f64>, Option<f64>) {
+    (stability.map(round4), difficulty.map(|d| (d * 1000.0).round() / 1000.0))
+}
+
+fn stdout_error(source: std::io::Error) -> Error {
+    Error::Io {
+        path: PathBuf::from("<stdout>"),
+        source,
+    }
+}
+
+/// Runs `write` into the destination `--out` names: a file written
+/// atomically (nothing is left behind if writing fails), or `stdout`. Says
+/// where a file went, with the number `write` returns (rows written).
+pub fn deliver(
+    output: &OutputArgs,
+    stdout: &mut impl Write,
+    write: impl FnOnce(&mut dyn Write) -> Result<usize>,
+) -> Result<()> {
+    match &output.out {
+        Some(path) => {
+            let mut bytes = Vec::new();
+            let rows = write(&mut bytes)?;
+            crate::files::write_atomic(path, &bytes)?;
+            writeln!(stdout, "{rows} rows written to {}", path.display()).map_err(stdout_error)
+        }
+        None => {
+            let mut buffered = std::io::BufWriter::new(stdout);
+            // Card text comes from files people share: on a terminal its
+            // control characters are shown escaped; into a pipe it is data.
+            if std::io::stdout().is_terminal() {
+                write(&mut Inert(&mut buffered))?;
+            } else {
+                write(&mut buffered)?;
+            }
+            buffered.flush().map_err(stdout_error)
+        }
+    }
+}
+
+/// A writer that passes text through `ui::escape_control`, keeping CSV's
+/// CRLF line ends (every write here is whole strings: fields, separators,
+/// JSON entries).
+struct Inert<W: Write>(W);
+
+impl<W: Write> Write for Inert<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let text = String::from_utf8_lossy(buf);
+        let lines: Vec<String> = text.split("\r\n").map(crate::ui::escape_control).collect();
+        self.0.write_all(lines.join("\r\n").as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// Maps an error writing an export to an `Io` error on its destination.
+pub fn write_error(output: &OutputArgs) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: output.out.clone().unwrap_or_else(|| PathBuf::from("<stdout>")),
+        source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_what_needs_it() {
+        assert_eq!(csv_field("plain text"), "plain text");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
+        let mut out = Vec::new();
+        csv_record(&mut out, &["1", "x,y", ""]).unwrap();
+        assert_eq!(out, b"1,\"x,y\",\r\n");
+    }
+
+    #[test]
+    fn inert_text_cannot_steer_a_terminal() {
+        let mut out = Vec::new();
+        csv_record(&mut Inert(&mut out), &["a\u{1b}[2J", "b\u{202e}c\rd"]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a\\u{1b}[2J,\"b\\u{202e}c\\u{d}d\"\r\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_file_export_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, "old").unwrap();
+        let output = OutputArgs {
+            format: Format::Csv,
+            out: Some(path.clone()),
+        };
+        let err = deliver(&output, &mut Vec::new(), |w| {
+            w.write_all(b"half").map_err(write_error(&output))?;
+            Err(Error::Usage("disk on fire".into()))
+        });
+        assert!(err.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,304 @@
+//! What Anki's notes become in iskra, whatever file they came from: fact
+//! keys (from the Anki guid, or from the first field), deck keys, Anki's
+//! cloze syntax (`{{c2::answer::hint}}`) as iskra's (`{{answer::hint}}`,
+//! numbered by position), and the notices an import reports.
+
+use crate::deck::{FactBody, MAX_FIELD_CHARS, QaKind, check_cloze, slug_words};
+
+/// A fact key made from an Anki guid: `anki-` and the guid's bytes in hex,
+/// so it is a valid deck-file id, never changes, and gives the guid back
+/// when the deck is exported to Anki again. Guids longer than 32 bytes
+/// (only text files have such) get a hash instead.
+pub fn guid_key(guid: &str) -> String {
+    if guid.len() <= 32 {
+        let hex: String = guid.bytes().map(|b| format!("{b:02x}")).collect();
+        format!("anki-{hex}")
+    } else {
+        format!("anki-h{:016x}", fnv1a(guid.as_bytes()))
+    }
+}
+
+/// The guid a `guid_key` came from, if it can be recovered.
+pub fn guid_of_key(key: &str) -> Option<String> {
+    let hex = key.strip_prefix("anki-")?;
+    if hex.len() % 2 != 0 || hex.is_empty() {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+/// FNV-1a, 64 bits: a stable hash for ids.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A fact key suggested by a first field's words (ASCII letters and digits,
+/// at most six words), `note` when it has none; the store makes it unique.
+pub fn text_key(text: &str) -> String {
+    let words: Vec<String> = slug_words(text)
+        .into_iter()
+        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
+        .filter(|w| !w.is_empty())
+        .take(6)
+        .collect();
+    let mut key = String::new();
+    for word in words {
+        if key.len() + word.len() + 1 > 48 {
+            break;
+        }
+        if !key.is_empty() {
+            key.push('-');
+        }
+        key.push_str(&word);
+    }
+    if key.is_empty() { "note".into() } else { key }
+}
+
+/// A deck key (the file name a deck would have) made from its name's words:
+/// `Spanish::Verbs` → `spanish-verbs`.
+pub fn deck_key(name: &str) -> String {
+    let key = slug_words(name).join("-");
+    if key.is_empty() { "anki".into() } else { key }
+}
+
+/// An Anki cloze text in iskra's syntax.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cloze {
+    pub text: String,
+    /// The Anki cloze number of each deletion, in the order they appear.
+    pub numbers: Vec<u32>,
+}
+
+impl Cloze {
+    /// The iskra template of Anki's cloze card `ord` (number `ord + 1`):
+    /// `cloze:N` for the first deletion with that number.
+    pub fn template(&self, ord: i64) -> Option<String> {
+        let number = u32::try_from(ord + 1).ok()?;
+        let at = self.numbers.iter().position(|&n| n == number)?;
+        Some(format!("cloze:{}", at + 1))
+    }
+
+    /// Whether one number is used for more than one deletion.
+    pub fn repeats(&self) -> bool {
+        let mut seen = self.numbers.clone();
+        seen.sort_unstable();
+        seen.windows(2).any(|w| w[0] == w[1])
+    }
+}
+
+/// Converts `{{cN::answer}}` and `{{cN::answer::hint}}` to iskra's
+/// `{{answer}}` / `{{answer::hint}}`; the reason when it cannot.
+pub fn convert_cloze(text: &str) -> Result<Cloze, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut numbers = Vec::new();
+    let mut rest = text;
+    while let Some((start, number, body)) = next_cloze(rest) {
+        out.push_str(&rest[..start]);
+        let Some(close) = rest[body..].find("}}") else {
+            return Err("a cloze deletion is never closed".into());
+        };
+        let inner = &rest[body..body + close];
+        if inner.contains("{{") {
+            return Err("cloze deletions inside one another".into());
+        }
+        out.push_str("{{");
+        out.push_str(inner);
+        out.push_str("}}");
+        numbers.push(number);
+        rest = &rest[body + close + 2..];
+    }
+    out.push_str(rest);
+    if numbers.is_empty() {
+        return Err("a cloze note without cloze deletions".into());
+    }
+    check_cloze(&out).map_err(|p| format!("its cloze text cannot be read ({})", p.message))?;
+    Ok(Cloze { text: out, numbers })
+}
+
+/// The next `{{cN::` in `text`: where it starts, N, and where its body starts.
+fn next_cloze(text: &str) -> Option<(usize, u32, usize)> {
+    let mut from = 0;
+    while let Some(at) = text[from..].find("{{c").map(|i| i + from) {
+        let digits: String = text[at + 3..].chars().take_while(char::is_ascii_digit).collect();
+        let after = at + 3 + digits.len();
+        if text[after..].starts_with("::")
+            && let Ok(number) = digits.parse()
+        {
+            return Some((at, number, after + 2));
+        }
+        from = at + 3;
+    }
+    None
+}
+
+/// Checks the values of a converted fact: none may be longer than a deck
+/// file allows; the reason when one is.
+pub fn check_lengths(body: &FactBody, extra: Option<&str>) -> Result<(), String> {
+    let values: Vec<&str> = match body {
+        FactBody::Qa { question, answer, .. } => vec![question, answer],
+        FactBody::Cloze { text } => vec![text],
+        FactBody::Sequence { .. } | FactBody::Timeline { .. } => vec![],
+    };
+    if values
+        .iter()
+        .chain(extra.iter())
+        .any(|v| v.chars().count() > MAX_FIELD_CHARS)
+    {
+        return Err(format!("a field longer than {MAX_FIELD_CHARS} characters"));
+    }
+    Ok(())
+}
+
+/// A question/answer body, or why there is none.
+pub fn qa_body(question: String, answer: String, kinds: Vec<QaKind>) -> Result<FactBody, String> {
+    if question.is_empty() {
+        return Err("the first field has no text (media only, or empty)".into());
+    }
+    if answer.is_empty() {
+        return Err("the second field (the answer) has no text".into());
+    }
+    Ok(FactBody::Qa {
+        question,
+        answer,
+        kinds,
+    })
+}
+
+/// Things an import reports besides its counts, each with how often.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Notices {
+    items: Vec<(Notice, usize)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Notes of a note type iskra does not know, imported from two fields.
+    OtherNotetype(String),
+    SkippedNote(String),
+    SkippedCard(String),
+    SkippedReview(String),
+    MediaFiles,
+    RepeatedCloze,
+    SplitDecks,
+}
+
+impl Notices {
+    pub fn add(&mut self, notice: Notice) {
+        self.add_n(notice, 1);
+    }
+
+    pub fn add_n(&mut self, notice: Notice, n: usize) {
+        if n == 0 {
+            return;
+        }
+        match self.items.iter_mut().find(|(k, _)| *k == notice) {
+            Some((_, count)) => *count += n,
+            None => self.items.push((notice, n)),
+        }
+    }
+
+    /// One line per notice, for the report.
+    pub fn lines(&self) -> Vec<String> {
+        self.items.iter().map(|(notice, n)| render(notice, *n)).collect()
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn render(notice: &Notice, n: usize) -> String {
+    match notice {
+        Notice::OtherNotetype(name) => format!(
+            "{} of note type {name:?} imported as basic facts from their first two fields",
+            plural(n, "note")
+        ),
+        Notice::SkippedNote(reason) => format!("{} not imported: {reason}", plural(n, "note")),
+        Notice::SkippedCard(reason) => format!("{} not imported: {reason}", plural(n, "card")),
+        Notice::SkippedReview(reason) => format!("{} not imported: {reason}", plural(n, "review")),
+        Notice::MediaFiles => format!("{} not imported (iskra cards are text)", plural(n, "media file")),
+        Notice::RepeatedCloze => format!(
+            "{} with one cloze number on several deletions: each deletion became a card of its own, and the Anki card's history went to the first",
+            plural(n, "cloze note")
+        ),
+        Notice::SplitDecks => format!(
+            "{} had cards in several decks: each went to the deck of its first card",
+            plural(n, "note")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guid_keys_are_ids_and_give_the_guid_back() {
+        let key = guid_key("A4H8eDiS*s");
+        assert_eq!(key, "anki-41344838654469532a73");
+        assert!(crate::deck::check_fact_id(&key).is_ok());
+        assert_eq!(guid_of_key(&key).as_deref(), Some("A4H8eDiS*s"));
+        let long = guid_key(&"x".repeat(40));
+        assert!(long.starts_with("anki-h") && crate::deck::check_fact_id(&long).is_ok());
+        assert_eq!(guid_of_key("rosmer-born"), None);
+    }
+
+    #[test]
+    fn text_keys_are_valid_ids() {
+        assert_eq!(
+            text_key("What is the capital of <France>?"),
+            "what-is-the-capital-of-france"
+        );
+        assert_eq!(text_key("Ĉu vi parolas?"), "u-vi-parolas");
+        assert_eq!(text_key("東京"), "note");
+        for text in ["a--b", "-x", "ÄÖÜ", "42 is it"] {
+            assert!(crate::deck::check_fact_id(&text_key(text)).is_ok(), "{text}");
+        }
+        assert_eq!(deck_key("Spanish::Verbs"), "spanish-verbs");
+        assert_eq!(deck_key("::"), "anki");
+    }
+
+    #[test]
+    fn clozes_are_renumbered_by_position() {
+        let cloze = convert_cloze("{{c2::Reed}} caught {{c1::typhus::illness}} in {{c2::Baku}}").unwrap();
+        assert_eq!(cloze.text, "{{Reed}} caught {{typhus::illness}} in {{Baku}}");
+        assert_eq!(cloze.numbers, vec![2, 1, 2]);
+        assert_eq!(cloze.template(0).as_deref(), Some("cloze:2"));
+        assert_eq!(cloze.template(1).as_deref(), Some("cloze:1"));
+        assert_eq!(cloze.template(5), None);
+        assert!(cloze.repeats());
+    }
+
+    #[test]
+    fn bad_clozes_say_why() {
+        assert!(convert_cloze("no deletions").unwrap_err().contains("without"));
+        assert!(convert_cloze("{{c1::a {{c2::b}} }}").unwrap_err().contains("inside"));
+        assert!(convert_cloze("{{c1::open").unwrap_err().contains("never closed"));
+        assert!(convert_cloze("{{c1::}} x").unwrap_err().contains("cannot be read"));
+    }
+
+    #[test]
+    fn notices_count_and_read_well() {
+        let mut notices = Notices::default();
+        notices.add(Notice::MediaFiles);
+        notices.add_n(Notice::MediaFiles, 11);
+        notices.add(Notice::OtherNotetype("Image Occlusion".into()));
+        assert_eq!(
+            notices.lines(),
+            vec![
+                "12 media files not imported (iskra cards are text)",
+                "1 note of note type \"Image Occlusion\" imported as basic facts from their first two fields"
+            ]
+        );
+    }
+}

@@ -1,0 +1,469 @@
+//! An Anki package's notes, cards and review log as an import batch.
+//!
+//! - Note types: Cloze → cloze facts (`{{cN::…}}` renumbered by position);
+//!   Basic and its variants (a first template asking the first field, an
+//!   optional second one asking the second) → q/a facts with `basic` and,
+//!   where the note has that card, `reverse`; any other type → a basic fact
+//!   from its first two fields, reported. A field named `Extra` or `Back
+//!   Extra` becomes the fact's `extra:`.
+//! - Cards keep their Anki schedule: state, due date (review days counted
+//!   from the collection's creation day), interval, reps, lapses, the FSRS
+//!   memory state from the card's `data` (or estimated from its SM-2 ease and
+//!   interval), suspension.
+//! - Revlog rows become log entries: types 0/1/2 → learning/review/
+//!   relearning, 3 (filtered deck) → review, as Anki's FSRS counts them, 4
+//!   (manual) with a rating → manual; rows without a rating (set due date,
+//!   forget, reschedule) are left out, since iskra's log has only answers.
+//!   The states and dues before and after each answer are rebuilt from the
+//!   revlog's intervals; memory states are only known for the last answer.
+
+use std::collections::HashMap;
+
+use chrono::DateTime;
+use fsrs::MemoryState;
+use serde_json::Value;
+
+use super::convert::{self, Notice, Notices};
+use crate::anki::{Card, Collection, Note, Notetype, Revlog, html, package::Package, template_fields};
+use crate::clock::{Clock, DayNumber};
+use crate::deck::{CardKind, Fact, FactBody, QaKind};
+use crate::error::Result;
+use crate::sched::{CardState, Due, Rating, ReviewKind, Schedule};
+use crate::store::import::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedReview};
+
+/// What a note type becomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Shape {
+    Cloze,
+    /// Basic and its variants; whether its second template is a reverse card.
+    Basic {
+        reverse: bool,
+    },
+    Other,
+}
+
+fn shape(notetype: &Notetype) -> Shape {
+    match notetype.stock_kind {
+        Some(5) => return Shape::Cloze,
+        Some(1) | Some(4) => return Shape::Basic { reverse: false },
+        Some(2) | Some(3) => return Shape::Basic { reverse: true },
+        Some(6) => return Shape::Other,
+        _ => {}
+    }
+    if notetype.cloze {
+        return Shape::Cloze;
+    }
+    let (Some(first), Some(second)) = (notetype.fields.first(), notetype.fields.get(1)) else {
+        return Shape::Other;
+    };
+    let asks = |ord: usize, field: &str, not: &str| {
+        notetype.templates.get(ord).is_some_and(|q| {
+            let names = template_fields(q);
+            names.iter().any(|n| n == field) && !names.iter().any(|n| n == not)
+        })
+    };
+    if asks(0, first, second) {
+        Shape::Basic {
+            reverse: asks(1, second, first),
+        }
+    } else {
+        Shape::Other
+    }
+}
+
+/// Converts a package into a batch; `deck` puts every note in one deck.
+pub fn batch(
+    package: &Package,
+    deck: Option<&ImportDeck>,
+    clock: &Clock,
+    parameters: &[f32],
+    notices: &mut Notices,
+) -> Result<ImportBatch> {
+    let collection = &package.collection;
+    notices.add_n(Notice::MediaFiles, package.media_files);
+    let ctx = Context {
+        collection,
+        clock,
+        fsrs: fsrs::FSRS::new(parameters)?,
+        base_day: clock.day_of(DateTime::from_timestamp(collection.created_secs + 12 * 3600, 0).unwrap_or(clock.now())),
+    };
+    let mut cards: HashMap<i64, Vec<&Card>> = HashMap::new();
+    for card in &collection.cards {
+        cards.entry(card.note_id).or_default().push(card);
+    }
+    let mut revlog: HashMap<i64, Vec<&Revlog>> = HashMap::new();
+    for entry in &collection.revlog {
+        revlog.entry(entry.card_id).or_default().push(entry);
+    }
+    let mut notes: Vec<&Note> = collection.notes.iter().collect();
+    // Anki introduces new cards by position (`due`); keep that order.
+    let position = |note: &&Note| {
+        cards
+            .get(&note.id)
+            .and_then(|cs| cs.iter().filter(|c| c.ctype == 0).map(|c| c.due).min())
+            .unwrap_or(i64::MAX)
+    };
+    notes.sort_by_key(|n| (position(n), n.id));
+    let mut batch = ImportBatch::default();
+    if let Some(deck) = deck {
+        batch.decks.push(deck.clone());
+    }
+    for note in notes {
+        let mut note_cards = cards.remove(&note.id).unwrap_or_default();
+        note_cards.sort_by_key(|c| c.ord);
+        let converted = match ctx.note(note, notices) {
+            Ok(converted) => converted,
+            Err(reason) => {
+                notices.add(Notice::SkippedNote(reason));
+                skip_reviews(&note_cards, &revlog, notices);
+                continue;
+            }
+        };
+        let deck_index = match deck {
+            Some(_) => 0,
+            None => {
+                let name = ctx.deck_name(note_cards.first().copied());
+                if note_cards.iter().any(|c| ctx.deck_of(c) != ctx.deck_of(note_cards[0])) {
+                    notices.add(Notice::SplitDecks);
+                }
+                let key = convert::deck_key(&name);
+                match batch.decks.iter().position(|d| d.key == key) {
+                    Some(i) => i,
+                    None => {
+                        batch.decks.push(ImportDeck { key, name });
+                        batch.decks.len() - 1
+                    }
+                }
+            }
+        };
+        let mut fact_cards = Vec::new();
+        for card in &note_cards {
+            let Some(template) = converted.template(card.ord) else {
+                notices.add(Notice::SkippedCard(converted.card_skip_reason()));
+                skip_reviews(std::slice::from_ref(card), &revlog, notices);
+                continue;
+            };
+            let entries = revlog.remove(&card.id).unwrap_or_default();
+            fact_cards.push(ctx.card(card, template, &entries, notices));
+        }
+        let mut fact = converted.fact;
+        if let FactBody::Qa { kinds, .. } = &mut fact.body {
+            let mut present: Vec<QaKind> = <QaKind as CardKind>::ALL
+                .iter()
+                .copied()
+                .filter(|k| fact_cards.iter().any(|c| c.template == k.name()))
+                .collect();
+            if present.is_empty() {
+                present.push(QaKind::Basic);
+            }
+            *kinds = present;
+        }
+        batch.facts.push(ImportedFact {
+            deck: deck_index,
+            identity: Identity::Key,
+            fact,
+            cards: fact_cards,
+        });
+    }
+    let orphans: usize = revlog.values().map(Vec::len).sum();
+    notices.add_n(
+        Notice::SkippedReview("their card is not in the package".into()),
+        orphans,
+    );
+    Ok(batch)
+}
+
+/// What kind of answer a revlog row is in iskra's log.
+fn review_kind(r: &Revlog) -> ReviewKind {
+    match r.kind {
+        0 => ReviewKind::Learning,
+        2 => ReviewKind::Relearning,
+        4 => ReviewKind::Manual,
+        // A filtered-deck answer that left the schedule alone (a preview or
+        // cram, logged with ease factor 0): kept in the log, but not as a
+        // review, as Anki's FSRS leaves it out of training.
+        3 if r.factor == 0 => ReviewKind::Manual,
+        _ => ReviewKind::Review,
+    }
+}
+
+fn skip_reviews(cards: &[&Card], revlog: &HashMap<i64, Vec<&Revlog>>, notices: &mut Notices) {
+    let n: usize = cards.iter().map(|c| revlog.get(&c.id).map_or(0, Vec::len)).sum();
+    notices.add_n(Notice::SkippedReview("their note or card was not imported".into()), n);
+}
+
+struct Context<'a> {
+    collection: &'a Collection,
+    clock: &'a Clock,
+    fsrs: fsrs::FSRS,
+    /// iskra's study day for Anki's day 0 (the collection's creation day).
+    base_day: DayNumber,
+}
+
+/// A note as a fact, and how its cards map to templates.
+struct Converted {
+    fact: Fact,
+    cloze: Option<convert::Cloze>,
+    /// For q/a facts: whether the second template is a reverse card.
+    reverse: bool,
+}
+
+impl Converted {
+    fn template(&self, ord: i64) -> Option<String> {
+        match &self.cloze {
+            Some(cloze) => cloze.template(ord),
+            None => match ord {
+                0 => Some("basic".into()),
+                1 if self.reverse => Some("reverse".into()),
+                _ => None,
+            },
+        }
+    }
+
+    fn card_skip_reason(&self) -> String {
+        if self.cloze.is_some() {
+            "cloze cards whose number is no longer in the text".into()
+        } else {
+            "cards of note types iskra does not know, past the first".into()
+        }
+    }
+}
+
+impl Context<'_> {
+    fn deck_of(&self, card: &Card) -> i64 {
+        if card.original_deck_id != 0 {
+            card.original_deck_id
+        } else {
+            card.deck_id
+        }
+    }
+
+    fn deck_name(&self, card: Option<&Card>) -> String {
+        card.and_then(|c| self.collection.decks.get(&self.deck_of(c)))
+            .cloned()
+            .unwrap_or_else(|| "Default".into())
+    }
+
+    fn note(&self, note: &Note, notices: &mut Notices) -> Result<Converted, String> {
+        let notetype = self
+            .collection
+            .notetypes
+            .get(&note.notetype_id)
+            .ok_or_else(|| "their note type is missing from the package".to_string())?;
+        let field = |i: usize| note.fields.get(i).map(|f| html::to_text(f)).unwrap_or_default();
+        let named = |names: &[&str], skip: usize| {
+            notetype
+                .fields
+                .iter()
+                .enumerate()
+                .skip(skip)
+                .find(|(_, n)| names.iter().any(|w| n.eq_ignore_ascii_case(w)))
+                .map(|(i, _)| field(i))
+                .filter(|t| !t.is_empty())
+        };
+        let shape = shape(notetype);
+        let (body, cloze, reverse, extra) = match shape {
+            Shape::Cloze => {
+                let cloze = convert::convert_cloze(&field(0))?;
+                if cloze.repeats() {
+                    notices.add(Notice::RepeatedCloze);
+                }
+                let extra = named(&["Back Extra", "Extra"], 1).or_else(|| Some(field(1)).filter(|t| !t.is_empty()));
+                (
+                    FactBody::Cloze {
+                        text: cloze.text.clone(),
+                    },
+                    Some(cloze),
+                    false,
+                    extra,
+                )
+            }
+            Shape::Basic { reverse } => {
+                let body = convert::qa_body(field(0), field(1), vec![QaKind::Basic])?;
+                (body, None, reverse, named(&["Extra", "Back Extra"], 2))
+            }
+            Shape::Other => {
+                let body = convert::qa_body(field(0), field(1), vec![QaKind::Basic])?;
+                notices.add(Notice::OtherNotetype(notetype.name.clone()));
+                (body, None, false, None)
+            }
+        };
+        convert::check_lengths(&body, extra.as_deref())?;
+        Ok(Converted {
+            fact: Fact {
+                id: convert::guid_key(&note.guid),
+                body,
+                alternatives: Vec::new(),
+                hint: None,
+                extra,
+                tags: note.tags.clone(),
+                source: None,
+            },
+            cloze,
+            reverse,
+        })
+    }
+
+    /// An Anki day number (days since the collection's creation day) as an iskra study day.
+    fn day(&self, anki_day: i64) -> DayNumber {
+        self.base_day + anki_day
+    }
+
+    fn card(&self, card: &Card, template: String, revlog: &[&Revlog], notices: &mut Notices) -> ImportedCard {
+        let data: Value = serde_json::from_str(&card.data).unwrap_or(Value::Null);
+        let memory = match (
+            data.get("s").and_then(Value::as_f64),
+            data.get("d").and_then(Value::as_f64),
+        ) {
+            (Some(s), Some(d)) => Some(MemoryState {
+                stability: s as f32,
+                difficulty: d as f32,
+            }),
+            _ if matches!(card.ctype, 2 | 3) && card.factor > 0 => self
+                .fsrs
+                .memory_state_from_sm2(card.factor as f32 / 1000.0, card.interval.max(1) as f32, 0.9)
+                .ok(),
+            _ => None,
+        };
+        let answers: Vec<&Revlog> = revlog.iter().copied().filter(|r| (1..=4).contains(&r.ease)).collect();
+        notices.add_n(
+            Notice::SkippedReview("rescheduling entries without an answer (set due date, forget)".into()),
+            revlog.len() - answers.len(),
+        );
+        let last_review_ms = data
+            .get("lrt")
+            .and_then(Value::as_i64)
+            .map(|secs| secs * 1000)
+            .into_iter()
+            .chain(answers.last().map(|r| r.id))
+            .max();
+        let due = if card.original_deck_id != 0 && card.original_due != 0 {
+            card.original_due
+        } else {
+            card.due
+        };
+        let state = match card.ctype {
+            1 => CardState::Learning,
+            2 => CardState::Review,
+            3 => CardState::Relearning,
+            _ => CardState::New,
+        };
+        let schedule = (state != CardState::New).then(|| {
+            let due = match state {
+                CardState::Review => Due::Day(self.day(due)),
+                // Learning steps are due at a time; steps past the day's end at a day.
+                _ if due > 1_000_000_000 => Due::At(due * 1000),
+                _ => Due::At(self.clock.day_start(self.day(due)).timestamp_millis()),
+            };
+            let last_review_day = last_review_ms.map(|ms| self.clock.day_of_ms(ms)).or(match due {
+                Due::Day(day) => Some(day - card.interval.max(0)),
+                _ => None,
+            });
+            Schedule {
+                state,
+                remaining_steps: u32::try_from(card.left.rem_euclid(1000)).unwrap_or(0),
+                memory,
+                interval: u32::try_from(card.interval.max(0)).unwrap_or(0),
+                due,
+                last_review_day,
+                reps: u32::try_from(card.reps.max(0)).unwrap_or(0),
+                lapses: u32::try_from(card.lapses.max(0)).unwrap_or(0),
+            }
+        });
+        let mut reviews = self.reviews(card, &answers);
+        if let (Some(last), Some(memory)) = (reviews.last_mut(), memory) {
+            last.after.memory = Some(memory);
+        }
+        ImportedCard {
+            template,
+            schedule,
+            suspended: card.queue == -1,
+            last_review_ms,
+            reviews,
+        }
+    }
+
+    /// The card's answers as log entries, with the states between them
+    /// rebuilt from the intervals Anki logged.
+    fn reviews(&self, card: &Card, answers: &[&Revlog]) -> Vec<ImportedReview> {
+        let mut before = Schedule::new_card(0);
+        let mut last_day: Option<DayNumber> = None;
+        let mut out = Vec::with_capacity(answers.len());
+        for r in answers {
+            let Some(rating) = u8::try_from(r.ease).ok().and_then(Rating::from_number) else {
+                continue;
+            };
+            let kind = review_kind(r);
+            let day = self.clock.day_of_ms(r.id);
+            let state = if r.interval > 0 {
+                CardState::Review
+            } else if kind == ReviewKind::Relearning || (kind == ReviewKind::Review && rating == Rating::Again) {
+                CardState::Relearning
+            } else if before.state == CardState::Review && kind == ReviewKind::Manual {
+                CardState::Review
+            } else {
+                CardState::Learning
+            };
+            let after = Schedule {
+                state,
+                remaining_steps: 0,
+                memory: None,
+                interval: if r.interval > 0 {
+                    r.interval as u32
+                } else {
+                    before.interval
+                },
+                due: if r.interval > 0 {
+                    Due::Day(day + r.interval)
+                } else {
+                    Due::At(r.id + (-r.interval) * 1000)
+                },
+                last_review_day: Some(day),
+                reps: before.reps + 1,
+                lapses: before.lapses + u32::from(kind == ReviewKind::Review && rating == Rating::Again),
+            };
+            out.push(ImportedReview {
+                uid: format!("anki-{}-{}", r.id, card.id),
+                reviewed_at_ms: r.id,
+                rating,
+                duration_ms: r.time_ms.clamp(0, 3_600_000),
+                kind,
+                elapsed_days: last_day.map_or(0, |d| u32::try_from(day - d).unwrap_or(0)),
+                before: before.clone(),
+                after: after.clone(),
+            });
+            last_day = Some(day);
+            before = after;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn revlog(kind: i64, factor: i64) -> Revlog {
+        Revlog {
+            id: 1_700_000_000_000,
+            card_id: 1,
+            ease: 3,
+            interval: 3,
+            last_interval: 1,
+            factor,
+            time_ms: 4000,
+            kind,
+        }
+    }
+
+    #[test]
+    fn revlog_types_map_to_review_kinds() {
+        assert_eq!(review_kind(&revlog(0, 2500)), ReviewKind::Learning);
+        assert_eq!(review_kind(&revlog(1, 2500)), ReviewKind::Review);
+        assert_eq!(review_kind(&revlog(2, 2500)), ReviewKind::Relearning);
+        assert_eq!(review_kind(&revlog(4, 0)), ReviewKind::Manual);
+        // Filtered decks: rescheduling answers are reviews, previews are not.
+        assert_eq!(review_kind(&revlog(3, 2500)), ReviewKind::Review);
+        assert_eq!(review_kind(&revlog(3, 0)), ReviewKind::Manual);
+    }
+}

@@ -1,0 +1,215 @@
+//! An Anki text file's records as an import batch. The note type comes from
+//! `#notetype:` (or the notetype column): Basic and its variants, Cloze,
+//! and the `iskra …` types `export deck --format csv` and `apkg` write;
+//! without one a record is a Basic note. Fields are the columns that are
+//! not meta columns, in order (or by name with `#columns:`: Front, Back,
+//! Text, Extra, Back Extra). With `#html:true` fields are HTML and turned
+//! into text. A record with a guid is matched by it on re-import, one
+//! without by its first field within its deck.
+
+use std::path::Path;
+
+use super::convert::{self, Notice, Notices};
+use crate::anki::{html, text};
+use crate::deck::{Diagnostic, Fact, FactBody, QaKind};
+use crate::error::{Error, Result};
+use crate::store::import::{Identity, ImportBatch, ImportDeck, ImportedFact};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    Basic,
+    Reversed,
+    /// Reverse card only when the third field has text.
+    OptionalReverse,
+    Cloze,
+    Other,
+}
+
+fn shape(name: Option<&str>) -> Shape {
+    let Some(name) = name else { return Shape::Basic };
+    match name.trim().to_ascii_lowercase().as_str() {
+        "basic" | "basic (type in the answer)" | "iskra basic" => Shape::Basic,
+        "basic (and reversed card)" | "iskra basic (and reversed card)" => Shape::Reversed,
+        "basic (optional reversed card)" => Shape::OptionalReverse,
+        "cloze" | "iskra cloze" => Shape::Cloze,
+        _ => Shape::Other,
+    }
+}
+
+/// Reads and converts a text file. `deck` puts every note in one deck;
+/// otherwise the deck column, `#deck:`, or the file's name decide.
+pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut Notices) -> Result<ImportBatch> {
+    let label = path.display().to_string();
+    let preferred = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => Some(text::Separator::Comma),
+        Some("tsv") => Some(text::Separator::Tab),
+        _ => None,
+    };
+    let file = text::parse(&label, bytes, preferred).map_err(Error::Deck)?;
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "imported".to_string(), |s| s.to_string_lossy().into_owned());
+    let fallback_deck = file.deck.clone().unwrap_or(stem);
+    let meta = file.meta_columns();
+    let field_columns: Vec<usize> = (1..=file.rows.iter().map(|r| r.fields.len()).max().unwrap_or(0))
+        .filter(|c| !meta.contains(c))
+        .collect();
+    let by_label = |names: &[&str]| -> Option<usize> {
+        file.columns
+            .iter()
+            .enumerate()
+            .find(|(i, label)| !meta.contains(&(i + 1)) && names.iter().any(|n| label.eq_ignore_ascii_case(n)))
+            .map(|(i, _)| i + 1)
+    };
+    let mut batch = ImportBatch::default();
+    if let Some(deck) = deck {
+        batch.decks.push(deck.clone());
+    }
+    let mut diagnostics = Vec::new();
+    for row in &file.rows {
+        let cell = |column: Option<usize>| column.and_then(|c| row.fields.get(c - 1)).map(String::as_str);
+        let value = |column: Option<usize>| {
+            let raw = cell(column).unwrap_or_default();
+            if file.html {
+                html::to_text(raw)
+            } else {
+                html::clean_text(raw)
+            }
+        };
+        let notetype = cell(file.notetype_column).or(file.notetype.as_deref());
+        let shape = shape(notetype);
+        let (first, second) = match shape {
+            Shape::Cloze => (by_label(&["Text"]), by_label(&["Back Extra", "Extra"])),
+            _ => (by_label(&["Front"]), by_label(&["Back"])),
+        };
+        let first = first.or(field_columns.first().copied());
+        let second = second.or(field_columns.get(1).copied());
+        let needed = if shape == Shape::Cloze { first } else { second };
+        if needed.is_none_or(|c| c > row.fields.len()) {
+            diagnostics.push(Diagnostic {
+                file: label.clone(),
+                line: row.line,
+                column: 1,
+                message: format!(
+                    "{} field{} on this line, but a {} note needs {}",
+                    row.fields.len(),
+                    if row.fields.len() == 1 { "" } else { "s" },
+                    notetype.unwrap_or("Basic"),
+                    if shape == Shape::Cloze {
+                        "its text"
+                    } else {
+                        "a front and a back"
+                    }
+                ),
+                source_line: row.fields.join(" "),
+                hint: Some(format!(
+                    "fields are separated by {} here; set `#separator:` if that is wrong",
+                    file.separator.name()
+                )),
+            });
+            continue;
+        }
+        let extra = match shape {
+            Shape::Cloze => Some(value(second)),
+            _ => Some(value(by_label(&["Extra", "Back Extra"]).or(
+                if matches!(shape, Shape::Basic | Shape::Reversed) && notetype.is_some_and(|n| n.starts_with("iskra")) {
+                    field_columns.get(2).copied()
+                } else {
+                    None
+                },
+            ))),
+        }
+        .filter(|e| !e.is_empty());
+        let body = match shape {
+            Shape::Cloze => convert::convert_cloze(&value(first)).map(|c| {
+                if c.repeats() {
+                    notices.add(Notice::RepeatedCloze);
+                }
+                FactBody::Cloze { text: c.text }
+            }),
+            _ => {
+                let kinds = match shape {
+                    Shape::Reversed => vec![QaKind::Basic, QaKind::Reverse],
+                    Shape::OptionalReverse if !value(field_columns.get(2).copied()).is_empty() => {
+                        vec![QaKind::Basic, QaKind::Reverse]
+                    }
+                    _ => vec![QaKind::Basic],
+                };
+                convert::qa_body(value(first), value(second), kinds)
+            }
+        }
+        .and_then(|body| convert::check_lengths(&body, extra.as_deref()).map(|()| body));
+        let body = match body {
+            Ok(body) => body,
+            Err(reason) => {
+                notices.add(Notice::SkippedNote(format!("{reason} (line {})", row.line)));
+                continue;
+            }
+        };
+        if shape == Shape::Other {
+            notices.add(Notice::OtherNotetype(notetype.unwrap_or_default().to_string()));
+        }
+        let guid = cell(file.guid_column).map(str::trim).filter(|g| !g.is_empty());
+        let (id, identity) = match guid {
+            Some(guid) => (convert::guid_key(guid), Identity::Key),
+            None => (convert::text_key(first_text(&body)), Identity::FirstField),
+        };
+        let mut tags = file.tags.clone();
+        tags.extend(
+            cell(file.tags_column)
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_string),
+        );
+        let deck_index = match deck {
+            Some(_) => 0,
+            None => {
+                let name = cell(file.deck_column)
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or(&fallback_deck)
+                    .to_string();
+                let key = convert::deck_key(&name);
+                match batch.decks.iter().position(|d| d.key == key) {
+                    Some(i) => i,
+                    None => {
+                        batch.decks.push(ImportDeck { key, name });
+                        batch.decks.len() - 1
+                    }
+                }
+            }
+        };
+        batch.facts.push(ImportedFact {
+            deck: deck_index,
+            identity,
+            fact: Fact {
+                id,
+                body,
+                alternatives: Vec::new(),
+                hint: None,
+                extra,
+                tags,
+                source: None,
+            },
+            cards: Vec::new(),
+        });
+    }
+    if !diagnostics.is_empty() {
+        return Err(Error::Deck(diagnostics));
+    }
+    Ok(batch)
+}
+
+fn first_text(body: &FactBody) -> &str {
+    match body {
+        FactBody::Qa { question, .. } => question,
+        FactBody::Cloze { text } => text,
+        FactBody::Sequence { title, .. } => title,
+        FactBody::Timeline { event, .. } => event,
+    }
+}

@@ -1,0 +1,409 @@
+//! The SQL behind backups and `iskra check`: a consistent copy of a
+//! collection (`VACUUM INTO`), and the integrity and consistency checks,
+//! which run on a plain read-only connection because the file they look at
+//! may be damaged or from another version.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{APPLICATION_ID, SCHEMA_VERSION, Store};
+use crate::error::Result;
+
+/// Writes a consistent, compact copy of the database `conn` reads into
+/// `target` (which must not exist): `VACUUM INTO` reads every row in one read
+/// transaction, so other processes may go on writing meanwhile, and a damaged
+/// page fails the copy instead of being copied. The copy is in rollback-journal
+/// mode and keeps `application_id` and `user_version`.
+pub(crate) fn vacuum_into(conn: &Connection, target: &Path) -> rusqlite::Result<()> {
+    conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
+    Ok(())
+}
+
+impl Store {
+    /// Copies the collection into `target` (see [`vacuum_into`]).
+    pub fn copy_into(&self, target: &Path) -> Result<()> {
+        Ok(vacuum_into(self.conn(), target)?)
+    }
+
+    /// Whether the collection holds any card (an empty one is not worth a backup).
+    pub fn has_cards(&self) -> Result<bool> {
+        Ok(self
+            .conn()
+            .query_row("SELECT EXISTS (SELECT 1 FROM cards)", [], |r| r.get(0))?)
+    }
+}
+
+/// Opens a collection file for looking only: nothing is written to it and
+/// nothing is migrated, so it works on damaged or newer files.
+pub fn open_for_inspection(path: &Path) -> rusqlite::Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // A collection in WAL mode on a read-only file system cannot get its
+    // `-shm` file; with no write-ahead log to read, it opens as immutable.
+    match conn.query_row("PRAGMA schema_version", [], |_| Ok(())) {
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+            ) && !super::wal_path(path).exists() =>
+        {
+            Connection::open_with_flags(
+                format!("file:{}?immutable=1", uri_path(path)),
+                flags | OpenFlags::SQLITE_OPEN_URI,
+            )
+        }
+        _ => Ok(conn),
+    }
+}
+
+/// A path as the path part of a `file:` URI.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// What identifies a file as an iskra collection, read from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Identity {
+    pub is_iskra: bool,
+    pub schema: i64,
+}
+
+impl Identity {
+    /// True for an iskra collection this build can open (maybe after migrating it).
+    pub fn usable(&self) -> bool {
+        self.is_iskra && (1..=SCHEMA_VERSION).contains(&self.schema)
+    }
+}
+
+pub fn identity(conn: &Connection) -> rusqlite::Result<Identity> {
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(Identity {
+        is_iskra: app_id == APPLICATION_ID,
+        schema,
+    })
+}
+
+/// `PRAGMA integrity_check`: every problem SQLite reports (at most `limit`);
+/// empty when the file is sound.
+pub fn integrity_problems(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!("PRAGMA integrity_check({limit})"))?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut problems = Vec::new();
+    for row in rows {
+        let row = row?;
+        if row != "ok" {
+            problems.push(row);
+        }
+    }
+    Ok(problems)
+}
+
+/// `PRAGMA foreign_key_check`: rows that point at nothing, as "table row N → parent".
+pub fn foreign_key_problems(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(format!(
+            "{} row {} points at a missing {}",
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+            r.get::<_, String>(2)?
+        ))
+    })?;
+    rows.collect()
+}
+
+/// One consistency rule: a name, and a query selecting the ids of the rows
+/// that break it.
+struct Rule {
+    name: &'static str,
+    what: &'static str,
+    offenders: &'static str,
+}
+
+/// Learning cards are due at a UTC millisecond time in 2000–2200, review
+/// cards on a study day in the same years.
+const RULES: &[Rule] = &[
+    Rule {
+        name: "cards are in their fact's deck",
+        what: "card",
+        offenders: "SELECT c.id FROM cards c JOIN facts f ON f.id = c.fact_id WHERE c.deck_id != f.deck_id",
+    },
+    Rule {
+        name: "cards' facts and decks exist",
+        what: "card",
+        offenders:
+            "SELECT c.id FROM cards c LEFT JOIN facts f ON f.id = c.fact_id LEFT JOIN decks d ON d.id = c.deck_id
+                    WHERE f.id IS NULL OR d.id IS NULL",
+    },
+    Rule {
+        name: "card states and queues agree",
+        what: "card",
+        offenders: "SELECT id FROM cards WHERE state NOT IN (0, 1, 2, 3) OR queue NOT IN (0, 1, 2, -1, -2)
+                    OR (queue = 0 AND state != 0) OR (queue = 1 AND state NOT IN (1, 3))
+                    OR (queue = 2 AND state != 2)",
+    },
+    Rule {
+        name: "reviewed cards have stability and difficulty",
+        what: "card",
+        offenders: "SELECT id FROM cards WHERE state IN (2, 3) AND (stability IS NULL OR difficulty IS NULL
+                    OR stability <= 0 OR difficulty < 1 OR difficulty > 10)",
+    },
+    Rule {
+        name: "due dates, intervals and counts are in range",
+        what: "card",
+        offenders: "SELECT id FROM cards WHERE
+                    (state = 0 AND due < 0)
+                    OR (state IN (1, 3) AND due NOT BETWEEN 946684800000 AND 7258118400000)
+                    OR (state = 2 AND due NOT BETWEEN 10957 AND 84006)
+                    OR interval NOT BETWEEN 0 AND 36500 OR reps < 0 OR lapses NOT BETWEEN 0 AND reps",
+    },
+    Rule {
+        name: "buried cards say when they were buried",
+        what: "card",
+        offenders: "SELECT id FROM cards WHERE queue = -2 AND buried_day IS NULL",
+    },
+    Rule {
+        name: "review-log values are valid",
+        what: "log row",
+        offenders: "SELECT id FROM review_log WHERE rating NOT BETWEEN 1 AND 4 OR kind NOT IN (0, 1, 2, 3, 4)
+                    OR state_before NOT IN (0, 1, 2, 3) OR state_after NOT IN (0, 1, 2, 3)
+                    OR duration_ms < 0 OR elapsed_days < 0",
+    },
+    Rule {
+        name: "review-log rows belong to existing cards",
+        what: "log row",
+        offenders: "SELECT l.id FROM review_log l LEFT JOIN cards c ON c.id = l.card_id WHERE c.id IS NULL",
+    },
+];
+
+/// The result of one consistency rule: its name and what breaks it (empty when none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub name: &'static str,
+    pub problems: Vec<String>,
+}
+
+/// Runs every consistency rule, plus whether the settings can be read.
+pub fn consistency(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        let count: i64 = conn.query_row(&format!("SELECT count(*) FROM ({})", rule.offenders), [], |r| r.get(0))?;
+        let mut problems = Vec::new();
+        if count > 0 {
+            let mut stmt = conn.prepare(&format!("{} LIMIT 5", rule.offenders))?;
+            let ids = stmt
+                .query_map([], |r| r.get::<_, i64>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            let more = if count > 5 { ", …" } else { "" };
+            problems.push(format!(
+                "{count} {}{} ({} {}{more})",
+                rule.what,
+                if count == 1 { "" } else { "s" },
+                rule.what,
+                ids.join(", ")
+            ));
+        }
+        findings.push(Finding {
+            name: rule.name,
+            problems,
+        });
+    }
+    let settings = match super::settings::read_settings(conn) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![e.to_string()],
+    };
+    findings.push(Finding {
+        name: "settings are readable",
+        problems: settings,
+    });
+    Ok(findings)
+}
+
+/// The settings of a collection opened with [`open_for_inspection`].
+pub fn settings(conn: &Connection) -> Result<super::Settings> {
+    super::settings::read_settings(conn)
+}
+
+/// Cards and review-log rows, for listings.
+pub fn sizes(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    let cards = conn.query_row("SELECT count(*) FROM cards", [], |r| r.get(0))?;
+    let log = conn.query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))?;
+    Ok((cards, log))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collection(dir: &Path) -> Store {
+        let mut store = Store::open(&dir.join("c.sqlite3")).unwrap();
+        store
+            .transaction(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO decks (id, key, name) VALUES (1, 'd', 'D'), (2, 'e', 'E');
+                     INSERT INTO facts (id, deck_id, key, content) VALUES (1, 1, 'a', '{}');
+                     INSERT INTO cards (id, fact_id, deck_id, template, front, back, answer, due)
+                       VALUES (1, 1, 1, 'basic', 'q', 'a', 'a', 1), (2, 1, 1, 'reverse', 'a', 'q', 'q', 2);",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        store
+    }
+
+    fn broken(conn: &Connection) -> Vec<&'static str> {
+        consistency(conn)
+            .unwrap()
+            .into_iter()
+            .filter(|f| !f.problems.is_empty())
+            .map(|f| f.name)
+            .collect()
+    }
+
+    #[test]
+    fn a_sound_collection_passes_and_each_rule_can_fail() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = collection(dir.path());
+        let conn = store.conn();
+        assert!(broken(conn).is_empty());
+        assert!(integrity_problems(conn, 10).unwrap().is_empty());
+        assert!(foreign_key_problems(conn).unwrap().is_empty());
+
+        let cases: &[(&str, &str)] = &[
+            (
+                "UPDATE cards SET deck_id = 2 WHERE id = 1",
+                "cards are in their fact's deck",
+            ),
+            (
+                "UPDATE cards SET queue = 2 WHERE id = 1",
+                "card states and queues agree",
+            ),
+            (
+                "UPDATE cards SET state = 2, queue = 2, due = 20000 WHERE id = 1",
+                "reviewed cards have stability and difficulty",
+            ),
+            (
+                "UPDATE cards SET state = 1, queue = 1, due = 5 WHERE id = 1",
+                "due dates, intervals and counts are in range",
+            ),
+            (
+                "UPDATE cards SET queue = -2 WHERE id = 1",
+                "buried cards say when they were buried",
+            ),
+            (
+                "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+                   state_before, due_before, interval_before, state_after, due_after, interval_after)
+                 VALUES ('u', 1, 0, 3, 0, 9, 0, 0, 0, 0, 0, 0, 0)",
+                "review-log values are valid",
+            ),
+            (
+                "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+                   state_before, due_before, interval_before, state_after, due_after, interval_after)
+                 VALUES ('v', 99, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0)",
+                "review-log rows belong to existing cards",
+            ),
+            (
+                "UPDATE settings SET value = 'not json' WHERE key = 'config'",
+                "settings are readable",
+            ),
+        ];
+        conn.execute(
+            "INSERT OR IGNORE INTO settings (key, value) VALUES ('config', '{}')",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        for (sql, rule) in cases {
+            conn.execute_batch("SAVEPOINT s").unwrap();
+            conn.execute_batch(sql).unwrap();
+            assert_eq!(broken(conn), vec![*rule], "{sql}");
+            conn.execute_batch("ROLLBACK TO s; RELEASE s").unwrap();
+        }
+        assert!(broken(conn).is_empty());
+    }
+
+    #[test]
+    fn paths_become_uri_paths() {
+        assert_eq!(uri_path(Path::new("/a b/c?d#e%f")), "/a b/c%3fd%23e%25f");
+    }
+
+    #[test]
+    fn a_copy_keeps_the_version_and_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = collection(dir.path());
+        let target = dir.path().join("copy.sqlite3");
+        store.copy_into(&target).unwrap();
+        let copy = open_for_inspection(&target).unwrap();
+        assert_eq!(
+            identity(&copy).unwrap(),
+            Identity {
+                is_iskra: true,
+                schema: SCHEMA_VERSION
+            }
+        );
+        assert_eq!(sizes(&copy).unwrap(), (2, 0));
+        let journal: String = copy.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(journal, "delete", "a backup needs no -wal file next to it");
+        assert!(store.copy_into(&target).is_err(), "never overwrites");
+    }
+
+    #[test]
+    fn a_migration_is_preceded_by_a_backup_of_the_old_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        drop(collection(dir.path()));
+        // A build with one more migration opens the file.
+        let extra: Vec<&str> = super::super::MIGRATIONS
+            .iter()
+            .copied()
+            .chain(["CREATE TABLE later (x INTEGER) STRICT;"])
+            .collect();
+        let mut store = Store::open(&path).unwrap();
+        store.migrate_with(SCHEMA_VERSION, &extra).unwrap();
+        let backups = crate::backup::list(&path).unwrap();
+        assert_eq!(backups.len(), 1);
+        assert_eq!(backups[0].reason, format!("schema-v{SCHEMA_VERSION}"));
+        let old = open_for_inspection(&backups[0].path).unwrap();
+        assert_eq!(identity(&old).unwrap().schema, SCHEMA_VERSION);
+        assert_eq!(sizes(&old).unwrap(), (2, 0));
+        let later = |conn: &Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'later'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(later(&old), 0, "the backup is of the old version");
+        assert_eq!(later(store.conn()), 1);
+        assert_eq!(identity(store.conn()).unwrap().schema, SCHEMA_VERSION + 1);
+    }
+
+    #[test]
+    fn a_failed_backup_stops_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        drop(collection(dir.path()));
+        // A file where the backup folder should be: the backup cannot be written.
+        std::fs::write(dir.path().join("backups"), "in the way").unwrap();
+        let extra: Vec<&str> = super::super::MIGRATIONS
+            .iter()
+            .copied()
+            .chain(["CREATE TABLE later (x INTEGER) STRICT;"])
+            .collect();
+        let mut store = Store::open(&path).unwrap();
+        let err = store.migrate_with(SCHEMA_VERSION, &extra).unwrap_err().to_string();
+        assert!(err.contains("making a backup first failed"), "{err}");
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert_eq!(identity(store.conn()).unwrap().schema, SCHEMA_VERSION);
+    }
+}

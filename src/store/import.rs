@@ -1,0 +1,472 @@
+//! Writing an import (from Anki) into the collection, in ONE transaction:
+//! decks created as needed (with no source file), facts added or updated in
+//! place (their cards keep their ids and so their history), cards given the
+//! schedule they had in Anki, and review-log rows added once each (their
+//! uids are derived from Anki's revlog ids, so importing again adds none).
+//! Decks built from deck files are left to their files. A dry run does all
+//! of it and rolls back, so its report is exactly what a real run would do.
+
+use std::collections::HashMap;
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::Store;
+use super::cards::{due_value, write_schedule};
+use super::settings::{read_settings, write_settings};
+use crate::deck::{Fact, FactBody};
+use crate::error::{Error, Result};
+use crate::sched::{Rating, ReviewKind, Schedule};
+
+/// A deck the batch imports into.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportDeck {
+    pub key: String,
+    pub name: String,
+}
+
+/// How an imported fact is found again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity {
+    /// By its key, in any deck: the key is derived from the Anki guid.
+    Key,
+    /// By its first field (question or cloze text) in its deck; the fact's
+    /// id is a suggestion, made unique in the deck when the fact is new.
+    FirstField,
+}
+
+/// One fact (an Anki note) to import.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedFact {
+    /// Index into [`ImportBatch::decks`].
+    pub deck: usize,
+    pub identity: Identity,
+    pub fact: Fact,
+    pub cards: Vec<ImportedCard>,
+}
+
+/// What Anki knew of one of the fact's cards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedCard {
+    /// The iskra template it becomes (`basic`, `reverse`, `cloze:N`).
+    pub template: String,
+    /// Its schedule; `None` for a new card (it gets the next new position).
+    pub schedule: Option<Schedule>,
+    pub suspended: bool,
+    /// When it was last reviewed in Anki (UTC ms), if ever.
+    pub last_review_ms: Option<i64>,
+    pub reviews: Vec<ImportedReview>,
+}
+
+/// One Anki revlog row, as an iskra log entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedReview {
+    pub uid: String,
+    pub reviewed_at_ms: i64,
+    pub rating: Rating,
+    pub duration_ms: i64,
+    pub kind: ReviewKind,
+    pub elapsed_days: u32,
+    pub before: Schedule,
+    pub after: Schedule,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ImportBatch {
+    pub decks: Vec<ImportDeck>,
+    pub facts: Vec<ImportedFact>,
+}
+
+/// What one deck got.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeckOutcome {
+    pub name: String,
+    pub key: String,
+    pub created: bool,
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// What an import did (or, in a dry run, would do).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOutcome {
+    pub decks: Vec<DeckOutcome>,
+    pub cards_added: usize,
+    /// Cards given their Anki schedule.
+    pub cards_scheduled: usize,
+    /// Cards whose iskra schedule was kept because iskra has newer reviews.
+    pub cards_kept: usize,
+    pub reviews_added: usize,
+    pub reviews_present: usize,
+    /// Reasons facts were skipped, with how many each.
+    pub skipped: Vec<(String, usize)>,
+}
+
+impl ImportOutcome {
+    fn skip(&mut self, reason: String) {
+        match self.skipped.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, n)) => *n += 1,
+            None => self.skipped.push((reason, 1)),
+        }
+    }
+}
+
+/// A stored deck as the import sees it.
+struct TargetDeck {
+    id: i64,
+    /// The file the deck is built from, if any: its facts belong to it.
+    source: Option<String>,
+    /// Facts by first field, and every key in use (loaded on first use).
+    by_first_field: Option<HashMap<String, StoredFact>>,
+    keys: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+struct StoredFact {
+    id: i64,
+    deck: usize,
+    key: String,
+    content: String,
+}
+
+impl Store {
+    /// Imports a batch in one transaction; with `commit` false everything is
+    /// rolled back at the end and only the outcome is kept.
+    pub fn import_batch(&mut self, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let outcome = import(&tx, batch)?;
+        if commit {
+            tx.commit()?;
+        } // else dropped: rolled back
+        Ok(outcome)
+    }
+}
+
+fn import(tx: &Transaction, batch: &ImportBatch) -> Result<ImportOutcome> {
+    let mut settings = read_settings(tx)?;
+    let start_position = settings.next_new_position;
+    let mut outcome = ImportOutcome::default();
+    let mut decks = Vec::with_capacity(batch.decks.len());
+    for deck in &batch.decks {
+        let (target, created) = target_deck(tx, deck)?;
+        decks.push(target);
+        outcome.decks.push(DeckOutcome {
+            name: deck.name.clone(),
+            key: deck.key.clone(),
+            created,
+            ..DeckOutcome::default()
+        });
+    }
+    let mut by_key = facts_by_key(tx, &mut decks, &mut outcome.decks)?;
+    for imported in &batch.facts {
+        let deck_index = imported.deck;
+        let existing = match imported.identity {
+            Identity::Key => by_key.get(&imported.fact.id).cloned(),
+            Identity::FirstField => {
+                let deck = &mut decks[deck_index];
+                load_deck_facts(tx, deck, deck_index)?;
+                deck.by_first_field
+                    .as_ref()
+                    .and_then(|m| m.get(first_field(&imported.fact)))
+                    .cloned()
+            }
+        };
+        let home = existing.as_ref().map_or(deck_index, |e| e.deck);
+        if let Some(source) = &decks[home].source {
+            outcome.skip(format!(
+                "in deck {:?}, which is built from {source}: edit that file, or import into another deck with --deck",
+                outcome.decks[home].name
+            ));
+            continue;
+        }
+        let mut fact = imported.fact.clone();
+        let content;
+        let fact_id = match existing {
+            Some(stored) => {
+                fact.id = stored.key.clone();
+                content = fact_json(&fact)?;
+                if content == stored.content {
+                    outcome.decks[home].unchanged += 1;
+                } else {
+                    tx.prepare_cached("UPDATE facts SET content = ?2, removed = 0 WHERE id = ?1")?
+                        .execute(params![stored.id, content])?;
+                    outcome.decks[home].updated += 1;
+                }
+                stored.id
+            }
+            None => {
+                let deck = &mut decks[deck_index];
+                load_deck_facts(tx, deck, deck_index)?;
+                if imported.identity == Identity::FirstField {
+                    fact.id = unique_key(&fact.id, &deck.keys);
+                }
+                content = fact_json(&fact)?;
+                tx.prepare_cached("INSERT INTO facts (deck_id, key, content) VALUES (?1, ?2, ?3)")?
+                    .execute(params![deck.id, fact.id, content])?;
+                outcome.decks[deck_index].added += 1;
+                tx.last_insert_rowid()
+            }
+        };
+        let stored = StoredFact {
+            id: fact_id,
+            deck: home,
+            key: fact.id.clone(),
+            content,
+        };
+        if imported.identity == Identity::Key {
+            by_key.insert(fact.id.clone(), stored.clone());
+        }
+        let deck = &mut decks[home];
+        deck.keys.push(fact.id.clone());
+        if let Some(map) = deck.by_first_field.as_mut() {
+            map.insert(first_field(&fact).to_string(), stored);
+        }
+        import_cards(
+            tx,
+            fact_id,
+            decks[home].id,
+            &fact,
+            &imported.cards,
+            &mut settings.next_new_position,
+            &mut outcome,
+        )?;
+    }
+    if settings.next_new_position != start_position {
+        write_settings(tx, &settings)?;
+    }
+    Ok(outcome)
+}
+
+/// Finds or creates a deck; returns it and whether it was created.
+fn target_deck(tx: &Transaction, deck: &ImportDeck) -> Result<(TargetDeck, bool)> {
+    let found: Option<(i64, Option<String>)> = tx
+        .query_row("SELECT id, source_path FROM decks WHERE key = ?1", [&deck.key], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (id, source, created) = match found {
+        Some((id, source)) => (id, source, false),
+        None => {
+            tx.execute(
+                "INSERT INTO decks (key, name, description) VALUES (?1, ?2, '')",
+                params![deck.key, deck.name],
+            )?;
+            (tx.last_insert_rowid(), None, true)
+        }
+    };
+    let target = TargetDeck {
+        id,
+        source,
+        by_first_field: None,
+        keys: Vec::new(),
+    };
+    Ok((target, created))
+}
+
+/// Facts whose keys come from Anki guids (`anki-…`), in any deck; decks not
+/// in the batch are added to `decks` (and `outcomes`) so a fact can be
+/// updated where it is.
+fn facts_by_key(
+    tx: &Transaction,
+    decks: &mut Vec<TargetDeck>,
+    outcomes: &mut Vec<DeckOutcome>,
+) -> Result<HashMap<String, StoredFact>> {
+    let mut stmt = tx.prepare(
+        "SELECT f.id, f.key, f.content, d.id, d.source_path, d.key, d.name FROM facts f JOIN decks d ON d.id = f.deck_id
+         WHERE f.key LIKE 'anki-%' ORDER BY f.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut map = HashMap::new();
+    for (id, key, content, deck_id, source, deck_key, deck_name) in rows {
+        let deck = match decks.iter().position(|d| d.id == deck_id) {
+            Some(index) => index,
+            None => {
+                decks.push(TargetDeck {
+                    id: deck_id,
+                    source,
+                    by_first_field: None,
+                    keys: Vec::new(),
+                });
+                outcomes.push(DeckOutcome {
+                    name: deck_name,
+                    key: deck_key,
+                    ..DeckOutcome::default()
+                });
+                decks.len() - 1
+            }
+        };
+        map.entry(key.clone()).or_insert(StoredFact { id, deck, key, content });
+    }
+    Ok(map)
+}
+
+/// Loads a deck's facts by first field, once.
+fn load_deck_facts(tx: &Transaction, deck: &mut TargetDeck, index: usize) -> Result<()> {
+    if deck.by_first_field.is_some() {
+        return Ok(());
+    }
+    let mut map = HashMap::new();
+    let mut stmt = tx.prepare_cached("SELECT id, key, content FROM facts WHERE deck_id = ?1 ORDER BY id")?;
+    let rows = stmt
+        .query_map([deck.id], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (id, key, content) in rows {
+        deck.keys.push(key.clone());
+        if let Ok(fact) = serde_json::from_str::<Fact>(&content) {
+            map.entry(first_field(&fact).to_string()).or_insert(StoredFact {
+                id,
+                deck: index,
+                key,
+                content,
+            });
+        }
+    }
+    deck.by_first_field = Some(map);
+    Ok(())
+}
+
+/// The text a note is matched by when it has no guid: the question or the
+/// cloze text (what Anki's first field holds).
+fn first_field(fact: &Fact) -> &str {
+    match &fact.body {
+        FactBody::Qa { question, .. } => question,
+        FactBody::Cloze { text } => text,
+        FactBody::Sequence { title, .. } => title,
+        FactBody::Timeline { event, .. } => event,
+    }
+}
+
+/// `base`, or `base-2`, `base-3`… if taken.
+fn unique_key(base: &str, taken: &[String]) -> String {
+    std::iter::once(base.to_string())
+        .chain((2..).map(|n| format!("{base}-{n}")))
+        .find(|k| !taken.contains(k))
+        .unwrap_or_else(|| base.to_string())
+}
+
+fn fact_json(fact: &Fact) -> Result<String> {
+    serde_json::to_string(fact).map_err(|e| Error::Usage(format!("fact {}: {e}", fact.id)))
+}
+
+/// Adds or updates the fact's cards, their schedules and their reviews.
+fn import_cards(
+    tx: &Transaction,
+    fact_id: i64,
+    deck_id: i64,
+    fact: &Fact,
+    imported: &[ImportedCard],
+    next_position: &mut i64,
+    outcome: &mut ImportOutcome,
+) -> Result<()> {
+    for text in fact.cards() {
+        let existing: Option<i64> = tx
+            .prepare_cached("SELECT id FROM cards WHERE fact_id = ?1 AND template = ?2")?
+            .query_row(params![fact_id, text.template], |r| r.get(0))
+            .optional()?;
+        let card_id = match existing {
+            Some(id) => {
+                tx.prepare_cached("UPDATE cards SET front = ?2, back = ?3, answer = ?4 WHERE id = ?1")?
+                    .execute(params![id, text.front, text.back, text.answer])?;
+                id
+            }
+            None => {
+                tx.prepare_cached(
+                    "INSERT INTO cards (fact_id, deck_id, template, front, back, answer, due)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    fact_id,
+                    deck_id,
+                    text.template,
+                    text.front,
+                    text.back,
+                    text.answer,
+                    *next_position
+                ])?;
+                *next_position += 1;
+                outcome.cards_added += 1;
+                tx.last_insert_rowid()
+            }
+        };
+        let Some(card) = imported.iter().find(|c| c.template == text.template) else {
+            continue;
+        };
+        // Answers given in iskra since the Anki export win over Anki's schedule.
+        let newest_here: Option<i64> = tx
+            .prepare_cached("SELECT max(reviewed_at_ms) FROM review_log WHERE card_id = ?1 AND uid NOT LIKE 'anki-%'")?
+            .query_row([card_id], |r| r.get(0))?;
+        let anki_is_newer = match (newest_here, card.last_review_ms) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(here), Some(there)) => there >= here,
+        };
+        if anki_is_newer {
+            if let Some(schedule) = &card.schedule {
+                write_schedule(tx, card_id, schedule)?;
+                outcome.cards_scheduled += 1;
+            }
+            if card.suspended {
+                tx.prepare_cached("UPDATE cards SET queue = -1 WHERE id = ?1")?
+                    .execute([card_id])?;
+            }
+        } else {
+            outcome.cards_kept += 1;
+        }
+        for review in &card.reviews {
+            if insert_review(tx, card_id, review)? {
+                outcome.reviews_added += 1;
+            } else {
+                outcome.reviews_present += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds a log row unless one with its uid is there; true when added.
+fn insert_review(tx: &Transaction, card_id: i64, r: &ImportedReview) -> Result<bool> {
+    let (b, a) = (&r.before, &r.after);
+    let added = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+               state_before, due_before, stability_before, difficulty_before, interval_before,
+               state_after, due_after, stability_after, difficulty_after, interval_after)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        )?
+        .execute(params![
+            r.uid,
+            card_id,
+            r.reviewed_at_ms,
+            r.rating.number(),
+            r.duration_ms,
+            r.kind as i64,
+            r.elapsed_days,
+            b.state as i64,
+            due_value(b.due),
+            b.memory.map(|m| f64::from(m.stability)),
+            b.memory.map(|m| f64::from(m.difficulty)),
+            b.interval,
+            a.state as i64,
+            due_value(a.due),
+            a.memory.map(|m| f64::from(m.stability)),
+            a.memory.map(|m| f64::from(m.difficulty)),
+            a.interval,
+        ])?;
+    Ok(added == 1)
+}

@@ -1,0 +1,411 @@
+//! Interop with real Anki, through the `anki` Python package (PyPI):
+//! a package iskra exports is imported by Anki (notes, fields, cloze
+//! numbering, tags, deck, and with `--with-history` the revlog), and
+//! packages Anki makes — with reviewed cards, a cloze note and a reversed
+//! note — import into iskra with matching counts, schedules and history.
+//!
+//! The library lives in a virtual environment under `target/anki-venv`,
+//! created (and `anki` installed with pip) when missing; `ISKRA_ANKI_PYTHON`
+//! may name another interpreter that has it. If PyPI cannot be reached the
+//! test fails and says so: it never passes without running Anki.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{NOW, Scratch, shifted};
+use serde_json::Value;
+
+const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
+
+fn has_anki(python: &Path) -> bool {
+    Command::new(python)
+        .args(["-c", "import anki.collection"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Holds `target/anki-venv.lock` while the environment is made, so that two
+/// test runs never install into it at once.
+struct VenvLock(PathBuf);
+
+impl VenvLock {
+    fn take(path: PathBuf) -> VenvLock {
+        let started = std::time::Instant::now();
+        loop {
+            match std::fs::create_dir(&path) {
+                Ok(()) => return VenvLock(path),
+                Err(_) => {
+                    let stale = std::fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .is_ok_and(|t| t.elapsed().is_ok_and(|e| e.as_secs() > 1800));
+                    if stale {
+                        let _ = std::fs::remove_dir(&path);
+                    }
+                    assert!(
+                        started.elapsed().as_secs() < 1200,
+                        "waited 20 minutes for {} (another test run installing anki?)",
+                        path.display()
+                    );
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for VenvLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir(&self.0);
+    }
+}
+
+/// A Python interpreter with the `anki` package, installing it if needed.
+fn anki_python() -> PathBuf {
+    if let Some(python) = std::env::var_os("ISKRA_ANKI_PYTHON") {
+        let python = PathBuf::from(python);
+        assert!(
+            has_anki(&python),
+            "ISKRA_ANKI_PYTHON={} cannot import anki",
+            python.display()
+        );
+        return python;
+    }
+    let venv = Path::new(MANIFEST).join("target/anki-venv");
+    let python = venv.join("bin/python");
+    if has_anki(&python) {
+        return python;
+    }
+    let _lock = VenvLock::take(Path::new(MANIFEST).join("target/anki-venv.lock"));
+    if has_anki(&python) {
+        return python;
+    }
+    let run = |cmd: &mut Command, what: &str| {
+        let output = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run ({e})"));
+        assert!(
+            output.status.success(),
+            "{what} failed; the Anki interop test needs the `anki` package from PyPI and cannot run without it.\nstdout:\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    if !python.exists() {
+        run(
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            "python3 -m venv target/anki-venv",
+        );
+    }
+    run(
+        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "anki"]),
+        "pip install anki (is PyPI reachable?)",
+    );
+    assert!(
+        has_anki(&python),
+        "anki was installed into {} but cannot be imported",
+        venv.display()
+    );
+    python
+}
+
+/// Runs one of `tests/anki/*.py` in UTC; returns its JSON output.
+fn anki_script(python: &Path, script: &str, args: &[&Path]) -> Value {
+    let output = Command::new(python)
+        .arg(Path::new(MANIFEST).join("tests/anki").join(script))
+        .args(args)
+        .env("TZ", "UTC")
+        .output()
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    assert!(
+        output.status.success(),
+        "{script} failed\nstdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{script} printed no JSON ({e}):\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| s.as_str().unwrap_or_else(|| panic!("not a string: {s}")))
+        .collect()
+}
+
+#[test]
+fn real_anki_imports_our_packages_and_we_import_theirs() {
+    let python = anki_python();
+    iskra_to_anki(&python);
+    anki_to_iskra(&python);
+}
+
+const DECK: &str = "# Interop Export
+description: written by tests/anki_interop.rs
+
+## zinoviev
+q: Who chaired the Comintern in 1920?
+a: Grigory Zinoviev
+extra: He presided over its executive.
+tags: people comintern
+cards: basic reverse
+
+## reed
+cloze: John Reed fell ill with {{typhus}} after the congress at {{Baku::a city}}.
+tags: reed
+
+## route
+sequence: Rosmer's route
+item: Paris
+item: Berlin
+cards: after
+";
+
+fn iskra_to_anki(python: &Path) {
+    let s = Scratch::new();
+    std::fs::create_dir(s.path("decks")).unwrap();
+    s.write("decks/interop.deck", DECK);
+    s.build(&["decks/interop.deck"]);
+    // Four answers at distinct times, so each log entry keeps its own time.
+    for (minutes, input) in [(0, "3\nq\n"), (1, "3\nq\n"), (2, "1\nq\n"), (1500, "3\nq\n")] {
+        let run = s
+            .run_at(&shifted(NOW, minutes), &["review", "--deck", "interop"], input)
+            .ok();
+        assert_eq!(run.answered(), 1, "{}", run.stdout);
+    }
+    let log: Vec<(i64, i64)> = {
+        let db = s.db();
+        let mut stmt = db
+            .prepare("SELECT reviewed_at_ms, rating FROM review_log ORDER BY reviewed_at_ms")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(log.len(), 4);
+
+    s.run(&[
+        "export",
+        "deck",
+        "interop",
+        "--format",
+        "apkg",
+        "--with-history",
+        "--out",
+        "history.apkg",
+    ])
+    .ok();
+    let work = tempfile::tempdir().unwrap();
+    let anki = anki_script(python, "import_apkg.py", &[&s.path("history.apkg"), work.path()]);
+    let notes = anki["notes"].as_array().unwrap();
+    assert_eq!(anki["new_notes"], 3, "{anki:#}");
+    assert_eq!(notes.len(), 3, "{anki:#}");
+    let zinoviev = &notes[0];
+    assert_eq!(zinoviev["notetype"], "iskra Basic (and reversed card)");
+    assert_eq!(
+        strings(&zinoviev["fields"]),
+        vec![
+            "Who chaired the Comintern in 1920?",
+            "Grigory Zinoviev",
+            "He presided over its executive."
+        ]
+    );
+    assert_eq!(strings(&zinoviev["tags"]), vec!["comintern", "people"]);
+    assert_eq!(zinoviev["guid"], "iskra:interop/zinoviev");
+    let reed = &notes[1];
+    assert_eq!(reed["notetype"], "iskra Cloze");
+    assert_eq!(
+        reed["fields"][0],
+        "John Reed fell ill with {{c1::typhus}} after the congress at {{c2::Baku::a city}}."
+    );
+    let reed_cards = reed["cards"].as_array().unwrap();
+    assert_eq!(reed_cards.len(), 2);
+    assert!(
+        reed_cards[1]["question"].as_str().unwrap().contains("[a city]"),
+        "{reed:#}"
+    );
+    assert!(
+        reed_cards[0]["question"].as_str().unwrap().contains("[...]"),
+        "{reed:#}"
+    );
+    assert_eq!(strings(&reed["tags"]), vec!["reed"]);
+    let route = &notes[2];
+    assert_eq!(route["notetype"], "iskra Basic");
+    assert_eq!(route["fields"][1], "Berlin");
+    for note in notes {
+        for card in note["cards"].as_array().unwrap() {
+            assert_eq!(card["deck"], "Interop Export", "{note:#}");
+        }
+    }
+    assert_eq!(anki["checksums_ok"], true);
+    // The review log came along, row for row.
+    let revlog: Vec<(i64, i64)> = anki["revlog"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_i64().unwrap(), r["ease"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(revlog, log);
+    let reviewed: i64 = notes
+        .iter()
+        .flat_map(|n| n["cards"].as_array().unwrap())
+        .map(|c| c["reps"].as_i64().unwrap())
+        .sum();
+    assert_eq!(reviewed, 4, "{anki:#}");
+    let scheduled = notes
+        .iter()
+        .flat_map(|n| n["cards"].as_array().unwrap())
+        .filter(|c| c["type"] != 0)
+        .count();
+    assert!(scheduled >= 2, "{anki:#}");
+
+    // Without --with-history: the same notes, all new, no revlog.
+    s.run(&["export", "deck", "interop", "--format", "apkg", "--out", "plain.apkg"])
+        .ok();
+    let work = tempfile::tempdir().unwrap();
+    let plain = anki_script(python, "import_apkg.py", &[&s.path("plain.apkg"), work.path()]);
+    assert_eq!(plain["notes"].as_array().unwrap().len(), 3);
+    assert_eq!(plain["revlog"].as_array().unwrap().len(), 0);
+    assert!(
+        plain["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|n| n["cards"].as_array().unwrap())
+            .all(|c| c["type"] == 0 && c["reps"] == 0),
+        "{plain:#}"
+    );
+}
+
+fn guid_key(guid: &str) -> String {
+    format!("anki-{}", guid.bytes().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+fn anki_to_iskra(python: &Path) {
+    let made = tempfile::tempdir().unwrap();
+    let anki = anki_script(python, "make_apkg.py", &[made.path()]);
+    let s = Scratch::new();
+    let modern = made.path().join("modern.apkg");
+    let run = s.run(&["import", modern.to_str().unwrap()]).ok();
+    assert!(run.stdout.contains("collection.anki21b"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("Interop::Reviewed (new deck interop-reviewed): 3 facts added"),
+        "{}",
+        run.stdout
+    );
+    let notes = anki["notes"].as_array().unwrap();
+    let revlog = anki["revlog"].as_array().unwrap();
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 3);
+    assert_eq!(s.count("SELECT count(*) FROM cards"), 5);
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), revlog.len() as i64);
+    assert_eq!(revlog.len(), 8);
+
+    let db = s.db();
+    let content = |guid: &str| -> Value {
+        let text: String = db
+            .query_row("SELECT content FROM facts WHERE key = ?1", [guid_key(guid)], |r| {
+                r.get(0)
+            })
+            .unwrap_or_else(|e| panic!("no fact for guid {guid}: {e}"));
+        serde_json::from_str(&text).unwrap()
+    };
+    let basic = content(notes[0]["guid"].as_str().unwrap());
+    assert_eq!(basic["question"], "Where did the Second Congress open?");
+    assert_eq!(basic["answer"], "Petrograd & then Moscow\nJuly 1920");
+    assert_eq!(strings(&basic["tags"]), vec!["comintern", "congress::second"]);
+    let cloze = content(notes[1]["guid"].as_str().unwrap());
+    assert_eq!(cloze["text"], "{{Reed}} caught {{typhus::an illness}} after Baku.");
+    assert_eq!(cloze["extra"], "He died in Moscow.");
+    let reversed = content(notes[2]["guid"].as_str().unwrap());
+    assert_eq!(strings(&reversed["kinds"]), vec!["basic", "reverse"]);
+
+    // Every revlog row, once, with its rating and time.
+    for row in revlog {
+        let uid = format!("anki-{}-{}", row["id"], row["cid"]);
+        let (at, rating): (i64, i64) = db
+            .query_row(
+                "SELECT reviewed_at_ms, rating FROM review_log WHERE uid = ?1",
+                [&uid],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap_or_else(|e| panic!("no log entry {uid}: {e}"));
+        assert_eq!(
+            (at, rating),
+            (row["id"].as_i64().unwrap(), row["ease"].as_i64().unwrap())
+        );
+    }
+    // The reviewed basic card keeps its schedule, due date and memory state.
+    let card = &notes[0]["cards"][0];
+    let (state, interval, reps, lapses, due, stability, difficulty): (i64, i64, i64, i64, i64, f64, f64) = db
+        .query_row(
+            "SELECT c.state, c.interval, c.reps, c.lapses, c.due, c.stability, c.difficulty
+             FROM cards c JOIN facts f ON f.id = c.fact_id WHERE f.key = ?1 AND c.template = 'basic'",
+            [guid_key(notes[0]["guid"].as_str().unwrap())],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            },
+        )
+        .unwrap();
+    assert_eq!(state, card["type"].as_i64().unwrap());
+    assert_eq!((interval, reps, lapses), (card["ivl"].as_i64().unwrap(), 6, 1));
+    assert!((stability - card["stability"].as_f64().unwrap()).abs() < 1e-3);
+    assert!((difficulty - card["difficulty"].as_f64().unwrap()).abs() < 1e-3);
+    let today = chrono::NaiveDate::parse_from_str(anki["today_date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let today_number = today
+        .signed_duration_since(chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap())
+        .num_days();
+    let anki_due = card["due"].as_i64().unwrap() - anki["today"].as_i64().unwrap();
+    assert_eq!(due, today_number + anki_due, "review due day");
+    // The answered cloze card (c2, the second deletion) is in learning, due when Anki said.
+    let cloze_card = &notes[1]["cards"][1];
+    let (state, due): (i64, i64) = db
+        .query_row(
+            "SELECT c.state, c.due FROM cards c JOIN facts f ON f.id = c.fact_id
+             WHERE f.key = ?1 AND c.template = 'cloze:2'",
+            [guid_key(notes[1]["guid"].as_str().unwrap())],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((state, due), (1, cloze_card["due"].as_i64().unwrap() * 1000));
+    drop(db);
+
+    // The legacy package of the same collection matches it: nothing new.
+    let legacy = made.path().join("legacy.apkg");
+    let run = s.run(&["import", legacy.to_str().unwrap()]).ok();
+    assert!(run.stdout.contains("collection.anki21,"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("0 facts added, 0 updated, 3 unchanged"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Reviews: 0 added, 8 already imported"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 8);
+
+    // Written out as a deck file and built, the facts keep their cards and history.
+    let before = s.count("SELECT sum(id * 7 + reps + state) FROM cards");
+    s.run(&["export", "deck", "interop-reviewed", "--format", "iskra"]).ok();
+    let built = s.build(&["decks/interop-reviewed.deck"]);
+    assert!(built.stdout.contains("0 added"), "{}", built.stdout);
+    assert!(built.stdout.contains("0 removed"), "{}", built.stdout);
+    assert_eq!(s.count("SELECT sum(id * 7 + reps + state) FROM cards"), before);
+    assert_eq!(s.count("SELECT count(*) FROM cards WHERE retired = 1"), 0);
+}

@@ -1,0 +1,396 @@
+//! `iskra import` and `iskra export deck` on real files: Anki text files
+//! (headers, quoting, HTML, re-import updating in place), decks kept apart
+//! from `build`, export to deck files, and bad input of every kind refused
+//! with a clear error and nothing written.
+
+mod common;
+
+use std::io::{Read, Write};
+
+use common::{NOW, Scratch, shifted};
+
+const TEXT: &str = "#separator:tab
+#html:true
+#notetype:Basic
+#deck:Spanish::Verbs
+#tags:spanish
+#tags column:3
+#guid column:4
+hablar\tto <b>speak</b>&nbsp;&amp; talk\tverbs ar\tg-hablar
+comer\t\"to eat;\tto \"\"dine\"\"\nat home\"\tverbs\tg-comer
+# a comment line
+vivir\tto live<br>to dwell\t\tg-vivir
+";
+
+fn fact(s: &Scratch, key: &str) -> serde_json::Value {
+    let text: String = s
+        .db()
+        .query_row("SELECT content FROM facts WHERE key = ?1", [key], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("no fact {key}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn guid_key(guid: &str) -> String {
+    format!("anki-{}", guid.bytes().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+#[test]
+fn text_files_import_with_headers_quotes_and_html_then_update_in_place() {
+    let s = Scratch::new();
+    s.write("verbs.txt", TEXT);
+    s.run(&["config", "new-per-day", "20"]).ok(); // the collection exists before
+    let before = s.dump();
+    let dry = s.run(&["import", "verbs.txt", "--dry-run"]).ok();
+    assert!(
+        dry.stdout
+            .contains("Spanish::Verbs (new deck spanish-verbs): 3 facts added"),
+        "{}",
+        dry.stdout
+    );
+    assert!(dry.stdout.contains("Dry run: nothing was written."), "{}", dry.stdout);
+    assert_eq!(s.dump(), before, "a dry run wrote to the collection");
+
+    let run = s.run(&["import", "verbs.txt"]).ok();
+    assert!(
+        run.stdout.contains("3 facts added, 0 updated, 0 unchanged"),
+        "{}",
+        run.stdout
+    );
+    let hablar = fact(&s, &guid_key("g-hablar"));
+    assert_eq!(hablar["question"], "hablar");
+    assert_eq!(hablar["answer"], "to speak & talk");
+    assert_eq!(hablar["tags"], serde_json::json!(["spanish", "verbs", "ar"]));
+    assert_eq!(
+        fact(&s, &guid_key("g-comer"))["answer"],
+        "to eat;\tto \"dine\"\nat home"
+    );
+    assert_eq!(fact(&s, &guid_key("g-vivir"))["answer"], "to live\nto dwell");
+
+    // Study a card, then import a changed file: the fact is updated, the card keeps its history.
+    let review = s.run_at(NOW, &["review", "--deck", "spanish-verbs"], "3\nq\n").ok();
+    assert_eq!(review.answered(), 1);
+    let cards_before = s.count("SELECT sum(id * 3 + reps) FROM cards");
+    s.write("verbs.txt", TEXT.replace("to live<br>to dwell", "to live"));
+    let again = s.run(&["import", "verbs.txt"]).ok();
+    assert!(
+        again.stdout.contains("0 facts added, 1 updated, 2 unchanged"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(fact(&s, &guid_key("g-vivir"))["answer"], "to live");
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 3);
+    assert_eq!(s.count("SELECT sum(id * 3 + reps) FROM cards"), cards_before);
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 1);
+}
+
+#[test]
+fn rows_without_guids_match_by_first_field_and_separators_are_guessed() {
+    let s = Scratch::new();
+    s.write("capitals.csv", "France,Paris\nItaly,\"Rome, the city\"\n");
+    let run = s.run(&["import", "capitals.csv"]).ok();
+    assert!(
+        run.stdout.contains("capitals (new deck capitals): 2 facts added"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(fact(&s, "italy")["answer"], "Rome, the city");
+    s.write(
+        "capitals.csv",
+        "France,Paris!\nItaly,\"Rome, the city\"\nSpain,Madrid\n",
+    );
+    let run = s.run(&["import", "capitals.csv"]).ok();
+    assert!(
+        run.stdout.contains("1 fact added, 1 updated, 1 unchanged"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(fact(&s, "france")["answer"], "Paris!");
+    // Cloze notes, renumbered by position; --deck puts them where asked.
+    s.write(
+        "cloze.txt",
+        "#notetype:Cloze\n{{c2::Reed}} caught {{c1::typhus::illness}}\tHe died.\n",
+    );
+    let run = s.run(&["import", "cloze.txt", "--deck", "Reed"]).ok();
+    assert!(
+        run.stdout.contains("Reed (new deck reed): 1 fact added"),
+        "{}",
+        run.stdout
+    );
+    let cloze = fact(&s, "reed-caught-typhus-illness");
+    assert_eq!(cloze["text"], "{{Reed}} caught {{typhus::illness}}");
+    assert_eq!(cloze["extra"], "He died.");
+}
+
+#[test]
+fn malformed_text_rows_are_errors_with_their_line_and_nothing_is_written() {
+    let s = Scratch::new();
+    s.write("ok.txt", "a\tb\n");
+    s.run(&["import", "ok.txt"]).ok();
+    let before = s.dump();
+    s.write(
+        "bad.csv",
+        "#separator:comma\nfine,row\n\"broken\"x,row\nlonely\n\"never closed,row\n",
+    );
+    let run = s.run(&["import", "bad.csv"]).fails();
+    assert!(
+        run.stderr.contains("bad.csv:3:9: error: text after the closing quote"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("bad.csv:5:1: error: this quoted field is never closed"),
+        "{}",
+        run.stderr
+    );
+    s.write("short.csv", "#separator:comma\nfine,row\nlonely\n");
+    let run = s.run(&["import", "short.csv"]).fails();
+    assert!(
+        run.stderr
+            .contains("short.csv:3:1: error: 1 field on this line, but a Basic note needs a front and a back"),
+        "{}",
+        run.stderr
+    );
+    s.write("latin1.txt", b"caf\xe9\tcoffee\n");
+    let run = s.run(&["import", "latin1.txt"]).fails();
+    assert!(
+        run.stderr.contains("latin1.txt:1:4: error: invalid UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.dump(), before);
+}
+
+#[test]
+fn build_leaves_imported_decks_alone_and_file_decks_are_not_imported_into() {
+    let s = Scratch::new();
+    std::fs::create_dir(s.path("decks")).unwrap();
+    s.write("decks/own.deck", "# Own\n## a\nq: one?\na: 1\n");
+    s.build(&["decks"]);
+    s.write("verbs.txt", TEXT);
+    s.run(&["import", "verbs.txt"]).ok();
+    s.write("decks/own.deck", "# Own\n## b\nq: two?\na: 2\n");
+    s.build(&["decks"]);
+    assert_eq!(
+        s.count(
+            "SELECT count(*) FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = 'spanish-verbs' AND c.retired = 0 AND c.queue >= 0"
+        ),
+        3
+    );
+    let before = s.dump();
+    let run = s.run(&["import", "verbs.txt", "--deck", "own"]).fails();
+    assert!(run.stderr.contains("is built from"), "{}", run.stderr);
+    assert_eq!(s.dump(), before);
+}
+
+#[test]
+fn imported_decks_export_to_deck_files_and_csv_that_import_again() {
+    let s = Scratch::new();
+    s.write("verbs.txt", TEXT);
+    s.run(&["import", "verbs.txt"]).ok();
+    s.run_at(&shifted(NOW, 1), &["review", "--deck", "spanish-verbs"], "3\nq\n")
+        .ok();
+    let run = s.run(&["export", "deck", "spanish-verbs", "--format", "iskra"]).ok();
+    assert!(
+        run.stdout.contains("Wrote decks/spanish-verbs.deck: 3 facts"),
+        "{}",
+        run.stdout
+    );
+    let text = std::fs::read_to_string(s.path("decks/spanish-verbs.deck")).unwrap();
+    assert!(text.starts_with("# Spanish::Verbs\n"), "{text}");
+    assert!(
+        text.contains(&format!("## {}\nq: hablar\na: to speak & talk\n", guid_key("g-hablar"))),
+        "{text}"
+    );
+    // Exporting again needs --force.
+    let run = s.run(&["export", "deck", "spanish-verbs", "--format", "iskra"]).fails();
+    assert!(run.stderr.contains("--force"), "{}", run.stderr);
+    let history = s.count("SELECT sum(id + reps) FROM cards");
+    let built = s.build(&["decks/spanish-verbs.deck"]);
+    assert!(
+        built.stdout.contains("0 added, 0 updated, 3 unchanged, 0 removed"),
+        "{}",
+        built.stdout
+    );
+    assert_eq!(s.count("SELECT sum(id + reps) FROM cards"), history);
+
+    let run = s
+        .run(&["export", "deck", "spanish-verbs", "--format", "csv", "--out", "out.txt"])
+        .ok();
+    assert!(run.stdout.contains("Wrote out.txt: 3 notes"), "{}", run.stdout);
+    let csv = std::fs::read_to_string(s.path("out.txt")).unwrap();
+    assert!(
+        csv.starts_with(
+            "#separator:tab\n#html:false\n#guid column:1\n#notetype column:2\n#deck column:3\n#tags column:6\n"
+        ),
+        "{csv}"
+    );
+    let other = Scratch::new();
+    std::fs::copy(s.path("out.txt"), other.path("out.txt")).unwrap();
+    let run = other.run(&["import", "out.txt"]).ok();
+    assert!(
+        run.stdout
+            .contains("Spanish::Verbs (new deck spanish-verbs): 3 facts added"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        fact(&other, &guid_key("g-comer"))["answer"],
+        "to eat;\tto \"dine\"\nat home"
+    );
+}
+
+/// A package made by iskra's own export, as bytes.
+fn package(s: &Scratch) -> Vec<u8> {
+    s.write("verbs.txt", TEXT);
+    s.run(&["import", "verbs.txt"]).ok();
+    s.run(&["export", "deck", "spanish-verbs", "--format", "apkg", "--out", "p.apkg"])
+        .ok();
+    std::fs::read(s.path("p.apkg")).unwrap()
+}
+
+/// The entries of a zip, as (name, bytes).
+fn entries(zip_bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut entry = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            entry.read_to_end(&mut bytes).unwrap();
+            (entry.name().unwrap().to_string(), bytes)
+        })
+        .collect()
+}
+
+fn zip_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut buffer = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut buffer);
+        for (name, bytes) in entries {
+            zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    buffer.into_inner()
+}
+
+/// Imports `bytes` as a package into a fresh collection holding one deck:
+/// it must fail with `expected` in the message and change nothing.
+fn refused(bytes: &[u8], expected: &str) {
+    let s = Scratch::new();
+    s.write("ok.txt", "a\tb\n");
+    s.run(&["import", "ok.txt"]).ok();
+    let before = s.dump();
+    s.write("bad.apkg", bytes);
+    let run = s.run(&["import", "bad.apkg"]).fails();
+    assert!(
+        run.stderr.contains(expected),
+        "expected {expected:?} in:\n{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nothing was imported"), "{}", run.stderr);
+    assert_eq!(s.dump(), before);
+}
+
+#[test]
+fn packages_import_and_reimport_without_duplicates() {
+    let s = Scratch::new();
+    let bytes = package(&s);
+    let other = Scratch::new();
+    other.write("p.apkg", &bytes);
+    let run = other.run(&["import", "p.apkg"]).ok();
+    assert!(
+        run.stdout.contains("collection.anki21, Anki collection schema 11"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Spanish::Verbs (new deck spanish-verbs): 3 facts added"),
+        "{}",
+        run.stdout
+    );
+    let again = other.run(&["import", "p.apkg"]).ok();
+    assert!(
+        again.stdout.contains("0 facts added, 0 updated, 3 unchanged"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(other.count("SELECT count(*) FROM facts"), 3);
+}
+
+#[test]
+fn hostile_and_broken_packages_are_refused() {
+    let s = Scratch::new();
+    let good = entries(&package(&s));
+    let with = |name: &str, bytes: &[u8]| {
+        let mut all = good.clone();
+        all.push((name.to_string(), bytes.to_vec()));
+        zip_of(&all)
+    };
+    refused(
+        &with("../evil.txt", b"x"),
+        "the entry \"../evil.txt\" has an absolute or `..` path",
+    );
+    refused(
+        &with("/etc/evil", b"x"),
+        "the entry \"/etc/evil\" has an absolute or `..` path",
+    );
+    refused(&with("media/..\\..\\x", b"x"), "absolute or `..` path");
+    refused(b"this is not a zip at all", "not a readable Anki package");
+
+    // A package from a newer Anki.
+    let mut newer = good.clone();
+    newer.retain(|(n, _)| n != "meta");
+    newer.push(("meta".into(), vec![0x08, 0x07]));
+    refused(&zip_of(&newer), "package version 7 is not one iskra reads");
+
+    // A collection of an unknown schema version.
+    let collection = &good.iter().find(|(n, _)| n == "collection.anki21").unwrap().1;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    std::fs::write(&db, collection).unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute("UPDATE col SET ver = 99", [])
+        .unwrap();
+    let changed = std::fs::read(&db).unwrap();
+    let mut unknown = good.clone();
+    unknown.retain(|(n, _)| n != "collection.anki21");
+    unknown.push(("collection.anki21".into(), changed));
+    refused(
+        &zip_of(&unknown),
+        "collection schema version 99, which iskra does not read",
+    );
+
+    // A truncated collection.
+    let mut truncated = good.clone();
+    truncated.retain(|(n, _)| n != "collection.anki21");
+    truncated.push(("collection.anki21".into(), collection[..collection.len() / 2].to_vec()));
+    refused(&zip_of(&truncated), "collection.anki21 is truncated");
+
+    // An archive whose entries claim to expand past 1 GiB.
+    let mut bomb = zip_of(&good);
+    let claimed = patch_central_sizes(&mut bomb, "collection.anki21", 3 << 30);
+    assert!(claimed, "found the central directory entry");
+    refused(&bomb, "the archive expands to more than 1 GiB");
+}
+
+/// Rewrites the uncompressed size an entry declares in the central directory.
+fn patch_central_sizes(zip: &mut [u8], name: &str, size: u32) -> bool {
+    let signature = [0x50, 0x4b, 0x01, 0x02];
+    let mut at = 0;
+    while at + 46 <= zip.len() {
+        if zip[at..at + 4] == signature {
+            let name_len = u16::from_le_bytes([zip[at + 28], zip[at + 29]]) as usize;
+            if zip.get(at + 46..at + 46 + name_len) == Some(name.as_bytes()) {
+                zip[at + 24..at + 28].copy_from_slice(&size.to_le_bytes());
+                return true;
+            }
+        }
+        at += 1;
+    }
+    false
+}

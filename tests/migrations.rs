@@ -1,0 +1,201 @@
+//! Migrations: every collection fixture in `tests/fixtures/` (one per
+//! released schema version, written by that version's iskra) is copied and
+//! opened with the current iskra, which backs it up and migrates it; its
+//! contents must survive, the backup must hold the old version, and the
+//! collection must work as any other. See `tests/fixtures/README.md`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Scratch, dump, open_read_only};
+
+/// What each fixture holds (from `tests/fixtures/README.md`).
+struct Fixture {
+    file: &'static str,
+    schema: i64,
+    decks: i64,
+    facts: i64,
+    cards: i64,
+    /// Every review-log rating, in log order, all in deck `log_deck`.
+    ratings: &'static [i64],
+    log_deck: &'static str,
+}
+
+const FIXTURES: &[Fixture] = &[Fixture {
+    file: "collection-v1.sqlite3",
+    schema: 1,
+    decks: 5,
+    facts: 222,
+    cards: 289,
+    ratings: &[3, 1, 3, 4, 3, 3],
+    log_deck: "people",
+}];
+
+/// A time after every fixture was written.
+const LATER: &str = "2026-03-12T10:00:00Z";
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// The schema version this iskra writes: that of a collection it creates.
+fn current_schema() -> i64 {
+    let s = Scratch::new();
+    s.run(&["config"]).ok();
+    schema_of(&s.db)
+}
+
+fn schema_of(path: &Path) -> i64 {
+    open_read_only(path)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A scratch collection holding a copy of the fixture (never opened in
+/// place: even a read-only open would leave `-shm` files in the repository).
+fn copy_of(fixture: &Fixture) -> Scratch {
+    let s = Scratch::new();
+    std::fs::copy(fixtures_dir().join(fixture.file), &s.db).unwrap();
+    s
+}
+
+#[test]
+fn every_fixture_is_described_and_every_older_schema_has_one() {
+    let mut files: Vec<String> = std::fs::read_dir(fixtures_dir())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("collection-v") && name.ends_with(".sqlite3"))
+        .collect();
+    files.sort();
+    let described: Vec<&str> = FIXTURES.iter().map(|f| f.file).collect();
+    assert_eq!(
+        files, described,
+        "describe each fixture in FIXTURES (and tests/fixtures/README.md)"
+    );
+    for fixture in FIXTURES {
+        assert_eq!(schema_of(&copy_of(fixture).db), fixture.schema, "{}", fixture.file);
+    }
+    // A schema older than the current one was released: its fixture must be kept.
+    for schema in 1..current_schema() {
+        assert!(
+            FIXTURES.iter().any(|f| f.schema == schema),
+            "no fixture for schema version {schema}: add tests/fixtures/collection-v{schema}.sqlite3"
+        );
+    }
+}
+
+#[test]
+fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
+    let current = current_schema();
+    for fixture in FIXTURES {
+        let s = copy_of(fixture);
+        let original = dump(&open_read_only(&copy_of(fixture).db));
+
+        // `check` looks without migrating.
+        let check = s.run_at(LATER, &["check"], "").ok();
+        assert!(
+            check.stdout.contains(&format!(
+                "it is an iskra collection (schema version {})",
+                fixture.schema
+            )),
+            "{}",
+            check.stdout
+        );
+        assert_eq!(schema_of(&s.db), fixture.schema);
+
+        let status = s.run_at(LATER, &["status", "--json"], "").ok();
+        let status: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+        let decks = status["decks"].as_array().unwrap();
+        assert_eq!(decks.len() as i64, fixture.decks, "{}", fixture.file);
+        let total: i64 = decks.iter().map(|d| d["total"].as_i64().unwrap()).sum();
+        assert_eq!(total, fixture.cards);
+        assert_eq!(schema_of(&s.db), current, "{} was migrated", fixture.file);
+
+        assert_eq!(s.count("SELECT count(*) FROM decks"), fixture.decks);
+        assert_eq!(s.count("SELECT count(*) FROM facts"), fixture.facts);
+        assert_eq!(s.count("SELECT count(*) FROM cards"), fixture.cards);
+        let conn = s.db();
+        let ratings: Vec<i64> = conn
+            .prepare("SELECT rating FROM review_log ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(ratings, fixture.ratings, "{}", fixture.file);
+        let elsewhere = s.count(&format!(
+            "SELECT count(*) FROM review_log l JOIN cards c ON c.id = l.card_id JOIN decks d ON d.id = c.deck_id
+             WHERE d.key != '{}'",
+            fixture.log_deck
+        ));
+        assert_eq!(elsewhere, 0);
+        // Card states agree with their history.
+        assert_eq!(
+            s.count(
+                "SELECT count(*) FROM cards c WHERE reps != (SELECT count(*) FROM review_log WHERE card_id = c.id)"
+            ),
+            0
+        );
+        assert_eq!(
+            s.count("SELECT count(*) FROM cards WHERE (reps = 0) != (state = 0 AND queue IN (0, -1, -2))"),
+            0
+        );
+        s.run_at(LATER, &["check"], "").ok();
+
+        // The backup made before migrating is the old version, unchanged.
+        let backups: Vec<PathBuf> = std::fs::read_dir(s.path("backups"))
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        let migration: Vec<&PathBuf> = backups
+            .iter()
+            .filter(|p| {
+                p.to_string_lossy()
+                    .ends_with(&format!("-schema-v{}.sqlite3", fixture.schema))
+            })
+            .collect();
+        if fixture.schema < current {
+            assert_eq!(migration.len(), 1, "{backups:?}");
+            assert_eq!(schema_of(migration[0]), fixture.schema);
+            assert_eq!(
+                dump(&open_read_only(migration[0])),
+                original,
+                "the backup is the collection as it was"
+            );
+        } else {
+            assert!(migration.is_empty(), "no migration, no migration backup: {backups:?}");
+        }
+
+        // The migrated collection works: review and build.
+        let run = s.run_at(LATER, &["review", "--deck", fixture.log_deck], "3\n3\n").ok();
+        assert_eq!(run.answered(), 2, "{}", run.stdout);
+        assert_eq!(
+            s.count("SELECT count(*) FROM review_log"),
+            fixture.ratings.len() as i64 + 2
+        );
+    }
+}
+
+#[test]
+fn a_migration_that_cannot_back_up_first_changes_nothing() {
+    let current = current_schema();
+    for fixture in FIXTURES.iter().filter(|f| f.schema < current) {
+        let s = copy_of(fixture);
+        // A file where the backup folder would go: no backup can be written.
+        std::fs::write(s.path("backups"), "in the way").unwrap();
+        let run = s.run_at(LATER, &["status"], "").fails();
+        assert_eq!(run.code, 1);
+        assert!(run.stderr.contains("making a backup first failed"), "{}", run.stderr);
+        assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
+        assert!(run.stderr.contains("hint:"), "{}", run.stderr);
+        assert_eq!(schema_of(&s.db), fixture.schema);
+        assert_eq!(
+            dump(&open_read_only(&s.db)),
+            dump(&open_read_only(&copy_of(fixture).db))
+        );
+        // With room for the backup, the same command migrates.
+        std::fs::remove_file(s.path("backups")).unwrap();
+        s.run_at(LATER, &["status"], "").ok();
+        assert_eq!(schema_of(&s.db), current);
+    }
+}
