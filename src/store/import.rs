@@ -11,7 +11,8 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
-use super::cards::{due_value, write_schedule};
+use super::cards::write_schedule;
+use super::log::{LogEntry, insert_log_if_new};
 use super::settings::{read_settings, write_settings};
 use crate::deck::{Fact, FactBody};
 use crate::error::{Error, Result};
@@ -441,32 +442,15 @@ fn import_cards(
 
 /// Adds a log row unless one with its uid is there; true when added.
 fn insert_review(tx: &Transaction, card_id: i64, r: &ImportedReview) -> Result<bool> {
-    let (b, a) = (&r.before, &r.after);
-    let added = tx
-        .prepare_cached(
-            "INSERT OR IGNORE INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
-               state_before, due_before, stability_before, difficulty_before, interval_before,
-               state_after, due_after, stability_after, difficulty_after, interval_after)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-        )?
-        .execute(params![
-            r.uid,
-            card_id,
-            r.reviewed_at_ms,
-            r.rating.number(),
-            r.duration_ms,
-            r.kind as i64,
-            r.elapsed_days,
-            b.state as i64,
-            due_value(b.due),
-            b.memory.map(|m| f64::from(m.stability)),
-            b.memory.map(|m| f64::from(m.difficulty)),
-            b.interval,
-            a.state as i64,
-            due_value(a.due),
-            a.memory.map(|m| f64::from(m.stability)),
-            a.memory.map(|m| f64::from(m.difficulty)),
-            a.interval,
-        ])?;
-    Ok(added == 1)
+    let entry = LogEntry {
+        card_id,
+        reviewed_at_ms: r.reviewed_at_ms,
+        rating: r.rating,
+        duration_ms: r.duration_ms,
+        kind: r.kind,
+        elapsed_days: r.elapsed_days,
+        before: r.before.clone(),
+        after: r.after.clone(),
+    };
+    insert_log_if_new(tx, &r.uid, &entry)
 }

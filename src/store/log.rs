@@ -77,14 +77,26 @@ impl Store {
 
 /// Appends one log row with the given uid; returns its row id.
 pub(crate) fn insert_log(conn: &Connection, uid: &str, entry: &LogEntry) -> Result<i64> {
+    insert_log_row(conn, "INSERT", uid, entry)?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Appends one log row unless its uid is logged already (an entry imported
+/// before); true when added.
+pub(crate) fn insert_log_if_new(conn: &Connection, uid: &str, entry: &LogEntry) -> Result<bool> {
+    Ok(insert_log_row(conn, "INSERT OR IGNORE", uid, entry)? == 1)
+}
+
+/// The one INSERT of a log row; `verb` is `INSERT` or `INSERT OR IGNORE`.
+fn insert_log_row(conn: &Connection, verb: &str, uid: &str, entry: &LogEntry) -> Result<usize> {
     let (b, a) = (&entry.before, &entry.after);
-    conn.prepare_cached(
-        "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+    let sql = format!(
+        "{verb} INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
            state_before, due_before, stability_before, difficulty_before, interval_before,
            state_after, due_after, stability_after, difficulty_after, interval_after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-    )?
-    .execute(params![
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+    );
+    Ok(conn.prepare_cached(&sql)?.execute(params![
         uid,
         entry.card_id,
         entry.reviewed_at_ms,
@@ -102,6 +114,5 @@ pub(crate) fn insert_log(conn: &Connection, uid: &str, entry: &LogEntry) -> Resu
         a.memory.map(|m| f64::from(m.stability)),
         a.memory.map(|m| f64::from(m.difficulty)),
         a.interval,
-    ])?;
-    Ok(conn.last_insert_rowid())
+    ])?)
 }
