@@ -9,6 +9,8 @@
 # (warm-up runs first) and prints median, min/max and standard deviation.
 # The JSON exports are left in WORK_DIR. Sizes can be lowered for a quick
 # check: CARDS=5000 REVIEWS=50000 FACTS=5000 bench/run.sh
+# On a machine shared with other work, RT='chrt -f 50' runs each measurement
+# (not the build) at real-time priority, so other processes wait.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -17,6 +19,7 @@ CARDS=${CARDS:-100000}
 REVIEWS=${REVIEWS:-1000000}
 FACTS=${FACTS:-100000}
 RUNS=${RUNS:-50}
+RT=${RT:-}
 export ISKRA_NOW=${ISKRA_NOW:-2026-11-22T10:00:00Z} TZ=${TZ:-UTC} NO_COLOR=1
 unset ISKRA_COLLECTION
 
@@ -31,7 +34,7 @@ DECK=$WORK/big.deck
 
 echo "== machine"
 lscpu | grep -E '^(Model name|CPU\(s\))' | sed 's/  */ /g'
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)${RT:+; measured under $RT}"
 echo "$(git rev-parse --short HEAD)$(git diff --quiet || echo ' + uncommitted changes'), ISKRA_NOW=$ISKRA_NOW TZ=$TZ"
 
 # Prints "label: median X ms (min A, max B, sd C; N runs)" from a hyperfine export.
@@ -47,27 +50,27 @@ EOF
 
 echo "== generate $CARDS cards, $REVIEWS log rows"
 rm -rf "$GEN" "$GEN"-* "$WORK/backups"
-/usr/bin/time -f 'generate: %e s, peak RSS %M KB' "$BIN" --collection "$GEN" generate --cards "$CARDS" --reviews "$REVIEWS" --seed 1
+$RT /usr/bin/time -f 'generate: %e s, peak RSS %M KB' "$BIN" --collection "$GEN" generate --cards "$CARDS" --reviews "$REVIEWS" --seed 1
 ls -l "$GEN" | awk '{print "collection file: " $5 " bytes"}'
 sqlite3 "$GEN" 'PRAGMA integrity_check'
 
 echo "== first command of the study day (includes the daily backup)"
-/usr/bin/time -f 'status --json, first of the day: %e s' "$BIN" --collection "$GEN" status --json >/dev/null
+$RT /usr/bin/time -f 'status --json, first of the day: %e s' "$BIN" --collection "$GEN" status --json >/dev/null
 
 printf 'q\n' >"$WORK/quit.txt"
 echo "== process start to first card shown (review, line protocol)"
-hyperfine --style none --warmup 5 --runs "$RUNS" --export-json "$WORK/first-card.json" \
+$RT hyperfine --style none --warmup 5 --runs "$RUNS" --export-json "$WORK/first-card.json" \
     "$BIN --collection $GEN review < $WORK/quit.txt" >/dev/null
 summary "first card" "$WORK/first-card.json"
 
 echo "== status --json"
-hyperfine --style none -N --warmup 5 --runs "$RUNS" --export-json "$WORK/status.json" \
+$RT hyperfine --style none -N --warmup 5 --runs "$RUNS" --export-json "$WORK/status.json" \
     "$BIN --collection $GEN status --json" >/dev/null
 summary "status --json" "$WORK/status.json"
 
 echo "== stats --json"
 if "$BIN" --collection "$GEN" stats --json >/dev/null 2>&1; then
-    hyperfine --style none -N --warmup 3 --runs 20 --export-json "$WORK/stats.json" \
+    $RT hyperfine --style none -N --warmup 3 --runs 20 --export-json "$WORK/stats.json" \
         "$BIN --collection $GEN stats --json" >/dev/null
     summary "stats --json" "$WORK/stats.json"
 else
@@ -78,26 +81,26 @@ echo "== peak memory of a review session (50 answers, line protocol)"
 python3 -c "print('3\n' * 50 + 'q')" >"$WORK/answers.txt"
 cp "$GEN" "$WORK/session.sqlite3"
 "$BIN" --collection "$WORK/session.sqlite3" status >/dev/null # today's backup of the copy, not measured
-/usr/bin/time -f 'review, 50 answers: %e s, peak RSS %M KB' "$BIN" --collection "$WORK/session.sqlite3" review \
+$RT /usr/bin/time -f 'review, 50 answers: %e s, peak RSS %M KB' "$BIN" --collection "$WORK/session.sqlite3" review \
     <"$WORK/answers.txt" | grep -c '^answered: ' | sed 's/^/answers committed: /'
 
 echo "== answer commit (on a copy of the collection), and the disk's own fsync just before and after"
 cp "$GEN" "$WORK/answers.sqlite3"
-python3 bench/fsync_probe.py "$WORK" 2000
-"$LATENCY" "$WORK/answers.sqlite3" 2000
-python3 bench/fsync_probe.py "$WORK" 2000
+$RT python3 bench/fsync_probe.py "$WORK" 2000
+$RT "$LATENCY" "$WORK/answers.sqlite3" 2000
+$RT python3 bench/fsync_probe.py "$WORK" 2000
 rm -f "$WORK"/session.sqlite3* "$WORK"/answers.sqlite3*
 
 echo "== cold build of a $FACTS-fact deck file into an empty collection"
 python3 bench/gen_deck.py "$FACTS" "$DECK"
-hyperfine --style none --runs 5 --prepare "rm -rf $BUILD $BUILD-wal $BUILD-shm $WORK/backups" \
+$RT hyperfine --style none --runs 5 --prepare "rm -rf $BUILD $BUILD-wal $BUILD-shm $WORK/backups" \
     --export-json "$WORK/build-cold.json" "$BIN --collection $BUILD build $DECK" >/dev/null
 summary "cold build" "$WORK/build-cold.json"
 
 echo "== rebuild of the same unchanged file"
 sqlite3 "$BUILD" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 before=$(sha256sum "$BUILD" | cut -d' ' -f1)
-hyperfine --style none -N --warmup 3 --runs 20 --export-json "$WORK/build-again.json" \
+$RT hyperfine --style none -N --warmup 3 --runs 20 --export-json "$WORK/build-again.json" \
     "$BIN --collection $BUILD build $DECK" >/dev/null
 summary "unchanged rebuild" "$WORK/build-again.json"
 wal=$(stat -c %s "$BUILD-wal" 2>/dev/null || echo 0)

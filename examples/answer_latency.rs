@@ -10,8 +10,10 @@
 //! collection: run it on a copy.
 //!
 //! ```sh
-//! cargo run --release --example answer_latency -- COLLECTION [ANSWERS]
+//! cargo run --release --example answer_latency -- COLLECTION [ANSWERS] [--auto-checkpoints]
 //! ```
+//! `--auto-checkpoints` leaves SQLite's automatic checkpoints on for the
+//! commits, as review sessions did before they deferred them (for comparison).
 //! The time is `ISKRA_NOW` (RFC 3339) if set, else the system clock; every
 //! answer is one second after the previous one.
 
@@ -27,13 +29,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let path = args.next().ok_or("usage: answer_latency COLLECTION [ANSWERS]")?;
     let answers: usize = args.next().map_or(Ok(1000), |n| n.parse())?;
+    let auto_checkpoints = args.next().is_some_and(|a| a == "--auto-checkpoints");
     let start = match std::env::var("ISKRA_NOW") {
         Ok(text) => parse_now(&text)?,
         Err(_) => chrono::Utc::now(),
     };
     let mut store = Store::open(std::path::Path::new(&path))?;
-    // As a review session does (Session::start).
-    store.defer_checkpoints()?;
+    if !auto_checkpoints {
+        // As a review session does (Session::start).
+        store.defer_checkpoints()?;
+    }
     let settings = store.settings()?;
     let clock = Clock::new(start, Local, settings.day_start_hour);
     let at = |i: usize| clock.at(start + chrono::Duration::seconds(i as i64));

@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::Store;
 use super::cards::queue;
 use super::settings::{read_settings, write_settings};
+use super::{Store, bulk};
 use crate::deck::{CardText, Deck, Fact};
 use crate::error::{Error, Result};
 
@@ -106,6 +106,8 @@ impl Store {
     pub fn sync_decks(&mut self, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
         // A page cache a little over what a 100k-fact deck writes.
         self.large_transaction(64, |tx| {
+            // The sync keeps the insert triggers' bookkeeping itself.
+            let triggers = bulk::set_aside(tx, bulk::INSERT_TRIGGERS)?;
             let mut settings = read_settings(tx)?;
             let start_position = settings.next_new_position;
             let mut reports = Vec::with_capacity(decks.len());
@@ -115,6 +117,7 @@ impl Store {
             if settings.next_new_position != start_position {
                 write_settings(tx, &settings)?;
             }
+            triggers.restore(tx)?;
             Ok(reports)
         })
     }
@@ -175,6 +178,7 @@ fn sync_deck(tx: &Transaction, sync: &FactSync, next_position: &mut i64) -> Resu
             report.removed += 1;
         }
     }
+    bulk::recount_cards(tx, deck_id)?;
     // Last, as any change to the deck's facts above forgets the fingerprint.
     tx.prepare_cached(
         "UPDATE decks SET source_hash = ?2, source_facts = ?3

@@ -4,10 +4,10 @@
 
 use rusqlite::{Transaction, params};
 
-use super::Store;
 use super::cards::{due_value, queue, queue_for_state};
 use super::log::{LogEntry, insert_log};
 use super::settings::{read_settings, write_settings};
+use super::{Store, bulk};
 use crate::deck::CardText;
 use crate::error::Result;
 use crate::sched::Schedule;
@@ -25,6 +25,8 @@ pub struct NewCard<'a> {
 /// Writes into the open transaction of [`Store::bulk_write`].
 pub struct BulkWriter<'t> {
     tx: &'t Transaction<'t>,
+    /// The decks written, whose cards are counted at the end.
+    decks: Vec<i64>,
 }
 
 impl Store {
@@ -38,26 +40,20 @@ impl Store {
     }
 
     /// Runs `f` with a writer, in ONE transaction: all of it is stored, or none.
-    /// The secondary indexes of cards and the review log are dropped first
-    /// and created again from their own definitions at the end (building an
-    /// index from sorted rows is many times faster than random inserts).
+    /// The per-row triggers and the secondary indexes of cards and the review
+    /// log are set aside meanwhile (see [`bulk`]).
     pub fn bulk_write<T>(&mut self, f: impl FnOnce(&mut BulkWriter) -> Result<T>) -> Result<T> {
         // A large page cache keeps the random-order uid index in memory.
         self.large_transaction(256, |tx| {
-            let indexes: Vec<(String, String)> = tx
-                .prepare(
-                    "SELECT name, sql FROM sqlite_master
-                     WHERE type = 'index' AND tbl_name IN ('cards', 'review_log') AND sql IS NOT NULL",
-                )?
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            for (name, _) in &indexes {
-                tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+            let triggers = bulk::set_aside(tx, bulk::INSERT_TRIGGERS)?;
+            let indexes = bulk::set_aside(tx, bulk::CARD_AND_LOG_INDEXES)?;
+            let mut writer = BulkWriter { tx, decks: Vec::new() };
+            let value = f(&mut writer)?;
+            indexes.restore(tx)?;
+            for &deck_id in &writer.decks {
+                bulk::recount_cards(tx, deck_id)?;
             }
-            let value = f(&mut BulkWriter { tx })?;
-            for (_, sql) in &indexes {
-                tx.execute_batch(sql)?;
-            }
+            triggers.restore(tx)?;
             Ok(value)
         })
     }
@@ -68,6 +64,7 @@ impl BulkWriter<'_> {
         self.tx
             .prepare_cached("INSERT INTO decks (id, key, name, description) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![id, key, name, description])?;
+        self.decks.push(id);
         Ok(())
     }
 
