@@ -4,8 +4,14 @@
 //! [`author`] adds facts to deck files and creates decks (`add`, `deck`);
 //! [`store`] owns the SQLite collection; [`sched`] is the FSRS scheduler (pure);
 //! [`review`] is the session state machine; [`ui`] draws it in a terminal or
-//! speaks a line protocol; [`cli`] wires commands together; [`clock`] holds
-//! the injected time.
+//! speaks a line protocol; [`quiz`] asks and grades quizzes; [`stats`]
+//! computes progress statistics and the HTML report; [`export`] and
+//! [`import`] move decks, statistics and history out and in, with [`anki`]
+//! reading and writing Anki's formats; [`optimize`] fits FSRS to the user's
+//! history and simulates workloads; [`backup`] keeps daily copies and checks
+//! and restores the collection; [`generate`] makes large collections for
+//! benchmarks; [`cli`] wires commands together; [`clock`] holds the injected
+//! time.
 
 pub mod anki;
 pub mod author;
