@@ -213,10 +213,12 @@ fn heatmap(html: &mut String, days: &[DayCount]) {
     let height = top + 7.0 * (CELL + GAP);
     let _ = writeln!(
         html,
-        "<section id=\"heatmap\"><h2>Answers per day, {} – {}</h2>\n<p class=\"note\">{active} days studied · \
+        "<section id=\"heatmap\"><h2>Answers per day, {} – {}</h2>\n<p class=\"note\">{active} {} studied · \
          busiest day {max} answers</p>\n<div class=\"scroll end\"><svg id=\"heatmap-chart\" viewBox=\"0 0 {width} {height}\" \
          role=\"img\" aria-label=\"Answers per day over the last year\">",
-        first.date, last.date
+        first.date,
+        last.date,
+        if active == 1 { "day" } else { "days" }
     );
     for (row, name) in [(0, "Mon"), (2, "Wed"), (4, "Fri")] {
         let y = top + f64::from(row) * (CELL + GAP) + CELL - 2.0;

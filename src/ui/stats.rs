@@ -154,8 +154,10 @@ fn heatmap(out: &mut impl Write, days: &[DayCount], paint: Paint) -> io::Result<
         out,
         "{}",
         paint.heading(&format!(
-            "Answers per day, {} – {} · {active} days studied · busiest {max}",
-            first.date, last.date
+            "Answers per day, {} – {} · {} studied · busiest {max}",
+            first.date,
+            last.date,
+            self::days(active as u32)
         ))
     )?;
     // Column 0 is the week (Monday first) holding the first day.
