@@ -1,7 +1,7 @@
 //! Times answering cards on a collection (see BENCHMARKS.md):
 //!
-//! - the durable commit of one answer: `Store::record_answer`, the card's new
-//!   schedule and its log row in one transaction (WAL, synchronous=FULL, as
+//! - the durable commit of one answer: `Store::record_answer_to_current`, the
+//!   card read, graded, and its new schedule and log row written in one transaction (WAL, synchronous=FULL, as
 //!   `review` commits every answer);
 //! - the whole step a learner waits for in `review`: grade, commit, and the
 //!   next card picked with its header counts.
@@ -61,19 +61,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             now_ms: now.now_ms(),
             today: now.today(),
         };
-        let answered = deck_scheduler(&settings, deck)?.answer(&card.schedule, card.id, Rating::Good, moment)?;
-        let entry = LogEntry {
-            card_id: card.id,
-            reviewed_at_ms: now.now_ms(),
-            rating: Rating::Good,
-            duration_ms: 5_000,
-            kind: answered.kind,
-            elapsed_days: answered.elapsed_days,
-            before: card.schedule.clone(),
-            after: answered.next,
-        };
+        let scheduler = deck_scheduler(&settings, deck)?;
+        // As a review commits it: the card read, graded and written in one transaction.
         let timer = Instant::now();
-        store.record_answer(&entry)?;
+        store.record_answer_to_current(card.id, |schedule| {
+            let answered = scheduler.answer(schedule, card.id, Rating::Good, moment)?;
+            let entry = LogEntry {
+                card_id: card.id,
+                reviewed_at_ms: now.now_ms(),
+                rating: Rating::Good,
+                duration_ms: 5_000,
+                kind: answered.kind,
+                elapsed_days: answered.elapsed_days,
+                before: schedule.clone(),
+                after: answered.next,
+            };
+            Ok((entry, ()))
+        })?;
         commits.push(timer.elapsed());
     }
 
@@ -91,7 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    report("answer commit (record_answer, durable)", &mut commits);
+    report("answer commit (record_answer_to_current, durable)", &mut commits);
     report("review step (grade, commit, next card)", &mut steps);
     Ok(())
 }

@@ -130,9 +130,10 @@ pub fn day_number(date: NaiveDate) -> DayNumber {
 
 /// The calendar date of a day number.
 pub fn date_of_day(day: DayNumber) -> NaiveDate {
-    epoch()
-        .checked_add_signed(Duration::days(day))
-        .unwrap_or(NaiveDate::MAX)
+    let max_or_min = if day < 0 { NaiveDate::MIN } else { NaiveDate::MAX };
+    Duration::try_days(day)
+        .and_then(|d| epoch().checked_add_signed(d))
+        .unwrap_or(max_or_min)
 }
 
 #[cfg(test)]

@@ -484,9 +484,10 @@ pub(crate) struct Committed {
 }
 
 /// Grades `card` (shown since `shown_at_ms`) at the clock's time and stores
-/// the answer with the card's new schedule, in one transaction. When another
-/// iskra answered the same card since it was read, the grade applies to the
-/// card as it is now (re-read), so neither answer is lost.
+/// the answer with the card's new schedule, in one transaction. The grade
+/// applies to the card as it is when the answer is written: when another
+/// iskra answered the same card since it was shown, its answer is the
+/// starting point, so neither answer is lost.
 pub(crate) fn commit_answer(
     store: &mut Store,
     scheduler: &Scheduler,
@@ -495,9 +496,8 @@ pub(crate) fn commit_answer(
     shown_at_ms: i64,
     clock: &Clock<impl chrono::TimeZone>,
 ) -> Result<Committed> {
-    let mut schedule = card.schedule.clone();
-    for _ in 0..5 {
-        let answered: Answered = scheduler.answer(&schedule, card.id, rating, moment(clock))?;
+    let stored = store.record_answer_to_current(card.id, |schedule| {
+        let answered: Answered = scheduler.answer(schedule, card.id, rating, moment(clock))?;
         let entry = LogEntry {
             card_id: card.id,
             reviewed_at_ms: clock.now_ms(),
@@ -505,22 +505,15 @@ pub(crate) fn commit_answer(
             duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
             kind: answered.kind,
             elapsed_days: answered.elapsed_days,
-            before: schedule,
+            before: schedule.clone(),
             after: answered.next,
         };
-        if let Some(log_id) = store.record_answer(&entry)? {
-            return Ok(Committed {
-                log_id,
-                entry,
-                next_in: answered.next_in,
-            });
-        }
-        schedule = match store.card(card.id)? {
-            Some(now) => now.schedule,
-            None => return Err(Error::Usage(format!("card {} was deleted during the session", card.id))),
-        };
-    }
-    Err(Error::Busy)
+        Ok((entry, answered.next_in))
+    })?;
+    let Some((log_id, entry, next_in)) = stored else {
+        return Err(Error::Usage(format!("card {} was deleted during the session", card.id)));
+    };
+    Ok(Committed { log_id, entry, next_in })
 }
 
 fn deck_scope(row: DeckRow, settings: &Settings, studied: StudiedToday) -> Result<DeckScope> {

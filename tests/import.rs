@@ -394,3 +394,120 @@ fn patch_central_sizes(zip: &mut [u8], name: &str, size: u32) -> bool {
     }
     false
 }
+
+/// `good` with its collection changed by `sql`.
+fn patched(good: &[(String, Vec<u8>)], sql: &str) -> Vec<u8> {
+    let collection = &good.iter().find(|(n, _)| n == "collection.anki21").unwrap().1;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    std::fs::write(&db, collection).unwrap();
+    rusqlite::Connection::open(&db).unwrap().execute_batch(sql).unwrap();
+    let mut all: Vec<(String, Vec<u8>)> = good.to_vec();
+    all.retain(|(n, _)| n != "collection.anki21");
+    all.push(("collection.anki21".into(), std::fs::read(&db).unwrap()));
+    zip_of(&all)
+}
+
+#[test]
+fn impossible_numbers_in_a_package_import_as_new_cards_and_nothing_panics_later() {
+    let good = entries(&package(&Scratch::new()));
+    let first_card = "(SELECT id FROM cards LIMIT 1)";
+    let cases: &[(&str, String, &str)] = &[
+        (
+            "review due at i64::MAX",
+            "UPDATE cards SET type=2, queue=2, due=9223372036854775807, ivl=5, factor=2500".into(),
+            "impossible due date or interval",
+        ),
+        (
+            "review due at -i64::MAX",
+            "UPDATE cards SET type=2, queue=2, due=-9223372036854775807, ivl=5, factor=2500".into(),
+            "impossible due date or interval",
+        ),
+        (
+            "learning due at i64::MAX",
+            "UPDATE cards SET type=1, queue=1, due=9223372036854775807, ivl=0".into(),
+            "impossible due date or interval",
+        ),
+        (
+            "interval i64::MAX",
+            "UPDATE cards SET type=2, queue=2, due=100, ivl=9223372036854775807, factor=2500".into(),
+            "impossible due date or interval",
+        ),
+        (
+            "revlog interval i64::MAX",
+            format!(
+                "INSERT INTO revlog (id,cid,usn,ease,ivl,lastIvl,factor,time,type) \
+                 VALUES (1700000000000, {first_card}, 0, 3, 9223372036854775807, 0, 2500, 1000, 1)"
+            ),
+            "impossible time or interval",
+        ),
+        (
+            "revlog interval i64::MIN",
+            format!(
+                "INSERT INTO revlog (id,cid,usn,ease,ivl,lastIvl,factor,time,type) \
+                 VALUES (1700000000000, {first_card}, 0, 3, -9223372036854775808, 0, 2500, 1000, 0)"
+            ),
+            "impossible time or interval",
+        ),
+        (
+            "revlog time i64::MAX",
+            format!(
+                "INSERT INTO revlog (id,cid,usn,ease,ivl,lastIvl,factor,time,type) \
+                 VALUES (9223372036854775807, {first_card}, 0, 3, 3, 0, 2500, 1000, 1)"
+            ),
+            "impossible time or interval",
+        ),
+        (
+            "memory and last review out of range",
+            "UPDATE cards SET type=2, queue=2, due=100, ivl=5, factor=2500, \
+             data='{\"lrt\":9223372036854775807,\"s\":1e40,\"d\":-5}'"
+                .into(),
+            "Cards: 3 added, 3 with their Anki schedule",
+        ),
+        (
+            "creation time i64::MAX",
+            "UPDATE col SET crt=9223372036854775807; UPDATE cards SET type=2, queue=2, due=100, ivl=5, factor=2500"
+                .into(),
+            "Cards: 3 added, 3 with their Anki schedule",
+        ),
+    ];
+    for (what, sql, expected) in cases {
+        let s = Scratch::new();
+        s.write("odd.apkg", patched(&good, sql));
+        let run = s.run_at(NOW, &["import", "odd.apkg"], "").ok();
+        assert!(
+            run.stdout.contains(expected),
+            "{what}: expected {expected:?} in:\n{}",
+            run.stdout
+        );
+        // Every stored value is one that the rest of iskra can work with.
+        let (min_due, max_due): (i64, i64) = {
+            let conn = rusqlite::Connection::open(&s.db).unwrap();
+            conn.query_row("SELECT min(due), max(due) FROM cards WHERE queue = 2", [], |r| {
+                Ok((
+                    r.get::<_, Option<i64>>(0)?.unwrap_or(0),
+                    r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                ))
+            })
+            .unwrap()
+        };
+        assert!(
+            min_due > -100_000 && max_due < 100_000,
+            "{what}: review due days {min_due}..{max_due}"
+        );
+        assert_eq!(
+            s.count("SELECT count(*) FROM cards WHERE stability <= 0 OR difficulty < 1 OR difficulty > 10"),
+            0,
+            "{what}"
+        );
+        for args in [
+            &["stats", "--json"][..],
+            &["deck", "show", "spanish-verbs"],
+            &["simulate", "--days", "30"],
+            &["check"],
+        ] {
+            s.run_at(NOW, args, "").ok();
+        }
+        s.run_at(NOW, &["review"], "3\n3\n3\nq\n").ok();
+    }
+}

@@ -13,7 +13,7 @@
 //! `iskra:DECK/FACT`. Alternatives, hints and sources have no place in
 //! Anki's note types and are left out.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use crate::anki::write::{ExportCard, ExportDeck, ExportNote, NoteKind};
@@ -165,8 +165,14 @@ fn stdout_error(source: std::io::Error) -> Error {
     }
 }
 
+/// Writes a text export to its file, or to stdout: on a terminal with its
+/// control characters shown escaped (card text comes from files people
+/// share), into a pipe exactly.
 fn emit(target: &Path, to_stdout: bool, bytes: &[u8], out: &mut impl Write) -> Result<()> {
-    if to_stdout {
+    if to_stdout && std::io::stdout().is_terminal() {
+        let text = crate::ui::escape_control(&String::from_utf8_lossy(bytes));
+        out.write_all(text.as_bytes()).map_err(stdout_error)
+    } else if to_stdout {
         out.write_all(bytes).map_err(stdout_error)
     } else {
         crate::files::write_atomic(target, bytes)

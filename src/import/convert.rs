@@ -186,6 +186,8 @@ pub enum Notice {
     MediaFiles,
     RepeatedCloze,
     SplitDecks,
+    /// Cards whose due date or interval no real schedule has.
+    ImpossibleSchedule,
 }
 
 impl Notices {
@@ -209,7 +211,7 @@ impl Notices {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {
@@ -230,6 +232,10 @@ fn render(notice: &Notice, n: usize) -> String {
         Notice::RepeatedCloze => format!(
             "{} with one cloze number on several deletions: each deletion became a card of its own, and the Anki card's history went to the first",
             plural(n, "cloze note")
+        ),
+        Notice::ImpossibleSchedule => format!(
+            "{} with an impossible due date or interval (a damaged package?) imported as new",
+            plural(n, "card")
         ),
         Notice::SplitDecks => format!(
             "{} had cards in several decks: each went to the deck of its first card",

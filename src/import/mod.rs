@@ -118,15 +118,6 @@ fn is_package(path: &std::path::Path) -> Result<bool> {
     Ok(read == 4 && magic == *b"PK\x03\x04")
 }
 
-/// "1 fact", "2 facts".
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 fn report(
     out: &mut impl Write,
     source: &str,
@@ -145,7 +136,7 @@ fn report(
             escape_control(&deck.name),
             if deck.created { "new deck " } else { "deck " },
             escape_control(&deck.key),
-            plural(deck.added, "fact"),
+            convert::plural(deck.added, "fact"),
             deck.updated,
             deck.unchanged
         )?;
@@ -173,7 +164,7 @@ fn report(
         outcome
             .skipped
             .iter()
-            .map(|(reason, n)| format!("{} not imported: {reason}", plural(*n, "note"))),
+            .map(|(reason, n)| format!("{} not imported: {reason}", convert::plural(*n, "note"))),
     );
     if !lines.is_empty() {
         writeln!(out, "Notes:")?;

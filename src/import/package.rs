@@ -85,7 +85,13 @@ pub fn batch(
         collection,
         clock,
         fsrs: fsrs::FSRS::new(parameters)?,
-        base_day: clock.day_of(DateTime::from_timestamp(collection.created_secs + 12 * 3600, 0).unwrap_or(clock.now())),
+        // Anki's day 0 is the day of the collection's creation (noon, clear of any rollover).
+        base_day: clock.day_of(
+            Some(collection.created_secs)
+                .filter(|secs| plausible_secs(*secs))
+                .and_then(|secs| DateTime::from_timestamp(secs + 12 * 3600, 0))
+                .unwrap_or(clock.now()),
+        ),
     };
     let mut cards: HashMap<i64, Vec<&Card>> = HashMap::new();
     for card in &collection.cards {
@@ -171,6 +177,35 @@ pub fn batch(
         orphans,
     );
     Ok(batch)
+}
+
+/// Intervals and day offsets beyond this (about a century) come from a
+/// damaged or hostile package, never from studying.
+const MAX_DAYS: i64 = 36_600;
+
+/// A time in seconds since 1970 between 1970 and the year 3000.
+fn plausible_secs(secs: i64) -> bool {
+    (0..=32_503_680_000).contains(&secs)
+}
+
+/// A revlog row whose time and interval a real review could have logged.
+fn plausible_revlog(r: &Revlog) -> bool {
+    plausible_secs(r.id / 1000) && (-MAX_DAYS * 86_400..=MAX_DAYS).contains(&r.interval)
+}
+
+/// A card whose due value and interval a real schedule could hold: review
+/// due dates are day offsets, learning ones times in seconds or day offsets.
+fn plausible_schedule(card: &Card, due: i64) -> bool {
+    let due_ok = match card.ctype {
+        1 | 3 if due > 1_000_000_000 => plausible_secs(due),
+        _ => (-MAX_DAYS..=MAX_DAYS).contains(&due),
+    };
+    due_ok && (0..=MAX_DAYS).contains(&card.interval)
+}
+
+/// FSRS memory a real card could have: finite stability over 0, difficulty 1–10.
+fn plausible_memory(stability: f64, difficulty: f64) -> bool {
+    stability.is_finite() && stability > 0.0 && stability <= 1e6 && (1.0..=10.0).contains(&difficulty)
 }
 
 /// What kind of answer a revlog row is in iskra's log.
@@ -315,24 +350,34 @@ impl Context<'_> {
             data.get("s").and_then(Value::as_f64),
             data.get("d").and_then(Value::as_f64),
         ) {
-            (Some(s), Some(d)) => Some(MemoryState {
+            (Some(s), Some(d)) if plausible_memory(s, d) => Some(MemoryState {
                 stability: s as f32,
                 difficulty: d as f32,
             }),
-            _ if matches!(card.ctype, 2 | 3) && card.factor > 0 => self
+            _ if matches!(card.ctype, 2 | 3) && (1..=100_000).contains(&card.factor) => self
                 .fsrs
-                .memory_state_from_sm2(card.factor as f32 / 1000.0, card.interval.max(1) as f32, 0.9)
+                .memory_state_from_sm2(
+                    card.factor as f32 / 1000.0,
+                    card.interval.clamp(1, MAX_DAYS) as f32,
+                    0.9,
+                )
                 .ok(),
             _ => None,
         };
-        let answers: Vec<&Revlog> = revlog.iter().copied().filter(|r| (1..=4).contains(&r.ease)).collect();
+        let rated: Vec<&Revlog> = revlog.iter().copied().filter(|r| (1..=4).contains(&r.ease)).collect();
         notices.add_n(
             Notice::SkippedReview("rescheduling entries without an answer (set due date, forget)".into()),
-            revlog.len() - answers.len(),
+            revlog.len() - rated.len(),
+        );
+        let answers: Vec<&Revlog> = rated.iter().copied().filter(|r| plausible_revlog(r)).collect();
+        notices.add_n(
+            Notice::SkippedReview("entries with an impossible time or interval (a damaged package?)".into()),
+            rated.len() - answers.len(),
         );
         let last_review_ms = data
             .get("lrt")
             .and_then(Value::as_i64)
+            .filter(|secs| plausible_secs(*secs))
             .map(|secs| secs * 1000)
             .into_iter()
             .chain(answers.last().map(|r| r.id))
@@ -343,6 +388,10 @@ impl Context<'_> {
             card.due
         };
         let state = match card.ctype {
+            _ if card.ctype != 0 && !plausible_schedule(card, due) => {
+                notices.add(Notice::ImpossibleSchedule);
+                CardState::New
+            }
             1 => CardState::Learning,
             2 => CardState::Review,
             3 => CardState::Relearning,

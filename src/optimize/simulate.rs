@@ -216,8 +216,12 @@ fn starting_cards(
                 }
             }
             (state, Some(stability), Some(difficulty)) => {
-                let last = c.last_review_day.map_or(0, |day| (day - today).min(0)) as f32;
-                let due = if state == 2 { (c.due - today) as f32 } else { 0.0 };
+                let last = c.last_review_day.map_or(0, |day| day.saturating_sub(today).min(0)) as f32;
+                let due = if state == 2 {
+                    c.due.saturating_sub(today) as f32
+                } else {
+                    0.0
+                };
                 let mut started = card(c.id, difficulty, stability, last, due, c.interval as f32);
                 started.lapses = c.lapses;
                 out.push(started);

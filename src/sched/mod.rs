@@ -227,7 +227,7 @@ impl Scheduler {
     fn elapsed_days(card: &Schedule, today: DayNumber) -> u32 {
         match card.last_review_day {
             // A clock that moved backwards counts as a same-day review.
-            Some(day) => u32::try_from(today - day).unwrap_or(0),
+            Some(day) => u32::try_from(today.saturating_sub(day)).unwrap_or(0),
             None => 0,
         }
     }

@@ -333,7 +333,7 @@ pub fn retrievability(
         stability: stability as f32,
         difficulty: difficulty as f32,
     };
-    let elapsed = (today - last).max(0) as f32;
+    let elapsed = today.saturating_sub(last).max(0) as f32;
     Some(f64::from(fsrs::current_retrievability(memory, elapsed, decay)))
 }
 

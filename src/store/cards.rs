@@ -176,7 +176,7 @@ impl Store {
     }
 
     pub fn card(&self, card_id: i64) -> Result<Option<CardRow>> {
-        self.one_card("c.id = ?1", params![card_id])
+        read_card(self.conn(), card_id)
     }
 
     /// Every card of a deck that is neither suspended nor buried, in id
@@ -316,6 +316,15 @@ pub(crate) fn write_schedule(conn: &Connection, card_id: i64, s: &Schedule) -> R
     Ok(())
 }
 
+/// One card by id, read on `conn` (in a transaction, or not).
+pub(super) fn read_card(conn: &Connection, card_id: i64) -> Result<Option<CardRow>> {
+    let sql = format!("SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id WHERE c.id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([card_id], card_from_row)
+        .optional()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,18 +345,17 @@ mod tests {
             let mut after = before.clone();
             after.state = CardState::Review;
             after.due = Due::Day(30);
-            store
-                .record_answer(&LogEntry {
-                    card_id,
-                    reviewed_at_ms: at_ms,
-                    rating: Rating::Good,
-                    duration_ms: 1_000,
-                    kind: ReviewKind::Learning,
-                    elapsed_days: 0,
-                    before,
-                    after,
-                })
-                .unwrap();
+            let entry = LogEntry {
+                card_id,
+                reviewed_at_ms: at_ms,
+                rating: Rating::Good,
+                duration_ms: 1_000,
+                kind: ReviewKind::Learning,
+                elapsed_days: 0,
+                before,
+                after,
+            };
+            store.record_answer_to_current(card_id, |_| Ok((entry, ()))).unwrap();
         };
         let review = Schedule {
             state: CardState::Review,

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Store;
-use super::cards::{due_value, write_schedule};
+use super::cards::{due_value, read_card, write_schedule};
 use crate::error::Result;
 use crate::sched::{Rating, ReviewKind, Schedule};
 
@@ -28,21 +28,25 @@ fn new_uid() -> String {
 }
 
 impl Store {
-    /// Stores an answer: the card's new schedule and its log entry, in one
-    /// transaction. Returns the log row id (for undo), or `None`, storing
-    /// nothing, when the card is no longer as `entry.before` says (another
-    /// process answered it meanwhile: its review count moved on).
-    pub fn record_answer(&mut self, entry: &LogEntry) -> Result<Option<i64>> {
+    /// Stores an answer to the card as it is at the moment of writing: in one
+    /// write transaction, reads the card's schedule, lets `answer` turn it
+    /// into the log entry (plus anything the caller wants back), and stores
+    /// the entry with the new schedule. An answer another process stored
+    /// meanwhile is the starting point, never overwritten, and two processes
+    /// answering one card never have to retry. `None` when the card is gone.
+    pub fn record_answer_to_current<T>(
+        &mut self,
+        card_id: i64,
+        answer: impl FnOnce(&Schedule) -> Result<(LogEntry, T)>,
+    ) -> Result<Option<(i64, LogEntry, T)>> {
         self.transaction(|tx| {
-            let reps: Option<u32> = tx
-                .prepare_cached("SELECT reps FROM cards WHERE id = ?1")?
-                .query_row([entry.card_id], |r| r.get(0))
-                .optional()?;
-            if reps != Some(entry.before.reps) {
+            let Some(card) = read_card(tx, card_id)? else {
                 return Ok(None);
-            }
-            write_schedule(tx, entry.card_id, &entry.after)?;
-            insert_log(tx, &new_uid(), entry).map(Some)
+            };
+            let (entry, extra) = answer(&card.schedule)?;
+            write_schedule(tx, card_id, &entry.after)?;
+            let log_id = insert_log(tx, &new_uid(), &entry)?;
+            Ok(Some((log_id, entry, extra)))
         })
     }
 
