@@ -116,8 +116,10 @@ fn sync_dir(dir: &Path) {
 }
 
 /// Writes a new backup of `collection`: `copy` fills a temporary file in the
-/// backup folder, which is flushed and renamed into place. Never replaces an
-/// existing backup. Returns the new backup's path.
+/// backup folder, which is flushed and then linked in under the first free
+/// name. A hard link fails when the name exists, so two processes backing up
+/// in the same second never replace each other's backup. Returns the new
+/// backup's path.
 fn write_backup(
     collection: &Path,
     at: DateTime<Utc>,
@@ -127,28 +129,45 @@ fn write_backup(
     let dir = backups_dir(collection);
     std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
     let stem = stem(collection);
-    let name = (1..100)
-        .map(|n| match n {
-            1 => backup_name(&stem, at, reason),
-            n => backup_name(&stem, at, &format!("{reason}-{n}")),
-        })
-        .find(|name| !dir.join(name).exists())
-        .ok_or_else(|| Error::Storage(format!("too many backups named for {at} in {}", dir.display())))?;
-    let target = dir.join(&name);
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        backup_name(&stem, at, reason),
+        std::process::id()
+    ));
     let _ = std::fs::remove_file(&temp);
-    let result = copy(&temp).and_then(|()| {
-        std::fs::File::open(&temp)
-            .and_then(|f| f.sync_all())
-            .and_then(|()| std::fs::rename(&temp, &target))
-            .map_err(io_at(&temp))
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result?;
+    let result = copy(&temp)
+        .and_then(|()| {
+            std::fs::File::open(&temp)
+                .and_then(|f| f.sync_all())
+                .map_err(io_at(&temp))
+        })
+        .and_then(|()| {
+            link_under_free_name(&dir, &temp, |n| match n {
+                1 => backup_name(&stem, at, reason),
+                n => backup_name(&stem, at, &format!("{reason}-{n}")),
+            })
+        });
+    let _ = std::fs::remove_file(&temp);
+    let target = result?;
     sync_dir(&dir);
     Ok(target)
+}
+
+/// Links `temp` into `dir` under `name(1)`, else `name(2)`, … (never over
+/// an existing file).
+fn link_under_free_name(dir: &Path, temp: &Path, name: impl Fn(u32) -> String) -> Result<PathBuf> {
+    for n in 1..100 {
+        let target = dir.join(name(n));
+        match std::fs::hard_link(temp, &target) {
+            Ok(()) => return Ok(target),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_at(&target)(e)),
+        }
+    }
+    Err(Error::Storage(format!(
+        "too many backups with one name in {}",
+        dir.display()
+    )))
 }
 
 /// Keeps the newest `keep` backups (at least one, and never `protect`), and
@@ -688,6 +707,29 @@ mod tests {
         ] {
             assert_eq!(parse_name("collection", other), None, "{other}");
         }
+    }
+
+    #[test]
+    fn backups_in_the_same_second_get_names_of_their_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let collection = dir.path().join("c.sqlite3");
+        let at = utc("2026-03-10T10:00:05Z");
+        let write = |bytes: &'static [u8]| {
+            write_backup(&collection, at, "daily", |temp| {
+                std::fs::write(temp, bytes).map_err(io_at(temp))
+            })
+            .unwrap()
+        };
+        let (first, second) = (write(b"first"), write(b"second"));
+        assert_ne!(first, second);
+        assert_eq!(std::fs::read(&first).unwrap(), b"first");
+        assert_eq!(std::fs::read(&second).unwrap(), b"second");
+        // No temporary file is left behind.
+        let names: Vec<String> = std::fs::read_dir(backups_dir(&collection))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
     }
 
     fn store_with_a_card(dir: &Path) -> Store {
