@@ -203,29 +203,58 @@ fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> {
 
 /// Once per study day (on the first command that finds no backup taken
 /// today), keeps a copy of the collection and drops the oldest beyond
-/// `backups-keep`. A failed backup does not stop the command: it is reported
-/// on stderr and tried again by the next command.
-pub fn daily<Tz: TimeZone>(store: &Store, clock: &Clock<Tz>) -> Result<()> {
+/// `backups-keep`. The copy is made on a second, read-only connection in a
+/// background thread, so the command (the first card of the day) does not
+/// wait for it; the returned guard waits for it when dropped, at the end of
+/// the command. A failed backup does not stop the command: it is reported on
+/// stderr and tried again by the next command.
+pub fn daily<Tz: TimeZone>(store: &Store, clock: &Clock<Tz>) -> Result<PendingBackup> {
     let keep = store.settings()?.backups_keep;
-    let collection = store.path();
+    let collection = store.path().to_path_buf();
     if keep == 0 || collection == Path::new(":memory:") {
-        return Ok(());
+        return Ok(PendingBackup(None));
     }
     let today = clock.today();
-    let taken_today = list(collection).is_ok_and(|all| all.iter().any(|b| clock.day_of(b.at) == today));
+    let taken_today = list(&collection).is_ok_and(|all| all.iter().any(|b| clock.day_of(b.at) == today));
     if taken_today || !store.has_cards()? {
-        return Ok(());
+        return Ok(PendingBackup(None));
     }
-    let made = write_backup(collection, clock.now(), "daily", |temp| store.copy_into(temp))
-        .and_then(|made| prune(collection, keep, &made));
-    if let Err(e) = made {
-        eprintln!(
-            "warning: could not back up the collection ({}); carrying on without today's backup.\n  hint: free some disk space or make {} writable; `iskra config backups-keep 0` turns daily backups off",
-            escape_control(&e.to_string()),
-            backups_dir(collection).display()
-        );
+    let reader = match open_for_inspection(&collection) {
+        Ok(reader) => reader,
+        Err(e) => {
+            warn_no_daily_backup(&collection, &Error::from(e));
+            return Ok(PendingBackup(None));
+        }
+    };
+    let at = clock.now();
+    let copy = std::thread::spawn(move || {
+        let made = write_backup(&collection, at, "daily", |temp| Ok(sql::vacuum_into(&reader, temp)?))
+            .and_then(|made| prune(&collection, keep, &made));
+        if let Err(e) = made {
+            warn_no_daily_backup(&collection, &e);
+        }
+    });
+    Ok(PendingBackup(Some(copy)))
+}
+
+/// A daily backup being written; dropping it waits until it is done.
+pub struct PendingBackup(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for PendingBackup {
+    fn drop(&mut self) {
+        if let Some(copy) = self.0.take() {
+            // A panic in the copy has already been reported by the thread.
+            let _ = copy.join();
+        }
     }
-    Ok(())
+}
+
+fn warn_no_daily_backup(collection: &Path, e: &Error) {
+    eprintln!(
+        "warning: could not back up the collection ({}); carrying on without today's backup.\n  hint: free some disk space or make {} writable; `iskra config backups-keep 0` turns daily backups off",
+        escape_control(&e.to_string()),
+        backups_dir(collection).display()
+    );
 }
 
 /// Backs up a collection about to be migrated from schema `from` to `to`. If
