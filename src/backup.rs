@@ -208,8 +208,8 @@ fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> {
 /// wait for it; the returned guard waits for it when dropped, at the end of
 /// the command. A failed backup does not stop the command: it is reported on
 /// stderr and tried again by the next command.
-pub fn daily<Tz: TimeZone>(store: &Store, clock: &Clock<Tz>) -> Result<PendingBackup> {
-    let keep = store.settings()?.backups_keep;
+/// `keep` is the `backups-keep` setting (0: no daily backups).
+pub fn daily<Tz: TimeZone>(store: &Store, keep: u32, clock: &Clock<Tz>) -> Result<PendingBackup> {
     let collection = store.path().to_path_buf();
     if keep == 0 || collection == Path::new(":memory:") {
         return Ok(PendingBackup(None));
@@ -780,18 +780,15 @@ mod tests {
     #[test]
     fn daily_backups_once_per_study_day_keeping_the_last_n() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = store_with_a_card(dir.path());
-        let mut settings = store.settings().unwrap();
-        settings.backups_keep = 3;
-        store.save_settings(&settings).unwrap();
+        let store = store_with_a_card(dir.path());
         let clock = |at: &str| Clock::new(utc(at), Utc, 4);
 
-        daily(&store, &clock("2026-03-10T10:00:00Z")).unwrap();
-        daily(&store, &clock("2026-03-10T23:00:00Z")).unwrap();
-        daily(&store, &clock("2026-03-11T03:59:00Z")).unwrap(); // still the 10th's study day
+        daily(&store, 3, &clock("2026-03-10T10:00:00Z")).unwrap();
+        daily(&store, 3, &clock("2026-03-10T23:00:00Z")).unwrap();
+        daily(&store, 3, &clock("2026-03-11T03:59:00Z")).unwrap(); // still the 10th's study day
         assert_eq!(list(store.path()).unwrap().len(), 1);
         for day in 11..=15 {
-            daily(&store, &clock(&format!("2026-03-{day}T04:00:00Z"))).unwrap();
+            daily(&store, 3, &clock(&format!("2026-03-{day}T04:00:00Z"))).unwrap();
         }
         let kept: Vec<String> = list(store.path()).unwrap().into_iter().map(|b| b.name).collect();
         assert_eq!(
@@ -815,14 +812,19 @@ mod tests {
     fn no_daily_backup_of_an_empty_collection_or_when_turned_off() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
-        daily(&store, &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4)).unwrap();
+        daily(&store, DEFAULT_KEEP, &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4)).unwrap();
         assert!(list(store.path()).unwrap().is_empty());
 
         let mut store = store_with_a_card(&dir.path().join("two"));
         let mut settings = store.settings().unwrap();
         settings.backups_keep = 0;
         store.save_settings(&settings).unwrap();
-        daily(&store, &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4)).unwrap();
+        daily(
+            &store,
+            settings.backups_keep,
+            &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4),
+        )
+        .unwrap();
         assert!(!backups_dir(store.path()).exists());
     }
 

@@ -145,7 +145,7 @@ pub fn run(args: Args) -> Result<i32> {
     let settings = store.settings()?;
     let clock = Clock::from_env(settings.day_start_hour)?;
     // Today's backup is copied in the background; the command waits for it at the end.
-    let _daily_backup = crate::backup::daily(&store, &clock)?;
+    let _daily_backup = crate::backup::daily(&store, settings.backups_keep, &clock)?;
     // Cards buried on an earlier study day are back in their queues.
     store.unbury(clock.today())?;
     let mut out = std::io::stdout().lock();

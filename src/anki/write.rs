@@ -9,7 +9,7 @@ use std::path::Path;
 use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
-use super::Revlog;
+use super::{Card, Revlog};
 use crate::error::Result;
 
 /// The note types iskra exports to.
@@ -94,28 +94,12 @@ pub struct ExportNote {
     pub tags: Vec<String>,
 }
 
-/// A card row (see [`super::Card`] for the meaning of each column).
-#[derive(Debug, Clone, Default)]
-pub struct ExportCard {
-    pub id: i64,
-    pub note_id: i64,
-    pub ord: i64,
-    pub ctype: i64,
-    pub queue: i64,
-    pub due: i64,
-    pub interval: i64,
-    pub factor: i64,
-    pub reps: i64,
-    pub lapses: i64,
-    pub left: i64,
-    pub data: String,
-}
-
 /// Everything one exported package holds.
 pub struct Export<'a> {
     pub deck: &'a ExportDeck,
     pub notes: &'a [ExportNote],
-    pub cards: &'a [ExportCard],
+    /// Cards of the package's deck (their `deck_id` is not read).
+    pub cards: &'a [Card],
     pub revlog: &'a [Revlog],
     /// `col.crt`: the start of today's Anki day, in seconds.
     pub created_secs: i64,
@@ -183,7 +167,7 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
     }
     for card in export.cards {
         tx.execute(
-            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 0, 0, 0, ?14)",
+            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16)",
             params![
                 card.id,
                 card.note_id,
@@ -198,6 +182,8 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
                 card.reps,
                 card.lapses,
                 card.left,
+                card.original_due,
+                card.original_deck_id,
                 card.data
             ],
         )?;

@@ -13,10 +13,12 @@
 //! `iskra:DECK/FACT`. Alternatives, hints and sources have no place in
 //! Anki's note types and are left out.
 
+use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::anki::write::{ExportCard, ExportDeck, ExportNote, NoteKind};
+use crate::anki::Card;
+use crate::anki::write::{ExportDeck, ExportNote, NoteKind};
 use crate::anki::{Revlog, html, text};
 use crate::clock::Clock;
 use crate::deck::{Deck, Fact, FactBody, QaKind, parse_deck, write::write_deck};
@@ -300,17 +302,24 @@ fn drafts(deck: &DeckRow, fact: &Fact, cards: &[&StoredCard]) -> Vec<NoteDraft> 
     }
 }
 
-fn cards_of(cards: &[StoredCard], fact_id: i64) -> Vec<&StoredCard> {
-    cards.iter().filter(|c| c.fact_id == fact_id).collect()
+/// The cards of each fact, grouped in one pass.
+fn cards_by_fact(cards: &[StoredCard]) -> HashMap<i64, Vec<&StoredCard>> {
+    let mut by_fact: HashMap<i64, Vec<&StoredCard>> = HashMap::new();
+    for card in cards {
+        by_fact.entry(card.fact_id).or_default().push(card);
+    }
+    by_fact
 }
 
 /// Rows of an Anki text file: guid, note type, deck, two fields, tags.
 /// Stock note types (Basic, Basic (and reversed card), Cloze), so the file
 /// imports into any Anki collection.
 fn csv_rows(deck: &DeckRow, facts: &[(i64, Fact)], cards: &[StoredCard]) -> Vec<Vec<String>> {
+    let by_fact = cards_by_fact(cards);
     let mut rows = Vec::new();
     for (fact_id, fact) in facts {
-        for draft in drafts(deck, fact, &cards_of(cards, *fact_id)) {
+        let fact_cards = by_fact.get(fact_id).map_or(&[][..], Vec::as_slice);
+        for draft in drafts(deck, fact, fact_cards) {
             let notetype = match draft.kind {
                 NoteKind::Basic => "Basic",
                 NoteKind::BasicReversed => "Basic (and reversed card)",
@@ -334,7 +343,7 @@ fn csv_rows(deck: &DeckRow, facts: &[(i64, Fact)], cards: &[StoredCard]) -> Vec<
 struct Package {
     deck: ExportDeck,
     notes: Vec<ExportNote>,
-    cards: Vec<ExportCard>,
+    cards: Vec<Card>,
     revlog: Vec<Revlog>,
 }
 
@@ -365,10 +374,16 @@ impl Package {
             revlog: Vec::new(),
         };
         let retention = deck.retention.unwrap_or(default_retention);
+        let by_fact = cards_by_fact(cards);
+        let mut last_review: HashMap<i64, i64> = HashMap::new();
+        for entry in log {
+            let last = last_review.entry(entry.card_id).or_insert(entry.reviewed_at_ms);
+            *last = (*last).max(entry.reviewed_at_ms);
+        }
         let mut position = 0;
         for (fact_id, fact) in facts {
-            let fact_cards = cards_of(cards, *fact_id);
-            for draft in drafts(deck, fact, &fact_cards) {
+            let fact_cards = by_fact.get(fact_id).map_or(&[][..], Vec::as_slice);
+            for draft in drafts(deck, fact, fact_cards) {
                 let note_id = NOTE_ID_BASE + package.notes.len() as i64 + 1;
                 package.notes.push(ExportNote {
                     id: note_id,
@@ -382,15 +397,10 @@ impl Package {
                         continue;
                     };
                     position += 1;
-                    let last_review = log
-                        .iter()
-                        .filter(|l| l.card_id == card_id)
-                        .map(|l| l.reviewed_at_ms)
-                        .max();
                     let mut row = if with_history {
-                        scheduled_card(card, clock, retention, last_review)
+                        scheduled_card(card, clock, retention, last_review.get(&card_id).copied())
                     } else {
-                        ExportCard::default()
+                        Card::default()
                     };
                     if row.ctype == 0 {
                         row.due = position;
@@ -418,7 +428,7 @@ impl Package {
 
 /// A card's schedule in Anki's columns; review days relative to today
 /// (the package's creation day).
-fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_ms: Option<i64>) -> ExportCard {
+fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_ms: Option<i64>) -> Card {
     let s = &card.schedule;
     let today = clock.today();
     let (queue, due) = match s.due {
@@ -436,7 +446,7 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
         }
         None => String::new(),
     };
-    ExportCard {
+    Card {
         ctype: s.state as i64,
         queue: if card.queue == -1 { -1 } else { queue },
         due,
@@ -446,7 +456,7 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
         lapses: i64::from(s.lapses),
         left: i64::from(s.remaining_steps),
         data,
-        ..ExportCard::default()
+        ..Card::default()
     }
 }
 
