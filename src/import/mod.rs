@@ -39,8 +39,13 @@ pub struct ImportArgs {
 pub fn run(store: &mut Store, args: ImportArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
     let path = &args.path;
     if !path.is_file() {
+        let problem = if path.exists() {
+            "is not a file"
+        } else {
+            "does not exist"
+        };
         return Err(Error::Usage(format!(
-            "{} is not a file.\n  hint: name an Anki package (.apkg) or text file (.txt, .csv, .tsv)",
+            "{} {problem}.\n  hint: name an Anki package (.apkg) or text file (.txt, .csv, .tsv)",
             path.display()
         )));
     }
