@@ -17,6 +17,7 @@ pub mod anki;
 pub mod author;
 pub mod backup;
 pub mod cli;
+pub mod cmd;
 pub mod clock;
 pub mod config;
 pub mod deck;
