@@ -5,7 +5,8 @@
 //! note — import into iskra with matching counts, schedules and history.
 //!
 //! The library lives in a virtual environment under `target/anki-venv`,
-//! created (and `anki` installed with pip) when missing; `ISKRA_ANKI_PYTHON`
+//! created (and the `anki` version pinned in `tests/anki/requirements.txt`
+//! installed with pip) when missing; `ISKRA_ANKI_PYTHON`
 //! may name another interpreter that has it. If PyPI cannot be reached the
 //! test fails and says so: it never passes without running Anki.
 
@@ -19,11 +20,24 @@ use serde_json::Value;
 
 const MANIFEST: &str = env!("CARGO_MANIFEST_DIR");
 
+/// The pinned `anki` requirement (`anki==X.Y.Z`), kept in one place:
+/// `tests/anki/requirements.txt`.
+fn anki_requirement() -> &'static str {
+    include_str!("anki/requirements.txt")
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with("anki=="))
+        .unwrap_or_else(|| panic!("tests/anki/requirements.txt has no `anki==` line"))
+}
+
+/// Whether `python` can import the pinned version of `anki`.
 fn has_anki(python: &Path) -> bool {
+    let pinned = anki_requirement().trim_start_matches("anki==");
+    let check = "import importlib.metadata as m, anki.collection; print(m.version('anki'))";
     Command::new(python)
-        .args(["-c", "import anki.collection"])
+        .args(["-c", check])
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == pinned)
 }
 
 /// Holds `target/anki-venv.lock` while the environment is made, so that two
@@ -67,8 +81,9 @@ fn anki_python() -> PathBuf {
         let python = PathBuf::from(python);
         assert!(
             has_anki(&python),
-            "ISKRA_ANKI_PYTHON={} cannot import anki",
-            python.display()
+            "ISKRA_ANKI_PYTHON={} cannot import {} (tests/anki/requirements.txt)",
+            python.display(),
+            anki_requirement()
         );
         return python;
     }
@@ -97,8 +112,8 @@ fn anki_python() -> PathBuf {
         );
     }
     run(
-        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", "anki"]),
-        "pip install anki (is PyPI reachable?)",
+        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", anki_requirement()]),
+        "pip install of the pinned anki (tests/anki/requirements.txt; is PyPI reachable?)",
     );
     assert!(
         has_anki(&python),
