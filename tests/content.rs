@@ -1,13 +1,16 @@
 //! The bundled content: every fact cites an existing fact of a seed sheet,
 //! and nothing in the project copies the source reviews' sentences
 //! (`../shared/tools/copycheck.py`, skipped with a message when `../shared`
-//! is not next to the project).
+//! is not next to the project), and the editorial rules every fact keeps
+//! (`bundled_facts_follow_the_content_rules`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::process::Command;
 
+use iskra::deck::FactBody;
 use iskra::deck::build::{bundled_sources, parse_sources};
+use iskra::quiz::normalize::Folded;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -88,4 +91,102 @@ fn nothing_is_copied_from_the_source_reviews() {
         stdout.contains("no copied runs"),
         "unexpected copycheck output:\n{stdout}"
     );
+}
+
+/// The prompt a fact shows, for comparing facts: the question, the cloze
+/// text, the sequence title or the timeline event.
+fn prompt_of(body: &FactBody) -> &str {
+    match body {
+        FactBody::Qa { question, .. } => question,
+        FactBody::Cloze { text } => text,
+        FactBody::Sequence { title, .. } => title,
+        FactBody::Timeline { event, .. } => event,
+    }
+}
+
+/// Whether `needle`'s folded words occur, in order and next to each other,
+/// among `haystack`'s.
+fn contains_words(haystack: &Folded, needle: &Folded) -> bool {
+    let (hay, words) = (haystack.tokens(), needle.tokens());
+    !words.is_empty() && hay.windows(words.len()).any(|w| w == words)
+}
+
+/// A list card's answer enumerates three or more items ("A, B and C").
+fn is_list_answer(answer: &str) -> bool {
+    answer
+        .split([',', ';'])
+        .flat_map(|part| part.split(" and "))
+        .filter(|item| !item.trim().is_empty())
+        .count()
+        >= 3
+}
+
+/// The ids a deck file lists as retired (`// retired: ID` comments).
+fn retired_ids(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("// retired:"))
+        .map(|id| id.trim().to_string())
+        .collect()
+}
+
+/// Editorial rules for the bundled facts (issue 19): short answers, prompts
+/// that do not give their answer away, no duplicate prompts, `alt:` lines
+/// that add something, and retired ids never reused.
+#[test]
+fn bundled_facts_follow_the_content_rules() {
+    let sources = bundled_sources();
+    let decks = parse_sources(&sources).expect("bundled decks parse");
+    let mut problems = Vec::new();
+    let mut prompts: HashMap<String, String> = HashMap::new();
+    for deck in &decks {
+        for fact in &deck.facts {
+            let name = format!("{}/{}", deck.key, fact.id);
+            let prompt = Folded::new(prompt_of(&fact.body));
+            if let Some(other) = prompts.insert(prompt.key(), name.clone()) {
+                problems.push(format!("{name}: same prompt as {other} once folded"));
+            }
+            if let FactBody::Qa { question, answer, .. } = &fact.body {
+                let words = answer.split_whitespace().count();
+                if words > 8 && !is_list_answer(answer) {
+                    problems.push(format!("{name}: answer has {words} words (at most 8)"));
+                }
+                if contains_words(&Folded::new(question), &Folded::new(answer)) {
+                    problems.push(format!("{name}: the question contains its answer {answer:?}"));
+                }
+                let folded_answer = Folded::new(answer).key();
+                for alt in &fact.alternatives {
+                    if Folded::new(alt).key() == folded_answer {
+                        problems.push(format!("{name}: alt {alt:?} is the answer again"));
+                    }
+                }
+            }
+        }
+    }
+    for deck in &decks {
+        let text = std::fs::read_to_string(Path::new(ROOT).join("decks").join(format!("{}.deck", deck.key)))
+            .expect("deck file");
+        let live: HashSet<&str> = deck.facts.iter().map(|f| f.id.as_str()).collect();
+        for id in retired_ids(&text) {
+            if live.contains(id.as_str()) {
+                problems.push(format!("{}/{id}: a retired id is used again", deck.key));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn content_rules_catch_what_they_should() {
+    assert!(contains_words(
+        &Folded::new("Which city hosted the Congress of Baku?"),
+        &Folded::new("Baku")
+    ));
+    assert!(!contains_words(&Folded::new("Which city hosted it?"), &Folded::new("Baku")));
+    assert!(is_list_answer("Bukharin, Kamenev and Stalin"));
+    assert!(!is_list_answer("Lack of fuel and extreme cold"));
+    assert_eq!(
+        Folded::new("The Trade Union Educational League").key(),
+        Folded::new("Trade Union Educational League").key()
+    );
+    assert_eq!(retired_ids("// retired: leg-6-train\n## x\n"), vec!["leg-6-train"]);
 }
