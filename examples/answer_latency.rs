@@ -50,9 +50,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..answers {
         let deck = &decks[i % decks.len()];
         let now = at(i);
-        let card = match store.next_review(deck.id, now.today())? {
+        let card = match store.next_review(deck.id, now.today(), 0)? {
             Some(card) => card,
-            None => match store.next_new(deck.id)? {
+            None => match store.next_new(deck.id, 0)? {
                 Some(card) => card,
                 None => continue,
             },

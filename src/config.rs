@@ -10,11 +10,11 @@ pub const KEYS: &[(&str, &str)] = &[
     ("day-start-hour", "local hour (0-23) at which a study day starts"),
     (
         "new-per-day",
-        "new cards per deck per study day (a deck file may override)",
+        "new cards per study day, for the whole collection and for each deck (a deck file may set its own)",
     ),
     (
         "reviews-per-day",
-        "reviews per deck per study day (a deck file may override)",
+        "reviews per study day, for the whole collection and for each deck (a deck file may set its own)",
     ),
     ("retention", "desired retention, 0.70-0.99 (a deck file may override)"),
     ("learn-steps", "learning steps, e.g. `1m 10m`"),
@@ -32,6 +32,15 @@ pub const KEYS: &[(&str, &str)] = &[
     (
         "quiz-slow-secs",
         "a right quiz answer slower than this (seconds) is graded Hard",
+    ),
+    (
+        "bury-new",
+        "once a card is answered, bury its new siblings until the next day: on or off",
+    ),
+    ("bury-review", "bury its review siblings until the next day: on or off"),
+    (
+        "bury-interday",
+        "bury its siblings in day-long learning steps until the next day: on or off",
     ),
     (
         "backups-keep",
@@ -55,6 +64,9 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
         "quiz-fast-secs" => settings.quiz.fast_secs.to_string(),
         "quiz-slow-secs" => settings.quiz.slow_secs.to_string(),
         "backups-keep" => settings.backups_keep.to_string(),
+        "bury-new" => on_off(settings.bury_new),
+        "bury-review" => on_off(settings.bury_review),
+        "bury-interday" => on_off(settings.bury_interday),
         other => return Err(unknown(other)),
     })
 }
@@ -91,13 +103,10 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
         "relearn-steps" => {
             s.relearn_steps_secs = parse_steps(value).ok_or_else(|| bad("a list of steps like `10m`"))?
         }
-        "fuzz" => {
-            s.fuzz = match value.trim() {
-                "on" | "true" | "yes" => true,
-                "off" | "false" | "no" => false,
-                _ => return Err(bad("on or off")),
-            }
-        }
+        "fuzz" => s.fuzz = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
+        "bury-new" => settings.bury_new = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
+        "bury-review" => settings.bury_review = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
+        "bury-interday" => settings.bury_interday = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "quiz-fast-secs" => {
             let slow = settings.quiz.slow_secs;
             let fast = number(3600, "a number of seconds")?;
@@ -116,6 +125,18 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
         other => return Err(unknown(other)),
     }
     Ok(())
+}
+
+fn on_off(on: bool) -> String {
+    if on { "on" } else { "off" }.to_string()
+}
+
+fn parse_on_off(value: &str) -> Option<bool> {
+    match value.trim() {
+        "on" | "true" | "yes" => Some(true),
+        "off" | "false" | "no" => Some(false),
+        _ => None,
+    }
 }
 
 fn unknown(key: &str) -> Error {

@@ -5,12 +5,18 @@
 //!
 //! Order of cards: learning cards due now, then due reviews (earliest first)
 //! with new cards spread evenly among them, then learning cards due within
-//! the learn-ahead window. Each answer is committed before the next card.
+//! the learn-ahead window. A card of the fact just answered (a sibling) is
+//! never next while any other card is left; answering a card buries its
+//! siblings until the next study day as the `bury-*` settings say. Daily
+//! limits come from [`limits`]. Each answer is committed before the next card.
 
 use crate::clock::{Clock, DayNumber};
 use crate::error::{Error, Result};
 use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
-use crate::store::{CardRow, DeckRow, LogEntry, QueueQuery, Settings, Store, StudiedToday, queue};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, queue};
+
+pub mod limits;
+pub use limits::DailyLimits;
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -79,6 +85,8 @@ pub enum Notice {
     /// Undo refused: another iskra answered the card after this session did.
     ChangedElsewhere,
     Buried,
+    /// Undo brought back the card buried last.
+    Unburied,
     RevealFirst,
 }
 
@@ -92,6 +100,13 @@ pub struct Summary {
     pub next_due: Option<chrono::DateTime<chrono::Utc>>,
     /// New cards left over because of today's limits.
     pub new_waiting: u32,
+    /// What is still waiting today within the limits: new cards, reviews
+    /// and learning cards due now, and learning cards due later today.
+    pub left: QueueCounts,
+    /// Learning cards due now (part of `left.learning`).
+    pub learning_now: u32,
+    /// When the next learning card is due, if one is due before the day ends.
+    pub next_learning: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Summary {
@@ -107,19 +122,6 @@ impl Summary {
 struct DeckScope {
     row: DeckRow,
     scheduler: Scheduler,
-    new_limit: u32,
-    review_limit: u32,
-    studied_new: u32,
-    studied_reviews: u32,
-}
-
-impl DeckScope {
-    fn new_left(&self) -> u32 {
-        self.new_limit.saturating_sub(self.studied_new)
-    }
-    fn reviews_left(&self) -> u32 {
-        self.review_limit.saturating_sub(self.studied_reviews)
-    }
 }
 
 struct Shown {
@@ -128,16 +130,29 @@ struct Shown {
     revealed: bool,
 }
 
-struct UndoEntry {
-    log_id: i64,
-    card: CardRow,
-    entry: LogEntry,
+enum UndoEntry {
+    Answer {
+        log_id: i64,
+        card: CardRow,
+        entry: LogEntry,
+        /// Siblings the answer buried.
+        buried: Vec<i64>,
+    },
+    Bury {
+        card: CardRow,
+    },
 }
 
 /// A review session over one deck or all decks.
 pub struct Session<'s> {
     store: &'s mut Store,
     decks: Vec<DeckScope>,
+    limits: DailyLimits,
+    bury: BuryRules,
+    /// The deck named with `--deck`, or none for all decks.
+    scope: Option<String>,
+    /// The fact of the card answered (or buried) last.
+    last_fact: Option<i64>,
     learn_ahead_ms: i64,
     limit: Option<u32>,
     today: DayNumber,
@@ -161,20 +176,26 @@ impl<'s> Session<'s> {
             None => store.decks()?,
         };
         let today = clock.today();
-        let day_start = clock.day_start(today).timestamp_millis();
-        let studied = store.studied_today_by_deck(day_start)?;
+        let limits = DailyLimits::load(store, &settings, &rows, clock)?;
+        let scope = deck.map(|_| rows.first().map(|r| r.name.clone()).unwrap_or_default());
         // No answer waits for a checkpoint; closing the collection does it.
         store.defer_checkpoints()?;
         let decks = rows
             .into_iter()
             .map(|row| {
-                let studied = studied.get(&row.id).copied().unwrap_or_default();
-                deck_scope(row, &settings, studied)
+                Ok(DeckScope {
+                    scheduler: deck_scheduler(&settings, &row)?,
+                    row,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Session {
             store,
             decks,
+            limits,
+            bury: settings.bury_rules(),
+            scope,
+            last_fact: None,
             learn_ahead_ms: i64::from(settings.learn_ahead_mins) * 60_000,
             limit,
             today,
@@ -216,6 +237,8 @@ impl<'s> Session<'s> {
             Input::Bury => match self.shown.take() {
                 Some(shown) => {
                     self.store.bury(shown.card.id, self.today)?;
+                    self.last_fact = Some(shown.card.fact_id);
+                    self.undo.push(UndoEntry::Bury { card: shown.card });
                     Some(Notice::Buried)
                 }
                 None => None,
@@ -269,12 +292,22 @@ impl<'s> Session<'s> {
             return Ok(Notice::RevealFirst);
         };
         let scheduler = &find_scope(&self.decks, shown.card.deck_id)?.scheduler;
-        let committed = commit_answer(self.store, scheduler, &shown.card, rating, shown.shown_at_ms, clock)?;
+        let (committed, buried) = commit_answer_burying(
+            self.store,
+            scheduler,
+            &shown.card,
+            rating,
+            shown.shown_at_ms,
+            self.bury,
+            clock,
+        )?;
         self.count_answer(&shown.card, &committed.entry, 1);
-        self.undo.push(UndoEntry {
+        self.last_fact = Some(shown.card.fact_id);
+        self.undo.push(UndoEntry::Answer {
             log_id: committed.log_id,
             card: shown.card,
             entry: committed.entry,
+            buried,
         });
         Ok(Notice::Answered {
             rating,
@@ -286,39 +319,48 @@ impl<'s> Session<'s> {
         let Some(last) = self.undo.pop() else {
             return Ok(Notice::NothingToUndo);
         };
-        let (before, after) = (&last.entry.before, &last.entry.after);
-        if !self.store.undo_answer(last.log_id, last.card.id, before, after.reps)? {
-            return Ok(Notice::ChangedElsewhere);
-        }
-        self.count_answer(&last.card, &last.entry, -1);
-        // The card as the answer found it (re-read if another session had answered it).
-        let mut card = last.card;
-        card.schedule = last.entry.before;
+        let (card, notice) = match last {
+            UndoEntry::Bury { card } => {
+                self.store.unbury_cards(&[card.id])?;
+                (card, Notice::Unburied)
+            }
+            UndoEntry::Answer {
+                log_id,
+                card,
+                entry,
+                buried,
+            } => {
+                let (before, after) = (&entry.before, &entry.after);
+                if !self
+                    .store
+                    .undo_answer_unburying(log_id, card.id, before, after.reps, &buried)?
+                {
+                    return Ok(Notice::ChangedElsewhere);
+                }
+                self.count_answer(&card, &entry, -1);
+                // The card as the answer found it.
+                let mut card = card;
+                card.schedule = entry.before;
+                (card, Notice::Undone)
+            }
+        };
+        // The card shown before the undo goes back to its queue unanswered.
         self.shown = Some(Shown {
             card,
             shown_at_ms: clock.now_ms(),
             revealed: false,
         });
-        Ok(Notice::Undone)
+        Ok(notice)
     }
 
     /// Keeps the session's counters in step with an answer (+1) or its undo (-1).
     fn count_answer(&mut self, card: &CardRow, entry: &LogEntry, sign: i32) {
         let apply = |n: u32| n.saturating_add_signed(sign);
-        if let Some(scope) = self.decks.iter_mut().find(|d| d.row.id == card.deck_id) {
-            match card.schedule.state {
-                crate::sched::CardState::New => {
-                    scope.studied_new = apply(scope.studied_new);
-                    self.answered_since_new = 0;
-                }
-                crate::sched::CardState::Review => {
-                    scope.studied_reviews = apply(scope.studied_reviews);
-                    if sign > 0 {
-                        self.answered_since_new += 1;
-                    }
-                }
-                _ => {}
-            }
+        self.limits.count(card.deck_id, card.schedule.state, sign);
+        match card.schedule.state {
+            crate::sched::CardState::New => self.answered_since_new = 0,
+            crate::sched::CardState::Review if sign > 0 => self.answered_since_new += 1,
+            _ => {}
         }
         self.summary.reviewed = apply(self.summary.reviewed);
         if entry.rating == Rating::Again {
@@ -332,13 +374,25 @@ impl<'s> Session<'s> {
         if self.limit.is_some_and(|limit| self.summary.reviewed >= limit) {
             return Ok(None);
         }
-        let now = clock.now_ms();
-        if let Some(card) = self.first_learning(now)? {
+        // Siblings of the card just answered only when nothing else is left.
+        if let Some(fact) = self.last_fact
+            && let Some(card) = self.pick_not_of(fact, clock)?
+        {
             return Ok(Some(card));
         }
-        let review = self.first_review()?;
-        let new_count: u32 = self.decks.iter().map(|d| d.new_left()).sum();
-        let new_card = if new_count > 0 { self.first_new()? } else { None };
+        self.pick_not_of(0, clock)
+    }
+
+    /// The next card not of fact `not_fact` (0: any).
+    fn pick_not_of(&self, not_fact: i64, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
+        let now = clock.now_ms();
+        if let Some(card) = self.first_learning(now, not_fact)? {
+            return Ok(Some(card));
+        }
+        let review = self.first_review(not_fact)?;
+        let new_count: u32 = self.decks.iter().map(|d| self.limits.new_left(d.row.id)).sum();
+        let new_count = new_count.min(self.limits.collection_new_left());
+        let new_card = if new_count > 0 { self.first_new(not_fact)? } else { None };
         let card = match (review, new_card) {
             (Some(review), Some(new)) => {
                 let reviews_due = self.counts(clock)?.due.max(1);
@@ -353,23 +407,26 @@ impl<'s> Session<'s> {
         };
         match card {
             Some(card) => Ok(Some(card)),
-            None => self.first_learning(now + self.learn_ahead_ms),
+            None => self.first_learning(now + self.learn_ahead_ms, not_fact),
         }
     }
 
-    fn first_learning(&self, until_ms: i64) -> Result<Option<CardRow>> {
-        self.earliest(|_| true, |store, deck| store.next_learning(deck, until_ms))
+    fn first_learning(&self, until_ms: i64, not_fact: i64) -> Result<Option<CardRow>> {
+        self.earliest(|_| true, |store, deck| store.next_learning(deck, until_ms, not_fact))
     }
 
-    fn first_review(&self) -> Result<Option<CardRow>> {
+    fn first_review(&self, not_fact: i64) -> Result<Option<CardRow>> {
         self.earliest(
-            |d| d.reviews_left() > 0,
-            |store, deck| store.next_review(deck, self.today),
+            |d| self.limits.reviews_left(d.row.id) > 0,
+            |store, deck| store.next_review(deck, self.today, not_fact),
         )
     }
 
-    fn first_new(&self) -> Result<Option<CardRow>> {
-        self.earliest(|d| d.new_left() > 0, |store, deck| store.next_new(deck))
+    fn first_new(&self, not_fact: i64) -> Result<Option<CardRow>> {
+        self.earliest(
+            |d| self.limits.new_left(d.row.id) > 0,
+            |store, deck| store.next_new(deck, not_fact),
+        )
     }
 
     /// The card due first among the decks that `include` allows, each deck's
@@ -398,28 +455,29 @@ impl<'s> Session<'s> {
     pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
         let mut total = QueueCounts::default();
         for scope in &self.decks {
-            let (new, learning, due) = self.store.queue_counts(scope.row.id, &self.query(scope, clock))?;
+            let query = self.limits.query(scope.row.id, clock);
+            let (new, learning, due) = self.store.queue_counts(scope.row.id, &query)?;
             total.new += new;
             total.learning += learning;
             total.due += due;
         }
+        (total.new, total.due) = self.limits.cap_totals(total.new, total.due);
         Ok(total)
     }
 
-    fn query(&self, scope: &DeckScope, clock: &Clock<impl chrono::TimeZone>) -> QueueQuery {
-        QueueQuery {
-            now_ms: clock.now_ms(),
-            end_of_day_ms: clock.end_of_today().timestamp_millis(),
-            today: self.today,
-            new_left: scope.new_left(),
-            reviews_left: scope.reviews_left(),
-        }
+    /// The deck the session is limited to (`--deck`), or none for all decks.
+    pub fn scope(&self) -> Option<&str> {
+        self.scope.as_deref()
     }
 
     fn finish(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Summary> {
         let mut next: Option<chrono::DateTime<chrono::Utc>> = None;
+        let mut next_learning: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut new_waiting = 0;
+        let mut learning_now = 0;
+        let end_of_day = clock.end_of_today();
         for scope in &self.decks {
+            let new_left = self.limits.new_left(scope.row.id);
             let learning = self
                 .store
                 .min_due(scope.row.id, queue::LEARNING)?
@@ -431,20 +489,29 @@ impl<'s> Session<'s> {
                     clock.day_start(day)
                 }
             });
+            if let Some(at) = learning.filter(|at| *at < end_of_day) {
+                if at <= clock.now() {
+                    learning_now += 1;
+                }
+                if next_learning.is_none_or(|n| at < n) {
+                    next_learning = Some(at);
+                }
+            }
             let has_new = self.store.min_due(scope.row.id, queue::NEW)?.is_some();
             let new = has_new.then(|| {
-                if scope.new_left() > 0 {
+                if new_left > 0 {
                     clock.now()
                 } else {
                     clock.day_start(self.today + 1)
                 }
             });
-            if has_new && scope.new_left() == 0 {
-                let query = QueueQuery {
+            if has_new {
+                let query = crate::store::QueueQuery {
                     new_left: u32::MAX,
-                    ..self.query(scope, clock)
+                    ..self.limits.query(scope.row.id, clock)
                 };
-                new_waiting += self.store.queue_counts(scope.row.id, &query)?.0;
+                let unseen = self.store.queue_counts(scope.row.id, &query)?.0;
+                new_waiting += unseen.saturating_sub(new_left);
             }
             for candidate in [learning, review, new].into_iter().flatten() {
                 if next.is_none_or(|n| candidate < n) {
@@ -452,8 +519,22 @@ impl<'s> Session<'s> {
                 }
             }
         }
+        let left = self.counts(clock)?;
+        // Over the limits means waiting for a later day; what the collection
+        // limit holds back from each deck's share waits too.
+        let per_deck_new: u32 = {
+            let mut sum = 0;
+            for scope in &self.decks {
+                let query = self.limits.query(scope.row.id, clock);
+                sum += self.store.queue_counts(scope.row.id, &query)?.0;
+            }
+            sum
+        };
         self.summary.next_due = next;
-        self.summary.new_waiting = new_waiting;
+        self.summary.new_waiting = new_waiting + per_deck_new.saturating_sub(left.new);
+        self.summary.left = left;
+        self.summary.learning_now = learning_now;
+        self.summary.next_learning = next_learning;
         Ok(self.summary.clone())
     }
 }
@@ -516,15 +597,35 @@ pub(crate) fn commit_answer(
     Ok(Committed { log_id, entry, next_in })
 }
 
-fn deck_scope(row: DeckRow, settings: &Settings, studied: StudiedToday) -> Result<DeckScope> {
-    Ok(DeckScope {
-        scheduler: deck_scheduler(settings, &row)?,
-        new_limit: row.new_per_day.unwrap_or(settings.new_per_day),
-        review_limit: row.reviews_per_day.unwrap_or(settings.reviews_per_day),
-        studied_new: studied.new,
-        studied_reviews: studied.reviews,
-        row,
-    })
+/// [`commit_answer`] that also buries the card's siblings as `bury` says,
+/// in the same transaction; returns the buried siblings' ids.
+pub(crate) fn commit_answer_burying(
+    store: &mut Store,
+    scheduler: &Scheduler,
+    card: &CardRow,
+    rating: Rating,
+    shown_at_ms: i64,
+    bury: BuryRules,
+    clock: &Clock<impl chrono::TimeZone>,
+) -> Result<(Committed, Vec<i64>)> {
+    let stored = store.record_answer_burying(card.id, bury, clock.today(), |schedule| {
+        let answered: Answered = scheduler.answer(schedule, card.id, rating, moment(clock))?;
+        let entry = LogEntry {
+            card_id: card.id,
+            reviewed_at_ms: clock.now_ms(),
+            rating,
+            duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
+            kind: answered.kind,
+            elapsed_days: answered.elapsed_days,
+            before: schedule.clone(),
+            after: answered.next,
+        };
+        Ok((entry, answered.next_in))
+    })?;
+    let Some((log_id, entry, next_in, buried)) = stored else {
+        return Err(Error::Usage(format!("card {} was deleted during the session", card.id)));
+    };
+    Ok((Committed { log_id, entry, next_in }, buried))
 }
 
 fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {

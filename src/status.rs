@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::store::{QueueQuery, Store};
+use crate::store::Store;
 
 /// One deck's line in `status`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -32,6 +32,12 @@ pub struct Status {
     pub study_day: String,
     pub decks: Vec<DeckStatus>,
     pub next_due: Option<DateTime<Utc>>,
+    /// New cards a review over these decks gives today: the decks' counts
+    /// capped by the collection's `new-per-day`.
+    pub new_today: u32,
+    /// Reviews due now that a review over these decks gives today, capped by
+    /// the collection's `reviews-per-day` (learning cards due now on top).
+    pub due_now: u32,
 }
 
 /// Computes the status of every deck, or of one.
@@ -42,28 +48,15 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
         None => store.decks()?,
     };
     let today = clock.today();
-    let day_start = clock.day_start(today).timestamp_millis();
-    let end = clock.end_of_today().timestamp_millis();
-    let studied_by_deck = store.studied_today_by_deck(day_start)?;
+    // Limits over every deck: what other decks studied counts against the collection's limit.
+    let limits = crate::review::DailyLimits::load(store, &settings, &store.decks()?, clock)?;
     let mut decks = Vec::with_capacity(rows.len());
+    let (mut reviews_now, mut learning_now) = (0, 0);
     for row in rows {
-        let studied = studied_by_deck.get(&row.id).copied().unwrap_or_default();
-        let new_left = row
-            .new_per_day
-            .unwrap_or(settings.new_per_day)
-            .saturating_sub(studied.new);
-        let reviews_left = row
-            .reviews_per_day
-            .unwrap_or(settings.reviews_per_day)
-            .saturating_sub(studied.reviews);
-        let query = QueueQuery {
-            now_ms: clock.now_ms(),
-            end_of_day_ms: end,
-            today,
-            new_left,
-            reviews_left,
-        };
+        let query = limits.query(row.id, clock);
         let c = store.deck_counts(row.id, &query)?;
+        reviews_now += c.due_now;
+        learning_now += c.learning_now;
         let learning_at = c.next_learning_ms.and_then(DateTime::from_timestamp_millis);
         let review_at = c
             .next_review_day
@@ -82,7 +75,10 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
         });
     }
     let next_due = decks.iter().filter_map(|d| d.next_due).min();
+    let (new_today, reviews_now) = limits.cap_totals(decks.iter().map(|d| d.new).sum(), reviews_now);
     Ok(Status {
+        new_today,
+        due_now: reviews_now + learning_now,
         now: clock.now(),
         study_day: crate::clock::date_of_day(today).to_string(),
         decks,

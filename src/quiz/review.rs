@@ -84,6 +84,16 @@ enum State {
 }
 
 /// A review session asked in quiz form.
+/// A card's first-ever answer is never graded Easy automatically: a new card
+/// follows its learning steps unless the learner presses 4 themselves.
+pub fn first_answer_cap(auto: Rating, card: &crate::review::CardView) -> Rating {
+    if auto == Rating::Easy && card.state == crate::sched::CardState::New.name() {
+        Rating::Good
+    } else {
+        auto
+    }
+}
+
 pub struct QuizReview<'s> {
     session: Session<'s>,
     pool: Pool,
@@ -117,6 +127,11 @@ impl<'s> QuizReview<'s> {
     }
 
     /// The screen to show now.
+    /// The deck the review is limited to (`--deck`), or none for all decks.
+    pub fn scope(&self) -> Option<&str> {
+        self.session.scope()
+    }
+
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<ReviewScreen> {
         if matches!(self.state, State::Idle) {
             let screen = self.session.current(clock)?;
@@ -171,7 +186,10 @@ impl<'s> QuizReview<'s> {
             return Ok(());
         };
         let duration_ms = (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS);
-        let auto = auto_rating(&outcome.verdict, duration_ms, &self.thresholds);
+        let auto = first_answer_cap(
+            auto_rating(&outcome.verdict, duration_ms, &self.thresholds),
+            &question.card,
+        );
         let question = question.clone();
         let (_, revealed) = self.session.handle(Input::Reveal, clock)?;
         let Screen::Answer { buttons, .. } = revealed else {

@@ -8,6 +8,7 @@ use fsrs::MemoryState;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Store;
+use super::log::{LogEntry, insert_log};
 use crate::clock::DayNumber;
 use crate::error::Result;
 use crate::sched::{CardState, Due, Schedule};
@@ -35,6 +36,8 @@ pub(crate) fn queue_for_state(state: CardState) -> i64 {
 pub struct CardRow {
     pub id: i64,
     pub deck_id: i64,
+    /// The fact's row id: cards sharing it are siblings.
+    pub fact_id: i64,
     pub fact_key: String,
     pub template: String,
     pub front: String,
@@ -52,7 +55,7 @@ pub struct CardRow {
 const CARD_COLUMNS: &str = "c.id, c.deck_id, f.key, c.template, c.front, c.back, c.answer,
     json_extract(f.content, '$.extra'), c.queue, c.state, c.remaining_steps, c.stability,
     c.difficulty, c.interval, c.due, c.last_review_day, c.reps, c.lapses,
-    json_extract(f.content, '$.alternatives'), json_extract(f.content, '$.tags')";
+    json_extract(f.content, '$.alternatives'), json_extract(f.content, '$.tags'), c.fact_id";
 
 /// A JSON list of strings from the fact's content (absent means empty).
 fn json_list(row: &Row, index: usize) -> rusqlite::Result<Vec<String>> {
@@ -76,6 +79,7 @@ fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
     Ok(CardRow {
         id: row.get(0)?,
         deck_id: row.get(1)?,
+        fact_id: row.get(20)?,
         fact_key: row.get(2)?,
         template: row.get(3)?,
         front: row.get(4)?,
@@ -154,25 +158,89 @@ impl Store {
         Ok(())
     }
 
-    /// The learning card of a deck due first, if due by `until_ms`.
-    pub fn next_learning(&self, deck_id: i64, until_ms: i64) -> Result<Option<CardRow>> {
+    /// The learning card of a deck due first, if due by `until_ms`, not of
+    /// the fact `not_fact` (the card just answered: siblings never follow
+    /// each other; pass 0 for none).
+    pub fn next_learning(&self, deck_id: i64, until_ms: i64, not_fact: i64) -> Result<Option<CardRow>> {
         self.one_card(
-            "c.deck_id = ?1 AND c.queue = 1 AND c.due <= ?2 ORDER BY c.due, c.id",
-            params![deck_id, until_ms],
+            "c.deck_id = ?1 AND c.queue = 1 AND c.due <= ?2 AND c.fact_id != ?3 ORDER BY c.due, c.id",
+            params![deck_id, until_ms, not_fact],
         )
     }
 
-    /// The review card of a deck due first, if due by `today`.
-    pub fn next_review(&self, deck_id: i64, today: DayNumber) -> Result<Option<CardRow>> {
+    /// The review card of a deck due first, if due by `today`, not of `not_fact`.
+    pub fn next_review(&self, deck_id: i64, today: DayNumber, not_fact: i64) -> Result<Option<CardRow>> {
         self.one_card(
-            "c.deck_id = ?1 AND c.queue = 2 AND c.due <= ?2 ORDER BY c.due, c.id",
-            params![deck_id, today],
+            "c.deck_id = ?1 AND c.queue = 2 AND c.due <= ?2 AND c.fact_id != ?3 ORDER BY c.due, c.id",
+            params![deck_id, today, not_fact],
         )
     }
 
-    /// The next new card of a deck, in its introduction order.
-    pub fn next_new(&self, deck_id: i64) -> Result<Option<CardRow>> {
-        self.one_card("c.deck_id = ?1 AND c.queue = 0 ORDER BY c.due, c.id", params![deck_id])
+    /// The next new card of a deck, in its introduction order, not of `not_fact`.
+    pub fn next_new(&self, deck_id: i64, not_fact: i64) -> Result<Option<CardRow>> {
+        self.one_card(
+            "c.deck_id = ?1 AND c.queue = 0 AND c.fact_id != ?2 ORDER BY c.due, c.id",
+            params![deck_id, not_fact],
+        )
+    }
+
+    /// Stores an answer as [`Store::record_answer_to_current`] does and, in
+    /// the same transaction, buries the card's siblings that `bury` names
+    /// until the next study day. Returns the buried siblings' ids too (undo
+    /// brings them back).
+    pub fn record_answer_burying<T>(
+        &mut self,
+        card_id: i64,
+        bury: BuryRules,
+        today: DayNumber,
+        answer: impl FnOnce(&Schedule) -> Result<(LogEntry, T)>,
+    ) -> Result<Option<(i64, LogEntry, T, Vec<i64>)>> {
+        self.transaction(|tx| {
+            let Some(card) = read_card(tx, card_id)? else {
+                return Ok(None);
+            };
+            let (entry, extra) = answer(&card.schedule)?;
+            write_schedule(tx, card_id, &entry.after)?;
+            let uid = format!("{:032x}", rand::random::<u128>());
+            let log_id = insert_log(tx, &uid, &entry)?;
+            let buried = bury_siblings(tx, &card, bury, today)?;
+            Ok(Some((log_id, entry, extra, buried)))
+        })
+    }
+
+    /// Undoes an answer: removes its log entry, restores the card to
+    /// `before` and brings back the siblings the answer buried, in one
+    /// transaction. False, changing nothing, when the card's review count is
+    /// no longer `answered_reps` (another process answered it since).
+    pub fn undo_answer_unburying(
+        &mut self,
+        log_id: i64,
+        card_id: i64,
+        before: &Schedule,
+        answered_reps: u32,
+        buried: &[i64],
+    ) -> Result<bool> {
+        self.transaction(|tx| {
+            let reps: Option<u32> = tx
+                .prepare_cached("SELECT reps FROM cards WHERE id = ?1")?
+                .query_row([card_id], |r| r.get(0))
+                .optional()?;
+            if reps != Some(answered_reps) {
+                return Ok(false);
+            }
+            tx.execute(
+                "DELETE FROM review_log WHERE id = ?1 AND card_id = ?2",
+                params![log_id, card_id],
+            )?;
+            write_schedule(tx, card_id, before)?;
+            unbury_ids(tx, buried)?;
+            Ok(true)
+        })
+    }
+
+    /// Brings buried cards back into their queues now (undo of a bury).
+    pub fn unbury_cards(&mut self, ids: &[i64]) -> Result<()> {
+        self.transaction(|tx| unbury_ids(tx, ids))
     }
 
     pub fn card(&self, card_id: i64) -> Result<Option<CardRow>> {
@@ -291,6 +359,50 @@ impl Store {
         )?;
         Ok(())
     }
+}
+
+/// Which siblings an answer buries until the next study day (Anki's three
+/// deck options).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BuryRules {
+    pub new: bool,
+    pub review: bool,
+    /// Learning cards last answered on an earlier study day (day-long steps).
+    pub interday: bool,
+}
+
+fn bury_siblings(conn: &Connection, card: &CardRow, bury: BuryRules, today: DayNumber) -> Result<Vec<i64>> {
+    if !(bury.new || bury.review || bury.interday) {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM cards WHERE fact_id = ?1 AND id != ?2 AND retired = 0
+         AND ((queue = 0 AND ?3) OR (queue = 2 AND ?4)
+              OR (queue = 1 AND ?5 AND coalesce(last_review_day, ?6) < ?6))
+         ORDER BY id",
+    )?;
+    let ids = stmt
+        .query_map(
+            params![card.fact_id, card.id, bury.new, bury.review, bury.interday, today],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    for id in &ids {
+        conn.prepare_cached("UPDATE cards SET queue = ?3, buried_day = ?2 WHERE id = ?1")?
+            .execute(params![id, today, queue::BURIED])?;
+    }
+    Ok(ids)
+}
+
+fn unbury_ids(conn: &Connection, ids: &[i64]) -> Result<()> {
+    for id in ids {
+        conn.prepare_cached(
+            "UPDATE cards SET queue = CASE state WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE 1 END, buried_day = NULL
+             WHERE id = ?1 AND queue = -2",
+        )?
+        .execute([id])?;
+    }
+    Ok(())
 }
 
 /// Writes a card's schedule (and the queue it implies).

@@ -21,7 +21,7 @@ use rusqlite::{Connection, OpenFlags, ffi::ErrorCode};
 
 use crate::error::{Error, Result};
 
-pub use cards::{CardRow, DeckCounts, QueueQuery, StudiedToday, queue};
+pub use cards::{BuryRules, CardRow, DeckCounts, QueueQuery, StudiedToday, queue};
 pub use decks::{DeckRow, FactSync, SyncReport};
 pub use generate::{BulkWriter, NewCard};
 pub use log::LogEntry;

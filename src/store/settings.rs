@@ -28,6 +28,12 @@ pub struct Settings {
     pub fsrs_fits: FsrsFits,
     /// How many backups of the collection to keep (0: no daily backups).
     pub backups_keep: u32,
+    /// Bury a card's new siblings until the next study day once it is answered.
+    pub bury_new: bool,
+    /// Bury its review siblings.
+    pub bury_review: bool,
+    /// Bury its siblings in day-long learning steps.
+    pub bury_interday: bool,
 }
 
 impl Default for Settings {
@@ -42,11 +48,23 @@ impl Default for Settings {
             quiz: crate::quiz::Thresholds::default(),
             fsrs_fits: FsrsFits::default(),
             backups_keep: crate::backup::DEFAULT_KEEP,
+            bury_new: true,
+            bury_review: true,
+            bury_interday: false,
         }
     }
 }
 
 impl Settings {
+    /// The siblings an answer buries.
+    pub fn bury_rules(&self) -> super::BuryRules {
+        super::BuryRules {
+            new: self.bury_new,
+            review: self.bury_review,
+            interday: self.bury_interday,
+        }
+    }
+
     /// The FSRS parameters a deck is scheduled with: its own fit, else the
     /// collection's parameters (empty means the crate's defaults).
     pub fn fsrs_parameters(&self, deck_key: Option<&str>) -> &[f32] {

@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use console::{Key, Term, style};
 
-use super::{render_answer, render_header, render_notice, render_question, render_summary};
+use super::lines::{render_header, render_notice, render_summary};
+use super::{render_answer, render_question};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::review::{Input, Screen, Session};
@@ -21,6 +22,8 @@ fn io_error(source: std::io::Error) -> Error {
 pub fn key_input(key: &Key, revealed: bool) -> Option<Input> {
     match key {
         Key::Char(' ') | Key::Enter if !revealed => Some(Input::Reveal),
+        // As in Anki: Space or Enter on the answer is Good.
+        Key::Char(' ') | Key::Enter => Some(Input::Grade(Rating::Good)),
         Key::Char(c @ '1'..='4') => Rating::from_number(*c as u8 - b'0').map(Input::Grade),
         Key::Char('u') => Some(Input::Undo),
         Key::Char('s') => Some(Input::Bury),
@@ -30,7 +33,7 @@ pub fn key_input(key: &Key, revealed: bool) -> Option<Input> {
 }
 
 const QUESTION_KEYS: &str = "Space/Enter: show answer · u: undo · s: bury · q: quit";
-const ANSWER_KEYS: &str = "1-4: grade · u: undo · s: bury · q: quit";
+const ANSWER_KEYS: &str = "1-4: grade (Space/Enter: Good) · u: undo · s: bury · q: quit";
 
 /// Runs a session on the terminal.
 pub fn run<Tz: chrono::TimeZone>(
@@ -41,22 +44,30 @@ pub fn run<Tz: chrono::TimeZone>(
     let term = Term::stdout();
     let mut out = term.clone();
     let mut screen = session.current(&clock.at(now()))?;
+    let scope = session.scope().map(str::to_string);
+    let scope = scope.as_deref();
     let mut notice = None;
+    // The first screen is drawn below what was printed before (the notice of
+    // a new collection, with its path), not over it.
+    let mut first = true;
     loop {
-        term.clear_screen().map_err(io_error)?;
+        if !first {
+            term.clear_screen().map_err(io_error)?;
+        }
+        first = false;
         if let Some(notice) = &notice {
             render_notice(&mut out, notice).map_err(io_error)?;
         }
         let revealed = match &screen {
             Screen::Question { card, counts } => {
-                render_header(&mut out, card, counts).map_err(io_error)?;
+                render_header(&mut out, scope, card, counts).map_err(io_error)?;
                 render_question(&mut out, card).map_err(io_error)?;
                 term.write_line(&style(QUESTION_KEYS).dim().to_string())
                     .map_err(io_error)?;
                 false
             }
             Screen::Answer { card, counts, buttons } => {
-                render_header(&mut out, card, counts).map_err(io_error)?;
+                render_header(&mut out, scope, card, counts).map_err(io_error)?;
                 render_question(&mut out, card).map_err(io_error)?;
                 render_answer(&mut out, card, buttons).map_err(io_error)?;
                 term.write_line(&style(ANSWER_KEYS).dim().to_string())
@@ -91,7 +102,8 @@ mod tests {
     fn keys_map_to_inputs() {
         assert_eq!(key_input(&Key::Char(' '), false), Some(Input::Reveal));
         assert_eq!(key_input(&Key::Enter, false), Some(Input::Reveal));
-        assert_eq!(key_input(&Key::Enter, true), None);
+        assert_eq!(key_input(&Key::Enter, true), Some(Input::Grade(Rating::Good)));
+        assert_eq!(key_input(&Key::Char(' '), true), Some(Input::Grade(Rating::Good)));
         assert_eq!(key_input(&Key::Char('3'), true), Some(Input::Grade(Rating::Good)));
         assert_eq!(key_input(&Key::CtrlC, true), Some(Input::Quit));
         assert_eq!(key_input(&Key::Char('x'), true), None);

@@ -70,6 +70,7 @@ pub fn render_notice(out: &mut impl Write, notice: &Notice) -> io::Result<()> {
         Notice::NothingToUndo => writeln!(out, "nothing to undo"),
         Notice::ChangedElsewhere => writeln!(out, "not undone: another iskra session answered this card after you"),
         Notice::Buried => writeln!(out, "buried until the next study day"),
+        Notice::Unburied => writeln!(out, "undone: the buried card is back"),
         Notice::RevealFirst => writeln!(out, "reveal the answer first (Space or Enter)"),
     }
 }

@@ -68,19 +68,20 @@ fn typed_answers_are_graded_and_may_be_overridden() {
     assert!(notice.is_none());
     assert_eq!(asked(&screen), &question);
 
-    // Right in 3 s: Easy, accepted 30 s later; the log keeps the answer's time.
+    // Right in 3 s, but a never-seen card's first answer is never
+    // automatically Easy: Good, accepted 30 s later; the log keeps the answer's time.
     let answer = Response::Typed(question.expected.text().to_lowercase());
     let (_, screen) = review.handle(ReviewInput::Answer(answer), &clock(3)).unwrap();
     let ReviewScreen::Judged { auto, outcome, .. } = &screen else {
         panic!("{screen:?}")
     };
-    assert_eq!((*auto, &outcome.verdict), (Rating::Easy, &Verdict::Exact));
+    assert_eq!((*auto, &outcome.verdict), (Rating::Good, &Verdict::Exact));
     let (notice, screen) = review.handle(ReviewInput::Accept, &clock(33)).unwrap();
     assert!(
         matches!(
             notice,
             Some(Notice::Answered {
-                rating: Rating::Easy,
+                rating: Rating::Good,
                 ..
             })
         ),
@@ -117,7 +118,7 @@ fn typed_answers_are_graded_and_may_be_overridden() {
 
     drop(review);
     let start = clock(0).now_ms();
-    assert_eq!(log(&store), [(4, 3_000, start + 3_000), (3, 7_000, start + 40_000)]);
+    assert_eq!(log(&store), [(3, 3_000, start + 3_000), (3, 7_000, start + 40_000)]);
 }
 
 #[test]

@@ -16,7 +16,8 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::quiz::{Prompt, Question, Quiz, QuizInput, QuizReview, QuizScreen, Response, ReviewInput, ReviewScreen};
 use crate::sched::Rating;
-use crate::ui::{escape_control, render_header, render_notice, render_summary};
+use crate::ui::escape_control;
+use crate::ui::lines::{render_header, render_notice, render_summary};
 
 fn io_error(source: std::io::Error) -> Error {
     Error::Io {
@@ -40,7 +41,7 @@ fn theme() -> Box<dyn Theme> {
     }
 }
 
-const GRADE_KEYS: &str = "Enter: keep the grade · 1-4: change it · q: quit";
+const GRADE_KEYS: &str = "q: quit";
 
 /// Asks for a response; none when the learner quits.
 fn read_response(term: &Term, theme: &dyn Theme, question: &Question) -> Result<Option<Response>> {
@@ -137,7 +138,7 @@ pub fn run_review<Tz: chrono::TimeZone>(
             ReviewScreen::Finished(summary) => return render_summary(&mut out, summary, clock).map_err(io_error),
             ReviewScreen::Ask { question, counts } => {
                 writeln_blank(&term)?;
-                render_header(&mut out, &question.card, counts).map_err(io_error)?;
+                render_header(&mut out, review.scope(), &question.card, counts).map_err(io_error)?;
                 render_question_text(&mut out, question).map_err(io_error)?;
                 match read_response(&term, theme.as_ref(), question)? {
                     Some(response) => ReviewInput::Answer(response),

@@ -20,7 +20,8 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::quiz::{Prompt, Question, Quiz, QuizInput, QuizReview, QuizScreen, Response, ReviewInput, ReviewScreen};
 use crate::sched::Rating;
-use crate::ui::{escape_control, render_header, render_notice, render_summary};
+use crate::ui::escape_control;
+use crate::ui::lines::{render_header, render_notice, render_summary};
 
 fn io_error(source: std::io::Error) -> Error {
     Error::Io {
@@ -148,7 +149,7 @@ pub fn run_review<Tz: chrono::TimeZone>(
         let input = match &screen {
             ReviewScreen::Finished(summary) => return render_summary(&mut out, summary, clock).map_err(io_error),
             ReviewScreen::Ask { question, counts } => {
-                render_header(&mut out, &question.card, counts).map_err(io_error)?;
+                render_header(&mut out, review.scope(), &question.card, counts).map_err(io_error)?;
                 render_question_text(&mut out, question).map_err(io_error)?;
                 render_prompt_lines(&mut out, question).map_err(io_error)?;
                 match read_response(&mut lines, question, &mut out)? {

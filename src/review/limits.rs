@@ -1,0 +1,201 @@
+//! Daily limits: the one place that says how many new cards and reviews are
+//! left today, for the collection and for each deck. `review`, `review
+//! --mode`, `status` and the end-of-session summary all take their numbers
+//! from here.
+//!
+//! The rule (Anki's v3 rule, with the collection as the one parent of every
+//! deck): a deck gives at most what is left of its own limit (its deck file's
+//! `new-per-day:` / `reviews-per-day:`, else the collection's setting) and
+//! never more than is left of the collection's limit. A session over all
+//! decks, or over one deck with `--deck`, obeys both; cards studied in any
+//! deck today count against the collection's limit.
+
+use std::collections::HashMap;
+
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::sched::CardState;
+use crate::store::{DeckRow, QueueQuery, Settings, Store};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Used {
+    limit: u32,
+    studied: u32,
+}
+
+impl Used {
+    fn left(self) -> u32 {
+        self.limit.saturating_sub(self.studied)
+    }
+    fn add(&mut self, sign: i32) {
+        self.studied = self.studied.saturating_add_signed(sign);
+    }
+}
+
+/// Today's limits and what has been studied against them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyLimits {
+    new: Used,
+    reviews: Used,
+    decks: HashMap<i64, (Used, Used)>,
+}
+
+impl DailyLimits {
+    /// Reads today's studied counts (one scan of today's log) for `decks`.
+    pub fn load(
+        store: &Store,
+        settings: &Settings,
+        decks: &[DeckRow],
+        clock: &Clock<impl chrono::TimeZone>,
+    ) -> Result<DailyLimits> {
+        let day_start = clock.day_start(clock.today()).timestamp_millis();
+        let studied = store.studied_today_by_deck(day_start)?;
+        let total_new = studied.values().map(|s| s.new).sum();
+        let total_reviews = studied.values().map(|s| s.reviews).sum();
+        let decks = decks
+            .iter()
+            .map(|row| {
+                let s = studied.get(&row.id).copied().unwrap_or_default();
+                let new = Used {
+                    limit: row.new_per_day.unwrap_or(settings.new_per_day),
+                    studied: s.new,
+                };
+                let reviews = Used {
+                    limit: row.reviews_per_day.unwrap_or(settings.reviews_per_day),
+                    studied: s.reviews,
+                };
+                (row.id, (new, reviews))
+            })
+            .collect();
+        Ok(DailyLimits {
+            new: Used {
+                limit: settings.new_per_day,
+                studied: total_new,
+            },
+            reviews: Used {
+                limit: settings.reviews_per_day,
+                studied: total_reviews,
+            },
+            decks,
+        })
+    }
+
+    /// New cards the deck may still introduce today (within its own and the
+    /// collection's limit).
+    pub fn new_left(&self, deck_id: i64) -> u32 {
+        let deck = self.decks.get(&deck_id).map_or(0, |(n, _)| n.left());
+        deck.min(self.new.left())
+    }
+
+    /// Reviews the deck may still give today.
+    pub fn reviews_left(&self, deck_id: i64) -> u32 {
+        let deck = self.decks.get(&deck_id).map_or(0, |(_, r)| r.left());
+        deck.min(self.reviews.left())
+    }
+
+    /// New cards left today for the whole collection.
+    pub fn collection_new_left(&self) -> u32 {
+        self.new.left()
+    }
+
+    /// Reviews left today for the whole collection.
+    pub fn collection_reviews_left(&self) -> u32 {
+        self.reviews.left()
+    }
+
+    /// Counts an answer (+1) or its undo (-1) to a card that was in `state`.
+    pub fn count(&mut self, deck_id: i64, state: CardState, sign: i32) {
+        let Some((new, reviews)) = self.decks.get_mut(&deck_id) else {
+            return;
+        };
+        match state {
+            CardState::New => {
+                new.add(sign);
+                self.new.add(sign);
+            }
+            CardState::Review => {
+                reviews.add(sign);
+                self.reviews.add(sign);
+            }
+            CardState::Learning | CardState::Relearning => {}
+        }
+    }
+
+    /// The queue query for one deck at the clock's time.
+    pub fn query(&self, deck_id: i64, clock: &Clock<impl chrono::TimeZone>) -> QueueQuery {
+        QueueQuery {
+            now_ms: clock.now_ms(),
+            end_of_day_ms: clock.end_of_today().timestamp_millis(),
+            today: clock.today(),
+            new_left: self.new_left(deck_id),
+            reviews_left: self.reviews_left(deck_id),
+        }
+    }
+
+    /// Caps per-deck counts (new, due) summed over decks at the collection's
+    /// limits: what a session over these decks can really give today.
+    pub fn cap_totals(&self, new: u32, due: u32) -> (u32, u32) {
+        (new.min(self.new.left()), due.min(self.reviews.left()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(global_new: u32, deck_new: u32, studied_elsewhere: u32) -> DailyLimits {
+        DailyLimits {
+            new: Used {
+                limit: global_new,
+                studied: studied_elsewhere,
+            },
+            reviews: Used { limit: 200, studied: 0 },
+            decks: HashMap::from([
+                (
+                    1,
+                    (
+                        Used {
+                            limit: deck_new,
+                            studied: 0,
+                        },
+                        Used { limit: 200, studied: 0 },
+                    ),
+                ),
+                (
+                    2,
+                    (
+                        Used {
+                            limit: deck_new,
+                            studied: studied_elsewhere,
+                        },
+                        Used { limit: 200, studied: 0 },
+                    ),
+                ),
+            ]),
+        }
+    }
+
+    #[test]
+    fn a_deck_gives_the_smaller_of_its_own_and_the_collections_remainder() {
+        let l = limits(20, 15, 0);
+        assert_eq!(l.new_left(1), 15);
+        let l = limits(20, 15, 10);
+        assert_eq!(l.new_left(1), 10, "10 studied in deck 2 count against the collection");
+        assert_eq!(l.new_left(2), 5);
+        assert_eq!(l.new_left(99), 0, "a deck outside the session gives nothing");
+        assert_eq!(l.cap_totals(25, 300), (10, 200));
+    }
+
+    #[test]
+    fn answers_and_undos_count_against_both_limits() {
+        let mut l = limits(20, 20, 0);
+        for _ in 0..20 {
+            l.count(1, CardState::New, 1);
+        }
+        assert_eq!((l.new_left(1), l.new_left(2), l.collection_new_left()), (0, 0, 0));
+        l.count(1, CardState::New, -1);
+        assert_eq!((l.new_left(1), l.new_left(2)), (1, 1));
+        l.count(1, CardState::Learning, 1);
+        assert_eq!(l.new_left(1), 1, "learning answers count against no limit");
+    }
+}
