@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::backup::{self as sql, open_for_inspection};
 use crate::store::{SCHEMA_VERSION, Store};
-use crate::ui::escape_control;
+use crate::text::escape_control;
 
 /// Backups kept unless `backups-keep` says otherwise.
 pub const DEFAULT_KEEP: u32 = 7;

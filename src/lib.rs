@@ -35,6 +35,7 @@ pub mod sched;
 pub mod stats;
 pub mod status;
 pub mod store;
+pub mod text;
 pub mod ui;
 
 pub use error::{Error, Result};

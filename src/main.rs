@@ -9,7 +9,7 @@ fn main() {
         // The reader went away (`iskra deck show x | head`): nothing to report.
         Err(iskra::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(err) => {
-            let shown = iskra::ui::escape_control(&err.to_string());
+            let shown = iskra::text::escape_control(&err.to_string());
             // Deck diagnostics carry their own `file:line:column: error:` prefix.
             if matches!(err, iskra::Error::Deck(_)) {
                 eprintln!("{shown}");

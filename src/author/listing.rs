@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone};
 use crate::clock::{Clock, date_of_day};
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, DeckSummary, ShownCard, Store, queue};
-use crate::ui::escape_control;
+use crate::text::escape_control;
 
 fn out_error(source: std::io::Error) -> Error {
     Error::Io {

@@ -20,7 +20,7 @@ use crate::deck::write::{clean_value, write_fact, write_header};
 use crate::deck::{Deck, Fact, FactBody, QaKind, check_fact_id, parse_deck, slug_words};
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store, SyncReport};
-use crate::ui::escape_control;
+use crate::text::escape_control;
 
 /// `iskra add`: one q/a fact from the options, or interactively without them.
 #[derive(Debug, Clone, clap::Args)]

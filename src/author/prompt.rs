@@ -18,7 +18,7 @@ use crate::deck::{
 };
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::ui::escape_control;
+use crate::text::escape_control;
 
 /// Checks a typed value; the message is shown and the question asked again.
 pub type Check<'a> = &'a dyn Fn(&str) -> std::result::Result<(), String>;

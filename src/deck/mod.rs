@@ -193,10 +193,10 @@ impl fmt::Display for Diagnostic {
             self.file, self.line, self.column, self.message
         )?;
         let (before, after) = source_window(&self.source_line, self.column);
-        let shown = crate::ui::escape_control(&format!("{before}{after}"));
+        let shown = crate::text::escape_control(&format!("{before}{after}"));
         let gutter = self.line.to_string();
         writeln!(f, "{gutter} | {shown}")?;
-        let pad: String = crate::ui::escape_control(&before)
+        let pad: String = crate::text::escape_control(&before)
             .chars()
             .map(|c| if c == '\t' { '\t' } else { ' ' })
             .collect();

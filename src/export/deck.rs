@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::sched::{CardState, Due};
 use crate::store::deck_export::{ExportCard as StoredCard, ExportReview};
 use crate::store::{DeckRow, Store};
-use crate::ui::escape_control;
+use crate::text::escape_control;
 
 /// What `export deck` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -172,7 +172,7 @@ fn stdout_error(source: std::io::Error) -> Error {
 /// share), into a pipe exactly.
 fn emit(target: &Path, to_stdout: bool, bytes: &[u8], out: &mut impl Write) -> Result<()> {
     if to_stdout && std::io::stdout().is_terminal() {
-        let text = crate::ui::escape_control(&String::from_utf8_lossy(bytes));
+        let text = crate::text::escape_control(&String::from_utf8_lossy(bytes));
         out.write_all(text.as_bytes()).map_err(stdout_error)
     } else if to_stdout {
         out.write_all(bytes).map_err(stdout_error)

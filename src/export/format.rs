@@ -100,7 +100,7 @@ pub fn deliver(
     }
 }
 
-/// A writer that passes text through `ui::escape_control`, keeping CSV's
+/// A writer that passes text through `text::escape_control`, keeping CSV's
 /// CRLF line ends (every write here is whole strings: fields, separators,
 /// JSON entries).
 struct Inert<W: Write>(W);
@@ -108,7 +108,7 @@ struct Inert<W: Write>(W);
 impl<W: Write> Write for Inert<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let text = String::from_utf8_lossy(buf);
-        let lines: Vec<String> = text.split("\r\n").map(crate::ui::escape_control).collect();
+        let lines: Vec<String> = text.split("\r\n").map(crate::text::escape_control).collect();
         self.0.write_all(lines.join("\r\n").as_bytes())?;
         Ok(buf.len())
     }

@@ -196,7 +196,7 @@ pub fn run(store: &mut Store, args: LogExportArgs, clock: &Clock, out: &mut impl
                     "deck": deck,
                 });
                 // The header's fields, then the entries one per line.
-                let head = crate::ui::escape_json(&serde_json::to_string(&head).map_err(json_error)?);
+                let head = crate::text::escape_json(&serde_json::to_string(&head).map_err(json_error)?);
                 let head = head.strip_suffix('}').unwrap_or(&head);
                 write!(w, "{head},\"entries\":[").map_err(&io)?;
                 store.export_log_rows(scope, |r| {
@@ -204,7 +204,7 @@ pub fn run(store: &mut Store, args: LogExportArgs, clock: &Clock, out: &mut impl
                     count += 1;
                     // Lossless: control characters in card text become \u escapes.
                     let entry = serde_json::to_string(&rows.row(r)).map_err(json_error)?;
-                    w.write_all(crate::ui::escape_json(&entry).as_bytes()).map_err(&io)
+                    w.write_all(crate::text::escape_json(&entry).as_bytes()).map_err(&io)
                 })?;
                 w.write_all(b"\n]}\n").map_err(&io)?;
             }

@@ -273,7 +273,7 @@ pub fn run(store: &mut Store, args: StatsExportArgs, clock: &Clock, out: &mut im
                     cards: cards.as_deref(),
                 };
                 // Lossless: control characters in card text become \u escapes.
-                let text = crate::ui::escape_json(&crate::stats::to_json(&document)?);
+                let text = crate::text::escape_json(&crate::stats::to_json(&document)?);
                 writeln!(w, "{text}").map_err(io)?;
                 Ok(days.len() + cards.as_ref().map_or(0, Vec::len))
             }

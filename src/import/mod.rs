@@ -20,7 +20,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::import::{ImportDeck, ImportOutcome};
-use crate::ui::escape_control;
+use crate::text::escape_control;
 
 /// `iskra import` options.
 #[derive(Debug, clap::Args)]

@@ -20,7 +20,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, FsrsFit, Settings, Store};
-use crate::ui::escape_control;
+use crate::text::escape_control;
 use fit::{Evaluation, Fit, MIN_ITEMS};
 use items::TrainingSet;
 

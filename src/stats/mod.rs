@@ -472,7 +472,7 @@ pub fn run_stats(store: &mut Store, args: StatsArgs, clock: &Clock, out: &mut im
     let stats = compute(store, &args.period, clock)?;
     if args.json {
         // Lossless: control characters in card text become \u escapes.
-        writeln!(out, "{}", crate::ui::escape_json(&to_json(&stats)?)).map_err(stdout_error)?;
+        writeln!(out, "{}", crate::text::escape_json(&to_json(&stats)?)).map_err(stdout_error)?;
     } else {
         crate::ui::stats::render(out, &stats, console::colors_enabled()).map_err(stdout_error)?;
     }

@@ -16,6 +16,7 @@ use crate::clock::Clock;
 use crate::review::{CardView, Notice, QueueCounts, Screen, Summary};
 use crate::sched::{NextIn, Rating};
 use crate::status::Status;
+pub use crate::text::{escape_control, escape_json, short_interval};
 
 /// Card text made safe, with continuation lines indented under a label.
 fn indented(text: &str, indent: &str) -> String {
@@ -160,110 +161,5 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
         writeln!(out, "No decks yet: run `iskra build decks/`.")
     } else {
         writeln!(out, "No cards are scheduled.")
-    }
-}
-
-/// Makes text inert for a terminal: control characters (C0 and C1, including
-/// ESC, CR and BEL), bidirectional overrides and other invisible formatting
-/// characters are shown as `\u{..}` escapes. Newlines and tabs are kept.
-pub fn escape_control(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c == '\n' || c == '\t' || !is_dangerous(c) {
-            out.push(c);
-        } else {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        }
-    }
-    out
-}
-
-/// Makes JSON text inert for a terminal: serde escapes C0 controls but
-/// writes C1 controls and bidirectional overrides raw; those become `\uXXXX`
-/// escapes, which read back as the same strings. (Outside strings JSON
-/// holds only ASCII punctuation and whitespace, which is left alone.)
-pub fn escape_json(json: &str) -> String {
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if c == '\n' || c == '\t' || !is_dangerous(c) {
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        }
-    }
-    out
-}
-
-fn is_dangerous(c: char) -> bool {
-    c.is_control()
-        || matches!(c,
-            '\u{0600}'..='\u{0605}' | '\u{061c}' | '\u{06dd}' | '\u{070f}' | '\u{180e}'
-            | '\u{200b}'..='\u{200f}' // zero-width and directional marks
-            | '\u{2028}' | '\u{2029}' // line and paragraph separators
-            | '\u{202a}'..='\u{202e}' // bidi embeddings and overrides
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206f}' // bidi isolates and deprecated format controls
-            | '\u{feff}'
-            | '\u{fff9}'..='\u{fffb}'
-            | '\u{e0000}'..='\u{e007f}' // tag characters
-        )
-}
-
-/// Formats an interval for the grade buttons: `1m`, `10m`, `3h`, `4d`, `2.1mo`, `1.5y`.
-pub fn short_interval(secs: i64) -> String {
-    let secs = secs.max(0) as f64;
-    let minutes = secs / 60.0;
-    let hours = minutes / 60.0;
-    let days = hours / 24.0;
-    if minutes < 1.0 {
-        format!("{}s", secs.round())
-    } else if hours < 1.0 {
-        format!("{}m", minutes.round())
-    } else if days < 1.0 {
-        format!("{}h", hours.round())
-    } else if days < 30.0 {
-        format!("{}d", days.round())
-    } else if days < 365.0 {
-        format!("{:.1}mo", days / 30.0)
-    } else {
-        format!("{:.1}y", days / 365.0)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_terminal_sequences() {
-        let hostile = "a\u{1b}[31mred\u{7}\r\u{9b}2J\u{202e}evil\u{1b}]0;title\u{7}";
-        let shown = escape_control(hostile);
-        assert!(!shown.chars().any(is_dangerous), "{shown:?}");
-        assert_eq!(
-            shown,
-            "a\\u{1b}[31mred\\u{7}\\u{d}\\u{9b}2J\\u{202e}evil\\u{1b}]0;title\\u{7}"
-        );
-        assert_eq!(escape_control("line\nnext\tZinóviev"), "line\nnext\tZinóviev");
-    }
-
-    #[test]
-    fn json_is_escaped_and_reads_back_the_same() {
-        let value = serde_json::json!({"name": "a\u{1b}]0;t\u{7}\u{9b}\u{202e}\u{e0041}\nb"});
-        let text = escape_json(&serde_json::to_string_pretty(&value).unwrap());
-        assert!(!text.chars().any(|c| c != '\n' && is_dangerous(c)), "{text}");
-        assert!(text.contains(r"\u009b\u202e\udb40\udc41"), "{text}");
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
-    }
-
-    #[test]
-    fn intervals_read_naturally() {
-        assert_eq!(short_interval(60), "1m");
-        assert_eq!(short_interval(600), "10m");
-        assert_eq!(short_interval(4 * 86_400), "4d");
-        assert_eq!(short_interval(90 * 86_400), "3.0mo");
-        assert_eq!(short_interval(730 * 86_400), "2.0y");
     }
 }
