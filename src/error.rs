@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::deck::Diagnostic;
+use crate::diagnostic::{Diagnostic, render_diagnostics};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -87,21 +87,4 @@ impl From<fsrs::FSRSError> for Error {
     fn from(err: fsrs::FSRSError) -> Self {
         Error::Scheduler(format!("{err:?}"))
     }
-}
-
-fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
-    let mut out = String::new();
-    for diagnostic in diagnostics {
-        out.push_str(&diagnostic.to_string());
-        out.push('\n');
-    }
-    let files: std::collections::BTreeSet<_> = diagnostics.iter().map(|d| &d.file).collect();
-    out.push_str(&format!(
-        "{} error{} in {} file{}; nothing was written",
-        diagnostics.len(),
-        if diagnostics.len() == 1 { "" } else { "s" },
-        files.len(),
-        if files.len() == 1 { "" } else { "s" },
-    ));
-    out
 }

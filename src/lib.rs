@@ -21,6 +21,7 @@ pub mod cmd;
 pub mod clock;
 pub mod config;
 pub mod deck;
+pub mod diagnostic;
 pub mod error;
 pub mod export;
 pub mod extract;

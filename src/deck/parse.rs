@@ -710,7 +710,7 @@ mod tests {
         let caret = shown.lines().nth(2).unwrap();
         assert_eq!(quoted, format!("3 | …{}{{{{oops", "w".repeat(50)));
         assert_eq!(caret.find('^'), Some(quoted.chars().position(|c| c == '{').unwrap()));
-        let (before, after) = crate::deck::source_window(&"a".repeat(300), 150);
+        let (before, after) = crate::diagnostic::source_window(&"a".repeat(300), 150);
         assert_eq!((before.chars().count(), after.chars().count()), (1 + 50, 50 + 1));
         assert!(before.starts_with('…') && after.ends_with('…'));
     }
