@@ -259,7 +259,7 @@ fn warn_no_daily_backup(collection: &Path, e: &Error) {
 
 /// Backs up a collection about to be migrated from schema `from` to `to`. If
 /// the copy cannot be made, the migration must not run: the error says so.
-pub(crate) fn before_migration(store: &Store, from: i64, to: i64) -> Result<()> {
+pub fn before_migration(store: &Store, from: i64, to: i64) -> Result<()> {
     let collection = store.path();
     let at = Clock::from_env(0)?.now();
     let made = write_backup(collection, at, &format!("schema-v{from}"), |temp| store.copy_into(temp)).map_err(|e| {
@@ -842,5 +842,74 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(list(store.path()).unwrap().len(), 2, "a failed backup leaves nothing");
         assert_eq!(std::fs::read_dir(backups_dir(store.path())).unwrap().count(), 2);
+    }
+
+    /// A collection with one fact and its two cards.
+    fn store_with_two_cards(dir: &Path) -> Store {
+        let mut store = Store::open(&dir.join("c.sqlite3")).unwrap();
+        store
+            .transaction(|tx| {
+                tx.execute_batch(
+                    "INSERT INTO decks (id, key, name) VALUES (1, 'd', 'D'), (2, 'e', 'E');
+                     INSERT INTO facts (id, deck_id, key, content) VALUES (1, 1, 'a', '{}');
+                     INSERT INTO cards (id, fact_id, deck_id, template, front, back, answer, due)
+                       VALUES (1, 1, 1, 'basic', 'q', 'a', 'a', 1), (2, 1, 1, 'reverse', 'a', 'q', 'q', 2);",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_migration_is_preceded_by_a_backup_of_the_old_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        drop(store_with_two_cards(dir.path()));
+        // A build with one more migration opens the file.
+        let extra: Vec<&str> = crate::store::MIGRATIONS
+            .iter()
+            .copied()
+            .chain(["CREATE TABLE later (x INTEGER) STRICT;"])
+            .collect();
+        let mut store = Store::open(&path).unwrap();
+        store.migrate_with(SCHEMA_VERSION, &extra, &before_migration).unwrap();
+        let backups = list(&path).unwrap();
+        assert_eq!(backups.len(), 1);
+        assert_eq!(backups[0].reason, format!("schema-v{SCHEMA_VERSION}"));
+        let old = open_for_inspection(&backups[0].path).unwrap();
+        assert_eq!(sql::identity(&old).unwrap().schema, SCHEMA_VERSION);
+        assert_eq!(sql::sizes(&old).unwrap(), (2, 0));
+        let later = |conn: &rusqlite::Connection| -> i64 {
+            conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'later'", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+        };
+        assert_eq!(later(&old), 0, "the backup is of the old version");
+        assert_eq!(later(store.conn()), 1);
+        assert_eq!(sql::identity(store.conn()).unwrap().schema, SCHEMA_VERSION + 1);
+    }
+
+    #[test]
+    fn a_failed_backup_stops_the_migration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        drop(store_with_two_cards(dir.path()));
+        // A file where the backup folder should be: the backup cannot be written.
+        std::fs::write(dir.path().join("backups"), "in the way").unwrap();
+        let extra: Vec<&str> = crate::store::MIGRATIONS
+            .iter()
+            .copied()
+            .chain(["CREATE TABLE later (x INTEGER) STRICT;"])
+            .collect();
+        let mut store = Store::open(&path).unwrap();
+        let err = store
+            .migrate_with(SCHEMA_VERSION, &extra, &before_migration)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("making a backup first failed"), "{err}");
+        assert!(err.contains("nothing was changed"), "{err}");
+        assert_eq!(sql::identity(store.conn()).unwrap().schema, SCHEMA_VERSION);
     }
 }

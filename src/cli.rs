@@ -141,7 +141,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Restore(restore) => return crate::backup::run_restore(&path, restore, &mut std::io::stdout().lock()),
         _ => {}
     }
-    let mut store = Store::open(&path)?;
+    let mut store = Store::open_with(&path, &crate::backup::before_migration)?;
     let settings = store.settings()?;
     let clock = Clock::from_env(settings.day_start_hour)?;
     // Today's backup is copied in the background; the command waits for it at the end.

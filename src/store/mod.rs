@@ -33,10 +33,16 @@ pub use training::{SimulationCard, TrainingRow};
 const APPLICATION_ID: i64 = 0x4953_4b52;
 
 /// Migrations, in order; migration `i` brings the schema to version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// A step run before an existing collection is migrated, given the open
+/// collection and the schema versions from and to; an error stops the
+/// migration. `maintenance` passes one that backs the old version up, so
+/// the store does not depend on backups.
+pub type PreMigration<'a> = &'a dyn Fn(&Store, i64, i64) -> Result<()>;
 
 /// An open collection.
 pub struct Store {
@@ -48,7 +54,16 @@ impl Store {
     /// Opens (or creates, with its parent directories) the collection at `path`.
     /// A file that is not an iskra collection, is damaged, or comes from a newer
     /// iskra is refused before anything is written to it.
+    ///
+    /// No step runs before a migration; the command layer opens with
+    /// [`Store::open_with`] and a hook that backs the old version up.
     pub fn open(path: &Path) -> Result<Store> {
+        Store::open_with(path, &|_, _, _| Ok(()))
+    }
+
+    /// [`Store::open`], calling `before_migration` before an existing
+    /// collection is migrated (if it fails, nothing is migrated).
+    pub fn open_with(path: &Path, before_migration: PreMigration) -> Result<Store> {
         let exists = path.exists();
         if exists {
             check_file_header(path)?;
@@ -75,7 +90,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.prepare().map_err(|e| store.classify(e))?;
+        store.prepare(before_migration).map_err(|e| store.classify(e))?;
         Ok(store)
     }
 
@@ -86,7 +101,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
         };
-        store.prepare()?;
+        store.prepare(&|_, _, _| Ok(()))?;
         Ok(store)
     }
 
@@ -123,7 +138,7 @@ impl Store {
         result
     }
 
-    fn prepare(&mut self) -> Result<()> {
+    fn prepare(&mut self, before_migration: PreMigration) -> Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let app_id: i64 = self.conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -147,18 +162,20 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
-        self.migrate(version)
-    }
-
-    fn migrate(&mut self, from: i64) -> Result<()> {
-        self.migrate_with(from, MIGRATIONS)
+        self.migrate_with(version, MIGRATIONS, before_migration)
     }
 
     /// Applies `migrations` from version `from` on. An existing collection is
-    /// backed up first (a copy of the old version); if that fails, nothing is migrated.
-    fn migrate_with(&mut self, from: i64, migrations: &[&str]) -> Result<()> {
+    /// handed to `before_migration` first (which backs it up); if that fails,
+    /// nothing is migrated.
+    pub(crate) fn migrate_with(
+        &mut self,
+        from: i64,
+        migrations: &[&str],
+        before_migration: PreMigration,
+    ) -> Result<()> {
         if from > 0 && (from as usize) < migrations.len() {
-            crate::backup::before_migration(self, from, migrations.len() as i64)?;
+            before_migration(self, from, migrations.len() as i64)?;
         }
         for (index, sql) in migrations.iter().enumerate().skip(from as usize) {
             let version = index as i64 + 1;
