@@ -224,33 +224,47 @@ fn sequence_and_timeline_cards_are_reviewed_through_the_line_protocol() {
     let s = Scratch::new();
     s.write("kinds.deck", KINDS_DECK);
     let built = s.build(&["kinds.deck"]);
+    // Every card of one fact on one day, each once: sibling burying and
+    // learning ahead off.
+    for (key, value) in [("bury-new", "off"), ("bury-review", "off"), ("learn-ahead-mins", "0")] {
+        s.run(&["config", key, value]).ok();
+    }
     assert_eq!(built.stdout, "Kinds: 2 added, 0 updated, 0 unchanged, 0 removed\n");
     let review = s.run_at(NOW, &["review", "--limit", "7"], &"3\n".repeat(7)).ok();
+    // Each question with its answer; the route's cards come in their order,
+    // with the speech's cards between them (siblings never back to back
+    // while another card is left).
+    let pairs: Vec<(&str, &str)> = review
+        .questions()
+        .into_iter()
+        .zip(review.lines_starting("A: "))
+        .collect();
+    let route: Vec<(&str, &str)> = pairs.iter().copied().filter(|(q, _)| q.starts_with("Route")).collect();
     assert_eq!(
-        review.questions(),
+        route,
         [
-            "Route: what comes after Catalonia?",
-            "Route: what comes after Paris?",
-            "Route: what comes before Paris?",
-            "Route: what comes before Italy?",
-            "Route: all 3 in order?",
-            "When did this happen (day, month and year)?",
-            "What happened on 13 November 1922?",
+            ("Route: what comes after Catalonia?", "A: Paris"),
+            ("Route: what comes after Paris?", "A: Italy"),
+            ("Route: what comes before Paris?", "A: Catalonia"),
+            ("Route: what comes before Italy?", "A: Paris"),
+            ("Route: all 3 in order?", "A: 1. Catalonia"),
         ],
         "{}",
         review.stdout
     );
+    let speech: Vec<(&str, &str)> = pairs.iter().copied().filter(|(q, _)| !q.starts_with("Route")).collect();
     assert_eq!(
-        review.lines_starting("A: "),
+        speech,
         [
-            "A: Paris",
-            "A: Italy",
-            "A: Catalonia",
-            "A: Paris",
-            "A: 1. Catalonia",
-            "A: 13 November 1922",
-            "A: Lenin's last speech to the Comintern",
+            ("When did this happen (day, month and year)?", "A: 13 November 1922"),
+            ("What happened on 13 November 1922?", "A: Lenin's last speech to the Comintern"),
         ]
+    );
+    assert_eq!(
+        pairs.iter().take(4).map(|(q, _)| q.starts_with("Route")).collect::<Vec<_>>(),
+        [true, false, true, false],
+        "{}",
+        review.stdout
     );
     assert!(
         review.stdout.contains("A: 1. Catalonia\n   2. Paris\n   3. Italy\n"),
@@ -274,7 +288,12 @@ fn sequence_pairs_keep_their_history_when_an_item_is_inserted() {
     let s = Scratch::new();
     s.write("kinds.deck", KINDS_DECK);
     s.build(&["kinds.deck"]);
-    s.review_at(NOW, &"3\n".repeat(5));
+    // Every card of one fact on one day, each once: sibling burying and
+    // learning ahead off.
+    for (key, value) in [("bury-new", "off"), ("bury-review", "off"), ("learn-ahead-mins", "0")] {
+        s.run(&["config", key, value]).ok();
+    }
+    s.run_at(NOW, &["review", "--deck", "kinds", "--limit", "7"], &"3\n".repeat(7)).ok();
     let before = cards_of(&s, "route");
     assert!(before.iter().all(|c| c.3 == 1), "{before:?}");
 
@@ -357,6 +376,10 @@ fn deck_list_shows_counts_per_deck() {
     s.write("kinds.deck", KINDS_DECK);
     s.write("hand.deck", HAND_WRITTEN);
     s.build(&["kinds.deck", "hand.deck"]);
+    // Every card of one fact on one day: sibling burying off.
+    for key in ["bury-new", "bury-review"] {
+        s.run(&["config", key, "off"]).ok();
+    }
     s.run_at(NOW, &["review", "--deck", "kinds"], "1\nq\n").ok();
     let list = s.run(&["deck", "list"]).ok();
     assert_eq!(

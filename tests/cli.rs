@@ -70,10 +70,15 @@ fn build_review_reword_remove_restore() {
         "{st:#}"
     );
 
-    // Answer three cards: Good, Good, Again; then quit.
-    let review = s.review_at(NOW, "3\n3\n1\nq\n");
+    // Answer three cards: Good, Good, Again; then quit. With sibling
+    // burying off, b's reverse comes after one other card (c's first
+    // cloze, buried by hand with `s`), never straight after b's forward card.
+    for key in ["bury-new", "bury-review"] {
+        s.run(&["config", key, "off"]).ok();
+    }
+    let review = s.review_at(NOW, "3\n3\ns\n1\nq\n");
     assert!(
-        review.stdout.starts_with("Life · new 5 · learning 0 · due 0\n"),
+        review.stdout.starts_with("All decks · new 5 · learning 0 · due 0\nDeck: Life\n"),
         "{}",
         review.stdout
     );
@@ -91,12 +96,15 @@ fn build_review_reword_remove_restore() {
     assert_eq!(review.lines_starting("A: ").len(), 3, "{}", review.stdout);
     assert_eq!(review.lines_starting("1 Again ").len(), 3, "{}", review.stdout);
     assert_eq!(
-        &review.questions()[..3],
+        &review.questions()[..4],
         [
             "Who chaired the Comintern in 1920?",
             "Which city was the capital in 1920?",
+            "Reed fell ill with [...] after Baku.",
             "Moscow"
-        ]
+        ],
+        "{}",
+        review.stdout
     );
     assert!(
         review.stdout.contains("Session done: 3 cards reviewed, again 33%"),
@@ -119,7 +127,7 @@ fn build_review_reword_remove_restore() {
     let st = s.deck_status_at(NOW, "life");
     assert_eq!(
         (num(&st, "new"), num(&st, "learning"), num(&st, "total")),
-        (2, 3, 5),
+        (1, 3, 5),
         "{st:#}"
     );
     assert_eq!(num(&st, "due_now"), 0, "no learning step is due yet: {st:#}");
@@ -625,7 +633,7 @@ fn graduated_card_falls_due_at_the_day_rollover() {
     let run = s.review_at(&rollover, "q\n");
     assert_eq!(run.questions(), ["one?"], "{}", run.stdout);
     assert!(
-        run.stdout.starts_with("One · new 0 · learning 0 · due 1\n"),
+        run.stdout.starts_with("All decks · new 0 · learning 0 · due 1\nDeck: One\n"),
         "{}",
         run.stdout
     );
@@ -773,11 +781,15 @@ fn a_fresh_collection_gets_the_bundled_decks() {
 
     let review = s.review_at(NOW, "");
     assert_eq!(review.questions().len(), 1, "{}", review.stdout);
+    // Quitting at once says what is waiting, never "nothing is due".
     assert!(
-        review.stdout.contains("Nothing is due now.") || review.stdout.contains("Session done"),
+        review
+            .stdout
+            .contains("Stopped with 20 new and 0 due still waiting today.\n"),
         "{}",
         review.stdout
     );
+    assert!(!review.stdout.contains("Nothing is due"), "{}", review.stdout);
 
     // `review` on another fresh collection builds them too, then asks.
     let t = Scratch::new();

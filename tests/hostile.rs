@@ -91,7 +91,7 @@ fn every_command_that_prints_card_text_renders_it_inert() {
 
     let review = inert_run(&s, &["review"], "r\n3\n3\n3\n3\n3\n3\n3\nq\n").ok();
     for shown in [
-        "Evil \\u{1b}]0;DECKTITLE\\u{7} \\u{202e}deck\\u{202c} · new",
+        "Deck: Evil \\u{1b}]0;DECKTITLE\\u{7} \\u{202e}deck\\u{202c}\n",
         "Q: Q1 \\u{1b}[2J\\u{1b}[H clear \\u{1b}]0;PWNED\\u{7} title \\u{1b}]52;c;cHduZWQ=\\u{7} clip \\u{d} over \\u{202e}RLO \\u{2066}LRI\\u{2069} \\u{0}nul \\u{1}\\u{8}\\u{7f} \\u{85}nel \\u{9b}31m csi",
         "A: A1 \\u{1b}[31mRED\\u{1b}[0m \\u{7}bell \\u{2067}RLI\\u{2068}FSI\\u{2069} \\u{202a}\\u{202b}\\u{202d}",
         "E \\u{1b}]8;;http://evil.example\\u{1b}\\link\\u{1b}]8;;\\u{1b}\\ \\u{200e}\\u{200f}\\u{61c}marks",
