@@ -30,6 +30,18 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Review the cards that are due (Space reveals, 1-4 grade, u undo, s bury, q quit)
+    ///
+    /// Keys: Space or Enter shows the answer; then 1 Again, 2 Hard, 3 Good, 4 Easy,
+    /// and Space or Enter is Good. u undoes the last answer or bury (several levels),
+    /// s buries the card until the next study day, q, Esc or Ctrl-C end the session
+    /// with a summary of what is still waiting.
+    ///
+    /// Siblings (cards of one fact) are never shown back to back while another card
+    /// is left; answering a card buries its new and review siblings until the next
+    /// study day (settings bury-new, bury-review, bury-interday).
+    ///
+    /// Limits: new-per-day (20) and reviews-per-day (200) hold for the whole
+    /// collection and for each deck (a deck file may set its own); a session obeys both.
     Review {
         /// Only this deck (its name or file name)
         #[arg(long)]
