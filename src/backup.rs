@@ -20,8 +20,7 @@ use crate::store::backup::{self as sql, open_for_inspection};
 use crate::store::{SCHEMA_VERSION, Store};
 use crate::text::escape_control;
 
-/// Backups kept unless `backups-keep` says otherwise.
-pub const DEFAULT_KEEP: u32 = 7;
+pub use crate::settings::DEFAULT_KEEP;
 
 /// Temporary files older than this in the backup folder are leftovers of a
 /// process that was killed while writing one.

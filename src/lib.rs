@@ -33,6 +33,7 @@ pub mod paths;
 pub mod quiz;
 pub mod review;
 pub mod sched;
+pub mod settings;
 pub mod stats;
 pub mod status;
 pub mod store;

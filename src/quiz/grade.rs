@@ -3,28 +3,9 @@
 //! "slow" are [`Thresholds`], stored in the collection's settings
 //! (`iskra config quiz-fast-secs 6`, `quiz-slow-secs 20`).
 
-use serde::{Deserialize, Serialize};
-
 use super::matcher::Verdict;
 use crate::sched::Rating;
-
-/// Answer times that make a right answer Easy (at most `fast_secs`) or
-/// Hard (more than `slow_secs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Thresholds {
-    pub fast_secs: u32,
-    pub slow_secs: u32,
-}
-
-impl Default for Thresholds {
-    fn default() -> Self {
-        Thresholds {
-            fast_secs: 6,
-            slow_secs: 20,
-        }
-    }
-}
+pub use crate::settings::Thresholds;
 
 /// The grade an answer earns, given how long it took.
 pub fn auto_rating(verdict: &Verdict, duration_ms: i64, thresholds: &Thresholds) -> Rating {

@@ -23,7 +23,7 @@ pub struct Settings {
     /// Next position for new cards (their order of introduction).
     pub next_new_position: i64,
     /// Answer times behind the automatic grades of quizzes.
-    pub quiz: crate::quiz::Thresholds,
+    pub quiz: crate::settings::Thresholds,
     /// FSRS parameters fitted by `iskra optimize`, with how they were fitted.
     pub fsrs_fits: FsrsFits,
     /// How many backups of the collection to keep (0: no daily backups).
@@ -45,9 +45,9 @@ impl Default for Settings {
             learn_ahead_mins: 20,
             scheduler: SchedConfig::default(),
             next_new_position: 1,
-            quiz: crate::quiz::Thresholds::default(),
+            quiz: crate::settings::Thresholds::default(),
             fsrs_fits: FsrsFits::default(),
-            backups_keep: crate::backup::DEFAULT_KEEP,
+            backups_keep: crate::settings::DEFAULT_KEEP,
             bury_new: true,
             bury_review: true,
             bury_interday: false,
