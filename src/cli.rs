@@ -111,9 +111,9 @@ pub enum Command {
         command: crate::author::DeckCommand,
     },
     /// Progress at a glance: today, streaks, retention, heatmap, reviews and forecast
-    Stats(crate::stats::StatsArgs),
+    Stats(crate::cmd::stats::StatsArgs),
     /// Write a self-contained HTML report with charts
-    Report(crate::stats::ReportArgs),
+    Report(crate::cmd::stats::ReportArgs),
     /// Export statistics, the review log, or a deck
     Export {
         #[command(subcommand)]
@@ -228,11 +228,11 @@ pub fn run(args: Args) -> Result<i32> {
         }
         Command::Stats(stats) => {
             bundled_if_empty(&mut store)?;
-            crate::stats::run_stats(&mut store, stats, &clock, &mut out)
+            crate::cmd::stats::run_stats(&mut store, stats, &clock, &mut out)
         }
         Command::Report(report) => {
             bundled_if_empty(&mut store)?;
-            crate::stats::run_report(&mut store, report, &clock, &mut out)
+            crate::cmd::stats::run_report(&mut store, report, &clock, &mut out)
         }
         Command::Export { command } => crate::export::run(&mut store, command, &clock, &mut out),
         Command::Import(import) => crate::import::run(&mut store, import, &clock, &mut out),

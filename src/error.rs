@@ -59,6 +59,25 @@ pub enum Error {
     Sqlite(rusqlite::Error),
 }
 
+impl Error {
+    /// An I/O failure on `path`: the one helper for `Error::Io`.
+    pub fn io(path: impl Into<PathBuf>) -> impl Fn(std::io::Error) -> Error {
+        let path = path.into();
+        move |source| Error::Io {
+            path: path.clone(),
+            source,
+        }
+    }
+
+    /// An I/O failure writing standard output.
+    pub fn stdout(source: std::io::Error) -> Error {
+        Error::Io {
+            path: PathBuf::from("<stdout>"),
+            source,
+        }
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;

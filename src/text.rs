@@ -72,6 +72,16 @@ pub fn short_interval(secs: i64) -> String {
     }
 }
 
+/// `1h 05m`, `3m 20s`.
+pub fn duration(ms: i64) -> String {
+    let secs = ms.max(0) / 1000;
+    if secs >= 3600 {
+        format!("{}h {:02}m", secs / 3600, secs % 3600 / 60)
+    } else {
+        format!("{}m {:02}s", secs / 60, secs % 60)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +114,11 @@ mod tests {
         assert_eq!(short_interval(4 * 86_400), "4d");
         assert_eq!(short_interval(90 * 86_400), "3.0mo");
         assert_eq!(short_interval(730 * 86_400), "2.0y");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(200_000), "3m 20s");
+        assert_eq!(duration(3_900_000), "1h 05m");
     }
 }

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use super::format::{Format, OutputArgs, csv_record, deliver, memory, opt, round4, write_error};
 use crate::clock::{Clock, date_of_day};
+use crate::cmd::stats::PeriodArgs;
 use crate::error::Result;
-use crate::stats::{DayStats, FORMAT_VERSION, PeriodArgs, compute, decay, retrievability, scope};
+use crate::stats::{DayStats, FORMAT_VERSION, compute, decay, retrievability, scope};
 use crate::store::Store;
 use crate::store::stats::CardDetail;
 
@@ -245,7 +246,7 @@ fn write_cards_csv(out: &mut dyn Write, cards: &[CardExportRow]) -> std::io::Res
 
 /// Runs `iskra export stats`.
 pub fn run(store: &mut Store, args: StatsExportArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
-    let stats = compute(store, &args.period, clock)?;
+    let stats = compute(store, &args.period.period(), clock)?;
     let days: Vec<DayRow> = stats.reviews.iter().map(DayRow::from).collect();
     let cards = if args.cards {
         Some(card_rows(store, args.period.deck.as_deref(), clock)?)

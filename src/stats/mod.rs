@@ -16,9 +16,6 @@ mod cards;
 mod history;
 pub mod report;
 
-use std::io::Write;
-use std::path::PathBuf;
-
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Serialize;
 
@@ -47,38 +44,14 @@ pub const LEECHES_LISTED: usize = 100;
 /// Longest period `--days` accepts.
 pub const MAX_DAYS: u32 = 36_500;
 
-/// `--deck` and `--days`, shared by `stats`, `report` and `export stats`.
-#[derive(Debug, Clone, clap::Args)]
-pub struct PeriodArgs {
-    /// Only this deck (its name or file name)
-    #[arg(long)]
+/// The deck (all if none) and the number of days of the period that
+/// `stats`, `report` and `export stats` show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Period {
     pub deck: Option<String>,
-    /// Days in the period: of reviews per day (a row each when exported) and of the answer buttons
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_DAYS)))]
     pub days: u32,
 }
 
-/// `iskra stats` options.
-#[derive(Debug, clap::Args)]
-pub struct StatsArgs {
-    #[command(flatten)]
-    pub period: PeriodArgs,
-    /// Print the whole computation as JSON instead of the dashboard
-    #[arg(long)]
-    pub json: bool,
-}
-
-/// `iskra report` options.
-#[derive(Debug, clap::Args)]
-pub struct ReportArgs {
-    #[command(flatten)]
-    pub period: PeriodArgs,
-    /// The HTML file to write (replaced atomically)
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
-}
-
-/// Everything `iskra stats` computes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
     pub format_version: u32,
@@ -390,7 +363,7 @@ impl<'a, Tz: TimeZone> DayCursor<'a, Tz> {
 ///
 /// The log and the cards are read in parallel, on two connections (the
 /// machine has two cores to spare more often than not).
-pub fn compute<Tz: TimeZone + Sync>(store: &Store, period: &PeriodArgs, clock: &Clock<Tz>) -> Result<Stats> {
+pub fn compute<Tz: TimeZone + Sync>(store: &Store, period: &Period, clock: &Clock<Tz>) -> Result<Stats> {
     let settings = store.settings()?;
     let (scope, deck) = scope(store, period.deck.as_deref())?;
     let today = clock.today();
@@ -455,37 +428,9 @@ fn card_brief(detail: &CardDetail, today: DayNumber, decay: f32) -> CardBrief {
     }
 }
 
-fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    }
-}
-
 /// Pretty JSON of a serialisable value.
 pub fn to_json(value: &impl Serialize) -> Result<String> {
     serde_json::to_string_pretty(value).map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))
-}
-
-/// `iskra stats`.
-pub fn run_stats(store: &mut Store, args: StatsArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
-    let stats = compute(store, &args.period, clock)?;
-    if args.json {
-        // Lossless: control characters in card text become \u escapes.
-        writeln!(out, "{}", crate::text::escape_json(&to_json(&stats)?)).map_err(stdout_error)?;
-    } else {
-        crate::ui::stats::render(out, &stats, console::colors_enabled()).map_err(stdout_error)?;
-    }
-    Ok(0)
-}
-
-/// `iskra report`.
-pub fn run_report(store: &mut Store, args: ReportArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
-    let stats = compute(store, &args.period, clock)?;
-    let html = report::render(&stats);
-    crate::files::write_atomic(&args.out, html.as_bytes())?;
-    writeln!(out, "Report written to {}", args.out.display()).map_err(stdout_error)?;
-    Ok(0)
 }
 
 #[cfg(test)]
@@ -526,7 +471,7 @@ mod tests {
     fn an_unstudied_collection_has_empty_statistics() {
         let store = store_with_a_deck();
         let clock = Clock::new(parse_now("2026-03-10T10:00:00Z").unwrap(), Utc, 4);
-        let period = PeriodArgs { deck: None, days: 7 };
+        let period = Period { deck: None, days: 7 };
         let stats = compute(&store, &period, &clock).unwrap();
         assert_eq!(stats.reviews.len(), 7);
         assert_eq!(stats.heatmap.len(), 365);
@@ -536,31 +481,11 @@ mod tests {
         assert_eq!(stats.streak, Streak::default());
         assert!(stats.retention.iter().all(|r| r.all.rate.is_none()));
         assert_eq!(stats.distributions.retrievability.mean, None);
-        let unknown = PeriodArgs {
+        let unknown = Period {
             deck: Some("nope".into()),
             days: 7,
         };
         assert!(matches!(compute(&store, &unknown, &clock), Err(Error::UnknownDeck(_))));
-    }
-
-    #[test]
-    fn the_dashboard_is_coloured_only_when_asked() {
-        let store = store_with_a_deck();
-        let clock = Clock::new(parse_now("2026-03-10T10:00:00Z").unwrap(), Utc, 4);
-        let stats = compute(&store, &PeriodArgs { deck: None, days: 30 }, &clock).unwrap();
-        let mut plain = Vec::new();
-        crate::ui::stats::render(&mut plain, &stats, false).unwrap();
-        let plain = String::from_utf8(plain).unwrap();
-        assert!(!plain.contains('\u{1b}'));
-        assert!(plain.contains("Tue ·······"), "{plain}");
-        let mut coloured = Vec::new();
-        crate::ui::stats::render(&mut coloured, &stats, true).unwrap();
-        let coloured = String::from_utf8(coloured).unwrap();
-        assert!(coloured.contains("\u{1b}[38;5;"), "256-colour heatmap cells");
-        assert_eq!(
-            console::strip_ansi_codes(&coloured).lines().count(),
-            plain.lines().count()
-        );
     }
 
     /// Adds an answer of card `card` at `at` (RFC 3339) of `kind`.
@@ -616,7 +541,7 @@ mod tests {
         answer(&store, d, "2026-03-09T12:00:00Z", 1);
         let clock = Clock::new(parse_now("2026-03-10T10:00:00Z").unwrap(), Utc, 4);
         let streak = |deck: Option<&str>| {
-            let period = PeriodArgs {
+            let period = Period {
                 deck: deck.map(String::from),
                 days: 30,
             };

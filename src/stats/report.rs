@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 
 use super::{CardBrief, DayCount, DayStats, Grades, Histogram, Stats, Tally};
-use crate::ui::stats::duration;
+use crate::text::duration;
 
 /// Width of a full-width chart's coordinate system (it scales to the page).
 const CHART_WIDTH: f64 = 720.0;

@@ -10,6 +10,7 @@ use console::{StyledObject, style};
 
 use super::escape_control;
 use crate::stats::{DayCount, Grades, Stats, Tally};
+pub use crate::text::duration;
 
 /// The widest line the dashboard prints.
 pub const WIDTH: usize = 100;
@@ -351,16 +352,6 @@ fn days(n: u32) -> String {
     format!("{n} day{}", if n == 1 { "" } else { "s" })
 }
 
-/// `1h 05m`, `3m 20s`.
-pub fn duration(ms: i64) -> String {
-    let secs = ms.max(0) / 1000;
-    if secs >= 3600 {
-        format!("{}h {:02}m", secs / 3600, secs % 3600 / 60)
-    } else {
-        format!("{}m {:02}s", secs / 60, secs % 60)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,9 +374,35 @@ mod tests {
         assert_eq!(bar_cell(0, 48, 0), ' ');
     }
 
+    fn store_with_a_deck() -> crate::store::Store {
+        let mut store = crate::store::Store::open_in_memory().unwrap();
+        let deck = "# D\n## a\nq: one?\na: 1\n## b\nq: two?\na: 2\n";
+        let source = crate::deck::build::Source {
+            label: "d.deck".into(),
+            key: "d".into(),
+            bytes: deck.as_bytes().to_vec(),
+        };
+        crate::deck::build::build(&mut store, &[source]).unwrap();
+        store
+    }
+
     #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(200_000), "3m 20s");
-        assert_eq!(duration(3_900_000), "1h 05m");
+    fn the_dashboard_is_coloured_only_when_asked() {
+        let store = store_with_a_deck();
+        let clock = crate::clock::Clock::new(crate::clock::parse_now("2026-03-10T10:00:00Z").unwrap(), chrono::Utc, 4);
+        let stats = crate::stats::compute(&store, &crate::stats::Period { deck: None, days: 30 }, &clock).unwrap();
+        let mut plain = Vec::new();
+        render(&mut plain, &stats, false).unwrap();
+        let plain = String::from_utf8(plain).unwrap();
+        assert!(!plain.contains('\u{1b}'));
+        assert!(plain.contains("Tue ·······"), "{plain}");
+        let mut coloured = Vec::new();
+        render(&mut coloured, &stats, true).unwrap();
+        let coloured = String::from_utf8(coloured).unwrap();
+        assert!(coloured.contains("\u{1b}[38;5;"), "256-colour heatmap cells");
+        assert_eq!(
+            console::strip_ansi_codes(&coloured).lines().count(),
+            plain.lines().count()
+        );
     }
 }

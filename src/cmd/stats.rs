@@ -1,0 +1,75 @@
+//! `iskra stats` and `iskra report`: read the period, compute the
+//! statistics ([`crate::stats`]), then draw the dashboard ([`crate::ui::stats`]),
+//! print JSON or write the HTML report.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::stats::{MAX_DAYS, Period, compute, to_json};
+use crate::store::Store;
+
+/// `--deck` and `--days`, shared by `stats`, `report` and `export stats`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PeriodArgs {
+    /// Only this deck (its name or file name)
+    #[arg(long)]
+    pub deck: Option<String>,
+    /// Days in the period: of reviews per day (a row each when exported) and of the answer buttons
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_DAYS)))]
+    pub days: u32,
+}
+
+/// `iskra stats` options.
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// Print the whole computation as JSON instead of the dashboard
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `iskra report` options.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub period: PeriodArgs,
+    /// The HTML file to write (replaced atomically)
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// Everything `iskra stats` computes.
+
+impl PeriodArgs {
+    /// The period these options ask for.
+    pub fn period(&self) -> Period {
+        Period {
+            deck: self.deck.clone(),
+            days: self.days,
+        }
+    }
+}
+
+/// `iskra stats`.
+pub fn run_stats(store: &mut Store, args: StatsArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
+    let stats = compute(store, &args.period.period(), clock)?;
+    if args.json {
+        // Lossless: control characters in card text become \u escapes.
+        writeln!(out, "{}", crate::text::escape_json(&to_json(&stats)?)).map_err(Error::stdout)?;
+    } else {
+        crate::ui::stats::render(out, &stats, console::colors_enabled()).map_err(Error::stdout)?;
+    }
+    Ok(0)
+}
+
+/// `iskra report`.
+pub fn run_report(store: &mut Store, args: ReportArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
+    let stats = compute(store, &args.period.period(), clock)?;
+    let html = crate::stats::report::render(&stats);
+    crate::files::write_atomic(&args.out, html.as_bytes())?;
+    writeln!(out, "Report written to {}", args.out.display()).map_err(Error::stdout)?;
+    Ok(0)
+}
