@@ -51,7 +51,7 @@ pub enum Command {
         limit: Option<u32>,
         /// Ask the due cards as a quiz and grade the answers automatically
         #[arg(long)]
-        mode: Option<crate::quiz::ReviewMode>,
+        mode: Option<ReviewModeArg>,
     },
     /// Quiz yourself: multiple choice, true/false or typed answers, checked by iskra
     Quiz {
@@ -61,8 +61,8 @@ pub enum Command {
         /// How many questions
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
         count: u32,
-        #[arg(long, value_enum, default_value_t = crate::quiz::Mode::Mixed)]
-        mode: crate::quiz::Mode,
+        #[arg(long, value_enum, default_value_t = ModeArg::Mixed)]
+        mode: ModeArg,
         /// Only facts with this tag
         #[arg(long)]
         tag: Option<String>,
@@ -176,6 +176,7 @@ pub fn run(args: Args) -> Result<i32> {
             mode: Some(mode),
         } => {
             bundled_if_empty(&mut store)?;
+            let mode = crate::quiz::ReviewMode::from(mode);
             quiz_review(&mut store, deck.as_deref(), limit, mode.into(), &clock)
         }
         Command::Quiz {
@@ -190,7 +191,7 @@ pub fn run(args: Args) -> Result<i32> {
             let options = crate::quiz::QuizOptions {
                 deck,
                 count: count as usize,
-                mode,
+                mode: mode.into(),
                 tag,
                 seed: seed.unwrap_or_else(rand::random),
                 record,
@@ -401,4 +402,47 @@ fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clo
         ui::lines::run(&mut session, clock, now, stdin, stdout)?;
     }
     Ok(0)
+}
+
+/// `quiz --mode`: clap's face of [`crate::quiz::Mode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    /// Pick the answer among up to four options.
+    Choice,
+    /// Say whether the answer shown is the right one.
+    #[value(name = "truefalse")]
+    TrueFalse,
+    /// Type the answer; checked leniently.
+    Typed,
+    /// Typed for short answers, choice otherwise.
+    Mixed,
+}
+
+impl From<ModeArg> for crate::quiz::Mode {
+    fn from(mode: ModeArg) -> Self {
+        match mode {
+            ModeArg::Choice => Self::Choice,
+            ModeArg::TrueFalse => Self::TrueFalse,
+            ModeArg::Typed => Self::Typed,
+            ModeArg::Mixed => Self::Mixed,
+        }
+    }
+}
+
+/// `review --mode`: clap's face of [`crate::quiz::ReviewMode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewModeArg {
+    /// Type each answer (cards whose answer is a question or an event are multiple choice).
+    Typed,
+    /// Pick each answer among up to four options.
+    Choice,
+}
+
+impl From<ReviewModeArg> for crate::quiz::ReviewMode {
+    fn from(mode: ReviewModeArg) -> Self {
+        match mode {
+            ReviewModeArg::Typed => Self::Typed,
+            ReviewModeArg::Choice => Self::Choice,
+        }
+    }
 }

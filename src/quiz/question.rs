@@ -17,12 +17,11 @@ use super::matcher::{Expected, Verdict};
 use crate::review::CardView;
 
 /// How questions are asked (`--mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// Pick the answer among up to four options.
     Choice,
     /// Say whether the answer shown is the right one.
-    #[value(name = "truefalse")]
     TrueFalse,
     /// Type the answer; checked leniently.
     Typed,

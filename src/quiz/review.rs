@@ -19,7 +19,7 @@ use crate::sched::{NextIn, Rating};
 use crate::store::Store;
 
 /// How `review --mode` asks the due cards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReviewMode {
     /// Type each answer (cards whose answer is a question or an event are multiple choice).
     Typed,
