@@ -202,7 +202,7 @@ pub fn run(args: Args) -> Result<i32> {
             bundled_if_empty(&mut store)?;
             let status = crate::status::status(&store, deck.as_deref(), &clock)?;
             if json {
-                let text = serde_json::to_string_pretty(&status).map_err(|e| Error::Usage(e.to_string()))?;
+                let text = serde_json::to_string_pretty(&status).map_err(|e| Error::Internal(e.to_string()))?;
                 writeln!(out, "{}", ui::escape_json(&text)).map_err(stdout_error)?;
             } else {
                 ui::render_status(&mut out, &status, &clock).map_err(stdout_error)?;

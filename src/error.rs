@@ -57,9 +57,25 @@ pub enum Error {
 
     #[error("collection: {0}")]
     Sqlite(rusqlite::Error),
+
+    /// A fault of iskra itself or its surroundings (a value that would not
+    /// serialise, a terminal that failed, a worker that died): not the
+    /// user's input, so exit code 1.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl Error {
+    /// The process exit code for this error: 2 for a usage error (bad
+    /// arguments or input the user can fix: an unknown deck, a bad value),
+    /// 1 for everything else. Decided here only; `main` uses it.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) | Error::UnknownDeck(_) => 2,
+            _ => 1,
+        }
+    }
+
     /// An I/O failure on `path`: the one helper for `Error::Io`.
     pub fn io(path: impl Into<PathBuf>) -> impl Fn(std::io::Error) -> Error {
         let path = path.into();

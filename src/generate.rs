@@ -630,13 +630,13 @@ fn write(store: &mut Store, plan: &Plan, layout: &Layout, rows: Vec<Row>, timeli
         let mut next_card = cards.iter();
         for (index, plan) in layout.facts.iter().enumerate() {
             let fact = fact_of(index, plan);
-            let content = serde_json::to_string(&fact).map_err(|e| Error::Usage(e.to_string()))?;
+            let content = serde_json::to_string(&fact).map_err(|e| Error::Internal(e.to_string()))?;
             let (fact_id, deck_id) = (index as i64 + 1, plan.deck as i64 + 1);
             w.fact(fact_id, deck_id, &fact.id, &content)?;
             for text in fact.cards() {
                 let card = next_card
                     .next()
-                    .ok_or_else(|| Error::Usage("generate: fewer cards than the facts have".into()))?;
+                    .ok_or_else(|| Error::Internal("generate: fewer cards than the facts have".into()))?;
                 w.card(&NewCard {
                     id: card.id,
                     fact_id,

@@ -16,10 +16,7 @@ fn main() {
             } else {
                 eprintln!("error: {shown}");
             }
-            match err {
-                iskra::Error::Usage(_) | iskra::Error::UnknownDeck(_) => 2,
-                _ => 1,
-            }
+            err.exit_code()
         }
     };
     std::process::exit(code);

@@ -276,7 +276,7 @@ pub fn write(path: &Path, collection: &Path) -> Result<()> {
     };
     let db = std::fs::read(collection).map_err(io)?;
     let mut buffer = std::io::Cursor::new(Vec::new());
-    let zip_error = |e: zip::result::ZipError| Error::Usage(format!("writing {}: {e}", path.display()));
+    let zip_error = |e: zip::result::ZipError| Error::Internal(format!("writing {}: {e}", path.display()));
     {
         let mut zip = zip::ZipWriter::new(&mut buffer);
         let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);

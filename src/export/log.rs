@@ -169,7 +169,7 @@ fn csv_fields(r: &LogExportRow) -> [String; 17] {
 }
 
 fn json_error(e: serde_json::Error) -> Error {
-    Error::Usage(format!("cannot write JSON: {e}"))
+    Error::Internal(format!("cannot write JSON: {e}"))
 }
 
 /// Runs `iskra export log`.

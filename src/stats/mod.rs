@@ -376,7 +376,7 @@ pub fn compute<Tz: TimeZone + Sync>(store: &Store, period: &Period, clock: &Cloc
         let cards = match cards {
             Some(thread) => thread
                 .join()
-                .unwrap_or_else(|_| Err(Error::Usage("statistics: reading the cards failed".into()))),
+                .unwrap_or_else(|_| Err(Error::Internal("statistics: reading the cards failed".into()))),
             None => cards::CardStats::compute(store, scope, today, decay, clock),
         };
         (history, cards)
@@ -430,7 +430,7 @@ fn card_brief(detail: &CardDetail, today: DayNumber, decay: f32) -> CardBrief {
 
 /// Pretty JSON of a serialisable value.
 pub fn to_json(value: &impl Serialize) -> Result<String> {
-    serde_json::to_string_pretty(value).map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))
+    serde_json::to_string_pretty(value).map_err(|e| Error::Internal(format!("cannot write JSON: {e}")))
 }
 
 #[cfg(test)]

@@ -189,7 +189,7 @@ fn sync_deck(tx: &Transaction, sync: &FactSync, next_position: &mut i64) -> Resu
 }
 
 fn fact_json(fact: &Fact) -> Result<String> {
-    serde_json::to_string(fact).map_err(|e| Error::Usage(format!("fact {}: {e}", fact.id)))
+    serde_json::to_string(fact).map_err(|e| Error::Internal(format!("fact {}: {e}", fact.id)))
 }
 
 fn upsert_deck(tx: &Transaction, deck: &Deck, source_path: &str) -> Result<i64> {

@@ -362,7 +362,7 @@ fn unique_key(base: &str, taken: &[String]) -> String {
 }
 
 fn fact_json(fact: &Fact) -> Result<String> {
-    serde_json::to_string(fact).map_err(|e| Error::Usage(format!("fact {}: {e}", fact.id)))
+    serde_json::to_string(fact).map_err(|e| Error::Internal(format!("fact {}: {e}", fact.id)))
 }
 
 /// Adds or updates the fact's cards, their schedules and their reviews.

@@ -212,7 +212,7 @@ impl Store {
                                     AND l.kind != 4 {filter})
              FROM json_each(?2) b WHERE b.key < ?3"
         );
-        let json = serde_json::to_string(bounds).map_err(|e| crate::error::Error::Usage(e.to_string()))?;
+        let json = serde_json::to_string(bounds).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
         let mut active = vec![false; last];
         let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query(params![scope.deck_id, json, last as i64])?;
