@@ -100,13 +100,6 @@ pub fn list(collection: &Path) -> Result<Vec<Backup>> {
     Ok(backups)
 }
 
-fn io_at(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
-
 /// Flushes a directory entry change (a rename) to disk; not every platform can.
 fn sync_dir(dir: &Path) {
     if let Ok(handle) = std::fs::File::open(dir) {
@@ -126,7 +119,7 @@ fn write_backup(
     copy: impl FnOnce(&Path) -> Result<()>,
 ) -> Result<PathBuf> {
     let dir = backups_dir(collection);
-    std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+    std::fs::create_dir_all(&dir).map_err(Error::io(&dir))?;
     let stem = stem(collection);
     let temp = dir.join(format!(
         ".{}.{}.tmp",
@@ -138,7 +131,7 @@ fn write_backup(
         .and_then(|()| {
             std::fs::File::open(&temp)
                 .and_then(|f| f.sync_all())
-                .map_err(io_at(&temp))
+                .map_err(Error::io(&temp))
         })
         .and_then(|()| {
             link_under_free_name(&dir, &temp, |n| match n {
@@ -160,7 +153,7 @@ fn link_under_free_name(dir: &Path, temp: &Path, name: impl Fn(u32) -> String) -
         match std::fs::hard_link(temp, &target) {
             Ok(()) => return Ok(target),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(io_at(&target)(e)),
+            Err(e) => return Err(Error::io(&target)(e)),
         }
     }
     Err(Error::Storage(format!(
@@ -178,14 +171,14 @@ fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> {
             let mut path = old.path.clone().into_os_string();
             path.push(suffix);
             match std::fs::remove_file(&path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_at(&old.path)(e)),
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&old.path)(e)),
                 _ => {}
             }
         }
     }
     let dir = backups_dir(collection);
     let prefix = format!(".{}-", stem(collection));
-    for entry in std::fs::read_dir(&dir).map_err(io_at(&dir))?.flatten() {
+    for entry in std::fs::read_dir(&dir).map_err(Error::io(&dir))?.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let stale = entry
             .metadata()
@@ -291,10 +284,7 @@ struct Report<'w, W: Write> {
 impl<W: Write> Report<'_, W> {
     fn check(&mut self, name: &str, problems: &[String]) -> Result<()> {
         self.checks += 1;
-        let io = |source| Error::Io {
-            path: "<stdout>".into(),
-            source,
-        };
+        let io = Error::stdout;
         if problems.is_empty() {
             return writeln!(self.out, "  ok       {name}").map_err(io);
         }
@@ -361,7 +351,7 @@ pub fn run_check(path: &Path, out: &mut impl Write) -> Result<i32> {
 }
 
 fn inspect<W: Write>(path: &Path, report: &mut Report<W>) -> Result<()> {
-    let sqlite = looks_like_sqlite(path).map_err(io_at(path))?;
+    let sqlite = looks_like_sqlite(path).map_err(Error::io(path))?;
     let not = if sqlite {
         Vec::new()
     } else {
@@ -433,10 +423,7 @@ fn backup_sizes(path: &Path) -> Option<Sizes> {
 
 fn print_list(path: &Path, backups: &[Backup], clock: &Clock, out: &mut impl Write) -> Result<i32> {
     let dir = backups_dir(path);
-    let io = |source| Error::Io {
-        path: "<stdout>".into(),
-        source,
-    };
+    let io = Error::stdout;
     if backups.is_empty() {
         writeln!(
             out,
@@ -571,7 +558,7 @@ fn restore(
     let (source, name) = choose(backups, choice)?;
     let (source_conn, sizes) = verify(&source, &name)?;
     if !confirmed(path, &name, sizes, yes)? {
-        writeln!(out, "Nothing was changed.").map_err(io_at(Path::new("<stdout>")))?;
+        writeln!(out, "Nothing was changed.").map_err(Error::io(Path::new("<stdout>")))?;
         return Ok(1);
     }
     let saved = if path.exists() {
@@ -584,7 +571,7 @@ fn restore(
     if let Some(saved) = &saved {
         let _ = prune(path, keep, saved);
     }
-    let io = io_at(Path::new("<stdout>"));
+    let io = Error::io(Path::new("<stdout>"));
     writeln!(
         out,
         "Restored {} from {name} ({} cards, {} log rows).",
@@ -637,13 +624,13 @@ fn save_current(path: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
         },
         Some(Err(Error::Corrupt { .. } | Error::Sqlite(_))) | None => {
             let saved = write_backup(path, at, "damaged", |temp| {
-                std::fs::copy(path, temp).map_err(io_at(path))?;
+                std::fs::copy(path, temp).map_err(Error::io(path))?;
                 Ok(())
             })
             .map_err(nothing_changed)?;
             let wal = sidecar(path, "-wal");
             if wal.exists() {
-                std::fs::copy(&wal, sidecar(&saved, "-wal")).map_err(io_at(&wal))?;
+                std::fs::copy(&wal, sidecar(&saved, "-wal")).map_err(Error::io(&wal))?;
             }
             Ok(saved)
         }
@@ -685,7 +672,7 @@ fn install(path: &Path, source: &rusqlite::Connection) -> Result<()> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io_at(dir))?;
+    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -695,14 +682,14 @@ fn install(path: &Path, source: &rusqlite::Connection) -> Result<()> {
         sql::vacuum_into(source, &temp)?;
         std::fs::File::open(&temp)
             .and_then(|f| f.sync_all())
-            .map_err(io_at(&temp))?;
+            .map_err(Error::io(&temp))?;
         for suffix in ["-wal", "-shm"] {
             match std::fs::remove_file(sidecar(path, suffix)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io_at(path)(e)),
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path)(e)),
                 _ => {}
             }
         }
-        std::fs::rename(&temp, path).map_err(io_at(path))
+        std::fs::rename(&temp, path).map_err(Error::io(path))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
@@ -744,7 +731,7 @@ mod tests {
         let at = utc("2026-03-10T10:00:05Z");
         let write = |bytes: &'static [u8]| {
             write_backup(&collection, at, "daily", |temp| {
-                std::fs::write(temp, bytes).map_err(io_at(temp))
+                std::fs::write(temp, bytes).map_err(Error::io(temp))
             })
             .unwrap()
         };

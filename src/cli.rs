@@ -203,9 +203,9 @@ pub fn run(args: Args) -> Result<i32> {
             let status = crate::status::status(&store, deck.as_deref(), &clock)?;
             if json {
                 let text = serde_json::to_string_pretty(&status).map_err(|e| Error::Internal(e.to_string()))?;
-                writeln!(out, "{}", ui::escape_json(&text)).map_err(stdout_error)?;
+                writeln!(out, "{}", ui::escape_json(&text)).map_err(Error::stdout)?;
             } else {
-                ui::render_status(&mut out, &status, &clock).map_err(stdout_error)?;
+                ui::render_status(&mut out, &status, &clock).map_err(Error::stdout)?;
             }
             Ok(0)
         }
@@ -249,16 +249,9 @@ pub fn run(args: Args) -> Result<i32> {
             };
             let sources = build::collect_sources(&paths)?;
             let reports = build::build(&mut store, &sources)?;
-            print_reports(&mut out, &reports).map_err(stdout_error)?;
+            print_reports(&mut out, &reports).map_err(Error::stdout)?;
             Ok(0)
         }
-    }
-}
-
-fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
     }
 }
 
@@ -301,14 +294,14 @@ fn config(store: &mut Store, key: Option<&str>, value: Option<&str>, out: &mut i
         (None, _) => {
             for (key, help) in crate::config::KEYS {
                 let value = crate::config::get(&settings, key)?;
-                writeln!(out, "{key:<17} {value:<10} {help}").map_err(stdout_error)?;
+                writeln!(out, "{key:<17} {value:<10} {help}").map_err(Error::stdout)?;
             }
         }
-        (Some(key), None) => writeln!(out, "{}", crate::config::get(&settings, key)?).map_err(stdout_error)?,
+        (Some(key), None) => writeln!(out, "{}", crate::config::get(&settings, key)?).map_err(Error::stdout)?,
         (Some(key), Some(value)) => {
             crate::config::set(&mut settings, key, value)?;
             store.save_settings(&settings)?;
-            writeln!(out, "{key} = {}", crate::config::get(&settings, key)?).map_err(stdout_error)?;
+            writeln!(out, "{key} = {}", crate::config::get(&settings, key)?).map_err(Error::stdout)?;
         }
     }
     Ok(())

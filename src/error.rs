@@ -1,6 +1,6 @@
 //! The library's error type. Errors are typed here and rendered once, in `main`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, render_diagnostics};
 
@@ -76,21 +76,23 @@ impl Error {
         }
     }
 
-    /// An I/O failure on `path`: the one helper for `Error::Io`.
-    pub fn io(path: impl Into<PathBuf>) -> impl Fn(std::io::Error) -> Error {
-        let path = path.into();
+    /// An I/O failure on `path`, for `map_err`: the one helper for
+    /// `Error::Io` (with [`Error::stdout`] and [`Error::terminal`]).
+    pub fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + Copy + '_ {
         move |source| Error::Io {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source,
         }
     }
 
     /// An I/O failure writing standard output.
     pub fn stdout(source: std::io::Error) -> Error {
-        Error::Io {
-            path: PathBuf::from("<stdout>"),
-            source,
-        }
+        Error::io(Path::new("<stdout>"))(source)
+    }
+
+    /// An I/O failure reading or drawing on the terminal.
+    pub fn terminal(source: std::io::Error) -> Error {
+        Error::io(Path::new("<terminal>"))(source)
     }
 }
 

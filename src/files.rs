@@ -8,10 +8,7 @@ use crate::error::{Error, Result};
 
 /// Replaces (or creates) `path` with `bytes` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = Error::io(path);
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

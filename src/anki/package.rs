@@ -270,10 +270,7 @@ fn bytes_text(bytes: u64) -> String {
 /// `collection.anki21`, `meta` saying version 2 (legacy), and an empty
 /// media list — what Anki writes when asked to support older versions.
 pub fn write(path: &Path, collection: &Path) -> Result<()> {
-    let io = |source| Error::Io {
-        path: collection.to_path_buf(),
-        source,
-    };
+    let io = Error::io(collection);
     let db = std::fs::read(collection).map_err(io)?;
     let mut buffer = std::io::Cursor::new(Vec::new());
     let zip_error = |e: zip::result::ZipError| Error::Internal(format!("writing {}: {e}", path.display()));

@@ -27,10 +27,7 @@ pub struct Source {
 pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
     let mut files = Vec::new();
     for path in paths {
-        let io = |source| Error::Io {
-            path: path.clone(),
-            source,
-        };
+        let io = Error::io(path);
         if !path.exists() {
             return Err(Error::Usage(format!(
                 "{} does not exist.\n  hint: run `iskra build` where your decks/ folder is, or name deck files or folders: `iskra build PATH…`",
@@ -71,10 +68,7 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
 
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
     use std::io::Read;
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = Error::io(path);
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     // Read one byte past the limit so the parser can report the file as too large.

@@ -155,16 +155,9 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
         }
     };
     if !to_stdout {
-        writeln!(out, "Wrote {}: {summary}", target.display()).map_err(stdout_error)?;
+        writeln!(out, "Wrote {}: {summary}", target.display()).map_err(Error::stdout)?;
     }
     Ok(0)
-}
-
-fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    }
 }
 
 /// Writes a text export to its file, or to stdout: on a terminal with its
@@ -173,9 +166,9 @@ fn stdout_error(source: std::io::Error) -> Error {
 fn emit(target: &Path, to_stdout: bool, bytes: &[u8], out: &mut impl Write) -> Result<()> {
     if to_stdout && std::io::stdout().is_terminal() {
         let text = crate::text::escape_control(&String::from_utf8_lossy(bytes));
-        out.write_all(text.as_bytes()).map_err(stdout_error)
+        out.write_all(text.as_bytes()).map_err(Error::stdout)
     } else if to_stdout {
-        out.write_all(bytes).map_err(stdout_error)
+        out.write_all(bytes).map_err(Error::stdout)
     } else {
         crate::files::write_atomic(target, bytes)
     }

@@ -64,13 +64,6 @@ pub fn memory(stability: Option<f64>, difficulty: Option<f64>) -> (Option<f64>, 
     (stability.map(round4), difficulty.map(|d| (d * 1000.0).round() / 1000.0))
 }
 
-fn stdout_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    }
-}
-
 /// Runs `write` into the destination `--out` names: a file written
 /// atomically (nothing is left behind if writing fails), or `stdout`. Says
 /// where a file went, with the number `write` returns (rows written).
@@ -84,7 +77,7 @@ pub fn deliver(
             let mut bytes = Vec::new();
             let rows = write(&mut bytes)?;
             crate::files::write_atomic(path, &bytes)?;
-            writeln!(stdout, "{rows} rows written to {}", path.display()).map_err(stdout_error)
+            writeln!(stdout, "{rows} rows written to {}", path.display()).map_err(Error::stdout)
         }
         None => {
             let mut buffered = std::io::BufWriter::new(stdout);
@@ -95,7 +88,7 @@ pub fn deliver(
             } else {
                 write(&mut buffered)?;
             }
-            buffered.flush().map_err(stdout_error)
+            buffered.flush().map_err(Error::stdout)
         }
     }
 }

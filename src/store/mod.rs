@@ -251,10 +251,7 @@ fn wal_path(path: &Path) -> PathBuf {
 /// refused before SQLite could try to recover it by writing.
 fn check_file_header(path: &Path) -> Result<()> {
     use std::io::Read;
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
+    let io = Error::io(path);
     let mut file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len == 0 {

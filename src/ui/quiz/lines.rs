@@ -23,13 +23,6 @@ use crate::sched::Rating;
 use crate::ui::escape_control;
 use crate::ui::lines::{render_header, render_notice, render_summary};
 
-fn io_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: "<terminal>".into(),
-        source,
-    }
-}
-
 /// A protocol line, read against the question it answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
@@ -83,14 +76,14 @@ fn read_response<B: BufRead>(
     out: &mut impl Write,
 ) -> Result<Option<Response>> {
     loop {
-        out.flush().map_err(io_error)?;
+        out.flush().map_err(Error::terminal)?;
         let Some(line) = lines.next() else {
             return Ok(None);
         };
-        match parse_response(question, &line.map_err(io_error)?) {
+        match parse_response(question, &line.map_err(Error::terminal)?) {
             Parsed::Response(response) => return Ok(Some(response)),
             Parsed::Quit => return Ok(None),
-            Parsed::Invalid(hint) => writeln!(out, "{hint}").map_err(io_error)?,
+            Parsed::Invalid(hint) => writeln!(out, "{hint}").map_err(Error::terminal)?,
         }
     }
 }
@@ -103,7 +96,7 @@ pub fn run_quiz<Tz: chrono::TimeZone>(
     input: impl BufRead,
     mut out: impl Write,
 ) -> Result<()> {
-    render_quiz_header(&mut out, quiz).map_err(io_error)?;
+    render_quiz_header(&mut out, quiz).map_err(Error::terminal)?;
     let mut lines = input.lines();
     loop {
         let screen = quiz.current(&clock.at(now()));
@@ -115,24 +108,25 @@ pub fn run_quiz<Tz: chrono::TimeZone>(
         else {
             break;
         };
-        render_quiz_question(&mut out, *number, *total, question).map_err(io_error)?;
-        render_prompt_lines(&mut out, question).map_err(io_error)?;
+        render_quiz_question(&mut out, *number, *total, question).map_err(Error::terminal)?;
+        render_prompt_lines(&mut out, question).map_err(Error::terminal)?;
         let input = match read_response(&mut lines, question, &mut out)? {
             Some(response) => QuizInput::Answer(response),
             None => QuizInput::Quit,
         };
         let (feedback, _) = quiz.handle(input, &clock.at(now()))?;
         if let Some(feedback) = feedback {
-            render_outcome(&mut out, question, &feedback.outcome).map_err(io_error)?;
+            render_outcome(&mut out, question, &feedback.outcome).map_err(Error::terminal)?;
             if let Some((rating, next_in)) = feedback.recorded {
-                render_notice(&mut out, &crate::review::Notice::Answered { rating, next_in }).map_err(io_error)?;
+                render_notice(&mut out, &crate::review::Notice::Answered { rating, next_in })
+                    .map_err(Error::terminal)?;
             }
         }
     }
     if let QuizScreen::Finished(summary) = quiz.current(&clock.at(now())) {
-        render_quiz_summary(&mut out, &summary, quiz.options().record).map_err(io_error)?;
+        render_quiz_summary(&mut out, &summary, quiz.options().record).map_err(Error::terminal)?;
     }
-    out.flush().map_err(io_error)
+    out.flush().map_err(Error::terminal)
 }
 
 /// Runs a review in quiz form over the line protocol.
@@ -147,11 +141,13 @@ pub fn run_review<Tz: chrono::TimeZone>(
     let mut screen = review.current(&clock.at(now()))?;
     loop {
         let input = match &screen {
-            ReviewScreen::Finished(summary) => return render_summary(&mut out, summary, clock).map_err(io_error),
+            ReviewScreen::Finished(summary) => {
+                return render_summary(&mut out, summary, clock).map_err(Error::terminal);
+            }
             ReviewScreen::Ask { question, counts } => {
-                render_header(&mut out, review.scope(), &question.card, counts).map_err(io_error)?;
-                render_question_text(&mut out, question).map_err(io_error)?;
-                render_prompt_lines(&mut out, question).map_err(io_error)?;
+                render_header(&mut out, review.scope(), &question.card, counts).map_err(Error::terminal)?;
+                render_question_text(&mut out, question).map_err(Error::terminal)?;
+                render_prompt_lines(&mut out, question).map_err(Error::terminal)?;
                 match read_response(&mut lines, question, &mut out)? {
                     Some(response) => ReviewInput::Answer(response),
                     None => ReviewInput::Quit,
@@ -163,14 +159,14 @@ pub fn run_review<Tz: chrono::TimeZone>(
                 auto,
                 buttons,
             } => {
-                render_outcome(&mut out, question, outcome).map_err(io_error)?;
-                render_auto_grade(&mut out, *auto, buttons).map_err(io_error)?;
+                render_outcome(&mut out, question, outcome).map_err(Error::terminal)?;
+                render_auto_grade(&mut out, *auto, buttons).map_err(Error::terminal)?;
                 read_grade(&mut lines, &mut out)?
             }
         };
         let (notice, next) = review.handle(input, &clock.at(now()))?;
         if let Some(notice) = &notice {
-            render_notice(&mut out, notice).map_err(io_error)?;
+            render_notice(&mut out, notice).map_err(Error::terminal)?;
         }
         screen = next;
     }
@@ -179,11 +175,11 @@ pub fn run_review<Tz: chrono::TimeZone>(
 /// Reads lines until one confirms or replaces the grade; quit at the end of input.
 fn read_grade<B: BufRead>(lines: &mut Lines<B>, out: &mut impl Write) -> Result<ReviewInput> {
     loop {
-        out.flush().map_err(io_error)?;
+        out.flush().map_err(Error::terminal)?;
         let Some(line) = lines.next() else {
             return Ok(ReviewInput::Quit);
         };
-        let line = line.map_err(io_error)?;
+        let line = line.map_err(Error::terminal)?;
         match parse_grade(&line) {
             Some(input) => return Ok(input),
             None => writeln!(
@@ -191,7 +187,7 @@ fn read_grade<B: BufRead>(lines: &mut Lines<B>, out: &mut impl Write) -> Result<
                 "unknown grade {:?}: an empty line keeps it, 1-4 change it, q quits",
                 escape_control(&line)
             )
-            .map_err(io_error)?,
+            .map_err(Error::terminal)?,
         }
     }
 }
