@@ -34,7 +34,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(text) => parse_now(&text)?,
         Err(_) => chrono::Utc::now(),
     };
-    let mut store = Store::open_with(std::path::Path::new(&path), &iskra::backup::before_migration)?;
+    let mut store = Store::open_with(
+        std::path::Path::new(&path),
+        &iskra::maintenance::backup::before_migration,
+    )?;
     if !auto_checkpoints {
         // As a review session does (Session::start).
         store.defer_checkpoints()?;

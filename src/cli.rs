@@ -128,7 +128,7 @@ pub enum Command {
     /// Check the collection's integrity and consistency
     Check,
     /// List the collection's backups, or restore one
-    Restore(crate::backup::RestoreArgs),
+    Restore(crate::cmd::restore::RestoreArgs),
     /// Generate a realistic collection for benchmarks (N cards, M review-log rows)
     #[command(hide = true)]
     Generate(crate::generate::GenerateArgs),
@@ -149,15 +149,15 @@ pub fn run(args: Args) -> Result<i32> {
     let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
     // Checking and restoring work on collections that may not open.
     match args.command {
-        Command::Check => return crate::backup::run_check(&path, &mut std::io::stdout().lock()),
-        Command::Restore(restore) => return crate::backup::run_restore(&path, restore, &mut std::io::stdout().lock()),
+        Command::Check => return crate::maintenance::check::run(&path, &mut std::io::stdout().lock()),
+        Command::Restore(restore) => return crate::cmd::restore::run(&path, restore, &mut std::io::stdout().lock()),
         _ => {}
     }
-    let mut store = Store::open_with(&path, &crate::backup::before_migration)?;
+    let mut store = Store::open_with(&path, &crate::maintenance::backup::before_migration)?;
     let settings = store.settings()?;
     let clock = Clock::from_env(settings.day_start_hour)?;
     // Today's backup is copied in the background; the command waits for it at the end.
-    let _daily_backup = crate::backup::daily(&store, settings.backups_keep, &clock)?;
+    let _daily_backup = crate::maintenance::backup::daily(&store, settings.backups_keep, &clock)?;
     // Cards buried on an earlier study day are back in their queues.
     store.unbury(clock.today())?;
     let mut out = std::io::stdout().lock();

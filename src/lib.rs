@@ -8,17 +8,16 @@
 //! computes progress statistics and the HTML report; [`export`] and
 //! [`import`] move decks, statistics and history out and in, with [`anki`]
 //! reading and writing Anki's formats; [`optimize`] fits FSRS to the user's
-//! history and simulates workloads; [`backup`] keeps daily copies and checks
+//! history and simulates workloads; [`maintenance`] keeps daily copies and checks
 //! and restores the collection; [`generate`] makes large collections for
 //! benchmarks; [`cli`] wires commands together; [`clock`] holds the injected
 //! time.
 
 pub mod anki;
 pub mod author;
-pub mod backup;
 pub mod cli;
-pub mod cmd;
 pub mod clock;
+pub mod cmd;
 pub mod config;
 pub mod deck;
 pub mod diagnostic;
@@ -28,6 +27,7 @@ pub mod extract;
 pub mod files;
 pub mod generate;
 pub mod import;
+pub mod maintenance;
 pub mod optimize;
 pub mod paths;
 pub mod quiz;

@@ -2,4 +2,5 @@
 //! types from [`crate::cli`]), calls the domain and hands the results to
 //! [`crate::ui`] to print. Nothing below this layer imports it.
 
+pub mod restore;
 pub mod stats;

@@ -1,5 +1,5 @@
-//! Backups of the collection (before a migration and once per study day, the
-//! last N kept), `iskra check` (integrity and consistency) and `iskra restore`.
+//! Backups of the collection: before a migration and once per study day, the
+//! last N kept. `check` and `restore` live next door.
 //!
 //! Backups live next to the collection, in `backups/`, named
 //! `<stem>-YYYYMMDD-HHMMSS-<reason>.sqlite3` (the time in UTC; reasons
@@ -9,15 +9,14 @@
 //! a half-written backup is never listed. Whether today's backup exists is
 //! read from the file names, so a command that makes none writes nothing.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::store::Store;
 use crate::store::backup::{self as sql, open_for_inspection};
-use crate::store::{SCHEMA_VERSION, Store};
 use crate::text::escape_control;
 
 pub use crate::settings::DEFAULT_KEEP;
@@ -25,18 +24,6 @@ pub use crate::settings::DEFAULT_KEEP;
 /// Temporary files older than this in the backup folder are leftovers of a
 /// process that was killed while writing one.
 const STALE_TEMP_SECS: u64 = 3600;
-
-/// `iskra restore` options.
-#[derive(Debug, clap::Args)]
-pub struct RestoreArgs {
-    /// The backup to restore: its number in the listing (1 is the newest) or its
-    /// file name. Without it, the backups are listed.
-    #[arg(value_name = "N|NAME")]
-    pub backup: Option<String>,
-    /// Restore without asking (for scripts; needed when stdin is not a terminal)
-    #[arg(long)]
-    pub yes: bool,
-}
 
 /// One backup file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,18 +44,18 @@ pub fn backups_dir(collection: &Path) -> PathBuf {
         .join("backups")
 }
 
-fn stem(collection: &Path) -> String {
+pub(crate) fn stem(collection: &Path) -> String {
     collection
         .file_stem()
         .map_or_else(|| "collection".to_string(), |s| s.to_string_lossy().into_owned())
 }
 
-fn backup_name(stem: &str, at: DateTime<Utc>, reason: &str) -> String {
+pub(crate) fn backup_name(stem: &str, at: DateTime<Utc>, reason: &str) -> String {
     format!("{stem}-{}-{reason}.sqlite3", at.format("%Y%m%d-%H%M%S"))
 }
 
 /// Reads `<stem>-YYYYMMDD-HHMMSS-<reason>.sqlite3`.
-fn parse_name(stem: &str, name: &str) -> Option<(DateTime<Utc>, String)> {
+pub(crate) fn parse_name(stem: &str, name: &str) -> Option<(DateTime<Utc>, String)> {
     let rest = name.strip_prefix(stem)?.strip_prefix('-')?.strip_suffix(".sqlite3")?;
     let (stamp, reason) = (rest.get(..15)?, rest.get(15..)?.strip_prefix('-')?);
     let at = NaiveDateTime::parse_from_str(stamp, "%Y%m%d-%H%M%S").ok()?;
@@ -101,7 +88,7 @@ pub fn list(collection: &Path) -> Result<Vec<Backup>> {
 }
 
 /// Flushes a directory entry change (a rename) to disk; not every platform can.
-fn sync_dir(dir: &Path) {
+pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(handle) = std::fs::File::open(dir) {
         let _ = handle.sync_all();
     }
@@ -112,7 +99,7 @@ fn sync_dir(dir: &Path) {
 /// name. A hard link fails when the name exists, so two processes backing up
 /// in the same second never replace each other's backup. Returns the new
 /// backup's path.
-fn write_backup(
+pub(crate) fn write_backup(
     collection: &Path,
     at: DateTime<Utc>,
     reason: &str,
@@ -147,7 +134,7 @@ fn write_backup(
 
 /// Links `temp` into `dir` under `name(1)`, else `name(2)`, … (never over
 /// an existing file).
-fn link_under_free_name(dir: &Path, temp: &Path, name: impl Fn(u32) -> String) -> Result<PathBuf> {
+pub(crate) fn link_under_free_name(dir: &Path, temp: &Path, name: impl Fn(u32) -> String) -> Result<PathBuf> {
     for n in 1..100 {
         let target = dir.join(name(n));
         match std::fs::hard_link(temp, &target) {
@@ -164,7 +151,7 @@ fn link_under_free_name(dir: &Path, temp: &Path, name: impl Fn(u32) -> String) -
 
 /// Keeps the newest `keep` backups (at least one, and never `protect`), and
 /// clears temporary files left by killed processes.
-fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> {
+pub(crate) fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> {
     let keep = keep.max(1) as usize;
     for old in list(collection)?.iter().skip(keep).filter(|b| b.path != protect) {
         for suffix in ["", "-wal", "-shm"] {
@@ -241,7 +228,7 @@ impl Drop for PendingBackup {
     }
 }
 
-fn warn_no_daily_backup(collection: &Path, e: &Error) {
+pub(crate) fn warn_no_daily_backup(collection: &Path, e: &Error) {
     eprintln!(
         "warning: could not back up the collection ({}); carrying on without today's backup.\n  hint: free some disk space or make {} writable; `iskra config backups-keep 0` turns daily backups off",
         escape_control(&e.to_string()),
@@ -271,437 +258,10 @@ pub fn before_migration(store: &Store, from: i64, to: i64) -> Result<()> {
     Ok(())
 }
 
-// ---------------------------------------------------------------------------
-// iskra check
-
-/// Prints each check as `ok` or `PROBLEM`, counting problems.
-struct Report<'w, W: Write> {
-    out: &'w mut W,
-    checks: u32,
-    problems: u32,
-}
-
-impl<W: Write> Report<'_, W> {
-    fn check(&mut self, name: &str, problems: &[String]) -> Result<()> {
-        self.checks += 1;
-        let io = Error::stdout;
-        if problems.is_empty() {
-            return writeln!(self.out, "  ok       {name}").map_err(io);
-        }
-        self.problems += 1;
-        writeln!(self.out, "  PROBLEM  {name}").map_err(io)?;
-        for problem in problems {
-            writeln!(self.out, "           {}", escape_control(problem)).map_err(io)?;
-        }
-        Ok(())
-    }
-
-    fn result<T>(&mut self, name: &str, result: rusqlite::Result<T>) -> Result<Option<T>> {
-        match result {
-            Ok(value) => Ok(Some(value)),
-            Err(e) => {
-                self.check(name, &[format!("cannot be read: {e}")])?;
-                Ok(None)
-            }
-        }
-    }
-}
-
-/// Whether the file starts with SQLite's header.
-fn looks_like_sqlite(path: &Path) -> std::io::Result<bool> {
-    use std::io::Read;
-    let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path)?;
-    let read = file.read(&mut header)?;
-    Ok(read == 16 && &header == b"SQLite format 3\0")
-}
-
-/// Runs `iskra check` on the collection at `path` (which may be damaged):
-/// opened read-only, never changed. Exit code 0 when every check passes.
-pub fn run_check(path: &Path, out: &mut impl Write) -> Result<i32> {
-    if !path.is_file() {
-        return Err(Error::Usage(format!(
-            "there is no collection at {}.\n  hint: pass --collection PATH (or set ISKRA_COLLECTION)",
-            path.display()
-        )));
-    }
-    let stdout = |source| Error::Io {
-        path: "<stdout>".into(),
-        source,
-    };
-    writeln!(out, "Checking {}", path.display()).map_err(stdout)?;
-    let mut report = Report {
-        out,
-        checks: 0,
-        problems: 0,
-    };
-    inspect(path, &mut report)?;
-    let Report { out, checks, problems } = report;
-    if problems == 0 {
-        writeln!(out, "All {checks} checks passed.").map_err(stdout)?;
-        return Ok(0);
-    }
-    let backups = list(path).map(|b| b.len()).unwrap_or(0);
-    let hint = match backups {
-        0 => "no backups of it were found; `iskra export` what still reads, or rebuild the decks".to_string(),
-        n => format!("`iskra restore` lists the {n} backup(s); `iskra restore 1` restores the newest"),
-    };
-    writeln!(out, "{problems} of {checks} checks found problems.\n  hint: {hint}").map_err(stdout)?;
-    Ok(1)
-}
-
-fn inspect<W: Write>(path: &Path, report: &mut Report<W>) -> Result<()> {
-    let sqlite = looks_like_sqlite(path).map_err(Error::io(path))?;
-    let not = if sqlite {
-        Vec::new()
-    } else {
-        vec!["it is not".to_string()]
-    };
-    report.check("the file is a SQLite database", &not)?;
-    if !sqlite {
-        return Ok(());
-    }
-    let Some(conn) = report.result("the file opens", open_for_inspection(path))? else {
-        return Ok(());
-    };
-    let Some(identity) = report.result("it is an iskra collection", sql::identity(&conn))? else {
-        return Ok(());
-    };
-    let version = match identity {
-        id if !id.is_iskra => vec!["it is a SQLite database of another program".to_string()],
-        id if id.schema > SCHEMA_VERSION => vec![format!(
-            "schema version {} is newer than this iskra knows ({SCHEMA_VERSION}); upgrade iskra",
-            id.schema
-        )],
-        id if id.schema < 1 => vec![format!("schema version {} is not one iskra wrote", id.schema)],
-        _ => Vec::new(),
-    };
-    let name = format!("it is an iskra collection (schema version {})", identity.schema);
-    report.check(&name, &version)?;
-    let Some(integrity) = report.result("SQLite integrity", sql::integrity_problems(&conn, 20))? else {
-        return Ok(());
-    };
-    report.check("SQLite integrity", &integrity)?;
-    if let Some(keys) = report.result("references between tables", sql::foreign_key_problems(&conn))? {
-        report.check("references between tables", &keys)?;
-    }
-    if !identity.usable() || !integrity.is_empty() {
-        return Ok(());
-    }
-    if let Some(findings) = report.result("consistency", sql::consistency(&conn))? {
-        for finding in findings {
-            report.check(finding.name, &finding.problems)?;
-        }
-    }
-    Ok(())
-}
-
-// ---------------------------------------------------------------------------
-// iskra restore
-
-/// Runs `iskra restore`: lists the backups, or restores one.
-pub fn run_restore(path: &Path, args: RestoreArgs, out: &mut impl Write) -> Result<i32> {
-    let backups = list(path)?;
-    let clock = Clock::from_env(0)?;
-    match args.backup {
-        None => print_list(path, &backups, &clock, out),
-        Some(choice) => restore(path, &backups, &choice, args.yes, &clock, out),
-    }
-}
-
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b < 1024 * 1024 => format!("{:.0} KB", (b as f64 / 1024.0).ceil()),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-    }
-}
-
-/// Cards and log rows of a backup, if it can be read.
-fn backup_sizes(path: &Path) -> Option<Sizes> {
-    open_for_inspection(path).and_then(|conn| sql::sizes(&conn)).ok()
-}
-
-fn print_list(path: &Path, backups: &[Backup], clock: &Clock, out: &mut impl Write) -> Result<i32> {
-    let dir = backups_dir(path);
-    let io = Error::stdout;
-    if backups.is_empty() {
-        writeln!(
-            out,
-            "No backups of {} yet. iskra keeps them in {}: one each study day, and one before a schema upgrade.",
-            path.display(),
-            dir.display()
-        )
-        .map_err(io)?;
-        return Ok(0);
-    }
-    writeln!(out, "Backups of {} in {}, newest first:", path.display(), dir.display()).map_err(io)?;
-    writeln!(
-        out,
-        "{:>3}  {:<16}  {:<16}  {:>8}  {:>7}  {:>8}  file",
-        "#", "taken", "reason", "size", "cards", "log rows"
-    )
-    .map_err(io)?;
-    for (i, backup) in backups.iter().enumerate() {
-        let size = std::fs::metadata(&backup.path).map_or(0, |m| m.len());
-        let (cards, log) = backup_sizes(&backup.path).map_or(("?".to_string(), "?".to_string()), |(c, l)| {
-            (c.to_string(), l.to_string())
-        });
-        writeln!(
-            out,
-            "{:>3}  {:<16}  {:<16}  {:>8}  {cards:>7}  {log:>8}  {}",
-            i + 1,
-            clock.local_string(backup.at),
-            escape_control(&backup.reason),
-            human_size(size),
-            escape_control(&backup.name)
-        )
-        .map_err(io)?;
-    }
-    writeln!(out, "Restore one with `iskra restore N` (or its file name).").map_err(io)?;
-    Ok(0)
-}
-
-/// The backup `choice` names: a number from the listing, a file name in the
-/// backup folder, or a path to a backup file.
-fn choose(backups: &[Backup], choice: &str) -> Result<(PathBuf, String)> {
-    let unknown = |what: String| {
-        Error::Usage(format!(
-            "{what}.\n  hint: `iskra restore` lists the backups with their numbers"
-        ))
-    };
-    if let Ok(n) = choice.trim().parse::<usize>() {
-        return match backups.get(n.wrapping_sub(1)) {
-            Some(b) => Ok((b.path.clone(), b.name.clone())),
-            None => Err(unknown(format!(
-                "there is no backup number {n} (there are {})",
-                backups.len()
-            ))),
-        };
-    }
-    if let Some(b) = backups.iter().find(|b| b.name == choice) {
-        return Ok((b.path.clone(), b.name.clone()));
-    }
-    let path = PathBuf::from(choice);
-    if path.is_file() {
-        return Ok((path, choice.to_string()));
-    }
-    Err(unknown(format!("no backup named {choice:?}")))
-}
-
-/// Cards and review-log rows of a collection.
-type Sizes = (i64, i64);
-
-/// Opens a backup and makes sure it is a sound collection this iskra can use.
-fn verify(path: &Path, name: &str) -> Result<(rusqlite::Connection, Sizes)> {
-    let unreadable = |e: rusqlite::Error| format!("it cannot be read ({e})");
-    let check = || -> std::result::Result<(rusqlite::Connection, Sizes), String> {
-        if !looks_like_sqlite(path).unwrap_or(false) {
-            return Err("it is not a SQLite database".into());
-        }
-        let conn = open_for_inspection(path).map_err(unreadable)?;
-        let identity = sql::identity(&conn).map_err(unreadable)?;
-        if !identity.usable() {
-            return Err(format!(
-                "it is not an iskra collection this version can open (schema version {})",
-                identity.schema
-            ));
-        }
-        if let Some(problem) = sql::integrity_problems(&conn, 1).map_err(unreadable)?.first() {
-            return Err(format!("it is damaged ({problem})"));
-        }
-        let sizes = sql::sizes(&conn).map_err(unreadable)?;
-        Ok((conn, sizes))
-    };
-    check().map_err(|why| {
-        Error::Usage(format!(
-            "{name} cannot be restored: {why}; nothing was changed.\n  hint: choose another backup (`iskra restore` lists them)"
-        ))
-    })
-}
-
-fn confirmed(path: &Path, name: &str, sizes: Sizes, yes: bool) -> Result<bool> {
-    if yes {
-        return Ok(true);
-    }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(Error::Usage(
-            "restoring replaces the collection, and there is no terminal to confirm on.\n  hint: pass --yes to restore without asking".into(),
-        ));
-    }
-    dialoguer::Confirm::new()
-        .with_prompt(format!(
-            "Replace {} with {name} ({} cards, {} log rows)? The current collection is backed up first.",
-            path.display(),
-            sizes.0,
-            sizes.1
-        ))
-        .default(false)
-        .interact()
-        .map_err(|e| Error::Usage(format!("no confirmation ({e}); nothing was changed")))
-}
-
-/// The path of SQLite's `-wal` or `-shm` file next to `path`.
-fn sidecar(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
-}
-
-fn restore(
-    path: &Path,
-    backups: &[Backup],
-    choice: &str,
-    yes: bool,
-    clock: &Clock,
-    out: &mut impl Write,
-) -> Result<i32> {
-    let (source, name) = choose(backups, choice)?;
-    let (source_conn, sizes) = verify(&source, &name)?;
-    if !confirmed(path, &name, sizes, yes)? {
-        writeln!(out, "Nothing was changed.").map_err(Error::io(Path::new("<stdout>")))?;
-        return Ok(1);
-    }
-    let saved = if path.exists() {
-        Some(save_current(path, clock.now())?)
-    } else {
-        None
-    };
-    install(path, &source_conn)?;
-    let keep = sql_keep(&source_conn);
-    if let Some(saved) = &saved {
-        let _ = prune(path, keep, saved);
-    }
-    let io = Error::io(Path::new("<stdout>"));
-    writeln!(
-        out,
-        "Restored {} from {name} ({} cards, {} log rows).",
-        path.display(),
-        sizes.0,
-        sizes.1
-    )
-    .map_err(&io)?;
-    if let Some(saved) = saved {
-        writeln!(
-            out,
-            "The collection as it was is saved as {}; `iskra restore` lists it.",
-            saved.display()
-        )
-        .map_err(&io)?;
-    }
-    Ok(0)
-}
-
-fn sql_keep(conn: &rusqlite::Connection) -> u32 {
-    sql::settings(conn).map_or(DEFAULT_KEEP, |s| s.backups_keep)
-}
-
-/// Saves the collection about to be replaced: a `before-restore` backup when
-/// SQLite can read it, else a raw `damaged` copy (with its write-ahead log).
-/// A readable collection must not be open in another process (see
-/// [`leave_wal_mode`]); then it is left without a write-ahead log, so no
-/// stale `-wal` file can outlive the swap.
-fn save_current(path: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
-    let nothing_changed = |e: Error| {
-        Error::Storage(format!(
-            "could not save the current collection before restoring ({e}); nothing was changed.\n  hint: free some disk space or make {} writable",
-            backups_dir(path).display()
-        ))
-    };
-    let readable = open_for_inspection(path)
-        .ok()
-        .filter(|conn| sql::identity(conn).is_ok_and(|id| id.is_iskra));
-    let copied = readable
-        .as_ref()
-        .map(|conn| write_backup(path, at, "before-restore", |temp| Ok(sql::vacuum_into(conn, temp)?)));
-    drop(readable);
-    match copied {
-        Some(Ok(saved)) => match leave_wal_mode(path) {
-            Ok(()) => Ok(saved),
-            Err(e) => {
-                let _ = std::fs::remove_file(&saved);
-                Err(e)
-            }
-        },
-        Some(Err(Error::Corrupt { .. } | Error::Sqlite(_))) | None => {
-            let saved = write_backup(path, at, "damaged", |temp| {
-                std::fs::copy(path, temp).map_err(Error::io(path))?;
-                Ok(())
-            })
-            .map_err(nothing_changed)?;
-            let wal = sidecar(path, "-wal");
-            if wal.exists() {
-                std::fs::copy(&wal, sidecar(&saved, "-wal")).map_err(Error::io(&wal))?;
-            }
-            Ok(saved)
-        }
-        Some(Err(e)) => Err(nothing_changed(e)),
-    }
-}
-
-/// Switches a healthy collection to rollback-journal mode, which SQLite
-/// allows only when no other connection has it open and which folds the
-/// write-ahead log into the file. A damaged file is left as it is.
-fn leave_wal_mode(path: &Path) -> Result<()> {
-    use rusqlite::OpenFlags;
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let Ok(conn) = rusqlite::Connection::open_with_flags(path, flags) else {
-        return Ok(());
-    };
-    conn.busy_timeout(std::time::Duration::from_secs(2))?;
-    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
-        Ok(_) => Ok(()),
-        Err(e)
-            if matches!(
-                e.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-            ) =>
-        {
-            Err(Error::Storage(format!(
-                "{} is open in another iskra (a review or quiz?); nothing was changed.\n  hint: finish that session, then run the restore again",
-                path.display()
-            )))
-        }
-        Err(_) => Ok(()),
-    }
-}
-
-/// Puts a copy of the backup in place of the collection: written next to
-/// it, flushed, stale `-wal`/`-shm` files removed, then renamed over it.
-fn install(path: &Path, source: &rusqlite::Connection) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let temp = dir.join(format!(".{name}.restore.{}.tmp", std::process::id()));
-    let _ = std::fs::remove_file(&temp);
-    let result = (|| -> Result<()> {
-        sql::vacuum_into(source, &temp)?;
-        std::fs::File::open(&temp)
-            .and_then(|f| f.sync_all())
-            .map_err(Error::io(&temp))?;
-        for suffix in ["-wal", "-shm"] {
-            match std::fs::remove_file(sidecar(path, suffix)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path)(e)),
-                _ => {}
-            }
-        }
-        std::fs::rename(&temp, path).map_err(Error::io(path))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    result?;
-    sync_dir(dir);
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::SCHEMA_VERSION;
 
     fn utc(text: &str) -> DateTime<Utc> {
         crate::clock::parse_now(text).unwrap()

@@ -1,0 +1,316 @@
+//! `iskra restore`: lists the backups, or puts one back in place of the
+//! collection after checking it (the current file is saved first as a
+//! `before-restore` backup).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use super::backup::*;
+use super::check::looks_like_sqlite;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::store::backup::{self as sql, open_for_inspection};
+use crate::text::escape_control;
+
+/// Lists the backups (no `choice`), or restores the one chosen (by number
+/// or name; `yes` skips the question).
+pub fn run(path: &Path, choice: Option<String>, yes: bool, out: &mut impl Write) -> Result<i32> {
+    let backups = list(path)?;
+    let clock = Clock::from_env(0)?;
+    match choice {
+        None => print_list(path, &backups, &clock, out),
+        Some(choice) => restore(path, &backups, &choice, yes, &clock, out),
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    match bytes {
+        b if b < 1024 * 1024 => format!("{:.0} KB", (b as f64 / 1024.0).ceil()),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// Cards and log rows of a backup, if it can be read.
+fn backup_sizes(path: &Path) -> Option<Sizes> {
+    open_for_inspection(path).and_then(|conn| sql::sizes(&conn)).ok()
+}
+
+fn print_list(path: &Path, backups: &[Backup], clock: &Clock, out: &mut impl Write) -> Result<i32> {
+    let dir = backups_dir(path);
+    let io = Error::stdout;
+    if backups.is_empty() {
+        writeln!(
+            out,
+            "No backups of {} yet. iskra keeps them in {}: one each study day, and one before a schema upgrade.",
+            path.display(),
+            dir.display()
+        )
+        .map_err(io)?;
+        return Ok(0);
+    }
+    writeln!(out, "Backups of {} in {}, newest first:", path.display(), dir.display()).map_err(io)?;
+    writeln!(
+        out,
+        "{:>3}  {:<16}  {:<16}  {:>8}  {:>7}  {:>8}  file",
+        "#", "taken", "reason", "size", "cards", "log rows"
+    )
+    .map_err(io)?;
+    for (i, backup) in backups.iter().enumerate() {
+        let size = std::fs::metadata(&backup.path).map_or(0, |m| m.len());
+        let (cards, log) = backup_sizes(&backup.path).map_or(("?".to_string(), "?".to_string()), |(c, l)| {
+            (c.to_string(), l.to_string())
+        });
+        writeln!(
+            out,
+            "{:>3}  {:<16}  {:<16}  {:>8}  {cards:>7}  {log:>8}  {}",
+            i + 1,
+            clock.local_string(backup.at),
+            escape_control(&backup.reason),
+            human_size(size),
+            escape_control(&backup.name)
+        )
+        .map_err(io)?;
+    }
+    writeln!(out, "Restore one with `iskra restore N` (or its file name).").map_err(io)?;
+    Ok(0)
+}
+
+/// The backup `choice` names: a number from the listing, a file name in the
+/// backup folder, or a path to a backup file.
+fn choose(backups: &[Backup], choice: &str) -> Result<(PathBuf, String)> {
+    let unknown = |what: String| {
+        Error::Usage(format!(
+            "{what}.\n  hint: `iskra restore` lists the backups with their numbers"
+        ))
+    };
+    if let Ok(n) = choice.trim().parse::<usize>() {
+        return match backups.get(n.wrapping_sub(1)) {
+            Some(b) => Ok((b.path.clone(), b.name.clone())),
+            None => Err(unknown(format!(
+                "there is no backup number {n} (there are {})",
+                backups.len()
+            ))),
+        };
+    }
+    if let Some(b) = backups.iter().find(|b| b.name == choice) {
+        return Ok((b.path.clone(), b.name.clone()));
+    }
+    let path = PathBuf::from(choice);
+    if path.is_file() {
+        return Ok((path, choice.to_string()));
+    }
+    Err(unknown(format!("no backup named {choice:?}")))
+}
+
+/// Cards and review-log rows of a collection.
+type Sizes = (i64, i64);
+
+/// Opens a backup and makes sure it is a sound collection this iskra can use.
+fn verify(path: &Path, name: &str) -> Result<(rusqlite::Connection, Sizes)> {
+    let unreadable = |e: rusqlite::Error| format!("it cannot be read ({e})");
+    let check = || -> std::result::Result<(rusqlite::Connection, Sizes), String> {
+        if !looks_like_sqlite(path).unwrap_or(false) {
+            return Err("it is not a SQLite database".into());
+        }
+        let conn = open_for_inspection(path).map_err(unreadable)?;
+        let identity = sql::identity(&conn).map_err(unreadable)?;
+        if !identity.usable() {
+            return Err(format!(
+                "it is not an iskra collection this version can open (schema version {})",
+                identity.schema
+            ));
+        }
+        if let Some(problem) = sql::integrity_problems(&conn, 1).map_err(unreadable)?.first() {
+            return Err(format!("it is damaged ({problem})"));
+        }
+        let sizes = sql::sizes(&conn).map_err(unreadable)?;
+        Ok((conn, sizes))
+    };
+    check().map_err(|why| {
+        Error::Usage(format!(
+            "{name} cannot be restored: {why}; nothing was changed.\n  hint: choose another backup (`iskra restore` lists them)"
+        ))
+    })
+}
+
+fn confirmed(path: &Path, name: &str, sizes: Sizes, yes: bool) -> Result<bool> {
+    if yes {
+        return Ok(true);
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(Error::Usage(
+            "restoring replaces the collection, and there is no terminal to confirm on.\n  hint: pass --yes to restore without asking".into(),
+        ));
+    }
+    dialoguer::Confirm::new()
+        .with_prompt(format!(
+            "Replace {} with {name} ({} cards, {} log rows)? The current collection is backed up first.",
+            path.display(),
+            sizes.0,
+            sizes.1
+        ))
+        .default(false)
+        .interact()
+        .map_err(|e| Error::Usage(format!("no confirmation ({e}); nothing was changed")))
+}
+
+/// The path of SQLite's `-wal` or `-shm` file next to `path`.
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+fn restore(
+    path: &Path,
+    backups: &[Backup],
+    choice: &str,
+    yes: bool,
+    clock: &Clock,
+    out: &mut impl Write,
+) -> Result<i32> {
+    let (source, name) = choose(backups, choice)?;
+    let (source_conn, sizes) = verify(&source, &name)?;
+    if !confirmed(path, &name, sizes, yes)? {
+        writeln!(out, "Nothing was changed.").map_err(Error::io(Path::new("<stdout>")))?;
+        return Ok(1);
+    }
+    let saved = if path.exists() {
+        Some(save_current(path, clock.now())?)
+    } else {
+        None
+    };
+    install(path, &source_conn)?;
+    let keep = sql_keep(&source_conn);
+    if let Some(saved) = &saved {
+        let _ = prune(path, keep, saved);
+    }
+    let io = Error::io(Path::new("<stdout>"));
+    writeln!(
+        out,
+        "Restored {} from {name} ({} cards, {} log rows).",
+        path.display(),
+        sizes.0,
+        sizes.1
+    )
+    .map_err(&io)?;
+    if let Some(saved) = saved {
+        writeln!(
+            out,
+            "The collection as it was is saved as {}; `iskra restore` lists it.",
+            saved.display()
+        )
+        .map_err(&io)?;
+    }
+    Ok(0)
+}
+
+fn sql_keep(conn: &rusqlite::Connection) -> u32 {
+    sql::settings(conn).map_or(DEFAULT_KEEP, |s| s.backups_keep)
+}
+
+/// Saves the collection about to be replaced: a `before-restore` backup when
+/// SQLite can read it, else a raw `damaged` copy (with its write-ahead log).
+/// A readable collection must not be open in another process (see
+/// [`leave_wal_mode`]); then it is left without a write-ahead log, so no
+/// stale `-wal` file can outlive the swap.
+fn save_current(path: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
+    let nothing_changed = |e: Error| {
+        Error::Storage(format!(
+            "could not save the current collection before restoring ({e}); nothing was changed.\n  hint: free some disk space or make {} writable",
+            backups_dir(path).display()
+        ))
+    };
+    let readable = open_for_inspection(path)
+        .ok()
+        .filter(|conn| sql::identity(conn).is_ok_and(|id| id.is_iskra));
+    let copied = readable
+        .as_ref()
+        .map(|conn| write_backup(path, at, "before-restore", |temp| Ok(sql::vacuum_into(conn, temp)?)));
+    drop(readable);
+    match copied {
+        Some(Ok(saved)) => match leave_wal_mode(path) {
+            Ok(()) => Ok(saved),
+            Err(e) => {
+                let _ = std::fs::remove_file(&saved);
+                Err(e)
+            }
+        },
+        Some(Err(Error::Corrupt { .. } | Error::Sqlite(_))) | None => {
+            let saved = write_backup(path, at, "damaged", |temp| {
+                std::fs::copy(path, temp).map_err(Error::io(path))?;
+                Ok(())
+            })
+            .map_err(nothing_changed)?;
+            let wal = sidecar(path, "-wal");
+            if wal.exists() {
+                std::fs::copy(&wal, sidecar(&saved, "-wal")).map_err(Error::io(&wal))?;
+            }
+            Ok(saved)
+        }
+        Some(Err(e)) => Err(nothing_changed(e)),
+    }
+}
+
+/// Switches a healthy collection to rollback-journal mode, which SQLite
+/// allows only when no other connection has it open and which folds the
+/// write-ahead log into the file. A damaged file is left as it is.
+fn leave_wal_mode(path: &Path) -> Result<()> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = rusqlite::Connection::open_with_flags(path, flags) else {
+        return Ok(());
+    };
+    conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            Err(Error::Storage(format!(
+                "{} is open in another iskra (a review or quiz?); nothing was changed.\n  hint: finish that session, then run the restore again",
+                path.display()
+            )))
+        }
+        Err(_) => Ok(()),
+    }
+}
+
+/// Puts a copy of the backup in place of the collection: written next to
+/// it, flushed, stale `-wal`/`-shm` files removed, then renamed over it.
+fn install(path: &Path, source: &rusqlite::Connection) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(Error::io(dir))?;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.restore.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&temp);
+    let result = (|| -> Result<()> {
+        sql::vacuum_into(source, &temp)?;
+        std::fs::File::open(&temp)
+            .and_then(|f| f.sync_all())
+            .map_err(Error::io(&temp))?;
+        for suffix in ["-wal", "-shm"] {
+            match std::fs::remove_file(sidecar(path, suffix)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path)(e)),
+                _ => {}
+            }
+        }
+        std::fs::rename(&temp, path).map_err(Error::io(path))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result?;
+    sync_dir(dir);
+    Ok(())
+}
