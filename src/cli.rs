@@ -122,9 +122,9 @@ pub enum Command {
     /// Import an Anki text file (.txt/.csv/.tsv) or package (.apkg), with its review history
     Import(crate::import::ImportArgs),
     /// Fit the FSRS parameters to your own review history
-    Optimize(crate::optimize::OptimizeArgs),
+    Optimize(crate::cmd::optimize::OptimizeArgs),
     /// Simulate workload and recall for a range of desired retentions
-    Simulate(crate::optimize::SimulateArgs),
+    Simulate(crate::cmd::optimize::SimulateArgs),
     /// Check the collection's integrity and consistency
     Check,
     /// List the collection's backups, or restore one
@@ -237,8 +237,8 @@ pub fn run(args: Args) -> Result<i32> {
         }
         Command::Export { command } => crate::export::run(&mut store, command, &clock, &mut out),
         Command::Import(import) => crate::import::run(&mut store, import, &clock, &mut out),
-        Command::Optimize(optimize) => crate::optimize::run_optimize(&mut store, optimize, &clock, &mut out),
-        Command::Simulate(simulate) => crate::optimize::run_simulate(&mut store, simulate, &clock, &mut out),
+        Command::Optimize(optimize) => crate::cmd::optimize::run_optimize(&mut store, optimize, &clock, &mut out),
+        Command::Simulate(simulate) => crate::cmd::optimize::run_simulate(&mut store, simulate, &clock, &mut out),
         Command::Generate(generate) => crate::generate::run(&mut store, generate, &clock, &mut out),
         Command::Check | Command::Restore(_) => Ok(0),
         Command::Build { paths } => {
