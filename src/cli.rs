@@ -120,7 +120,7 @@ pub enum Command {
         command: crate::export::ExportCommand,
     },
     /// Import an Anki text file (.txt/.csv/.tsv) or package (.apkg), with its review history
-    Import(crate::import::ImportArgs),
+    Import(crate::cmd::import::ImportArgs),
     /// Fit the FSRS parameters to your own review history
     Optimize(crate::cmd::optimize::OptimizeArgs),
     /// Simulate workload and recall for a range of desired retentions
@@ -236,7 +236,7 @@ pub fn run(args: Args) -> Result<i32> {
             crate::cmd::stats::run_report(&mut store, report, &clock, &mut out)
         }
         Command::Export { command } => crate::export::run(&mut store, command, &clock, &mut out),
-        Command::Import(import) => crate::import::run(&mut store, import, &clock, &mut out),
+        Command::Import(import) => crate::cmd::import::run(&mut store, import, &clock, &mut out),
         Command::Optimize(optimize) => crate::cmd::optimize::run_optimize(&mut store, optimize, &clock, &mut out),
         Command::Simulate(simulate) => crate::cmd::optimize::run_simulate(&mut store, simulate, &clock, &mut out),
         Command::Generate(generate) => crate::generate::run(&mut store, generate, &clock, &mut out),

@@ -11,33 +11,27 @@ mod convert;
 mod package;
 mod text;
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::path::Path;
 
-pub use convert::{guid_key, guid_of_key};
+pub use convert::{Notices, guid_key, guid_of_key, plural};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::store::import::{ImportDeck, ImportOutcome};
+use crate::store::import::{ImportBatch, ImportDeck};
 use crate::text::escape_control;
 
-/// `iskra import` options.
-#[derive(Debug, clap::Args)]
-pub struct ImportArgs {
-    /// An Anki package (.apkg) or text file (.txt, .csv, .tsv)
-    pub path: PathBuf,
-    /// Put every note in this deck (by default each keeps its Anki deck)
-    #[arg(long)]
-    pub deck: Option<String>,
-    /// Report what would be imported without writing anything
-    #[arg(long)]
-    pub dry_run: bool,
+/// A file read and converted, ready for [`Store::import_batch`].
+pub struct Prepared {
+    pub batch: ImportBatch,
+    /// What was read, for the report's first line.
+    pub source: String,
+    pub notices: Notices,
 }
 
-/// Runs `iskra import`.
-pub fn run(store: &mut Store, args: ImportArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
-    let path = &args.path;
+/// Reads the Anki package or text file at `path` and converts it, into the
+/// deck named `deck` if given (an existing deck without a file, or a new one).
+pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) -> Result<Prepared> {
     if !path.is_file() {
         let problem = if path.exists() {
             "is not a file"
@@ -49,7 +43,7 @@ pub fn run(store: &mut Store, args: ImportArgs, clock: &Clock, out: &mut impl Wr
             path.display()
         )));
     }
-    let deck = args.deck.as_deref().map(|name| target_deck(store, name)).transpose()?;
+    let deck = deck.map(|name| target_deck(store, name)).transpose()?;
     let mut notices = convert::Notices::default();
     let (batch, source) = if is_package(path)? {
         let package = crate::anki::package::read(path)?;
@@ -67,20 +61,12 @@ pub fn run(store: &mut Store, args: ImportArgs, clock: &Clock, out: &mut impl Wr
         );
         (batch, source)
     } else {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.clone(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(Error::io(path))?;
         let batch = text::batch(path, &bytes, deck.as_ref(), &mut notices)?;
         let source = format!("{}: {} notes (Anki text file)", path.display(), batch.facts.len());
         (batch, source)
     };
-    let outcome = store.import_batch(&batch, !args.dry_run)?;
-    report(out, &source, &outcome, &notices, args.dry_run).map_err(|source| Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    })?;
-    Ok(0)
+    Ok(Prepared { batch, source, notices })
 }
 
 /// The deck `--deck` names: an existing deck without a file, or a new one.
@@ -121,70 +107,4 @@ fn is_package(path: &std::path::Path) -> Result<bool> {
             source,
         })?;
     Ok(read == 4 && magic == *b"PK\x03\x04")
-}
-
-fn report(
-    out: &mut impl Write,
-    source: &str,
-    outcome: &ImportOutcome,
-    notices: &convert::Notices,
-    dry_run: bool,
-) -> std::io::Result<()> {
-    writeln!(out, "Read {}", escape_control(source))?;
-    for deck in &outcome.decks {
-        if !deck.created && deck.added + deck.updated + deck.unchanged == 0 {
-            continue;
-        }
-        writeln!(
-            out,
-            "{} ({}{}): {} added, {} updated, {} unchanged",
-            escape_control(&deck.name),
-            if deck.created { "new deck " } else { "deck " },
-            escape_control(&deck.key),
-            convert::plural(deck.added, "fact"),
-            deck.updated,
-            deck.unchanged
-        )?;
-    }
-    write!(
-        out,
-        "Cards: {} added, {} with their Anki schedule",
-        outcome.cards_added, outcome.cards_scheduled
-    )?;
-    if outcome.cards_kept > 0 {
-        write!(
-            out,
-            ", {} kept their iskra schedule (reviewed here since)",
-            outcome.cards_kept
-        )?;
-    }
-    writeln!(out)?;
-    writeln!(
-        out,
-        "Reviews: {} added, {} already imported",
-        outcome.reviews_added, outcome.reviews_present
-    )?;
-    let mut lines = notices.lines();
-    lines.extend(
-        outcome
-            .skipped
-            .iter()
-            .map(|(reason, n)| format!("{} not imported: {reason}", convert::plural(*n, "note"))),
-    );
-    if !lines.is_empty() {
-        writeln!(out, "Notes:")?;
-        for line in lines {
-            writeln!(out, "  {}", escape_control(&line))?;
-        }
-    }
-    if dry_run {
-        writeln!(out, "Dry run: nothing was written.")?;
-    } else if let Some(deck) = outcome.decks.iter().find(|d| d.created) {
-        writeln!(
-            out,
-            "Keep a deck as a text file: iskra export deck {} --format iskra",
-            escape_control(&deck.key)
-        )?;
-    }
-    Ok(())
 }
