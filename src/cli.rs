@@ -117,7 +117,7 @@ pub enum Command {
     /// Export statistics, the review log, or a deck
     Export {
         #[command(subcommand)]
-        command: crate::export::ExportCommand,
+        command: crate::cmd::export::ExportCommand,
     },
     /// Import an Anki text file (.txt/.csv/.tsv) or package (.apkg), with its review history
     Import(crate::cmd::import::ImportArgs),
@@ -235,7 +235,7 @@ pub fn run(args: Args) -> Result<i32> {
             bundled_if_empty(&mut store)?;
             crate::cmd::stats::run_report(&mut store, report, &clock, &mut out)
         }
-        Command::Export { command } => crate::export::run(&mut store, command, &clock, &mut out),
+        Command::Export { command } => crate::cmd::export::run(&mut store, command, &clock, &mut out),
         Command::Import(import) => crate::cmd::import::run(&mut store, import, &clock, &mut out),
         Command::Optimize(optimize) => crate::cmd::optimize::run_optimize(&mut store, optimize, &clock, &mut out),
         Command::Simulate(simulate) => crate::cmd::optimize::run_simulate(&mut store, simulate, &clock, &mut out),

@@ -5,7 +5,7 @@
 //! [`store`] owns the SQLite collection; [`sched`] is the FSRS scheduler (pure);
 //! [`review`] is the session state machine; [`ui`] draws it in a terminal or
 //! speaks a line protocol; [`quiz`] asks and grades quizzes; [`stats`]
-//! computes progress statistics and the HTML report; [`export`] and
+//! computes progress statistics and the HTML report; `cmd::export` and
 //! [`import`] move decks, statistics and history out and in, with [`anki`]
 //! reading and writing Anki's formats; [`optimize`] fits FSRS to the user's
 //! history and simulates workloads; [`maintenance`] keeps daily copies and checks
@@ -22,7 +22,6 @@ pub mod config;
 pub mod deck;
 pub mod diagnostic;
 pub mod error;
-pub mod export;
 pub mod extract;
 pub mod files;
 pub mod generate;
