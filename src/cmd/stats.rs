@@ -41,8 +41,6 @@ pub struct ReportArgs {
     pub out: PathBuf,
 }
 
-/// Everything `iskra stats` computes.
-
 impl PeriodArgs {
     /// The period these options ask for.
     pub fn period(&self) -> Period {

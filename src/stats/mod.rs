@@ -52,6 +52,7 @@ pub struct Period {
     pub days: u32,
 }
 
+/// Everything `iskra stats` computes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
     pub format_version: u32,
