@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::cards::queue;
 use super::settings::{read_settings, write_settings};
@@ -147,9 +147,7 @@ fn sync_deck(tx: &Transaction, sync: &FactSync, next_position: &mut i64) -> Resu
         let content = fact_json(fact)?;
         match stored.remove(&fact.id) {
             None => {
-                tx.prepare_cached("INSERT INTO facts (deck_id, key, content) VALUES (?1, ?2, ?3)")?
-                    .execute(params![deck_id, fact.id, content])?;
-                let fact_id = tx.last_insert_rowid();
+                let fact_id = insert_fact(tx, None, deck_id, &fact.id, &content)?;
                 for card in fact.cards() {
                     insert_card(tx, fact_id, deck_id, &card, next_position)?;
                 }
@@ -240,7 +238,15 @@ fn upsert_deck(tx: &Transaction, deck: &Deck, source_path: &str) -> Result<i64> 
     }
 }
 
-fn insert_card(tx: &Transaction, fact_id: i64, deck_id: i64, card: &CardText, next_position: &mut i64) -> Result<()> {
+/// Inserts a new card of a fact, due at the next new-card position; returns
+/// its id. The one `INSERT INTO cards` of a new card (`build`, `import`).
+pub(super) fn insert_card(
+    tx: &Connection,
+    fact_id: i64,
+    deck_id: i64,
+    card: &CardText,
+    next_position: &mut i64,
+) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO cards (fact_id, deck_id, template, front, back, answer, due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
@@ -254,7 +260,15 @@ fn insert_card(tx: &Transaction, fact_id: i64, deck_id: i64, card: &CardText, ne
         *next_position
     ])?;
     *next_position += 1;
-    Ok(())
+    Ok(tx.last_insert_rowid())
+}
+
+/// Inserts a fact (`id` None: the next free id); returns its id. The one
+/// `INSERT INTO facts` (`build`, `import`, the generator).
+pub(super) fn insert_fact(tx: &Connection, id: Option<i64>, deck_id: i64, key: &str, content: &str) -> Result<i64> {
+    tx.prepare_cached("INSERT INTO facts (id, deck_id, key, content) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![id, deck_id, key, content])?;
+    Ok(tx.last_insert_rowid())
 }
 
 /// Brings a changed (or restored) fact's cards in line with its new text.
@@ -291,7 +305,9 @@ fn sync_cards(
                     queue_back
                 ])?;
             }
-            None => insert_card(tx, fact_id, deck_id, card, next_position)?,
+            None => {
+                insert_card(tx, fact_id, deck_id, card, next_position)?;
+            }
         }
     }
     for (card_id, _) in existing.into_values() {

@@ -70,9 +70,7 @@ impl BulkWriter<'_> {
 
     /// A fact; `content` is its JSON, as `build` stores it.
     pub fn fact(&mut self, id: i64, deck_id: i64, key: &str, content: &str) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT INTO facts (id, deck_id, key, content) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![id, deck_id, key, content])?;
+        super::decks::insert_fact(self.tx, Some(id), deck_id, key, content)?;
         Ok(())
     }
 

@@ -12,6 +12,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 use super::cards::write_schedule;
+use super::decks::{insert_card, insert_fact};
 use super::log::{LogEntry, insert_log_if_new};
 use super::settings::{read_settings, write_settings};
 use crate::deck::{Fact, FactBody};
@@ -204,10 +205,9 @@ fn import(tx: &Transaction, batch: &ImportBatch) -> Result<ImportOutcome> {
                     fact.id = unique_key(&fact.id, &deck.keys);
                 }
                 content = fact_json(&fact)?;
-                tx.prepare_cached("INSERT INTO facts (deck_id, key, content) VALUES (?1, ?2, ?3)")?
-                    .execute(params![deck.id, fact.id, content])?;
+                let id = insert_fact(tx, None, deck.id, &fact.id, &content)?;
                 outcome.decks[deck_index].added += 1;
-                tx.last_insert_rowid()
+                id
             }
         };
         let stored = StoredFact {
@@ -387,22 +387,9 @@ fn import_cards(
                 id
             }
             None => {
-                tx.prepare_cached(
-                    "INSERT INTO cards (fact_id, deck_id, template, front, back, answer, due)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )?
-                .execute(params![
-                    fact_id,
-                    deck_id,
-                    text.template,
-                    text.front,
-                    text.back,
-                    text.answer,
-                    *next_position
-                ])?;
-                *next_position += 1;
+                let id = insert_card(tx, fact_id, deck_id, &text, next_position)?;
                 outcome.cards_added += 1;
-                tx.last_insert_rowid()
+                id
             }
         };
         let Some(card) = imported.iter().find(|c| c.template == text.template) else {
