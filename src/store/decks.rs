@@ -227,15 +227,28 @@ fn upsert_deck(tx: &Transaction, deck: &Deck, source_path: &str) -> Result<i64> 
             )?;
             Ok(row.id)
         }
-        None => {
-            tx.execute(
-                "INSERT INTO decks (key, name, description, source_path, retention, new_per_day, reviews_per_day)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                values,
-            )?;
-            Ok(tx.last_insert_rowid())
-        }
+        None => insert_deck(tx, &wanted),
     }
+}
+
+/// Inserts a deck row (`deck.id` 0: the next free id); returns its id. The
+/// one `INSERT INTO decks` (`build`, `import`, the generator).
+pub(super) fn insert_deck(tx: &Connection, deck: &DeckRow) -> Result<i64> {
+    tx.prepare_cached(
+        "INSERT INTO decks (id, key, name, description, source_path, retention, new_per_day, reviews_per_day)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        (deck.id != 0).then_some(deck.id),
+        deck.key,
+        deck.name,
+        deck.description,
+        deck.source_path,
+        deck.retention.map(f64::from),
+        deck.new_per_day,
+        deck.reviews_per_day
+    ])?;
+    Ok(tx.last_insert_rowid())
 }
 
 /// Inserts a new card of a fact, due at the next new-card position; returns

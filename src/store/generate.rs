@@ -61,9 +61,17 @@ impl Store {
 
 impl BulkWriter<'_> {
     pub fn deck(&mut self, id: i64, key: &str, name: &str, description: &str) -> Result<()> {
-        self.tx
-            .prepare_cached("INSERT INTO decks (id, key, name, description) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![id, key, name, description])?;
+        let row = super::DeckRow {
+            id,
+            key: key.to_string(),
+            name: name.to_string(),
+            description: description.to_string(),
+            source_path: None,
+            retention: None,
+            new_per_day: None,
+            reviews_per_day: None,
+        };
+        super::decks::insert_deck(self.tx, &row)?;
         self.decks.push(id);
         Ok(())
     }

@@ -12,7 +12,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Store;
 use super::cards::write_schedule;
-use super::decks::{insert_card, insert_fact};
+use super::decks::{DeckRow, insert_card, insert_deck, insert_fact};
 use super::log::{LogEntry, insert_log_if_new};
 use super::settings::{read_settings, write_settings};
 use crate::deck::{Fact, FactBody};
@@ -250,11 +250,17 @@ fn target_deck(tx: &Transaction, deck: &ImportDeck) -> Result<(TargetDeck, bool)
     let (id, source, created) = match found {
         Some((id, source)) => (id, source, false),
         None => {
-            tx.execute(
-                "INSERT INTO decks (key, name, description) VALUES (?1, ?2, '')",
-                params![deck.key, deck.name],
-            )?;
-            (tx.last_insert_rowid(), None, true)
+            let row = DeckRow {
+                id: 0,
+                key: deck.key.clone(),
+                name: deck.name.clone(),
+                description: String::new(),
+                source_path: None,
+                retention: None,
+                new_per_day: None,
+                reviews_per_day: None,
+            };
+            (insert_deck(tx, &row)?, None, true)
         }
     };
     let target = TargetDeck {
