@@ -131,7 +131,7 @@ pub enum Command {
     Restore(crate::cmd::restore::RestoreArgs),
     /// Generate a realistic collection for benchmarks (N cards, M review-log rows)
     #[command(hide = true)]
-    Generate(crate::generate::GenerateArgs),
+    Generate(crate::cmd::generate::GenerateArgs),
 }
 
 /// Runs a command; returns the process exit code.
@@ -239,7 +239,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Import(import) => crate::cmd::import::run(&mut store, import, &clock, &mut out),
         Command::Optimize(optimize) => crate::cmd::optimize::run_optimize(&mut store, optimize, &clock, &mut out),
         Command::Simulate(simulate) => crate::cmd::optimize::run_simulate(&mut store, simulate, &clock, &mut out),
-        Command::Generate(generate) => crate::generate::run(&mut store, generate, &clock, &mut out),
+        Command::Generate(generate) => crate::cmd::generate::run(&mut store, generate, &clock, &mut out),
         Command::Check | Command::Restore(_) => Ok(0),
         Command::Build { paths } => {
             let paths = if paths.is_empty() {

@@ -19,8 +19,6 @@
 //! 2%) go: whole histories of cards picked at random, which stay new, then the
 //! latest few answers.
 
-use std::io::Write;
-
 use chrono::TimeZone;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
@@ -31,26 +29,6 @@ use crate::error::{Error, Result};
 use crate::review::{MAX_ANSWER_MS, deck_scheduler};
 use crate::sched::{CardState, Due, Moment, Rating, ReviewKind, Schedule, Scheduler};
 use crate::store::{DeckRow, LogEntry, NewCard, Store};
-
-/// `iskra generate` options.
-#[derive(Debug, clap::Args)]
-pub struct GenerateArgs {
-    /// Cards to create
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
-    pub cards: u32,
-    /// Review-log rows to create
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100_000_000))]
-    pub reviews: u64,
-    /// Decks to spread the cards over
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=1000))]
-    pub decks: u32,
-    /// The same seed (and ISKRA_NOW) gives the same collection
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Years the review history spans, ending now
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=30))]
-    pub years: u32,
-}
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,42 +82,6 @@ const DAY: i64 = 24 * HOUR;
 const FIRST_ANSWER: i64 = 2 * HOUR;
 const LAST_START: i64 = 16 * HOUR;
 const LAST_ANSWER: i64 = 19 * HOUR;
-
-/// Runs `iskra generate`.
-pub fn run(store: &mut Store, args: GenerateArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
-    let plan = Plan {
-        cards: args.cards,
-        reviews: args.reviews,
-        decks: args.decks,
-        seed: args.seed,
-        years: args.years,
-    };
-    let summary = generate(store, &plan, clock)?;
-    let day = |d: Option<DayNumber>| d.map_or_else(|| "-".into(), |d| crate::clock::date_of_day(d).to_string());
-    writeln!(
-        out,
-        "Generated {} cards ({} facts) in {} decks: {} new, {} learning, {} relearning, {} young, {} mature; {} suspended\n\
-         {} review-log rows, {} to {} (seed {})",
-        summary.cards,
-        summary.facts,
-        summary.decks,
-        summary.new,
-        summary.learning,
-        summary.relearning,
-        summary.young,
-        summary.mature,
-        summary.suspended,
-        summary.reviews,
-        day(summary.first_day),
-        day(summary.last_day),
-        plan.seed
-    )
-    .map_err(|source| Error::Io {
-        path: "<stdout>".into(),
-        source,
-    })?;
-    Ok(0)
-}
 
 /// Generates the collection `plan` describes into the empty `store`, in one
 /// transaction.
