@@ -151,8 +151,8 @@ pub struct Session<'s> {
     bury: BuryRules,
     /// The deck named with `--deck`, or none for all decks.
     scope: Option<String>,
-    /// The fact of the card answered (or buried) last.
-    last_fact: Option<i64>,
+    /// The fact and card answered (or buried) last.
+    last_fact: Option<(i64, i64)>,
     learn_ahead_ms: i64,
     limit: Option<u32>,
     today: DayNumber,
@@ -178,6 +178,7 @@ impl<'s> Session<'s> {
         let today = clock.today();
         let limits = DailyLimits::load(store, &settings, &rows, clock)?;
         let scope = deck.map(|_| rows.first().map(|r| r.name.clone()).unwrap_or_default());
+        let last_fact = store.last_answered()?;
         // No answer waits for a checkpoint; closing the collection does it.
         store.defer_checkpoints()?;
         let decks = rows
@@ -195,7 +196,7 @@ impl<'s> Session<'s> {
             limits,
             bury: settings.bury_rules(),
             scope,
-            last_fact: None,
+            last_fact,
             learn_ahead_ms: i64::from(settings.learn_ahead_mins) * 60_000,
             limit,
             today,
@@ -237,7 +238,7 @@ impl<'s> Session<'s> {
             Input::Bury => match self.shown.take() {
                 Some(shown) => {
                     self.store.bury(shown.card.id, self.today)?;
-                    self.last_fact = Some(shown.card.fact_id);
+                    self.last_fact = Some((shown.card.fact_id, shown.card.id));
                     self.undo.push(UndoEntry::Bury { card: shown.card });
                     Some(Notice::Buried)
                 }
@@ -302,7 +303,7 @@ impl<'s> Session<'s> {
             clock,
         )?;
         self.count_answer(&shown.card, &committed.entry, 1);
-        self.last_fact = Some(shown.card.fact_id);
+        self.last_fact = Some((shown.card.fact_id, shown.card.id));
         self.undo.push(UndoEntry::Answer {
             log_id: committed.log_id,
             card: shown.card,
@@ -374,17 +375,27 @@ impl<'s> Session<'s> {
         if self.limit.is_some_and(|limit| self.summary.reviewed >= limit) {
             return Ok(None);
         }
-        // Siblings of the card just answered only when nothing else is left.
-        if let Some(fact) = self.last_fact
-            && let Some(card) = self.pick_not_of(fact, clock)?
-        {
+        let Some((fact, card_id)) = self.last_fact else {
+            return self.pick_not_of(0, true, clock);
+        };
+        // A sibling of the card just answered only when nothing else is
+        // left, and then only one that is due now: a sibling is never shown
+        // early (learn-ahead) right after its sibling; the card itself may be.
+        if let Some(card) = self.pick_not_of(fact, true, clock)? {
             return Ok(Some(card));
         }
-        self.pick_not_of(0, clock)
+        if let Some(card) = self.pick_not_of(0, false, clock)? {
+            return Ok(Some(card));
+        }
+        let ahead = clock.now_ms() + self.learn_ahead_ms;
+        Ok(self.store.card(card_id)?.filter(|card| {
+            card.queue == queue::LEARNING && card.schedule.due_key() <= ahead && self.scope_of(card.deck_id).is_ok()
+        }))
     }
 
-    /// The next card not of fact `not_fact` (0: any).
-    fn pick_not_of(&self, not_fact: i64, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
+    /// The next card not of fact `not_fact` (0: any); learning cards due
+    /// within the learn-ahead window when nothing else is left and `ahead`.
+    fn pick_not_of(&self, not_fact: i64, ahead: bool, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
         let now = clock.now_ms();
         if let Some(card) = self.first_learning(now, not_fact)? {
             return Ok(Some(card));
@@ -407,7 +418,8 @@ impl<'s> Session<'s> {
         };
         match card {
             Some(card) => Ok(Some(card)),
-            None => self.first_learning(now + self.learn_ahead_ms, not_fact),
+            None if ahead => self.first_learning(now + self.learn_ahead_ms, not_fact),
+            None => Ok(None),
         }
     }
 

@@ -55,7 +55,8 @@ fn interactive_review_reveal_grade_undo_quit() {
 
     key(&mut p, "q");
     expect(&mut p, "Session done: 1 card reviewed, again 0%");
-    expect(&mut p, "Next card due:");
+    expect(&mut p, "Stopped with 2 new and 0 due still waiting today.");
+    expect(&mut p, "Next learning card: 2026-03-10 10:10 (in 10m).");
     pty_exits_cleanly(&mut p);
 
     // Exactly the one answer that was not undone is logged: Good on alpha.

@@ -238,6 +238,19 @@ impl Store {
         })
     }
 
+    /// The fact and card of the answer logged last, if any (a new session
+    /// does not start with its sibling).
+    pub fn last_answered(&self) -> Result<Option<(i64, i64)>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT c.fact_id, c.id FROM review_log l JOIN cards c ON c.id = l.card_id
+                 ORDER BY l.reviewed_at_ms DESC, l.id DESC LIMIT 1",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     /// Brings buried cards back into their queues now (undo of a bury).
     pub fn unbury_cards(&mut self, ids: &[i64]) -> Result<()> {
         self.transaction(|tx| unbury_ids(tx, ids))

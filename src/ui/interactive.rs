@@ -18,6 +18,48 @@ fn io_error(source: std::io::Error) -> Error {
     }
 }
 
+/// While alive, Ctrl-C does not kill the process: the terminal library
+/// turns the key into SIGINT, which then only interrupts the key being read,
+/// so the session ends as with `q` (summary printed, cursor shown). The
+/// previous handler is put back on drop.
+pub struct CtrlCEndsSession {
+    #[cfg(unix)]
+    previous: libc::sigaction,
+}
+
+#[cfg(unix)]
+extern "C" fn ignore_sigint(_: libc::c_int) {}
+
+impl CtrlCEndsSession {
+    pub fn install() -> CtrlCEndsSession {
+        #[cfg(unix)]
+        {
+            // SAFETY: sigaction with a handler that does nothing (async-signal-safe);
+            // no SA_RESTART, so a blocked read returns EINTR.
+            unsafe {
+                let mut action: libc::sigaction = std::mem::zeroed();
+                action.sa_sigaction = ignore_sigint as *const () as libc::sighandler_t;
+                libc::sigemptyset(&mut action.sa_mask);
+                let mut previous: libc::sigaction = std::mem::zeroed();
+                libc::sigaction(libc::SIGINT, &action, &mut previous);
+                CtrlCEndsSession { previous }
+            }
+        }
+        #[cfg(not(unix))]
+        CtrlCEndsSession {}
+    }
+}
+
+impl Drop for CtrlCEndsSession {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        // SAFETY: restores the handler saved by `install`.
+        unsafe {
+            libc::sigaction(libc::SIGINT, &self.previous, std::ptr::null_mut());
+        }
+    }
+}
+
 /// Maps a key to a session input, depending on whether the answer is shown.
 pub fn key_input(key: &Key, revealed: bool) -> Option<Input> {
     match key {
@@ -41,6 +83,7 @@ pub fn run<Tz: chrono::TimeZone>(
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<()> {
+    let _ctrl_c = CtrlCEndsSession::install();
     let term = Term::stdout();
     let mut out = term.clone();
     let mut screen = session.current(&clock.at(now()))?;
@@ -75,6 +118,8 @@ pub fn run<Tz: chrono::TimeZone>(
                 true
             }
             Screen::Finished(summary) => {
+                // Whatever hid the cursor before, the terminal is left with it shown.
+                let _ = term.show_cursor();
                 return render_summary(&mut out, summary, clock).map_err(io_error);
             }
         };

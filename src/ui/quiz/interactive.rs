@@ -26,7 +26,10 @@ fn io_error(source: std::io::Error) -> Error {
     }
 }
 
+/// A prompt that failed (Ctrl-C among others) may leave the cursor hidden:
+/// it is shown again before the error ends the command.
 fn prompt_error(err: dialoguer::Error) -> Error {
+    let _ = Term::stdout().show_cursor();
     match err {
         dialoguer::Error::IO(source) => io_error(source),
     }
@@ -84,6 +87,8 @@ pub fn run_quiz<Tz: chrono::TimeZone>(
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<()> {
+    // Ctrl-C ends the quiz through the prompt's error, which shows the cursor again.
+    let _ctrl_c = crate::ui::interactive::CtrlCEndsSession::install();
     let term = Term::stdout();
     let mut out = term.clone();
     let theme = theme();
@@ -129,6 +134,8 @@ pub fn run_review<Tz: chrono::TimeZone>(
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<()> {
+    // Ctrl-C ends the quiz through the prompt's error, which shows the cursor again.
+    let _ctrl_c = crate::ui::interactive::CtrlCEndsSession::install();
     let term = Term::stdout();
     let mut out = term.clone();
     let theme = theme();
