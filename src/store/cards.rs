@@ -194,7 +194,7 @@ impl Store {
         bury: BuryRules,
         today: DayNumber,
         answer: impl FnOnce(&Schedule) -> Result<(LogEntry, T)>,
-    ) -> Result<Option<(i64, LogEntry, T, Vec<i64>)>> {
+    ) -> Result<Option<BuriedAnswer<T>>> {
         self.transaction(|tx| {
             let Some(card) = read_card(tx, card_id)? else {
                 return Ok(None);
@@ -373,6 +373,10 @@ impl Store {
         Ok(())
     }
 }
+
+/// A stored answer: its log row id, the entry, the caller's value and the
+/// siblings it buried.
+pub type BuriedAnswer<T> = (i64, LogEntry, T, Vec<i64>);
 
 /// Which siblings an answer buries until the next study day (Anki's three
 /// deck options).
