@@ -112,7 +112,12 @@ fn anki_python() -> PathBuf {
         );
     }
     run(
-        Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", anki_requirement()]),
+        Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            anki_requirement(),
+        ]),
         "pip install of the pinned anki (tests/anki/requirements.txt; is PyPI reachable?)",
     );
     assert!(

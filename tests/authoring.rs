@@ -257,11 +257,18 @@ fn sequence_and_timeline_cards_are_reviewed_through_the_line_protocol() {
         speech,
         [
             ("When did this happen (day, month and year)?", "A: 13 November 1922"),
-            ("What happened on 13 November 1922?", "A: Lenin's last speech to the Comintern"),
+            (
+                "What happened on 13 November 1922?",
+                "A: Lenin's last speech to the Comintern"
+            ),
         ]
     );
     assert_eq!(
-        pairs.iter().take(4).map(|(q, _)| q.starts_with("Route")).collect::<Vec<_>>(),
+        pairs
+            .iter()
+            .take(4)
+            .map(|(q, _)| q.starts_with("Route"))
+            .collect::<Vec<_>>(),
         [true, false, true, false],
         "{}",
         review.stdout
@@ -293,7 +300,8 @@ fn sequence_pairs_keep_their_history_when_an_item_is_inserted() {
     for (key, value) in [("bury-new", "off"), ("bury-review", "off"), ("learn-ahead-mins", "0")] {
         s.run(&["config", key, value]).ok();
     }
-    s.run_at(NOW, &["review", "--deck", "kinds", "--limit", "7"], &"3\n".repeat(7)).ok();
+    s.run_at(NOW, &["review", "--deck", "kinds", "--limit", "7"], &"3\n".repeat(7))
+        .ok();
     let before = cards_of(&s, "route");
     assert!(before.iter().all(|c| c.3 == 1), "{before:?}");
 

@@ -78,7 +78,9 @@ fn build_review_reword_remove_restore() {
     }
     let review = s.review_at(NOW, "3\n3\ns\n1\nq\n");
     assert!(
-        review.stdout.starts_with("All decks · new 5 · learning 0 · due 0\nDeck: Life\n"),
+        review
+            .stdout
+            .starts_with("All decks · new 5 · learning 0 · due 0\nDeck: Life\n"),
         "{}",
         review.stdout
     );
@@ -633,7 +635,8 @@ fn graduated_card_falls_due_at_the_day_rollover() {
     let run = s.review_at(&rollover, "q\n");
     assert_eq!(run.questions(), ["one?"], "{}", run.stdout);
     assert!(
-        run.stdout.starts_with("All decks · new 0 · learning 0 · due 1\nDeck: One\n"),
+        run.stdout
+            .starts_with("All decks · new 0 · learning 0 · due 1\nDeck: One\n"),
         "{}",
         run.stdout
     );

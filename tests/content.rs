@@ -181,7 +181,10 @@ fn content_rules_catch_what_they_should() {
         &Folded::new("Which city hosted the Congress of Baku?"),
         &Folded::new("Baku")
     ));
-    assert!(!contains_words(&Folded::new("Which city hosted it?"), &Folded::new("Baku")));
+    assert!(!contains_words(
+        &Folded::new("Which city hosted it?"),
+        &Folded::new("Baku")
+    ));
     assert!(is_list_answer("Bukharin, Kamenev and Stalin"));
     assert!(!is_list_answer("Lack of fuel and extreme cold"));
     assert_eq!(
