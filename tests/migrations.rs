@@ -22,15 +22,26 @@ struct Fixture {
     log_deck: &'static str,
 }
 
-const FIXTURES: &[Fixture] = &[Fixture {
-    file: "collection-v1.sqlite3",
-    schema: 1,
-    decks: 5,
-    facts: 222,
-    cards: 289,
-    ratings: &[3, 1, 3, 4, 3, 3],
-    log_deck: "people",
-}];
+const FIXTURES: &[Fixture] = &[
+    Fixture {
+        file: "collection-v1.sqlite3",
+        schema: 1,
+        decks: 5,
+        facts: 222,
+        cards: 289,
+        ratings: &[3, 1, 3, 4, 3, 3],
+        log_deck: "people",
+    },
+    Fixture {
+        file: "collection-v2.sqlite3",
+        schema: 2,
+        decks: 6,
+        facts: 259,
+        cards: 337,
+        ratings: &[3, 1, 3, 4, 3, 3],
+        log_deck: "people",
+    },
+];
 
 /// A time after every fixture was written.
 const LATER: &str = "2026-03-12T10:00:00Z";
