@@ -32,6 +32,7 @@ pub mod paths;
 pub mod quiz;
 pub mod review;
 pub mod sched;
+pub mod search;
 pub mod settings;
 pub mod stats;
 pub mod status;

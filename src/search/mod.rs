@@ -1,0 +1,471 @@
+//! Search queries: a subset of Anki's search syntax, parsed into a tree
+//! ([`Query`]) that [`crate::store`] compiles to SQL with bound parameters.
+//! Pure: no SQL, no terminal.
+//!
+//! ```text
+//! query   := or
+//! or      := and ("or" and)*
+//! and     := unary+                  (juxtaposition; "and" is allowed and ignored)
+//! unary   := "-" unary | "(" or ")" | term
+//! term    := word | "phrase" | field:value
+//! ```
+
+use crate::error::{Error, Result};
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Query {
+    /// Every card (the empty query).
+    All,
+    And(Vec<Query>),
+    Or(Vec<Query>),
+    Not(Box<Query>),
+    /// A word or phrase in the card's front or back, folded as the quiz
+    /// matcher folds answers (case, accents, punctuation).
+    Text(String),
+    /// `deck:NAME`: the deck's key or title; `*` matches any run of characters.
+    Deck(String),
+    /// `tag:T`: a tag of the card's fact; `*` as for decks.
+    Tag(String),
+    Is(Is),
+    /// `flag:N` (0 = no flag).
+    Flag(u8),
+    Prop(Prop, Cmp, f64),
+    /// `rated:N[:ease]`: answered in the last N study days (today is 1).
+    Rated {
+        days: u32,
+        ease: Option<u8>,
+    },
+    /// `added:N`: entered the collection in the last N study days.
+    Added(u32),
+}
+
+/// `is:` states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Is {
+    New,
+    Learn,
+    Review,
+    Due,
+    Suspended,
+    Buried,
+    Leech,
+    Flagged,
+}
+
+/// `prop:` properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prop {
+    /// Interval in days.
+    Ivl,
+    /// Days until due (review cards; negative when overdue).
+    Due,
+    Lapses,
+    Reps,
+    /// FSRS stability (days).
+    Stability,
+    /// FSRS difficulty (1-10).
+    Difficulty,
+    /// Retrievability now (0-1).
+    Retrievability,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    Ge,
+    Gt,
+}
+
+impl Cmp {
+    pub fn sql(self) -> &'static str {
+        match self {
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Eq => "=",
+            Cmp::Ne => "!=",
+            Cmp::Ge => ">=",
+            Cmp::Gt => ">",
+        }
+    }
+
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            Cmp::Lt => left < right,
+            Cmp::Le => left <= right,
+            Cmp::Eq => left == right,
+            Cmp::Ne => left != right,
+            Cmp::Ge => left >= right,
+            Cmp::Gt => left > right,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Open,
+    Close,
+    Or,
+    Not,
+    /// A term; `quoted` when it was written in quotes as a whole.
+    Term {
+        text: String,
+        quoted: bool,
+    },
+}
+
+fn error(query: &str, message: impl std::fmt::Display) -> Error {
+    Error::Usage(format!(
+        "search {query:?}: {message}.\n  hint: README \"Managing your collection\" lists the search syntax"
+    ))
+}
+
+fn tokenize(query: &str) -> Result<Vec<Token>> {
+    let mut tokens = Vec::new();
+    let mut chars = query.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        match c {
+            c if c.is_whitespace() => {
+                chars.next();
+            }
+            '(' => {
+                chars.next();
+                tokens.push(Token::Open);
+            }
+            ')' => {
+                chars.next();
+                tokens.push(Token::Close);
+            }
+            '-' => {
+                chars.next();
+                match chars.peek() {
+                    Some(n) if !n.is_whitespace() && *n != ')' => tokens.push(Token::Not),
+                    _ => return Err(error(query, "'-' must be followed by what it negates")),
+                }
+            }
+            _ => {
+                let mut text = String::new();
+                let quoted = c == '"';
+                while let Some(&c) = chars.peek() {
+                    if c == '"' {
+                        chars.next();
+                        let mut closed = false;
+                        for c in chars.by_ref() {
+                            if c == '"' {
+                                closed = true;
+                                break;
+                            }
+                            text.push(c);
+                        }
+                        if !closed {
+                            return Err(error(query, "a quote is not closed"));
+                        }
+                    } else if c.is_whitespace() || c == '(' || c == ')' {
+                        break;
+                    } else {
+                        text.push(c);
+                        chars.next();
+                    }
+                }
+                let whole_quoted = quoted && chars.peek().is_none_or(|c| c.is_whitespace() || *c == '(' || *c == ')');
+                if !whole_quoted && text.eq_ignore_ascii_case("or") {
+                    tokens.push(Token::Or);
+                } else if !whole_quoted && text.eq_ignore_ascii_case("and") {
+                    // juxtaposition already means "and"
+                } else {
+                    tokens.push(Token::Term {
+                        text,
+                        quoted: whole_quoted,
+                    });
+                }
+            }
+        }
+    }
+    Ok(tokens)
+}
+
+/// Parses a query. The empty query matches every card.
+pub fn parse(query: &str) -> Result<Query> {
+    let tokens = tokenize(query)?;
+    if tokens.is_empty() {
+        return Ok(Query::All);
+    }
+    let mut parser = Parser {
+        query,
+        tokens: &tokens,
+        at: 0,
+    };
+    let tree = parser.or()?;
+    if parser.at < tokens.len() {
+        return Err(error(query, "')' without a matching '('"));
+    }
+    Ok(tree)
+}
+
+struct Parser<'a> {
+    query: &'a str,
+    tokens: &'a [Token],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<&Token> {
+        self.tokens.get(self.at)
+    }
+
+    fn or(&mut self) -> Result<Query> {
+        let mut parts = vec![self.and()?];
+        while self.peek() == Some(&Token::Or) {
+            self.at += 1;
+            parts.push(self.and()?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Query::Or(parts)
+        })
+    }
+
+    fn and(&mut self) -> Result<Query> {
+        let mut parts = Vec::new();
+        while let Some(token) = self.peek() {
+            if matches!(token, Token::Or | Token::Close) {
+                break;
+            }
+            parts.push(self.unary()?);
+        }
+        match parts.len() {
+            0 => Err(error(self.query, "'or' or '(' needs a search term on each side")),
+            1 => Ok(parts.remove(0)),
+            _ => Ok(Query::And(parts)),
+        }
+    }
+
+    fn unary(&mut self) -> Result<Query> {
+        let Some(token) = self.peek().cloned() else {
+            return Err(error(self.query, "the query ends too early"));
+        };
+        self.at += 1;
+        match token {
+            Token::Not => Ok(Query::Not(Box::new(self.unary()?))),
+            Token::Open => {
+                let inner = self.or()?;
+                if self.peek() != Some(&Token::Close) {
+                    return Err(error(self.query, "'(' without a matching ')'"));
+                }
+                self.at += 1;
+                Ok(inner)
+            }
+            Token::Term { text, quoted } => term(self.query, &text, quoted),
+            Token::Close | Token::Or => Err(error(self.query, "unexpected ')' or 'or'")),
+        }
+    }
+}
+
+fn term(query: &str, text: &str, quoted: bool) -> Result<Query> {
+    let field = if quoted { None } else { text.split_once(':') };
+    let Some((name, value)) = field else {
+        return Ok(Query::Text(text.to_string()));
+    };
+    let value_needed = |v: &str| {
+        if v.is_empty() {
+            Err(error(query, format!("{name}: needs a value")))
+        } else {
+            Ok(v.to_string())
+        }
+    };
+    match name.to_ascii_lowercase().as_str() {
+        "deck" => Ok(Query::Deck(value_needed(value)?)),
+        "tag" => Ok(Query::Tag(value_needed(value)?)),
+        "is" => Ok(Query::Is(match value.to_ascii_lowercase().as_str() {
+            "new" => Is::New,
+            "learn" => Is::Learn,
+            "review" => Is::Review,
+            "due" => Is::Due,
+            "suspended" => Is::Suspended,
+            "buried" => Is::Buried,
+            "leech" => Is::Leech,
+            "flagged" => Is::Flagged,
+            other => {
+                return Err(error(
+                    query,
+                    format!(
+                        "unknown is:{other} (is: takes new, learn, review, due, suspended, buried, leech, flagged)"
+                    ),
+                ));
+            }
+        })),
+        "flag" => match value.parse::<u8>() {
+            Ok(n) if n <= 7 => Ok(Query::Flag(n)),
+            _ => Err(error(query, "flag: takes 0 to 7")),
+        },
+        "prop" => prop(query, value),
+        "rated" => {
+            let (days, ease) = match value.split_once(':') {
+                Some((d, e)) => (d, Some(e)),
+                None => (value, None),
+            };
+            let days = positive_days(query, "rated", days)?;
+            let ease = match ease {
+                None => None,
+                Some(e) => match e.parse::<u8>() {
+                    Ok(n @ 1..=4) => Some(n),
+                    _ => return Err(error(query, "rated:N:ease takes an ease of 1 to 4")),
+                },
+            };
+            Ok(Query::Rated { days, ease })
+        }
+        "added" => Ok(Query::Added(positive_days(query, "added", value)?)),
+        _ => Ok(Query::Text(text.to_string())),
+    }
+}
+
+fn positive_days(query: &str, name: &str, text: &str) -> Result<u32> {
+    match text.parse::<u32>() {
+        Ok(n @ 1..=36500) => Ok(n),
+        _ => Err(error(query, format!("{name}: takes a number of days from 1 (today)"))),
+    }
+}
+
+fn prop(query: &str, value: &str) -> Result<Query> {
+    let split = value
+        .find(['<', '>', '=', '!'])
+        .ok_or_else(|| error(query, "prop: needs a comparison, as prop:ivl>=10"))?;
+    let (name, rest) = value.split_at(split);
+    let (cmp, number) = [
+        ("<=", Cmp::Le),
+        (">=", Cmp::Ge),
+        ("!=", Cmp::Ne),
+        ("<", Cmp::Lt),
+        (">", Cmp::Gt),
+        ("=", Cmp::Eq),
+    ]
+    .iter()
+    .find_map(|(op, cmp)| rest.strip_prefix(op).map(|n| (*cmp, n)))
+    .ok_or_else(|| error(query, "prop: needs one of < <= = != >= >"))?;
+    let prop = match name.to_ascii_lowercase().as_str() {
+        "ivl" => Prop::Ivl,
+        "due" => Prop::Due,
+        "lapses" => Prop::Lapses,
+        "reps" => Prop::Reps,
+        "s" => Prop::Stability,
+        "d" => Prop::Difficulty,
+        "r" => Prop::Retrievability,
+        other => {
+            return Err(error(
+                query,
+                format!("unknown prop:{other} (prop: takes ivl, due, lapses, reps, s, d, r)"),
+            ));
+        }
+    };
+    let number: f64 = number
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite())
+        .ok_or_else(|| error(query, format!("prop:{name} needs a number after the comparison")))?;
+    Ok(Query::Prop(prop, cmp, number))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(q: &str) -> Query {
+        parse(q).unwrap()
+    }
+
+    fn text(t: &str) -> Query {
+        Query::Text(t.into())
+    }
+
+    #[test]
+    fn words_and_phrases() {
+        assert_eq!(p(""), Query::All);
+        assert_eq!(p("  kronstadt "), text("kronstadt"));
+        assert_eq!(p("a b"), Query::And(vec![text("a"), text("b")]));
+        assert_eq!(
+            p("\"sailors' revolt\" 1921"),
+            Query::And(vec![text("sailors' revolt"), text("1921")])
+        );
+        assert_eq!(p("\"deck:x\""), text("deck:x"), "a quoted term is text");
+        assert_eq!(p("\"or\""), text("or"));
+        assert_eq!(p("a and b"), Query::And(vec![text("a"), text("b")]));
+    }
+
+    #[test]
+    fn operators_bind_as_anki() {
+        // and binds tighter than or
+        assert_eq!(
+            p("a b or c"),
+            Query::Or(vec![Query::And(vec![text("a"), text("b")]), text("c")])
+        );
+        assert_eq!(
+            p("a (b OR c)"),
+            Query::And(vec![text("a"), Query::Or(vec![text("b"), text("c")])])
+        );
+        assert_eq!(p("-a"), Query::Not(Box::new(text("a"))));
+        assert_eq!(
+            p("-(a or b) c"),
+            Query::And(vec![
+                Query::Not(Box::new(Query::Or(vec![text("a"), text("b")]))),
+                text("c")
+            ])
+        );
+        assert_eq!(p("--a"), Query::Not(Box::new(Query::Not(Box::new(text("a"))))));
+    }
+
+    #[test]
+    fn fields() {
+        assert_eq!(p("deck:kron*"), Query::Deck("kron*".into()));
+        assert_eq!(p("deck:\"My deck\""), Query::Deck("My deck".into()));
+        assert_eq!(p("TAG:war"), Query::Tag("war".into()));
+        assert_eq!(p("is:due"), Query::Is(Is::Due));
+        assert_eq!(p("is:Suspended"), Query::Is(Is::Suspended));
+        assert_eq!(p("flag:3"), Query::Flag(3));
+        assert_eq!(p("prop:ivl>=10"), Query::Prop(Prop::Ivl, Cmp::Ge, 10.0));
+        assert_eq!(p("prop:due<=3"), Query::Prop(Prop::Due, Cmp::Le, 3.0));
+        assert_eq!(p("prop:due<-2"), Query::Prop(Prop::Due, Cmp::Lt, -2.0));
+        assert_eq!(p("prop:lapses>3"), Query::Prop(Prop::Lapses, Cmp::Gt, 3.0));
+        assert_eq!(p("prop:r<0.8"), Query::Prop(Prop::Retrievability, Cmp::Lt, 0.8));
+        assert_eq!(p("prop:s!=2.5"), Query::Prop(Prop::Stability, Cmp::Ne, 2.5));
+        assert_eq!(p("prop:d=5"), Query::Prop(Prop::Difficulty, Cmp::Eq, 5.0));
+        assert_eq!(p("rated:7"), Query::Rated { days: 7, ease: None });
+        assert_eq!(p("rated:1:1"), Query::Rated { days: 1, ease: Some(1) });
+        assert_eq!(p("added:30"), Query::Added(30));
+        assert_eq!(p("http://x"), text("http://x"), "an unknown field is text");
+    }
+
+    #[test]
+    fn refuses_malformed_queries() {
+        for bad in [
+            "(a",
+            "a)",
+            "a or",
+            "or a",
+            "()",
+            "-",
+            "a -",
+            "\"open",
+            "is:old",
+            "prop:ivl",
+            "prop:ivl>",
+            "prop:ivl>x",
+            "prop:zz>1",
+            "prop:ivl>inf",
+            "rated:0",
+            "rated:x",
+            "rated:1:5",
+            "added:",
+            "flag:8",
+            "deck:",
+            "tag:",
+        ] {
+            let err = parse(bad).expect_err(bad);
+            assert!(matches!(err, Error::Usage(_)), "{bad}: {err}");
+            assert!(err.to_string().contains("hint:"), "{bad}: {err}");
+        }
+    }
+}
