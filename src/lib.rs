@@ -15,6 +15,7 @@
 
 pub mod anki;
 pub mod author;
+pub mod card;
 pub mod cli;
 pub mod clock;
 pub mod cmd;

@@ -1,8 +1,38 @@
 //! Plain-data settings shared by several layers, with their defaults: the
-//! quiz's answer-time thresholds and how many backups to keep. The store
-//! saves them; `quiz` and `backup` use them. Ground floor: no crate imports.
+//! scheduler's settings, the quiz's answer-time thresholds and how many
+//! backups to keep. The store saves them; `sched`, `quiz` and `backup` use
+//! them. Ground floor: no crate imports.
 
 use serde::{Deserialize, Serialize};
+
+/// Longest review interval, in days (as Anki's default).
+pub const MAX_INTERVAL_DAYS: u32 = 36_500;
+
+/// Scheduler settings (global, with per-deck retention).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SchedConfig {
+    /// FSRS parameters; empty means the crate's defaults.
+    pub parameters: Vec<f32>,
+    pub desired_retention: f32,
+    pub max_interval: u32,
+    pub learn_steps_secs: Vec<u32>,
+    pub relearn_steps_secs: Vec<u32>,
+    /// Whether review intervals are fuzzed (on by default, as in Anki).
+    pub fuzz: bool,
+}
+
+impl Default for SchedConfig {
+    fn default() -> Self {
+        SchedConfig {
+            parameters: Vec::new(),
+            desired_retention: 0.9,
+            max_interval: MAX_INTERVAL_DAYS,
+            learn_steps_secs: vec![60, 600],
+            relearn_steps_secs: vec![600],
+            fuzz: true,
+        }
+    }
+}
 
 /// Backups kept unless `backups-keep` says otherwise.
 pub const DEFAULT_KEEP: u32 = 7;

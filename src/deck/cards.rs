@@ -8,15 +8,8 @@
 use super::date::parse_date;
 use super::{CardKind, Fact, FactBody, Problem, SequenceKind, TimelineKind, slug_words};
 
-/// The text of one card, as stored and shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CardText {
-    pub template: String,
-    pub front: String,
-    pub back: String,
-    /// The short expected answer (for quizzes and typed answers).
-    pub answer: String,
-}
+/// The text of one card (plain data the store persists).
+pub use crate::card::CardText;
 
 /// One `{{deletion}}` of a cloze text, as byte ranges into the text.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::Store;
 use super::log::{LogEntry, insert_log};
+use crate::card::{CardState, Due, Schedule};
 use crate::clock::DayNumber;
 use crate::error::Result;
-use crate::sched::{CardState, Due, Schedule};
 
 /// `cards.queue` values.
 pub mod queue {

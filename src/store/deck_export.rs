@@ -5,9 +5,9 @@ use fsrs::MemoryState;
 use rusqlite::params;
 
 use super::Store;
+use crate::card::{CardState, Due, Rating, ReviewKind, Schedule};
 use crate::deck::Fact;
 use crate::error::{Error, Result};
-use crate::sched::{CardState, Due, Rating, ReviewKind, Schedule};
 
 /// A card of the deck, with its schedule.
 #[derive(Debug, Clone, PartialEq)]

@@ -10,7 +10,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use super::cards::queue;
 use super::settings::{read_settings, write_settings};
 use super::{Store, bulk};
-use crate::deck::{CardText, Deck, Fact};
+use crate::card::CardText;
+use crate::deck::{Deck, Fact};
 use crate::error::{Error, Result};
 
 /// A deck as stored.
@@ -303,7 +304,7 @@ fn sync_cards(
     for card in wanted {
         match existing.remove(&card.template) {
             Some((card_id, state)) => {
-                let queue_back = super::cards::queue_for_state(crate::sched::CardState::from_i64(state));
+                let queue_back = super::cards::queue_for_state(crate::card::CardState::from_i64(state));
                 tx.prepare_cached(
                     "UPDATE cards SET front = ?2, back = ?3, answer = ?4, deck_id = ?5,
                        queue = CASE WHEN retired = 1 THEN ?6 ELSE queue END, retired = 0

@@ -8,9 +8,9 @@ use super::cards::{due_value, queue, queue_for_state};
 use super::log::{LogEntry, insert_log};
 use super::settings::{read_settings, write_settings};
 use super::{Store, bulk};
-use crate::deck::CardText;
+use crate::card::CardText;
+use crate::card::Schedule;
 use crate::error::Result;
-use crate::sched::Schedule;
 
 /// One card to store, with the schedule its history left it in.
 pub struct NewCard<'a> {

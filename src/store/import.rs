@@ -15,9 +15,9 @@ use super::cards::write_schedule;
 use super::decks::{DeckRow, insert_card, insert_deck, insert_fact};
 use super::log::{LogEntry, insert_log_if_new};
 use super::settings::{read_settings, write_settings};
+use crate::card::{Rating, ReviewKind, Schedule};
 use crate::deck::{Fact, FactBody};
 use crate::error::{Error, Result};
-use crate::sched::{Rating, ReviewKind, Schedule};
 
 /// A deck the batch imports into.
 #[derive(Debug, Clone, PartialEq)]

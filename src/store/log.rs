@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::Store;
 use super::cards::{due_value, read_card, write_schedule};
+use crate::card::{Rating, ReviewKind, Schedule};
 use crate::error::Result;
-use crate::sched::{Rating, ReviewKind, Schedule};
 
 /// One answer, as logged.
 #[derive(Debug, Clone, PartialEq)]

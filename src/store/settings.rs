@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Store;
 use crate::error::{Error, Result};
-use crate::sched::SchedConfig;
+use crate::settings::SchedConfig;
 
 const SETTINGS_KEY: &str = "config";
 
