@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::store::backup::{self as sql, open_for_inspection};
+use crate::store::inspect::{self as sql, open_for_inspection};
 use crate::text::escape_control;
 
 pub use crate::settings::DEFAULT_KEEP;

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::backup::*;
 use crate::error::{Error, Result};
 use crate::store::SCHEMA_VERSION;
-use crate::store::backup::{self as sql, open_for_inspection};
+use crate::store::inspect::{self as sql, open_for_inspection};
 use crate::text::escape_control;
 
 /// Prints each check as `ok` or `PROBLEM`, counting problems.

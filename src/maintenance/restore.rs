@@ -11,7 +11,7 @@ use super::backup::*;
 use super::check::looks_like_sqlite;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::backup::{self as sql, open_for_inspection};
+use crate::store::inspect::{self as sql, open_for_inspection};
 use crate::text::escape_control;
 
 /// Lists the backups (no `choice`), or restores the one chosen (by number

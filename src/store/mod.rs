@@ -2,7 +2,7 @@
 //! versioned with `PRAGMA user_version` and numbered migrations. All SQL lives
 //! in this module and its children, next to the code that runs it.
 
-pub mod backup;
+pub mod inspect;
 mod bulk;
 mod cards;
 pub mod deck_export;

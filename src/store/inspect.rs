@@ -1,7 +1,8 @@
-//! The SQL behind backups and `iskra check`: a consistent copy of a
-//! collection (`VACUUM INTO`), and the integrity and consistency checks,
-//! which run on a plain read-only connection because the file they look at
-//! may be damaged or from another version.
+//! Looking at a collection as a whole, for backups, `check` and `restore`:
+//! what it holds, a consistent copy of it (`VACUUM INTO`), and the
+//! integrity and consistency checks, which run on a plain read-only
+//! connection because the file they look at may be damaged or from another
+//! version.
 
 use std::path::Path;
 
