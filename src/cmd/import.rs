@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::import::{Notices, plural, prepare};
+use crate::import::{ImportOutcome, Notices, plural, prepare, write_batch};
 use crate::store::Store;
-use crate::store::import::ImportOutcome;
 use crate::text::escape_control;
 
 /// `iskra import` options.
@@ -27,7 +26,7 @@ pub struct ImportArgs {
 /// Runs `iskra import`.
 pub fn run(store: &mut Store, args: ImportArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
     let prepared = prepare(store, &args.path, args.deck.as_deref(), clock)?;
-    let outcome = store.import_batch(&prepared.batch, !args.dry_run)?;
+    let outcome = write_batch(store, &prepared.batch, !args.dry_run)?;
     report(out, &prepared.source, &outcome, &prepared.notices, args.dry_run).map_err(Error::stdout)?;
     Ok(0)
 }

@@ -1,13 +1,17 @@
 //! `build`: deck files (or the bundled decks) → the collection. All files are
 //! parsed and checked first; only when every file is clean is anything
 //! written, in one transaction.
+//!
+//! A fact's id is its identity: rewording updates the fact and its cards in
+//! place (history kept); a fact gone from its file has its cards suspended
+//! (`retired`), and a fact that comes back gets them back.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::{Deck, Diagnostic, parse_deck};
+use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::error::{Error, Result};
-use crate::store::{FactSync, Store, SyncReport};
+use crate::store::{DeckRow, Store, SyncReport, Tx};
 
 include!(concat!(env!("OUT_DIR"), "/bundled_decks.rs"));
 
@@ -172,11 +176,128 @@ pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
     if syncs.is_empty() {
         return Ok(reports.into_iter().flatten().collect());
     }
-    let mut synced = store.sync_decks(&syncs)?.into_iter();
+    let mut synced = sync_decks(store, &syncs)?.into_iter();
     for report in reports.iter_mut().filter(|r| r.is_none()) {
         *report = synced.next();
     }
     Ok(reports.into_iter().flatten().collect())
+}
+
+/// One parsed deck and the path it came from, ready to sync.
+struct FactSync<'a> {
+    deck: &'a Deck,
+    source_path: &'a str,
+    /// The file's fingerprint: a rebuild with the same one is skipped.
+    source_hash: &'a str,
+}
+
+/// Syncs parsed decks into the collection in ONE transaction.
+fn sync_decks(store: &mut Store, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
+    // A page cache a little over what a 100k-fact deck writes.
+    let tx = store.begin_bulk(64)?;
+    let mut settings = tx.settings()?;
+    let start_position = settings.next_new_position;
+    let mut reports = Vec::with_capacity(decks.len());
+    for sync in decks {
+        reports.push(sync_deck(&tx, sync, &mut settings.next_new_position)?);
+    }
+    if settings.next_new_position != start_position {
+        tx.save_settings(&settings)?;
+    }
+    tx.commit()?;
+    Ok(reports)
+}
+
+fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64) -> Result<SyncReport> {
+    let deck = sync.deck;
+    let deck_id = upsert_deck(tx, deck, sync.source_path)?;
+    let mut report = SyncReport {
+        deck: deck.name.clone(),
+        ..SyncReport::default()
+    };
+    let mut stored: HashMap<String, (i64, String, bool)> = tx
+        .facts_of_deck(deck_id)?
+        .into_iter()
+        .map(|f| (f.key, (f.id, f.content, f.removed)))
+        .collect();
+
+    for fact in &deck.facts {
+        let content = fact.to_content()?;
+        match stored.remove(&fact.id) {
+            None => {
+                let fact_id = tx.insert_fact(None, deck_id, &fact.id, &content)?;
+                for card in fact.cards() {
+                    tx.insert_new_card(fact_id, deck_id, &card, next_position)?;
+                }
+                report.added += 1;
+            }
+            Some((_, old, false)) if old == content => report.unchanged += 1,
+            Some((fact_id, _, removed)) => {
+                tx.write_fact_content(fact_id, &content)?;
+                sync_cards(tx, fact_id, deck_id, &fact.cards(), next_position)?;
+                if removed {
+                    report.restored += 1;
+                } else {
+                    report.updated += 1;
+                }
+            }
+        }
+    }
+
+    for (fact_id, _, removed) in stored.into_values() {
+        if !removed {
+            tx.mark_fact_removed(fact_id)?;
+            tx.retire_cards_of_fact(fact_id)?;
+            report.removed += 1;
+        }
+    }
+    // Last, as any change to the deck's facts above forgets the fingerprint.
+    tx.set_deck_source(deck_id, sync.source_hash, deck.facts.len() as i64)?;
+    Ok(report)
+}
+
+/// The deck's row, inserted or brought in line with the file; its id.
+fn upsert_deck(tx: &Tx, deck: &Deck, source_path: &str) -> Result<i64> {
+    let existing = tx.deck_by_key(&deck.key)?;
+    let wanted = DeckRow {
+        id: existing.as_ref().map_or(0, |d| d.id),
+        key: deck.key.clone(),
+        name: deck.name.clone(),
+        description: deck.description.clone(),
+        source_path: Some(source_path.to_string()),
+        retention: deck.retention,
+        new_per_day: deck.new_per_day,
+        reviews_per_day: deck.reviews_per_day,
+    };
+    match existing {
+        Some(row) if row == wanted => Ok(row.id),
+        Some(row) => {
+            tx.write_deck(&wanted)?;
+            Ok(row.id)
+        }
+        None => tx.insert_deck(&wanted),
+    }
+}
+
+/// Brings a changed (or restored) fact's cards in line with its new text.
+fn sync_cards(tx: &Tx, fact_id: i64, deck_id: i64, wanted: &[CardText], next_position: &mut i64) -> Result<()> {
+    let mut existing: HashMap<String, (i64, crate::card::CardState)> = tx
+        .card_templates(fact_id)?
+        .into_iter()
+        .map(|(template, id, state)| (template, (id, state)))
+        .collect();
+    for card in wanted {
+        match existing.remove(&card.template) {
+            Some((card_id, state)) => tx.sync_card_text(card_id, card, deck_id, state)?,
+            None => {
+                tx.insert_new_card(fact_id, deck_id, card, next_position)?;
+            }
+        }
+    }
+    for (card_id, _) in existing.into_values() {
+        tx.retire_card(card_id)?;
+    }
+    Ok(())
 }
 
 /// The fingerprint of a deck file as built: FNV-1a (64 bit) over the iskra

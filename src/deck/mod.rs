@@ -1,12 +1,14 @@
 //! Deck files: the text format authors write (see `docs/deck-format.md`),
 //! its parser with `file:line:column` diagnostics, the cards each fact
-//! yields, and a writer that renders facts back to the format. Nothing here
-//! touches the collection; `build` does that.
+//! yields, and a writer that renders facts back to the format. `build`
+//! writes decks into the collection; `stored` turns a fact into the content
+//! the collection keeps, and back.
 
 pub mod build;
 mod cards;
 pub mod date;
 mod parse;
+mod stored;
 pub mod write;
 
 use std::fmt;
@@ -16,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::diagnostic::Diagnostic;
 pub use cards::{CardText, check_cloze, item_key};
 pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
+pub use stored::stored_facts;
 
 /// Desired retention a deck may ask for.
 pub const RETENTION_RANGE: std::ops::RangeInclusive<f32> = 0.70..=0.99;

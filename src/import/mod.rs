@@ -7,21 +7,25 @@
 //! writes one); their keys come from the Anki guid (`anki-` + hex), so
 //! importing again updates them in place and keeps their history.
 
+mod batch;
 mod convert;
 mod package;
 mod text;
 
 use std::path::Path;
 
+pub use batch::{
+    DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact, ImportedReview,
+    write_batch,
+};
 pub use convert::{Notices, guid_key, guid_of_key, plural};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::store::import::{ImportBatch, ImportDeck};
 use crate::text::escape_control;
 
-/// A file read and converted, ready for [`Store::import_batch`].
+/// A file read and converted, ready for [`write_batch`].
 pub struct Prepared {
     pub batch: ImportBatch,
     /// What was read, for the report's first line.

@@ -23,13 +23,13 @@ use chrono::DateTime;
 use fsrs::MemoryState;
 use serde_json::Value;
 
+use super::batch::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedReview};
 use super::convert::{self, Notice, Notices};
 use crate::anki::{Card, Collection, Note, Notetype, Revlog, html, package::Package, template_fields};
 use crate::clock::{Clock, DayNumber};
 use crate::deck::{CardKind, Fact, FactBody, QaKind};
 use crate::error::Result;
 use crate::sched::{CardState, Due, Rating, ReviewKind, Schedule};
-use crate::store::import::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedReview};
 
 /// What a note type becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]

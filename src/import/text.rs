@@ -9,11 +9,11 @@
 
 use std::path::Path;
 
+use super::batch::{Identity, ImportBatch, ImportDeck, ImportedFact};
 use super::convert::{self, Notice, Notices};
 use crate::anki::{html, text};
 use crate::deck::{Diagnostic, Fact, FactBody, QaKind};
 use crate::error::{Error, Result};
-use crate::store::import::{Identity, ImportBatch, ImportDeck, ImportedFact};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {

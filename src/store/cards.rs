@@ -1,15 +1,13 @@
-//! Cards: reading the study queue, writing answers, burying and undoing.
-//! Queue queries run per deck on the `(deck_id, queue, due)` index and fetch
-//! one card at a time, so a session never loads a deck into memory.
-
-use std::collections::HashMap;
+//! The `cards` table: its one row mapper ([`CardRow`], with the card's
+//! schedule, read joined to its fact), its one insert ([`NewCard`]), and the
+//! writes on a card: its schedule, its text, retiring, burying. The study
+//! queue's reads are in `read/queue.rs`, through the same mapper.
 
 use fsrs::MemoryState;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::Store;
-use super::log::{LogEntry, insert_log};
-use crate::card::{CardState, Due, Schedule};
+use super::{Store, Tx};
+use crate::card::{CardState, CardText, Due, Schedule};
 use crate::clock::DayNumber;
 use crate::error::Result;
 
@@ -23,7 +21,7 @@ pub mod queue {
 }
 
 /// The queue a card in `state` belongs to when nothing holds it back.
-pub(crate) fn queue_for_state(state: CardState) -> i64 {
+pub(super) fn queue_for_state(state: CardState) -> i64 {
     match state {
         CardState::New => queue::NEW,
         CardState::Learning | CardState::Relearning => queue::LEARNING,
@@ -31,7 +29,7 @@ pub(crate) fn queue_for_state(state: CardState) -> i64 {
     }
 }
 
-/// A card as the session needs it.
+/// A card as stored, with what its fact adds for showing it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CardRow {
     pub id: i64,
@@ -57,6 +55,12 @@ const CARD_COLUMNS: &str = "c.id, c.deck_id, f.key, c.template, c.front, c.back,
     c.difficulty, c.interval, c.due, c.last_review_day, c.reps, c.lapses,
     json_extract(f.content, '$.alternatives'), json_extract(f.content, '$.tags'), c.fact_id";
 
+/// `SELECT` of the cards (`c`, joined to their facts `f`) that `condition`
+/// selects, in the columns [`card_from_row`] reads.
+pub(super) fn select_cards(condition: &str) -> String {
+    format!("SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id WHERE {condition}")
+}
+
 /// A JSON list of strings from the fact's content (absent means empty).
 fn json_list(row: &Row, index: usize) -> rusqlite::Result<Vec<String>> {
     match row.get::<_, Option<String>>(index)? {
@@ -66,7 +70,9 @@ fn json_list(row: &Row, index: usize) -> rusqlite::Result<Vec<String>> {
     }
 }
 
-fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
+/// The row mapper of [`select_cards`]: the one place a card row becomes a
+/// [`Schedule`].
+pub(super) fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
     let state = CardState::from_i64(row.get(9)?);
     let due: i64 = row.get(14)?;
     let memory = match (row.get::<_, Option<f64>>(11)?, row.get::<_, Option<f64>>(12)?) {
@@ -106,277 +112,67 @@ fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
     })
 }
 
-pub(crate) fn due_value(due: Due) -> i64 {
+/// The value of `cards.due` (and the log's `due_*`) for a [`Due`].
+pub(super) fn due_value(due: Due) -> i64 {
     match due {
         Due::New(n) | Due::At(n) | Due::Day(n) => n,
     }
 }
 
-/// How much of a deck's daily limits has been used today.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StudiedToday {
-    pub new: u32,
-    pub reviews: u32,
+/// A card to insert, with the schedule it starts from.
+pub struct NewCard<'a> {
+    /// Its id; 0 for the next free one.
+    pub id: i64,
+    pub fact_id: i64,
+    pub deck_id: i64,
+    pub text: &'a CardText,
+    pub schedule: &'a Schedule,
+    pub suspended: bool,
 }
 
-/// The moment and limits queue counts are taken for.
-#[derive(Debug, Clone, Copy)]
-pub struct QueueQuery {
-    pub now_ms: i64,
-    pub end_of_day_ms: i64,
-    pub today: DayNumber,
-    pub new_left: u32,
-    pub reviews_left: u32,
+/// Inserts a card; returns its id. The one `INSERT INTO cards` (`build`,
+/// `import`, the generator).
+fn insert_card(conn: &Connection, card: &NewCard) -> Result<i64> {
+    let s = card.schedule;
+    let queue = if card.suspended {
+        queue::SUSPENDED
+    } else {
+        queue_for_state(s.state)
+    };
+    conn.prepare_cached(
+        "INSERT INTO cards (id, fact_id, deck_id, template, front, back, answer, state, queue, due,
+           remaining_steps, stability, difficulty, interval, last_review_day, reps, lapses)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        (card.id != 0).then_some(card.id),
+        card.fact_id,
+        card.deck_id,
+        card.text.template,
+        card.text.front,
+        card.text.back,
+        card.text.answer,
+        s.state as i64,
+        queue,
+        due_value(s.due),
+        s.remaining_steps,
+        s.memory.map(|m| f64::from(m.stability)),
+        s.memory.map(|m| f64::from(m.difficulty)),
+        s.interval,
+        s.last_review_day,
+        s.reps,
+        s.lapses,
+    ])?;
+    Ok(conn.last_insert_rowid())
 }
 
-/// A deck's counts, as `status` shows them.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct DeckCounts {
-    /// New cards available today (within the deck's limit).
-    pub new: u32,
-    /// Learning cards due before the study day ends.
-    pub learning: u32,
-    /// Review cards due now (within the deck's limit).
-    pub due_now: u32,
-    /// Learning cards due now.
-    pub learning_now: u32,
-    pub total: u32,
-    pub suspended: u32,
-    /// Earliest due of a learning card (UTC ms) and of a review card (day).
-    pub next_learning_ms: Option<i64>,
-    pub next_review_day: Option<DayNumber>,
+/// One card by id.
+fn read_card(conn: &Connection, card_id: i64) -> Result<Option<CardRow>> {
+    Ok(conn
+        .prepare_cached(&select_cards("c.id = ?1"))?
+        .query_row([card_id], card_from_row)
+        .optional()?)
 }
-
-impl Store {
-    /// Brings back cards buried on an earlier study day.
-    pub fn unbury(&mut self, today: DayNumber) -> Result<()> {
-        self.conn().execute(
-            "UPDATE cards SET queue = CASE state WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE 1 END, buried_day = NULL
-             WHERE queue = -2 AND buried_day < ?1",
-            [today],
-        )?;
-        Ok(())
-    }
-
-    /// The learning card of a deck due first, if due by `until_ms`, not of
-    /// the fact `not_fact` (the card just answered: siblings never follow
-    /// each other; pass 0 for none).
-    pub fn next_learning(&self, deck_id: i64, until_ms: i64, not_fact: i64) -> Result<Option<CardRow>> {
-        self.one_card(
-            "c.deck_id = ?1 AND c.queue = 1 AND c.due <= ?2 AND c.fact_id != ?3 ORDER BY c.due, c.id",
-            params![deck_id, until_ms, not_fact],
-        )
-    }
-
-    /// The review card of a deck due first, if due by `today`, not of `not_fact`.
-    pub fn next_review(&self, deck_id: i64, today: DayNumber, not_fact: i64) -> Result<Option<CardRow>> {
-        self.one_card(
-            "c.deck_id = ?1 AND c.queue = 2 AND c.due <= ?2 AND c.fact_id != ?3 ORDER BY c.due, c.id",
-            params![deck_id, today, not_fact],
-        )
-    }
-
-    /// The next new card of a deck, in its introduction order, not of `not_fact`.
-    pub fn next_new(&self, deck_id: i64, not_fact: i64) -> Result<Option<CardRow>> {
-        self.one_card(
-            "c.deck_id = ?1 AND c.queue = 0 AND c.fact_id != ?2 ORDER BY c.due, c.id",
-            params![deck_id, not_fact],
-        )
-    }
-
-    /// Stores an answer as [`Store::record_answer_to_current`] does and, in
-    /// the same transaction, buries the card's siblings that `bury` names
-    /// until the next study day. Returns the buried siblings' ids too (undo
-    /// brings them back).
-    pub fn record_answer_burying<T>(
-        &mut self,
-        card_id: i64,
-        bury: BuryRules,
-        today: DayNumber,
-        answer: impl FnOnce(&Schedule) -> Result<(LogEntry, T)>,
-    ) -> Result<Option<BuriedAnswer<T>>> {
-        self.transaction(|tx| {
-            let Some(card) = read_card(tx, card_id)? else {
-                return Ok(None);
-            };
-            let (entry, extra) = answer(&card.schedule)?;
-            write_schedule(tx, card_id, &entry.after)?;
-            let uid = format!("{:032x}", rand::random::<u128>());
-            let log_id = insert_log(tx, &uid, &entry)?;
-            let buried = bury_siblings(tx, &card, bury, today)?;
-            Ok(Some((log_id, entry, extra, buried)))
-        })
-    }
-
-    /// Undoes an answer: removes its log entry, restores the card to
-    /// `before` and brings back the siblings the answer buried, in one
-    /// transaction. False, changing nothing, when the card's review count is
-    /// no longer `answered_reps` (another process answered it since).
-    pub fn undo_answer_unburying(
-        &mut self,
-        log_id: i64,
-        card_id: i64,
-        before: &Schedule,
-        answered_reps: u32,
-        buried: &[i64],
-    ) -> Result<bool> {
-        self.transaction(|tx| {
-            let reps: Option<u32> = tx
-                .prepare_cached("SELECT reps FROM cards WHERE id = ?1")?
-                .query_row([card_id], |r| r.get(0))
-                .optional()?;
-            if reps != Some(answered_reps) {
-                return Ok(false);
-            }
-            tx.execute(
-                "DELETE FROM review_log WHERE id = ?1 AND card_id = ?2",
-                params![log_id, card_id],
-            )?;
-            write_schedule(tx, card_id, before)?;
-            unbury_ids(tx, buried)?;
-            Ok(true)
-        })
-    }
-
-    /// The fact and card of the answer logged last, if any (a new session
-    /// does not start with its sibling).
-    pub fn last_answered(&self) -> Result<Option<(i64, i64)>> {
-        Ok(self
-            .conn()
-            .prepare_cached(
-                "SELECT c.fact_id, c.id FROM review_log l JOIN cards c ON c.id = l.card_id
-                 ORDER BY l.reviewed_at_ms DESC, l.id DESC LIMIT 1",
-            )?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-    }
-
-    /// Brings buried cards back into their queues now (undo of a bury).
-    pub fn unbury_cards(&mut self, ids: &[i64]) -> Result<()> {
-        self.transaction(|tx| unbury_ids(tx, ids))
-    }
-
-    pub fn card(&self, card_id: i64) -> Result<Option<CardRow>> {
-        read_card(self.conn(), card_id)
-    }
-
-    /// Every card of a deck that is neither suspended nor buried, in id
-    /// order (what quizzes ask and draw distractors from).
-    pub fn active_cards(&self, deck_id: i64) -> Result<Vec<CardRow>> {
-        let sql = format!(
-            "SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id
-             WHERE c.deck_id = ?1 AND c.queue >= 0 ORDER BY c.id"
-        );
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        let cards = stmt
-            .query_map([deck_id], card_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(cards)
-    }
-
-    fn one_card(&self, condition: &str, params: impl rusqlite::Params) -> Result<Option<CardRow>> {
-        let sql =
-            format!("SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id WHERE {condition} LIMIT 1");
-        Ok(self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_row(params, card_from_row)
-            .optional()?)
-    }
-
-    /// New cards and reviews answered since `day_start_ms`, per deck (decks
-    /// with none are left out). One range scan of today's log rows: the
-    /// CROSS JOIN keeps SQLite from starting at the deck's cards and probing
-    /// each one's history instead (100k probes on a large deck).
-    pub fn studied_today_by_deck(&self, day_start_ms: i64) -> Result<HashMap<i64, StudiedToday>> {
-        let sql = "SELECT c.deck_id, coalesce(sum(l.state_before = 0), 0), coalesce(sum(l.state_before = 2), 0)
-             FROM review_log l CROSS JOIN cards c ON c.id = l.card_id
-             WHERE l.reviewed_at_ms >= ?1
-             GROUP BY c.deck_id";
-        let mut stmt = self.conn().prepare_cached(sql)?;
-        let rows = stmt.query_map([day_start_ms], |r| {
-            Ok((
-                r.get(0)?,
-                StudiedToday {
-                    new: r.get(1)?,
-                    reviews: r.get(2)?,
-                },
-            ))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
-    /// The counts a session header needs: new (up to `new_left`), learning
-    /// due before `end_of_day_ms`, reviews due by `today` (up to `reviews_left`).
-    /// Each is an index range scan bounded by the deck's limits.
-    pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<(u32, u32, u32)> {
-        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
-            Ok(self.conn().prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
-        };
-        let new = count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
-            &[&deck_id, &q.new_left],
-        )?;
-        let learning = count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due < ?2",
-            &[&deck_id, &q.end_of_day_ms],
-        )?;
-        let due = count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 2 AND due <= ?2 LIMIT ?3)",
-            &[&deck_id, &q.today, &q.reviews_left],
-        )?;
-        Ok((new, learning, due))
-    }
-
-    /// Everything `status` shows for one deck.
-    pub fn deck_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<DeckCounts> {
-        let conn = self.conn();
-        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
-            Ok(conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
-        };
-        let (new, learning, due_now) = self.queue_counts(deck_id, q)?;
-        let learning_now = count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2",
-            &[&deck_id, &q.now_ms],
-        )?;
-        let total = count("SELECT card_count FROM decks WHERE id = ?1", &[&deck_id])?;
-        let suspended = count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1",
-            &[&deck_id],
-        )?;
-        Ok(DeckCounts {
-            new,
-            learning,
-            due_now,
-            learning_now,
-            total,
-            suspended,
-            next_learning_ms: self.min_due(deck_id, queue::LEARNING)?,
-            next_review_day: self.min_due(deck_id, queue::REVIEW)?,
-        })
-    }
-
-    /// The earliest due value in one queue of a deck.
-    pub fn min_due(&self, deck_id: i64, queue: i64) -> Result<Option<i64>> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = ?2")?
-            .query_row(params![deck_id, queue], |r| r.get(0))?)
-    }
-
-    /// Buries a card until the next study day.
-    pub fn bury(&mut self, card_id: i64, today: DayNumber) -> Result<()> {
-        self.conn().execute(
-            "UPDATE cards SET queue = ?3, buried_day = ?2 WHERE id = ?1",
-            params![card_id, today, queue::BURIED],
-        )?;
-        Ok(())
-    }
-}
-
-/// A stored answer: its log row id, the entry, the caller's value and the
-/// siblings it buried.
-pub type BuriedAnswer<T> = (i64, LogEntry, T, Vec<i64>);
 
 /// Which siblings an answer buries until the next study day (Anki's three
 /// deck options).
@@ -388,29 +184,14 @@ pub struct BuryRules {
     pub interday: bool,
 }
 
-fn bury_siblings(conn: &Connection, card: &CardRow, bury: BuryRules, today: DayNumber) -> Result<Vec<i64>> {
-    if !(bury.new || bury.review || bury.interday) {
-        return Ok(Vec::new());
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT id FROM cards WHERE fact_id = ?1 AND id != ?2 AND retired = 0
-         AND ((queue = 0 AND ?3) OR (queue = 2 AND ?4)
-              OR (queue = 1 AND ?5 AND coalesce(last_review_day, ?6) < ?6))
-         ORDER BY id",
-    )?;
-    let ids = stmt
-        .query_map(
-            params![card.fact_id, card.id, bury.new, bury.review, bury.interday, today],
-            |r| r.get(0),
-        )?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    for id in &ids {
-        conn.prepare_cached("UPDATE cards SET queue = ?3, buried_day = ?2 WHERE id = ?1")?
-            .execute(params![id, today, queue::BURIED])?;
-    }
-    Ok(ids)
+/// Buries one card until the next study day.
+fn bury_card(conn: &Connection, card_id: i64, today: DayNumber) -> Result<()> {
+    conn.prepare_cached("UPDATE cards SET queue = ?3, buried_day = ?2 WHERE id = ?1")?
+        .execute(params![card_id, today, queue::BURIED])?;
+    Ok(())
 }
 
+/// Brings buried cards back into their queues.
 fn unbury_ids(conn: &Connection, ids: &[i64]) -> Result<()> {
     for id in ids {
         conn.prepare_cached(
@@ -422,82 +203,373 @@ fn unbury_ids(conn: &Connection, ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
-/// Writes a card's schedule (and the queue it implies).
-pub(crate) fn write_schedule(conn: &Connection, card_id: i64, s: &Schedule) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE cards SET state = ?2, queue = ?3, due = ?4, remaining_steps = ?5, stability = ?6,
-         difficulty = ?7, interval = ?8, last_review_day = ?9, reps = ?10, lapses = ?11, buried_day = NULL
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        card_id,
-        s.state as i64,
-        queue_for_state(s.state),
-        due_value(s.due),
-        s.remaining_steps,
-        s.memory.map(|m| f64::from(m.stability)),
-        s.memory.map(|m| f64::from(m.difficulty)),
-        s.interval,
-        s.last_review_day,
-        s.reps,
-        s.lapses,
-    ])?;
-    Ok(())
+impl Store {
+    pub fn card(&self, card_id: i64) -> Result<Option<CardRow>> {
+        read_card(self.conn(), card_id)
+    }
+
+    /// Every card of a deck that is neither suspended nor buried, in id
+    /// order (what quizzes ask and draw distractors from).
+    pub fn active_cards(&self, deck_id: i64) -> Result<Vec<CardRow>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&select_cards("c.deck_id = ?1 AND c.queue >= 0 ORDER BY c.id"))?;
+        let cards = stmt
+            .query_map([deck_id], card_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(cards)
+    }
+
+    /// Buries a card until the next study day.
+    pub fn bury(&mut self, card_id: i64, today: DayNumber) -> Result<()> {
+        bury_card(self.conn(), card_id, today)
+    }
+
+    /// Brings back cards buried on an earlier study day.
+    pub fn unbury(&mut self, today: DayNumber) -> Result<()> {
+        self.conn().execute(
+            "UPDATE cards SET queue = CASE state WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE 1 END, buried_day = NULL
+             WHERE queue = -2 AND buried_day < ?1",
+            [today],
+        )?;
+        Ok(())
+    }
+
+    /// Brings buried cards back into their queues now (undo of a bury).
+    pub fn unbury_cards(&mut self, ids: &[i64]) -> Result<()> {
+        self.transaction(|conn| unbury_ids(conn, ids))
+    }
 }
 
-/// One card by id, read on `conn` (in a transaction, or not).
-pub(super) fn read_card(conn: &Connection, card_id: i64) -> Result<Option<CardRow>> {
-    let sql = format!("SELECT {CARD_COLUMNS} FROM cards c JOIN facts f ON f.id = c.fact_id WHERE c.id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([card_id], card_from_row)
-        .optional()?)
+/// A stored answer: its log row id, the entry, the caller's value and the
+/// siblings it buried.
+pub type BuriedAnswer<T> = (i64, super::LogEntry, T, Vec<i64>);
+
+impl Store {
+    /// Stores an answer to the card as it is at the moment of writing: in one
+    /// write transaction, reads the card's schedule, lets `answer` turn it
+    /// into the log entry (plus anything the caller wants back), and stores
+    /// the entry with the new schedule. `None` when the card is gone.
+    pub fn record_answer_to_current<T>(
+        &mut self,
+        card_id: i64,
+        answer: impl FnOnce(&Schedule) -> Result<(super::LogEntry, T)>,
+    ) -> Result<Option<(i64, super::LogEntry, T)>> {
+        Ok(self
+            .record_answer_burying(card_id, BuryRules::default(), 0, answer)?
+            .map(|(log_id, entry, extra, _)| (log_id, entry, extra)))
+    }
+
+    /// Stores an answer as [`Store::record_answer_to_current`] does and, in
+    /// the same transaction, buries the card's siblings that `bury` names
+    /// until the next study day.
+    pub fn record_answer_burying<T>(
+        &mut self,
+        card_id: i64,
+        bury: BuryRules,
+        today: DayNumber,
+        answer: impl FnOnce(&Schedule) -> Result<(super::LogEntry, T)>,
+    ) -> Result<Option<BuriedAnswer<T>>> {
+        let tx = self.begin()?;
+        let Some(card) = tx.card(card_id)? else {
+            return Ok(None);
+        };
+        let (entry, extra) = answer(&card.schedule)?;
+        tx.write_schedule(card_id, &entry.after)?;
+        let log_id = tx.insert_log(&entry)?;
+        let buried = tx.bury_siblings(&card, bury, today)?;
+        tx.commit()?;
+        Ok(Some((log_id, entry, extra, buried)))
+    }
+
+    /// Undoes an answer: removes its log entry, restores the card to
+    /// `before` and brings back the siblings the answer buried, in one
+    /// transaction. False, changing nothing, when the card's review count is
+    /// no longer `answered_reps`.
+    pub fn undo_answer_unburying(
+        &mut self,
+        log_id: i64,
+        card_id: i64,
+        before: &Schedule,
+        answered_reps: u32,
+        buried: &[i64],
+    ) -> Result<bool> {
+        let tx = self.begin()?;
+        if tx.card(card_id)?.map(|card| card.schedule.reps) != Some(answered_reps) {
+            return Ok(false);
+        }
+        tx.delete_log(log_id, card_id)?;
+        tx.write_schedule(card_id, before)?;
+        tx.unbury(buried)?;
+        tx.commit()?;
+        Ok(true)
+    }
+}
+
+impl Tx<'_> {
+    /// One card by id, as it is in this transaction.
+    pub fn card(&self, card_id: i64) -> Result<Option<CardRow>> {
+        read_card(self.conn(), card_id)
+    }
+
+    /// Inserts a card (see [`NewCard`]); returns its id.
+    pub fn insert_card(&self, card: &NewCard) -> Result<i64> {
+        let id = insert_card(self.conn(), card)?;
+        if let Some(mut bulk) = self.bulk() {
+            bulk.card_inserted(card.deck_id);
+        }
+        Ok(id)
+    }
+
+    /// Inserts a new card of a fact, due at the next new-card position
+    /// (which advances); returns its id.
+    pub fn insert_new_card(&self, fact_id: i64, deck_id: i64, text: &CardText, next_position: &mut i64) -> Result<i64> {
+        let id = self.insert_card(&NewCard {
+            id: 0,
+            fact_id,
+            deck_id,
+            text,
+            schedule: &Schedule::new_card(*next_position),
+            suspended: false,
+        })?;
+        *next_position += 1;
+        Ok(id)
+    }
+
+    /// The cards of a fact: (template, id, state) each.
+    pub fn card_templates(&self, fact_id: i64) -> Result<Vec<(String, i64, CardState)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT template, id, state FROM cards WHERE fact_id = ?1")?;
+        let rows = stmt
+            .query_map([fact_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, CardState::from_i64(r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Writes a card's schedule (and the queue it implies; a buried card is
+    /// no longer buried).
+    pub fn write_schedule(&self, card_id: i64, s: &Schedule) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "UPDATE cards SET state = ?2, queue = ?3, due = ?4, remaining_steps = ?5, stability = ?6,
+                 difficulty = ?7, interval = ?8, last_review_day = ?9, reps = ?10, lapses = ?11, buried_day = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                card_id,
+                s.state as i64,
+                queue_for_state(s.state),
+                due_value(s.due),
+                s.remaining_steps,
+                s.memory.map(|m| f64::from(m.stability)),
+                s.memory.map(|m| f64::from(m.difficulty)),
+                s.interval,
+                s.last_review_day,
+                s.reps,
+                s.lapses,
+            ])?;
+        Ok(())
+    }
+
+    /// Rewords a card.
+    pub fn write_card_text(&self, card_id: i64, text: &CardText) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE cards SET front = ?2, back = ?3, answer = ?4 WHERE id = ?1")?
+            .execute(params![card_id, text.front, text.back, text.answer])?;
+        Ok(())
+    }
+
+    /// Rewords a card of a fact in a deck file, puts it in `deck_id`, and
+    /// brings it back into its queue if it was retired.
+    pub fn sync_card_text(&self, card_id: i64, text: &CardText, deck_id: i64, state: CardState) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "UPDATE cards SET front = ?2, back = ?3, answer = ?4, deck_id = ?5,
+                   queue = CASE WHEN retired = 1 THEN ?6 ELSE queue END, retired = 0
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                card_id,
+                text.front,
+                text.back,
+                text.answer,
+                deck_id,
+                queue_for_state(state)
+            ])?;
+        Ok(())
+    }
+
+    /// Retires a card whose template left its fact: suspended, history kept.
+    pub fn retire_card(&self, card_id: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE cards SET retired = 1, queue = ?2 WHERE id = ?1")?
+            .execute(params![card_id, queue::SUSPENDED])?;
+        Ok(())
+    }
+
+    /// Retires every card of a fact gone from its file.
+    pub fn retire_cards_of_fact(&self, fact_id: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE cards SET retired = 1, queue = ?2 WHERE fact_id = ?1")?
+            .execute(params![fact_id, queue::SUSPENDED])?;
+        Ok(())
+    }
+
+    /// Suspends a card.
+    pub fn suspend_card(&self, card_id: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE cards SET queue = ?2 WHERE id = ?1")?
+            .execute(params![card_id, queue::SUSPENDED])?;
+        Ok(())
+    }
+
+    /// Buries the siblings of `card` that `bury` names until the next study
+    /// day; returns their ids.
+    pub fn bury_siblings(&self, card: &CardRow, bury: BuryRules, today: DayNumber) -> Result<Vec<i64>> {
+        if !(bury.new || bury.review || bury.interday) {
+            return Ok(Vec::new());
+        }
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM cards WHERE fact_id = ?1 AND id != ?2 AND retired = 0
+             AND ((queue = 0 AND ?3) OR (queue = 2 AND ?4)
+                  OR (queue = 1 AND ?5 AND coalesce(last_review_day, ?6) < ?6))
+             ORDER BY id",
+        )?;
+        let ids = stmt
+            .query_map(
+                params![card.fact_id, card.id, bury.new, bury.review, bury.interday, today],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        for &id in &ids {
+            bury_card(conn, id, today)?;
+        }
+        Ok(ids)
+    }
+
+    /// Brings buried cards back into their queues.
+    pub fn unbury(&self, ids: &[i64]) -> Result<()> {
+        unbury_ids(self.conn(), ids)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::deck::build::{Source, build};
-    use crate::sched::{Rating, ReviewKind};
-    use crate::store::LogEntry;
+
+    fn text(template: &str) -> CardText {
+        CardText {
+            template: template.into(),
+            front: "f".into(),
+            back: "b".into(),
+            answer: "a".into(),
+        }
+    }
+
+    fn one_fact_store(cards: &str) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = Source {
+            label: "d.deck".into(),
+            key: "d".into(),
+            bytes: format!("# D\n## x\nq: x?\na: 1\ncards: {cards}\n").into_bytes(),
+        };
+        build(&mut store, &[source]).unwrap();
+        store
+    }
 
     #[test]
-    fn studied_today_counts_each_decks_new_cards_and_reviews_since_the_day_start() {
-        let mut store = Store::open_in_memory().unwrap();
-        let source = |key: &str| Source {
-            label: format!("{key}.deck"),
-            key: key.into(),
-            bytes: format!("# {key}\n## x\nq: x?\na: 1\n## y\nq: y?\na: 2\n").into_bytes(),
-        };
-        build(&mut store, &[source("a"), source("b")]).unwrap();
-        let answer = |store: &mut Store, card_id: i64, at_ms: i64, before: Schedule| {
-            let mut after = before.clone();
-            after.state = CardState::Review;
-            after.due = Due::Day(30);
-            let entry = LogEntry {
-                card_id,
-                reviewed_at_ms: at_ms,
-                rating: Rating::Good,
-                duration_ms: 1_000,
-                kind: ReviewKind::Learning,
-                elapsed_days: 0,
-                before,
-                after,
-            };
-            store.record_answer_to_current(card_id, |_| Ok((entry, ()))).unwrap();
-        };
+    fn a_card_comes_back_with_the_schedule_and_queue_it_was_inserted_with() {
+        let mut store = one_fact_store("basic");
         let review = Schedule {
             state: CardState::Review,
-            due: Due::Day(10),
+            remaining_steps: 0,
+            memory: Some(MemoryState {
+                stability: 12.5,
+                difficulty: 4.25,
+            }),
+            interval: 9,
+            due: Due::Day(20_100),
+            last_review_day: Some(20_091),
+            reps: 4,
+            lapses: 1,
+        };
+        let tx = store.begin().unwrap();
+        let added = |id: i64, template: &str, schedule: &Schedule, suspended: bool| {
+            tx.insert_card(&NewCard {
+                id,
+                fact_id: 1,
+                deck_id: 1,
+                text: &text(template),
+                schedule,
+                suspended,
+            })
+            .unwrap()
+        };
+        assert_eq!(added(40, "reverse", &review, false), 40, "an explicit id is kept");
+        let next = added(0, "cloze:1", &review, true);
+        assert_eq!(next, 41, "0 takes the next free id");
+        let mut position = 7;
+        let new = tx.insert_new_card(1, 1, &text("cloze:2"), &mut position).unwrap();
+        assert_eq!(position, 8);
+        tx.commit().unwrap();
+
+        let card = store.card(40).unwrap().unwrap();
+        assert_eq!((card.fact_key.as_str(), card.template.as_str()), ("x", "reverse"));
+        assert_eq!((card.queue, &card.schedule), (queue::REVIEW, &review));
+        assert_eq!(store.card(next).unwrap().unwrap().queue, queue::SUSPENDED);
+        let new = store.card(new).unwrap().unwrap();
+        assert_eq!((new.queue, new.schedule), (queue::NEW, Schedule::new_card(7)));
+        let count: i64 = store
+            .conn()
+            .query_row("SELECT card_count FROM decks WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(count, 4, "the insert trigger counted them");
+    }
+
+    #[test]
+    fn burying_siblings_follows_the_rules_and_unburying_restores_the_queues() {
+        let mut store = one_fact_store("basic reverse");
+        let tx = store.begin().unwrap();
+        let card = tx.card(1).unwrap().unwrap();
+        let none = BuryRules::default();
+        assert!(tx.bury_siblings(&card, none, 100).unwrap().is_empty());
+        let review_only = BuryRules { review: true, ..none };
+        assert!(
+            tx.bury_siblings(&card, review_only, 100).unwrap().is_empty(),
+            "the sibling is new"
+        );
+        let new_only = BuryRules { new: true, ..none };
+        assert_eq!(tx.bury_siblings(&card, new_only, 100).unwrap(), vec![2]);
+        assert_eq!(tx.card(2).unwrap().unwrap().queue, queue::BURIED);
+        assert_eq!(tx.card(1).unwrap().unwrap().queue, queue::NEW, "never the card itself");
+        tx.unbury(&[2]).unwrap();
+        assert_eq!(tx.card(2).unwrap().unwrap().queue, queue::NEW);
+        tx.commit().unwrap();
+    }
+
+    #[test]
+    fn writing_a_schedule_sets_the_queue_it_implies() {
+        let mut store = one_fact_store("basic");
+        store.bury(1, 5).unwrap();
+        let learning = Schedule {
+            state: CardState::Relearning,
+            due: Due::At(1_000),
             ..Schedule::new_card(0)
         };
-        answer(&mut store, 1, 500, Schedule::new_card(1)); // deck a, yesterday
-        answer(&mut store, 2, 1_000, Schedule::new_card(2)); // deck a, today: new
-        answer(&mut store, 1, 1_500, review.clone()); // deck a, today: review
-        answer(&mut store, 3, 2_000, Schedule::new_card(3)); // deck b, today: new
-        let studied = store.studied_today_by_deck(1_000).unwrap();
-        assert_eq!(studied.get(&1), Some(&StudiedToday { new: 1, reviews: 1 }));
-        assert_eq!(studied.get(&2), Some(&StudiedToday { new: 1, reviews: 0 }));
-        assert!(store.studied_today_by_deck(2_001).unwrap().is_empty());
+        let tx = store.begin().unwrap();
+        tx.write_schedule(1, &learning).unwrap();
+        tx.commit().unwrap();
+        let card = store.card(1).unwrap().unwrap();
+        assert_eq!((card.queue, card.schedule), (queue::LEARNING, learning));
+        let buried_day: Option<i64> = store
+            .conn()
+            .query_row("SELECT buried_day FROM cards WHERE id = 1", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(buried_day, None);
     }
 }

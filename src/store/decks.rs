@@ -1,17 +1,11 @@
-//! Decks and facts: syncing parsed deck files into the collection. A fact's
-//! id is its identity: rewording updates the fact and its cards in place
-//! (history kept); a fact gone from its file has its cards suspended
-//! (`retired`), and a fact that comes back gets them back.
+//! The `decks` table: a deck's identity (its key, the file stem), its name
+//! and settings, the file it is built from and that file's fingerprint. One
+//! row mapper ([`DeckRow`]), one insert. `decks.card_count` is kept by
+//! triggers (or by a bulk transaction, see `bulk.rs`).
 
-use std::collections::HashMap;
+use rusqlite::{Connection, OptionalExtension, params};
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-
-use super::cards::queue;
-use super::settings::{read_settings, write_settings};
-use super::{Store, bulk};
-use crate::card::CardText;
-use crate::deck::{Deck, Fact};
+use super::{Store, Tx};
 use crate::error::{Error, Result};
 
 /// A deck as stored.
@@ -38,14 +32,6 @@ pub struct SyncReport {
     pub restored: usize,
 }
 
-/// One parsed deck and the path it came from, ready to sync.
-pub struct FactSync<'a> {
-    pub deck: &'a Deck,
-    pub source_path: &'a str,
-    /// The file's fingerprint: a rebuild with the same one is skipped.
-    pub source_hash: &'a str,
-}
-
 const DECK_COLUMNS: &str = "id, key, name, description, source_path, retention, new_per_day, reviews_per_day";
 
 fn deck_from_row(row: &rusqlite::Row) -> rusqlite::Result<DeckRow> {
@@ -61,6 +47,12 @@ fn deck_from_row(row: &rusqlite::Row) -> rusqlite::Result<DeckRow> {
     })
 }
 
+/// The deck `condition` selects (with `?1` bound to `arg`), if any.
+fn deck_where(conn: &Connection, condition: &str, arg: impl rusqlite::ToSql) -> Result<Option<DeckRow>> {
+    let sql = format!("SELECT {DECK_COLUMNS} FROM decks WHERE {condition}");
+    Ok(conn.prepare_cached(&sql)?.query_row([arg], deck_from_row).optional()?)
+}
+
 impl Store {
     pub fn decks(&self) -> Result<Vec<DeckRow>> {
         let mut stmt = self
@@ -74,17 +66,12 @@ impl Store {
 
     /// A deck by its key or its name (case-insensitive).
     pub fn find_deck(&self, name: &str) -> Result<DeckRow> {
-        self.conn()
-            .query_row(
-                &format!(
-                    "SELECT {DECK_COLUMNS} FROM decks WHERE key = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE
-                     ORDER BY key = ?1 DESC LIMIT 1"
-                ),
-                [name],
-                deck_from_row,
-            )
-            .optional()?
-            .ok_or_else(|| Error::UnknownDeck(name.to_string()))
+        deck_where(
+            self.conn(),
+            "key = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE ORDER BY key = ?1 DESC LIMIT 1",
+            name,
+        )?
+        .ok_or_else(|| Error::UnknownDeck(name.to_string()))
     }
 
     /// The report of a deck whose file was last built with fingerprint
@@ -102,233 +89,74 @@ impl Store {
             ..SyncReport::default()
         }))
     }
-
-    /// Syncs parsed decks into the collection in ONE transaction.
-    pub fn sync_decks(&mut self, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
-        // A page cache a little over what a 100k-fact deck writes.
-        self.large_transaction(64, |tx| {
-            // The sync keeps the insert triggers' bookkeeping itself.
-            let triggers = bulk::set_aside(tx, bulk::INSERT_TRIGGERS)?;
-            let mut settings = read_settings(tx)?;
-            let start_position = settings.next_new_position;
-            let mut reports = Vec::with_capacity(decks.len());
-            for sync in decks {
-                reports.push(sync_deck(tx, sync, &mut settings.next_new_position)?);
-            }
-            if settings.next_new_position != start_position {
-                write_settings(tx, &settings)?;
-            }
-            triggers.restore(tx)?;
-            Ok(reports)
-        })
-    }
 }
 
-fn sync_deck(tx: &Transaction, sync: &FactSync, next_position: &mut i64) -> Result<SyncReport> {
-    let deck = sync.deck;
-    let deck_id = upsert_deck(tx, deck, sync.source_path)?;
-    let mut report = SyncReport {
-        deck: deck.name.clone(),
-        ..SyncReport::default()
-    };
-
-    let mut stored: HashMap<String, (i64, String, bool)> = HashMap::new();
-    {
-        let mut stmt = tx.prepare_cached("SELECT id, key, content, removed FROM facts WHERE deck_id = ?1")?;
-        let rows = stmt.query_map([deck_id], |r| {
-            Ok((r.get::<_, String>(1)?, (r.get(0)?, r.get(2)?, r.get(3)?)))
-        })?;
-        for row in rows {
-            let (key, value) = row?;
-            stored.insert(key, value);
-        }
+impl Tx<'_> {
+    /// A deck by id.
+    pub fn deck(&self, id: i64) -> Result<Option<DeckRow>> {
+        deck_where(self.conn(), "id = ?1", id)
     }
 
-    for fact in &deck.facts {
-        let content = fact_json(fact)?;
-        match stored.remove(&fact.id) {
-            None => {
-                let fact_id = insert_fact(tx, None, deck_id, &fact.id, &content)?;
-                for card in fact.cards() {
-                    insert_card(tx, fact_id, deck_id, &card, next_position)?;
-                }
-                report.added += 1;
-            }
-            Some((_, old, false)) if old == content => report.unchanged += 1,
-            Some((fact_id, _, removed)) => {
-                tx.prepare_cached("UPDATE facts SET content = ?2, removed = 0 WHERE id = ?1")?
-                    .execute(params![fact_id, content])?;
-                sync_cards(tx, fact_id, deck_id, &fact.cards(), next_position)?;
-                if removed {
-                    report.restored += 1;
-                } else {
-                    report.updated += 1;
-                }
-            }
-        }
+    /// A deck by its key.
+    pub fn deck_by_key(&self, key: &str) -> Result<Option<DeckRow>> {
+        deck_where(self.conn(), "key = ?1", key)
     }
 
-    for (fact_id, _, removed) in stored.into_values() {
-        if !removed {
-            tx.prepare_cached("UPDATE facts SET removed = 1 WHERE id = ?1")?
-                .execute([fact_id])?;
-            tx.prepare_cached("UPDATE cards SET retired = 1, queue = -1 WHERE fact_id = ?1")?
-                .execute([fact_id])?;
-            report.removed += 1;
-        }
+    /// Inserts a deck row (`deck.id` 0: the next free id); returns its id.
+    /// The one `INSERT INTO decks` (`build`, `import`, the generator).
+    pub fn insert_deck(&self, deck: &DeckRow) -> Result<i64> {
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO decks (id, key, name, description, source_path, retention, new_per_day, reviews_per_day)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                (deck.id != 0).then_some(deck.id),
+                deck.key,
+                deck.name,
+                deck.description,
+                deck.source_path,
+                deck.retention.map(f64::from),
+                deck.new_per_day,
+                deck.reviews_per_day
+            ])?;
+        Ok(self.conn().last_insert_rowid())
     }
-    bulk::recount_cards(tx, deck_id)?;
-    // Last, as any change to the deck's facts above forgets the fingerprint.
-    tx.prepare_cached(
-        "UPDATE decks SET source_hash = ?2, source_facts = ?3
-         WHERE id = ?1 AND (source_hash IS NOT ?2 OR source_facts IS NOT ?3)",
-    )?
-    .execute(params![deck_id, sync.source_hash, deck.facts.len() as i64])?;
-    Ok(report)
-}
 
-fn fact_json(fact: &Fact) -> Result<String> {
-    serde_json::to_string(fact).map_err(|e| Error::Internal(format!("fact {}: {e}", fact.id)))
-}
-
-fn upsert_deck(tx: &Transaction, deck: &Deck, source_path: &str) -> Result<i64> {
-    let existing = tx
-        .query_row(
-            &format!("SELECT {DECK_COLUMNS} FROM decks WHERE key = ?1"),
-            [&deck.key],
-            deck_from_row,
-        )
-        .optional()?;
-    let wanted = DeckRow {
-        id: existing.as_ref().map_or(0, |d| d.id),
-        key: deck.key.clone(),
-        name: deck.name.clone(),
-        description: deck.description.clone(),
-        source_path: Some(source_path.to_string()),
-        retention: deck.retention,
-        new_per_day: deck.new_per_day,
-        reviews_per_day: deck.reviews_per_day,
-    };
-    let values = params![
-        wanted.key,
-        wanted.name,
-        wanted.description,
-        wanted.source_path,
-        wanted.retention.map(f64::from),
-        wanted.new_per_day,
-        wanted.reviews_per_day
-    ];
-    match existing {
-        Some(row) if row == wanted => Ok(row.id),
-        Some(row) => {
-            tx.execute(
+    /// Writes the name, settings and source of the deck with `deck.key`.
+    pub fn write_deck(&self, deck: &DeckRow) -> Result<()> {
+        self.conn()
+            .prepare_cached(
                 "UPDATE decks SET name = ?2, description = ?3, source_path = ?4, retention = ?5,
                  new_per_day = ?6, reviews_per_day = ?7 WHERE key = ?1",
-                values,
-            )?;
-            Ok(row.id)
+            )?
+            .execute(params![
+                deck.key,
+                deck.name,
+                deck.description,
+                deck.source_path,
+                deck.retention.map(f64::from),
+                deck.new_per_day,
+                deck.reviews_per_day
+            ])?;
+        Ok(())
+    }
+
+    /// Records the fingerprint of the file the deck was just built from and
+    /// its number of facts (a rebuild with the same fingerprint is skipped).
+    /// Last in a sync: any change to the deck's facts forgets it.
+    pub fn set_deck_source(&self, deck_id: i64, source_hash: &str, facts: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "UPDATE decks SET source_hash = ?2, source_facts = ?3
+                 WHERE id = ?1 AND (source_hash IS NOT ?2 OR source_facts IS NOT ?3)",
+            )?
+            .execute(params![deck_id, source_hash, facts])?;
+        if let Some(mut bulk) = self.bulk() {
+            bulk.fingerprint_set(deck_id);
         }
-        None => insert_deck(tx, &wanted),
+        Ok(())
     }
-}
-
-/// Inserts a deck row (`deck.id` 0: the next free id); returns its id. The
-/// one `INSERT INTO decks` (`build`, `import`, the generator).
-pub(super) fn insert_deck(tx: &Connection, deck: &DeckRow) -> Result<i64> {
-    tx.prepare_cached(
-        "INSERT INTO decks (id, key, name, description, source_path, retention, new_per_day, reviews_per_day)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        (deck.id != 0).then_some(deck.id),
-        deck.key,
-        deck.name,
-        deck.description,
-        deck.source_path,
-        deck.retention.map(f64::from),
-        deck.new_per_day,
-        deck.reviews_per_day
-    ])?;
-    Ok(tx.last_insert_rowid())
-}
-
-/// Inserts a new card of a fact, due at the next new-card position; returns
-/// its id. The one `INSERT INTO cards` of a new card (`build`, `import`).
-pub(super) fn insert_card(
-    tx: &Connection,
-    fact_id: i64,
-    deck_id: i64,
-    card: &CardText,
-    next_position: &mut i64,
-) -> Result<i64> {
-    tx.prepare_cached(
-        "INSERT INTO cards (fact_id, deck_id, template, front, back, answer, due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        fact_id,
-        deck_id,
-        card.template,
-        card.front,
-        card.back,
-        card.answer,
-        *next_position
-    ])?;
-    *next_position += 1;
-    Ok(tx.last_insert_rowid())
-}
-
-/// Inserts a fact (`id` None: the next free id); returns its id. The one
-/// `INSERT INTO facts` (`build`, `import`, the generator).
-pub(super) fn insert_fact(tx: &Connection, id: Option<i64>, deck_id: i64, key: &str, content: &str) -> Result<i64> {
-    tx.prepare_cached("INSERT INTO facts (id, deck_id, key, content) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![id, deck_id, key, content])?;
-    Ok(tx.last_insert_rowid())
-}
-
-/// Brings a changed (or restored) fact's cards in line with its new text.
-fn sync_cards(
-    tx: &Transaction,
-    fact_id: i64,
-    deck_id: i64,
-    wanted: &[CardText],
-    next_position: &mut i64,
-) -> Result<()> {
-    let mut existing: HashMap<String, (i64, i64)> = HashMap::new();
-    {
-        let mut stmt = tx.prepare_cached("SELECT template, id, state FROM cards WHERE fact_id = ?1")?;
-        for row in stmt.query_map([fact_id], |r| Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?))))? {
-            let (template, value) = row?;
-            existing.insert(template, value);
-        }
-    }
-    for card in wanted {
-        match existing.remove(&card.template) {
-            Some((card_id, state)) => {
-                let queue_back = super::cards::queue_for_state(crate::card::CardState::from_i64(state));
-                tx.prepare_cached(
-                    "UPDATE cards SET front = ?2, back = ?3, answer = ?4, deck_id = ?5,
-                       queue = CASE WHEN retired = 1 THEN ?6 ELSE queue END, retired = 0
-                     WHERE id = ?1",
-                )?
-                .execute(params![
-                    card_id,
-                    card.front,
-                    card.back,
-                    card.answer,
-                    deck_id,
-                    queue_back
-                ])?;
-            }
-            None => {
-                insert_card(tx, fact_id, deck_id, card, next_position)?;
-            }
-        }
-    }
-    for (card_id, _) in existing.into_values() {
-        tx.prepare_cached("UPDATE cards SET retired = 1, queue = ?2 WHERE id = ?1")?
-            .execute(params![card_id, queue::SUSPENDED])?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

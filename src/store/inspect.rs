@@ -33,6 +33,15 @@ impl Store {
             .conn()
             .query_row("SELECT EXISTS (SELECT 1 FROM cards)", [], |r| r.get(0))?)
     }
+
+    /// How many decks, cards and review-log rows the collection holds.
+    pub fn content_counts(&self) -> Result<(i64, i64, i64)> {
+        Ok(self.conn().query_row(
+            "SELECT (SELECT count(*) FROM decks), (SELECT count(*) FROM cards), (SELECT count(*) FROM review_log)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
 }
 
 /// Opens a collection file for looking only: nothing is written to it and

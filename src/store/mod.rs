@@ -1,19 +1,30 @@
 //! The collection: one SQLite file (WAL, foreign keys, STRICT tables),
 //! versioned with `PRAGMA user_version` and numbered migrations. All SQL lives
-//! in this module and its children, next to the code that runs it.
+//! in this module and its children, next to the code that runs it:
+//!
+//! - this file opens and migrates the collection;
+//! - one file per table (`decks`, `facts`, `cards`, `review_log`,
+//!   `settings`), each with its row mapper, its one insert and its writes;
+//! - [`Tx`] (`tx.rs`): the write transaction a caller owns, on which the
+//!   tables' functions run;
+//! - `bulk.rs`: bulk writes, with triggers and indexes set aside;
+//! - `read/`: read models for the study queue, statistics, authors' views,
+//!   FSRS training and deck exports;
+//! - `inspect.rs`: what backups, `check` and `restore` look at.
+//!
+//! The store imports only the ground floor (`card`, `clock`, `error`,
+//! `settings`): it takes and returns rows, and the domain turns them into
+//! its own types.
 
-pub mod inspect;
 mod bulk;
 mod cards;
-pub mod deck_export;
 mod decks;
-mod generate;
-pub mod import;
-mod log;
-mod overview;
+mod facts;
+pub mod inspect;
+mod read;
+mod review_log;
 mod settings;
-pub mod stats;
-mod training;
+mod tx;
 
 use std::path::{Path, PathBuf};
 
@@ -21,13 +32,17 @@ use rusqlite::{Connection, OpenFlags, ffi::ErrorCode};
 
 use crate::error::{Error, Result};
 
-pub use cards::{BuryRules, CardRow, DeckCounts, QueueQuery, StudiedToday, queue};
-pub use decks::{DeckRow, FactSync, SyncReport};
-pub use generate::{BulkWriter, NewCard};
-pub use log::LogEntry;
-pub use overview::{DeckSummary, ShownCard};
+pub use bulk::BulkWriter;
+pub use cards::{BuryRules, CardRow, NewCard, queue};
+pub use decks::{DeckRow, SyncReport};
+pub use facts::FactRow;
+pub use read::overview::{DeckSummary, ShownCard};
+pub use read::queue::{DeckCounts, QueueQuery, StudiedToday};
+pub use read::training::{SimulationCard, TrainingRow};
+pub use read::{deck_export, stats};
+pub use review_log::LogEntry;
 pub use settings::{FsrsFit, FsrsFits, Settings};
-pub use training::{SimulationCard, TrainingRow};
+pub use tx::Tx;
 
 /// `PRAGMA application_id` of an iskra collection ("ISKR").
 const APPLICATION_ID: i64 = 0x4953_4b52;
@@ -113,29 +128,13 @@ impl Store {
         &self.conn
     }
 
-    /// Runs `f` in one transaction: all of it is stored, or none.
-    pub fn transaction<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T>) -> Result<T> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let value = f(&tx)?;
+    /// Runs `f` in one write transaction ([`Store::begin`]): all of it is
+    /// stored, or none.
+    pub fn transaction<T>(&mut self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let tx = self.begin()?;
+        let value = f(tx.conn())?;
         tx.commit()?;
         Ok(value)
-    }
-
-    /// [`Store::transaction`] for writes that touch many pages (builds of
-    /// large decks, `generate`): with a page cache of `mib` MiB, so no page is
-    /// spilled to the WAL before the commit (and written again after).
-    pub(crate) fn large_transaction<T>(
-        &mut self,
-        mib: i64,
-        f: impl FnOnce(&rusqlite::Transaction) -> Result<T>,
-    ) -> Result<T> {
-        let before: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn.pragma_update(None, "cache_size", -mib * 1024)?;
-        let result = self.transaction(f);
-        self.conn.pragma_update(None, "cache_size", before)?;
-        result
     }
 
     fn prepare(&mut self, before_migration: PreMigration) -> Result<()> {
@@ -238,6 +237,11 @@ fn open_error(path: &Path, err: rusqlite::Error) -> Error {
         )),
         _ => Error::from(err),
     }
+}
+
+/// `text` as a literal in a `LIKE` pattern with `ESCAPE '\'`.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 fn wal_path(path: &Path) -> PathBuf {

@@ -1,9 +1,11 @@
-//! Collection-wide settings, stored as one JSON document in `settings`.
+//! The `settings` table: collection-wide settings, stored as one JSON
+//! document (read by [`read_settings`], written by the one insert,
+//! [`write_settings`]).
 
-use rusqlite::OptionalExtension;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use super::Store;
+use super::{Store, Tx};
 use crate::error::{Error, Result};
 use crate::settings::SchedConfig;
 
@@ -105,11 +107,42 @@ impl Store {
     }
 
     pub fn save_settings(&mut self, settings: &Settings) -> Result<()> {
-        self.transaction(|tx| write_settings(tx, settings))
+        self.transaction(|conn| write_settings(conn, settings))
+    }
+
+    /// Stores fitted parameters: for one deck (by its key), or for the whole
+    /// collection when `deck_key` is `None`. One transaction, re-reading the
+    /// settings so a change made meanwhile is kept.
+    pub fn save_fsrs_fit(&mut self, deck_key: Option<&str>, fit: &FsrsFit) -> Result<()> {
+        self.transaction(|conn| {
+            let mut settings = read_settings(conn)?;
+            match deck_key {
+                Some(key) => {
+                    settings.fsrs_fits.decks.insert(key.to_string(), fit.clone());
+                }
+                None => {
+                    settings.scheduler.parameters = fit.parameters.clone();
+                    settings.fsrs_fits.collection = Some(fit.clone());
+                }
+            }
+            write_settings(conn, &settings)
+        })
     }
 }
 
-pub(crate) fn read_settings(conn: &rusqlite::Connection) -> Result<Settings> {
+impl Tx<'_> {
+    /// The settings as they are in this transaction.
+    pub fn settings(&self) -> Result<Settings> {
+        read_settings(self.conn())
+    }
+
+    pub fn save_settings(&self, settings: &Settings) -> Result<()> {
+        write_settings(self.conn(), settings)
+    }
+}
+
+/// The settings of the collection `conn` reads (the defaults when none are stored).
+pub(super) fn read_settings(conn: &Connection) -> Result<Settings> {
     let json: Option<String> = conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [SETTINGS_KEY], |r| {
             r.get(0)
@@ -122,7 +155,8 @@ pub(crate) fn read_settings(conn: &rusqlite::Connection) -> Result<Settings> {
     }
 }
 
-pub(crate) fn write_settings(conn: &rusqlite::Connection, settings: &Settings) -> Result<()> {
+/// The one `INSERT INTO settings`.
+fn write_settings(conn: &Connection, settings: &Settings) -> Result<()> {
     let json = serde_json::to_string(settings).map_err(|e| Error::Usage(e.to_string()))?;
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)

@@ -92,7 +92,7 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
             target.display()
         )));
     }
-    let facts = store.deck_facts(deck.id)?;
+    let facts = crate::deck::stored_facts(store, deck.id)?;
     let summary = match format {
         Format::Iskra => {
             let text = iskra_text(&deck, &facts)?;

@@ -6,9 +6,9 @@
 
 use rusqlite::{Row, params};
 
-use super::Store;
 use crate::clock::DayNumber;
 use crate::error::Result;
+use crate::store::Store;
 
 /// Which cards statistics cover: the whole collection or one deck.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,12 +1,11 @@
 //! What FSRS fitting and simulation read from the collection: the review log
-//! of the chosen cards (in card order, then time), the cards' memory states,
-//! and the fitted parameters kept in the settings.
+//! of the chosen cards (in card order, then time) and the cards' memory
+//! states. (The fitted parameters are kept in the settings.)
 
 use rusqlite::params;
 
-use super::Store;
-use super::settings::{FsrsFit, read_settings, write_settings};
 use crate::error::Result;
+use crate::store::Store;
 
 /// One review-log row, as FSRS training and simulation need it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,24 +82,5 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(cards)
-    }
-
-    /// Stores fitted parameters: for one deck (by its key), or for the whole
-    /// collection when `deck_key` is `None`. One transaction, re-reading the
-    /// settings so a change made meanwhile is kept.
-    pub fn save_fsrs_fit(&mut self, deck_key: Option<&str>, fit: &FsrsFit) -> Result<()> {
-        self.transaction(|tx| {
-            let mut settings = read_settings(tx)?;
-            match deck_key {
-                Some(key) => {
-                    settings.fsrs_fits.decks.insert(key.to_string(), fit.clone());
-                }
-                None => {
-                    settings.scheduler.parameters = fit.parameters.clone();
-                    settings.fsrs_fits.collection = Some(fit.clone());
-                }
-            }
-            write_settings(tx, &settings)
-        })
     }
 }

@@ -8,16 +8,10 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
-use super::Store;
-use super::cards::write_schedule;
-use super::decks::{DeckRow, insert_card, insert_deck, insert_fact};
-use super::log::{LogEntry, insert_log_if_new};
-use super::settings::{read_settings, write_settings};
 use crate::card::{Rating, ReviewKind, Schedule};
 use crate::deck::{Fact, FactBody};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::store::{DeckRow, FactRow, LogEntry, Store, Tx};
 
 /// A deck the batch imports into.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,23 +125,19 @@ struct StoredFact {
     content: String,
 }
 
-impl Store {
-    /// Imports a batch in one transaction; with `commit` false everything is
-    /// rolled back at the end and only the outcome is kept.
-    pub fn import_batch(&mut self, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let outcome = import(&tx, batch)?;
-        if commit {
-            tx.commit()?;
-        } // else dropped: rolled back
-        Ok(outcome)
-    }
+/// Imports a batch in one transaction; with `commit` false everything is
+/// rolled back at the end and only the outcome is kept.
+pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
+    let tx = store.begin()?;
+    let outcome = import(&tx, batch)?;
+    if commit {
+        tx.commit()?;
+    } // else dropped: rolled back
+    Ok(outcome)
 }
 
-fn import(tx: &Transaction, batch: &ImportBatch) -> Result<ImportOutcome> {
-    let mut settings = read_settings(tx)?;
+fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
+    let mut settings = tx.settings()?;
     let start_position = settings.next_new_position;
     let mut outcome = ImportOutcome::default();
     let mut decks = Vec::with_capacity(batch.decks.len());
@@ -188,12 +178,11 @@ fn import(tx: &Transaction, batch: &ImportBatch) -> Result<ImportOutcome> {
         let fact_id = match existing {
             Some(stored) => {
                 fact.id = stored.key.clone();
-                content = fact_json(&fact)?;
+                content = fact.to_content()?;
                 if content == stored.content {
                     outcome.decks[home].unchanged += 1;
                 } else {
-                    tx.prepare_cached("UPDATE facts SET content = ?2, removed = 0 WHERE id = ?1")?
-                        .execute(params![stored.id, content])?;
+                    tx.write_fact_content(stored.id, &content)?;
                     outcome.decks[home].updated += 1;
                 }
                 stored.id
@@ -204,8 +193,8 @@ fn import(tx: &Transaction, batch: &ImportBatch) -> Result<ImportOutcome> {
                 if imported.identity == Identity::FirstField {
                     fact.id = unique_key(&fact.id, &deck.keys);
                 }
-                content = fact_json(&fact)?;
-                let id = insert_fact(tx, None, deck.id, &fact.id, &content)?;
+                content = fact.to_content()?;
+                let id = tx.insert_fact(None, deck.id, &fact.id, &content)?;
                 outcome.decks[deck_index].added += 1;
                 id
             }
@@ -235,20 +224,15 @@ fn import(tx: &Transaction, batch: &ImportBatch) -> Result<ImportOutcome> {
         )?;
     }
     if settings.next_new_position != start_position {
-        write_settings(tx, &settings)?;
+        tx.save_settings(&settings)?;
     }
     Ok(outcome)
 }
 
 /// Finds or creates a deck; returns it and whether it was created.
-fn target_deck(tx: &Transaction, deck: &ImportDeck) -> Result<(TargetDeck, bool)> {
-    let found: Option<(i64, Option<String>)> = tx
-        .query_row("SELECT id, source_path FROM decks WHERE key = ?1", [&deck.key], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    let (id, source, created) = match found {
-        Some((id, source)) => (id, source, false),
+fn target_deck(tx: &Tx, deck: &ImportDeck) -> Result<(TargetDeck, bool)> {
+    let (id, source, created) = match tx.deck_by_key(&deck.key)? {
+        Some(found) => (found.id, found.source_path, false),
         None => {
             let row = DeckRow {
                 id: 0,
@@ -260,7 +244,7 @@ fn target_deck(tx: &Transaction, deck: &ImportDeck) -> Result<(TargetDeck, bool)
                 new_per_day: None,
                 reviews_per_day: None,
             };
-            (insert_deck(tx, &row)?, None, true)
+            (tx.insert_deck(&row)?, None, true)
         }
     };
     let target = TargetDeck {
@@ -276,41 +260,34 @@ fn target_deck(tx: &Transaction, deck: &ImportDeck) -> Result<(TargetDeck, bool)
 /// in the batch are added to `decks` (and `outcomes`) so a fact can be
 /// updated where it is.
 fn facts_by_key(
-    tx: &Transaction,
+    tx: &Tx,
     decks: &mut Vec<TargetDeck>,
     outcomes: &mut Vec<DeckOutcome>,
 ) -> Result<HashMap<String, StoredFact>> {
-    let mut stmt = tx.prepare(
-        "SELECT f.id, f.key, f.content, d.id, d.source_path, d.key, d.name FROM facts f JOIN decks d ON d.id = f.deck_id
-         WHERE f.key LIKE 'anki-%' ORDER BY f.id",
-    )?;
-    let rows = stmt
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut map = HashMap::new();
-    for (id, key, content, deck_id, source, deck_key, deck_name) in rows {
+    for FactRow {
+        id,
+        deck_id,
+        key,
+        content,
+        ..
+    } in tx.facts_with_key_prefix("anki-")?
+    {
         let deck = match decks.iter().position(|d| d.id == deck_id) {
             Some(index) => index,
             None => {
+                let Some(row) = tx.deck(deck_id)? else {
+                    continue; // a fact of no deck: `check` reports it
+                };
                 decks.push(TargetDeck {
                     id: deck_id,
-                    source,
+                    source: row.source_path,
                     by_first_field: None,
                     keys: Vec::new(),
                 });
                 outcomes.push(DeckOutcome {
-                    name: deck_name,
-                    key: deck_key,
+                    name: row.name,
+                    key: row.key,
                     ..DeckOutcome::default()
                 });
                 decks.len() - 1
@@ -322,20 +299,14 @@ fn facts_by_key(
 }
 
 /// Loads a deck's facts by first field, once.
-fn load_deck_facts(tx: &Transaction, deck: &mut TargetDeck, index: usize) -> Result<()> {
+fn load_deck_facts(tx: &Tx, deck: &mut TargetDeck, index: usize) -> Result<()> {
     if deck.by_first_field.is_some() {
         return Ok(());
     }
     let mut map = HashMap::new();
-    let mut stmt = tx.prepare_cached("SELECT id, key, content FROM facts WHERE deck_id = ?1 ORDER BY id")?;
-    let rows = stmt
-        .query_map([deck.id], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for (id, key, content) in rows {
+    for FactRow { id, key, content, .. } in tx.facts_of_deck(deck.id)? {
         deck.keys.push(key.clone());
-        if let Ok(fact) = serde_json::from_str::<Fact>(&content) {
+        if let Ok(fact) = Fact::from_content(&content) {
             map.entry(first_field(&fact).to_string()).or_insert(StoredFact {
                 id,
                 deck: index,
@@ -367,13 +338,9 @@ fn unique_key(base: &str, taken: &[String]) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
-fn fact_json(fact: &Fact) -> Result<String> {
-    serde_json::to_string(fact).map_err(|e| Error::Internal(format!("fact {}: {e}", fact.id)))
-}
-
 /// Adds or updates the fact's cards, their schedules and their reviews.
 fn import_cards(
-    tx: &Transaction,
+    tx: &Tx,
     fact_id: i64,
     deck_id: i64,
     fact: &Fact,
@@ -381,19 +348,15 @@ fn import_cards(
     next_position: &mut i64,
     outcome: &mut ImportOutcome,
 ) -> Result<()> {
+    let existing = tx.card_templates(fact_id)?;
     for text in fact.cards() {
-        let existing: Option<i64> = tx
-            .prepare_cached("SELECT id FROM cards WHERE fact_id = ?1 AND template = ?2")?
-            .query_row(params![fact_id, text.template], |r| r.get(0))
-            .optional()?;
-        let card_id = match existing {
-            Some(id) => {
-                tx.prepare_cached("UPDATE cards SET front = ?2, back = ?3, answer = ?4 WHERE id = ?1")?
-                    .execute(params![id, text.front, text.back, text.answer])?;
+        let card_id = match existing.iter().find(|(template, ..)| *template == text.template) {
+            Some(&(_, id, _)) => {
+                tx.write_card_text(id, &text)?;
                 id
             }
             None => {
-                let id = insert_card(tx, fact_id, deck_id, &text, next_position)?;
+                let id = tx.insert_new_card(fact_id, deck_id, &text, next_position)?;
                 outcome.cards_added += 1;
                 id
             }
@@ -402,22 +365,18 @@ fn import_cards(
             continue;
         };
         // Answers given in iskra since the Anki export win over Anki's schedule.
-        let newest_here: Option<i64> = tx
-            .prepare_cached("SELECT max(reviewed_at_ms) FROM review_log WHERE card_id = ?1 AND uid NOT LIKE 'anki-%'")?
-            .query_row([card_id], |r| r.get(0))?;
-        let anki_is_newer = match (newest_here, card.last_review_ms) {
+        let anki_is_newer = match (tx.newest_review_ms(card_id, "anki-")?, card.last_review_ms) {
             (None, _) => true,
             (Some(_), None) => false,
             (Some(here), Some(there)) => there >= here,
         };
         if anki_is_newer {
             if let Some(schedule) = &card.schedule {
-                write_schedule(tx, card_id, schedule)?;
+                tx.write_schedule(card_id, schedule)?;
                 outcome.cards_scheduled += 1;
             }
             if card.suspended {
-                tx.prepare_cached("UPDATE cards SET queue = -1 WHERE id = ?1")?
-                    .execute([card_id])?;
+                tx.suspend_card(card_id)?;
             }
         } else {
             outcome.cards_kept += 1;
@@ -434,7 +393,7 @@ fn import_cards(
 }
 
 /// Adds a log row unless one with its uid is there; true when added.
-fn insert_review(tx: &Transaction, card_id: i64, r: &ImportedReview) -> Result<bool> {
+fn insert_review(tx: &Tx, card_id: i64, r: &ImportedReview) -> Result<bool> {
     let entry = LogEntry {
         card_id,
         reviewed_at_ms: r.reviewed_at_ms,
@@ -445,5 +404,5 @@ fn insert_review(tx: &Transaction, card_id: i64, r: &ImportedReview) -> Result<b
         before: r.before.clone(),
         after: r.after.clone(),
     };
-    insert_log_if_new(tx, &r.uid, &entry)
+    tx.insert_log_if_new(&r.uid, &entry)
 }

@@ -4,9 +4,9 @@
 
 use rusqlite::params;
 
-use super::Store;
 use crate::clock::DayNumber;
 use crate::error::Result;
+use crate::store::Store;
 
 /// A deck's size and what waits in it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]

@@ -1,0 +1,145 @@
+//! The `facts` table: a fact's key (the id written in its deck file), its
+//! content as JSON (the store does not read it: `deck` turns it into a
+//! `Fact` and back) and whether it is gone from its file. One row mapper
+//! ([`FactRow`]), one insert.
+
+use rusqlite::{Connection, Row, params};
+
+use super::{Store, Tx};
+use crate::error::Result;
+
+/// A fact as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactRow {
+    pub id: i64,
+    pub deck_id: i64,
+    pub key: String,
+    /// The parsed fact, as JSON.
+    pub content: String,
+    /// Gone from its deck file (its cards are retired).
+    pub removed: bool,
+}
+
+const FACT_COLUMNS: &str = "id, deck_id, key, content, removed";
+
+fn fact_from_row(row: &Row) -> rusqlite::Result<FactRow> {
+    Ok(FactRow {
+        id: row.get(0)?,
+        deck_id: row.get(1)?,
+        key: row.get(2)?,
+        content: row.get(3)?,
+        removed: row.get(4)?,
+    })
+}
+
+/// The facts `condition` selects (with `?1` bound to `arg`), in id order.
+fn facts_where(conn: &Connection, condition: &str, arg: impl rusqlite::ToSql) -> Result<Vec<FactRow>> {
+    let sql = format!("SELECT {FACT_COLUMNS} FROM facts WHERE {condition} ORDER BY id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt
+        .query_map([arg], fact_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+impl Store {
+    /// The facts of a deck (removed ones too), in the order they were added.
+    pub fn facts_of_deck(&self, deck_id: i64) -> Result<Vec<FactRow>> {
+        facts_where(self.conn(), "deck_id = ?1", deck_id)
+    }
+}
+
+impl Tx<'_> {
+    /// The facts of a deck (removed ones too), in the order they were added.
+    pub fn facts_of_deck(&self, deck_id: i64) -> Result<Vec<FactRow>> {
+        facts_where(self.conn(), "deck_id = ?1", deck_id)
+    }
+
+    /// The facts, of any deck, whose keys start with `prefix` (ASCII letters
+    /// in any case, as SQL's `LIKE`), in the order they were added.
+    pub fn facts_with_key_prefix(&self, prefix: &str) -> Result<Vec<FactRow>> {
+        let pattern = format!("{}%", super::escape_like(prefix));
+        facts_where(self.conn(), "key LIKE ?1 ESCAPE '\\'", pattern)
+    }
+
+    /// Inserts a fact (`id` None: the next free id); returns its id. The
+    /// one `INSERT INTO facts` (`build`, `import`, the generator).
+    pub fn insert_fact(&self, id: Option<i64>, deck_id: i64, key: &str, content: &str) -> Result<i64> {
+        self.conn()
+            .prepare_cached("INSERT INTO facts (id, deck_id, key, content) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![id, deck_id, key, content])?;
+        let id = self.conn().last_insert_rowid();
+        if let Some(mut bulk) = self.bulk() {
+            bulk.fact_inserted(self.conn(), deck_id)?;
+        }
+        Ok(id)
+    }
+
+    /// Replaces a fact's content; a removed fact is back in its file.
+    pub fn write_fact_content(&self, fact_id: i64, content: &str) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE facts SET content = ?2, removed = 0 WHERE id = ?1")?
+            .execute(params![fact_id, content])?;
+        Ok(())
+    }
+
+    /// Marks a fact as gone from its file (its cards are retired apart).
+    pub fn mark_fact_removed(&self, fact_id: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE facts SET removed = 1 WHERE id = ?1")?
+            .execute([fact_id])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::DeckRow;
+
+    #[test]
+    fn facts_are_found_by_deck_and_key_prefix_and_keep_their_content() {
+        let mut store = Store::open_in_memory().unwrap();
+        let tx = store.begin().unwrap();
+        for key in ["a", "b"] {
+            tx.insert_deck(&DeckRow {
+                id: 0,
+                key: key.into(),
+                name: key.into(),
+                description: String::new(),
+                source_path: None,
+                retention: None,
+                new_per_day: None,
+                reviews_per_day: None,
+            })
+            .unwrap();
+        }
+        assert_eq!(tx.insert_fact(Some(10), 2, "anki-1f", "{\"x\":1}").unwrap(), 10);
+        assert_eq!(tx.insert_fact(None, 1, "anki_2", "{}").unwrap(), 11);
+        assert_eq!(tx.insert_fact(None, 1, "ANKI-3", "{}").unwrap(), 12);
+        assert_eq!(tx.insert_fact(None, 1, "plain", "{}").unwrap(), 13);
+        let keys = |rows: Vec<FactRow>| rows.into_iter().map(|f| f.key).collect::<Vec<_>>();
+        assert_eq!(keys(tx.facts_with_key_prefix("anki-").unwrap()), ["anki-1f", "ANKI-3"]);
+        assert_eq!(
+            keys(tx.facts_with_key_prefix("anki_").unwrap()),
+            ["anki_2"],
+            "`_` is no wildcard"
+        );
+        tx.mark_fact_removed(11).unwrap();
+        tx.write_fact_content(10, "{\"x\":2}").unwrap();
+        tx.commit().unwrap();
+        assert_eq!(keys(store.facts_of_deck(1).unwrap()), ["anki_2", "ANKI-3", "plain"]);
+        let removed: Vec<bool> = store.facts_of_deck(1).unwrap().iter().map(|f| f.removed).collect();
+        assert_eq!(removed, [true, false, false]);
+        assert_eq!(
+            store.facts_of_deck(2).unwrap(),
+            vec![FactRow {
+                id: 10,
+                deck_id: 2,
+                key: "anki-1f".into(),
+                content: "{\"x\":2}".into(),
+                removed: false,
+            }]
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The `review_log` table: append-only, one row per answer, each with a
+//! globally unique id so logs from several devices can be merged. Its one
+//! insert is [`insert`]; undo is the one deletion (it removes the entry it
+//! made together with restoring the card). Reads of the log for statistics,
+//! training and exports are read models (`read/`).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::cards::due_value;
+use super::{Store, Tx};
+use crate::card::{Rating, ReviewKind, Schedule};
+use crate::error::Result;
+
+/// One answer, as logged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub card_id: i64,
+    pub reviewed_at_ms: i64,
+    pub rating: Rating,
+    pub duration_ms: i64,
+    pub kind: ReviewKind,
+    pub elapsed_days: u32,
+    pub before: Schedule,
+    pub after: Schedule,
+}
+
+/// A new globally unique id: 128 random bits, hex.
+fn new_uid() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+/// Appends one log row with the given uid; `if_new`: unless a row with that
+/// uid is logged already (an entry imported before). Returns the number of
+/// rows added (0 or 1). The one `INSERT INTO review_log` (answers, `import`,
+/// the generator).
+pub(super) fn insert(conn: &Connection, uid: &str, entry: &LogEntry, if_new: bool) -> Result<usize> {
+    let (b, a) = (&entry.before, &entry.after);
+    let verb = if if_new { "INSERT OR IGNORE" } else { "INSERT" };
+    let sql = format!(
+        "{verb} INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+           state_before, due_before, stability_before, difficulty_before, interval_before,
+           state_after, due_after, stability_after, difficulty_after, interval_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+    );
+    Ok(conn.prepare_cached(&sql)?.execute(params![
+        uid,
+        entry.card_id,
+        entry.reviewed_at_ms,
+        entry.rating.number(),
+        entry.duration_ms,
+        entry.kind as i64,
+        entry.elapsed_days,
+        b.state as i64,
+        due_value(b.due),
+        b.memory.map(|m| f64::from(m.stability)),
+        b.memory.map(|m| f64::from(m.difficulty)),
+        b.interval,
+        a.state as i64,
+        due_value(a.due),
+        a.memory.map(|m| f64::from(m.stability)),
+        a.memory.map(|m| f64::from(m.difficulty)),
+        a.interval,
+    ])?)
+}
+
+impl Store {
+    /// Number of log entries (for tests and checks).
+    pub fn log_len(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))?)
+    }
+
+    /// The fact and card of the answer logged last, if any (a new session
+    /// does not start with its sibling).
+    pub fn last_answered(&self) -> Result<Option<(i64, i64)>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT c.fact_id, c.id FROM review_log l JOIN cards c ON c.id = l.card_id
+                 ORDER BY l.reviewed_at_ms DESC, l.id DESC LIMIT 1",
+            )?
+            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+}
+
+impl Tx<'_> {
+    /// Logs an answer under a new uid; returns its row id.
+    pub fn insert_log(&self, entry: &LogEntry) -> Result<i64> {
+        insert(self.conn(), &new_uid(), entry, false)?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    /// Logs an entry with a given uid unless that uid is logged already;
+    /// true when added.
+    pub fn insert_log_if_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
+        Ok(insert(self.conn(), uid, entry, true)? == 1)
+    }
+
+    /// When the card was last answered (UTC ms), leaving out the entries
+    /// whose uids start with `except_uid_prefix` (ASCII letters in any case,
+    /// as SQL's `LIKE`); `None` if never.
+    pub fn newest_review_ms(&self, card_id: i64, except_uid_prefix: &str) -> Result<Option<i64>> {
+        let pattern = format!("{}%", super::escape_like(except_uid_prefix));
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT max(reviewed_at_ms) FROM review_log WHERE card_id = ?1 AND uid NOT LIKE ?2 ESCAPE '\\'",
+            )?
+            .query_row(params![card_id, pattern], |r| r.get(0))?)
+    }
+
+    /// Removes the log row `log_id` of card `card_id` (an answer undone).
+    pub fn delete_log(&self, log_id: i64, card_id: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached("DELETE FROM review_log WHERE id = ?1 AND card_id = ?2")?
+            .execute(params![log_id, card_id])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deck::build::{Source, build};
+
+    fn entry(card_id: i64) -> LogEntry {
+        let before = Schedule::new_card(1);
+        LogEntry {
+            card_id,
+            reviewed_at_ms: 1_000,
+            rating: Rating::Hard,
+            duration_ms: 2_500,
+            kind: ReviewKind::Learning,
+            elapsed_days: 0,
+            after: Schedule {
+                reps: 1,
+                ..before.clone()
+            },
+            before,
+        }
+    }
+
+    #[test]
+    fn entries_are_added_once_per_uid_and_deleted_by_id_and_card() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = Source {
+            label: "d.deck".into(),
+            key: "d".into(),
+            bytes: b"# D\n## x\nq: x?\na: 1\n".to_vec(),
+        };
+        build(&mut store, &[source]).unwrap();
+        let tx = store.begin().unwrap();
+        let first = tx.insert_log(&entry(1)).unwrap();
+        let second = tx.insert_log(&entry(1)).unwrap();
+        assert_ne!(first, second, "each answer gets its own uid");
+        assert!(tx.insert_log_if_new("anki-1", &entry(1)).unwrap());
+        assert!(!tx.insert_log_if_new("anki-1", &entry(1)).unwrap());
+        tx.delete_log(first, 2).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.log_len().unwrap(), 3, "not card 2's row");
+        let (rating, duration, kind): (u8, i64, i64) = store
+            .conn()
+            .query_row(
+                "SELECT rating, duration_ms, kind FROM review_log WHERE uid = 'anki-1'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((rating, duration, kind), (2, 2_500, 0));
+        let tx = store.begin().unwrap();
+        tx.delete_log(first, 1).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.log_len().unwrap(), 2);
+        assert_eq!(store.last_answered().unwrap(), Some((1, 1)));
+    }
+}

@@ -1,0 +1,184 @@
+//! A write transaction the domain owns: a caller opens one with
+//! [`Store::begin`], reads and writes rows through the table functions on
+//! [`Tx`] (each defined next to its SQL, in its table's file), and commits.
+//! It is IMMEDIATE: the write lock is taken when it begins, so what it reads
+//! is what its writes apply to, and two processes never retry. A `Tx`
+//! dropped without [`Tx::commit`] is rolled back.
+
+use std::cell::RefCell;
+
+use rusqlite::Connection;
+
+use super::{Store, bulk};
+use crate::error::Result;
+
+/// An open write transaction on the collection (see the module comment).
+pub struct Tx<'a> {
+    conn: &'a Connection,
+    /// The page cache size to put back when the transaction ends.
+    cache_before: Option<i64>,
+    /// For a bulk write: the insert triggers set aside and the bookkeeping
+    /// the transaction keeps in their place.
+    bulk: Option<RefCell<bulk::Bookkeeping>>,
+}
+
+impl Store {
+    /// Begins a write transaction.
+    pub fn begin(&mut self) -> Result<Tx<'_>> {
+        Tx::begin(&self.conn, None)
+    }
+
+    /// Begins a write transaction for writes of many rows (builds of large
+    /// decks, the generator): with a page cache of `cache_mib` MiB, so no page
+    /// is spilled to the WAL before the commit (and written again after), and
+    /// with the per-row insert triggers set aside; the transaction keeps
+    /// their bookkeeping itself (see [`bulk`]), so the collection is the same
+    /// as with them.
+    pub fn begin_bulk(&mut self, cache_mib: i64) -> Result<Tx<'_>> {
+        let mut tx = Tx::begin(&self.conn, Some(cache_mib))?;
+        tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
+        Ok(tx)
+    }
+}
+
+impl<'a> Tx<'a> {
+    fn begin(conn: &'a Connection, cache_mib: Option<i64>) -> Result<Tx<'a>> {
+        let cache_before = match cache_mib {
+            Some(mib) => {
+                let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+                conn.pragma_update(None, "cache_size", -mib * 1024)?;
+                Some(before)
+            }
+            None => None,
+        };
+        // Made first, so that the cache size is put back if BEGIN fails.
+        let tx = Tx {
+            conn,
+            cache_before,
+            bulk: None,
+        };
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(tx)
+    }
+
+    /// The connection, for the table functions of the store.
+    pub(super) fn conn(&self) -> &'a Connection {
+        self.conn
+    }
+
+    /// The bookkeeping of a bulk write, if this is one.
+    pub(super) fn bulk(&self) -> Option<std::cell::RefMut<'_, bulk::Bookkeeping>> {
+        self.bulk.as_ref().map(RefCell::borrow_mut)
+    }
+
+    /// Stores everything written in the transaction.
+    pub fn commit(mut self) -> Result<()> {
+        if let Some(bookkeeping) = self.bulk.take() {
+            bookkeeping.into_inner().finish(self.conn)?;
+        }
+        self.conn.execute_batch("COMMIT")?;
+        if let Some(before) = self.cache_before.take() {
+            self.conn.pragma_update(None, "cache_size", before)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Tx<'_> {
+    /// Rolls back what was not committed (nothing after a commit).
+    fn drop(&mut self) {
+        if !self.conn.is_autocommit() {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if let Some(before) = self.cache_before {
+            let _ = self.conn.pragma_update(None, "cache_size", before);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings_rows(store: &Store) -> i64 {
+        store
+            .conn()
+            .query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn cache_size(store: &Store) -> i64 {
+        store.conn().query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn a_dropped_transaction_stores_nothing_and_a_committed_one_everything() {
+        let mut store = Store::open_in_memory().unwrap();
+        let before = settings_rows(&store);
+        let mut settings = store.settings().unwrap();
+        settings.new_per_day = 7;
+        {
+            let tx = store.begin().unwrap();
+            tx.save_settings(&settings).unwrap();
+            assert_eq!(
+                tx.settings().unwrap().new_per_day,
+                7,
+                "a transaction reads its own writes"
+            );
+        }
+        assert_eq!(settings_rows(&store), before);
+        assert_eq!(store.settings().unwrap().new_per_day, 20);
+        let tx = store.begin().unwrap();
+        tx.save_settings(&settings).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.settings().unwrap().new_per_day, 7);
+        assert!(store.conn().is_autocommit());
+    }
+
+    #[test]
+    fn a_bulk_transaction_puts_the_cache_size_and_triggers_back() {
+        let mut store = Store::open_in_memory().unwrap();
+        let cache = cache_size(&store);
+        let triggers = |store: &Store| -> i64 {
+            store
+                .conn()
+                .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", [], |r| {
+                    r.get(0)
+                })
+                .unwrap()
+        };
+        let all = triggers(&store);
+        {
+            let tx = store.begin_bulk(8).unwrap();
+            let (size, set): (i64, i64) = (
+                tx.conn().query_row("PRAGMA cache_size", [], |r| r.get(0)).unwrap(),
+                tx.conn()
+                    .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'", [], |r| {
+                        r.get(0)
+                    })
+                    .unwrap(),
+            );
+            assert_eq!((size, set), (-8 * 1024, all - 2));
+        }
+        assert_eq!((cache_size(&store), triggers(&store)), (cache, all), "rolled back");
+        store.begin_bulk(8).unwrap().commit().unwrap();
+        assert_eq!((cache_size(&store), triggers(&store)), (cache, all), "committed");
+    }
+
+    #[test]
+    fn a_second_writer_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        let mut first = Store::open(&path).unwrap();
+        let mut second = Store::open(&path).unwrap();
+        second
+            .conn()
+            .busy_timeout(std::time::Duration::from_millis(50))
+            .unwrap();
+        let tx = first.begin().unwrap();
+        let err = second.begin().err().expect("the write lock is taken at BEGIN");
+        assert!(matches!(err, crate::error::Error::Busy), "{err}");
+        tx.commit().unwrap();
+        second.begin().unwrap().commit().unwrap();
+    }
+}
