@@ -1,8 +1,8 @@
 //! Times answering cards on a collection (see BENCHMARKS.md):
 //!
-//! - the durable commit of one answer: `Store::record_answer_to_current`, the
-//!   card read, graded, and its new schedule and log row written in one transaction (WAL, synchronous=FULL, as
-//!   `review` commits every answer);
+//! - the durable commit of one answer: `review::commit_answer`, the card
+//!   read, graded, and its new schedule and log row written in one
+//!   transaction (WAL, synchronous=FULL, as `review` commits every answer);
 //! - the whole step a learner waits for in `review`: grade, commit, and the
 //!   next card picked with its header counts.
 //!
@@ -21,9 +21,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Local;
 use iskra::clock::{Clock, parse_now};
-use iskra::review::{Input, Screen, Session, deck_scheduler};
-use iskra::sched::{Moment, Rating};
-use iskra::store::{LogEntry, Store};
+use iskra::review::{Input, Screen, Session, commit_answer, deck_scheduler};
+use iskra::sched::Rating;
+use iskra::store::Store;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -60,27 +60,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 None => continue,
             },
         };
-        let moment = Moment {
-            now_ms: now.now_ms(),
-            today: now.today(),
-        };
         let scheduler = deck_scheduler(&settings, deck)?;
         // As a review commits it: the card read, graded and written in one transaction.
+        let shown_at_ms = now.now_ms() - 5_000;
         let timer = Instant::now();
-        store.record_answer_to_current(card.id, |schedule| {
-            let answered = scheduler.answer(schedule, card.id, Rating::Good, moment)?;
-            let entry = LogEntry {
-                card_id: card.id,
-                reviewed_at_ms: now.now_ms(),
-                rating: Rating::Good,
-                duration_ms: 5_000,
-                kind: answered.kind,
-                elapsed_days: answered.elapsed_days,
-                before: schedule.clone(),
-                after: answered.next,
-            };
-            Ok((entry, ()))
-        })?;
+        commit_answer(&mut store, &scheduler, &card, Rating::Good, shown_at_ms, &now)?;
         commits.push(timer.elapsed());
     }
 
@@ -98,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
 
-    report("answer commit (record_answer_to_current, durable)", &mut commits);
+    report("answer commit (commit_answer, durable)", &mut commits);
     report("review step (grade, commit, next card)", &mut steps);
     Ok(())
 }

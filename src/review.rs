@@ -12,8 +12,8 @@
 
 use crate::clock::{Clock, DayNumber};
 use crate::error::{Error, Result};
-use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, queue};
+use crate::sched::{Moment, NextIn, Rating, Schedule, Scheduler};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, Tx, queue};
 
 pub mod limits;
 pub use limits::DailyLimits;
@@ -331,11 +331,7 @@ impl<'s> Session<'s> {
                 entry,
                 buried,
             } => {
-                let (before, after) = (&entry.before, &entry.after);
-                if !self
-                    .store
-                    .undo_answer_unburying(log_id, card.id, before, after.reps, &buried)?
-                {
+                if !undo_answer(self.store, log_id, &entry, &buried)? {
                     return Ok(Notice::ChangedElsewhere);
                 }
                 self.count_answer(&card, &entry, -1);
@@ -570,7 +566,7 @@ pub fn deck_scheduler(settings: &Settings, deck: &DeckRow) -> Result<Scheduler> 
 }
 
 /// A stored answer: its log row (for undo), the entry, and when the card comes back.
-pub(crate) struct Committed {
+pub struct Committed {
     pub log_id: i64,
     pub entry: LogEntry,
     pub next_in: NextIn,
@@ -581,7 +577,7 @@ pub(crate) struct Committed {
 /// applies to the card as it is when the answer is written: when another
 /// iskra answered the same card since it was shown, its answer is the
 /// starting point, so neither answer is lost.
-pub(crate) fn commit_answer(
+pub fn commit_answer(
     store: &mut Store,
     scheduler: &Scheduler,
     card: &CardRow,
@@ -589,24 +585,10 @@ pub(crate) fn commit_answer(
     shown_at_ms: i64,
     clock: &Clock<impl chrono::TimeZone>,
 ) -> Result<Committed> {
-    let stored = store.record_answer_to_current(card.id, |schedule| {
-        let answered: Answered = scheduler.answer(schedule, card.id, rating, moment(clock))?;
-        let entry = LogEntry {
-            card_id: card.id,
-            reviewed_at_ms: clock.now_ms(),
-            rating,
-            duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
-            kind: answered.kind,
-            elapsed_days: answered.elapsed_days,
-            before: schedule.clone(),
-            after: answered.next,
-        };
-        Ok((entry, answered.next_in))
-    })?;
-    let Some((log_id, entry, next_in)) = stored else {
-        return Err(Error::Usage(format!("card {} was deleted during the session", card.id)));
-    };
-    Ok(Committed { log_id, entry, next_in })
+    let tx = store.begin()?;
+    let (committed, _) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
+    tx.commit()?;
+    Ok(committed)
 }
 
 /// [`commit_answer`] that also buries the card's siblings as `bury` says,
@@ -620,24 +602,64 @@ pub(crate) fn commit_answer_burying(
     bury: BuryRules,
     clock: &Clock<impl chrono::TimeZone>,
 ) -> Result<(Committed, Vec<i64>)> {
-    let stored = store.record_answer_burying(card.id, bury, clock.today(), |schedule| {
-        let answered: Answered = scheduler.answer(schedule, card.id, rating, moment(clock))?;
-        let entry = LogEntry {
-            card_id: card.id,
-            reviewed_at_ms: clock.now_ms(),
-            rating,
-            duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
-            kind: answered.kind,
-            elapsed_days: answered.elapsed_days,
-            before: schedule.clone(),
-            after: answered.next,
-        };
-        Ok((entry, answered.next_in))
-    })?;
-    let Some((log_id, entry, next_in, buried)) = stored else {
-        return Err(Error::Usage(format!("card {} was deleted during the session", card.id)));
+    let tx = store.begin()?;
+    let (committed, current) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
+    let buried = tx.bury_siblings(&current, bury, clock.today())?;
+    tx.commit()?;
+    Ok((committed, buried))
+}
+
+/// The answer, in `tx`: reads the card as it is now, grades it with the
+/// scheduler and writes its new schedule and log row. Returns the answer and
+/// the card as it was read.
+fn answer_in(
+    tx: &Tx,
+    scheduler: &Scheduler,
+    card_id: i64,
+    rating: Rating,
+    shown_at_ms: i64,
+    clock: &Clock<impl chrono::TimeZone>,
+) -> Result<(Committed, CardRow)> {
+    let Some(current) = tx.card(card_id)? else {
+        return Err(Error::Usage(format!("card {card_id} was deleted during the session")));
     };
-    Ok((Committed { log_id, entry, next_in }, buried))
+    let answered = scheduler.answer(&current.schedule, card_id, rating, moment(clock))?;
+    let entry = LogEntry {
+        card_id,
+        reviewed_at_ms: clock.now_ms(),
+        rating,
+        duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
+        kind: answered.kind,
+        elapsed_days: answered.elapsed_days,
+        before: current.schedule.clone(),
+        after: answered.next,
+    };
+    tx.write_schedule(card_id, &entry.after)?;
+    let log_id = tx.insert_log(&entry)?;
+    let committed = Committed {
+        log_id,
+        entry,
+        next_in: answered.next_in,
+    };
+    Ok((committed, current))
+}
+
+/// Undoes the answer logged as `log_id` in one transaction: removes its log
+/// row, restores the card to the schedule the answer found and brings back
+/// the siblings it buried. False, changing nothing, when the card's review
+/// count is no longer the one the answer left (another process answered it
+/// since).
+fn undo_answer(store: &mut Store, log_id: i64, entry: &LogEntry, buried: &[i64]) -> Result<bool> {
+    let tx = store.begin()?;
+    let reps = tx.card(entry.card_id)?.map(|card| card.schedule.reps);
+    if reps != Some(entry.after.reps) {
+        return Ok(false); // dropped: nothing was written
+    }
+    tx.delete_log(log_id, entry.card_id)?;
+    tx.write_schedule(entry.card_id, &entry.before)?;
+    tx.unbury(buried)?;
+    tx.commit()?;
+    Ok(true)
 }
 
 fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
