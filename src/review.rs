@@ -12,10 +12,13 @@
 
 use crate::clock::{Clock, DayNumber};
 use crate::error::{Error, Result};
-use crate::sched::{Moment, NextIn, Rating, Schedule, Scheduler};
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, Tx, queue};
+use crate::sched::{NextIn, Rating, Schedule, Scheduler};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, queue};
 
+mod answer;
 pub mod limits;
+pub use answer::{Committed, commit_answer, deck_scheduler};
+use answer::{commit_answer_burying, moment, undo_answer};
 pub use limits::DailyLimits;
 
 /// Answer time is capped at this, so a break does not count as study time.
@@ -552,121 +555,6 @@ fn find_scope(decks: &[DeckScope], deck_id: i64) -> Result<&DeckScope> {
         .iter()
         .find(|d| d.row.id == deck_id)
         .ok_or_else(|| Error::Usage(format!("card of unknown deck {deck_id}")))
-}
-
-/// The scheduler for a deck: the collection's settings with the deck's
-/// retention and its own fitted FSRS parameters (`optimize --deck`), if any.
-pub fn deck_scheduler(settings: &Settings, deck: &DeckRow) -> Result<Scheduler> {
-    let mut config = settings.scheduler.clone();
-    config.parameters = settings.fsrs_parameters(Some(&deck.key)).to_vec();
-    if let Some(retention) = deck.retention {
-        config.desired_retention = retention;
-    }
-    Scheduler::new(config)
-}
-
-/// A stored answer: its log row (for undo), the entry, and when the card comes back.
-pub struct Committed {
-    pub log_id: i64,
-    pub entry: LogEntry,
-    pub next_in: NextIn,
-}
-
-/// Grades `card` (shown since `shown_at_ms`) at the clock's time and stores
-/// the answer with the card's new schedule, in one transaction. The grade
-/// applies to the card as it is when the answer is written: when another
-/// iskra answered the same card since it was shown, its answer is the
-/// starting point, so neither answer is lost.
-pub fn commit_answer(
-    store: &mut Store,
-    scheduler: &Scheduler,
-    card: &CardRow,
-    rating: Rating,
-    shown_at_ms: i64,
-    clock: &Clock<impl chrono::TimeZone>,
-) -> Result<Committed> {
-    let tx = store.begin()?;
-    let (committed, _) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
-    tx.commit()?;
-    Ok(committed)
-}
-
-/// [`commit_answer`] that also buries the card's siblings as `bury` says,
-/// in the same transaction; returns the buried siblings' ids.
-pub(crate) fn commit_answer_burying(
-    store: &mut Store,
-    scheduler: &Scheduler,
-    card: &CardRow,
-    rating: Rating,
-    shown_at_ms: i64,
-    bury: BuryRules,
-    clock: &Clock<impl chrono::TimeZone>,
-) -> Result<(Committed, Vec<i64>)> {
-    let tx = store.begin()?;
-    let (committed, current) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
-    let buried = tx.bury_siblings(&current, bury, clock.today())?;
-    tx.commit()?;
-    Ok((committed, buried))
-}
-
-/// The answer, in `tx`: reads the card as it is now, grades it with the
-/// scheduler and writes its new schedule and log row. Returns the answer and
-/// the card as it was read.
-fn answer_in(
-    tx: &Tx,
-    scheduler: &Scheduler,
-    card_id: i64,
-    rating: Rating,
-    shown_at_ms: i64,
-    clock: &Clock<impl chrono::TimeZone>,
-) -> Result<(Committed, CardRow)> {
-    let Some(current) = tx.card(card_id)? else {
-        return Err(Error::Usage(format!("card {card_id} was deleted during the session")));
-    };
-    let answered = scheduler.answer(&current.schedule, card_id, rating, moment(clock))?;
-    let entry = LogEntry {
-        card_id,
-        reviewed_at_ms: clock.now_ms(),
-        rating,
-        duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
-        kind: answered.kind,
-        elapsed_days: answered.elapsed_days,
-        before: current.schedule.clone(),
-        after: answered.next,
-    };
-    tx.write_schedule(card_id, &entry.after)?;
-    let log_id = tx.insert_log(&entry)?;
-    let committed = Committed {
-        log_id,
-        entry,
-        next_in: answered.next_in,
-    };
-    Ok((committed, current))
-}
-
-/// Undoes the answer logged as `log_id` in one transaction: removes its log
-/// row, restores the card to the schedule the answer found and brings back
-/// the siblings it buried. False, changing nothing, when the card's review
-/// count is no longer the one the answer left (another process answered it
-/// since).
-fn undo_answer(store: &mut Store, log_id: i64, entry: &LogEntry, buried: &[i64]) -> Result<bool> {
-    let tx = store.begin()?;
-    let reps = tx.card(entry.card_id)?.map(|card| card.schedule.reps);
-    if reps != Some(entry.after.reps) {
-        return Ok(false); // dropped: nothing was written
-    }
-    tx.delete_log(log_id, entry.card_id)?;
-    tx.write_schedule(entry.card_id, &entry.before)?;
-    tx.unbury(buried)?;
-    tx.commit()?;
-    Ok(true)
-}
-
-fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
-    Moment {
-        now_ms: clock.now_ms(),
-        today: clock.today(),
-    }
 }
 
 /// A card as the UI shows it.

@@ -1,0 +1,196 @@
+//! Answering: a deck's scheduler, and the answer transaction. A grade (or
+//! its undo) is stored in one IMMEDIATE transaction the session opens on
+//! the store ([`Tx`]): the card is read as it is now, graded by the pure
+//! scheduler, and the card and its log row are written through the store's
+//! table functions before it commits.
+
+use super::MAX_ANSWER_MS;
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::sched::{Moment, NextIn, Rating, Scheduler};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, Tx};
+
+/// The scheduler for a deck: the collection's settings with the deck's
+/// retention and its own fitted FSRS parameters (`optimize --deck`), if any.
+pub fn deck_scheduler(settings: &Settings, deck: &DeckRow) -> Result<Scheduler> {
+    let mut config = settings.scheduler.clone();
+    config.parameters = settings.fsrs_parameters(Some(&deck.key)).to_vec();
+    if let Some(retention) = deck.retention {
+        config.desired_retention = retention;
+    }
+    Scheduler::new(config)
+}
+
+/// "Now", as the scheduler takes it.
+pub(super) fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
+    Moment {
+        now_ms: clock.now_ms(),
+        today: clock.today(),
+    }
+}
+
+/// A stored answer: its log row (for undo), the entry, and when the card comes back.
+pub struct Committed {
+    pub log_id: i64,
+    pub entry: LogEntry,
+    pub next_in: NextIn,
+}
+
+/// Grades `card` (shown since `shown_at_ms`) at the clock's time and stores
+/// the answer with the card's new schedule, in one transaction. The grade
+/// applies to the card as it is when the answer is written: when another
+/// iskra answered the same card since it was shown, its answer is the
+/// starting point, so neither answer is lost.
+pub fn commit_answer(
+    store: &mut Store,
+    scheduler: &Scheduler,
+    card: &CardRow,
+    rating: Rating,
+    shown_at_ms: i64,
+    clock: &Clock<impl chrono::TimeZone>,
+) -> Result<Committed> {
+    let tx = store.begin()?;
+    let (committed, _) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
+    tx.commit()?;
+    Ok(committed)
+}
+
+/// [`commit_answer`] that also buries the card's siblings as `bury` says,
+/// in the same transaction; returns the buried siblings' ids.
+pub(super) fn commit_answer_burying(
+    store: &mut Store,
+    scheduler: &Scheduler,
+    card: &CardRow,
+    rating: Rating,
+    shown_at_ms: i64,
+    bury: BuryRules,
+    clock: &Clock<impl chrono::TimeZone>,
+) -> Result<(Committed, Vec<i64>)> {
+    let tx = store.begin()?;
+    let (committed, current) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
+    let buried = tx.bury_siblings(&current, bury, clock.today())?;
+    tx.commit()?;
+    Ok((committed, buried))
+}
+
+/// The answer, in `tx`: reads the card as it is now, grades it with the
+/// scheduler and writes its new schedule and log row. Returns the answer and
+/// the card as it was read.
+fn answer_in(
+    tx: &Tx,
+    scheduler: &Scheduler,
+    card_id: i64,
+    rating: Rating,
+    shown_at_ms: i64,
+    clock: &Clock<impl chrono::TimeZone>,
+) -> Result<(Committed, CardRow)> {
+    let Some(current) = tx.card(card_id)? else {
+        return Err(Error::Usage(format!("card {card_id} was deleted during the session")));
+    };
+    let answered = scheduler.answer(&current.schedule, card_id, rating, moment(clock))?;
+    let entry = LogEntry {
+        card_id,
+        reviewed_at_ms: clock.now_ms(),
+        rating,
+        duration_ms: (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS),
+        kind: answered.kind,
+        elapsed_days: answered.elapsed_days,
+        before: current.schedule.clone(),
+        after: answered.next,
+    };
+    tx.write_schedule(card_id, &entry.after)?;
+    let log_id = tx.insert_log(&entry)?;
+    let committed = Committed {
+        log_id,
+        entry,
+        next_in: answered.next_in,
+    };
+    Ok((committed, current))
+}
+
+/// Undoes the answer logged as `log_id` in one transaction: removes its log
+/// row, restores the card to the schedule the answer found and brings back
+/// the siblings it buried. False, changing nothing, when the card's review
+/// count is no longer the one the answer left (another process answered it
+/// since).
+pub(super) fn undo_answer(store: &mut Store, log_id: i64, entry: &LogEntry, buried: &[i64]) -> Result<bool> {
+    let tx = store.begin()?;
+    let reps = tx.card(entry.card_id)?.map(|card| card.schedule.reps);
+    if reps != Some(entry.after.reps) {
+        return Ok(false); // dropped: nothing was written
+    }
+    tx.delete_log(log_id, entry.card_id)?;
+    tx.write_schedule(entry.card_id, &entry.before)?;
+    tx.unbury(buried)?;
+    tx.commit()?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::card::{CardState, Due};
+    use crate::deck::build::{Source, build};
+    use chrono::Utc;
+
+    #[test]
+    fn an_answer_starts_from_the_card_as_stored_and_undo_needs_it_unchanged() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = Source {
+            label: "t.deck".into(),
+            key: "t".into(),
+            bytes: b"# T\n## a\nq: one?\na: 1\n".to_vec(),
+        };
+        build(&mut store, &[source]).unwrap();
+        let clock = Clock::new(crate::clock::parse_now("2026-03-10T10:00:00Z").unwrap(), Utc, 4);
+        let settings = store.settings().unwrap();
+        let scheduler = deck_scheduler(&settings, &store.decks().unwrap()[0]).unwrap();
+        let shown = store.card(1).unwrap().unwrap();
+        assert_eq!(shown.schedule.state, CardState::New);
+
+        // Another process answers the card after it was shown.
+        let elsewhere = scheduler
+            .answer(&shown.schedule, 1, Rating::Good, moment(&clock))
+            .unwrap()
+            .next;
+        let tx = store.begin().unwrap();
+        tx.write_schedule(1, &elsewhere).unwrap();
+        tx.commit().unwrap();
+
+        let shown_at_ms = clock.now_ms() - 70_000;
+        let committed = commit_answer(&mut store, &scheduler, &shown, Rating::Good, shown_at_ms, &clock).unwrap();
+        let entry = &committed.entry;
+        assert_eq!(entry.before, elsewhere, "graded from the card as stored");
+        assert_eq!((entry.after.reps, entry.duration_ms), (2, MAX_ANSWER_MS));
+        assert_eq!(store.card(1).unwrap().unwrap().schedule, entry.after);
+        assert_eq!(store.log_len().unwrap(), 1);
+
+        // A card gone: an error, and nothing stored.
+        let gone = CardRow {
+            id: 99,
+            ..shown.clone()
+        };
+        let err = commit_answer(&mut store, &scheduler, &gone, Rating::Good, shown_at_ms, &clock).err();
+        assert!(matches!(err, Some(Error::Usage(m)) if m.contains("card 99 was deleted")));
+        assert_eq!(store.log_len().unwrap(), 1);
+
+        // Undone while unchanged; refused once the card has moved on.
+        let mut moved = entry.after.clone();
+        moved.reps += 1;
+        moved.due = Due::Day(30_000);
+        let tx = store.begin().unwrap();
+        tx.write_schedule(1, &moved).unwrap();
+        tx.commit().unwrap();
+        assert!(!undo_answer(&mut store, committed.log_id, entry, &[]).unwrap());
+        assert_eq!(
+            (store.log_len().unwrap(), store.card(1).unwrap().unwrap().schedule),
+            (1, moved)
+        );
+        let tx = store.begin().unwrap();
+        tx.write_schedule(1, &entry.after).unwrap();
+        tx.commit().unwrap();
+        assert!(undo_answer(&mut store, committed.log_id, entry, &[]).unwrap());
+        assert_eq!(store.log_len().unwrap(), 0);
+        assert_eq!(store.card(1).unwrap().unwrap().schedule, elsewhere);
+    }
+}
