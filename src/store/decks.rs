@@ -178,6 +178,44 @@ mod tests {
     }
 
     #[test]
+    fn a_deck_is_found_rewritten_and_fingerprinted_by_key() {
+        use crate::store::DeckRow;
+        let mut store = Store::open_in_memory().unwrap();
+        let mut row = DeckRow {
+            id: 0,
+            key: "rus".into(),
+            name: "Russian".into(),
+            description: String::new(),
+            source_path: Some("/d/rus.deck".into()),
+            retention: Some(0.85),
+            new_per_day: Some(5),
+            reviews_per_day: None,
+        };
+        let tx = store.begin().unwrap();
+        row.id = tx.insert_deck(&row).unwrap();
+        assert_eq!(tx.deck_by_key("rus").unwrap().as_ref(), Some(&row));
+        assert_eq!(tx.deck(row.id).unwrap().as_ref(), Some(&row));
+        assert_eq!(tx.deck_by_key("RUS").unwrap(), None, "keys are exact");
+        tx.set_deck_source(row.id, "h1", 3).unwrap();
+        tx.commit().unwrap();
+        let report = store.unchanged_deck("rus", "h1").unwrap().unwrap();
+        assert_eq!((report.deck.as_str(), report.unchanged), ("Russian", 3));
+        assert_eq!(store.find_deck("RUSSIAN").unwrap(), row);
+
+        row.name = "Русский".into();
+        row.retention = None;
+        let tx = store.begin().unwrap();
+        tx.write_deck(&row).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.find_deck("rus").unwrap(), row);
+        assert_eq!(
+            store.unchanged_deck("rus", "h1").unwrap(),
+            None,
+            "a changed deck is rebuilt"
+        );
+    }
+
+    #[test]
     fn each_deck_keeps_count_of_its_cards() {
         let mut store = Store::open_in_memory().unwrap();
         let source = |key: &str, text: &str| Source {
