@@ -5,16 +5,9 @@
 //! and an index built once from sorted rows is far cheaper than one grown by
 //! random inserts. The transaction keeps the triggers' bookkeeping itself
 //! ([`Bookkeeping`]), so the collection is the same as with them.
-//!
-//! [`BulkWriter`] writes a whole collection (decks, facts, cards with their
-//! schedules, review log) with explicit ids, through the tables' one insert
-//! each, so the generator's result depends only on its seed.
 
 use rusqlite::{Connection, params};
 
-use super::cards::NewCard;
-use super::review_log::{self, LogEntry};
-use super::{DeckRow, Store, Tx};
 use crate::error::Result;
 
 /// The per-row triggers a bulk transaction sets aside: they keep
@@ -23,7 +16,8 @@ use crate::error::Result;
 const INSERT_TRIGGERS: &str = "type = 'trigger' AND name IN ('cards_insert_count', 'facts_insert_forget_hash')";
 
 /// The secondary indexes of cards and the review log.
-const CARD_AND_LOG_INDEXES: &str = "type = 'index' AND tbl_name IN ('cards', 'review_log') AND sql IS NOT NULL";
+pub(super) const CARD_AND_LOG_INDEXES: &str =
+    "type = 'index' AND tbl_name IN ('cards', 'review_log') AND sql IS NOT NULL";
 
 /// Schema objects dropped for the transaction, to be created again.
 #[must_use = "what is set aside must be restored before the commit"]
@@ -31,7 +25,7 @@ pub(super) struct SetAside(Vec<String>);
 
 /// Drops the triggers or indexes of `sqlite_master` matching `condition`
 /// (one of the constants above) and keeps their definitions.
-fn set_aside(conn: &Connection, condition: &str) -> Result<SetAside> {
+pub(super) fn set_aside(conn: &Connection, condition: &str) -> Result<SetAside> {
     let objects: Vec<(String, String, String)> = conn
         .prepare(&format!(
             "SELECT type, name, sql FROM sqlite_master WHERE {condition} ORDER BY name"
@@ -49,7 +43,7 @@ fn set_aside(conn: &Connection, condition: &str) -> Result<SetAside> {
 
 impl SetAside {
     /// Creates everything set aside again.
-    fn restore(self, conn: &Connection) -> Result<()> {
+    pub(super) fn restore(self, conn: &Connection) -> Result<()> {
         for sql in self.0 {
             conn.execute_batch(&sql)?;
         }
@@ -121,68 +115,11 @@ fn recount_cards(conn: &Connection, deck_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Writes into the open transaction of [`Store::bulk_write`].
-pub struct BulkWriter<'t> {
-    tx: &'t Tx<'t>,
-}
-
-impl Store {
-    /// Runs `f` with a writer, in ONE bulk transaction ([`Store::begin_bulk`]):
-    /// all of it is stored, or none. The secondary indexes of cards and the
-    /// review log are set aside meanwhile too.
-    pub fn bulk_write<T>(&mut self, f: impl FnOnce(&mut BulkWriter) -> Result<T>) -> Result<T> {
-        // A large page cache keeps the random-order uid index in memory.
-        let tx = self.begin_bulk(256)?;
-        let indexes = set_aside(tx.conn(), CARD_AND_LOG_INDEXES)?;
-        let value = f(&mut BulkWriter { tx: &tx })?;
-        indexes.restore(tx.conn())?;
-        tx.commit()?;
-        Ok(value)
-    }
-}
-
-impl BulkWriter<'_> {
-    pub fn deck(&mut self, id: i64, key: &str, name: &str, description: &str) -> Result<()> {
-        let row = DeckRow {
-            id,
-            key: key.to_string(),
-            name: name.to_string(),
-            description: description.to_string(),
-            source_path: None,
-            retention: None,
-            new_per_day: None,
-            reviews_per_day: None,
-        };
-        self.tx.insert_deck(&row).map(|_| ())
-    }
-
-    /// A fact; `content` is its JSON, as `build` stores it.
-    pub fn fact(&mut self, id: i64, deck_id: i64, key: &str, content: &str) -> Result<()> {
-        self.tx.insert_fact(Some(id), deck_id, key, content).map(|_| ())
-    }
-
-    /// A card with its id and schedule.
-    pub fn card(&mut self, card: &NewCard) -> Result<()> {
-        self.tx.insert_card(card).map(|_| ())
-    }
-
-    /// One review-log row with the given uid.
-    pub fn log(&mut self, uid: &str, entry: &LogEntry) -> Result<()> {
-        review_log::insert(self.tx.conn(), uid, entry, false).map(|_| ())
-    }
-
-    /// Where the next new card goes in the introduction order.
-    pub fn set_next_new_position(&mut self, position: i64) -> Result<()> {
-        let mut settings = self.tx.settings()?;
-        settings.next_new_position = position;
-        self.tx.save_settings(&settings)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::card::{CardText, Schedule};
+    use crate::store::{DeckRow, NewCard, Store};
 
     fn schema(store: &Store) -> Vec<String> {
         let mut stmt = store

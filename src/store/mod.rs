@@ -7,7 +7,8 @@
 //!   `settings`), each with its row mapper, its one insert and its writes;
 //! - [`Tx`] (`tx.rs`): the write transaction a caller owns, on which the
 //!   tables' functions run;
-//! - `bulk.rs`: bulk writes, with triggers and indexes set aside;
+//! - `bulk.rs`: bulk transactions, with triggers and indexes set aside;
+//!   `bulk_writer.rs` writes a whole collection in one (the generator);
 //! - `read/`: read models for the study queue, statistics, authors' views,
 //!   FSRS training and deck exports;
 //! - `inspect.rs`: what backups, `check` and `restore` look at.
@@ -17,6 +18,7 @@
 //! its own types.
 
 mod bulk;
+mod bulk_writer;
 mod cards;
 mod decks;
 mod facts;
@@ -32,7 +34,7 @@ use rusqlite::{Connection, OpenFlags, ffi::ErrorCode};
 
 use crate::error::{Error, Result};
 
-pub use bulk::BulkWriter;
+pub use bulk_writer::BulkWriter;
 pub use cards::{BuryRules, CardRow, NewCard, queue};
 pub use decks::{DeckRow, SyncReport};
 pub use facts::FactRow;
