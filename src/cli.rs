@@ -149,7 +149,7 @@ pub fn run(args: Args) -> Result<i32> {
     let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
     // Checking and restoring work on collections that may not open.
     match args.command {
-        Command::Check => return crate::maintenance::check::run(&path, &mut std::io::stdout().lock()),
+        Command::Check => return crate::cmd::check::run(&path, &mut std::io::stdout().lock()),
         Command::Restore(restore) => return crate::cmd::restore::run(&path, restore, &mut std::io::stdout().lock()),
         _ => {}
     }

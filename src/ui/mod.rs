@@ -4,6 +4,7 @@
 pub mod drafts;
 pub mod interactive;
 pub mod lines;
+pub mod maintenance;
 pub mod quiz;
 pub mod stats;
 
