@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::clock::Clock;
+use crate::cmd::bundled_if_empty;
 use crate::deck::build;
 use crate::error::{Error, Result};
 use crate::review::Session;
-use crate::store::{Store, SyncReport};
+use crate::store::Store;
 use crate::ui;
 
 #[derive(Debug, Parser)]
@@ -104,11 +105,11 @@ pub enum Command {
         paths: Vec<PathBuf>,
     },
     /// Add facts to a deck's file: one q/a fact from the options, or interactively without them
-    Add(crate::author::AddArgs),
+    Add(crate::cmd::add::AddArgs),
     /// List decks, show one deck's facts and cards, or create a deck interactively
     Deck {
         #[command(subcommand)]
-        command: crate::author::DeckCommand,
+        command: crate::cmd::deck::DeckCommand,
     },
     /// Progress at a glance: today, streaks, retention, heatmap, reviews and forecast
     Stats(crate::cmd::stats::StatsArgs),
@@ -210,19 +211,8 @@ pub fn run(args: Args) -> Result<i32> {
             Ok(0)
         }
         Command::Extract { .. } => Ok(0),
-        Command::Add(add) => {
-            bundled_if_empty(&mut store)?;
-            crate::author::add(&mut store, add, &mut out)?;
-            Ok(0)
-        }
-        Command::Deck { command } => {
-            // A new author's own deck does not need the bundled ones first.
-            if !matches!(command, crate::author::DeckCommand::New { .. }) {
-                bundled_if_empty(&mut store)?;
-            }
-            crate::author::deck(&mut store, command, &clock, &mut out)?;
-            Ok(0)
-        }
+        Command::Add(add) => crate::cmd::add::run(&mut store, add, &mut out),
+        Command::Deck { command } => crate::cmd::deck::run(&mut store, command, &clock, &mut out),
         Command::Config { key, value } => {
             config(&mut store, key.as_deref(), value.as_deref(), &mut out)?;
             Ok(0)
@@ -249,43 +239,10 @@ pub fn run(args: Args) -> Result<i32> {
             };
             let sources = build::collect_sources(&paths)?;
             let reports = build::build(&mut store, &sources)?;
-            print_reports(&mut out, &reports).map_err(Error::stdout)?;
+            ui::build_report::render_reports(&mut out, &reports).map_err(Error::stdout)?;
             Ok(0)
         }
     }
-}
-
-/// A newcomer's first `review`/`status` builds the bundled decks.
-/// The note goes to stderr so that `status --json` stays pure JSON.
-fn bundled_if_empty(store: &mut Store) -> Result<()> {
-    if let Some(reports) = build::ensure_bundled(store)? {
-        let facts: usize = reports.iter().map(|r| r.added).sum();
-        eprintln!(
-            "New collection at {}: added {} bundled decks ({facts} facts).",
-            store.path().display(),
-            reports.len()
-        );
-    }
-    Ok(())
-}
-
-fn print_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::Result<()> {
-    for r in reports {
-        write!(
-            out,
-            "{}: {} added, {} updated, {} unchanged, {} removed",
-            ui::escape_control(&r.deck),
-            r.added,
-            r.updated,
-            r.unchanged,
-            r.removed
-        )?;
-        if r.restored > 0 {
-            write!(out, ", {} restored", r.restored)?;
-        }
-        writeln!(out)?;
-    }
-    Ok(())
 }
 
 fn config(store: &mut Store, key: Option<&str>, value: Option<&str>, out: &mut impl Write) -> Result<()> {

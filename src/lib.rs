@@ -1,7 +1,7 @@
 //! iskra: a spaced-repetition trainer for the terminal.
 //!
 //! Layout: [`deck`] parses deck files and builds them into the collection;
-//! [`author`] adds facts to deck files and creates decks (`add`, `deck`);
+//! `deck::author` appends facts to deck files and starts new ones;
 //! [`store`] owns the SQLite collection; [`sched`] is the FSRS scheduler (pure);
 //! [`review`] is the session state machine; [`ui`] draws it in a terminal or
 //! speaks a line protocol; [`quiz`] asks and grades quizzes; [`stats`]
@@ -10,11 +10,10 @@
 //! reading and writing Anki's formats; [`optimize`] fits FSRS to the user's
 //! history and simulates workloads; [`maintenance`] keeps daily copies and checks
 //! and restores the collection; [`generate`] makes large collections for
-//! benchmarks; [`cli`] wires commands together; [`clock`] holds the injected
-//! time.
+//! benchmarks; [`cli`] parses the command line and dispatches to [`cmd`],
+//! one file per command; [`clock`] holds the injected time.
 
 pub mod anki;
-pub mod author;
 pub mod cli;
 pub mod clock;
 pub mod cmd;

@@ -1,8 +1,10 @@
 //! Deck files: the text format authors write (see `docs/deck-format.md`),
 //! its parser with `file:line:column` diagnostics, the cards each fact
 //! yields, and a writer that renders facts back to the format. Nothing here
-//! touches the collection; `build` does that.
+//! touches the collection but `build`, and `author`, which appends to deck
+//! files and builds them.
 
+pub mod author;
 pub mod build;
 mod cards;
 pub mod date;
