@@ -129,9 +129,6 @@ pub enum Command {
     Check,
     /// List the collection's backups, or restore one
     Restore(crate::cmd::restore::RestoreArgs),
-    /// Generate a realistic collection for benchmarks (N cards, M review-log rows)
-    #[command(hide = true)]
-    Generate(crate::cmd::generate::GenerateArgs),
 }
 
 /// Runs a command; returns the process exit code.
@@ -239,7 +236,6 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Import(import) => crate::cmd::import::run(&mut store, import, &clock, &mut out),
         Command::Optimize(optimize) => crate::cmd::optimize::run_optimize(&mut store, optimize, &clock, &mut out),
         Command::Simulate(simulate) => crate::cmd::optimize::run_simulate(&mut store, simulate, &clock, &mut out),
-        Command::Generate(generate) => crate::cmd::generate::run(&mut store, generate, &clock, &mut out),
         Command::Check | Command::Restore(_) => Ok(0),
         Command::Build { paths } => {
             let paths = if paths.is_empty() {

@@ -9,8 +9,7 @@
 //! [`import`] move decks, statistics and history out and in, with [`anki`]
 //! reading and writing Anki's formats; [`optimize`] fits FSRS to the user's
 //! history and simulates workloads; [`maintenance`] keeps daily copies and checks
-//! and restores the collection; [`generate`] makes large collections for
-//! benchmarks; [`cli`] wires commands together; [`clock`] holds the injected
+//! and restores the collection; [`cli`] wires commands together; [`clock`] holds the injected
 //! time.
 
 pub mod anki;
@@ -24,7 +23,6 @@ pub mod diagnostic;
 pub mod error;
 pub mod extract;
 pub mod files;
-pub mod generate;
 pub mod import;
 pub mod maintenance;
 pub mod optimize;

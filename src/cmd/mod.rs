@@ -3,7 +3,6 @@
 //! [`crate::ui`] to print. Nothing below this layer imports it.
 
 pub mod export;
-pub mod generate;
 pub mod import;
 pub mod optimize;
 pub mod restore;
