@@ -17,12 +17,12 @@ use std::collections::HashMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::anki::Card;
-use crate::anki::write::{ExportDeck, ExportNote, NoteKind};
-use crate::anki::{Revlog, html, text};
 use crate::clock::Clock;
 use crate::deck::{Deck, Fact, FactBody, QaKind, parse_deck, write::write_deck};
 use crate::error::{Error, Result};
+use crate::interop::anki::Card;
+use crate::interop::anki::write::{ExportDeck, ExportNote, NoteKind};
+use crate::interop::anki::{Revlog, html, text};
 use crate::sched::{CardState, Due};
 use crate::store::deck_export::{ExportCard as StoredCard, ExportReview};
 use crate::store::{DeckRow, Store};
@@ -205,7 +205,7 @@ fn iskra_text(deck: &DeckRow, facts: &[(i64, Fact)]) -> Result<String> {
 
 /// The Anki guid of a fact: its own when it came from Anki, else `iskra:DECK/FACT`.
 fn guid(deck: &DeckRow, fact: &Fact, template: Option<&str>) -> String {
-    match (crate::import::guid_of_key(&fact.id), template) {
+    match (crate::interop::keys::guid_of_key(&fact.id), template) {
         (Some(guid), None) => guid,
         (_, None) => format!("iskra:{}/{}", deck.key, fact.id),
         (_, Some(template)) => format!("iskra:{}/{}/{template}", deck.key, fact.id),
@@ -487,9 +487,9 @@ fn write_package(target: &Path, package: &Package, clock: &Clock, rollover_hour:
         source,
     })?;
     let db = dir.path().join("collection.anki21");
-    crate::anki::write::write_collection(
+    crate::interop::anki::write::write_collection(
         &db,
-        &crate::anki::write::Export {
+        &crate::interop::anki::write::Export {
             deck: &package.deck,
             notes: &package.notes,
             cards: &package.cards,
@@ -499,7 +499,7 @@ fn write_package(target: &Path, package: &Package, clock: &Clock, rollover_hour:
             now_secs: clock.now().timestamp(),
         },
     )?;
-    crate::anki::package::write(target, &db)
+    crate::interop::anki::package::write(target, &db)
 }
 
 #[cfg(test)]
