@@ -1,6 +1,7 @@
 //! The identities that cross between Anki and iskra, both ways: an Anki
 //! note's guid as a fact key (`anki-` + hex) and back, a fact key made from a
-//! note's first field, and a deck key from an Anki deck name.
+//! note's first field, a deck key from an Anki deck name, and the guid an
+//! exported fact gets in Anki.
 
 use crate::deck::slug_words;
 
@@ -64,6 +65,18 @@ pub fn text_key(text: &str) -> String {
 pub fn deck_key(name: &str) -> String {
     let key = slug_words(name).join("-");
     if key.is_empty() { "anki".into() } else { key }
+}
+
+/// The Anki guid of a fact of deck `deck_key` (or of its card `template`,
+/// for facts exported as one note per card): the guid it came from when it
+/// was imported from Anki (its key is a [`guid_key`]), else
+/// `iskra:DECK/FACT` (`iskra:DECK/FACT/TEMPLATE`).
+pub fn fact_guid(deck_key: &str, fact_key: &str, template: Option<&str>) -> String {
+    match (guid_of_key(fact_key), template) {
+        (Some(guid), None) => guid,
+        (_, None) => format!("iskra:{deck_key}/{fact_key}"),
+        (_, Some(template)) => format!("iskra:{deck_key}/{fact_key}/{template}"),
+    }
 }
 
 #[cfg(test)]

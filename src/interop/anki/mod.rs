@@ -4,7 +4,7 @@
 //! plain [`Collection`] model and written as legacy schema-11 packages that
 //! every Anki since 2.1 imports; Anki's text format ([`text`]); and HTML
 //! fields to plain text and back ([`html`]). [`crate::interop::to_iskra`]
-//! and `export deck` map these to iskra's decks, cards and
+//! and [`crate::interop::from_iskra`] map these to iskra's decks, cards and
 //! review log.
 
 mod collection;
