@@ -76,9 +76,6 @@ pub enum Command {
     Check,
     /// List the collection's backups, or restore one
     Restore(cmd::restore::RestoreArgs),
-    /// Generate a realistic collection for benchmarks (N cards, M review-log rows)
-    #[command(hide = true)]
-    Generate(cmd::generate::GenerateArgs),
 }
 
 /// Runs a command; returns the process exit code.
@@ -112,7 +109,6 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Import(import) => cmd::import::run(store, import, &clock, &mut out),
         Command::Optimize(optimize) => cmd::optimize::run_optimize(store, optimize, &clock, &mut out),
         Command::Simulate(simulate) => cmd::optimize::run_simulate(store, simulate, &clock, &mut out),
-        Command::Generate(generate) => cmd::generate::run(store, generate, &clock, &mut out),
         // Run above, before the collection is opened.
         Command::Extract(_) | Command::Check | Command::Restore(_) => Ok(0),
     }

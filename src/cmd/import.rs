@@ -1,12 +1,12 @@
 //! `iskra import FILE [--deck NAME] [--dry-run]`: read and convert the
-//! file ([`crate::import::prepare`]), store it, report what was added.
+//! file ([`crate::interop::to_iskra::prepare`]), store it, report what was added.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::import::{Notices, plural, prepare};
+use crate::interop::to_iskra::{Notices, plural, prepare};
 use crate::store::Store;
 use crate::store::import::ImportOutcome;
 use crate::text::escape_control;

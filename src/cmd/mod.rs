@@ -15,7 +15,6 @@ pub mod config;
 pub mod deck;
 pub mod export;
 pub mod extract;
-pub mod generate;
 pub mod import;
 pub mod optimize;
 pub mod quiz;
