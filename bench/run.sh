@@ -3,10 +3,11 @@
 #
 #   bench/run.sh [WORK_DIR]          (default /tmp/iskra-bench; needs hyperfine, python3, sqlite3)
 #
-# Builds the release binary, generates a collection of $CARDS cards with
-# $REVIEWS review-log rows (`iskra generate`, seed 1) and a deck file of
-# $FACTS facts (bench/gen_deck.py), then measures each target with hyperfine
-# (warm-up runs first) and prints median, min/max and standard deviation.
+# Builds the release binary and the generator (the `generate` example),
+# generates a collection of $CARDS cards with $REVIEWS review-log rows (seed 1)
+# and a deck file of $FACTS facts (bench/gen_deck.py), then measures each
+# target with hyperfine (warm-up runs first) and prints median, min/max and
+# standard deviation.
 # The JSON exports are left in WORK_DIR. Sizes can be lowered for a quick
 # check: CARDS=5000 REVIEWS=50000 FACTS=5000 bench/run.sh
 # On a machine shared with other work, RT='chrt -f 50' runs each measurement
@@ -24,8 +25,10 @@ export ISKRA_NOW=${ISKRA_NOW:-2026-11-22T10:00:00Z} TZ=${TZ:-UTC} NO_COLOR=1
 unset ISKRA_COLLECTION
 
 cargo build --release --quiet
+cargo build --release --quiet --example generate
 cargo build --release --quiet --example answer_latency
 BIN=$PWD/target/release/iskra
+GENERATE=$PWD/target/release/examples/generate
 LATENCY=$PWD/target/release/examples/answer_latency
 mkdir -p "$WORK"
 GEN=$WORK/generated.sqlite3
@@ -50,7 +53,7 @@ EOF
 
 echo "== generate $CARDS cards, $REVIEWS log rows"
 rm -rf "$GEN" "$GEN"-* "$WORK/backups"
-$RT /usr/bin/time -f 'generate: %e s, peak RSS %M KB' "$BIN" --collection "$GEN" generate --cards "$CARDS" --reviews "$REVIEWS" --seed 1
+$RT /usr/bin/time -f 'generate: %e s, peak RSS %M KB' "$GENERATE" --collection "$GEN" --cards "$CARDS" --reviews "$REVIEWS" --seed 1
 ls -l "$GEN" | awk '{print "collection file: " $5 " bytes"}'
 sqlite3 "$GEN" 'PRAGMA integrity_check'
 

@@ -1,20 +1,18 @@
 //! iskra: a spaced-repetition trainer for the terminal.
 //!
 //! Layout: [`deck`] parses deck files and builds them into the collection;
-//! [`author`] adds facts to deck files and creates decks (`add`, `deck`);
+//! `deck::author` appends facts to deck files and starts new ones;
 //! [`store`] owns the SQLite collection; [`sched`] is the FSRS scheduler (pure);
 //! [`review`] is the session state machine; [`ui`] draws it in a terminal or
 //! speaks a line protocol; [`quiz`] asks and grades quizzes; [`stats`]
-//! computes progress statistics and the HTML report; `cmd::export` and
-//! [`import`] move decks, statistics and history out and in, with [`anki`]
-//! reading and writing Anki's formats; [`optimize`] fits FSRS to the user's
-//! history and simulates workloads; [`maintenance`] keeps daily copies and checks
-//! and restores the collection; [`generate`] makes large collections for
-//! benchmarks; [`cli`] wires commands together; [`clock`] holds the injected
-//! time.
+//! computes progress statistics and the HTML report; [`interop`] reads and
+//! writes Anki's formats and maps them to iskra's decks, cards and log;
+//! [`optimize`] fits FSRS to the user's history and simulates workloads;
+//! [`maintenance`] keeps daily copies and checks and restores the
+//! collection; [`cli`] parses the command line and dispatches to [`cmd`],
+//! one file per command (`cmd::export` and `cmd::import` move decks,
+//! statistics and history out and in); [`clock`] holds the injected time.
 
-pub mod anki;
-pub mod author;
 pub mod card;
 pub mod cli;
 pub mod clock;
@@ -25,8 +23,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod extract;
 pub mod files;
-pub mod generate;
-pub mod import;
+pub mod interop;
 pub mod maintenance;
 pub mod optimize;
 pub mod paths;

@@ -121,7 +121,7 @@ fn a_fresh_collection_serves_exactly_twenty_new_cards_on_day_one() {
     assert_eq!(
         tail,
         [
-            "313 more new cards wait for a later day (daily limit).",
+            "307 more new cards wait for a later day (daily limit).",
             "Next card due: 2026-03-11 04:00 (in 18h).",
             "Session done: 40 cards reviewed, again 0%, time 0m 00s.",
         ],

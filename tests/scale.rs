@@ -1,9 +1,20 @@
-//! The generator at small scale (5,000 cards, 50,000 log rows): the
-//! collection it makes is sound and consistent with its own log and the
-//! scheduler, the other commands work on it, and the same seed makes the same
-//! collection. Timings are in BENCHMARKS.md, never here.
+//! The generator (the `generate` example) at small scale (5,000 cards,
+//! 50,000 log rows): the collection it makes is sound and consistent with its
+//! own log and the scheduler, the other commands work on it, and the same seed
+//! makes the same collection. Timings are in BENCHMARKS.md, never here.
+//!
+//! The example is built by a plain `cargo test` (and `cargo build
+//! --examples`), not by `cargo test --test scale` alone.
 
 mod common;
+
+// The generator's pure draws, with their unit tests: cargo builds examples
+// for `cargo test` but runs none of their tests, so they run here.
+#[allow(dead_code)]
+#[path = "../examples/generate/draw.rs"]
+mod draw;
+
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use common::{NOW, Scratch, num};
@@ -13,16 +24,41 @@ use iskra::sched::{CardState, Due, Moment, Rating, SchedConfig, Schedule, Schedu
 const CARDS: i64 = 5_000;
 const REVIEWS: i64 = 50_000;
 
+/// The generator example's binary, next to this test's executable: tests
+/// run from `target/PROFILE/deps/`, examples are built into
+/// `target/PROFILE/examples/`.
+fn generator() -> PathBuf {
+    let exe = std::env::current_exe().expect("the path of the test executable");
+    let name = format!("generate{}", std::env::consts::EXE_SUFFIX);
+    let path = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|profile| profile.join("examples").join(name));
+    match path {
+        Some(path) if path.is_file() => path,
+        _ => panic!(
+            "the generator example is not built (looked for {}).\n  hint: run `cargo build --example generate` \
+             (a plain `cargo test` builds it too), then this test again",
+            path.map_or_else(
+                || "target/PROFILE/examples/generate".into(),
+                |p| p.display().to_string()
+            )
+        ),
+    }
+}
+
 fn generate(s: &Scratch, cards: i64, reviews: i64, seed: u64) -> common::Run {
-    s.run(&[
-        "generate",
-        "--cards",
-        &cards.to_string(),
-        "--reviews",
-        &reviews.to_string(),
-        "--seed",
-        &seed.to_string(),
-    ])
+    s.run_program(
+        &generator(),
+        &[
+            "--cards",
+            &cards.to_string(),
+            "--reviews",
+            &reviews.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ],
+    )
 }
 
 /// One log row, as stored.

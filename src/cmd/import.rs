@@ -1,12 +1,12 @@
 //! `iskra import FILE [--deck NAME] [--dry-run]`: read and convert the
-//! file ([`crate::import::prepare`]), store it, report what was added.
+//! file ([`crate::interop::to_iskra::prepare`]), store it, report what was added.
 
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::import::{ImportOutcome, Notices, plural, prepare, write_batch};
+use crate::interop::to_iskra::{ImportOutcome, Notices, plural, prepare, write_batch};
 use crate::store::Store;
 use crate::text::escape_control;
 

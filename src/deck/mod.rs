@@ -1,9 +1,11 @@
 //! Deck files: the text format authors write (see `docs/deck-format.md`),
 //! its parser with `file:line:column` diagnostics, the cards each fact
-//! yields, and a writer that renders facts back to the format. `build`
-//! writes decks into the collection; `stored` turns a fact into the content
+//! yields, and a writer that renders facts back to the format. Nothing here
+//! touches the collection but `build`; `author`, which appends to deck
+//! files and builds them; and `stored`, which turns a fact into the content
 //! the collection keeps, and back.
 
+pub mod author;
 pub mod build;
 mod cards;
 pub mod date;

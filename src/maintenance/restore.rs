@@ -1,80 +1,42 @@
-//! `iskra restore`: lists the backups, or puts one back in place of the
-//! collection after checking it (the current file is saved first as a
-//! `before-restore` backup).
+//! `iskra restore`: what each backup holds, and putting one back in place
+//! of the collection after checking it (the current file is saved first as
+//! a `before-restore` backup). `cmd::restore` lists, asks and reports.
 
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
 use super::backup::*;
 use super::check::looks_like_sqlite;
-use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::inspect::{self as sql, open_for_inspection};
-use crate::text::escape_control;
 
-/// Lists the backups (no `choice`), or restores the one chosen (by number
-/// or name; `yes` skips the question).
-pub fn run(path: &Path, choice: Option<String>, yes: bool, out: &mut impl Write) -> Result<i32> {
-    let backups = list(path)?;
-    let clock = Clock::from_env(0)?;
-    match choice {
-        None => print_list(path, &backups, &clock, out),
-        Some(choice) => restore(path, &backups, &choice, yes, &clock, out),
-    }
+/// Cards and review-log rows of a collection.
+pub type Sizes = (i64, i64);
+
+/// A backup file's size in bytes (0 when it cannot be read) and, if it can
+/// be opened, its cards and log rows.
+pub fn file_sizes(backup: &Backup) -> (u64, Option<Sizes>) {
+    let size = std::fs::metadata(&backup.path).map_or(0, |m| m.len());
+    let sizes = open_for_inspection(&backup.path)
+        .and_then(|conn| sql::sizes(&conn))
+        .ok();
+    (size, sizes)
 }
 
-fn human_size(bytes: u64) -> String {
-    match bytes {
-        b if b < 1024 * 1024 => format!("{:.0} KB", (b as f64 / 1024.0).ceil()),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-    }
+/// A backup chosen and checked: sound, and a collection this iskra can use.
+#[derive(Debug)]
+pub struct Verified {
+    pub name: String,
+    pub sizes: Sizes,
+    conn: rusqlite::Connection,
 }
 
-/// Cards and log rows of a backup, if it can be read.
-fn backup_sizes(path: &Path) -> Option<Sizes> {
-    open_for_inspection(path).and_then(|conn| sql::sizes(&conn)).ok()
-}
-
-fn print_list(path: &Path, backups: &[Backup], clock: &Clock, out: &mut impl Write) -> Result<i32> {
-    let dir = backups_dir(path);
-    let io = Error::stdout;
-    if backups.is_empty() {
-        writeln!(
-            out,
-            "No backups of {} yet. iskra keeps them in {}: one each study day, and one before a schema upgrade.",
-            path.display(),
-            dir.display()
-        )
-        .map_err(io)?;
-        return Ok(0);
-    }
-    writeln!(out, "Backups of {} in {}, newest first:", path.display(), dir.display()).map_err(io)?;
-    writeln!(
-        out,
-        "{:>3}  {:<16}  {:<16}  {:>8}  {:>7}  {:>8}  file",
-        "#", "taken", "reason", "size", "cards", "log rows"
-    )
-    .map_err(io)?;
-    for (i, backup) in backups.iter().enumerate() {
-        let size = std::fs::metadata(&backup.path).map_or(0, |m| m.len());
-        let (cards, log) = backup_sizes(&backup.path).map_or(("?".to_string(), "?".to_string()), |(c, l)| {
-            (c.to_string(), l.to_string())
-        });
-        writeln!(
-            out,
-            "{:>3}  {:<16}  {:<16}  {:>8}  {cards:>7}  {log:>8}  {}",
-            i + 1,
-            clock.local_string(backup.at),
-            escape_control(&backup.reason),
-            human_size(size),
-            escape_control(&backup.name)
-        )
-        .map_err(io)?;
-    }
-    writeln!(out, "Restore one with `iskra restore N` (or its file name).").map_err(io)?;
-    Ok(0)
+/// The backup `choice` names (see [`choose`]), opened and checked.
+pub fn verified(backups: &[Backup], choice: &str) -> Result<Verified> {
+    let (path, name) = choose(backups, choice)?;
+    let (conn, sizes) = verify(&path, &name)?;
+    Ok(Verified { name, sizes, conn })
 }
 
 /// The backup `choice` names: a number from the listing, a file name in the
@@ -104,9 +66,6 @@ fn choose(backups: &[Backup], choice: &str) -> Result<(PathBuf, String)> {
     Err(unknown(format!("no backup named {choice:?}")))
 }
 
-/// Cards and review-log rows of a collection.
-type Sizes = (i64, i64);
-
 /// Opens a backup and makes sure it is a sound collection this iskra can use.
 fn verify(path: &Path, name: &str) -> Result<(rusqlite::Connection, Sizes)> {
     let unreadable = |e: rusqlite::Error| format!("it cannot be read ({e})");
@@ -135,27 +94,6 @@ fn verify(path: &Path, name: &str) -> Result<(rusqlite::Connection, Sizes)> {
     })
 }
 
-fn confirmed(path: &Path, name: &str, sizes: Sizes, yes: bool) -> Result<bool> {
-    if yes {
-        return Ok(true);
-    }
-    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        return Err(Error::Usage(
-            "restoring replaces the collection, and there is no terminal to confirm on.\n  hint: pass --yes to restore without asking".into(),
-        ));
-    }
-    dialoguer::Confirm::new()
-        .with_prompt(format!(
-            "Replace {} with {name} ({} cards, {} log rows)? The current collection is backed up first.",
-            path.display(),
-            sizes.0,
-            sizes.1
-        ))
-        .default(false)
-        .interact()
-        .map_err(|e| Error::Usage(format!("no confirmation ({e}); nothing was changed")))
-}
-
 /// The path of SQLite's `-wal` or `-shm` file next to `path`.
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -163,48 +101,21 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn restore(
-    path: &Path,
-    backups: &[Backup],
-    choice: &str,
-    yes: bool,
-    clock: &Clock,
-    out: &mut impl Write,
-) -> Result<i32> {
-    let (source, name) = choose(backups, choice)?;
-    let (source_conn, sizes) = verify(&source, &name)?;
-    if !confirmed(path, &name, sizes, yes)? {
-        writeln!(out, "Nothing was changed.").map_err(Error::io(Path::new("<stdout>")))?;
-        return Ok(1);
-    }
+/// Puts the verified backup in place of the collection at `path`. The
+/// current collection (if any) is saved first and that copy's path returned;
+/// older backups beyond the restored collection's `backups-keep` are pruned.
+pub fn restore(path: &Path, backup: Verified, at: DateTime<Utc>) -> Result<Option<PathBuf>> {
     let saved = if path.exists() {
-        Some(save_current(path, clock.now())?)
+        Some(save_current(path, at)?)
     } else {
         None
     };
-    install(path, &source_conn)?;
-    let keep = sql_keep(&source_conn);
+    install(path, &backup.conn)?;
+    let keep = sql_keep(&backup.conn);
     if let Some(saved) = &saved {
         let _ = prune(path, keep, saved);
     }
-    let io = Error::io(Path::new("<stdout>"));
-    writeln!(
-        out,
-        "Restored {} from {name} ({} cards, {} log rows).",
-        path.display(),
-        sizes.0,
-        sizes.1
-    )
-    .map_err(&io)?;
-    if let Some(saved) = saved {
-        writeln!(
-            out,
-            "The collection as it was is saved as {}; `iskra restore` lists it.",
-            saved.display()
-        )
-        .map_err(&io)?;
-    }
-    Ok(0)
+    Ok(saved)
 }
 
 fn sql_keep(conn: &rusqlite::Connection) -> u32 {

@@ -1,9 +1,13 @@
 //! Terminal rendering and input. Everything printed from users' files goes
 //! through [`escape_control`] first, so a deck cannot take over the terminal.
 
+pub mod authoring;
+pub mod build_report;
+pub mod deck_listing;
 pub mod drafts;
 pub mod interactive;
 pub mod lines;
+pub mod maintenance;
 pub mod quiz;
 pub mod stats;
 

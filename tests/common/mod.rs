@@ -22,6 +22,19 @@ pub struct Run {
 }
 
 impl Run {
+    /// Runs `cmd` to its end and keeps what it did.
+    fn of(cmd: &mut assert_cmd::Command) -> Run {
+        let output = cmd
+            .output()
+            .unwrap_or_else(|e| panic!("run {}: {e}", cmd.get_program().to_string_lossy()));
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            stdout_bytes: output.stdout,
+        }
+    }
+
     /// Asserts a zero exit code and returns self.
     #[track_caller]
     pub fn ok(self) -> Self {
@@ -87,7 +100,13 @@ impl Scratch {
     /// A command for the binary: in the scratch directory, on this
     /// collection, at `now`, in UTC, without colour.
     pub fn command(&self, now: &str) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::cargo::cargo_bin_cmd!("iskra");
+        self.command_of(Path::new(env!("CARGO_BIN_EXE_iskra")), now)
+    }
+
+    /// A command for another program on this collection (the generator
+    /// example), set up as [`Scratch::command`] sets up the binary.
+    pub fn command_of(&self, program: &Path, now: &str) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(program);
         cmd.current_dir(self.dir.path())
             .env_remove("ISKRA_COLLECTION")
             .env("ISKRA_NOW", now)
@@ -103,23 +122,17 @@ impl Scratch {
 
     /// Runs `iskra --collection DB ARGS...` at `now` with `stdin`.
     pub fn run_at(&self, now: &str, args: &[&str], stdin: &str) -> Run {
-        let output = self
-            .command(now)
-            .args(args)
-            .write_stdin(stdin)
-            .output()
-            .expect("run iskra");
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            stdout_bytes: output.stdout,
-        }
+        Run::of(self.command(now).args(args).write_stdin(stdin))
     }
 
     /// Runs at [`NOW`] with no input.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_at(NOW, args, "")
+    }
+
+    /// Runs `PROGRAM --collection DB ARGS...` at [`NOW`] with no input.
+    pub fn run_program(&self, program: &Path, args: &[&str]) -> Run {
+        Run::of(self.command_of(program, NOW).args(args).write_stdin(""))
     }
 
     /// `iskra build FILES...`, which must succeed.

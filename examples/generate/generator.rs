@@ -1,4 +1,4 @@
-//! `iskra generate` (hidden): a realistic collection for benchmarks and scale
+//! The generator itself: a realistic collection for benchmarks and scale
 //! tests, deterministically from a seed (and `ISKRA_NOW`, which it ends at).
 //!
 //! N cards of simple q/a facts (one fact in ten also has a reverse card)
@@ -19,19 +19,18 @@
 //! 2%) go: whole histories of cards picked at random, which stay new, then the
 //! latest few answers.
 
-mod timeline;
-
 use chrono::TimeZone;
+use iskra::clock::{Clock, DayNumber};
+use iskra::deck::{Fact, FactBody, QaKind};
+use iskra::error::{Error, Result};
+use iskra::review::deck_scheduler;
+use iskra::sched::{CardState, Due, Moment, Rating, ReviewKind, Schedule, Scheduler};
+use iskra::store::{DeckRow, LogEntry, NewCard, Store};
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 
-use crate::clock::{Clock, DayNumber};
-use crate::deck::{Fact, FactBody, QaKind};
-use crate::error::{Error, Result};
-use crate::review::{MAX_ANSWER_MS, deck_scheduler};
-use crate::sched::{CardState, Due, Moment, Rating, ReviewKind, Schedule, Scheduler};
-use crate::store::{DeckRow, LogEntry, NewCard, Store};
-use timeline::Timeline;
+use crate::draw::{draw_duration, draw_rating, split};
+use crate::timeline::Timeline;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +76,7 @@ const MAX_AGAIN_SHARE: f64 = 0.6;
 const AIM_ABOVE: f64 = 1.02;
 
 const HOUR: i64 = 3_600_000;
-const DAY: i64 = 24 * HOUR;
+pub(crate) const DAY: i64 = 24 * HOUR;
 /// Answers fall between these offsets from the start of a study day (with
 /// the default 04:00 start: 06:00 to 20:00 for the first answer of a day,
 /// learning steps until 23:00). Days that lose an hour to daylight saving
@@ -193,26 +192,6 @@ fn deck_row(index: usize) -> DeckRow {
         new_per_day: None,
         reviews_per_day: None,
     }
-}
-
-/// Splits `total` into parts proportional to `weights`, summing exactly to it.
-fn split(total: u64, weights: &[f64]) -> Vec<u64> {
-    let mut left = total;
-    let mut weight_left: f64 = weights.iter().sum();
-    weights
-        .iter()
-        .enumerate()
-        .map(|(i, &w)| {
-            let part = if i + 1 == weights.len() || weight_left <= 0.0 {
-                left
-            } else {
-                ((left as f64 * w / weight_left).round() as u64).min(left)
-            };
-            left -= part;
-            weight_left -= w;
-            part
-        })
-        .collect()
 }
 
 /// One answer, on the virtual timeline.
@@ -374,32 +353,6 @@ impl Sim<'_> {
 fn intro_day(k: usize, count: usize, timeline: &Timeline) -> i64 {
     (k as f64 * (timeline.window_days + 1) as f64 / count.max(1) as f64) as i64
 }
-/// A realistic grade for a card in `state` whose reviews fail with `p_again`.
-fn draw_rating(state: CardState, p_again: f64, rng: &mut StdRng) -> Rating {
-    let (again, hard, easy) = match state {
-        CardState::New => (0.1 + p_again, 0.07, 0.08),
-        CardState::Learning | CardState::Relearning => (0.05 + p_again, 0.06, 0.03),
-        CardState::Review => (p_again, 0.05, 0.07),
-    };
-    let u: f64 = rng.random();
-    if u < again {
-        Rating::Again
-    } else if u < again + hard {
-        Rating::Hard
-    } else if u >= 1.0 - easy {
-        Rating::Easy
-    } else {
-        Rating::Good
-    }
-}
-
-/// Time to answer: mostly 2-10 s, a long tail, failures slower.
-fn draw_duration(rating: Rating, rng: &mut StdRng) -> u32 {
-    let u: f64 = rng.random();
-    let ms = 1_500.0 + 18_000.0 * u * u;
-    let ms = if rating == Rating::Again { ms * 1.5 } else { ms };
-    ms.min(MAX_ANSWER_MS as f64) as u32
-}
 
 /// When the learner answers the card next, on the virtual timeline.
 fn next_answer(schedule: &Schedule, at: i64, rng: &mut StdRng) -> i64 {
@@ -552,31 +505,4 @@ fn write(store: &mut Store, plan: &Plan, layout: &Layout, rows: Vec<Row>, timeli
         }
         w.set_next_new_position(cards.len() as i64 + 1)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn split_is_exact_and_proportional() {
-        assert_eq!(split(10, &[1.0, 1.0]), vec![5, 5]);
-        assert_eq!(split(7, &[1.0, 2.0, 4.0]), vec![1, 2, 4]);
-        assert_eq!(split(0, &[1.0, 3.0]), vec![0, 0]);
-        let parts = split(1_000_003, &[0.3, 1.7, 2.2, 0.01]);
-        assert_eq!(parts.iter().sum::<u64>(), 1_000_003);
-    }
-
-    #[test]
-    fn grades_follow_the_intended_mix() {
-        let mut rng = StdRng::seed_from_u64(3);
-        let mut counts = [0u32; 4];
-        for _ in 0..20_000 {
-            counts[draw_rating(CardState::Review, 0.12, &mut rng) as usize - 1] += 1;
-        }
-        let share = |n: u32| f64::from(n) / 20_000.0;
-        assert!((share(counts[0]) - 0.12).abs() < 0.015, "{counts:?}");
-        assert!((share(counts[1]) - 0.05).abs() < 0.01, "{counts:?}");
-        assert!((share(counts[3]) - 0.07).abs() < 0.01, "{counts:?}");
-    }
 }

@@ -1,71 +1,9 @@
-//! What Anki's notes become in iskra, whatever file they came from: fact
-//! keys (from the Anki guid, or from the first field), deck keys, Anki's
+//! What Anki's notes become in iskra, whatever file they came from: Anki's
 //! cloze syntax (`{{c2::answer::hint}}`) as iskra's (`{{answer::hint}}`,
-//! numbered by position), and the notices an import reports.
+//! numbered by position), facts' bodies and their limits, and the notices an
+//! import reports. Keys are in [`crate::interop::keys`].
 
-use crate::deck::{FactBody, MAX_FIELD_CHARS, QaKind, check_cloze, slug_words};
-
-/// A fact key made from an Anki guid: `anki-` and the guid's bytes in hex,
-/// so it is a valid deck-file id, never changes, and gives the guid back
-/// when the deck is exported to Anki again. Guids longer than 32 bytes
-/// (only text files have such) get a hash instead.
-pub fn guid_key(guid: &str) -> String {
-    if guid.len() <= 32 {
-        let hex: String = guid.bytes().map(|b| format!("{b:02x}")).collect();
-        format!("anki-{hex}")
-    } else {
-        format!("anki-h{:016x}", fnv1a(guid.as_bytes()))
-    }
-}
-
-/// The guid a `guid_key` came from, if it can be recovered.
-pub fn guid_of_key(key: &str) -> Option<String> {
-    let hex = key.strip_prefix("anki-")?;
-    if hex.len() % 2 != 0 || hex.is_empty() {
-        return None;
-    }
-    let bytes: Option<Vec<u8>> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
-        .collect();
-    String::from_utf8(bytes?).ok()
-}
-
-/// FNV-1a, 64 bits: a stable hash for ids.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
-/// A fact key suggested by a first field's words (ASCII letters and digits,
-/// at most six words), `note` when it has none; the store makes it unique.
-pub fn text_key(text: &str) -> String {
-    let words: Vec<String> = slug_words(text)
-        .into_iter()
-        .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
-        .filter(|w| !w.is_empty())
-        .take(6)
-        .collect();
-    let mut key = String::new();
-    for word in words {
-        if key.len() + word.len() + 1 > 48 {
-            break;
-        }
-        if !key.is_empty() {
-            key.push('-');
-        }
-        key.push_str(&word);
-    }
-    if key.is_empty() { "note".into() } else { key }
-}
-
-/// A deck key (the file name a deck would have) made from its name's words:
-/// `Spanish::Verbs` → `spanish-verbs`.
-pub fn deck_key(name: &str) -> String {
-    let key = slug_words(name).join("-");
-    if key.is_empty() { "anki".into() } else { key }
-}
+use crate::deck::{FactBody, MAX_FIELD_CHARS, QaKind, check_cloze};
 
 /// An Anki cloze text in iskra's syntax.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,32 +185,6 @@ fn render(notice: &Notice, n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn guid_keys_are_ids_and_give_the_guid_back() {
-        let key = guid_key("A4H8eDiS*s");
-        assert_eq!(key, "anki-41344838654469532a73");
-        assert!(crate::deck::check_fact_id(&key).is_ok());
-        assert_eq!(guid_of_key(&key).as_deref(), Some("A4H8eDiS*s"));
-        let long = guid_key(&"x".repeat(40));
-        assert!(long.starts_with("anki-h") && crate::deck::check_fact_id(&long).is_ok());
-        assert_eq!(guid_of_key("rosmer-born"), None);
-    }
-
-    #[test]
-    fn text_keys_are_valid_ids() {
-        assert_eq!(
-            text_key("What is the capital of <France>?"),
-            "what-is-the-capital-of-france"
-        );
-        assert_eq!(text_key("Ĉu vi parolas?"), "u-vi-parolas");
-        assert_eq!(text_key("東京"), "note");
-        for text in ["a--b", "-x", "ÄÖÜ", "42 is it"] {
-            assert!(crate::deck::check_fact_id(&text_key(text)).is_ok(), "{text}");
-        }
-        assert_eq!(deck_key("Spanish::Verbs"), "spanish-verbs");
-        assert_eq!(deck_key("::"), "anki");
-    }
 
     #[test]
     fn clozes_are_renumbered_by_position() {

@@ -2,10 +2,10 @@
 //! study days, so histories can be played without daylight-saving gaps.
 
 use chrono::TimeZone;
+use iskra::clock::{Clock, DayNumber};
+use iskra::sched::{Due, Schedule};
 
-use super::DAY;
-use crate::clock::{Clock, DayNumber};
-use crate::sched::{Due, Schedule};
+use crate::generator::DAY;
 
 /// The virtual timeline histories are played on: days of 24 hours from day
 /// 0, `window_days` before today. A time on it is a day and an offset from
@@ -13,18 +13,18 @@ use crate::sched::{Due, Schedule};
 /// real study day (offsets stay under 20 hours, so a day shortened by
 /// daylight saving still holds them): the scheduler sees the same days and
 /// the same step delays as on the real clock.
-pub(super) struct Timeline {
+pub(crate) struct Timeline {
     /// The real study day of virtual day 0.
-    pub(super) base: DayNumber,
-    pub(super) window_days: i64,
+    pub(crate) base: DayNumber,
+    pub(crate) window_days: i64,
     /// Now, on the virtual timeline.
-    pub(super) now: i64,
+    pub(crate) now: i64,
     /// Real start (UTC ms) of each study day from `base` to tomorrow.
-    pub(super) day_starts: Vec<i64>,
+    pub(crate) day_starts: Vec<i64>,
 }
 
 impl Timeline {
-    pub(super) fn new<Tz: TimeZone>(clock: &Clock<Tz>, window_days: i64) -> Timeline {
+    pub(crate) fn new<Tz: TimeZone>(clock: &Clock<Tz>, window_days: i64) -> Timeline {
         let today = clock.today();
         let base = today - window_days;
         let day_starts: Vec<i64> = (base..=today + 1)
@@ -38,7 +38,7 @@ impl Timeline {
         }
     }
 
-    pub(super) fn real_ms(&self, at: i64) -> i64 {
+    pub(crate) fn real_ms(&self, at: i64) -> i64 {
         let day = at.div_euclid(DAY);
         let last = self.day_starts.len() as i64 - 1;
         let start = match usize::try_from(day).ok().and_then(|d| self.day_starts.get(d)) {
@@ -48,11 +48,11 @@ impl Timeline {
         start + at.rem_euclid(DAY)
     }
 
-    pub(super) fn real_day(&self, day: i64) -> DayNumber {
+    pub(crate) fn real_day(&self, day: i64) -> DayNumber {
         self.base + day
     }
 
-    pub(super) fn real_schedule(&self, s: &Schedule) -> Schedule {
+    pub(crate) fn real_schedule(&self, s: &Schedule) -> Schedule {
         Schedule {
             due: match s.due {
                 Due::At(at) => Due::At(self.real_ms(at)),

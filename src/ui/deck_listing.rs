@@ -1,34 +1,17 @@
 //! `iskra deck list` (every deck with its counts) and `iskra deck show NAME`
-//! (one deck's facts and cards). Text from deck files is escaped.
+//! (one deck's facts and cards), drawn from what `cmd::deck` read. Text from
+//! deck files is escaped.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use chrono::{DateTime, TimeZone};
 
 use crate::clock::{Clock, date_of_day};
-use crate::error::{Error, Result};
-use crate::store::{DeckRow, DeckSummary, ShownCard, Store, queue};
+use crate::store::{DeckRow, DeckSummary, ShownCard, queue};
 use crate::text::escape_control;
 
-fn out_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    }
-}
-
-/// Every deck with its facts, cards, new cards and cards due now.
-pub fn list(store: &Store, clock: &Clock<impl TimeZone>, out: &mut impl Write) -> Result<()> {
-    let decks = store.decks()?;
-    let mut rows = Vec::with_capacity(decks.len());
-    for deck in &decks {
-        rows.push((deck, store.deck_summary(deck.id, clock.now_ms(), clock.today())?));
-    }
-    write_list(&rows, out).map_err(out_error)
-}
-
-fn write_list(rows: &[(&DeckRow, DeckSummary)], out: &mut impl Write) -> std::io::Result<()> {
+/// Every deck with its facts, cards, new cards and cards due now, and the totals.
+pub fn render_list(out: &mut impl Write, rows: &[(&DeckRow, DeckSummary)]) -> std::io::Result<()> {
     if rows.is_empty() {
         return writeln!(
             out,
@@ -86,11 +69,14 @@ fn cell(text: &str, width: usize) -> String {
 }
 
 /// One deck: its header, then each fact with its cards (question, answer, state).
-pub fn show(store: &Store, name: &str, clock: &Clock<impl TimeZone>, out: &mut impl Write) -> Result<()> {
-    let deck = store.find_deck(name)?;
-    let summary = store.deck_summary(deck.id, clock.now_ms(), clock.today())?;
-    let cards = store.deck_cards(deck.id)?;
-    write_show(&deck, &summary, &cards, &|card| state(card, clock), out).map_err(out_error)
+pub fn render_show(
+    out: &mut impl Write,
+    deck: &DeckRow,
+    summary: &DeckSummary,
+    cards: &[ShownCard],
+    clock: &Clock<impl TimeZone>,
+) -> std::io::Result<()> {
+    write_show(deck, summary, cards, &|card| state(card, clock), out)
 }
 
 fn write_show(
@@ -180,7 +166,7 @@ mod tests {
             due: 1,
         };
         let mut out = Vec::new();
-        write_list(&[(&a, s(2, 3)), (&b, s(1, 1))], &mut out).unwrap();
+        render_list(&mut out, &[(&a, s(2, 3)), (&b, s(1, 1))]).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,

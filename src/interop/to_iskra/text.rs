@@ -11,9 +11,10 @@ use std::path::Path;
 
 use super::batch::{Identity, ImportBatch, ImportDeck, ImportedFact};
 use super::convert::{self, Notice, Notices};
-use crate::anki::{html, text};
 use crate::deck::{Diagnostic, Fact, FactBody, QaKind};
 use crate::error::{Error, Result};
+use crate::interop::anki::{html, text};
+use crate::interop::keys;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Shape {
@@ -156,8 +157,8 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         }
         let guid = cell(file.guid_column).map(str::trim).filter(|g| !g.is_empty());
         let (id, identity) = match guid {
-            Some(guid) => (convert::guid_key(guid), Identity::Key),
-            None => (convert::text_key(first_text(&body)), Identity::FirstField),
+            Some(guid) => (keys::guid_key(guid), Identity::Key),
+            None => (keys::text_key(first_text(&body)), Identity::FirstField),
         };
         let mut tags = file.tags.clone();
         tags.extend(
@@ -174,7 +175,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                     .filter(|d| !d.is_empty())
                     .unwrap_or(&fallback_deck)
                     .to_string();
-                let key = convert::deck_key(&name);
+                let key = keys::deck_key(&name);
                 match batch.decks.iter().position(|d| d.key == key) {
                     Some(i) => i,
                     None => {

@@ -3,14 +3,16 @@
 //! a rejected value is explained and asked for again), preview its cards,
 //! confirm, and the fact is appended to the deck file and built at once.
 //! The loop talks to a [`Prompter`]: dialoguer on a terminal, a script in
-//! tests.
+//! tests. What a fact is and how it reaches the deck file is the domain's
+//! ([`crate::deck::author`]).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use dialoguer::{Confirm, Input, Select};
 
-use super::{DeckFile, id_source, report_line};
+use super::build_report::report_line;
+use crate::deck::author::{DeckFile, check_deck_name, check_new_deck_path, id_source};
 use crate::deck::date::{DATE_FORMS, parse_date};
 use crate::deck::write::clean_value;
 use crate::deck::{
@@ -45,10 +47,7 @@ impl TermPrompter {
 }
 
 fn prompt_error(err: dialoguer::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<terminal>"),
-        source: err.into(),
-    }
+    Error::terminal(err.into())
 }
 
 impl Prompter for TermPrompter {
@@ -148,7 +147,7 @@ pub fn new_deck(
         None => p.input("Deck name", None, &check_deck_name)?,
     };
     let path = out.unwrap_or_else(|| PathBuf::from("decks").join(format!("{}.deck", slug_words(&name).join("-"))));
-    super::check_new_deck_path(store, &path)?;
+    check_new_deck_path(store, &path)?;
     let description = p.input("Description (one line; empty for none)", None, &|_| Ok(()))?;
     let mut file = DeckFile::create(path, &name, &description)?;
     let added = fact_loop(p, store, &mut file)?;
@@ -156,13 +155,6 @@ pub fn new_deck(
         file.append(store, &[])?;
     }
     Ok((file, added))
-}
-
-fn check_deck_name(name: &str) -> std::result::Result<(), String> {
-    if slug_words(name).is_empty() {
-        return Err("the name needs a letter or a digit (it also names the file)".into());
-    }
-    Ok(())
 }
 
 /// Asks for every field of a fact of `kind`.

@@ -358,7 +358,7 @@ mod tests {
     #[test]
     fn template_fields_are_found() {
         assert_eq!(
-            super::super::template_fields("{{#Add Reverse}}{{text:Back}}{{/Add Reverse}} {{cloze:Text}}"),
+            crate::interop::anki::template_fields("{{#Add Reverse}}{{text:Back}}{{/Add Reverse}} {{cloze:Text}}"),
             vec!["Add Reverse", "Back", "Add Reverse", "Text"]
         );
     }

@@ -1,5 +1,6 @@
-//! `iskra import`: Anki text files and packages (.apkg) into the collection,
-//! in one transaction, with a report of what was imported, updated and skipped.
+//! Anki → iskra: an Anki text file or package (.apkg) read and converted
+//! into one import batch, which `iskra import` stores in one transaction
+//! ([`write_batch`]) and reports (imported, updated, skipped).
 //!
 //! The format is told by the extension (`.apkg`/`.colpkg`; `.txt`, `.csv`,
 //! `.tsv`), else by the content (a zip is a package). Notes become facts in
@@ -18,10 +19,11 @@ pub use batch::{
     DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact, ImportedReview,
     write_batch,
 };
-pub use convert::{Notices, guid_key, guid_of_key, plural};
+pub use convert::{Notices, plural};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::interop::keys;
 use crate::store::Store;
 use crate::text::escape_control;
 
@@ -50,7 +52,7 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
     let deck = deck.map(|name| target_deck(store, name)).transpose()?;
     let mut notices = convert::Notices::default();
     let (batch, source) = if is_package(path)? {
-        let package = crate::anki::package::read(path)?;
+        let package = crate::interop::anki::package::read(path)?;
         let parameters = store.settings()?.scheduler.parameters;
         let batch = package::batch(&package, deck.as_ref(), clock, &parameters, &mut notices)?;
         let c = &package.collection;
@@ -87,7 +89,7 @@ fn target_deck(store: &Store, name: &str) -> Result<ImportDeck> {
             }),
         },
         Err(Error::UnknownDeck(_)) => Ok(ImportDeck {
-            key: convert::deck_key(name),
+            key: keys::deck_key(name),
             name: name.trim().to_string(),
         }),
         Err(e) => Err(e),

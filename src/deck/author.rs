@@ -1,84 +1,21 @@
-//! Authoring decks from the command line: `iskra add` appends facts to a
-//! deck's file, `iskra deck new` starts a new deck file, `iskra deck list`
-//! and `iskra deck show` look at what the collection holds.
+//! Adding to deck files, the domain side of `iskra add` and `iskra deck
+//! new`: a deck file opened for appending ([`DeckFile`]), a new deck file,
+//! fact ids suggested from a fact's words, and the checks on a new deck's
+//! name and path. No clap, no printing, no prompting: the commands are in
+//! `cmd::add` and `cmd::deck`, the prompts in `ui::authoring`.
 //!
 //! A deck file is never rewritten: new fact blocks are appended after its
 //! existing bytes, the whole new text is parsed before anything is written,
 //! the file is replaced atomically (temp file + rename), and only then is it
 //! built into the collection (one transaction), exactly like `iskra build`.
 
-pub mod listing;
-pub mod prompt;
-
-use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-
-use clap::Subcommand;
 
 use crate::deck::build::{self, BUNDLED_PREFIX, Source};
 use crate::deck::write::{clean_value, write_fact, write_header};
-use crate::deck::{Deck, Fact, FactBody, QaKind, check_fact_id, parse_deck, slug_words};
+use crate::deck::{Deck, Fact, FactBody, parse_deck, slug_words};
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store, SyncReport};
-use crate::text::escape_control;
-
-/// `iskra add`: one q/a fact from the options, or interactively without them.
-#[derive(Debug, Clone, clap::Args)]
-pub struct AddArgs {
-    /// The deck to add to (its name or file name)
-    #[arg(long)]
-    pub deck: String,
-    /// The question of a new q/a fact (with --answer; without both, iskra asks interactively)
-    #[arg(long)]
-    pub question: Option<String>,
-    /// The answer of the new fact
-    #[arg(long)]
-    pub answer: Option<String>,
-    /// An accepted alternative answer (repeatable)
-    #[arg(long = "alt", value_name = "TEXT")]
-    pub alternatives: Vec<String>,
-    /// A tag (repeatable)
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Where the fact comes from, e.g. seeds/FILE.md#N
-    #[arg(long)]
-    pub source: Option<String>,
-    /// The fact's id [default: made from the question's words]
-    #[arg(long)]
-    pub id: Option<String>,
-}
-
-impl AddArgs {
-    /// True when any field was given, so no prompting is wanted.
-    fn has_fields(&self) -> bool {
-        self.question.is_some()
-            || self.answer.is_some()
-            || self.id.is_some()
-            || self.source.is_some()
-            || !self.alternatives.is_empty()
-            || !self.tags.is_empty()
-    }
-}
-
-/// `iskra deck …`.
-#[derive(Debug, Clone, Subcommand)]
-pub enum DeckCommand {
-    /// The decks in the collection, with counts of facts, cards, new and due cards
-    List,
-    /// One deck's facts and their cards
-    Show {
-        /// The deck (its name or file name)
-        name: String,
-    },
-    /// Create a deck file interactively: name, description, then facts one by one
-    New {
-        /// The deck's name (asked for when absent)
-        name: Option<String>,
-        /// The file to write [default: decks/NAME-IN-LOWERCASE.deck]
-        #[arg(long, value_name = "PATH")]
-        out: Option<PathBuf>,
-    },
-}
 
 /// A deck file being added to: its text as it is on disk and its parse.
 #[derive(Debug)]
@@ -148,6 +85,11 @@ impl DeckFile {
 
     pub fn deck(&self) -> &Deck {
         &self.deck
+    }
+
+    /// False for a new deck whose file has not been written yet.
+    pub fn is_written(&self) -> bool {
+        !self.unwritten
     }
 
     /// The current text of the file (or of the header still to be written).
@@ -221,7 +163,7 @@ impl DeckFile {
 
 /// Refuses a path for a new deck that exists, or whose file name is
 /// already a deck of the collection (building it would replace that deck).
-fn check_new_deck_path(store: &Store, path: &Path) -> Result<()> {
+pub fn check_new_deck_path(store: &Store, path: &Path) -> Result<()> {
     let key = file_key(path);
     if !path.exists() && store.decks()?.iter().any(|d| d.key == key) {
         return Err(Error::Usage(format!(
@@ -229,6 +171,14 @@ fn check_new_deck_path(store: &Store, path: &Path) -> Result<()> {
         )));
     }
     DeckFile::create(path.to_path_buf(), "-", "").map(|_| ())
+}
+
+/// Refuses a deck name that cannot name a file (it needs a letter or a digit).
+pub fn check_deck_name(name: &str) -> std::result::Result<(), String> {
+    if slug_words(name).is_empty() {
+        return Err("the name needs a letter or a digit (it also names the file)".into());
+    }
+    Ok(())
 }
 
 /// The file a deck was built from, or an error saying what to do.
@@ -301,133 +251,10 @@ pub fn id_source(body: &FactBody) -> &str {
     }
 }
 
-/// `iskra add`: non-interactive with fields, else the interactive loop.
-pub fn add(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<()> {
-    let mut file = DeckFile::of_deck(store, &args.deck)?;
-    if !args.has_fields() {
-        require_terminal("add")?;
-        let added = prompt::fact_loop(&mut prompt::TermPrompter::new(), store, &mut file)?;
-        return say(out, &format!("{added} fact(s) added to {}.", file.path.display()));
-    }
-    let fact = fact_from_args(&args, &file)?;
-    let report = file.append(store, std::slice::from_ref(&fact))?;
-    let templates: Vec<String> = fact.cards().into_iter().map(|c| c.template).collect();
-    say(
-        out,
-        &format!(
-            "Added `{}` to {} ({} card{}: {}).\n{}",
-            fact.id,
-            file.path.display(),
-            templates.len(),
-            if templates.len() == 1 { "" } else { "s" },
-            templates.join(", "),
-            report_line(&report)
-        ),
-    )
-}
-
-/// The q/a fact the options of `iskra add` describe.
-fn fact_from_args(args: &AddArgs, file: &DeckFile) -> Result<Fact> {
-    let field = |value: &Option<String>, option: &str| match value.as_deref().map(clean_value) {
-        Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(Error::Usage(format!(
-            "`{option}` is missing or empty.\n  hint: give both --question and --answer, or neither to be asked interactively"
-        ))),
-    };
-    let question = field(&args.question, "--question")?;
-    let answer = field(&args.answer, "--answer")?;
-    let id = match &args.id {
-        Some(id) => {
-            check_fact_id(id).map_err(|p| Error::Usage(format!("--id {id:?}: {}.\n  hint: {}", p.message, p.hint)))?;
-            id.clone()
-        }
-        None => file.suggest_id(&question),
-    };
-    Ok(Fact {
-        id,
-        body: FactBody::Qa {
-            question,
-            answer,
-            kinds: vec![QaKind::Basic],
-        },
-        alternatives: args
-            .alternatives
-            .iter()
-            .map(|a| clean_value(a))
-            .filter(|a| !a.is_empty())
-            .collect(),
-        hint: None,
-        extra: None,
-        tags: args
-            .tags
-            .iter()
-            .flat_map(|t| t.split_whitespace())
-            .map(str::to_string)
-            .collect(),
-        source: args.source.as_deref().map(clean_value).filter(|s| !s.is_empty()),
-    })
-}
-
-/// `iskra deck list|show|new`.
-pub fn deck(
-    store: &mut Store,
-    command: DeckCommand,
-    clock: &crate::clock::Clock<impl chrono::TimeZone>,
-    out: &mut impl Write,
-) -> Result<()> {
-    match command {
-        DeckCommand::List => listing::list(store, clock, out),
-        DeckCommand::Show { name } => listing::show(store, &name, clock, out),
-        DeckCommand::New { name, out: path } => {
-            require_terminal("deck new")?;
-            let mut prompter = prompt::TermPrompter::new();
-            let (file, added) = prompt::new_deck(&mut prompter, store, name, path)?;
-            let done = if file.unwritten {
-                "No facts were added; nothing was written.".to_string()
-            } else {
-                format!(
-                    "Deck {} written to {} with {added} new fact(s); `iskra review --deck {}` studies it.",
-                    escape_control(&file.deck.name),
-                    file.path.display(),
-                    file.deck.key
-                )
-            };
-            say(out, &done)
-        }
-    }
-}
-
-/// `Deck: 1 added, 0 updated, 3 unchanged, 0 removed`, as `build` prints it.
-pub fn report_line(r: &SyncReport) -> String {
-    format!(
-        "{}: {} added, {} updated, {} unchanged, {} removed",
-        escape_control(&r.deck),
-        r.added,
-        r.updated,
-        r.unchanged,
-        r.removed
-    )
-}
-
-fn require_terminal(command: &str) -> Result<()> {
-    if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "`iskra {command}` asks its questions on a terminal.\n  hint: for scripts, use `iskra add --deck NAME --question Q --answer A`, or write the deck file and `iskra build` it"
-    )))
-}
-
-fn say(out: &mut impl Write, text: &str) -> Result<()> {
-    writeln!(out, "{text}").map_err(|source| Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deck::QaKind;
 
     fn file_with(text: &str) -> (tempfile::TempDir, DeckFile) {
         let dir = tempfile::tempdir().unwrap();

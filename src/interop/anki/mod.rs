@@ -3,8 +3,9 @@
 //! zstd-compressed one of schema 18 in `collection.anki21b`), read into the
 //! plain [`Collection`] model and written as legacy schema-11 packages that
 //! every Anki since 2.1 imports; Anki's text format ([`text`]); and HTML
-//! fields to plain text and back ([`html`]). `import` and `export` map these
-//! to iskra's decks, cards and review log.
+//! fields to plain text and back ([`html`]). [`crate::interop::to_iskra`]
+//! and [`crate::interop::from_iskra`] map these to iskra's decks, cards and
+//! review log.
 
 mod collection;
 pub mod html;

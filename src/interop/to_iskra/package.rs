@@ -25,10 +25,11 @@ use serde_json::Value;
 
 use super::batch::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedReview};
 use super::convert::{self, Notice, Notices};
-use crate::anki::{Card, Collection, Note, Notetype, Revlog, html, package::Package, template_fields};
 use crate::clock::{Clock, DayNumber};
 use crate::deck::{CardKind, Fact, FactBody, QaKind};
 use crate::error::Result;
+use crate::interop::anki::{Card, Collection, Note, Notetype, Revlog, html, package::Package, template_fields};
+use crate::interop::keys;
 use crate::sched::{CardState, Due, Rating, ReviewKind, Schedule};
 
 /// What a note type becomes.
@@ -132,7 +133,7 @@ pub fn batch(
                 if note_cards.iter().any(|c| ctx.deck_of(c) != ctx.deck_of(note_cards[0])) {
                     notices.add(Notice::SplitDecks);
                 }
-                let key = convert::deck_key(&name);
+                let key = keys::deck_key(&name);
                 match batch.decks.iter().position(|d| d.key == key) {
                     Some(i) => i,
                     None => {
@@ -326,7 +327,7 @@ impl Context<'_> {
         convert::check_lengths(&body, extra.as_deref())?;
         Ok(Converted {
             fact: Fact {
-                id: convert::guid_key(&note.guid),
+                id: keys::guid_key(&note.guid),
                 body,
                 alternatives: Vec::new(),
                 hint: None,

@@ -1,0 +1,122 @@
+//! `iskra add --deck NAME`: one q/a fact from the options, or without them
+//! the interactive authoring loop ([`crate::ui::authoring`]). The fact is
+//! appended to the deck's file and built ([`crate::deck::author`]).
+
+use std::io::Write;
+
+use crate::deck::author::DeckFile;
+use crate::deck::write::clean_value;
+use crate::deck::{Fact, FactBody, QaKind, check_fact_id};
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::ui::authoring::{TermPrompter, fact_loop};
+use crate::ui::build_report::report_line;
+
+use super::{bundled_if_empty, require_terminal};
+
+/// `iskra add`: one q/a fact from the options, or interactively without them.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AddArgs {
+    /// The deck to add to (its name or file name)
+    #[arg(long)]
+    pub deck: String,
+    /// The question of a new q/a fact (with --answer; without both, iskra asks interactively)
+    #[arg(long)]
+    pub question: Option<String>,
+    /// The answer of the new fact
+    #[arg(long)]
+    pub answer: Option<String>,
+    /// An accepted alternative answer (repeatable)
+    #[arg(long = "alt", value_name = "TEXT")]
+    pub alternatives: Vec<String>,
+    /// A tag (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Where the fact comes from, e.g. seeds/FILE.md#N
+    #[arg(long)]
+    pub source: Option<String>,
+    /// The fact's id [default: made from the question's words]
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+impl AddArgs {
+    /// True when any field was given, so no prompting is wanted.
+    fn has_fields(&self) -> bool {
+        self.question.is_some()
+            || self.answer.is_some()
+            || self.id.is_some()
+            || self.source.is_some()
+            || !self.alternatives.is_empty()
+            || !self.tags.is_empty()
+    }
+}
+
+/// Runs `iskra add`: non-interactive with fields, else the interactive loop.
+pub fn run(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<i32> {
+    bundled_if_empty(store)?;
+    let mut file = DeckFile::of_deck(store, &args.deck)?;
+    if !args.has_fields() {
+        require_terminal("add")?;
+        let added = fact_loop(&mut TermPrompter::new(), store, &mut file)?;
+        writeln!(out, "{added} fact(s) added to {}.", file.path.display()).map_err(Error::stdout)?;
+        return Ok(0);
+    }
+    let fact = fact_from_args(&args, &file)?;
+    let report = file.append(store, std::slice::from_ref(&fact))?;
+    let templates: Vec<String> = fact.cards().into_iter().map(|c| c.template).collect();
+    writeln!(
+        out,
+        "Added `{}` to {} ({} card{}: {}).\n{}",
+        fact.id,
+        file.path.display(),
+        templates.len(),
+        if templates.len() == 1 { "" } else { "s" },
+        templates.join(", "),
+        report_line(&report)
+    )
+    .map_err(Error::stdout)?;
+    Ok(0)
+}
+
+/// The q/a fact the options of `iskra add` describe.
+fn fact_from_args(args: &AddArgs, file: &DeckFile) -> Result<Fact> {
+    let field = |value: &Option<String>, option: &str| match value.as_deref().map(clean_value) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::Usage(format!(
+            "`{option}` is missing or empty.\n  hint: give both --question and --answer, or neither to be asked interactively"
+        ))),
+    };
+    let question = field(&args.question, "--question")?;
+    let answer = field(&args.answer, "--answer")?;
+    let id = match &args.id {
+        Some(id) => {
+            check_fact_id(id).map_err(|p| Error::Usage(format!("--id {id:?}: {}.\n  hint: {}", p.message, p.hint)))?;
+            id.clone()
+        }
+        None => file.suggest_id(&question),
+    };
+    Ok(Fact {
+        id,
+        body: FactBody::Qa {
+            question,
+            answer,
+            kinds: vec![QaKind::Basic],
+        },
+        alternatives: args
+            .alternatives
+            .iter()
+            .map(|a| clean_value(a))
+            .filter(|a| !a.is_empty())
+            .collect(),
+        hint: None,
+        extra: None,
+        tags: args
+            .tags
+            .iter()
+            .flat_map(|t| t.split_whitespace())
+            .map(str::to_string)
+            .collect(),
+        source: args.source.as_deref().map(clean_value).filter(|s| !s.is_empty()),
+    })
+}

@@ -1,0 +1,35 @@
+//! `iskra config [KEY [VALUE]]`: every setting with its value and meaning,
+//! one setting's value, or a setting changed ([`crate::config`] knows the keys).
+
+use std::io::Write;
+
+use crate::config::{KEYS, get, set};
+use crate::error::{Error, Result};
+use crate::store::Store;
+
+/// `iskra config` options.
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    pub key: Option<String>,
+    pub value: Option<String>,
+}
+
+/// Runs `iskra config`.
+pub fn run(store: &mut Store, args: ConfigArgs, out: &mut impl Write) -> Result<i32> {
+    let mut settings = store.settings()?;
+    match (args.key.as_deref(), args.value.as_deref()) {
+        (None, _) => {
+            for (key, help) in KEYS {
+                let value = get(&settings, key)?;
+                writeln!(out, "{key:<17} {value:<10} {help}").map_err(Error::stdout)?;
+            }
+        }
+        (Some(key), None) => writeln!(out, "{}", get(&settings, key)?).map_err(Error::stdout)?,
+        (Some(key), Some(value)) => {
+            set(&mut settings, key, value)?;
+            store.save_settings(&settings)?;
+            writeln!(out, "{key} = {}", get(&settings, key)?).map_err(Error::stdout)?;
+        }
+    }
+    Ok(0)
+}

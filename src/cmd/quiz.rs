@@ -1,0 +1,79 @@
+//! `iskra quiz`: a quiz over the collection's facts ([`crate::quiz::Quiz`]):
+//! multiple choice, true/false or typed answers, drawn on the terminal or
+//! spoken over the line protocol.
+
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::quiz::{Mode, Quiz, QuizOptions};
+use crate::store::Store;
+use crate::ui;
+
+use super::{bundled_if_empty, is_interactive, session_now};
+
+/// `iskra quiz` options.
+#[derive(Debug, clap::Args)]
+pub struct QuizArgs {
+    /// Only this deck (its name or file name)
+    #[arg(long)]
+    pub deck: Option<String>,
+    /// How many questions
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: u32,
+    #[arg(long, value_enum, default_value_t = ModeArg::Mixed)]
+    pub mode: ModeArg,
+    /// Only facts with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Make the run reproducible (the header shows the seed used)
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Grade the answers into the schedule, as a review would
+    #[arg(long)]
+    pub record: bool,
+}
+
+/// `quiz --mode`: clap's face of [`Mode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ModeArg {
+    /// Pick the answer among up to four options.
+    Choice,
+    /// Say whether the answer shown is the right one.
+    #[value(name = "truefalse")]
+    TrueFalse,
+    /// Type the answer; checked leniently.
+    Typed,
+    /// Typed for short answers, choice otherwise.
+    Mixed,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(mode: ModeArg) -> Self {
+        match mode {
+            ModeArg::Choice => Self::Choice,
+            ModeArg::TrueFalse => Self::TrueFalse,
+            ModeArg::Typed => Self::Typed,
+            ModeArg::Mixed => Self::Mixed,
+        }
+    }
+}
+
+/// Runs `iskra quiz`.
+pub fn run(store: &mut Store, args: QuizArgs, clock: &Clock) -> Result<i32> {
+    bundled_if_empty(store)?;
+    let options = QuizOptions {
+        deck: args.deck,
+        count: args.count as usize,
+        mode: args.mode.into(),
+        tag: args.tag,
+        seed: args.seed.unwrap_or_else(rand::random),
+        record: args.record,
+    };
+    let mut quiz = Quiz::start(store, &options)?;
+    if is_interactive() {
+        ui::quiz::interactive::run_quiz(&mut quiz, clock, session_now(clock))?;
+    } else {
+        let (stdin, stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
+        ui::quiz::lines::run_quiz(&mut quiz, clock, session_now(clock), stdin, stdout)?;
+    }
+    Ok(0)
+}

@@ -1,0 +1,84 @@
+//! `iskra review [--deck NAME] [--limit N] [--mode typed|choice]`: the due
+//! cards as a review session ([`crate::review::Session`]), or with `--mode`
+//! as a quiz graded into the schedule ([`crate::quiz::QuizReview`]), drawn on
+//! the terminal or spoken over the line protocol.
+
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::quiz::{QuizReview, ReviewMode};
+use crate::review::Session;
+use crate::store::Store;
+use crate::ui;
+
+use super::{bundled_if_empty, is_interactive, session_now};
+
+/// `iskra review` options.
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// Only this deck (its name or file name)
+    #[arg(long)]
+    pub deck: Option<String>,
+    /// Stop after this many answers
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// Ask the due cards as a quiz and grade the answers automatically
+    #[arg(long)]
+    pub mode: Option<ReviewModeArg>,
+}
+
+/// `review --mode`: clap's face of [`ReviewMode`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReviewModeArg {
+    /// Type each answer (cards whose answer is a question or an event are multiple choice).
+    Typed,
+    /// Pick each answer among up to four options.
+    Choice,
+}
+
+impl From<ReviewModeArg> for ReviewMode {
+    fn from(mode: ReviewModeArg) -> Self {
+        match mode {
+            ReviewModeArg::Typed => Self::Typed,
+            ReviewModeArg::Choice => Self::Choice,
+        }
+    }
+}
+
+/// Runs `iskra review`.
+pub fn run(store: &mut Store, args: ReviewArgs, clock: &Clock) -> Result<i32> {
+    bundled_if_empty(store)?;
+    match args.mode {
+        None => review(store, args.deck.as_deref(), args.limit, clock),
+        Some(mode) => quiz_review(store, args.deck.as_deref(), args.limit, ReviewMode::from(mode), clock),
+    }
+}
+
+fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {
+    let now = session_now(clock);
+    let mut session = Session::start(store, deck, limit, clock)?;
+    if is_interactive() {
+        ui::interactive::run(&mut session, clock, now)?;
+    } else {
+        let stdin = std::io::stdin().lock();
+        let stdout = std::io::stdout().lock();
+        ui::lines::run(&mut session, clock, now, stdin, stdout)?;
+    }
+    Ok(0)
+}
+
+fn quiz_review(
+    store: &mut Store,
+    deck: Option<&str>,
+    limit: Option<u32>,
+    mode: ReviewMode,
+    clock: &Clock,
+) -> Result<i32> {
+    let mut review = QuizReview::start(store, deck, limit, mode.into(), rand::random(), clock)?;
+    if is_interactive() {
+        ui::quiz::interactive::run_review(&mut review, clock, session_now(clock))?;
+    } else {
+        let (stdin, stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
+        ui::quiz::lines::run_review(&mut review, clock, session_now(clock), stdin, stdout)?;
+    }
+    Ok(0)
+}
