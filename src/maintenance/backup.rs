@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::store::inspect::{self as sql, open_for_inspection};
+use crate::store::inspect::Snapshot;
 use crate::text::escape_control;
 
 pub use crate::settings::DEFAULT_KEEP;
@@ -198,8 +198,10 @@ pub fn daily<Tz: TimeZone>(store: &Store, keep: u32, clock: &Clock<Tz>) -> Resul
     if taken_today || !store.has_cards()? {
         return Ok(PendingBackup(None));
     }
-    let reader = match open_for_inspection(&collection) {
-        Ok(reader) => reader,
+    // The snapshot is taken before the command writes anything, so the
+    // backup holds the collection as the day found it, however long the copy.
+    let snapshot = match Snapshot::take(&collection) {
+        Ok(snapshot) => snapshot,
         Err(e) => {
             warn_no_daily_backup(&collection, &Error::from(e));
             return Ok(PendingBackup(None));
@@ -207,7 +209,7 @@ pub fn daily<Tz: TimeZone>(store: &Store, keep: u32, clock: &Clock<Tz>) -> Resul
     };
     let at = clock.now();
     let copy = std::thread::spawn(move || {
-        let made = write_backup(&collection, at, "daily", |temp| Ok(sql::vacuum_into(&reader, temp)?))
+        let made = write_backup(&collection, at, "daily", |temp| Ok(snapshot.copy_into(temp)?))
             .and_then(|made| prune(&collection, keep, &made));
         if let Err(e) = made {
             warn_no_daily_backup(&collection, &e);
@@ -262,6 +264,7 @@ pub fn before_migration(store: &Store, from: i64, to: i64) -> Result<()> {
 mod tests {
     use super::*;
     use crate::store::SCHEMA_VERSION;
+    use crate::store::inspect::{self as sql, open_for_inspection};
 
     fn utc(text: &str) -> DateTime<Utc> {
         crate::clock::parse_now(text).unwrap()
@@ -352,6 +355,32 @@ mod tests {
             3,
             "no temporary files left"
         );
+    }
+
+    #[test]
+    fn the_daily_backup_holds_the_collection_as_the_command_found_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_with_a_card(dir.path());
+        let clock = Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4);
+        let pending = daily(&store, 3, &clock).unwrap();
+        // The command goes on writing while the copy is made in the background.
+        for _ in 0..20 {
+            store
+                .transaction(|tx| {
+                    tx.execute_batch("UPDATE cards SET reps = reps + 1")?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        drop(pending);
+        let backups = list(store.path()).unwrap();
+        assert_eq!(backups.len(), 1);
+        let copy = open_for_inspection(&backups[0].path).unwrap();
+        let reps: i64 = copy.query_row("SELECT reps FROM cards", [], |r| r.get(0)).unwrap();
+        assert_eq!(reps, 0, "the backup holds none of the writes made after it was started");
+        assert_eq!(sql::identity(&copy).unwrap().schema, SCHEMA_VERSION);
+        let mode: String = copy.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "delete");
     }
 
     #[test]

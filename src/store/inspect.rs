@@ -1,5 +1,6 @@
 //! Looking at a collection as a whole, for backups, `check` and `restore`:
-//! what it holds, a consistent copy of it (`VACUUM INTO`), and the
+//! what it holds, a consistent copy of it (`VACUUM INTO`, or a [`Snapshot`]
+//! copied in the background), and the
 //! integrity and consistency checks, which run on a plain read-only
 //! connection because the file they look at may be damaged or from another
 //! version.
@@ -19,6 +20,44 @@ use crate::error::Result;
 pub(crate) fn vacuum_into(conn: &Connection, target: &Path) -> rusqlite::Result<()> {
     conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
     Ok(())
+}
+
+/// A read-only view of a collection as it was when [`Snapshot::take`]
+/// returned: it holds a read transaction, so what others write after is not
+/// in it. Taking one costs a file open; copying it can then happen on
+/// another thread while the collection is written (the daily backup).
+pub struct Snapshot(Connection);
+
+impl Snapshot {
+    pub fn take(path: &Path) -> rusqlite::Result<Snapshot> {
+        let conn = open_for_inspection(path)?;
+        conn.execute_batch("BEGIN")?;
+        // The read transaction, and so the snapshot, starts with the first read.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        Ok(Snapshot(conn))
+    }
+
+    /// Copies the snapshot into `target` (which must not exist) with SQLite's
+    /// online backup, as one step inside the snapshot's read transaction,
+    /// then leaves the copy in rollback-journal mode and checks that it reads
+    /// whole (`quick_check`), so a damaged page fails the copy instead of
+    /// being kept. The copy keeps `application_id` and `user_version`.
+    pub fn copy_into(&self, target: &Path) -> rusqlite::Result<()> {
+        let mut copy = Connection::open(target)?;
+        {
+            let backup = rusqlite::backup::Backup::new(&self.0, &mut copy)?;
+            while backup.step(-1)? != rusqlite::backup::StepResult::Done {}
+        }
+        copy.query_row("PRAGMA journal_mode = DELETE", [], |_| Ok(()))?;
+        let verdict: String = copy.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+        if verdict != "ok" {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+                Some(format!("the copy does not read whole: {verdict}")),
+            ));
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -279,6 +318,27 @@ mod tests {
             .filter(|f| !f.problems.is_empty())
             .map(|f| f.name)
             .collect()
+    }
+
+    #[test]
+    fn a_snapshot_copies_the_collection_as_it_was_when_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = collection(dir.path());
+        let snapshot = Snapshot::take(store.path()).unwrap();
+        store
+            .transaction(|tx| {
+                tx.execute_batch("UPDATE cards SET reps = 5; DELETE FROM decks WHERE id = 2")?;
+                Ok(())
+            })
+            .unwrap();
+        let target = dir.path().join("copy.sqlite3");
+        snapshot.copy_into(&target).unwrap();
+        let copy = open_for_inspection(&target).unwrap();
+        assert_eq!(sizes(&copy).unwrap(), (2, 0), "{target:?}");
+        let reps: i64 = copy.query_row("SELECT sum(reps) FROM cards", [], |r| r.get(0)).unwrap();
+        assert_eq!(reps, 0);
+        assert_eq!(identity(&copy).unwrap().schema, SCHEMA_VERSION);
+        assert!(!super::super::wal_path(&target).exists(), "the copy is not in WAL mode");
     }
 
     #[test]
