@@ -3,6 +3,7 @@
 use crate::deck::RETENTION_RANGE;
 use crate::error::{Error, Result};
 use crate::sched::MAX_INTERVAL_DAYS;
+use crate::settings::LeechAction;
 use crate::store::Settings;
 
 /// Every setting a user can change, with what it means.
@@ -46,6 +47,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "backups-keep",
         "backups of the collection to keep, 0-1000 (0: no daily backups)",
     ),
+    (
+        "leech-lapses",
+        "a card that lapses this often is a leech (and again every half as many lapses after), 0-1000 (0: never)",
+    ),
+    (
+        "leech-action",
+        "what happens to a leech: tag (marked only, as Anki's default) or suspend",
+    ),
 ];
 
 /// The current value of a setting, as text.
@@ -67,6 +76,12 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
         "bury-new" => on_off(settings.bury_new),
         "bury-review" => on_off(settings.bury_review),
         "bury-interday" => on_off(settings.bury_interday),
+        "leech-lapses" => settings.leech_lapses.to_string(),
+        "leech-action" => match settings.leech_action {
+            LeechAction::Tag => "tag",
+            LeechAction::Suspend => "suspend",
+        }
+        .to_string(),
         other => return Err(unknown(other)),
     })
 }
@@ -122,6 +137,14 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
                 .ok_or_else(|| bad(&format!("from {} to 3600 (above quiz-fast-secs)", fast + 1)))?;
         }
         "backups-keep" => settings.backups_keep = number(1000, "a count from 0 to 1000")?,
+        "leech-lapses" => settings.leech_lapses = number(1000, "a count from 0 to 1000")?,
+        "leech-action" => {
+            settings.leech_action = match value.trim() {
+                "tag" => LeechAction::Tag,
+                "suspend" => LeechAction::Suspend,
+                _ => return Err(bad("tag or suspend")),
+            }
+        }
         other => return Err(unknown(other)),
     }
     Ok(())
@@ -207,6 +230,12 @@ mod tests {
         assert!(set(&mut settings, "retention", "0.5").is_err());
         assert!(set(&mut settings, "day-start-hour", "24").is_err());
         assert!(set(&mut settings, "fuzz", "maybe").is_err());
+        assert_eq!(get(&settings, "leech-action").unwrap(), "tag");
+        set(&mut settings, "leech-action", "suspend").unwrap();
+        assert_eq!(settings.leech_action, LeechAction::Suspend);
+        assert!(set(&mut settings, "leech-action", "delete").is_err());
+        set(&mut settings, "leech-lapses", "4").unwrap();
+        assert_eq!(settings.leech_lapses, 4);
         set(&mut settings, "quiz-slow-secs", "30").unwrap();
         set(&mut settings, "quiz-fast-secs", "10").unwrap();
         assert_eq!((settings.quiz.fast_secs, settings.quiz.slow_secs), (10, 30));

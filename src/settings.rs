@@ -1,7 +1,8 @@
 //! Plain-data settings shared by several layers, with their defaults: the
-//! scheduler's settings, the quiz's answer-time thresholds and how many
-//! backups to keep. The store saves them; `sched`, `quiz` and `backup` use
-//! them. Ground floor: no crate imports.
+//! scheduler's settings, the quiz's answer-time thresholds, how many
+//! backups to keep and what happens to leeches. The store saves them; `sched`, `quiz` and `backup` use
+//! them; the leech rules (`leech-lapses`, `leech-action`) are Anki's.
+//! Ground floor: no crate imports.
 
 use serde::{Deserialize, Serialize};
 
@@ -53,4 +54,20 @@ impl Default for Thresholds {
             slow_secs: 20,
         }
     }
+}
+
+/// Lapses that make a card a leech unless `leech-lapses` says otherwise
+/// (Anki's default).
+pub const DEFAULT_LEECH_LAPSES: u32 = 8;
+
+/// What happens to a card that becomes a leech, besides being marked one
+/// (Anki's "leech action"; Anki's default is to tag only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LeechAction {
+    /// Marked a leech (searchable as `is:leech` and `tag:leech`) only.
+    #[default]
+    Tag,
+    /// Marked and suspended.
+    Suspend,
 }

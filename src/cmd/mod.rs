@@ -35,11 +35,13 @@ use crate::store::Store;
 /// Opens the collection for a command: migrated (backed up first), today's
 /// backup started in the background (it is waited for when the returned
 /// [`PendingBackup`] is dropped, at the end of the command), cards buried on
-/// an earlier study day back in their queues.
+/// an earlier study day back in their queues, new rows stamped with the
+/// clock's time.
 pub fn open_collection(path: &Path) -> Result<(Store, Clock, PendingBackup)> {
     let mut store = Store::open_with(path, &backup::before_migration)?;
     let settings = store.settings()?;
     let clock = Clock::from_env(settings.day_start_hour)?;
+    store.set_now(clock.now_ms());
     let daily_backup = backup::daily(&store, settings.backups_keep, &clock)?;
     store.unbury(clock.today())?;
     Ok((store, clock, daily_backup))

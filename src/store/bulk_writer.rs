@@ -56,7 +56,7 @@ impl BulkWriter<'_> {
 
     /// One review-log row with the given uid.
     pub fn log(&mut self, uid: &str, entry: &LogEntry) -> Result<()> {
-        review_log::insert(self.tx.conn(), uid, entry, false).map(|_| ())
+        review_log::insert(self.tx.conn(), uid, entry.into(), false).map(|_| ())
     }
 
     /// Where the next new card goes in the introduction order.

@@ -130,9 +130,9 @@ pub struct NewCard<'a> {
     pub suspended: bool,
 }
 
-/// Inserts a card; returns its id. The one `INSERT INTO cards` (`build`,
-/// `import`, the generator).
-fn insert_card(conn: &Connection, card: &NewCard) -> Result<i64> {
+/// Inserts a card, stamped as added at `added_ms`; returns its id. The one
+/// `INSERT INTO cards` (`build`, `import`, the generator).
+fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Result<i64> {
     let s = card.schedule;
     let queue = if card.suspended {
         queue::SUSPENDED
@@ -141,8 +141,8 @@ fn insert_card(conn: &Connection, card: &NewCard) -> Result<i64> {
     };
     conn.prepare_cached(
         "INSERT INTO cards (id, fact_id, deck_id, template, front, back, answer, state, queue, due,
-           remaining_steps, stability, difficulty, interval, last_review_day, reps, lapses)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+           remaining_steps, stability, difficulty, interval, last_review_day, reps, lapses, added_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?
     .execute(params![
         (card.id != 0).then_some(card.id),
@@ -162,6 +162,7 @@ fn insert_card(conn: &Connection, card: &NewCard) -> Result<i64> {
         s.last_review_day,
         s.reps,
         s.lapses,
+        added_ms,
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -247,9 +248,10 @@ impl Tx<'_> {
         read_card(self.conn(), card_id)
     }
 
-    /// Inserts a card (see [`NewCard`]); returns its id.
+    /// Inserts a card (see [`NewCard`]), added now (the store's time);
+    /// returns its id.
     pub fn insert_card(&self, card: &NewCard) -> Result<i64> {
-        let id = insert_card(self.conn(), card)?;
+        let id = insert_card(self.conn(), card, self.now_ms())?;
         if let Some(mut bulk) = self.bulk() {
             bulk.card_inserted(card.deck_id);
         }

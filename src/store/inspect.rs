@@ -224,7 +224,8 @@ const RULES: &[Rule] = &[
     Rule {
         name: "review-log values are valid",
         what: "log row",
-        offenders: "SELECT id FROM review_log WHERE rating NOT BETWEEN 1 AND 4 OR kind NOT IN (0, 1, 2, 3, 4)
+        offenders: "SELECT id FROM review_log WHERE (rating NOT BETWEEN 1 AND 4 AND NOT (rating = 0 AND kind = 4))
+                    OR kind NOT IN (0, 1, 2, 3, 4)
                     OR state_before NOT IN (0, 1, 2, 3) OR state_after NOT IN (0, 1, 2, 3)
                     OR duration_ms < 0 OR elapsed_days < 0",
     },

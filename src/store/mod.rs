@@ -42,7 +42,7 @@ pub use read::overview::{DeckSummary, ShownCard};
 pub use read::queue::{DeckCounts, QueueQuery, StudiedToday};
 pub use read::training::{SimulationCard, TrainingRow};
 pub use read::{deck_export, stats};
-pub use review_log::LogEntry;
+pub use review_log::{LogEntry, ManualEntry};
 pub use settings::{FsrsFit, FsrsFits, Settings};
 pub use tx::Tx;
 
@@ -50,7 +50,11 @@ pub use tx::Tx;
 const APPLICATION_ID: i64 = 0x4953_4b52;
 
 /// Migrations, in order; migration `i` brings the schema to version `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[include_str!("schema_v1.sql"), include_str!("schema_v2.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("schema_v1.sql"),
+    include_str!("schema_v2.sql"),
+    include_str!("schema_v3.sql"),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -65,6 +69,9 @@ pub type PreMigration<'a> = &'a dyn Fn(&Store, i64, i64) -> Result<()>;
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The time new rows are stamped with (cards' `added_ms`), UTC ms: the
+    /// command's clock ([`Store::set_now`]); none, nothing is stamped.
+    now_ms: Option<i64>,
 }
 
 impl Store {
@@ -106,6 +113,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            now_ms: None,
         };
         store.prepare(before_migration).map_err(|e| store.classify(e))?;
         Ok(store)
@@ -117,6 +125,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: PathBuf::from(":memory:"),
+            now_ms: None,
         };
         store.prepare(&|_, _, _| Ok(()))?;
         Ok(store)
@@ -128,6 +137,12 @@ impl Store {
 
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Sets the time the rows written from now on are stamped with (when a
+    /// card was added): the injected clock's, never the wall clock read here.
+    pub fn set_now(&mut self, now_ms: i64) {
+        self.now_ms = Some(now_ms);
     }
 
     /// Runs `f` in one write transaction ([`Store::begin`]): all of it is

@@ -1,7 +1,10 @@
 //! The `review_log` table: append-only, one row per answer, each with a
-//! globally unique id so logs from several devices can be merged. Its one
-//! insert is [`insert`]; undo is the one deletion (it removes the entry it
-//! made together with restoring the card). Reads of the log for statistics,
+//! globally unique id so logs from several devices can be merged. An entry
+//! is an answer ([`LogEntry`], rated 1-4) or a manual change of schedule
+//! ([`ManualEntry`]: `iskra forget` and `reschedule`; rating 0, kind
+//! manual, as Anki's revlog logs them). Its one insert is [`insert`]; undo
+//! is the one deletion (it removes the entry it made together with
+//! restoring the card). Reads of the log for statistics,
 //! training and exports are read models (`read/`).
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -24,6 +27,60 @@ pub struct LogEntry {
     pub after: Schedule,
 }
 
+/// A change of a card's schedule made without an answer (forgetting or
+/// rescheduling it), logged with rating 0 and kind manual: left out of
+/// statistics and FSRS training.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManualEntry {
+    pub card_id: i64,
+    pub at_ms: i64,
+    pub before: Schedule,
+    pub after: Schedule,
+}
+
+/// One row as the insert writes it.
+pub(super) struct Row<'a> {
+    card_id: i64,
+    at_ms: i64,
+    /// 1-4, or 0 for a manual entry.
+    rating: u8,
+    duration_ms: i64,
+    kind: ReviewKind,
+    elapsed_days: u32,
+    before: &'a Schedule,
+    after: &'a Schedule,
+}
+
+impl<'a> From<&'a LogEntry> for Row<'a> {
+    fn from(e: &'a LogEntry) -> Row<'a> {
+        Row {
+            card_id: e.card_id,
+            at_ms: e.reviewed_at_ms,
+            rating: e.rating.number(),
+            duration_ms: e.duration_ms,
+            kind: e.kind,
+            elapsed_days: e.elapsed_days,
+            before: &e.before,
+            after: &e.after,
+        }
+    }
+}
+
+impl<'a> From<&'a ManualEntry> for Row<'a> {
+    fn from(e: &'a ManualEntry) -> Row<'a> {
+        Row {
+            card_id: e.card_id,
+            at_ms: e.at_ms,
+            rating: 0,
+            duration_ms: 0,
+            kind: ReviewKind::Manual,
+            elapsed_days: 0,
+            before: &e.before,
+            after: &e.after,
+        }
+    }
+}
+
 /// A new globally unique id: 128 random bits, hex.
 fn new_uid() -> String {
     format!("{:032x}", rand::random::<u128>())
@@ -33,8 +90,8 @@ fn new_uid() -> String {
 /// uid is logged already (an entry imported before). Returns the number of
 /// rows added (0 or 1). The one `INSERT INTO review_log` (answers, `import`,
 /// the generator).
-pub(super) fn insert(conn: &Connection, uid: &str, entry: &LogEntry, if_new: bool) -> Result<usize> {
-    let (b, a) = (&entry.before, &entry.after);
+pub(super) fn insert(conn: &Connection, uid: &str, entry: Row, if_new: bool) -> Result<usize> {
+    let (b, a) = (entry.before, entry.after);
     let verb = if if_new { "INSERT OR IGNORE" } else { "INSERT" };
     let sql = format!(
         "{verb} INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
@@ -45,8 +102,8 @@ pub(super) fn insert(conn: &Connection, uid: &str, entry: &LogEntry, if_new: boo
     Ok(conn.prepare_cached(&sql)?.execute(params![
         uid,
         entry.card_id,
-        entry.reviewed_at_ms,
-        entry.rating.number(),
+        entry.at_ms,
+        entry.rating,
         entry.duration_ms,
         entry.kind as i64,
         entry.elapsed_days,
@@ -71,14 +128,14 @@ impl Store {
             .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))?)
     }
 
-    /// The fact and card of the answer logged last, if any (a new session
-    /// does not start with its sibling).
+    /// The fact and card of the answer logged last (manual entries are no
+    /// answers), if any (a new session does not start with its sibling).
     pub fn last_answered(&self) -> Result<Option<(i64, i64)>> {
         Ok(self
             .conn()
             .prepare_cached(
                 "SELECT c.fact_id, c.id FROM review_log l JOIN cards c ON c.id = l.card_id
-                 ORDER BY l.reviewed_at_ms DESC, l.id DESC LIMIT 1",
+                 WHERE l.rating > 0 ORDER BY l.reviewed_at_ms DESC, l.id DESC LIMIT 1",
             )?
             .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
@@ -88,19 +145,38 @@ impl Store {
 impl Tx<'_> {
     /// Logs an answer under a new uid; returns its row id.
     pub fn insert_log(&self, entry: &LogEntry) -> Result<i64> {
-        insert(self.conn(), &new_uid(), entry, false)?;
+        insert(self.conn(), &new_uid(), entry.into(), false)?;
         Ok(self.conn().last_insert_rowid())
+    }
+
+    /// Logs a manual change of schedule under a new uid; returns its row id.
+    pub fn insert_manual_log(&self, entry: &ManualEntry) -> Result<i64> {
+        insert(self.conn(), &new_uid(), entry.into(), false)?;
+        Ok(self.conn().last_insert_rowid())
+    }
+
+    /// Whether log row `log_id` exists.
+    pub fn log_exists(&self, log_id: i64) -> Result<bool> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT 1 FROM review_log WHERE id = ?1")?
+            .query_row([log_id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     /// Logs an entry with a given uid unless that uid is logged already;
     /// true when added.
     pub fn insert_log_if_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
-        Ok(insert(self.conn(), uid, entry, true)? == 1)
+        Ok(insert(self.conn(), uid, entry.into(), true)? == 1)
     }
 
-    /// When the card was last answered (UTC ms), leaving out the entries
-    /// whose uids start with `except_uid_prefix` (ASCII letters in any case,
-    /// as SQL's `LIKE`); `None` if never.
+    /// When the card was last answered or its schedule changed by hand
+    /// (UTC ms), leaving out the entries whose uids start with
+    /// `except_uid_prefix` (ASCII letters in any case, as SQL's `LIKE`);
+    /// `None` if never. Manual entries count: a card forgotten or
+    /// rescheduled here since an import keeps that schedule over an older
+    /// one imported again.
     pub fn newest_review_ms(&self, card_id: i64, except_uid_prefix: &str) -> Result<Option<i64>> {
         let pattern = format!("{}%", super::escape_like(except_uid_prefix));
         Ok(self

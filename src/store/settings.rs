@@ -36,6 +36,11 @@ pub struct Settings {
     pub bury_review: bool,
     /// Bury its siblings in day-long learning steps.
     pub bury_interday: bool,
+    /// A card whose lapses reach this is a leech (and again at every half
+    /// of it after that, as Anki); 0: never.
+    pub leech_lapses: u32,
+    /// What happens to a card when it becomes a leech.
+    pub leech_action: crate::settings::LeechAction,
 }
 
 impl Default for Settings {
@@ -53,6 +58,8 @@ impl Default for Settings {
             bury_new: true,
             bury_review: true,
             bury_interday: false,
+            leech_lapses: crate::settings::DEFAULT_LEECH_LAPSES,
+            leech_action: crate::settings::LeechAction::default(),
         }
     }
 }

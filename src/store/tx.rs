@@ -20,12 +20,14 @@ pub struct Tx<'a> {
     /// For a bulk write: the insert triggers set aside and the bookkeeping
     /// the transaction keeps in their place.
     bulk: Option<RefCell<bulk::Bookkeeping>>,
+    /// The store's time for stamping new rows ([`Store::set_now`]).
+    now_ms: Option<i64>,
 }
 
 impl Store {
     /// Begins a write transaction.
     pub fn begin(&mut self) -> Result<Tx<'_>> {
-        Tx::begin(&self.conn, None)
+        Tx::begin(&self.conn, None, self.now_ms)
     }
 
     /// Begins a write transaction for writes of many rows (builds of large
@@ -35,14 +37,14 @@ impl Store {
     /// their bookkeeping itself (see [`bulk`]), so the collection is the same
     /// as with them.
     pub fn begin_bulk(&mut self, cache_mib: i64) -> Result<Tx<'_>> {
-        let mut tx = Tx::begin(&self.conn, Some(cache_mib))?;
+        let mut tx = Tx::begin(&self.conn, Some(cache_mib), self.now_ms)?;
         tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
         Ok(tx)
     }
 }
 
 impl<'a> Tx<'a> {
-    fn begin(conn: &'a Connection, cache_mib: Option<i64>) -> Result<Tx<'a>> {
+    fn begin(conn: &'a Connection, cache_mib: Option<i64>, now_ms: Option<i64>) -> Result<Tx<'a>> {
         let cache_before = match cache_mib {
             Some(mib) => {
                 let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
@@ -56,6 +58,7 @@ impl<'a> Tx<'a> {
             conn,
             cache_before,
             bulk: None,
+            now_ms,
         };
         conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(tx)
@@ -64,6 +67,11 @@ impl<'a> Tx<'a> {
     /// The connection, for the table functions of the store.
     pub(super) fn conn(&self) -> &'a Connection {
         self.conn
+    }
+
+    /// The time new rows are stamped with, if the store has one.
+    pub(super) fn now_ms(&self) -> Option<i64> {
+        self.now_ms
     }
 
     /// The bookkeeping of a bulk write, if this is one.

@@ -55,7 +55,8 @@ pub struct LogExportRow {
     /// (one more than the previous id when two answers share a millisecond).
     pub id: i64,
     pub card: i64,
-    /// 1 Again, 2 Hard, 3 Good, 4 Easy.
+    /// 1 Again, 2 Hard, 3 Good, 4 Easy; 0 for a manual entry (kind 4
+    /// without an answer: `forget`, `reschedule`), as Anki's revlog.
     pub rating: u8,
     /// The interval after the answer: days, or negative seconds until the
     /// next learning step.

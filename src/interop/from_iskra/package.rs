@@ -94,7 +94,8 @@ impl Package {
         let retention = deck.retention.unwrap_or(default_retention);
         let by_fact = cards_by_fact(cards);
         let mut last_review: HashMap<i64, i64> = HashMap::new();
-        for entry in log {
+        // Manual entries (forget, reschedule) are no reviews.
+        for entry in log.iter().filter(|e| e.rating.is_some()) {
             let last = last_review.entry(entry.card_id).or_insert(entry.reviewed_at_ms);
             *last = (*last).max(entry.reviewed_at_ms);
         }
@@ -202,7 +203,8 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
 }
 
 /// A log entry as an Anki revlog row: intervals in days, or negative
-/// seconds for learning steps.
+/// seconds for learning steps; a manual entry (forget, reschedule) has ease
+/// 0, as Anki logs its own.
 fn revlog_row(entry: &ExportReview, id: i64) -> Revlog {
     let interval = if entry.state_after == CardState::Review {
         i64::from(entry.interval_after)
@@ -216,7 +218,7 @@ fn revlog_row(entry: &ExportReview, id: i64) -> Revlog {
     Revlog {
         id,
         card_id: CARD_ID_BASE + entry.card_id,
-        ease: i64::from(entry.rating.number()),
+        ease: entry.rating.map_or(0, |r| i64::from(r.number())),
         interval,
         last_interval,
         factor: if entry.state_after == CardState::Review {

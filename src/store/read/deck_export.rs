@@ -17,7 +17,8 @@ pub type ExportCard = CardRow;
 pub struct ExportReview {
     pub card_id: i64,
     pub reviewed_at_ms: i64,
-    pub rating: Rating,
+    /// The answer's rating; none for a manual entry (forget, reschedule).
+    pub rating: Option<Rating>,
     pub duration_ms: i64,
     pub kind: ReviewKind,
     pub state_before: CardState,
@@ -54,7 +55,7 @@ impl Store {
                 Ok(ExportReview {
                     card_id: r.get(0)?,
                     reviewed_at_ms: r.get(1)?,
-                    rating: Rating::from_number(r.get(2)?).unwrap_or(Rating::Good),
+                    rating: Rating::from_number(r.get(2)?),
                     duration_ms: r.get(3)?,
                     kind: ReviewKind::from_i64(r.get(4)?),
                     state_before: CardState::from_i64(r.get(5)?),

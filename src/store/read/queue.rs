@@ -84,13 +84,13 @@ impl Store {
     }
 
     /// New cards and reviews answered since `day_start_ms`, per deck (decks
-    /// with none are left out). One range scan of today's log rows: the
+    /// with none are left out; manual entries, which answer nothing, too). One range scan of today's log rows: the
     /// CROSS JOIN keeps SQLite from starting at the deck's cards and probing
     /// each one's history instead (100k probes on a large deck).
     pub fn studied_today_by_deck(&self, day_start_ms: i64) -> Result<HashMap<i64, StudiedToday>> {
         let sql = "SELECT c.deck_id, coalesce(sum(l.state_before = 0), 0), coalesce(sum(l.state_before = 2), 0)
              FROM review_log l CROSS JOIN cards c ON c.id = l.card_id
-             WHERE l.reviewed_at_ms >= ?1
+             WHERE l.reviewed_at_ms >= ?1 AND l.rating > 0
              GROUP BY c.deck_id";
         let mut stmt = self.conn().prepare_cached(sql)?;
         let rows = stmt.query_map([day_start_ms], |r| {
