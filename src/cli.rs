@@ -76,6 +76,8 @@ pub enum Command {
     Check,
     /// List the collection's backups, or restore one
     Restore(cmd::restore::RestoreArgs),
+    /// Find cards with Anki's search syntax: words, "phrases", deck:, tag:, is:, flag:, prop:, rated:, added:, -, or
+    Search(cmd::search::SearchArgs),
 }
 
 /// Runs a command; returns the process exit code.
@@ -109,6 +111,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Import(import) => cmd::import::run(store, import, &clock, &mut out),
         Command::Optimize(optimize) => cmd::optimize::run_optimize(store, optimize, &clock, &mut out),
         Command::Simulate(simulate) => cmd::optimize::run_simulate(store, simulate, &clock, &mut out),
+        Command::Search(search) => cmd::search::run(store, search, &clock, &mut out),
         // Run above, before the collection is opened.
         Command::Extract(_) | Command::Check | Command::Restore(_) => Ok(0),
     }

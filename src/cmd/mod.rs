@@ -20,6 +20,7 @@ pub mod optimize;
 pub mod quiz;
 pub mod restore;
 pub mod review;
+pub mod search;
 pub mod stats;
 pub mod status;
 

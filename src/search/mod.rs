@@ -1,6 +1,8 @@
 //! Search queries: a subset of Anki's search syntax, parsed into a tree
-//! ([`Query`]) that [`crate::store`] compiles to SQL with bound parameters.
-//! Pure: no SQL, no terminal.
+//! ([`Query`]), which [`find`] turns into the store's filter
+//! ([`crate::store::search::Filter`]: text folded, days made instants) for
+//! the store to compile to SQL with bound values. The parser is pure: no
+//! SQL, no terminal.
 //!
 //! ```text
 //! query   := or
@@ -11,6 +13,10 @@
 //! ```
 
 use crate::error::{Error, Result};
+pub use crate::store::search::{Cmp, Is, Prop};
+
+mod find;
+pub use find::{FoundCard, Search, filter_of, find, search_ids};
 
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,7 +27,8 @@ pub enum Query {
     Or(Vec<Query>),
     Not(Box<Query>),
     /// A word or phrase in the card's front or back, folded as the quiz
-    /// matcher folds answers (case, accents, punctuation).
+    /// matcher folds answers (case, accents, punctuation); `*` matches any
+    /// run of characters.
     Text(String),
     /// `deck:NAME`: the deck's key or title; `*` matches any run of characters.
     Deck(String),
@@ -30,6 +37,8 @@ pub enum Query {
     Is(Is),
     /// `flag:N` (0 = no flag).
     Flag(u8),
+    /// `prop:NAME<op>N`; `prop:d` on Anki's scale, 0-1 (FSRS difficulty
+    /// 1-10 is 0 at 1 and 1 at 10).
     Prop(Prop, Cmp, f64),
     /// `rated:N[:ease]`: answered in the last N study days (today is 1).
     Rated {
@@ -38,70 +47,6 @@ pub enum Query {
     },
     /// `added:N`: entered the collection in the last N study days.
     Added(u32),
-}
-
-/// `is:` states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Is {
-    New,
-    Learn,
-    Review,
-    Due,
-    Suspended,
-    Buried,
-    Leech,
-    Flagged,
-}
-
-/// `prop:` properties.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prop {
-    /// Interval in days.
-    Ivl,
-    /// Days until due (review cards; negative when overdue).
-    Due,
-    Lapses,
-    Reps,
-    /// FSRS stability (days).
-    Stability,
-    /// FSRS difficulty (1-10).
-    Difficulty,
-    /// Retrievability now (0-1).
-    Retrievability,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmp {
-    Lt,
-    Le,
-    Eq,
-    Ne,
-    Ge,
-    Gt,
-}
-
-impl Cmp {
-    pub fn sql(self) -> &'static str {
-        match self {
-            Cmp::Lt => "<",
-            Cmp::Le => "<=",
-            Cmp::Eq => "=",
-            Cmp::Ne => "!=",
-            Cmp::Ge => ">=",
-            Cmp::Gt => ">",
-        }
-    }
-
-    pub fn holds(self, left: f64, right: f64) -> bool {
-        match self {
-            Cmp::Lt => left < right,
-            Cmp::Le => left <= right,
-            Cmp::Eq => left == right,
-            Cmp::Ne => left != right,
-            Cmp::Ge => left >= right,
-            Cmp::Gt => left > right,
-        }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

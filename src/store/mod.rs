@@ -11,6 +11,8 @@
 //!   `bulk_writer.rs` writes a whole collection in one (the generator);
 //! - `read/`: read models for the study queue, statistics, authors' views,
 //!   FSRS training and deck exports;
+//! - `search/`: the filter tree of `iskra search`, compiled to SQL with
+//!   bound values;
 //! - `inspect.rs`: what backups, `check` and `restore` look at.
 //!
 //! The store imports only the ground floor (`card`, `clock`, `error`,
@@ -25,6 +27,7 @@ mod facts;
 pub mod inspect;
 mod read;
 mod review_log;
+pub mod search;
 mod settings;
 mod tx;
 

@@ -9,6 +9,7 @@ pub mod interactive;
 pub mod lines;
 pub mod maintenance;
 pub mod quiz;
+pub mod search;
 pub mod stats;
 
 use std::io::{self, Write};

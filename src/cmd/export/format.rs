@@ -1,6 +1,7 @@
 //! What `export stats` and `export log` share: `--format` and `--out`, CSV
 //! quoting (RFC 4180) and delivering the bytes to a file (atomically) or to
-//! standard output.
+//! standard output; and how a card's state, queue and due are written
+//! (also by `search --json` and `card --json`).
 
 use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
@@ -56,6 +57,38 @@ pub fn opt<T: ToString>(value: Option<T>) -> String {
 /// A fraction rounded to 4 decimals (for CSV and JSON alike).
 pub fn round4(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
+}
+
+/// `new`, `learning`, `review`, `relearning` for `cards.state`.
+pub fn state_name(state: i64) -> &'static str {
+    crate::sched::CardState::from_i64(state).name()
+}
+
+/// `new`, `learning`, `review`, `suspended`, `buried` for `cards.queue`.
+pub fn queue_name(queue: i64) -> &'static str {
+    match queue {
+        0 => "new",
+        1 => "learning",
+        2 => "review",
+        -1 => "suspended",
+        -2 => "buried",
+        _ => "other",
+    }
+}
+
+/// A card's due: a study day (review), an instant in UTC (learning), none
+/// (new).
+pub fn due_text(state: i64, due: i64) -> Option<String> {
+    match state {
+        0 => None,
+        2 => Some(crate::clock::date_of_day(due).to_string()),
+        _ => instant_text(due),
+    }
+}
+
+/// An instant (UTC ms) in RFC 3339, to the second.
+pub fn instant_text(ms: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// Stability and difficulty as Anki keeps them: 4 and 3 decimals (they are

@@ -2,7 +2,7 @@
 //! (atomically) or to stdout.
 
 pub mod deck;
-mod format;
+pub mod format;
 pub mod log;
 pub mod stats;
 

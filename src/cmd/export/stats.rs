@@ -4,11 +4,13 @@
 
 use std::io::Write;
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::format::{Format, OutputArgs, csv_record, deliver, memory, opt, round4, write_error};
-use crate::clock::{Clock, date_of_day};
+use super::format::{
+    Format, OutputArgs, csv_record, deliver, due_text, memory, opt, queue_name, round4, state_name, write_error,
+};
+use crate::clock::Clock;
 use crate::cmd::stats::PeriodArgs;
 use crate::error::Result;
 use crate::stats::{DayStats, FORMAT_VERSION, compute, decay, retrievability, scope};
@@ -138,21 +140,6 @@ impl From<&DayStats> for DayRow {
     }
 }
 
-fn state_name(state: i64) -> &'static str {
-    crate::sched::CardState::from_i64(state).name()
-}
-
-fn queue_name(queue: i64) -> &'static str {
-    match queue {
-        0 => "new",
-        1 => "learning",
-        2 => "review",
-        -1 => "suspended",
-        -2 => "buried",
-        _ => "other",
-    }
-}
-
 /// The cards of the scope as export rows.
 pub fn card_rows(
     store: &Store,
@@ -168,11 +155,7 @@ pub fn card_rows(
 
 fn card_row(detail: &CardDetail, today: crate::clock::DayNumber, decay: f32) -> CardExportRow {
     let c = &detail.card;
-    let due = match c.state {
-        0 => None,
-        2 => Some(date_of_day(c.due).to_string()),
-        _ => DateTime::from_timestamp_millis(c.due).map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true)),
-    };
+    let due = due_text(c.state, c.due);
     let (stability, difficulty) = memory(c.stability, c.difficulty);
     CardExportRow {
         id: c.id,

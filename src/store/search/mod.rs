@@ -1,0 +1,259 @@
+//! Finding cards: the filter tree `search` parses user queries into
+//! ([`Filter`]), compiled to one SQL condition with bound values (`sql.rs`),
+//! and the rows it finds ([`FoundCard`]). Two SQL functions are registered
+//! on the connection for it: `iskra_fold` (the ground floor's
+//! [`crate::text::fold`]) and `iskra_r`, the retrievability the caller
+//! passes in (the store does no FSRS arithmetic). Retired cards (their fact
+//! or template left the deck file) are never found.
+
+mod sql;
+
+use rusqlite::Connection;
+use rusqlite::functions::FunctionFlags;
+use rusqlite::types::Value;
+
+use crate::clock::DayNumber;
+use crate::error::Result;
+use crate::store::Store;
+
+/// A search, as the store runs it. Text values are already folded
+/// ([`crate::text::fold`]); a `Vec<String>` of parts means the parts in
+/// order with anything (`*`) between them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Filter {
+    /// Every card.
+    All,
+    And(Vec<Filter>),
+    Or(Vec<Filter>),
+    /// Every card the inner filter does not match.
+    Not(Box<Filter>),
+    /// Folded front or back text containing the parts.
+    Text(Vec<String>),
+    /// A deck whose folded key or name is the parts.
+    Deck(Vec<String>),
+    /// A folded tag of the card's fact is the parts (a leech card has the
+    /// tag `leech`).
+    Tag(Vec<String>),
+    Is(Is),
+    /// `flag:N` (0: no flag).
+    Flag(u8),
+    /// A property compared with a number (difficulty on FSRS's 1-10 scale).
+    Prop(Prop, Cmp, f64),
+    /// Answered (manual entries are no answers) at or after `since_ms`,
+    /// with `rating` if given.
+    Rated {
+        since_ms: i64,
+        rating: Option<u8>,
+    },
+    /// Added to the collection at or after `since_ms`.
+    Added {
+        since_ms: i64,
+    },
+}
+
+/// `is:` states, as Anki's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Is {
+    /// New (any queue).
+    New,
+    /// In the learning queue (learning or relearning, not suspended or buried).
+    Learn,
+    /// Review or relearning (any queue).
+    Review,
+    /// Reviews due today or earlier, learning cards due within the learn-ahead time.
+    Due,
+    Suspended,
+    Buried,
+    Leech,
+    Flagged,
+}
+
+/// `prop:` properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prop {
+    /// Interval in days.
+    Ivl,
+    /// Days until due: review and learning cards in their queues (negative when overdue).
+    Due,
+    Lapses,
+    Reps,
+    /// FSRS stability (days).
+    Stability,
+    /// FSRS difficulty.
+    Difficulty,
+    /// Retrievability now (0-1).
+    Retrievability,
+}
+
+/// A comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cmp {
+    Lt,
+    Le,
+    Eq,
+    Ne,
+    Ge,
+    Gt,
+}
+
+impl Cmp {
+    /// The SQL operator.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Cmp::Lt => "<",
+            Cmp::Le => "<=",
+            Cmp::Eq => "=",
+            Cmp::Ne => "!=",
+            Cmp::Ge => ">=",
+            Cmp::Gt => ">",
+        }
+    }
+
+    /// Whether `left` compares so with `right`.
+    pub fn holds(self, left: f64, right: f64) -> bool {
+        match self {
+            Cmp::Lt => left < right,
+            Cmp::Le => left <= right,
+            Cmp::Eq => left == right,
+            Cmp::Ne => left != right,
+            Cmp::Ge => left >= right,
+            Cmp::Gt => left > right,
+        }
+    }
+}
+
+/// The moments `is:due` and `prop:due` are measured from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchTime {
+    pub today: DayNumber,
+    /// Learning cards due before this (now plus the learn-ahead time) are due.
+    pub learn_cutoff_ms: i64,
+    /// When the next study day starts (UTC ms).
+    pub next_day_start_ms: i64,
+}
+
+/// The retrievability of a card now from its stability, difficulty and last
+/// review day (none when it has no memory state).
+pub type Retrievability = Box<dyn Fn(Option<f64>, Option<f64>, Option<DayNumber>) -> Option<f64> + Send>;
+
+/// A card a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundCard {
+    pub id: i64,
+    pub deck_key: String,
+    pub deck_name: String,
+    /// The fact's row id and key.
+    pub fact_id: i64,
+    pub fact_key: String,
+    /// The fact's kind: qa, cloze, sequence, timeline.
+    pub fact_kind: String,
+    pub template: String,
+    pub front: String,
+    pub back: String,
+    /// 0 new, 1 learning, 2 review, 3 relearning.
+    pub state: i64,
+    /// 0 new, 1 learning, 2 review, -1 suspended, -2 buried.
+    pub queue: i64,
+    pub due: i64,
+    pub interval: i64,
+    pub stability: Option<f64>,
+    pub difficulty: Option<f64>,
+    pub last_review_day: Option<DayNumber>,
+    pub reps: i64,
+    pub lapses: i64,
+    pub flag: u8,
+    pub leech: bool,
+    pub added_ms: Option<i64>,
+}
+
+const FOUND_COLUMNS: &str = "c.id, d.key, d.name, c.fact_id, f.key, coalesce(json_extract(f.content, '$.kind'), ''),
+    c.template, c.front, c.back, c.state, c.queue, c.due, c.interval, c.stability, c.difficulty,
+    c.last_review_day, c.reps, c.lapses, c.flag, c.leech, c.added_ms";
+
+fn found_card(row: &rusqlite::Row) -> rusqlite::Result<FoundCard> {
+    Ok(FoundCard {
+        id: row.get(0)?,
+        deck_key: row.get(1)?,
+        deck_name: row.get(2)?,
+        fact_id: row.get(3)?,
+        fact_key: row.get(4)?,
+        fact_kind: row.get(5)?,
+        template: row.get(6)?,
+        front: row.get(7)?,
+        back: row.get(8)?,
+        state: row.get(9)?,
+        queue: row.get(10)?,
+        due: row.get(11)?,
+        interval: row.get(12)?,
+        stability: row.get(13)?,
+        difficulty: row.get(14)?,
+        last_review_day: row.get(15)?,
+        reps: row.get(16)?,
+        lapses: row.get(17)?,
+        flag: row.get(18)?,
+        leech: row.get(19)?,
+        added_ms: row.get(20)?,
+    })
+}
+
+/// Registers `iskra_fold(text)` and `iskra_r(stability, difficulty, last_review_day)`.
+fn register_functions(conn: &Connection, retrievability: Retrievability) -> Result<()> {
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("iskra_fold", 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0).as_str_or_null() {
+            Ok(Some(text)) => Some(crate::text::fold(text)),
+            _ => None,
+        })
+    })?;
+    conn.create_scalar_function("iskra_r", 3, flags, move |ctx| {
+        Ok(retrievability(ctx.get(0)?, ctx.get(1)?, ctx.get(2)?))
+    })?;
+    Ok(())
+}
+
+impl Store {
+    /// The live cards `filter` matches, in id order.
+    pub fn search_cards(
+        &self,
+        filter: &Filter,
+        time: &SearchTime,
+        retrievability: Retrievability,
+    ) -> Result<Vec<FoundCard>> {
+        self.search(FOUND_COLUMNS, filter, time, retrievability, found_card)
+    }
+
+    /// The ids of the live cards `filter` matches, in order.
+    pub fn search_card_ids(
+        &self,
+        filter: &Filter,
+        time: &SearchTime,
+        retrievability: Retrievability,
+    ) -> Result<Vec<i64>> {
+        self.search("c.id", filter, time, retrievability, |r| r.get(0))
+    }
+
+    fn search<T>(
+        &self,
+        columns: &str,
+        filter: &Filter,
+        time: &SearchTime,
+        retrievability: Retrievability,
+        map: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        register_functions(self.conn(), retrievability)?;
+        let condition = sql::condition(filter, time);
+        let statement = format!(
+            "SELECT {columns} FROM cards c JOIN facts f ON f.id = c.fact_id JOIN decks d ON d.id = c.deck_id
+             WHERE c.retired = 0 AND {} ORDER BY c.id",
+            condition.sql
+        );
+        let mut stmt = self.conn().prepare(&statement)?;
+        let rows = stmt
+            .query_map(
+                rusqlite::params_from_iter(condition.values.iter().map(Value::clone)),
+                map,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
