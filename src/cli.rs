@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 use crate::cmd;
 use crate::error::Result;
+use crate::manage::Action;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -78,6 +79,24 @@ pub enum Command {
     Restore(cmd::restore::RestoreArgs),
     /// Find cards with Anki's search syntax: words, "phrases", deck:, tag:, is:, flag:, prop:, rated:, added:, -, or
     Search(cmd::search::SearchArgs),
+    /// Show one card: deck, fact, file:line, state, memory, flag, and its whole review history
+    Card(cmd::card::CardArgs),
+    /// Suspend cards (by id, or --search QUERY): they are not studied until unsuspended
+    Suspend(cmd::cards::Selection),
+    /// Bring suspended cards back into their queues
+    Unsuspend(cmd::cards::Selection),
+    /// Bury cards until the next study day
+    Bury(cmd::cards::Selection),
+    /// Bring buried cards back now
+    Unbury(cmd::cards::Selection),
+    /// Make cards new again, at the end of the new cards; their review history is kept (Anki's "Reset")
+    Forget(cmd::cards::ForgetArgs),
+    /// Set when cards are next due: --days N, or a random day of A-B (Anki's "Set due date"), logged as a manual entry
+    Reschedule(cmd::cards::RescheduleArgs),
+    /// Flag cards: 1 red, 2 orange, 3 green, 4 blue, 5 pink, 6 turquoise, 7 purple; 0 clears
+    Flag(cmd::cards::FlagArgs),
+    /// Take back the last suspend, unsuspend, bury, unbury, forget, reschedule or flag (several levels)
+    Undo,
 }
 
 /// Runs a command; returns the process exit code.
@@ -112,6 +131,15 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Optimize(optimize) => cmd::optimize::run_optimize(store, optimize, &clock, &mut out),
         Command::Simulate(simulate) => cmd::optimize::run_simulate(store, simulate, &clock, &mut out),
         Command::Search(search) => cmd::search::run(store, search, &clock, &mut out),
+        Command::Card(card) => cmd::card::run(store, card, &clock, &mut out),
+        Command::Suspend(cards) => cmd::cards::run(store, Action::Suspend, cards, &clock, &mut out),
+        Command::Unsuspend(cards) => cmd::cards::run(store, Action::Unsuspend, cards, &clock, &mut out),
+        Command::Bury(cards) => cmd::cards::run(store, Action::Bury, cards, &clock, &mut out),
+        Command::Unbury(cards) => cmd::cards::run(store, Action::Unbury, cards, &clock, &mut out),
+        Command::Forget(forget) => cmd::cards::run_forget(store, forget, &clock, &mut out),
+        Command::Reschedule(reschedule) => cmd::cards::run_reschedule(store, reschedule, &clock, &mut out),
+        Command::Flag(flag) => cmd::cards::run_flag(store, flag, &clock, &mut out),
+        Command::Undo => cmd::cards::run_undo(store, &mut out),
         // Run above, before the collection is opened.
         Command::Extract(_) | Command::Check | Command::Restore(_) => Ok(0),
     }

@@ -58,6 +58,11 @@ pub enum Error {
     #[error("collection: {0}")]
     Sqlite(rusqlite::Error),
 
+    /// `iskra undo` has nothing to undo, or the cards of the change moved
+    /// on since (nothing was changed): not a usage mistake, so exit code 1.
+    #[error("{0}")]
+    CannotUndo(String),
+
     /// A fault of iskra itself or its surroundings (a value that would not
     /// serialise, a terminal that failed, a worker that died): not the
     /// user's input, so exit code 1.

@@ -9,7 +9,9 @@
 //! writes Anki's formats and maps them to iskra's decks, cards and log;
 //! [`optimize`] fits FSRS to the user's history and simulates workloads;
 //! [`maintenance`] keeps daily copies and checks and restores the
-//! collection; [`cli`] parses the command line and dispatches to [`cmd`],
+//! collection; [`search`] finds cards with Anki's search syntax and
+//! [`manage`] changes them by hand (suspend, forget, reschedule, flag…,
+//! undo) and tells a card's story; [`cli`] parses the command line and dispatches to [`cmd`],
 //! one file per command (`cmd::export` and `cmd::import` move decks,
 //! statistics and history out and in); [`clock`] holds the injected time.
 
@@ -25,6 +27,7 @@ pub mod extract;
 pub mod files;
 pub mod interop;
 pub mod maintenance;
+pub mod manage;
 pub mod optimize;
 pub mod paths;
 pub mod quiz;

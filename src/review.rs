@@ -17,7 +17,7 @@ use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, queue};
 
 mod answer;
 pub mod limits;
-pub use answer::{Committed, commit_answer, deck_scheduler};
+pub use answer::{Committed, Leech, commit_answer, deck_scheduler};
 use answer::{commit_answer_burying, moment, undo_answer};
 pub use limits::DailyLimits;
 
@@ -82,6 +82,12 @@ pub enum Notice {
     Answered {
         rating: Rating,
         next_in: NextIn,
+    },
+    /// An answer that made the card a leech.
+    Leech {
+        rating: Rating,
+        next_in: NextIn,
+        leech: Leech,
     },
     Undone,
     NothingToUndo,
@@ -313,9 +319,10 @@ impl<'s> Session<'s> {
             entry: committed.entry,
             buried,
         });
-        Ok(Notice::Answered {
-            rating,
-            next_in: committed.next_in,
+        let next_in = committed.next_in;
+        Ok(match committed.leech {
+            Some(leech) => Notice::Leech { rating, next_in, leech },
+            None => Notice::Answered { rating, next_in },
         })
     }
 

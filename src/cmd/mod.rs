@@ -10,6 +10,8 @@
 
 pub mod add;
 pub mod build;
+pub mod card;
+pub mod cards;
 pub mod check;
 pub mod config;
 pub mod deck;

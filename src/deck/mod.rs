@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::diagnostic::Diagnostic;
 pub use cards::{CardText, check_cloze, item_key};
-pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
+pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, fact_line, parse_deck};
 pub use stored::stored_facts;
 
 /// Desired retention a deck may ask for.

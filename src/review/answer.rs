@@ -29,11 +29,55 @@ pub(super) fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
     }
 }
 
-/// A stored answer: its log row (for undo), the entry, and when the card comes back.
+/// A stored answer: its log row (for undo), the entry, when the card comes
+/// back, and whether the answer made it a leech.
 pub struct Committed {
     pub log_id: i64,
     pub entry: LogEntry,
     pub next_in: NextIn,
+    pub leech: Option<Leech>,
+}
+
+/// A card an answer made a leech (see [`crate::sched::leech`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Leech {
+    pub lapses: u32,
+    /// Suspended too (`leech-action suspend`).
+    pub suspended: bool,
+}
+
+/// Marks the card a leech if this answer's lapse made it one, and suspends
+/// it if the settings say so (in the answer's transaction).
+fn mark_leech(tx: &Tx, entry: &LogEntry) -> Result<Option<Leech>> {
+    let (before, after) = (entry.before.lapses, entry.after.lapses);
+    if after <= before {
+        return Ok(None); // no lapse: the settings need not be read
+    }
+    let settings = tx.settings()?;
+    if !crate::sched::leech::became_leech(before, after, settings.leech_lapses) {
+        return Ok(None);
+    }
+    tx.set_leech(entry.card_id, true)?;
+    let suspended = settings.leech_action == crate::settings::LeechAction::Suspend;
+    if suspended {
+        tx.suspend_card(entry.card_id)?;
+    }
+    Ok(Some(Leech {
+        lapses: after,
+        suspended,
+    }))
+}
+
+/// Undoes what [`mark_leech`] did for `entry`: the card is no leech if the
+/// answer first made it one (its queue is restored with its schedule).
+fn unmark_leech(tx: &Tx, entry: &LogEntry) -> Result<()> {
+    let threshold = tx.settings()?.leech_lapses;
+    if crate::sched::leech::became_leech(entry.before.lapses, entry.after.lapses, threshold)
+        && entry.before.lapses < threshold
+    {
+        tx.set_leech(entry.card_id, false)?;
+    }
+    Ok(())
 }
 
 /// Grades `card` (shown since `shown_at_ms`) at the clock's time and stores
@@ -100,10 +144,12 @@ fn answer_in(
     };
     tx.write_schedule(card_id, &entry.after)?;
     let log_id = tx.insert_log(&entry)?;
+    let leech = mark_leech(tx, &entry)?;
     let committed = Committed {
         log_id,
         entry,
         next_in: answered.next_in,
+        leech,
     };
     Ok((committed, current))
 }
@@ -121,6 +167,7 @@ pub(super) fn undo_answer(store: &mut Store, log_id: i64, entry: &LogEntry, buri
     }
     tx.delete_log(log_id, entry.card_id)?;
     tx.write_schedule(entry.card_id, &entry.before)?;
+    unmark_leech(&tx, entry)?;
     tx.unbury(buried)?;
     tx.commit()?;
     Ok(true)

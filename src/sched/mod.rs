@@ -4,6 +4,7 @@
 //! study day, and gets the next state back.
 
 pub mod fuzz;
+pub mod leech;
 
 use fsrs::{FSRS, MemoryState, NextStates};
 

@@ -70,17 +70,65 @@ fn json_list(row: &Row, index: usize) -> rusqlite::Result<Vec<String>> {
     }
 }
 
+/// A card's schedule as its columns hold it (raw: stability and difficulty
+/// in double precision, the due value as stored). [`StoredSchedule::schedule`]
+/// is the one place such columns become a [`Schedule`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct StoredSchedule {
+    /// 0 new, 1 learning, 2 review, 3 relearning.
+    pub state: i64,
+    pub remaining_steps: u32,
+    pub stability: Option<f64>,
+    pub difficulty: Option<f64>,
+    pub interval: u32,
+    /// New: position; learning: UTC ms; review: study day.
+    pub due: i64,
+    pub last_review_day: Option<DayNumber>,
+    pub reps: u32,
+    pub lapses: u32,
+}
+
+impl StoredSchedule {
+    /// The schedule these columns hold.
+    pub fn schedule(&self) -> Schedule {
+        let state = CardState::from_i64(self.state);
+        let memory = match (self.stability, self.difficulty) {
+            (Some(s), Some(d)) => Some(MemoryState {
+                stability: s as f32,
+                difficulty: d as f32,
+            }),
+            _ => None,
+        };
+        Schedule {
+            state,
+            remaining_steps: self.remaining_steps,
+            memory,
+            interval: self.interval,
+            due: match state {
+                CardState::New => Due::New(self.due),
+                CardState::Learning | CardState::Relearning => Due::At(self.due),
+                CardState::Review => Due::Day(self.due),
+            },
+            last_review_day: self.last_review_day,
+            reps: self.reps,
+            lapses: self.lapses,
+        }
+    }
+}
+
 /// The row mapper of [`select_cards`]: the one place a card row becomes a
-/// [`Schedule`].
+/// [`CardRow`].
 pub(super) fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
-    let state = CardState::from_i64(row.get(9)?);
-    let due: i64 = row.get(14)?;
-    let memory = match (row.get::<_, Option<f64>>(11)?, row.get::<_, Option<f64>>(12)?) {
-        (Some(s), Some(d)) => Some(MemoryState {
-            stability: s as f32,
-            difficulty: d as f32,
-        }),
-        _ => None,
+    let stored = StoredSchedule {
+        state: row.get(9)?,
+        remaining_steps: row.get(10)?,
+        stability: row.get(11)?,
+        difficulty: row.get(12)?,
+        interval: row.get(13)?,
+        due: row.get(14)?,
+        last_review_day: row.get(15)?,
+        reps: row.get(16)?,
+        lapses: row.get(17)?,
     };
     Ok(CardRow {
         id: row.get(0)?,
@@ -93,20 +141,7 @@ pub(super) fn card_from_row(row: &Row) -> rusqlite::Result<CardRow> {
         answer: row.get(6)?,
         extra: row.get(7)?,
         queue: row.get(8)?,
-        schedule: Schedule {
-            state,
-            remaining_steps: row.get(10)?,
-            memory,
-            interval: row.get(13)?,
-            due: match state {
-                CardState::New => Due::New(due),
-                CardState::Learning | CardState::Relearning => Due::At(due),
-                CardState::Review => Due::Day(due),
-            },
-            last_review_day: row.get(15)?,
-            reps: row.get(16)?,
-            lapses: row.get(17)?,
-        },
+        schedule: stored.schedule(),
         alternatives: json_list(row, 18)?,
         tags: json_list(row, 19)?,
     })

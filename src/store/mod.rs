@@ -9,6 +9,8 @@
 //!   tables' functions run;
 //! - `bulk.rs`: bulk transactions, with triggers and indexes set aside;
 //!   `bulk_writer.rs` writes a whole collection in one (the generator);
+//! - `card_changes.rs`: a card's snapshot, what the card commands, their
+//!   undo and leeches change; `undo.rs`: the `undo` table;
 //! - `read/`: read models for the study queue, statistics, authors' views,
 //!   FSRS training and deck exports;
 //! - `search/`: the filter tree of `iskra search`, compiled to SQL with
@@ -21,15 +23,17 @@
 
 mod bulk;
 mod bulk_writer;
+mod card_changes;
 mod cards;
 mod decks;
 mod facts;
 pub mod inspect;
-mod read;
+pub mod read;
 mod review_log;
 pub mod search;
 mod settings;
 mod tx;
+mod undo;
 
 use std::path::{Path, PathBuf};
 
@@ -38,7 +42,8 @@ use rusqlite::{Connection, OpenFlags, ffi::ErrorCode};
 use crate::error::{Error, Result};
 
 pub use bulk_writer::BulkWriter;
-pub use cards::{BuryRules, CardRow, NewCard, queue};
+pub use card_changes::CardSnapshot;
+pub use cards::{BuryRules, CardRow, NewCard, StoredSchedule, queue};
 pub use decks::{DeckRow, SyncReport};
 pub use facts::FactRow;
 pub use read::overview::{DeckSummary, ShownCard};
@@ -48,6 +53,7 @@ pub use read::{deck_export, stats};
 pub use review_log::{LogEntry, ManualEntry};
 pub use settings::{FsrsFit, FsrsFits, Settings};
 pub use tx::Tx;
+pub use undo::{UndoCard, UndoStep};
 
 /// `PRAGMA application_id` of an iskra collection ("ISKR").
 const APPLICATION_ID: i64 = 0x4953_4b52;

@@ -3,6 +3,7 @@
 
 pub mod authoring;
 pub mod build_report;
+pub mod card_info;
 pub mod deck_listing;
 pub mod drafts;
 pub mod interactive;
@@ -71,6 +72,21 @@ pub fn render_notice(out: &mut impl Write, notice: &Notice) -> io::Result<()> {
                 rating.name(),
                 short_interval(next_in.seconds())
             )
+        }
+        Notice::Leech { rating, next_in, leech } => {
+            render_notice(
+                out,
+                &Notice::Answered {
+                    rating: *rating,
+                    next_in: *next_in,
+                },
+            )?;
+            let action = if leech.suspended {
+                "suspended"
+            } else {
+                "marked (is:leech)"
+            };
+            writeln!(out, "leech: {} lapses; the card is {action}", leech.lapses)
         }
         Notice::Undone => writeln!(out, "undone: the last answer was taken back"),
         Notice::NothingToUndo => writeln!(out, "nothing to undo"),

@@ -2,6 +2,7 @@
 //! shaped for it. Nothing here writes. Where they read cards whole, they go
 //! through the `cards` table's one row mapper.
 
+pub mod card_info;
 pub mod deck_export;
 pub mod overview;
 pub mod queue;
