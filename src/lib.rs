@@ -3,8 +3,9 @@
 //! Layout: [`deck`] parses deck files and builds them into the collection;
 //! `deck::author` appends facts to deck files and starts new ones;
 //! [`store`] owns the SQLite collection; [`sched`] is the FSRS scheduler (pure);
-//! [`review`] is the session state machine; [`ui`] draws it in a terminal or
-//! speaks a line protocol; [`quiz`] asks and grades quizzes; [`stats`]
+//! [`session`] holds the review, quiz and quiz-review state machines and the
+//! daily limits; [`ui`] draws them in a terminal or speaks a line protocol;
+//! [`quiz`] asks and checks questions; [`stats`]
 //! computes progress statistics and the HTML report; `cmd::export` and
 //! [`import`] move decks, statistics and history out and in, with [`anki`]
 //! reading and writing Anki's formats; [`optimize`] fits FSRS to the user's
@@ -29,9 +30,9 @@ pub mod maintenance;
 pub mod optimize;
 pub mod paths;
 pub mod quiz;
-pub mod review;
 pub mod sched;
 pub mod search;
+pub mod session;
 pub mod settings;
 pub mod stats;
 pub mod status;

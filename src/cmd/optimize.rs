@@ -372,7 +372,7 @@ fn render_simulation(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::deck_scheduler;
+    use crate::session::review::deck_scheduler;
 
     fn deck(key: &str) -> DeckRow {
         DeckRow {

@@ -1,10 +1,11 @@
-//! `iskra quiz`: a quiz over the collection's facts ([`crate::quiz::Quiz`]):
+//! `iskra quiz`: a quiz over the collection's facts ([`crate::session::quiz::QuizSession`]):
 //! multiple choice, true/false or typed answers, drawn on the terminal or
 //! spoken over the line protocol.
 
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::quiz::{Mode, Quiz, QuizOptions};
+use crate::quiz::Mode;
+use crate::session::quiz::{QuizOptions, QuizSession};
 use crate::store::Store;
 use crate::ui;
 
@@ -68,7 +69,7 @@ pub fn run(store: &mut Store, args: QuizArgs, clock: &Clock) -> Result<i32> {
         seed: args.seed.unwrap_or_else(rand::random),
         record: args.record,
     };
-    let mut quiz = Quiz::start(store, &options)?;
+    let mut quiz = QuizSession::start(store, &options)?;
     if is_interactive() {
         ui::quiz::interactive::run_quiz(&mut quiz, clock, session_now(clock))?;
     } else {

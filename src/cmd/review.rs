@@ -1,12 +1,12 @@
 //! `iskra review [--deck NAME] [--limit N] [--mode typed|choice]`: the due
-//! cards as a review session ([`crate::review::Session`]), or with `--mode`
-//! as a quiz graded into the schedule ([`crate::quiz::QuizReview`]), drawn on
+//! cards as a review session ([`crate::session::review::ReviewSession`]), or with `--mode`
+//! as a quiz graded into the schedule ([`crate::session::quiz_review::QuizReviewSession`]), drawn on
 //! the terminal or spoken over the line protocol.
 
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::quiz::{QuizReview, ReviewMode};
-use crate::review::Session;
+use crate::session::quiz_review::{QuizReviewSession, ReviewMode};
+use crate::session::review::ReviewSession;
 use crate::store::Store;
 use crate::ui;
 
@@ -55,7 +55,7 @@ pub fn run(store: &mut Store, args: ReviewArgs, clock: &Clock) -> Result<i32> {
 
 fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {
     let now = session_now(clock);
-    let mut session = Session::start(store, deck, limit, clock)?;
+    let mut session = ReviewSession::start(store, deck, limit, clock)?;
     if is_interactive() {
         ui::interactive::run(&mut session, clock, now)?;
     } else {
@@ -73,7 +73,7 @@ fn quiz_review(
     mode: ReviewMode,
     clock: &Clock,
 ) -> Result<i32> {
-    let mut review = QuizReview::start(store, deck, limit, mode.into(), rand::random(), clock)?;
+    let mut review = QuizReviewSession::start(store, deck, limit, mode.into(), rand::random(), clock)?;
     if is_interactive() {
         ui::quiz::interactive::run_review(&mut review, clock, session_now(clock))?;
     } else {

@@ -28,8 +28,8 @@ use rand::{RngExt, SeedableRng, rngs::StdRng};
 use crate::clock::{Clock, DayNumber};
 use crate::deck::{Fact, FactBody, QaKind};
 use crate::error::{Error, Result};
-use crate::review::{MAX_ANSWER_MS, deck_scheduler};
 use crate::sched::{CardState, Due, Moment, Rating, ReviewKind, Schedule, Scheduler};
+use crate::session::review::{MAX_ANSWER_MS, deck_scheduler};
 use crate::store::{DeckRow, LogEntry, NewCard, Store};
 use timeline::Timeline;
 

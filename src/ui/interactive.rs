@@ -8,8 +8,8 @@ use super::lines::{render_header, render_notice, render_summary};
 use super::{render_answer, render_question};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::review::{Input, Screen, Session};
 use crate::sched::Rating;
+use crate::session::review::{Input, ReviewSession, Screen};
 
 fn io_error(source: std::io::Error) -> Error {
     Error::Io {
@@ -79,7 +79,7 @@ const ANSWER_KEYS: &str = "1-4: grade (Space/Enter: Good) · u: undo · s: bury 
 
 /// Runs a session on the terminal.
 pub fn run<Tz: chrono::TimeZone>(
-    session: &mut Session,
+    session: &mut ReviewSession,
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<()> {

@@ -20,8 +20,8 @@ pub use super::render_notice;
 use super::{escape_control, render_answer, render_question, short_interval};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::review::{CardView, Input, QueueCounts, Screen, Session, Summary};
 use crate::sched::Rating;
+use crate::session::review::{CardView, Input, QueueCounts, ReviewSession, Screen, Summary};
 
 /// The header: the session's scope and its counts, then the card's deck on
 /// a line of its own.
@@ -142,7 +142,7 @@ pub fn parse_line(line: &str) -> Option<Input> {
 
 /// Runs a session over the line protocol.
 pub fn run<Tz: chrono::TimeZone>(
-    session: &mut Session,
+    session: &mut ReviewSession,
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
     input: impl BufRead,

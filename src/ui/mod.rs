@@ -17,8 +17,8 @@ use chrono::{DateTime, Utc};
 use console::style;
 
 use crate::clock::Clock;
-use crate::review::{CardView, Notice, QueueCounts, Screen, Summary};
 use crate::sched::{NextIn, Rating};
+use crate::session::review::{CardView, Notice, QueueCounts, Screen, Summary};
 use crate::status::Status;
 pub use crate::text::{escape_control, escape_json, short_interval};
 

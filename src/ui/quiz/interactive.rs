@@ -14,8 +14,10 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::quiz::{Prompt, Question, Quiz, QuizInput, QuizReview, QuizScreen, Response, ReviewInput, ReviewScreen};
+use crate::quiz::{Prompt, Question, Response};
 use crate::sched::Rating;
+use crate::session::quiz::{QuizInput, QuizScreen, QuizSession};
+use crate::session::quiz_review::{QuizReviewSession, ReviewInput, ReviewScreen};
 use crate::ui::escape_control;
 use crate::ui::lines::{render_header, render_notice, render_summary};
 
@@ -83,7 +85,7 @@ fn read_response(term: &Term, theme: &dyn Theme, question: &Question) -> Result<
 
 /// Runs a quiz on the terminal.
 pub fn run_quiz<Tz: chrono::TimeZone>(
-    quiz: &mut Quiz,
+    quiz: &mut QuizSession,
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<()> {
@@ -113,7 +115,8 @@ pub fn run_quiz<Tz: chrono::TimeZone>(
         if let Some(feedback) = feedback {
             render_outcome(&mut out, question, &feedback.outcome).map_err(io_error)?;
             if let Some((rating, next_in)) = feedback.recorded {
-                render_notice(&mut out, &crate::review::Notice::Answered { rating, next_in }).map_err(io_error)?;
+                render_notice(&mut out, &crate::session::review::Notice::Answered { rating, next_in })
+                    .map_err(io_error)?;
             }
         }
     }
@@ -130,7 +133,7 @@ fn writeln_blank(term: &Term) -> Result<()> {
 
 /// Runs a review in quiz form on the terminal.
 pub fn run_review<Tz: chrono::TimeZone>(
-    review: &mut QuizReview,
+    review: &mut QuizReviewSession,
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Result<()> {

@@ -18,8 +18,10 @@ use super::{
 };
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::quiz::{Prompt, Question, Quiz, QuizInput, QuizReview, QuizScreen, Response, ReviewInput, ReviewScreen};
+use crate::quiz::{Prompt, Question, Response};
 use crate::sched::Rating;
+use crate::session::quiz::{QuizInput, QuizScreen, QuizSession};
+use crate::session::quiz_review::{QuizReviewSession, ReviewInput, ReviewScreen};
 use crate::ui::escape_control;
 use crate::ui::lines::{render_header, render_notice, render_summary};
 
@@ -90,7 +92,7 @@ fn read_response<B: BufRead>(
 
 /// Runs a quiz over the line protocol.
 pub fn run_quiz<Tz: chrono::TimeZone>(
-    quiz: &mut Quiz,
+    quiz: &mut QuizSession,
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
     input: impl BufRead,
@@ -118,7 +120,7 @@ pub fn run_quiz<Tz: chrono::TimeZone>(
         if let Some(feedback) = feedback {
             render_outcome(&mut out, question, &feedback.outcome).map_err(Error::terminal)?;
             if let Some((rating, next_in)) = feedback.recorded {
-                render_notice(&mut out, &crate::review::Notice::Answered { rating, next_in })
+                render_notice(&mut out, &crate::session::review::Notice::Answered { rating, next_in })
                     .map_err(Error::terminal)?;
             }
         }
@@ -131,7 +133,7 @@ pub fn run_quiz<Tz: chrono::TimeZone>(
 
 /// Runs a review in quiz form over the line protocol.
 pub fn run_review<Tz: chrono::TimeZone>(
-    review: &mut QuizReview,
+    review: &mut QuizReviewSession,
     clock: &Clock<Tz>,
     now: impl Fn() -> DateTime<Utc>,
     input: impl BufRead,
@@ -197,7 +199,7 @@ mod tests {
     use super::*;
     use crate::quiz::distractors::Options;
     use crate::quiz::matcher::Expected;
-    use crate::review::CardView;
+    use crate::session::review::CardView;
 
     fn question(prompt: Prompt) -> Question {
         Question {

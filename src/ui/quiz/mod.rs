@@ -11,8 +11,9 @@ use console::style;
 
 use super::{escape_control, indented, short_interval};
 use crate::quiz::matcher::Verdict;
-use crate::quiz::{Outcome, Prompt, Question, Quiz, QuizSummary};
+use crate::quiz::{Outcome, Prompt, Question};
 use crate::sched::{NextIn, Rating};
+use crate::session::quiz::{QuizSession, QuizSummary};
 
 fn plural(n: impl Into<u64>, word: &str) -> String {
     let n = n.into();
@@ -20,7 +21,7 @@ fn plural(n: impl Into<u64>, word: &str) -> String {
 }
 
 /// `Quiz · 10 questions · mixed · seed 42`.
-pub fn render_quiz_header(out: &mut impl Write, quiz: &Quiz) -> io::Result<()> {
+pub fn render_quiz_header(out: &mut impl Write, quiz: &QuizSession) -> io::Result<()> {
     let options = quiz.options();
     writeln!(
         out,

@@ -15,8 +15,7 @@ use crate::error::{Error, Result};
 use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
 use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, queue};
 
-pub mod limits;
-pub use limits::DailyLimits;
+pub use super::limits::DailyLimits;
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -144,7 +143,7 @@ enum UndoEntry {
 }
 
 /// A review session over one deck or all decks.
-pub struct Session<'s> {
+pub struct ReviewSession<'s> {
     store: &'s mut Store,
     decks: Vec<DeckScope>,
     limits: DailyLimits,
@@ -162,7 +161,7 @@ pub struct Session<'s> {
     answered_since_new: u32,
 }
 
-impl<'s> Session<'s> {
+impl<'s> ReviewSession<'s> {
     /// Starts a session on `deck` (or every deck), answering at most `limit` cards.
     pub fn start(
         store: &'s mut Store,
@@ -190,7 +189,7 @@ impl<'s> Session<'s> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Session {
+        Ok(ReviewSession {
             store,
             decks,
             limits,

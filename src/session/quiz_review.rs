@@ -2,19 +2,19 @@
 //! asked in quiz form and graded automatically ([`auto_rating`]). After the
 //! check the learner sees the grade and may replace it (1–4) before it is
 //! stored; the grade counts from the moment of the answer, not of the
-//! confirmation. The review session ([`Session`]) still picks the cards,
+//! confirmation. The review session ([`ReviewSession`]) still picks the cards,
 //! keeps the limits and stores each answer in one transaction.
 
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::grade::{Thresholds, auto_rating};
-use super::question::{Mode, Outcome, Pool, Question, Response, ask};
-use super::session::{deck_cards, decks_in_scope};
+use super::quiz::{deck_cards, decks_in_scope};
+use super::review::{Input, MAX_ANSWER_MS, Notice, QueueCounts, ReviewSession, Screen, Summary};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::review::{Input, MAX_ANSWER_MS, Notice, QueueCounts, Screen, Session, Summary};
+use crate::quiz::grade::{Thresholds, auto_rating};
+use crate::quiz::question::{Mode, Outcome, Pool, Question, Response, ask};
 use crate::sched::{NextIn, Rating};
 use crate::store::Store;
 
@@ -86,7 +86,7 @@ enum State {
 /// A review session asked in quiz form.
 /// A card's first-ever answer is never graded Easy automatically: a new card
 /// follows its learning steps unless the learner presses 4 themselves.
-pub fn first_answer_cap(auto: Rating, card: &crate::review::CardView) -> Rating {
+pub fn first_answer_cap(auto: Rating, card: &super::review::CardView) -> Rating {
     if auto == Rating::Easy && card.state == crate::sched::CardState::New.name() {
         Rating::Good
     } else {
@@ -94,8 +94,8 @@ pub fn first_answer_cap(auto: Rating, card: &crate::review::CardView) -> Rating 
     }
 }
 
-pub struct QuizReview<'s> {
-    session: Session<'s>,
+pub struct QuizReviewSession<'s> {
+    session: ReviewSession<'s>,
     pool: Pool,
     rng: StdRng,
     mode: Mode,
@@ -103,7 +103,7 @@ pub struct QuizReview<'s> {
     state: State,
 }
 
-impl<'s> QuizReview<'s> {
+impl<'s> QuizReviewSession<'s> {
     /// Starts reviewing `deck` (or every deck); `seed` drives the distractors.
     pub fn start(
         store: &'s mut Store,
@@ -116,8 +116,8 @@ impl<'s> QuizReview<'s> {
         let decks = decks_in_scope(store, deck)?;
         let pool = Pool::new(&deck_cards(store, &decks)?);
         let thresholds = store.settings()?.quiz;
-        Ok(QuizReview {
-            session: Session::start(store, deck, limit, clock)?,
+        Ok(QuizReviewSession {
+            session: ReviewSession::start(store, deck, limit, clock)?,
             pool,
             rng: StdRng::seed_from_u64(seed),
             mode,
