@@ -1,11 +1,12 @@
 //! Deck files: the text format authors write (see `docs/deck-format.md`),
 //! its parser with `file:line:column` diagnostics, the cards each fact
-//! yields, and a writer that renders facts back to the format. Nothing here
+//! yields (and [`CardView`], a card as sessions show it), and a writer that renders facts back to the format. Nothing here
 //! touches the collection but `build`, and `author`, which appends to deck
 //! files and builds them.
 
 pub mod author;
 pub mod build;
+mod card_view;
 mod cards;
 pub mod date;
 mod parse;
@@ -16,6 +17,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use crate::diagnostic::Diagnostic;
+pub use card_view::CardView;
 pub use cards::{CardText, check_cloze, item_key};
 pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
 

@@ -14,8 +14,9 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use super::review::{CardView, MAX_ANSWER_MS, commit_answer, deck_scheduler, view};
+use super::review::{MAX_ANSWER_MS, commit_answer, deck_scheduler};
 use crate::clock::Clock;
+use crate::deck::CardView;
 use crate::error::{Error, Result};
 use crate::quiz::grade::{Thresholds, auto_rating};
 use crate::quiz::matcher::Verdict;
@@ -105,7 +106,12 @@ pub struct QuizSession<'s> {
 pub(crate) fn deck_cards(store: &Store, decks: &[DeckRow]) -> Result<Vec<CardView>> {
     let mut cards = Vec::new();
     for deck in decks {
-        cards.extend(store.active_cards(deck.id)?.iter().map(|row| view(row, &deck.name)));
+        cards.extend(
+            store
+                .active_cards(deck.id)?
+                .iter()
+                .map(|row| CardView::of(row, &deck.name)),
+        );
     }
     Ok(cards)
 }

@@ -13,9 +13,9 @@ use super::quiz::{deck_cards, decks_in_scope};
 use super::review::{Input, MAX_ANSWER_MS, Notice, QueueCounts, ReviewSession, Screen, Summary};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::quiz::grade::{Thresholds, auto_rating};
+use crate::quiz::grade::{Thresholds, auto_rating, first_answer_cap};
 use crate::quiz::question::{Mode, Outcome, Pool, Question, Response, ask};
-use crate::sched::{NextIn, Rating};
+use crate::sched::{CardState, NextIn, Rating};
 use crate::store::Store;
 
 /// How `review --mode` asks the due cards.
@@ -84,16 +84,6 @@ enum State {
 }
 
 /// A review session asked in quiz form.
-/// A card's first-ever answer is never graded Easy automatically: a new card
-/// follows its learning steps unless the learner presses 4 themselves.
-pub fn first_answer_cap(auto: Rating, card: &super::review::CardView) -> Rating {
-    if auto == Rating::Easy && card.state == crate::sched::CardState::New.name() {
-        Rating::Good
-    } else {
-        auto
-    }
-}
-
 pub struct QuizReviewSession<'s> {
     session: ReviewSession<'s>,
     pool: Pool,
@@ -126,12 +116,12 @@ impl<'s> QuizReviewSession<'s> {
         })
     }
 
-    /// The screen to show now.
     /// The deck the review is limited to (`--deck`), or none for all decks.
     pub fn scope(&self) -> Option<&str> {
         self.session.scope()
     }
 
+    /// The screen to show now.
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<ReviewScreen> {
         if matches!(self.state, State::Idle) {
             let screen = self.session.current(clock)?;
@@ -188,7 +178,7 @@ impl<'s> QuizReviewSession<'s> {
         let duration_ms = (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS);
         let auto = first_answer_cap(
             auto_rating(&outcome.verdict, duration_ms, &self.thresholds),
-            &question.card,
+            question.card.state == CardState::New.name(),
         );
         let question = question.clone();
         let (_, revealed) = self.session.handle(Input::Reveal, clock)?;

@@ -11,6 +11,7 @@
 //! limits come from [`limits`]. Each answer is committed before the next card.
 
 use crate::clock::{Clock, DayNumber};
+pub use crate::deck::CardView;
 use crate::error::{Error, Result};
 use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
 use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, queue};
@@ -36,25 +37,6 @@ pub struct QueueCounts {
     pub new: u32,
     pub learning: u32,
     pub due: u32,
-}
-
-/// A card as shown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CardView {
-    pub card_id: i64,
-    pub deck_id: i64,
-    pub deck: String,
-    pub fact_key: String,
-    pub template: String,
-    pub front: String,
-    pub back: String,
-    pub extra: Option<String>,
-    pub state: &'static str,
-    /// The short expected answer (what quizzes check).
-    pub answer: String,
-    /// The fact's accepted alternatives and its tags.
-    pub alternatives: Vec<String>,
-    pub tags: Vec<String>,
 }
 
 /// The screen the UI should draw now.
@@ -272,7 +254,7 @@ impl<'s> ReviewSession<'s> {
         };
         let counts = self.counts(clock)?;
         let scope = self.scope_of(shown.card.deck_id)?;
-        let card = view(&shown.card, &scope.row.name);
+        let card = CardView::of(&shown.card, &scope.row.name);
         if !shown.revealed {
             return Ok(Screen::Question { card, counts });
         }
@@ -643,24 +625,6 @@ fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
     Moment {
         now_ms: clock.now_ms(),
         today: clock.today(),
-    }
-}
-
-/// A card as the UI shows it.
-pub(crate) fn view(card: &CardRow, deck: &str) -> CardView {
-    CardView {
-        card_id: card.id,
-        deck_id: card.deck_id,
-        deck: deck.to_string(),
-        fact_key: card.fact_key.clone(),
-        template: card.template.clone(),
-        front: card.front.clone(),
-        back: card.back.clone(),
-        extra: card.extra.clone(),
-        state: card.schedule.state.name(),
-        answer: card.answer.clone(),
-        alternatives: card.alternatives.clone(),
-        tags: card.tags.clone(),
     }
 }
 
