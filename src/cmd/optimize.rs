@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::optimize::fit::{self, Evaluation, Fit, MIN_ITEMS};
 use crate::optimize::items::{self, TrainingSet};
 use crate::optimize::simulate;
+use crate::session::limits::deck_limits;
 use crate::store::{DeckRow, FsrsFit, Settings, Store};
 use crate::text::escape_control;
 
@@ -285,14 +286,8 @@ pub fn run_simulate<Tz: TimeZone>(
     let setup = simulate::Setup {
         parameters: settings.fsrs_parameters(deck.as_ref().map(|d| d.key.as_str())).to_vec(),
         days: args.days as usize,
-        new_limit: decks
-            .iter()
-            .map(|d| d.new_per_day.unwrap_or(settings.new_per_day) as usize)
-            .sum(),
-        review_limit: decks
-            .iter()
-            .map(|d| d.reviews_per_day.unwrap_or(settings.reviews_per_day) as usize)
-            .sum(),
+        new_limit: decks.iter().map(|d| deck_limits(&settings, d).0 as usize).sum(),
+        review_limit: decks.iter().map(|d| deck_limits(&settings, d).1 as usize).sum(),
         max_interval: settings.scheduler.max_interval,
         learn_steps: settings.scheduler.learn_steps_secs.len(),
         relearn_steps: settings.scheduler.relearn_steps_secs.len(),
