@@ -8,15 +8,16 @@
 //! the learn-ahead window. A card of the fact just answered (a sibling) is
 //! never next while any other card is left; answering a card buries its
 //! siblings until the next study day as the `bury-*` settings say. Daily
-//! limits come from [`limits`]. Each answer is committed before the next card.
+//! limits come from [`super::limits`]. Each answer is committed before the next card.
 
 use crate::clock::{Clock, DayNumber};
 pub use crate::deck::CardView;
 use crate::error::{Error, Result};
-use crate::sched::{Answered, Moment, NextIn, Rating, Schedule, Scheduler};
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, queue};
+use crate::sched::{Answered, Moment, NextIn, Rating, Scheduler};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store};
+pub use summary::Summary;
 
-pub use super::limits::DailyLimits;
+use super::limits::DailyLimits;
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -69,35 +70,6 @@ pub enum Notice {
     /// Undo brought back the card buried last.
     Unburied,
     RevealFirst,
-}
-
-/// The end of a session.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Summary {
-    pub reviewed: u32,
-    pub again: u32,
-    pub time_ms: i64,
-    /// When the next card in scope is due (UTC), if any.
-    pub next_due: Option<chrono::DateTime<chrono::Utc>>,
-    /// New cards left over because of today's limits.
-    pub new_waiting: u32,
-    /// What is still waiting today within the limits: new cards, reviews
-    /// and learning cards due now, and learning cards due later today.
-    pub left: QueueCounts,
-    /// Learning cards due now (part of `left.learning`).
-    pub learning_now: u32,
-    /// When the next learning card is due, if one is due before the day ends.
-    pub next_learning: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl Summary {
-    pub fn again_rate(&self) -> f64 {
-        if self.reviewed == 0 {
-            0.0
-        } else {
-            f64::from(self.again) / f64::from(self.reviewed)
-        }
-    }
 }
 
 struct DeckScope {
@@ -351,99 +323,6 @@ impl<'s> ReviewSession<'s> {
         self.summary.time_ms += i64::from(sign) * entry.duration_ms;
     }
 
-    /// Picks the next card, or none when the session is done.
-    fn pick(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
-        if self.limit.is_some_and(|limit| self.summary.reviewed >= limit) {
-            return Ok(None);
-        }
-        let Some((fact, card_id)) = self.last_fact else {
-            return self.pick_not_of(0, true, clock);
-        };
-        // A sibling of the card just answered only when nothing else is
-        // left, and then only one that is due now: a sibling is never shown
-        // early (learn-ahead) right after its sibling; the card itself may be.
-        if let Some(card) = self.pick_not_of(fact, true, clock)? {
-            return Ok(Some(card));
-        }
-        if let Some(card) = self.pick_not_of(0, false, clock)? {
-            return Ok(Some(card));
-        }
-        let ahead = clock.now_ms() + self.learn_ahead_ms;
-        Ok(self.store.card(card_id)?.filter(|card| {
-            card.queue == queue::LEARNING && card.schedule.due_key() <= ahead && self.scope_of(card.deck_id).is_ok()
-        }))
-    }
-
-    /// The next card not of fact `not_fact` (0: any); learning cards due
-    /// within the learn-ahead window when nothing else is left and `ahead`.
-    fn pick_not_of(&self, not_fact: i64, ahead: bool, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
-        let now = clock.now_ms();
-        if let Some(card) = self.first_learning(now, not_fact)? {
-            return Ok(Some(card));
-        }
-        let review = self.first_review(not_fact)?;
-        let new_count: u32 = self.decks.iter().map(|d| self.limits.new_left(d.row.id)).sum();
-        let new_count = new_count.min(self.limits.collection_new_left());
-        let new_card = if new_count > 0 { self.first_new(not_fact)? } else { None };
-        let card = match (review, new_card) {
-            (Some(review), Some(new)) => {
-                let reviews_due = self.counts(clock)?.due.max(1);
-                let every = reviews_due / new_count.max(1);
-                if self.answered_since_new >= every {
-                    Some(new)
-                } else {
-                    Some(review)
-                }
-            }
-            (review, new) => review.or(new),
-        };
-        match card {
-            Some(card) => Ok(Some(card)),
-            None if ahead => self.first_learning(now + self.learn_ahead_ms, not_fact),
-            None => Ok(None),
-        }
-    }
-
-    fn first_learning(&self, until_ms: i64, not_fact: i64) -> Result<Option<CardRow>> {
-        self.earliest(|_| true, |store, deck| store.next_learning(deck, until_ms, not_fact))
-    }
-
-    fn first_review(&self, not_fact: i64) -> Result<Option<CardRow>> {
-        self.earliest(
-            |d| self.limits.reviews_left(d.row.id) > 0,
-            |store, deck| store.next_review(deck, self.today, not_fact),
-        )
-    }
-
-    fn first_new(&self, not_fact: i64) -> Result<Option<CardRow>> {
-        self.earliest(
-            |d| self.limits.new_left(d.row.id) > 0,
-            |store, deck| store.next_new(deck, not_fact),
-        )
-    }
-
-    /// The card due first among the decks that `include` allows, each deck's
-    /// candidate fetched by `fetch` (one indexed query per deck).
-    fn earliest(
-        &self,
-        include: impl Fn(&DeckScope) -> bool,
-        fetch: impl Fn(&Store, i64) -> Result<Option<CardRow>>,
-    ) -> Result<Option<CardRow>> {
-        let mut best: Option<CardRow> = None;
-        for scope in self.decks.iter().filter(|d| include(d)) {
-            let Some(card) = fetch(self.store, scope.row.id)? else {
-                continue;
-            };
-            if best
-                .as_ref()
-                .is_none_or(|b| (card.schedule.due_key(), card.id) < (b.schedule.due_key(), b.id))
-            {
-                best = Some(card);
-            }
-        }
-        Ok(best)
-    }
-
     /// Header counts over the session's decks, within today's limits.
     pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
         let mut total = QueueCounts::default();
@@ -461,74 +340,6 @@ impl<'s> ReviewSession<'s> {
     /// The deck the session is limited to (`--deck`), or none for all decks.
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_deref()
-    }
-
-    fn finish(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Summary> {
-        let mut next: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut next_learning: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut new_waiting = 0;
-        let mut learning_now = 0;
-        let end_of_day = clock.end_of_today();
-        for scope in &self.decks {
-            let new_left = self.limits.new_left(scope.row.id);
-            let learning = self
-                .store
-                .min_due(scope.row.id, queue::LEARNING)?
-                .and_then(chrono::DateTime::from_timestamp_millis);
-            let review = self.store.min_due(scope.row.id, queue::REVIEW)?.map(|day| {
-                if day <= self.today {
-                    clock.now()
-                } else {
-                    clock.day_start(day)
-                }
-            });
-            if let Some(at) = learning.filter(|at| *at < end_of_day) {
-                if at <= clock.now() {
-                    learning_now += 1;
-                }
-                if next_learning.is_none_or(|n| at < n) {
-                    next_learning = Some(at);
-                }
-            }
-            let has_new = self.store.min_due(scope.row.id, queue::NEW)?.is_some();
-            let new = has_new.then(|| {
-                if new_left > 0 {
-                    clock.now()
-                } else {
-                    clock.day_start(self.today + 1)
-                }
-            });
-            if has_new {
-                let query = crate::store::QueueQuery {
-                    new_left: u32::MAX,
-                    ..self.limits.query(scope.row.id, clock)
-                };
-                let unseen = self.store.queue_counts(scope.row.id, &query)?.0;
-                new_waiting += unseen.saturating_sub(new_left);
-            }
-            for candidate in [learning, review, new].into_iter().flatten() {
-                if next.is_none_or(|n| candidate < n) {
-                    next = Some(candidate);
-                }
-            }
-        }
-        let left = self.counts(clock)?;
-        // Over the limits means waiting for a later day; what the collection
-        // limit holds back from each deck's share waits too.
-        let per_deck_new: u32 = {
-            let mut sum = 0;
-            for scope in &self.decks {
-                let query = self.limits.query(scope.row.id, clock);
-                sum += self.store.queue_counts(scope.row.id, &query)?.0;
-            }
-            sum
-        };
-        self.summary.next_due = next;
-        self.summary.new_waiting = new_waiting + per_deck_new.saturating_sub(left.new);
-        self.summary.left = left;
-        self.summary.learning_now = learning_now;
-        self.summary.next_learning = next_learning;
-        Ok(self.summary.clone())
     }
 }
 
@@ -628,14 +439,7 @@ fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
     }
 }
 
-impl Schedule {
-    /// The raw due value, for ordering cards of one queue.
-    fn due_key(&self) -> i64 {
-        match self.due {
-            crate::sched::Due::New(n) | crate::sched::Due::At(n) | crate::sched::Due::Day(n) => n,
-        }
-    }
-}
-
+mod next_card;
+mod summary;
 #[cfg(test)]
 mod tests;
