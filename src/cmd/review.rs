@@ -3,14 +3,12 @@
 //! as a quiz graded into the schedule ([`crate::session::quiz_review::QuizReviewSession`]), drawn on
 //! the terminal or spoken over the line protocol.
 
+use super::{bundled_if_empty, run_session};
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::session::quiz_review::{QuizReviewSession, ReviewMode};
 use crate::session::review::ReviewSession;
 use crate::store::Store;
-use crate::ui;
-
-use super::{bundled_if_empty, is_interactive, session_now};
 
 /// `iskra review` options.
 #[derive(Debug, clap::Args)]
@@ -54,15 +52,8 @@ pub fn run(store: &mut Store, args: ReviewArgs, clock: &Clock) -> Result<i32> {
 }
 
 fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {
-    let now = session_now(clock);
     let mut session = ReviewSession::start(store, deck, limit, clock)?;
-    if is_interactive() {
-        ui::interactive::run(&mut session, clock, now)?;
-    } else {
-        let stdin = std::io::stdin().lock();
-        let stdout = std::io::stdout().lock();
-        ui::lines::run(&mut session, clock, now, stdin, stdout)?;
-    }
+    run_session(&mut session, clock)?;
     Ok(0)
 }
 
@@ -74,11 +65,6 @@ fn quiz_review(
     clock: &Clock,
 ) -> Result<i32> {
     let mut review = QuizReviewSession::start(store, deck, limit, mode.into(), rand::random(), clock)?;
-    if is_interactive() {
-        ui::quiz::interactive::run_review(&mut review, clock, session_now(clock))?;
-    } else {
-        let (stdin, stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
-        ui::quiz::lines::run_review(&mut review, clock, session_now(clock), stdin, stdout)?;
-    }
+    run_session(&mut review, clock)?;
     Ok(0)
 }
