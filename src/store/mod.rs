@@ -4,6 +4,7 @@
 
 pub mod backup;
 mod bulk;
+mod card_extras;
 mod cards;
 pub mod deck_export;
 mod decks;
