@@ -20,6 +20,9 @@ pub struct CardView {
     /// The fact's accepted alternatives and its tags.
     pub alternatives: Vec<String>,
     pub tags: Vec<String>,
+    /// The fact's hint when it was taken off `front` to be shown apart
+    /// ([`CardView::with_hint_apart`]); none while it is part of `front`.
+    pub hint: Option<String>,
 }
 
 impl CardView {
@@ -38,6 +41,51 @@ impl CardView {
             answer: card.answer.clone(),
             alternatives: card.alternatives.clone(),
             tags: card.tags.clone(),
+            hint: None,
         }
+    }
+
+    /// The card with its fact's `hint` taken off the front, to be shown
+    /// apart (on demand in a review).
+    pub fn with_hint_apart(mut self, hint: Option<String>) -> CardView {
+        if let Some(hint) = hint
+            && let Some(front) = super::without_hint(&self.front, &hint)
+        {
+            self.front = front.to_string();
+            self.hint = Some(hint);
+        }
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hint_line_comes_off_the_front() {
+        let card = |front: &str| CardView {
+            card_id: 1,
+            deck_id: 1,
+            deck: "D".into(),
+            fact_key: "f".into(),
+            template: "basic".into(),
+            front: front.into(),
+            back: "A".into(),
+            extra: None,
+            state: "new",
+            answer: "A".into(),
+            alternatives: Vec::new(),
+            tags: Vec::new(),
+            hint: None,
+        };
+        let apart = card("alpha?\n(hint: the first)").with_hint_apart(Some("the first".into()));
+        assert_eq!(
+            (apart.front.as_str(), apart.hint.as_deref()),
+            ("alpha?", Some("the first"))
+        );
+        let other = card("alpha?\n(hint: another)").with_hint_apart(Some("the first".into()));
+        assert_eq!((other.front.as_str(), other.hint), ("alpha?\n(hint: another)", None));
+        assert_eq!(card("beta?").with_hint_apart(None).front, "beta?");
     }
 }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::diagnostic::Diagnostic;
 pub use card_view::CardView;
-pub use cards::{CardText, check_cloze, item_key};
+pub use cards::{CardText, check_cloze, hint_line, item_key, without_hint};
 pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
 
 /// Desired retention a deck may ask for.

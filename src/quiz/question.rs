@@ -244,6 +244,7 @@ mod tests {
             answer: answer.into(),
             alternatives: vec!["Zinovyev".into()],
             tags: Vec::new(),
+            hint: None,
         }
     }
 

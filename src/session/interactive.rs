@@ -7,7 +7,7 @@ use chrono::TimeZone;
 
 use super::quiz::{QuizInput, QuizScreen, QuizSession};
 use super::quiz_review::{QuizReviewSession, ReviewInput, ReviewScreen};
-use super::review::{self, Input, ReviewSession};
+use super::review::{self, Input, QueueCounts, ReviewSession};
 use super::view::{Action, Header, Heading, Notice, Screen, View};
 use crate::clock::Clock;
 use crate::error::Result;
@@ -22,21 +22,38 @@ pub trait Interactive {
 }
 
 impl ReviewSession<'_> {
-    fn view(&self, notice: Option<review::Notice>, screen: review::Screen) -> View {
-        let header = |counts| Header {
+    /// The header of this session's screens.
+    fn header(&self, counts: QueueCounts) -> Header {
+        Header {
             scope: self.scope().map(str::to_string),
+            answered: self.answered(),
+            left: self.left(&counts),
             counts,
-        };
+        }
+    }
+
+    fn view(&self, notice: Option<review::Notice>, screen: review::Screen) -> View {
         let screen = match screen {
-            review::Screen::Question { card, counts } => Screen::Card {
-                header: header(counts),
+            review::Screen::Question {
+                card,
+                counts,
+                hint_shown,
+            } => Screen::Card {
+                header: self.header(counts),
                 card,
                 answer: None,
+                hint_shown,
             },
-            review::Screen::Answer { card, counts, buttons } => Screen::Card {
-                header: header(counts),
+            review::Screen::Answer {
+                card,
+                counts,
+                buttons,
+                hint_shown,
+            } => Screen::Card {
+                header: self.header(counts),
                 card,
                 answer: Some(buttons),
+                hint_shown,
             },
             review::Screen::Finished(summary) => Screen::ReviewSummary(summary),
         };
@@ -59,7 +76,22 @@ impl Interactive for ReviewSession<'_> {
             Action::Grade(rating) => Input::Grade(rating),
             Action::Undo => Input::Undo,
             Action::Bury => Input::Bury,
+            Action::Suspend => Input::Suspend,
+            Action::Hint => Input::Hint,
             Action::Quit => Input::Quit,
+            Action::Edit => {
+                return match self.fact_location()? {
+                    Ok(location) => Ok(View::of(Screen::EditFile(location))),
+                    Err(notice) => {
+                        let screen = self.current(clock)?;
+                        Ok(self.view(Some(notice), screen))
+                    }
+                };
+            }
+            Action::Edited(edited) => {
+                let (notice, screen) = self.rebuild_edited(edited, clock)?;
+                return Ok(self.view(notice, screen));
+            }
             Action::Accept | Action::Answer(_) => return self.begin(clock),
         };
         let (notice, screen) = self.handle(input, clock)?;
@@ -131,10 +163,7 @@ impl QuizReviewSession<'_> {
     fn view(&self, notice: Option<review::Notice>, screen: ReviewScreen) -> View {
         let screen = match screen {
             ReviewScreen::Ask { question, counts } => Screen::Question {
-                heading: Heading::Review(Header {
-                    scope: self.scope().map(str::to_string),
-                    counts,
-                }),
+                heading: Heading::Review(self.review().header(counts)),
                 question: Box::new(question),
             },
             ReviewScreen::Judged {
@@ -169,7 +198,13 @@ impl Interactive for QuizReviewSession<'_> {
             Action::Accept => ReviewInput::Accept,
             Action::Grade(rating) => ReviewInput::Grade(rating),
             Action::Quit => ReviewInput::Quit,
-            Action::Reveal | Action::Undo | Action::Bury => return self.begin(clock),
+            Action::Reveal
+            | Action::Undo
+            | Action::Bury
+            | Action::Suspend
+            | Action::Hint
+            | Action::Edit
+            | Action::Edited(_) => return self.begin(clock),
         };
         let (notice, screen) = self.handle(input, clock)?;
         Ok(self.view(notice, screen))

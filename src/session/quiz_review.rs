@@ -121,6 +121,11 @@ impl<'s> QuizReviewSession<'s> {
         self.session.scope()
     }
 
+    /// The review session underneath (its progress, its scope).
+    pub fn review(&self) -> &ReviewSession<'s> {
+        &self.session
+    }
+
     /// The screen to show now.
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<ReviewScreen> {
         if matches!(self.state, State::Idle) {
@@ -212,7 +217,7 @@ impl<'s> QuizReviewSession<'s> {
                 self.state = State::Idle;
                 ReviewScreen::Finished(summary)
             }
-            Screen::Question { card, counts } | Screen::Answer { card, counts, .. } => {
+            Screen::Question { card, counts, .. } | Screen::Answer { card, counts, .. } => {
                 let question = ask(card, self.mode, &self.pool, &mut self.rng);
                 self.state = State::Asking {
                     question,

@@ -1,5 +1,7 @@
 //! The review session: a state machine that takes inputs (reveal, grade,
-//! undo, bury, quit) with the time they happened and returns what to show.
+//! hint, undo, bury, suspend, quit) with the time they happened and returns
+//! what to show. It also says where the shown card's fact is written and
+//! rebuilds that deck file once a front end had it edited.
 //! It never touches the terminal, so it is tested without one; `ui` renders
 //! its screens and reads keys.
 //!
@@ -10,11 +12,13 @@
 //! siblings until the next study day as the `bury-*` settings say. Daily
 //! limits come from [`super::limits`]. Each answer is committed before the next card.
 
+use std::path::PathBuf;
+
 use crate::clock::{Clock, DayNumber};
 pub use crate::deck::CardView;
 use crate::error::{Error, Result};
 use crate::sched::{Answered, Moment, NextIn, Rating, Scheduler};
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, SyncReport};
 pub use summary::Summary;
 
 use super::limits::DailyLimits;
@@ -29,6 +33,10 @@ pub enum Input {
     Grade(Rating),
     Undo,
     Bury,
+    /// Suspend the card shown (undoable within the session).
+    Suspend,
+    /// Show the card's hint (hints are hidden until asked for).
+    Hint,
     Quit,
 }
 
@@ -46,11 +54,14 @@ pub enum Screen {
     Question {
         card: CardView,
         counts: QueueCounts,
+        /// The learner asked for the card's hint.
+        hint_shown: bool,
     },
     Answer {
         card: CardView,
         counts: QueueCounts,
         buttons: [(Rating, NextIn); 4],
+        hint_shown: bool,
     },
     Finished(Summary),
 }
@@ -70,6 +81,28 @@ pub enum Notice {
     /// Undo brought back the card buried last.
     Unburied,
     RevealFirst,
+    Suspended,
+    /// Undo brought back the card suspended last.
+    Unsuspended,
+    /// The card shown has no hint.
+    NoHint,
+    /// The card's deck was built from the copy bundled into iskra: no file to edit.
+    NoDeckFile {
+        deck: String,
+    },
+    /// The edited deck file was built again.
+    Rebuilt(SyncReport),
+    /// The deck file was not built again, and why.
+    NotRebuilt(String),
+    /// The edit removed the card shown (or its fact) from the deck file.
+    EditedCardGone,
+}
+
+/// Where a card's fact is written: its deck file and the line of its `## id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactLocation {
+    pub path: PathBuf,
+    pub line: usize,
 }
 
 struct DeckScope {
@@ -94,6 +127,9 @@ enum UndoEntry {
     Bury {
         card: CardRow,
     },
+    Suspend {
+        card: CardRow,
+    },
 }
 
 /// A review session over one deck or all decks.
@@ -113,6 +149,8 @@ pub struct ReviewSession<'s> {
     undo: Vec<UndoEntry>,
     summary: Summary,
     answered_since_new: u32,
+    /// The card whose hint the learner asked for.
+    hint_for: Option<i64>,
 }
 
 impl<'s> ReviewSession<'s> {
@@ -157,6 +195,7 @@ impl<'s> ReviewSession<'s> {
             undo: Vec::new(),
             summary: Summary::default(),
             answered_since_new: 0,
+            hint_for: None,
         })
     }
 
@@ -187,18 +226,41 @@ impl<'s> ReviewSession<'s> {
                 Some(_) => Some(Notice::RevealFirst),
                 None => None,
             },
-            Input::Undo => Some(self.undo(clock)?),
-            Input::Bury => match self.shown.take() {
-                Some(shown) => {
-                    self.store.bury(shown.card.id, self.today)?;
-                    self.last_fact = Some((shown.card.fact_id, shown.card.id));
-                    self.undo.push(UndoEntry::Bury { card: shown.card });
-                    Some(Notice::Buried)
+            Input::Undo => {
+                self.hint_for = None;
+                Some(self.undo(clock)?)
+            }
+            Input::Bury => self.set_aside(false)?,
+            Input::Suspend => self.set_aside(true)?,
+            Input::Hint => match &self.shown {
+                Some(shown) if self.store.fact_hint(shown.card.fact_id)?.is_some() => {
+                    self.hint_for = Some(shown.card.id);
+                    None
                 }
+                Some(_) => Some(Notice::NoHint),
                 None => None,
             },
         };
         Ok((notice, self.current(clock)?))
+    }
+
+    /// Buries (until the next study day) or suspends the card shown, and
+    /// moves on; undo brings it back.
+    fn set_aside(&mut self, suspend: bool) -> Result<Option<Notice>> {
+        let Some(shown) = self.shown.take() else {
+            return Ok(None);
+        };
+        self.last_fact = Some((shown.card.fact_id, shown.card.id));
+        let card = shown.card;
+        if suspend {
+            self.store.suspend_card(card.id)?;
+            self.undo.push(UndoEntry::Suspend { card });
+            Ok(Some(Notice::Suspended))
+        } else {
+            self.store.bury(card.id, self.today)?;
+            self.undo.push(UndoEntry::Bury { card });
+            Ok(Some(Notice::Buried))
+        }
     }
 
     /// Grades the card shown as answered at `answered` and moves on at `now`.
@@ -226,15 +288,26 @@ impl<'s> ReviewSession<'s> {
         };
         let counts = self.counts(clock)?;
         let scope = self.scope_of(shown.card.deck_id)?;
-        let card = CardView::of(&shown.card, &scope.row.name);
+        let hint = self.store.fact_hint(shown.card.fact_id)?;
+        let card = CardView::of(&shown.card, &scope.row.name).with_hint_apart(hint);
+        let hint_shown = self.hint_for == Some(shown.card.id);
         if !shown.revealed {
-            return Ok(Screen::Question { card, counts });
+            return Ok(Screen::Question {
+                card,
+                counts,
+                hint_shown,
+            });
         }
         let previews = scope
             .scheduler
             .preview(&shown.card.schedule, shown.card.id, moment(clock))?;
         let buttons = [0, 1, 2, 3].map(|i| (Rating::ALL[i], previews[i].next_in));
-        Ok(Screen::Answer { card, counts, buttons })
+        Ok(Screen::Answer {
+            card,
+            counts,
+            buttons,
+            hint_shown,
+        })
     }
 
     fn scope_of(&self, deck_id: i64) -> Result<&DeckScope> {
@@ -277,6 +350,10 @@ impl<'s> ReviewSession<'s> {
             UndoEntry::Bury { card } => {
                 self.store.unbury_cards(&[card.id])?;
                 (card, Notice::Unburied)
+            }
+            UndoEntry::Suspend { card } => {
+                self.store.unsuspend_card(card.id)?;
+                (card, Notice::Unsuspended)
             }
             UndoEntry::Answer {
                 log_id,
@@ -340,6 +417,21 @@ impl<'s> ReviewSession<'s> {
     /// The deck the session is limited to (`--deck`), or none for all decks.
     pub fn scope(&self) -> Option<&str> {
         self.scope.as_deref()
+    }
+
+    /// Answers given in this session (undone ones not counted).
+    pub fn answered(&self) -> u32 {
+        self.summary.reviewed
+    }
+
+    /// Cards this session may still show today, as the header counts them,
+    /// within `--limit`.
+    pub fn left(&self, counts: &QueueCounts) -> u32 {
+        let left = counts.new + counts.learning + counts.due;
+        match self.limit {
+            Some(limit) => left.min(limit.saturating_sub(self.summary.reviewed)),
+            None => left,
+        }
     }
 }
 
@@ -439,6 +531,7 @@ fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
     }
 }
 
+mod edit;
 mod next_card;
 mod summary;
 #[cfg(test)]

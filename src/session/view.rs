@@ -3,7 +3,7 @@
 //! or line into the [`Action`] the view [`Expects`].
 
 use super::quiz::QuizSummary;
-use super::review::{self, QueueCounts, Summary};
+use super::review::{self, FactLocation, QueueCounts, Summary};
 use crate::deck::CardView;
 use crate::quiz::{Mode, Outcome, Question, Response};
 use crate::sched::{NextIn, Rating};
@@ -28,6 +28,15 @@ pub enum Action {
     Undo,
     /// Bury the card until the next study day.
     Bury,
+    /// Suspend the card.
+    Suspend,
+    /// Show the card's hint.
+    Hint,
+    /// Edit the card's fact in its deck file.
+    Edit,
+    /// The deck file was edited (or the editor failed, and why): build it
+    /// again and show the card as it now is.
+    Edited(Result<(), String>),
     /// End the session (the summary follows).
     Quit,
 }
@@ -52,11 +61,15 @@ pub enum Notice {
 }
 
 /// The top of a review's screen: the session's scope (a deck, or none for
-/// all decks) and what is left today.
+/// all decks), what is left today, and the session's progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Header {
     pub scope: Option<String>,
     pub counts: QueueCounts,
+    /// Answers given so far in this session.
+    pub answered: u32,
+    /// Cards this session may still show.
+    pub left: u32,
 }
 
 /// Where a question stands.
@@ -77,7 +90,11 @@ pub enum Screen {
         header: Header,
         card: CardView,
         answer: Option<Buttons>,
+        /// The learner asked for the hint (`card.hint`).
+        hint_shown: bool,
     },
+    /// The card's fact is to be edited in its deck file.
+    EditFile(FactLocation),
     /// A question in quiz form, waiting for its answer.
     Question { heading: Heading, question: Box<Question> },
     /// A checked answer whose automatic grade waits for confirmation.
@@ -103,6 +120,8 @@ pub enum Expects<'v> {
     Answer(&'v Question),
     /// Keep the automatic grade or give another.
     GradeConfirmation,
+    /// The file edited (in the learner's editor), then [`Action::Edited`].
+    EditFile(&'v FactLocation),
     /// Nothing: the session is over.
     Nothing,
 }
@@ -124,6 +143,7 @@ impl View {
             },
             Screen::Question { question, .. } => Expects::Answer(question),
             Screen::Judged { .. } => Expects::GradeConfirmation,
+            Screen::EditFile(location) => Expects::EditFile(location),
             Screen::ReviewSummary(_) | Screen::QuizSummary { .. } => Expects::Nothing,
         }
     }

@@ -2,11 +2,16 @@
 //! one command per input line, plain text out. End of input quits.
 //!
 //! Review (`iskra review`): `1`–`4` grade the card shown (revealing it first
-//! if needed), an empty line or `r` reveals, `u` undoes the last answer or
-//! bury, `s` buries the card, `q` quits. Output: the header (scope and
-//! counts), the card's deck and `Q:` line of each card, `A:` and the grade
-//! buttons when revealed, `answered: …` once an answer is committed, and the
-//! summary at the end.
+//! if needed), an empty line or `r` reveals, `h` shows the hint (hints are
+//! hidden until asked for), `u` undoes the last answer, bury or suspend
+//! (again for the one before), `s` buries the card, `!` suspends it, `e`
+//! edits its fact in the deck file with `$EDITOR` (else `$VISUAL`, else `vi`;
+//! run without input, its output on stderr) and builds the file again, `?`
+//! lists the commands, `q` quits. Output: the header (scope and counts), the
+//! card's deck and `Q:` line of each card (the hint under it once asked
+//! for), `A:` and the grade buttons when revealed, `answered: …` once an
+//! answer is committed, a line for what other commands did, and the summary
+//! at the end.
 //!
 //! Quizzes (`iskra quiz`, `iskra review --mode`): one response per line: an
 //! option's number for a multiple-choice question, `t` or `f` (also
@@ -21,14 +26,18 @@ use std::io::{BufRead, Lines, Write};
 
 use chrono::TimeZone;
 
+use super::editor::{EditorIo, edit_at};
 use super::escape_control;
 use super::frontend::Frontend;
 use super::screen::quiz::{
     render_auto_grade, render_outcome, render_prompt_lines, render_question_text, render_quiz_question,
     render_quiz_summary,
 };
-use super::screen::{render_answer, render_header, render_question, render_summary, render_view_notice};
+use super::screen::{
+    render_answer, render_editing, render_header, render_question, render_summary, render_view_notice,
+};
 use crate::clock::Clock;
+use crate::deck::hint_line;
 use crate::error::{Error, Result};
 use crate::quiz::{Prompt, Question, Response};
 use crate::sched::Rating;
@@ -70,20 +79,28 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                 header,
                 card,
                 answer: None,
+                hint_shown,
             } => {
-                render_header(out, header, card).map_err(Error::terminal)?;
-                render_question(out, card).map_err(Error::terminal)?;
+                render_header(out, header, card, false).map_err(Error::terminal)?;
+                render_question(out, card, *hint_shown).map_err(Error::terminal)?;
             }
-            // Below the question already written: the answer only.
+            // Below the question already written: the answer only (and
+            // the hint, when it was asked for).
             Screen::Card {
                 card,
                 answer: Some(buttons),
+                hint_shown,
                 ..
-            } => render_answer(out, card, buttons).map_err(Error::terminal)?,
+            } => {
+                if let (true, Some(hint)) = (*hint_shown, &card.hint) {
+                    writeln!(out, "   {}", hint_line(hint)).map_err(Error::terminal)?;
+                }
+                render_answer(out, card, buttons).map_err(Error::terminal)?
+            }
             Screen::Question { heading, question } => {
                 match heading {
                     Heading::Review(header) => {
-                        render_header(out, header, &question.card).map_err(Error::terminal)?;
+                        render_header(out, header, &question.card, false).map_err(Error::terminal)?;
                         render_question_text(out, question).map_err(Error::terminal)?;
                     }
                     Heading::Quiz { number, total } => {
@@ -101,6 +118,7 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                 render_outcome(out, question, outcome).map_err(Error::terminal)?;
                 render_auto_grade(out, *auto, buttons).map_err(Error::terminal)?;
             }
+            Screen::EditFile(location) => render_editing(out, location).map_err(Error::terminal)?,
             Screen::ReviewSummary(summary) => render_summary(out, summary, clock).map_err(Error::terminal)?,
             Screen::QuizSummary { summary, recording } => {
                 render_quiz_summary(out, summary, *recording).map_err(Error::terminal)?
@@ -112,6 +130,13 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
     fn read(&mut self, view: &View) -> Result<Action> {
         if let Some(action) = self.pending.take() {
             return Ok(action);
+        }
+        if let Expects::EditFile(location) = view.expects() {
+            return Ok(Action::Edited(edit_at(
+                &location.path,
+                location.line,
+                EditorIo::Detached,
+            )));
         }
         loop {
             self.out.flush().map_err(Error::terminal)?;
@@ -126,8 +151,9 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                         return Ok(Action::Reveal);
                     }
                     Some(action) => return Ok(action),
+                    None if line.trim() == "?" => self.refuse(REVIEW_COMMANDS)?,
                     None => self.refuse(&format!(
-                        "unknown command {:?}: use 1-4, r, u, s or q",
+                        "unknown command {:?}: use 1-4, r, u, s or q (? lists every command)",
                         escape_control(&line)
                     ))?,
                 },
@@ -143,18 +169,24 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                         escape_control(&line)
                     ))?,
                 },
-                Expects::Nothing => return Ok(Action::Quit),
+                Expects::EditFile(_) | Expects::Nothing => return Ok(Action::Quit),
             }
         }
     }
 }
 
-/// Parses one review command.
+/// The review's commands, for `?`.
+pub const REVIEW_COMMANDS: &str = "commands: 1-4 grade (revealing first) · r or an empty line: reveal · h: hint · u: undo · s: bury · !: suspend · e: edit in $EDITOR · ?: this list · q: quit";
+
+/// Parses one review command (`?` is the front end's own).
 pub fn parse_line(line: &str) -> Option<Action> {
     match line.trim() {
         "" | "r" | " " => Some(Action::Reveal),
+        "h" => Some(Action::Hint),
         "u" => Some(Action::Undo),
         "s" => Some(Action::Bury),
+        "!" => Some(Action::Suspend),
+        "e" => Some(Action::Edit),
         "q" => Some(Action::Quit),
         other => other
             .parse::<u8>()
@@ -225,6 +257,10 @@ mod tests {
         assert_eq!(parse_line("u"), Some(Action::Undo));
         assert_eq!(parse_line("s"), Some(Action::Bury));
         assert_eq!(parse_line("q"), Some(Action::Quit));
+        assert_eq!(parse_line("h"), Some(Action::Hint));
+        assert_eq!(parse_line("!"), Some(Action::Suspend));
+        assert_eq!(parse_line("e"), Some(Action::Edit));
+        assert_eq!(parse_line("?"), None);
         assert_eq!(parse_line("5"), None);
         assert_eq!(parse_line("good"), None);
     }
@@ -244,6 +280,7 @@ mod tests {
                 answer: "A".into(),
                 alternatives: Vec::new(),
                 tags: Vec::new(),
+                hint: None,
             },
             prompt,
             expected: Expected::new("A", &[]),

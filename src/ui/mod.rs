@@ -9,6 +9,7 @@ pub mod authoring;
 pub mod build_report;
 pub mod deck_listing;
 pub mod drafts;
+pub mod editor;
 pub mod frontend;
 pub mod line_protocol;
 pub mod maintenance;

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use console::style;
 
-use super::{buttons_line, indented};
+use super::{buttons_line, indented, render_question};
 use crate::quiz::matcher::Verdict;
 use crate::quiz::{Mode, Outcome, Prompt, Question};
 use crate::sched::Rating;
@@ -41,9 +41,10 @@ pub fn render_quiz_question(out: &mut impl Write, number: usize, total: usize, q
     render_question_text(out, question)
 }
 
-/// The `Q:` line, and the claim of a true/false question.
+/// The `Q:` line with the hint (a quiz shows it at once), and the claim of
+/// a true/false question.
 pub fn render_question_text(out: &mut impl Write, question: &Question) -> io::Result<()> {
-    writeln!(out, "Q: {}", style(indented(&question.card.front, "   ")).bold())?;
+    render_question(out, &question.card, true)?;
     if let Prompt::TrueFalse { claim, .. } = &question.prompt {
         writeln!(out, "Claim: {}", style(indented(claim, "       ")).cyan())?;
     }
