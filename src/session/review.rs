@@ -202,6 +202,7 @@ impl<'s> ReviewSession<'s> {
     /// The screen to show now (the current question, or the next card).
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
         if self.shown.is_none() {
+            self.hint_for = None;
             self.shown = self.pick(clock)?.map(|card| Shown {
                 card,
                 shown_at_ms: clock.now_ms(),

@@ -51,6 +51,8 @@ pub struct LineProtocol<R, W> {
     /// A grade read before the answer was shown: the answer is revealed
     /// (and drawn) first, then the grade given.
     pending: Option<Action>,
+    /// The card whose hint was written.
+    hint_written: Option<i64>,
 }
 
 impl<R: BufRead, W: Write> LineProtocol<R, W> {
@@ -59,6 +61,7 @@ impl<R: BufRead, W: Write> LineProtocol<R, W> {
             lines: input.lines(),
             out,
             pending: None,
+            hint_written: None,
         }
     }
 
@@ -83,6 +86,7 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
             } => {
                 render_header(out, header, card, false).map_err(Error::terminal)?;
                 render_question(out, card, *hint_shown).map_err(Error::terminal)?;
+                self.hint_written = hint_shown.then_some(card.card_id);
             }
             // Below the question already written: the answer only (and
             // the hint, when it was asked for).
@@ -92,8 +96,11 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                 hint_shown,
                 ..
             } => {
-                if let (true, Some(hint)) = (*hint_shown, &card.hint) {
+                if let (true, Some(hint)) = (*hint_shown, &card.hint)
+                    && self.hint_written != Some(card.card_id)
+                {
                     writeln!(out, "   {}", hint_line(hint)).map_err(Error::terminal)?;
+                    self.hint_written = Some(card.card_id);
                 }
                 render_answer(out, card, buttons).map_err(Error::terminal)?
             }

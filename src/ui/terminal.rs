@@ -268,7 +268,8 @@ fn draw(out: &mut Vec<u8>, view: &View, clock: &Clock<impl TimeZone>, width: usi
                 render_answer(out, card, buttons)?;
             }
             writeln!(out)?;
-            let hint_hidden = card.hint.is_some() && !hint_shown;
+            // The hint is offered while the question is asked.
+            let hint_hidden = card.hint.is_some() && !hint_shown && answer.is_none();
             let keys = key_lines(&shown_keys(answer.is_some(), hint_hidden), width);
             writeln!(out, "{}", style(keys).dim())
         }

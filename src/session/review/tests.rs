@@ -216,3 +216,39 @@ fn session_limit_stops_early() {
         Screen::Finished(Summary { reviewed: 2, .. })
     ));
 }
+
+#[test]
+fn the_hint_is_shown_when_asked_for_and_hidden_again_on_the_next_card() {
+    let mut store = store_with("# T\n## a\nq: alpha?\na: A\nhint: first\n## b\nq: beta?\na: B\nhint: second\n");
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
+    let hint = |screen: &Screen| match screen {
+        Screen::Question { card, hint_shown, .. } | Screen::Answer { card, hint_shown, .. } => {
+            (card.front.clone(), card.hint.clone(), *hint_shown)
+        }
+        Screen::Finished(_) => panic!("finished early"),
+    };
+    let screen = session.current(&c).unwrap();
+    assert_eq!(hint(&screen), ("alpha?".into(), Some("first".into()), false));
+    let (notice, screen) = session.handle(Input::Hint, &c).unwrap();
+    assert_eq!((notice, hint(&screen).2), (None, true));
+    grade(&mut session, Rating::Good, &c);
+    let screen = session.current(&c).unwrap();
+    assert_eq!(hint(&screen), ("beta?".into(), Some("second".into()), false));
+}
+
+#[test]
+fn suspend_is_undone_like_a_bury() {
+    let mut store = store_with(&deck_of(2, ""));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
+    assert_eq!(front(&session.current(&c).unwrap()), "question 0?");
+    let (notice, screen) = session.handle(Input::Suspend, &c).unwrap();
+    assert_eq!((notice, front(&screen)), (Some(Notice::Suspended), "question 1?"));
+    let (notice, screen) = session.handle(Input::Undo, &c).unwrap();
+    assert_eq!((notice, front(&screen)), (Some(Notice::Unsuspended), "question 0?"));
+    let (notice, _) = session.handle(Input::Hint, &c).unwrap();
+    assert_eq!(notice, Some(Notice::NoHint));
+    drop(session);
+    assert_eq!(store.log_len().unwrap(), 0);
+}
