@@ -18,6 +18,12 @@ fn scratch(deck: &str) -> Scratch {
     s
 }
 
+/// What rexpect read (one `char` per byte) as the UTF-8 text it was.
+fn utf8(read: &str) -> String {
+    let bytes: Vec<u8> = read.chars().map(|c| c as u8).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 fn queue_of(s: &Scratch, fact: &str) -> i64 {
     s.count(&format!(
         "SELECT c.queue FROM cards c JOIN facts f ON f.id = c.fact_id WHERE f.key = '{fact}'"
@@ -159,5 +165,23 @@ fn e_on_a_bundled_deck_says_there_is_no_file() {
     expect(&mut p, "hint: build the deck from a file of yours");
     expect(&mut p, "q: quit");
     key(&mut p, "q");
+    pty_exits_cleanly(&mut p);
+}
+
+#[test]
+fn a_typed_review_asks_for_the_grade_once_and_never_gives_a_first_answer_easy() {
+    let s = scratch(DECK);
+    let mut p = spawn_pty(&s, &["review", "--mode", "typed"]);
+    expect(&mut p, "answer (:q quits)");
+    key(&mut p, "A\r");
+    let judged = utf8(&expect(&mut p, "q: keep it and quit"));
+    assert_eq!(judged.matches("grade: ").count(), 1, "{judged}");
+    // Right at once would be Easy, but a first answer follows the learning steps.
+    assert!(judged.contains("grade: Good · Enter keeps it"), "{judged}");
+    key(&mut p, "\r");
+    expect(&mut p, "answered: Good · next in 10m");
+    expect(&mut p, "answer (:q quits)");
+    key(&mut p, ":q\r");
+    expect(&mut p, "Session done: 1 card reviewed");
     pty_exits_cleanly(&mut p);
 }
