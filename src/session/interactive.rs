@@ -40,7 +40,7 @@ impl ReviewSession<'_> {
                 hint_shown,
             } => Screen::Card {
                 header: self.header(counts),
-                card,
+                card: Box::new(card),
                 answer: None,
                 hint_shown,
             },
@@ -51,7 +51,7 @@ impl ReviewSession<'_> {
                 hint_shown,
             } => Screen::Card {
                 header: self.header(counts),
-                card,
+                card: Box::new(card),
                 answer: Some(buttons),
                 hint_shown,
             },

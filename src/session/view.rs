@@ -88,7 +88,7 @@ pub enum Screen {
     /// grade buttons.
     Card {
         header: Header,
-        card: CardView,
+        card: Box<CardView>,
         answer: Option<Buttons>,
         /// The learner asked for the hint (`card.hint`).
         hint_shown: bool,
