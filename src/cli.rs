@@ -26,19 +26,25 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Review the cards that are due (Space reveals, 1-4 grade, u undo, s bury, q quit)
+    /// Review the cards that are due (Space reveals, 1-4 grade, ? lists the keys)
     ///
     /// Keys: Space or Enter shows the answer; then 1 Again, 2 Hard, 3 Good, 4 Easy,
-    /// and Space or Enter is Good. u undoes the last answer or bury (several levels),
-    /// s buries the card until the next study day, q, Esc or Ctrl-C end the session
-    /// with a summary of what is still waiting.
+    /// and Space or Enter is Good. h shows the hint (hidden until asked for). u undoes
+    /// the last answer, bury or suspend (several levels). s buries the card until the
+    /// next study day, ! suspends it. e opens the fact in $EDITOR (else $VISUAL, else
+    /// vi) at its line in its deck file and builds that file again when the editor
+    /// ends (history kept). ? lists the keys. q, Esc or Ctrl-C end the session with a
+    /// summary of what is still waiting. Without a terminal the same commands are
+    /// read one per line (r or an empty line reveals).
     ///
     /// Siblings (cards of one fact) are never shown back to back while another card
     /// is left; answering a card buries its new and review siblings until the next
     /// study day (settings bury-new, bury-review, bury-interday).
     ///
     /// Limits: new-per-day (20) and reviews-per-day (200) hold for the whole
-    /// collection and for each deck (a deck file may set its own); a session obeys both.
+    /// collection and for each deck (a deck file may set its own); a session obeys
+    /// both: a deck gives at most what is left of its own limit and of the
+    /// collection's.
     Review(cmd::review::ReviewArgs),
     /// Quiz yourself: multiple choice, true/false or typed answers, checked by iskra
     Quiz(cmd::quiz::QuizArgs),

@@ -19,6 +19,7 @@
 
 mod bulk;
 mod bulk_writer;
+mod card_extras;
 mod cards;
 mod decks;
 mod facts;
