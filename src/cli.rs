@@ -82,6 +82,10 @@ pub enum Command {
     Check,
     /// List the collection's backups, or restore one
     Restore(cmd::restore::RestoreArgs),
+    /// Print a script that makes your shell complete iskra's commands, options and deck names
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print iskra's manual page (roff), or one command's
+    Man(cmd::completions::ManArgs),
 }
 
 /// Runs a command; returns the process exit code.
@@ -90,6 +94,8 @@ pub fn run(args: Args) -> Result<i32> {
     // Extracting drafts needs no collection.
     let command = match args.command {
         Command::Extract(extract) => return cmd::extract::run(extract, &mut out),
+        Command::Completions(completions) => return cmd::completions::run_completions(&completions, &mut out),
+        Command::Man(man) => return cmd::completions::run_man(&man, &mut out),
         command => command,
     };
     let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
@@ -116,6 +122,6 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Optimize(optimize) => cmd::optimize::run_optimize(store, optimize, &clock, &mut out),
         Command::Simulate(simulate) => cmd::optimize::run_simulate(store, simulate, &clock, &mut out),
         // Run above, before the collection is opened.
-        Command::Extract(_) | Command::Check | Command::Restore(_) => Ok(0),
+        Command::Extract(_) | Command::Completions(_) | Command::Man(_) | Command::Check | Command::Restore(_) => Ok(0),
     }
 }

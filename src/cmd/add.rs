@@ -18,7 +18,7 @@ use super::{bundled_if_empty, require_terminal};
 #[derive(Debug, Clone, clap::Args)]
 pub struct AddArgs {
     /// The deck to add to (its name or file name)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: String,
     /// The question of a new q/a fact (with --answer; without both, iskra asks interactively)
     #[arg(long)]

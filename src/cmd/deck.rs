@@ -24,6 +24,7 @@ pub enum DeckCommand {
     /// One deck's facts and their cards
     Show {
         /// The deck (its name or file name)
+        #[arg(add = crate::cmd::completions::deck_names())]
         name: String,
     },
     /// Create a deck file interactively: name, description, then facts one by one

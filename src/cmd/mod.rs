@@ -12,6 +12,7 @@
 pub mod add;
 pub mod build;
 pub mod check;
+pub mod completions;
 pub mod config;
 pub mod deck;
 pub mod export;

@@ -24,7 +24,7 @@ use crate::text::escape_control;
 #[derive(Debug, clap::Args)]
 pub struct OptimizeArgs {
     /// Fit one deck's history; the parameters are then used for that deck only
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// Print the parameters in use and how they were fitted; fit nothing
     #[arg(long)]
@@ -44,7 +44,7 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub days: u32,
     /// Simulate one deck (its cards, limits and parameters)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
 }
 

@@ -13,7 +13,7 @@ use crate::store::Store;
 #[derive(Debug, clap::Args)]
 pub struct QuizArgs {
     /// Only this deck (its name or file name)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// How many questions
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]

@@ -14,7 +14,7 @@ use crate::store::Store;
 #[derive(Debug, clap::Args)]
 pub struct ReviewArgs {
     /// Only this deck (its name or file name)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// Stop after this many answers
     #[arg(long)]

@@ -28,6 +28,7 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct DeckExportArgs {
     /// The deck, by name or key
+    #[arg(add = crate::cmd::completions::deck_names())]
     pub deck: String,
     /// iskra, csv or apkg [default: from --out's extension, else iskra]
     #[arg(long, value_enum)]
