@@ -59,7 +59,13 @@ pub fn run(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<i32
     if !args.has_fields() {
         require_terminal("add")?;
         let added = fact_loop(&mut TermPrompter::new(), store, &mut file)?;
-        writeln!(out, "{added} fact(s) added to {}.", file.path.display()).map_err(Error::stdout)?;
+        writeln!(
+            out,
+            "{} added to {}.",
+            crate::text::plural(added as u64, "fact"),
+            file.path.display()
+        )
+        .map_err(Error::stdout)?;
         return Ok(0);
     }
     let fact = fact_from_args(&args, &file)?;

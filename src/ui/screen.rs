@@ -20,6 +20,7 @@ use crate::deck::CardView;
 use crate::deck::hint_line;
 use crate::session::review::{FactLocation, Notice, Summary};
 use crate::session::view::{self, Buttons, Header};
+use crate::text::plural;
 
 /// Card text made safe, with continuation lines indented under a label.
 pub(crate) fn indented(text: &str, indent: &str) -> String {
@@ -173,10 +174,6 @@ pub(crate) fn when(at: DateTime<Utc>, clock: &Clock<impl chrono::TimeZone>) -> S
     }
 }
 
-fn plural(n: u32, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The end of a session: what was done, what is still waiting today, and
 /// what comes next and when. Never "nothing is due" while something is.
 pub fn render_summary(out: &mut impl Write, summary: &Summary, clock: &Clock<impl chrono::TimeZone>) -> io::Result<()> {
@@ -187,7 +184,7 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary, clock: &Clock<imp
         writeln!(
             out,
             "Session done: {} reviewed, again {:.0}%, time {}m {:02}s.",
-            plural(summary.reviewed, "card", "cards"),
+            plural(summary.reviewed, "card"),
             summary.again_rate() * 100.0,
             secs / 60,
             secs % 60
@@ -215,7 +212,7 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary, clock: &Clock<imp
         writeln!(
             out,
             "{} wait for a later day (daily limit).",
-            plural(summary.new_waiting, "more new card", "more new cards")
+            plural(summary.new_waiting, "more new card")
         )?;
     }
     Ok(())

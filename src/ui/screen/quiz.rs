@@ -14,10 +14,7 @@ use crate::session::quiz::QuizSummary;
 use crate::session::view::Buttons;
 use crate::text::escape_control;
 
-fn plural(n: impl Into<u64>, word: &str) -> String {
-    let n = n.into();
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
+use crate::text::plural;
 
 /// `Quiz · 10 questions · mixed · seed 42`.
 pub fn render_quiz_title(out: &mut impl Write, questions: usize, mode: Mode, seed: u64) -> io::Result<()> {
@@ -98,11 +95,11 @@ pub fn render_auto_grade(out: &mut impl Write, auto: Rating, buttons: &Buttons) 
 
 /// Score, time, and every miss with its right answer.
 pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recording: bool) -> io::Result<()> {
-    let percent = (summary.right * 100).checked_div(summary.asked).unwrap_or(0);
+    let percent = crate::text::percent(u64::from(summary.right), u64::from(summary.asked));
     let secs = summary.time_ms / 1000;
     writeln!(
         out,
-        "Score: {}/{} right ({percent}%) · {} close · time {}m {:02}s",
+        "Score: {}/{} right ({percent}) · {} close · time {}m {:02}s",
         summary.right,
         summary.asked,
         summary.close,
