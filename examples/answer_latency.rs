@@ -1,6 +1,6 @@
 //! Times answering cards on a collection (see BENCHMARKS.md):
 //!
-//! - the durable commit of one answer: `review::commit_answer`, the card
+//! - the durable commit of one answer: `session::review::commit_answer`, the card
 //!   read, graded, and its new schedule and log row written in one
 //!   transaction (WAL, synchronous=FULL, as `review` commits every answer);
 //! - the whole step a learner waits for in `review`: grade, commit, and the
@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 
 use chrono::Local;
 use iskra::clock::{Clock, parse_now};
-use iskra::review::{Input, Screen, Session, commit_answer, deck_scheduler};
 use iskra::sched::Rating;
+use iskra::session::review::{Input, ReviewSession, Screen, commit_answer, deck_scheduler};
 use iskra::store::Store;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -39,7 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &iskra::maintenance::backup::before_migration,
     )?;
     if !auto_checkpoints {
-        // As a review session does (Session::start).
+        // As a review session does (ReviewSession::start).
         store.defer_checkpoints()?;
     }
     let settings = store.settings()?;
@@ -70,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The review step: reveal, then time grade → next card shown.
     let mut steps = Vec::with_capacity(answers);
-    let mut session = Session::start(&mut store, None, None, &clock)?;
+    let mut session = ReviewSession::start(&mut store, None, None, &clock)?;
     for i in 0..answers {
         let now = at(answers + i);
         session.handle(Input::Reveal, &now)?;

@@ -27,19 +27,25 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Review the cards that are due (Space reveals, 1-4 grade, u undo, s bury, q quit)
+    /// Review the cards that are due (Space reveals, 1-4 grade, ? lists the keys)
     ///
     /// Keys: Space or Enter shows the answer; then 1 Again, 2 Hard, 3 Good, 4 Easy,
-    /// and Space or Enter is Good. u undoes the last answer or bury (several levels),
-    /// s buries the card until the next study day, q, Esc or Ctrl-C end the session
-    /// with a summary of what is still waiting.
+    /// and Space or Enter is Good. h shows the hint (hidden until asked for). u undoes
+    /// the last answer, bury or suspend (several levels). s buries the card until the
+    /// next study day, ! suspends it. e opens the fact in $EDITOR (else $VISUAL, else
+    /// vi) at its line in its deck file and builds that file again when the editor
+    /// ends (history kept). ? lists the keys. q, Esc or Ctrl-C end the session with a
+    /// summary of what is still waiting. Without a terminal the same commands are
+    /// read one per line (r or an empty line reveals).
     ///
     /// Siblings (cards of one fact) are never shown back to back while another card
     /// is left; answering a card buries its new and review siblings until the next
     /// study day (settings bury-new, bury-review, bury-interday).
     ///
     /// Limits: new-per-day (20) and reviews-per-day (200) hold for the whole
-    /// collection and for each deck (a deck file may set its own); a session obeys both.
+    /// collection and for each deck (a deck file may set its own); a session obeys
+    /// both: a deck gives at most what is left of its own limit and of the
+    /// collection's.
     Review(cmd::review::ReviewArgs),
     /// Quiz yourself: multiple choice, true/false or typed answers, checked by iskra
     Quiz(cmd::quiz::QuizArgs),
@@ -97,6 +103,10 @@ pub enum Command {
     Flag(cmd::cards::FlagArgs),
     /// Take back the last suspend, unsuspend, bury, unbury, forget, reschedule or flag (several levels)
     Undo,
+    /// Print a script that makes your shell complete iskra's commands, options and deck names
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print iskra's manual page (roff), or one command's
+    Man(cmd::completions::ManArgs),
 }
 
 /// Runs a command; returns the process exit code.
@@ -105,6 +115,8 @@ pub fn run(args: Args) -> Result<i32> {
     // Extracting drafts needs no collection.
     let command = match args.command {
         Command::Extract(extract) => return cmd::extract::run(extract, &mut out),
+        Command::Completions(completions) => return cmd::completions::run_completions(&completions, &mut out),
+        Command::Man(man) => return cmd::completions::run_man(&man, &mut out),
         command => command,
     };
     let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
@@ -141,6 +153,6 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Flag(flag) => cmd::cards::run_flag(store, flag, &clock, &mut out),
         Command::Undo => cmd::cards::run_undo(store, &mut out),
         // Run above, before the collection is opened.
-        Command::Extract(_) | Command::Check | Command::Restore(_) => Ok(0),
+        Command::Extract(_) | Command::Completions(_) | Command::Man(_) | Command::Check | Command::Restore(_) => Ok(0),
     }
 }

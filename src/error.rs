@@ -63,6 +63,11 @@ pub enum Error {
     #[error("{0}")]
     CannotUndo(String),
 
+    /// The learner pressed Ctrl-C at a prompt: the command stops, keeping
+    /// what was confirmed before.
+    #[error("interrupted (Ctrl-C); what was confirmed before it is kept")]
+    Interrupted,
+
     /// A fault of iskra itself or its surroundings (a value that would not
     /// serialise, a terminal that failed, a worker that died): not the
     /// user's input, so exit code 1.
@@ -73,10 +78,12 @@ pub enum Error {
 impl Error {
     /// The process exit code for this error: 2 for a usage error (bad
     /// arguments or input the user can fix: an unknown deck, a bad value),
-    /// 1 for everything else. Decided here only; `main` uses it.
+    /// 130 for Ctrl-C at a prompt, 1 for everything else. Decided here only; `main` uses it.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) | Error::UnknownDeck(_) => 2,
+            // As a shell reports a process ended by SIGINT.
+            Error::Interrupted => 130,
             _ => 1,
         }
     }

@@ -3,6 +3,8 @@
 use clap::Parser;
 
 fn main() {
+    // A shell asking for completions (`ISKRA_COMPLETE` set) is answered here.
+    iskra::cmd::completions::complete_if_asked();
     let args = iskra::cli::Args::parse();
     let code = match iskra::cli::run(args) {
         Ok(code) => code,

@@ -49,7 +49,7 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     };
     let today = clock.today();
     // Limits over every deck: what other decks studied counts against the collection's limit.
-    let limits = crate::review::DailyLimits::load(store, &settings, &store.decks()?, clock)?;
+    let limits = crate::session::limits::DailyLimits::load(store, &settings, &store.decks()?, clock)?;
     let mut decks = Vec::with_capacity(rows.len());
     let (mut reviews_now, mut learning_now) = (0, 0);
     for row in rows {

@@ -152,6 +152,32 @@ fn fold_letter(c: char) -> Option<&'static str> {
     })
 }
 
+/// A count and its noun, in the singular for one and the plural otherwise:
+/// `1 card`, `0 cards`, `2 entries`, `3 matches`. The one place plurals are
+/// made, so no output says `1 cards` or `card(s)`.
+pub fn plural(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        return format!("{n} {noun}");
+    }
+    let consonant_y = noun.ends_with('y') && !noun.ends_with("ay") && !noun.ends_with("ey") && !noun.ends_with("oy");
+    if consonant_y {
+        format!("{n} {}ies", &noun[..noun.len() - 1])
+    } else if ["s", "x", "ch", "sh"].iter().any(|end| noun.ends_with(end)) {
+        format!("{n} {noun}es")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A share as a whole percentage, rounded (2 of 3 is `67%`, not `66%`).
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        return "0%".to_string();
+    }
+    format!("{}%", (part as f64 * 100.0 / whole as f64).round() as u64)
+}
+
 /// Formats an interval for the grade buttons: `1m`, `10m`, `3h`, `4d`, `2.1mo`, `1.5y`.
 pub fn short_interval(secs: i64) -> String {
     let secs = secs.max(0) as f64;
@@ -186,6 +212,19 @@ pub fn duration(ms: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plurals_and_percentages() {
+        assert_eq!(plural(1u32, "card"), "1 card");
+        assert_eq!(plural(0u32, "card"), "0 cards");
+        assert_eq!(plural(2u64, "entry"), "2 entries");
+        assert_eq!(plural(2u64, "day"), "2 days");
+        assert_eq!(plural(3u64, "match"), "3 matches");
+        assert_eq!(plural(1u64, "more new card"), "1 more new card");
+        assert_eq!(percent(2, 3), "67%");
+        assert_eq!(percent(1, 3), "33%");
+        assert_eq!(percent(0, 0), "0%");
+    }
 
     #[test]
     fn escapes_terminal_sequences() {

@@ -14,7 +14,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("wiring", &["cli"]),
     ("commands", &["cmd"]),
     ("front ends", &["ui"]),
-    ("sessions", &["session", "review", "status"]),
+    ("sessions", &["session", "status"]),
     (
         "domain",
         &[

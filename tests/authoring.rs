@@ -533,7 +533,7 @@ fn deck_new_creates_builds_and_lists_a_deck_in_a_terminal() {
     send(&mut p, "q");
     expect(
         &mut p,
-        "Deck Small Deck written to decks/small-deck.deck with 2 new fact(s)",
+        "Deck Small Deck written to decks/small-deck.deck with 2 new facts",
     );
     p.exp_eof().expect("iskra exits");
     let status = p.process_mut().wait().expect("wait for iskra");

@@ -9,7 +9,7 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Duration, NaiveDate};
@@ -762,44 +762,9 @@ fn an_answer_at_0330_counts_for_the_previous_study_day() {
 // Snapshots: expected output under tests/snapshots/stats/, compared byte for
 // byte; `ISKRA_UPDATE_SNAPSHOTS=1 cargo test --test stats` rewrites them.
 
-fn snapshot_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots/stats")
-        .join(name)
-}
-
 #[track_caller]
 fn assert_snapshot(name: &str, actual: &str) {
-    let path = snapshot_path(name);
-    if std::env::var_os("ISKRA_UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "snapshot {} is missing ({e}); create it with ISKRA_UPDATE_SNAPSHOTS=1",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let new = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.new"));
-        std::fs::write(&new, actual).unwrap();
-        let line = expected
-            .lines()
-            .zip(actual.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
-        panic!(
-            "output differs from snapshot {} at line {}:\n  expected: {:?}\n  actual:   {:?}\nthe new output is in {}; \
-             if the change is intended, rerun with ISKRA_UPDATE_SNAPSHOTS=1",
-            path.display(),
-            line + 1,
-            expected.lines().nth(line),
-            actual.lines().nth(line),
-            new.display()
-        );
-    }
+    common::assert_snapshot("stats", name, actual);
 }
 
 #[test]

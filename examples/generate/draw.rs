@@ -4,8 +4,8 @@
 //! runs its unit tests (cargo builds examples for `cargo test` but runs no
 //! tests of theirs).
 
-use iskra::review::MAX_ANSWER_MS;
 use iskra::sched::{CardState, Rating};
+use iskra::session::review::MAX_ANSWER_MS;
 use rand::{RngExt, rngs::StdRng};
 
 /// Splits `total` into parts proportional to `weights`, summing exactly to it.

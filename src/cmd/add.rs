@@ -18,7 +18,7 @@ use super::{bundled_if_empty, require_terminal};
 #[derive(Debug, Clone, clap::Args)]
 pub struct AddArgs {
     /// The deck to add to (its name or file name)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: String,
     /// The question of a new q/a fact (with --answer; without both, iskra asks interactively)
     #[arg(long)]
@@ -59,7 +59,13 @@ pub fn run(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<i32
     if !args.has_fields() {
         require_terminal("add")?;
         let added = fact_loop(&mut TermPrompter::new(), store, &mut file)?;
-        writeln!(out, "{added} fact(s) added to {}.", file.path.display()).map_err(Error::stdout)?;
+        writeln!(
+            out,
+            "{} added to {}.",
+            crate::text::plural(added as u64, "fact"),
+            file.path.display()
+        )
+        .map_err(Error::stdout)?;
         return Ok(0);
     }
     let fact = fact_from_args(&args, &file)?;

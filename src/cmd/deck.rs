@@ -24,6 +24,7 @@ pub enum DeckCommand {
     /// One deck's facts and their cards
     Show {
         /// The deck (its name or file name)
+        #[arg(add = crate::cmd::completions::deck_names())]
         name: String,
     },
     /// Create a deck file interactively: name, description, then facts one by one
@@ -75,9 +76,10 @@ fn new(store: &mut Store, name: Option<String>, path: Option<PathBuf>, out: &mut
     if file.is_written() {
         writeln!(
             out,
-            "Deck {} written to {} with {added} new fact(s); `iskra review --deck {}` studies it.",
+            "Deck {} written to {} with {}; `iskra review --deck {}` studies it.",
             escape_control(&file.deck().name),
             file.path.display(),
+            crate::text::plural(added as u64, "new fact"),
             file.deck().key
         )
     } else {

@@ -16,7 +16,7 @@ pub struct ImportArgs {
     /// An Anki package (.apkg) or text file (.txt, .csv, .tsv)
     pub path: PathBuf,
     /// Put every note in this deck (by default each keeps its Anki deck)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// Report what would be imported without writing anything
     #[arg(long)]

@@ -5,14 +5,16 @@
 //!
 //! The helpers every command shares are here: opening the collection
 //! ([`open_collection`]), building the bundled decks for a newcomer
-//! ([`bundled_if_empty`]), the clock a session runs on ([`session_now`]) and
-//! whether there is a terminal to draw or prompt on.
+//! ([`bundled_if_empty`]), running a session on the terminal or the line
+//! protocol ([`run_session`], on the clock of [`session_now`]) and whether
+//! there is a terminal to draw or prompt on.
 
 pub mod add;
 pub mod build;
 pub mod card;
 pub mod cards;
 pub mod check;
+pub mod completions;
 pub mod config;
 pub mod deck;
 pub mod export;
@@ -33,7 +35,9 @@ use crate::clock::Clock;
 use crate::deck::build::ensure_bundled;
 use crate::error::{Error, Result};
 use crate::maintenance::backup::{self, PendingBackup};
+use crate::session::Interactive;
 use crate::store::Store;
+use crate::ui;
 
 /// Opens the collection for a command: migrated (backed up first), today's
 /// backup started in the background (it is waited for when the returned
@@ -68,6 +72,23 @@ pub fn bundled_if_empty(store: &mut Store) -> Result<()> {
 pub fn session_now(clock: &Clock) -> impl Fn() -> chrono::DateTime<chrono::Utc> + '_ {
     let fixed_now = std::env::var_os("ISKRA_NOW").is_some();
     move || if fixed_now { clock.now() } else { chrono::Utc::now() }
+}
+
+/// Runs a session to its end: on the terminal when there is one, else over
+/// the line protocol on stdin and stdout.
+pub fn run_session(session: &mut impl Interactive, clock: &Clock) -> Result<()> {
+    let now = session_now(clock);
+    if is_interactive() {
+        ui::frontend::run(session, &mut ui::terminal::Terminal::new(), clock, now)
+    } else {
+        let (stdin, stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
+        ui::frontend::run(
+            session,
+            &mut ui::line_protocol::LineProtocol::new(stdin, stdout),
+            clock,
+            now,
+        )
+    }
 }
 
 /// True when a session can be drawn on a terminal (stdin and stdout are

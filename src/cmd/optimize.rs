@@ -4,7 +4,6 @@
 //! with a progress bar and tables.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -17,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::optimize::fit::{self, Evaluation, Fit, MIN_ITEMS};
 use crate::optimize::items::{self, TrainingSet};
 use crate::optimize::simulate;
+use crate::session::limits::deck_limits;
 use crate::store::{DeckRow, FsrsFit, Settings, Store};
 use crate::text::escape_control;
 
@@ -24,7 +24,7 @@ use crate::text::escape_control;
 #[derive(Debug, clap::Args)]
 pub struct OptimizeArgs {
     /// Fit one deck's history; the parameters are then used for that deck only
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// Print the parameters in use and how they were fitted; fit nothing
     #[arg(long)]
@@ -44,15 +44,8 @@ pub struct SimulateArgs {
     #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub days: u32,
     /// Simulate one deck (its cards, limits and parameters)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
-}
-
-fn out_error(source: std::io::Error) -> Error {
-    Error::Io {
-        path: PathBuf::from("<stdout>"),
-        source,
-    }
 }
 
 /// Runs `iskra optimize`. Too little history is reported, not an error
@@ -67,14 +60,14 @@ pub fn run_optimize<Tz: TimeZone>(
     let deck = args.deck.as_deref().map(|name| store.find_deck(name)).transpose()?;
     let key = deck.as_ref().map(|d| d.key.as_str());
     if args.show {
-        show(&settings, deck.as_ref(), clock, out).map_err(out_error)?;
+        show(&settings, deck.as_ref(), clock, out).map_err(Error::stdout)?;
         return Ok(0);
     }
     let rows = store.training_log(deck.as_ref().map(|d| d.id))?;
     let set = items::training_set(&rows, clock);
     let scope = scope_name(deck.as_ref());
     if set.items.len() < MIN_ITEMS {
-        too_few(&set, &scope, out).map_err(out_error)?;
+        too_few(&set, &scope, out).map_err(Error::stdout)?;
         return Ok(0);
     }
     writeln!(
@@ -85,11 +78,11 @@ pub fn run_optimize<Tz: TimeZone>(
         set.reviews,
         set.cards
     )
-    .map_err(out_error)?;
+    .map_err(Error::stdout)?;
     let current = settings.fsrs_parameters(key).to_vec();
     let relearning_steps = settings.scheduler.relearn_steps_secs.len();
     let fitted = with_progress(|progress| fit::fit(&set, &current, relearning_steps, Some(progress)))?;
-    report_fit(&fitted, described(&settings, key), out).map_err(out_error)?;
+    report_fit(&fitted, described(&settings, key), out).map_err(Error::stdout)?;
     if fitted.better {
         let record = FsrsFit {
             parameters: fitted.parameters.clone(),
@@ -100,13 +93,13 @@ pub fn run_optimize<Tz: TimeZone>(
             rmse_bins: fitted.fitted.rmse_bins,
         };
         store.save_fsrs_fit(key, &record)?;
-        writeln!(out, "Saved: the fitted parameters are now used for {scope}.").map_err(out_error)?;
+        writeln!(out, "Saved: the fitted parameters are now used for {scope}.").map_err(Error::stdout)?;
     } else {
         writeln!(
             out,
             "Kept the current parameters: the fitted ones predict these reviews no better."
         )
-        .map_err(out_error)?;
+        .map_err(Error::stdout)?;
     }
     Ok(0)
 }
@@ -285,14 +278,8 @@ pub fn run_simulate<Tz: TimeZone>(
     let setup = simulate::Setup {
         parameters: settings.fsrs_parameters(deck.as_ref().map(|d| d.key.as_str())).to_vec(),
         days: args.days as usize,
-        new_limit: decks
-            .iter()
-            .map(|d| d.new_per_day.unwrap_or(settings.new_per_day) as usize)
-            .sum(),
-        review_limit: decks
-            .iter()
-            .map(|d| d.reviews_per_day.unwrap_or(settings.reviews_per_day) as usize)
-            .sum(),
+        new_limit: decks.iter().map(|d| deck_limits(&settings, d).0 as usize).sum(),
+        review_limit: decks.iter().map(|d| deck_limits(&settings, d).1 as usize).sum(),
         max_interval: settings.scheduler.max_interval,
         learn_steps: settings.scheduler.learn_steps_secs.len(),
         relearn_steps: settings.scheduler.relearn_steps_secs.len(),
@@ -312,7 +299,7 @@ pub fn run_simulate<Tz: TimeZone>(
         setup: &setup,
         in_use,
     };
-    render_simulation(&header, &outcomes, out).map_err(out_error)?;
+    render_simulation(&header, &outcomes, out).map_err(Error::stdout)?;
     Ok(0)
 }
 
@@ -372,7 +359,7 @@ fn render_simulation(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::review::deck_scheduler;
+    use crate::session::review::deck_scheduler;
 
     fn deck(key: &str) -> DeckRow {
         DeckRow {

@@ -1,20 +1,19 @@
-//! `iskra quiz`: a quiz over the collection's facts ([`crate::quiz::Quiz`]):
+//! `iskra quiz`: a quiz over the collection's facts ([`crate::session::quiz::QuizSession`]):
 //! multiple choice, true/false or typed answers, drawn on the terminal or
 //! spoken over the line protocol.
 
+use super::{bundled_if_empty, run_session};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::quiz::{Mode, Quiz, QuizOptions};
+use crate::quiz::Mode;
+use crate::session::quiz::{QuizOptions, QuizSession};
 use crate::store::Store;
-use crate::ui;
-
-use super::{bundled_if_empty, is_interactive, session_now};
 
 /// `iskra quiz` options.
 #[derive(Debug, clap::Args)]
 pub struct QuizArgs {
     /// Only this deck (its name or file name)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// How many questions
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
@@ -68,12 +67,7 @@ pub fn run(store: &mut Store, args: QuizArgs, clock: &Clock) -> Result<i32> {
         seed: args.seed.unwrap_or_else(rand::random),
         record: args.record,
     };
-    let mut quiz = Quiz::start(store, &options)?;
-    if is_interactive() {
-        ui::quiz::interactive::run_quiz(&mut quiz, clock, session_now(clock))?;
-    } else {
-        let (stdin, stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
-        ui::quiz::lines::run_quiz(&mut quiz, clock, session_now(clock), stdin, stdout)?;
-    }
+    let mut quiz = QuizSession::start(store, &options)?;
+    run_session(&mut quiz, clock)?;
     Ok(0)
 }

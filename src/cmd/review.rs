@@ -1,22 +1,20 @@
 //! `iskra review [--deck NAME] [--limit N] [--mode typed|choice]`: the due
-//! cards as a review session ([`crate::review::Session`]), or with `--mode`
-//! as a quiz graded into the schedule ([`crate::quiz::QuizReview`]), drawn on
+//! cards as a review session ([`crate::session::review::ReviewSession`]), or with `--mode`
+//! as a quiz graded into the schedule ([`crate::session::quiz_review::QuizReviewSession`]), drawn on
 //! the terminal or spoken over the line protocol.
 
+use super::{bundled_if_empty, run_session};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::quiz::{QuizReview, ReviewMode};
-use crate::review::Session;
+use crate::session::quiz_review::{QuizReviewSession, ReviewMode};
+use crate::session::review::ReviewSession;
 use crate::store::Store;
-use crate::ui;
-
-use super::{bundled_if_empty, is_interactive, session_now};
 
 /// `iskra review` options.
 #[derive(Debug, clap::Args)]
 pub struct ReviewArgs {
     /// Only this deck (its name or file name)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// Stop after this many answers
     #[arg(long)]
@@ -54,15 +52,8 @@ pub fn run(store: &mut Store, args: ReviewArgs, clock: &Clock) -> Result<i32> {
 }
 
 fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {
-    let now = session_now(clock);
-    let mut session = Session::start(store, deck, limit, clock)?;
-    if is_interactive() {
-        ui::interactive::run(&mut session, clock, now)?;
-    } else {
-        let stdin = std::io::stdin().lock();
-        let stdout = std::io::stdout().lock();
-        ui::lines::run(&mut session, clock, now, stdin, stdout)?;
-    }
+    let mut session = ReviewSession::start(store, deck, limit, clock)?;
+    run_session(&mut session, clock)?;
     Ok(0)
 }
 
@@ -73,12 +64,7 @@ fn quiz_review(
     mode: ReviewMode,
     clock: &Clock,
 ) -> Result<i32> {
-    let mut review = QuizReview::start(store, deck, limit, mode.into(), rand::random(), clock)?;
-    if is_interactive() {
-        ui::quiz::interactive::run_review(&mut review, clock, session_now(clock))?;
-    } else {
-        let (stdin, stdout) = (std::io::stdin().lock(), std::io::stdout().lock());
-        ui::quiz::lines::run_review(&mut review, clock, session_now(clock), stdin, stdout)?;
-    }
+    let mut review = QuizReviewSession::start(store, deck, limit, mode.into(), rand::random(), clock)?;
+    run_session(&mut review, clock)?;
     Ok(0)
 }

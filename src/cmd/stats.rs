@@ -14,7 +14,7 @@ use crate::store::Store;
 #[derive(Debug, Clone, clap::Args)]
 pub struct PeriodArgs {
     /// Only this deck (its name or file name)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// Days in the period: of reviews per day (a row each when exported) and of the answer buttons
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_DAYS)))]

@@ -13,7 +13,7 @@ use super::bundled_if_empty;
 /// `iskra status` options.
 #[derive(Debug, clap::Args)]
 pub struct StatusArgs {
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// Print JSON instead of a table
     #[arg(long)]

@@ -212,6 +212,17 @@ fn deck_path(row: &DeckRow) -> Result<PathBuf> {
     }
 }
 
+/// The line (from 1) of the heading `## id` of fact `id` in a deck file's text.
+pub fn fact_line(text: &str, id: &str) -> Option<usize> {
+    text.split('\n')
+        .position(|line| {
+            line.trim_end()
+                .strip_prefix("## ")
+                .is_some_and(|rest| rest.trim() == id)
+        })
+        .map(|index| index + 1)
+}
+
 /// A deck's key: its file name without `.deck`.
 fn file_key(path: &Path) -> String {
     path.file_stem()
@@ -254,6 +265,14 @@ pub fn id_source(body: &FactBody) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fact_is_found_by_its_heading() {
+        let text = "# D\r\n\r\n## a\r\nq: x\r\na: y\r\n\r\n##  b \r\nq: ## a\n";
+        assert_eq!(fact_line(text, "a"), Some(3));
+        assert_eq!(fact_line(text, "b"), Some(7));
+        assert_eq!(fact_line(text, "c"), None);
+    }
     use crate::deck::QaKind;
 
     fn file_with(text: &str) -> (tempfile::TempDir, DeckFile) {

@@ -208,11 +208,21 @@ fn timeline_cards(date: &str, event: &str, kinds: &[TimelineKind], hint: Option<
         .collect()
 }
 
+/// A fact's `hint:` as it is shown: on a line of its own under the question.
+pub fn hint_line(hint: &str) -> String {
+    format!("(hint: {hint})")
+}
+
 fn with_hint(front: &str, hint: Option<&str>) -> String {
     match hint {
-        Some(hint) => format!("{front}\n(hint: {hint})"),
+        Some(hint) => format!("{front}\n{}", hint_line(hint)),
         None => front.to_string(),
     }
+}
+
+/// A card's front without its fact's hint line, if the front ends with it.
+pub fn without_hint<'a>(front: &'a str, hint: &str) -> Option<&'a str> {
+    front.strip_suffix(&hint_line(hint))?.strip_suffix('\n')
 }
 
 fn cloze_cards(text: &str, hint: Option<&str>) -> Vec<CardText> {

@@ -1,12 +1,13 @@
 //! Deck files: the text format authors write (see `docs/deck-format.md`),
 //! its parser with `file:line:column` diagnostics, the cards each fact
-//! yields, and a writer that renders facts back to the format. Nothing here
-//! touches the collection but `build`; `author`, which appends to deck
-//! files and builds them; and `stored`, which turns a fact into the content
-//! the collection keeps, and back.
+//! yields (and [`CardView`], a card as sessions show it), and a writer that
+//! renders facts back to the format. Nothing here touches the collection but
+//! `build`; `author`, which appends to deck files and builds them; and
+//! `stored`, which turns a fact into the content the collection keeps, and back.
 
 pub mod author;
 pub mod build;
+mod card_view;
 mod cards;
 pub mod date;
 mod parse;
@@ -18,7 +19,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use crate::diagnostic::Diagnostic;
-pub use cards::{CardText, check_cloze, item_key};
+pub use card_view::CardView;
+pub use cards::{CardText, check_cloze, hint_line, item_key, without_hint};
 pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, fact_line, parse_deck};
 pub use stored::stored_facts;
 

@@ -19,6 +19,16 @@ pub fn auto_rating(verdict: &Verdict, duration_ms: i64, thresholds: &Thresholds)
     }
 }
 
+/// A card's first-ever answer is never graded Easy automatically: a new card
+/// follows its learning steps unless the learner presses 4 themselves.
+pub fn first_answer_cap(auto: Rating, first_answer: bool) -> Rating {
+    if auto == Rating::Easy && first_answer {
+        Rating::Good
+    } else {
+        auto
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +61,12 @@ mod tests {
         };
         assert_eq!(auto_rating(&Verdict::Exact, 3_000, &strict), Rating::Good);
         assert_eq!(auto_rating(&Verdict::Exact, 6_000, &strict), Rating::Hard);
+    }
+
+    #[test]
+    fn a_first_answer_is_never_easy_automatically() {
+        assert_eq!(first_answer_cap(Rating::Easy, true), Rating::Good);
+        assert_eq!(first_answer_cap(Rating::Easy, false), Rating::Easy);
+        assert_eq!(first_answer_cap(Rating::Hard, true), Rating::Hard);
     }
 }

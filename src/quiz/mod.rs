@@ -1,20 +1,18 @@
-//! Quizzes: questions checked by iskra instead of graded by the learner.
+//! Quizzes' pure parts: questions checked by iskra instead of graded by the
+//! learner.
 //!
 //! [`matcher`] judges typed answers leniently ([`normalize`] folds them);
 //! [`distractors`] picks wrong options; [`question`] asks one card in quiz
-//! form; [`grade`] turns a checked answer into an FSRS grade; [`session`] is
-//! `iskra quiz`, and [`review`] asks due cards in quiz form for
-//! `iskra review --mode`. None of it touches the terminal: `ui::quiz` does.
+//! form; [`grade`] turns a checked answer into an FSRS grade. The sessions
+//! that use them (`iskra quiz`, `iskra review --mode`) are in
+//! `session::quiz` and `session::quiz_review`; none of it touches the
+//! terminal.
 
 pub mod distractors;
 pub mod grade;
 pub mod matcher;
 pub mod normalize;
 pub mod question;
-pub mod review;
-pub mod session;
 
 pub use grade::Thresholds;
 pub use question::{Mode, Outcome, Prompt, Question, Response};
-pub use review::{QuizReview, ReviewInput, ReviewMode, ReviewScreen};
-pub use session::{Feedback, Miss, Quiz, QuizInput, QuizOptions, QuizScreen, QuizSummary};

@@ -14,7 +14,7 @@ use rand::Rng;
 
 use super::distractors::{self, Candidate, MAX_OPTIONS, Options, classify, reorderings, shuffled};
 use super::matcher::{Expected, Verdict};
-use crate::review::CardView;
+use crate::deck::CardView;
 
 /// How questions are asked (`--mode`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,6 +244,7 @@ mod tests {
             answer: answer.into(),
             alternatives: vec!["Zinovyev".into()],
             tags: Vec::new(),
+            hint: None,
         }
     }
 

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 
 use super::{CardBrief, DayCount, DayStats, Grades, Histogram, Stats, Tally};
-use crate::text::duration;
+use crate::text::{duration, plural};
 
 /// Width of a full-width chart's coordinate system (it scales to the page).
 const CHART_WIDTH: f64 = 720.0;
@@ -152,18 +152,18 @@ fn summary(html: &mut String, stats: &Stats) {
     let tiles = [
         (
             "Today".to_string(),
-            format!("{} answers", t.answers),
+            plural(t.answers, "answer"),
             format!(
-                "{} cards · {} · again {}",
-                t.cards,
+                "{} · {} · again {}",
+                plural(t.cards, "card"),
                 duration(t.time_ms),
                 percent(t.again_rate)
             ),
         ),
         (
             "Streak".to_string(),
-            format!("{} days", stats.streak.current),
-            format!("longest {} days", stats.streak.longest),
+            plural(u64::from(stats.streak.current), "day"),
+            format!("longest {}", plural(u64::from(stats.streak.longest), "day")),
         ),
         (
             "Cards".to_string(),
@@ -213,12 +213,13 @@ fn heatmap(html: &mut String, days: &[DayCount]) {
     let height = top + 7.0 * (CELL + GAP);
     let _ = writeln!(
         html,
-        "<section id=\"heatmap\"><h2>Answers per day, {} – {}</h2>\n<p class=\"note\">{active} {} studied · \
-         busiest day {max} answers</p>\n<div class=\"scroll end\"><svg id=\"heatmap-chart\" viewBox=\"0 0 {width} {height}\" \
+        "<section id=\"heatmap\"><h2>Answers per day, {} – {}</h2>\n<p class=\"note\">{} studied · \
+         busiest day {}</p>\n<div class=\"scroll end\"><svg id=\"heatmap-chart\" viewBox=\"0 0 {width} {height}\" \
          role=\"img\" aria-label=\"Answers per day over the last year\">",
         first.date,
         last.date,
-        if active == 1 { "day" } else { "days" }
+        plural(active as u64, "day"),
+        plural(max, "answer")
     );
     for (row, name) in [(0, "Mon"), (2, "Wed"), (4, "Fri")] {
         let y = top + f64::from(row) * (CELL + GAP) + CELL - 2.0;
@@ -237,10 +238,10 @@ fn heatmap(html: &mut String, days: &[DayCount]) {
         let _ = write!(
             html,
             "<rect class=\"day l{}\" x=\"{x}\" y=\"{y}\" width=\"{CELL}\" height=\"{CELL}\" rx=\"2\">\
-             <title>{}: {} answers</title></rect>",
+             <title>{}: {}</title></rect>",
             level(d.count, max),
             d.date,
-            d.count
+            plural(d.count, "answer")
         );
     }
     html.push_str("</svg></div>\n<div class=\"legend\">less");
@@ -363,9 +364,10 @@ fn reviews(html: &mut String, stats: &Stats) {
     let time: i64 = days.iter().map(|d| d.time_ms).sum();
     let _ = writeln!(
         html,
-        "<section id=\"reviews\"><h2>Reviews per day, last {} days</h2>\n<p class=\"note\">{total} answers · \
+        "<section id=\"reviews\"><h2>Reviews per day, last {}</h2>\n<p class=\"note\">{} · \
          {:.1} a day · {}</p>",
-        stats.days,
+        plural(stats.days, "day"),
+        plural(total, "answer"),
         f64::from(total) / f64::from(stats.days.max(1)),
         duration(time)
     );
@@ -374,9 +376,9 @@ fn reviews(html: &mut String, stats: &Stats) {
         .map(|d| Bar {
             label: short(d.date),
             title: format!(
-                "{}: {} answers ({} learning, {} review, {} relearning), {}",
+                "{}: {} ({} learning, {} review, {} relearning), {}",
                 d.date,
-                d.reviews,
+                plural(d.reviews, "answer"),
                 d.learning,
                 d.review,
                 d.relearn,
@@ -401,15 +403,16 @@ fn forecast(html: &mut String, days: &[DayCount]) {
     let total: u32 = days.iter().map(|d| d.count).sum();
     let _ = writeln!(
         html,
-        "<section id=\"forecast\"><h2>Forecast, next {} days</h2>\n<p class=\"note\">{total} cards due \
+        "<section id=\"forecast\"><h2>Forecast, next {}</h2>\n<p class=\"note\">{} due \
          (today includes overdue cards)</p>",
-        days.len()
+        plural(days.len() as u64, "day"),
+        plural(total, "card")
     );
     let bars: Vec<Bar> = days
         .iter()
         .map(|d| Bar {
             label: short(d.date),
-            title: format!("{}: {} cards due", d.date, d.count),
+            title: format!("{}: {} due", d.date, plural(d.count, "card")),
             segments: vec![("due", f64::from(d.count))],
         })
         .collect();
@@ -436,8 +439,8 @@ fn retention(html: &mut String, stats: &Stats) {
     for p in &stats.retention {
         let _ = writeln!(
             html,
-            "<tr><td>last {} days</td>{}{}{}</tr>",
-            p.days,
+            "<tr><td>last {}</td>{}{}{}</tr>",
+            plural(p.days, "day"),
             tally_cell(&p.young),
             tally_cell(&p.mature),
             tally_cell(&p.all)
@@ -452,9 +455,9 @@ fn retention(html: &mut String, stats: &Stats) {
 fn buttons(html: &mut String, stats: &Stats) {
     let _ = writeln!(
         html,
-        "<section id=\"buttons\"><h2>Answer buttons, last {} days</h2>\n<div class=\"scroll\"><table>\
+        "<section id=\"buttons\"><h2>Answer buttons, last {}</h2>\n<div class=\"scroll\"><table>\
          <thead><tr><th></th><th>Again</th><th>Hard</th><th>Good</th><th>Easy</th><th>answers</th></tr></thead><tbody>",
-        stats.days
+        plural(stats.days, "day")
     );
     let b = &stats.buttons;
     for (name, grades) in [("learning", &b.learning), ("young", &b.young), ("mature", &b.mature)] {
@@ -480,15 +483,15 @@ fn histogram(html: &mut String, id: &str, title: &str, h: &Histogram) {
     };
     let _ = writeln!(
         html,
-        "<section id=\"{id}\"><h2>{title}</h2>\n<p class=\"note\">{} cards{mean}</p>",
-        h.count
+        "<section id=\"{id}\"><h2>{title}</h2>\n<p class=\"note\">{}{mean}</p>",
+        plural(h.count, "card")
     );
     let bars: Vec<Bar> = h
         .bins
         .iter()
         .map(|b| Bar {
             label: b.label.trim_end_matches('%').to_string(),
-            title: format!("{}: {} cards", b.label, b.count),
+            title: format!("{}: {}", b.label, plural(b.count, "card")),
             segments: vec![("bar", f64::from(b.count))],
         })
         .collect();

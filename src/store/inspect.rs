@@ -107,6 +107,17 @@ pub fn open_for_inspection(path: &Path) -> rusqlite::Result<Connection> {
     }
 }
 
+/// The key and title of each deck of the collection at `path`, by key,
+/// read without changing anything (what shell completion offers).
+pub fn deck_names(path: &Path) -> rusqlite::Result<Vec<(String, String)>> {
+    let conn = open_for_inspection(path)?;
+    let mut statement = conn.prepare("SELECT key, name FROM decks ORDER BY key")?;
+    let names = statement
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(names)
+}
+
 /// A path as the path part of a `file:` URI.
 fn uri_path(path: &Path) -> String {
     let mut out = String::new();

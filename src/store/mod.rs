@@ -24,6 +24,7 @@
 mod bulk;
 mod bulk_writer;
 mod card_changes;
+mod card_extras;
 mod cards;
 mod decks;
 mod facts;

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use dialoguer::{Confirm, Input, Select};
 
 use super::build_report::report_line;
+use super::terminal::guard::{TerminalGuard, prompt_error};
 use crate::deck::author::{DeckFile, check_deck_name, check_new_deck_path, id_source};
 use crate::deck::date::{DATE_FORMS, parse_date};
 use crate::deck::write::clean_value;
@@ -36,18 +37,25 @@ pub trait Prompter {
     fn say(&mut self, text: &str) -> Result<()>;
 }
 
-/// Prompts on the terminal (stderr) with dialoguer.
-#[derive(Debug, Default)]
-pub struct TermPrompter;
+/// Prompts on the terminal (stderr) with dialoguer. While it lives, the
+/// terminal is guarded: Ctrl-C stops the command with what was added kept,
+/// and the cursor and the terminal's mode are restored however it ends.
+pub struct TermPrompter {
+    _guard: TerminalGuard,
+}
 
 impl TermPrompter {
     pub fn new() -> Self {
-        TermPrompter
+        TermPrompter {
+            _guard: TerminalGuard::install(),
+        }
     }
 }
 
-fn prompt_error(err: dialoguer::Error) -> Error {
-    Error::terminal(err.into())
+impl Default for TermPrompter {
+    fn default() -> Self {
+        TermPrompter::new()
+    }
 }
 
 impl Prompter for TermPrompter {

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone};
 
 use crate::clock::{Clock, date_of_day};
 use crate::store::{DeckRow, DeckSummary, ShownCard, queue};
-use crate::text::escape_control;
+use crate::text::{escape_control, plural};
 
 /// Every deck with its facts, cards, new cards and cards due now, and the totals.
 pub fn render_list(out: &mut impl Write, rows: &[(&DeckRow, DeckSummary)]) -> std::io::Result<()> {
@@ -44,11 +44,10 @@ pub fn render_list(out: &mut impl Write, rows: &[(&DeckRow, DeckSummary)]) -> st
     }
     writeln!(
         out,
-        "{} deck{} · {} facts · {} cards · {} new · {} due",
-        rows.len(),
-        if rows.len() == 1 { "" } else { "s" },
-        total.facts,
-        total.cards,
+        "{} · {} · {} · {} new · {} due",
+        plural(rows.len() as u64, "deck"),
+        plural(total.facts as u64, "fact"),
+        plural(total.cards as u64, "card"),
         total.new,
         total.due
     )
@@ -95,8 +94,11 @@ fn write_show(
     }
     writeln!(
         out,
-        "{} facts · {} cards · {} new · {} due",
-        s.facts, s.cards, s.new, s.due
+        "{} · {} · {} new · {} due",
+        plural(s.facts as u64, "fact"),
+        plural(s.cards as u64, "card"),
+        s.new,
+        s.due
     )?;
     let mut fact = None;
     for card in cards {
@@ -200,7 +202,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            "D (d)\nabout\\u{1b}[2J\nfile: decks/x.deck\n1 facts · 2 cards · 2 new · 0 due\n\n\
+            "D (d)\nabout\\u{1b}[2J\nfile: decks/x.deck\n1 fact · 2 cards · 2 new · 0 due\n\n\
              ## s · sequence\n  after:a>b · new\n    Q: S: after a?\n    A: 1. a\n       2. b\n\
              \x20 order · new\n    Q: S\\u{7}\n    A: 1. a\n       2. b\n"
         );

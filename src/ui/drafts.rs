@@ -2,17 +2,17 @@
 
 use dialoguer::{Input, Select};
 
-use crate::error::{Error, Result};
+use super::terminal::guard::{TerminalGuard, prompt_error};
+use crate::error::Result;
 use crate::extract::Draft;
-
-fn prompt_error(err: dialoguer::Error) -> Error {
-    Error::Usage(format!("terminal prompt failed: {err}"))
-}
 
 /// Shows each draft; `accept` is called for every accepted (maybe edited)
 /// draft right away, so stopping or a crash keeps what was accepted.
 /// Returns how many were accepted.
+/// Ctrl-C stops the walk (what was accepted is kept) and the terminal is
+/// restored however it ends.
 pub fn walk(drafts: &[Draft], mut accept: impl FnMut(&Draft) -> Result<()>) -> Result<usize> {
+    let _guard = TerminalGuard::install();
     let mut accepted = 0;
     for (i, draft) in drafts.iter().enumerate() {
         println!(

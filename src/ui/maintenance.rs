@@ -36,7 +36,10 @@ pub fn render_checks(out: &mut impl Write, checks: &[Check], backups: usize) -> 
     }
     let hint = match backups {
         0 => "no backups of it were found; `iskra export` what still reads, or rebuild the decks".to_string(),
-        n => format!("`iskra restore` lists the {n} backup(s); `iskra restore 1` restores the newest"),
+        n => format!(
+            "`iskra restore` lists the {}; `iskra restore 1` restores the newest",
+            crate::text::plural(n as u64, "backup")
+        ),
     };
     writeln!(
         out,
@@ -97,10 +100,10 @@ fn human_size(bytes: u64) -> String {
 pub fn confirm_restore(path: &Path, name: &str, sizes: Sizes) -> Result<bool> {
     dialoguer::Confirm::new()
         .with_prompt(format!(
-            "Replace {} with {name} ({} cards, {} log rows)? The current collection is backed up first.",
+            "Replace {} with {name} ({}, {})? The current collection is backed up first.",
             path.display(),
-            sizes.0,
-            sizes.1
+            crate::text::plural(sizes.0 as u64, "card"),
+            crate::text::plural(sizes.1 as u64, "log row")
         ))
         .default(false)
         .interact()
@@ -117,10 +120,10 @@ pub fn render_restored(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "Restored {} from {name} ({} cards, {} log rows).",
+        "Restored {} from {name} ({}, {}).",
         path.display(),
-        sizes.0,
-        sizes.1
+        crate::text::plural(sizes.0 as u64, "card"),
+        crate::text::plural(sizes.1 as u64, "log row")
     )?;
     if let Some(saved) = saved {
         writeln!(
@@ -157,7 +160,7 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "  ok       a\n  PROBLEM  b\n           bad\\u{1b}[2J\n           worse\n\
-             1 of 2 checks found problems.\n  hint: `iskra restore` lists the 3 backup(s); `iskra restore 1` restores the newest\n"
+             1 of 2 checks found problems.\n  hint: `iskra restore` lists the 3 backups; `iskra restore 1` restores the newest\n"
         );
     }
 

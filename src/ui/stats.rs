@@ -11,6 +11,7 @@ use console::{StyledObject, style};
 use super::escape_control;
 use crate::stats::{DayCount, Grades, Stats, Tally};
 pub use crate::text::duration;
+use crate::text::plural;
 
 /// The widest line the dashboard prints.
 pub const WIDTH: usize = 100;
@@ -36,8 +37,9 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
     let total: u32 = period.iter().map(|d| d.reviews).sum();
     let time: i64 = period.iter().map(|d| d.time_ms).sum();
     let title = format!(
-        "Reviews per day, last {} days · {total} answers · {:.1} a day · {}",
-        stats.days,
+        "Reviews per day, last {} · {} · {:.1} a day · {}",
+        plural(stats.days, "day"),
+        plural(total, "answer"),
         f64::from(total) / f64::from(stats.days.max(1)),
         duration(time)
     );
@@ -51,7 +53,11 @@ pub fn render(out: &mut impl Write, stats: &Stats, color: bool) -> io::Result<()
     bar_chart(out, &title, &counts, paint, Color::Blue)?;
     writeln!(out)?;
     let due: u32 = stats.forecast.iter().map(|d| d.count).sum();
-    let title = format!("Forecast, next {} days · {due} cards due", stats.forecast.len());
+    let title = format!(
+        "Forecast, next {} · {} due",
+        plural(stats.forecast.len() as u64, "day"),
+        plural(due, "card")
+    );
     bar_chart(out, &title, &stats.forecast, paint, Color::Yellow)?;
     writeln!(out)?;
     retention(out, stats, paint)?;
@@ -108,9 +114,9 @@ fn summary(out: &mut impl Write, stats: &Stats, paint: Paint) -> io::Result<()> 
     writeln!(out, "{}", paint.heading(&fit(&title, WIDTH)))?;
     let t = &stats.today;
     let today = format!(
-        "Today     {} answers on {} cards · {} · again {} ({})",
-        t.answers,
-        t.cards,
+        "Today     {} on {} · {} · again {} ({})",
+        plural(t.answers, "answer"),
+        plural(t.cards, "card"),
         duration(t.time_ms),
         t.again,
         percent(t.again_rate)
@@ -275,7 +281,7 @@ fn retention(out: &mut impl Write, stats: &Stats, paint: Paint) -> io::Result<()
         writeln!(
             out,
             "  {:<16}{:>18}{:>18}{:>18}",
-            format!("last {} days", period.days),
+            format!("last {}", plural(period.days, "day")),
             tally(&period.young),
             tally(&period.mature),
             tally(&period.all)
@@ -292,7 +298,7 @@ fn tally(t: &Tally) -> String {
 }
 
 fn buttons(out: &mut impl Write, stats: &Stats, paint: Paint) -> io::Result<()> {
-    let title = format!("Answer buttons, last {} days", stats.days);
+    let title = format!("Answer buttons, last {}", plural(stats.days, "day"));
     writeln!(
         out,
         "{}",

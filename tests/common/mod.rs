@@ -248,9 +248,9 @@ pub fn num(v: &Value, name: &str) -> i64 {
 /// How long a PTY test waits for any one piece of output.
 pub const PTY_TIMEOUT_MS: u64 = 10_000;
 
-/// Runs `iskra ARGS…` in a pseudo-terminal on the scratch collection, at
+/// `iskra ARGS…` as run in a pseudo-terminal on the scratch collection: at
 /// [`NOW`], in UTC, without colour, on a 100×30 xterm.
-pub fn spawn_pty(s: &Scratch, args: &[&str]) -> rexpect::session::PtySession {
+pub fn pty_command(s: &Scratch, args: &[&str]) -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_iskra"));
     cmd.current_dir(s.dir.path())
         .env("ISKRA_COLLECTION", &s.db)
@@ -261,13 +261,25 @@ pub fn spawn_pty(s: &Scratch, args: &[&str]) -> rexpect::session::PtySession {
         .env("COLUMNS", "100")
         .env("LINES", "30")
         .args(args);
+    cmd
+}
+
+/// Spawns a command in a pseudo-terminal; `strip` drops escape sequences
+/// from what is read.
+pub fn spawn_pty_command(cmd: std::process::Command, strip: bool) -> rexpect::session::PtySession {
     rexpect::session::spawn_with_options(
         cmd,
         rexpect::session::Options::new()
             .timeout_ms(Some(PTY_TIMEOUT_MS))
-            .strip_ansi_escape_codes(true),
+            .strip_ansi_escape_codes(strip),
     )
     .expect("spawn iskra in a pty")
+}
+
+/// Runs `iskra ARGS…` in a pseudo-terminal ([`pty_command`]), escape
+/// sequences stripped from what is read.
+pub fn spawn_pty(s: &Scratch, args: &[&str]) -> rexpect::session::PtySession {
+    spawn_pty_command(pty_command(s, args), true)
 }
 
 /// Sends keys (no newline: the UI reads single keys).
@@ -295,4 +307,43 @@ pub fn pty_exits_cleanly(p: &mut rexpect::session::PtySession) {
         matches!(status, rexpect::process::WaitStatus::Exited(_, 0)),
         "iskra did not exit cleanly: {status:?}"
     );
+}
+
+/// Compares `actual` byte for byte with the snapshot `tests/snapshots/DIR/NAME`;
+/// `ISKRA_UPDATE_SNAPSHOTS=1` rewrites the snapshot instead.
+#[track_caller]
+pub fn assert_snapshot(dir: &str, name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(dir)
+        .join(name);
+    if std::env::var_os("ISKRA_UPDATE_SNAPSHOTS").is_some_and(|v| v == "1") {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "snapshot {} is missing ({e}); create it with ISKRA_UPDATE_SNAPSHOTS=1",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let new = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.new"));
+        std::fs::write(&new, actual).unwrap();
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "output differs from snapshot {} at line {}:\n  expected: {:?}\n  actual:   {:?}\nthe new output is in {}; \
+             if the change is intended, rerun with ISKRA_UPDATE_SNAPSHOTS=1",
+            path.display(),
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line),
+            new.display()
+        );
+    }
 }

@@ -28,6 +28,7 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct DeckExportArgs {
     /// The deck, by name or key
+    #[arg(add = crate::cmd::completions::deck_names())]
     pub deck: String,
     /// iskra, csv or apkg [default: from --out's extension, else iskra]
     #[arg(long, value_enum)]
@@ -81,7 +82,7 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
         Format::Iskra => {
             let file = from_iskra::deck_file(store, &deck)?;
             emit(&target, to_stdout, file.text.as_bytes(), out)?;
-            let mut summary = format!("{} facts", file.count);
+            let mut summary = crate::text::plural(file.count as u64, "fact");
             if target.file_stem().is_some_and(|s| s != deck.key.as_str()) && !to_stdout {
                 summary.push_str(&format!(
                     ".\nNote: a deck's identity is its file name: built from this file it becomes deck `{}`, without this deck's history; name it {}.deck to keep it",

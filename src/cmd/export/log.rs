@@ -21,7 +21,7 @@ use crate::store::stats::ExportLogRow;
 #[derive(Debug, clap::Args)]
 pub struct LogExportArgs {
     /// Only this deck (its name or file name)
-    #[arg(long)]
+    #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,

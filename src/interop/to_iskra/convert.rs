@@ -150,11 +150,7 @@ impl Notices {
 }
 
 pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+    crate::text::plural(n as u64, word)
 }
 
 fn render(notice: &Notice, n: usize) -> String {

@@ -57,11 +57,11 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
         let batch = package::batch(&package, deck.as_ref(), clock, &parameters, &mut notices)?;
         let c = &package.collection;
         let source = format!(
-            "{}: {} notes, {} cards, {} reviews ({}, Anki collection schema {})",
+            "{}: {}, {}, {} ({}, Anki collection schema {})",
             path.display(),
-            c.notes.len(),
-            c.cards.len(),
-            c.revlog.len(),
+            crate::text::plural(c.notes.len() as u64, "note"),
+            crate::text::plural(c.cards.len() as u64, "card"),
+            crate::text::plural(c.revlog.len() as u64, "review"),
             package.entry,
             c.schema
         );

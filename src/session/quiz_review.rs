@@ -2,20 +2,20 @@
 //! asked in quiz form and graded automatically ([`auto_rating`]). After the
 //! check the learner sees the grade and may replace it (1–4) before it is
 //! stored; the grade counts from the moment of the answer, not of the
-//! confirmation. The review session ([`Session`]) still picks the cards,
+//! confirmation. The review session ([`ReviewSession`]) still picks the cards,
 //! keeps the limits and stores each answer in one transaction.
 
 use chrono::{DateTime, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::grade::{Thresholds, auto_rating};
-use super::question::{Mode, Outcome, Pool, Question, Response, ask};
-use super::session::{deck_cards, decks_in_scope};
+use super::quiz::{deck_cards, decks_in_scope};
+use super::review::{Input, MAX_ANSWER_MS, Notice, QueueCounts, ReviewSession, Screen, Summary};
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::review::{Input, MAX_ANSWER_MS, Notice, QueueCounts, Screen, Session, Summary};
-use crate::sched::{NextIn, Rating};
+use crate::quiz::grade::{Thresholds, auto_rating, first_answer_cap};
+use crate::quiz::question::{Mode, Outcome, Pool, Question, Response, ask};
+use crate::sched::{CardState, NextIn, Rating};
 use crate::store::Store;
 
 /// How `review --mode` asks the due cards.
@@ -84,18 +84,8 @@ enum State {
 }
 
 /// A review session asked in quiz form.
-/// A card's first-ever answer is never graded Easy automatically: a new card
-/// follows its learning steps unless the learner presses 4 themselves.
-pub fn first_answer_cap(auto: Rating, card: &crate::review::CardView) -> Rating {
-    if auto == Rating::Easy && card.state == crate::sched::CardState::New.name() {
-        Rating::Good
-    } else {
-        auto
-    }
-}
-
-pub struct QuizReview<'s> {
-    session: Session<'s>,
+pub struct QuizReviewSession<'s> {
+    session: ReviewSession<'s>,
     pool: Pool,
     rng: StdRng,
     mode: Mode,
@@ -103,7 +93,7 @@ pub struct QuizReview<'s> {
     state: State,
 }
 
-impl<'s> QuizReview<'s> {
+impl<'s> QuizReviewSession<'s> {
     /// Starts reviewing `deck` (or every deck); `seed` drives the distractors.
     pub fn start(
         store: &'s mut Store,
@@ -116,8 +106,8 @@ impl<'s> QuizReview<'s> {
         let decks = decks_in_scope(store, deck)?;
         let pool = Pool::new(&deck_cards(store, &decks)?);
         let thresholds = store.settings()?.quiz;
-        Ok(QuizReview {
-            session: Session::start(store, deck, limit, clock)?,
+        Ok(QuizReviewSession {
+            session: ReviewSession::start(store, deck, limit, clock)?,
             pool,
             rng: StdRng::seed_from_u64(seed),
             mode,
@@ -126,12 +116,17 @@ impl<'s> QuizReview<'s> {
         })
     }
 
-    /// The screen to show now.
     /// The deck the review is limited to (`--deck`), or none for all decks.
     pub fn scope(&self) -> Option<&str> {
         self.session.scope()
     }
 
+    /// The review session underneath (its progress, its scope).
+    pub fn review(&self) -> &ReviewSession<'s> {
+        &self.session
+    }
+
+    /// The screen to show now.
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<ReviewScreen> {
         if matches!(self.state, State::Idle) {
             let screen = self.session.current(clock)?;
@@ -188,7 +183,7 @@ impl<'s> QuizReview<'s> {
         let duration_ms = (clock.now_ms() - shown_at_ms).clamp(0, MAX_ANSWER_MS);
         let auto = first_answer_cap(
             auto_rating(&outcome.verdict, duration_ms, &self.thresholds),
-            &question.card,
+            question.card.state == CardState::New.name(),
         );
         let question = question.clone();
         let (_, revealed) = self.session.handle(Input::Reveal, clock)?;
@@ -222,7 +217,7 @@ impl<'s> QuizReview<'s> {
                 self.state = State::Idle;
                 ReviewScreen::Finished(summary)
             }
-            Screen::Question { card, counts } | Screen::Answer { card, counts, .. } => {
+            Screen::Question { card, counts, .. } | Screen::Answer { card, counts, .. } => {
                 let question = ask(card, self.mode, &self.pool, &mut self.rng);
                 self.state = State::Asking {
                     question,

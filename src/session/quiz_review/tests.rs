@@ -58,7 +58,7 @@ fn log(store: &Store) -> Vec<(i64, i64, i64)> {
 #[test]
 fn typed_answers_are_graded_and_may_be_overridden() {
     let mut store = store();
-    let mut review = QuizReview::start(&mut store, None, None, Mode::Typed, 1, &clock(0)).unwrap();
+    let mut review = QuizReviewSession::start(&mut store, None, None, Mode::Typed, 1, &clock(0)).unwrap();
     let screen = review.current(&clock(0)).unwrap();
     let question = asked(&screen).clone();
     assert_eq!(question.prompt, Prompt::Typed);
@@ -124,7 +124,7 @@ fn typed_answers_are_graded_and_may_be_overridden() {
 #[test]
 fn quitting_after_the_check_stores_the_automatic_grade() {
     let mut store = store();
-    let mut review = QuizReview::start(&mut store, None, None, Mode::Choice, 2, &clock(0)).unwrap();
+    let mut review = QuizReviewSession::start(&mut store, None, None, Mode::Choice, 2, &clock(0)).unwrap();
     let screen = review.current(&clock(0)).unwrap();
     let Prompt::Choice(options) = &asked(&screen).prompt else {
         panic!("{screen:?}")
@@ -156,7 +156,7 @@ fn quitting_after_the_check_stores_the_automatic_grade() {
 #[test]
 fn quitting_before_an_answer_stores_nothing() {
     let mut store = store();
-    let mut review = QuizReview::start(&mut store, None, Some(5), Mode::Typed, 3, &clock(0)).unwrap();
+    let mut review = QuizReviewSession::start(&mut store, None, Some(5), Mode::Typed, 3, &clock(0)).unwrap();
     review.current(&clock(0)).unwrap();
     let (notice, screen) = review.handle(ReviewInput::Quit, &clock(1)).unwrap();
     assert!(notice.is_none());

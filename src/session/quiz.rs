@@ -14,12 +14,13 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use super::grade::{Thresholds, auto_rating};
-use super::matcher::Verdict;
-use super::question::{Group, Mode, Pool, Question, Response, ask};
+use super::review::{MAX_ANSWER_MS, commit_answer, deck_scheduler};
 use crate::clock::Clock;
+use crate::deck::CardView;
 use crate::error::{Error, Result};
-use crate::review::{CardView, MAX_ANSWER_MS, commit_answer, deck_scheduler, view};
+use crate::quiz::grade::{Thresholds, auto_rating};
+use crate::quiz::matcher::Verdict;
+use crate::quiz::question::{Group, Mode, Outcome, Pool, Question, Response, ask};
 use crate::sched::{NextIn, Rating, Scheduler};
 use crate::store::{DeckRow, Store};
 
@@ -57,7 +58,7 @@ pub enum QuizScreen {
 /// What an answer earned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Feedback {
-    pub outcome: super::question::Outcome,
+    pub outcome: Outcome,
     /// The grade stored and when the card comes back (with `record`).
     pub recorded: Option<(Rating, NextIn)>,
 }
@@ -91,7 +92,7 @@ struct Recorder {
 }
 
 /// A quiz in progress.
-pub struct Quiz<'s> {
+pub struct QuizSession<'s> {
     store: &'s mut Store,
     options: QuizOptions,
     questions: Vec<Question>,
@@ -105,7 +106,12 @@ pub struct Quiz<'s> {
 pub(crate) fn deck_cards(store: &Store, decks: &[DeckRow]) -> Result<Vec<CardView>> {
     let mut cards = Vec::new();
     for deck in decks {
-        cards.extend(store.active_cards(deck.id)?.iter().map(|row| view(row, &deck.name)));
+        cards.extend(
+            store
+                .active_cards(deck.id)?
+                .iter()
+                .map(|row| CardView::of(row, &deck.name)),
+        );
     }
     Ok(cards)
 }
@@ -137,7 +143,7 @@ fn pick<'c>(cards: &'c [CardView], options: &QuizOptions, rng: &mut StdRng) -> V
         .collect()
 }
 
-impl<'s> Quiz<'s> {
+impl<'s> QuizSession<'s> {
     pub fn start(store: &'s mut Store, options: &QuizOptions) -> Result<Self> {
         let decks = decks_in_scope(store, options.deck.as_deref())?;
         let cards = deck_cards(store, &decks)?;
@@ -163,7 +169,7 @@ impl<'s> Quiz<'s> {
         } else {
             None
         };
-        Ok(Quiz {
+        Ok(QuizSession {
             store,
             options: options.clone(),
             questions,
@@ -259,7 +265,7 @@ impl<'s> Quiz<'s> {
         Ok(Some((rating, committed.next_in)))
     }
 
-    fn count(&mut self, outcome: &super::question::Outcome, question: String, duration_ms: i64, recorded: bool) {
+    fn count(&mut self, outcome: &Outcome, question: String, duration_ms: i64, recorded: bool) {
         let s = &mut self.summary;
         s.asked += 1;
         s.time_ms += duration_ms;

@@ -1,4 +1,4 @@
-//! Session tests, without a terminal: a deck built into an in-memory
+//! ReviewSession tests, without a terminal: a deck built into an in-memory
 //! collection, answers given with explicit times.
 
 use super::*;
@@ -36,7 +36,7 @@ fn front(screen: &Screen) -> &str {
 }
 
 /// Reveals and grades the card shown; returns the notice.
-fn grade(session: &mut Session, rating: Rating, c: &Clock<Utc>) -> Notice {
+fn grade(session: &mut ReviewSession, rating: Rating, c: &Clock<Utc>) -> Notice {
     session.handle(Input::Reveal, c).unwrap();
     session.handle(Input::Grade(rating), c).unwrap().0.unwrap()
 }
@@ -45,7 +45,7 @@ fn grade(session: &mut Session, rating: Rating, c: &Clock<Utc>) -> Notice {
 fn grade_needs_a_revealed_answer() {
     let mut store = store_with(&deck_of(2, ""));
     let c = clock("2026-01-10T10:00:00Z");
-    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     let (notice, screen) = session.handle(Input::Grade(Rating::Good), &c).unwrap();
     assert_eq!(notice, Some(Notice::RevealFirst));
@@ -64,7 +64,7 @@ fn grade_needs_a_revealed_answer() {
 fn new_cards_respect_the_daily_limit() {
     let mut store = store_with(&deck_of(5, "new-per-day: 3"));
     let c = clock("2026-01-10T10:00:00Z");
-    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     let mut fronts = Vec::new();
     let mut screen = session.current(&c).unwrap();
     while !matches!(screen, Screen::Finished(_)) {
@@ -79,7 +79,7 @@ fn new_cards_respect_the_daily_limit() {
     assert_eq!((summary.reviewed, summary.new_waiting), (3, 2));
     // A new session the same day still honours the limit (counted from the log).
     drop(session);
-    let mut again = Session::start(&mut store, None, None, &c).unwrap();
+    let mut again = ReviewSession::start(&mut store, None, None, &c).unwrap();
     assert!(matches!(again.current(&c).unwrap(), Screen::Finished(_)));
 }
 
@@ -87,7 +87,7 @@ fn new_cards_respect_the_daily_limit() {
 fn learning_cards_come_back_within_the_learn_ahead_window() {
     let mut store = store_with(&deck_of(1, ""));
     let c = clock("2026-01-10T10:00:00Z");
-    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     assert_eq!(
         grade(&mut session, Rating::Good, &c),
@@ -113,7 +113,7 @@ fn learning_cards_come_back_within_the_learn_ahead_window() {
 fn undo_restores_the_card_and_removes_the_log_entry() {
     let mut store = store_with(&deck_of(2, ""));
     let c = clock("2026-01-10T10:00:00Z");
-    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     grade(&mut session, Rating::Easy, &c);
     let (notice, screen) = session.handle(Input::Undo, &c).unwrap();
@@ -132,7 +132,7 @@ fn undo_restores_the_card_and_removes_the_log_entry() {
 fn buried_cards_wait_for_the_next_study_day() {
     let mut store = store_with(&deck_of(1, ""));
     let c = clock("2026-01-10T10:00:00Z");
-    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     let (notice, screen) = session.handle(Input::Bury, &c).unwrap();
     assert_eq!(notice, Some(Notice::Buried));
@@ -141,7 +141,7 @@ fn buried_cards_wait_for_the_next_study_day() {
     let late = clock("2026-01-11T03:59:00Z");
     store.unbury(late.today()).unwrap();
     assert!(matches!(
-        Session::start(&mut store, None, None, &late)
+        ReviewSession::start(&mut store, None, None, &late)
             .unwrap()
             .current(&late)
             .unwrap(),
@@ -149,7 +149,7 @@ fn buried_cards_wait_for_the_next_study_day() {
     ));
     let tomorrow = clock("2026-01-11T04:01:00Z");
     store.unbury(tomorrow.today()).unwrap();
-    let mut session = Session::start(&mut store, None, None, &tomorrow).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &tomorrow).unwrap();
     assert_eq!(front(&session.current(&tomorrow).unwrap()), "question 0?");
 }
 
@@ -157,7 +157,7 @@ fn buried_cards_wait_for_the_next_study_day() {
 fn answer_time_is_measured_from_the_question_and_capped() {
     let mut store = store_with(&deck_of(2, ""));
     let c = clock("2026-01-10T10:00:00Z");
-    let mut session = Session::start(&mut store, None, None, &c).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     let later = c.at(c.now() + Duration::seconds(7));
     grade(&mut session, Rating::Good, &later);
@@ -181,14 +181,14 @@ fn due_reviews_come_before_new_cards_and_new_ones_are_spread() {
     // 4 cards graduate today; on a later day they are due with 6 new cards.
     let mut store = store_with(&deck_of(10, "new-per-day: 4"));
     let day1 = clock("2026-01-10T10:00:00Z");
-    let mut session = Session::start(&mut store, None, None, &day1).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
     for _ in 0..4 {
         session.current(&day1).unwrap();
         grade(&mut session, Rating::Easy, &day1);
     }
     drop(session);
     let later = clock("2026-03-01T10:00:00Z");
-    let mut session = Session::start(&mut store, None, None, &later).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
     let mut order = Vec::new();
     loop {
         let screen = session.current(&later).unwrap();
@@ -206,7 +206,7 @@ fn due_reviews_come_before_new_cards_and_new_ones_are_spread() {
 fn session_limit_stops_early() {
     let mut store = store_with(&deck_of(5, ""));
     let c = clock("2026-01-10T10:00:00Z");
-    let mut session = Session::start(&mut store, None, Some(2), &c).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, Some(2), &c).unwrap();
     session.current(&c).unwrap();
     grade(&mut session, Rating::Easy, &c);
     session.current(&c).unwrap();
@@ -215,4 +215,40 @@ fn session_limit_stops_early() {
         session.current(&c).unwrap(),
         Screen::Finished(Summary { reviewed: 2, .. })
     ));
+}
+
+#[test]
+fn the_hint_is_shown_when_asked_for_and_hidden_again_on_the_next_card() {
+    let mut store = store_with("# T\n## a\nq: alpha?\na: A\nhint: first\n## b\nq: beta?\na: B\nhint: second\n");
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
+    let hint = |screen: &Screen| match screen {
+        Screen::Question { card, hint_shown, .. } | Screen::Answer { card, hint_shown, .. } => {
+            (card.front.clone(), card.hint.clone(), *hint_shown)
+        }
+        Screen::Finished(_) => panic!("finished early"),
+    };
+    let screen = session.current(&c).unwrap();
+    assert_eq!(hint(&screen), ("alpha?".into(), Some("first".into()), false));
+    let (notice, screen) = session.handle(Input::Hint, &c).unwrap();
+    assert_eq!((notice, hint(&screen).2), (None, true));
+    grade(&mut session, Rating::Good, &c);
+    let screen = session.current(&c).unwrap();
+    assert_eq!(hint(&screen), ("beta?".into(), Some("second".into()), false));
+}
+
+#[test]
+fn suspend_is_undone_like_a_bury() {
+    let mut store = store_with(&deck_of(2, ""));
+    let c = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
+    assert_eq!(front(&session.current(&c).unwrap()), "question 0?");
+    let (notice, screen) = session.handle(Input::Suspend, &c).unwrap();
+    assert_eq!((notice, front(&screen)), (Some(Notice::Suspended), "question 1?"));
+    let (notice, screen) = session.handle(Input::Undo, &c).unwrap();
+    assert_eq!((notice, front(&screen)), (Some(Notice::Unsuspended), "question 0?"));
+    let (notice, _) = session.handle(Input::Hint, &c).unwrap();
+    assert_eq!(notice, Some(Notice::NoHint));
+    drop(session);
+    assert_eq!(store.log_len().unwrap(), 0);
 }

@@ -1,5 +1,7 @@
 //! The review session: a state machine that takes inputs (reveal, grade,
-//! undo, bury, quit) with the time they happened and returns what to show.
+//! hint, undo, bury, suspend, quit) with the time they happened and returns
+//! what to show. It also says where the shown card's fact is written and
+//! rebuilds that deck file once a front end had it edited.
 //! It never touches the terminal, so it is tested without one; `ui` renders
 //! its screens and reads keys.
 //!
@@ -8,18 +10,20 @@
 //! the learn-ahead window. A card of the fact just answered (a sibling) is
 //! never next while any other card is left; answering a card buries its
 //! siblings until the next study day as the `bury-*` settings say. Daily
-//! limits come from [`limits`]. Each answer is committed before the next card.
+//! limits come from [`super::limits`]. Each answer is committed before the next card.
+
+use std::path::PathBuf;
 
 use crate::clock::{Clock, DayNumber};
+pub use crate::deck::CardView;
 use crate::error::{Error, Result};
-use crate::sched::{NextIn, Rating, Schedule, Scheduler};
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, queue};
-
-mod answer;
-pub mod limits;
+use crate::sched::{NextIn, Rating, Scheduler};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, SyncReport};
 pub use answer::{Committed, Leech, commit_answer, deck_scheduler};
 use answer::{commit_answer_burying, moment, undo_answer};
-pub use limits::DailyLimits;
+pub use summary::Summary;
+
+use super::limits::DailyLimits;
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -31,6 +35,10 @@ pub enum Input {
     Grade(Rating),
     Undo,
     Bury,
+    /// Suspend the card shown (undoable within the session).
+    Suspend,
+    /// Show the card's hint (hints are hidden until asked for).
+    Hint,
     Quit,
 }
 
@@ -42,36 +50,20 @@ pub struct QueueCounts {
     pub due: u32,
 }
 
-/// A card as shown.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CardView {
-    pub card_id: i64,
-    pub deck_id: i64,
-    pub deck: String,
-    pub fact_key: String,
-    pub template: String,
-    pub front: String,
-    pub back: String,
-    pub extra: Option<String>,
-    pub state: &'static str,
-    /// The short expected answer (what quizzes check).
-    pub answer: String,
-    /// The fact's accepted alternatives and its tags.
-    pub alternatives: Vec<String>,
-    pub tags: Vec<String>,
-}
-
 /// The screen the UI should draw now.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Screen {
     Question {
         card: CardView,
         counts: QueueCounts,
+        /// The learner asked for the card's hint.
+        hint_shown: bool,
     },
     Answer {
         card: CardView,
         counts: QueueCounts,
         buttons: [(Rating, NextIn); 4],
+        hint_shown: bool,
     },
     Finished(Summary),
 }
@@ -97,35 +89,28 @@ pub enum Notice {
     /// Undo brought back the card buried last.
     Unburied,
     RevealFirst,
+    Suspended,
+    /// Undo brought back the card suspended last.
+    Unsuspended,
+    /// The card shown has no hint.
+    NoHint,
+    /// The card's deck was built from the copy bundled into iskra: no file to edit.
+    NoDeckFile {
+        deck: String,
+    },
+    /// The edited deck file was built again.
+    Rebuilt(SyncReport),
+    /// The deck file was not built again, and why.
+    NotRebuilt(String),
+    /// The edit removed the card shown (or its fact) from the deck file.
+    EditedCardGone,
 }
 
-/// The end of a session.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Summary {
-    pub reviewed: u32,
-    pub again: u32,
-    pub time_ms: i64,
-    /// When the next card in scope is due (UTC), if any.
-    pub next_due: Option<chrono::DateTime<chrono::Utc>>,
-    /// New cards left over because of today's limits.
-    pub new_waiting: u32,
-    /// What is still waiting today within the limits: new cards, reviews
-    /// and learning cards due now, and learning cards due later today.
-    pub left: QueueCounts,
-    /// Learning cards due now (part of `left.learning`).
-    pub learning_now: u32,
-    /// When the next learning card is due, if one is due before the day ends.
-    pub next_learning: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl Summary {
-    pub fn again_rate(&self) -> f64 {
-        if self.reviewed == 0 {
-            0.0
-        } else {
-            f64::from(self.again) / f64::from(self.reviewed)
-        }
-    }
+/// Where a card's fact is written: its deck file and the line of its `## id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactLocation {
+    pub path: PathBuf,
+    pub line: usize,
 }
 
 struct DeckScope {
@@ -150,10 +135,13 @@ enum UndoEntry {
     Bury {
         card: CardRow,
     },
+    Suspend {
+        card: CardRow,
+    },
 }
 
 /// A review session over one deck or all decks.
-pub struct Session<'s> {
+pub struct ReviewSession<'s> {
     store: &'s mut Store,
     decks: Vec<DeckScope>,
     limits: DailyLimits,
@@ -169,9 +157,11 @@ pub struct Session<'s> {
     undo: Vec<UndoEntry>,
     summary: Summary,
     answered_since_new: u32,
+    /// The card whose hint the learner asked for.
+    hint_for: Option<i64>,
 }
 
-impl<'s> Session<'s> {
+impl<'s> ReviewSession<'s> {
     /// Starts a session on `deck` (or every deck), answering at most `limit` cards.
     pub fn start(
         store: &'s mut Store,
@@ -199,7 +189,7 @@ impl<'s> Session<'s> {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Session {
+        Ok(ReviewSession {
             store,
             decks,
             limits,
@@ -213,12 +203,14 @@ impl<'s> Session<'s> {
             undo: Vec::new(),
             summary: Summary::default(),
             answered_since_new: 0,
+            hint_for: None,
         })
     }
 
     /// The screen to show now (the current question, or the next card).
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
         if self.shown.is_none() {
+            self.hint_for = None;
             self.shown = self.pick(clock)?.map(|card| Shown {
                 card,
                 shown_at_ms: clock.now_ms(),
@@ -243,18 +235,41 @@ impl<'s> Session<'s> {
                 Some(_) => Some(Notice::RevealFirst),
                 None => None,
             },
-            Input::Undo => Some(self.undo(clock)?),
-            Input::Bury => match self.shown.take() {
-                Some(shown) => {
-                    self.store.bury(shown.card.id, self.today)?;
-                    self.last_fact = Some((shown.card.fact_id, shown.card.id));
-                    self.undo.push(UndoEntry::Bury { card: shown.card });
-                    Some(Notice::Buried)
+            Input::Undo => {
+                self.hint_for = None;
+                Some(self.undo(clock)?)
+            }
+            Input::Bury => self.set_aside(false)?,
+            Input::Suspend => self.set_aside(true)?,
+            Input::Hint => match &self.shown {
+                Some(shown) if self.store.fact_hint(shown.card.fact_id)?.is_some() => {
+                    self.hint_for = Some(shown.card.id);
+                    None
                 }
+                Some(_) => Some(Notice::NoHint),
                 None => None,
             },
         };
         Ok((notice, self.current(clock)?))
+    }
+
+    /// Buries (until the next study day) or suspends the card shown, and
+    /// moves on; undo brings it back.
+    fn set_aside(&mut self, suspend: bool) -> Result<Option<Notice>> {
+        let Some(shown) = self.shown.take() else {
+            return Ok(None);
+        };
+        self.last_fact = Some((shown.card.fact_id, shown.card.id));
+        let card = shown.card;
+        if suspend {
+            self.store.suspend_card(card.id)?;
+            self.undo.push(UndoEntry::Suspend { card });
+            Ok(Some(Notice::Suspended))
+        } else {
+            self.store.bury(card.id, self.today)?;
+            self.undo.push(UndoEntry::Bury { card });
+            Ok(Some(Notice::Buried))
+        }
     }
 
     /// Grades the card shown as answered at `answered` and moves on at `now`.
@@ -282,15 +297,26 @@ impl<'s> Session<'s> {
         };
         let counts = self.counts(clock)?;
         let scope = self.scope_of(shown.card.deck_id)?;
-        let card = view(&shown.card, &scope.row.name);
+        let hint = self.store.fact_hint(shown.card.fact_id)?;
+        let card = CardView::of(&shown.card, &scope.row.name).with_hint_apart(hint);
+        let hint_shown = self.hint_for == Some(shown.card.id);
         if !shown.revealed {
-            return Ok(Screen::Question { card, counts });
+            return Ok(Screen::Question {
+                card,
+                counts,
+                hint_shown,
+            });
         }
         let previews = scope
             .scheduler
             .preview(&shown.card.schedule, shown.card.id, moment(clock))?;
         let buttons = [0, 1, 2, 3].map(|i| (Rating::ALL[i], previews[i].next_in));
-        Ok(Screen::Answer { card, counts, buttons })
+        Ok(Screen::Answer {
+            card,
+            counts,
+            buttons,
+            hint_shown,
+        })
     }
 
     fn scope_of(&self, deck_id: i64) -> Result<&DeckScope> {
@@ -335,6 +361,10 @@ impl<'s> Session<'s> {
                 self.store.unbury_cards(&[card.id])?;
                 (card, Notice::Unburied)
             }
+            UndoEntry::Suspend { card } => {
+                self.store.unsuspend_card(card.id)?;
+                (card, Notice::Unsuspended)
+            }
             UndoEntry::Answer {
                 log_id,
                 card,
@@ -376,99 +406,6 @@ impl<'s> Session<'s> {
         self.summary.time_ms += i64::from(sign) * entry.duration_ms;
     }
 
-    /// Picks the next card, or none when the session is done.
-    fn pick(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
-        if self.limit.is_some_and(|limit| self.summary.reviewed >= limit) {
-            return Ok(None);
-        }
-        let Some((fact, card_id)) = self.last_fact else {
-            return self.pick_not_of(0, true, clock);
-        };
-        // A sibling of the card just answered only when nothing else is
-        // left, and then only one that is due now: a sibling is never shown
-        // early (learn-ahead) right after its sibling; the card itself may be.
-        if let Some(card) = self.pick_not_of(fact, true, clock)? {
-            return Ok(Some(card));
-        }
-        if let Some(card) = self.pick_not_of(0, false, clock)? {
-            return Ok(Some(card));
-        }
-        let ahead = clock.now_ms() + self.learn_ahead_ms;
-        Ok(self.store.card(card_id)?.filter(|card| {
-            card.queue == queue::LEARNING && card.schedule.due_key() <= ahead && self.scope_of(card.deck_id).is_ok()
-        }))
-    }
-
-    /// The next card not of fact `not_fact` (0: any); learning cards due
-    /// within the learn-ahead window when nothing else is left and `ahead`.
-    fn pick_not_of(&self, not_fact: i64, ahead: bool, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
-        let now = clock.now_ms();
-        if let Some(card) = self.first_learning(now, not_fact)? {
-            return Ok(Some(card));
-        }
-        let review = self.first_review(not_fact)?;
-        let new_count: u32 = self.decks.iter().map(|d| self.limits.new_left(d.row.id)).sum();
-        let new_count = new_count.min(self.limits.collection_new_left());
-        let new_card = if new_count > 0 { self.first_new(not_fact)? } else { None };
-        let card = match (review, new_card) {
-            (Some(review), Some(new)) => {
-                let reviews_due = self.counts(clock)?.due.max(1);
-                let every = reviews_due / new_count.max(1);
-                if self.answered_since_new >= every {
-                    Some(new)
-                } else {
-                    Some(review)
-                }
-            }
-            (review, new) => review.or(new),
-        };
-        match card {
-            Some(card) => Ok(Some(card)),
-            None if ahead => self.first_learning(now + self.learn_ahead_ms, not_fact),
-            None => Ok(None),
-        }
-    }
-
-    fn first_learning(&self, until_ms: i64, not_fact: i64) -> Result<Option<CardRow>> {
-        self.earliest(|_| true, |store, deck| store.next_learning(deck, until_ms, not_fact))
-    }
-
-    fn first_review(&self, not_fact: i64) -> Result<Option<CardRow>> {
-        self.earliest(
-            |d| self.limits.reviews_left(d.row.id) > 0,
-            |store, deck| store.next_review(deck, self.today, not_fact),
-        )
-    }
-
-    fn first_new(&self, not_fact: i64) -> Result<Option<CardRow>> {
-        self.earliest(
-            |d| self.limits.new_left(d.row.id) > 0,
-            |store, deck| store.next_new(deck, not_fact),
-        )
-    }
-
-    /// The card due first among the decks that `include` allows, each deck's
-    /// candidate fetched by `fetch` (one indexed query per deck).
-    fn earliest(
-        &self,
-        include: impl Fn(&DeckScope) -> bool,
-        fetch: impl Fn(&Store, i64) -> Result<Option<CardRow>>,
-    ) -> Result<Option<CardRow>> {
-        let mut best: Option<CardRow> = None;
-        for scope in self.decks.iter().filter(|d| include(d)) {
-            let Some(card) = fetch(self.store, scope.row.id)? else {
-                continue;
-            };
-            if best
-                .as_ref()
-                .is_none_or(|b| (card.schedule.due_key(), card.id) < (b.schedule.due_key(), b.id))
-            {
-                best = Some(card);
-            }
-        }
-        Ok(best)
-    }
-
     /// Header counts over the session's decks, within today's limits.
     pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
         let mut total = QueueCounts::default();
@@ -488,72 +425,19 @@ impl<'s> Session<'s> {
         self.scope.as_deref()
     }
 
-    fn finish(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Summary> {
-        let mut next: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut next_learning: Option<chrono::DateTime<chrono::Utc>> = None;
-        let mut new_waiting = 0;
-        let mut learning_now = 0;
-        let end_of_day = clock.end_of_today();
-        for scope in &self.decks {
-            let new_left = self.limits.new_left(scope.row.id);
-            let learning = self
-                .store
-                .min_due(scope.row.id, queue::LEARNING)?
-                .and_then(chrono::DateTime::from_timestamp_millis);
-            let review = self.store.min_due(scope.row.id, queue::REVIEW)?.map(|day| {
-                if day <= self.today {
-                    clock.now()
-                } else {
-                    clock.day_start(day)
-                }
-            });
-            if let Some(at) = learning.filter(|at| *at < end_of_day) {
-                if at <= clock.now() {
-                    learning_now += 1;
-                }
-                if next_learning.is_none_or(|n| at < n) {
-                    next_learning = Some(at);
-                }
-            }
-            let has_new = self.store.min_due(scope.row.id, queue::NEW)?.is_some();
-            let new = has_new.then(|| {
-                if new_left > 0 {
-                    clock.now()
-                } else {
-                    clock.day_start(self.today + 1)
-                }
-            });
-            if has_new {
-                let query = crate::store::QueueQuery {
-                    new_left: u32::MAX,
-                    ..self.limits.query(scope.row.id, clock)
-                };
-                let unseen = self.store.queue_counts(scope.row.id, &query)?.0;
-                new_waiting += unseen.saturating_sub(new_left);
-            }
-            for candidate in [learning, review, new].into_iter().flatten() {
-                if next.is_none_or(|n| candidate < n) {
-                    next = Some(candidate);
-                }
-            }
+    /// Answers given in this session (undone ones not counted).
+    pub fn answered(&self) -> u32 {
+        self.summary.reviewed
+    }
+
+    /// Cards this session may still show today, as the header counts them,
+    /// within `--limit`.
+    pub fn left(&self, counts: &QueueCounts) -> u32 {
+        let left = counts.new + counts.learning + counts.due;
+        match self.limit {
+            Some(limit) => left.min(limit.saturating_sub(self.summary.reviewed)),
+            None => left,
         }
-        let left = self.counts(clock)?;
-        // Over the limits means waiting for a later day; what the collection
-        // limit holds back from each deck's share waits too.
-        let per_deck_new: u32 = {
-            let mut sum = 0;
-            for scope in &self.decks {
-                let query = self.limits.query(scope.row.id, clock);
-                sum += self.store.queue_counts(scope.row.id, &query)?.0;
-            }
-            sum
-        };
-        self.summary.next_due = next;
-        self.summary.new_waiting = new_waiting + per_deck_new.saturating_sub(left.new);
-        self.summary.left = left;
-        self.summary.learning_now = learning_now;
-        self.summary.next_learning = next_learning;
-        Ok(self.summary.clone())
     }
 }
 
@@ -564,32 +448,9 @@ fn find_scope(decks: &[DeckScope], deck_id: i64) -> Result<&DeckScope> {
         .ok_or_else(|| Error::Usage(format!("card of unknown deck {deck_id}")))
 }
 
-/// A card as the UI shows it.
-pub(crate) fn view(card: &CardRow, deck: &str) -> CardView {
-    CardView {
-        card_id: card.id,
-        deck_id: card.deck_id,
-        deck: deck.to_string(),
-        fact_key: card.fact_key.clone(),
-        template: card.template.clone(),
-        front: card.front.clone(),
-        back: card.back.clone(),
-        extra: card.extra.clone(),
-        state: card.schedule.state.name(),
-        answer: card.answer.clone(),
-        alternatives: card.alternatives.clone(),
-        tags: card.tags.clone(),
-    }
-}
-
-impl Schedule {
-    /// The raw due value, for ordering cards of one queue.
-    fn due_key(&self) -> i64 {
-        match self.due {
-            crate::sched::Due::New(n) | crate::sched::Due::At(n) | crate::sched::Due::Day(n) => n,
-        }
-    }
-}
-
+mod answer;
+mod edit;
+mod next_card;
+mod summary;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,7 @@
 //! Daily limits: the one place that says how many new cards and reviews are
 //! left today, for the collection and for each deck. `review`, `review
 //! --mode`, `status` and the end-of-session summary all take their numbers
-//! from here.
+//! from here, and `simulate` takes each deck's own limit ([`deck_limits`]).
 //!
 //! The rule (Anki's v3 rule, with the collection as the one parent of every
 //! deck): a deck gives at most what is left of its own limit (its deck file's
@@ -32,6 +32,15 @@ impl Used {
     }
 }
 
+/// A deck's own daily limits (new cards, reviews): its deck file's
+/// `new-per-day:` / `reviews-per-day:`, else the collection's setting.
+pub fn deck_limits(settings: &Settings, deck: &DeckRow) -> (u32, u32) {
+    (
+        deck.new_per_day.unwrap_or(settings.new_per_day),
+        deck.reviews_per_day.unwrap_or(settings.reviews_per_day),
+    )
+}
+
 /// Today's limits and what has been studied against them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DailyLimits {
@@ -56,12 +65,13 @@ impl DailyLimits {
             .iter()
             .map(|row| {
                 let s = studied.get(&row.id).copied().unwrap_or_default();
+                let (new_limit, reviews_limit) = deck_limits(settings, row);
                 let new = Used {
-                    limit: row.new_per_day.unwrap_or(settings.new_per_day),
+                    limit: new_limit,
                     studied: s.new,
                 };
                 let reviews = Used {
-                    limit: row.reviews_per_day.unwrap_or(settings.reviews_per_day),
+                    limit: reviews_limit,
                     studied: s.reviews,
                 };
                 (row.id, (new, reviews))

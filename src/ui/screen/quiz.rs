@@ -1,34 +1,30 @@
-//! Quizzes on screen: questions, feedback and scores, shared by the line
-//! protocol ([`lines`]) and the terminal ([`interactive`]). Card text goes
-//! through [`escape_control`](super::escape_control) like everywhere else.
-
-pub mod interactive;
-pub mod lines;
+//! Quizzes on screen: titles, questions, feedback and scores, shared by the
+//! line protocol and the terminal. Card text goes through
+//! [`escape_control`] like everywhere else.
 
 use std::io::{self, Write};
 
 use console::style;
 
-use super::{escape_control, indented, short_interval};
+use super::{buttons_line, indented, render_question};
 use crate::quiz::matcher::Verdict;
-use crate::quiz::{Outcome, Prompt, Question, Quiz, QuizSummary};
-use crate::sched::{NextIn, Rating};
+use crate::quiz::{Mode, Outcome, Prompt, Question};
+use crate::sched::Rating;
+use crate::session::quiz::QuizSummary;
+use crate::session::view::Buttons;
+use crate::text::escape_control;
 
-fn plural(n: impl Into<u64>, word: &str) -> String {
-    let n = n.into();
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
+use crate::text::plural;
 
 /// `Quiz · 10 questions · mixed · seed 42`.
-pub fn render_quiz_header(out: &mut impl Write, quiz: &Quiz) -> io::Result<()> {
-    let options = quiz.options();
+pub fn render_quiz_title(out: &mut impl Write, questions: usize, mode: Mode, seed: u64) -> io::Result<()> {
     writeln!(
         out,
         "{} · {} · {} · seed {}",
         style("Quiz").bold(),
-        plural(quiz.total() as u64, "question"),
-        options.mode.name(),
-        options.seed
+        plural(questions as u64, "question"),
+        mode.name(),
+        seed
     )
 }
 
@@ -42,9 +38,10 @@ pub fn render_quiz_question(out: &mut impl Write, number: usize, total: usize, q
     render_question_text(out, question)
 }
 
-/// The `Q:` line, and the claim of a true/false question.
+/// The `Q:` line with the hint (a quiz shows it at once), and the claim of
+/// a true/false question.
 pub fn render_question_text(out: &mut impl Write, question: &Question) -> io::Result<()> {
-    writeln!(out, "Q: {}", style(indented(&question.card.front, "   ")).bold())?;
+    render_question(out, &question.card, true)?;
     if let Prompt::TrueFalse { claim, .. } = &question.prompt {
         writeln!(out, "Claim: {}", style(indented(claim, "       ")).cyan())?;
     }
@@ -87,33 +84,22 @@ pub fn render_outcome(out: &mut impl Write, question: &Question, outcome: &Outco
 }
 
 /// The automatic grade and the buttons that would replace it.
-pub fn render_auto_grade(out: &mut impl Write, auto: Rating, buttons: &[(Rating, NextIn); 4]) -> io::Result<()> {
-    let shown: Vec<String> = buttons
-        .iter()
-        .map(|(rating, next)| {
-            format!(
-                "{} {} {}",
-                rating.number(),
-                rating.name(),
-                short_interval(next.seconds())
-            )
-        })
-        .collect();
+pub fn render_auto_grade(out: &mut impl Write, auto: Rating, buttons: &Buttons) -> io::Result<()> {
     writeln!(
         out,
         "grade: {} · Enter keeps it, or {}",
         style(auto.name()).bold(),
-        shown.join(" · ")
+        buttons_line(buttons)
     )
 }
 
 /// Score, time, and every miss with its right answer.
 pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recording: bool) -> io::Result<()> {
-    let percent = (summary.right * 100).checked_div(summary.asked).unwrap_or(0);
+    let percent = crate::text::percent(u64::from(summary.right), u64::from(summary.asked));
     let secs = summary.time_ms / 1000;
     writeln!(
         out,
-        "Score: {}/{} right ({percent}%) · {} close · time {}m {:02}s",
+        "Score: {}/{} right ({percent}) · {} close · time {}m {:02}s",
         summary.right,
         summary.asked,
         summary.close,

@@ -78,7 +78,7 @@ fn wrong(question: &Question) -> Response {
     }
 }
 
-fn ask_now(quiz: &mut Quiz, c: &Clock<Utc>) -> Question {
+fn ask_now(quiz: &mut QuizSession, c: &Clock<Utc>) -> Question {
     match quiz.current(c) {
         QuizScreen::Ask { question, .. } => *question,
         QuizScreen::Finished(s) => panic!("finished early: {s:?}"),
@@ -87,7 +87,7 @@ fn ask_now(quiz: &mut Quiz, c: &Clock<Utc>) -> Question {
 
 /// The fronts asked, in order, answering each right.
 fn fronts(store: &mut Store, opts: &QuizOptions) -> Vec<String> {
-    let mut quiz = Quiz::start(store, opts).unwrap();
+    let mut quiz = QuizSession::start(store, opts).unwrap();
     let mut fronts = Vec::new();
     while let QuizScreen::Ask { question, .. } = quiz.current(&clock(0)) {
         fronts.push(question.card.front.clone());
@@ -124,7 +124,7 @@ fn one_question_per_fact_never_a_reverse_card() {
 fn the_same_seed_asks_the_same_quiz() {
     let mut store = store();
     let run = |store: &mut Store, seed| {
-        let mut quiz = Quiz::start(store, &options(Mode::Choice, seed, false)).unwrap();
+        let mut quiz = QuizSession::start(store, &options(Mode::Choice, seed, false)).unwrap();
         let mut asked = Vec::new();
         while let QuizScreen::Ask { question, .. } = quiz.current(&clock(0)) {
             asked.push((question.card.front.clone(), question.prompt.clone()));
@@ -144,7 +144,7 @@ fn the_same_seed_asks_the_same_quiz() {
 fn a_quiz_without_record_leaves_the_schedule_alone() {
     let mut store = store();
     let before = schedules(&store);
-    let mut quiz = Quiz::start(&mut store, &options(Mode::Mixed, 3, false)).unwrap();
+    let mut quiz = QuizSession::start(&mut store, &options(Mode::Mixed, 3, false)).unwrap();
     let mut feedback = Vec::new();
     while let QuizScreen::Ask { question, .. } = quiz.current(&clock(0)) {
         let (f, _) = quiz.handle(QuizInput::Answer(right(&question)), &clock(2)).unwrap();
@@ -162,7 +162,7 @@ fn a_quiz_without_record_leaves_the_schedule_alone() {
 #[test]
 fn record_grades_by_verdict_and_time() {
     let mut store = store();
-    let mut quiz = Quiz::start(&mut store, &options(Mode::Typed, 5, true)).unwrap();
+    let mut quiz = QuizSession::start(&mut store, &options(Mode::Typed, 5, true)).unwrap();
     // (seconds taken, response, the grade it must earn) for the four answers
     // without digits; the year (where a typo is simply wrong) is answered
     // right in 10 s for Good.
@@ -226,7 +226,7 @@ fn close_answers_count_as_right_and_are_reported() {
     let mut store = store();
     let mut opts = options(Mode::Typed, 1, false);
     opts.tag = Some("PEOPLE".into());
-    let mut quiz = Quiz::start(&mut store, &opts).unwrap();
+    let mut quiz = QuizSession::start(&mut store, &opts).unwrap();
     assert_eq!(quiz.total(), 3);
     let question = ask_now(&mut quiz, &clock(0));
     let typo = format!("{}x", question.expected.text());
@@ -253,7 +253,7 @@ fn nothing_to_quiz_is_a_usage_error() {
     let mut store = store();
     let mut opts = options(Mode::Mixed, 1, false);
     opts.tag = Some("nope".into());
-    let err = Quiz::start(&mut store, &opts).err().unwrap();
+    let err = QuizSession::start(&mut store, &opts).err().unwrap();
     assert!(matches!(err, Error::Usage(_)), "{err}");
     assert!(err.to_string().contains("with tag \"nope\""), "{err}");
 }

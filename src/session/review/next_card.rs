@@ -1,0 +1,114 @@
+//! Which card a review session shows next: learning cards due now, then due
+//! reviews (earliest first) with new cards spread evenly among them, then
+//! learning cards due within the learn-ahead window; never a sibling of the
+//! card just answered while any other card is left.
+
+use super::{DeckScope, ReviewSession};
+use crate::clock::Clock;
+use crate::error::Result;
+use crate::sched::Schedule;
+use crate::store::{CardRow, Store, queue};
+
+impl ReviewSession<'_> {
+    /// Picks the next card, or none when the session is done.
+    pub(super) fn pick(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
+        if self.limit.is_some_and(|limit| self.summary.reviewed >= limit) {
+            return Ok(None);
+        }
+        let Some((fact, card_id)) = self.last_fact else {
+            return self.pick_not_of(0, true, clock);
+        };
+        // A sibling of the card just answered only when nothing else is
+        // left, and then only one that is due now: a sibling is never shown
+        // early (learn-ahead) right after its sibling; the card itself may be.
+        if let Some(card) = self.pick_not_of(fact, true, clock)? {
+            return Ok(Some(card));
+        }
+        if let Some(card) = self.pick_not_of(0, false, clock)? {
+            return Ok(Some(card));
+        }
+        let ahead = clock.now_ms() + self.learn_ahead_ms;
+        Ok(self.store.card(card_id)?.filter(|card| {
+            card.queue == queue::LEARNING && card.schedule.due_key() <= ahead && self.scope_of(card.deck_id).is_ok()
+        }))
+    }
+
+    /// The next card not of fact `not_fact` (0: any); learning cards due
+    /// within the learn-ahead window when nothing else is left and `ahead`.
+    fn pick_not_of(&self, not_fact: i64, ahead: bool, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
+        let now = clock.now_ms();
+        if let Some(card) = self.first_learning(now, not_fact)? {
+            return Ok(Some(card));
+        }
+        let review = self.first_review(not_fact)?;
+        let new_count: u32 = self.decks.iter().map(|d| self.limits.new_left(d.row.id)).sum();
+        let new_count = new_count.min(self.limits.collection_new_left());
+        let new_card = if new_count > 0 { self.first_new(not_fact)? } else { None };
+        let card = match (review, new_card) {
+            (Some(review), Some(new)) => {
+                let reviews_due = self.counts(clock)?.due.max(1);
+                let every = reviews_due / new_count.max(1);
+                if self.answered_since_new >= every {
+                    Some(new)
+                } else {
+                    Some(review)
+                }
+            }
+            (review, new) => review.or(new),
+        };
+        match card {
+            Some(card) => Ok(Some(card)),
+            None if ahead => self.first_learning(now + self.learn_ahead_ms, not_fact),
+            None => Ok(None),
+        }
+    }
+
+    fn first_learning(&self, until_ms: i64, not_fact: i64) -> Result<Option<CardRow>> {
+        self.earliest(|_| true, |store, deck| store.next_learning(deck, until_ms, not_fact))
+    }
+
+    fn first_review(&self, not_fact: i64) -> Result<Option<CardRow>> {
+        self.earliest(
+            |d| self.limits.reviews_left(d.row.id) > 0,
+            |store, deck| store.next_review(deck, self.today, not_fact),
+        )
+    }
+
+    fn first_new(&self, not_fact: i64) -> Result<Option<CardRow>> {
+        self.earliest(
+            |d| self.limits.new_left(d.row.id) > 0,
+            |store, deck| store.next_new(deck, not_fact),
+        )
+    }
+
+    /// The card due first among the decks that `include` allows, each deck's
+    /// candidate fetched by `fetch` (one indexed query per deck).
+    fn earliest(
+        &self,
+        include: impl Fn(&DeckScope) -> bool,
+        fetch: impl Fn(&Store, i64) -> Result<Option<CardRow>>,
+    ) -> Result<Option<CardRow>> {
+        let mut best: Option<CardRow> = None;
+        for scope in self.decks.iter().filter(|d| include(d)) {
+            let Some(card) = fetch(self.store, scope.row.id)? else {
+                continue;
+            };
+            if best
+                .as_ref()
+                .is_none_or(|b| (card.schedule.due_key(), card.id) < (b.schedule.due_key(), b.id))
+            {
+                best = Some(card);
+            }
+        }
+        Ok(best)
+    }
+}
+
+impl Schedule {
+    /// The raw due value, for ordering cards of one queue.
+    pub(super) fn due_key(&self) -> i64 {
+        match self.due {
+            crate::sched::Due::New(n) | crate::sched::Due::At(n) | crate::sched::Due::Day(n) => n,
+        }
+    }
+}
