@@ -26,6 +26,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "interop",
             "maintenance",
             "search",
+            "manage",
             "config",
             "extract",
         ],

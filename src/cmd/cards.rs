@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::manage::{self, Action, Changed, Days, undo::undo};
 use crate::search::search_ids;
 use crate::store::Store;
-use crate::text::escape_control;
+use crate::text::{escape_control, plural};
 
 /// Which cards: ids, or a search.
 #[derive(Debug, Clone, clap::Args)]
@@ -125,7 +125,7 @@ pub fn run_undo(store: &mut Store, out: &mut impl Write) -> Result<i32> {
 }
 
 fn cards(n: usize) -> String {
-    format!("{n} card{}", if n == 1 { "" } else { "s" })
+    plural(n as u64, "card")
 }
 
 /// Ids for a message, the first [`LISTED`] of them.

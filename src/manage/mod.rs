@@ -145,13 +145,11 @@ pub fn id_list(ids: &[i64]) -> String {
 fn refuse_unknown(unknown: &[i64], retired: &[i64]) -> Result<()> {
     let mut problems = Vec::new();
     if !unknown.is_empty() {
-        let s = if unknown.len() == 1 { "" } else { "s" };
-        problems.push(format!("no card{s} {}", id_list(unknown)));
+        problems.push(format!("no card with the id {}", id_list(unknown)));
     }
     if !retired.is_empty() {
-        let s = if retired.len() == 1 { " is" } else { "s are" };
         problems.push(format!(
-            "card{s} {} retired (the fact or card left its deck file)",
+            "retired (the fact or card left its deck file): {}",
             id_list(retired)
         ));
     }

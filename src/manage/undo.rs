@@ -62,24 +62,19 @@ pub fn undo(store: &mut Store) -> Result<Undone> {
 
 fn refusal(step: &UndoStep, reviewed: &[i64], changed: &[i64]) -> Error {
     let mut why = Vec::new();
-    let cards = |ids: &[i64]| {
-        let s = if ids.len() == 1 { "" } else { "s" };
-        format!("card{s} {}", id_list(ids))
-    };
     if !reviewed.is_empty() {
-        why.push(format!("{} answered since", cards(reviewed)));
+        why.push(format!("answered since: {}", id_list(reviewed)));
     }
     if !changed.is_empty() {
         why.push(format!(
-            "{} changed since (by a build, a session or another command)",
-            cards(changed)
+            "changed since (by a build, a session or another command): {}",
+            id_list(changed)
         ));
     }
     Error::CannotUndo(format!(
-        "cannot undo `{}` ({} card{}): {}; nothing was changed.\n  hint: `iskra card ID` shows a card's state and history; change it back with the card commands",
+        "cannot undo `{}` ({}): cards {}; nothing was changed.\n  hint: `iskra card ID` shows a card's state and history; change it back with the card commands",
         step.action,
-        step.cards.len(),
-        if step.cards.len() == 1 { "" } else { "s" },
-        why.join("; ")
+        crate::text::plural(step.cards.len() as u64, "card"),
+        why.join("; cards ")
     ))
 }

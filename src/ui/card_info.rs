@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone};
 use crate::clock::{Clock, date_of_day};
 use crate::manage::info::{CardInfo, CardLogRow, Source};
 use crate::store::queue;
-use crate::text::{duration, escape_control, short_interval};
+use crate::text::{duration, escape_control, plural, short_interval};
 
 /// Anki's flag colours, by number.
 const FLAGS: [&str; 8] = ["none", "red", "orange", "green", "blue", "pink", "turquoise", "purple"];
@@ -144,7 +144,11 @@ pub fn render(out: &mut impl Write, info: &CardInfo, clock: &Clock<impl TimeZone
     if info.log.is_empty() {
         return writeln!(out, "\nNo reviews yet.");
     }
-    writeln!(out, "\nHistory ({} entries, oldest first)", info.log.len())?;
+    writeln!(
+        out,
+        "\nHistory ({}, oldest first)",
+        plural(info.log.len() as u64, "entry")
+    )?;
     writeln!(
         out,
         "{:<16}  {:<6}  {:<8}  {:>8}  {:>8}  {:>4}  {:>7}",

@@ -108,8 +108,18 @@ pub fn render_notice(out: &mut impl Write, notice: &Notice) -> io::Result<()> {
             )
         }
         Notice::Leech { rating, next_in, leech } => {
-            render_notice(out, &Notice::Answered { rating: *rating, next_in: *next_in })?;
-            let action = if leech.suspended { "suspended" } else { "marked (is:leech)" };
+            render_notice(
+                out,
+                &Notice::Answered {
+                    rating: *rating,
+                    next_in: *next_in,
+                },
+            )?;
+            let action = if leech.suspended {
+                "suspended"
+            } else {
+                "marked (is:leech)"
+            };
             writeln!(out, "leech: {} lapses; the card is {action}", leech.lapses)
         }
         Notice::Undone => writeln!(out, "undone: the last answer was taken back"),

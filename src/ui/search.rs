@@ -9,7 +9,7 @@ use chrono::{DateTime, TimeZone};
 use crate::clock::{Clock, date_of_day};
 use crate::search::Search;
 use crate::store::queue;
-use crate::text::escape_control;
+use crate::text::{escape_control, plural};
 
 /// The width tables are drawn to: the terminal's, else 100 columns.
 pub fn table_width() -> usize {
@@ -92,7 +92,7 @@ pub fn render_cards(
         })
         .collect();
     write_table(out, &columns, &rows, width)?;
-    writeln!(out, "{} card{}", found.len(), plural(found.len()))
+    writeln!(out, "{}", plural(found.len() as u64, "card"))
 }
 
 /// The facts of the cards found, one per line, then how many.
@@ -122,21 +122,15 @@ pub fn render_facts(out: &mut impl Write, facts: &[FoundFact], width: usize) -> 
     let cards: usize = facts.iter().map(|f| f.cards.len()).sum();
     writeln!(
         out,
-        "{} fact{} ({} card{})",
-        facts.len(),
-        plural(facts.len()),
-        cards,
-        plural(cards)
+        "{} ({})",
+        plural(facts.len() as u64, "fact"),
+        plural(cards as u64, "card")
     )
 }
 
 /// Nothing matched.
 pub fn render_nothing(out: &mut impl Write, query: &str) -> std::io::Result<()> {
     writeln!(out, "No card matches {:?}.", escape_control(query))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// FSRS difficulty (1-10) on Anki's scale (0-1), as `prop:d` takes it.
