@@ -8,7 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::format::{
-    Format, OutputArgs, csv_record, deliver, due_text, memory, opt, queue_name, round4, state_name, write_error,
+    Format, OutputArgs, csv_record, deliver, due_text, instant_text, memory, opt, queue_name, round4, state_name,
+    write_error,
 };
 use crate::clock::Clock;
 use crate::cmd::stats::PeriodArgs;
@@ -46,7 +47,7 @@ pub const DAY_COLUMNS: [&str; 12] = [
 ];
 
 /// CSV columns of the per-card table.
-pub const CARD_COLUMNS: [&str; 15] = [
+pub const CARD_COLUMNS: [&str; 21] = [
     "id",
     "deck",
     "fact",
@@ -62,6 +63,12 @@ pub const CARD_COLUMNS: [&str; 15] = [
     "retrievability",
     "reps",
     "lapses",
+    "answer",
+    "deck_key",
+    "tags",
+    "flag",
+    "leech",
+    "added",
 ];
 
 /// One study day, flat (the same fields in CSV and JSON).
@@ -105,6 +112,18 @@ pub struct CardExportRow {
     pub retrievability: Option<f64>,
     pub reps: i64,
     pub lapses: i64,
+    /// The card's back.
+    pub answer: String,
+    /// The deck's key (its file name without `.deck`).
+    pub deck_key: String,
+    /// The fact's tags (CSV: separated by spaces).
+    pub tags: Vec<String>,
+    /// 0 none, 1 red, 2 orange, 3 green, 4 blue, 5 pink, 6 turquoise, 7 purple.
+    pub flag: u8,
+    /// Marked a leech (`leech-lapses`).
+    pub leech: bool,
+    /// When the card was added (UTC); none if unknown.
+    pub added: Option<String>,
 }
 
 /// The JSON document.
@@ -173,6 +192,12 @@ fn card_row(detail: &CardDetail, today: crate::clock::DayNumber, decay: f32) -> 
         retrievability: retrievability(c.stability, c.difficulty, c.last_review_day, today, decay).map(round4),
         reps: c.reps,
         lapses: c.lapses,
+        answer: detail.answer.clone(),
+        deck_key: detail.deck_key.clone(),
+        tags: detail.tags.clone(),
+        flag: detail.flag,
+        leech: detail.leech,
+        added: detail.added_ms.and_then(instant_text),
     }
 }
 
@@ -221,6 +246,12 @@ fn write_cards_csv(out: &mut dyn Write, cards: &[CardExportRow]) -> std::io::Res
                 opt(c.retrievability),
                 c.reps.to_string(),
                 c.lapses.to_string(),
+                c.answer.clone(),
+                c.deck_key.clone(),
+                c.tags.join(" "),
+                c.flag.to_string(),
+                u8::from(c.leech).to_string(),
+                c.added.clone().unwrap_or_default(),
             ],
         )?;
     }

@@ -88,6 +88,15 @@ pub struct CardDetail {
     pub fact_kind: String,
     pub template: String,
     pub question: String,
+    /// The back of the card.
+    pub answer: String,
+    pub deck_key: String,
+    /// The fact's tags.
+    pub tags: Vec<String>,
+    pub flag: u8,
+    pub leech: bool,
+    /// When the card was added (UTC ms), if known.
+    pub added_ms: Option<i64>,
 }
 
 /// One review-log row with everything `export log` writes.
@@ -131,6 +140,12 @@ fn card_row(row: &Row) -> rusqlite::Result<StatsCardRow> {
 }
 
 fn card_detail(row: &Row) -> rusqlite::Result<CardDetail> {
+    let tags: Option<String> = row.get(17)?;
+    let tags = match tags {
+        None => Vec::new(),
+        Some(json) => serde_json::from_str(&json)
+            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(17, rusqlite::types::Type::Text, Box::new(e)))?,
+    };
     Ok(CardDetail {
         card: card_row(row)?,
         deck: row.get(10)?,
@@ -138,6 +153,12 @@ fn card_detail(row: &Row) -> rusqlite::Result<CardDetail> {
         fact_kind: row.get(12)?,
         template: row.get(13)?,
         question: row.get(14)?,
+        answer: row.get(15)?,
+        deck_key: row.get(16)?,
+        tags,
+        flag: row.get(18)?,
+        leech: row.get(19)?,
+        added_ms: row.get(20)?,
     })
 }
 
@@ -243,7 +264,8 @@ impl Store {
     /// `c` selects them, with `arg` bound to `?2`.
     fn card_details(&self, scope: Scope, condition: &str, arg: Option<i64>) -> Result<Vec<CardDetail>> {
         let sql = format!(
-            "SELECT {CARD_COLUMNS}, d.name, f.key, coalesce(json_extract(f.content, '$.kind'), ''), c.template, c.front
+            "SELECT {CARD_COLUMNS}, d.name, f.key, coalesce(json_extract(f.content, '$.kind'), ''), c.template, c.front,
+                    c.back, d.key, json_extract(f.content, '$.tags'), c.flag, c.leech, c.added_ms
              FROM cards c JOIN facts f ON f.id = c.fact_id JOIN decks d ON d.id = c.deck_id
              WHERE c.retired = 0 AND {} AND {condition}
              ORDER BY c.id",
