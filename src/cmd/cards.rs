@@ -19,7 +19,7 @@ pub struct Selection {
     #[arg(value_name = "ID")]
     pub ids: Vec<i64>,
     /// The cards this query finds instead (`iskra search` syntax)
-    #[arg(long, value_name = "QUERY", conflicts_with = "ids")]
+    #[arg(long, value_name = "QUERY", conflicts_with = "ids", allow_hyphen_values = true)]
     pub search: Option<String>,
 }
 

@@ -20,7 +20,8 @@ use crate::ui::search::{FoundFact, render_cards, render_facts, render_nothing, t
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
     /// The query, e.g. `deck:kron* is:due`, `"sailors' revolt" -tag:draft`, `prop:lapses>3 or is:leech`
-    /// (README "Managing your collection" lists the syntax; no query: every card)
+    /// (README "Managing your collection" lists the syntax; no query: every card; a query that starts
+    /// with `-` goes after `--`: `iskra search -- -tag:draft`)
     #[arg(num_args = 0.., value_name = "QUERY")]
     pub query: Vec<String>,
     /// One row per card (the default)
