@@ -132,9 +132,13 @@ mod tests {
         let tx = store.begin().unwrap();
         assert_eq!(tx.last_undo().unwrap(), None);
         for n in 1..=4u8 {
+            let mut before = snapshot(0);
+            // Read back to the last bit (a value float parsing may round).
+            before.schedule.stability = Some(2.1110000610351563);
+            before.schedule.difficulty = Some(0.1 + 0.2);
             let card = UndoCard {
                 id: i64::from(n),
-                before: snapshot(0),
+                before,
                 after: snapshot(n),
             };
             tx.push_undo(
@@ -152,6 +156,8 @@ mod tests {
             ("flag 4", 1004, &[40][..])
         );
         assert_eq!(last.cards[0].after, snapshot(4));
+        assert_eq!(last.cards[0].before.schedule.stability, Some(2.1110000610351563));
+        assert_eq!(last.cards[0].before.schedule.difficulty, Some(0.1 + 0.2));
         let count: i64 = tx
             .conn()
             .query_row("SELECT count(*) FROM undo", [], |r| r.get(0))

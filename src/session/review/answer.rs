@@ -240,4 +240,60 @@ mod tests {
         assert_eq!(store.log_len().unwrap(), 0);
         assert_eq!(store.card(1).unwrap().unwrap().schedule, elsewhere);
     }
+
+    #[test]
+    fn the_lapse_that_makes_a_leech_marks_and_suspends_it_and_its_undo_takes_that_back() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = Source {
+            label: "t.deck".into(),
+            key: "t".into(),
+            bytes: b"# T\n## a\nq: one?\na: 1\n".to_vec(),
+        };
+        build(&mut store, &[source]).unwrap();
+        let mut settings = store.settings().unwrap();
+        settings.leech_lapses = 3;
+        settings.leech_action = crate::settings::LeechAction::Suspend;
+        store.save_settings(&settings).unwrap();
+        let clock = Clock::new(crate::clock::parse_now("2026-03-10T10:00:00Z").unwrap(), Utc, 4);
+        let scheduler = deck_scheduler(&settings, &store.decks().unwrap()[0]).unwrap();
+        // A review card with 2 lapses, due today.
+        let review = crate::card::Schedule {
+            state: CardState::Review,
+            remaining_steps: 0,
+            memory: Some(fsrs::MemoryState {
+                stability: 3.0,
+                difficulty: 8.0,
+            }),
+            interval: 3,
+            due: Due::Day(clock.today()),
+            last_review_day: Some(clock.today() - 3),
+            reps: 6,
+            lapses: 2,
+        };
+        let tx = store.begin().unwrap();
+        tx.write_schedule(1, &review).unwrap();
+        tx.commit().unwrap();
+        let card = store.card(1).unwrap().unwrap();
+        let good = commit_answer(&mut store, &scheduler, &card, Rating::Good, clock.now_ms(), &clock).unwrap();
+        assert_eq!(good.leech, None, "no lapse, no leech");
+        assert!(undo_answer(&mut store, good.log_id, &good.entry, &[]).unwrap());
+
+        let again = commit_answer(&mut store, &scheduler, &card, Rating::Again, clock.now_ms(), &clock).unwrap();
+        assert_eq!(
+            again.leech,
+            Some(Leech {
+                lapses: 3,
+                suspended: true
+            })
+        );
+        let snapshot = |store: &mut Store| {
+            let tx = store.begin().unwrap();
+            let s = tx.card_snapshot(1).unwrap().unwrap();
+            (s.leech, s.queue)
+        };
+        assert_eq!(snapshot(&mut store), (true, crate::store::queue::SUSPENDED));
+        assert!(undo_answer(&mut store, again.log_id, &again.entry, &[]).unwrap());
+        assert_eq!(snapshot(&mut store), (false, crate::store::queue::REVIEW));
+        assert_eq!(store.card(1).unwrap().unwrap().schedule, review);
+    }
 }
