@@ -442,7 +442,7 @@ fn queries_find_what_an_independent_filter_finds() {
     // The cards the marks were made for are found by them.
     assert_eq!(search(&s, "flag:1"), BTreeSet::from([reviewed[0], reviewed[1]]));
     assert_eq!(search(&s, "is:suspended"), BTreeSet::from([reviewed[3]]));
-    assert!(search(&s, "tag:leech").len() >= 1, "leech-lapses 2 marked some cards");
+    assert!(!search(&s, "tag:leech").is_empty(), "leech-lapses 2 marked some cards");
     let templates: BTreeSet<&str> = w.cards.iter().map(|c| c.template.as_str()).collect();
     assert!(
         templates.contains("reverse") && templates.contains("cloze:2"),
