@@ -153,6 +153,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
             0
         );
         s.run_at(LATER, &["check"], "").ok();
+        schema_3_is_filled_in(&s, &original, fixture);
 
         // The backup made before migrating is the old version, unchanged.
         let backups: Vec<PathBuf> = std::fs::read_dir(s.path("backups"))
@@ -185,6 +186,68 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
             fixture.ratings.len() as i64 + 2
         );
     }
+}
+
+/// What schema 3 added, on a migrated fixture: the review log rebuilt
+/// with every row and index; when each card was added (its first answer);
+/// leeches marked; manual entries allowed, other ratings still refused.
+fn schema_3_is_filled_in(s: &Scratch, original: &str, fixture: &Fixture) {
+    let table = |dump: &str, name: &str| -> String {
+        let start = dump
+            .find(&format!("== {name}\n"))
+            .unwrap_or_else(|| panic!("no {name} in the dump"));
+        let rest = &dump[start..];
+        let end = rest[3..].find("\n== ").map_or(rest.len(), |i| i + 4);
+        rest[..end].to_string()
+    };
+    let migrated = dump(&s.db());
+    assert_eq!(
+        table(&migrated, "review_log"),
+        table(original, "review_log"),
+        "{}",
+        fixture.file
+    );
+    let indexes: Vec<String> = s
+        .db()
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(indexes, ["review_log_by_card", "review_log_by_time"]);
+    assert_eq!(
+        s.count(
+            "SELECT count(*) FROM cards c WHERE c.added_ms IS NOT (SELECT min(reviewed_at_ms) FROM review_log WHERE card_id = c.id)"
+        ),
+        0,
+        "{}",
+        fixture.file
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM cards WHERE added_ms IS NOT NULL"),
+        s.count("SELECT count(DISTINCT card_id) FROM review_log")
+    );
+    assert!(s.count("SELECT count(*) FROM cards WHERE added_ms IS NOT NULL") > 0);
+    assert_eq!(
+        s.count("SELECT count(*) FROM cards WHERE leech != (lapses >= 8) OR flag != 0"),
+        0
+    );
+    // A manual entry (rating 0, kind 4) is taken; rating 0 of an answer is not.
+    let copy = Scratch::new();
+    std::fs::copy(&s.db, &copy.db).unwrap();
+    let conn = rusqlite::Connection::open(&copy.db).unwrap();
+    let insert = |uid: &str, rating: i64, kind: i64| {
+        conn.execute(
+            "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+               state_before, due_before, interval_before, state_after, due_after, interval_after)
+             SELECT ?1, id, 0, ?2, 0, ?3, 0, 0, 0, 0, 0, 0, 0 FROM cards LIMIT 1",
+            rusqlite::params![uid, rating, kind],
+        )
+    };
+    insert("manual", 0, 4).unwrap();
+    assert!(insert("no-rating", 0, 1).is_err());
+    assert!(insert("five", 5, 1).is_err());
 }
 
 #[test]
