@@ -27,22 +27,22 @@ pub struct FoundFact<'a> {
 }
 
 /// A column: its heading, whether it is right-aligned, the widest it may
-/// get, whether it may be narrowed (text) and when it is left out on a
-/// narrow terminal (0: never; higher first).
+/// get, the narrowest it may be made (text; equal to `max`: never) and
+/// when it is left out on a narrow terminal (0: never; higher first).
 struct Column {
     heading: &'static str,
     right: bool,
     max: usize,
-    narrows: bool,
+    min: usize,
     drop: u8,
 }
 
-const fn column(heading: &'static str, right: bool, max: usize, narrows: bool, drop: u8) -> Column {
+const fn column(heading: &'static str, right: bool, max: usize, min: usize, drop: u8) -> Column {
     Column {
         heading,
         right,
         max,
-        narrows,
+        min,
         drop,
     }
 }
@@ -55,17 +55,17 @@ pub fn render_cards(
     clock: &Clock<impl TimeZone>,
 ) -> std::io::Result<()> {
     let columns = [
-        column("card", true, 10, false, 0),
-        column("deck", false, 16, true, 0),
-        column("fact", false, 20, true, 1),
-        column("kind", false, 12, true, 6),
-        column("due", false, 10, false, 0),
-        column("ivl", true, 6, false, 2),
-        column("S", true, 7, false, 5),
-        column("D", true, 4, false, 4),
-        column("R", true, 4, false, 0),
-        column("lapses", true, 6, false, 3),
-        column("question", false, usize::MAX, true, 0),
+        column("card", true, 10, 10, 0),
+        column("deck", false, 16, 8, 0),
+        column("fact", false, 28, 12, 1),
+        column("kind", false, 12, 7, 6),
+        column("due", false, 10, 10, 0),
+        column("ivl", true, 6, 6, 2),
+        column("S", true, 7, 7, 5),
+        column("D", true, 4, 4, 4),
+        column("R", true, 4, 4, 0),
+        column("lapses", true, 6, 6, 3),
+        column("question", false, usize::MAX, 10, 0),
     ];
     let rows: Vec<Vec<String>> = found
         .iter()
@@ -98,11 +98,11 @@ pub fn render_cards(
 /// The facts of the cards found, one per line, then how many.
 pub fn render_facts(out: &mut impl Write, facts: &[FoundFact], width: usize) -> std::io::Result<()> {
     let columns = [
-        column("deck", false, 20, true, 0),
-        column("fact", false, 24, true, 0),
-        column("kind", false, 9, true, 2),
-        column("cards", false, 24, true, 1),
-        column("question", false, usize::MAX, true, 0),
+        column("deck", false, 20, 8, 0),
+        column("fact", false, 28, 12, 0),
+        column("kind", false, 9, 5, 2),
+        column("cards", false, 24, 8, 1),
+        column("question", false, usize::MAX, 10, 0),
     ];
     let rows: Vec<Vec<String>> = facts
         .iter()
@@ -171,9 +171,9 @@ fn cut(text: &str, width: usize) -> String {
 
 /// Writes the heading and rows: each column as wide as its widest cell (up
 /// to its maximum), the last one taking what is left of `width`. Text
-/// columns narrow (widest first, down to 8) to leave the last one 20
-/// characters (or what it needs); if even 10 do not fit, columns are left
-/// out in their `drop` order.
+/// columns narrow (the one with most room to spare above its minimum
+/// first) to leave the last one 20 characters (or what it needs); if even
+/// 10 do not fit, columns are left out in their `drop` order.
 fn write_table(out: &mut impl Write, columns: &[Column], rows: &[Vec<String>], width: usize) -> std::io::Result<()> {
     let mut widths: Vec<usize> = columns
         .iter()
@@ -194,12 +194,12 @@ fn write_table(out: &mut impl Write, columns: &[Column], rows: &[Vec<String>], w
     };
     let wanted = widths[last].clamp(10, 20);
     while fixed(&widths, &shown) + wanted > width {
-        let narrowest = |i: usize| columns[i].heading.len().max(8);
+        let narrowest = |i: usize| columns[i].heading.len().max(columns[i].min);
         let widest = shown
             .iter()
             .copied()
-            .filter(|&i| i != last && columns[i].narrows && widths[i] > narrowest(i))
-            .max_by_key(|&i| widths[i]);
+            .filter(|&i| i != last && widths[i] > narrowest(i))
+            .max_by_key(|&i| widths[i] - narrowest(i));
         match widest {
             Some(i) => widths[i] -= 1,
             None => break,
@@ -305,9 +305,9 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            "card  deck         fact        kind   due         ivl      S    D    R  lapses  question\n\
-             \x20  7  kronstadt-…  sailors-d…  basic  2026-03-15  12d  12.3d  50%  91%       1  What did the sailor…\n\
-             1234  evil\\u{1b}…  sailors-d…  basic  2026-03-15  12d  12.3d  50%  91%       1  Q\\u{7}\n\
+            "card  deck       fact          kind   due         ivl      S    D    R  lapses  question\n\
+             \x20  7  kronstad…  sailors-dem…  basic  2026-03-15  12d  12.3d  50%  91%       1  What did the sailor…\n\
+             1234  evil\\u{1…  sailors-dem…  basic  2026-03-15  12d  12.3d  50%  91%       1  Q\\u{7}\n\
              2 cards\n"
         );
     }
