@@ -9,6 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{Scratch, dump, open_read_only};
+use iskra::text::fold;
 
 /// What each fixture holds (from `tests/fixtures/README.md`).
 struct Fixture {

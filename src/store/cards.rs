@@ -165,6 +165,12 @@ pub struct NewCard<'a> {
     pub suspended: bool,
 }
 
+/// What `cards.search_text` holds for a card's text: its front and back
+/// folded ([`crate::text::fold`]), a line break between them.
+pub(super) fn search_text(front: &str, back: &str) -> String {
+    format!("{}\n{}", crate::text::fold(front), crate::text::fold(back))
+}
+
 /// Inserts a card, stamped as added at `added_ms`; returns its id. The one
 /// `INSERT INTO cards` (`build`, `import`, the generator).
 fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Result<i64> {
@@ -176,8 +182,8 @@ fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Resu
     };
     conn.prepare_cached(
         "INSERT INTO cards (id, fact_id, deck_id, template, front, back, answer, state, queue, due,
-           remaining_steps, stability, difficulty, interval, last_review_day, reps, lapses, added_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+           remaining_steps, stability, difficulty, interval, last_review_day, reps, lapses, added_ms, search_text)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?
     .execute(params![
         (card.id != 0).then_some(card.id),
@@ -198,6 +204,7 @@ fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Resu
         s.reps,
         s.lapses,
         added_ms,
+        search_text(&card.text.front, &card.text.back),
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -349,8 +356,14 @@ impl Tx<'_> {
     /// Rewords a card.
     pub fn write_card_text(&self, card_id: i64, text: &CardText) -> Result<()> {
         self.conn()
-            .prepare_cached("UPDATE cards SET front = ?2, back = ?3, answer = ?4 WHERE id = ?1")?
-            .execute(params![card_id, text.front, text.back, text.answer])?;
+            .prepare_cached("UPDATE cards SET front = ?2, back = ?3, answer = ?4, search_text = ?5 WHERE id = ?1")?
+            .execute(params![
+                card_id,
+                text.front,
+                text.back,
+                text.answer,
+                search_text(&text.front, &text.back)
+            ])?;
         Ok(())
     }
 
@@ -360,7 +373,7 @@ impl Tx<'_> {
         self.conn()
             .prepare_cached(
                 "UPDATE cards SET front = ?2, back = ?3, answer = ?4, deck_id = ?5,
-                   queue = CASE WHEN retired = 1 THEN ?6 ELSE queue END, retired = 0
+                   queue = CASE WHEN retired = 1 THEN ?6 ELSE queue END, retired = 0, search_text = ?7
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -369,7 +382,8 @@ impl Tx<'_> {
                 text.back,
                 text.answer,
                 deck_id,
-                queue_for_state(state)
+                queue_for_state(state),
+                search_text(&text.front, &text.back)
             ])?;
         Ok(())
     }

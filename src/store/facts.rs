@@ -22,6 +22,12 @@ pub struct FactRow {
 
 const FACT_COLUMNS: &str = "id, deck_id, key, content, removed";
 
+/// `facts.tags_folded` of the content bound to `?4`: each tag of its
+/// `tags` folded (`iskra_fold`), between line breaks; '' without tags.
+/// What search matches `tag:` in.
+const TAGS_FOLDED: &str = "coalesce((SELECT char(10) || group_concat(iskra_fold(value), char(10)) || char(10)
+    FROM json_each(?4, '$.tags')), '')";
+
 fn fact_from_row(row: &Row) -> rusqlite::Result<FactRow> {
     Ok(FactRow {
         id: row.get(0)?,
@@ -66,7 +72,9 @@ impl Tx<'_> {
     /// one `INSERT INTO facts` (`build`, `import`, the generator).
     pub fn insert_fact(&self, id: Option<i64>, deck_id: i64, key: &str, content: &str) -> Result<i64> {
         self.conn()
-            .prepare_cached("INSERT INTO facts (id, deck_id, key, content) VALUES (?1, ?2, ?3, ?4)")?
+            .prepare_cached(&format!(
+                "INSERT INTO facts (id, deck_id, key, content, tags_folded) VALUES (?1, ?2, ?3, ?4, {TAGS_FOLDED})"
+            ))?
             .execute(params![id, deck_id, key, content])?;
         let id = self.conn().last_insert_rowid();
         if let Some(mut bulk) = self.bulk() {
@@ -78,7 +86,10 @@ impl Tx<'_> {
     /// Replaces a fact's content; a removed fact is back in its file.
     pub fn write_fact_content(&self, fact_id: i64, content: &str) -> Result<()> {
         self.conn()
-            .prepare_cached("UPDATE facts SET content = ?2, removed = 0 WHERE id = ?1")?
+            .prepare_cached(&format!(
+                "UPDATE facts SET content = ?2, removed = 0, tags_folded = {} WHERE id = ?1",
+                TAGS_FOLDED.replace("?4", "?2")
+            ))?
             .execute(params![fact_id, content])?;
         Ok(())
     }

@@ -188,6 +188,7 @@ impl Store {
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        register_fold(&self.conn)?;
         self.migrate_with(version, MIGRATIONS, before_migration)
     }
 
@@ -264,6 +265,20 @@ fn open_error(path: &Path, err: rusqlite::Error) -> Error {
         )),
         _ => Error::from(err),
     }
+}
+
+/// Registers `iskra_fold(text)`, [`crate::text::fold`] in SQL: what the
+/// folded search columns are made with (schema 3 fills them with it).
+fn register_fold(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("iskra_fold", 1, flags, |ctx| {
+        Ok(match ctx.get_raw(0).as_str_or_null() {
+            Ok(Some(text)) => Some(crate::text::fold(text)),
+            _ => None,
+        })
+    })?;
+    Ok(())
 }
 
 /// `text` as a literal in a `LIKE` pattern with `ESCAPE '\'`.

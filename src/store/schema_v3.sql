@@ -18,6 +18,26 @@ ALTER TABLE cards ADD COLUMN added_ms INTEGER;
 UPDATE cards SET added_ms = (SELECT min(reviewed_at_ms) FROM review_log WHERE card_id = cards.id);
 CREATE INDEX cards_by_added ON cards (added_ms) WHERE added_ms IS NOT NULL;
 
+-- What search matches words and tags in, folded as `text::fold` folds
+-- (`iskra_fold`, registered on every connection of the store), so a search
+-- reads plain columns instead of folding every card's text again:
+-- `cards.search_text` is the folded front, a line break, the folded back;
+-- `facts.tags_folded` each folded tag between line breaks ("\nrevolt\nnavy\n",
+-- '' without tags). Both are written with the text they come from
+-- (store/cards.rs, store/facts.rs).
+ALTER TABLE cards ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+UPDATE cards SET search_text = iskra_fold(front) || char(10) || iskra_fold(back);
+ALTER TABLE facts ADD COLUMN tags_folded TEXT NOT NULL DEFAULT '';
+-- Folding tags changes nothing a deck file says: the trigger that makes the
+-- next build sync the deck again fires on the columns that do.
+DROP TRIGGER facts_update_forget_hash;
+CREATE TRIGGER facts_update_forget_hash AFTER UPDATE OF deck_id, key, content, removed ON facts BEGIN
+    UPDATE decks SET source_hash = NULL
+    WHERE id IN (OLD.deck_id, NEW.deck_id) AND source_hash IS NOT NULL;
+END;
+UPDATE facts SET tags_folded = coalesce(
+    (SELECT char(10) || group_concat(iskra_fold(value), char(10)) || char(10) FROM json_each(content, '$.tags')), '');
+
 -- The review log takes entries without a rating: rating 0, kind 4 (manual),
 -- as Anki's revlog logs "set due date" and "reset" (ease 0). Every row, id
 -- and index is kept.

@@ -1,9 +1,11 @@
 //! Finding cards: the filter tree `search` parses user queries into
 //! ([`Filter`]), compiled to one SQL condition with bound values (`sql.rs`),
-//! and the rows it finds ([`FoundCard`]). Two SQL functions are registered
-//! on the connection for it: `iskra_fold` (the ground floor's
-//! [`crate::text::fold`]) and `iskra_r`, the retrievability the caller
-//! passes in (the store does no FSRS arithmetic). Retired cards (their fact
+//! and the rows it finds ([`FoundCard`]). Words are matched in
+//! `cards.search_text` and tags in `facts.tags_folded`, kept folded by the
+//! writes of those tables; `iskra_fold` (the ground floor's
+//! [`crate::text::fold`], on every connection of the store) folds deck
+//! names, and `iskra_r` is the retrievability the caller passes in,
+//! registered for the search (the store does no FSRS arithmetic). Retired cards (their fact
 //! or template left the deck file) are never found.
 
 mod sql;
@@ -196,15 +198,10 @@ fn found_card(row: &rusqlite::Row) -> rusqlite::Result<FoundCard> {
     })
 }
 
-/// Registers `iskra_fold(text)` and `iskra_r(stability, difficulty, last_review_day)`.
+/// Registers `iskra_r(stability, difficulty, last_review_day)` (the store
+/// registers `iskra_fold` on every connection).
 fn register_functions(conn: &Connection, retrievability: Retrievability) -> Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
-    conn.create_scalar_function("iskra_fold", 1, flags, |ctx| {
-        Ok(match ctx.get_raw(0).as_str_or_null() {
-            Ok(Some(text)) => Some(crate::text::fold(text)),
-            _ => None,
-        })
-    })?;
     conn.create_scalar_function("iskra_r", 3, flags, move |ctx| {
         Ok(retrievability(ctx.get(0)?, ctx.get(1)?, ctx.get(2)?))
     })?;
@@ -255,5 +252,44 @@ impl Store {
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::deck::build::{Source, build};
+    use crate::store::Store;
+
+    fn folded(store: &Store) -> Vec<(String, String)> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT c.search_text, f.tags_folded FROM cards c JOIN facts f ON f.id = c.fact_id ORDER BY c.id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn the_folded_columns_follow_the_text_they_are_made_of() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = |text: &str| Source {
+            label: "d.deck".into(),
+            key: "d".into(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        build(
+            &mut store,
+            &[source(
+                "# D\n## a\nq: Zinóviev's \"Letter\"?\na: 1,500\ntags: Révolte navy\n",
+            )],
+        )
+        .unwrap();
+        let text = "zinovievs letter\n1500".to_string();
+        assert_eq!(folded(&store), [(text.clone(), "\nrevolte\nnavy\n".to_string())]);
+        // Reworded, and its tags gone: both follow.
+        build(&mut store, &[source("# D\n## a\nq: Trotsky?\na: 1921\n")]).unwrap();
+        assert_eq!(folded(&store), [("trotsky\n1921".to_string(), String::new())]);
     }
 }

@@ -59,10 +59,8 @@ impl Condition {
                 self.write(inner, time);
             }
             Filter::Text(parts) => {
-                self.push("(iskra_fold(c.front) LIKE ? ESCAPE '\\' OR iskra_fold(c.back) LIKE ? ESCAPE '\\')");
-                let pattern = like_pattern(parts, false);
-                self.bind(pattern.clone());
-                self.bind(pattern);
+                self.push("c.search_text LIKE ? ESCAPE '\\'");
+                self.bind(like_pattern(parts, false));
             }
             Filter::Deck(parts) => {
                 self.push(
@@ -74,13 +72,19 @@ impl Condition {
                 self.bind(pattern);
             }
             Filter::Tag(parts) => {
-                self.push(
-                    "(EXISTS (SELECT 1 FROM json_each(f.content, '$.tags') t
-                              WHERE iskra_fold(t.value) LIKE ? ESCAPE '\\')
-                      OR (c.leech = 1 AND 'leech' LIKE ? ESCAPE '\\'))",
-                );
+                // One tag between line breaks; with a `*`, the match is
+                // checked tag by tag (a `%` could span two tags).
                 let pattern = like_pattern(parts, true);
-                self.bind(pattern.clone());
+                self.push("((f.tags_folded LIKE ? ESCAPE '\\'");
+                self.bind(format!("%\n{pattern}\n%"));
+                if parts.len() > 1 {
+                    self.push(
+                        " AND EXISTS (SELECT 1 FROM json_each(f.content, '$.tags') t
+                                      WHERE iskra_fold(t.value) LIKE ? ESCAPE '\\')",
+                    );
+                    self.bind(pattern.clone());
+                }
+                self.push(") OR (c.leech = 1 AND 'leech' LIKE ? ESCAPE '\\'))");
                 self.bind(pattern);
             }
             Filter::Is(is) => self.is(*is, time),
@@ -223,9 +227,9 @@ mod tests {
             c.values,
             vec![
                 text("%x' OR 1=1; DROP TABLE cards; --%100\\%\\_sure%"),
-                text("%x' OR 1=1; DROP TABLE cards; --%100\\%\\_sure%"),
                 text("x' OR 1=1; DROP TABLE cards; --"),
                 text("x' OR 1=1; DROP TABLE cards; --"),
+                text("%\nx' OR 1=1; DROP TABLE cards; --%\n%"),
                 text("x' OR 1=1; DROP TABLE cards; --%"),
                 text("x' OR 1=1; DROP TABLE cards; --%"),
                 Value::Integer(20_500),
@@ -239,6 +243,22 @@ mod tests {
                 Value::Integer(123),
                 Value::Integer(1),
                 Value::Integer(456),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tag_with_a_wildcard_is_checked_tag_by_tag() {
+        let exact = condition(&Filter::Tag(parts(&["war"])), &TIME);
+        assert!(!exact.sql.contains("json_each"), "{}", exact.sql);
+        let wild = condition(&Filter::Tag(parts(&["w", "r"])), &TIME);
+        assert!(wild.sql.contains("json_each"), "{}", wild.sql);
+        assert_eq!(
+            wild.values,
+            vec![
+                Value::Text("%\nw%r\n%".into()),
+                Value::Text("w%r".into()),
+                Value::Text("w%r".into())
             ]
         );
     }
@@ -270,10 +290,8 @@ mod tests {
 
     #[test]
     fn the_statement_runs_and_every_condition_is_true_or_false() {
-        let conn = rusqlite::Connection::open_in_memory().unwrap();
-        conn.execute_batch(include_str!("../schema_v1.sql")).unwrap();
-        conn.execute_batch(include_str!("../schema_v2.sql")).unwrap();
-        conn.execute_batch(include_str!("../schema_v3.sql")).unwrap();
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let conn = store.conn();
         conn.execute_batch(
             "INSERT INTO decks (id, key, name) VALUES (1, 'd', 'D');
              INSERT INTO facts (id, deck_id, key, content) VALUES (1, 1, 'f', '{}');
@@ -281,7 +299,7 @@ mod tests {
                VALUES (1, 1, 1, 'basic', 'q', 'a', 'a', 1);",
         )
         .unwrap();
-        super::super::register_functions(&conn, Box::new(|_, _, _| None)).unwrap();
+        super::super::register_functions(conn, Box::new(|_, _, _| None)).unwrap();
         let c = condition(&hostile(), &TIME);
         let sql = format!(
             "SELECT ({0}) IS NULL, ({0}) FROM cards c JOIN facts f ON f.id = c.fact_id",
