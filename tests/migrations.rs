@@ -234,6 +234,34 @@ fn schema_3_is_filled_in(s: &Scratch, original: &str, fixture: &Fixture) {
         s.count("SELECT count(*) FROM cards WHERE leech != (lapses >= 8) OR flag != 0"),
         0
     );
+    // The folded text search reads, as the store writes it.
+    let conn = s.db();
+    let mut stmt = conn
+        .prepare("SELECT c.front, c.back, c.search_text, f.content, f.tags_folded FROM cards c JOIN facts f ON f.id = c.fact_id")
+        .unwrap();
+    let rows: Vec<(String, String, String, String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len() as i64, fixture.cards);
+    let mut tagged = 0;
+    for (front, back, search_text, content, tags_folded) in &rows {
+        assert_eq!(*search_text, format!("{}\n{}", fold(front), fold(back)));
+        let content: serde_json::Value = serde_json::from_str(content).unwrap();
+        let tags: Vec<String> = content["tags"]
+            .as_array()
+            .map(|tags| tags.iter().map(|t| fold(t.as_str().unwrap())).collect())
+            .unwrap_or_default();
+        let expected = if tags.is_empty() {
+            String::new()
+        } else {
+            format!("\n{}\n", tags.join("\n"))
+        };
+        assert_eq!(*tags_folded, expected);
+        tagged += usize::from(!tags.is_empty());
+    }
+    assert!(tagged > 0, "{}: no fact with tags", fixture.file);
     // A manual entry (rating 0, kind 4) is taken; rating 0 of an answer is not.
     let copy = Scratch::new();
     std::fs::copy(&s.db, &copy.db).unwrap();
