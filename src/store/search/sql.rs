@@ -131,9 +131,12 @@ impl Condition {
             Is::New => self.push("c.state = 0"),
             Is::Learn => self.push(&format!("c.queue = {}", queue::LEARNING)),
             Is::Review => self.push("c.state IN (2, 3)"),
+            // One CASE rather than an OR of two (queue, due) ranges: SQLite
+            // would scan an index once per branch and look every review
+            // card up, even when another condition (a deck) narrows them.
             Is::Due => {
                 self.push(&format!(
-                    "((c.queue = {} AND c.due <= ?) OR (c.queue = {} AND c.due <= ?))",
+                    "(CASE c.queue WHEN {} THEN c.due <= ? WHEN {} THEN c.due <= ? ELSE 0 END)",
                     queue::REVIEW,
                     queue::LEARNING
                 ));
@@ -163,7 +166,7 @@ impl Condition {
                 // cards: whole days from the end of today (0 for later
                 // today), as Anki counts them.
                 self.push(&format!(
-                    "((c.queue = {} AND c.due - ? {op} ?) OR (c.queue = {} AND (c.due - ?) / {DAY_MS} {op} ?))",
+                    "(CASE c.queue WHEN {} THEN c.due - ? {op} ? WHEN {} THEN (c.due - ?) / {DAY_MS} {op} ? ELSE 0 END)",
                     queue::REVIEW,
                     queue::LEARNING
                 ));
