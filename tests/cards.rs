@@ -512,3 +512,74 @@ fn card_info_tells_where_the_card_is_written_and_its_history() {
             .contains("source    bundled (compiled into iskra)")
     );
 }
+
+#[test]
+fn manual_entries_reach_the_package_as_ease_0_and_a_reschedule_wins_over_an_older_import() {
+    let s = reviewed();
+    let package = s.path("kronstadt.apkg");
+    let export = |out: &std::path::Path| {
+        s.run(&[
+            "export",
+            "deck",
+            "kronstadt",
+            "--format",
+            "apkg",
+            "--with-history",
+            "--out",
+            &out.display().to_string(),
+        ])
+        .ok();
+    };
+    // Exported before any manual entry: answers only.
+    export(&package);
+    s.run(&["reschedule", "--days", "9", "1"]).ok();
+    s.run(&["forget", "2"]).ok();
+    assert!(
+        s.run(&["check"])
+            .ok()
+            .stdout
+            .contains("ok       review-log values are valid")
+    );
+
+    // Exported after: the two manual entries are Anki's manual rows, ease 0.
+    let after = s.path("after.apkg");
+    export(&after);
+    let read = iskra::interop::anki::package::read(&after).unwrap().collection;
+    let manual: Vec<_> = read.revlog.iter().filter(|r| r.ease == 0).collect();
+    assert_eq!(manual.len(), 2, "{:?}", read.revlog);
+    assert!(manual.iter().all(|r| r.kind == 4 && r.time_ms == 0), "{manual:?}");
+    assert_eq!(manual.iter().map(|r| r.interval).max(), Some(20_522 + 9 - 20_512));
+    let answers = read.revlog.iter().filter(|r| (1..=4).contains(&r.ease)).count() as i64;
+    assert_eq!(answers, s.count("SELECT count(*) FROM review_log WHERE rating > 0"));
+
+    // Into another collection, then rescheduled there and imported again:
+    // a card changed there since the package keeps its schedule, as a card
+    // answered there since does.
+    let other = Scratch::new();
+    other.run(&["import", &package.display().to_string()]).ok();
+    let ids = |s: &Scratch| -> Vec<i64> {
+        let conn = s.db();
+        let mut stmt = conn
+            .prepare("SELECT id FROM cards WHERE state = 2 ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let first = ids(&other)[0];
+    other.run(&["reschedule", "--days", "9", &first.to_string()]).ok();
+    let due = card_field(&other, first, "due");
+    let again = other.run(&["import", &package.display().to_string()]).ok();
+    assert_eq!(card_field(&other, first, "due"), due, "{}", again.stdout);
+    assert!(again.stdout.contains("0 added"), "{}", again.stdout);
+
+    // The newer package into a new collection: Anki's manual rows are left
+    // out (iskra imports answers), the schedules come with the cards.
+    let third = Scratch::new();
+    third.run(&["import", &after.display().to_string()]).ok();
+    assert_eq!(third.count("SELECT count(*) FROM review_log WHERE rating = 0"), 0);
+    assert_eq!(third.count("SELECT count(*) FROM review_log"), answers);
+    assert_eq!(
+        third.count("SELECT count(*) FROM cards WHERE state = 0"),
+        1,
+        "the forgotten card"
+    );
+}
