@@ -550,6 +550,16 @@ fn manual_entries_reach_the_package_as_ease_0_and_a_reschedule_wins_over_an_olde
     assert!(manual.iter().all(|r| r.kind == 4 && r.time_ms == 0), "{manual:?}");
     assert_eq!(manual.iter().map(|r| r.interval).max(), Some(20_522 + 9 - 20_512));
     let answers = read.revlog.iter().filter(|r| (1..=4).contains(&r.ease)).count() as i64;
+    // The card's last review is its last answer, not the reschedule.
+    let card = read.cards.iter().find(|c| c.id == 1_650_000_000_001).unwrap();
+    let data: Value = serde_json::from_str(&card.data).unwrap();
+    let answered = chrono::DateTime::parse_from_rfc3339(&shifted(START, 0))
+        .unwrap()
+        .timestamp();
+    let last_answer_secs =
+        s.count("SELECT max(reviewed_at_ms) / 1000 FROM review_log WHERE card_id = 1 AND rating > 0");
+    assert!(last_answer_secs >= answered);
+    assert_eq!(data["lrt"], last_answer_secs, "{data}");
     assert_eq!(answers, s.count("SELECT count(*) FROM review_log WHERE rating > 0"));
 
     // Into another collection, then rescheduled there and imported again:
