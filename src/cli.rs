@@ -59,6 +59,10 @@ pub enum Command {
     /// Add facts to a deck's file: one q/a fact from the options, or interactively without them
     Add(cmd::add::AddArgs),
     /// List decks, show one deck's facts and cards, or create a deck interactively
+    #[command(after_help = r#"Examples:
+  iskra deck list
+  iskra deck show people
+  iskra deck new "Kronstadt 1921"        asks for a description, then facts"#)]
     Deck {
         #[command(subcommand)]
         command: cmd::deck::DeckCommand,
@@ -68,6 +72,10 @@ pub enum Command {
     /// Write a self-contained HTML report with charts
     Report(cmd::stats::ReportArgs),
     /// Export statistics, the review log, or a deck
+    #[command(after_help = r#"Examples:
+  iskra export deck people --out people.deck
+  iskra export log --out log.csv
+  iskra export stats --cards --format json"#)]
     Export {
         #[command(subcommand)]
         command: cmd::export::ExportCommand,
@@ -79,6 +87,9 @@ pub enum Command {
     /// Simulate workload and recall for a range of desired retentions
     Simulate(cmd::optimize::SimulateArgs),
     /// Check the collection's integrity and consistency
+    #[command(after_help = r#"Examples:
+  iskra check                       each check ok or PROBLEM; exit code 1 on any problem
+  iskra --collection copy.sqlite3 check"#)]
     Check,
     /// List the collection's backups, or restore one
     Restore(cmd::restore::RestoreArgs),

@@ -147,6 +147,23 @@ fn unknown(key: &str) -> Error {
     ))
 }
 
+/// Every key with its default and meaning, for `iskra config --help`.
+pub fn keys_help() -> String {
+    let defaults = Settings::default();
+    let mut text = String::from("Settings (KEY, default, meaning):\n");
+    for (key, help) in KEYS {
+        let default = get(&defaults, key).unwrap_or_default();
+        text.push_str(&format!("  {key:<17} {default:<9} {help}\n"));
+    }
+    text.push_str(
+        "\nExamples:\n  iskra config                      every setting with its value\n  \
+         iskra config new-per-day          one setting\n  \
+         iskra config new-per-day 10       change it\n  \
+         iskra config learn-steps \"1m 10m 1h\"",
+    );
+    text
+}
+
 /// Parses steps such as `1m 10m 1h 1d` (seconds with `s`) into seconds.
 pub fn parse_steps(text: &str) -> Option<Vec<u32>> {
     text.split_whitespace()

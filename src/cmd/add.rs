@@ -16,6 +16,10 @@ use super::{bundled_if_empty, require_terminal};
 
 /// `iskra add`: one q/a fact from the options, or interactively without them.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra add --deck mine --question "Who led the Kronstadt sailors?" --answer "Stepan Petrichenko"
+  iskra add --deck mine --question "When was NEP announced?" --answer "March 1921" --tag nep
+  iskra add --deck mine                   asks for facts of any kind, one by one"#)]
 pub struct AddArgs {
     /// The deck to add to (its name or file name)
     #[arg(long, add = crate::cmd::completions::deck_names())]

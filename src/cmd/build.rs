@@ -11,7 +11,12 @@ use crate::ui::build_report::render_reports;
 
 /// `iskra build` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra build                       the deck files in ./decks
+  iskra build decks/kronstadt.deck  one file
+  iskra build ~/notes/decks         every .deck file in a folder"#)]
 pub struct BuildArgs {
+    /// Deck files, or folders whose `.deck` files are all built [default: decks]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }

@@ -9,8 +9,11 @@ use crate::store::Store;
 
 /// `iskra config` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = crate::config::keys_help())]
 pub struct ConfigArgs {
+    /// The setting to show or change (the list below); without it, every setting with its value
     pub key: Option<String>,
+    /// Its new value
     pub value: Option<String>,
 }
 

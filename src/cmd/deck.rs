@@ -20,14 +20,19 @@ use super::{bundled_if_empty, require_terminal};
 #[derive(Debug, Clone, Subcommand)]
 pub enum DeckCommand {
     /// The decks in the collection, with counts of facts, cards, new and due cards
+    #[command(after_help = "Examples:\n  iskra deck list")]
     List,
     /// One deck's facts and their cards
+    #[command(after_help = "Examples:\n  iskra deck show people\n  iskra deck show people | less -R")]
     Show {
         /// The deck (its name or file name)
         #[arg(add = crate::cmd::completions::deck_names())]
         name: String,
     },
     /// Create a deck file interactively: name, description, then facts one by one
+    #[command(
+        after_help = "Examples:\n  iskra deck new\n  iskra deck new \"Kronstadt 1921\" --out ~/notes/kronstadt.deck"
+    )]
     New {
         /// The deck's name (asked for when absent)
         name: Option<String>,

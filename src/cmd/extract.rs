@@ -11,6 +11,10 @@ use crate::extract::{append_to_deck_file, extract, render_deck};
 
 /// `iskra extract` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra extract notes.txt                 walk through the drafts on a terminal
+  iskra extract notes.txt --limit 20 --out decks/notes.deck
+  iskra extract notes.txt --non-interactive   every draft to notes.drafts.deck"#)]
 pub struct ExtractArgs {
     /// A UTF-8 text file
     pub file: PathBuf,
