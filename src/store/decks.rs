@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, Tx};
 use crate::error::{Error, Result};
+use crate::names::{Lookup, lookup};
 
 /// A deck as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,14 +65,36 @@ impl Store {
         Ok(rows)
     }
 
-    /// A deck by its key or its name (case-insensitive).
+    /// The deck a user named (`--deck NAME`): by its key, its name, or an
+    /// unambiguous prefix of either, case-insensitive ([`crate::names`]: the
+    /// one rule every command uses). An ambiguous name lists the decks it
+    /// fits; an unknown one suggests the nearest.
     pub fn find_deck(&self, name: &str) -> Result<DeckRow> {
+        let mut decks = self.decks()?;
+        let candidates: Vec<(&str, &str)> = decks.iter().map(|d| (d.key.as_str(), d.name.as_str())).collect();
+        let shown = |d: &DeckRow| format!("`{}` ({})", d.key, d.name);
+        match lookup(&candidates, name) {
+            Lookup::Found(i) => Ok(decks.swap_remove(i)),
+            Lookup::Ambiguous(found) => Err(Error::AmbiguousDeck {
+                name: name.to_string(),
+                candidates: found.into_iter().map(|i| shown(&decks[i])).collect(),
+            }),
+            Lookup::Unknown { nearest } => Err(Error::UnknownDeck {
+                name: name.to_string(),
+                did_you_mean: nearest.map(|i| shown(&decks[i])),
+            }),
+        }
+    }
+
+    /// The deck whose key is exactly `name`, else whose key or name is
+    /// `name` up to case; no prefixes (for `import --deck`, which makes a new
+    /// deck of a name that is not one).
+    pub fn deck_named(&self, name: &str) -> Result<Option<DeckRow>> {
         deck_where(
             self.conn(),
-            "key = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE ORDER BY key = ?1 DESC LIMIT 1",
+            "key = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE ORDER BY key = ?1 DESC, key = ?1 COLLATE NOCASE DESC LIMIT 1",
             name,
-        )?
-        .ok_or_else(|| Error::UnknownDeck(name.to_string()))
+        )
     }
 
     /// The report of a deck whose file was last built with fingerprint
