@@ -10,7 +10,12 @@ use crate::store::Store;
 /// `iskra config` options.
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
+    /// The setting: day-start-hour, new-per-day, reviews-per-day, retention,
+    /// learn-steps, relearn-steps, max-interval, learn-ahead-mins, fuzz,
+    /// quiz-fast-secs, quiz-slow-secs, bury-new, bury-review, bury-interday,
+    /// backups-keep, decks-dir (the folder new deck files go to; `none`: ./decks)
     pub key: Option<String>,
+    /// Its new value
     pub value: Option<String>,
 }
 
@@ -32,4 +37,25 @@ pub fn run(store: &mut Store, args: ConfigArgs, out: &mut impl Write) -> Result<
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use crate::cli::Args;
+    use crate::config::KEYS;
+
+    #[test]
+    fn the_help_names_every_setting() {
+        let mut command = Args::command();
+        let help = command
+            .find_subcommand_mut("config")
+            .expect("config command")
+            .render_long_help()
+            .to_string();
+        for (key, _) in KEYS {
+            assert!(help.contains(key), "{key} missing from:\n{help}");
+        }
+    }
 }
