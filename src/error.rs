@@ -37,7 +37,7 @@ pub enum Error {
     /// `--deck NAME` names no deck; `did_you_mean` is the nearest deck as
     /// "`key` (Title)", when one is near.
     #[error(
-        "no deck named {name:?}.\n  hint: {}`iskra deck list` lists the decks",
+        "no deck named {name:?}.\n  hint: {}`iskra status` lists the decks",
         did_you_mean.as_ref().map(|d| format!("did you mean {d}? ")).unwrap_or_default()
     )]
     UnknownDeck { name: String, did_you_mean: Option<String> },

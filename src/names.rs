@@ -49,9 +49,10 @@ pub fn lookup(candidates: &[(&str, &str)], typed: &str) -> Lookup {
 }
 
 /// The candidate whose folded key or title is nearest to `wanted`, if the
-/// distance is small enough to be a typo: at most 2, or a third of the name.
+/// distance is small enough to be a typo: a third of the name's letters
+/// (at least one), so "nope" is not taken for "one".
 fn nearest(folded: &[(String, String)], wanted: &str) -> Option<usize> {
-    let budget = (wanted.chars().count() / 3).max(2);
+    let budget = (wanted.chars().count() / 3).max(1);
     folded
         .iter()
         .enumerate()
@@ -129,6 +130,10 @@ mod tests {
         assert_eq!(lookup(DECKS, "kronshtadt-1921"), Lookup::Unknown { nearest: Some(1) });
         assert_eq!(lookup(DECKS, "ruls"), Lookup::Unknown { nearest: Some(3) });
         assert_eq!(lookup(DECKS, "zzzzzzzz"), Lookup::Unknown { nearest: None });
+        assert_eq!(
+            lookup(&[("one", "One Deck")], "nope"),
+            Lookup::Unknown { nearest: None }
+        );
         assert_eq!(lookup(DECKS, "  "), Lookup::Unknown { nearest: None });
         assert_eq!(lookup(&[], "x"), Lookup::Unknown { nearest: None });
     }

@@ -9,6 +9,7 @@ pub mod author;
 pub mod build;
 mod cards;
 pub mod date;
+pub mod identity;
 mod parse;
 mod stored;
 pub mod write;

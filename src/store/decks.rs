@@ -31,6 +31,9 @@ pub struct SyncReport {
     pub unchanged: usize,
     pub removed: usize,
     pub restored: usize,
+    /// The bundled copy (`bundled:NAME.deck`) the built file took over, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took_over: Option<String>,
 }
 
 const DECK_COLUMNS: &str = "id, key, name, description, source_path, retention, new_per_day, reviews_per_day";

@@ -18,7 +18,19 @@ pub fn report_line(r: &SyncReport) -> String {
     )
 }
 
-/// `iskra build`'s report: each deck's line, with `, N restored` when facts came back.
+/// The line under a deck's report when its file took over the bundled copy.
+pub fn takeover_note(r: &SyncReport) -> Option<String> {
+    r.took_over.as_ref().map(|bundled| {
+        format!(
+            "  {} is now built from your file instead of the copy bundled into iskra ({}); its history is kept",
+            escape_control(&r.deck),
+            escape_control(bundled)
+        )
+    })
+}
+
+/// `iskra build`'s report: each deck's line, with `, N restored` when facts
+/// came back, and a note when a file took over a bundled deck.
 pub fn render_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::Result<()> {
     for r in reports {
         write!(out, "{}", report_line(r))?;
@@ -26,6 +38,9 @@ pub fn render_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::
             write!(out, ", {} restored", r.restored)?;
         }
         writeln!(out)?;
+        if let Some(note) = takeover_note(r) {
+            writeln!(out, "{note}")?;
+        }
     }
     Ok(())
 }
@@ -43,13 +58,20 @@ mod tests {
             unchanged: 3,
             removed: 4,
             restored,
+            took_over: None,
         };
         let mut out = Vec::new();
-        render_reports(&mut out, &[report(0), report(5)]).unwrap();
+        let taken = SyncReport {
+            took_over: Some("bundled:people.deck".into()),
+            ..report(0)
+        };
+        render_reports(&mut out, &[report(0), report(5), taken]).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed\n\
-             Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed, 5 restored\n"
+             Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed, 5 restored\n\
+             Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed\n  \
+             Evil\\u{1b}[2J is now built from your file instead of the copy bundled into iskra (bundled:people.deck); its history is kept\n"
         );
     }
 }
