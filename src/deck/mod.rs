@@ -11,6 +11,7 @@ mod cards;
 pub mod date;
 pub mod identity;
 mod parse;
+pub mod rebuild;
 mod stored;
 pub mod write;
 

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::deck::rebuild::Recorded;
 use crate::store::SyncReport;
 use crate::text::escape_control;
 
@@ -41,6 +42,40 @@ pub fn render_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::
         if let Some(note) = takeover_note(r) {
             writeln!(out, "{note}")?;
         }
+    }
+    Ok(())
+}
+
+/// `iskra build` with no `decks/` folder: which files were built (each
+/// deck's report), and which decks' files are not there any more.
+pub fn render_recorded(out: &mut impl Write, recorded: &Recorded, reports: &[SyncReport]) -> std::io::Result<()> {
+    let count = recorded.sources.len();
+    writeln!(
+        out,
+        "No decks/ folder here: building the {count} deck file{} the collection's decks come from.",
+        if count == 1 { "" } else { "s" }
+    )?;
+    for source in &recorded.sources {
+        let new = recorded
+            .new_files
+            .iter()
+            .any(|f| f.display().to_string() == source.label);
+        writeln!(
+            out,
+            "  {}{}",
+            escape_control(&source.label),
+            if new { " (new in decks-dir)" } else { "" }
+        )?;
+    }
+    render_reports(out, reports)?;
+    for deck in &recorded.missing {
+        let path = deck.source_path.as_deref().unwrap_or_default();
+        writeln!(
+            out,
+            "Not found: deck `{key}` was built from {}, which is not there any more; its facts are kept.\n  hint: `iskra deck move {key} NEW_PATH` if it moved, `iskra deck delete {key}` if it is gone",
+            escape_control(path),
+            key = escape_control(&deck.key),
+        )?;
     }
     Ok(())
 }
