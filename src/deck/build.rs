@@ -209,9 +209,11 @@ fn refused_claims(store: &Store, sources: &[Source], paths: &[String], skip: &[b
         .zip(skip)
         .filter(|(_, skip)| !**skip)
         .filter_map(|((source, path), _)| {
-            claim(decks.get(&source.key), path)
-                .err()
-                .map(|conflict| conflict_diagnostic(&source.label, &source.key, path, &conflict))
+            claim(decks.get(&source.key), path).err().map(|conflict| {
+                let text = String::from_utf8_lossy(&source.bytes);
+                let first = text.lines().next().unwrap_or_default();
+                conflict_diagnostic(&source.label, &source.key, path, first, &conflict)
+            })
         })
         .collect())
 }
@@ -308,7 +310,8 @@ fn upsert_deck(tx: &Tx, sync: &FactSync) -> Result<(i64, Option<String>)> {
         Ok(Claim::TakesOverBundled { bundled }) => Some(bundled),
         Ok(Claim::New | Claim::Same) => None,
         Err(conflict) => {
-            let diagnostic = conflict_diagnostic(sync.label, &deck.key, sync.source_path, &conflict);
+            let heading = format!("# {}", deck.name);
+            let diagnostic = conflict_diagnostic(sync.label, &deck.key, sync.source_path, &heading, &conflict);
             return Err(Error::Deck(vec![diagnostic]));
         }
     };

@@ -87,8 +87,8 @@ fn same_inode(_: &Path, _: &Path) -> bool {
 }
 
 /// The diagnostic of a refused build: `label` is the file as named, `stored`
-/// its absolute path, `key` the deck's.
-pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, conflict: &Conflict) -> Diagnostic {
+/// its absolute path, `key` the deck's; it quotes `first_line`, the file's.
+pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &str, conflict: &Conflict) -> Diagnostic {
     let message = match conflict {
         Conflict::OtherFile { recorded, missing } => format!(
             "deck `{key}` is built from {recorded}{}; this is another file with the same name ({stored})",
@@ -103,7 +103,7 @@ pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, conflict: &Conf
         line: 1,
         column: 1,
         message,
-        source_line: String::new(),
+        source_line: first_line.to_string(),
         hint: Some(format!(
             "a deck's identity is its file name: rename one of them, or iskra deck move {key} {stored} to build deck `{key}` from this file from now on (its history kept)"
         )),

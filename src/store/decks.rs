@@ -36,6 +36,19 @@ pub struct SyncReport {
     pub took_over: Option<String>,
 }
 
+/// What a deck holds (and deleting it takes out of the collection): its
+/// facts, retired ones too, their cards and the cards' review log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeckTotals {
+    pub facts: usize,
+    pub cards: usize,
+    pub reviews: usize,
+}
+
+/// The ids of deck `?1`'s cards and of its facts' cards (in any deck).
+const DECK_CARDS: &str =
+    "SELECT id FROM cards WHERE deck_id = ?1 OR fact_id IN (SELECT id FROM facts WHERE deck_id = ?1)";
+
 const DECK_COLUMNS: &str = "id, key, name, description, source_path, retention, new_per_day, reviews_per_day";
 
 fn deck_from_row(row: &rusqlite::Row) -> rusqlite::Result<DeckRow> {
@@ -115,6 +128,24 @@ impl Store {
             ..SyncReport::default()
         }))
     }
+
+    /// How many facts, cards and reviews `deck delete` would take out.
+    pub fn deck_totals(&self, id: i64) -> Result<DeckTotals> {
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
+        let (facts, cards, reviews) = self.conn().query_row(
+            &format!(
+                "SELECT (SELECT count(*) FROM facts WHERE deck_id = ?1), (SELECT count(*) FROM ({DECK_CARDS})),
+                        (SELECT count(*) FROM review_log WHERE card_id IN ({DECK_CARDS}))"
+            ),
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(DeckTotals {
+            facts: count(facts),
+            cards: count(cards),
+            reviews: count(reviews),
+        })
+    }
 }
 
 impl Tx<'_> {
@@ -166,6 +197,36 @@ impl Tx<'_> {
                 deck.reviews_per_day
             ])?;
         Ok(())
+    }
+
+    /// Gives the deck `id` a new key and source (`deck rename`, `deck move`).
+    pub fn rekey_deck(&self, id: i64, key: &str, source_path: Option<&str>) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE decks SET key = ?2, source_path = ?3 WHERE id = ?1")?
+            .execute(params![id, key, source_path])?;
+        Ok(())
+    }
+
+    /// Another deck whose key is `key` up to case (two such files cannot
+    /// live in one folder on every file system).
+    pub fn deck_key_taken(&self, key: &str, except_id: i64) -> Result<Option<DeckRow>> {
+        let sql = format!("SELECT {DECK_COLUMNS} FROM decks WHERE key = ?1 COLLATE NOCASE AND id != ?2 LIMIT 1");
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params![key, except_id], deck_from_row)
+            .optional()?)
+    }
+
+    /// Deletes the deck `id` with its facts, their cards (in any deck) and
+    /// the cards' review log.
+    pub fn delete_deck(&self, id: i64) -> Result<DeckTotals> {
+        let conn = self.conn();
+        let reviews = conn.execute(&format!("DELETE FROM review_log WHERE card_id IN ({DECK_CARDS})"), [id])?;
+        let cards = conn.execute(&format!("DELETE FROM cards WHERE id IN ({DECK_CARDS})"), [id])?;
+        let facts = conn.execute("DELETE FROM facts WHERE deck_id = ?1", [id])?;
+        conn.execute("DELETE FROM decks WHERE id = ?1", [id])?;
+        Ok(DeckTotals { facts, cards, reviews })
     }
 
     /// Records the fingerprint of the file the deck was just built from and
