@@ -81,12 +81,13 @@ pub enum Command {
 /// Runs a command; returns the process exit code.
 pub fn run(args: Args) -> Result<i32> {
     let mut out = std::io::stdout().lock();
-    // Extracting drafts needs no collection.
+    let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok());
+    // Extracting drafts needs no collection, but reads one that exists.
     let command = match args.command {
-        Command::Extract(extract) => return cmd::extract::run(extract, &mut out),
+        Command::Extract(extract) => return cmd::extract::run(path.ok().as_deref(), extract, &mut out),
         command => command,
     };
-    let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
+    let path = path?;
     // Checking and restoring work on collections that may not open.
     let command = match command {
         Command::Check => return cmd::check::run(&path, &mut out),

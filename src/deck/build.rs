@@ -89,6 +89,13 @@ fn deck_key(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The text of the bundled deck stored as `label` (`bundled:NAME.deck`), if
+/// this iskra has it.
+pub fn bundled_text(label: &str) -> Option<&'static str> {
+    let name = label.strip_prefix(BUNDLED_PREFIX)?;
+    BUNDLED_DECKS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
 /// The decks compiled into the binary.
 pub fn bundled_sources() -> Vec<Source> {
     BUNDLED_DECKS

@@ -56,6 +56,46 @@ pub fn claim(existing: Option<&DeckRow>, stored: &str) -> Result<Claim, Conflict
     }
 }
 
+/// Whether a deck file written at `path` (which may not exist yet) would be
+/// built into a deck of its own: no deck has its stem, or the deck that has
+/// it was built from this very file. A bundled deck's name is not free (a
+/// new file would take the bundled deck over and retire its facts). The
+/// deck in the way, if any.
+pub fn owner_elsewhere<'a>(decks: &'a [DeckRow], path: &Path) -> Option<&'a DeckRow> {
+    let key = path.file_stem()?.to_string_lossy();
+    let deck = decks.iter().find(|d| d.key == key)?;
+    match claim(Some(deck), &future_stored_path(path)) {
+        Ok(Claim::Same) => None,
+        _ => Some(deck),
+    }
+}
+
+/// `base.deck` in `dir`, or `base-2.deck`, `base-3.deck`… : the first whose
+/// name no other file's deck has (see [`owner_elsewhere`]).
+pub fn free_path(decks: &[DeckRow], dir: &Path, base: &str) -> std::path::PathBuf {
+    let named = |n: usize| match n {
+        1 => dir.join(format!("{base}.deck")),
+        n => dir.join(format!("{base}-{n}.deck")),
+    };
+    (1..)
+        .map(named)
+        .find(|path| owner_elsewhere(decks, path).is_none())
+        .unwrap_or_else(|| named(1))
+}
+
+/// The path a file at `path` is (or, once written, will be) stored with:
+/// canonical, through its folder when the file is not there yet.
+fn future_stored_path(path: &Path) -> String {
+    if path.exists() {
+        return super::build::stored_path(&path.display().to_string());
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (absolute.parent().map(std::fs::canonicalize), absolute.file_name()) {
+        (Some(Ok(dir)), Some(name)) => dir.join(name).display().to_string(),
+        _ => absolute.display().to_string(),
+    }
+}
+
 /// True when two stored sources are one file: the same text, or paths that
 /// lead to the same file (through a symbolic link made since, or a hard link).
 pub fn same_source(recorded: &str, stored: &str) -> bool {
@@ -165,6 +205,42 @@ mod tests {
         );
         assert_eq!(claim(Some(&deck(None)), "/b/d.deck"), Err(Conflict::NoFile));
         assert!(claim(Some(&deck(Some(&kept))), "bundled:d.deck").is_err());
+    }
+
+    #[test]
+    fn a_free_name_skips_decks_built_from_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = std::fs::canonicalize(dir.path()).unwrap();
+        let elsewhere = |key: &str| DeckRow {
+            key: key.into(),
+            source_path: Some(format!("/elsewhere/{key}.deck")),
+            ..deck(None)
+        };
+        let mine = DeckRow {
+            key: "drafts-3".into(),
+            source_path: Some(here.join("drafts-3.deck").display().to_string()),
+            ..deck(None)
+        };
+        let decks = [elsewhere("drafts"), elsewhere("drafts-2"), mine.clone()];
+        assert_eq!(free_path(&decks, &here, "drafts"), here.join("drafts-3.deck"));
+        assert_eq!(free_path(&decks[..2], &here, "drafts"), here.join("drafts-3.deck"));
+        assert_eq!(free_path(&decks[..1], &here, "drafts"), here.join("drafts-2.deck"));
+        assert_eq!(free_path(&[], &here, "drafts"), here.join("drafts.deck"));
+        let bundled = DeckRow {
+            source_path: Some("bundled:people.deck".into()),
+            key: "people".into(),
+            ..deck(None)
+        };
+        assert!(owner_elsewhere(std::slice::from_ref(&bundled), &here.join("people.deck")).is_some());
+        assert!(owner_elsewhere(std::slice::from_ref(&mine), &here.join("drafts-3.deck")).is_none());
+        // Through `./` or `sub/..`, it is the same file.
+        std::fs::create_dir(here.join("sub")).unwrap();
+        for same in ["./drafts-3.deck", "sub/../drafts-3.deck"] {
+            assert!(
+                owner_elsewhere(std::slice::from_ref(&mine), &here.join(same)).is_none(),
+                "{same}"
+            );
+        }
     }
 
     #[cfg(unix)]
