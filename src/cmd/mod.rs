@@ -13,6 +13,7 @@ pub mod build;
 pub mod check;
 pub mod config;
 pub mod deck;
+pub mod edit;
 pub mod export;
 pub mod extract;
 pub mod import;

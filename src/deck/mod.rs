@@ -10,6 +10,7 @@ pub mod build;
 mod cards;
 pub mod date;
 pub mod identity;
+pub mod locate;
 pub mod manage;
 mod parse;
 pub mod rebuild;

@@ -5,6 +5,7 @@ pub mod authoring;
 pub mod build_report;
 pub mod deck_listing;
 pub mod drafts;
+pub mod editor;
 pub mod interactive;
 pub mod lines;
 pub mod maintenance;
