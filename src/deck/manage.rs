@@ -97,6 +97,10 @@ pub fn rename(store: &mut Store, deck: &DeckRow, new_key: &str) -> Result<Rename
         let new = old.with_file_name(format!("{new_key}.deck"));
         (old, new)
     });
+    let tx = store.begin()?;
+    if let Some(other) = tx.deck_key_taken(new_key, deck.id)? {
+        return Err(taken(new_key, &other));
+    }
     if let Some((_, new)) = &file
         && new.symlink_metadata().is_ok()
     {
@@ -104,10 +108,6 @@ pub fn rename(store: &mut Store, deck: &DeckRow, new_key: &str) -> Result<Rename
             "{} exists, so the deck file cannot take that name.\n  hint: choose another name, or move that file away",
             new.display()
         )));
-    }
-    let tx = store.begin()?;
-    if let Some(other) = tx.deck_key_taken(new_key, deck.id)? {
-        return Err(taken(new_key, &other));
     }
     let source = match &file {
         Some((_, new)) => Some(absolute_after_rename(new)),
