@@ -9,15 +9,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::identity::{Claim, claim, conflict_diagnostic};
+use super::identity::{Claim, claim, conflict_diagnostic, stored_path};
 use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store, SyncReport, Tx};
 
 include!(concat!(env!("OUT_DIR"), "/bundled_decks.rs"));
 
-/// How the label (and stored source path) of a bundled deck starts.
-pub const BUNDLED_PREFIX: &str = "bundled:";
+pub use super::identity::BUNDLED_PREFIX;
 
 /// One deck file's text and where it came from.
 pub struct Source {
@@ -380,15 +379,6 @@ pub fn fingerprint(stored_path: &str, bytes: &[u8]) -> String {
         }
     }
     format!("fnv1a64:{hash:016x}:{}", bytes.len())
-}
-
-/// The path a deck is stored with: absolute for a file, so that authoring
-/// commands find it from any directory; `bundled:NAME` for a bundled copy.
-pub fn stored_path(label: &str) -> String {
-    if label.starts_with(BUNDLED_PREFIX) {
-        return label.to_string();
-    }
-    std::fs::canonicalize(label).map_or_else(|_| label.to_string(), |p| p.display().to_string())
 }
 
 /// Builds the bundled decks into a collection that has no decks yet.

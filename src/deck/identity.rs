@@ -12,8 +12,19 @@
 use std::path::Path;
 
 use super::Diagnostic;
-use super::build::BUNDLED_PREFIX;
 use crate::store::DeckRow;
+
+/// How the label (and stored source path) of a bundled deck starts.
+pub const BUNDLED_PREFIX: &str = "bundled:";
+
+/// The path a deck is stored with: absolute for a file, so that authoring
+/// commands find it from any directory; `bundled:NAME` for a bundled copy.
+pub fn stored_path(label: &str) -> String {
+    if label.starts_with(BUNDLED_PREFIX) {
+        return label.to_string();
+    }
+    std::fs::canonicalize(label).map_or_else(|_| label.to_string(), |p| p.display().to_string())
+}
 
 /// How a file to be built stands to the deck that has its key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,7 +46,7 @@ pub enum Conflict {
     NoFile,
 }
 
-/// How a file stored as `stored` (see `build::stored_path`) stands to
+/// How a file stored as `stored` (see [`stored_path`]) stands to
 /// `existing`, the deck of its key if there is one.
 pub fn claim(existing: Option<&DeckRow>, stored: &str) -> Result<Claim, Conflict> {
     let Some(deck) = existing else {
@@ -87,7 +98,7 @@ pub fn free_path(decks: &[DeckRow], dir: &Path, base: &str) -> std::path::PathBu
 /// canonical, through its folder when the file is not there yet.
 fn future_stored_path(path: &Path) -> String {
     if path.exists() {
-        return super::build::stored_path(&path.display().to_string());
+        return stored_path(&path.display().to_string());
     }
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     match (absolute.parent().map(std::fs::canonicalize), absolute.file_name()) {

@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::build::{BUNDLED_PREFIX, FactSync, fingerprint, stored_path, sync_in};
+use super::build::{FactSync, fingerprint, sync_in};
+use super::identity::{BUNDLED_PREFIX, stored_path};
 use super::parse_deck;
 use crate::error::{Error, Result};
 use crate::files::rename_new;

@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::build::{BUNDLED_PREFIX, Source, build, collect_sources, stored_path};
+use super::build::{Source, build, collect_sources};
+use super::identity::{BUNDLED_PREFIX, stored_path};
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store, SyncReport};
 
