@@ -48,8 +48,8 @@ impl DeckFile {
             Some(path) if path.starts_with(BUNDLED_PREFIX) => DeckFile::bundled_copy(&row, path, dir),
             Some(path) => DeckFile::open(&recorded_file(&row, path)?),
             None => Err(Error::Usage(format!(
-                "deck `{}` was imported and has no deck file to add to.\n  hint: `iskra export deck {} --out FILE.deck` writes one, and `iskra deck move {} FILE.deck` builds the deck from it from now on",
-                row.key, row.key, row.key
+                "deck `{}` was imported and has no deck file to add to.\n  hint: `iskra export deck {} --format iskra` writes one, and `iskra build` of that file makes it the deck's file (history kept)",
+                row.key, row.key
             ))),
         }
     }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::identity::{Claim, claim, conflict_diagnostic, stored_path};
+use super::identity::{Claim, FILELESS, claim, conflict_diagnostic, stored_path};
 use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store, SyncReport, Tx};
@@ -157,9 +157,10 @@ fn parse_changed(sources: &[Source], skip: &[bool]) -> Result<Vec<Option<Deck>>>
 /// of unchanged files opens no write transaction at all.
 ///
 /// A file whose deck key belongs to a deck built from another file (or
-/// imported, with no file) is refused with the other problems of the build
-/// ([`super::identity`]): the build is all or nothing, like a build with a
-/// parse error, so fixing the names and building again gives one result.
+/// imported, with no file, and sharing no fact with it) is refused with the
+/// other problems of the build ([`super::identity`]): the build is all or
+/// nothing, like a build with a parse error, so fixing the names and
+/// building again gives one result.
 pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
     let paths: Vec<String> = sources.iter().map(|s| stored_path(&s.label)).collect();
     let hashes: Vec<String> = sources
@@ -173,8 +174,10 @@ pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
         .map(|(source, hash)| store.unchanged_deck(&source.key, hash))
         .collect::<Result<Vec<_>>>()?;
     let skip: Vec<bool> = reports.iter().map(Option::is_some).collect();
-    let refused = refused_claims(store, sources, &paths, &skip)?;
-    let decks = match (parse_changed(sources, &skip), refused.is_empty()) {
+    let parsed = parse_changed(sources, &skip);
+    let none = vec![None; sources.len()];
+    let refused = refused_claims(store, sources, &paths, parsed.as_ref().unwrap_or(&none))?;
+    let decks = match (parsed, refused.is_empty()) {
         (Ok(decks), true) => decks,
         (Ok(_), false) => return Err(Error::Deck(refused)),
         (Err(Error::Deck(mut found)), _) => {
@@ -205,23 +208,43 @@ pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
     Ok(reports.into_iter().flatten().collect())
 }
 
-/// The diagnostics of the files (not skipped) that may not be built into
-/// the deck of their key, as [`claim`] decides.
-fn refused_claims(store: &Store, sources: &[Source], paths: &[String], skip: &[bool]) -> Result<Vec<Diagnostic>> {
+/// The diagnostics of the files (parsed, or not parsed because of errors;
+/// skipped ones are their decks' own) that may not be built into the deck of
+/// their key, as [`claim`] decides. A file with errors is not checked
+/// against a deck without a file (whether it shares facts is unknown).
+fn refused_claims(
+    store: &Store,
+    sources: &[Source],
+    paths: &[String],
+    parsed: &[Option<Deck>],
+) -> Result<Vec<Diagnostic>> {
     let decks: HashMap<String, DeckRow> = store.decks()?.into_iter().map(|d| (d.key.clone(), d)).collect();
-    Ok(sources
-        .iter()
-        .zip(paths)
-        .zip(skip)
-        .filter(|(_, skip)| !**skip)
-        .filter_map(|((source, path), _)| {
-            claim(decks.get(&source.key), path).err().map(|conflict| {
-                let text = String::from_utf8_lossy(&source.bytes);
-                let first = text.lines().next().unwrap_or_default();
-                conflict_diagnostic(&source.label, &source.key, path, first, &conflict)
-            })
-        })
-        .collect())
+    let mut refused = Vec::new();
+    for ((source, path), deck) in sources.iter().zip(paths).zip(parsed) {
+        let existing = decks.get(&source.key);
+        let shares = |row: &DeckRow| -> Result<bool> {
+            match deck {
+                Some(deck) => Ok(shares_facts(&store.facts_of_deck(row.id)?, deck)),
+                None => Ok(true),
+            }
+        };
+        let shared = match existing {
+            Some(row) if row.source_path.is_none() => shares(row)?,
+            _ => false,
+        };
+        if let Err(conflict) = claim(existing, path, |_| shared) {
+            let text = String::from_utf8_lossy(&source.bytes);
+            let first = text.lines().next().unwrap_or_default();
+            refused.push(conflict_diagnostic(&source.label, &source.key, path, first, &conflict));
+        }
+    }
+    Ok(refused)
+}
+
+/// True when `deck` (a file) has a fact id among `stored`, a deck's facts.
+fn shares_facts(stored: &[crate::store::FactRow], deck: &Deck) -> bool {
+    let ids: std::collections::HashSet<&str> = deck.facts.iter().map(|f| f.id.as_str()).collect();
+    stored.iter().any(|f| ids.contains(f.key.as_str()))
 }
 
 /// One parsed deck and the path it came from, ready to sync.
@@ -312,8 +335,14 @@ fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64) -> Result<SyncRe
 fn upsert_deck(tx: &Tx, sync: &FactSync) -> Result<(i64, Option<String>)> {
     let deck = sync.deck;
     let existing = tx.deck_by_key(&deck.key)?;
-    let took_over = match claim(existing.as_ref(), sync.source_path) {
+    let stored = match &existing {
+        Some(row) if row.source_path.is_none() => tx.facts_of_deck(row.id)?,
+        _ => Vec::new(),
+    };
+    let shared = shares_facts(&stored, deck);
+    let took_over = match claim(existing.as_ref(), sync.source_path, |_| shared) {
         Ok(Claim::TakesOverBundled { bundled }) => Some(bundled),
+        Ok(Claim::AdoptsFileless) => Some(FILELESS.to_string()),
         Ok(Claim::New | Claim::Same) => None,
         Err(conflict) => {
             let heading = format!("# {}", deck.name);

@@ -6,8 +6,10 @@
 //! deck (and suspend its facts). The one exception is a bundled deck: a
 //! user's file of the same name takes it over, with its history, as a
 //! user's own copy of it is meant to. A deck with no file (imported from
-//! Anki) is never taken over by a build either: `iskra deck move` adopts a
-//! file for it when the user says so.
+//! Anki) is adopted by a file of its name that shares a fact id with it
+//! (its own `iskra export deck --format iskra`, edited or not); a file that
+//! shares none would only retire its facts, so it is refused, and `iskra
+//! deck move` adopts it when the user says so.
 
 use std::path::Path;
 
@@ -26,6 +28,9 @@ pub fn stored_path(label: &str) -> String {
     std::fs::canonicalize(label).map_or_else(|_| label.to_string(), |p| p.display().to_string())
 }
 
+/// What a build report's `took_over` says of a deck that had no file.
+pub const FILELESS: &str = "imported, no file";
+
 /// How a file to be built stands to the deck that has its key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
@@ -35,6 +40,9 @@ pub enum Claim {
     Same,
     /// The deck is a bundled copy, which this file takes over (history kept).
     TakesOverBundled { bundled: String },
+    /// The deck has no file (imported), and this file, which shares facts
+    /// with it, becomes its file (history kept).
+    AdoptsFileless,
 }
 
 /// Why a file may not be built into the deck that has its key.
@@ -42,17 +50,25 @@ pub enum Claim {
 pub enum Conflict {
     /// The deck is built from another file (which may be gone: `missing`).
     OtherFile { recorded: String, missing: bool },
-    /// The deck has no file (imported from Anki).
+    /// The deck has no file (imported from Anki), and the file shares no
+    /// fact with it.
     NoFile,
 }
 
 /// How a file stored as `stored` (see [`stored_path`]) stands to
-/// `existing`, the deck of its key if there is one.
-pub fn claim(existing: Option<&DeckRow>, stored: &str) -> Result<Claim, Conflict> {
+/// `existing`, the deck of its key if there is one; `shares_facts` tells
+/// whether the file has a fact id of that deck (asked only of a deck
+/// without a file).
+pub fn claim(
+    existing: Option<&DeckRow>,
+    stored: &str,
+    shares_facts: impl FnOnce(&DeckRow) -> bool,
+) -> Result<Claim, Conflict> {
     let Some(deck) = existing else {
         return Ok(Claim::New);
     };
     match deck.source_path.as_deref() {
+        None if shares_facts(deck) => Ok(Claim::AdoptsFileless),
         None => Err(Conflict::NoFile),
         Some(recorded) if same_source(recorded, stored) => Ok(Claim::Same),
         Some(recorded) if recorded.starts_with(BUNDLED_PREFIX) && !stored.starts_with(BUNDLED_PREFIX) => {
@@ -75,7 +91,7 @@ pub fn claim(existing: Option<&DeckRow>, stored: &str) -> Result<Claim, Conflict
 pub fn owner_elsewhere<'a>(decks: &'a [DeckRow], path: &Path) -> Option<&'a DeckRow> {
     let key = path.file_stem()?.to_string_lossy();
     let deck = decks.iter().find(|d| d.key == key)?;
-    match claim(Some(deck), &future_stored_path(path)) {
+    match claim(Some(deck), &future_stored_path(path), |_| false) {
         Ok(Claim::Same) => None,
         _ => Some(deck),
     }
@@ -146,7 +162,7 @@ pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &st
             if *missing { " (not there any more)" } else { "" }
         ),
         Conflict::NoFile => format!(
-            "deck `{key}` was imported and has no file; this file has the same name ({stored}) and would replace its facts"
+            "deck `{key}` was imported and has no file; this file has the same name ({stored}) but none of its facts, and would retire them all"
         ),
     };
     Diagnostic {
@@ -180,16 +196,19 @@ mod tests {
 
     #[test]
     fn a_file_claims_a_new_key_its_own_deck_or_a_bundled_one() {
-        assert_eq!(claim(None, "/a/d.deck"), Ok(Claim::New));
-        assert_eq!(claim(Some(&deck(Some("/a/d.deck"))), "/a/d.deck"), Ok(Claim::Same));
+        assert_eq!(claim(None, "/a/d.deck", |_| true), Ok(Claim::New));
         assert_eq!(
-            claim(Some(&deck(Some("bundled:d.deck"))), "/a/d.deck"),
+            claim(Some(&deck(Some("/a/d.deck"))), "/a/d.deck", |_| false),
+            Ok(Claim::Same)
+        );
+        assert_eq!(
+            claim(Some(&deck(Some("bundled:d.deck"))), "/a/d.deck", |_| false),
             Ok(Claim::TakesOverBundled {
                 bundled: "bundled:d.deck".into()
             })
         );
         assert_eq!(
-            claim(Some(&deck(Some("bundled:d.deck"))), "bundled:d.deck"),
+            claim(Some(&deck(Some("bundled:d.deck"))), "bundled:d.deck", |_| false),
             Ok(Claim::Same)
         );
     }
@@ -201,21 +220,25 @@ mod tests {
         std::fs::write(&kept, "# D\n").unwrap();
         let kept = kept.display().to_string();
         assert_eq!(
-            claim(Some(&deck(Some(&kept))), "/b/d.deck"),
+            claim(Some(&deck(Some(&kept))), "/b/d.deck", |_| false),
             Err(Conflict::OtherFile {
                 recorded: kept.clone(),
                 missing: false
             })
         );
         assert_eq!(
-            claim(Some(&deck(Some("/gone/d.deck"))), "/b/d.deck"),
+            claim(Some(&deck(Some("/gone/d.deck"))), "/b/d.deck", |_| false),
             Err(Conflict::OtherFile {
                 recorded: "/gone/d.deck".into(),
                 missing: true
             })
         );
-        assert_eq!(claim(Some(&deck(None)), "/b/d.deck"), Err(Conflict::NoFile));
-        assert!(claim(Some(&deck(Some(&kept))), "bundled:d.deck").is_err());
+        assert_eq!(claim(Some(&deck(None)), "/b/d.deck", |_| false), Err(Conflict::NoFile));
+        assert_eq!(
+            claim(Some(&deck(None)), "/b/d.deck", |_| true),
+            Ok(Claim::AdoptsFileless)
+        );
+        assert!(claim(Some(&deck(Some(&kept))), "bundled:d.deck", |_| false).is_err());
     }
 
     #[test]
@@ -381,6 +404,29 @@ mod tests {
                 "{err}"
             );
             assert!(rows(&store).is_empty());
+        }
+
+        #[test]
+        fn an_imported_deck_adopts_a_file_that_shares_its_facts() {
+            let dir = tempfile::tempdir().unwrap();
+            let mut store = Store::open_in_memory().unwrap();
+            let tx = store.begin().unwrap();
+            let id = tx.insert_deck(&super::deck(None)).unwrap();
+            for (key, content) in [
+                ("x", r#"{"kind":"qa","question":"x?","answer":"1","kinds":["basic"]}"#),
+                ("y", r#"{"kind":"qa","question":"y?","answer":"2","kinds":["basic"]}"#),
+            ] {
+                tx.insert_fact(None, id, key, content).unwrap();
+            }
+            tx.commit().unwrap();
+            let unrelated = file(dir.path(), "a/d.deck", "# D\n## z\nq: z?\na: 3\n");
+            assert!(build(&mut store, &[unrelated]).is_err());
+            let exported = file(dir.path(), "b/d.deck", "# D\n## x\nq: x?\na: 1\n## z\nq: z?\na: 3\n");
+            let report = build(&mut store, &[exported]).unwrap();
+            assert_eq!(report[0].took_over.as_deref(), Some(super::super::FILELESS));
+            assert_eq!((report[0].added, report[0].removed), (1, 1));
+            let path = std::fs::canonicalize(dir.path().join("b/d.deck")).unwrap();
+            assert_eq!(rows(&store)[0], format!("d Some({:?}) x 0", path.display().to_string()));
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::deck::build::BUNDLED_PREFIX;
 use crate::deck::rebuild::Recorded;
 use crate::store::SyncReport;
 use crate::text::escape_control;
@@ -19,14 +20,19 @@ pub fn report_line(r: &SyncReport) -> String {
     )
 }
 
-/// The line under a deck's report when its file took over the bundled copy.
+/// The line under a deck's report when its file took over the bundled copy
+/// or became the file of a deck that had none.
 pub fn takeover_note(r: &SyncReport) -> Option<String> {
-    r.took_over.as_ref().map(|bundled| {
-        format!(
-            "  {} is now built from your file instead of the copy bundled into iskra ({}); its history is kept",
-            escape_control(&r.deck),
-            escape_control(bundled)
-        )
+    let deck = escape_control(&r.deck);
+    r.took_over.as_ref().map(|previous| {
+        if previous.starts_with(BUNDLED_PREFIX) {
+            format!(
+                "  {deck} is now built from your file instead of the copy bundled into iskra ({}); its history is kept",
+                escape_control(previous)
+            )
+        } else {
+            format!("  {deck}, imported with no file, is now built from your file; its history is kept")
+        }
     })
 }
 
