@@ -106,6 +106,15 @@ mod tests {
             took_over: Some("bundled:people.deck".into()),
             ..report(0)
         };
+        let adopted = SyncReport {
+            took_over: Some(crate::deck::identity::FILELESS.into()),
+            ..report(0)
+        };
+        assert_eq!(
+            takeover_note(&adopted).unwrap(),
+            "  Evil\\u{1b}[2J, imported with no file, is now built from your file; its history is kept"
+        );
+        assert_eq!(takeover_note(&report(0)), None);
         render_reports(&mut out, &[report(0), report(5), taken]).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
