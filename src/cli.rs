@@ -58,6 +58,14 @@ pub enum Command {
     Build(cmd::build::BuildArgs),
     /// Add facts to a deck's file: one q/a fact from the options, or interactively without them
     Add(cmd::add::AddArgs),
+    /// Edit a deck's file in $VISUAL or $EDITOR (else vi) at a fact's line, then build it
+    ///
+    /// `iskra edit people/rosmer-born` opens the file of deck `people` at the
+    /// heading of fact `rosmer-born` (the editor is given `+LINE`), and builds the
+    /// file when the editor exits: reworded facts keep their cards and history. If
+    /// the file no longer builds, its errors are shown and, on a terminal, it can be
+    /// reopened; the collection keeps the last version that built.
+    Edit(cmd::edit::EditArgs),
     /// List decks, show one deck's facts and cards, or create a deck interactively
     #[command(after_help = r#"Examples:
   iskra deck list
@@ -102,14 +110,15 @@ pub enum Command {
 /// Runs a command; returns the process exit code.
 pub fn run(args: Args) -> Result<i32> {
     let mut out = std::io::stdout().lock();
-    // Extracting drafts needs no collection.
+    let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok());
+    // Extracting drafts needs no collection, but reads one that exists.
     let command = match args.command {
-        Command::Extract(extract) => return cmd::extract::run(extract, &mut out),
+        Command::Extract(extract) => return cmd::extract::run(path.ok().as_deref(), extract, &mut out),
         Command::Completions(completions) => return cmd::completions::run_completions(&completions, &mut out),
         Command::Man(man) => return cmd::completions::run_man(&man, &mut out),
         command => command,
     };
-    let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
+    let path = path?;
     // Checking and restoring work on collections that may not open.
     let command = match command {
         Command::Check => return cmd::check::run(&path, &mut out),
@@ -124,6 +133,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Status(status) => cmd::status::run(store, status, &clock, &mut out),
         Command::Build(build) => cmd::build::run(store, build, &mut out),
         Command::Add(add) => cmd::add::run(store, add, &mut out),
+        Command::Edit(edit) => cmd::edit::run(store, edit, &mut out),
         Command::Deck { command } => cmd::deck::run(store, command, &clock, &mut out),
         Command::Config(config) => cmd::config::run(store, config, &mut out),
         Command::Stats(stats) => cmd::stats::run_stats(store, stats, &clock, &mut out),

@@ -46,7 +46,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "backups-keep",
         "backups of the collection to keep, 0-1000 (0: no daily backups)",
     ),
+    (
+        "decks-dir",
+        "folder new deck files go to (deck new, extract, copies of bundled decks); none: ./decks",
+    ),
 ];
+
+/// How `decks-dir` shows (and is set to) no folder.
+const NO_FOLDER: &str = "none";
 
 /// The current value of a setting, as text.
 pub fn get(settings: &Settings, key: &str) -> Result<String> {
@@ -67,6 +74,10 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
         "bury-new" => on_off(settings.bury_new),
         "bury-review" => on_off(settings.bury_review),
         "bury-interday" => on_off(settings.bury_interday),
+        "decks-dir" => settings
+            .decks_dir
+            .as_ref()
+            .map_or_else(|| NO_FOLDER.to_string(), |dir| dir.display().to_string()),
         other => return Err(unknown(other)),
     })
 }
@@ -122,9 +133,27 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
                 .ok_or_else(|| bad(&format!("from {} to 3600 (above quiz-fast-secs)", fast + 1)))?;
         }
         "backups-keep" => settings.backups_keep = number(1000, "a count from 0 to 1000")?,
+        "decks-dir" => settings.decks_dir = folder(value)?,
         other => return Err(unknown(other)),
     }
     Ok(())
+}
+
+/// `decks-dir`'s value: `none` (or nothing) for none, else the folder made
+/// absolute against the current one, so it means the same from anywhere.
+fn folder(value: &str) -> Result<Option<std::path::PathBuf>> {
+    let value = value.trim();
+    if value.is_empty() || value == NO_FOLDER {
+        return Ok(None);
+    }
+    let path = std::path::absolute(value).map_err(|e| Error::Usage(format!("decks-dir: {value:?}: {e}")))?;
+    if path.exists() && !path.is_dir() {
+        return Err(Error::Usage(format!(
+            "decks-dir: {} is a file, not a folder.\n  hint: name the folder your deck files are in",
+            path.display()
+        )));
+    }
+    Ok(Some(path))
 }
 
 fn on_off(on: bool) -> String {
@@ -230,6 +259,13 @@ mod tests {
         assert!(set(&mut settings, "quiz-fast-secs", "30").is_err());
         assert!(set(&mut settings, "quiz-slow-secs", "10").is_err());
         assert!(set(&mut settings, "quiz-fast-secs", "0").is_err());
+        set(&mut settings, "decks-dir", "my decks").unwrap();
+        let dir = settings.decks_dir.clone().unwrap();
+        assert!(dir.is_absolute() && dir.ends_with("my decks"), "{dir:?}");
+        assert_eq!(get(&settings, "decks-dir").unwrap(), dir.display().to_string());
+        set(&mut settings, "decks-dir", "none").unwrap();
+        assert_eq!(settings.decks_dir, None);
+        assert!(set(&mut settings, "decks-dir", "Cargo.toml").is_err(), "a file");
         assert!(
             get(&settings, "colour")
                 .unwrap_err()

@@ -26,6 +26,7 @@ pub mod extract;
 pub mod files;
 pub mod interop;
 pub mod maintenance;
+pub mod names;
 pub mod optimize;
 pub mod paths;
 pub mod quiz;

@@ -45,6 +45,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "settings",
             "files",
             "paths",
+            "names",
         ],
     ),
 ];

@@ -10,7 +10,11 @@ pub mod build;
 mod card_view;
 mod cards;
 pub mod date;
+pub mod identity;
+pub mod locate;
+pub mod manage;
 mod parse;
+pub mod rebuild;
 mod stored;
 pub mod write;
 

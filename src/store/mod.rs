@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 
 pub use bulk_writer::BulkWriter;
 pub use cards::{BuryRules, CardRow, NewCard, queue};
-pub use decks::{DeckRow, SyncReport};
+pub use decks::{DeckRow, DeckTotals, SyncReport};
 pub use facts::FactRow;
 pub use read::overview::{DeckSummary, ShownCard};
 pub use read::queue::{DeckCounts, QueueQuery, StudiedToday};

@@ -36,6 +36,9 @@ pub struct Settings {
     pub bury_review: bool,
     /// Bury its siblings in day-long learning steps.
     pub bury_interday: bool,
+    /// Where new deck files go (`deck new`, `extract`, copies of bundled
+    /// decks); `None`: `./decks`. Absolute.
+    pub decks_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             bury_new: true,
             bury_review: true,
             bury_interday: false,
+            decks_dir: None,
         }
     }
 }
