@@ -115,7 +115,9 @@ pub fn run(args: Args) -> Result<i32> {
     let command = match args.command {
         Command::Extract(extract) => return cmd::extract::run(path.ok().as_deref(), extract, &mut out),
         Command::Completions(completions) => return cmd::completions::run_completions(&completions, &mut out),
-        Command::Man(man) => return cmd::completions::run_man(&man, &mut out),
+        Command::Man(man) => {
+            return cmd::completions::run_man(<Args as clap::CommandFactory>::command(), &man, &mut out);
+        }
         command => command,
     };
     let path = path?;

@@ -47,6 +47,9 @@ pub enum DeckCommand {
         out: Option<PathBuf>,
     },
     /// Give a deck a new key, and its file the matching name (history kept)
+    #[command(
+        after_help = "Examples:\n  iskra deck rename drafts kronstadt-1921   decks/drafts.deck becomes decks/kronstadt-1921.deck"
+    )]
     Rename {
         /// The deck's key (its file name without .deck)
         key: String,
@@ -54,6 +57,9 @@ pub enum DeckCommand {
         new_key: String,
     },
     /// Delete a deck with its cards and their review history (after a backup)
+    #[command(
+        after_help = "Examples:\n  iskra deck delete drafts          asks first, says where the backup is\n  iskra deck delete drafts --yes"
+    )]
     Delete {
         /// The deck's key
         key: String,
@@ -62,6 +68,9 @@ pub enum DeckCommand {
         yes: bool,
     },
     /// Build a deck from another file from now on (history kept); the key follows the file's name
+    #[command(
+        after_help = "Examples:\n  iskra deck move kronstadt ~/notes/decks/kronstadt.deck   after moving the file there"
+    )]
     Move {
         /// The deck's key
         key: String,

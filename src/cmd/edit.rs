@@ -23,6 +23,10 @@ use super::can_prompt;
 
 /// `iskra edit` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra edit kronstadt                 the deck file, at its top
+  iskra edit kronstadt/petrichenko     at the fact's `## petrichenko` line (an id prefix will do)
+  EDITOR=nano iskra edit people"#)]
 pub struct EditArgs {
     /// The deck (key, title or a prefix), optionally with a fact id: `people/rosmer-born`
     #[arg(value_name = "DECK[/FACT]")]
