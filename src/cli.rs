@@ -59,7 +59,19 @@ pub enum Command {
     Build(cmd::build::BuildArgs),
     /// Add facts to a deck's file: one q/a fact from the options, or interactively without them
     Add(cmd::add::AddArgs),
+    /// Edit a deck's file in $VISUAL or $EDITOR (else vi) at a fact's line, then build it
+    ///
+    /// `iskra edit people/rosmer-born` opens the file of deck `people` at the
+    /// heading of fact `rosmer-born` (the editor is given `+LINE`), and builds the
+    /// file when the editor exits: reworded facts keep their cards and history. If
+    /// the file no longer builds, its errors are shown and, on a terminal, it can be
+    /// reopened; the collection keeps the last version that built.
+    Edit(cmd::edit::EditArgs),
     /// List decks, show one deck's facts and cards, or create a deck interactively
+    #[command(after_help = r#"Examples:
+  iskra deck list
+  iskra deck show people
+  iskra deck new "Kronstadt 1921"        asks for a description, then facts"#)]
     Deck {
         #[command(subcommand)]
         command: cmd::deck::DeckCommand,
@@ -69,6 +81,10 @@ pub enum Command {
     /// Write a self-contained HTML report with charts
     Report(cmd::stats::ReportArgs),
     /// Export statistics, the review log, or a deck
+    #[command(after_help = r#"Examples:
+  iskra export deck people --out people.deck
+  iskra export log --out log.csv
+  iskra export stats --cards --format json"#)]
     Export {
         #[command(subcommand)]
         command: cmd::export::ExportCommand,
@@ -80,28 +96,68 @@ pub enum Command {
     /// Simulate workload and recall for a range of desired retentions
     Simulate(cmd::optimize::SimulateArgs),
     /// Check the collection's integrity and consistency
+    #[command(after_help = r#"Examples:
+  iskra check                       each check ok or PROBLEM; exit code 1 on any problem
+  iskra --collection copy.sqlite3 check"#)]
     Check,
     /// List the collection's backups, or restore one
     Restore(cmd::restore::RestoreArgs),
     /// Find cards with Anki's search syntax: words, "phrases", deck:, tag:, is:, flag:, prop:, rated:, added:, -, or
+    #[command(after_help = r#"Examples:
+  iskra search kronstadt                       cards whose question or answer holds the word
+  iskra search 'deck:lenin* is:due'            due cards of decks whose key or title starts with lenin
+  iskra search '"sailors revolt" or tag:navy'
+  iskra search 'prop:lapses>3 -is:suspended' --facts
+  iskra search 'prop:r<0.8' --json
+  iskra search -- -tag:draft                   a query that starts with - goes after --"#)]
     Search(cmd::search::SearchArgs),
     /// Show one card: deck, fact, file:line, state, memory, flag, and its whole review history
+    #[command(after_help = r#"Examples:
+  iskra card 12
+  iskra card 12 --json"#)]
     Card(cmd::card::CardArgs),
     /// Suspend cards (by id, or --search QUERY): they are not studied until unsuspended
+    #[command(after_help = r#"Examples:
+  iskra suspend 12 13 40
+  iskra suspend --search 'is:leech'
+  iskra undo                                   takes it back"#)]
     Suspend(cmd::cards::Selection),
     /// Bring suspended cards back into their queues
+    #[command(after_help = r#"Examples:
+  iskra unsuspend 12
+  iskra unsuspend --search 'deck:kronstadt-1921 is:suspended'"#)]
     Unsuspend(cmd::cards::Selection),
     /// Bury cards until the next study day
+    #[command(after_help = r#"Examples:
+  iskra bury 12 13
+  iskra bury --search 'tag:draft'"#)]
     Bury(cmd::cards::Selection),
     /// Bring buried cards back now
+    #[command(after_help = r#"Examples:
+  iskra unbury 12
+  iskra unbury --search is:buried"#)]
     Unbury(cmd::cards::Selection),
     /// Make cards new again, at the end of the new cards; their review history is kept (Anki's "Reset")
+    #[command(after_help = r#"Examples:
+  iskra forget 12
+  iskra forget --reset-counts --search 'deck:drafts'"#)]
     Forget(cmd::cards::ForgetArgs),
     /// Set when cards are next due: --days N, or a random day of A-B (Anki's "Set due date"), logged as a manual entry
+    #[command(after_help = r#"Examples:
+  iskra reschedule --days 7 12                 due in a week; interval from the last review
+  iskra reschedule --days 3-10 --search 'deck:people is:due'   spread over days 3 to 10
+  iskra reschedule --days 30! 12               interval set to 30 days"#)]
     Reschedule(cmd::cards::RescheduleArgs),
     /// Flag cards: 1 red, 2 orange, 3 green, 4 blue, 5 pink, 6 turquoise, 7 purple; 0 clears
+    #[command(after_help = r#"Examples:
+  iskra flag 1 12 13
+  iskra flag 0 --search flag:1                 clears the red flags
+  iskra search flag:1"#)]
     Flag(cmd::cards::FlagArgs),
     /// Take back the last suspend, unsuspend, bury, unbury, forget, reschedule or flag (several levels)
+    #[command(after_help = r#"Examples:
+  iskra flag 3 12 && iskra undo                the flag is gone again
+  iskra undo                                   again for the change before"#)]
     Undo,
     /// Print a script that makes your shell complete iskra's commands, options and deck names
     Completions(cmd::completions::CompletionsArgs),
@@ -112,14 +168,17 @@ pub enum Command {
 /// Runs a command; returns the process exit code.
 pub fn run(args: Args) -> Result<i32> {
     let mut out = std::io::stdout().lock();
-    // Extracting drafts needs no collection.
+    let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok());
+    // Extracting drafts needs no collection, but reads one that exists.
     let command = match args.command {
-        Command::Extract(extract) => return cmd::extract::run(extract, &mut out),
+        Command::Extract(extract) => return cmd::extract::run(path.ok().as_deref(), extract, &mut out),
         Command::Completions(completions) => return cmd::completions::run_completions(&completions, &mut out),
-        Command::Man(man) => return cmd::completions::run_man(&man, &mut out),
+        Command::Man(man) => {
+            return cmd::completions::run_man(<Args as clap::CommandFactory>::command(), &man, &mut out);
+        }
         command => command,
     };
-    let path = crate::paths::collection_path(args.collection, |k| std::env::var(k).ok())?;
+    let path = path?;
     // Checking and restoring work on collections that may not open.
     let command = match command {
         Command::Check => return cmd::check::run(&path, &mut out),
@@ -134,6 +193,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Status(status) => cmd::status::run(store, status, &clock, &mut out),
         Command::Build(build) => cmd::build::run(store, build, &mut out),
         Command::Add(add) => cmd::add::run(store, add, &mut out),
+        Command::Edit(edit) => cmd::edit::run(store, edit, &mut out),
         Command::Deck { command } => cmd::deck::run(store, command, &clock, &mut out),
         Command::Config(config) => cmd::config::run(store, config, &mut out),
         Command::Stats(stats) => cmd::stats::run_stats(store, stats, &clock, &mut out),

@@ -55,7 +55,14 @@ pub const KEYS: &[(&str, &str)] = &[
         "leech-action",
         "what happens to a leech: tag (marked only, as Anki's default) or suspend",
     ),
+    (
+        "decks-dir",
+        "folder new deck files go to (deck new, extract, copies of bundled decks); none: ./decks",
+    ),
 ];
+
+/// How `decks-dir` shows (and is set to) no folder.
+const NO_FOLDER: &str = "none";
 
 /// The current value of a setting, as text.
 pub fn get(settings: &Settings, key: &str) -> Result<String> {
@@ -82,6 +89,10 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
             LeechAction::Suspend => "suspend",
         }
         .to_string(),
+        "decks-dir" => settings
+            .decks_dir
+            .as_ref()
+            .map_or_else(|| NO_FOLDER.to_string(), |dir| dir.display().to_string()),
         other => return Err(unknown(other)),
     })
 }
@@ -145,9 +156,27 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
                 _ => return Err(bad("tag or suspend")),
             }
         }
+        "decks-dir" => settings.decks_dir = folder(value)?,
         other => return Err(unknown(other)),
     }
     Ok(())
+}
+
+/// `decks-dir`'s value: `none` (or nothing) for none, else the folder made
+/// absolute against the current one, so it means the same from anywhere.
+fn folder(value: &str) -> Result<Option<std::path::PathBuf>> {
+    let value = value.trim();
+    if value.is_empty() || value == NO_FOLDER {
+        return Ok(None);
+    }
+    let path = std::path::absolute(value).map_err(|e| Error::Usage(format!("decks-dir: {value:?}: {e}")))?;
+    if path.exists() && !path.is_dir() {
+        return Err(Error::Usage(format!(
+            "decks-dir: {} is a file, not a folder.\n  hint: name the folder your deck files are in",
+            path.display()
+        )));
+    }
+    Ok(Some(path))
 }
 
 fn on_off(on: bool) -> String {
@@ -168,6 +197,23 @@ fn unknown(key: &str) -> Error {
         "no setting named {key:?}.\n  hint: settings are {}",
         names.join(", ")
     ))
+}
+
+/// Every key with its default and meaning, for `iskra config --help`.
+pub fn keys_help() -> String {
+    let defaults = Settings::default();
+    let mut text = String::from("Settings (KEY, default, meaning):\n");
+    for (key, help) in KEYS {
+        let default = get(&defaults, key).unwrap_or_default();
+        text.push_str(&format!("  {key:<17} {default:<9} {help}\n"));
+    }
+    text.push_str(
+        "\nExamples:\n  iskra config                      every setting with its value\n  \
+         iskra config new-per-day          one setting\n  \
+         iskra config new-per-day 10       change it\n  \
+         iskra config learn-steps \"1m 10m 1h\"",
+    );
+    text
 }
 
 /// Parses steps such as `1m 10m 1h 1d` (seconds with `s`) into seconds.
@@ -242,6 +288,13 @@ mod tests {
         assert!(set(&mut settings, "quiz-fast-secs", "30").is_err());
         assert!(set(&mut settings, "quiz-slow-secs", "10").is_err());
         assert!(set(&mut settings, "quiz-fast-secs", "0").is_err());
+        set(&mut settings, "decks-dir", "my decks").unwrap();
+        let dir = settings.decks_dir.clone().unwrap();
+        assert!(dir.is_absolute() && dir.ends_with("my decks"), "{dir:?}");
+        assert_eq!(get(&settings, "decks-dir").unwrap(), dir.display().to_string());
+        set(&mut settings, "decks-dir", "none").unwrap();
+        assert_eq!(settings.decks_dir, None);
+        assert!(set(&mut settings, "decks-dir", "Cargo.toml").is_err(), "a file");
         assert!(
             get(&settings, "colour")
                 .unwrap_err()

@@ -34,8 +34,20 @@ pub enum Error {
     #[error("the collection is busy (another iskra is writing to it); try again in a moment")]
     Busy,
 
-    #[error("no deck named {0:?}.\n  hint: `iskra status` lists the decks")]
-    UnknownDeck(String),
+    /// `--deck NAME` names no deck; `did_you_mean` is the nearest deck as
+    /// "`key` (Title)", when one is near.
+    #[error(
+        "no deck named {name:?}.\n  hint: {}`iskra status` lists the decks",
+        did_you_mean.as_ref().map(|d| format!("did you mean {d}? ")).unwrap_or_default()
+    )]
+    UnknownDeck { name: String, did_you_mean: Option<String> },
+
+    /// `--deck NAME` fits several decks (each "`key` (Title)").
+    #[error(
+        "{name:?} could be any of these decks: {}.\n  hint: type more of the name, or the deck's key",
+        candidates.join(", ")
+    )]
+    AmbiguousDeck { name: String, candidates: Vec<String> },
 
     #[error("scheduler: {0}")]
     Scheduler(String),
@@ -81,7 +93,7 @@ impl Error {
     /// 130 for Ctrl-C at a prompt, 1 for everything else. Decided here only; `main` uses it.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Usage(_) | Error::UnknownDeck(_) => 2,
+            Error::Usage(_) | Error::UnknownDeck { .. } | Error::AmbiguousDeck { .. } => 2,
             // As a shell reports a process ended by SIGINT.
             Error::Interrupted => 130,
             _ => 1,

@@ -1,5 +1,6 @@
 //! Writing users' files safely: a new version is written next to the file
-//! and renamed over it, so a crash leaves either the old or the new file.
+//! and renamed over it, so a crash leaves either the old or the new file;
+//! a file is renamed without replacing another ([`rename_new`]).
 
 use std::io::Write;
 use std::path::Path;
@@ -31,9 +32,61 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     result.map_err(io)
 }
 
+/// Renames `from` to `to` atomically, never over an existing `to` (an
+/// `AlreadyExists` error then). On Linux the kernel checks and renames in
+/// one step; elsewhere (or on a file system that cannot) the check comes
+/// just before the rename.
+pub fn rename_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let c = |p: &Path| std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+        let (old, new) = (c(from)?, c(to)?);
+        // SAFETY: both are valid NUL-terminated paths, relative to the current folder.
+        let done = unsafe {
+            libc::renameat2(
+                libc::AT_FDCWD,
+                old.as_ptr(),
+                libc::AT_FDCWD,
+                new.as_ptr(),
+                libc::RENAME_NOREPLACE,
+            )
+        };
+        if done == 0 {
+            return Ok(());
+        }
+        let err = std::io::Error::last_os_error();
+        if !matches!(err.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
+            return Err(err);
+        }
+    }
+    if to.symlink_metadata().is_ok() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!("{} exists", to.display()),
+        ));
+    }
+    std::fs::rename(from, to)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn renaming_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.deck"), dir.path().join("b.deck"));
+        std::fs::write(&a, "a").unwrap();
+        std::fs::write(&b, "b").unwrap();
+        let err = rename_new(&a, &b).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&b).unwrap(), b"b");
+        std::fs::remove_file(&b).unwrap();
+        rename_new(&a, &b).unwrap();
+        assert!(!a.exists());
+        assert_eq!(std::fs::read(&b).unwrap(), b"a");
+    }
 
     #[test]
     fn replaces_the_whole_file() {

@@ -30,6 +30,7 @@ pub mod files;
 pub mod interop;
 pub mod maintenance;
 pub mod manage;
+pub mod names;
 pub mod optimize;
 pub mod paths;
 pub mod quiz;

@@ -4,7 +4,7 @@ use clap::Parser;
 
 fn main() {
     // A shell asking for completions (`ISKRA_COMPLETE` set) is answered here.
-    iskra::cmd::completions::complete_if_asked();
+    iskra::cmd::completions::complete_if_asked(<iskra::cli::Args as clap::CommandFactory>::command);
     let args = iskra::cli::Args::parse();
     let code = match iskra::cli::run(args) {
         Ok(code) => code,

@@ -46,6 +46,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "settings",
             "files",
             "paths",
+            "names",
         ],
     ),
 ];

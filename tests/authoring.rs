@@ -97,17 +97,23 @@ fn add_appends_byte_for_byte_and_keeps_history() {
     assert_eq!(added.len(), 1);
     assert_eq!((added[0].1.as_str(), added[0].2), ("basic", 0));
 
-    // The same question again gets the next free id; a rebuild changes nothing.
-    s.run(&[
+    // The same question again is refused without a terminal; with --force
+    // it gets the next free id; a rebuild changes nothing.
+    let again = [
         "add",
         "--deck",
         "hand",
         "--question",
-        "Who chaired the Comintern in 1920?",
+        "who chaired the  Comintern in 1920",
         "--answer",
         "Z",
-    ])
-    .ok();
+    ];
+    let dump = s.dump();
+    let refused = s.run(&again);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    assert_eq!(s.dump(), dump);
+    s.run(&[&again[..], &["--force"]].concat()).ok();
     assert!(file_text(&s, "hand.deck").contains("\n## chaired-comintern-1920-2\n"));
     let rebuilt = s.build(&["hand.deck"]);
     assert_eq!(rebuilt.stdout, "Hand: 0 added, 0 updated, 4 unchanged, 0 removed\n");
@@ -157,7 +163,7 @@ fn add_refuses_a_bad_result_with_a_located_error_and_writes_nothing() {
 }
 
 #[test]
-fn add_to_a_bundled_deck_uses_its_file_in_decks() {
+fn add_to_a_bundled_deck_uses_the_users_copy_in_decks() {
     let s = Scratch::new();
     s.run(&["status"]).ok(); // builds the bundled decks
     let args = [
@@ -169,13 +175,6 @@ fn add_to_a_bundled_deck_uses_its_file_in_decks() {
         "--answer",
         "Rosmer",
     ];
-    let run = s.run(&args).fails();
-    assert!(
-        run.stderr
-            .contains("is the copy bundled into iskra, and there is no decks/people.deck here"),
-        "{}",
-        run.stderr
-    );
     std::fs::create_dir(s.path("decks")).unwrap();
     let bundled = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/decks/people.deck")).unwrap();
     s.write("decks/people.deck", &bundled);

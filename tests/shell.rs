@@ -114,3 +114,83 @@ fn the_manual_page_has_a_name_section_and_a_page_per_command() {
         eprintln!("man is not installed: the roff was checked, not its rendering");
     }
 }
+
+/// The names listed under `Commands:` in a help text (without `help`).
+fn subcommands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// Argument lines with no description (`  --deck <DECK>` and nothing after,
+/// on its line or, in clap's long format, indented on the next).
+fn undescribed(help: &str) -> Vec<String> {
+    let lines: Vec<&str> = help.lines().collect();
+    let mut found = Vec::new();
+    let mut in_args = false;
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("Options:") || line.starts_with("Arguments:") {
+            in_args = true;
+            continue;
+        }
+        if !line.starts_with(' ') && !line.is_empty() {
+            in_args = false;
+        }
+        let spec = line.trim();
+        let indent = line.len() - line.trim_start().len();
+        // Specs start at column 2 (`-h`, `<DECK>`) or 6 (`--deck`); deeper lines are descriptions.
+        let is_spec =
+            (2..=6).contains(&indent) && (spec.starts_with('-') || spec.starts_with('[') || spec.starts_with('<'));
+        if !in_args || !is_spec || spec.contains("  ") {
+            continue;
+        }
+        let described_below = lines
+            .get(i + 1)
+            .is_some_and(|next| !next.trim().is_empty() && next.len() - next.trim_start().len() > indent);
+        if !described_below {
+            found.push(spec.to_string());
+        }
+    }
+    found
+}
+
+#[test]
+fn every_command_has_examples_and_every_argument_a_description() {
+    let s = Scratch::new();
+    let top = s.run(&["--help"]).ok().stdout;
+    let mut queue: Vec<Vec<String>> = subcommands(&top).into_iter().map(|c| vec![c]).collect();
+    assert!(queue.len() >= 18, "{top}");
+    let mut checked = 0;
+    let mut missing = Vec::new();
+    while let Some(path) = queue.pop() {
+        let mut args: Vec<&str> = path.iter().map(String::as_str).collect();
+        args.push("--help");
+        let help = s.run(&args).ok().stdout;
+        let nested = subcommands(&help);
+        for sub in &nested {
+            let mut deeper = path.clone();
+            deeper.push(sub.clone());
+            queue.push(deeper);
+        }
+        if !help.contains("\nExamples:\n") {
+            missing.push(format!("iskra {}: no Examples:", path.join(" ")));
+        }
+        for arg in undescribed(&help) {
+            missing.push(format!("iskra {}: {arg} has no description", path.join(" ")));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 24, "{checked} commands checked");
+    assert!(missing.is_empty(), "{missing:#?}");
+    // The checker itself: an argument with no description is found.
+    assert_eq!(
+        undescribed("Options:\n      --deck <DECK>\n  -h, --help  Print help\n"),
+        ["--deck <DECK>"]
+    );
+    assert!(undescribed("Options:\n      --deck <DECK>\n          One deck\n").is_empty());
+}

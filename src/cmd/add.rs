@@ -1,21 +1,29 @@
 //! `iskra add --deck NAME`: one q/a fact from the options, or without them
 //! the interactive authoring loop ([`crate::ui::authoring`]). The fact is
-//! appended to the deck's file and built ([`crate::deck::author`]).
+//! appended to the deck's file and built ([`crate::deck::author`]). A
+//! question the deck already asks is added only when the user says so (on
+//! a terminal) or passes `--force`. Adding to a bundled deck writes the
+//! user's copy of it first (asking on a terminal), which takes it over.
 
 use std::io::Write;
 
-use crate::deck::author::DeckFile;
+use crate::deck::author::{DeckFile, decks_dir, id_source};
 use crate::deck::write::clean_value;
 use crate::deck::{Fact, FactBody, QaKind, check_fact_id};
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::ui::authoring::{TermPrompter, fact_loop};
-use crate::ui::build_report::report_line;
+use crate::text::escape_control;
+use crate::ui::authoring::{Prompter, TermPrompter, fact_loop};
+use crate::ui::build_report::{report_line, takeover_note};
 
-use super::{bundled_if_empty, require_terminal};
+use super::{bundled_if_empty, can_prompt, require_terminal};
 
 /// `iskra add`: one q/a fact from the options, or interactively without them.
 #[derive(Debug, Clone, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra add --deck mine --question "Who led the Kronstadt sailors?" --answer "Stepan Petrichenko"
+  iskra add --deck mine --question "When was NEP announced?" --answer "March 1921" --tag nep
+  iskra add --deck mine                   asks for facts of any kind, one by one"#)]
 pub struct AddArgs {
     /// The deck to add to (its name or file name)
     #[arg(long, add = crate::cmd::completions::deck_names())]
@@ -38,6 +46,9 @@ pub struct AddArgs {
     /// The fact's id [default: made from the question's words]
     #[arg(long)]
     pub id: Option<String>,
+    /// Add the fact even if the deck already asks the same question
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl AddArgs {
@@ -55,10 +66,16 @@ impl AddArgs {
 /// Runs `iskra add`: non-interactive with fields, else the interactive loop.
 pub fn run(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<i32> {
     bundled_if_empty(store)?;
-    let mut file = DeckFile::of_deck(store, &args.deck)?;
+    let dir = decks_dir(&store.settings()?);
+    let mut file = DeckFile::of_deck(store, &args.deck, &dir)?;
     if !args.has_fields() {
         require_terminal("add")?;
-        let added = fact_loop(&mut TermPrompter::new(), store, &mut file)?;
+        let mut prompter = TermPrompter::new();
+        if !file.is_written() && !prompter.confirm(&copy_question(&file), true)? {
+            writeln!(out, "Nothing was written.").map_err(Error::stdout)?;
+            return Ok(0);
+        }
+        let added = fact_loop(&mut prompter, store, &mut file)?;
         writeln!(
             out,
             "{} added to {}.",
@@ -69,7 +86,35 @@ pub fn run(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<i32
         return Ok(0);
     }
     let fact = fact_from_args(&args, &file)?;
+    if let Some(existing) = file.same_as(&fact)
+        && !args.force
+    {
+        let key = &file.deck().key;
+        let same = format!(
+            "deck `{key}` already asks \"{}\" (fact `{}`)",
+            escape_control(id_source(&existing.body)),
+            existing.id
+        );
+        if !can_prompt() {
+            return Err(Error::Usage(format!(
+                "{same}; nothing was added.\n  hint: pass --force to add it anyway, or change that fact: `iskra edit {key}/{}`",
+                existing.id
+            )));
+        }
+        if !TermPrompter::new().confirm(&format!("{same}. Add this one too?"), false)? {
+            writeln!(out, "Nothing was added.").map_err(Error::stdout)?;
+            return Ok(0);
+        }
+    }
+    if !file.is_written() && can_prompt() && !TermPrompter::new().confirm(&copy_question(&file), true)? {
+        writeln!(out, "Nothing was written.").map_err(Error::stdout)?;
+        return Ok(0);
+    }
+    let copied = !file.is_written();
     let report = file.append(store, std::slice::from_ref(&fact))?;
+    if copied {
+        writeln!(out, "Wrote your copy of the bundled deck to {}.", file.path.display()).map_err(Error::stdout)?;
+    }
     let templates: Vec<String> = fact.cards().into_iter().map(|c| c.template).collect();
     writeln!(
         out,
@@ -82,7 +127,19 @@ pub fn run(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<i32
         report_line(&report)
     )
     .map_err(Error::stdout)?;
+    if let Some(note) = takeover_note(&report) {
+        writeln!(out, "{note}").map_err(Error::stdout)?;
+    }
     Ok(0)
+}
+
+/// Asks before a bundled deck's copy is written.
+fn copy_question(file: &DeckFile) -> String {
+    format!(
+        "`{}` is bundled into iskra and has no file of yours. Write your copy to {} (it becomes the deck's file; history kept)?",
+        file.deck().key,
+        file.path.display()
+    )
 }
 
 /// The q/a fact the options of `iskra add` describe.

@@ -1,30 +1,65 @@
 //! `iskra build [PATH...]`: builds deck files into the collection
-//! ([`crate::deck::build`]) and prints what each deck gained and lost.
+//! ([`crate::deck::build`]) and prints what each deck gained and lost. With
+//! no path it builds `decks/`; where there is no `decks/` folder, every deck
+//! built from a file is built again from the file it was built from (and
+//! the new files of `decks-dir`), and decks whose file is gone are named and
+//! left as they are ([`crate::deck::rebuild`]).
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::deck::build::{build, collect_sources};
+use crate::deck::rebuild::recorded_sources;
 use crate::error::{Error, Result};
 use crate::store::Store;
-use crate::ui::build_report::render_reports;
+use crate::ui::build_report::{render_recorded, render_reports};
+
+/// The folder `iskra build` builds when given no path.
+const DEFAULT_DIR: &str = "decks";
 
 /// `iskra build` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra build                       the deck files in ./decks
+  iskra build decks/kronstadt.deck  one file
+  iskra build ~/notes/decks         every .deck file in a folder"#)]
 pub struct BuildArgs {
+    /// Deck files or folders of them [default: decks/; where there is none,
+    /// the files the collection's decks were built from, and new files in decks-dir]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
 
 /// Runs `iskra build`.
 pub fn run(store: &mut Store, args: BuildArgs, out: &mut impl Write) -> Result<i32> {
+    if args.paths.is_empty() && !Path::new(DEFAULT_DIR).exists() {
+        return rebuild_recorded(store, out);
+    }
     let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("decks")]
+        vec![PathBuf::from(DEFAULT_DIR)]
     } else {
         args.paths
     };
     let sources = collect_sources(&paths)?;
     let reports = build(store, &sources)?;
     render_reports(out, &reports).map_err(Error::stdout)?;
+    Ok(0)
+}
+
+/// Builds every deck again from its recorded file (see the module comment).
+fn rebuild_recorded(store: &mut Store, out: &mut impl Write) -> Result<i32> {
+    let decks_dir = store.settings()?.decks_dir;
+    let recorded = recorded_sources(store, decks_dir.as_deref())?;
+    if recorded.is_empty() {
+        return Err(Error::Usage(
+            "there is no decks/ folder here, and no deck of the collection was built from a file.\n  hint: run `iskra build` where your decks/ folder is, or name deck files or folders: `iskra build PATH…`".into(),
+        ));
+    }
+    let reports = if recorded.sources.is_empty() {
+        Vec::new()
+    } else {
+        build(store, &recorded.sources)?
+    };
+    render_recorded(out, &recorded, &reports).map_err(Error::stdout)?;
     Ok(0)
 }

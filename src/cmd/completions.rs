@@ -11,7 +11,6 @@
 use std::ffi::OsStr;
 use std::io::Write;
 
-use clap::CommandFactory;
 use clap_complete::engine::{ArgValueCompleter, CompletionCandidate};
 use clap_complete::env::{Bash, Elvish, EnvCompleter, Fish, Powershell, Zsh};
 
@@ -53,9 +52,10 @@ pub struct ManArgs {
 }
 
 /// Answers a shell's completion request (`ISKRA_COMPLETE` set) and exits;
-/// does nothing otherwise. Called first thing in `main`.
-pub fn complete_if_asked() {
-    clap_complete::CompleteEnv::with_factory(crate::cli::Args::command)
+/// does nothing otherwise. Called first thing in `main`, with the command
+/// line's definition (`cli::Args::command`).
+pub fn complete_if_asked(definition: fn() -> clap::Command) {
+    clap_complete::CompleteEnv::with_factory(definition)
         .var(COMPLETE_VAR)
         .complete();
 }
@@ -82,9 +82,9 @@ pub fn run_completions(args: &CompletionsArgs, out: &mut impl Write) -> Result<i
     Ok(0)
 }
 
-/// Writes the manual page (roff) of iskra, or of one of its commands.
-pub fn run_man(args: &ManArgs, out: &mut impl Write) -> Result<i32> {
-    let mut command = crate::cli::Args::command();
+/// Writes the manual page (roff) of iskra, or of one of its commands, from
+/// the command line's definition.
+pub fn run_man(mut command: clap::Command, args: &ManArgs, out: &mut impl Write) -> Result<i32> {
     command.build();
     let page = match &args.command {
         None => command,

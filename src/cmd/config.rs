@@ -9,8 +9,11 @@ use crate::store::Store;
 
 /// `iskra config` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = crate::config::keys_help())]
 pub struct ConfigArgs {
+    /// The setting to show or change (the list below); without it, every setting with its value
     pub key: Option<String>,
+    /// Its new value
     pub value: Option<String>,
 }
 
@@ -32,4 +35,25 @@ pub fn run(store: &mut Store, args: ConfigArgs, out: &mut impl Write) -> Result<
         }
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use crate::cli::Args;
+    use crate::config::KEYS;
+
+    #[test]
+    fn the_help_names_every_setting() {
+        let mut command = Args::command();
+        let help = command
+            .find_subcommand_mut("config")
+            .expect("config command")
+            .render_long_help()
+            .to_string();
+        for (key, _) in KEYS {
+            assert!(help.contains(key), "{key} missing from:\n{help}");
+        }
+    }
 }

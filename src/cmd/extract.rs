@@ -1,21 +1,35 @@
 //! `iskra extract FILE`: cloze drafts from prose ([`crate::extract`]), each
 //! accepted, edited, skipped or stopped at on the terminal
 //! ([`crate::ui::drafts`]), or with `--non-interactive` all written to a file.
-//! Needs no collection.
+//!
+//! Needs no collection, but reads one that exists: accepted drafts go to
+//! `drafts.deck` in `decks-dir` (else `./decks`), and a drafts file is never
+//! one whose name is a deck built from another file (building it would
+//! take that deck over): the default becomes `drafts-2.deck`, … and an
+//! `--out` of such a name is refused.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use crate::deck::author::decks_dir;
+use crate::deck::identity::{free_path, owner_elsewhere};
 use crate::error::{Error, Result};
 use crate::extract::{append_to_deck_file, extract, render_deck};
+use crate::maintenance::backup;
+use crate::store::{DeckRow, Settings, Store};
 
 /// `iskra extract` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra extract notes.txt                 walk through the drafts on a terminal
+  iskra extract notes.txt --limit 20 --out decks/notes.deck
+  iskra extract notes.txt --non-interactive   every draft to notes.drafts.deck"#)]
 pub struct ExtractArgs {
     /// A UTF-8 text file
     pub file: PathBuf,
-    /// The deck file accepted drafts are appended to [default: decks/drafts.deck], or with
-    /// --non-interactive the file all drafts are written to [default: FILE-STEM.drafts.deck]
+    /// The deck file accepted drafts are appended to [default: DECKS-DIR/drafts.deck; decks-dir,
+    /// else ./decks], or with --non-interactive the file all drafts are written to [default:
+    /// FILE-STEM.drafts.deck]; a name another file's deck has is refused
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Write every draft to the --out file without asking
@@ -26,8 +40,18 @@ pub struct ExtractArgs {
     pub limit: Option<usize>,
 }
 
-/// Runs `iskra extract`.
-pub fn run(args: ExtractArgs, out: &mut impl Write) -> Result<i32> {
+/// Runs `iskra extract`; `collection` is read if it exists.
+pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -> Result<i32> {
+    let (decks, settings) = match collection.filter(|c| c.exists()) {
+        Some(collection) => {
+            let store = Store::open_with(collection, &backup::before_migration)?;
+            (store.decks()?, store.settings()?)
+        }
+        None => (Vec::new(), Settings::default()),
+    };
+    if let Some(path) = &args.out {
+        check_out(&decks, path)?;
+    }
     let file = &args.file;
     let bytes = std::fs::read(file).map_err(Error::io(file))?;
     let text = String::from_utf8(bytes).map_err(|_| {
@@ -46,7 +70,9 @@ pub fn run(args: ExtractArgs, out: &mut impl Write) -> Result<i32> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "notes".into());
-        let path = args.out.unwrap_or_else(|| PathBuf::from(format!("{stem}.drafts.deck")));
+        let path = args
+            .out
+            .unwrap_or_else(|| free_path(&decks, Path::new(""), &format!("{stem}.drafts")));
         crate::files::write_atomic(&path, render_deck(&drafts, &source).as_bytes())?;
         writeln!(out, "{} drafts written to {}", drafts.len(), path.display()).map_err(Error::stdout)?;
         return Ok(0);
@@ -56,7 +82,9 @@ pub fn run(args: ExtractArgs, out: &mut impl Write) -> Result<i32> {
             "extract asks about each draft on a terminal.\n  hint: pass --non-interactive to write all drafts to a file".into(),
         ));
     }
-    let path = args.out.unwrap_or_else(|| PathBuf::from("decks/drafts.deck"));
+    let path = args
+        .out
+        .unwrap_or_else(|| free_path(&decks, &decks_dir(&settings), "drafts"));
     let accepted = crate::ui::drafts::walk(&drafts, |draft| {
         append_to_deck_file(&path, std::slice::from_ref(draft), &source)
     })?;
@@ -68,4 +96,17 @@ pub fn run(args: ExtractArgs, out: &mut impl Write) -> Result<i32> {
     )
     .map_err(Error::stdout)?;
     Ok(0)
+}
+
+/// Refuses an `--out` whose name is a deck built from another file.
+fn check_out(decks: &[DeckRow], path: &Path) -> Result<()> {
+    match owner_elsewhere(decks, path) {
+        None => Ok(()),
+        Some(deck) => Err(Error::Usage(format!(
+            "{} would be deck `{}` when built, and that deck is built from {}.\n  hint: choose another --out, or leave it out for a free name",
+            path.display(),
+            deck.key,
+            deck.source_path.as_deref().unwrap_or("no file (it was imported)")
+        ))),
+    }
 }

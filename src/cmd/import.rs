@@ -12,6 +12,10 @@ use crate::text::escape_control;
 
 /// `iskra import` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra import ~/Downloads/History.apkg --dry-run   what would come in, changing nothing
+  iskra import ~/Downloads/History.apkg
+  iskra import words.tsv --deck vocabulary"#)]
 pub struct ImportArgs {
     /// An Anki package (.apkg) or text file (.txt, .csv, .tsv)
     pub path: PathBuf,

@@ -17,6 +17,7 @@ pub mod check;
 pub mod completions;
 pub mod config;
 pub mod deck;
+pub mod edit;
 pub mod export;
 pub mod extract;
 pub mod import;

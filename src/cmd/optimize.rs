@@ -22,6 +22,10 @@ use crate::text::escape_control;
 
 /// `iskra optimize` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra optimize                    fit to the whole collection's history
+  iskra optimize --deck people      a deck of its own
+  iskra optimize --show             the parameters in use"#)]
 pub struct OptimizeArgs {
     /// Fit one deck's history; the parameters are then used for that deck only
     #[arg(long, value_name = "NAME", add = crate::cmd::completions::deck_names())]
@@ -33,6 +37,10 @@ pub struct OptimizeArgs {
 
 /// `iskra simulate` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra simulate
+  iskra simulate --retention 0.85..0.95 --step 0.025 --days 180
+  iskra simulate --deck people"#)]
 pub struct SimulateArgs {
     /// Desired retentions to compare: a range walked in steps of --step, a list (0.85,0.9) or one value
     #[arg(long, value_name = "FROM..TO", default_value = "0.80..0.95")]

@@ -11,6 +11,11 @@ use crate::store::Store;
 
 /// `iskra quiz` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra quiz                              10 questions from every deck, mixed formats
+  iskra quiz --deck journey-1920 --count 5 --mode choice
+  iskra quiz --tag comintern --mode typed --record   answers go into the schedule
+  iskra quiz --seed 7                     the same questions again"#)]
 pub struct QuizArgs {
     /// Only this deck (its name or file name)
     #[arg(long, add = crate::cmd::completions::deck_names())]

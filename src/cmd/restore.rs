@@ -15,6 +15,10 @@ use super::can_prompt;
 
 /// `iskra restore` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra restore                     list the backups, newest first
+  iskra restore 1                   put the newest back (asks first)
+  iskra restore 2 --yes             without asking"#)]
 pub struct RestoreArgs {
     /// The backup to restore: its number in the listing (1 is the newest) or its
     /// file name. Without it, the backups are listed.

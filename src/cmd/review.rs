@@ -12,6 +12,11 @@ use crate::store::Store;
 
 /// `iskra review` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra review                      every deck, within today's limits
+  iskra review --deck people        one deck (its key, its title or a prefix)
+  iskra review --limit 20           stop after 20 answers
+  iskra review --mode typed         type each answer; iskra grades it"#)]
 pub struct ReviewArgs {
     /// Only this deck (its name or file name)
     #[arg(long, add = crate::cmd::completions::deck_names())]

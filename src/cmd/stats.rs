@@ -16,13 +16,17 @@ pub struct PeriodArgs {
     /// Only this deck (its name or file name)
     #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
-    /// Days in the period: of reviews per day (a row each when exported) and of the answer buttons
+    /// How many days back the reviews per day and the answer buttons go
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_DAYS)))]
     pub days: u32,
 }
 
 /// `iskra stats` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra stats
+  iskra stats --deck people --days 90
+  iskra stats --json | jq .streak"#)]
 pub struct StatsArgs {
     #[command(flatten)]
     pub period: PeriodArgs,
@@ -33,6 +37,9 @@ pub struct StatsArgs {
 
 /// `iskra report` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra report --out progress.html
+  iskra report --deck serge-memoirs --days 90 --out serge.html"#)]
 pub struct ReportArgs {
     #[command(flatten)]
     pub period: PeriodArgs,

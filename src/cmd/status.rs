@@ -12,7 +12,12 @@ use super::bundled_if_empty;
 
 /// `iskra status` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra status
+  iskra status --deck people
+  iskra status --json | jq '.decks[] | {name, due_now}'"#)]
 pub struct StatusArgs {
+    /// Only this deck (its key, its title or a prefix of either)
     #[arg(long, add = crate::cmd::completions::deck_names())]
     pub deck: Option<String>,
     /// Print JSON instead of a table

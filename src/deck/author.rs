@@ -8,6 +8,10 @@
 //! existing bytes, the whole new text is parsed before anything is written,
 //! the file is replaced atomically (temp file + rename), and only then is it
 //! built into the collection (one transaction), exactly like `iskra build`.
+//!
+//! New deck files go to the `decks-dir` setting's folder, else `./decks`
+//! ([`decks_dir`]); so does a user's copy of a bundled deck, made when
+//! adding to one: built, it takes the bundled deck over with its history.
 
 use std::path::{Path, PathBuf};
 
@@ -15,7 +19,13 @@ use crate::deck::build::{self, BUNDLED_PREFIX, Source};
 use crate::deck::write::{clean_value, write_fact, write_header};
 use crate::deck::{Deck, Fact, FactBody, parse_deck, slug_words};
 use crate::error::{Error, Result};
-use crate::store::{DeckRow, Store, SyncReport};
+use crate::quiz::normalize::Folded;
+use crate::store::{DeckRow, Settings, Store, SyncReport};
+
+/// The folder new deck files go to: `decks-dir`, else `./decks`.
+pub fn decks_dir(settings: &Settings) -> PathBuf {
+    settings.decks_dir.clone().unwrap_or_else(|| PathBuf::from("decks"))
+}
 
 /// A deck file being added to: its text as it is on disk and its parse.
 #[derive(Debug)]
@@ -28,11 +38,44 @@ pub struct DeckFile {
 }
 
 impl DeckFile {
-    /// The file a deck of the collection was built from. A deck built from
-    /// the bundled copy is looked for as `decks/KEY.deck` here.
-    pub fn of_deck(store: &Store, name: &str) -> Result<DeckFile> {
+    /// The file a deck of the collection was built from. For a bundled deck:
+    /// the user's copy, `DIR/KEY.deck` in `dir` (see [`decks_dir`]), which is
+    /// made of the bundled text when it is first written (until then
+    /// [`DeckFile::is_written`] is false).
+    pub fn of_deck(store: &Store, name: &str, dir: &Path) -> Result<DeckFile> {
         let row = store.find_deck(name)?;
-        DeckFile::open(&deck_path(&row)?)
+        match row.source_path.as_deref() {
+            Some(path) if path.starts_with(BUNDLED_PREFIX) => DeckFile::bundled_copy(&row, path, dir),
+            Some(path) => DeckFile::open(&recorded_file(&row, path)?),
+            None => Err(Error::Usage(format!(
+                "deck `{}` was imported and has no deck file to add to.\n  hint: `iskra export deck {} --format iskra` writes one, and `iskra build` of that file makes it the deck's file (history kept)",
+                row.key, row.key
+            ))),
+        }
+    }
+
+    /// The user's copy of a bundled deck: the file `dir/KEY.deck` if it
+    /// exists, else one to be written with the bundled text.
+    fn bundled_copy(row: &DeckRow, bundled: &str, dir: &Path) -> Result<DeckFile> {
+        let path = dir.join(format!("{}.deck", row.key));
+        if path.exists() {
+            return DeckFile::open(&path);
+        }
+        let text = build::bundled_text(bundled).ok_or_else(|| {
+            Error::Usage(format!(
+                "deck `{}` came bundled with another version of iskra, which this one does not have.\n  hint: `iskra export deck {} --out {}` writes the deck as it is in the collection; add to that file and build it",
+                row.key,
+                row.key,
+                path.display()
+            ))
+        })?;
+        let deck = parse_deck(&path.display().to_string(), &row.key, text.as_bytes()).map_err(Error::Deck)?;
+        Ok(DeckFile {
+            path,
+            text: text.to_string(),
+            deck,
+            unwritten: true,
+        })
     }
 
     /// Reads and parses a deck file; a file with errors is refused with them.
@@ -95,6 +138,23 @@ impl DeckFile {
     /// The current text of the file (or of the header still to be written).
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// A fact of this deck that asks the same as `fact`: of the same kind,
+    /// with the same question (or cloze text, sequence title, timeline
+    /// event) once folded as typed answers are (case, accents, punctuation).
+    pub fn same_as(&self, fact: &Fact) -> Option<&Fact> {
+        let folded = |f: &Fact| {
+            let text = id_source(&f.body);
+            let key = Folded::new(text).key();
+            if key.is_empty() { text.trim().to_string() } else { key }
+        };
+        let wanted = folded(fact);
+        let kind = std::mem::discriminant(&fact.body);
+        self.deck
+            .facts
+            .iter()
+            .find(|f| std::mem::discriminant(&f.body) == kind && folded(f) == wanted)
     }
 
     pub fn id_taken(&self, id: &str) -> bool {
@@ -181,46 +241,19 @@ pub fn check_deck_name(name: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// The file a deck was built from, or an error saying what to do.
-fn deck_path(row: &DeckRow) -> Result<PathBuf> {
-    match row.source_path.as_deref() {
-        Some(path) if !path.starts_with(BUNDLED_PREFIX) => {
-            let path = PathBuf::from(path);
-            if path.is_file() {
-                Ok(path)
-            } else {
-                Err(Error::Usage(format!(
-                    "deck `{}` was built from {}, which is not there any more.\n  hint: build the deck from where its file is now (`iskra build PATH`), then add to it",
-                    row.key,
-                    path.display()
-                )))
-            }
-        }
-        _ => {
-            let local = Path::new("decks").join(format!("{}.deck", row.key));
-            if local.is_file() {
-                Ok(local)
-            } else {
-                Err(Error::Usage(format!(
-                    "deck `{}` is the copy bundled into iskra, and there is no {} here to add to.\n  hint: run this where {} is (the iskra source tree), or copy that file here and `iskra build` it",
-                    row.key,
-                    local.display(),
-                    local.display()
-                )))
-            }
-        }
+/// The file a deck was built from (`path`, recorded), or an error saying
+/// what to do when it is not there any more.
+fn recorded_file(row: &DeckRow, path: &str) -> Result<PathBuf> {
+    let path = PathBuf::from(path);
+    if path.is_file() {
+        return Ok(path);
     }
-}
-
-/// The line (from 1) of the heading `## id` of fact `id` in a deck file's text.
-pub fn fact_line(text: &str, id: &str) -> Option<usize> {
-    text.split('\n')
-        .position(|line| {
-            line.trim_end()
-                .strip_prefix("## ")
-                .is_some_and(|rest| rest.trim() == id)
-        })
-        .map(|index| index + 1)
+    Err(Error::Usage(format!(
+        "deck `{}` was built from {}, which is not there any more.\n  hint: if it moved, `iskra deck move {} NEW_PATH` builds the deck from where it is now",
+        row.key,
+        path.display(),
+        row.key
+    )))
 }
 
 /// A deck's key: its file name without `.deck`.
@@ -266,13 +299,6 @@ pub fn id_source(body: &FactBody) -> &str {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_fact_is_found_by_its_heading() {
-        let text = "# D\r\n\r\n## a\r\nq: x\r\na: y\r\n\r\n##  b \r\nq: ## a\n";
-        assert_eq!(fact_line(text, "a"), Some(3));
-        assert_eq!(fact_line(text, "b"), Some(7));
-        assert_eq!(fact_line(text, "c"), None);
-    }
     use crate::deck::QaKind;
 
     fn file_with(text: &str) -> (tempfile::TempDir, DeckFile) {

@@ -9,14 +9,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::identity::{Claim, FILELESS, claim, conflict_diagnostic, stored_path};
 use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store, SyncReport, Tx};
 
 include!(concat!(env!("OUT_DIR"), "/bundled_decks.rs"));
 
-/// How the label (and stored source path) of a bundled deck starts.
-pub const BUNDLED_PREFIX: &str = "bundled:";
+pub use super::identity::BUNDLED_PREFIX;
 
 /// One deck file's text and where it came from.
 pub struct Source {
@@ -88,6 +88,13 @@ fn deck_key(path: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// The text of the bundled deck stored as `label` (`bundled:NAME.deck`), if
+/// this iskra has it.
+pub fn bundled_text(label: &str) -> Option<&'static str> {
+    let name = label.strip_prefix(BUNDLED_PREFIX)?;
+    BUNDLED_DECKS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
 /// The decks compiled into the binary.
 pub fn bundled_sources() -> Vec<Source> {
     BUNDLED_DECKS
@@ -148,6 +155,12 @@ fn parse_changed(sources: &[Source], skip: &[bool]) -> Result<Vec<Option<Deck>>>
 /// from the same path with the same bytes (same [`fingerprint`]), and whose
 /// deck nothing else changed since, is neither parsed nor written: a rebuild
 /// of unchanged files opens no write transaction at all.
+///
+/// A file whose deck key belongs to a deck built from another file (or
+/// imported, with no file, and sharing no fact with it) is refused with the
+/// other problems of the build ([`super::identity`]): the build is all or
+/// nothing, like a build with a parse error, so fixing the names and
+/// building again gives one result.
 pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
     let paths: Vec<String> = sources.iter().map(|s| stored_path(&s.label)).collect();
     let hashes: Vec<String> = sources
@@ -161,13 +174,25 @@ pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
         .map(|(source, hash)| store.unchanged_deck(&source.key, hash))
         .collect::<Result<Vec<_>>>()?;
     let skip: Vec<bool> = reports.iter().map(Option::is_some).collect();
-    let decks = parse_changed(sources, &skip)?;
+    let parsed = parse_changed(sources, &skip);
+    let none = vec![None; sources.len()];
+    let refused = refused_claims(store, sources, &paths, parsed.as_ref().unwrap_or(&none))?;
+    let decks = match (parsed, refused.is_empty()) {
+        (Ok(decks), true) => decks,
+        (Ok(_), false) => return Err(Error::Deck(refused)),
+        (Err(Error::Deck(mut found)), _) => {
+            found.extend(refused);
+            return Err(Error::Deck(found));
+        }
+        (Err(other), _) => return Err(other),
+    };
     let syncs: Vec<FactSync> = decks
         .iter()
-        .zip(paths.iter().zip(&hashes))
-        .filter_map(|(deck, (path, hash))| {
+        .zip(sources.iter().zip(paths.iter().zip(&hashes)))
+        .filter_map(|(deck, (source, (path, hash)))| {
             deck.as_ref().map(|deck| FactSync {
                 deck,
+                label: &source.label,
                 source_path: path,
                 source_hash: hash,
             })
@@ -183,36 +208,84 @@ pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
     Ok(reports.into_iter().flatten().collect())
 }
 
+/// The diagnostics of the files (parsed, or not parsed because of errors;
+/// skipped ones are their decks' own) that may not be built into the deck of
+/// their key, as [`claim`] decides. A file with errors is not checked
+/// against a deck without a file (whether it shares facts is unknown).
+fn refused_claims(
+    store: &Store,
+    sources: &[Source],
+    paths: &[String],
+    parsed: &[Option<Deck>],
+) -> Result<Vec<Diagnostic>> {
+    let decks: HashMap<String, DeckRow> = store.decks()?.into_iter().map(|d| (d.key.clone(), d)).collect();
+    let mut refused = Vec::new();
+    for ((source, path), deck) in sources.iter().zip(paths).zip(parsed) {
+        let existing = decks.get(&source.key);
+        let shares = |row: &DeckRow| -> Result<bool> {
+            match deck {
+                Some(deck) => Ok(shares_facts(&store.facts_of_deck(row.id)?, deck)),
+                None => Ok(true),
+            }
+        };
+        let shared = match existing {
+            Some(row) if row.source_path.is_none() => shares(row)?,
+            _ => false,
+        };
+        if let Err(conflict) = claim(existing, path, |_| shared) {
+            let text = String::from_utf8_lossy(&source.bytes);
+            let first = text.lines().next().unwrap_or_default();
+            refused.push(conflict_diagnostic(&source.label, &source.key, path, first, &conflict));
+        }
+    }
+    Ok(refused)
+}
+
+/// True when `deck` (a file) has a fact id among `stored`, a deck's facts.
+fn shares_facts(stored: &[crate::store::FactRow], deck: &Deck) -> bool {
+    let ids: std::collections::HashSet<&str> = deck.facts.iter().map(|f| f.id.as_str()).collect();
+    stored.iter().any(|f| ids.contains(f.key.as_str()))
+}
+
 /// One parsed deck and the path it came from, ready to sync.
-struct FactSync<'a> {
-    deck: &'a Deck,
-    source_path: &'a str,
+pub(super) struct FactSync<'a> {
+    pub deck: &'a Deck,
+    /// The file as named (for diagnostics).
+    pub label: &'a str,
+    pub source_path: &'a str,
     /// The file's fingerprint: a rebuild with the same one is skipped.
-    source_hash: &'a str,
+    pub source_hash: &'a str,
 }
 
 /// Syncs parsed decks into the collection in ONE transaction.
 fn sync_decks(store: &mut Store, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
     // A page cache a little over what a 100k-fact deck writes.
     let tx = store.begin_bulk(64)?;
+    let reports = sync_in(&tx, decks)?;
+    tx.commit()?;
+    Ok(reports)
+}
+
+/// Syncs parsed decks in the caller's transaction (`build`, `deck move`).
+pub(super) fn sync_in(tx: &Tx, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
     let mut settings = tx.settings()?;
     let start_position = settings.next_new_position;
     let mut reports = Vec::with_capacity(decks.len());
     for sync in decks {
-        reports.push(sync_deck(&tx, sync, &mut settings.next_new_position)?);
+        reports.push(sync_deck(tx, sync, &mut settings.next_new_position)?);
     }
     if settings.next_new_position != start_position {
         tx.save_settings(&settings)?;
     }
-    tx.commit()?;
     Ok(reports)
 }
 
 fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64) -> Result<SyncReport> {
     let deck = sync.deck;
-    let deck_id = upsert_deck(tx, deck, sync.source_path)?;
+    let (deck_id, took_over) = upsert_deck(tx, sync)?;
     let mut report = SyncReport {
         deck: deck.name.clone(),
+        took_over,
         ..SyncReport::default()
     };
     let mut stored: HashMap<String, (i64, String, bool)> = tx
@@ -256,27 +329,46 @@ fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64) -> Result<SyncRe
     Ok(report)
 }
 
-/// The deck's row, inserted or brought in line with the file; its id.
-fn upsert_deck(tx: &Tx, deck: &Deck, source_path: &str) -> Result<i64> {
+/// The deck's row, inserted or brought in line with the file; its id, and
+/// the bundled source the file took over, if it did. The file's claim on
+/// the key is checked again here, in the transaction that writes it.
+fn upsert_deck(tx: &Tx, sync: &FactSync) -> Result<(i64, Option<String>)> {
+    let deck = sync.deck;
     let existing = tx.deck_by_key(&deck.key)?;
+    let stored = match &existing {
+        Some(row) if row.source_path.is_none() => tx.facts_of_deck(row.id)?,
+        _ => Vec::new(),
+    };
+    let shared = shares_facts(&stored, deck);
+    let took_over = match claim(existing.as_ref(), sync.source_path, |_| shared) {
+        Ok(Claim::TakesOverBundled { bundled }) => Some(bundled),
+        Ok(Claim::AdoptsFileless) => Some(FILELESS.to_string()),
+        Ok(Claim::New | Claim::Same) => None,
+        Err(conflict) => {
+            let heading = format!("# {}", deck.name);
+            let diagnostic = conflict_diagnostic(sync.label, &deck.key, sync.source_path, &heading, &conflict);
+            return Err(Error::Deck(vec![diagnostic]));
+        }
+    };
     let wanted = DeckRow {
         id: existing.as_ref().map_or(0, |d| d.id),
         key: deck.key.clone(),
         name: deck.name.clone(),
         description: deck.description.clone(),
-        source_path: Some(source_path.to_string()),
+        source_path: Some(sync.source_path.to_string()),
         retention: deck.retention,
         new_per_day: deck.new_per_day,
         reviews_per_day: deck.reviews_per_day,
     };
-    match existing {
-        Some(row) if row == wanted => Ok(row.id),
+    let id = match existing {
+        Some(row) if row == wanted => row.id,
         Some(row) => {
             tx.write_deck(&wanted)?;
-            Ok(row.id)
+            row.id
         }
-        None => tx.insert_deck(&wanted),
-    }
+        None => tx.insert_deck(&wanted)?,
+    };
+    Ok((id, took_over))
 }
 
 /// Brings a changed (or restored) fact's cards in line with its new text.
@@ -316,15 +408,6 @@ pub fn fingerprint(stored_path: &str, bytes: &[u8]) -> String {
         }
     }
     format!("fnv1a64:{hash:016x}:{}", bytes.len())
-}
-
-/// The path a deck is stored with: absolute for a file, so that authoring
-/// commands find it from any directory; `bundled:NAME` for a bundled copy.
-fn stored_path(label: &str) -> String {
-    if label.starts_with(BUNDLED_PREFIX) {
-        return label.to_string();
-    }
-    std::fs::canonicalize(label).map_or_else(|_| label.to_string(), |p| p.display().to_string())
 }
 
 /// Builds the bundled decks into a collection that has no decks yet.

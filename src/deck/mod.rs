@@ -10,7 +10,11 @@ pub mod build;
 mod card_view;
 mod cards;
 pub mod date;
+pub mod identity;
+pub mod locate;
+pub mod manage;
 mod parse;
+pub mod rebuild;
 mod stored;
 pub mod write;
 
@@ -21,7 +25,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::diagnostic::Diagnostic;
 pub use card_view::CardView;
 pub use cards::{CardText, check_cloze, hint_line, item_key, without_hint};
-pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, fact_line, parse_deck};
+pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
 pub use stored::stored_facts;
 
 /// Desired retention a deck may ask for.

@@ -54,14 +54,6 @@ pub fn parse_deck(file: &str, key: &str, bytes: &[u8]) -> Result<Deck, Vec<Diagn
     parser.finish(key)
 }
 
-/// The line (from 1) of the heading of fact `id` in a deck file's text, as
-/// the parser reads the file (one with errors too), if the fact is in it.
-pub fn fact_line(text: &str, id: &str) -> Option<usize> {
-    let mut parser = Parser::new("");
-    parser.run(text.strip_prefix('\u{feff}').unwrap_or(text));
-    parser.fact_lines.get(id).copied()
-}
-
 /// A `key: value` line (or a continuation of one), located.
 #[derive(Debug, Clone)]
 struct Field {

@@ -1,12 +1,13 @@
-//! Backups of the collection: before a migration and once per study day, the
-//! last N kept. `check` and `restore` live next door.
+//! Backups of the collection: before a migration, before a deck is deleted
+//! and once per study day, the last N kept. `check` and `restore` live next
+//! door.
 //!
 //! Backups live next to the collection, in `backups/`, named
 //! `<stem>-YYYYMMDD-HHMMSS-<reason>.sqlite3` (the time in UTC; reasons
-//! `daily`, `schema-vN` before migrating from schema N, `before-restore`, and
-//! `damaged` for a raw copy of a file SQLite could not read). Each is a
-//! `VACUUM INTO` copy written under a temporary name, flushed and renamed, so
-//! a half-written backup is never listed. Whether today's backup exists is
+//! `daily`, `schema-vN` before migrating from schema N, `before-restore`,
+//! `before-deck-delete`, and `damaged` for a raw copy of a file SQLite could
+//! not read). Each is a `VACUUM INTO` copy written under a temporary name,
+//! flushed and renamed, so a half-written backup is never listed. Whether today's backup exists is
 //! read from the file names, so a command that makes none writes nothing.
 
 use std::path::{Path, PathBuf};
@@ -236,6 +237,21 @@ pub(crate) fn warn_no_daily_backup(collection: &Path, e: &Error) {
         escape_control(&e.to_string()),
         backups_dir(collection).display()
     );
+}
+
+/// Backs up the collection before a change that takes something out of it
+/// (`deck delete`): a copy named for `reason`, taken at `at`; its path. It
+/// is not pruned here (the next daily backup prunes), so making it never
+/// costs another backup. If it cannot be made, the change must not run.
+pub fn before_change(store: &Store, reason: &str, at: DateTime<Utc>) -> Result<PathBuf> {
+    let collection = store.path();
+    write_backup(collection, at, reason, |temp| store.copy_into(temp)).map_err(|e| {
+        Error::Storage(format!(
+            "making a backup of {} first failed ({e}); nothing was changed.\n  hint: free some disk space or make {} writable, then try again",
+            collection.display(),
+            backups_dir(collection).display()
+        ))
+    })
 }
 
 /// Backs up a collection about to be migrated from schema `from` to `to`. If

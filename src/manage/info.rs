@@ -1,11 +1,12 @@
 //! `iskra card ID`: one card's whole story, as Anki's Card Info: its deck
 //! and fact, where the fact is written (the deck's file and the line of
-//! its `## id`, found by reading the file now), its schedule and memory
+//! its `## id`, found by reading the file now with `deck::locate`, as
+//! `iskra edit` finds it), its schedule and memory
 //! now, and every entry of its review log.
 
 use crate::clock::Clock;
 use crate::deck::build::BUNDLED_PREFIX;
-use crate::deck::fact_line;
+use crate::deck::locate::fact_line;
 use crate::error::{Error, Result};
 use crate::stats;
 use crate::store::Store;

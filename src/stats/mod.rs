@@ -486,7 +486,10 @@ mod tests {
             deck: Some("nope".into()),
             days: 7,
         };
-        assert!(matches!(compute(&store, &unknown, &clock), Err(Error::UnknownDeck(_))));
+        assert!(matches!(
+            compute(&store, &unknown, &clock),
+            Err(Error::UnknownDeck { .. })
+        ));
     }
 
     /// Adds an answer of card `card` at `at` (RFC 3339) of `kind`.

@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, Tx};
 use crate::error::{Error, Result};
+use crate::names::{Lookup, lookup};
 
 /// A deck as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +31,23 @@ pub struct SyncReport {
     pub unchanged: usize,
     pub removed: usize,
     pub restored: usize,
+    /// The bundled copy (`bundled:NAME.deck`) the built file took over, if it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub took_over: Option<String>,
 }
+
+/// What a deck holds (and deleting it takes out of the collection): its
+/// facts, retired ones too, their cards and the cards' review log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeckTotals {
+    pub facts: usize,
+    pub cards: usize,
+    pub reviews: usize,
+}
+
+/// The ids of deck `?1`'s cards and of its facts' cards (in any deck).
+const DECK_CARDS: &str =
+    "SELECT id FROM cards WHERE deck_id = ?1 OR fact_id IN (SELECT id FROM facts WHERE deck_id = ?1)";
 
 const DECK_COLUMNS: &str = "id, key, name, description, source_path, retention, new_per_day, reviews_per_day";
 
@@ -64,14 +81,36 @@ impl Store {
         Ok(rows)
     }
 
-    /// A deck by its key or its name (case-insensitive).
+    /// The deck a user named (`--deck NAME`): by its key, its name, or an
+    /// unambiguous prefix of either, case-insensitive ([`crate::names`]: the
+    /// one rule every command uses). An ambiguous name lists the decks it
+    /// fits; an unknown one suggests the nearest.
     pub fn find_deck(&self, name: &str) -> Result<DeckRow> {
+        let mut decks = self.decks()?;
+        let candidates: Vec<(&str, &str)> = decks.iter().map(|d| (d.key.as_str(), d.name.as_str())).collect();
+        let shown = |d: &DeckRow| format!("`{}` ({})", d.key, d.name);
+        match lookup(&candidates, name) {
+            Lookup::Found(i) => Ok(decks.swap_remove(i)),
+            Lookup::Ambiguous(found) => Err(Error::AmbiguousDeck {
+                name: name.to_string(),
+                candidates: found.into_iter().map(|i| shown(&decks[i])).collect(),
+            }),
+            Lookup::Unknown { nearest } => Err(Error::UnknownDeck {
+                name: name.to_string(),
+                did_you_mean: nearest.map(|i| shown(&decks[i])),
+            }),
+        }
+    }
+
+    /// The deck whose key is exactly `name`, else whose key or name is
+    /// `name` up to case; no prefixes (for `import --deck`, which makes a new
+    /// deck of a name that is not one).
+    pub fn deck_named(&self, name: &str) -> Result<Option<DeckRow>> {
         deck_where(
             self.conn(),
-            "key = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE ORDER BY key = ?1 DESC LIMIT 1",
+            "key = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE ORDER BY key = ?1 DESC, key = ?1 COLLATE NOCASE DESC LIMIT 1",
             name,
-        )?
-        .ok_or_else(|| Error::UnknownDeck(name.to_string()))
+        )
     }
 
     /// The report of a deck whose file was last built with fingerprint
@@ -88,6 +127,24 @@ impl Store {
             unchanged: usize::try_from(facts).unwrap_or(0),
             ..SyncReport::default()
         }))
+    }
+
+    /// How many facts, cards and reviews `deck delete` would take out.
+    pub fn deck_totals(&self, id: i64) -> Result<DeckTotals> {
+        let count = |n: i64| usize::try_from(n).unwrap_or(0);
+        let (facts, cards, reviews) = self.conn().query_row(
+            &format!(
+                "SELECT (SELECT count(*) FROM facts WHERE deck_id = ?1), (SELECT count(*) FROM ({DECK_CARDS})),
+                        (SELECT count(*) FROM review_log WHERE card_id IN ({DECK_CARDS}))"
+            ),
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(DeckTotals {
+            facts: count(facts),
+            cards: count(cards),
+            reviews: count(reviews),
+        })
     }
 }
 
@@ -140,6 +197,36 @@ impl Tx<'_> {
                 deck.reviews_per_day
             ])?;
         Ok(())
+    }
+
+    /// Gives the deck `id` a new key and source (`deck rename`, `deck move`).
+    pub fn rekey_deck(&self, id: i64, key: &str, source_path: Option<&str>) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE decks SET key = ?2, source_path = ?3 WHERE id = ?1")?
+            .execute(params![id, key, source_path])?;
+        Ok(())
+    }
+
+    /// Another deck whose key is `key` up to case (two such files cannot
+    /// live in one folder on every file system).
+    pub fn deck_key_taken(&self, key: &str, except_id: i64) -> Result<Option<DeckRow>> {
+        let sql = format!("SELECT {DECK_COLUMNS} FROM decks WHERE key = ?1 COLLATE NOCASE AND id != ?2 LIMIT 1");
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row(params![key, except_id], deck_from_row)
+            .optional()?)
+    }
+
+    /// Deletes the deck `id` with its facts, their cards (in any deck) and
+    /// the cards' review log.
+    pub fn delete_deck(&self, id: i64) -> Result<DeckTotals> {
+        let conn = self.conn();
+        let reviews = conn.execute(&format!("DELETE FROM review_log WHERE card_id IN ({DECK_CARDS})"), [id])?;
+        let cards = conn.execute(&format!("DELETE FROM cards WHERE id IN ({DECK_CARDS})"), [id])?;
+        let facts = conn.execute("DELETE FROM facts WHERE deck_id = ?1", [id])?;
+        conn.execute("DELETE FROM decks WHERE id = ?1", [id])?;
+        Ok(DeckTotals { facts, cards, reviews })
     }
 
     /// Records the fingerprint of the file the deck was just built from and

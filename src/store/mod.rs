@@ -45,7 +45,7 @@ use crate::error::{Error, Result};
 pub use bulk_writer::BulkWriter;
 pub use card_changes::CardSnapshot;
 pub use cards::{BuryRules, CardRow, NewCard, StoredSchedule, queue};
-pub use decks::{DeckRow, SyncReport};
+pub use decks::{DeckRow, DeckTotals, SyncReport};
 pub use facts::FactRow;
 pub use read::overview::{DeckSummary, ShownCard};
 pub use read::queue::{DeckCounts, QueueQuery, StudiedToday};

@@ -41,6 +41,9 @@ pub struct Settings {
     pub leech_lapses: u32,
     /// What happens to a card when it becomes a leech.
     pub leech_action: crate::settings::LeechAction,
+    /// Where new deck files go (`deck new`, `extract`, copies of bundled
+    /// decks); `None`: `./decks`. Absolute.
+    pub decks_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
@@ -60,6 +63,7 @@ impl Default for Settings {
             bury_interday: false,
             leech_lapses: crate::settings::DEFAULT_LEECH_LAPSES,
             leech_action: crate::settings::LeechAction::default(),
+            decks_dir: None,
         }
     }
 }

@@ -13,7 +13,7 @@ use dialoguer::{Confirm, Input, Select};
 
 use super::build_report::report_line;
 use super::terminal::guard::{TerminalGuard, prompt_error};
-use crate::deck::author::{DeckFile, check_deck_name, check_new_deck_path, id_source};
+use crate::deck::author::{DeckFile, check_deck_name, check_new_deck_path, decks_dir, id_source};
 use crate::deck::date::{DATE_FORMS, parse_date};
 use crate::deck::write::clean_value;
 use crate::deck::{
@@ -124,6 +124,13 @@ pub fn fact_loop(p: &mut impl Prompter, store: &mut Store, file: &mut DeckFile) 
         };
         let fact = enter_fact(p, kind, file)?;
         p.say(&preview(&fact))?;
+        if let Some(existing) = file.same_as(&fact) {
+            let question = format!("The deck already asks this (fact `{}`). Add it anyway?", existing.id);
+            if !p.confirm(&question, false)? {
+                p.say("Not added.")?;
+                continue;
+            }
+        }
         if !p.confirm(&format!("Add it to {}?", file.path.display()), true)? {
             p.say("Not added.")?;
             continue;
@@ -154,7 +161,10 @@ pub fn new_deck(
         }
         None => p.input("Deck name", None, &check_deck_name)?,
     };
-    let path = out.unwrap_or_else(|| PathBuf::from("decks").join(format!("{}.deck", slug_words(&name).join("-"))));
+    let path = match out {
+        Some(path) => path,
+        None => decks_dir(&store.settings()?).join(format!("{}.deck", slug_words(&name).join("-"))),
+    };
     check_new_deck_path(store, &path)?;
     let description = p.input("Description (one line; empty for none)", None, &|_| Ok(()))?;
     let mut file = DeckFile::create(path, &name, &description)?;

@@ -3,6 +3,8 @@
 
 use std::io::Write;
 
+use crate::deck::build::BUNDLED_PREFIX;
+use crate::deck::rebuild::Recorded;
 use crate::store::SyncReport;
 use crate::text::escape_control;
 
@@ -18,7 +20,24 @@ pub fn report_line(r: &SyncReport) -> String {
     )
 }
 
-/// `iskra build`'s report: each deck's line, with `, N restored` when facts came back.
+/// The line under a deck's report when its file took over the bundled copy
+/// or became the file of a deck that had none.
+pub fn takeover_note(r: &SyncReport) -> Option<String> {
+    let deck = escape_control(&r.deck);
+    r.took_over.as_ref().map(|previous| {
+        if previous.starts_with(BUNDLED_PREFIX) {
+            format!(
+                "  {deck} is now built from your file instead of the copy bundled into iskra ({}); its history is kept",
+                escape_control(previous)
+            )
+        } else {
+            format!("  {deck}, imported with no file, is now built from your file; its history is kept")
+        }
+    })
+}
+
+/// `iskra build`'s report: each deck's line, with `, N restored` when facts
+/// came back, and a note when a file took over a bundled deck.
 pub fn render_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::Result<()> {
     for r in reports {
         write!(out, "{}", report_line(r))?;
@@ -26,6 +45,43 @@ pub fn render_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::
             write!(out, ", {} restored", r.restored)?;
         }
         writeln!(out)?;
+        if let Some(note) = takeover_note(r) {
+            writeln!(out, "{note}")?;
+        }
+    }
+    Ok(())
+}
+
+/// `iskra build` with no `decks/` folder: which files were built (each
+/// deck's report), and which decks' files are not there any more.
+pub fn render_recorded(out: &mut impl Write, recorded: &Recorded, reports: &[SyncReport]) -> std::io::Result<()> {
+    let count = recorded.sources.len();
+    writeln!(
+        out,
+        "No decks/ folder here: building the {count} deck file{} the collection's decks come from.",
+        if count == 1 { "" } else { "s" }
+    )?;
+    for source in &recorded.sources {
+        let new = recorded
+            .new_files
+            .iter()
+            .any(|f| f.display().to_string() == source.label);
+        writeln!(
+            out,
+            "  {}{}",
+            escape_control(&source.label),
+            if new { " (new in decks-dir)" } else { "" }
+        )?;
+    }
+    render_reports(out, reports)?;
+    for deck in &recorded.missing {
+        let path = deck.source_path.as_deref().unwrap_or_default();
+        writeln!(
+            out,
+            "Not found: deck `{key}` was built from {}, which is not there any more; its facts are kept.\n  hint: `iskra deck move {key} NEW_PATH` if it moved, `iskra deck delete {key}` if it is gone",
+            escape_control(path),
+            key = escape_control(&deck.key),
+        )?;
     }
     Ok(())
 }
@@ -43,13 +99,29 @@ mod tests {
             unchanged: 3,
             removed: 4,
             restored,
+            took_over: None,
         };
         let mut out = Vec::new();
-        render_reports(&mut out, &[report(0), report(5)]).unwrap();
+        let taken = SyncReport {
+            took_over: Some("bundled:people.deck".into()),
+            ..report(0)
+        };
+        let adopted = SyncReport {
+            took_over: Some(crate::deck::identity::FILELESS.into()),
+            ..report(0)
+        };
+        assert_eq!(
+            takeover_note(&adopted).unwrap(),
+            "  Evil\\u{1b}[2J, imported with no file, is now built from your file; its history is kept"
+        );
+        assert_eq!(takeover_note(&report(0)), None);
+        render_reports(&mut out, &[report(0), report(5), taken]).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed\n\
-             Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed, 5 restored\n"
+             Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed, 5 restored\n\
+             Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed\n  \
+             Evil\\u{1b}[2J is now built from your file instead of the copy bundled into iskra (bundled:people.deck); its history is kept\n"
         );
     }
 }

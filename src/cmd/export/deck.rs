@@ -26,6 +26,10 @@ pub enum Format {
 
 /// `iskra export deck` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra export deck people --out people.deck
+  iskra export deck people --format apkg --with-history --out people.apkg
+  iskra export deck people --format csv --out people.csv"#)]
 pub struct DeckExportArgs {
     /// The deck, by name or key
     #[arg(add = crate::cmd::completions::deck_names())]

@@ -19,6 +19,9 @@ use crate::store::stats::ExportLogRow;
 
 /// `iskra export log` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra export log --out log.csv
+  iskra export log --format json --deck people | jq length"#)]
 pub struct LogExportArgs {
     /// Only this deck (its name or file name)
     #[arg(long, add = crate::cmd::completions::deck_names())]

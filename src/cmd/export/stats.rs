@@ -20,6 +20,10 @@ use crate::store::stats::CardDetail;
 
 /// `iskra export stats` options.
 #[derive(Debug, clap::Args)]
+#[command(after_help = r#"Examples:
+  iskra export stats --days 365 --out days.csv      one row per study day
+  iskra export stats --cards --out cards.csv        one row per card
+  iskra export stats --format json | jq .days"#)]
 pub struct StatsExportArgs {
     #[command(flatten)]
     pub period: PeriodArgs,

@@ -77,8 +77,8 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
 
 /// The deck `--deck` names: an existing deck without a file, or a new one.
 fn target_deck(store: &Store, name: &str) -> Result<ImportDeck> {
-    match store.find_deck(name) {
-        Ok(deck) => match deck.source_path {
+    match store.deck_named(name)? {
+        Some(deck) => match deck.source_path {
             Some(source) => Err(Error::Usage(format!(
                 "deck {:?} is built from {source}, so imported notes would be removed by its next build.\n  hint: import into a deck of its own (--deck NEW-NAME), then copy what you want into the file",
                 escape_control(&deck.name)
@@ -88,11 +88,10 @@ fn target_deck(store: &Store, name: &str) -> Result<ImportDeck> {
                 name: deck.name,
             }),
         },
-        Err(Error::UnknownDeck(_)) => Ok(ImportDeck {
+        None => Ok(ImportDeck {
             key: keys::deck_key(name),
             name: name.trim().to_string(),
         }),
-        Err(e) => Err(e),
     }
 }
 

@@ -8,8 +8,9 @@ use std::path::PathBuf;
 
 use super::{FactLocation, Notice, ReviewSession, Screen, Shown};
 use crate::clock::Clock;
-use crate::deck::author::fact_line;
-use crate::deck::build::{BUNDLED_PREFIX, Source, build};
+use crate::deck::build::BUNDLED_PREFIX;
+use crate::deck::locate::fact_line;
+use crate::deck::rebuild::rebuild_file;
 use crate::error::{Error, Result};
 
 impl ReviewSession<'_> {
@@ -58,23 +59,8 @@ impl ReviewSession<'_> {
             return Ok(Notice::NotRebuilt("no card is shown".into()));
         };
         let card_id = shown.card.id;
-        let key = self.scope_of(shown.card.deck_id)?.row.key.clone();
-        let bytes = match std::fs::read(&location.path) {
-            Ok(bytes) => bytes,
-            Err(err) => {
-                return Ok(Notice::NotRebuilt(format!(
-                    "cannot read {}: {err}",
-                    location.path.display()
-                )));
-            }
-        };
-        let source = Source {
-            label: location.path.display().to_string(),
-            key,
-            bytes,
-        };
-        let report = match build(self.store, &[source]) {
-            Ok(reports) => reports.into_iter().next().unwrap_or_default(),
+        let report = match rebuild_file(self.store, &location.path) {
+            Ok(report) => report,
             // A deck file with errors changes nothing; the errors say where.
             Err(err @ (Error::Deck(_) | Error::Usage(_) | Error::Io { .. })) => {
                 return Ok(Notice::NotRebuilt(err.to_string()));

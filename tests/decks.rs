@@ -1,0 +1,477 @@
+//! Decks and their files, with the real binary on temporary collections:
+//! decks that cannot collide, `deck rename|delete|move`, `build` from
+//! another folder, `decks-dir`, `--collection` with a missing folder, deck
+//! names in every `--deck`, and `add` of a question the deck already asks.
+//! The terminal parts (`edit`, prompts) are in `pty_decks.rs`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{NOW, Scratch};
+
+const KRONSTADT: &str = "# Kronstadt 1921\n## rising\nq: When did Kronstadt rise?\na: March 1921\n## demands\nq: What did the sailors demand?\na: Free soviets\n";
+const OTHER: &str = "# My other deck\n## one\nq: One?\na: 1\n";
+
+/// What one run did: exit code, stdout, stderr.
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `iskra ARGS` on the scratch collection with `dir` as the current folder.
+fn run_in(s: &Scratch, dir: &Path, args: &[&str]) -> Out {
+    let output = s
+        .command(NOW)
+        .current_dir(dir)
+        .args(args)
+        .write_stdin("")
+        .output()
+        .unwrap();
+    Out {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[track_caller]
+fn ok(out: Out) -> Out {
+    assert_eq!(out.code, 0, "stdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    out
+}
+
+/// Writes `text` at `name` under the scratch folder, making its folders.
+fn write(s: &Scratch, name: &str, text: &str) -> PathBuf {
+    let path = s.path(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn canonical(path: &Path) -> String {
+    std::fs::canonicalize(path).unwrap().display().to_string()
+}
+
+/// (card id, deck key, reviews) of every card.
+fn history(s: &Scratch) -> Vec<(i64, String, i64)> {
+    s.db()
+        .prepare(
+            "SELECT c.id, d.key, (SELECT count(*) FROM review_log WHERE card_id = c.id)
+             FROM cards c JOIN decks d ON d.id = c.deck_id ORDER BY c.id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// Builds `a/kronstadt.deck` from folder `a` and answers one of its cards.
+fn kronstadt_with_history(s: &Scratch) -> PathBuf {
+    let file = write(s, "a/kronstadt.deck", KRONSTADT);
+    ok(run_in(s, &s.path("a"), &["build", "kronstadt.deck"]));
+    s.run_at(NOW, &["review", "--deck", "kronstadt", "--limit", "1"], "3\n")
+        .ok();
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 1);
+    file
+}
+
+#[test]
+fn a_second_file_of_the_same_name_is_refused_with_both_paths_and_nothing_changes() {
+    let s = Scratch::new();
+    let first = kronstadt_with_history(&s);
+    let second = write(&s, "b/kronstadt.deck", OTHER);
+    write(&s, "b/fresh.deck", "# Fresh\n## f\nq: f?\na: f\n");
+    let before = s.dump();
+
+    // Alone, and with a good file in the same build: refused, nothing written.
+    for args in [&["build", "kronstadt.deck"][..], &["build", "."][..]] {
+        let out = run_in(&s, &s.path("b"), args);
+        assert_eq!(out.code, 1, "{args:?}: {}", out.stdout);
+        assert!(out.stderr.contains(&canonical(&first)), "{}", out.stderr);
+        assert!(out.stderr.contains(&canonical(&second)), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("rename one of them, or iskra deck move kronstadt "),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+        assert_eq!(s.dump(), before, "{args:?}");
+    }
+
+    // The same file through `./`, a `..` or a symbolic link is the same deck.
+    ok(run_in(&s, &s.path("b"), &["build", "../a/./kronstadt.deck"]));
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(s.path("a"), s.path("link")).unwrap();
+        let out = ok(run_in(&s, s.dir.path(), &["build", "link/kronstadt.deck"]));
+        assert!(out.stdout.contains("0 added, 0 updated, 2 unchanged"), "{}", out.stdout);
+    }
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 1);
+
+    // Moved away, the recorded file is missing: still refused, with the hint.
+    std::fs::rename(s.path("a"), s.path("gone")).unwrap();
+    let out = run_in(&s, &s.path("b"), &["build", "kronstadt.deck"]);
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("(not there any more)"), "{}", out.stderr);
+}
+
+#[test]
+fn a_users_file_takes_over_a_bundled_deck_with_its_history() {
+    let s = Scratch::new();
+    s.run(&["status"]).ok(); // the bundled decks
+    s.run_at(NOW, &["review", "--deck", "people", "--limit", "1"], "3\n")
+        .ok();
+    let before = history(&s);
+    let bundled = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/decks/people.deck")).unwrap();
+    write(&s, "mine/people.deck", &bundled);
+    let out = ok(run_in(&s, &s.path("mine"), &["build", "people.deck"]));
+    assert!(
+        out.stdout
+            .contains("is now built from your file instead of the copy bundled into iskra (bundled:people.deck)"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(history(&s), before);
+    let source: String = s
+        .db()
+        .query_row("SELECT source_path FROM decks WHERE key = 'people'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(source, canonical(&s.path("mine/people.deck")));
+}
+
+#[test]
+fn build_elsewhere_rebuilds_recorded_decks_and_keeps_missing_ones() {
+    let s = Scratch::new();
+    write(&s, "a/kronstadt.deck", KRONSTADT);
+    let other = write(&s, "b/other.deck", OTHER);
+    s.build(&["a/kronstadt.deck", "b/other.deck"]);
+    write(
+        &s,
+        "a/kronstadt.deck",
+        &KRONSTADT.replace("Free soviets", "Soviets without parties"),
+    );
+    std::fs::remove_file(&other).unwrap();
+    std::fs::create_dir(s.path("elsewhere")).unwrap();
+
+    let out = ok(run_in(&s, &s.path("elsewhere"), &["build"]));
+    assert!(out.stdout.contains("No decks/ folder here"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains(&canonical(&s.path("a/kronstadt.deck"))),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Kronstadt 1921: 0 added, 1 updated, 1 unchanged, 0 removed"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains(&format!("Not found: deck `other` was built from {}", other.display())),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM facts WHERE removed = 1"),
+        0,
+        "a missing file retires nothing"
+    );
+    assert_eq!(s.count("SELECT count(*) FROM cards WHERE queue = -1"), 0);
+    let answer: String = s
+        .db()
+        .query_row("SELECT back FROM cards WHERE front LIKE 'What did%'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(answer, "Soviets without parties");
+
+    // A folder with decks/ still builds decks/ only.
+    write(&s, "repo/decks/local.deck", "# Local\n## l\nq: l?\na: l\n");
+    let out = ok(run_in(&s, &s.path("repo"), &["build"]));
+    assert_eq!(out.stdout, "Local: 1 added, 0 updated, 0 unchanged, 0 removed\n");
+
+    // Nothing recorded and no decks/: the error says what to do.
+    let empty = Scratch::new();
+    let out = run_in(&empty, empty.dir.path(), &["build"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no deck of the collection was built from a file"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn rename_delete_and_move_keep_or_take_the_history() {
+    let s = Scratch::new();
+    let file = kronstadt_with_history(&s);
+    write(&s, "a/other.deck", OTHER);
+    s.build(&["a/other.deck"]);
+    let before = history(&s);
+
+    // Unknown and taken names: exit 2, nothing changed.
+    let dump = s.dump();
+    for (args, says) in [
+        (&["deck", "rename", "kron", "k"][..], "did you mean `kronstadt`"),
+        (
+            &["deck", "rename", "kronstadt", "other"][..],
+            "already has a deck `other`",
+        ),
+        (&["deck", "rename", "kronstadt", "a/b"][..], "path separator"),
+        (&["deck", "move", "nope", "a/other.deck"][..], "no deck named \"nope\""),
+        (
+            &["deck", "move", "kronstadt", "a/other.deck"][..],
+            "already has a deck `other`",
+        ),
+        (&["deck", "move", "kronstadt", "a/missing.deck"][..], "is not a file"),
+        (&["deck", "delete", "nope", "--yes"][..], "no deck named"),
+    ] {
+        let out = s.run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(s.dump(), dump);
+    assert!(file.is_file());
+
+    // Rename: the file follows, the cards and their log stay.
+    let out = s.run(&["deck", "rename", "kronstadt", "kronstadt-1921"]).ok();
+    let renamed = s.path("a/kronstadt-1921.deck");
+    assert!(out.stdout.contains(&canonical(&renamed)), "{}", out.stdout);
+    assert!(!file.exists() && renamed.is_file());
+    let renamed_history: Vec<_> = before
+        .iter()
+        .map(|(id, key, n)| {
+            let key = if key == "kronstadt" { "kronstadt-1921" } else { key };
+            (*id, key.to_string(), *n)
+        })
+        .collect();
+    assert_eq!(history(&s), renamed_history);
+    let out = s.build(&["a/kronstadt-1921.deck"]);
+    assert!(
+        out.stdout.contains("0 added, 0 updated, 2 unchanged, 0 removed"),
+        "{}",
+        out.stdout
+    );
+
+    // Move: a file of another name renames the deck; history kept.
+    let moved = write(&s, "c/kronstadt-rising.deck", KRONSTADT);
+    let out = s
+        .run(&["deck", "move", "kronstadt-1921", "c/kronstadt-rising.deck"])
+        .ok();
+    assert!(
+        out.stdout.contains("its key is now `kronstadt-rising`"),
+        "{}",
+        out.stdout
+    );
+    let moved_history: Vec<_> = renamed_history
+        .iter()
+        .map(|(id, key, n)| {
+            let key = if key == "kronstadt-1921" {
+                "kronstadt-rising"
+            } else {
+                key
+            };
+            (*id, key.to_string(), *n)
+        })
+        .collect();
+    assert_eq!(history(&s), moved_history);
+    let source: String = s
+        .db()
+        .query_row(
+            "SELECT source_path FROM decks WHERE key = 'kronstadt-rising'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(source, canonical(&moved));
+
+    // Delete: without a terminal it needs --yes; then a backup first.
+    let dump = s.dump();
+    let out = s.run(&["deck", "delete", "kronstadt-rising"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("pass --yes"), "{}", out.stderr);
+    assert_eq!(s.dump(), dump);
+    let out = s.run(&["deck", "delete", "kronstadt-rising", "--yes"]).ok();
+    let backup = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Backed up the collection to "))
+        .and_then(|l| l.strip_suffix('.'))
+        .unwrap_or_else(|| panic!("no backup named in:\n{}", out.stdout));
+    assert!(
+        out.stdout.contains("2 fact(s), 2 card(s), 1 review(s)"),
+        "{}",
+        out.stdout
+    );
+    let kept = common::open_read_only(Path::new(backup));
+    let reviews: i64 = kept
+        .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(reviews, 1, "the backup holds the history");
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 0);
+    assert_eq!(
+        history(&s),
+        before
+            .into_iter()
+            .filter(|(_, key, _)| key == "other")
+            .collect::<Vec<_>>()
+    );
+    assert!(moved.is_file(), "the deck's file is left alone");
+}
+
+#[test]
+fn decks_dir_is_where_new_deck_files_go() {
+    let s = Scratch::new();
+    s.run(&["status"]).ok(); // the bundled decks
+    let card_ids = history(&s);
+    let out = s.run(&["config", "decks-dir", "my decks"]).ok();
+    let dir = s.path("my decks");
+    assert_eq!(out.stdout, format!("decks-dir = {}\n", dir.display()));
+    let list = s.run(&["config"]).ok();
+    assert!(
+        list.stdout
+            .lines()
+            .any(|l| l.starts_with("decks-dir") && l.contains(&dir.display().to_string())),
+        "{}",
+        list.stdout
+    );
+    let help = s.run(&["config", "--help"]).ok();
+    assert!(help.stdout.contains("decks-dir"), "{}", help.stdout);
+
+    // add to a bundled deck writes the user's copy there, from any folder.
+    std::fs::create_dir(s.path("elsewhere")).unwrap();
+    let out = ok(run_in(
+        &s,
+        &s.path("elsewhere"),
+        &[
+            "add",
+            "--deck",
+            "people",
+            "--question",
+            "Who wrote the memoir?",
+            "--answer",
+            "Rosmer",
+        ],
+    ));
+    let copy = dir.join("people.deck");
+    assert!(
+        out.stdout
+            .contains(&format!("Wrote your copy of the bundled deck to {}", copy.display())),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("instead of the copy bundled into iskra"),
+        "{}",
+        out.stdout
+    );
+    let bundled = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/decks/people.deck")).unwrap();
+    assert!(std::fs::read_to_string(&copy).unwrap().starts_with(&bundled));
+    let after = history(&s);
+    assert_eq!(
+        &after[..card_ids.len()],
+        &card_ids[..],
+        "the bundled cards are the same cards"
+    );
+    assert_eq!(after.len(), card_ids.len() + 1);
+
+    // extract --non-interactive keeps its folder; a taken name is refused.
+    write(
+        &s,
+        "notes.txt",
+        "Lenin spoke to the Fourth Congress in November 1922 for the last time.\n",
+    );
+    let out = s.run(&["extract", "notes.txt", "--non-interactive", "--out", "x/people.deck"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("would be deck `people`"), "{}", out.stderr);
+    assert!(!s.path("x").exists());
+    write(&s, "far/notes.drafts.deck", "# Not mine\n## n\nq: n?\na: n\n");
+    s.build(&["far/notes.drafts.deck"]);
+    let out = s.run(&["extract", "notes.txt", "--non-interactive"]).ok();
+    assert!(
+        out.stdout.ends_with("written to notes.drafts-2.deck\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(s.path("notes.drafts-2.deck").is_file());
+}
+
+#[test]
+fn a_collection_path_in_a_missing_folder_is_refused() {
+    let s = Scratch::new();
+    let missing = s.path("no/such/c.sqlite3");
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_iskra"))
+        .current_dir(s.dir.path())
+        .env("ISKRA_NOW", NOW)
+        .args(["--collection", missing.to_str().unwrap(), "status"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("the folder {} does not exist", s.path("no/such").display())),
+        "{stderr}"
+    );
+    assert!(!s.path("no").exists(), "nothing was created");
+}
+
+#[test]
+fn every_deck_option_takes_a_key_title_or_prefix() {
+    let s = Scratch::new();
+    s.write("hx.deck", "# Hint test\n## a\nq: hint?\na: h\n");
+    s.write("russian.deck", "# Russian words\n## b\nq: word?\na: slovo\n");
+    s.write("rules.deck", "# Rules of the road\n## c\nq: rule?\na: r\n");
+    s.build(&["hx.deck", "russian.deck", "rules.deck"]);
+
+    // Key, title, separator-folded title, prefix: the same deck everywhere.
+    for name in ["hx", "Hint test", "hint-test", "HINT", "hin"] {
+        let status: serde_json::Value =
+            serde_json::from_str(&s.run(&["status", "--json", "--deck", name]).ok().stdout).unwrap();
+        assert_eq!(status["decks"][0]["key"], "hx", "--deck {name}");
+        let shown = s.run(&["deck", "show", name]).ok();
+        assert!(shown.stdout.contains("Hint test"), "{name}: {}", shown.stdout);
+        let review = s.run_at(NOW, &["review", "--deck", name], "q\n").ok();
+        assert_eq!(review.questions(), ["hint?"], "--deck {name}");
+        s.run(&["stats", "--deck", name]).ok();
+        s.run(&["export", "log", "--deck", name]).ok();
+    }
+    s.run(&["add", "--deck", "rules of", "--question", "Stop?", "--answer", "red"])
+        .ok();
+    assert!(
+        std::fs::read_to_string(s.path("rules.deck"))
+            .unwrap()
+            .contains("q: Stop?")
+    );
+
+    // Ambiguous: the candidates; unknown: the nearest; both exit 2.
+    for command in [
+        &["status", "--deck"][..],
+        &["stats", "--deck"][..],
+        &["deck", "show"][..],
+    ] {
+        let out = s.run(&[command, &["ru"]].concat());
+        assert_eq!(out.code, 2, "{command:?}");
+        assert!(
+            out.stderr
+                .contains("\"ru\" could be any of these decks: `rules` (Rules of the road), `russian` (Russian words)"),
+            "{}",
+            out.stderr
+        );
+        let out = s.run(&[command, &["hint-tset"]].concat());
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr.contains("did you mean `hx` (Hint test)?"),
+            "{command:?}: {}",
+            out.stderr
+        );
+    }
+    let out = s.run(&["review", "--deck", "russain"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("did you mean `russian` (Russian words)?"),
+        "{}",
+        out.stderr
+    );
+}
