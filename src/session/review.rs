@@ -262,7 +262,9 @@ impl<'s> ReviewSession<'s> {
         self.last_fact = Some((shown.card.fact_id, shown.card.id));
         let card = shown.card;
         if suspend {
-            self.store.suspend_card(card.id)?;
+            let tx = self.store.begin()?;
+            tx.suspend_card(card.id)?;
+            tx.commit()?;
             self.undo.push(UndoEntry::Suspend { card });
             Ok(Some(Notice::Suspended))
         } else {
@@ -362,7 +364,9 @@ impl<'s> ReviewSession<'s> {
                 (card, Notice::Unburied)
             }
             UndoEntry::Suspend { card } => {
-                self.store.unsuspend_card(card.id)?;
+                let tx = self.store.begin()?;
+                tx.unsuspend_card(card.id)?;
+                tx.commit()?;
                 (card, Notice::Unsuspended)
             }
             UndoEntry::Answer {

@@ -404,10 +404,23 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Suspends a card.
+    /// Suspends a card (it leaves every queue, and is no longer buried,
+    /// until unsuspended).
     pub fn suspend_card(&self, card_id: i64) -> Result<()> {
         self.conn()
-            .prepare_cached("UPDATE cards SET queue = ?2 WHERE id = ?1")?
+            .prepare_cached("UPDATE cards SET queue = ?2, buried_day = NULL WHERE id = ?1")?
+            .execute(params![card_id, queue::SUSPENDED])?;
+        Ok(())
+    }
+
+    /// Puts a suspended card back in the queue of its state (a card retired
+    /// from its deck file stays suspended).
+    pub fn unsuspend_card(&self, card_id: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached(
+                "UPDATE cards SET queue = CASE state WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE 1 END
+                 WHERE id = ?1 AND queue = ?2 AND retired = 0",
+            )?
             .execute(params![card_id, queue::SUSPENDED])?;
         Ok(())
     }

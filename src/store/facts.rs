@@ -3,7 +3,7 @@
 //! `Fact` and back) and whether it is gone from its file. One row mapper
 //! ([`FactRow`]), one insert.
 
-use rusqlite::{Connection, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Store, Tx};
 use crate::error::Result;
@@ -103,6 +103,18 @@ impl Tx<'_> {
     }
 }
 
+impl Store {
+    /// The `hint:` of a fact, if it has one.
+    pub fn fact_hint(&self, fact_id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT json_extract(content, '$.hint') FROM facts WHERE id = ?1")?
+            .query_row([fact_id], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +164,59 @@ mod tests {
                 removed: false,
             }]
         );
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+
+    use crate::deck::build::{Source, build};
+    use crate::store::{Store, queue};
+
+    fn store() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = Source {
+            label: "t.deck".into(),
+            key: "t".into(),
+            bytes: b"# T\n## a\nq: alpha?\na: A\nhint: the first\n## b\nq: beta?\na: B\n".to_vec(),
+        };
+        build(&mut store, &[source]).unwrap();
+        store
+    }
+
+    fn queue_of(store: &Store, card_id: i64) -> i64 {
+        store
+            .conn()
+            .query_row("SELECT queue FROM cards WHERE id = ?1", [card_id], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_suspended_card_goes_back_to_the_queue_of_its_state() {
+        let mut store = store();
+        let card = store.next_new(store.decks().unwrap()[0].id, 0).unwrap().unwrap();
+        let tx = store.begin().unwrap();
+        tx.suspend_card(card.id).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(queue_of(&store, card.id), queue::SUSPENDED);
+        let tx = store.begin().unwrap();
+        tx.unsuspend_card(card.id).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(queue_of(&store, card.id), queue::NEW);
+    }
+
+    #[test]
+    fn hints_are_read_from_the_fact() {
+        let store = store();
+        let hints: Vec<Option<String>> = store
+            .conn()
+            .prepare("SELECT id FROM facts ORDER BY key")
+            .unwrap()
+            .query_map([], |r| r.get::<_, i64>(0))
+            .unwrap()
+            .map(|id| store.fact_hint(id.unwrap()).unwrap())
+            .collect();
+        assert_eq!(hints, [Some("the first".to_string()), None]);
+        assert_eq!(store.fact_hint(999).unwrap(), None);
     }
 }

@@ -24,7 +24,6 @@
 mod bulk;
 mod bulk_writer;
 mod card_changes;
-mod card_extras;
 mod cards;
 mod decks;
 mod facts;
