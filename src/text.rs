@@ -1,6 +1,7 @@
 //! Text shared by every layer: making users' text inert for a terminal
-//! ([`escape_control`], [`escape_json`]) and short human formats
-//! ([`short_interval`]). Ground floor: imports nothing from the crate.
+//! ([`escape_control`], [`escape_json`]), folding it for lenient
+//! comparison ([`fold`]: the quiz matcher and search) and short human
+//! formats ([`short_interval`]). Ground floor: imports nothing from the crate.
 
 /// Makes text inert for a terminal: control characters (C0 and C1, including
 /// ESC, CR and BEL), bidirectional overrides and other invisible formatting
@@ -49,6 +50,106 @@ fn is_dangerous(c: char) -> bool {
             | '\u{fff9}'..='\u{fffb}'
             | '\u{e0000}'..='\u{e007f}' // tag characters
         )
+}
+
+/// Text folded for lenient comparison: lower case, diacritics removed (a
+/// table for Latin-1 and Latin Extended-A, plus combining marks),
+/// apostrophes dropped, thousands separators (`36,500`) removed, and every
+/// other character that is not a letter or digit turned into a space; words
+/// are separated by single spaces, with none at either end. The quiz matcher
+/// compares answers so folded (and then turns number words into digits);
+/// search matches words and phrases in folded card text.
+pub fn fold(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    // True after a space (or at the start): a separator adds nothing.
+    let mut after_space = true;
+    let mut push = |out: &mut String, c: char| {
+        if c == ' ' {
+            if !after_space {
+                out.push(' ');
+                after_space = true;
+            }
+        } else {
+            out.push(c);
+            after_space = false;
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if (c == ',' && is_thousands_separator(bytes, i)) || is_apostrophe(c) {
+            continue;
+        }
+        if c.is_ascii() {
+            push(
+                &mut out,
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    ' '
+                },
+            );
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            if is_combining_mark(lower) {
+                continue;
+            }
+            match fold_letter(lower) {
+                Some(plain) => plain.chars().for_each(|p| push(&mut out, p)),
+                None if lower.is_alphanumeric() => push(&mut out, lower),
+                None => push(&mut out, ' '),
+            }
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02bc}' | '`' | '\u{b4}')
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036f}')
+}
+
+/// A `,` (at byte `i`) between a digit and exactly three digits (`36,500`).
+fn is_thousands_separator(bytes: &[u8], i: usize) -> bool {
+    let digit = |j: usize| bytes.get(j).is_some_and(u8::is_ascii_digit);
+    i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k)) && !digit(i + 4)
+}
+
+/// The plain letters of a lower-case Latin-1 or Latin Extended-A letter.
+fn fold_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
+        'ď' | 'đ' | 'ð' => "d",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
+        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
+        'ĥ' | 'ħ' => "h",
+        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
+        'ĳ' => "ij",
+        'ĵ' => "j",
+        'ķ' | 'ĸ' => "k",
+        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
+        'ñ' | 'ń' | 'ņ' | 'ň' | 'ŉ' | 'ŋ' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+        'œ' => "oe",
+        'ŕ' | 'ŗ' | 'ř' => "r",
+        'ś' | 'ŝ' | 'ş' | 'š' | 'ſ' => "s",
+        'ß' => "ss",
+        'ţ' | 'ť' | 'ŧ' => "t",
+        'þ' => "th",
+        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
+        'ŵ' => "w",
+        'ý' | 'ÿ' | 'ŷ' => "y",
+        'ź' | 'ż' | 'ž' => "z",
+        _ => return None,
+    })
 }
 
 /// Formats an interval for the grade buttons: `1m`, `10m`, `3h`, `4d`, `2.1mo`, `1.5y`.
@@ -105,6 +206,19 @@ mod tests {
         assert!(!text.chars().any(|c| c != '\n' && is_dangerous(c)), "{text}");
         assert!(text.contains(r"\u009b\u202e\udb40\udc41"), "{text}");
         assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), value);
+    }
+
+    #[test]
+    fn folding_keeps_letters_and_digits_in_lower_case() {
+        assert_eq!(
+            fold("  Zinóviev's   \"Comintern\" (1919–1943) "),
+            "zinovievs comintern 1919 1943"
+        );
+        assert_eq!(fold("36,500 days, 1,2"), "36500 days 1 2");
+        assert_eq!(fold("Œuvre STRASSE Straße e\u{301}te"), "oeuvre strasse strasse ete");
+        assert_eq!(fold("Кронштадт\nВосстание"), "кронштадт восстание");
+        assert_eq!(fold("a_b%c"), "a b c", "no LIKE wildcard survives folding");
+        assert_eq!(fold("!?"), "");
     }
 
     #[test]

@@ -1,7 +1,6 @@
-//! Folding answers for lenient comparison: lower case, diacritics removed
-//! (a table for Latin-1 and Latin Extended-A, plus combining marks),
-//! apostrophes dropped, other punctuation turned into spaces, thousands
-//! separators removed, number words turned into digits ("six" → `6`,
+//! Folding answers for lenient comparison: the characters folded by
+//! [`crate::text::fold`] (lower case, diacritics, apostrophes, punctuation,
+//! thousands separators; search folds the same way), then number words turned into digits ("six" → `6`,
 //! "twenty-first" → `21st`) and a leading article (the, a, an) dropped.
 
 /// An answer reduced to the words that matter when comparing it.
@@ -12,8 +11,8 @@ pub struct Folded {
 
 impl Folded {
     pub fn new(text: &str) -> Folded {
-        let chars = fold_chars(text);
-        let words: Vec<&str> = chars.split_whitespace().collect();
+        let chars = crate::text::fold(text);
+        let words: Vec<&str> = chars.split(' ').filter(|w| !w.is_empty()).collect();
         let mut tokens = numberize(&words);
         if tokens.len() > 1 && matches!(tokens[0].as_str(), "the" | "a" | "an") {
             tokens.remove(0);
@@ -55,73 +54,6 @@ impl Folded {
 
 pub fn has_digit(token: &str) -> bool {
     token.chars().any(|c| c.is_ascii_digit())
-}
-
-/// Lower case without diacritics or punctuation; words separated by spaces.
-fn fold_chars(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    for (i, &c) in chars.iter().enumerate() {
-        if is_thousands_separator(&chars, i) || is_apostrophe(c) {
-            continue;
-        }
-        for lower in c.to_lowercase() {
-            if is_combining_mark(lower) {
-                continue;
-            }
-            match fold_letter(lower) {
-                Some(plain) => out.push_str(plain),
-                None if lower.is_alphanumeric() => out.push(lower),
-                None => out.push(' '),
-            }
-        }
-    }
-    out
-}
-
-fn is_apostrophe(c: char) -> bool {
-    matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02bc}' | '`' | '\u{b4}')
-}
-
-fn is_combining_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036f}')
-}
-
-/// A `,` between a digit and exactly three digits (`36,500`).
-fn is_thousands_separator(chars: &[char], i: usize) -> bool {
-    let digit = |j: usize| chars.get(j).is_some_and(|c| c.is_ascii_digit());
-    chars[i] == ',' && i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k)) && !digit(i + 4)
-}
-
-/// The plain letters of a lower-case Latin-1 or Latin Extended-A letter.
-fn fold_letter(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'æ' => "ae",
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
-        'ď' | 'đ' | 'ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'ĥ' | 'ħ' => "h",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
-        'ĳ' => "ij",
-        'ĵ' => "j",
-        'ķ' | 'ĸ' => "k",
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
-        'ñ' | 'ń' | 'ņ' | 'ň' | 'ŉ' | 'ŋ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
-        'œ' => "oe",
-        'ŕ' | 'ŗ' | 'ř' => "r",
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ſ' => "s",
-        'ß' => "ss",
-        'ţ' | 'ť' | 'ŧ' => "t",
-        'þ' => "th",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
-        'ŵ' => "w",
-        'ý' | 'ÿ' | 'ŷ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
-        _ => return None,
-    })
 }
 
 const UNITS: [&str; 20] = [
