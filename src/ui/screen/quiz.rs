@@ -65,15 +65,31 @@ pub fn render_prompt_lines(out: &mut impl Write, question: &Question) -> io::Res
     }
 }
 
+/// How a verdict is written: the terminal marks it (`✓`, `≈`, `✗`, in
+/// colour where the terminal takes it); the line protocol writes the word
+/// alone (`right`, `almost`, `wrong`), which scripts read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    Shown,
+    Plain,
+}
+
 /// One line on a checked answer: how it was judged and the right answer.
-pub fn render_outcome(out: &mut impl Write, question: &Question, outcome: &Outcome) -> io::Result<()> {
+pub fn render_outcome(out: &mut impl Write, question: &Question, outcome: &Outcome, marks: Marks) -> io::Result<()> {
+    let (mark, word) = match &outcome.verdict {
+        Verdict::Exact => ("✓", "right".to_string()),
+        Verdict::Alternative { form } => ("✓", format!("right (accepted alternative {:?})", escape_control(form))),
+        Verdict::Close { typos, .. } => ("≈", format!("almost ({})", plural(*typos as u64, "typo"))),
+        Verdict::Wrong => ("✗", "wrong".to_string()),
+    };
+    let text = match marks {
+        Marks::Shown => format!("{mark} {word}"),
+        Marks::Plain => word,
+    };
     let head = match &outcome.verdict {
-        Verdict::Exact => style("right".to_string()).green(),
-        Verdict::Alternative { form } => {
-            style(format!("right (accepted alternative {:?})", escape_control(form))).green()
-        }
-        Verdict::Close { typos, .. } => style(format!("almost ({})", plural(*typos as u64, "typo"))).yellow(),
-        Verdict::Wrong => style("wrong".to_string()).red(),
+        Verdict::Exact | Verdict::Alternative { .. } => style(text).green(),
+        Verdict::Close { .. } => style(text).yellow(),
+        Verdict::Wrong => style(text).red().bold(),
     };
     let claim = match &question.prompt {
         Prompt::TrueFalse { truth, .. } => format!(" · the claim is {truth}"),
@@ -96,9 +112,15 @@ pub fn render_auto_grade(out: &mut impl Write, auto: Rating, buttons: &Buttons) 
     )
 }
 
+/// `part` of `whole` in whole percent, rounded half up (2 of 3 is 67); 0 of nothing is 0.
+pub fn rounded_percent(part: u32, whole: u32) -> u64 {
+    let (part, whole) = (u64::from(part), u64::from(whole));
+    (part * 200 + whole).checked_div(whole * 2).unwrap_or(0)
+}
+
 /// Score, time, and every miss with its right answer.
 pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recording: bool) -> io::Result<()> {
-    let percent = (summary.right * 100).checked_div(summary.asked).unwrap_or(0);
+    let percent = rounded_percent(summary.right, summary.asked);
     let secs = summary.time_ms / 1000;
     writeln!(
         out,
@@ -133,5 +155,20 @@ pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recordin
             out,
             "The schedule was not changed (add --record to grade quiz answers)."
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_are_rounded_not_truncated() {
+        assert_eq!(rounded_percent(2, 3), 67);
+        assert_eq!(rounded_percent(1, 3), 33);
+        assert_eq!(rounded_percent(1, 8), 13);
+        assert_eq!(rounded_percent(7, 7), 100);
+        assert_eq!(rounded_percent(0, 0), 0);
+        assert_eq!(rounded_percent(199, 200), 100);
     }
 }
