@@ -101,10 +101,27 @@ fn right_lines(run: &Run) -> String {
         .collect()
 }
 
+/// The collection without the last quiz's misses (the one thing a quiz
+/// without `--record` keeps, apart from the schedule).
+fn dump_but_misses(s: &Scratch) -> String {
+    s.dump()
+        .lines()
+        .filter(|l| !l.starts_with("Text(\"quiz-misses\")"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The stored misses, as their JSON text.
+fn stored_misses(s: &Scratch) -> Option<String> {
+    s.db()
+        .query_row("SELECT value FROM settings WHERE key = 'quiz-misses'", [], |r| r.get(0))
+        .ok()
+}
+
 #[test]
 fn a_quiz_leaves_the_collection_untouched() {
     let s = scratch();
-    let before = s.dump();
+    let before = dump_but_misses(&s);
     let run = quiz(&s, &["--seed", "1"], &"1\n".repeat(7));
     assert!(
         run.stdout.starts_with("Quiz · 7 questions · mixed · seed 1\n"),
@@ -113,8 +130,16 @@ fn a_quiz_leaves_the_collection_untouched() {
     );
     assert_eq!(asked(&run).len(), 7, "{}", run.stdout);
     assert!(run.stdout.contains("The schedule was not changed"), "{}", run.stdout);
-    assert_eq!(s.dump(), before, "a quiz without --record wrote to the collection");
+    assert_eq!(
+        dump_but_misses(&s),
+        before,
+        "a quiz without --record wrote to the collection"
+    );
     assert_eq!(s.count("SELECT count(*) FROM review_log"), 0);
+    // Only the misses are kept: one per wrong answer.
+    let wrong = run.stdout.lines().filter(|l| l.starts_with("wrong · ")).count();
+    let misses = stored_misses(&s).expect("the misses are kept");
+    assert_eq!(misses.matches("card_id").count(), wrong, "{misses}");
 }
 
 #[test]
@@ -317,7 +342,7 @@ fn review_in_quiz_form_grades_automatically_with_overrides() {
 #[test]
 fn mixed_quiz_in_a_terminal() {
     let s = scratch();
-    let before = s.dump();
+    let before = dump_but_misses(&s);
     let answers: HashMap<&str, &str> = [
         ("Who chaired the Communist International in 1920?", "Grigory Zinóviev"),
         ("Who built the Red Army?", "Leon Trotsky"),
@@ -370,5 +395,95 @@ fn mixed_quiz_in_a_terminal() {
     pty_expect(&mut p, "Score: 7/7 right (100%) · 0 close");
     pty_expect(&mut p, "The schedule was not changed");
     pty_exits_cleanly(&mut p);
-    assert_eq!(s.dump(), before);
+    assert_eq!(dump_but_misses(&s), before);
+}
+
+/// `quiz --misses`: the questions the last quiz missed, asked again in
+/// their format, round after round until each is right; what is still
+/// missed when the learner quits is asked by the next `--misses`.
+#[test]
+fn misses_are_repeated_until_all_are_right() {
+    let s = scratch();
+    let none = s.run(&["quiz", "--misses"]).fails();
+    assert_eq!(none.code, 2, "{}", none.stderr);
+    assert!(none.stderr.contains("no missed questions to repeat"), "{}", none.stderr);
+
+    // A typed quiz of four, all missed.
+    let first = quiz(
+        &s,
+        &["--mode", "typed", "--count", "4", "--seed", "8"],
+        &"no idea\n".repeat(4),
+    );
+    let missed: Vec<Asked> = asked(&first);
+    assert_eq!(missed.len(), 4, "{}", first.stdout);
+    assert!(
+        first
+            .stdout
+            .contains("4 questions still missed: `iskra quiz --misses` asks them again."),
+        "{}",
+        first.stdout
+    );
+
+    // All four missed again: a second round starts (the input ends in it).
+    let again = quiz(&s, &["--misses", "--seed", "1"], &"?\n".repeat(4));
+    let round_one = asked(&again);
+    assert_eq!(round_one.len(), 5, "four, then the first of round 2: {}", again.stdout);
+    assert_eq!(again.lines_starting("1/4 · round 2 · ").len(), 1, "{}", again.stdout);
+    assert!(
+        again.stdout.starts_with("Quiz · 4 missed questions again · seed 1\n"),
+        "{}",
+        again.stdout
+    );
+    let mut questions: Vec<&str> = round_one[..4].iter().map(|a| a.question.as_str()).collect();
+    questions.sort();
+    let mut originally: Vec<&str> = missed.iter().map(|a| a.question.as_str()).collect();
+    originally.sort();
+    assert_eq!(questions, originally, "the misses, and only them");
+    assert!(again.stdout.contains("4 questions still missed"), "{}", again.stdout);
+
+    // The same repeat, the first two answered right, then `:q`.
+    let right_of = |a: &Asked| format!("{}\n", a.answer());
+    let answers: String = round_one[..4]
+        .iter()
+        .enumerate()
+        .map(|(i, a)| if i < 2 { right_of(a) } else { "?\n".to_string() })
+        .collect();
+    let partial = quiz(&s, &["--misses", "--seed", "1"], &format!("{answers}:q\n"));
+    assert!(partial.stdout.contains("Score: 2/4 right (50%)"), "{}", partial.stdout);
+    assert!(
+        partial
+            .stdout
+            .contains("2 questions still missed: `iskra quiz --misses` asks them again."),
+        "{}",
+        partial.stdout
+    );
+
+    // The next repeat asks the two left; answered right, nothing is left.
+    let probe = quiz(&s, &["--misses", "--seed", "2"], "?\n?\n");
+    let left = asked(&probe);
+    assert_eq!(left.len(), 3, "two, then the first of round 2: {}", probe.stdout);
+    for a in &left[..2] {
+        assert!(round_one[2..4].iter().any(|b| b.question == a.question), "{a:?}");
+    }
+    let fixed: String = left[..2].iter().map(right_of).collect();
+    let done = quiz(&s, &["--misses", "--seed", "2"], &fixed);
+    assert!(done.stdout.contains("Score: 2/2 right (100%)"), "{}", done.stdout);
+    assert!(
+        done.stdout.contains("Every missed question is now answered right."),
+        "{}",
+        done.stdout
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM review_log"),
+        0,
+        "the schedule is left alone"
+    );
+    let again = s.run(&["quiz", "--misses"]).fails();
+    assert!(
+        again.stderr.contains("no missed questions to repeat"),
+        "{}",
+        again.stderr
+    );
+    // --misses asks what was missed: it takes no scope of its own.
+    assert_eq!(s.run(&["quiz", "--misses", "--deck", "quiz"]).fails().code, 2);
 }

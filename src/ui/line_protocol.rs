@@ -110,8 +110,8 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                         render_header(out, header, &question.card, false).map_err(Error::terminal)?;
                         render_question_text(out, question).map_err(Error::terminal)?;
                     }
-                    Heading::Quiz { number, total } => {
-                        render_quiz_question(out, *number, *total, question).map_err(Error::terminal)?
+                    Heading::Quiz { number, total, round } => {
+                        render_quiz_question(out, *number, *total, *round, question).map_err(Error::terminal)?
                     }
                 }
                 render_prompt_lines(out, question).map_err(Error::terminal)?;

@@ -302,7 +302,7 @@ fn draw(out: &mut Vec<u8>, view: &View, clock: &Clock<impl TimeZone>, width: usi
                     render_header(out, header, &question.card, true)?;
                     render_question_text(out, question)
                 }
-                Heading::Quiz { number, total } => render_quiz_question(out, *number, *total, question),
+                Heading::Quiz { number, total, round } => render_quiz_question(out, *number, *total, *round, question),
             }
         }
         Screen::Judged {

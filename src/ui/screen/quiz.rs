@@ -19,23 +19,32 @@ fn plural(n: impl Into<u64>, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
-/// `Quiz · 10 questions · mixed · seed 42`.
-pub fn render_quiz_title(out: &mut impl Write, questions: usize, mode: Mode, seed: u64) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} · {} · {} · seed {}",
-        style("Quiz").bold(),
-        plural(questions as u64, "question"),
-        mode.name(),
-        seed
-    )
+/// `Quiz · 10 questions · mixed · seed 42`; a repeat of misses (no mode:
+/// each question keeps its format) `Quiz · 3 missed questions again · seed 42`.
+pub fn render_quiz_title(out: &mut impl Write, questions: usize, mode: Option<Mode>, seed: u64) -> io::Result<()> {
+    let what = match mode {
+        Some(mode) => format!("{} · {}", plural(questions as u64, "question"), mode.name()),
+        None => format!("{} again", plural(questions as u64, "missed question")),
+    };
+    writeln!(out, "{} · {what} · seed {seed}", style("Quiz").bold())
 }
 
-/// `3/10 · DECK` and the `Q:` line.
-pub fn render_quiz_question(out: &mut impl Write, number: usize, total: usize, question: &Question) -> io::Result<()> {
+/// `3/10 · DECK` (`3/10 · round 2 · DECK` in a repeat of misses) and the `Q:` line.
+pub fn render_quiz_question(
+    out: &mut impl Write,
+    number: usize,
+    total: usize,
+    round: u32,
+    question: &Question,
+) -> io::Result<()> {
+    let round = if round > 1 {
+        format!("round {round} · ")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{number}/{total} · {}",
+        "{number}/{total} · {round}{}",
         style(escape_control(&question.card.deck)).bold()
     )?;
     render_question_text(out, question)
@@ -147,6 +156,16 @@ pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recordin
                 style(indented(&miss.expected, "     ")).bold()
             )?;
         }
+    }
+    match (summary.repeating, summary.still_missed) {
+        (true, 0) => writeln!(out, "Every missed question is now answered right.")?,
+        (_, 0) => {}
+        (_, n) => writeln!(
+            out,
+            "{} still missed: `iskra quiz --misses` asks {} again.",
+            plural(n as u64, "question"),
+            if n == 1 { "it" } else { "them" }
+        )?,
     }
     if recording {
         writeln!(out, "{} recorded in the schedule.", plural(summary.recorded, "answer"))
