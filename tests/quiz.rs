@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use common::{Run, Scratch, pty_exits_cleanly, pty_expect, pty_key, spawn_pty};
 
-/// Four short answers (typed in a mixed quiz) and three long ones (choice).
+/// Four short answers (typed in a mixed quiz) and nine long ones (choice):
+/// three events, three noun phrases, three policies, so each long answer
+/// has two plausible wrong options of its own kind.
 const DECK: &str = "\
 # Quiz
 ## chair
@@ -34,7 +36,28 @@ a: An accumulation of ruins and hunger
 ## nep
 q: What replaced war communism in 1921?
 a: The New Economic Policy of the state
+## kronstadt
+q: Which revolt did the Bolsheviks crush in March 1921?
+a: The Kronstadt rising of the sailors
+## tambov
+q: Which revolt shook the countryside south of Moscow?
+a: The Tambov revolt of the peasants
+## winter
+q: What did Moscow look like in the first winter?
+a: A city of queues and cold stoves
+## palace
+q: What had the merchant's palace become?
+a: A museum of the old regime
+## before
+q: Which policy did NEP replace?
+a: The policy of war communism
+## tactic
+q: Which policy of the Comintern sought unity in action with reformists?
+a: The tactic of the united front
 ";
+
+/// The facts of [`DECK`].
+const FACTS: usize = 13;
 
 fn scratch() -> Scratch {
     let s = Scratch::new();
@@ -122,13 +145,13 @@ fn stored_misses(s: &Scratch) -> Option<String> {
 fn a_quiz_leaves_the_collection_untouched() {
     let s = scratch();
     let before = dump_but_misses(&s);
-    let run = quiz(&s, &["--seed", "1"], &"1\n".repeat(7));
+    let run = quiz(&s, &["--seed", "1", "--count", "20"], &"1\n".repeat(FACTS));
     assert!(
-        run.stdout.starts_with("Quiz · 7 questions · mixed · seed 1\n"),
+        run.stdout.starts_with("Quiz · 13 questions · mixed · seed 1\n"),
         "{}",
         run.stdout
     );
-    assert_eq!(asked(&run).len(), 7, "{}", run.stdout);
+    assert_eq!(asked(&run).len(), FACTS, "{}", run.stdout);
     assert!(run.stdout.contains("The schedule was not changed"), "{}", run.stdout);
     assert_eq!(
         dump_but_misses(&s),
@@ -145,10 +168,11 @@ fn a_quiz_leaves_the_collection_untouched() {
 #[test]
 fn seeded_runs_repeat_and_right_answers_score_full_marks() {
     let s = scratch();
-    let first = quiz(&s, &["--seed", "42"], &"1\n".repeat(7));
-    let again = quiz(&s, &["--seed", "42"], &"1\n".repeat(7));
+    let all = ["--count", "20"];
+    let first = quiz(&s, &[&all[..], &["--seed", "42"]].concat(), &"1\n".repeat(FACTS));
+    let again = quiz(&s, &[&all[..], &["--seed", "42"]].concat(), &"1\n".repeat(FACTS));
     assert_eq!(first.stdout, again.stdout, "the same seed gave another quiz");
-    let other = quiz(&s, &["--seed", "43"], &"1\n".repeat(7));
+    let other = quiz(&s, &[&all[..], &["--seed", "43"]].concat(), &"1\n".repeat(FACTS));
     assert_ne!(asked(&first), asked(&other), "seeds 42 and 43 gave the same quiz");
 
     // Mixed: the short answers typed, the long ones multiple choice.
@@ -161,9 +185,9 @@ fn seeded_runs_repeat_and_right_answers_score_full_marks() {
     assert!(famine.options.contains(&"The famine of the Volga region".to_string()));
 
     // Answering each right (typed ones in capitals) with the same seed.
-    let right = quiz(&s, &["--seed", "42"], &right_lines(&first));
+    let right = quiz(&s, &[&all[..], &["--seed", "42"]].concat(), &right_lines(&first));
     assert!(
-        right.stdout.contains("Score: 7/7 right (100%) · 0 close"),
+        right.stdout.contains("Score: 13/13 right (100%) · 0 close"),
         "{}",
         right.stdout
     );
@@ -185,6 +209,12 @@ fn typed_answers_are_judged_leniently_and_misses_listed() {
             "The famine of the Volga region" => "famine of the volga region\n",
             "An accumulation of ruins and hunger" => "an accumulation of ruins and hungr\n",
             "The New Economic Policy of the state" => "NEP\n",
+            "The Kronstadt rising of the sailors" => "the kronstadt rising\n",
+            "The Tambov revolt of the peasants" => "The Tambov revolt of the peasants\n",
+            "A city of queues and cold stoves" => "a city of queues and cold stoves\n",
+            "A museum of the old regime" => "a museum\n",
+            "The policy of war communism" => "war communism\n",
+            "The tactic of the united front" => "the tactic of the united frnt\n",
             other => panic!("unexpected answer {other:?}"),
         })
         .collect();
@@ -213,6 +243,18 @@ fn typed_answers_are_judged_leniently_and_misses_listed() {
         (
             "The New Economic Policy of the state",
             "wrong · answer: The New Economic Policy of the state",
+        ),
+        (
+            "The Kronstadt rising of the sailors",
+            "wrong · answer: The Kronstadt rising of the sailors",
+        ),
+        (
+            "The Tambov revolt of the peasants",
+            "right · answer: The Tambov revolt of the peasants",
+        ),
+        (
+            "The tactic of the united front",
+            "almost (1 typo) · answer: The tactic of the united front",
         ),
     ];
     for (answer, line) in want {
@@ -337,8 +379,8 @@ fn review_in_quiz_form_grades_automatically_with_overrides() {
     assert_eq!(choice.answered(), 1, "{}", choice.stdout);
 }
 
-/// A mixed quiz on a terminal: dialoguer's Select for the long answers
-/// (moved with `j`, picked with Enter), Input for the short ones.
+/// A mixed quiz on a terminal: the choice menu for the long answers
+/// (moved with `j`, picked with Enter), dialoguer's Input for the short ones.
 #[test]
 fn mixed_quiz_in_a_terminal() {
     let s = scratch();
@@ -360,13 +402,31 @@ fn mixed_quiz_in_a_terminal() {
             "What replaced war communism in 1921?",
             "The New Economic Policy of the state",
         ),
+        (
+            "Which revolt did the Bolsheviks crush in March 1921?",
+            "The Kronstadt rising of the sailors",
+        ),
+        (
+            "Which revolt shook the countryside south of Moscow?",
+            "The Tambov revolt of the peasants",
+        ),
+        (
+            "What did Moscow look like in the first winter?",
+            "A city of queues and cold stoves",
+        ),
+        ("What had the merchant's palace become?", "A museum of the old regime"),
+        ("Which policy did NEP replace?", "The policy of war communism"),
+        (
+            "Which policy of the Comintern sought unity in action with reformists?",
+            "The tactic of the united front",
+        ),
     ]
     .into_iter()
     .collect();
-    let mut p = spawn_pty(&s, &["quiz", "--seed", "9"]);
-    pty_expect(&mut p, "Quiz · 7 questions · mixed · seed 9");
+    let mut p = spawn_pty(&s, &["quiz", "--seed", "9", "--count", "20"]);
+    pty_expect(&mut p, "Quiz · 13 questions · mixed · seed 9");
     let (mut typed, mut chosen) = (0, 0);
-    for _ in 0..7 {
+    for _ in 0..FACTS {
         pty_expect(&mut p, "Q: ");
         let (_, question) = p.exp_regex(r"[^\r\n]+\r?\n").expect("the question text");
         let answer = answers[question.trim()];
@@ -391,8 +451,8 @@ fn mixed_quiz_in_a_terminal() {
         pty_expect(&mut p, "right");
         pty_expect(&mut p, &format!("answer: {answer}"));
     }
-    assert_eq!((typed, chosen), (4, 3));
-    pty_expect(&mut p, "Score: 7/7 right (100%) · 0 close");
+    assert_eq!((typed, chosen), (4, 9));
+    pty_expect(&mut p, "Score: 13/13 right (100%) · 0 close");
     pty_expect(&mut p, "The schedule was not changed");
     pty_exits_cleanly(&mut p);
     assert_eq!(dump_but_misses(&s), before);
