@@ -1,13 +1,14 @@
 //! `iskra extract FILE`: cloze drafts from prose ([`crate::extract`]), each
 //! accepted, edited, skipped or stopped at on the terminal
-//! ([`crate::ui::drafts`]), or with `--non-interactive` all written to a file.
+//! ([`crate::ui::drafts`]), or with `--non-interactive` all written to a file;
+//! either way appended, their ids numbered after the file's last `draft-N`.
 //! Needs no collection.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use crate::error::{Error, Result};
-use crate::extract::{append_to_deck_file, extract, render_deck};
+use crate::extract::{append_to_deck_file, extract};
 
 /// `iskra extract` options.
 #[derive(Debug, clap::Args)]
@@ -15,7 +16,7 @@ pub struct ExtractArgs {
     /// A UTF-8 text file
     pub file: PathBuf,
     /// The deck file accepted drafts are appended to [default: decks/drafts.deck], or with
-    /// --non-interactive the file all drafts are written to [default: FILE-STEM.drafts.deck]
+    /// --non-interactive the file all drafts are appended to [default: FILE-STEM.drafts.deck]
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// Write every draft to the --out file without asking
@@ -47,7 +48,7 @@ pub fn run(args: ExtractArgs, out: &mut impl Write) -> Result<i32> {
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "notes".into());
         let path = args.out.unwrap_or_else(|| PathBuf::from(format!("{stem}.drafts.deck")));
-        crate::files::write_atomic(&path, render_deck(&drafts, &source).as_bytes())?;
+        append_to_deck_file(&path, &drafts, &source)?;
         writeln!(out, "{} drafts written to {}", drafts.len(), path.display()).map_err(Error::stdout)?;
         return Ok(0);
     }

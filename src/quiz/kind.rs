@@ -293,7 +293,14 @@ fn is_place(tokens: &[String]) -> bool {
         .iter()
         .position(|t| !PLACE_MODIFIERS.contains(&t.as_str()))
         .unwrap_or(tokens.len());
-    start < tokens.len() && PLACES.contains(&tokens[start..].join(" ").as_str())
+    let place = tokens[start.min(tokens.len())..].join(" ");
+    start < tokens.len() && (REGIONS.contains(&place.as_str()) || CITIES.contains(&place.as_str()))
+}
+
+/// Whether a name is a continent, a region or a country (`Europe`,
+/// `Russia`, `the United States`): too broad, alone, to make a question.
+pub fn is_country_or_region(name: &str) -> bool {
+    REGIONS.contains(&Folded::new(name).key().as_str())
 }
 
 /// A known given name or surname, initials and a surname, or a surname's ending.

@@ -47,9 +47,9 @@ pub const NOT_DOCTRINES: &[&str] = &[
     "metabolism", "rheumatism", "alcoholism", "absenteeism",
 ];
 
-/// Countries, regions and cities, folded; several words joined by spaces.
+/// Continents, regions and countries, folded; several words joined by spaces.
 #[rustfmt::skip]
-pub const PLACES: &[&str] = &[
+pub const REGIONS: &[&str] = &[
     "europe", "asia", "africa", "america", "americas", "scandinavia", "balkans", "caucasus", "siberia", "ukraine",
     "crimea", "catalonia", "bavaria", "prussia", "ruhr", "saxony", "baltic", "volga", "urals", "turkestan",
     "galicia", "silesia", "rhineland", "andalusia", "flanders", "manchuria", "russia", "ussr", "soviet union",
@@ -58,15 +58,20 @@ pub const PLACES: &[&str] = &[
     "czechoslovakia", "poland", "bulgaria", "romania", "yugoslavia", "serbia", "greece", "turkey", "finland",
     "sweden", "norway", "denmark", "estonia", "latvia", "lithuania", "china", "japan", "india", "persia", "iran",
     "egypt", "mexico", "canada", "united states", "usa", "georgia", "armenia", "azerbaijan", "luxembourg", "korea",
-    "vietnam", "indochina", "cuba", "argentina", "brazil", "chile", "australia", "moscow", "petrograd",
-    "st petersburg", "saint petersburg", "petersburg", "leningrad", "kronstadt", "baku", "tiflis", "tbilisi",
-    "kiev", "kyiv", "odessa", "kharkov", "kharkiv", "minsk", "tambov", "tsaritsyn", "stalingrad", "paris", "berlin",
-    "vienna", "prague", "budapest", "warsaw", "rome", "milan", "turin", "naples", "london", "glasgow", "manchester",
-    "dublin", "chicago", "new york", "washington", "tallinn", "reval", "riga", "helsinki", "stockholm", "oslo",
-    "copenhagen", "zurich", "geneva", "zimmerwald", "kienthal", "brussels", "amsterdam", "hamburg", "munich",
-    "dresden", "leipzig", "madrid", "barcelona", "lisbon", "constantinople", "istanbul", "beijing", "peking",
-    "shanghai", "canton", "tokyo", "marseille", "lyon", "bordeaux", "sofia", "bucharest", "belgrade", "athens",
-    "brest litovsk", "versailles", "mexico city",
+    "vietnam", "indochina", "cuba", "argentina", "brazil", "chile", "australia",
+];
+
+/// Cities, folded.
+#[rustfmt::skip]
+pub const CITIES: &[&str] = &[
+    "moscow", "petrograd", "st petersburg", "saint petersburg", "petersburg", "leningrad", "kronstadt", "baku",
+    "tiflis", "tbilisi", "kiev", "kyiv", "odessa", "kharkov", "kharkiv", "minsk", "tambov", "tsaritsyn",
+    "stalingrad", "paris", "berlin", "vienna", "prague", "budapest", "warsaw", "rome", "milan", "turin", "naples",
+    "london", "glasgow", "manchester", "dublin", "chicago", "new york", "washington", "tallinn", "reval", "riga",
+    "helsinki", "stockholm", "oslo", "copenhagen", "zurich", "geneva", "zimmerwald", "kienthal", "brussels",
+    "amsterdam", "hamburg", "munich", "dresden", "leipzig", "madrid", "barcelona", "lisbon", "constantinople",
+    "istanbul", "beijing", "peking", "shanghai", "canton", "tokyo", "marseille", "lyon", "bordeaux", "sofia",
+    "bucharest", "belgrade", "athens", "brest litovsk", "versailles", "mexico city",
 ];
 
 /// Words that may stand before a place's name and keep it a place (`Eastern Europe`).
