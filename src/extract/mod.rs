@@ -407,7 +407,7 @@ mod tests {
         let text = "Alfred Rosmer (1877–1964) was a French revolutionary syndicalist and a communist. \
                     Rosmer travelled to Moscow in June 1920 with the French delegation. \
                     In Moscow Rosmer sat on the executive of the Communist International. \
-                    Rosmer was expelled from the French Communist Party in 1924 for his views. \
+                    In 1924 the French Communist Party threw Rosmer out over his views. \
                     Later Rosmer broke with Trotsky in a dispute over his political judgements.";
         let drafts = extract(text);
         let blanks_rosmer: Vec<&str> = drafts

@@ -231,13 +231,19 @@ fn is_number(word: &str) -> bool {
     (digits && !is_year(word)) || NUMBER_WORDS.contains(&word.to_lowercase().as_str())
 }
 
+/// A question about the words of a text.
+pub type WordTest<'c> = Box<dyn Fn(&str) -> bool + 'c>;
+
+/// A question about two words of a text.
+pub type PairTest<'c> = Box<dyn Fn(&str, &str) -> bool + 'c>;
+
 /// What the rest of a text says about its words.
 pub struct Context<'c> {
     /// Whether a capitalised word is used as a name mid-sentence somewhere
     /// (so a sentence may start with it).
-    pub known: Box<dyn Fn(&str) -> bool + 'c>,
+    pub known: WordTest<'c>,
     /// Whether `X’s Y` recurs as one title (`Lenin’s Moscow`).
-    pub title: Box<dyn Fn(&str, &str) -> bool + 'c>,
+    pub title: PairTest<'c>,
 }
 
 /// The key terms of a sentence, in order, each word in one term at most.
@@ -287,15 +293,19 @@ fn dates(words: &[Word]) -> Vec<(usize, usize)> {
     let core = |j: usize| words.get(j).map_or("", |w| w.core);
     while i < words.len() {
         let w = core(i);
-        let span = if is_day(w) && is_month(core(i + 1)) {
-            Some(if is_year(core(i + 2)) { i + 2 } else { i + 1 })
-        } else if is_month(w) && is_day(core(i + 1)) && !is_year(core(i + 1)) {
+        // `18 March (1921)`, `March 18(, 1921)`.
+        let day_and_month =
+            (is_day(w) && is_month(core(i + 1))) || (is_month(w) && is_day(core(i + 1)) && !is_year(core(i + 1)));
+        // A year, or a month after a preposition (`in October`).
+        let alone = is_year(w)
+            || is_year_range(w)
+            || is_decade(w)
+            || (is_month(w) && i > 0 && !words[i].opens && preposition(core(i - 1)));
+        let span = if day_and_month {
             Some(if is_year(core(i + 2)) { i + 2 } else { i + 1 })
         } else if is_month(w) && is_year(core(i + 1)) {
             Some(i + 1)
-        } else if is_year(w) || is_year_range(w) || is_decade(w) {
-            Some(i)
-        } else if is_month(w) && i > 0 && !words[i].opens && preposition(core(i - 1)) {
+        } else if alone {
             Some(i)
         } else {
             None
@@ -551,7 +561,7 @@ mod tests {
             ["Rosmer", "Ian Birchall"]
         );
         assert_eq!(
-            texts("He worked in the building of the All Russian Congress of Trade Unions."),
+            texts("His office sat inside the All Russian Congress of Trade Unions."),
             ["All Russian Congress of Trade Unions"]
         );
         assert_eq!(

@@ -274,18 +274,18 @@ mod tests {
     #[test]
     fn footnote_markers_and_references_are_dropped() {
         let text = "It is a complement to Lenin’s Moscow.1\n\
-                    They had no “idea of socialism in one country.”7 Big though the challenges were, they held.\n\
-                    It was “imposed by the Whites and the Entente.” 8 The regime drew back in 1921–1922.\n\
+                    Nobody yet spoke of “building it in a single land.”7 Hard as things were, they held on.\n\
+                    The policy was “forced on them by the blockade.” 8 The state retreated in 1921–1922.\n\
                     The sailors rose in March 1921.[3][note 2] Over 3.5 million died[citation needed], or 1,000 Men.\n\
                     Marx¹ wrote it in 1871.2 The book sold well; see [...] for more.\n";
         assert_eq!(
             texts(text),
             vec![
                 "It is a complement to Lenin’s Moscow.",
-                "They had no “idea of socialism in one country.”",
-                "Big though the challenges were, they held.",
-                "It was “imposed by the Whites and the Entente.”",
-                "The regime drew back in 1921–1922.",
+                "Nobody yet spoke of “building it in a single land.”",
+                "Hard as things were, they held on.",
+                "The policy was “forced on them by the blockade.”",
+                "The state retreated in 1921–1922.",
                 "The sailors rose in March 1921.",
                 "Over 3.5 million died, or 1,000 Men.",
                 "Marx wrote it in 1871.",
@@ -298,8 +298,8 @@ mod tests {
     fn headings_are_apart_and_broken_lines_are_joined() {
         let text = "Difficult border crossings\n\
                     Rosmer’s account of the journey is vivid.\n\n\
-                    He saw early on the seriousness of the problems\n\n\
-                    of the degeneration of the revolution.\n\
+                    She noticed quite soon how grave the troubles were\n\n\
+                    for the young republic.\n\
                     Background\n\n\
                     The Kronstadt rebellion began in March 1921.\n\
                     Notes\n  1. “From Syndicalism to Trotskyism,” Revolutionary History, vol. 7 no.4, 2000.\n";
@@ -309,7 +309,7 @@ mod tests {
             only,
             vec![
                 "Rosmer’s account of the journey is vivid.",
-                "He saw early on the seriousness of the problems of the degeneration of the revolution.",
+                "She noticed quite soon how grave the troubles were for the young republic.",
                 "The Kronstadt rebellion began in March 1921.",
             ]
         );
