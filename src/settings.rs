@@ -71,3 +71,20 @@ pub enum LeechAction {
     /// Marked and suspended.
     Suspend,
 }
+
+/// The questions the last quiz missed, kept in the collection for
+/// `iskra quiz --misses` (apart from the schedule: no card changes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuizMisses {
+    /// In the order they were missed.
+    pub questions: Vec<MissedQuestion>,
+}
+
+/// One missed question: its card, and the format it was asked in
+/// (`choice`, `truefalse` or `typed`), which the repeat keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissedQuestion {
+    pub card_id: i64,
+    pub format: String,
+}

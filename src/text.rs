@@ -3,6 +3,9 @@
 //! comparison ([`fold`]: the quiz matcher and search) and short human
 //! formats ([`short_interval`]). Ground floor: imports nothing from the crate.
 
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
 /// Makes text inert for a terminal: control characters (C0 and C1, including
 /// ESC, CR and BEL), bidirectional overrides and other invisible formatting
 /// characters are shown as `\u{..}` escapes. Newlines and tabs are kept.
@@ -52,8 +55,13 @@ fn is_dangerous(c: char) -> bool {
         )
 }
 
-/// Text folded for lenient comparison: lower case, diacritics removed (a
-/// table for Latin-1 and Latin Extended-A, plus combining marks),
+/// Text folded for lenient comparison, in any script: Unicode compatibility
+/// decomposition (NFKD: `ﬁ` → `fi`, `①` → `1`, full-width → plain),
+/// diacritics dropped (the combining marks of Latin, Greek, Cyrillic,
+/// Hebrew and Arabic; the vowel signs of Indic and other scripts stay, they
+/// are letters), letters with no decomposition spelled plainly (`ł` → `l`,
+/// `ø` → `o`, `ß` → `ss`, `æ` → `ae`, `þ` → `th`…), case folded by Unicode
+/// rules (`Σ`, `σ` and `ς` are one letter; `Зиновьев` = `зиновьев`),
 /// apostrophes dropped, thousands separators (`36,500`) removed, and every
 /// other character that is not a letter or digit turned into a space; words
 /// are separated by single spaces, with none at either end. The quiz matcher
@@ -90,14 +98,17 @@ pub fn fold(text: &str) -> String {
             );
             continue;
         }
-        for lower in c.to_lowercase() {
-            if is_combining_mark(lower) {
-                continue;
-            }
-            match fold_letter(lower) {
-                Some(plain) => plain.chars().for_each(|p| push(&mut out, p)),
-                None if lower.is_alphanumeric() => push(&mut out, lower),
-                None => push(&mut out, ' '),
+        for part in std::iter::once(c).nfkd() {
+            for lower in part.to_lowercase() {
+                let lower = case_fold(lower);
+                if is_diacritic(lower) || is_apostrophe(lower) {
+                    continue;
+                }
+                match plain_letters(lower) {
+                    Some(plain) => plain.chars().for_each(|p| push(&mut out, p)),
+                    None if lower.is_alphanumeric() || is_combining_mark(lower) => push(&mut out, lower),
+                    None => push(&mut out, ' '),
+                }
             }
         }
     }
@@ -111,8 +122,33 @@ fn is_apostrophe(c: char) -> bool {
     matches!(c, '\'' | '\u{2019}' | '\u{2018}' | '\u{02bc}' | '`' | '\u{b4}')
 }
 
-fn is_combining_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036f}')
+/// A combining mark that only decorates a letter (an accent, a breathing, a
+/// Hebrew or Arabic vowel point), so the letter without it is the same
+/// answer. Marks that are letters of their script (Devanagari vowel signs,
+/// Japanese voicing marks) are not in these ranges and stay.
+fn is_diacritic(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036f}'   // combining diacritical marks (Latin, Greek, Cyrillic)
+        | '\u{0483}'..='\u{0489}' // Cyrillic titlo and signs
+        | '\u{0591}'..='\u{05bd}' | '\u{05bf}' | '\u{05c1}' | '\u{05c2}' | '\u{05c4}' | '\u{05c5}' | '\u{05c7}' // Hebrew points
+        | '\u{0610}'..='\u{061a}' | '\u{064b}'..='\u{065f}' | '\u{0670}' // Arabic harakat
+        | '\u{1ab0}'..='\u{1aff}' // combining diacritical marks extended
+        | '\u{1dc0}'..='\u{1dff}' // combining diacritical marks supplement
+        | '\u{20d0}'..='\u{20ff}' // combining marks for symbols
+        | '\u{fe20}'..='\u{fe2f}' // combining half marks
+    )
+}
+
+/// The case folding of a lower-case letter where it differs from the lower
+/// case (Unicode's CaseFolding.txt, the entries NFKD does not already cover).
+fn case_fold(c: char) -> char {
+    match c {
+        'ς' => 'σ',
+        // Cherokee folds to its capitals.
+        '\u{ab70}'..='\u{abbf}' => char::from_u32(c as u32 - 0xab70 + 0x13a0).unwrap_or(c),
+        '\u{13f8}'..='\u{13fd}' => char::from_u32(c as u32 - 8).unwrap_or(c),
+        _ => c,
+    }
 }
 
 /// A `,` (at byte `i`) between a digit and exactly three digits (`36,500`).
@@ -121,33 +157,23 @@ fn is_thousands_separator(bytes: &[u8], i: usize) -> bool {
     i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k)) && !digit(i + 4)
 }
 
-/// The plain letters of a lower-case Latin-1 or Latin Extended-A letter.
-fn fold_letter(c: char) -> Option<&'static str> {
+/// The plain letters of a lower-case letter that has no decomposition.
+fn plain_letters(c: char) -> Option<&'static str> {
     Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-        'æ' => "ae",
-        'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => "c",
-        'ď' | 'đ' | 'ð' => "d",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => "e",
-        'ĝ' | 'ğ' | 'ġ' | 'ģ' => "g",
-        'ĥ' | 'ħ' => "h",
-        'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => "i",
-        'ĳ' => "ij",
-        'ĵ' => "j",
-        'ķ' | 'ĸ' => "k",
-        'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => "l",
-        'ñ' | 'ń' | 'ņ' | 'ň' | 'ŉ' | 'ŋ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => "o",
+        'æ' | 'ǣ' | 'ǽ' => "ae",
+        'đ' | 'ð' | 'ɖ' | 'ɗ' => "d",
+        'ħ' => "h",
+        'ı' | 'ɨ' => "i",
+        'ĸ' => "k",
+        'ł' | 'ƚ' => "l",
+        'ŋ' => "n",
+        'ø' | 'ǿ' | 'ɵ' => "o",
         'œ' => "oe",
-        'ŕ' | 'ŗ' | 'ř' => "r",
-        'ś' | 'ŝ' | 'ş' | 'š' | 'ſ' => "s",
         'ß' => "ss",
-        'ţ' | 'ť' | 'ŧ' => "t",
+        'ŧ' => "t",
         'þ' => "th",
-        'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => "u",
-        'ŵ' => "w",
-        'ý' | 'ÿ' | 'ŷ' => "y",
-        'ź' | 'ż' | 'ž' => "z",
+        'ƀ' => "b",
+        'ʉ' => "u",
         _ => return None,
     })
 }
@@ -224,6 +250,9 @@ mod tests {
         assert_eq!(percent(2, 3), "67%");
         assert_eq!(percent(1, 3), "33%");
         assert_eq!(percent(0, 0), "0%");
+        assert_eq!(percent(1, 8), "13%");
+        assert_eq!(percent(7, 7), "100%");
+        assert_eq!(percent(199, 200), "100%");
     }
 
     #[test]
@@ -258,6 +287,50 @@ mod tests {
         assert_eq!(fold("Кронштадт\nВосстание"), "кронштадт восстание");
         assert_eq!(fold("a_b%c"), "a b c", "no LIKE wildcard survives folding");
         assert_eq!(fold("!?"), "");
+    }
+
+    #[test]
+    fn folding_works_in_every_script() {
+        let same = [
+            // Cyrillic: case, and ё as е.
+            ("Зиновьев", "зиновьев"),
+            ("Алёша", "Алеша"),
+            ("ЙОД", "иод"),
+            // Greek: accents, breathings, final sigma, capitals.
+            ("Σωκράτης", "ΣΩΚΡΑΤΗΣ"),
+            ("Ἀθῆναι", "αθηναι"),
+            ("Ὀδυσσεύς", "οδυσσευσ"),
+            // Polish and German letters with and without decompositions.
+            ("Łódź", "lodz"),
+            ("Wałęsa", "walesa"),
+            ("Straße", "STRASSE"),
+            ("Müller", "muller"),
+            ("ẞ", "ss"),
+            // Vietnamese stacked marks, Nordic letters, ligatures.
+            ("Nguyễn Đình", "nguyen dinh"),
+            ("Søren Kierkegaard", "soren kierkegaard"),
+            ("Æsir, Þór", "aesir thor"),
+            ("ﬁnal ﬂag", "final flag"),
+            // Compatibility forms: full width, circled and superscript digits.
+            ("ＡＢＣ１２", "abc12"),
+            ("①②", "12"),
+            ("İstanbul", "istanbul"),
+            ("Dağ", "dag"),
+            // Hebrew and Arabic vowel points are not letters.
+            ("שָׁלוֹם", "שלום"),
+            ("مُحَمَّد", "محمد"),
+        ];
+        for (a, b) in same {
+            assert_eq!(fold(a), fold(b), "{a:?} and {b:?} fold differently");
+        }
+        assert_eq!(fold("Зиновьев"), "зиновьев");
+        assert_eq!(fold("Ἀθῆναι"), "αθηναι");
+        // Letters of other scripts are kept (not turned into spaces), and
+        // their vowel signs are letters, not accents.
+        assert_eq!(fold("नमस्ते दुनिया"), "नमस्ते दुनिया");
+        assert_ne!(fold("कमल"), fold("कमाल"));
+        assert_ne!(fold("Зиновьев"), fold("Zinoviev"), "no transliteration between scripts");
+        assert_ne!(fold("σ"), fold("ο"));
     }
 
     #[test]

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use common::{Run, Scratch, pty_exits_cleanly, pty_expect, pty_key, spawn_pty};
 
-/// Four short answers (typed in a mixed quiz) and three long ones (choice).
+/// Four short answers (typed in a mixed quiz) and nine long ones (choice):
+/// three events, three noun phrases, three policies, so each long answer
+/// has two plausible wrong options of its own kind.
 const DECK: &str = "\
 # Quiz
 ## chair
@@ -34,7 +36,28 @@ a: An accumulation of ruins and hunger
 ## nep
 q: What replaced war communism in 1921?
 a: The New Economic Policy of the state
+## kronstadt
+q: Which revolt did the Bolsheviks crush in March 1921?
+a: The Kronstadt rising of the sailors
+## tambov
+q: Which revolt shook the countryside south of Moscow?
+a: The Tambov revolt of the peasants
+## winter
+q: What did Moscow look like in the first winter?
+a: A city of queues and cold stoves
+## palace
+q: What had the merchant's palace become?
+a: A museum of the old regime
+## before
+q: Which policy did NEP replace?
+a: The policy of war communism
+## tactic
+q: Which policy of the Comintern sought unity in action with reformists?
+a: The tactic of the united front
 ";
+
+/// The facts of [`DECK`].
+const FACTS: usize = 13;
 
 fn scratch() -> Scratch {
     let s = Scratch::new();
@@ -101,29 +124,55 @@ fn right_lines(run: &Run) -> String {
         .collect()
 }
 
+/// The collection without the last quiz's misses (the one thing a quiz
+/// without `--record` keeps, apart from the schedule).
+fn dump_but_misses(s: &Scratch) -> String {
+    s.dump()
+        .lines()
+        .filter(|l| !l.starts_with("Text(\"quiz-misses\")"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The stored misses, as their JSON text.
+fn stored_misses(s: &Scratch) -> Option<String> {
+    s.db()
+        .query_row("SELECT value FROM settings WHERE key = 'quiz-misses'", [], |r| r.get(0))
+        .ok()
+}
+
 #[test]
 fn a_quiz_leaves_the_collection_untouched() {
     let s = scratch();
-    let before = s.dump();
-    let run = quiz(&s, &["--seed", "1"], &"1\n".repeat(7));
+    let before = dump_but_misses(&s);
+    let run = quiz(&s, &["--seed", "1", "--count", "20"], &"1\n".repeat(FACTS));
     assert!(
-        run.stdout.starts_with("Quiz · 7 questions · mixed · seed 1\n"),
+        run.stdout.starts_with("Quiz · 13 questions · mixed · seed 1\n"),
         "{}",
         run.stdout
     );
-    assert_eq!(asked(&run).len(), 7, "{}", run.stdout);
+    assert_eq!(asked(&run).len(), FACTS, "{}", run.stdout);
     assert!(run.stdout.contains("The schedule was not changed"), "{}", run.stdout);
-    assert_eq!(s.dump(), before, "a quiz without --record wrote to the collection");
+    assert_eq!(
+        dump_but_misses(&s),
+        before,
+        "a quiz without --record wrote to the collection"
+    );
     assert_eq!(s.count("SELECT count(*) FROM review_log"), 0);
+    // Only the misses are kept: one per wrong answer.
+    let wrong = run.stdout.lines().filter(|l| l.starts_with("wrong · ")).count();
+    let misses = stored_misses(&s).expect("the misses are kept");
+    assert_eq!(misses.matches("card_id").count(), wrong, "{misses}");
 }
 
 #[test]
 fn seeded_runs_repeat_and_right_answers_score_full_marks() {
     let s = scratch();
-    let first = quiz(&s, &["--seed", "42"], &"1\n".repeat(7));
-    let again = quiz(&s, &["--seed", "42"], &"1\n".repeat(7));
+    let all = ["--count", "20"];
+    let first = quiz(&s, &[&all[..], &["--seed", "42"]].concat(), &"1\n".repeat(FACTS));
+    let again = quiz(&s, &[&all[..], &["--seed", "42"]].concat(), &"1\n".repeat(FACTS));
     assert_eq!(first.stdout, again.stdout, "the same seed gave another quiz");
-    let other = quiz(&s, &["--seed", "43"], &"1\n".repeat(7));
+    let other = quiz(&s, &[&all[..], &["--seed", "43"]].concat(), &"1\n".repeat(FACTS));
     assert_ne!(asked(&first), asked(&other), "seeds 42 and 43 gave the same quiz");
 
     // Mixed: the short answers typed, the long ones multiple choice.
@@ -136,9 +185,9 @@ fn seeded_runs_repeat_and_right_answers_score_full_marks() {
     assert!(famine.options.contains(&"The famine of the Volga region".to_string()));
 
     // Answering each right (typed ones in capitals) with the same seed.
-    let right = quiz(&s, &["--seed", "42"], &right_lines(&first));
+    let right = quiz(&s, &[&all[..], &["--seed", "42"]].concat(), &right_lines(&first));
     assert!(
-        right.stdout.contains("Score: 7/7 right (100%) · 0 close"),
+        right.stdout.contains("Score: 13/13 right (100%) · 0 close"),
         "{}",
         right.stdout
     );
@@ -160,6 +209,12 @@ fn typed_answers_are_judged_leniently_and_misses_listed() {
             "The famine of the Volga region" => "famine of the volga region\n",
             "An accumulation of ruins and hunger" => "an accumulation of ruins and hungr\n",
             "The New Economic Policy of the state" => "NEP\n",
+            "The Kronstadt rising of the sailors" => "the kronstadt rising\n",
+            "The Tambov revolt of the peasants" => "The Tambov revolt of the peasants\n",
+            "A city of queues and cold stoves" => "a city of queues and cold stoves\n",
+            "A museum of the old regime" => "a museum\n",
+            "The policy of war communism" => "war communism\n",
+            "The tactic of the united front" => "the tactic of the united frnt\n",
             other => panic!("unexpected answer {other:?}"),
         })
         .collect();
@@ -188,6 +243,18 @@ fn typed_answers_are_judged_leniently_and_misses_listed() {
         (
             "The New Economic Policy of the state",
             "wrong · answer: The New Economic Policy of the state",
+        ),
+        (
+            "The Kronstadt rising of the sailors",
+            "wrong · answer: The Kronstadt rising of the sailors",
+        ),
+        (
+            "The Tambov revolt of the peasants",
+            "right · answer: The Tambov revolt of the peasants",
+        ),
+        (
+            "The tactic of the united front",
+            "almost (1 typo) · answer: The tactic of the united front",
         ),
     ];
     for (answer, line) in want {
@@ -312,12 +379,12 @@ fn review_in_quiz_form_grades_automatically_with_overrides() {
     assert_eq!(choice.answered(), 1, "{}", choice.stdout);
 }
 
-/// A mixed quiz on a terminal: dialoguer's Select for the long answers
-/// (moved with `j`, picked with Enter), Input for the short ones.
+/// A mixed quiz on a terminal: the choice menu for the long answers
+/// (moved with `j`, picked with Enter), dialoguer's Input for the short ones.
 #[test]
 fn mixed_quiz_in_a_terminal() {
     let s = scratch();
-    let before = s.dump();
+    let before = dump_but_misses(&s);
     let answers: HashMap<&str, &str> = [
         ("Who chaired the Communist International in 1920?", "Grigory Zinóviev"),
         ("Who built the Red Army?", "Leon Trotsky"),
@@ -335,13 +402,31 @@ fn mixed_quiz_in_a_terminal() {
             "What replaced war communism in 1921?",
             "The New Economic Policy of the state",
         ),
+        (
+            "Which revolt did the Bolsheviks crush in March 1921?",
+            "The Kronstadt rising of the sailors",
+        ),
+        (
+            "Which revolt shook the countryside south of Moscow?",
+            "The Tambov revolt of the peasants",
+        ),
+        (
+            "What did Moscow look like in the first winter?",
+            "A city of queues and cold stoves",
+        ),
+        ("What had the merchant's palace become?", "A museum of the old regime"),
+        ("Which policy did NEP replace?", "The policy of war communism"),
+        (
+            "Which policy of the Comintern sought unity in action with reformists?",
+            "The tactic of the united front",
+        ),
     ]
     .into_iter()
     .collect();
-    let mut p = spawn_pty(&s, &["quiz", "--seed", "9"]);
-    pty_expect(&mut p, "Quiz · 7 questions · mixed · seed 9");
+    let mut p = spawn_pty(&s, &["quiz", "--seed", "9", "--count", "20"]);
+    pty_expect(&mut p, "Quiz · 13 questions · mixed · seed 9");
     let (mut typed, mut chosen) = (0, 0);
-    for _ in 0..7 {
+    for _ in 0..FACTS {
         pty_expect(&mut p, "Q: ");
         let (_, question) = p.exp_regex(r"[^\r\n]+\r?\n").expect("the question text");
         let answer = answers[question.trim()];
@@ -366,9 +451,99 @@ fn mixed_quiz_in_a_terminal() {
         pty_expect(&mut p, "right");
         pty_expect(&mut p, &format!("answer: {answer}"));
     }
-    assert_eq!((typed, chosen), (4, 3));
-    pty_expect(&mut p, "Score: 7/7 right (100%) · 0 close");
+    assert_eq!((typed, chosen), (4, 9));
+    pty_expect(&mut p, "Score: 13/13 right (100%) · 0 close");
     pty_expect(&mut p, "The schedule was not changed");
     pty_exits_cleanly(&mut p);
-    assert_eq!(s.dump(), before);
+    assert_eq!(dump_but_misses(&s), before);
+}
+
+/// `quiz --misses`: the questions the last quiz missed, asked again in
+/// their format, round after round until each is right; what is still
+/// missed when the learner quits is asked by the next `--misses`.
+#[test]
+fn misses_are_repeated_until_all_are_right() {
+    let s = scratch();
+    let none = s.run(&["quiz", "--misses"]).fails();
+    assert_eq!(none.code, 2, "{}", none.stderr);
+    assert!(none.stderr.contains("no missed questions to repeat"), "{}", none.stderr);
+
+    // A typed quiz of four, all missed.
+    let first = quiz(
+        &s,
+        &["--mode", "typed", "--count", "4", "--seed", "8"],
+        &"no idea\n".repeat(4),
+    );
+    let missed: Vec<Asked> = asked(&first);
+    assert_eq!(missed.len(), 4, "{}", first.stdout);
+    assert!(
+        first
+            .stdout
+            .contains("4 questions still missed: `iskra quiz --misses` asks them again."),
+        "{}",
+        first.stdout
+    );
+
+    // All four missed again: a second round starts (the input ends in it).
+    let again = quiz(&s, &["--misses", "--seed", "1"], &"?\n".repeat(4));
+    let round_one = asked(&again);
+    assert_eq!(round_one.len(), 5, "four, then the first of round 2: {}", again.stdout);
+    assert_eq!(again.lines_starting("1/4 · round 2 · ").len(), 1, "{}", again.stdout);
+    assert!(
+        again.stdout.starts_with("Quiz · 4 missed questions again · seed 1\n"),
+        "{}",
+        again.stdout
+    );
+    let mut questions: Vec<&str> = round_one[..4].iter().map(|a| a.question.as_str()).collect();
+    questions.sort();
+    let mut originally: Vec<&str> = missed.iter().map(|a| a.question.as_str()).collect();
+    originally.sort();
+    assert_eq!(questions, originally, "the misses, and only them");
+    assert!(again.stdout.contains("4 questions still missed"), "{}", again.stdout);
+
+    // The same repeat, the first two answered right, then `:q`.
+    let right_of = |a: &Asked| format!("{}\n", a.answer());
+    let answers: String = round_one[..4]
+        .iter()
+        .enumerate()
+        .map(|(i, a)| if i < 2 { right_of(a) } else { "?\n".to_string() })
+        .collect();
+    let partial = quiz(&s, &["--misses", "--seed", "1"], &format!("{answers}:q\n"));
+    assert!(partial.stdout.contains("Score: 2/4 right (50%)"), "{}", partial.stdout);
+    assert!(
+        partial
+            .stdout
+            .contains("2 questions still missed: `iskra quiz --misses` asks them again."),
+        "{}",
+        partial.stdout
+    );
+
+    // The next repeat asks the two left; answered right, nothing is left.
+    let probe = quiz(&s, &["--misses", "--seed", "2"], "?\n?\n");
+    let left = asked(&probe);
+    assert_eq!(left.len(), 3, "two, then the first of round 2: {}", probe.stdout);
+    for a in &left[..2] {
+        assert!(round_one[2..4].iter().any(|b| b.question == a.question), "{a:?}");
+    }
+    let fixed: String = left[..2].iter().map(right_of).collect();
+    let done = quiz(&s, &["--misses", "--seed", "2"], &fixed);
+    assert!(done.stdout.contains("Score: 2/2 right (100%)"), "{}", done.stdout);
+    assert!(
+        done.stdout.contains("Every missed question is now answered right."),
+        "{}",
+        done.stdout
+    );
+    assert_eq!(
+        s.count("SELECT count(*) FROM review_log"),
+        0,
+        "the schedule is left alone"
+    );
+    let again = s.run(&["quiz", "--misses"]).fails();
+    assert!(
+        again.stderr.contains("no missed questions to repeat"),
+        "{}",
+        again.stderr
+    );
+    // --misses asks what was missed: it takes no scope of its own.
+    assert_eq!(s.run(&["quiz", "--misses", "--deck", "quiz"]).fails().code, 2);
 }

@@ -1,6 +1,7 @@
 //! `iskra extract FILE`: cloze drafts from prose ([`crate::extract`]), each
 //! accepted, edited, skipped or stopped at on the terminal
-//! ([`crate::ui::drafts`]), or with `--non-interactive` all written to a file.
+//! ([`crate::ui::drafts`]), or with `--non-interactive` all written to a file;
+//! either way appended, their ids numbered after the file's last `draft-N`.
 //!
 //! Needs no collection, but reads one that exists: accepted drafts go to
 //! `drafts.deck` in `decks-dir` (else `./decks`), and a drafts file is never
@@ -14,7 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::deck::author::decks_dir;
 use crate::deck::identity::{free_path, owner_elsewhere};
 use crate::error::{Error, Result};
-use crate::extract::{append_to_deck_file, extract, render_deck};
+use crate::extract::{append_to_deck_file, extract};
 use crate::maintenance::backup;
 use crate::store::{DeckRow, Settings, Store};
 
@@ -28,7 +29,7 @@ pub struct ExtractArgs {
     /// A UTF-8 text file
     pub file: PathBuf,
     /// The deck file accepted drafts are appended to [default: DECKS-DIR/drafts.deck; decks-dir,
-    /// else ./decks], or with --non-interactive the file all drafts are written to [default:
+    /// else ./decks], or with --non-interactive the file all drafts are appended to [default:
     /// FILE-STEM.drafts.deck]; a name another file's deck has is refused
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
@@ -73,7 +74,7 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
         let path = args
             .out
             .unwrap_or_else(|| free_path(&decks, Path::new(""), &format!("{stem}.drafts")));
-        crate::files::write_atomic(&path, render_deck(&drafts, &source).as_bytes())?;
+        append_to_deck_file(&path, &drafts, &source)?;
         writeln!(out, "{} drafts written to {}", drafts.len(), path.display()).map_err(Error::stdout)?;
         return Ok(0);
     }

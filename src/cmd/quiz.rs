@@ -1,6 +1,6 @@
 //! `iskra quiz`: a quiz over the collection's facts ([`crate::session::quiz::QuizSession`]):
 //! multiple choice, true/false or typed answers, drawn on the terminal or
-//! spoken over the line protocol.
+//! spoken over the line protocol; `--misses` repeats the last quiz's misses.
 
 use super::{bundled_if_empty, run_session};
 use crate::clock::Clock;
@@ -34,6 +34,10 @@ pub struct QuizArgs {
     /// Grade the answers into the schedule, as a review would
     #[arg(long)]
     pub record: bool,
+    /// Ask again the questions the last quiz missed, round after round, until
+    /// every one is answered right or you quit
+    #[arg(long, conflicts_with_all = ["deck", "count", "mode", "tag"])]
+    pub misses: bool,
 }
 
 /// `quiz --mode`: clap's face of [`Mode`].
@@ -71,6 +75,7 @@ pub fn run(store: &mut Store, args: QuizArgs, clock: &Clock) -> Result<i32> {
         tag: args.tag,
         seed: args.seed.unwrap_or_else(rand::random),
         record: args.record,
+        misses: args.misses,
     };
     let mut quiz = QuizSession::start(store, &options)?;
     run_session(&mut quiz, clock)?;

@@ -87,6 +87,15 @@ impl Expected {
         self.verdict(&Folded::new(other), other).is_right()
     }
 
+    /// Whether the other answer, typed as written, would be accepted as
+    /// this one (its folding is reused).
+    pub fn accepts_answer(&self, other: &Expected) -> bool {
+        match other.folded() {
+            Some(folded) => self.verdict(folded, other.text()).is_right(),
+            None => self.accepts(other.text()),
+        }
+    }
+
     fn verdict(&self, typed: &Folded, raw: &str) -> Verdict {
         if raw.trim().is_empty() {
             return Verdict::Wrong;
@@ -136,7 +145,12 @@ fn typos(typed: &Folded, form: &Folded) -> Option<usize> {
     if budget == 0 || typed.numbers() != form.numbers() {
         return None;
     }
-    let distance = edit_distance(&typed.key(), &form.key());
+    let (typed, form) = (typed.key(), form.key());
+    // The distance is at least the difference in length.
+    if typed.chars().count().abs_diff(form.chars().count()) > budget {
+        return None;
+    }
+    let distance = edit_distance(&typed, &form);
     (distance <= budget).then_some(distance)
 }
 
@@ -218,6 +232,24 @@ mod tests {
         ("Lodz", "Łódź", &[], Want::Exact),
         ("Strasse", "Straße", &[], Want::Exact),
         ("Zurich", "Zürich", &[], Want::Exact),
+        // Other scripts: Unicode case folding and marks.
+        ("зиновьев", "Зиновьев", &[], Want::Exact),
+        ("Алеша", "Алёша", &[], Want::Exact),
+        ("Зиновев", "Зиновьев", &[], Want::Close),
+        ("Каменев", "Зиновьев", &[], Want::Wrong),
+        ("σωκρατης", "Σωκράτης", &[], Want::Exact),
+        ("ΣΩΚΡΆΤΗΣ", "Σωκράτης", &[], Want::Exact),
+        ("Πλάτων", "Σωκράτης", &[], Want::Wrong),
+        ("Walesa", "Wałęsa", &[], Want::Exact),
+        ("Lech Walesa", "Lech Wałęsa", &[], Want::Exact),
+        ("Gdansk", "Gdańsk", &[], Want::Exact),
+        ("Strasse", "Straße", &[], Want::Exact),
+        ("Muenchen", "München", &[], Want::Close),
+        ("Munchen", "München", &[], Want::Exact),
+        ("Zinoviev", "Зиновьев", &[], Want::Wrong),
+        ("Алексей", "Алёша", &[], Want::Wrong),
+        ("Κνωσός", "Σωκράτης", &[], Want::Wrong),
+        ("Berlin", "München", &[], Want::Wrong),
         // Listed alternatives (transliterations, short forms).
         ("Zinovyev", "Grigory Zinoviev", &["Zinoviev", "Zinovyev"], Want::Alt),
         ("zinoviev", "Grigory Zinoviev", &["Zinoviev", "Zinovyev"], Want::Alt),

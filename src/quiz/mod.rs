@@ -10,6 +10,7 @@
 
 pub mod distractors;
 pub mod grade;
+pub mod kind;
 pub mod matcher;
 pub mod normalize;
 pub mod question;

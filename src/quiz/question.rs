@@ -4,15 +4,21 @@
 //! Cards are grouped by what their answer is: a short answer (`basic`,
 //! `cloze:N`, sequence neighbours, timeline dates), a question (`reverse`),
 //! an event (timeline `event`) or a whole list (`order`). Distractors come
-//! from the same group of the same deck; a list's distractors are other
-//! orders of its own items. Only `basic` cards accept the fact's `alt:`
-//! answers (they are alternatives of its answer, not of its question).
+//! from the same group ([`super::distractors`]: the same kind, the same
+//! deck first); a sequence's `after`/`before` card offers the other items of
+//! its own list, and a list's distractors are other orders of its items.
+//! A choice or true/false question without enough plausible distractors is
+//! asked typed. Only `basic` cards accept the fact's `alt:` answers (they
+//! are alternatives of its answer, not of its question).
 
 use std::collections::HashMap;
 
 use rand::Rng;
 
-use super::distractors::{self, Candidate, MAX_OPTIONS, Options, classify, reorderings, shuffled};
+use super::distractors::{
+    self, Candidate, MAX_OPTIONS, MIN_DISTRACTORS, Options, Sources, list_items, reorderings, shuffled,
+};
+use super::kind::{Kind, classify};
 use super::matcher::{Expected, Verdict};
 use crate::deck::CardView;
 
@@ -103,41 +109,111 @@ pub struct Outcome {
 const SHORT_WORDS: usize = 3;
 const SHORT_CHARS: usize = 24;
 
-/// The answers of some decks' cards, by deck and group, ready to serve as distractors.
+/// The answers of some decks' cards, by deck and group, ready to serve as
+/// distractors, and the items of their sequences.
 #[derive(Debug, Default)]
 pub struct Pool {
     groups: HashMap<(i64, Group), Vec<Candidate>>,
+    /// The same group's answers in the other decks.
+    others: HashMap<(i64, Group), Vec<Candidate>>,
+    lists: HashMap<(i64, String), Vec<String>>,
+}
+
+/// A sequence's items as its cards show them.
+#[derive(Debug, Default)]
+struct ListParts {
+    order: Option<Vec<String>>,
+    after: Vec<String>,
+    before: Vec<String>,
+}
+
+impl ListParts {
+    /// The items in order: the `order` card's, else the first item (the
+    /// first `before` answer) and the `after` answers.
+    fn items(self) -> Vec<String> {
+        if let Some(order) = self.order {
+            return order;
+        }
+        let mut items: Vec<String> = self.before.iter().take(1).cloned().collect();
+        items.extend(self.after);
+        if items.len() < 2 {
+            items = self.before;
+        }
+        items
+    }
+}
+
+/// A sequence's card asking for a neighbour (`after:a>b`, `before:a>b`).
+fn is_neighbour(template: &str) -> bool {
+    template.starts_with("after:") || template.starts_with("before:")
 }
 
 impl Pool {
     pub fn new(cards: &[CardView]) -> Pool {
         let mut groups: HashMap<(i64, Group), Vec<Candidate>> = HashMap::new();
+        let mut lists: HashMap<(i64, String), ListParts> = HashMap::new();
         for card in cards {
-            groups
-                .entry((card.deck_id, Group::of(&card.template)))
-                .or_default()
-                .push(candidate(card));
+            let group = Group::of(&card.template);
+            let candidate = candidate(card);
+            // A list's items are labels for the list (`Anarchist years`);
+            // only its people and places make sense elsewhere.
+            let label = is_neighbour(&card.template) && !matches!(candidate.class.kind, Kind::Person | Kind::Place);
+            if !label {
+                groups.entry((card.deck_id, group)).or_default().push(candidate);
+            }
+            let parts = || ListParts::default();
+            let key = (card.deck_id, card.fact_key.clone());
+            if group == Group::Order {
+                lists.entry(key).or_insert_with(parts).order =
+                    Some(card.answer.split("; ").map(str::to_string).collect());
+            } else if card.template.starts_with("after:") {
+                lists.entry(key).or_insert_with(parts).after.push(card.answer.clone());
+            } else if card.template.starts_with("before:") {
+                lists.entry(key).or_insert_with(parts).before.push(card.answer.clone());
+            }
         }
-        Pool { groups }
+        let lists = lists.into_iter().map(|(key, parts)| (key, parts.items())).collect();
+        let others = groups
+            .keys()
+            .map(|&(deck_id, group)| {
+                let others: Vec<Candidate> = groups
+                    .iter()
+                    .filter(|((deck, g), _)| *deck != deck_id && *g == group)
+                    .flat_map(|(_, candidates)| candidates.iter().cloned())
+                    .collect();
+                ((deck_id, group), others)
+            })
+            .collect();
+        Pool { groups, others, lists }
     }
 
     fn candidates(&self, deck_id: i64, group: Group) -> &[Candidate] {
         self.groups.get(&(deck_id, group)).map_or(&[], Vec::as_slice)
     }
+
+    /// The same group's answers in the other decks.
+    fn others(&self, deck_id: i64, group: Group) -> &[Candidate] {
+        self.others.get(&(deck_id, group)).map_or(&[], Vec::as_slice)
+    }
+
+    fn list(&self, deck_id: i64, fact: &str) -> &[String] {
+        self.lists.get(&(deck_id, fact.to_string())).map_or(&[], Vec::as_slice)
+    }
 }
 
-/// A card's answer as a distractor candidate.
-fn candidate(card: &CardView) -> Candidate {
+/// A card's answer as a distractor candidate, classified with the question
+/// it answers (a question card's or a timeline's; none in running text).
+pub fn candidate(card: &CardView) -> Candidate {
     let alternatives: &[String] = if card.template == "basic" {
         &card.alternatives
     } else {
         &[]
     };
-    let question = (card.template == "basic").then_some(card.front.as_str());
+    let question = matches!(card.template.as_str(), "basic" | "event").then_some(card.front.as_str());
     Candidate {
         fact: card.fact_key.clone(),
         expected: Expected::new(&card.answer, alternatives),
-        kind: classify(question, &card.answer, &card.tags),
+        class: classify(question, &card.answer, &card.tags),
     }
 }
 
@@ -158,37 +234,49 @@ fn preferred(mode: Mode, card: &CardView, group: Group) -> Mode {
 }
 
 /// Up to `want` wrong answers for a card.
-fn wrong_answers(right: &Candidate, group: Group, pool: &[Candidate], want: usize, rng: &mut impl Rng) -> Vec<String> {
-    match group {
-        Group::Order => reorderings(right.expected.text(), want, rng),
-        _ => distractors::distractors(right, pool, want, rng),
+fn wrong_answers(card: &CardView, right: &Candidate, pool: &Pool, want: usize, rng: &mut impl Rng) -> Vec<String> {
+    let group = Group::of(&card.template);
+    if group == Group::Order {
+        return reorderings(right.expected.text(), want, rng);
     }
+    if is_neighbour(&card.template) {
+        let items = pool.list(card.deck_id, &card.fact_key);
+        return list_items(right, items, &card.front, want, rng);
+    }
+    let sources = Sources {
+        deck: pool.candidates(card.deck_id, group),
+        others: pool.others(card.deck_id, group),
+        question: &card.front,
+    };
+    distractors::distractors(right, sources, want, rng)
 }
 
-/// Asks `card` in `mode`. A choice or true/false question the deck has no
-/// distractor for is asked typed instead.
+/// Asks `card` in `mode`. A choice or true/false question with fewer than
+/// [`MIN_DISTRACTORS`] plausible distractors is asked typed instead.
 pub fn ask(card: CardView, mode: Mode, pool: &Pool, rng: &mut impl Rng) -> Question {
     let right = candidate(&card);
     let group = Group::of(&card.template);
-    let candidates = pool.candidates(card.deck_id, group);
     let prompt = match preferred(mode, &card, group) {
         Mode::Choice => {
-            let wrong = wrong_answers(&right, group, candidates, MAX_OPTIONS - 1, rng);
+            let wrong = wrong_answers(&card, &right, pool, MAX_OPTIONS - 1, rng);
             shuffled(right.expected.text(), wrong, rng).map(Prompt::Choice)
         }
         Mode::TrueFalse => {
-            let wrong = wrong_answers(&right, group, candidates, 1, rng);
-            wrong.into_iter().next().map(|wrong| {
-                let truth = distractors::coin(rng);
-                Prompt::TrueFalse {
-                    claim: if truth {
-                        right.expected.text().to_string()
-                    } else {
-                        wrong
-                    },
-                    truth,
-                }
-            })
+            let wrong = wrong_answers(&card, &right, pool, MIN_DISTRACTORS, rng);
+            (wrong.len() >= MIN_DISTRACTORS)
+                .then(|| wrong.into_iter().next())
+                .flatten()
+                .map(|wrong| {
+                    let truth = distractors::coin(rng);
+                    Prompt::TrueFalse {
+                        claim: if truth {
+                            right.expected.text().to_string()
+                        } else {
+                            wrong
+                        },
+                        truth,
+                    }
+                })
         }
         Mode::Typed | Mode::Mixed => None,
     };
@@ -255,6 +343,7 @@ mod tests {
             card("t", "basic", "Who led the Red Army?", "Leon Trotsky"),
             card("t", "reverse", "Leon Trotsky", "Who led the Red Army?"),
             card("r", "basic", "Who went to Germany?", "Karl Radek"),
+            card("r", "reverse", "Karl Radek", "Who went to Germany?"),
             card("c", "cloze:1", "Reed fell ill with [...]", "typhus"),
             card("o", "order", "The route: all 3 in order?", "Catalonia; Paris; Italy"),
             card(
@@ -262,6 +351,18 @@ mod tests {
                 "basic",
                 "What did the Whites and the Entente want?",
                 "To isolate revolutionary Russia",
+            ),
+            card(
+                "k",
+                "basic",
+                "What did the Bolsheviks do at Kronstadt?",
+                "To crush the rising by force",
+            ),
+            card(
+                "u",
+                "basic",
+                "What did the syndicalists want?",
+                "To build new unions of their own",
             ),
         ]
     }
@@ -286,8 +387,9 @@ mod tests {
         let Prompt::Choice(options) = &reverse.prompt else {
             panic!("{reverse:?}")
         };
-        assert_eq!(options.options.len(), 2);
+        assert_eq!(options.options.len(), 3);
         assert_eq!(options.options[options.correct], "Who chaired the Comintern?");
+        assert!(options.options.iter().all(|o| o.ends_with('?')), "{options:?}");
     }
 
     #[test]
@@ -313,6 +415,38 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(3);
         assert_eq!(ask(cloze.clone(), Mode::Choice, &pool, &mut rng).prompt, Prompt::Typed);
         assert_eq!(ask(cloze, Mode::TrueFalse, &pool, &mut rng).prompt, Prompt::Typed);
+    }
+
+    #[test]
+    fn a_neighbour_card_offers_the_lists_other_items() {
+        let route = ["Catalonia", "Paris", "Italy", "Vienna", "Prague"];
+        let mut cards: Vec<CardView> = route
+            .windows(2)
+            .map(|w| {
+                let template = format!("after:{}>{}", w[0].to_lowercase(), w[1].to_lowercase());
+                card("s", &template, &format!("The route: what comes after {}?", w[0]), w[1])
+            })
+            .collect();
+        cards.push(card("o", "basic", "Where did he end?", "Moscow"));
+        cards.push(card("p", "basic", "Where did he start?", "Marseille"));
+        let pool = Pool::new(&cards);
+        let after_paris = cards[1].clone();
+        for seed in 0..10 {
+            let question = ask(
+                after_paris.clone(),
+                Mode::Choice,
+                &pool,
+                &mut StdRng::seed_from_u64(seed),
+            );
+            let Prompt::Choice(options) = &question.prompt else {
+                panic!("{question:?}")
+            };
+            let mut shown = options.options.clone();
+            shown.sort();
+            // Never Paris, which the question names, nor Moscow, of another
+            // fact; Catalonia, the first item, is the answer of no card here.
+            assert_eq!(shown, ["Italy", "Prague", "Vienna"], "{options:?}");
+        }
     }
 
     #[test]
@@ -351,3 +485,6 @@ mod tests {
         assert_eq!(seen, [true, true], "twenty seeds gave one truth value");
     }
 }
+
+#[cfg(test)]
+mod bundled;

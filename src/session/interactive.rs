@@ -105,9 +105,10 @@ impl QuizSession<'_> {
             QuizScreen::Ask {
                 number,
                 total,
+                round,
                 question,
             } => Screen::Question {
-                heading: Heading::Quiz { number, total },
+                heading: Heading::Quiz { number, total, round },
                 question,
             },
             QuizScreen::Finished(summary) => Screen::QuizSummary {
@@ -126,6 +127,7 @@ impl Interactive for QuizSession<'_> {
             questions: self.total(),
             mode: self.options().mode,
             seed: self.options().seed,
+            repeating: self.options().misses,
         });
         Ok(view)
     }

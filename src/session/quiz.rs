@@ -7,6 +7,12 @@
 //! from one generator seeded with `--seed`. A quiz leaves the schedule alone
 //! (cram) unless `record` is set: then each answer is graded automatically
 //! ([`auto_rating`]) and stored as a review would store it.
+//!
+//! The questions a quiz misses are kept in the collection (apart from the
+//! schedule, [`QuizMisses`]), saved after every answer. With `misses` set
+//! the quiz asks those again, in the format they were asked in, round
+//! after round until every one has been answered right or the learner
+//! quits; what is still missed stays for the next `--misses`.
 
 use std::collections::HashSet;
 
@@ -20,8 +26,9 @@ use crate::deck::CardView;
 use crate::error::{Error, Result};
 use crate::quiz::grade::{Thresholds, auto_rating};
 use crate::quiz::matcher::Verdict;
-use crate::quiz::question::{Group, Mode, Outcome, Pool, Question, Response, ask};
+use crate::quiz::question::{Group, Mode, Outcome, Pool, Prompt, Question, Response, ask};
 use crate::sched::{NextIn, Rating, Scheduler};
+use crate::settings::{MissedQuestion, QuizMisses};
 use crate::store::{DeckRow, Store};
 
 /// What to quiz on and how.
@@ -34,6 +41,9 @@ pub struct QuizOptions {
     pub seed: u64,
     /// Grade the answers into the schedule.
     pub record: bool,
+    /// Ask the questions the last quiz missed (`deck`, `count`, `mode` and
+    /// `tag` do not apply).
+    pub misses: bool,
 }
 
 /// What the learner did.
@@ -50,6 +60,8 @@ pub enum QuizScreen {
         /// Counted from 1.
         number: usize,
         total: usize,
+        /// The round of a repeat of misses, from 1 (a quiz has one).
+        round: u32,
         question: Box<Question>,
     },
     Finished(QuizSummary),
@@ -84,6 +96,10 @@ pub struct QuizSummary {
     pub misses: Vec<Miss>,
     /// Answers stored in the schedule.
     pub recorded: u32,
+    /// Questions missed and not yet answered right: what `quiz --misses` asks next.
+    pub still_missed: usize,
+    /// Whether this quiz repeated the last one's misses.
+    pub repeating: bool,
 }
 
 struct Recorder {
@@ -100,6 +116,14 @@ pub struct QuizSession<'s> {
     shown_at_ms: Option<i64>,
     recorder: Option<Recorder>,
     summary: QuizSummary,
+    /// What distractors are drawn from, and the generator, for the rounds of `misses`.
+    pool: Pool,
+    rng: StdRng,
+    /// The misses as stored: this quiz's so far (or, repeating, those not yet right).
+    stored: QuizMisses,
+    /// Questions missed in this round of a repeat, asked again in the next.
+    again: Vec<Question>,
+    round: u32,
 }
 
 /// The cards of the given decks that can be asked or offered, as shown.
@@ -143,18 +167,75 @@ fn pick<'c>(cards: &'c [CardView], options: &QuizOptions, rng: &mut StdRng) -> V
         .collect()
 }
 
+/// The cards the last quiz missed, as stored, that can still be asked
+/// (not suspended or buried), with the format each was asked in.
+fn missed_cards(store: &Store, cards: &[CardView]) -> Result<Vec<(CardView, Mode)>> {
+    let stored = store.quiz_misses()?;
+    Ok(stored
+        .questions
+        .iter()
+        .filter_map(|miss| {
+            let card = cards.iter().find(|c| c.card_id == miss.card_id)?;
+            Some((card.clone(), format_mode(&miss.format)))
+        })
+        .collect())
+}
+
+/// The format a question was asked in, as a mode to ask it again.
+fn asked_format(prompt: &Prompt) -> &'static str {
+    match prompt {
+        Prompt::Choice(_) => Mode::Choice.name(),
+        Prompt::TrueFalse { .. } => Mode::TrueFalse.name(),
+        Prompt::Typed => Mode::Typed.name(),
+    }
+}
+
+fn format_mode(format: &str) -> Mode {
+    match format {
+        "choice" => Mode::Choice,
+        "truefalse" => Mode::TrueFalse,
+        _ => Mode::Typed,
+    }
+}
+
 impl<'s> QuizSession<'s> {
     pub fn start(store: &'s mut Store, options: &QuizOptions) -> Result<Self> {
-        let decks = decks_in_scope(store, options.deck.as_deref())?;
+        let decks = match options.misses {
+            true => store.decks()?,
+            false => decks_in_scope(store, options.deck.as_deref())?,
+        };
         let cards = deck_cards(store, &decks)?;
         let pool = Pool::new(&cards);
         let mut rng = StdRng::seed_from_u64(options.seed);
-        let questions: Vec<Question> = pick(&cards, options, &mut rng)
-            .into_iter()
-            .map(|card| ask(card.clone(), options.mode, &pool, &mut rng))
-            .collect();
+        let (questions, stored): (Vec<Question>, QuizMisses) = if options.misses {
+            let missed = missed_cards(store, &cards)?;
+            let stored = QuizMisses {
+                questions: missed
+                    .iter()
+                    .map(|(card, mode)| MissedQuestion {
+                        card_id: card.card_id,
+                        format: mode.name().to_string(),
+                    })
+                    .collect(),
+            };
+            let questions = missed
+                .into_iter()
+                .map(|(card, mode)| ask(card, mode, &pool, &mut rng))
+                .collect();
+            (questions, stored)
+        } else {
+            let questions = pick(&cards, options, &mut rng)
+                .into_iter()
+                .map(|card| ask(card.clone(), options.mode, &pool, &mut rng))
+                .collect();
+            (questions, QuizMisses::default())
+        };
         if questions.is_empty() {
-            return Err(Error::Usage(nothing_to_quiz(options)));
+            return Err(Error::Usage(if options.misses {
+                NO_MISSES.to_string()
+            } else {
+                nothing_to_quiz(options)
+            }));
         }
         let recorder = if options.record {
             let settings = store.settings()?;
@@ -176,7 +257,15 @@ impl<'s> QuizSession<'s> {
             next: 0,
             shown_at_ms: None,
             recorder,
-            summary: QuizSummary::default(),
+            summary: QuizSummary {
+                repeating: options.misses,
+                ..QuizSummary::default()
+            },
+            pool,
+            rng,
+            stored,
+            again: Vec::new(),
+            round: 1,
         })
     }
 
@@ -192,13 +281,19 @@ impl<'s> QuizSession<'s> {
 
     /// The screen to show now; the question's clock starts at its first showing.
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> QuizScreen {
+        if self.next == self.questions.len() && !self.again.is_empty() {
+            self.next_round();
+        }
         let Some(question) = self.questions.get(self.next) else {
-            return QuizScreen::Finished(self.summary.clone());
+            let mut summary = self.summary.clone();
+            summary.still_missed = self.stored.questions.len();
+            return QuizScreen::Finished(summary);
         };
         self.shown_at_ms.get_or_insert(clock.now_ms());
         QuizScreen::Ask {
             number: self.next + 1,
             total: self.questions.len(),
+            round: self.round,
             question: Box::new(question.clone()),
         }
     }
@@ -213,6 +308,7 @@ impl<'s> QuizSession<'s> {
         let feedback = match input {
             QuizInput::Quit => {
                 self.next = self.questions.len();
+                self.again.clear();
                 None
             }
             QuizInput::Answer(response) => self.answer(&response, clock)?,
@@ -232,10 +328,59 @@ impl<'s> QuizSession<'s> {
         let card_id = question.card.card_id;
         let question_text = question.card.front.clone();
         let recorded = self.record(card_id, &outcome.verdict, shown_at_ms, duration_ms, clock)?;
+        self.keep_miss(self.next, outcome.verdict.is_right())?;
         self.count(&outcome, question_text, duration_ms, recorded.is_some());
         self.next += 1;
         self.shown_at_ms = None;
         Ok(Some(Feedback { outcome, recorded }))
+    }
+
+    /// Saves the misses after the answer to question `at`: a first quiz
+    /// stores each wrong answer; a repeat drops a question once it is right
+    /// and asks a wrong one again in the next round.
+    fn keep_miss(&mut self, at: usize, right: bool) -> Result<()> {
+        let Some(question) = self.questions.get(at) else {
+            return Ok(());
+        };
+        let card_id = question.card.card_id;
+        let changed = match (self.options.misses, right) {
+            (false, false) => {
+                self.stored.questions.push(MissedQuestion {
+                    card_id,
+                    format: asked_format(&question.prompt).to_string(),
+                });
+                true
+            }
+            // A first quiz's first answer replaces the last quiz's misses.
+            (false, true) => self.summary.asked == 0,
+            (true, false) => {
+                self.again.push(question.clone());
+                false
+            }
+            (true, true) => {
+                self.stored.questions.retain(|m| m.card_id != card_id);
+                true
+            }
+        };
+        if changed {
+            self.store.save_quiz_misses(&self.stored)?;
+        }
+        Ok(())
+    }
+
+    /// Starts the next round of a repeat: the questions missed in this one,
+    /// asked again in the same format with options drawn afresh.
+    fn next_round(&mut self) {
+        let again = std::mem::take(&mut self.again);
+        self.questions = again
+            .into_iter()
+            .map(|q| {
+                let mode = format_mode(asked_format(&q.prompt));
+                ask(q.card, mode, &self.pool, &mut self.rng)
+            })
+            .collect();
+        self.next = 0;
+        self.round += 1;
     }
 
     /// Stores the answer's automatic grade, when recording.
@@ -284,6 +429,8 @@ impl<'s> QuizSession<'s> {
         }
     }
 }
+
+const NO_MISSES: &str = "no missed questions to repeat: the last quiz missed none (or they were answered right since, or their cards are suspended).\n  hint: `iskra quiz` starts a new quiz";
 
 fn nothing_to_quiz(options: &QuizOptions) -> String {
     let mut scope = match &options.deck {

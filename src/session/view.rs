@@ -53,7 +53,13 @@ pub struct View {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Notice {
     /// A quiz's title, at its start.
-    QuizTitle { questions: usize, mode: Mode, seed: u64 },
+    /// `repeating`: the quiz asks the last one's misses (each in its own format).
+    QuizTitle {
+        questions: usize,
+        mode: Mode,
+        seed: u64,
+        repeating: bool,
+    },
     /// How a quiz answer was judged (and the question it answered).
     Outcome { question: Box<Question>, outcome: Outcome },
     /// What a review action did.
@@ -77,8 +83,8 @@ pub struct Header {
 pub enum Heading {
     /// A review in quiz form: its header.
     Review(Header),
-    /// A quiz: question `number` of `total`.
-    Quiz { number: usize, total: usize },
+    /// A quiz: question `number` of `total` (in `round`, from 1, of a repeat of misses).
+    Quiz { number: usize, total: usize, round: u32 },
 }
 
 /// The body of a view.

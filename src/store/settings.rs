@@ -1,15 +1,19 @@
-//! The `settings` table: collection-wide settings, stored as one JSON
-//! document (read by [`read_settings`], written by the one insert,
-//! [`write_settings`]).
+//! The `settings` table: a key → JSON store. The collection-wide settings
+//! are one document under `config` (read by [`read_settings`], written by
+//! [`write_settings`]); the last quiz's misses, for `quiz --misses`, are
+//! another under `quiz-misses`, apart so that saving them never races a
+//! change of the settings. Every row goes through the one insert,
+//! [`write_value`].
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, Tx};
 use crate::error::{Error, Result};
-use crate::settings::SchedConfig;
+use crate::settings::{QuizMisses, SchedConfig};
 
 const SETTINGS_KEY: &str = "config";
+const QUIZ_MISSES_KEY: &str = "quiz-misses";
 
 /// Settings that apply to the whole collection (decks may override some).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -141,6 +145,24 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The questions the last quiz missed (none when no quiz stored any).
+    pub fn quiz_misses(&self) -> Result<QuizMisses> {
+        let json = read_value(self.conn(), QUIZ_MISSES_KEY)?;
+        match json {
+            None => Ok(QuizMisses::default()),
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| Error::Usage(format!("the last quiz's misses are unreadable ({e})"))),
+        }
+    }
+
+    /// Replaces the last quiz's misses, in one transaction.
+    pub fn save_quiz_misses(&mut self, misses: &QuizMisses) -> Result<()> {
+        let json = serde_json::to_string(misses).map_err(|e| Error::Internal(e.to_string()))?;
+        self.transaction(|conn| write_value(conn, QUIZ_MISSES_KEY, &json))
+    }
+}
+
 impl Tx<'_> {
     /// The settings as they are in this transaction.
     pub fn settings(&self) -> Result<Settings> {
@@ -154,25 +176,31 @@ impl Tx<'_> {
 
 /// The settings of the collection `conn` reads (the defaults when none are stored).
 pub(super) fn read_settings(conn: &Connection) -> Result<Settings> {
-    let json: Option<String> = conn
-        .query_row("SELECT value FROM settings WHERE key = ?1", [SETTINGS_KEY], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    match json {
+    match read_value(conn, SETTINGS_KEY)? {
         None => Ok(Settings::default()),
         Some(json) => serde_json::from_str(&json)
             .map_err(|e| Error::Usage(format!("the collection's settings are unreadable ({e})"))),
     }
 }
 
-/// The one `INSERT INTO settings`.
 fn write_settings(conn: &Connection, settings: &Settings) -> Result<()> {
     let json = serde_json::to_string(settings).map_err(|e| Error::Usage(e.to_string()))?;
+    write_value(conn, SETTINGS_KEY, &json)
+}
+
+/// The JSON stored under `key`, if any.
+fn read_value(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+/// The one `INSERT INTO settings`.
+fn write_value(conn: &Connection, key: &str, json: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (SETTINGS_KEY, json),
+        (key, json),
     )?;
     Ok(())
 }

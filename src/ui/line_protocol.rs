@@ -30,7 +30,7 @@ use super::editor::{EditorIo, edit_at};
 use super::escape_control;
 use super::frontend::Frontend;
 use super::screen::quiz::{
-    render_auto_grade, render_outcome, render_prompt_lines, render_question_text, render_quiz_question,
+    Marks, render_auto_grade, render_outcome, render_prompt_lines, render_question_text, render_quiz_question,
     render_quiz_summary,
 };
 use super::screen::{
@@ -75,7 +75,7 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
     fn draw<Tz: TimeZone>(&mut self, view: &View, clock: &Clock<Tz>) -> Result<()> {
         let out = &mut self.out;
         for notice in &view.notices {
-            render_view_notice(out, notice).map_err(Error::terminal)?;
+            render_view_notice(out, notice, Marks::Plain).map_err(Error::terminal)?;
         }
         match &view.screen {
             Screen::Card {
@@ -110,8 +110,8 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                         render_header(out, header, &question.card, false).map_err(Error::terminal)?;
                         render_question_text(out, question).map_err(Error::terminal)?;
                     }
-                    Heading::Quiz { number, total } => {
-                        render_quiz_question(out, *number, *total, question).map_err(Error::terminal)?
+                    Heading::Quiz { number, total, round } => {
+                        render_quiz_question(out, *number, *total, *round, question).map_err(Error::terminal)?
                     }
                 }
                 render_prompt_lines(out, question).map_err(Error::terminal)?;
@@ -122,7 +122,7 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                 auto,
                 buttons,
             } => {
-                render_outcome(out, question, outcome).map_err(Error::terminal)?;
+                render_outcome(out, question, outcome, Marks::Plain).map_err(Error::terminal)?;
                 render_auto_grade(out, *auto, buttons).map_err(Error::terminal)?;
             }
             Screen::EditFile(location) => render_editing(out, location).map_err(Error::terminal)?,

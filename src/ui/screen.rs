@@ -88,10 +88,15 @@ pub fn buttons_line(buttons: &Buttons) -> String {
 }
 
 /// A notice of a view: a review's, a quiz's title, or a quiz answer's outcome.
-pub fn render_view_notice(out: &mut impl Write, notice: &view::Notice) -> io::Result<()> {
+pub fn render_view_notice(out: &mut impl Write, notice: &view::Notice, marks: quiz::Marks) -> io::Result<()> {
     match notice {
-        view::Notice::QuizTitle { questions, mode, seed } => quiz::render_quiz_title(out, *questions, *mode, *seed),
-        view::Notice::Outcome { question, outcome } => quiz::render_outcome(out, question, outcome),
+        view::Notice::QuizTitle {
+            questions,
+            mode,
+            seed,
+            repeating,
+        } => quiz::render_quiz_title(out, *questions, (!repeating).then_some(*mode), *seed),
+        view::Notice::Outcome { question, outcome } => quiz::render_outcome(out, question, outcome, marks),
         view::Notice::Review(notice) => render_notice(out, notice),
     }
 }

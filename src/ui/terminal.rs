@@ -1,25 +1,28 @@
 //! The terminal front end: a review is one key per action on a screen
 //! redrawn for each card, with a short key line under it (`?` lists every
-//! key); a quiz asks with dialoguer's `Select` for multiple-choice and
-//! true/false questions (arrows or j/k, Enter; Esc or q quits) and `Input`
-//! for typed answers (`:q` quits); in `review --mode`, a key after the
+//! key); a quiz asks with its own menu for multiple-choice and true/false
+//! questions ([`choice`]: a number key picks at once, or arrows or j/k and
+//! Enter; Esc or q quits) and dialoguer's `Input` for typed answers (`:q`
+//! quits), echoed without a success mark; the verdict is marked (`✓ right`,
+//! `✗ wrong` in red); in `review --mode`, a key after the
 //! feedback keeps the automatic grade (Enter) or replaces it (1–4). Ctrl-C
 //! ends any of them like `q`. Text is wrapped at word boundaries to the
 //! terminal's width; colour when the terminal allows it (never with
 //! `NO_COLOR`).
 
+pub mod choice;
 pub mod guard;
 
 use chrono::TimeZone;
 use console::{Key, Term, style};
+use dialoguer::Input;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Input, Select};
 
 use super::editor::{EditorIo, edit_at};
 use super::escape_control;
 use super::frontend::Frontend;
 use super::screen::quiz::{
-    render_auto_grade, render_outcome, render_question_text, render_quiz_question, render_quiz_summary,
+    Marks, render_auto_grade, render_outcome, render_question_text, render_quiz_question, render_quiz_summary,
 };
 use super::screen::{
     render_answer, render_editing, render_header, render_question, render_summary, render_view_notice, wrap,
@@ -30,6 +33,7 @@ use crate::quiz::{Prompt, Question, Response};
 use crate::sched::Rating;
 use crate::session::view::{Heading, Screen};
 use crate::session::{Action, Expects, View};
+use choice::Menu;
 pub use guard::{CtrlCEndsSession, TerminalGuard};
 use guard::{interrupted, prompt_error};
 
@@ -164,38 +168,56 @@ impl Terminal {
     }
 
     /// Asks for the answer to `question`; none when the learner quits
-    /// (Esc, q, `:q` or Ctrl-C).
+    /// (Esc, q, `:q` or Ctrl-C). The answer is echoed without any mark: the
+    /// verdict follows it.
     fn read_answer(&self, question: &Question) -> Result<Option<Response>> {
-        let select = |items: Vec<String>| {
-            Select::with_theme(self.theme.as_ref())
-                .with_prompt("answer")
-                .items(items)
-                .default(0)
-                .interact_on_opt(&self.term)
-                .or_else(quit_on_ctrl_c)
-        };
+        let width = self.width();
         match &question.prompt {
             Prompt::Choice(options) => {
-                let items = options
+                let items: Vec<String> = options
                     .options
                     .iter()
                     .enumerate()
                     .map(|(i, o)| format!("{}) {}", i + 1, escape_control(o).replace('\n', " ")))
                     .collect();
-                Ok(select(items)?.map(Response::Choice))
+                let menu = Menu {
+                    items: &items,
+                    letters: &[],
+                };
+                Ok(choice::pick(&self.term, "answer", &menu, width)?.map(Response::Choice))
             }
             Prompt::TrueFalse { .. } => {
-                let picked = select(vec!["true".to_string(), "false".to_string()])?;
+                let items = ["1) true".to_string(), "2) false".to_string()];
+                let menu = Menu {
+                    items: &items,
+                    letters: &[('t', 0), ('y', 0), ('f', 1), ('n', 1)],
+                };
+                let picked = choice::pick(&self.term, "answer", &menu, width)?;
                 Ok(picked.map(|i| Response::TrueFalse(i == 0)))
             }
             Prompt::Typed => {
+                // Not reported by dialoguer (its theme would mark any answer
+                // with a success sign): echoed plainly here instead.
                 let text = Input::<String>::with_theme(self.theme.as_ref())
                     .with_prompt("answer (:q quits)")
                     .allow_empty(true)
+                    .report(false)
                     .interact_text_on(&self.term)
                     .map(Some)
                     .or_else(quit_on_ctrl_c)?;
-                Ok(text.filter(|t| t.trim() != ":q").map(Response::Typed))
+                let text = text.filter(|t| t.trim() != ":q");
+                if let Some(text) = &text {
+                    let shown = escape_control(text.trim());
+                    let shown = if shown.is_empty() {
+                        "(nothing)".to_string()
+                    } else {
+                        shown
+                    };
+                    self.term
+                        .write_line(&format!("answer: {shown}"))
+                        .map_err(Error::terminal)?;
+                }
+                Ok(text.map(Response::Typed))
             }
         }
     }
@@ -251,7 +273,7 @@ impl Frontend for Terminal {
 fn draw(out: &mut Vec<u8>, view: &View, clock: &Clock<impl TimeZone>, width: usize) -> std::io::Result<()> {
     use std::io::Write;
     for notice in &view.notices {
-        render_view_notice(out, notice)?;
+        render_view_notice(out, notice, Marks::Shown)?;
     }
     match &view.screen {
         Screen::Card {
@@ -280,7 +302,7 @@ fn draw(out: &mut Vec<u8>, view: &View, clock: &Clock<impl TimeZone>, width: usi
                     render_header(out, header, &question.card, true)?;
                     render_question_text(out, question)
                 }
-                Heading::Quiz { number, total } => render_quiz_question(out, *number, *total, question),
+                Heading::Quiz { number, total, round } => render_quiz_question(out, *number, *total, *round, question),
             }
         }
         Screen::Judged {
@@ -289,7 +311,7 @@ fn draw(out: &mut Vec<u8>, view: &View, clock: &Clock<impl TimeZone>, width: usi
             auto,
             buttons,
         } => {
-            render_outcome(out, question, outcome)?;
+            render_outcome(out, question, outcome, Marks::Shown)?;
             render_auto_grade(out, *auto, buttons)?;
             writeln!(out, "{}", style(key_lines(GRADE_KEYS, width)).dim())
         }

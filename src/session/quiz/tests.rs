@@ -59,6 +59,7 @@ fn options(mode: Mode, seed: u64, record: bool) -> QuizOptions {
         tag: None,
         seed,
         record,
+        misses: false,
     }
 }
 
@@ -256,4 +257,96 @@ fn nothing_to_quiz_is_a_usage_error() {
     let err = QuizSession::start(&mut store, &opts).err().unwrap();
     assert!(matches!(err, Error::Usage(_)), "{err}");
     assert!(err.to_string().contains("with tag \"nope\""), "{err}");
+}
+
+/// Runs a quiz answering wrong the questions whose front `miss` picks, and
+/// right the others; the fronts missed, in order.
+fn answer_all(store: &mut Store, opts: &QuizOptions, miss: impl Fn(&str) -> bool) -> Vec<String> {
+    let mut quiz = QuizSession::start(store, opts).unwrap();
+    let mut missed = Vec::new();
+    while let QuizScreen::Ask { question, .. } = quiz.current(&clock(0)) {
+        let response = if miss(&question.card.front) {
+            missed.push(question.card.front.clone());
+            wrong(&question)
+        } else {
+            right(&question)
+        };
+        quiz.handle(QuizInput::Answer(response), &clock(1)).unwrap();
+    }
+    missed
+}
+
+#[test]
+fn misses_are_kept_and_repeated_until_right() {
+    let mut store = store();
+    let before = schedules(&store);
+    let is_person = |front: &str| front.starts_with("Who");
+    let missed = answer_all(&mut store, &options(Mode::Choice, 5, false), is_person);
+    assert_eq!(missed.len(), 3, "{missed:?}");
+    let stored = store.quiz_misses().unwrap();
+    assert_eq!(stored.questions.len(), 3, "{stored:?}");
+    assert!(stored.questions.iter().all(|m| m.format == "choice"), "{stored:?}");
+    assert_eq!(schedules(&store), before, "misses are kept apart from the schedule");
+
+    // The repeat asks the three misses, in the format they were asked in;
+    // one is missed again and comes back in a second round.
+    let mut opts = options(Mode::Typed, 9, false);
+    opts.misses = true;
+    let mut quiz = QuizSession::start(&mut store, &opts).unwrap();
+    assert_eq!(quiz.total(), 3);
+    let mut rounds: Vec<(u32, String)> = Vec::new();
+    let summary = loop {
+        match quiz.current(&clock(0)) {
+            QuizScreen::Ask { question, round, .. } => {
+                assert!(matches!(question.prompt, Prompt::Choice(_)), "{question:?}");
+                assert!(missed.contains(&question.card.front), "{question:?}");
+                let again = question.card.front == missed[0] && round == 1;
+                let response = if again { wrong(&question) } else { right(&question) };
+                rounds.push((round, question.card.front.clone()));
+                quiz.handle(QuizInput::Answer(response), &clock(1)).unwrap();
+            }
+            QuizScreen::Finished(summary) => break summary,
+        }
+    };
+    assert_eq!(rounds.len(), 4, "{rounds:?}");
+    assert_eq!(rounds[3], (2, missed[0].clone()), "{rounds:?}");
+    assert_eq!((summary.asked, summary.right, summary.still_missed), (4, 3, 0));
+    assert!(summary.repeating);
+    assert!(store.quiz_misses().unwrap().questions.is_empty());
+    // Nothing left to repeat.
+    assert!(matches!(QuizSession::start(&mut store, &opts), Err(Error::Usage(_))));
+    assert_eq!(schedules(&store), before);
+}
+
+#[test]
+fn quitting_a_repeat_keeps_what_is_still_missed() {
+    let mut store = store();
+    let missed = answer_all(&mut store, &options(Mode::Typed, 2, false), |_| true);
+    assert_eq!(missed.len(), 5);
+    let mut opts = options(Mode::Typed, 2, false);
+    opts.misses = true;
+    let mut quiz = QuizSession::start(&mut store, &opts).unwrap();
+    // One right, one wrong, then quit.
+    let first = ask_now(&mut quiz, &clock(0));
+    quiz.handle(QuizInput::Answer(right(&first)), &clock(1)).unwrap();
+    let second = ask_now(&mut quiz, &clock(1));
+    quiz.handle(QuizInput::Answer(wrong(&second)), &clock(2)).unwrap();
+    let (_, screen) = quiz.handle(QuizInput::Quit, &clock(3)).unwrap();
+    let QuizScreen::Finished(summary) = screen else {
+        panic!("{screen:?}")
+    };
+    assert_eq!(summary.still_missed, 4);
+    let stored: Vec<i64> = store
+        .quiz_misses()
+        .unwrap()
+        .questions
+        .iter()
+        .map(|m| m.card_id)
+        .collect();
+    assert_eq!(stored.len(), 4);
+    assert!(!stored.contains(&first.card.card_id));
+    assert!(stored.contains(&second.card.card_id));
+    // A new quiz's first answer replaces the misses with its own.
+    answer_all(&mut store, &options(Mode::Typed, 3, false), |_| false);
+    assert!(store.quiz_misses().unwrap().questions.is_empty());
 }

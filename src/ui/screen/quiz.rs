@@ -16,23 +16,32 @@ use crate::text::escape_control;
 
 use crate::text::plural;
 
-/// `Quiz · 10 questions · mixed · seed 42`.
-pub fn render_quiz_title(out: &mut impl Write, questions: usize, mode: Mode, seed: u64) -> io::Result<()> {
-    writeln!(
-        out,
-        "{} · {} · {} · seed {}",
-        style("Quiz").bold(),
-        plural(questions as u64, "question"),
-        mode.name(),
-        seed
-    )
+/// `Quiz · 10 questions · mixed · seed 42`; a repeat of misses (no mode:
+/// each question keeps its format) `Quiz · 3 missed questions again · seed 42`.
+pub fn render_quiz_title(out: &mut impl Write, questions: usize, mode: Option<Mode>, seed: u64) -> io::Result<()> {
+    let what = match mode {
+        Some(mode) => format!("{} · {}", plural(questions as u64, "question"), mode.name()),
+        None => format!("{} again", plural(questions as u64, "missed question")),
+    };
+    writeln!(out, "{} · {what} · seed {seed}", style("Quiz").bold())
 }
 
-/// `3/10 · DECK` and the `Q:` line.
-pub fn render_quiz_question(out: &mut impl Write, number: usize, total: usize, question: &Question) -> io::Result<()> {
+/// `3/10 · DECK` (`3/10 · round 2 · DECK` in a repeat of misses) and the `Q:` line.
+pub fn render_quiz_question(
+    out: &mut impl Write,
+    number: usize,
+    total: usize,
+    round: u32,
+    question: &Question,
+) -> io::Result<()> {
+    let round = if round > 1 {
+        format!("round {round} · ")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
-        "{number}/{total} · {}",
+        "{number}/{total} · {round}{}",
         style(escape_control(&question.card.deck)).bold()
     )?;
     render_question_text(out, question)
@@ -62,15 +71,31 @@ pub fn render_prompt_lines(out: &mut impl Write, question: &Question) -> io::Res
     }
 }
 
+/// How a verdict is written: the terminal marks it (`✓`, `≈`, `✗`, in
+/// colour where the terminal takes it); the line protocol writes the word
+/// alone (`right`, `almost`, `wrong`), which scripts read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marks {
+    Shown,
+    Plain,
+}
+
 /// One line on a checked answer: how it was judged and the right answer.
-pub fn render_outcome(out: &mut impl Write, question: &Question, outcome: &Outcome) -> io::Result<()> {
+pub fn render_outcome(out: &mut impl Write, question: &Question, outcome: &Outcome, marks: Marks) -> io::Result<()> {
+    let (mark, word) = match &outcome.verdict {
+        Verdict::Exact => ("✓", "right".to_string()),
+        Verdict::Alternative { form } => ("✓", format!("right (accepted alternative {:?})", escape_control(form))),
+        Verdict::Close { typos, .. } => ("≈", format!("almost ({})", plural(*typos as u64, "typo"))),
+        Verdict::Wrong => ("✗", "wrong".to_string()),
+    };
+    let text = match marks {
+        Marks::Shown => format!("{mark} {word}"),
+        Marks::Plain => word,
+    };
     let head = match &outcome.verdict {
-        Verdict::Exact => style("right".to_string()).green(),
-        Verdict::Alternative { form } => {
-            style(format!("right (accepted alternative {:?})", escape_control(form))).green()
-        }
-        Verdict::Close { typos, .. } => style(format!("almost ({})", plural(*typos as u64, "typo"))).yellow(),
-        Verdict::Wrong => style("wrong".to_string()).red(),
+        Verdict::Exact | Verdict::Alternative { .. } => style(text).green(),
+        Verdict::Close { .. } => style(text).yellow(),
+        Verdict::Wrong => style(text).red().bold(),
     };
     let claim = match &question.prompt {
         Prompt::TrueFalse { truth, .. } => format!(" · the claim is {truth}"),
@@ -123,6 +148,16 @@ pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recordin
             )?;
         }
     }
+    match (summary.repeating, summary.still_missed) {
+        (true, 0) => writeln!(out, "Every missed question is now answered right.")?,
+        (_, 0) => {}
+        (_, n) => writeln!(
+            out,
+            "{} still missed: `iskra quiz --misses` asks {} again.",
+            plural(n as u64, "question"),
+            if n == 1 { "it" } else { "them" }
+        )?,
+    }
     if recording {
         writeln!(out, "{} recorded in the schedule.", plural(summary.recorded, "answer"))
     } else {
@@ -131,4 +166,9 @@ pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recordin
             "The schedule was not changed (add --record to grade quiz answers)."
         )
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 }
