@@ -167,8 +167,3 @@ pub fn render_quiz_summary(out: &mut impl Write, summary: &QuizSummary, recordin
         )
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-}
