@@ -41,7 +41,10 @@ mod tests {
     #[test]
     fn ids_are_stable_in_range_and_differ_by_every_part() {
         // Pinned: every device and every later iskra must derive the same id.
-        assert_eq!(card_id("people", "lenin-trotsky-hard-work", "basic", 0), 5_458_370_206_361_577);
+        assert_eq!(
+            card_id("people", "lenin-trotsky-hard-work", "basic", 0),
+            5_458_370_206_361_577
+        );
         let id = card_id("people", "kropotkin", "basic", 0);
         assert!(is_derived(id), "{id}");
         let others = [

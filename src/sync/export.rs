@@ -39,6 +39,7 @@ pub fn run(
     clock: &Clock,
     report: &mut Report,
 ) -> Result<()> {
+    folder.remove_leftovers(&local.device);
     super::decks::write_own(store, folder, local, report)?;
     let in_folder = devices
         .iter()

@@ -169,6 +169,20 @@ impl Folder {
         Ok(bytes)
     }
 
+    /// Removes the temporary files a killed sync of `device` left in its
+    /// folders (only this device writes there, and the lock is held).
+    pub fn remove_leftovers(&self, device: &str) {
+        for dir in [self.device_dir(device), self.decks_dir(device)] {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with('.') && name.ends_with(".tmp") {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+    }
+
     /// Writes a new file (never over one): a hidden temporary file, synced,
     /// renamed to `path`, and the folder synced. `AlreadyExists` if `path` is there.
     pub fn write_new(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -13,18 +13,43 @@ use crate::error::{Error, Result};
 /// Pushes tried before giving up (each after a pull).
 const PUSH_TRIES: usize = 3;
 
+/// Runs git in `dir`; a clone whose user has no name or email commits
+/// (and rebases) as `iskra`.
 fn git(dir: &Path, args: &[&str]) -> Result<Output> {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
+    let mut command = Command::new("git");
+    command.arg("-C").arg(dir).args(args).env("GIT_TERMINAL_PROMPT", "0");
+    if args.first() != Some(&"config") && !named(dir) {
+        for (key, value) in [
+            ("GIT_AUTHOR_NAME", "iskra"),
+            ("GIT_AUTHOR_EMAIL", "iskra@localhost"),
+            ("GIT_COMMITTER_NAME", "iskra"),
+            ("GIT_COMMITTER_EMAIL", "iskra@localhost"),
+        ] {
+            if std::env::var_os(key).is_none() {
+                command.env(key, value);
+            }
+        }
+    }
+    command
         .output()
         .map_err(|e| {
             Error::Usage(format!(
                 "cannot run git ({e}).\n  hint: install git, or sync without --git through a folder Syncthing or Dropbox keeps"
             ))
         })
+}
+
+/// Whether git knows who commits in `dir`.
+fn named(dir: &Path) -> bool {
+    let known = |key: &str| {
+        Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["config", key])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    known("user.email") && known("user.name")
 }
 
 fn failed(dir: &Path, what: &str, output: &Output) -> Error {
@@ -68,9 +93,39 @@ pub fn pull(dir: &Path) -> Result<()> {
             dir.display()
         )));
     }
+    if !has_upstream(dir)? && has_remote(dir)? {
+        track_remote_branch(dir)?;
+    }
     if has_upstream(dir)? {
         ok(dir, &["pull", "--rebase", "--autostash", "--quiet"])?;
     }
+    Ok(())
+}
+
+/// A clone of an empty remote has no upstream yet: once another machine
+/// pushed its branch, follow it.
+fn track_remote_branch(dir: &Path) -> Result<()> {
+    ok(dir, &["fetch", "--quiet", "origin"])?;
+    let branch = ok(dir, &["symbolic-ref", "--short", "HEAD"])?;
+    let branch = String::from_utf8_lossy(&branch.stdout).trim().to_string();
+    let remote = format!("refs/remotes/origin/{branch}");
+    if !git(dir, &["rev-parse", "--verify", "--quiet", &remote])?
+        .status
+        .success()
+    {
+        return Ok(()); // nobody pushed yet
+    }
+    if !git(dir, &["rev-parse", "--verify", "--quiet", "HEAD"])?
+        .status
+        .success()
+    {
+        // No commit here yet: take the remote's branch as it is.
+        ok(dir, &["pull", "--quiet", "origin", &branch])?;
+    }
+    ok(
+        dir,
+        &["branch", "--quiet", &format!("--set-upstream-to=origin/{branch}")],
+    )?;
     Ok(())
 }
 
@@ -92,13 +147,7 @@ pub fn publish(dir: &Path, paths: &[String], message: &str) -> Result<bool> {
     diff.extend(&existing);
     let committed = !git(dir, &diff)?.status.success();
     if committed {
-        let named = git(dir, &["config", "user.email"])?.status.success();
-        let mut commit: Vec<&str> = if named {
-            vec![]
-        } else {
-            vec!["-c", "user.name=iskra", "-c", "user.email=iskra@localhost"]
-        };
-        commit.extend(["commit", "--quiet", "-m", message, "--"]);
+        let mut commit = vec!["commit", "--quiet", "-m", message, "--"];
         commit.extend(&existing);
         ok(dir, &commit)?;
     }

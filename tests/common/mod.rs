@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod sync;
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};

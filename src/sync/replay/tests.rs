@@ -193,7 +193,13 @@ fn a_new_cards_position_is_not_a_conflict() {
         Rating::Good,
         &cfg,
     );
-    let out = replay(&state(Schedule::new_card(9)), std::slice::from_ref(&a), CARD, &mut graders(&[])).unwrap();
+    let out = replay(
+        &state(Schedule::new_card(9)),
+        std::slice::from_ref(&a),
+        CARD,
+        &mut graders(&[]),
+    )
+    .unwrap();
     assert_eq!((out.regraded, out.state.schedule.clone()), (0, after_of(&a)));
 }
 
