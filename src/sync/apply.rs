@@ -24,7 +24,7 @@ use crate::store::{CardSnapshot, Store, Tx, queue};
 const BULK_BYTES: u64 = 4 << 20;
 /// Events of read chunks kept in memory between checking and applying
 /// them; past this, chunks are read again (memory stays bounded).
-const KEPT_EVENTS: usize = 200_000;
+const KEPT_EVENTS: usize = 50_000;
 
 /// A chunk to read: its device and file.
 struct Unread<'a> {
@@ -67,39 +67,58 @@ pub fn run(
     };
     let local = local_device(&tx, home, clock, report)?;
     let mut cache = Identities::default();
-    let mut checked = Vec::new();
-    let mut kept = 0;
-    for unread in unread {
-        let Some((header, events)) = read_chunk(folder, &unread, report) else {
-            continue;
-        };
-        for event in &events {
-            cache.announce(&tx, event)?;
-        }
-        kept += events.len();
-        let events = (kept <= KEPT_EVENTS).then_some(events);
-        checked.push(Checked { unread, header, events });
-    }
-    super::decks::build_others(&tx, folder, &local, report)?;
     let mut settings = BTreeSet::new();
-    for chunk in checked {
-        let events = match chunk.events {
-            Some(events) => events,
-            None => match read_chunk(folder, &chunk.unread, report) {
-                Some((_, events)) => events,
-                None => continue,
-            },
-        };
-        apply_chunk(
-            &tx,
-            &local,
-            &chunk.unread,
-            &chunk.header,
-            &events,
-            &mut cache,
-            &mut settings,
-            report,
-        )?;
+    let decks = super::decks::pending(&tx, folder, &local)?;
+    if decks.is_empty() {
+        for unread in unread {
+            if let Some((header, events)) = read_chunk(folder, &unread, report) {
+                apply_chunk(
+                    &tx,
+                    &local,
+                    &unread,
+                    &header,
+                    &events,
+                    &mut cache,
+                    &mut settings,
+                    report,
+                )?;
+            }
+        }
+    } else {
+        // The ids the chunks announce first: the deck files build their cards with them.
+        let mut checked = Vec::new();
+        let mut kept = 0;
+        for unread in unread {
+            let Some((header, events)) = read_chunk(folder, &unread, report) else {
+                continue;
+            };
+            for event in &events {
+                cache.announce(&tx, event)?;
+            }
+            kept += events.len();
+            let events = (kept <= KEPT_EVENTS).then_some(events);
+            checked.push(Checked { unread, header, events });
+        }
+        super::decks::build(&tx, &decks, report)?;
+        for chunk in checked {
+            let events = match chunk.events {
+                Some(events) => events,
+                None => match read_chunk(folder, &chunk.unread, report) {
+                    Some((_, events)) => events,
+                    None => continue,
+                },
+            };
+            apply_chunk(
+                &tx,
+                &local,
+                &chunk.unread,
+                &chunk.header,
+                &events,
+                &mut cache,
+                &mut settings,
+                report,
+            )?;
+        }
     }
     let merged = super::shared_settings::merge(&tx, local.id, clock.now_ms(), &settings)?;
     report.settings_shared = merged.shared;
@@ -136,6 +155,8 @@ fn local_device(tx: &Tx, home: &str, clock: &Clock, report: &mut Report) -> Resu
         None => {
             let local = tx.create_local_device(&device, home, tx.max_log_id()?)?;
             report.snapshots = record::snapshot_studied(tx, clock.now_ms())?;
+            // A card's snapshot is the card as it is: nothing to replay.
+            tx.clear_dirty()?;
             local
         }
     };

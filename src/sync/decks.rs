@@ -9,7 +9,6 @@
 //! key (by id) is the one built.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use super::Report;
 use super::folder::{DECKS_FOLDER, Folder, is_device_id};
@@ -38,11 +37,23 @@ fn size_and_time(meta: &std::fs::Metadata) -> (i64, i64) {
     (meta.len() as i64, meta.mtime() * 1_000_000_000 + meta.mtime_nsec())
 }
 
-/// Builds the deck files other devices wrote, in the sync's transaction.
-pub fn build_others(tx: &Tx, folder: &Folder, local: &LocalDevice, report: &mut Report) -> Result<()> {
+/// A deck file of another device not built here as it is now.
+pub struct Pending {
+    path: std::path::PathBuf,
+    /// Relative to the folder's `iskra-sync/`.
+    relative: String,
+    key: String,
+    size: i64,
+    mtime_ns: i64,
+}
+
+/// The deck files other devices wrote that are new or changed since they
+/// were built (or passed over) here; the first device (by id) to offer a
+/// key is the one taken.
+pub fn pending(tx: &Tx, folder: &Folder, local: &LocalDevice) -> Result<Vec<Pending>> {
     let root = folder.root().join(DECKS_FOLDER);
     let Ok(entries) = std::fs::read_dir(&root) else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     let mut devices: Vec<String> = entries
         .filter_map(|e| e.ok())
@@ -52,6 +63,7 @@ pub fn build_others(tx: &Tx, folder: &Folder, local: &LocalDevice, report: &mut 
         .collect();
     devices.sort();
     let mut offered = BTreeSet::new();
+    let mut pending = Vec::new();
     for device in devices {
         let dir = folder.decks_dir(&device);
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
@@ -67,38 +79,50 @@ pub fn build_others(tx: &Tx, folder: &Folder, local: &LocalDevice, report: &mut 
             if !offered.insert(key.clone()) {
                 continue; // an earlier device offers this deck
             }
-            build_one(
-                tx,
-                &dir.join(&name),
-                &format!("{DECKS_FOLDER}/{device}/{name}"),
-                &key,
-                report,
-            )?;
+            let path = dir.join(&name);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if !meta.is_file() {
+                continue; // a link or a folder is never followed
+            }
+            let (size, mtime_ns) = size_and_time(&meta);
+            let relative = format!("{DECKS_FOLDER}/{device}/{name}");
+            if tx
+                .deck_file(&relative)?
+                .is_some_and(|row| (row.size, row.mtime_ns) == (size, mtime_ns))
+            {
+                continue;
+            }
+            pending.push(Pending {
+                path,
+                relative,
+                key,
+                size,
+                mtime_ns,
+            });
         }
+    }
+    Ok(pending)
+}
+
+/// Builds the pending deck files, in the sync's transaction.
+pub fn build(tx: &Tx, pending: &[Pending], report: &mut Report) -> Result<()> {
+    for file in pending {
+        build_one(tx, file, report)?;
     }
     Ok(())
 }
 
-fn build_one(tx: &Tx, path: &Path, relative: &str, key: &str, report: &mut Report) -> Result<()> {
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return Ok(());
-    };
-    if !meta.is_file() {
-        return Ok(()); // a link or a folder is never followed
-    }
-    let (size, mtime_ns) = size_and_time(&meta);
-    if let Some(row) = tx.deck_file(relative)?
-        && (row.size, row.mtime_ns) == (size, mtime_ns)
-    {
-        return Ok(());
-    }
+fn build_one(tx: &Tx, file: &Pending, report: &mut Report) -> Result<()> {
+    let (path, relative, key) = (&file.path, file.relative.as_str(), file.key.as_str());
     let stored = std::fs::canonicalize(path).map_or_else(|_| path.display().to_string(), |p| p.display().to_string());
     let seen = DeckFileRow {
         path: relative.to_string(),
         deck_key: key.to_string(),
         written: false,
-        size,
-        mtime_ns,
+        size: file.size,
+        mtime_ns: file.mtime_ns,
     };
     if let Some(deck) = tx.deck_by_key(key)?
         && deck.source_path.as_deref() != Some(stored.as_str())
@@ -111,7 +135,7 @@ fn build_one(tx: &Tx, path: &Path, relative: &str, key: &str, report: &mut Repor
         ));
         return tx.put_deck_file(&seen);
     }
-    if size as u64 > MAX_DECK_BYTES as u64 {
+    if file.size as u64 > MAX_DECK_BYTES as u64 {
         report
             .warnings
             .push(format!("{relative}: over {MAX_DECK_BYTES} bytes; not built"));

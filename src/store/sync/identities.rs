@@ -108,6 +108,13 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// No identity waits for a replay (every card is as its events say).
+    pub fn clear_dirty(&self) -> Result<()> {
+        self.conn()
+            .execute("UPDATE sync_cards SET dirty = 0 WHERE dirty = 1", [])?;
+        Ok(())
+    }
+
     /// Identities waiting for a replay; first, orphans whose card is here now join them.
     pub fn dirty_identities(&self) -> Result<Vec<i64>> {
         self.conn().execute(
