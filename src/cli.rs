@@ -32,7 +32,7 @@ pub enum Command {
     /// Keys: Space or Enter shows the answer; then 1 Again, 2 Hard, 3 Good, 4 Easy,
     /// and Space or Enter is Good. h shows the hint (hidden until asked for). u undoes
     /// the last answer, bury or suspend (several levels). s buries the card until the
-    /// next study day, ! suspends it. e opens the fact in $EDITOR (else $VISUAL, else
+    /// next study day, ! suspends it. e opens the fact in $VISUAL (else $EDITOR, else
     /// vi) at its line in its deck file and builds that file again when the editor
     /// ends (history kept). ? lists the keys. q, Esc or Ctrl-C end the session with a
     /// summary of what is still waiting. Without a terminal the same commands are
