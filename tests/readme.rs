@@ -15,6 +15,11 @@
 //! moves the clock for the blocks after it, `<!-- readme: fresh -->`
 //! starts again in a new scratch folder, and `<!-- readme: setup: CMD -->`
 //! runs CMD there without showing it (to make what an example needs).
+//! A block in a list item may be indented; its lines are read without the
+//! fence's indentation.
+//!
+//! A command (`$ `) shown in any other fenced block is an error: nothing
+//! would check it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -65,13 +70,7 @@ fn steps(readme: &str) -> Vec<Step> {
             i += 1;
             continue;
         }
-        if let Some(lang) = line.strip_prefix("```") {
-            let start = i + 1;
-            let mut end = start;
-            while end < lines.len() && lines[end].trim() != "```" {
-                end += 1;
-            }
-            let body = &lines[start..end.min(lines.len())];
+        if let Some(Fence { lang, start, end, body }) = fence_at(&lines, i) {
             if let Some(path) = pending_file.take() {
                 let mut text = body.join("\n");
                 text.push('\n');
@@ -111,6 +110,57 @@ fn steps(readme: &str) -> Vec<Step> {
         i += 1;
     }
     steps
+}
+
+/// A fenced block: its language, the index of its first body line and of
+/// its closing fence (or the end of the text), and its body lines without
+/// the fence's own indentation (a block in a list item is indented).
+struct Fence<'a> {
+    lang: &'a str,
+    start: usize,
+    end: usize,
+    body: Vec<&'a str>,
+}
+
+/// The fenced block opening at line `i`, if one does.
+fn fence_at<'a>(lines: &[&'a str], i: usize) -> Option<Fence<'a>> {
+    let lang = lines[i].trim().strip_prefix("```")?;
+    let indent = lines[i].len() - lines[i].trim_start().len();
+    let start = i + 1;
+    let end = (start..lines.len())
+        .find(|&k| lines[k].trim() == "```")
+        .unwrap_or(lines.len());
+    let body = lines[start..end]
+        .iter()
+        .map(|l| match l.get(..indent) {
+            Some(lead) if lead.trim().is_empty() => &l[indent..],
+            _ => l.trim_start(),
+        })
+        .collect();
+    Some(Fence { lang, start, end, body })
+}
+
+/// The lines that show a command (`$ …`) in a fenced block other than
+/// ```console, which nothing runs: (line number, line).
+fn unchecked_commands(readme: &str) -> Vec<(usize, String)> {
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(fence) = fence_at(&lines, i) else {
+            i += 1;
+            continue;
+        };
+        if fence.lang != "console" {
+            for (k, line) in fence.body.iter().enumerate() {
+                if line.trim_start().starts_with("$ ") {
+                    found.push((fence.start + k + 1, line.to_string()));
+                }
+            }
+        }
+        i = fence.end + 1;
+    }
+    found
 }
 
 /// Whether `actual` lines match `expected`, where a `...` line matches any
@@ -176,6 +226,31 @@ fn the_matcher_skips_with_dots() {
 }
 
 #[test]
+fn commands_outside_console_blocks_are_found() {
+    let text = "```console\n$ iskra status\n```\n\n```sh\niskra review\n```\n\n```\n$ iskra stats\n```\n\n  ```sh\n  $ iskra undo\n  ```\n";
+    assert_eq!(
+        unchecked_commands(text),
+        [(10, "$ iskra stats".to_string()), (14, "$ iskra undo".to_string())]
+    );
+}
+
+#[test]
+fn every_command_in_the_readme_is_in_a_console_block() {
+    let (path, text) = readme();
+    let found = unchecked_commands(&text);
+    assert!(
+        found.is_empty(),
+        "commands in fenced blocks that are not ```console, so no test runs them; make the block ```console with \
+         the real output, or show the command without `$ `:\n{}",
+        found
+            .iter()
+            .map(|(line, text)| format!("{}:{line}: {text}", path.display()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
 fn every_console_example_in_the_readme_is_what_iskra_prints() {
     let (path, text) = readme();
     let steps = steps(&text);
@@ -212,5 +287,5 @@ fn every_console_example_in_the_readme_is_what_iskra_prints() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    assert!(runs >= 6, "the README's examples are found ({runs})");
+    assert!(runs >= 30, "the README's examples are found ({runs})");
 }
