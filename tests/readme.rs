@@ -287,5 +287,5 @@ fn every_console_example_in_the_readme_is_what_iskra_prints() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    assert!(runs >= 30, "the README's examples are found ({runs})");
+    assert!(runs >= 34, "the README's examples are found ({runs})");
 }
