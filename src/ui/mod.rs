@@ -67,6 +67,15 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
             )?;
         }
         Ok(())
+    } else if status.new_waiting > 0 {
+        let next = status.next_due.map_or(status.next_day, |at| at.min(status.next_day));
+        let verb = if status.new_waiting == 1 { "waits" } else { "wait" };
+        writeln!(
+            out,
+            "Nothing is due now; {} {verb} for a later study day (daily limit); next card: {}.",
+            crate::text::plural(u64::from(status.new_waiting), "new card"),
+            when(next, clock)
+        )
     } else if let Some(at) = status.next_due {
         writeln!(out, "Nothing is due now; next card: {}.", when(at, clock))
     } else if status.decks.is_empty() {
