@@ -12,6 +12,9 @@ use super::{Card, Collection, Note, Notetype, Revlog, proto};
 pub const LEGACY_SCHEMA: i64 = 11;
 pub const TABLE_SCHEMAS: std::ops::RangeInclusive<i64> = 14..=18;
 
+/// The most rows iskra reads from one table of a collection.
+pub const MAX_ROWS: i64 = 10_000_000;
+
 /// Why a collection could not be read.
 #[derive(Debug)]
 pub enum ReadError {
@@ -19,16 +22,38 @@ pub enum ReadError {
     Schema(i64),
     /// Missing tables, bad rows, or SQLite's own complaint.
     Damaged(String),
+    /// A schema object no Anki collection has (a view, a trigger…), named.
+    Foreign(String),
+    /// Reading it went past its budget (`guard::Budget`).
+    TooSlow,
+    /// A table with more rows than [`MAX_ROWS`]: its name and count.
+    TooLarge(&'static str, i64),
 }
 
 impl From<rusqlite::Error> for ReadError {
     fn from(err: rusqlite::Error) -> Self {
-        ReadError::Damaged(err.to_string())
+        match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::OperationInterrupted) => ReadError::TooSlow,
+            _ => ReadError::Damaged(err.to_string()),
+        }
     }
 }
 
-/// Reads everything iskra imports from an open collection.
+/// The rows of `table` to read: its count, which must be at most [`MAX_ROWS`].
+/// (Tables only: [`super::guard::check_schema`] refused views.)
+fn row_cap(conn: &Connection, table: &'static str) -> Result<i64, ReadError> {
+    let count: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+    if count > MAX_ROWS {
+        return Err(ReadError::TooLarge(table, count));
+    }
+    Ok(count)
+}
+
+/// Reads everything iskra imports from an open collection, after checking
+/// that its schema holds nothing but Anki's tables and indexes. The caller
+/// puts the connection under a budget first ([`super::guard::limit`]).
 pub fn read(conn: &Connection) -> Result<Collection, ReadError> {
+    super::guard::check_schema(conn)?;
     // Schema 18 declares names with Anki's own collation; SQLite needs it to
     // read those tables at all.
     conn.create_collation("unicase", |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase()))?;
@@ -125,8 +150,8 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
     {
         collection.rollover_hour = hour.min(23) as u32;
     }
-    let mut stmt = conn.prepare("SELECT id, name, config FROM notetypes")?;
-    let rows = stmt.query_map([], |r| {
+    let mut stmt = conn.prepare("SELECT id, name, config FROM notetypes LIMIT ?1")?;
+    let rows = stmt.query_map([row_cap(conn, "notetypes")?], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
     })?;
     for row in rows {
@@ -141,15 +166,19 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
             },
         );
     }
-    let mut stmt = conn.prepare("SELECT ntid, name FROM fields ORDER BY ntid, ord")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+    let mut stmt = conn.prepare("SELECT ntid, name FROM fields ORDER BY ntid, ord LIMIT ?1")?;
+    for row in stmt.query_map([row_cap(conn, "fields")?], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })? {
         let (id, name) = row?;
         if let Some(notetype) = collection.notetypes.get_mut(&id) {
             notetype.fields.push(name);
         }
     }
-    let mut stmt = conn.prepare("SELECT ntid, config FROM templates ORDER BY ntid, ord")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))? {
+    let mut stmt = conn.prepare("SELECT ntid, config FROM templates ORDER BY ntid, ord LIMIT ?1")?;
+    for row in stmt.query_map([row_cap(conn, "templates")?], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })? {
         let (id, config) = row?;
         if let Some(notetype) = collection.notetypes.get_mut(&id) {
             notetype
@@ -157,8 +186,10 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
                 .push(proto::string_field(&config, 1).unwrap_or_default());
         }
     }
-    let mut stmt = conn.prepare("SELECT id, name FROM decks")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+    let mut stmt = conn.prepare("SELECT id, name FROM decks LIMIT ?1")?;
+    for row in stmt.query_map([row_cap(conn, "decks")?], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })? {
         let (id, name) = row?;
         // Schema 18 separates levels with \x1f; people write `::`.
         collection.decks.insert(id, name.replace('\x1f', "::"));
@@ -167,9 +198,10 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
 }
 
 fn read_notes(conn: &Connection) -> Result<Vec<Note>, ReadError> {
-    let mut stmt = conn.prepare("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")?;
+    let cap = row_cap(conn, "notes")?;
+    let mut stmt = conn.prepare("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id LIMIT ?1")?;
     let notes = stmt
-        .query_map([], |r| {
+        .query_map([cap], |r| {
             let tags: String = r.get(3)?;
             let fields: String = r.get(4)?;
             Ok(Note {
@@ -185,12 +217,13 @@ fn read_notes(conn: &Connection) -> Result<Vec<Note>, ReadError> {
 }
 
 fn read_cards(conn: &Connection) -> Result<Vec<Card>, ReadError> {
+    let cap = row_cap(conn, "cards")?;
     let mut stmt = conn.prepare(
         "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, data
-         FROM cards ORDER BY id",
+         FROM cards ORDER BY id LIMIT ?1",
     )?;
     let cards = stmt
-        .query_map([], |r| {
+        .query_map([cap], |r| {
             Ok(Card {
                 id: r.get(0)?,
                 note_id: r.get(1)?,
@@ -214,10 +247,11 @@ fn read_cards(conn: &Connection) -> Result<Vec<Card>, ReadError> {
 }
 
 fn read_revlog(conn: &Connection) -> Result<Vec<Revlog>, ReadError> {
+    let cap = row_cap(conn, "revlog")?;
     let mut stmt =
-        conn.prepare("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id")?;
+        conn.prepare("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id LIMIT ?1")?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map([cap], |r| {
             Ok(Revlog {
                 id: r.get(0)?,
                 card_id: r.get(1)?,

@@ -8,6 +8,7 @@
 //! review log.
 
 mod collection;
+mod guard;
 pub mod html;
 pub mod package;
 mod proto;
