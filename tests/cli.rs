@@ -698,7 +698,8 @@ fn hostile_deck_text_is_escaped() {
     let q = review.questions();
     assert_eq!(
         // A lone CR ends a line of a deck file; the indented line continues the value.
-        q[0], "red \\u{1b}[31mtext\\u{1b}]0;title\\u{7} car",
+        q[0],
+        "red \\u{1b}[31mtext\\u{1b}]0;title\\u{7} car",
         "{}",
         review.stdout
     );
@@ -708,7 +709,11 @@ fn hostile_deck_text_is_escaped() {
         review.stdout
     );
     assert!(review.stdout.contains("\\u{200b}hidden\\u{2066}"), "{}", review.stdout);
-    assert!(review.stdout.contains("\n   riage \\u{202e}evil\n"), "{}", review.stdout);
+    assert!(
+        review.stdout.contains("\n   riage \\u{202e}evil\n"),
+        "{}",
+        review.stdout
+    );
     assert!(status.stdout.contains("Evil  [2J deck"), "{}", status.stdout);
 
     // The stored text is exactly what was written: escaping is for display only.
