@@ -6,6 +6,7 @@
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
+pub use super::ReadError;
 use super::{Card, Collection, Note, Notetype, Revlog, proto};
 
 /// Collection schema versions iskra reads.
@@ -14,30 +15,6 @@ pub const TABLE_SCHEMAS: std::ops::RangeInclusive<i64> = 14..=18;
 
 /// The most rows iskra reads from one table of a collection.
 pub const MAX_ROWS: i64 = 10_000_000;
-
-/// Why a collection could not be read.
-#[derive(Debug)]
-pub enum ReadError {
-    /// A schema version iskra does not know.
-    Schema(i64),
-    /// Missing tables, bad rows, or SQLite's own complaint.
-    Damaged(String),
-    /// A schema object no Anki collection has (a view, a trigger…), named.
-    Foreign(String),
-    /// Reading it went past its budget (`guard::Budget`).
-    TooSlow,
-    /// A table with more rows than [`MAX_ROWS`]: its name and count.
-    TooLarge(&'static str, i64),
-}
-
-impl From<rusqlite::Error> for ReadError {
-    fn from(err: rusqlite::Error) -> Self {
-        match err.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::OperationInterrupted) => ReadError::TooSlow,
-            _ => ReadError::Damaged(err.to_string()),
-        }
-    }
-}
 
 /// The rows of `table` to read: its count, which must be at most [`MAX_ROWS`].
 /// (Tables only: [`super::guard::check_schema`] refused views.)

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
-use super::collection::ReadError;
+use super::ReadError;
 
 /// The tables Anki's collections have (schema 11, and 14 to 18), and the
 /// statistics tables SQLite's `ANALYZE` makes (Anki runs it).
