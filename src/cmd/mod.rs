@@ -58,7 +58,7 @@ pub fn bundled_if_empty(store: &mut Store) -> Result<()> {
         let facts: usize = reports.iter().map(|r| r.added).sum();
         eprintln!(
             "New collection at {}: added {} bundled decks ({facts} facts).",
-            store.path().display(),
+            crate::error::shown(store.path()),
             reports.len()
         );
     }

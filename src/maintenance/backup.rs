@@ -145,7 +145,7 @@ pub(crate) fn link_under_free_name(dir: &Path, temp: &Path, name: impl Fn(u32) -
     }
     Err(Error::Storage(format!(
         "too many backups with one name in {}",
-        dir.display()
+        crate::error::shown(dir)
     )))
 }
 
@@ -331,16 +331,16 @@ pub fn before_migration(store: &Store, from: i64, to: i64) -> Result<()> {
     let made = write_backup(collection, at, &format!("schema-v{from}"), |temp| store.copy_into(temp)).map_err(|e| {
         Error::Storage(format!(
             "{} must be upgraded from schema version {from} to {to}, and making a backup first failed ({e}); nothing was changed.\n  hint: free some disk space or make {} writable, then try again",
-            collection.display(),
-            backups_dir(collection).display()
+            crate::error::shown(collection),
+            crate::error::shown(&backups_dir(collection))
         ))
     })?;
     let keep = store.settings().map_or(DEFAULT_KEEP, |s| s.backups_keep);
     let _ = prune(collection, keep, &made);
     eprintln!(
         "Upgrading {} from schema version {from} to {to}; the old version is saved as {}.",
-        collection.display(),
-        made.display()
+        crate::error::shown(collection),
+        crate::error::shown(&made)
     );
     Ok(())
 }
