@@ -79,6 +79,8 @@ pub fn run(store: &mut Store, args: SyncArgs, clock: &Clock, out: &mut impl Writ
         return Ok(0);
     }
     let dir = folder(store, args.dir, out)?;
+    // The bundled decks first, as a review would: events name their cards.
+    super::bundled_if_empty(store)?;
     if args.git {
         git::pull(&dir)?;
     }
