@@ -204,7 +204,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Add(add) => cmd::add::run(store, add, &mut out),
         Command::Edit(edit) => cmd::edit::run(store, edit, &mut out),
         Command::Deck { command } => cmd::deck::run(store, command, &clock, &mut out),
-        Command::Config(config) => cmd::config::run(store, config, &mut out),
+        Command::Config(config) => cmd::config::run(store, config, &clock, &mut out),
         Command::Stats(stats) => cmd::stats::run_stats(store, stats, &clock, &mut out),
         Command::Report(report) => cmd::stats::run_report(store, report, &clock, &mut out),
         Command::Export { command } => cmd::export::run(store, command, &clock, &mut out),

@@ -170,7 +170,8 @@ fn shared_settings_follow_the_last_change() {
     b.sync(&shifted(T0, 21));
     a.sync(&shifted(T0, 30));
     sync_in_order(&[&a, &b], &[1, 0], &shifted(T0, 31));
-    assert_eq!(get(&a, "new-per-day"), get(&b, "new-per-day"));
+    assert_eq!(get(&a, "new-per-day"), "9\n", "B changed it last");
+    assert_eq!(get(&b, "new-per-day"), "9\n");
 }
 
 #[test]

@@ -33,6 +33,8 @@ pub mod record;
 pub mod replay;
 pub mod settings;
 mod shared_settings;
+
+pub use shared_settings::share_changes;
 pub mod status;
 
 use std::path::Path;

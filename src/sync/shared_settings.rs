@@ -1,6 +1,7 @@
 //! Merging the shared settings ([`super::settings`]): a setting changed
-//! here since the last sync becomes a `setting` event at the sync (the
-//! first sync shares only settings changed from the defaults); each setting
+//! here becomes a `setting` event when it changes (`iskra config`,
+//! `optimize`: [`share_changes`]) or else at the next sync (the first sync
+//! shares only settings changed from the defaults); each setting
 //! is then what its newest event says (time, then uid), so the last change
 //! wins everywhere.
 
@@ -10,7 +11,7 @@ use serde_json::Value;
 
 use super::settings::{apply, shared};
 use crate::error::{Error, Result};
-use crate::store::Settings;
+use crate::store::{Settings, Store, Tx};
 
 /// What a sync did to the settings.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,31 +25,15 @@ pub struct Merged {
 /// Shares the settings changed here since the last sync (as events made
 /// at `now_ms`), then gives each setting touched here or by `arrived` (keys
 /// of settings events just read) the value of its newest event.
-pub fn merge(tx: &crate::store::Tx, device: i64, now_ms: i64, arrived: &BTreeSet<String>) -> Result<Merged> {
+pub fn merge(tx: &Tx, device: i64, now_ms: i64, arrived: &BTreeSet<String>) -> Result<Merged> {
     let mut settings = tx.settings()?;
     let current = shared(&settings);
-    let last: Option<BTreeMap<String, Value>> = match tx.synced_settings()? {
-        Some(json) => serde_json::from_str(&json).ok(),
-        None => None,
+    let mut merged = Merged {
+        shared: record_changes(tx, device, now_ms, &current)?,
+        ..Merged::default()
     };
-    let baseline = last.unwrap_or_else(|| shared(&Settings::default()));
-    let mut merged = Merged::default();
     let mut keys = arrived.clone();
-    let gone = baseline
-        .keys()
-        .filter(|k| !current.contains_key(*k))
-        .map(|k| (k.clone(), Value::Null));
-    let changed: Vec<(String, Value)> = current
-        .iter()
-        .filter(|(k, v)| baseline.get(*k) != Some(v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .chain(gone)
-        .collect();
-    for (key, value) in changed {
-        super::record::setting(tx, device, now_ms, &key, value)?;
-        merged.shared.push(key.clone());
-        keys.insert(key);
-    }
+    keys.extend(merged.shared.iter().cloned());
     let mut changed_here = false;
     for key in keys {
         let Some(event) = tx.newest_setting_event(&key)? else {
@@ -82,4 +67,49 @@ pub fn merge(tx: &crate::store::Tx, device: i64, now_ms: i64, arrived: &BTreeSet
     let json = serde_json::to_string(&shared(&settings)).map_err(|e| Error::Internal(e.to_string()))?;
     tx.set_synced_settings(&json)?;
     Ok(merged)
+}
+
+/// Records the shared settings changed here since they were last shared
+/// (`current` against the stored baseline) as `setting` events made at
+/// `now_ms`, and makes `current` the baseline. Returns their keys.
+fn record_changes(tx: &Tx, device: i64, now_ms: i64, current: &BTreeMap<String, Value>) -> Result<Vec<String>> {
+    let last: Option<BTreeMap<String, Value>> = match tx.synced_settings()? {
+        Some(json) => serde_json::from_str(&json).ok(),
+        None => None,
+    };
+    let baseline = last.unwrap_or_else(|| shared(&Settings::default()));
+    let gone = baseline
+        .keys()
+        .filter(|k| !current.contains_key(*k))
+        .map(|k| (k.clone(), Value::Null));
+    let changed: Vec<(String, Value)> = current
+        .iter()
+        .filter(|(k, v)| baseline.get(*k) != Some(v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .chain(gone)
+        .collect();
+    let mut keys = Vec::new();
+    for (key, value) in changed {
+        super::record::setting(tx, device, now_ms, &key, value)?;
+        keys.push(key);
+    }
+    if !keys.is_empty() {
+        let json = serde_json::to_string(current).map_err(|e| Error::Internal(e.to_string()))?;
+        tx.set_synced_settings(&json)?;
+    }
+    Ok(keys)
+}
+
+/// Records the shared settings just changed here (`iskra config`,
+/// `optimize`) as events made at `now_ms`, the time of the change, so the
+/// last change wins however late each device syncs. Nothing before the
+/// collection's first sync (which shares what differs from the defaults).
+pub fn share_changes(store: &mut Store, now_ms: i64) -> Result<()> {
+    let tx = store.begin()?;
+    let Some(local) = tx.local_device()? else {
+        return Ok(());
+    };
+    let current = shared(&tx.settings()?);
+    record_changes(&tx, local.id, now_ms, &current)?;
+    tx.commit()
 }
