@@ -20,6 +20,8 @@ pub struct Tx<'a> {
     /// For a bulk write: the insert triggers set aside and the bookkeeping
     /// the transaction keeps in their place.
     bulk: Option<RefCell<bulk::Bookkeeping>>,
+    /// Indexes set aside until the commit ([`Tx::set_log_indexes_aside`]).
+    indexes: RefCell<Option<bulk::SetAside>>,
     /// The store's time for stamping new rows ([`Store::set_now`]).
     now_ms: Option<i64>,
 }
@@ -96,6 +98,7 @@ impl<'a> Tx<'a> {
             conn,
             cache_before,
             bulk: None,
+            indexes: RefCell::new(None),
             now_ms,
         };
         conn.execute_batch("BEGIN IMMEDIATE")?;
@@ -117,8 +120,21 @@ impl<'a> Tx<'a> {
         self.bulk.as_ref().map(RefCell::borrow_mut)
     }
 
+    /// Sets the review log's secondary indexes aside until the commit, which
+    /// builds them again: for logging many rows (an import), in uid order.
+    pub fn set_log_indexes_aside(&self) -> Result<()> {
+        let mut indexes = self.indexes.borrow_mut();
+        if indexes.is_none() {
+            *indexes = Some(bulk::set_aside(self.conn, bulk::LOG_INDEXES)?);
+        }
+        Ok(())
+    }
+
     /// Stores everything written in the transaction.
     pub fn commit(mut self) -> Result<()> {
+        if let Some(indexes) = self.indexes.take() {
+            indexes.restore(self.conn)?;
+        }
         if let Some(bookkeeping) = self.bulk.take() {
             bookkeeping.into_inner().finish(self.conn)?;
         }

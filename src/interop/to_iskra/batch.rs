@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use crate::card::{Rating, ReviewKind, Schedule};
 use crate::deck::{Fact, FactBody};
 use crate::error::Result;
+use crate::interop::keys;
 use crate::store::{DeckRow, FactRow, LogEntry, Store, Tx};
 
 /// A deck the batch imports into.
@@ -53,18 +54,42 @@ pub struct ImportedCard {
     pub reviews: Vec<ImportedReview>,
 }
 
-/// One Anki revlog row, as an iskra log entry.
+/// One Anki revlog row, as an iskra log entry. The card's schedule before
+/// it is the one after the card's previous review (a new card's before the
+/// first), so it is not kept twice: a large package has millions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedReview {
-    pub uid: String,
+    /// The Anki card's id: with the answer's time, the log row's uid
+    /// ([`keys::review_uid`]).
+    pub anki_card_id: i64,
     pub reviewed_at_ms: i64,
     pub rating: Rating,
     pub duration_ms: i64,
     pub kind: ReviewKind,
     pub elapsed_days: u32,
-    pub before: Schedule,
     pub after: Schedule,
 }
+
+impl ImportedReview {
+    /// The uid of the log row it becomes.
+    pub fn uid(&self) -> String {
+        keys::review_uid(self.reviewed_at_ms, self.anki_card_id)
+    }
+}
+
+/// A review to log, with the iskra card it belongs to and the schedule
+/// before it; written once every card is (see [`insert_reviews`]).
+struct PendingReview<'b> {
+    card_id: i64,
+    before: &'b Schedule,
+    review: &'b ImportedReview,
+}
+
+/// At least this many reviews, and at least half as many as the log holds,
+/// and the log's secondary indexes are set aside while they are written:
+/// built again once from sorted rows, they cost less than grown row by row
+/// (BENCHMARKS.md, "Import").
+const MANY_REVIEWS: usize = 50_000;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportBatch {
@@ -125,10 +150,18 @@ struct StoredFact {
     content: String,
 }
 
+/// The page cache of an import's transaction (MiB): enough that writing
+/// in order spills little to the write-ahead log before the commit, small
+/// enough that the import's peak memory stays below Anki's.
+const IMPORT_CACHE_MIB: i64 = 64;
+
 /// Imports a batch in one transaction; with `commit` false everything is
-/// rolled back at the end and only the outcome is kept.
+/// rolled back at the end and only the outcome is kept. A bulk transaction
+/// ([`Store::begin_bulk`]): the insert triggers' bookkeeping is kept by it,
+/// and many reviews are logged in uid order with the log's secondary
+/// indexes set aside.
 pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
-    let tx = store.begin()?;
+    let tx = store.begin_bulk(IMPORT_CACHE_MIB)?;
     let outcome = import(&tx, batch)?;
     if commit {
         tx.commit()?;
@@ -152,6 +185,7 @@ fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
         });
     }
     let mut by_key = facts_by_key(tx, &mut decks, &mut outcome.decks)?;
+    let mut reviews = Vec::new();
     for imported in &batch.facts {
         let deck_index = imported.deck;
         let existing = match imported.identity {
@@ -221,8 +255,10 @@ fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
             &imported.cards,
             &mut settings.next_new_position,
             &mut outcome,
+            &mut reviews,
         )?;
     }
+    insert_reviews(tx, reviews, &mut outcome)?;
     if settings.next_new_position != start_position {
         tx.save_settings(&settings)?;
     }
@@ -338,15 +374,18 @@ fn unique_key(base: &str, taken: &[String]) -> String {
         .unwrap_or_else(|| base.to_string())
 }
 
-/// Adds or updates the fact's cards, their schedules and their reviews.
-fn import_cards(
+/// Adds or updates the fact's cards and their schedules; their reviews go
+/// to `reviews`, to be logged after every card.
+#[allow(clippy::too_many_arguments)]
+fn import_cards<'b>(
     tx: &Tx,
     fact_id: i64,
     deck_id: i64,
     fact: &Fact,
-    imported: &[ImportedCard],
+    imported: &'b [ImportedCard],
     next_position: &mut i64,
     outcome: &mut ImportOutcome,
+    reviews: &mut Vec<PendingReview<'b>>,
 ) -> Result<()> {
     let existing = tx.card_templates(fact_id)?;
     for text in fact.cards() {
@@ -381,28 +420,51 @@ fn import_cards(
         } else {
             outcome.cards_kept += 1;
         }
+        let mut before: &Schedule = &NEW_CARD;
         for review in &card.reviews {
-            if insert_review(tx, card_id, review)? {
-                outcome.reviews_added += 1;
-            } else {
-                outcome.reviews_present += 1;
-            }
+            reviews.push(PendingReview {
+                card_id,
+                before,
+                review,
+            });
+            before = &review.after;
         }
     }
     Ok(())
 }
 
-/// Adds a log row unless one with its uid is there; true when added.
-fn insert_review(tx: &Tx, card_id: i64, r: &ImportedReview) -> Result<bool> {
-    let entry = LogEntry {
+/// The schedule before a card's first review.
+static NEW_CARD: std::sync::LazyLock<Schedule> = std::sync::LazyLock::new(|| Schedule::new_card(0));
+
+/// Logs the reviews, each unless a row with its uid is there, in uid order
+/// (time, then card): the uid index grows at its end. Many of them are
+/// logged with the log's other indexes set aside ([`MANY_REVIEWS`]).
+fn insert_reviews(tx: &Tx, mut reviews: Vec<PendingReview>, outcome: &mut ImportOutcome) -> Result<()> {
+    reviews.sort_unstable_by_key(|p| (p.review.reviewed_at_ms, p.review.anki_card_id));
+    if reviews.len() >= MANY_REVIEWS && reviews.len() as i64 * 2 >= tx.log_rows_at_most()? {
+        tx.set_log_indexes_aside()?;
+    }
+    for PendingReview {
         card_id,
-        reviewed_at_ms: r.reviewed_at_ms,
-        rating: r.rating,
-        duration_ms: r.duration_ms,
-        kind: r.kind,
-        elapsed_days: r.elapsed_days,
-        before: r.before.clone(),
-        after: r.after.clone(),
-    };
-    tx.insert_log_if_new(&r.uid, &entry)
+        before,
+        review,
+    } in reviews
+    {
+        let entry = LogEntry {
+            card_id,
+            reviewed_at_ms: review.reviewed_at_ms,
+            rating: review.rating,
+            duration_ms: review.duration_ms,
+            kind: review.kind,
+            elapsed_days: review.elapsed_days,
+            before: before.clone(),
+            after: review.after.clone(),
+        };
+        if tx.insert_log_if_new(&review.uid(), &entry)? {
+            outcome.reviews_added += 1;
+        } else {
+            outcome.reviews_present += 1;
+        }
+    }
+    Ok(())
 }
