@@ -38,6 +38,10 @@ pub struct Status {
     /// Reviews due now that a review over these decks gives today, capped by
     /// the collection's `reviews-per-day` (learning cards due now on top).
     pub due_now: u32,
+    /// Unseen cards today's limits hold back for a later study day.
+    pub new_waiting: u32,
+    /// When the next study day starts (when held-back new cards come).
+    pub next_day: DateTime<Utc>,
 }
 
 /// Computes the status of every deck, or of one.
@@ -51,10 +55,15 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     // Limits over every deck: what other decks studied counts against the collection's limit.
     let limits = crate::session::limits::DailyLimits::load(store, &settings, &store.decks()?, clock)?;
     let mut decks = Vec::with_capacity(rows.len());
-    let (mut reviews_now, mut learning_now) = (0, 0);
+    let (mut reviews_now, mut learning_now, mut unseen) = (0, 0, 0);
     for row in rows {
         let query = limits.query(row.id, clock);
         let c = store.deck_counts(row.id, &query)?;
+        let all_new = crate::store::QueueQuery {
+            new_left: u32::MAX,
+            ..query
+        };
+        unseen += store.queue_counts(row.id, &all_new)?.0;
         reviews_now += c.due_now;
         learning_now += c.learning_now;
         let learning_at = c.next_learning_ms.and_then(DateTime::from_timestamp_millis);
@@ -77,6 +86,8 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     let next_due = decks.iter().filter_map(|d| d.next_due).min();
     let (new_today, reviews_now) = limits.cap_totals(decks.iter().map(|d| d.new).sum(), reviews_now);
     Ok(Status {
+        new_waiting: unseen.saturating_sub(new_today),
+        next_day: clock.day_start(today + 1),
         new_today,
         due_now: reviews_now + learning_now,
         now: clock.now(),

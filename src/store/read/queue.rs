@@ -134,10 +134,7 @@ impl Store {
             Ok(conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
         };
         let (new, learning, due_now) = self.queue_counts(deck_id, q)?;
-        let learning_now = count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2",
-            &[&deck_id, &q.now_ms],
-        )?;
+        let learning_now = self.learning_due_by(deck_id, q.now_ms)?;
         let total = count("SELECT card_count FROM decks WHERE id = ?1", &[&deck_id])?;
         let suspended = count(
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1",
@@ -153,6 +150,14 @@ impl Store {
             next_learning_ms: self.min_due(deck_id, queue::LEARNING)?,
             next_review_day: self.min_due(deck_id, queue::REVIEW)?,
         })
+    }
+
+    /// How many learning cards of a deck are due by `until_ms`.
+    pub fn learning_due_by(&self, deck_id: i64, until_ms: i64) -> Result<u32> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2")?
+            .query_row(params![deck_id, until_ms], |r| r.get(0))?)
     }
 
     /// The earliest due value in one queue of a deck.
