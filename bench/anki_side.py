@@ -114,6 +114,9 @@ def fsrs(path):
 def answer(path, n):
     col = Collection(path)
     pragmas = {p: col.db.scalar(f"pragma {p}") for p in ("journal_mode", "synchronous")}
+    # Study the deck the package's cards are in (a new collection's current
+    # deck is the empty Default), as iskra's review takes every deck.
+    col.decks.select(col.db.scalar("select did from cards group by did order by count() desc limit 1"))
     steps, answers = [], 0
     card = col.sched.getCard()
     while card is not None and answers < n:
