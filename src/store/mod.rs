@@ -251,8 +251,8 @@ impl Store {
 /// counts) to be re-prepared whenever that value is bound anew, and would do
 /// the same for values compared with indexed columns if the collection had
 /// STAT4 statistics: re-preparing was 75% of a review session's
-/// instructions (BENCHMARKS.md, "STAT4, ANALYZE and re-prepared
-/// statements"). The plans our queries need come from the indexes alone.
+/// instructions (BENCHMARKS.md, "Performance, round two (issue
+/// 21)", STAT4 and ANALYZE). The plans our queries need come from the indexes alone.
 pub(crate) fn plan_independent_of_bound_values(conn: &Connection) -> Result<()> {
     conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())

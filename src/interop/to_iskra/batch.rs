@@ -88,7 +88,7 @@ struct PendingReview<'b> {
 /// At least this many reviews, and at least half as many as the log holds,
 /// and the log's secondary indexes are set aside while they are written:
 /// built again once from sorted rows, they cost less than grown row by row
-/// (BENCHMARKS.md, "Import").
+/// (BENCHMARKS.md, "Performance, round two (issue 21)").
 const MANY_REVIEWS: usize = 50_000;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -212,7 +212,7 @@ struct StoredFact {
 /// The page cache of an import's transaction (MiB). Rows are written in
 /// order, so a larger cache saves little (16, 32 and 64 MiB took the same
 /// CPU time on the 100k-card package) but adds to the import's peak memory,
-/// which is at most Anki's with 16 (BENCHMARKS.md, "Import").
+/// which is at most Anki's with 16 (BENCHMARKS.md, "Performance, round two (issue 21)").
 const IMPORT_CACHE_MIB: i64 = 16;
 
 /// Imports a batch in one transaction; with `commit` false everything is

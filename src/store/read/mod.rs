@@ -5,8 +5,11 @@
 pub mod card_info;
 pub mod deck_export;
 pub mod overview;
-#[cfg(test)]
-mod plans;
 pub mod queue;
 pub mod stats;
 pub mod training;
+
+#[cfg(test)]
+mod tests {
+    mod plans;
+}

@@ -4,9 +4,8 @@
 //! stability guarantee ([`crate::store::plan_independent_of_bound_values`])
 //! a plan does not depend on bound values, so the plan explained with
 //! unbound parameters is the one every step runs. The collection keeps no
-//! planner statistics: `ANALYZE` is never run (BENCHMARKS.md, "STAT4,
-//! ANALYZE and re-prepared statements": statistics taken on a small
-//! collection turn the newest-answer query into a scan of every card).
+//! planner statistics: `ANALYZE` is never run (BENCHMARKS.md, "Performance, round two (issue 21)": statistics
+//! on a 100k-card collection turn the newest-answer query into a scan).
 
 use std::ffi::CStr;
 
