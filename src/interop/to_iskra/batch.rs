@@ -49,6 +49,9 @@ pub struct ImportedCard {
     /// Its schedule; `None` for a new card (it gets the next new position).
     pub schedule: Option<Schedule>,
     pub suspended: bool,
+    /// Its id in Anki, kept for it when free (its fuzz is then Anki's, and
+    /// every device that imports it or syncs with one that did agrees).
+    pub anki_id: Option<i64>,
     /// When it was last reviewed in Anki (UTC ms), if ever.
     pub last_review_ms: Option<i64>,
     pub reviews: Vec<ImportedReview>,
@@ -466,7 +469,17 @@ fn import_cards<'b>(
                 (id, false)
             }
             None => {
-                let id = tx.insert_new_card(fact_id, deck_id, &text, next_position)?;
+                let anki_id = imported
+                    .iter()
+                    .find(|c| c.template == text.template)
+                    .and_then(|c| c.anki_id)
+                    .filter(|id| (1..crate::ids::DERIVED_MIN).contains(id));
+                let id = match anki_id {
+                    Some(id) if !tx.card_exists(id)? => {
+                        tx.insert_new_card_as(id, fact_id, deck_id, &text, next_position)?
+                    }
+                    _ => tx.insert_new_card(fact_id, deck_id, &text, next_position)?,
+                };
                 outcome.cards_added += 1;
                 (id, true)
             }
@@ -492,6 +505,9 @@ fn import_cards<'b>(
             }
             if card.suspended {
                 tx.suspend_card(card_id)?;
+            }
+            if card.schedule.is_some() || card.suspended {
+                crate::sync::record::snapshot(tx, card_id, tx.now_ms().unwrap_or_default())?;
             }
         } else {
             outcome.cards_kept += 1;
@@ -536,7 +552,9 @@ fn insert_reviews(tx: &Tx, mut reviews: Vec<PendingReview>, many: usize, outcome
             before: before.clone(),
             after: review.after.clone(),
         };
-        if tx.insert_log_if_new(&review.uid(), &entry)? {
+        let uid = review.uid();
+        if tx.insert_log_if_new(&uid, &entry)? {
+            crate::sync::record::history(tx, &uid)?;
             outcome.reviews_added += 1;
         } else {
             outcome.reviews_present += 1;
@@ -595,6 +613,7 @@ mod tests {
                     template: "basic".into(),
                     schedule: None,
                     suspended: false,
+                    anki_id: None,
                     last_review_ms: Some(1_700_000_300_000),
                     reviews: vec![
                         review(1_700_000_100_000, 1),
