@@ -27,6 +27,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("fuzz", "spread review intervals as Anki does: on or off"),
     (
+        "learn-step-delay",
+        "add Anki's random extra delay to learning steps (up to 25%, at most 5 minutes; with fuzz): on or off",
+    ),
+    (
         "quiz-fast-secs",
         "a right quiz answer this fast (seconds) is graded Easy",
     ),
@@ -77,6 +81,7 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
         "max-interval" => s.max_interval.to_string(),
         "learn-ahead-mins" => settings.learn_ahead_mins.to_string(),
         "fuzz" => if s.fuzz { "on" } else { "off" }.to_string(),
+        "learn-step-delay" => on_off(s.learn_step_delay),
         "quiz-fast-secs" => settings.quiz.fast_secs.to_string(),
         "quiz-slow-secs" => settings.quiz.slow_secs.to_string(),
         "backups-keep" => settings.backups_keep.to_string(),
@@ -130,6 +135,7 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
             s.relearn_steps_secs = parse_steps(value).ok_or_else(|| bad("a list of steps like `10m`"))?
         }
         "fuzz" => s.fuzz = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
+        "learn-step-delay" => s.learn_step_delay = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "bury-new" => settings.bury_new = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "bury-review" => settings.bury_review = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "bury-interday" => settings.bury_interday = parse_on_off(value).ok_or_else(|| bad("on or off"))?,

@@ -42,6 +42,15 @@ const FIXTURES: &[Fixture] = &[
         ratings: &[3, 1, 3, 4, 3, 3],
         log_deck: "people",
     },
+    Fixture {
+        file: "collection-v3.sqlite3",
+        schema: 3,
+        decks: 5,
+        facts: 253,
+        cards: 329,
+        ratings: &[3, 1, 3, 4, 3, 3],
+        log_deck: "people",
+    },
 ];
 
 /// A time after every fixture was written.
@@ -217,18 +226,24 @@ fn schema_3_is_filled_in(s: &Scratch, original: &str, fixture: &Fixture) {
         .map(Result::unwrap)
         .collect();
     assert_eq!(indexes, ["review_log_by_card", "review_log_by_time"]);
-    assert_eq!(
-        s.count(
-            "SELECT count(*) FROM cards c WHERE c.added_ms IS NOT (SELECT min(reviewed_at_ms) FROM review_log WHERE card_id = c.id)"
-        ),
-        0,
-        "{}",
-        fixture.file
-    );
-    assert_eq!(
-        s.count("SELECT count(*) FROM cards WHERE added_ms IS NOT NULL"),
-        s.count("SELECT count(DISTINCT card_id) FROM review_log")
-    );
+    if fixture.schema < 3 {
+        // Migration 3 took each card's first answer as when it was added.
+        assert_eq!(
+            s.count(
+                "SELECT count(*) FROM cards c WHERE c.added_ms IS NOT (SELECT min(reviewed_at_ms) FROM review_log WHERE card_id = c.id)"
+            ),
+            0,
+            "{}",
+            fixture.file
+        );
+        assert_eq!(
+            s.count("SELECT count(*) FROM cards WHERE added_ms IS NOT NULL"),
+            s.count("SELECT count(DISTINCT card_id) FROM review_log")
+        );
+    } else {
+        // Written by schema 3: every card has the time it was built.
+        assert_eq!(s.count("SELECT count(*) FROM cards WHERE added_ms IS NULL"), 0);
+    }
     assert!(s.count("SELECT count(*) FROM cards WHERE added_ms IS NOT NULL") > 0);
     assert_eq!(
         s.count("SELECT count(*) FROM cards WHERE leech != (lapses >= 8) OR flag != 0"),

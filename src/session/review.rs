@@ -18,7 +18,7 @@ use crate::clock::{Clock, DayNumber};
 pub use crate::deck::CardView;
 use crate::error::{Error, Result};
 use crate::sched::{NextIn, Rating, Scheduler};
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, SyncReport};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, SyncReport, WaitingCounts};
 pub use answer::{Committed, Leech, commit_answer, deck_scheduler};
 use answer::{commit_answer_burying, moment, undo_answer};
 pub use summary::Summary;
@@ -311,7 +311,7 @@ impl<'s> ReviewSession<'s> {
         }
         let previews = scope
             .scheduler
-            .preview(&shown.card.schedule, shown.card.id, moment(clock))?;
+            .preview(&shown.card.schedule, shown.card.id, moment(clock), None)?;
         let buttons = [0, 1, 2, 3].map(|i| (Rating::ALL[i], previews[i].next_in));
         Ok(Screen::Answer {
             card,
@@ -397,10 +397,10 @@ impl<'s> ReviewSession<'s> {
     /// Keeps the session's counters in step with an answer (+1) or its undo (-1).
     fn count_answer(&mut self, card: &CardRow, entry: &LogEntry, sign: i32) {
         let apply = |n: u32| n.saturating_add_signed(sign);
-        self.limits.count(card.deck_id, card.schedule.state, sign);
-        match card.schedule.state {
-            crate::sched::CardState::New => self.answered_since_new = 0,
-            crate::sched::CardState::Review if sign > 0 => self.answered_since_new += 1,
+        self.limits.count(card.deck_id, &card.schedule, sign);
+        match (card.schedule.state, card.schedule.due) {
+            (crate::sched::CardState::New, _) => self.answered_since_new = 0,
+            (_, crate::sched::Due::Day(_)) if sign > 0 => self.answered_since_new += 1,
             _ => {}
         }
         self.summary.reviewed = apply(self.summary.reviewed);
@@ -410,18 +410,25 @@ impl<'s> ReviewSession<'s> {
         self.summary.time_ms += i64::from(sign) * entry.duration_ms;
     }
 
-    /// Header counts over the session's decks, within today's limits.
+    /// Header counts over the session's decks, within today's limits (as
+    /// Anki counts them: learning cards due within the learn-ahead window
+    /// and cards in day-long steps due today are learning).
     pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
-        let mut total = QueueCounts::default();
+        let mut total = WaitingCounts::default();
         for scope in &self.decks {
             let query = self.limits.query(scope.row.id, clock);
-            let (new, learning, due) = self.store.queue_counts(scope.row.id, &query)?;
-            total.new += new;
-            total.learning += learning;
-            total.due += due;
+            let c = self.store.queue_counts(scope.row.id, &query)?;
+            total.new += c.new;
+            total.intraday += c.intraday;
+            total.day_learning += c.day_learning;
+            total.review += c.review;
         }
-        (total.new, total.due) = self.limits.cap_totals(total.new, total.due);
-        Ok(total)
+        let total = self.limits.cap_totals(total);
+        Ok(QueueCounts {
+            new: total.new,
+            learning: total.learning(),
+            due: total.review,
+        })
     }
 
     /// The deck the session is limited to (`--deck`), or none for all decks.

@@ -23,10 +23,7 @@ pub fn deck_scheduler(settings: &Settings, deck: &DeckRow) -> Result<Scheduler> 
 
 /// "Now", as the scheduler takes it.
 pub(super) fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
-    Moment {
-        now_ms: clock.now_ms(),
-        today: clock.today(),
-    }
+    Moment::of(clock)
 }
 
 /// A stored answer: its log row (for undo), the entry, when the card comes
@@ -131,7 +128,7 @@ fn answer_in(
     let Some(current) = tx.card(card_id)? else {
         return Err(Error::Usage(format!("card {card_id} was deleted during the session")));
     };
-    let answered = scheduler.answer(&current.schedule, card_id, rating, moment(clock))?;
+    let answered = scheduler.answer(&current.schedule, card_id, rating, moment(clock), None)?;
     let entry = LogEntry {
         card_id,
         reviewed_at_ms: clock.now_ms(),
@@ -197,7 +194,7 @@ mod tests {
 
         // Another process answers the card after it was shown.
         let elsewhere = scheduler
-            .answer(&shown.schedule, 1, Rating::Good, moment(&clock))
+            .answer(&shown.schedule, 1, Rating::Good, moment(&clock), None)
             .unwrap()
             .next;
         let tx = store.begin().unwrap();

@@ -1,8 +1,14 @@
 //! The study queue's reads: the next card of each queue of a deck, the
-//! counts a session header and `status` show, and how much of the daily
-//! limits is used. Queue queries run per deck on the `(deck_id, queue, due)`
+//! counts a session header and `status` show, how much of the daily limits
+//! is used, and the cards due on each of the next days (for the load
+//! balancer). Queue queries run per deck on the `(deck_id, queue, due)`
 //! index and fetch one card at a time, so a session never loads a deck into
 //! memory; cards come through the `cards` table's one row mapper.
+//!
+//! As Anki's queue (v3): learning cards due at an instant (queue 1) are
+//! today's only while due before the next study day starts; cards in
+//! day-long steps (queue 3) are due on their day, count against the review
+//! limit (before reviews) and in the learning count.
 
 use std::collections::HashMap;
 
@@ -10,7 +16,7 @@ use rusqlite::{OptionalExtension, params};
 
 use crate::clock::DayNumber;
 use crate::error::Result;
-use crate::store::cards::{card_from_row, queue, select_cards};
+use crate::store::cards::{DAY_DUE_LIMIT, card_from_row, queue, select_cards};
 use crate::store::{CardRow, Store};
 
 /// How much of a deck's daily limits has been used today.
@@ -24,10 +30,41 @@ pub struct StudiedToday {
 #[derive(Debug, Clone, Copy)]
 pub struct QueueQuery {
     pub now_ms: i64,
+    /// Learning cards due by this instant count (now plus the learn-ahead
+    /// window).
+    pub learn_ahead_until_ms: i64,
     pub end_of_day_ms: i64,
     pub today: DayNumber,
     pub new_left: u32,
     pub reviews_left: u32,
+}
+
+impl QueueQuery {
+    /// The last instant a learning card due at `until_ms` is today's.
+    fn today_until(&self, until_ms: i64) -> i64 {
+        until_ms.min(self.end_of_day_ms - 1)
+    }
+}
+
+/// A deck's cards waiting today, within its limits (Anki's v3 counts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WaitingCounts {
+    /// New cards available (within the new-card limit).
+    pub new: u32,
+    /// Learning cards due within the learn-ahead window, before the day ends.
+    pub intraday: u32,
+    /// Cards in day-long steps due by today (within the review limit, first).
+    pub day_learning: u32,
+    /// Reviews due by today (within what the review limit leaves).
+    pub review: u32,
+}
+
+impl WaitingCounts {
+    /// The learning count of a session header: learning cards due within
+    /// the learn-ahead window and cards in day-long steps due today.
+    pub fn learning(&self) -> u32 {
+        self.intraday + self.day_learning
+    }
 }
 
 /// A deck's counts, as `status` shows them.
@@ -35,15 +72,20 @@ pub struct QueueQuery {
 pub struct DeckCounts {
     /// New cards available today (within the deck's limit).
     pub new: u32,
-    /// Learning cards due before the study day ends.
+    /// Learning cards due before the study day ends (day-long steps due
+    /// today included).
     pub learning: u32,
     /// Review cards due now (within the deck's limit).
     pub due_now: u32,
-    /// Learning cards due now.
+    /// Learning cards due now (day-long steps due today included).
     pub learning_now: u32,
+    /// Cards in day-long steps due today (within the deck's review limit;
+    /// part of `learning` and `learning_now`).
+    pub day_learning: u32,
     pub total: u32,
     pub suspended: u32,
-    /// Earliest due of a learning card (UTC ms) and of a review card (day).
+    /// Earliest due of a learning card (UTC ms) and of a review card or a
+    /// day-long step (day).
     pub next_learning_ms: Option<i64>,
     pub next_review_day: Option<DayNumber>,
 }
@@ -51,11 +93,21 @@ pub struct DeckCounts {
 impl Store {
     /// The learning card of a deck due first, if due by `until_ms`, not of
     /// the fact `not_fact` (the card just answered: siblings never follow
-    /// each other; pass 0 for none).
+    /// each other; pass 0 for none). The caller keeps `until_ms` before the
+    /// next study day.
     pub fn next_learning(&self, deck_id: i64, until_ms: i64, not_fact: i64) -> Result<Option<CardRow>> {
         self.one_card(
             "c.deck_id = ?1 AND c.queue = 1 AND c.due <= ?2 AND c.fact_id != ?3 ORDER BY c.due, c.id",
             params![deck_id, until_ms, not_fact],
+        )
+    }
+
+    /// The card in a day-long step of a deck due first, if due by `today`,
+    /// not of `not_fact`.
+    pub fn next_day_learning(&self, deck_id: i64, today: DayNumber, not_fact: i64) -> Result<Option<CardRow>> {
+        self.one_card(
+            "c.deck_id = ?1 AND c.queue = 3 AND c.due <= ?2 AND c.fact_id != ?3 ORDER BY c.due, c.id",
+            params![deck_id, today, not_fact],
         )
     }
 
@@ -84,16 +136,19 @@ impl Store {
     }
 
     /// New cards and reviews answered since `day_start_ms`, per deck (decks
-    /// with none are left out; manual entries, which answer nothing, too). One range scan of today's log rows: the
-    /// CROSS JOIN keeps SQLite from starting at the deck's cards and probing
-    /// each one's history instead (100k probes on a large deck).
+    /// with none are left out; manual entries, which answer nothing, too).
+    /// A card answered in a day-long step counts as a review, as in Anki.
+    /// One range scan of today's log rows: the CROSS JOIN keeps SQLite from
+    /// starting at the deck's cards and probing each one's history instead
+    /// (100k probes on a large deck).
     pub fn studied_today_by_deck(&self, day_start_ms: i64) -> Result<HashMap<i64, StudiedToday>> {
-        let sql = "SELECT c.deck_id, coalesce(sum(l.state_before = 0), 0), coalesce(sum(l.state_before = 2), 0)
+        let sql = "SELECT c.deck_id, coalesce(sum(l.state_before = 0), 0),
+               coalesce(sum(l.state_before = 2 OR (l.state_before IN (1, 3) AND l.due_before < ?2)), 0)
              FROM review_log l CROSS JOIN cards c ON c.id = l.card_id
              WHERE l.reviewed_at_ms >= ?1 AND l.rating > 0
              GROUP BY c.deck_id";
         let mut stmt = self.conn().prepare_cached(sql)?;
-        let rows = stmt.query_map([day_start_ms], |r| {
+        let rows = stmt.query_map([day_start_ms, DAY_DUE_LIMIT], |r| {
             Ok((
                 r.get(0)?,
                 StudiedToday {
@@ -105,54 +160,124 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The counts a session header needs: new (up to `new_left`), learning
-    /// due before `end_of_day_ms`, reviews due by `today` (up to `reviews_left`).
-    /// Each is an index range scan bounded by the deck's limits.
-    pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<(u32, u32, u32)> {
-        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
-            Ok(self.conn().prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
-        };
-        let new = count(
+    fn count(&self, sql: &str, p: &[&dyn rusqlite::ToSql]) -> Result<u32> {
+        Ok(self.conn().prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
+    }
+
+    /// Learning cards of a deck due at an instant by `until_ms`.
+    fn learning_due_by(&self, deck_id: i64, until_ms: i64) -> Result<u32> {
+        self.count(
+            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2",
+            &[&deck_id, &until_ms],
+        )
+    }
+
+    /// The counts a session header needs (see [`WaitingCounts`]). Each is an
+    /// index range scan bounded by the deck's limits.
+    pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<WaitingCounts> {
+        let new = self.count(
             "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
             &[&deck_id, &q.new_left],
         )?;
-        let learning = count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due < ?2",
-            &[&deck_id, &q.end_of_day_ms],
-        )?;
-        let due = count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 2 AND due <= ?2 LIMIT ?3)",
-            &[&deck_id, &q.today, &q.reviews_left],
-        )?;
-        Ok((new, learning, due))
+        let intraday = self.learning_due_by(deck_id, q.today_until(q.learn_ahead_until_ms))?;
+        let limited = |queue: i64, limit: u32| {
+            self.count(
+                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due <= ?3 LIMIT ?4)",
+                &[&deck_id, &queue, &q.today, &limit],
+            )
+        };
+        let day_learning = limited(queue::DAY_LEARNING, q.reviews_left)?;
+        let review = limited(queue::REVIEW, q.reviews_left - day_learning)?;
+        Ok(WaitingCounts {
+            new,
+            intraday,
+            day_learning,
+            review,
+        })
     }
 
     /// Everything `status` shows for one deck.
     pub fn deck_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<DeckCounts> {
-        let conn = self.conn();
-        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
-            Ok(conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
-        };
-        let (new, learning, due_now) = self.queue_counts(deck_id, q)?;
-        let learning_now = count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2",
-            &[&deck_id, &q.now_ms],
-        )?;
-        let total = count("SELECT card_count FROM decks WHERE id = ?1", &[&deck_id])?;
-        let suspended = count(
+        let waiting = self.queue_counts(deck_id, q)?;
+        let learning_today = self.learning_due_by(deck_id, q.today_until(i64::MAX))?;
+        let learning_now = self.learning_due_by(deck_id, q.today_until(q.now_ms))?;
+        let total = self.count("SELECT card_count FROM decks WHERE id = ?1", &[&deck_id])?;
+        let suspended = self.count(
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1",
             &[&deck_id],
         )?;
+        let next_review_day = [queue::REVIEW, queue::DAY_LEARNING]
+            .into_iter()
+            .map(|queue| self.min_due(deck_id, queue))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .min();
         Ok(DeckCounts {
-            new,
-            learning,
-            due_now,
-            learning_now,
+            new: waiting.new,
+            learning: learning_today + waiting.day_learning,
+            due_now: waiting.review,
+            learning_now: learning_now + waiting.day_learning,
+            day_learning: waiting.day_learning,
             total,
             suspended,
             next_learning_ms: self.min_due(deck_id, queue::LEARNING)?,
-            next_review_day: self.min_due(deck_id, queue::REVIEW)?,
+            next_review_day,
         })
+    }
+
+    /// The cards due on each study day in `from..until`: review cards and
+    /// cards in day-long steps, of every deck and whatever their queue
+    /// (suspended and buried ones too, as Anki's load balancer counts
+    /// them). One covering index range scan per deck and queue for the
+    /// queues that hold them, plus the few suspended and buried cards.
+    pub fn due_per_day(&self, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+        let mut counts: HashMap<DayNumber, u32> = HashMap::new();
+        let decks: Vec<i64> = self
+            .conn()
+            .prepare_cached("SELECT id FROM decks")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut active = self.conn().prepare_cached(
+            "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4 GROUP BY due",
+        )?;
+        let mut held = self.conn().prepare_cached(
+            "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4
+               AND (state = 2 OR (state IN (1, 3) AND due < ?5)) GROUP BY due",
+        )?;
+        for deck in decks {
+            for q in [queue::REVIEW, queue::DAY_LEARNING] {
+                for row in active.query_map(params![deck, q, from, until], |r| Ok((r.get(0)?, r.get(1)?)))? {
+                    let (day, n): (DayNumber, u32) = row?;
+                    *counts.entry(day).or_default() += n;
+                }
+            }
+            for q in [queue::SUSPENDED, queue::BURIED] {
+                let rows = held.query_map(params![deck, q, from, until, DAY_DUE_LIMIT], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+                for row in rows {
+                    let (day, n): (DayNumber, u32) = row?;
+                    *counts.entry(day).or_default() += n;
+                }
+            }
+        }
+        let mut counts: Vec<(DayNumber, u32)> = counts.into_iter().collect();
+        counts.sort_unstable();
+        Ok(counts)
+    }
+
+    /// The cards of a fact due on a study day in `from..until` (review cards
+    /// and day-long steps, in any queue), as (card id, day).
+    pub fn fact_due_days(&self, fact_id: i64, from: DayNumber, until: DayNumber) -> Result<Vec<(i64, DayNumber)>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, due FROM cards WHERE fact_id = ?1 AND due >= ?2 AND due < ?3
+               AND (state = 2 OR (state IN (1, 3) AND due < ?4)) ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![fact_id, from, until, DAY_DUE_LIMIT], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The earliest due value in one queue of a deck.

@@ -1,0 +1,13 @@
+-- Schema version 4: day-long learning steps (Anki's interday learning).
+--
+-- A learning or relearning step that reaches the next study day is due on a
+-- study day, not at an instant, as in Anki: such a card is in `cards.queue`
+-- 3 (Anki's "day learning" queue) with `cards.due` the study day; the review
+-- log's `due_before`/`due_after` of a learning state hold the day too. A
+-- learning card's due below 1,000,000,000 is a day, above it an instant in
+-- UTC ms (Anki's own rule; it also tells a suspended or buried card's queue).
+--
+-- No row changes: before this version no card was in queue 3. The version
+-- changes so that an older iskra, which neither shows such cards nor lets
+-- `check` pass them, refuses the collection instead of misreading it.
+SELECT 1;
