@@ -92,6 +92,11 @@ impl LoadBalancer {
         self.today
     }
 
+    /// The easy-day settings it weighs days by.
+    pub fn easy_days(&self) -> EasyDays {
+        self.easy_days
+    }
+
     fn index(today: DayNumber, day: DayNumber) -> Option<usize> {
         usize::try_from(day - today).ok().filter(|&i| i < LOAD_BALANCE_DAYS)
     }

@@ -287,7 +287,14 @@ impl Ctx<'_> {
             return self.graduate(card, rating);
         }
         match rating {
-            Rating::Again => self.to_step(card, state, total, steps[0]),
+            Rating::Again => {
+                if which == Steps::Relearn {
+                    // Again in relearning takes FSRS's again interval as the
+                    // one the card returns to (Anki's `failing_review_interval`).
+                    card.interval = self.states.again.interval.round().max(1.0) as u32;
+                }
+                self.to_step(card, state, total, steps[0])
+            }
             Rating::Hard => self.to_step(card, state, remaining, hard_delay(steps, index)),
             Rating::Good if remaining > 1 => self.to_step(card, state, remaining - 1, steps[index + 1]),
             Rating::Good | Rating::Easy => self.graduate(card, rating),

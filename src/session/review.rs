@@ -24,6 +24,7 @@ use answer::{commit_answer_burying, moment, undo_answer};
 pub use summary::Summary;
 
 use super::limits::DailyLimits;
+use super::workload::SessionWorkload;
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -159,6 +160,8 @@ pub struct ReviewSession<'s> {
     answered_since_new: u32,
     /// The card whose hint the learner asked for.
     hint_for: Option<i64>,
+    /// The load balancer, when the settings use one.
+    workload: Option<SessionWorkload>,
 }
 
 impl<'s> ReviewSession<'s> {
@@ -178,6 +181,7 @@ impl<'s> ReviewSession<'s> {
         let limits = DailyLimits::load(store, &settings, &rows, clock)?;
         let scope = deck.map(|_| rows.first().map(|r| r.name.clone()).unwrap_or_default());
         let last_fact = store.last_answered()?;
+        let workload = SessionWorkload::start(store, &settings, today)?;
         // No answer waits for a checkpoint; closing the collection does it.
         store.defer_checkpoints()?;
         let decks = rows
@@ -204,6 +208,7 @@ impl<'s> ReviewSession<'s> {
             summary: Summary::default(),
             answered_since_new: 0,
             hint_for: None,
+            workload,
         })
     }
 
@@ -309,9 +314,14 @@ impl<'s> ReviewSession<'s> {
                 hint_shown,
             });
         }
+        let sibling_days = match &self.workload {
+            Some(w) => w.sibling_days_of(self.store, &shown.card)?,
+            None => Vec::new(),
+        };
+        let balance = self.workload.as_ref().map(|w| w.workload(&sibling_days));
         let previews = scope
             .scheduler
-            .preview(&shown.card.schedule, shown.card.id, moment(clock), None)?;
+            .preview(&shown.card.schedule, shown.card.id, moment(clock), balance)?;
         let buttons = [0, 1, 2, 3].map(|i| (Rating::ALL[i], previews[i].next_in));
         Ok(Screen::Answer {
             card,
@@ -338,6 +348,7 @@ impl<'s> ReviewSession<'s> {
             shown.shown_at_ms,
             self.bury,
             clock,
+            self.workload.as_mut(),
         )?;
         self.count_answer(&shown.card, &committed.entry, 1);
         self.last_fact = Some((shown.card.fact_id, shown.card.id));
@@ -375,7 +386,7 @@ impl<'s> ReviewSession<'s> {
                 entry,
                 buried,
             } => {
-                if !undo_answer(self.store, log_id, &entry, &buried)? {
+                if !undo_answer(self.store, log_id, &entry, &buried, self.workload.as_mut())? {
                     return Ok(Notice::ChangedElsewhere);
                 }
                 self.count_answer(&card, &entry, -1);

@@ -12,12 +12,12 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::clock::DayNumber;
 use crate::error::Result;
 use crate::store::cards::{DAY_DUE_LIMIT, card_from_row, queue, select_cards};
-use crate::store::{CardRow, Store};
+use crate::store::{CardRow, Store, Tx};
 
 /// How much of a deck's daily limits has been used today.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -226,60 +226,6 @@ impl Store {
         })
     }
 
-    /// The cards due on each study day in `from..until`: review cards and
-    /// cards in day-long steps, of every deck and whatever their queue
-    /// (suspended and buried ones too, as Anki's load balancer counts
-    /// them). One covering index range scan per deck and queue for the
-    /// queues that hold them, plus the few suspended and buried cards.
-    pub fn due_per_day(&self, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
-        let mut counts: HashMap<DayNumber, u32> = HashMap::new();
-        let decks: Vec<i64> = self
-            .conn()
-            .prepare_cached("SELECT id FROM decks")?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut active = self.conn().prepare_cached(
-            "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4 GROUP BY due",
-        )?;
-        let mut held = self.conn().prepare_cached(
-            "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4
-               AND (state = 2 OR (state IN (1, 3) AND due < ?5)) GROUP BY due",
-        )?;
-        for deck in decks {
-            for q in [queue::REVIEW, queue::DAY_LEARNING] {
-                for row in active.query_map(params![deck, q, from, until], |r| Ok((r.get(0)?, r.get(1)?)))? {
-                    let (day, n): (DayNumber, u32) = row?;
-                    *counts.entry(day).or_default() += n;
-                }
-            }
-            for q in [queue::SUSPENDED, queue::BURIED] {
-                let rows = held.query_map(params![deck, q, from, until, DAY_DUE_LIMIT], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })?;
-                for row in rows {
-                    let (day, n): (DayNumber, u32) = row?;
-                    *counts.entry(day).or_default() += n;
-                }
-            }
-        }
-        let mut counts: Vec<(DayNumber, u32)> = counts.into_iter().collect();
-        counts.sort_unstable();
-        Ok(counts)
-    }
-
-    /// The cards of a fact due on a study day in `from..until` (review cards
-    /// and day-long steps, in any queue), as (card id, day).
-    pub fn fact_due_days(&self, fact_id: i64, from: DayNumber, until: DayNumber) -> Result<Vec<(i64, DayNumber)>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT id, due FROM cards WHERE fact_id = ?1 AND due >= ?2 AND due < ?3
-               AND (state = 2 OR (state IN (1, 3) AND due < ?4)) ORDER BY id",
-        )?;
-        let rows = stmt.query_map(params![fact_id, from, until, DAY_DUE_LIMIT], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
-
     /// The earliest due value in one queue of a deck.
     pub fn min_due(&self, deck_id: i64, queue: i64) -> Result<Option<i64>> {
         Ok(self
@@ -287,6 +233,80 @@ impl Store {
             .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = ?2")?
             .query_row(params![deck_id, queue], |r| r.get(0))?)
     }
+
+    /// The cards due on each study day in `from..until` (see [`due_per_day`]).
+    pub fn due_per_day(&self, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+        due_per_day(self.conn(), from, until)
+    }
+
+    /// The cards of a fact due on a study day in `from..until` (see [`fact_due_days`]).
+    pub fn fact_due_days(&self, fact_id: i64, from: DayNumber, until: DayNumber) -> Result<Vec<(i64, DayNumber)>> {
+        fact_due_days(self.conn(), fact_id, from, until)
+    }
+}
+
+impl Tx<'_> {
+    /// [`Store::due_per_day`], in this transaction.
+    pub fn due_per_day(&self, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+        due_per_day(self.conn(), from, until)
+    }
+
+    /// [`Store::fact_due_days`], in this transaction.
+    pub fn fact_due_days(&self, fact_id: i64, from: DayNumber, until: DayNumber) -> Result<Vec<(i64, DayNumber)>> {
+        fact_due_days(self.conn(), fact_id, from, until)
+    }
+}
+
+/// The cards due on each study day in `from..until`: review cards and
+/// cards in day-long steps, of every deck and whatever their queue
+/// (suspended and buried ones too, as Anki's load balancer counts them).
+/// One covering index range scan per deck and queue for the queues that
+/// hold them, plus the few suspended and buried cards.
+fn due_per_day(conn: &Connection, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+    let mut counts: HashMap<DayNumber, u32> = HashMap::new();
+    let decks: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM decks")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut active = conn.prepare_cached(
+        "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4 GROUP BY due",
+    )?;
+    let mut held = conn.prepare_cached(
+        "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4
+           AND (state = 2 OR (state IN (1, 3) AND due < ?5)) GROUP BY due",
+    )?;
+    let mut add = |rows: rusqlite::MappedRows<'_, _>| -> Result<()> {
+        for row in rows {
+            let (day, n): (DayNumber, u32) = row?;
+            *counts.entry(day).or_default() += n;
+        }
+        Ok(())
+    };
+    let pair = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?));
+    for deck in decks {
+        for q in [queue::REVIEW, queue::DAY_LEARNING] {
+            add(active.query_map(params![deck, q, from, until], pair)?)?;
+        }
+        for q in [queue::SUSPENDED, queue::BURIED] {
+            add(held.query_map(params![deck, q, from, until, DAY_DUE_LIMIT], pair)?)?;
+        }
+    }
+    let mut counts: Vec<(DayNumber, u32)> = counts.into_iter().collect();
+    counts.sort_unstable();
+    Ok(counts)
+}
+
+/// The cards of a fact due on a study day in `from..until` (review cards
+/// and day-long steps, in any queue), as (card id, day).
+fn fact_due_days(conn: &Connection, fact_id: i64, from: DayNumber, until: DayNumber) -> Result<Vec<(i64, DayNumber)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, due FROM cards WHERE fact_id = ?1 AND due >= ?2 AND due < ?3
+           AND (state = 2 OR (state IN (1, 3) AND due < ?4)) ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![fact_id, from, until, DAY_DUE_LIMIT], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]
