@@ -33,6 +33,10 @@ pub struct OptimizeArgs {
     /// Print the parameters in use and how they were fitted; fit nothing
     #[arg(long)]
     pub show: bool,
+    /// Skip Anki's health check of the fit (it fits five times more, on
+    /// parts of the history, to see how well the parameters predict later answers)
+    #[arg(long)]
+    pub no_health_check: bool,
 }
 
 /// `iskra simulate` options.
@@ -91,6 +95,13 @@ pub fn run_optimize<Tz: TimeZone>(
     let relearning_steps = settings.scheduler.relearn_steps_secs.len();
     let fitted = with_progress(|progress| fit::fit(&set, &current, relearning_steps, Some(progress)))?;
     report_fit(&fitted, described(&settings, key), out).map_err(Error::stdout)?;
+    let health = match args.no_health_check {
+        true => None,
+        false => fit::health_check(&set, relearning_steps)?,
+    };
+    if let Some(health) = &health {
+        report_health(health, out).map_err(Error::stdout)?;
+    }
     if fitted.better {
         let record = FsrsFit {
             parameters: fitted.parameters.clone(),
@@ -99,6 +110,7 @@ pub fn run_optimize<Tz: TimeZone>(
             items: set.items.len(),
             log_loss: fitted.fitted.log_loss,
             rmse_bins: fitted.fitted.rmse_bins,
+            health_check: health.map(|h| h.passed),
         };
         store.save_fsrs_fit(key, &record)?;
         writeln!(out, "Saved: the fitted parameters are now used for {scope}.").map_err(Error::stdout)?;
@@ -161,6 +173,25 @@ fn report_fit(fitted: &Fit, current_label: &str, out: &mut impl Write) -> std::i
     };
     row(out, current_label, &fitted.current)?;
     row(out, "fitted", &fitted.fitted)
+}
+
+/// Anki's health check, in a few lines: passed, or what to do about it.
+fn report_health(health: &fit::Health, out: &mut impl Write) -> std::io::Result<()> {
+    let ratios = format!(
+        "on later answers: log loss {:.2}x, RMSE(bins) {:.2}x what is typical",
+        health.log_loss_ratio, health.rmse_ratio
+    );
+    if health.passed {
+        return writeln!(out, "Health check: passed; FSRS predicts your answers well ({ratios}).");
+    }
+    writeln!(
+        out,
+        "Health check: your answers are hard for FSRS to predict ({ratios})."
+    )?;
+    writeln!(
+        out,
+        "  What helps: suspend or reword the cards you keep forgetting; grade the same way every time (Hard means you remembered); learn a card's meaning before its words."
+    )
 }
 
 /// Runs `work` with the crate's progress state, drawing a bar on stderr
@@ -252,11 +283,16 @@ fn fit_line<Tz: TimeZone>(fit: &FsrsFit, clock: &Clock<Tz>, out: &mut impl Write
     let when = DateTime::from_timestamp_millis(fit.fitted_at_ms).map_or_else(|| "?".into(), |t| clock.local_string(t));
     writeln!(
         out,
-        "  fitted {when} to {} ({} reviews); log loss {:.4}, RMSE(bins) {:.4}",
+        "  fitted {when} to {} ({} reviews); log loss {:.4}, RMSE(bins) {:.4}{}",
         count(fit.items, "training review"),
         fit.reviews,
         fit.log_loss,
-        fit.rmse_bins
+        fit.rmse_bins,
+        match fit.health_check {
+            Some(true) => "; health check passed",
+            Some(false) => "; health check failed",
+            None => "",
+        }
     )
 }
 
@@ -392,6 +428,7 @@ mod tests {
             items: 450,
             log_loss: 0.3,
             rmse_bins: 0.03,
+            health_check: None,
         }
     }
 
