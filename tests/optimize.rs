@@ -547,3 +547,42 @@ fn simulate_refuses_retentions_out_of_range() {
     assert!(run.stdout.is_empty());
     assert_eq!(s.dump(), before);
 }
+
+#[test]
+fn simulate_draws_the_workload_curve_from_070_to_099() {
+    let s = common::Scratch::new();
+    s.run(&["status"]).ok();
+    let run = s.run(&["simulate", "--curve", "--days", "30", "--deck", "people"]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("Simulating 30 days of deck"), "{}", run.stdout);
+    assert_eq!(lines[1], "Study time, minutes a day (by desired retention)");
+    assert_eq!(
+        run.lines_starting("Cards remembered on day 30").len(),
+        1,
+        "{}",
+        run.stdout
+    );
+    // One column, two characters wide, for each retention from 0.70 to 0.99.
+    let axes: Vec<&&str> = lines.iter().filter(|l| l.contains('└')).collect();
+    assert_eq!(axes.len(), 2, "{}", run.stdout);
+    assert!(axes.iter().all(|l| l.ends_with(&"─".repeat(60))), "{}", run.stdout);
+    let labels: Vec<&&str> = lines.iter().filter(|l| l.trim_start().starts_with("0.70")).collect();
+    assert_eq!(labels.len(), 2, "{}", run.stdout);
+    assert!(labels[0].ends_with("0.99"), "{}", run.stdout);
+    let best = run.lines_starting("▲ 0.");
+    assert_eq!(best.len(), 1, "{}", run.stdout);
+    assert!(best[0].ends_with("; in use: 0.90."), "{}", run.stdout);
+    // A mark in each chart, under the column of the retention named: the
+    // line between the axis and the labels.
+    let retention: f64 = best[0][4..8].parse().unwrap();
+    let column = ((retention - 0.70) * 100.0).round() as usize;
+    let marks: Vec<usize> = lines
+        .windows(2)
+        .filter(|w| w[0].trim() == "▲")
+        .map(|w| w[0].chars().count() - 1 - w[1].find("0.70").unwrap())
+        .collect();
+    assert_eq!(marks, [2 * column, 2 * column], "{}", run.stdout);
+    // --curve walks its own retentions.
+    let both = s.run(&["simulate", "--curve", "--retention", "0.9"]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}

@@ -44,14 +44,24 @@ pub struct OptimizeArgs {
 #[command(after_help = r#"Examples:
   iskra simulate
   iskra simulate --retention 0.85..0.95 --step 0.025 --days 180
-  iskra simulate --deck people"#)]
+  iskra simulate --deck people
+  iskra simulate --curve            study time and cards remembered for 0.70 to 0.99"#)]
 pub struct SimulateArgs {
     /// Desired retentions to compare: a range walked in steps of --step, a list (0.85,0.9) or one value
-    #[arg(long, value_name = "FROM..TO", default_value = "0.80..0.95")]
+    #[arg(
+        long,
+        value_name = "FROM..TO",
+        default_value = "0.80..0.95",
+        conflicts_with = "curve"
+    )]
     pub retention: String,
     /// Step through a --retention range
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, conflicts_with = "curve")]
     pub step: f32,
+    /// Draw study time and cards remembered for every retention from 0.70 to 0.99, marking the one that
+    /// costs least study time per card remembered (to help pick a desired retention, as Anki's workload graph)
+    #[arg(long)]
+    pub curve: bool,
     /// Days to simulate
     #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub days: u32,
@@ -309,7 +319,10 @@ pub fn run_simulate<Tz: TimeZone>(
     clock: &Clock<Tz>,
     out: &mut impl Write,
 ) -> Result<i32> {
-    let retentions = simulate::parse_retentions(&args.retention, args.step)?;
+    let retentions = match args.curve {
+        true => (70..=99).map(|r| r as f32 / 100.0).collect(),
+        false => simulate::parse_retentions(&args.retention, args.step)?,
+    };
     let settings = store.settings()?;
     let deck = args.deck.as_deref().map(|name| store.find_deck(name)).transpose()?;
     let decks = match &deck {
@@ -327,6 +340,7 @@ pub fn run_simulate<Tz: TimeZone>(
         max_interval: settings.scheduler.max_interval,
         learn_steps: settings.scheduler.learn_steps_secs.len(),
         relearn_steps: settings.scheduler.relearn_steps_secs.len(),
+        balance: (settings.scheduler.load_balancer && settings.scheduler.fuzz).then_some(settings.scheduler.easy_days),
     };
     let next_day = clock.end_of_today().timestamp();
     let outcomes = simulate::simulate_retentions(&setup, &cards, &log, clock.today(), next_day, &retentions)?;
@@ -343,7 +357,11 @@ pub fn run_simulate<Tz: TimeZone>(
         setup: &setup,
         in_use,
     };
-    render_simulation(&header, &outcomes, out).map_err(Error::stdout)?;
+    match args.curve {
+        true => render_curve(&header, &outcomes, out),
+        false => render_simulation(&header, &outcomes, out),
+    }
+    .map_err(Error::stdout)?;
     Ok(0)
 }
 
@@ -356,11 +374,8 @@ struct SimulationHeader<'a> {
     in_use: f32,
 }
 
-fn render_simulation(
-    h: &SimulationHeader,
-    outcomes: &[simulate::Outcome],
-    out: &mut impl Write,
-) -> std::io::Result<()> {
+/// The first line of a simulation's report.
+fn write_simulation_header(h: &SimulationHeader, out: &mut impl Write) -> std::io::Result<()> {
     let parameters = if h.setup.parameters.is_empty() {
         "default"
     } else {
@@ -375,7 +390,22 @@ fn render_simulation(
         h.new,
         h.setup.new_limit,
         h.setup.review_limit
-    )?;
+    )
+}
+
+/// `simulate --curve`: the two charts and the retention that costs least
+/// study time per card remembered.
+fn render_curve(h: &SimulationHeader, outcomes: &[simulate::Outcome], out: &mut impl Write) -> std::io::Result<()> {
+    write_simulation_header(h, out)?;
+    write!(out, "{}", crate::ui::chart::workload_curve(outcomes, h.in_use, h.days))
+}
+
+fn render_simulation(
+    h: &SimulationHeader,
+    outcomes: &[simulate::Outcome],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    write_simulation_header(h, out)?;
     writeln!(
         out,
         "{:>9}  {:>11}  {:>7}  {:>11}  {:>10}",
