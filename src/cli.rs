@@ -32,7 +32,7 @@ pub enum Command {
     /// Keys: Space or Enter shows the answer; then 1 Again, 2 Hard, 3 Good, 4 Easy,
     /// and Space or Enter is Good. h shows the hint (hidden until asked for). u undoes
     /// the last answer, bury or suspend (several levels). s buries the card until the
-    /// next study day, ! suspends it. e opens the fact in $EDITOR (else $VISUAL, else
+    /// next study day, ! suspends it. e opens the fact in $VISUAL (else $EDITOR, else
     /// vi) at its line in its deck file and builds that file again when the editor
     /// ends (history kept). ? lists the keys. q, Esc or Ctrl-C end the session with a
     /// summary of what is still waiting. Without a terminal the same commands are
@@ -178,16 +178,18 @@ pub fn run(args: Args) -> Result<i32> {
         }
         command => command,
     };
-    let path = path?;
+    // A time outside the range iskra works with is refused before anything is opened.
+    crate::clock::Clock::from_env(0)?;
+    let path = crate::paths::resolve_collection(&path?)?;
     // Checking and restoring work on collections that may not open.
     let command = match command {
         Command::Check => return cmd::check::run(&path, &mut out),
         Command::Restore(restore) => return cmd::restore::run(&path, restore, &mut out),
         command => command,
     };
-    let (mut store, clock, _daily_backup) = cmd::open_collection(&path)?;
+    let (mut store, clock, daily_backup) = cmd::open_collection(&path)?;
     let store = &mut store;
-    match command {
+    let result = match command {
         Command::Review(review) => cmd::review::run(store, review, &clock),
         Command::Quiz(quiz) => cmd::quiz::run(store, quiz, &clock),
         Command::Status(status) => cmd::status::run(store, status, &clock, &mut out),
@@ -214,5 +216,11 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Undo => cmd::cards::run_undo(store, &mut out),
         // Run above, before the collection is opened.
         Command::Extract(_) | Command::Completions(_) | Command::Man(_) | Command::Check | Command::Restore(_) => Ok(0),
+    };
+    // Damage found by today's check (which refused the command's writes)
+    // outranks whatever the command made of it.
+    match (result, daily_backup.finish()) {
+        (_, Err(damage)) => Err(damage),
+        (result, Ok(())) => result,
     }
 }

@@ -24,25 +24,51 @@ pub struct Clock<Tz: TimeZone = Local> {
 }
 
 impl Clock<Local> {
-    /// The clock of this process: `ISKRA_NOW` (RFC 3339) when set, else the system time.
+    /// The clock of this process: `ISKRA_NOW` (RFC 3339) when set, else the
+    /// system time; either must be in [`RANGE`].
     pub fn from_env(day_start_hour: u32) -> Result<Self> {
         let now = match std::env::var("ISKRA_NOW") {
             Ok(text) => parse_now(&text)?,
-            Err(_) => Utc::now(),
+            Err(_) => {
+                let now = Utc::now();
+                if !in_range(now) {
+                    return Err(Error::Usage(format!(
+                        "the system clock says {}, which is outside the times iskra works with ({RANGE} UTC).\n  hint: set the clock (or ISKRA_NOW) to the right time",
+                        now.format("%Y-%m-%d %H:%M:%S")
+                    )));
+                }
+                now
+            }
         };
         Ok(Clock::new(now, Local, day_start_hour))
     }
 }
 
-/// Parses an `ISKRA_NOW` value.
+/// The times iskra works with, as documented (README "Days, limits and
+/// scheduling"): cards due within them, and intervals of up to 100 years
+/// from them, stay within what `iskra check` accepts (2000 to 2200).
+pub const RANGE: &str = "2000-01-01 to 2099-12-31";
+
+/// Whether `at` is in [`RANGE`].
+pub fn in_range(at: DateTime<Utc>) -> bool {
+    (2000..=2099).contains(&chrono::Datelike::year(&at))
+}
+
+/// Parses an `ISKRA_NOW` value; it must be in [`RANGE`].
 pub fn parse_now(text: &str) -> Result<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text.trim())
+    let now = DateTime::parse_from_rfc3339(text.trim())
         .map(|t| t.with_timezone(&Utc))
         .map_err(|e| {
             Error::Usage(format!(
                 "ISKRA_NOW={text:?} is not an RFC 3339 time ({e}); use e.g. 2026-01-31T09:30:00+01:00"
             ))
-        })
+        })?;
+    if !in_range(now) {
+        return Err(Error::Usage(format!(
+            "ISKRA_NOW={text:?} is outside the times iskra works with ({RANGE} UTC).\n  hint: use a time in that range, e.g. 2026-01-31T09:30:00+01:00"
+        )));
+    }
+    Ok(now)
 }
 
 impl<Tz: TimeZone> Clock<Tz> {
@@ -243,5 +269,17 @@ pub(crate) mod tests {
     fn bad_iskra_now_is_a_usage_error() {
         let err = parse_now("tomorrow").unwrap_err().to_string();
         assert!(err.contains("RFC 3339"), "{err}");
+        for far in [
+            "9999-12-31T00:00:00Z",
+            "1900-01-01T00:00:00Z",
+            "0001-01-01T00:00:00Z",
+            "1999-12-31T23:59:59Z",
+        ] {
+            let err = parse_now(far).unwrap_err().to_string();
+            assert!(err.contains("outside the times iskra works with"), "{far}: {err}");
+        }
+        assert!(parse_now("2000-01-01T00:00:00Z").is_ok());
+        assert!(parse_now("2099-12-31T23:59:59Z").is_ok());
+        assert!(parse_now("2100-01-01T00:00:00Z").is_err());
     }
 }

@@ -21,7 +21,10 @@ impl fmt::Display for Diagnostic {
         writeln!(
             f,
             "{}:{}:{}: error: {}",
-            self.file, self.line, self.column, self.message
+            crate::text::escape_inline(&self.file),
+            self.line,
+            self.column,
+            self.message
         )?;
         let (before, after) = source_window(&self.source_line, self.column);
         let shown = crate::text::escape_control(&format!("{before}{after}"));

@@ -8,7 +8,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: {source}")]
+    #[error("{}: {source}", shown(path))]
     Io {
         path: PathBuf,
         #[source]
@@ -19,16 +19,21 @@ pub enum Error {
     Deck(Vec<Diagnostic>),
 
     #[error(
-        "{path} is not an iskra collection ({detail}).\n  hint: point --collection (or ISKRA_COLLECTION) at an iskra collection file, or at a new path to create one"
+        "{} is not an iskra collection ({detail}).\n  hint: point --collection (or ISKRA_COLLECTION) at an iskra collection file, or at a new path to create one",
+        shown(path)
     )]
     NotACollection { path: PathBuf, detail: String },
 
     #[error(
-        "{path} was written by a newer iskra (schema version {found}; this build knows up to {supported}).\n  hint: upgrade iskra; the file was not changed"
+        "{} was written by a newer iskra (schema version {found}; this build knows up to {supported}).\n  hint: upgrade iskra; the file was not changed",
+        shown(path)
     )]
     NewerSchema { path: PathBuf, found: i64, supported: i64 },
 
-    #[error("{path} is damaged: {detail}.\n  hint: restore a backup copy; the file was not changed")]
+    #[error(
+        "{} is damaged: {detail}.\n  hint: iskra stopped before writing to it; `iskra check` shows what is wrong, `iskra restore` lists the backups to put back",
+        shown(path)
+    )]
     Corrupt { path: PathBuf, detail: String },
 
     #[error("the collection is busy (another iskra is writing to it); try again in a moment")]
@@ -60,7 +65,11 @@ pub enum Error {
     #[error("{0}")]
     Storage(String),
 
-    #[error("{source}\n  note: {path} was written, but not built into the collection; `iskra build {path}` does that")]
+    #[error(
+        "{source}\n  note: {} was written, but not built into the collection; `iskra build {}` does that",
+        shown(path),
+        shown(path)
+    )]
     WrittenNotBuilt {
         path: PathBuf,
         #[source]
@@ -85,6 +94,12 @@ pub enum Error {
     /// user's input, so exit code 1.
     #[error("{0}")]
     Internal(String),
+}
+
+/// A path as it is shown in a message: on one line, with control
+/// characters (a line break in a directory's name) escaped.
+pub fn shown(path: &Path) -> String {
+    crate::text::escape_inline(&path.display().to_string())
 }
 
 impl Error {
@@ -123,6 +138,17 @@ impl Error {
 impl From<rusqlite::Error> for Error {
     fn from(err: rusqlite::Error) -> Self {
         use rusqlite::ffi::ErrorCode;
+        // Only `store::guard` rolls commits back in a commit hook: today's
+        // check found the collection damaged.
+        if err
+            .sqlite_error()
+            .is_some_and(|e| e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_COMMITHOOK)
+        {
+            return Error::Corrupt {
+                path: PathBuf::from("the collection"),
+                detail: "today's check of the collection found it damaged".into(),
+            };
+        }
         match err.sqlite_error_code() {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
             Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Error::Corrupt {

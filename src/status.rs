@@ -40,6 +40,10 @@ pub struct Status {
     /// the collection's `reviews-per-day` (with the cards in day-long steps
     /// due today, which count against it), and learning cards due now.
     pub due_now: u32,
+    /// Unseen cards today's limits hold back for a later study day.
+    pub new_waiting: u32,
+    /// When the next study day starts (when held-back new cards come).
+    pub next_day: DateTime<Utc>,
 }
 
 /// Computes the status of every deck, or of one.
@@ -54,9 +58,15 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     let limits = crate::session::limits::DailyLimits::load(store, &settings, &store.decks()?, clock)?;
     let mut decks = Vec::with_capacity(rows.len());
     let mut waiting = WaitingCounts::default();
+    let mut unseen = 0;
     for row in rows {
         let query = limits.query(row.id, clock);
         let c = store.deck_counts(row.id, &query)?;
+        let all_new = crate::store::QueueQuery {
+            new_left: u32::MAX,
+            ..query
+        };
+        unseen += store.queue_counts(row.id, &all_new)?.new;
         waiting.new += c.new;
         waiting.review += c.due_now;
         waiting.day_learning += c.day_learning;
@@ -81,6 +91,8 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     let next_due = decks.iter().filter_map(|d| d.next_due).min();
     let capped = limits.cap_totals(waiting);
     Ok(Status {
+        new_waiting: unseen.saturating_sub(capped.new),
+        next_day: clock.day_start(today + 1),
         new_today: capped.new,
         due_now: capped.review + capped.learning(),
         now: clock.now(),

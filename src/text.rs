@@ -40,7 +40,51 @@ pub fn escape_json(json: &str) -> String {
     out
 }
 
-fn is_dangerous(c: char) -> bool {
+/// [`escape_control`] for text shown on one line (a path, a name in a
+/// message): line breaks and tabs are escaped too, so it cannot start a line.
+pub fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_dangerous(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// [`escape_control`] for text whose lines end in CRLF (CSV, Anki text
+/// files): the CRLF line ends are kept, every other control character is
+/// escaped.
+pub fn escape_control_crlf(text: &str) -> String {
+    text.split("\r\n").map(escape_control).collect::<Vec<_>>().join("\r\n")
+}
+
+/// A name or tag from someone else's file made fit for one line: each run of
+/// control characters (line breaks, tabs, escapes, C1 controls) becomes one
+/// space, and the ends are trimmed. Names, tags and keys never hold control
+/// characters, so they cannot forge a line of output wherever they are shown.
+pub fn clean_name(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_control = false;
+    for c in text.chars() {
+        if c.is_control() {
+            if !in_control {
+                out.push(' ');
+            }
+            in_control = true;
+        } else {
+            out.push(c);
+            in_control = false;
+        }
+    }
+    out.trim().to_string()
+}
+
+/// Whether a character must not reach a terminal raw: control characters
+/// (C0, DEL, C1), bidirectional overrides and other invisible formatting.
+pub fn is_dangerous(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{0600}'..='\u{0605}' | '\u{061c}' | '\u{06dd}' | '\u{070f}' | '\u{180e}'
@@ -331,6 +375,21 @@ mod tests {
         assert_ne!(fold("कमल"), fold("कमाल"));
         assert_ne!(fold("Зиновьев"), fold("Zinoviev"), "no transliteration between scripts");
         assert_ne!(fold("σ"), fold("ο"));
+    }
+
+    #[test]
+    fn inline_text_cannot_break_a_line_and_names_hold_no_controls() {
+        assert_eq!(escape_inline("a\nb\tc\u{1b}d"), "a\\u{a}b\\u{9}c\\u{1b}d");
+        assert_eq!(escape_control_crlf("a\u{7}\r\nb\rc\r\n"), "a\\u{7}\r\nb\\u{d}c\r\n");
+        assert_eq!(
+            clean_name("  Maths\nanswered: Good\u{7}\u{1b}x \t"),
+            "Maths answered: Good x"
+        );
+        assert_eq!(
+            clean_name("\u{202e}kept"),
+            "\u{202e}kept",
+            "bidi marks are escaped on output, not removed"
+        );
     }
 
     #[test]

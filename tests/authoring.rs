@@ -391,15 +391,15 @@ fn deck_list_shows_counts_per_deck() {
     let list = s.run(&["deck", "list"]).ok();
     assert_eq!(
         list.stdout,
-        "deck   key    facts  cards    new    due\n\
-         Hand   hand       2      3      3      0\n\
-         Kinds  kinds      2      7      6      0\n\
-         2 decks · 4 facts · 10 cards · 9 new · 0 due\n"
+        "deck   key    facts  cards  unseen    due\n\
+         Hand   hand       2      3       3      0\n\
+         Kinds  kinds      2      7       6      0\n\
+         2 decks · 4 facts · 10 cards · 9 unseen · 0 due\n"
     );
     // A minute later the card answered Again is due.
     let later = s.run_at(&common::shifted(NOW, 2), &["deck", "list"], "").ok();
     assert!(
-        later.stdout.contains("Kinds  kinds      2      7      6      1\n"),
+        later.stdout.contains("Kinds  kinds      2      7       6      1\n"),
         "{}",
         later.stdout
     );
@@ -436,7 +436,7 @@ fn deck_show_lists_facts_and_cards_escaped() {
     assert_eq!(
         show.stdout,
         format!(
-            "Show (show)\nfor show\nfile: {}\n2 facts · 2 cards · 1 new · 0 due\n\n\
+            "Show (show)\nfor show\nfile: {}\n2 facts · 2 cards · 1 unseen · 0 due\n\n\
              ## evil · q/a\n  basic · learning, due 2026-03-10 10:10\n    Q: Who \\u{{1b}}[2Jwrote it?\n    A: Rosmer\n\n\
              ## speech · timeline\n  event · new\n    Q: What happened in 1920?\n    A: Rosmer travels\n",
             expected_file.display()
@@ -550,7 +550,7 @@ fn deck_new_creates_builds_and_lists_a_deck_in_a_terminal() {
     let list = s.run(&["deck", "list"]).ok();
     assert!(
         list.stdout
-            .contains("Small Deck  small-deck      2      3      3      0\n"),
+            .contains("Small Deck  small-deck      2      3       3      0\n"),
         "{}",
         list.stdout
     );

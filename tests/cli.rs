@@ -666,7 +666,7 @@ fn the_rollover_follows_the_local_time_zone() {
 #[test]
 fn hostile_deck_text_is_escaped() {
     let s = Scratch::new();
-    let deck = "# Evil \u{1b}[2J deck\n## a\nq: red \u{1b}[31mtext\u{1b}]0;title\u{7} car\rriage \u{202e}evil\na: fine \u{1b}[0m\u{9b}2J\nextra: \u{200b}hidden\u{2066}\n";
+    let deck = "# Evil \u{1b}[2J deck\n## a\nq: red \u{1b}[31mtext\u{1b}]0;title\u{7} car\r  riage \u{202e}evil\na: fine \u{1b}[0m\u{9b}2J\nextra: \u{200b}hidden\u{2066}\n";
     s.write("evil.deck", deck);
     let built = s.build(&["evil.deck"]);
     let review = s.review_at(NOW, "3\n");
@@ -690,13 +690,16 @@ fn hostile_deck_text_is_escaped() {
         }
     }
     assert!(
-        built.stdout.starts_with("Evil \\u{1b}[2J deck: 1 added"),
+        // A deck name holds no control character: the escape became a space.
+        built.stdout.starts_with("Evil  [2J deck: 1 added"),
         "{}",
         built.stdout
     );
     let q = review.questions();
     assert_eq!(
-        q[0], "red \\u{1b}[31mtext\\u{1b}]0;title\\u{7} car\\u{d}riage \\u{202e}evil",
+        // A lone CR ends a line of a deck file; the indented line continues the value.
+        q[0],
+        "red \\u{1b}[31mtext\\u{1b}]0;title\\u{7} car",
         "{}",
         review.stdout
     );
@@ -706,11 +709,16 @@ fn hostile_deck_text_is_escaped() {
         review.stdout
     );
     assert!(review.stdout.contains("\\u{200b}hidden\\u{2066}"), "{}", review.stdout);
-    assert!(status.stdout.contains("Evil \\u{1b}[2J deck"), "{}", status.stdout);
+    assert!(
+        review.stdout.contains("\n   riage \\u{202e}evil\n"),
+        "{}",
+        review.stdout
+    );
+    assert!(status.stdout.contains("Evil  [2J deck"), "{}", status.stdout);
 
     // The stored text is exactly what was written: escaping is for display only.
     assert_eq!(
-        s.count("SELECT front = 'red ' || char(27) || '[31mtext' || char(27) || ']0;title' || char(7) || ' car' || char(13) || 'riage ' || char(8238) || 'evil' FROM cards"),
+        s.count("SELECT front = 'red ' || char(27) || '[31mtext' || char(27) || ']0;title' || char(7) ||  ' car' || char(10) || 'riage ' || char(8238) || 'evil' FROM cards"),
         1
     );
 

@@ -196,6 +196,31 @@ fn quitting_at_once_and_stopping_with_learning_cards_say_what_is_left() {
 }
 
 #[test]
+fn the_summary_counts_every_learning_card_waiting_not_every_deck() {
+    let s = Scratch::new();
+    s.write(
+        "three.deck",
+        "# Three\n## a\nq: a?\na: A\n## b\nq: b?\na: B\n## c\nq: c?\na: C\n",
+    );
+    s.build(&["three.deck"]);
+    // Each card answered Again: three learning cards, due in a minute.
+    s.review_at(NOW, "1\n1\n1\nq\n").ok();
+    let later = s.review_at(&common::shifted(NOW, 5), "q\n").ok();
+    assert!(
+        later.stdout.starts_with("All decks · new 0 · learning 3 · due 0\n"),
+        "{}",
+        later.stdout
+    );
+    assert!(
+        later
+            .stdout
+            .ends_with("Stopped with 0 new, 0 due and 3 learning still waiting today.\n"),
+        "{}",
+        later.stdout
+    );
+}
+
+#[test]
 fn undo_brings_back_a_buried_card_and_the_siblings_an_answer_buried() {
     let s = Scratch::new();
     s.write(
@@ -232,5 +257,25 @@ fn undo_brings_back_a_buried_card_and_the_siblings_an_answer_buried() {
         t.count("SELECT count(*) FROM cards WHERE queue = -2"),
         0,
         "siblings unburied"
+    );
+}
+
+#[test]
+fn status_says_when_new_cards_wait_for_the_daily_limit() {
+    let s = Scratch::new();
+    s.write(
+        "three.deck",
+        "# Three\n## a\nq: a?\na: A\n## b\nq: b?\na: B\n## c\nq: c?\na: C\n",
+    );
+    s.build(&["three.deck"]);
+    s.run(&["config", "new-per-day", "1"]).ok();
+    s.review_at(NOW, "4\nq\n").ok();
+    let status = s.run_at(NOW, &["status"], "").ok();
+    assert!(
+        status.stdout.ends_with(
+            "Nothing is due now; 2 new cards wait for a later study day (daily limit); next card: 2026-03-11 04:00 (in 18h).\n"
+        ),
+        "{}",
+        status.stdout
     );
 }

@@ -1091,3 +1091,232 @@ fn restore_asks_on_a_terminal() {
     common::pty_exits_cleanly(&mut p);
     assert_eq!(log_rows(&s), 0);
 }
+
+// ---------------------------------------------------------------------------
+// Damage, links and leftovers (issue 20)
+
+/// `n` review-log rows of long ago on the collection's first card, so that
+/// the log fills pages no query of today reads.
+fn old_history(s: &Scratch, n: usize) {
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    conn.execute(
+        "WITH RECURSIVE k(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM k WHERE x < ?1)
+         INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+                                 state_before, due_before, interval_before, state_after, due_after, interval_after)
+         SELECT 'old-' || x, (SELECT min(id) FROM cards), 1700000000000 + x * 1000, 3, 1000, 1, 1,
+                2, 19000, 1, 2, 19001, 1 FROM k",
+        [n as i64],
+    )
+    .unwrap();
+    drop(conn);
+    checkpoint(&s.db);
+}
+
+#[test]
+fn a_damaged_collection_stops_the_day_before_anything_is_written() {
+    let s = Scratch::new();
+    s.write("one.deck", deck("One", 50));
+    s.build(&["one.deck"]);
+    s.review_at(NOW, "3\n3\n");
+    old_history(&s, 20_000);
+    // A page of old review-log rows written over: nothing today reads it.
+    let page: i64 = open_read_only(&s.db)
+        .query_row(
+            "SELECT pageno FROM dbstat WHERE name = 'review_log' AND pagetype = 'leaf' ORDER BY pageno LIMIT 1 OFFSET 20",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut bytes = std::fs::read(&s.db).unwrap();
+    let at = (page as usize - 1) * 4096;
+    for (i, b) in bytes[at..at + 4096].iter_mut().enumerate() {
+        *b = (i * 131 % 251) as u8;
+    }
+    std::fs::write(&s.db, &bytes).unwrap();
+
+    let next_day = shifted(NOW, 24 * 60);
+    for _ in 0..2 {
+        // The first command of the day, and the next: no backup was made, so
+        // each checks again.
+        let run = s.run_at(&next_day, &["review"], &"3\n".repeat(20));
+        assert_ne!(run.code, 0, "{}", run.stdout);
+        assert_eq!(
+            run.answered(),
+            0,
+            "answers written into a damaged collection:\n{}",
+            run.stdout
+        );
+        for expected in ["is damaged", "`iskra check`", "`iskra restore`"] {
+            assert!(run.stderr.contains(expected), "{expected:?} in\n{}", run.stderr);
+        }
+        assert!(!run.stderr.contains("disk space"), "{}", run.stderr);
+        assert_eq!(std::fs::read(&s.db).unwrap(), bytes, "the damaged file was written to");
+        let wal = PathBuf::from(format!("{}-wal", s.db.display()));
+        assert!(
+            std::fs::metadata(&wal).map_or(0, |m| m.len()) == 0,
+            "answers in the log"
+        );
+    }
+    // Commands that only read still say so.
+    let run = s.run_at(&next_day, &["status"], "");
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    assert!(run.stderr.contains("`iskra restore`"), "{}", run.stderr);
+}
+
+#[test]
+fn a_collection_behind_a_symlink_is_written_backed_up_and_restored_through_it() {
+    use std::os::unix::fs::symlink;
+    let s = Scratch::new();
+    let real_dir = s.path("real");
+    std::fs::create_dir(&real_dir).unwrap();
+    let real = real_dir.join("collection.sqlite3");
+    symlink(&real, &s.db).unwrap();
+    s.write("one.deck", deck("One", 10));
+    s.build(&["one.deck"]);
+    s.review_at(NOW, "3\n3\n");
+    let next_day = shifted(NOW, 24 * 60);
+    s.review_at(&next_day, "3\n3\n3\n");
+    assert!(
+        real_dir.join("backups").is_dir(),
+        "backups are kept next to the real file"
+    );
+    let names = backup_names(&s);
+    assert_eq!(names.len(), 2, "{names:?}");
+    s.run_at(&next_day, &["restore", &names[0], "--yes"], "").ok();
+    assert!(
+        std::fs::symlink_metadata(&s.db).unwrap().file_type().is_symlink(),
+        "restore replaced the link with a file"
+    );
+    let rows = |path: &Path| -> i64 {
+        open_read_only(path)
+            .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(rows(&real), 2, "the real file holds the restored collection");
+    s.review_at(&next_day, "3\n");
+    assert_eq!(rows(&real), 3, "later answers go to the real file");
+    assert_eq!(
+        std::fs::read_dir(s.dir.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains("collection.sqlite3"))
+            .count(),
+        1,
+        "no second collection beside the link"
+    );
+}
+
+/// The process id of a process that has ended.
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+/// Names in `dir` that look like temporary files.
+fn temp_files(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with('.') || n.contains(".tmp") || n.ends_with("-journal"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn temporary_files_of_dead_processes_are_cleaned_at_the_next_command() {
+    let s = Scratch::new();
+    s.write("one.deck", deck("One", 10));
+    s.build(&["one.deck"]);
+    s.review_at(NOW, "3\n");
+    let backups = s.path("backups");
+    let dead = dead_pid();
+    let stale = format!(".collection-20260310-100000-daily.sqlite3.{dead}.tmp");
+    let live = format!(".collection-20260310-100000-daily.sqlite3.{}.tmp", std::process::id());
+    for name in [stale.clone(), format!("{stale}-journal"), live.clone()] {
+        std::fs::write(backups.join(name), b"half a copy").unwrap();
+    }
+    s.run(&["status"]).ok();
+    assert_eq!(temp_files(&backups), [live], "only the living process's file is left");
+}
+
+/// A collection of about 20 MB: its daily copy takes a while.
+fn big_collection(s: &Scratch) {
+    s.write("one.deck", deck("One", 50));
+    s.build(&["one.deck"]);
+    s.review_at(NOW, "3\n");
+    old_history(s, 150_000);
+}
+
+#[test]
+fn a_daily_backup_killed_midway_leaves_nothing_after_the_next_command() {
+    let s = Scratch::new();
+    big_collection(&s);
+    let backups = s.path("backups");
+    let mut left = Vec::new();
+    for day in 1..=5 {
+        let now = shifted(NOW, day * 24 * 60);
+        let mut live = Live::spawn(&s, &now, &["review"]);
+        live.wait_for("Q: ");
+        live.kill();
+        left = temp_files(&backups);
+        if !left.is_empty() {
+            break; // killed while it was copying
+        }
+    }
+    assert!(!left.is_empty(), "never caught a backup being copied");
+    s.run_at(&shifted(NOW, 5 * 24 * 60), &["status"], "").ok();
+    assert_eq!(temp_files(&backups), Vec::<String>::new());
+    assert_eq!(integrity(&s.db), "ok");
+}
+
+#[test]
+fn an_import_killed_midway_leaves_nothing_in_tmpdir_after_the_next_import() {
+    // A package of 4,000 notes, exported by iskra.
+    let source = Scratch::new();
+    source.write("big.deck", deck("Big", 4_000));
+    source.build(&["big.deck"]);
+    source
+        .run(&["export", "deck", "big", "--format", "apkg", "--out", "big.apkg"])
+        .ok();
+    let s = Scratch::new();
+    std::fs::copy(source.path("big.apkg"), s.path("big.apkg")).unwrap();
+    s.write("small.txt", "a\tb\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut caught = false;
+    for _ in 0..5 {
+        let mut child = iskra(&s, NOW)
+            .args(["import", "big.apkg"])
+            .env("TMPDIR", tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while temp_files(tmp.path()).is_empty() && started.elapsed() < Duration::from_secs(30) {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if !temp_files(tmp.path()).is_empty() {
+            caught = true;
+            break;
+        }
+    }
+    assert!(caught, "never caught the import with its temporary file");
+    let run = iskra(&s, NOW)
+        .args(["import", "small.txt"])
+        .env("TMPDIR", tmp.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(temp_files(tmp.path()), Vec::<String>::new());
+    assert_eq!(integrity(&s.db), "ok");
+}

@@ -268,7 +268,7 @@ fn deck_new_and_extract_write_to_decks_dir() {
     std::fs::create_dir(s.path("far")).unwrap();
     s.write("far/drafts.deck", "# Not these drafts\n## d\nq: d?\na: d\n");
     s.build(&["far/drafts.deck"]);
-    let mut p = spawn(&s, &["extract", "notes.txt"], &[]);
+    let mut p = spawn(&s, &["extract", "notes.txt", "--limit", "1"], &[]);
     expect(&mut p, "Keep it?");
     key(&mut p, "\r");
     let wrote = dir.join("drafts-2.deck");

@@ -106,7 +106,7 @@ fn e_edits_the_fact_in_its_deck_file_and_keeps_the_history() {
     std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let card_id = s.count("SELECT id FROM cards");
     let mut cmd = pty_command(&s, &["review"]);
-    cmd.env("EDITOR", &editor);
+    cmd.env("EDITOR", &editor).env_remove("VISUAL");
     let mut p = spawn_pty_command(cmd, true);
     expect(&mut p, "Q: alpha?");
     expect(&mut p, "q: quit");

@@ -15,7 +15,7 @@ pub fn run(path: &Path, out: &mut impl Write) -> Result<i32> {
     if !path.is_file() {
         return Err(Error::Usage(format!(
             "there is no collection at {}.\n  hint: pass --collection PATH (or set ISKRA_COLLECTION)",
-            path.display()
+            crate::error::shown(path)
         )));
     }
     render_check_start(out, path).map_err(Error::stdout)?;

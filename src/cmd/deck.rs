@@ -25,7 +25,7 @@ use super::{bundled_if_empty, can_prompt, require_terminal};
 /// `iskra deck …`.
 #[derive(Debug, Clone, Subcommand)]
 pub enum DeckCommand {
-    /// The decks in the collection, with counts of facts, cards, new and due cards
+    /// The decks in the collection, with counts of facts, cards, unseen cards (never studied) and cards due now
     #[command(after_help = "Examples:\n  iskra deck list")]
     List,
     /// One deck's facts and their cards

@@ -44,14 +44,20 @@ use crate::ui;
 /// backup started in the background (it is waited for when the returned
 /// [`PendingBackup`] is dropped, at the end of the command), cards buried on
 /// an earlier study day back in their queues, new rows stamped with the
-/// clock's time.
+/// clock's time. Temporary files of backups killed midway are removed
+/// first. Today's backup also checks the collection: until it has, writes
+/// wait, and if it finds damage they are refused ([`PendingBackup::finish`]
+/// says so).
 pub fn open_collection(path: &Path) -> Result<(Store, Clock, PendingBackup)> {
+    backup::remove_dead_temps(path);
     let mut store = Store::open_with(path, &backup::before_migration)?;
     let settings = store.settings()?;
     let clock = Clock::from_env(settings.day_start_hour)?;
     store.set_now(clock.now_ms());
-    let daily_backup = backup::daily(&store, settings.backups_keep, &clock)?;
-    store.unbury(clock.today())?;
+    let daily_backup = backup::daily(&mut store, settings.backups_keep, &clock)?;
+    if let Err(e) = store.unbury(clock.today()) {
+        return Err(daily_backup.explain(e));
+    }
     Ok((store, clock, daily_backup))
 }
 
@@ -62,7 +68,7 @@ pub fn bundled_if_empty(store: &mut Store) -> Result<()> {
         let facts: usize = reports.iter().map(|r| r.added).sum();
         eprintln!(
             "New collection at {}: added {} bundled decks ({facts} facts).",
-            store.path().display(),
+            crate::error::shown(store.path()),
             reports.len()
         );
     }

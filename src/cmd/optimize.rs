@@ -95,7 +95,7 @@ pub fn run_optimize<Tz: TimeZone>(
     writeln!(
         out,
         "Fitting FSRS to {} of {} ({} reviews of {} cards)",
-        count(set.items.len(), "training review"),
+        crate::text::plural(set.items.len() as u64, "training review"),
         scope,
         set.reviews,
         set.cards
@@ -141,20 +141,11 @@ fn scope_name(deck: Option<&DeckRow>) -> String {
     }
 }
 
-/// "1 thing" / "N things".
-fn count(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
 fn too_few(set: &TrainingSet, scope: &str, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
         "Too few reviews to fit FSRS to {scope}: {} ({} reviews of {} cards in all); at least {MIN_ITEMS} are needed.",
-        count(set.items.len(), "training review"),
+        crate::text::plural(set.items.len() as u64, "training review"),
         set.reviews,
         set.cards
     )?;
@@ -294,7 +285,7 @@ fn fit_line<Tz: TimeZone>(fit: &FsrsFit, clock: &Clock<Tz>, out: &mut impl Write
     writeln!(
         out,
         "  fitted {when} to {} ({} reviews); log loss {:.4}, RMSE(bins) {:.4}{}",
-        count(fit.items, "training review"),
+        crate::text::plural(fit.items as u64, "training review"),
         fit.reviews,
         fit.log_loss,
         fit.rmse_bins,
@@ -386,7 +377,7 @@ fn write_simulation_header(h: &SimulationHeader, out: &mut impl Write) -> std::i
         "Simulating {} days of {}: {} ({} new) · at most {} new and {} reviews a day · {parameters} parameters",
         h.days,
         h.scope,
-        count(h.cards, "card"),
+        crate::text::plural(h.cards as u64, "card"),
         h.new,
         h.setup.new_limit,
         h.setup.review_limit

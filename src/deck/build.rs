@@ -71,15 +71,9 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let io = Error::io(path);
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    // Read one byte past the limit so the parser can report the file as too large.
-    file.take(super::MAX_DECK_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    Ok(bytes)
+    // One byte past the limit, so the parser can report the file as too
+    // large; a FIFO or device is refused, not waited on.
+    crate::files::read_regular(path, super::MAX_DECK_BYTES as u64, "a deck is a file")
 }
 
 fn deck_key(path: &Path) -> String {

@@ -50,6 +50,9 @@ pub fn parse_deck(file: &str, key: &str, bytes: &[u8]) -> Result<Deck, Vec<Diagn
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if let Err(problem) = lines::check_deck_key(key) {
+        parser.error_at(1, 1, "", problem.message, Some(&problem.hint));
+    }
     parser.run(text);
     parser.finish(key)
 }
@@ -145,9 +148,8 @@ impl<'a> Parser<'a> {
     }
 
     fn run(&mut self, text: &str) {
-        for (index, raw_line) in text.split('\n').enumerate() {
+        for (index, raw) in lines::split_lines(text).enumerate() {
             let line_no = index + 1;
-            let raw = raw_line.strip_suffix('\r').unwrap_or(raw_line);
             self.lines = line_no;
             self.line(line_no, raw);
         }
@@ -295,8 +297,14 @@ impl<'a> Parser<'a> {
             alternatives: fields.alternatives,
             hint: text("hint"),
             extra: text("extra"),
+            // A tag holds no control character: one splits it, as a space would.
             tags: text("tags")
-                .map(|t| t.split_whitespace().map(str::to_string).collect())
+                .map(|t| {
+                    crate::text::clean_name(&t)
+                        .split_whitespace()
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default(),
             source: text("source"),
         })

@@ -38,10 +38,15 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     })
 }
 
-/// A fact key suggested by a first field's words (ASCII letters and digits,
-/// at most six words), `note` when it has none; the store makes it unique.
+/// A fact key suggested by a first field's words, in any script: the text
+/// transliterated to ASCII (`東京` → `dong-jing`, `とうきょう` → `toukiyou`,
+/// `Москва` → `moskva`), its first six words of letters and digits joined
+/// by `-`; text that gives none (symbols, private-use characters) gets
+/// `h-` and a hash of the text, so keys never all say `note`. The store
+/// makes a key unique in its deck.
 pub fn text_key(text: &str) -> String {
-    let words: Vec<String> = slug_words(text)
+    let ascii = deunicode::deunicode(text);
+    let words: Vec<String> = slug_words(&ascii)
         .into_iter()
         .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
         .filter(|w| !w.is_empty())
@@ -57,7 +62,11 @@ pub fn text_key(text: &str) -> String {
         }
         key.push_str(&word);
     }
-    if key.is_empty() { "note".into() } else { key }
+    if key.is_empty() {
+        format!("h-{:08x}", fnv1a(text.as_bytes()) as u32)
+    } else {
+        key
+    }
 }
 
 /// A deck key (the file name a deck would have) made from its name's words:
@@ -100,9 +109,14 @@ mod tests {
             text_key("What is the capital of <France>?"),
             "what-is-the-capital-of-france"
         );
-        assert_eq!(text_key("Ĉu vi parolas?"), "u-vi-parolas");
-        assert_eq!(text_key("東京"), "note");
-        for text in ["a--b", "-x", "ÄÖÜ", "42 is it"] {
+        assert_eq!(text_key("Ĉu vi parolas?"), "cu-vi-parolas");
+        assert_eq!(text_key("東京"), "dong-jing");
+        assert_eq!(text_key("とうきょう"), "toukiyou");
+        assert_eq!(text_key("Москва"), "moskva");
+        let hashed = text_key("\u{e000}");
+        assert!(hashed.starts_with("h-") && hashed.len() == 10, "{hashed}");
+        assert_ne!(hashed, text_key("\u{e001}"));
+        for text in ["a--b", "-x", "ÄÖÜ", "42 is it", "\u{e000}", "🙂", "日本語の勉強"] {
             assert!(crate::deck::check_fact_id(&text_key(text)).is_ok(), "{text}");
         }
         assert_eq!(deck_key("Spanish::Verbs"), "spanish-verbs");

@@ -16,8 +16,8 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::Store;
 use crate::store::inspect::Snapshot;
+use crate::store::{DamageGate, Store, Verdict};
 use crate::text::escape_control;
 
 pub use crate::settings::DEFAULT_KEEP;
@@ -146,7 +146,7 @@ pub(crate) fn link_under_free_name(dir: &Path, temp: &Path, name: impl Fn(u32) -
     }
     Err(Error::Storage(format!(
         "too many backups with one name in {}",
-        dir.display()
+        crate::error::shown(dir)
     )))
 }
 
@@ -174,11 +174,39 @@ pub(crate) fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> 
             .ok()
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age.as_secs() > STALE_TEMP_SECS);
-        if name.starts_with(&prefix) && name.ends_with(".tmp") && stale {
+        if name.starts_with(&prefix) && crate::files::pid_of_temp(&name).is_some() && stale {
             let _ = std::fs::remove_file(entry.path());
         }
     }
     Ok(())
+}
+
+/// Removes the temporary files of backups whose process has ended (killed
+/// while copying: `.<stem>-…-<reason>.sqlite3.<pid>.tmp` and its SQLite
+/// journal), and of restores (`.<name>.restore.<pid>.tmp` beside the
+/// collection). Every command that opens the collection does this first.
+pub fn remove_dead_temps(collection: &Path) {
+    let prefix = format!(".{}-", stem(collection));
+    let ours = |name: &str| {
+        name.starts_with(&prefix)
+            .then(|| crate::files::pid_of_temp(name))
+            .flatten()
+    };
+    crate::files::remove_dead_temps(&backups_dir(collection), ours);
+    let restore = format!(
+        ".{}.restore.",
+        collection
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    );
+    let restores = |name: &str| {
+        name.starts_with(&restore)
+            .then(|| crate::files::pid_of_temp(name))
+            .flatten()
+    };
+    if let Some(dir) = collection.parent().filter(|p| !p.as_os_str().is_empty()) {
+        crate::files::remove_dead_temps(dir, restores);
+    }
 }
 
 /// Once per study day (on the first command that finds no backup taken
@@ -186,48 +214,105 @@ pub(crate) fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> 
 /// `backups-keep`. The copy is made on a second, read-only connection in a
 /// background thread, so the command (the first card of the day) does not
 /// wait for it; the returned guard waits for it when dropped, at the end of
-/// the command. A failed backup does not stop the command: it is reported on
-/// stderr and tried again by the next command.
+/// the command. The copy is checked (`quick_check`): until it is, the
+/// store's writes wait ([`Store::guard_writes`]), and if it finds the
+/// collection damaged they are refused and [`PendingBackup::finish`] says
+/// so. Any other failure of the backup does not stop the command: it is
+/// reported on stderr and tried again by the next command.
 /// `keep` is the `backups-keep` setting (0: no daily backups).
-pub fn daily<Tz: TimeZone>(store: &Store, keep: u32, clock: &Clock<Tz>) -> Result<PendingBackup> {
+pub fn daily<Tz: TimeZone>(store: &mut Store, keep: u32, clock: &Clock<Tz>) -> Result<PendingBackup> {
     let collection = store.path().to_path_buf();
+    let none = |collection: PathBuf| PendingBackup {
+        collection,
+        copy: None,
+        gate: DamageGate::default(),
+    };
     if keep == 0 || collection == Path::new(":memory:") {
-        return Ok(PendingBackup(None));
+        return Ok(none(collection));
     }
     let today = clock.today();
     let taken_today = list(&collection).is_ok_and(|all| all.iter().any(|b| clock.day_of(b.at) == today));
     if taken_today || !store.has_cards()? {
-        return Ok(PendingBackup(None));
+        return Ok(none(collection));
     }
     // The snapshot is taken before the command writes anything, so the
     // backup holds the collection as the day found it, however long the copy.
-    let snapshot = match Snapshot::take(&collection) {
+    let snapshot = match Snapshot::take(&collection).map_err(Error::from) {
         Ok(snapshot) => snapshot,
+        Err(e @ Error::Corrupt { .. }) => return Err(e),
         Err(e) => {
-            warn_no_daily_backup(&collection, &Error::from(e));
-            return Ok(PendingBackup(None));
+            warn_no_daily_backup(&collection, &e);
+            return Ok(none(collection));
         }
     };
+    let gate = DamageGate::default();
+    store.guard_writes(&gate)?;
     let at = clock.now();
+    let (path, verdict) = (collection.clone(), gate.clone());
     let copy = std::thread::spawn(move || {
-        let made = write_backup(&collection, at, "daily", |temp| Ok(snapshot.copy_into(temp)?))
-            .and_then(|made| prune(&collection, keep, &made));
-        if let Err(e) = made {
-            warn_no_daily_backup(&collection, &e);
+        // Settled however the copy ends, so that no write waits forever.
+        let settle = SettleOnDrop(verdict);
+        let made = write_backup(&path, at, "daily", |temp| Ok(snapshot.copy_into(temp)?))
+            .and_then(|made| prune(&path, keep, &made));
+        match made {
+            Err(Error::Corrupt { detail, .. }) => settle.0.settle(Verdict::Damaged(detail)),
+            Err(e) => warn_no_daily_backup(&path, &e),
+            Ok(()) => {}
         }
     });
-    Ok(PendingBackup(Some(copy)))
+    Ok(PendingBackup {
+        collection,
+        copy: Some(copy),
+        gate,
+    })
+}
+
+/// Gives a sound verdict when dropped, unless one was given.
+struct SettleOnDrop(DamageGate);
+
+impl Drop for SettleOnDrop {
+    fn drop(&mut self) {
+        self.0.settle(Verdict::Sound);
+    }
 }
 
 /// A daily backup being written; dropping it waits until it is done.
-pub struct PendingBackup(Option<std::thread::JoinHandle<()>>);
+pub struct PendingBackup {
+    collection: PathBuf,
+    copy: Option<std::thread::JoinHandle<()>>,
+    gate: DamageGate,
+}
 
-impl Drop for PendingBackup {
-    fn drop(&mut self) {
-        if let Some(copy) = self.0.take() {
+impl PendingBackup {
+    /// Waits for the backup; an error when its check found the collection damaged.
+    pub fn finish(mut self) -> Result<()> {
+        self.wait();
+        match self.gate.now() {
+            Verdict::Damaged(detail) => Err(Error::Corrupt {
+                path: self.collection.clone(),
+                detail,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// `err`, or the damage today's check found if it found any (a write the
+    /// check refused fails with a less telling error).
+    pub fn explain(self, err: Error) -> Error {
+        self.finish().err().unwrap_or(err)
+    }
+
+    fn wait(&mut self) {
+        if let Some(copy) = self.copy.take() {
             // A panic in the copy has already been reported by the thread.
             let _ = copy.join();
         }
+    }
+}
+
+impl Drop for PendingBackup {
+    fn drop(&mut self) {
+        self.wait();
     }
 }
 
@@ -235,7 +320,7 @@ pub(crate) fn warn_no_daily_backup(collection: &Path, e: &Error) {
     eprintln!(
         "warning: could not back up the collection ({}); carrying on without today's backup.\n  hint: free some disk space or make {} writable; `iskra config backups-keep 0` turns daily backups off",
         escape_control(&e.to_string()),
-        backups_dir(collection).display()
+        crate::error::shown(&backups_dir(collection))
     );
 }
 
@@ -262,16 +347,16 @@ pub fn before_migration(store: &Store, from: i64, to: i64) -> Result<()> {
     let made = write_backup(collection, at, &format!("schema-v{from}"), |temp| store.copy_into(temp)).map_err(|e| {
         Error::Storage(format!(
             "{} must be upgraded from schema version {from} to {to}, and making a backup first failed ({e}); nothing was changed.\n  hint: free some disk space or make {} writable, then try again",
-            collection.display(),
-            backups_dir(collection).display()
+            crate::error::shown(collection),
+            crate::error::shown(&backups_dir(collection))
         ))
     })?;
     let keep = store.settings().map_or(DEFAULT_KEEP, |s| s.backups_keep);
     let _ = prune(collection, keep, &made);
     eprintln!(
         "Upgrading {} from schema version {from} to {to}; the old version is saved as {}.",
-        collection.display(),
-        made.display()
+        crate::error::shown(collection),
+        crate::error::shown(&made)
     );
     Ok(())
 }
@@ -345,15 +430,15 @@ mod tests {
     #[test]
     fn daily_backups_once_per_study_day_keeping_the_last_n() {
         let dir = tempfile::tempdir().unwrap();
-        let store = store_with_a_card(dir.path());
+        let mut store = store_with_a_card(dir.path());
         let clock = |at: &str| Clock::new(utc(at), Utc, 4);
 
-        daily(&store, 3, &clock("2026-03-10T10:00:00Z")).unwrap();
-        daily(&store, 3, &clock("2026-03-10T23:00:00Z")).unwrap();
-        daily(&store, 3, &clock("2026-03-11T03:59:00Z")).unwrap(); // still the 10th's study day
+        daily(&mut store, 3, &clock("2026-03-10T10:00:00Z")).unwrap();
+        daily(&mut store, 3, &clock("2026-03-10T23:00:00Z")).unwrap();
+        daily(&mut store, 3, &clock("2026-03-11T03:59:00Z")).unwrap(); // still the 10th's study day
         assert_eq!(list(store.path()).unwrap().len(), 1);
         for day in 11..=15 {
-            daily(&store, 3, &clock(&format!("2026-03-{day}T04:00:00Z"))).unwrap();
+            daily(&mut store, 3, &clock(&format!("2026-03-{day}T04:00:00Z"))).unwrap();
         }
         let kept: Vec<String> = list(store.path()).unwrap().into_iter().map(|b| b.name).collect();
         assert_eq!(
@@ -378,7 +463,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut store = store_with_a_card(dir.path());
         let clock = Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4);
-        let pending = daily(&store, 3, &clock).unwrap();
+        let pending = daily(&mut store, 3, &clock).unwrap();
         // The command goes on writing while the copy is made in the background.
         for _ in 0..20 {
             store
@@ -402,8 +487,13 @@ mod tests {
     #[test]
     fn no_daily_backup_of_an_empty_collection_or_when_turned_off() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
-        daily(&store, DEFAULT_KEEP, &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4)).unwrap();
+        let mut store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+        daily(
+            &mut store,
+            DEFAULT_KEEP,
+            &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4),
+        )
+        .unwrap();
         assert!(list(store.path()).unwrap().is_empty());
 
         let mut store = store_with_a_card(&dir.path().join("two"));
@@ -411,7 +501,7 @@ mod tests {
         settings.backups_keep = 0;
         store.save_settings(&settings).unwrap();
         daily(
-            &store,
+            &mut store,
             settings.backups_keep,
             &Clock::new(utc("2026-03-10T10:00:00Z"), Utc, 4),
         )

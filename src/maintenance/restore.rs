@@ -131,7 +131,7 @@ fn save_current(path: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
     let nothing_changed = |e: Error| {
         Error::Storage(format!(
             "could not save the current collection before restoring ({e}); nothing was changed.\n  hint: free some disk space or make {} writable",
-            backups_dir(path).display()
+            crate::error::shown(&backups_dir(path))
         ))
     };
     let readable = open_for_inspection(path)
@@ -185,7 +185,7 @@ fn leave_wal_mode(path: &Path) -> Result<()> {
         {
             Err(Error::Storage(format!(
                 "{} is open in another iskra (a review or quiz?); nothing was changed.\n  hint: finish that session, then run the restore again",
-                path.display()
+                crate::error::shown(path)
             )))
         }
         Err(_) => Ok(()),

@@ -27,6 +27,7 @@ mod card_changes;
 mod cards;
 mod decks;
 mod facts;
+mod guard;
 pub mod inspect;
 pub mod read;
 mod review_log;
@@ -46,6 +47,7 @@ pub use card_changes::CardSnapshot;
 pub use cards::{BuryRules, CardRow, DAY_DUE_LIMIT, NewCard, StoredSchedule, queue};
 pub use decks::{DeckRow, DeckTotals, SyncReport};
 pub use facts::FactRow;
+pub use guard::{DamageGate, Verdict};
 pub use read::overview::{DeckSummary, ShownCard};
 pub use read::queue::{DeckCounts, QueueQuery, StudiedToday, WaitingCounts};
 pub use read::training::{SimulationCard, TrainingRow};
@@ -98,9 +100,15 @@ impl Store {
     /// [`Store::open`], calling `before_migration` before an existing
     /// collection is migrated (if it fails, nothing is migrated).
     pub fn open_with(path: &Path, before_migration: PreMigration) -> Result<Store> {
-        let exists = path.exists();
+        let exists = match std::fs::metadata(path) {
+            Ok(meta) if meta.is_file() => true,
+            Ok(_) => return Err(crate::files::not_a_regular_file(path, "a collection is a file")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(source) => return Err(Error::io(path)(source)),
+        };
         if exists {
-            check_file_header(path)?;
+            let truncated = check_file_header(path)?;
+            refuse_before_writing(path, truncated)?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
                 path: parent.to_path_buf(),
@@ -117,7 +125,7 @@ impl Store {
         if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) {
             return Err(Error::Usage(format!(
                 "cannot open {} for writing (the file or its file system is read-only).\n  hint: check the file's and its directory's permissions, or choose another --collection",
-                path.display()
+                crate::error::shown(path)
             )));
         }
         let mut store = Store {
@@ -171,20 +179,7 @@ impl Store {
         let tables: i64 = self
             .conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-        let fresh = app_id == 0 && version == 0 && tables == 0;
-        if !fresh && app_id != APPLICATION_ID {
-            return Err(Error::NotACollection {
-                path: self.path.clone(),
-                detail: "a SQLite database written by another program".into(),
-            });
-        }
-        if version > SCHEMA_VERSION {
-            return Err(Error::NewerSchema {
-                path: self.path.clone(),
-                found: version,
-                supported: SCHEMA_VERSION,
-            });
-        }
+        identify(&self.path, app_id, version, tables)?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -261,7 +256,7 @@ fn open_error(path: &Path, err: rusqlite::Error) -> Error {
         },
         Some(ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => Error::Usage(format!(
             "cannot open {} for writing ({err}).\n  hint: check the file's and its directory's permissions, or choose another --collection",
-            path.display()
+            crate::error::shown(path)
         )),
         _ => Error::from(err),
     }
@@ -294,14 +289,17 @@ fn wal_path(path: &Path) -> PathBuf {
 
 /// Checks the SQLite header of an existing file without SQLite: a file that
 /// is not SQLite at all, or is shorter than its header says (truncated), is
-/// refused before SQLite could try to recover it by writing.
-fn check_file_header(path: &Path) -> Result<()> {
+/// refused before SQLite could try to recover it by writing. Returns true
+/// when the file is shorter than its header says but has a write-ahead log,
+/// which may hold the missing pages (a crash in a checkpoint): such a file
+/// must be checked before it is written.
+fn check_file_header(path: &Path) -> Result<bool> {
     use std::io::Read;
     let io = Error::io(path);
     let mut file = std::fs::File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     if len == 0 {
-        return Ok(()); // an empty file becomes a new collection
+        return Ok(false); // an empty file becomes a new collection
     }
     let mut header = [0u8; 100];
     let read = file.read(&mut header).map_err(io)?;
@@ -318,19 +316,79 @@ fn check_file_header(path: &Path) -> Result<()> {
     let page_count = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
     let change_counter = &header[24..28];
     let valid_for = &header[92..96];
-    // Pages past the end may still be in the write-ahead log after a crash
-    // in a checkpoint; SQLite recovers that state by itself.
+    let short = change_counter == valid_for && page_count > 0 && len < page_size * page_count;
+    if !short {
+        return Ok(false);
+    }
     let wal_len = std::fs::metadata(wal_path(path)).map(|m| m.len()).unwrap_or(0);
-    if change_counter == valid_for && page_count > 0 && len < page_size * page_count && wal_len == 0 {
-        return Err(Error::Corrupt {
-            path: path.to_path_buf(),
-            detail: format!(
-                "the file is truncated ({len} bytes; its header says {})",
-                page_size * page_count
-            ),
-        });
+    if wal_len > 0 {
+        return Ok(true);
+    }
+    Err(Error::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!(
+            "the file is truncated ({len} bytes; its header says {})",
+            page_size * page_count
+        ),
+    })
+}
+
+/// Looks at an existing file read-only before it is opened for writing: a
+/// file of another program, of a newer iskra, or damaged is refused without
+/// a byte written (a read-write connection would checkpoint its write-ahead
+/// log into it, or roll back a journal, when closed). With no write-ahead
+/// log beside it, the file is read as it is on disk (immutable), which
+/// makes no `-wal` or `-shm` file either; with one, it is read through the
+/// log. `verify` (a file shorter than its header says, with a log) runs
+/// `quick_check` first.
+fn refuse_before_writing(path: &Path, verify: bool) -> Result<()> {
+    let conn = if wal_path(path).exists() {
+        inspect::open_for_inspection(path)
+    } else {
+        inspect::open_immutable(path)
+    }
+    .map_err(|e| open_error(path, e))?;
+    let read = |e: rusqlite::Error| open_error(path, e);
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(read)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(read)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(read)?;
+    identify(path, app_id, version, tables)?;
+    if verify {
+        let verdict: String = conn
+            .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+            .map_err(read)?;
+        if verdict != "ok" {
+            return Err(Error::Corrupt {
+                path: path.to_path_buf(),
+                detail: format!("the file is shorter than its header says, and does not read whole ({verdict})"),
+            });
+        }
     }
     Ok(())
+}
+
+/// Refuses a database that is not an iskra collection this build can open;
+/// true for a fresh (empty) one.
+fn identify(path: &Path, app_id: i64, version: i64, tables: i64) -> Result<bool> {
+    let fresh = app_id == 0 && version == 0 && tables == 0;
+    if !fresh && app_id != APPLICATION_ID {
+        return Err(Error::NotACollection {
+            path: path.to_path_buf(),
+            detail: "a SQLite database written by another program".into(),
+        });
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(fresh)
 }
 
 #[cfg(test)]

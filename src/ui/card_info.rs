@@ -104,7 +104,7 @@ fn relative_days(days: i64) -> String {
     match days {
         0 => "today".into(),
         1 => "tomorrow".into(),
-        d if d < 0 => format!("{} days overdue", -d),
+        d if d < 0 => format!("{} overdue", plural(d.unsigned_abs(), "day")),
         d => format!("in {d} days"),
     }
 }
@@ -177,4 +177,18 @@ pub fn render(out: &mut impl Write, info: &CardInfo, clock: &Clock<impl TimeZone
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_days;
+
+    #[test]
+    fn days_from_today_are_counted_in_words() {
+        assert_eq!(relative_days(-1), "1 day overdue");
+        assert_eq!(relative_days(-3), "3 days overdue");
+        assert_eq!(relative_days(0), "today");
+        assert_eq!(relative_days(1), "tomorrow");
+        assert_eq!(relative_days(5), "in 5 days");
+    }
 }

@@ -22,14 +22,14 @@ pub fn render_list(out: &mut impl Write, rows: &[(&DeckRow, DeckSummary)]) -> st
     let key_width = column_width(rows.iter().map(|(d, _)| d.key.as_str()), "key");
     writeln!(
         out,
-        "{:<name_width$}  {:<key_width$}  {:>5}  {:>5}  {:>5}  {:>5}",
-        "deck", "key", "facts", "cards", "new", "due"
+        "{:<name_width$}  {:<key_width$}  {:>5}  {:>5}  {:>6}  {:>5}",
+        "deck", "key", "facts", "cards", "unseen", "due"
     )?;
     let mut total = DeckSummary::default();
     for (deck, s) in rows {
         writeln!(
             out,
-            "{:<name_width$}  {:<key_width$}  {:>5}  {:>5}  {:>5}  {:>5}",
+            "{:<name_width$}  {:<key_width$}  {:>5}  {:>5}  {:>6}  {:>5}",
             cell(&deck.name, name_width),
             cell(&deck.key, key_width),
             s.facts,
@@ -44,7 +44,7 @@ pub fn render_list(out: &mut impl Write, rows: &[(&DeckRow, DeckSummary)]) -> st
     }
     writeln!(
         out,
-        "{} · {} · {} · {} new · {} due",
+        "{} · {} · {} · {} unseen · {} due",
         plural(rows.len() as u64, "deck"),
         plural(total.facts as u64, "fact"),
         plural(total.cards as u64, "card"),
@@ -94,7 +94,7 @@ fn write_show(
     }
     writeln!(
         out,
-        "{} · {} · {} new · {} due",
+        "{} · {} · {} unseen · {} due",
         plural(s.facts as u64, "fact"),
         plural(s.cards as u64, "card"),
         s.new,
@@ -173,10 +173,10 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            "deck            key            facts  cards    new    due\n\
-             Lenin's Moscow  lenins-moscow      2      3      3      1\n\
-             Evil\\u{1b}]0;x  evil               1      1      1      1\n\
-             2 decks · 3 facts · 4 cards · 4 new · 2 due\n"
+            "deck            key            facts  cards  unseen    due\n\
+             Lenin's Moscow  lenins-moscow      2      3       3      1\n\
+             Evil\\u{1b}]0;x  evil               1      1       1      1\n\
+             2 decks · 3 facts · 4 cards · 4 unseen · 2 due\n"
         );
     }
 
@@ -203,7 +203,7 @@ mod tests {
         let text = String::from_utf8(out).unwrap();
         assert_eq!(
             text,
-            "D (d)\nabout\\u{1b}[2J\nfile: decks/x.deck\n1 fact · 2 cards · 2 new · 0 due\n\n\
+            "D (d)\nabout\\u{1b}[2J\nfile: decks/x.deck\n1 fact · 2 cards · 2 unseen · 0 due\n\n\
              ## s · sequence\n  after:a>b · new\n    Q: S: after a?\n    A: 1. a\n       2. b\n\
              \x20 order · new\n    Q: S\\u{7}\n    A: 1. a\n       2. b\n"
         );

@@ -5,7 +5,7 @@
 //! if needed), an empty line or `r` reveals, `h` shows the hint (hints are
 //! hidden until asked for), `u` undoes the last answer, bury or suspend
 //! (again for the one before), `s` buries the card, `!` suspends it, `e`
-//! edits its fact in the deck file with `$EDITOR` (else `$VISUAL`, else `vi`;
+//! edits its fact in the deck file with `$VISUAL` (else `$EDITOR`, else `vi`;
 //! run without input, its output on stderr) and builds the file again, `?`
 //! lists the commands, `q` quits. Output: the header (scope and counts), the
 //! card's deck and `Q:` line of each card (the hint under it once asked

@@ -14,7 +14,7 @@ use crate::text::escape_control;
 
 /// The line `iskra check` starts with, before the checks run.
 pub fn render_check_start(out: &mut impl Write, path: &Path) -> io::Result<()> {
-    writeln!(out, "Checking {}", path.display())
+    writeln!(out, "Checking {}", crate::error::shown(path))
 }
 
 /// Each check as `ok` or `PROBLEM` (with its problems), then the verdict;
@@ -61,11 +61,16 @@ pub fn render_backups(
         return writeln!(
             out,
             "No backups of {} yet. iskra keeps them in {}: one each study day, and one before a schema upgrade.",
-            path.display(),
-            dir.display()
+            crate::error::shown(path),
+            crate::error::shown(dir)
         );
     }
-    writeln!(out, "Backups of {} in {}, newest first:", path.display(), dir.display())?;
+    writeln!(
+        out,
+        "Backups of {} in {}, newest first:",
+        crate::error::shown(path),
+        crate::error::shown(dir)
+    )?;
     writeln!(
         out,
         "{:>3}  {:<16}  {:<16}  {:>8}  {:>7}  {:>8}  file",
@@ -101,7 +106,7 @@ pub fn confirm_restore(path: &Path, name: &str, sizes: Sizes) -> Result<bool> {
     dialoguer::Confirm::new()
         .with_prompt(format!(
             "Replace {} with {name} ({}, {})? The current collection is backed up first.",
-            path.display(),
+            crate::error::shown(path),
             crate::text::plural(sizes.0 as u64, "card"),
             crate::text::plural(sizes.1 as u64, "log row")
         ))
@@ -121,7 +126,7 @@ pub fn render_restored(
     writeln!(
         out,
         "Restored {} from {name} ({}, {}).",
-        path.display(),
+        crate::error::shown(path),
         crate::text::plural(sizes.0 as u64, "card"),
         crate::text::plural(sizes.1 as u64, "log row")
     )?;
@@ -129,7 +134,7 @@ pub fn render_restored(
         writeln!(
             out,
             "The collection as it was is saved as {}; `iskra restore` lists it.",
-            saved.display()
+            crate::error::shown(saved)
         )?;
     }
     Ok(())

@@ -55,10 +55,28 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
             d.new, d.learning, d.due_now, d.due_today, d.total, d.suspended
         )?;
     }
-    let new: u32 = status.decks.iter().map(|d| d.new).sum();
-    let due: u32 = status.decks.iter().map(|d| d.due_now).sum();
+    // What a review gives now: the decks' counts capped by the collection's
+    // own daily limits (each deck's column shows that deck's allowance).
+    let (new, due) = (status.new_today, status.due_now);
+    let listed: u32 = status.decks.iter().map(|d| d.new).sum();
     if new + due > 0 {
-        writeln!(out, "Ready now: {new} new and {due} due: run `iskra review`.")
+        writeln!(out, "Ready now: {new} new and {due} due: run `iskra review`.")?;
+        if listed > new {
+            writeln!(
+                out,
+                "(The new column is each deck's own allowance; all decks together give {new} today: new-per-day.)"
+            )?;
+        }
+        Ok(())
+    } else if status.new_waiting > 0 {
+        let next = status.next_due.map_or(status.next_day, |at| at.min(status.next_day));
+        let verb = if status.new_waiting == 1 { "waits" } else { "wait" };
+        writeln!(
+            out,
+            "Nothing is due now; {} {verb} for a later study day (daily limit); next card: {}.",
+            crate::text::plural(u64::from(status.new_waiting), "new card"),
+            when(next, clock)
+        )
     } else if let Some(at) = status.next_due {
         writeln!(out, "Nothing is due now; next card: {}.", when(at, clock))
     } else if status.decks.is_empty() {

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)] // each test crate uses a different subset
 
+pub mod package;
+
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
@@ -106,6 +108,17 @@ impl Scratch {
     /// A command for another program on this collection (the generator
     /// example), set up as [`Scratch::command`] sets up the binary.
     pub fn command_of(&self, program: &Path, now: &str) -> assert_cmd::Command {
+        self.program_on(program, &self.db, now)
+    }
+
+    /// Runs `iskra --collection COLLECTION ARGS...` at [`NOW`] with no
+    /// input: another collection file, in this scratch directory's setting.
+    pub fn run_on(&self, collection: &Path, args: &[&str]) -> Run {
+        let program = Path::new(env!("CARGO_BIN_EXE_iskra"));
+        Run::of(self.program_on(program, collection, NOW).args(args).write_stdin(""))
+    }
+
+    fn program_on(&self, program: &Path, collection: &Path, now: &str) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::new(program);
         cmd.current_dir(self.dir.path())
             .env_remove("ISKRA_COLLECTION")
@@ -116,7 +129,7 @@ impl Scratch {
             .env("XDG_DATA_HOME", self.dir.path().join("xdg"))
             .timeout(std::time::Duration::from_secs(60))
             .arg("--collection")
-            .arg(&self.db);
+            .arg(collection);
         cmd
     }
 
@@ -128,6 +141,15 @@ impl Scratch {
     /// Runs at [`NOW`] with no input.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_at(NOW, args, "")
+    }
+
+    /// Runs at [`NOW`] with no input and these environment variables set.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Run {
+        let mut cmd = self.command(NOW);
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
+        Run::of(cmd.args(args).write_stdin(""))
     }
 
     /// Runs `PROGRAM --collection DB ARGS...` at [`NOW`] with no input.

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::files::Kind;
 use crate::interop::from_iskra;
 use crate::store::Store;
 use crate::text::escape_control;
@@ -76,11 +77,18 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
             "an .apkg package cannot go to standard output.\n  hint: pass --out FILE.apkg".into(),
         ));
     }
-    if !to_stdout && target.exists() && !args.force {
-        return Err(Error::Usage(format!(
-            "{} exists.\n  hint: pass --force to replace it, or choose another --out",
-            target.display()
-        )));
+    // A regular file is replaced only with --force; a FIFO or device is
+    // written into (never replaced); a directory is refused.
+    match crate::files::kind(&target).map_err(Error::io(&target))? {
+        _ if to_stdout => {}
+        Kind::Directory => return Err(crate::files::is_a_directory(&target)),
+        Kind::Regular if !args.force => {
+            return Err(Error::Usage(format!(
+                "{} exists.\n  hint: pass --force to replace it, or choose another --out",
+                crate::error::shown(&target)
+            )));
+        }
+        _ => {}
     }
     let summary = match format {
         Format::Iskra => {
@@ -96,7 +104,7 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
             } else if !to_stdout {
                 summary.push_str(&format!(
                     ".\nBuild it to make the file the deck's source: iskra build {}",
-                    target.display()
+                    crate::error::shown(&target)
                 ));
             }
             summary
@@ -115,7 +123,7 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
         }
     };
     if !to_stdout {
-        writeln!(out, "Wrote {}: {summary}", target.display()).map_err(Error::stdout)?;
+        writeln!(out, "Wrote {}: {summary}", crate::error::shown(&target)).map_err(Error::stdout)?;
     }
     Ok(0)
 }

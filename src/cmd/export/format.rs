@@ -24,7 +24,7 @@ pub struct OutputArgs {
     /// The file format
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
-    /// Write to this file (replaced atomically) instead of standard output
+    /// Write to this file (replaced atomically; a FIFO or device is written into) instead of standard output
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
@@ -135,9 +135,8 @@ struct Inert<W: Write>(W);
 
 impl<W: Write> Write for Inert<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let text = String::from_utf8_lossy(buf);
-        let lines: Vec<String> = text.split("\r\n").map(crate::text::escape_control).collect();
-        self.0.write_all(lines.join("\r\n").as_bytes())?;
+        let text = crate::text::escape_control_crlf(&String::from_utf8_lossy(buf));
+        self.0.write_all(text.as_bytes())?;
         Ok(buf.len())
     }
 

@@ -40,7 +40,10 @@ impl Parser<'_> {
     }
 
     fn deck_heading(&mut self, line_no: usize, raw: &str, rest: &str) {
-        let name = rest.trim();
+        // A deck name holds no control character (an escape would reach
+        // every screen that names the deck).
+        let name = crate::text::clean_name(rest);
+        let name = name.as_str();
         if name.is_empty() {
             self.error_at(
                 line_no,
@@ -211,6 +214,69 @@ pub fn check_fact_id(id: &str) -> Result<(), Problem> {
         }),
         None => Ok(()),
     }
+}
+
+/// The lines of a file: ended by `\n`, `\r\n` or a lone `\r` (old Mac
+/// files), without their line ends.
+pub(super) fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.find(['\n', '\r']) {
+            None => {
+                rest = None;
+                Some(text)
+            }
+            Some(at) => {
+                let end = if text[at..].starts_with("\r\n") { at + 2 } else { at + 1 };
+                rest = Some(&text[end..]);
+                Some(&text[..at])
+            }
+        }
+    })
+}
+
+/// Characters a deck key (a deck file's name without `.deck`) may not hold
+/// besides control and invisible formatting characters: those file systems
+/// and shells give a meaning to.
+const KEY_FORBIDDEN: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+
+/// The longest deck key, in characters.
+const MAX_KEY_CHARS: usize = 100;
+
+/// Checks a deck key: 1 to 100 letters, digits, spaces and punctuation, not
+/// starting with `.` or a space nor ending with a space, without control
+/// or invisible formatting characters (line breaks, escapes, direction
+/// marks) and without `/ \ : * ? " < > |`. Keys are shown on every screen
+/// that names a deck, and typed as `--deck` values.
+pub fn check_deck_key(key: &str) -> Result<(), Problem> {
+    let shown = crate::text::escape_inline(key);
+    let problem = |why: String| {
+        Problem {
+        offset: 0,
+        message: format!("the file name `{shown}` is not a valid deck key: {why}"),
+        hint: "a deck's key is its file name without .deck: letters, digits, spaces and punctuation, without control or invisible characters and without / \\ : * ? \" < > |; rename the file".into(),
+    }
+    };
+    if key.is_empty() {
+        return Err(problem("it is empty".into()));
+    }
+    if key.chars().count() > MAX_KEY_CHARS {
+        return Err(problem(format!("it is longer than {MAX_KEY_CHARS} characters")));
+    }
+    if key.starts_with(['.', ' ']) || key.ends_with(' ') {
+        return Err(problem("it starts with a dot or a space, or ends with a space".into()));
+    }
+    if let Some(c) = key
+        .chars()
+        .find(|&c| crate::text::is_dangerous(c) || KEY_FORBIDDEN.contains(&c))
+    {
+        return Err(problem(format!(
+            "it holds {}",
+            crate::text::escape_inline(&format!("{c:?}"))
+        )));
+    }
+    Ok(())
 }
 
 /// The known key closest to a misspelt one, if any is close.

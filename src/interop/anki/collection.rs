@@ -6,29 +6,31 @@
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 
+pub use super::ReadError;
 use super::{Card, Collection, Note, Notetype, Revlog, proto};
 
 /// Collection schema versions iskra reads.
 pub const LEGACY_SCHEMA: i64 = 11;
 pub const TABLE_SCHEMAS: std::ops::RangeInclusive<i64> = 14..=18;
 
-/// Why a collection could not be read.
-#[derive(Debug)]
-pub enum ReadError {
-    /// A schema version iskra does not know.
-    Schema(i64),
-    /// Missing tables, bad rows, or SQLite's own complaint.
-    Damaged(String),
-}
+/// The most rows iskra reads from one table of a collection.
+pub const MAX_ROWS: i64 = 10_000_000;
 
-impl From<rusqlite::Error> for ReadError {
-    fn from(err: rusqlite::Error) -> Self {
-        ReadError::Damaged(err.to_string())
+/// The rows of `table` to read: its count, which must be at most [`MAX_ROWS`].
+/// (Tables only: [`super::guard::check_schema`] refused views.)
+fn row_cap(conn: &Connection, table: &'static str) -> Result<i64, ReadError> {
+    let count: i64 = conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?;
+    if count > MAX_ROWS {
+        return Err(ReadError::TooLarge(table, count));
     }
+    Ok(count)
 }
 
-/// Reads everything iskra imports from an open collection.
+/// Reads everything iskra imports from an open collection, after checking
+/// that its schema holds nothing but Anki's tables and indexes. The caller
+/// puts the connection under a budget first ([`super::guard::limit`]).
 pub fn read(conn: &Connection) -> Result<Collection, ReadError> {
+    super::guard::check_schema(conn)?;
     // Schema 18 declares names with Anki's own collation; SQLite needs it to
     // read those tables at all.
     conn.create_collation("unicase", |a: &str, b: &str| a.to_lowercase().cmp(&b.to_lowercase()))?;
@@ -125,8 +127,8 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
     {
         collection.rollover_hour = hour.min(23) as u32;
     }
-    let mut stmt = conn.prepare("SELECT id, name, config FROM notetypes")?;
-    let rows = stmt.query_map([], |r| {
+    let mut stmt = conn.prepare("SELECT id, name, config FROM notetypes LIMIT ?1")?;
+    let rows = stmt.query_map([row_cap(conn, "notetypes")?], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Vec<u8>>(2)?))
     })?;
     for row in rows {
@@ -141,15 +143,19 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
             },
         );
     }
-    let mut stmt = conn.prepare("SELECT ntid, name FROM fields ORDER BY ntid, ord")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+    let mut stmt = conn.prepare("SELECT ntid, name FROM fields ORDER BY ntid, ord LIMIT ?1")?;
+    for row in stmt.query_map([row_cap(conn, "fields")?], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })? {
         let (id, name) = row?;
         if let Some(notetype) = collection.notetypes.get_mut(&id) {
             notetype.fields.push(name);
         }
     }
-    let mut stmt = conn.prepare("SELECT ntid, config FROM templates ORDER BY ntid, ord")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))? {
+    let mut stmt = conn.prepare("SELECT ntid, config FROM templates ORDER BY ntid, ord LIMIT ?1")?;
+    for row in stmt.query_map([row_cap(conn, "templates")?], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+    })? {
         let (id, config) = row?;
         if let Some(notetype) = collection.notetypes.get_mut(&id) {
             notetype
@@ -157,8 +163,10 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
                 .push(proto::string_field(&config, 1).unwrap_or_default());
         }
     }
-    let mut stmt = conn.prepare("SELECT id, name FROM decks")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+    let mut stmt = conn.prepare("SELECT id, name FROM decks LIMIT ?1")?;
+    for row in stmt.query_map([row_cap(conn, "decks")?], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })? {
         let (id, name) = row?;
         // Schema 18 separates levels with \x1f; people write `::`.
         collection.decks.insert(id, name.replace('\x1f', "::"));
@@ -167,9 +175,10 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
 }
 
 fn read_notes(conn: &Connection) -> Result<Vec<Note>, ReadError> {
-    let mut stmt = conn.prepare("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id")?;
+    let cap = row_cap(conn, "notes")?;
+    let mut stmt = conn.prepare("SELECT id, guid, mid, tags, flds FROM notes ORDER BY id LIMIT ?1")?;
     let notes = stmt
-        .query_map([], |r| {
+        .query_map([cap], |r| {
             let tags: String = r.get(3)?;
             let fields: String = r.get(4)?;
             Ok(Note {
@@ -185,12 +194,13 @@ fn read_notes(conn: &Connection) -> Result<Vec<Note>, ReadError> {
 }
 
 fn read_cards(conn: &Connection) -> Result<Vec<Card>, ReadError> {
+    let cap = row_cap(conn, "cards")?;
     let mut stmt = conn.prepare(
         "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, data
-         FROM cards ORDER BY id",
+         FROM cards ORDER BY id LIMIT ?1",
     )?;
     let cards = stmt
-        .query_map([], |r| {
+        .query_map([cap], |r| {
             Ok(Card {
                 id: r.get(0)?,
                 note_id: r.get(1)?,
@@ -214,10 +224,11 @@ fn read_cards(conn: &Connection) -> Result<Vec<Card>, ReadError> {
 }
 
 fn read_revlog(conn: &Connection) -> Result<Vec<Revlog>, ReadError> {
+    let cap = row_cap(conn, "revlog")?;
     let mut stmt =
-        conn.prepare("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id")?;
+        conn.prepare("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id LIMIT ?1")?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map([cap], |r| {
             Ok(Revlog {
                 id: r.get(0)?,
                 card_id: r.get(1)?,

@@ -8,6 +8,7 @@
 //! review log.
 
 mod collection;
+mod guard;
 pub mod html;
 pub mod package;
 mod proto;
@@ -15,6 +16,30 @@ pub mod text;
 pub mod write;
 
 use std::collections::HashMap;
+
+/// Why a collection could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    /// A schema version iskra does not know.
+    Schema(i64),
+    /// Missing tables, bad rows, or SQLite's own complaint.
+    Damaged(String),
+    /// A schema object no Anki collection has (a view, a trigger…), named.
+    Foreign(String),
+    /// Reading it went past its budget (`guard::Budget`).
+    TooSlow,
+    /// A table with more rows than `collection::MAX_ROWS`: its name and count.
+    TooLarge(&'static str, i64),
+}
+
+impl From<rusqlite::Error> for ReadError {
+    fn from(err: rusqlite::Error) -> Self {
+        match err.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::OperationInterrupted) => ReadError::TooSlow,
+            _ => ReadError::Damaged(err.to_string()),
+        }
+    }
+}
 
 /// What iskra reads from an Anki collection.
 #[derive(Debug, Clone, Default, PartialEq)]

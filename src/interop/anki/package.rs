@@ -127,10 +127,7 @@ pub fn read_with_limits(path: &Path, limits: Limits) -> Result<Package> {
         )
     })?;
     let budget = limits.max_bytes;
-    let temp = tempfile::NamedTempFile::new().map_err(|source| Error::Io {
-        path: std::env::temp_dir(),
-        source,
-    })?;
+    let temp = extraction_file()?;
     let written = {
         let mut zipped = archive.by_name(entry).map_err(|_| {
             refuse(
@@ -142,32 +139,21 @@ pub fn read_with_limits(path: &Path, limits: Limits) -> Result<Package> {
         let copied = if version == 3 {
             let decoder = ruzstd::decoding::StreamingDecoder::new(&mut zipped)
                 .map_err(|e| refuse(format!("{entry} is damaged ({e})"), "export the deck again from Anki"))?;
-            std::io::copy(&mut decoder.take(budget + 1), &mut out)
+            copy_collection(decoder, &mut out, budget)
         } else {
-            std::io::copy(&mut (&mut zipped).take(budget + 1), &mut out)
+            copy_collection(&mut zipped, &mut out, budget)
         };
-        let copied = copied.map_err(|e| {
-            refuse(
-                format!("{entry} is damaged or truncated ({e})"),
-                "export the deck again from Anki",
-            )
-        })?;
+        let copied = copied.map_err(|what| refuse(format!("{entry} {what}"), what.hint()))?;
         out.flush().map_err(|source| Error::Io {
             path: temp.path().to_path_buf(),
             source,
         })?;
         copied
     };
-    if written > budget {
-        return Err(refuse(
-            format!("{entry} expands to more than {}", bytes_text(budget)),
-            "iskra refuses archives that large; export the decks in smaller packages",
-        ));
-    }
     check_sqlite(temp.path(), written)
         .map_err(|what| refuse(format!("{entry} {what}"), "export the deck again from Anki"))?;
-    let conn = Connection::open_with_flags(
-        format!("file:{}?immutable=1", temp.path().display()),
+    let mut conn = Connection::open_with_flags(
+        crate::files::sqlite_uri(temp.path(), "immutable=1"),
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| {
@@ -176,23 +162,153 @@ pub fn read_with_limits(path: &Path, limits: Limits) -> Result<Package> {
             "export the deck again from Anki",
         )
     })?;
-    let collection = collection::read(&conn).map_err(|e| match e {
+    let collection = super::guard::limit(&mut conn, super::guard::Budget::for_size(written))
+        .and_then(|()| collection::read(&conn))
+        .map_err(|e| read_error(e, entry, &refuse))?;
+    Ok(Package {
+        collection,
+        entry,
+        media_files,
+    })
+}
+
+/// What a collection that cannot be read is refused as.
+fn read_error(e: ReadError, entry: &str, refuse: &dyn Fn(String, &str) -> Error) -> Error {
+    let again = "export the deck again from Anki";
+    match e {
         ReadError::Schema(found) => refuse(
             format!(
                 "{entry} has collection schema version {found}, which iskra does not read (it reads 11 and 14 to 18)"
             ),
             "export the deck from Anki again, with \"Support older Anki versions\" ticked",
         ),
-        ReadError::Damaged(detail) => refuse(
-            format!("{entry} is not a readable Anki collection ({detail})"),
-            "export the deck again from Anki",
+        ReadError::Damaged(detail) => refuse(format!("{entry} is not a readable Anki collection ({detail})"), again),
+        ReadError::Foreign(what) => refuse(
+            format!("{entry} holds {what}, which an Anki collection never has"),
+            "this file was not made by Anki; export the deck from Anki",
         ),
-    })?;
-    Ok(Package {
-        collection,
-        entry,
-        media_files,
+        ReadError::TooSlow => refuse(
+            format!("reading {entry} took longer than a collection of its size can"),
+            "this file was not made by Anki; export the deck from Anki",
+        ),
+        ReadError::TooLarge(table, rows) => refuse(
+            format!(
+                "{entry} has {rows} rows in {table}, more than the {} iskra reads",
+                collection::MAX_ROWS
+            ),
+            "export the decks in smaller packages",
+        ),
+    }
+}
+
+/// The temporary file a package's collection is extracted to, in `TMPDIR`,
+/// named `.iskra-import-<pid>-…` so that one left by a killed import is
+/// recognised and removed by the next ([`remove_dead_extractions`]).
+fn extraction_file() -> Result<tempfile::NamedTempFile> {
+    remove_dead_extractions(&std::env::temp_dir());
+    tempfile::Builder::new()
+        .prefix(&format!("{EXTRACTION_PREFIX}{}-", std::process::id()))
+        .tempfile()
+        .map_err(|source| Error::Io {
+            path: std::env::temp_dir(),
+            source,
+        })
+}
+
+/// How the names of extracted collections start.
+const EXTRACTION_PREFIX: &str = ".iskra-import-";
+
+/// Removes collections extracted by imports that were killed.
+pub fn remove_dead_extractions(dir: &Path) -> Vec<std::path::PathBuf> {
+    crate::files::remove_dead_temps(dir, |name| {
+        let rest = name.strip_prefix(EXTRACTION_PREFIX)?;
+        rest.split_once('-')?.0.parse().ok()
     })
+}
+
+/// Why an extracted collection was refused while it was copied.
+#[derive(Debug)]
+enum CopyError {
+    NotSqlite,
+    Longer(u64),
+    TooLarge(u64),
+    Unreadable(std::io::Error),
+}
+
+impl CopyError {
+    fn hint(&self) -> &'static str {
+        match self {
+            CopyError::TooLarge(_) => "iskra refuses archives that large; export the decks in smaller packages",
+            _ => "export the deck again from Anki",
+        }
+    }
+}
+
+impl std::fmt::Display for CopyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CopyError::NotSqlite => write!(f, "is not a SQLite database"),
+            CopyError::Longer(size) => write!(f, "is longer than its SQLite header says ({size} bytes)"),
+            CopyError::TooLarge(max) => write!(f, "expands to more than {}", bytes_text(*max)),
+            CopyError::Unreadable(e) => write!(f, "is damaged or truncated ({e})"),
+        }
+    }
+}
+
+/// Copies a collection out of the package, counting the bytes as they are
+/// decompressed: it stops at once when the first 100 bytes are not a
+/// SQLite header, when it grows past the size its header gives, or past
+/// `budget`, so a decompression bomb writes next to nothing. Returns the
+/// bytes written.
+fn copy_collection(mut from: impl Read, to: &mut impl Write, budget: u64) -> Result<u64, CopyError> {
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut written: u64 = 0;
+    let mut limit = budget;
+    let mut header = Vec::with_capacity(100);
+    loop {
+        let n = match from.read(&mut buffer) {
+            Ok(0) => return Ok(written),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(CopyError::Unreadable(e)),
+        };
+        if header.len() < 100 {
+            let take = n.min(100 - header.len());
+            header.extend_from_slice(&buffer[..take]);
+            if header.len() == 100 {
+                limit = match sqlite_size(&header) {
+                    None => return Err(CopyError::NotSqlite),
+                    Some(Some(size)) if size <= budget => size,
+                    Some(_) => budget,
+                };
+            }
+        }
+        written += n as u64;
+        if written > limit {
+            return Err(if limit < budget {
+                CopyError::Longer(limit)
+            } else {
+                CopyError::TooLarge(budget)
+            });
+        }
+        to.write_all(&buffer[..n]).map_err(CopyError::Unreadable)?;
+    }
+}
+
+/// The size a SQLite header gives its file: `None` when it is not a SQLite
+/// header, `Some(None)` when the header's size is not to be trusted (it
+/// was written by a SQLite before 3.7.0).
+fn sqlite_size(header: &[u8]) -> Option<Option<u64>> {
+    if header.len() < 100 || &header[..16] != b"SQLite format 3\0" {
+        return None;
+    }
+    let page_size = match u16::from_be_bytes([header[16], header[17]]) {
+        1 => 65_536,
+        n => u64::from(n),
+    };
+    let pages = u64::from(u32::from_be_bytes([header[28], header[29], header[30], header[31]]));
+    let valid = header[24..28] == header[92..96] && pages > 0;
+    Some(valid.then_some(page_size * pages))
 }
 
 /// Reads a small entry whole, if the archive has it.
@@ -334,11 +450,40 @@ mod tests {
         };
         let path = zip_file(dir.path(), &[("collection.anki2", vec![0; 6_000])]);
         assert!(error(&path, limits).contains("the archive expands to more than 5000 bytes"));
-        // A zstd bomb: tiny in the zip, large once decompressed.
-        let bomb = ruzstd::encoding::compress_to_vec(&[0u8; 50_000][..], ruzstd::encoding::CompressionLevel::Fastest);
-        assert!(bomb.len() < 5_000, "{}", bomb.len());
-        let path = zip_file(dir.path(), &[("meta", vec![0x08, 0x03]), ("collection.anki21b", bomb)]);
-        assert!(error(&path, limits).contains("collection.anki21b expands to more than 5000 bytes"));
+        // Zstd bombs: tiny in the zip, large once decompressed. Zeros stop
+        // at the header; a header whose size cannot be trusted (changed by a
+        // SQLite before 3.7.0) at the limit; one that says 4096 bytes there.
+        let bomb = |header: &[u8]| {
+            // A zstd frame: the header raw, then 50,000 zeros in RLE blocks.
+            let block = |size: usize, kind: usize, last: bool| {
+                let h = (size << 3) | (kind << 1) | usize::from(last);
+                [h as u8, (h >> 8) as u8, (h >> 16) as u8]
+            };
+            let mut frame = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3];
+            frame.extend(block(header.len(), 0, false));
+            frame.extend(header);
+            frame.extend(block(50_000, 1, true));
+            frame.push(0);
+            let mut check = Vec::new();
+            ruzstd::decoding::StreamingDecoder::new(&frame[..])
+                .unwrap()
+                .read_to_end(&mut check)
+                .unwrap();
+            assert_eq!(check.len(), header.len() + 50_000);
+            zip_file(dir.path(), &[("meta", vec![0x08, 0x03]), ("collection.anki21b", frame)])
+        };
+        assert!(error(&bomb(&[]), limits).contains("collection.anki21b is not a SQLite database"));
+        let mut header = [0u8; 100];
+        header[..16].copy_from_slice(b"SQLite format 3\0");
+        header[16..18].copy_from_slice(&4096u16.to_be_bytes());
+        header[28..32].copy_from_slice(&1u32.to_be_bytes());
+        header[24..28].copy_from_slice(&[0, 0, 0, 1]);
+        assert!(error(&bomb(&header), limits).contains("collection.anki21b expands to more than 5000 bytes"));
+        header[92..96].copy_from_slice(&[0, 0, 0, 1]);
+        assert!(
+            error(&bomb(&header), limits)
+                .contains("collection.anki21b is longer than its SQLite header says (4096 bytes)")
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! Decks built from deck files are left to their files. A dry run does all
 //! of it and rolls back, so its report is exactly what a real run would do.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::card::{Rating, ReviewKind, Schedule};
 use crate::deck::{Fact, FactBody};
@@ -72,6 +72,35 @@ pub struct ImportBatch {
     pub facts: Vec<ImportedFact>,
 }
 
+impl ImportBatch {
+    /// Makes the deck names and tags from someone else's file fit for one
+    /// line ([`crate::text::clean_name`]): a line break or an escape in a
+    /// deck name would otherwise forge a line of `review`'s output wherever
+    /// the name is shown. A tag is split where a control character was.
+    pub fn clean_names(&mut self) {
+        for deck in &mut self.decks {
+            deck.name = crate::text::clean_name(&deck.name);
+            if deck.name.is_empty() {
+                deck.name = deck.key.clone();
+            }
+        }
+        for imported in &mut self.facts {
+            let tags = &mut imported.fact.tags;
+            if tags.iter().any(|t| t.chars().any(char::is_control)) {
+                *tags = tags
+                    .iter()
+                    .flat_map(|t| {
+                        crate::text::clean_name(t)
+                            .split_whitespace()
+                            .map(str::to_string)
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+            }
+        }
+    }
+}
+
 /// What one deck got.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeckOutcome {
@@ -114,7 +143,37 @@ struct TargetDeck {
     source: Option<String>,
     /// Facts by first field, and every key in use (loaded on first use).
     by_first_field: Option<HashMap<String, StoredFact>>,
-    keys: Vec<String>,
+    keys: UniqueKeys,
+}
+
+/// The fact keys in use in a deck, and for each suggested key the next
+/// number to try after it: making a key unique costs the same however many
+/// facts share a suggestion (thousands of rows of one script once did).
+#[derive(Debug, Default)]
+struct UniqueKeys {
+    taken: HashSet<String>,
+    next: HashMap<String, u64>,
+}
+
+impl UniqueKeys {
+    fn insert(&mut self, key: String) {
+        self.taken.insert(key);
+    }
+
+    /// `base`, or `base-2`, `base-3`… (the first not taken).
+    fn unique(&mut self, base: &str) -> String {
+        if !self.taken.contains(base) {
+            return base.to_string();
+        }
+        let next = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let key = format!("{base}-{next}");
+            *next += 1;
+            if !self.taken.contains(&key) {
+                return key;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -191,7 +250,7 @@ fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
                 let deck = &mut decks[deck_index];
                 load_deck_facts(tx, deck, deck_index)?;
                 if imported.identity == Identity::FirstField {
-                    fact.id = unique_key(&fact.id, &deck.keys);
+                    fact.id = deck.keys.unique(&fact.id);
                 }
                 content = fact.to_content()?;
                 let id = tx.insert_fact(None, deck.id, &fact.id, &content)?;
@@ -209,7 +268,7 @@ fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
             by_key.insert(fact.id.clone(), stored.clone());
         }
         let deck = &mut decks[home];
-        deck.keys.push(fact.id.clone());
+        deck.keys.insert(fact.id.clone());
         if let Some(map) = deck.by_first_field.as_mut() {
             map.insert(first_field(&fact).to_string(), stored);
         }
@@ -251,7 +310,7 @@ fn target_deck(tx: &Tx, deck: &ImportDeck) -> Result<(TargetDeck, bool)> {
         id,
         source,
         by_first_field: None,
-        keys: Vec::new(),
+        keys: UniqueKeys::default(),
     };
     Ok((target, created))
 }
@@ -283,7 +342,7 @@ fn facts_by_key(
                     id: deck_id,
                     source: row.source_path,
                     by_first_field: None,
-                    keys: Vec::new(),
+                    keys: UniqueKeys::default(),
                 });
                 outcomes.push(DeckOutcome {
                     name: row.name,
@@ -305,7 +364,7 @@ fn load_deck_facts(tx: &Tx, deck: &mut TargetDeck, index: usize) -> Result<()> {
     }
     let mut map = HashMap::new();
     for FactRow { id, key, content, .. } in tx.facts_of_deck(deck.id)? {
-        deck.keys.push(key.clone());
+        deck.keys.insert(key.clone());
         if let Ok(fact) = Fact::from_content(&content) {
             map.entry(first_field(&fact).to_string()).or_insert(StoredFact {
                 id,
@@ -328,14 +387,6 @@ fn first_field(fact: &Fact) -> &str {
         FactBody::Sequence { title, .. } => title,
         FactBody::Timeline { event, .. } => event,
     }
-}
-
-/// `base`, or `base-2`, `base-3`… if taken.
-fn unique_key(base: &str, taken: &[String]) -> String {
-    std::iter::once(base.to_string())
-        .chain((2..).map(|n| format!("{base}-{n}")))
-        .find(|k| !taken.contains(k))
-        .unwrap_or_else(|| base.to_string())
 }
 
 /// Adds or updates the fact's cards, their schedules and their reviews.

@@ -49,6 +49,8 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
             path.display()
         )));
     }
+    // Collections extracted by imports that were killed midway.
+    crate::interop::anki::package::remove_dead_extractions(&std::env::temp_dir());
     let deck = deck.map(|name| target_deck(store, name)).transpose()?;
     let mut notices = convert::Notices::default();
     let (batch, source) = if is_package(path)? {
@@ -72,6 +74,8 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
         let source = format!("{}: {} notes (Anki text file)", path.display(), batch.facts.len());
         (batch, source)
     };
+    let mut batch = batch;
+    batch.clean_names();
     Ok(Prepared { batch, source, notices })
 }
 

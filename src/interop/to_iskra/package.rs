@@ -115,6 +115,8 @@ pub fn batch(
     if let Some(deck) = deck {
         batch.decks.push(deck.clone());
     }
+    // Deck keys to their index in `batch.decks`.
+    let mut deck_index_of: HashMap<String, usize> = HashMap::new();
     for note in notes {
         let mut note_cards = cards.remove(&note.id).unwrap_or_default();
         note_cards.sort_by_key(|c| c.ord);
@@ -134,9 +136,10 @@ pub fn batch(
                     notices.add(Notice::SplitDecks);
                 }
                 let key = keys::deck_key(&name);
-                match batch.decks.iter().position(|d| d.key == key) {
-                    Some(i) => i,
+                match deck_index_of.get(&key) {
+                    Some(&i) => i,
                     None => {
+                        deck_index_of.insert(key.clone(), batch.decks.len());
                         batch.decks.push(ImportDeck { key, name });
                         batch.decks.len() - 1
                     }

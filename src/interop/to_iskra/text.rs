@@ -71,6 +71,8 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
     if let Some(deck) = deck {
         batch.decks.push(deck.clone());
     }
+    // Deck keys to their index in `batch.decks`.
+    let mut deck_index_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut diagnostics = Vec::new();
     for row in &file.rows {
         let cell = |column: Option<usize>| column.and_then(|c| row.fields.get(c - 1)).map(String::as_str);
@@ -176,9 +178,10 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                     .unwrap_or(&fallback_deck)
                     .to_string();
                 let key = keys::deck_key(&name);
-                match batch.decks.iter().position(|d| d.key == key) {
-                    Some(i) => i,
+                match deck_index_of.get(&key) {
+                    Some(&i) => i,
                     None => {
+                        deck_index_of.insert(key.clone(), batch.decks.len());
                         batch.decks.push(ImportDeck { key, name });
                         batch.decks.len() - 1
                     }

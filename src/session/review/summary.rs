@@ -65,7 +65,7 @@ impl ReviewSession<'_> {
             });
             if let Some(at) = learning.filter(|at| *at < end_of_day) {
                 if at <= clock.now() {
-                    learning_now += 1;
+                    learning_now += self.store.learning_due_by(scope.row.id, clock.now_ms())?;
                 }
                 if next_learning.is_none_or(|n| at < n) {
                     next_learning = Some(at);

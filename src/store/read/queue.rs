@@ -165,7 +165,7 @@ impl Store {
     }
 
     /// Learning cards of a deck due at an instant by `until_ms`.
-    fn learning_due_by(&self, deck_id: i64, until_ms: i64) -> Result<u32> {
+    pub fn learning_due_by(&self, deck_id: i64, until_ms: i64) -> Result<u32> {
         self.count(
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2",
             &[&deck_id, &until_ms],
