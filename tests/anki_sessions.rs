@@ -349,7 +349,7 @@ fn the_reference_sessions_are_from_anki_26_and_cover_the_cases() {
         .iter()
         .filter(|c| c.3 == 2 && (first..first + 90).contains(&days.day(c.5)))
         .count();
-    assert!(due_ahead >= 1_900, "{due_ahead} cards due over the next 90 days");
+    assert!(due_ahead >= 2_000, "{due_ahead} cards due over the next 90 days");
 }
 
 fn assert_replays(name: &str) {

@@ -107,13 +107,13 @@ SCENARIOS = [
     },
     {
         "name": "load_balancer",
-        "description": "2,200 review cards (200 of them in sibling pairs a few days apart), 1,900 due over "
+        "description": "2,500 review cards (200 of them in sibling pairs a few days apart), 2,200 due over "
         "the next 90 days and 300 overdue, and 60 new cards; reviews bury their siblings (so the balancer "
         "spreads them apart); everything due answered from 10:00 for eight days.",
         "seed": 13,
         "new_notes": 60,
         "reversed_notes": 100,
-        "seeded_reviews": 2100,
+        "seeded_reviews": 2400,
         "learn_steps": [1.0, 10.0],
         "relearn_steps": [10.0],
         "new_per_day": 10,
@@ -129,7 +129,7 @@ SCENARIOS = [
         "seed": 13,
         "new_notes": 60,
         "reversed_notes": 100,
-        "seeded_reviews": 2100,
+        "seeded_reviews": 2400,
         "learn_steps": [1.0, 10.0],
         "relearn_steps": [10.0],
         "new_per_day": 10,
@@ -380,6 +380,12 @@ def check(doc: dict) -> dict:
             if a["before"][1] == 1 and a["before"][2] > a["at"]:
                 seen["learn_ahead"] += 1
     assert seen["interday_steps"] > 10 and seen["delayed_steps"] > 50 and seen["learn_ahead"] > 5, seen
+    # The load balancer matters: at least 2,000 review cards due over the
+    # 90 days after the first session (issue 17).
+    balanced = next(sc for sc in doc["scenarios"] if sc["name"] == "load_balancer")
+    first = balanced["answers"][0]["anki_day"]
+    seen["balancer_due_ahead"] = sum(1 for c in balanced["cards"] if c[4] == 2 and first <= c[5] < first + 90)
+    assert seen["balancer_due_ahead"] >= 2000, seen
     return seen
 
 
