@@ -164,6 +164,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
         );
         s.run_at(LATER, &["check"], "").ok();
         schema_3_is_filled_in(&s, &original, fixture);
+        due_per_day_is_counted(&s, fixture);
 
         // The backup made before migrating is the old version, unchanged.
         let backups: Vec<PathBuf> = std::fs::read_dir(s.path("backups"))
@@ -195,7 +196,25 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
             s.count("SELECT count(*) FROM review_log"),
             fixture.ratings.len() as i64 + 2
         );
+        due_per_day_is_counted(&s, fixture);
     }
+}
+
+/// Schema 4's `cards_due_per_day` (filled by the migration, kept by
+/// triggers) holds what a count of the cards gives: review cards and
+/// day-long steps by due day, suspended and buried ones included.
+fn due_per_day_is_counted(s: &Scratch, fixture: &Fixture) {
+    let counted = "SELECT due, count(*) FROM cards
+        WHERE queue IN (2, 3) OR (queue IN (-1, -2) AND (state = 2 OR (state IN (1, 3) AND due < 1000000000)))
+        GROUP BY due";
+    let table = "SELECT day, cards FROM cards_due_per_day WHERE cards > 0";
+    assert_eq!(
+        s.count(&format!("SELECT count(*) FROM ({table} EXCEPT {counted})"))
+            + s.count(&format!("SELECT count(*) FROM ({counted} EXCEPT {table})")),
+        0,
+        "{}: cards_due_per_day differs from a count of the cards",
+        fixture.file
+    );
 }
 
 /// What schema 3 added, on a migrated fixture: the review log rebuilt

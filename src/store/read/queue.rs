@@ -260,40 +260,14 @@ impl Tx<'_> {
 /// The cards due on each study day in `from..until`: review cards and
 /// cards in day-long steps, of every deck and whatever their queue
 /// (suspended and buried ones too, as Anki's load balancer counts them).
-/// One covering index range scan per deck and queue for the queues that
-/// hold them, plus the few suspended and buried cards.
+/// Read from `cards_due_per_day`, which triggers keep (schema v4): at most
+/// one row per day of the range, however many cards are due in it.
 fn due_per_day(conn: &Connection, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
-    let mut counts: HashMap<DayNumber, u32> = HashMap::new();
-    let decks: Vec<i64> = conn
-        .prepare_cached("SELECT id FROM decks")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut active = conn.prepare_cached(
-        "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4 GROUP BY due",
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, cards FROM cards_due_per_day WHERE day >= ?1 AND day < ?2 AND cards > 0 ORDER BY day",
     )?;
-    let mut held = conn.prepare_cached(
-        "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4
-           AND (state = 2 OR (state IN (1, 3) AND due < ?5)) GROUP BY due",
-    )?;
-    let mut add = |rows: rusqlite::MappedRows<'_, _>| -> Result<()> {
-        for row in rows {
-            let (day, n): (DayNumber, u32) = row?;
-            *counts.entry(day).or_default() += n;
-        }
-        Ok(())
-    };
-    let pair = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?));
-    for deck in decks {
-        for q in [queue::REVIEW, queue::DAY_LEARNING] {
-            add(active.query_map(params![deck, q, from, until], pair)?)?;
-        }
-        for q in [queue::SUSPENDED, queue::BURIED] {
-            add(held.query_map(params![deck, q, from, until, DAY_DUE_LIMIT], pair)?)?;
-        }
-    }
-    let mut counts: Vec<(DayNumber, u32)> = counts.into_iter().collect();
-    counts.sort_unstable();
-    Ok(counts)
+    let rows = stmt.query_map(params![from, until], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// The cards of a fact due on a study day in `from..until` (review cards
@@ -312,9 +286,111 @@ fn fact_due_days(conn: &Connection, fact_id: i64, from: DayNumber, until: DayNum
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cards due on each study day in `from..until`: review cards and
+    /// cards in day-long steps, of every deck and whatever their queue
+    /// (suspended and buried ones too, as Anki's load balancer counts them).
+    /// Counted from the cards themselves, one index range scan per deck and
+    /// queue: what `cards_due_per_day` must always equal.
+    fn due_per_day_scan(conn: &Connection, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+        let mut counts: HashMap<DayNumber, u32> = HashMap::new();
+        let decks: Vec<i64> = conn
+            .prepare_cached("SELECT id FROM decks")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut active = conn.prepare_cached(
+            "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4 GROUP BY due",
+        )?;
+        let mut held = conn.prepare_cached(
+            "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4
+               AND (state = 2 OR (state IN (1, 3) AND due < ?5)) GROUP BY due",
+        )?;
+        let mut add = |rows: rusqlite::MappedRows<'_, _>| -> Result<()> {
+            for row in rows {
+                let (day, n): (DayNumber, u32) = row?;
+                *counts.entry(day).or_default() += n;
+            }
+            Ok(())
+        };
+        let pair = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?));
+        for deck in decks {
+            for q in [queue::REVIEW, queue::DAY_LEARNING] {
+                add(active.query_map(params![deck, q, from, until], pair)?)?;
+            }
+            for q in [queue::SUSPENDED, queue::BURIED] {
+                add(held.query_map(params![deck, q, from, until, DAY_DUE_LIMIT], pair)?)?;
+            }
+        }
+        let mut counts: Vec<(DayNumber, u32)> = counts.into_iter().collect();
+        counts.sort_unstable();
+        Ok(counts)
+    }
     use crate::card::{CardState, Due, Rating, ReviewKind, Schedule};
     use crate::deck::build::{Source, build};
     use crate::store::LogEntry;
+
+    /// `cards_due_per_day`, kept by triggers, equals a count of the cards
+    /// after every kind of write: answers into review, day-long and
+    /// intraday steps, suspend, bury, unbury, retire, forget, deck delete.
+    #[test]
+    fn the_due_per_day_table_always_equals_a_count_of_the_cards() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = |key: &str| Source {
+            label: format!("{key}.deck"),
+            key: key.into(),
+            bytes: format!("# {key}\n## x\nq: x?\na: 1\ncards: basic reverse\n## y\nq: y?\na: 2\n## z\nq: z?\na: 3\n")
+                .into_bytes(),
+        };
+        build(&mut store, &[source("a"), source("b")]).unwrap();
+        let same = |store: &Store, after: &str| {
+            let table = due_per_day(store.conn(), 0, DAY_DUE_LIMIT).unwrap();
+            let scan = due_per_day_scan(store.conn(), 0, DAY_DUE_LIMIT).unwrap();
+            assert_eq!(table, scan, "after {after}");
+            table.iter().map(|(_, n)| n).sum::<u32>()
+        };
+        assert_eq!(same(&store, "the build"), 0, "new cards are not due on a day");
+        let schedule = |state: CardState, due: Due| Schedule {
+            state,
+            due,
+            ..Schedule::new_card(0)
+        };
+        let write = |store: &mut Store, card: i64, s: Schedule| {
+            let tx = store.begin().unwrap();
+            tx.write_schedule(card, &s).unwrap();
+            tx.commit().unwrap();
+        };
+        write(&mut store, 1, schedule(CardState::Review, Due::Day(20_000)));
+        write(&mut store, 2, schedule(CardState::Review, Due::Day(20_000)));
+        write(&mut store, 3, schedule(CardState::Relearning, Due::Day(20_003)));
+        write(&mut store, 4, schedule(CardState::Learning, Due::At(1_771_000_000_000)));
+        write(&mut store, 5, schedule(CardState::Review, Due::Day(20_010)));
+        write(&mut store, 6, schedule(CardState::Review, Due::Day(20_011)));
+        assert_eq!(same(&store, "answers"), 5, "the intraday step is not due on a day");
+        write(&mut store, 1, schedule(CardState::Review, Due::Day(20_040)));
+        same(&store, "a review answered again");
+        let tx = store.begin().unwrap();
+        tx.suspend_card(2).unwrap();
+        tx.suspend_card(4).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(same(&store, "suspending"), 5, "a suspended review still counts");
+        store.bury(3, 20_000).unwrap();
+        store.bury(5, 20_000).unwrap();
+        assert_eq!(same(&store, "burying"), 5, "a buried card still counts");
+        store.unbury(20_001).unwrap();
+        same(&store, "unburying");
+        let tx = store.begin().unwrap();
+        tx.unsuspend_card(2).unwrap();
+        tx.retire_card(6).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(same(&store, "a retired card"), 5, "retired is suspended: it still counts");
+        write(&mut store, 2, Schedule::new_card(2));
+        assert_eq!(same(&store, "forgetting"), 4);
+        let deck_b = store.find_deck("b").unwrap().id;
+        let tx = store.begin().unwrap();
+        tx.delete_deck(deck_b).unwrap();
+        tx.commit().unwrap();
+        same(&store, "a deck deleted");
+    }
 
     #[test]
     fn studied_today_counts_each_decks_new_cards_and_reviews_since_the_day_start() {
