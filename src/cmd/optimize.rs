@@ -123,6 +123,7 @@ pub fn run_optimize<Tz: TimeZone>(
             health_check: health.map(|h| h.passed),
         };
         store.save_fsrs_fit(key, &record)?;
+        crate::sync::share_changes(store, clock.now_ms())?;
         writeln!(out, "Saved: the fitted parameters are now used for {scope}.").map_err(Error::stdout)?;
     } else {
         writeln!(

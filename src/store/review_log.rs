@@ -227,15 +227,16 @@ mod tests {
             bytes: b"# D\n## x\nq: x?\na: 1\n".to_vec(),
         };
         build(&mut store, &[source]).unwrap();
+        let id = crate::ids::card_id("d", "x", "basic", 0);
         let tx = store.begin().unwrap();
-        let first = tx.insert_log(&entry(1)).unwrap();
-        let second = tx.insert_log(&entry(1)).unwrap();
+        let first = tx.insert_log(&entry(id)).unwrap();
+        let second = tx.insert_log(&entry(id)).unwrap();
         assert_ne!(first, second, "each answer gets its own uid");
-        assert!(tx.insert_log_if_new("anki-1", &entry(1)).unwrap());
-        assert!(!tx.insert_log_if_new("anki-1", &entry(1)).unwrap());
-        tx.delete_log(first, 2).unwrap();
+        assert!(tx.insert_log_if_new("anki-1", &entry(id)).unwrap());
+        assert!(!tx.insert_log_if_new("anki-1", &entry(id)).unwrap());
+        tx.delete_log(first, id + 1).unwrap();
         tx.commit().unwrap();
-        assert_eq!(store.log_len().unwrap(), 3, "not card 2's row");
+        assert_eq!(store.log_len().unwrap(), 3, "not another card's row");
         let (rating, duration, kind): (u8, i64, i64) = store
             .conn()
             .query_row(
@@ -246,9 +247,9 @@ mod tests {
             .unwrap();
         assert_eq!((rating, duration, kind), (2, 2_500, 0));
         let tx = store.begin().unwrap();
-        tx.delete_log(first, 1).unwrap();
+        tx.delete_log(first, id).unwrap();
         tx.commit().unwrap();
         assert_eq!(store.log_len().unwrap(), 2);
-        assert_eq!(store.last_answered().unwrap(), Some((1, 1)));
+        assert_eq!(store.last_answered().unwrap(), Some((1, id)));
     }
 }

@@ -48,6 +48,9 @@ pub struct ImportedCard {
     /// Its schedule; `None` for a new card (it gets the next new position).
     pub schedule: Option<Schedule>,
     pub suspended: bool,
+    /// Its id in Anki, kept for it when free (its fuzz is then Anki's, and
+    /// every device that imports it or syncs with one that did agrees).
+    pub anki_id: Option<i64>,
     /// When it was last reviewed in Anki (UTC ms), if ever.
     pub last_review_ms: Option<i64>,
     pub reviews: Vec<ImportedReview>,
@@ -407,7 +410,17 @@ fn import_cards(
                 id
             }
             None => {
-                let id = tx.insert_new_card(fact_id, deck_id, &text, next_position)?;
+                let anki_id = imported
+                    .iter()
+                    .find(|c| c.template == text.template)
+                    .and_then(|c| c.anki_id)
+                    .filter(|id| (1..crate::ids::DERIVED_MIN).contains(id));
+                let id = match anki_id {
+                    Some(id) if !tx.card_exists(id)? => {
+                        tx.insert_new_card_as(id, fact_id, deck_id, &text, next_position)?
+                    }
+                    _ => tx.insert_new_card(fact_id, deck_id, &text, next_position)?,
+                };
                 outcome.cards_added += 1;
                 id
             }
@@ -429,11 +442,15 @@ fn import_cards(
             if card.suspended {
                 tx.suspend_card(card_id)?;
             }
+            if card.schedule.is_some() || card.suspended {
+                crate::sync::record::snapshot(tx, card_id, tx.now_ms().unwrap_or_default())?;
+            }
         } else {
             outcome.cards_kept += 1;
         }
         for review in &card.reviews {
             if insert_review(tx, card_id, review)? {
+                crate::sync::record::history(tx, &review.uid)?;
                 outcome.reviews_added += 1;
             } else {
                 outcome.reviews_present += 1;

@@ -432,6 +432,7 @@ impl Context<'_> {
             template,
             schedule,
             suspended: card.queue == -1,
+            anki_id: Some(card.id),
             last_review_ms,
             reviews,
         }

@@ -1,4 +1,4 @@
--- Schema version 4: day-long learning steps (Anki's interday learning) and
+-- Schema version 5: day-long learning steps (Anki's interday learning) and
 -- the cards due per day for the load balancer.
 --
 -- A learning or relearning step that reaches the next study day is due on a
