@@ -19,6 +19,18 @@ fn store() -> Store {
     store
 }
 
+/// The id of card `n` of [`store`]: 1 and 2 fact x's basic and reverse, 3
+/// fact y's, 4 fact z's.
+fn id(n: i64) -> i64 {
+    let (fact, template) = match n {
+        1 => ("x", "basic"),
+        2 => ("x", "reverse"),
+        3 => ("y", "basic"),
+        _ => ("z", "basic"),
+    };
+    crate::ids::card_id("d", fact, template, 0)
+}
+
 fn review(due: DayNumber) -> Schedule {
     Schedule {
         state: CardState::Review,
@@ -71,9 +83,9 @@ fn no_balancer_without_the_setting_or_without_fuzz() {
 #[test]
 fn the_counts_are_taken_once_and_answers_add_to_them() {
     let mut store = store();
-    set(&mut store, 1, &review(TODAY));
-    set(&mut store, 2, &review(TODAY + 3));
-    set(&mut store, 3, &review(TODAY + 3));
+    set(&mut store, id(1), &review(TODAY));
+    set(&mut store, id(2), &review(TODAY + 3));
+    set(&mut store, id(3), &review(TODAY + 3));
     // A day-long step counts; a suspended review too (as in Anki); a card
     // due before today or beyond the range does not.
     let day_long = Schedule {
@@ -81,14 +93,14 @@ fn the_counts_are_taken_once_and_answers_add_to_them() {
         due: Due::Day(TODAY + 2),
         ..review(TODAY)
     };
-    set(&mut store, 4, &day_long);
+    set(&mut store, id(4), &day_long);
     let mut w = SessionWorkload::start(&store, &settings(true, true, true), TODAY)
         .unwrap()
         .unwrap();
     let counts = |w: &SessionWorkload| (0..5).map(|d| w.balancer.count(TODAY + d)).collect::<Vec<_>>();
     assert_eq!(counts(&w), [1, 0, 1, 2, 0]);
     let tx = store.begin().unwrap();
-    tx.suspend_card(4).unwrap();
+    tx.suspend_card(id(4)).unwrap();
     tx.commit().unwrap();
     let again = SessionWorkload::start(&store, &settings(true, true, true), TODAY)
         .unwrap()
@@ -96,7 +108,7 @@ fn the_counts_are_taken_once_and_answers_add_to_them() {
     assert_eq!(counts(&again), [1, 0, 1, 2, 0], "a suspended card still counts");
 
     // Card 1 (due today) answered into review in 4 days: counted on both days.
-    let card = store.card(1).unwrap().unwrap();
+    let card = store.card(id(1)).unwrap().unwrap();
     w.count_answer(&card, &review(TODAY + 4));
     assert_eq!(counts(&w), [1, 0, 1, 2, 1]);
     // Answered again the same day, into relearning: nothing added or taken.
@@ -108,17 +120,17 @@ fn the_counts_are_taken_once_and_answers_add_to_them() {
     w.count_answer(&card, &relearning);
     assert_eq!(counts(&w), [1, 0, 1, 2, 1]);
     // The undo takes it off every day it was counted on.
-    w.count_undo(1);
+    w.count_undo(id(1));
     assert_eq!(counts(&w), [0, 0, 1, 2, 0]);
 }
 
 #[test]
 fn siblings_days_come_from_the_collection_and_the_sessions_answers() {
     let mut store = store();
-    set(&mut store, 1, &review(TODAY + 1));
-    set(&mut store, 2, &review(TODAY + 6));
-    set(&mut store, 3, &review(TODAY + 2));
-    let card = store.card(1).unwrap().unwrap();
+    set(&mut store, id(1), &review(TODAY + 1));
+    set(&mut store, id(2), &review(TODAY + 6));
+    set(&mut store, id(3), &review(TODAY + 2));
+    let card = store.card(id(1)).unwrap().unwrap();
     let mut w = SessionWorkload::start(&store, &settings(true, true, true), TODAY)
         .unwrap()
         .unwrap();
@@ -126,9 +138,9 @@ fn siblings_days_come_from_the_collection_and_the_sessions_answers() {
     assert_eq!(w.sibling_days_of(&store, &card).unwrap(), [TODAY + 1, TODAY + 6]);
     // Card 2 answered in the session: where the session counts it, not where
     // the collection has it now.
-    let sibling = store.card(2).unwrap().unwrap();
+    let sibling = store.card(id(2)).unwrap().unwrap();
     w.count_answer(&sibling, &review(TODAY + 9));
-    set(&mut store, 2, &review(TODAY + 9));
+    set(&mut store, id(2), &review(TODAY + 9));
     let mut days = w.sibling_days_of(&store, &card).unwrap();
     days.sort_unstable();
     assert_eq!(days, [TODAY + 1, TODAY + 6, TODAY + 9]);
@@ -145,11 +157,11 @@ fn siblings_days_come_from_the_collection_and_the_sessions_answers() {
 #[test]
 fn a_new_study_day_counts_again() {
     let mut store = store();
-    set(&mut store, 3, &review(TODAY + 1));
+    set(&mut store, id(3), &review(TODAY + 1));
     let mut w = SessionWorkload::start(&store, &settings(true, true, true), TODAY)
         .unwrap()
         .unwrap();
-    w.count_answer(&store.card(1).unwrap().unwrap(), &review(TODAY + 5));
+    w.count_answer(&store.card(id(1)).unwrap().unwrap(), &review(TODAY + 5));
     assert_eq!(w.balancer.count(TODAY + 5), 1);
     let tx = store.begin().unwrap();
     w.follow_day(&tx, TODAY).unwrap();

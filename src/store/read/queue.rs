@@ -349,6 +349,15 @@ mod tests {
             table.iter().map(|(_, n)| n).sum::<u32>()
         };
         assert_eq!(same(&store, "the build"), 0, "new cards are not due on a day");
+        let ids: Vec<i64> = store
+            .conn()
+            .prepare("SELECT id FROM cards ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let id = |n: usize| ids[n - 1];
         let schedule = |state: CardState, due: Due| Schedule {
             state,
             due,
@@ -359,31 +368,31 @@ mod tests {
             tx.write_schedule(card, &s).unwrap();
             tx.commit().unwrap();
         };
-        write(&mut store, 1, schedule(CardState::Review, Due::Day(20_000)));
-        write(&mut store, 2, schedule(CardState::Review, Due::Day(20_000)));
-        write(&mut store, 3, schedule(CardState::Relearning, Due::Day(20_003)));
-        write(&mut store, 4, schedule(CardState::Learning, Due::At(1_771_000_000_000)));
-        write(&mut store, 5, schedule(CardState::Review, Due::Day(20_010)));
-        write(&mut store, 6, schedule(CardState::Review, Due::Day(20_011)));
+        write(&mut store, id(1), schedule(CardState::Review, Due::Day(20_000)));
+        write(&mut store, id(2), schedule(CardState::Review, Due::Day(20_000)));
+        write(&mut store, id(3), schedule(CardState::Relearning, Due::Day(20_003)));
+        write(&mut store, id(4), schedule(CardState::Learning, Due::At(1_771_000_000_000)));
+        write(&mut store, id(5), schedule(CardState::Review, Due::Day(20_010)));
+        write(&mut store, id(6), schedule(CardState::Review, Due::Day(20_011)));
         assert_eq!(same(&store, "answers"), 5, "the intraday step is not due on a day");
-        write(&mut store, 1, schedule(CardState::Review, Due::Day(20_040)));
+        write(&mut store, id(1), schedule(CardState::Review, Due::Day(20_040)));
         same(&store, "a review answered again");
         let tx = store.begin().unwrap();
-        tx.suspend_card(2).unwrap();
-        tx.suspend_card(4).unwrap();
+        tx.suspend_card(id(2)).unwrap();
+        tx.suspend_card(id(4)).unwrap();
         tx.commit().unwrap();
         assert_eq!(same(&store, "suspending"), 5, "a suspended review still counts");
-        store.bury(3, 20_000).unwrap();
-        store.bury(5, 20_000).unwrap();
+        store.bury(id(3), 20_000).unwrap();
+        store.bury(id(5), 20_000).unwrap();
         assert_eq!(same(&store, "burying"), 5, "a buried card still counts");
         store.unbury(20_001).unwrap();
         same(&store, "unburying");
         let tx = store.begin().unwrap();
-        tx.unsuspend_card(2).unwrap();
-        tx.retire_card(6).unwrap();
+        tx.unsuspend_card(id(2)).unwrap();
+        tx.retire_card(id(6)).unwrap();
         tx.commit().unwrap();
         assert_eq!(same(&store, "a retired card"), 5, "retired is suspended: it still counts");
-        write(&mut store, 2, Schedule::new_card(2));
+        write(&mut store, id(2), Schedule::new_card(0));
         assert_eq!(same(&store, "forgetting"), 4);
         let deck_b = store.find_deck("b").unwrap().id;
         let tx = store.begin().unwrap();
