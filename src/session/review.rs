@@ -163,6 +163,30 @@ pub struct ReviewSession<'s> {
     hint_for: Option<i64>,
     /// The load balancer, when the settings use one.
     workload: Option<SessionWorkload>,
+    /// The header counts, kept while [`ReviewSession::current`] picks and
+    /// shows a card at one time (picking needs them too): counted once a step.
+    counts_now: std::cell::Cell<CountsMemo>,
+}
+
+/// See [`ReviewSession::counts_now`].
+#[derive(Debug, Clone, Copy)]
+enum CountsMemo {
+    /// Not kept: counted at every call.
+    Off,
+    /// To be kept once counted.
+    Empty,
+    Counted(QueueCounts),
+}
+
+/// What an input did, before the next screen is picked
+/// ([`ReviewSession::apply`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// What to tell the learner (an answer is stored by now); the next
+    /// screen is [`ReviewSession::current`].
+    Notice(Option<Notice>),
+    /// The session ended (quit).
+    Finished(Summary),
 }
 
 impl<'s> ReviewSession<'s> {
@@ -210,11 +234,22 @@ impl<'s> ReviewSession<'s> {
             answered_since_new: 0,
             hint_for: None,
             workload,
+            counts_now: std::cell::Cell::new(CountsMemo::Off),
         })
     }
 
-    /// The screen to show now (the current question, or the next card).
+    /// The screen to show now (the current question, or the next card). Its
+    /// reads (the next card of each deck, the header counts) share one read
+    /// transaction and count the header once.
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
+        let span = self.store.begin_read()?;
+        self.counts_now.set(CountsMemo::Empty);
+        let screen = self.current_in_span(clock);
+        self.counts_now.set(CountsMemo::Off);
+        span.end(self.store, screen)
+    }
+
+    fn current_in_span(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
         if self.shown.is_none() {
             self.hint_for = None;
             self.shown = self.pick(clock)?.map(|card| Shown {
@@ -228,8 +263,18 @@ impl<'s> ReviewSession<'s> {
 
     /// Applies an input; returns a notice (if any) and the screen to show next.
     pub fn handle(&mut self, input: Input, clock: &Clock<impl chrono::TimeZone>) -> Result<(Option<Notice>, Screen)> {
+        match self.apply(input, clock)? {
+            Applied::Finished(summary) => Ok((None, Screen::Finished(summary))),
+            Applied::Notice(notice) => Ok((notice, self.current(clock)?)),
+        }
+    }
+
+    /// Applies an input without picking what is shown next, so that a front
+    /// end can show the notice (an answer stored) before the next card is
+    /// picked; then [`ReviewSession::current`] is the screen.
+    pub fn apply(&mut self, input: Input, clock: &Clock<impl chrono::TimeZone>) -> Result<Applied> {
         let notice = match input {
-            Input::Quit => return Ok((None, Screen::Finished(self.finish(clock)?))),
+            Input::Quit => return Ok(Applied::Finished(self.finish(clock)?)),
             Input::Reveal => {
                 if let Some(shown) = &mut self.shown {
                     shown.revealed = true;
@@ -256,7 +301,7 @@ impl<'s> ReviewSession<'s> {
                 None => None,
             },
         };
-        Ok((notice, self.current(clock)?))
+        Ok(Applied::Notice(notice))
     }
 
     /// Buries (until the next study day) or suspends the card shown, and
@@ -423,9 +468,20 @@ impl<'s> ReviewSession<'s> {
     /// Anki counts them: learning cards due within the learn-ahead window
     /// and cards in day-long steps due today are learning).
     pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
+        let memo = self.counts_now.get();
+        if let CountsMemo::Counted(counts) = memo {
+            return Ok(counts);
+        }
         let mut total = WaitingCounts::default();
         for scope in &self.decks {
-            let query = self.limits.query(scope.row.id, clock);
+            // The new-card total is capped at the collection's limit, so no
+            // deck needs counting beyond what it leaves after the decks
+            // before it. Reviews are counted to each deck's own limit: cards
+            // in day-long steps of every deck come before any deck's
+            // reviews under the collection's limit (as Anki gathers them),
+            // which `cap_totals` decides over the totals.
+            let mut query = self.limits.query(scope.row.id, clock);
+            query.new_left = query.new_left.min(self.limits.collection_new_left().saturating_sub(total.new));
             let c = self.store.queue_counts(scope.row.id, &query)?;
             total.new += c.new;
             total.intraday += c.intraday;
@@ -433,11 +489,15 @@ impl<'s> ReviewSession<'s> {
             total.review += c.review;
         }
         let total = self.limits.cap_totals(total);
-        Ok(QueueCounts {
+        let counts = QueueCounts {
             new: total.new,
             learning: total.learning(),
             due: total.review,
-        })
+        };
+        if let CountsMemo::Empty = memo {
+            self.counts_now.set(CountsMemo::Counted(counts));
+        }
+        Ok(counts)
     }
 
     /// The deck the session is limited to (`--deck`), or none for all decks.

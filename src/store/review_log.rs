@@ -143,6 +143,13 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// At least as many as the log's rows (its largest row id), at once.
+    pub fn log_rows_at_most(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(id), 0) FROM review_log", [], |r| r.get(0))?)
+    }
+
     /// Logs an answer under a new uid; returns its row id.
     pub fn insert_log(&self, entry: &LogEntry) -> Result<i64> {
         insert(self.conn(), &new_uid(), entry.into(), false)?;

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use crate::card::{Rating, ReviewKind, Schedule};
 use crate::deck::{Fact, FactBody};
 use crate::error::Result;
+use crate::interop::keys;
 use crate::store::{DeckRow, FactRow, LogEntry, Store, Tx};
 
 /// A deck the batch imports into.
@@ -56,18 +57,42 @@ pub struct ImportedCard {
     pub reviews: Vec<ImportedReview>,
 }
 
-/// One Anki revlog row, as an iskra log entry.
+/// One Anki revlog row, as an iskra log entry. The card's schedule before
+/// it is the one after the card's previous review (a new card's before the
+/// first), so it is not kept twice: a large package has millions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedReview {
-    pub uid: String,
+    /// The Anki card's id: with the answer's time, the log row's uid
+    /// ([`keys::review_uid`]).
+    pub anki_card_id: i64,
     pub reviewed_at_ms: i64,
     pub rating: Rating,
     pub duration_ms: i64,
     pub kind: ReviewKind,
     pub elapsed_days: u32,
-    pub before: Schedule,
     pub after: Schedule,
 }
+
+impl ImportedReview {
+    /// The uid of the log row it becomes.
+    pub fn uid(&self) -> String {
+        keys::review_uid(self.reviewed_at_ms, self.anki_card_id)
+    }
+}
+
+/// A review to log, with the iskra card it belongs to and the schedule
+/// before it; written once every card is (see [`insert_reviews`]).
+struct PendingReview<'b> {
+    card_id: i64,
+    before: &'b Schedule,
+    review: &'b ImportedReview,
+}
+
+/// At least this many reviews, and at least half as many as the log holds,
+/// and the log's secondary indexes are set aside while they are written:
+/// built again once from sorted rows, they cost less than grown row by row
+/// (BENCHMARKS.md, "Performance, round two (issue 21)").
+const MANY_REVIEWS: usize = 50_000;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportBatch {
@@ -187,18 +212,38 @@ struct StoredFact {
     content: String,
 }
 
+/// The page cache of an import's transaction (MiB). Rows are written in
+/// order, so a larger cache saves little (16, 32 and 64 MiB took the same
+/// CPU time on the 100k-card package) but adds to the import's peak memory,
+/// which is at most Anki's with 16 (BENCHMARKS.md, "Performance, round two (issue 21)").
+const IMPORT_CACHE_MIB: i64 = 16;
+
 /// Imports a batch in one transaction; with `commit` false everything is
-/// rolled back at the end and only the outcome is kept.
+/// rolled back at the end and only the outcome is kept. A bulk transaction
+/// ([`Store::begin_bulk`]): the insert triggers' bookkeeping is kept by it,
+/// and many reviews are logged in uid order with the log's secondary
+/// indexes set aside.
 pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
-    let tx = store.begin()?;
-    let outcome = import(&tx, batch)?;
+    write_batch_with(store, batch, commit, MANY_REVIEWS)
+}
+
+/// [`write_batch`], with the log's indexes set aside from `many_reviews`
+/// reviews on (tests take both paths with small batches).
+fn write_batch_with(
+    store: &mut Store,
+    batch: &ImportBatch,
+    commit: bool,
+    many_reviews: usize,
+) -> Result<ImportOutcome> {
+    let tx = store.begin_bulk(IMPORT_CACHE_MIB)?;
+    let outcome = import(&tx, batch, many_reviews)?;
     if commit {
         tx.commit()?;
     } // else dropped: rolled back
     Ok(outcome)
 }
 
-fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
+fn import(tx: &Tx, batch: &ImportBatch, many_reviews: usize) -> Result<ImportOutcome> {
     let mut settings = tx.settings()?;
     let start_position = settings.next_new_position;
     let mut outcome = ImportOutcome::default();
@@ -214,6 +259,7 @@ fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
         });
     }
     let mut by_key = facts_by_key(tx, &mut decks, &mut outcome.decks)?;
+    let mut reviews = Vec::new();
     for imported in &batch.facts {
         let deck_index = imported.deck;
         let existing = match imported.identity {
@@ -235,6 +281,7 @@ fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
             ));
             continue;
         }
+        let new_fact = existing.is_none();
         let mut fact = imported.fact.clone();
         let content;
         let fact_id = match existing {
@@ -281,10 +328,13 @@ fn import(tx: &Tx, batch: &ImportBatch) -> Result<ImportOutcome> {
             decks[home].id,
             &fact,
             &imported.cards,
+            new_fact,
             &mut settings.next_new_position,
             &mut outcome,
+            &mut reviews,
         )?;
     }
+    insert_reviews(tx, reviews, many_reviews, &mut outcome)?;
     if settings.next_new_position != start_position {
         tx.save_settings(&settings)?;
     }
@@ -392,22 +442,31 @@ fn first_field(fact: &Fact) -> &str {
     }
 }
 
-/// Adds or updates the fact's cards, their schedules and their reviews.
-fn import_cards(
+/// Adds or updates the fact's cards and their schedules; their reviews go
+/// to `reviews`, to be logged after every card. A fact added just now
+/// (`new_fact`) has no cards and no log to look up yet.
+#[allow(clippy::too_many_arguments)]
+fn import_cards<'b>(
     tx: &Tx,
     fact_id: i64,
     deck_id: i64,
     fact: &Fact,
-    imported: &[ImportedCard],
+    imported: &'b [ImportedCard],
+    new_fact: bool,
     next_position: &mut i64,
     outcome: &mut ImportOutcome,
+    reviews: &mut Vec<PendingReview<'b>>,
 ) -> Result<()> {
-    let existing = tx.card_templates(fact_id)?;
+    let existing = if new_fact {
+        Vec::new()
+    } else {
+        tx.card_templates(fact_id)?
+    };
     for text in fact.cards() {
-        let card_id = match existing.iter().find(|(template, ..)| *template == text.template) {
+        let (card_id, added) = match existing.iter().find(|(template, ..)| *template == text.template) {
             Some(&(_, id, _)) => {
                 tx.write_card_text(id, &text)?;
-                id
+                (id, false)
             }
             None => {
                 let anki_id = imported
@@ -422,14 +481,19 @@ fn import_cards(
                     _ => tx.insert_new_card(fact_id, deck_id, &text, next_position)?,
                 };
                 outcome.cards_added += 1;
-                id
+                (id, true)
             }
         };
         let Some(card) = imported.iter().find(|c| c.template == text.template) else {
             continue;
         };
         // Answers given in iskra since the Anki export win over Anki's schedule.
-        let anki_is_newer = match (tx.newest_review_ms(card_id, "anki-")?, card.last_review_ms) {
+        let newest_here = if added {
+            None
+        } else {
+            tx.newest_review_ms(card_id, "anki-")?
+        };
+        let anki_is_newer = match (newest_here, card.last_review_ms) {
             (None, _) => true,
             (Some(_), None) => false,
             (Some(here), Some(there)) => there >= here,
@@ -448,29 +512,169 @@ fn import_cards(
         } else {
             outcome.cards_kept += 1;
         }
+        let mut before: &Schedule = &NEW_CARD;
         for review in &card.reviews {
-            if insert_review(tx, card_id, review)? {
-                crate::sync::record::history(tx, &review.uid)?;
-                outcome.reviews_added += 1;
-            } else {
-                outcome.reviews_present += 1;
-            }
+            reviews.push(PendingReview {
+                card_id,
+                before,
+                review,
+            });
+            before = &review.after;
         }
     }
     Ok(())
 }
 
-/// Adds a log row unless one with its uid is there; true when added.
-fn insert_review(tx: &Tx, card_id: i64, r: &ImportedReview) -> Result<bool> {
-    let entry = LogEntry {
+/// The schedule before a card's first review.
+static NEW_CARD: std::sync::LazyLock<Schedule> = std::sync::LazyLock::new(|| Schedule::new_card(0));
+
+/// Logs the reviews, each unless a row with its uid is there, in uid order
+/// (time, then card): the uid index grows at its end. Many of them are
+/// logged with the log's other indexes set aside (`many`: [`MANY_REVIEWS`]).
+fn insert_reviews(tx: &Tx, mut reviews: Vec<PendingReview>, many: usize, outcome: &mut ImportOutcome) -> Result<()> {
+    reviews.sort_unstable_by_key(|p| (p.review.reviewed_at_ms, p.review.anki_card_id));
+    if reviews.len() >= many && reviews.len() as i64 * 2 >= tx.log_rows_at_most()? {
+        tx.set_log_indexes_aside()?;
+    }
+    for PendingReview {
         card_id,
-        reviewed_at_ms: r.reviewed_at_ms,
-        rating: r.rating,
-        duration_ms: r.duration_ms,
-        kind: r.kind,
-        elapsed_days: r.elapsed_days,
-        before: r.before.clone(),
-        after: r.after.clone(),
-    };
-    tx.insert_log_if_new(&r.uid, &entry)
+        before,
+        review,
+    } in reviews
+    {
+        let entry = LogEntry {
+            card_id,
+            reviewed_at_ms: review.reviewed_at_ms,
+            rating: review.rating,
+            duration_ms: review.duration_ms,
+            kind: review.kind,
+            elapsed_days: review.elapsed_days,
+            before: before.clone(),
+            after: review.after.clone(),
+        };
+        let uid = review.uid();
+        if tx.insert_log_if_new(&uid, &entry)? {
+            crate::sync::record::history(tx, &uid)?;
+            outcome.reviews_added += 1;
+        } else {
+            outcome.reviews_present += 1;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::card::{CardState, Due};
+    use crate::deck::QaKind;
+
+    fn review(at_ms: i64, reps: u32) -> ImportedReview {
+        let mut after = Schedule::new_card(0);
+        after.state = CardState::Review;
+        after.interval = reps;
+        after.due = Due::Day(20_000 + i64::from(reps));
+        after.reps = reps;
+        ImportedReview {
+            anki_card_id: 7,
+            reviewed_at_ms: at_ms,
+            rating: Rating::Good,
+            duration_ms: 1000,
+            kind: ReviewKind::Review,
+            elapsed_days: 1,
+            after,
+        }
+    }
+
+    /// One deck, one fact, one card with three reviews.
+    fn batch() -> ImportBatch {
+        ImportBatch {
+            decks: vec![ImportDeck {
+                key: "d".into(),
+                name: "D".into(),
+            }],
+            facts: vec![ImportedFact {
+                deck: 0,
+                identity: Identity::Key,
+                fact: Fact {
+                    id: "anki-01".into(),
+                    body: FactBody::Qa {
+                        question: "q".into(),
+                        answer: "a".into(),
+                        kinds: vec![QaKind::Basic],
+                    },
+                    alternatives: Vec::new(),
+                    hint: None,
+                    extra: None,
+                    tags: Vec::new(),
+                    source: None,
+                },
+                cards: vec![ImportedCard {
+                    template: "basic".into(),
+                    schedule: None,
+                    suspended: false,
+                    anki_id: None,
+                    last_review_ms: Some(1_700_000_300_000),
+                    reviews: vec![
+                        review(1_700_000_100_000, 1),
+                        review(1_700_000_200_000, 2),
+                        review(1_700_000_300_000, 3),
+                    ],
+                }],
+            }],
+        }
+    }
+
+    fn schema(store: &Store) -> Vec<String> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    /// (uid, interval before, interval after) of every log row, by time.
+    fn log(store: &Store) -> Vec<(String, i64, i64)> {
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT uid, interval_before, interval_after FROM review_log
+                 ORDER BY reviewed_at_ms",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn reviews_are_logged_alike_with_the_log_indexes_in_place_or_set_aside() {
+        let mut logs = Vec::new();
+        for many in [1, usize::MAX] {
+            let mut store = Store::open_in_memory().unwrap();
+            let before = schema(&store);
+            let dry = write_batch_with(&mut store, &batch(), false, many).unwrap();
+            assert_eq!(
+                dry.reviews_added, 3,
+                "many {many}: a dry run reports what a real one does"
+            );
+            assert_eq!(
+                schema(&store),
+                before,
+                "many {many}: a dry run leaves the schema as it was"
+            );
+            assert!(log(&store).is_empty());
+            let outcome = write_batch_with(&mut store, &batch(), true, many).unwrap();
+            assert_eq!((outcome.reviews_added, outcome.reviews_present), (3, 0), "many {many}");
+            assert_eq!(schema(&store), before, "many {many}: the log's indexes are back");
+            let again = write_batch_with(&mut store, &batch(), true, many).unwrap();
+            assert_eq!((again.reviews_added, again.reviews_present), (0, 3), "many {many}");
+            logs.push(log(&store));
+        }
+        let expected: Vec<(String, i64, i64)> =
+            (1..=3).map(|n| (format!("anki-1700000{n}00000-7"), n - 1, n)).collect();
+        assert_eq!(logs[0], expected, "each review's before is the previous one's after");
+        assert_eq!(logs[1], expected);
+    }
 }
