@@ -429,7 +429,14 @@ impl<'s> ReviewSession<'s> {
                 entry,
                 buried,
             } => {
-                if !undo_answer(self.store, log_id, &entry, &buried, self.workload.as_mut(), clock.now_ms())? {
+                if !undo_answer(
+                    self.store,
+                    log_id,
+                    &entry,
+                    &buried,
+                    self.workload.as_mut(),
+                    clock.now_ms(),
+                )? {
                     return Ok(Notice::ChangedElsewhere);
                 }
                 self.count_answer(&card, &entry, -1);
@@ -481,7 +488,9 @@ impl<'s> ReviewSession<'s> {
             // reviews under the collection's limit (as Anki gathers them),
             // which `cap_totals` decides over the totals.
             let mut query = self.limits.query(scope.row.id, clock);
-            query.new_left = query.new_left.min(self.limits.collection_new_left().saturating_sub(total.new));
+            query.new_left = query
+                .new_left
+                .min(self.limits.collection_new_left().saturating_sub(total.new));
             let c = self.store.queue_counts(scope.row.id, &query)?;
             total.new += c.new;
             total.intraday += c.intraday;

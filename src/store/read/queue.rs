@@ -371,7 +371,11 @@ mod tests {
         write(&mut store, id(1), schedule(CardState::Review, Due::Day(20_000)));
         write(&mut store, id(2), schedule(CardState::Review, Due::Day(20_000)));
         write(&mut store, id(3), schedule(CardState::Relearning, Due::Day(20_003)));
-        write(&mut store, id(4), schedule(CardState::Learning, Due::At(1_771_000_000_000)));
+        write(
+            &mut store,
+            id(4),
+            schedule(CardState::Learning, Due::At(1_771_000_000_000)),
+        );
         write(&mut store, id(5), schedule(CardState::Review, Due::Day(20_010)));
         write(&mut store, id(6), schedule(CardState::Review, Due::Day(20_011)));
         assert_eq!(same(&store, "answers"), 5, "the intraday step is not due on a day");
@@ -391,7 +395,11 @@ mod tests {
         tx.unsuspend_card(id(2)).unwrap();
         tx.retire_card(id(6)).unwrap();
         tx.commit().unwrap();
-        assert_eq!(same(&store, "a retired card"), 5, "retired is suspended: it still counts");
+        assert_eq!(
+            same(&store, "a retired card"),
+            5,
+            "retired is suspended: it still counts"
+        );
         write(&mut store, id(2), Schedule::new_card(0));
         assert_eq!(same(&store, "forgetting"), 4);
         let deck_b = store.find_deck("b").unwrap().id;
