@@ -28,7 +28,7 @@ pub const EVERY: u64 = 4096;
 /// or is the last of `total`.
 pub fn tick(progress: &dyn Progress, i: usize, total: usize) {
     let done = i as u64 + 1;
-    if done % EVERY == 0 || done == total as u64 {
+    if done.is_multiple_of(EVERY) || done == total as u64 {
         progress.done(done);
     }
 }
