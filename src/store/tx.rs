@@ -32,6 +32,13 @@ impl Store {
         Tx::begin(&self.conn, None, self.now_ms)
     }
 
+    /// Begins a write transaction with a page cache of `cache_mib` MiB (for
+    /// one that touches many pages of large tables: a sync), so pages are not
+    /// spilled to the WAL before the commit and read back.
+    pub fn begin_with_cache(&mut self, cache_mib: i64) -> Result<Tx<'_>> {
+        Tx::begin(&self.conn, Some(cache_mib), self.now_ms)
+    }
+
     /// Begins a write transaction for writes of many rows (builds of large
     /// decks, the generator): with a page cache of `cache_mib` MiB, so no page
     /// is spilled to the WAL before the commit (and written again after), and
