@@ -15,6 +15,7 @@ pub mod editor;
 pub mod frontend;
 pub mod line_protocol;
 pub mod maintenance;
+pub mod progress;
 pub mod screen;
 pub mod search;
 pub mod stats;
