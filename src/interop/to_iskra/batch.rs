@@ -12,6 +12,7 @@ use crate::card::{Rating, ReviewKind, Schedule};
 use crate::deck::{Fact, FactBody};
 use crate::error::Result;
 use crate::interop::keys;
+use crate::progress::{self, Progress, Silent};
 use crate::store::{DeckRow, FactRow, LogEntry, Store, Tx};
 
 /// A deck the batch imports into.
@@ -224,7 +225,18 @@ const IMPORT_CACHE_MIB: i64 = 16;
 /// and many reviews are logged in uid order with the log's secondary
 /// indexes set aside.
 pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
-    write_batch_with(store, batch, commit, MANY_REVIEWS)
+    write_batch_with(store, batch, commit, MANY_REVIEWS, &Silent)
+}
+
+/// [`write_batch`], reporting the notes and then the reviews written to
+/// `progress`.
+pub fn write_batch_showing(
+    store: &mut Store,
+    batch: &ImportBatch,
+    commit: bool,
+    progress: &dyn Progress,
+) -> Result<ImportOutcome> {
+    write_batch_with(store, batch, commit, MANY_REVIEWS, progress)
 }
 
 /// [`write_batch`], with the log's indexes set aside from `many_reviews`
@@ -234,16 +246,17 @@ fn write_batch_with(
     batch: &ImportBatch,
     commit: bool,
     many_reviews: usize,
+    progress: &dyn Progress,
 ) -> Result<ImportOutcome> {
     let tx = store.begin_bulk(IMPORT_CACHE_MIB)?;
-    let outcome = import(&tx, batch, many_reviews)?;
+    let outcome = import(&tx, batch, many_reviews, progress)?;
     if commit {
         tx.commit()?;
     } // else dropped: rolled back
     Ok(outcome)
 }
 
-fn import(tx: &Tx, batch: &ImportBatch, many_reviews: usize) -> Result<ImportOutcome> {
+fn import(tx: &Tx, batch: &ImportBatch, many_reviews: usize, progress: &dyn Progress) -> Result<ImportOutcome> {
     let mut settings = tx.settings()?;
     let start_position = settings.next_new_position;
     let mut outcome = ImportOutcome::default();
@@ -260,7 +273,9 @@ fn import(tx: &Tx, batch: &ImportBatch, many_reviews: usize) -> Result<ImportOut
     }
     let mut by_key = facts_by_key(tx, &mut decks, &mut outcome.decks)?;
     let mut reviews = Vec::new();
-    for imported in &batch.facts {
+    progress.start("notes", batch.facts.len() as u64);
+    for (i, imported) in batch.facts.iter().enumerate() {
+        progress::tick(progress, i, batch.facts.len());
         let deck_index = imported.deck;
         let existing = match imported.identity {
             Identity::Key => by_key.get(&imported.fact.id).cloned(),
@@ -334,7 +349,7 @@ fn import(tx: &Tx, batch: &ImportBatch, many_reviews: usize) -> Result<ImportOut
             &mut reviews,
         )?;
     }
-    insert_reviews(tx, reviews, many_reviews, &mut outcome)?;
+    insert_reviews(tx, reviews, many_reviews, progress, &mut outcome)?;
     if settings.next_new_position != start_position {
         tx.save_settings(&settings)?;
     }
@@ -531,17 +546,32 @@ static NEW_CARD: std::sync::LazyLock<Schedule> = std::sync::LazyLock::new(|| Sch
 /// Logs the reviews, each unless a row with its uid is there, in uid order
 /// (time, then card): the uid index grows at its end. Many of them are
 /// logged with the log's other indexes set aside (`many`: [`MANY_REVIEWS`]).
-fn insert_reviews(tx: &Tx, mut reviews: Vec<PendingReview>, many: usize, outcome: &mut ImportOutcome) -> Result<()> {
+fn insert_reviews(
+    tx: &Tx,
+    mut reviews: Vec<PendingReview>,
+    many: usize,
+    progress: &dyn Progress,
+    outcome: &mut ImportOutcome,
+) -> Result<()> {
     reviews.sort_unstable_by_key(|p| (p.review.reviewed_at_ms, p.review.anki_card_id));
     if reviews.len() >= many && reviews.len() as i64 * 2 >= tx.log_rows_at_most()? {
         tx.set_log_indexes_aside()?;
     }
-    for PendingReview {
-        card_id,
-        before,
-        review,
-    } in reviews
+    // Each review added is recorded for sync if the collection syncs
+    // (`sync::record::history`); asked once, not once per review.
+    let syncs = tx.local_device()?.is_some();
+    let total = reviews.len();
+    progress.start("reviews", total as u64);
+    for (
+        i,
+        PendingReview {
+            card_id,
+            before,
+            review,
+        },
+    ) in reviews.into_iter().enumerate()
     {
+        progress::tick(progress, i, total);
         let entry = LogEntry {
             card_id,
             reviewed_at_ms: review.reviewed_at_ms,
@@ -554,7 +584,9 @@ fn insert_reviews(tx: &Tx, mut reviews: Vec<PendingReview>, many: usize, outcome
         };
         let uid = review.uid();
         if tx.insert_log_if_new(&uid, &entry)? {
-            crate::sync::record::history(tx, &uid)?;
+            if syncs {
+                crate::sync::record::history(tx, &uid)?;
+            }
             outcome.reviews_added += 1;
         } else {
             outcome.reviews_present += 1;
@@ -654,7 +686,7 @@ mod tests {
         for many in [1, usize::MAX] {
             let mut store = Store::open_in_memory().unwrap();
             let before = schema(&store);
-            let dry = write_batch_with(&mut store, &batch(), false, many).unwrap();
+            let dry = write_batch_with(&mut store, &batch(), false, many, &Silent).unwrap();
             assert_eq!(
                 dry.reviews_added, 3,
                 "many {many}: a dry run reports what a real one does"
@@ -665,10 +697,10 @@ mod tests {
                 "many {many}: a dry run leaves the schema as it was"
             );
             assert!(log(&store).is_empty());
-            let outcome = write_batch_with(&mut store, &batch(), true, many).unwrap();
+            let outcome = write_batch_with(&mut store, &batch(), true, many, &Silent).unwrap();
             assert_eq!((outcome.reviews_added, outcome.reviews_present), (3, 0), "many {many}");
             assert_eq!(schema(&store), before, "many {many}: the log's indexes are back");
-            let again = write_batch_with(&mut store, &batch(), true, many).unwrap();
+            let again = write_batch_with(&mut store, &batch(), true, many, &Silent).unwrap();
             assert_eq!((again.reviews_added, again.reviews_present), (0, 3), "many {many}");
             logs.push(log(&store));
         }

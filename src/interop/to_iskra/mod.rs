@@ -17,7 +17,7 @@ use std::path::Path;
 
 pub use batch::{
     DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact, ImportedReview,
-    write_batch,
+    write_batch, write_batch_showing,
 };
 pub use convert::{Notices, plural};
 
