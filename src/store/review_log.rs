@@ -81,11 +81,6 @@ impl<'a> From<&'a ManualEntry> for Row<'a> {
     }
 }
 
-/// A new globally unique id: 128 random bits, hex.
-fn new_uid() -> String {
-    format!("{:032x}", rand::random::<u128>())
-}
-
 /// Appends one log row with the given uid; `if_new`: unless a row with that
 /// uid is logged already (an entry imported before). Returns the number of
 /// rows added (0 or 1). The one `INSERT INTO review_log` (answers, `import`,
@@ -152,13 +147,13 @@ impl Tx<'_> {
 
     /// Logs an answer under a new uid; returns its row id.
     pub fn insert_log(&self, entry: &LogEntry) -> Result<i64> {
-        insert(self.conn(), &new_uid(), entry.into(), false)?;
+        insert(self.conn(), &crate::ids::uid(entry.reviewed_at_ms), entry.into(), false)?;
         Ok(self.conn().last_insert_rowid())
     }
 
     /// Logs a manual change of schedule under a new uid; returns its row id.
     pub fn insert_manual_log(&self, entry: &ManualEntry) -> Result<i64> {
-        insert(self.conn(), &new_uid(), entry.into(), false)?;
+        insert(self.conn(), &crate::ids::uid(entry.at_ms), entry.into(), false)?;
         Ok(self.conn().last_insert_rowid())
     }
 
