@@ -88,6 +88,17 @@ pub fn fact_guid(deck_key: &str, fact_key: &str, template: Option<&str>) -> Stri
     }
 }
 
+/// The deck key, fact key and (for a note that stood for one card) card
+/// template of a guid [`fact_guid`] gave a fact born in iskra.
+pub fn iskra_guid(guid: &str) -> Option<(String, String, Option<String>)> {
+    let rest = guid.strip_prefix("iskra:")?;
+    let mut parts = rest.splitn(3, '/');
+    let deck = parts.next().filter(|d| !d.is_empty())?;
+    let fact = parts.next().filter(|f| crate::deck::check_fact_id(f).is_ok())?;
+    let template = parts.next().map(str::to_string);
+    Some((deck.to_string(), fact.to_string(), template))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,6 +112,20 @@ mod tests {
         let long = guid_key(&"x".repeat(40));
         assert!(long.starts_with("anki-h") && crate::deck::check_fact_id(&long).is_ok());
         assert_eq!(guid_of_key("rosmer-born"), None);
+    }
+
+    #[test]
+    fn iskra_guids_give_their_deck_fact_and_card_back() {
+        let guid = fact_guid("people", "rosmer-born", None);
+        assert_eq!(iskra_guid(&guid), Some(("people".into(), "rosmer-born".into(), None)));
+        let guid = fact_guid("journey", "route", Some("after:paris>berlin"));
+        assert_eq!(
+            iskra_guid(&guid),
+            Some(("journey".into(), "route".into(), Some("after:paris>berlin".into())))
+        );
+        assert_eq!(iskra_guid("iskra:/x"), None);
+        assert_eq!(iskra_guid("iskra:d/Not An Id"), None);
+        assert_eq!(iskra_guid("A4H8eDiS*s"), None);
     }
 
     #[test]

@@ -454,6 +454,23 @@ impl Tx<'_> {
     pub fn unbury(&self, ids: &[i64]) -> Result<()> {
         unbury_ids(self.conn(), ids)
     }
+
+    /// Buries one card until the day after `today` (an imported card that
+    /// Anki had buried); a suspended card stays suspended.
+    pub fn bury_card(&self, card_id: i64, today: DayNumber) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE cards SET queue = ?3, buried_day = ?2 WHERE id = ?1 AND queue >= 0")?
+            .execute(params![card_id, today, queue::BURIED])?;
+        Ok(())
+    }
+
+    /// Sets a card's flag (0 none, 1-7 Anki's colours).
+    pub fn set_flag(&self, card_id: i64, flag: u8) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE cards SET flag = ?2 WHERE id = ?1")?
+            .execute(params![card_id, flag.min(7)])?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -86,18 +86,27 @@ fn new_uid() -> String {
     format!("{:032x}", rand::random::<u128>())
 }
 
-/// Appends one log row with the given uid; `if_new`: unless a row with that
-/// uid is logged already (an entry imported before). Returns the number of
+/// Appends one log row with the given uid; `if_new`: unless the answer is
+/// logged already, under that uid or as an entry of the same card at the
+/// same instant (an answer's identity whichever program exported it: one
+/// card is never answered twice in one millisecond). Returns the number of
 /// rows added (0 or 1). The one `INSERT INTO review_log` (answers, `import`,
 /// the generator).
 pub(super) fn insert(conn: &Connection, uid: &str, entry: Row, if_new: bool) -> Result<usize> {
     let (b, a) = (entry.before, entry.after);
-    let verb = if if_new { "INSERT OR IGNORE" } else { "INSERT" };
+    let (verb, condition) = if if_new {
+        (
+            "INSERT OR IGNORE",
+            "WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card_id = ?2 AND reviewed_at_ms = ?3)",
+        )
+    } else {
+        ("INSERT", "")
+    };
     let sql = format!(
         "{verb} INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
            state_before, due_before, stability_before, difficulty_before, interval_before,
            state_after, due_after, stability_after, difficulty_after, interval_after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17 {condition}"
     );
     Ok(conn.prepare_cached(&sql)?.execute(params![
         uid,
@@ -165,8 +174,8 @@ impl Tx<'_> {
             .is_some())
     }
 
-    /// Logs an entry with a given uid unless that uid is logged already;
-    /// true when added.
+    /// Logs an entry with a given uid unless that uid, or an entry of the
+    /// same card at the same instant, is logged already; true when added.
     pub fn insert_log_if_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
         Ok(insert(self.conn(), uid, entry.into(), true)? == 1)
     }
@@ -231,8 +240,16 @@ mod tests {
         let first = tx.insert_log(&entry(1)).unwrap();
         let second = tx.insert_log(&entry(1)).unwrap();
         assert_ne!(first, second, "each answer gets its own uid");
-        assert!(tx.insert_log_if_new("anki-1", &entry(1)).unwrap());
-        assert!(!tx.insert_log_if_new("anki-1", &entry(1)).unwrap());
+        let later = LogEntry {
+            reviewed_at_ms: entry(1).reviewed_at_ms + 1,
+            ..entry(1)
+        };
+        assert!(
+            !tx.insert_log_if_new("anki-0", &entry(1)).unwrap(),
+            "an answer of that card at that instant is logged (under another uid)"
+        );
+        assert!(tx.insert_log_if_new("anki-1", &later).unwrap());
+        assert!(!tx.insert_log_if_new("anki-1", &later).unwrap());
         tx.delete_log(first, 2).unwrap();
         tx.commit().unwrap();
         assert_eq!(store.log_len().unwrap(), 3, "not card 2's row");

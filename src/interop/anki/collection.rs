@@ -196,7 +196,7 @@ fn read_notes(conn: &Connection) -> Result<Vec<Note>, ReadError> {
 fn read_cards(conn: &Connection) -> Result<Vec<Card>, ReadError> {
     let cap = row_cap(conn, "cards")?;
     let mut stmt = conn.prepare(
-        "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, data
+        "SELECT id, nid, did, ord, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, data, flags
          FROM cards ORDER BY id LIMIT ?1",
     )?;
     let cards = stmt
@@ -217,6 +217,7 @@ fn read_cards(conn: &Connection) -> Result<Vec<Card>, ReadError> {
                 original_due: r.get(12)?,
                 original_deck_id: r.get(13)?,
                 data: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
+                flags: r.get::<_, i64>(15)? & 7,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;

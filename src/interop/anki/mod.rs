@@ -109,6 +109,8 @@ pub struct Card {
     pub original_deck_id: i64,
     /// JSON: FSRS memory state `s`, `d`, last review time `lrt`…
     pub data: String,
+    /// The flag colour (`flags & 7`): 0 none, 1 red … 7 purple.
+    pub flags: i64,
 }
 
 /// A review-log row.

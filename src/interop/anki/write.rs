@@ -167,7 +167,7 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
     }
     for card in export.cards {
         tx.execute(
-            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16)",
+            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 card.id,
                 card.note_id,
@@ -184,6 +184,7 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
                 card.left,
                 card.original_due,
                 card.original_deck_id,
+                card.flags,
                 card.data
             ],
         )?;

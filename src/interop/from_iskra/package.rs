@@ -133,12 +133,14 @@ impl Package {
         }
         if with_history {
             let mut used = std::collections::HashSet::new();
+            let mut previous: HashMap<i64, i64> = HashMap::new();
             for entry in log {
                 let mut id = entry.reviewed_at_ms;
                 while !used.insert(id) {
                     id += 1; // Anki's revlog id is unique
                 }
-                package.revlog.push(revlog_row(entry, id));
+                let before = previous.insert(entry.card_id, entry.reviewed_at_ms);
+                package.revlog.push(revlog_row(entry, id, before));
             }
         }
         package
@@ -204,15 +206,19 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
 
 /// A log entry as an Anki revlog row: intervals in days, or negative
 /// seconds for learning steps; a manual entry (forget, reschedule) has ease
-/// 0, as Anki logs its own.
-fn revlog_row(entry: &ExportReview, id: i64) -> Revlog {
+/// 0, as Anki logs its own. `lastIvl` is what Anki writes: the interval the
+/// card was waiting out when answered, in days for a review card, negative
+/// seconds for a (re)learning step (from the card's previous entry at
+/// `previous_ms` to the step's due time), 0 for a new card.
+fn revlog_row(entry: &ExportReview, id: i64, previous_ms: Option<i64>) -> Revlog {
     let interval = if entry.state_after == CardState::Review {
         i64::from(entry.interval_after)
     } else {
         -((entry.due_after - entry.reviewed_at_ms) / 1000).max(0)
     };
-    let last_interval = match entry.state_before {
-        CardState::Review | CardState::Relearning => i64::from(entry.interval_before),
+    let last_interval = match (entry.state_before, previous_ms) {
+        (CardState::Review, _) => i64::from(entry.interval_before),
+        (CardState::Learning | CardState::Relearning, Some(previous)) => -((entry.due_before - previous) / 1000).max(0),
         _ => 0,
     };
     Revlog {

@@ -12,14 +12,15 @@ mod batch;
 mod convert;
 mod package;
 mod text;
+mod write;
 
 use std::path::Path;
 
 pub use batch::{
     DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact, ImportedReview,
-    write_batch,
 };
 pub use convert::{Notices, plural};
+pub use write::write_batch;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -75,6 +76,7 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
         (batch, source)
     };
     let mut batch = batch;
+    batch.today = clock.today();
     batch.clean_names();
     Ok(Prepared { batch, source, notices })
 }

@@ -124,10 +124,11 @@ pub fn batch(
             Ok(converted) => converted,
             Err(reason) => {
                 notices.add(Notice::SkippedNote(reason));
-                skip_reviews(&note_cards, &revlog, notices);
+                skip_reviews(&note_cards, &mut revlog, notices);
                 continue;
             }
         };
+        let (key, identity) = Identity::of_guid(&note.guid);
         let deck_index = match deck {
             Some(_) => 0,
             None => {
@@ -135,7 +136,9 @@ pub fn batch(
                 if note_cards.iter().any(|c| ctx.deck_of(c) != ctx.deck_of(note_cards[0])) {
                     notices.add(Notice::SplitDecks);
                 }
-                let key = keys::deck_key(&name);
+                let key = identity
+                    .iskra_deck()
+                    .map_or_else(|| keys::deck_key(&name), str::to_string);
                 match deck_index_of.get(&key) {
                     Some(&i) => i,
                     None => {
@@ -150,13 +153,24 @@ pub fn batch(
         for card in &note_cards {
             let Some(template) = converted.template(card.ord) else {
                 notices.add(Notice::SkippedCard(converted.card_skip_reason()));
-                skip_reviews(std::slice::from_ref(card), &revlog, notices);
+                skip_reviews(std::slice::from_ref(card), &mut revlog, notices);
                 continue;
             };
             let entries = revlog.remove(&card.id).unwrap_or_default();
             fact_cards.push(ctx.card(card, template, &entries, notices));
         }
+        if let Identity::Iskra {
+            template: Some(template),
+            ..
+        } = &identity
+        {
+            // A note that stood for one card of an iskra fact.
+            for card in &mut fact_cards {
+                card.template = template.clone();
+            }
+        }
         let mut fact = converted.fact;
+        fact.id = key;
         if let FactBody::Qa { kinds, .. } = &mut fact.body {
             let mut present: Vec<QaKind> = <QaKind as CardKind>::ALL
                 .iter()
@@ -170,7 +184,7 @@ pub fn batch(
         }
         batch.facts.push(ImportedFact {
             deck: deck_index,
-            identity: Identity::Key,
+            identity,
             fact,
             cards: fact_cards,
         });
@@ -226,8 +240,10 @@ fn review_kind(r: &Revlog) -> ReviewKind {
     }
 }
 
-fn skip_reviews(cards: &[&Card], revlog: &HashMap<i64, Vec<&Revlog>>, notices: &mut Notices) {
-    let n: usize = cards.iter().map(|c| revlog.get(&c.id).map_or(0, Vec::len)).sum();
+/// Counts the reviews of cards that were not imported, once: they are taken
+/// out of `revlog`, so they are not counted again as reviews of no card.
+fn skip_reviews(cards: &[&Card], revlog: &mut HashMap<i64, Vec<&Revlog>>, notices: &mut Notices) {
+    let n: usize = cards.iter().map(|c| revlog.remove(&c.id).map_or(0, |r| r.len())).sum();
     notices.add_n(Notice::SkippedReview("their note or card was not imported".into()), n);
 }
 
@@ -431,6 +447,8 @@ impl Context<'_> {
             template,
             schedule,
             suspended: card.queue == -1,
+            buried: matches!(card.queue, -2 | -3),
+            flag: u8::try_from(card.flags & 7).unwrap_or(0),
             last_review_ms,
             reviews,
         }

@@ -159,7 +159,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         }
         let guid = cell(file.guid_column).map(str::trim).filter(|g| !g.is_empty());
         let (id, identity) = match guid {
-            Some(guid) => (keys::guid_key(guid), Identity::Key),
+            Some(guid) => Identity::of_guid(guid),
             None => (keys::text_key(first_text(&body)), Identity::FirstField),
         };
         let mut tags = file.tags.clone();

@@ -1,0 +1,403 @@
+//! Writing an import (from Anki) into the collection, in ONE transaction:
+//! decks created as needed (with no source file), facts added or updated in
+//! place (their cards keep their ids and so their history), cards given the
+//! schedule they had in Anki, and review-log rows added once each (an
+//! answer is known by its uid and by its card and instant, so importing the
+//! same history again, through any path, adds none). Facts of decks built
+//! from deck files keep the file's text, and get their cards' schedules and
+//! history. A dry run does all of it and rolls back, so its report is
+//! exactly what a real run would do.
+
+use std::collections::{HashMap, HashSet};
+
+use super::batch::{DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact};
+use crate::clock::DayNumber;
+use crate::deck::{Fact, FactBody};
+use crate::error::Result;
+use crate::store::{DeckRow, FactRow, LogEntry, Store, Tx};
+
+/// A stored deck as the import sees it.
+struct TargetDeck {
+    id: i64,
+    /// The file the deck is built from, if any: its facts belong to it.
+    source: Option<String>,
+    /// Facts by first field, and every key in use (loaded on first use).
+    by_first_field: Option<HashMap<String, StoredFact>>,
+    keys: UniqueKeys,
+}
+
+/// The fact keys in use in a deck, and for each suggested key the next
+/// number to try after it: making a key unique costs the same however many
+/// facts share a suggestion (thousands of rows of one script once did).
+#[derive(Debug, Default)]
+struct UniqueKeys {
+    taken: HashSet<String>,
+    next: HashMap<String, u64>,
+}
+
+impl UniqueKeys {
+    fn insert(&mut self, key: String) {
+        self.taken.insert(key);
+    }
+
+    /// `base`, or `base-2`, `base-3`… (the first not taken).
+    fn unique(&mut self, base: &str) -> String {
+        if !self.taken.contains(base) {
+            return base.to_string();
+        }
+        let next = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let key = format!("{base}-{next}");
+            *next += 1;
+            if !self.taken.contains(&key) {
+                return key;
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct StoredFact {
+    pub(super) id: i64,
+    deck: usize,
+    key: String,
+    content: String,
+}
+
+/// Imports a batch in one transaction; with `commit` false everything is
+/// rolled back at the end and only the outcome is kept.
+pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
+    let tx = store.begin()?;
+    let outcome = Writer::new(&tx, batch)?.run(batch)?;
+    if commit {
+        tx.commit()?;
+    } // else dropped: rolled back
+    Ok(outcome)
+}
+
+/// The state of one import's transaction.
+struct Writer<'a, 'c> {
+    tx: &'a Tx<'c>,
+    today: DayNumber,
+    next_position: i64,
+    decks: Vec<TargetDeck>,
+    /// Facts with `anki-` keys, in any deck.
+    by_key: HashMap<String, StoredFact>,
+    outcome: ImportOutcome,
+}
+
+impl<'a, 'c> Writer<'a, 'c> {
+    fn new(tx: &'a Tx<'c>, batch: &ImportBatch) -> Result<Self> {
+        let mut writer = Writer {
+            tx,
+            today: batch.today,
+            next_position: tx.settings()?.next_new_position,
+            decks: Vec::with_capacity(batch.decks.len()),
+            by_key: HashMap::new(),
+            outcome: ImportOutcome::default(),
+        };
+        for deck in &batch.decks {
+            let created = writer.target_deck(deck)?;
+            writer.outcome.decks.push(DeckOutcome {
+                name: deck.name.clone(),
+                key: deck.key.clone(),
+                created,
+                ..DeckOutcome::default()
+            });
+        }
+        writer.load_facts_by_key()?;
+        Ok(writer)
+    }
+
+    fn run(mut self, batch: &ImportBatch) -> Result<ImportOutcome> {
+        let start_position = self.next_position;
+        for imported in &batch.facts {
+            self.import_fact(imported)?;
+        }
+        if self.next_position != start_position {
+            let mut settings = self.tx.settings()?;
+            settings.next_new_position = self.next_position;
+            self.tx.save_settings(&settings)?;
+        }
+        Ok(self.outcome)
+    }
+
+    fn import_fact(&mut self, imported: &ImportedFact) -> Result<()> {
+        let existing = self.find(imported)?;
+        let home = existing.as_ref().map_or(imported.deck, |e| e.deck);
+        let file = self.decks[home].source.clone();
+        let (stored, fact) = match (existing, &file) {
+            (None, Some(source)) => {
+                self.outcome.skip(format!(
+                    "in deck {:?}, which is built from {source}: edit that file, or import into another deck with --deck",
+                    self.outcome.decks[home].name
+                ));
+                return Ok(());
+            }
+            (None, None) => self.insert_fact(imported)?,
+            (Some(stored), _) => {
+                let fact = self.update_fact(imported, &stored, file.is_some())?;
+                (stored, fact)
+            }
+        };
+        if imported.identity == Identity::Key {
+            self.by_key.insert(stored.key.clone(), stored.clone());
+        }
+        let deck = &mut self.decks[home];
+        deck.keys.insert(stored.key.clone());
+        if let Some(map) = deck.by_first_field.as_mut() {
+            map.insert(first_field(&fact).to_string(), stored.clone());
+        }
+        let deck_id = deck.id;
+        self.import_cards(stored.id, deck_id, &fact, &imported.cards)
+    }
+
+    /// The stored fact an imported one is, if any.
+    fn find(&mut self, imported: &ImportedFact) -> Result<Option<StoredFact>> {
+        Ok(match &imported.identity {
+            Identity::Key => self.by_key.get(&imported.fact.id).cloned(),
+            Identity::FirstField => {
+                let index = imported.deck;
+                self.load_deck_facts(index)?;
+                self.decks[index]
+                    .by_first_field
+                    .as_ref()
+                    .and_then(|m| m.get(first_field(&imported.fact)))
+                    .cloned()
+            }
+            Identity::Iskra { deck, fact, .. } => {
+                let Some(row) = self.tx.deck_by_key(deck)? else {
+                    return Ok(None);
+                };
+                let index = self.deck_index(row);
+                self.tx.fact_by_key(self.decks[index].id, fact)?.map(|row| StoredFact {
+                    id: row.id,
+                    deck: index,
+                    key: row.key,
+                    content: row.content,
+                })
+            }
+        })
+    }
+
+    /// Adds a fact that is not in the collection.
+    fn insert_fact(&mut self, imported: &ImportedFact) -> Result<(StoredFact, Fact)> {
+        let index = imported.deck;
+        self.load_deck_facts(index)?;
+        let mut fact = imported.fact.clone();
+        if imported.identity != Identity::Key {
+            fact.id = self.decks[index].keys.unique(&fact.id);
+        }
+        let content = fact.to_content()?;
+        let id = self.tx.insert_fact(None, self.decks[index].id, &fact.id, &content)?;
+        self.outcome.decks[index].added += 1;
+        let stored = StoredFact {
+            id,
+            deck: index,
+            key: fact.id.clone(),
+            content,
+        };
+        Ok((stored, fact))
+    }
+
+    /// Updates a fact found in the collection with the note's text: what
+    /// iskra alone has (accepted alternatives, a hint, a source) is kept. A
+    /// fact of a deck built from a file (`file_owned`), or a note that stood
+    /// for one card of an iskra fact, keeps the text it has. Returns the
+    /// fact as it now is.
+    fn update_fact(&mut self, imported: &ImportedFact, stored: &StoredFact, file_owned: bool) -> Result<Fact> {
+        let current = Fact::from_content(&stored.content).ok();
+        let mut fact = imported.fact.clone();
+        fact.id = stored.key.clone();
+        if let Some(current) = &current {
+            if fact.alternatives.is_empty() {
+                fact.alternatives = current.alternatives.clone();
+            }
+            fact.hint = fact.hint.take().or_else(|| current.hint.clone());
+            fact.source = fact.source.take().or_else(|| current.source.clone());
+        }
+        let one_card = matches!(&imported.identity, Identity::Iskra { template: Some(_), .. });
+        let content = fact.to_content()?;
+        let deck = &mut self.outcome.decks[stored.deck];
+        if content == stored.content || one_card {
+            deck.unchanged += 1;
+        } else if file_owned {
+            deck.unchanged += 1;
+            self.outcome.left_to_files += 1;
+        } else {
+            self.tx.write_fact_content(stored.id, &content)?;
+            deck.updated += 1;
+            return Ok(fact);
+        }
+        Ok(current.unwrap_or(fact))
+    }
+
+    /// Finds or creates a deck; returns whether it was created.
+    fn target_deck(&mut self, deck: &ImportDeck) -> Result<bool> {
+        let (id, source, created) = match self.tx.deck_by_key(&deck.key)? {
+            Some(found) => (found.id, found.source_path, false),
+            None => {
+                let row = DeckRow {
+                    id: 0,
+                    key: deck.key.clone(),
+                    name: deck.name.clone(),
+                    description: String::new(),
+                    source_path: None,
+                    retention: None,
+                    new_per_day: None,
+                    reviews_per_day: None,
+                };
+                (self.tx.insert_deck(&row)?, None, true)
+            }
+        };
+        self.decks.push(TargetDeck {
+            id,
+            source,
+            by_first_field: None,
+            keys: UniqueKeys::default(),
+        });
+        Ok(created)
+    }
+
+    /// The index of a stored deck among the import's, added (with an empty
+    /// outcome) when the batch did not name it.
+    fn deck_index(&mut self, row: DeckRow) -> usize {
+        if let Some(index) = self.decks.iter().position(|d| d.id == row.id) {
+            return index;
+        }
+        self.decks.push(TargetDeck {
+            id: row.id,
+            source: row.source_path,
+            by_first_field: None,
+            keys: UniqueKeys::default(),
+        });
+        self.outcome.decks.push(DeckOutcome {
+            name: row.name,
+            key: row.key,
+            ..DeckOutcome::default()
+        });
+        self.decks.len() - 1
+    }
+
+    /// Facts whose keys come from Anki guids (`anki-…`), in any deck; decks
+    /// not in the batch are added so a fact can be updated where it is.
+    fn load_facts_by_key(&mut self) -> Result<()> {
+        for FactRow {
+            id,
+            deck_id,
+            key,
+            content,
+            ..
+        } in self.tx.facts_with_key_prefix("anki-")?
+        {
+            let Some(row) = self.tx.deck(deck_id)? else {
+                continue; // a fact of no deck: `check` reports it
+            };
+            let deck = self.deck_index(row);
+            self.by_key
+                .entry(key.clone())
+                .or_insert(StoredFact { id, deck, key, content });
+        }
+        Ok(())
+    }
+
+    /// Loads a deck's facts by first field, once.
+    fn load_deck_facts(&mut self, index: usize) -> Result<()> {
+        let deck = &mut self.decks[index];
+        if deck.by_first_field.is_some() {
+            return Ok(());
+        }
+        let mut map = HashMap::new();
+        for FactRow { id, key, content, .. } in self.tx.facts_of_deck(deck.id)? {
+            deck.keys.insert(key.clone());
+            if let Ok(fact) = Fact::from_content(&content) {
+                map.entry(first_field(&fact).to_string()).or_insert(StoredFact {
+                    id,
+                    deck: index,
+                    key,
+                    content,
+                });
+            }
+        }
+        deck.by_first_field = Some(map);
+        Ok(())
+    }
+
+    /// Adds or updates the fact's cards, their schedules and their reviews.
+    fn import_cards(&mut self, fact_id: i64, deck_id: i64, fact: &Fact, imported: &[ImportedCard]) -> Result<()> {
+        let tx = self.tx;
+        let existing = tx.card_templates(fact_id)?;
+        for text in fact.cards() {
+            let card_id = match existing.iter().find(|(template, ..)| *template == text.template) {
+                Some(&(_, id, _)) => {
+                    tx.write_card_text(id, &text)?;
+                    id
+                }
+                None => {
+                    let id = tx.insert_new_card(fact_id, deck_id, &text, &mut self.next_position)?;
+                    self.outcome.cards_added += 1;
+                    id
+                }
+            };
+            let Some(card) = imported.iter().find(|c| c.template == text.template) else {
+                continue;
+            };
+            self.import_card(card_id, card)?;
+        }
+        Ok(())
+    }
+
+    /// Gives a card its Anki schedule (unless it was answered here since)
+    /// and adds its answers that are not logged yet.
+    fn import_card(&mut self, card_id: i64, card: &ImportedCard) -> Result<()> {
+        let tx = self.tx;
+        let anki_is_newer = match (tx.newest_review_ms(card_id, "anki-")?, card.last_review_ms) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(here), Some(there)) => there >= here,
+        };
+        if anki_is_newer {
+            if let Some(schedule) = &card.schedule {
+                tx.write_schedule(card_id, schedule)?;
+                self.outcome.cards_scheduled += 1;
+            }
+            if card.suspended {
+                tx.suspend_card(card_id)?;
+            } else if card.buried {
+                tx.bury_card(card_id, self.today)?;
+            }
+            tx.set_flag(card_id, card.flag)?;
+        } else {
+            self.outcome.cards_kept += 1;
+        }
+        for r in &card.reviews {
+            let entry = LogEntry {
+                card_id,
+                reviewed_at_ms: r.reviewed_at_ms,
+                rating: r.rating,
+                duration_ms: r.duration_ms,
+                kind: r.kind,
+                elapsed_days: r.elapsed_days,
+                before: r.before.clone(),
+                after: r.after.clone(),
+            };
+            if tx.insert_log_if_new(&r.uid, &entry)? {
+                self.outcome.reviews_added += 1;
+            } else {
+                self.outcome.reviews_present += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The text a note is matched by when it has no guid: the question or the
+/// cloze text (what Anki's first field holds).
+fn first_field(fact: &Fact) -> &str {
+    match &fact.body {
+        FactBody::Qa { question, .. } => question,
+        FactBody::Cloze { text } => text,
+        FactBody::Sequence { title, .. } => title,
+        FactBody::Timeline { event, .. } => event,
+    }
+}
