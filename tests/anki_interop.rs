@@ -341,7 +341,10 @@ fn anki_to_iskra(python: &Path) {
     assert_eq!(basic["answer"], "Petrograd & then Moscow\nJuly 1920");
     assert_eq!(strings(&basic["tags"]), vec!["comintern", "congress::second"]);
     let cloze = content(notes[1]["guid"].as_str().unwrap());
-    assert_eq!(cloze["text"], "{{Reed}} caught {{typhus::an illness}} after Baku.");
+    assert_eq!(
+        cloze["text"],
+        "{{c1::Reed}} caught {{c2::typhus::an illness}} after Baku."
+    );
     assert_eq!(cloze["extra"], "He died in Moscow.");
     let reversed = content(notes[2]["guid"].as_str().unwrap());
     assert_eq!(strings(&reversed["kinds"]), vec!["basic", "reverse"]);

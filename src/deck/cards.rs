@@ -48,7 +48,10 @@ impl ClozeError {
             ClozeError::Unclosed(_) => ("this `{{` is never closed", "close the deletion with `}}`"),
             ClozeError::UnexpectedClose(_) => ("this `}}` closes nothing", "open the deletion with `{{`"),
             ClozeError::Empty(_) => ("an empty cloze deletion", "put the hidden words inside: `{{typhus}}`"),
-            ClozeError::Nested(_) => ("a cloze deletion inside another", "deletions cannot nest"),
+            ClozeError::Nested(_) => (
+                "a cloze deletion inside another",
+                "unnumbered deletions cannot nest; number them as Anki does: `{{c1::outer {{c2::inner}}}}`",
+            ),
             ClozeError::NoDeletion => (
                 "a cloze without any `{{deletion}}`",
                 "mark the hidden words: `{{typhus}}`",
@@ -57,10 +60,16 @@ impl ClozeError {
     }
 }
 
-/// Checks a cloze text: `Ok` when it has at least one well-formed deletion,
-/// else the problem, located.
+/// Checks a cloze text: `Ok` when it has at least one well-formed deletion
+/// (unnumbered, `{{answer}}`, or Anki's numbered `{{c1::answer}}`, see
+/// `cloze.rs`), else the problem, located.
 pub fn check_cloze(text: &str) -> Result<(), Problem> {
-    cloze_deletions(text).map(|_| ()).map_err(|err| {
+    let checked = if super::cloze::is_numbered(text) {
+        super::cloze::check(text)
+    } else {
+        cloze_deletions(text).map(|_| ())
+    };
+    checked.map_err(|err| {
         let (message, hint) = err.describe();
         Problem {
             offset: err.offset(),
@@ -213,7 +222,7 @@ pub fn hint_line(hint: &str) -> String {
     format!("(hint: {hint})")
 }
 
-fn with_hint(front: &str, hint: Option<&str>) -> String {
+pub(super) fn with_hint(front: &str, hint: Option<&str>) -> String {
     match hint {
         Some(hint) => format!("{front}\n{}", hint_line(hint)),
         None => front.to_string(),
@@ -226,6 +235,9 @@ pub fn without_hint<'a>(front: &'a str, hint: &str) -> Option<&'a str> {
 }
 
 fn cloze_cards(text: &str, hint: Option<&str>) -> Vec<CardText> {
+    if super::cloze::is_numbered(text) {
+        return super::cloze::cards(text, hint);
+    }
     // The parser rejects bad clozes, so an error here means no cards.
     let deletions = cloze_deletions(text).unwrap_or_default();
     (0..deletions.len())

@@ -45,7 +45,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// `h-` and a hash of the text, so keys never all say `note`. The store
 /// makes a key unique in its deck.
 pub fn text_key(text: &str) -> String {
-    let ascii = deunicode::deunicode(text);
+    let ascii = deunicode::deunicode(&without_cloze_numbers(text));
     let words: Vec<String> = slug_words(&ascii)
         .into_iter()
         .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
@@ -67,6 +67,27 @@ pub fn text_key(text: &str) -> String {
     } else {
         key
     }
+}
+
+/// A text with Anki's cloze openings (`{{c12::`) taken out, so that a key
+/// made of its words does not start with `c1`.
+fn without_cloze_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{{c") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with("::") {
+            out.push_str("{{");
+            rest = &after[digits + 2..];
+        } else {
+            out.push_str("{{c");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A deck key (the file name a deck would have) made from its name's words:
@@ -135,6 +156,10 @@ mod tests {
             "what-is-the-capital-of-france"
         );
         assert_eq!(text_key("Ĉu vi parolas?"), "cu-vi-parolas");
+        assert_eq!(
+            text_key("{{c2::Reed}} caught {{c1::typhus::illness}}"),
+            "reed-caught-typhus-illness"
+        );
         assert_eq!(text_key("東京"), "dong-jing");
         assert_eq!(text_key("とうきょう"), "toukiyou");
         assert_eq!(text_key("Москва"), "moskva");

@@ -320,9 +320,6 @@ impl Context<'_> {
         let (body, cloze, reverse, extra) = match shape {
             Shape::Cloze => {
                 let cloze = convert::convert_cloze(&field(0))?;
-                if cloze.repeats() {
-                    notices.add(Notice::RepeatedCloze);
-                }
                 let extra = named(&["Back Extra", "Extra"], 1).or_else(|| Some(field(1)).filter(|t| !t.is_empty()));
                 (
                     FactBody::Cloze {

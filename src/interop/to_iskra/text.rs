@@ -129,12 +129,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         }
         .filter(|e| !e.is_empty());
         let body = match shape {
-            Shape::Cloze => convert::convert_cloze(&value(first)).map(|c| {
-                if c.repeats() {
-                    notices.add(Notice::RepeatedCloze);
-                }
-                FactBody::Cloze { text: c.text }
-            }),
+            Shape::Cloze => convert::convert_cloze(&value(first)).map(|c| FactBody::Cloze { text: c.text }),
             _ => {
                 let kinds = match shape {
                     Shape::Reversed => vec![QaKind::Basic, QaKind::Reverse],
