@@ -42,6 +42,15 @@ const FIXTURES: &[Fixture] = &[
         ratings: &[3, 1, 3, 4, 3, 3],
         log_deck: "people",
     },
+    Fixture {
+        file: "collection-v3.sqlite3",
+        schema: 3,
+        decks: 7,
+        facts: 257,
+        cards: 334,
+        ratings: &[3, 1, 3, 4, 3, 3],
+        log_deck: "people",
+    },
 ];
 
 /// A time after every fixture was written.

@@ -21,6 +21,7 @@
 //! `settings`): it takes and returns rows, and the domain turns them into
 //! its own types.
 
+mod anki;
 mod bulk;
 mod bulk_writer;
 mod card_changes;
@@ -42,6 +43,7 @@ use rusqlite::{Connection, OpenFlags, ffi::ErrorCode};
 
 use crate::error::{Error, Result};
 
+pub use anki::{AnkiCard, AnkiNoteRow};
 pub use bulk_writer::BulkWriter;
 pub use card_changes::CardSnapshot;
 pub use cards::{BuryRules, CardRow, NewCard, StoredSchedule, queue};
@@ -65,6 +67,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_v2.sql"),
     include_str!("schema_v3.sql"),
+    include_str!("schema_v4_anki.sql"),
 ];
 
 /// The schema version this build writes.
