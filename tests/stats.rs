@@ -700,6 +700,24 @@ fn export_stats_rows_match_the_log_and_the_cards() {
 }
 
 #[test]
+fn leeches_follow_the_leech_lapses_setting() {
+    let s = scratch();
+    let lapses: Vec<i64> = cards(&s).iter().map(|c| c.lapses).collect();
+    let with_at_least = |n: i64| lapses.iter().filter(|&&l| l >= n).count() as i64;
+    assert!(
+        with_at_least(10) < with_at_least(8),
+        "the fixture has leeches between 8 and 9 lapses"
+    );
+    run(&s, NOW, &["config", "leech-lapses", "10"], "").ok();
+    let stats = json(&run(&s, NOW, &["stats", "--json"], "").ok());
+    assert_eq!(n(&stats["leeches"]["lapses"]), 10);
+    assert_eq!(n(&stats["leeches"]["count"]), with_at_least(10));
+    run(&s, NOW, &["config", "leech-lapses", "0"], "").ok();
+    let stats = json(&run(&s, NOW, &["stats", "--json"], "").ok());
+    assert_eq!(n(&stats["leeches"]["count"]), 0, "0 turns leeches off");
+}
+
+#[test]
 fn an_answer_at_0330_counts_for_the_previous_study_day() {
     let s = scratch();
     let at_0330 = ms_of(AT_0330);

@@ -12,6 +12,12 @@ pub fn threshold_met(lapses: u32, threshold: u32) -> bool {
     lapses >= threshold && (lapses - threshold).is_multiple_of(half)
 }
 
+/// Whether a card with `lapses` lapses counts as a leech in the statistics:
+/// it has reached the threshold (0: leeches off).
+pub fn is_leech(lapses: i64, threshold: u32) -> bool {
+    threshold > 0 && lapses >= i64::from(threshold)
+}
+
 /// Whether an answer that took a card's lapses from `before` to `after`
 /// made it a leech (again).
 pub fn became_leech(before: u32, after: u32, threshold: u32) -> bool {
@@ -33,6 +39,8 @@ mod tests {
         assert_eq!(at(1), (1..=30).collect::<Vec<_>>());
         assert!(at(0).is_empty());
         assert!(became_leech(7, 8, 8));
+        assert!(is_leech(8, 8) && is_leech(9, 8) && !is_leech(7, 8));
+        assert!(!is_leech(30, 0), "0 turns leeches off");
         assert!(!became_leech(8, 8, 8), "an answer that is no lapse");
         assert!(!became_leech(8, 9, 8));
     }

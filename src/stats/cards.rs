@@ -8,8 +8,8 @@ use chrono::TimeZone;
 use std::cmp::Ordering;
 
 use super::{
-    Bin, CardCounts, DayCount, Distributions, FORECAST_DAYS, HARDEST, Histogram, LEECH_LAPSES, LEECHES_LISTED,
-    MATURE_DAYS, retrievability,
+    Bin, CardCounts, DayCount, Distributions, FORECAST_DAYS, HARDEST, Histogram, LEECHES_LISTED, MATURE_DAYS,
+    retrievability,
 };
 use crate::clock::{Clock, DayNumber, date_of_day};
 use crate::error::Result;
@@ -118,6 +118,7 @@ impl CardStats {
         scope: Scope,
         today: DayNumber,
         decay: f32,
+        leech_lapses: u32,
         clock: &Clock<impl TimeZone>,
     ) -> Result<CardStats> {
         let mut stats = CardStats {
@@ -144,7 +145,7 @@ impl CardStats {
                 lapses: card.lapses,
                 difficulty: card.difficulty,
             };
-            if card.lapses >= i64::from(LEECH_LAPSES) {
+            if crate::sched::leech::is_leech(card.lapses, leech_lapses) {
                 leeches.push(ranked);
             }
             if card.difficulty.is_some() {

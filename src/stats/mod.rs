@@ -29,8 +29,6 @@ use crate::store::stats::{CardDetail, Scope};
 pub const FORMAT_VERSION: u32 = 1;
 /// A review card is mature from this interval (days) on.
 pub const MATURE_DAYS: i64 = 21;
-/// A card with this many lapses is a leech.
-pub const LEECH_LAPSES: u32 = 8;
 /// Days shown in the heatmap (and the longest retention period).
 pub const HEATMAP_DAYS: u32 = 365;
 /// Days in the forecast.
@@ -369,16 +367,18 @@ pub fn compute<Tz: TimeZone + Sync>(store: &Store, period: &Period, clock: &Cloc
     let (scope, deck) = scope(store, period.deck.as_deref())?;
     let today = clock.today();
     let decay = decay(store)?;
+    let leech_lapses = settings.leech_lapses;
     let reader = store.stats_reader()?;
     let (history, cards) = std::thread::scope(|threads| {
-        let cards =
-            reader.map(|reader| threads.spawn(move || cards::CardStats::compute(&reader, scope, today, decay, clock)));
+        let cards = reader.map(|reader| {
+            threads.spawn(move || cards::CardStats::compute(&reader, scope, today, decay, leech_lapses, clock))
+        });
         let history = history::History::compute(store, scope, period.days, clock);
         let cards = match cards {
             Some(thread) => thread
                 .join()
                 .unwrap_or_else(|_| Err(Error::Internal("statistics: reading the cards failed".into()))),
-            None => cards::CardStats::compute(store, scope, today, decay, clock),
+            None => cards::CardStats::compute(store, scope, today, decay, leech_lapses, clock),
         };
         (history, cards)
     });
@@ -404,7 +404,7 @@ pub fn compute<Tz: TimeZone + Sync>(store: &Store, period: &Period, clock: &Cloc
         distributions: cards.distributions,
         buttons: history.buttons,
         leeches: Leeches {
-            lapses: LEECH_LAPSES,
+            lapses: leech_lapses,
             count: cards.leech_count,
             cards: leeches.iter().map(brief).collect(),
         },
