@@ -88,10 +88,13 @@ pub struct ExportDeck {
 pub struct ExportNote {
     pub id: i64,
     pub guid: String,
-    pub kind: NoteKind,
+    /// Its note type's id: a [`NoteKind`]'s, or one of [`Export::notetypes`].
+    pub notetype: i64,
     /// HTML fields, in the note type's order.
     pub fields: Vec<String>,
     pub tags: Vec<String>,
+    /// `notes.mod`, seconds.
+    pub mtime: i64,
 }
 
 /// Everything one exported package holds.
@@ -101,6 +104,8 @@ pub struct Export<'a> {
     /// Cards of the package's deck (their `deck_id` is not read).
     pub cards: &'a [Card],
     pub revlog: &'a [Revlog],
+    /// Note types kept from Anki (schema-11 JSON), written as they were.
+    pub notetypes: &'a [Value],
     /// `col.crt`: the start of today's Anki day, in seconds.
     pub created_secs: i64,
     pub rollover_hour: u32,
@@ -144,7 +149,7 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
             export.created_secs,
             now * 1000,
             config(export).to_string(),
-            models(now).to_string(),
+            models(now, export.notetypes).to_string(),
             decks(export.deck, now).to_string(),
             deck_configs().to_string(),
         ],
@@ -156,8 +161,8 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
             params![
                 note.id,
                 note.guid,
-                note.kind.id(),
-                now,
+                note.notetype,
+                note.mtime,
                 tags_column(&note.tags),
                 note.fields.join("\x1f"),
                 sort_field,
@@ -281,8 +286,13 @@ fn config(export: &Export) -> Value {
     })
 }
 
-fn models(now: i64) -> Value {
+fn models(now: i64, kept: &[Value]) -> Value {
     let mut models = serde_json::Map::new();
+    for definition in kept {
+        if let Some(id) = definition.get("id").and_then(Value::as_i64) {
+            models.insert(id.to_string(), complete_notetype(definition.clone()));
+        }
+    }
     for kind in NoteKind::ALL {
         let fields: Vec<Value> = kind
             .fields()
@@ -314,6 +324,36 @@ fn models(now: i64) -> Value {
         );
     }
     Value::Object(models)
+}
+
+/// A kept note type with the keys a schema-11 note type has that a
+/// definition rebuilt from schema 18's tables lacks (with Anki's defaults);
+/// what it has is left as it is.
+fn complete_notetype(mut definition: Value) -> Value {
+    let fill = |object: &mut Value, defaults: Value| {
+        if let (Some(object), Value::Object(defaults)) = (object.as_object_mut(), defaults) {
+            for (key, value) in defaults {
+                object.entry(key).or_insert(value);
+            }
+        }
+    };
+    for field in definition.get_mut("flds").and_then(Value::as_array_mut).into_iter().flatten() {
+        fill(
+            field,
+            json!({"sticky": false, "rtl": false, "font": "Arial", "size": 20, "media": []}),
+        );
+    }
+    for template in definition.get_mut("tmpls").and_then(Value::as_array_mut).into_iter().flatten() {
+        fill(template, json!({"bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0}));
+    }
+    fill(
+        &mut definition,
+        json!({
+            "usn": 0, "did": null, "sortf": 0, "css": "", "latexPre": "", "latexPost": "", "latexsvg": false,
+            "req": [], "tags": [], "vers": [],
+        }),
+    );
+    definition
 }
 
 fn deck_json(id: i64, name: &str, description: &str, now: i64) -> Value {

@@ -16,6 +16,7 @@
 //! imports into any collection.
 
 mod notes;
+mod origin;
 mod package;
 
 pub use package::{PackageCounts, write_anki_package};

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::notes::{cards_by_fact, drafts};
+use super::origin::Kept;
 use crate::clock::Clock;
 use crate::deck::Fact;
 use crate::error::{Error, Result};
@@ -40,11 +41,13 @@ pub fn write_anki_package(
     } else {
         Vec::new()
     };
+    let kept = Kept::load(store, deck.id)?;
     let package = Package::build(
         deck,
         &facts,
         &cards,
         &log,
+        &kept,
         with_history,
         clock,
         settings.scheduler.desired_retention,
@@ -60,6 +63,8 @@ pub fn write_anki_package(
 /// Everything an exported package holds.
 struct Package {
     deck: ExportDeck,
+    /// Note types kept from Anki that its notes use.
+    notetypes: Vec<serde_json::Value>,
     notes: Vec<ExportNote>,
     cards: Vec<Card>,
     revlog: Vec<Revlog>,
@@ -77,6 +82,7 @@ impl Package {
         facts: &[(i64, Fact)],
         cards: &[StoredCard],
         log: &[ExportReview],
+        kept: &Kept,
         with_history: bool,
         clock: &Clock,
         default_retention: f32,
@@ -87,10 +93,13 @@ impl Package {
                 name: deck.name.clone(),
                 description: deck.description.clone(),
             },
+            notetypes: kept.notetypes(),
             notes: Vec::new(),
             cards: Vec::new(),
             revlog: Vec::new(),
         };
+        // The Anki card id each exported iskra card got.
+        let mut anki_ids: HashMap<i64, i64> = HashMap::new();
         let retention = deck.retention.unwrap_or(default_retention);
         let by_fact = cards_by_fact(cards);
         let mut last_review: HashMap<i64, i64> = HashMap::new();
@@ -100,18 +109,41 @@ impl Package {
             *last = (*last).max(entry.reviewed_at_ms);
         }
         let mut position = 0;
+        let now_secs = clock.now().timestamp();
         for (fact_id, fact) in facts {
             let fact_cards = by_fact.get(fact_id).map_or(&[][..], Vec::as_slice);
-            for draft in drafts(deck, fact, fact_cards) {
-                let note_id = NOTE_ID_BASE + package.notes.len() as i64 + 1;
-                package.notes.push(ExportNote {
-                    id: note_id,
-                    guid: draft.guid,
-                    kind: draft.kind,
-                    fields: draft.fields.iter().map(|f| html::from_text(f)).collect(),
-                    tags: draft.tags,
-                });
-                for (card_id, ord) in draft.cards {
+            let notes: Vec<(ExportNote, Vec<(i64, Option<i64>, i64)>)> =
+                match kept.note(*fact_id, fact, fact_cards, now_secs) {
+                    Some(note) => vec![(
+                        ExportNote {
+                            id: note.id,
+                            guid: note.guid,
+                            notetype: note.notetype,
+                            fields: note.fields,
+                            tags: fact.tags.clone(),
+                            mtime: note.mtime,
+                        },
+                        note.cards,
+                    )],
+                    None => drafts(deck, fact, fact_cards)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, draft)| {
+                            let note = ExportNote {
+                                id: NOTE_ID_BASE + package.notes.len() as i64 + i as i64 + 1,
+                                guid: draft.guid,
+                                notetype: draft.kind.id(),
+                                fields: draft.fields.iter().map(|f| html::from_text(f)).collect(),
+                                tags: draft.tags,
+                                mtime: now_secs,
+                            };
+                            let cards = draft.cards.into_iter().map(|(id, ord)| (id, None, ord)).collect();
+                            (note, cards)
+                        })
+                        .collect(),
+                };
+            for (note, note_cards) in notes {
+                for (card_id, anki_id, ord) in note_cards {
                     let Some(card) = fact_cards.iter().find(|c| c.id == card_id) else {
                         continue;
                     };
@@ -124,11 +156,13 @@ impl Package {
                     if row.ctype == 0 {
                         row.due = position;
                     }
-                    row.id = CARD_ID_BASE + card.id;
-                    row.note_id = note_id;
+                    row.id = anki_id.unwrap_or(CARD_ID_BASE + card.id);
+                    anki_ids.insert(card.id, row.id);
+                    row.note_id = note.id;
                     row.ord = ord;
                     package.cards.push(row);
                 }
+                package.notes.push(note);
             }
         }
         if with_history {
@@ -140,7 +174,7 @@ impl Package {
                     id += 1; // Anki's revlog id is unique
                 }
                 let before = previous.insert(entry.card_id, entry.reviewed_at_ms);
-                package.revlog.push(revlog_row(entry, id, before));
+                package.revlog.push(revlog_row(entry, id, before, &anki_ids));
             }
         }
         package
@@ -161,6 +195,7 @@ impl Package {
                 notes: &self.notes,
                 cards: &self.cards,
                 revlog: &self.revlog,
+                notetypes: &self.notetypes,
                 created_secs: clock.day_start(clock.today()).timestamp(),
                 rollover_hour,
                 now_secs: clock.now().timestamp(),
@@ -210,7 +245,7 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
 /// card was waiting out when answered, in days for a review card, negative
 /// seconds for a (re)learning step (from the card's previous entry at
 /// `previous_ms` to the step's due time), 0 for a new card.
-fn revlog_row(entry: &ExportReview, id: i64, previous_ms: Option<i64>) -> Revlog {
+fn revlog_row(entry: &ExportReview, id: i64, previous_ms: Option<i64>, anki_ids: &HashMap<i64, i64>) -> Revlog {
     let interval = if entry.state_after == CardState::Review {
         i64::from(entry.interval_after)
     } else {
@@ -223,7 +258,10 @@ fn revlog_row(entry: &ExportReview, id: i64, previous_ms: Option<i64>) -> Revlog
     };
     Revlog {
         id,
-        card_id: CARD_ID_BASE + entry.card_id,
+        card_id: anki_ids
+            .get(&entry.card_id)
+            .copied()
+            .unwrap_or(CARD_ID_BASE + entry.card_id),
         ease: entry.rating.map_or(0, |r| i64::from(r.number())),
         interval,
         last_interval,

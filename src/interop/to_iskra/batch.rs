@@ -4,13 +4,53 @@
 
 use crate::card::{Rating, ReviewKind, Schedule};
 use crate::deck::Fact;
+use crate::interop::anki::Preset;
 use crate::interop::keys;
+pub use crate::store::AnkiCard;
 
 /// A deck the batch imports into.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportDeck {
     pub key: String,
     pub name: String,
+    /// Its Anki options preset: a new deck takes its limits and retention.
+    pub preset: Option<Preset>,
+}
+
+/// An Anki note as it came, kept beside the fact it became, so that an
+/// export goes back to the same note: its identity, note type and every
+/// field's HTML, and which field holds which part of the fact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnkiOrigin {
+    pub note_id: i64,
+    pub guid: String,
+    pub notetype_id: i64,
+    /// Anki's `notes.mod`, seconds.
+    pub mtime: i64,
+    /// The fields' HTML, in the note type's order.
+    pub fields: Vec<String>,
+    pub roles: Roles,
+}
+
+/// Which Anki field (by index) holds which part of a fact.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Roles {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra: Option<usize>,
+}
+
+/// An Anki note type the batch's notes use, kept whole (schema-11 JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedNotetype {
+    pub id: i64,
+    pub name: String,
+    pub definition: String,
 }
 
 /// How an imported fact is found again.
@@ -68,6 +108,8 @@ pub struct ImportedFact {
     pub identity: Identity,
     pub fact: Fact,
     pub cards: Vec<ImportedCard>,
+    /// The Anki note it came from (packages only).
+    pub anki: Option<AnkiOrigin>,
 }
 
 /// What Anki knew of one of the fact's cards.
@@ -83,6 +125,8 @@ pub struct ImportedCard {
     pub buried: bool,
     /// Anki's flag colour, 0 none.
     pub flag: u8,
+    /// Anki's card id and template ordinal (packages only).
+    pub anki: Option<AnkiCard>,
     /// When it was last reviewed in Anki (UTC ms), if ever.
     pub last_review_ms: Option<i64>,
     pub reviews: Vec<ImportedReview>,
@@ -105,6 +149,8 @@ pub struct ImportedReview {
 pub struct ImportBatch {
     pub decks: Vec<ImportDeck>,
     pub facts: Vec<ImportedFact>,
+    /// The note types of the notes kept with their facts.
+    pub notetypes: Vec<ImportedNotetype>,
     /// The study day of the import (cards Anki had buried stay buried on it).
     pub today: crate::clock::DayNumber,
 }

@@ -17,7 +17,8 @@ mod write;
 use std::path::Path;
 
 pub use batch::{
-    DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact, ImportedReview,
+    AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact, ImportedReview,
+    Roles,
 };
 pub use convert::{Notices, plural};
 pub use write::write_batch;
@@ -92,11 +93,13 @@ fn target_deck(store: &Store, name: &str) -> Result<ImportDeck> {
             None => Ok(ImportDeck {
                 key: deck.key,
                 name: deck.name,
+                preset: None,
             }),
         },
         None => Ok(ImportDeck {
             key: keys::deck_key(name),
             name: name.trim().to_string(),
+            preset: None,
         }),
     }
 }

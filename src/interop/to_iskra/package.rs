@@ -23,7 +23,10 @@ use chrono::DateTime;
 use fsrs::MemoryState;
 use serde_json::Value;
 
-use super::batch::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedReview};
+use super::batch::{
+    AnkiCard, AnkiOrigin, Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedNotetype, ImportedReview,
+    Roles,
+};
 use super::convert::{self, Notice, Notices};
 use crate::clock::{Clock, DayNumber};
 use crate::deck::{CardKind, Fact, FactBody, QaKind};
@@ -117,6 +120,7 @@ pub fn batch(
     }
     // Deck keys to their index in `batch.decks`.
     let mut deck_index_of: HashMap<String, usize> = HashMap::new();
+    let mut used_notetypes = std::collections::BTreeSet::new();
     for note in notes {
         let mut note_cards = cards.remove(&note.id).unwrap_or_default();
         note_cards.sort_by_key(|c| c.ord);
@@ -143,7 +147,12 @@ pub fn batch(
                     Some(&i) => i,
                     None => {
                         deck_index_of.insert(key.clone(), batch.decks.len());
-                        batch.decks.push(ImportDeck { key, name });
+                        let preset = note_cards.first().and_then(|c| collection.presets.get(&ctx.deck_of(c)));
+                        batch.decks.push(ImportDeck {
+                            key,
+                            name,
+                            preset: preset.cloned(),
+                        });
                         batch.decks.len() - 1
                     }
                 }
@@ -159,15 +168,21 @@ pub fn batch(
             let entries = revlog.remove(&card.id).unwrap_or_default();
             fact_cards.push(ctx.card(card, template, &entries, notices));
         }
+        let mut origin = Some(converted.origin);
         if let Identity::Iskra {
             template: Some(template),
             ..
         } = &identity
         {
-            // A note that stood for one card of an iskra fact.
+            // A note that stood for one card of an iskra fact: exported as before.
+            origin = None;
             for card in &mut fact_cards {
                 card.template = template.clone();
+                card.anki = None;
             }
+        }
+        if let Some(origin) = &origin {
+            used_notetypes.insert(origin.notetype_id);
         }
         let mut fact = converted.fact;
         fact.id = key;
@@ -187,7 +202,17 @@ pub fn batch(
             identity,
             fact,
             cards: fact_cards,
+            anki: origin,
         });
+    }
+    for id in used_notetypes {
+        if let Some(notetype) = collection.notetypes.get(&id) {
+            batch.notetypes.push(ImportedNotetype {
+                id,
+                name: notetype.name.clone(),
+                definition: notetype.definition.to_string(),
+            });
+        }
     }
     let orphans: usize = revlog.values().map(Vec::len).sum();
     notices.add_n(
@@ -261,6 +286,7 @@ struct Converted {
     cloze: Option<convert::Cloze>,
     /// For q/a facts: whether the second template is a reverse card.
     reverse: bool,
+    origin: AnkiOrigin,
 }
 
 impl Converted {
@@ -313,31 +339,53 @@ impl Context<'_> {
                 .enumerate()
                 .skip(skip)
                 .find(|(_, n)| names.iter().any(|w| n.eq_ignore_ascii_case(w)))
-                .map(|(i, _)| field(i))
-                .filter(|t| !t.is_empty())
+                .map(|(i, _)| i)
         };
+        let text_of = |index: Option<usize>| index.map(field).filter(|t| !t.is_empty());
         let shape = shape(notetype);
-        let (body, cloze, reverse, extra) = match shape {
+        let (body, cloze, reverse, extra, roles) = match shape {
             Shape::Cloze => {
                 let cloze = convert::convert_cloze(&field(0))?;
-                let extra = named(&["Back Extra", "Extra"], 1).or_else(|| Some(field(1)).filter(|t| !t.is_empty()));
-                (
-                    FactBody::Cloze {
-                        text: cloze.text.clone(),
-                    },
-                    Some(cloze),
-                    false,
-                    extra,
-                )
+                let extra_field =
+                    named(&["Back Extra", "Extra"], 1).or_else(|| (notetype.fields.len() > 1).then_some(1));
+                let roles = Roles {
+                    text: Some(0),
+                    extra: extra_field,
+                    ..Roles::default()
+                };
+                let body = FactBody::Cloze {
+                    text: cloze.text.clone(),
+                };
+                (body, Some(cloze), false, text_of(extra_field), roles)
             }
             Shape::Basic { reverse } => {
                 let body = convert::qa_body(field(0), field(1), vec![QaKind::Basic])?;
-                (body, None, reverse, named(&["Extra", "Back Extra"], 2))
+                let extra_field = named(&["Extra", "Back Extra"], 2);
+                let roles = Roles {
+                    question: Some(0),
+                    answer: Some(1),
+                    extra: extra_field,
+                    ..Roles::default()
+                };
+                (body, None, reverse, text_of(extra_field), roles)
             }
             Shape::Other => {
                 let body = convert::qa_body(field(0), field(1), vec![QaKind::Basic])?;
                 notices.add(Notice::OtherNotetype(notetype.name.clone()));
-                (body, None, false, None)
+                // The other fields, shown under the answer (kept whole for Anki).
+                let others: Vec<String> = (2..note.fields.len())
+                    .filter_map(|i| {
+                        let text = field(i);
+                        let name = notetype.fields.get(i).map_or("", String::as_str);
+                        (!text.is_empty()).then(|| format!("{name}: {text}"))
+                    })
+                    .collect();
+                let roles = Roles {
+                    question: Some(0),
+                    answer: Some(1),
+                    ..Roles::default()
+                };
+                (body, None, false, Some(others.join("\n")).filter(|e| !e.is_empty()), roles)
             }
         };
         convert::check_lengths(&body, extra.as_deref())?;
@@ -353,6 +401,14 @@ impl Context<'_> {
             },
             cloze,
             reverse,
+            origin: AnkiOrigin {
+                note_id: note.id,
+                guid: note.guid.clone(),
+                notetype_id: note.notetype_id,
+                mtime: note.mtime,
+                fields: note.fields.clone(),
+                roles,
+            },
         })
     }
 
@@ -446,6 +502,10 @@ impl Context<'_> {
             suspended: card.queue == -1,
             buried: matches!(card.queue, -2 | -3),
             flag: u8::try_from(card.flags & 7).unwrap_or(0),
+            anki: Some(AnkiCard {
+                id: card.id,
+                ord: card.ord,
+            }),
             last_review_ms,
             reviews,
         }

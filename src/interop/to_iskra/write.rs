@@ -10,11 +10,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::batch::{DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact};
+use super::batch::{
+    AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact,
+};
 use crate::clock::DayNumber;
 use crate::deck::{Fact, FactBody};
 use crate::error::Result;
-use crate::store::{DeckRow, FactRow, LogEntry, Store, Tx};
+use crate::store::{AnkiNoteRow, DeckRow, FactRow, LogEntry, Store, Tx};
 
 /// A stored deck as the import sees it.
 struct TargetDeck {
@@ -111,6 +113,10 @@ impl<'a, 'c> Writer<'a, 'c> {
 
     fn run(mut self, batch: &ImportBatch) -> Result<ImportOutcome> {
         let start_position = self.next_position;
+        for notetype in &batch.notetypes {
+            self.tx
+                .write_anki_notetype(notetype.id, &notetype.name, &notetype.definition)?;
+        }
         for imported in &batch.facts {
             self.import_fact(imported)?;
         }
@@ -149,7 +155,26 @@ impl<'a, 'c> Writer<'a, 'c> {
             map.insert(first_field(&fact).to_string(), stored.clone());
         }
         let deck_id = deck.id;
+        if let Some(origin) = &imported.anki {
+            self.keep_anki_note(stored.id, imported, origin)?;
+        }
         self.import_cards(stored.id, deck_id, &fact, &imported.cards)
+    }
+
+    /// Keeps the Anki note a fact came from, with the fact as Anki has it
+    /// (an edit made in iskra is told from it at export).
+    fn keep_anki_note(&mut self, fact_id: i64, imported: &ImportedFact, origin: &AnkiOrigin) -> Result<()> {
+        let row = AnkiNoteRow {
+            fact_id,
+            guid: origin.guid.clone(),
+            note_id: origin.note_id,
+            notetype_id: origin.notetype_id,
+            mtime: origin.mtime,
+            fields: to_json(&origin.fields)?,
+            imported: imported.fact.to_content()?,
+            roles: to_json(&origin.roles)?,
+        };
+        self.tx.write_anki_note(&row)
     }
 
     /// The stored fact an imported one is, if any.
@@ -232,24 +257,30 @@ impl<'a, 'c> Writer<'a, 'c> {
         Ok(current.unwrap_or(fact))
     }
 
-    /// Finds or creates a deck; returns whether it was created.
+    /// Finds or creates a deck; returns whether it was created. A deck
+    /// created from an Anki deck takes its preset's limits and retention;
+    /// the whole preset is kept with the deck.
     fn target_deck(&mut self, deck: &ImportDeck) -> Result<bool> {
         let (id, source, created) = match self.tx.deck_by_key(&deck.key)? {
             Some(found) => (found.id, found.source_path, false),
             None => {
+                let preset = deck.preset.as_ref();
                 let row = DeckRow {
                     id: 0,
                     key: deck.key.clone(),
                     name: deck.name.clone(),
                     description: String::new(),
                     source_path: None,
-                    retention: None,
-                    new_per_day: None,
-                    reviews_per_day: None,
+                    retention: preset.and_then(|p| p.desired_retention).filter(|r| (0.7..=0.99).contains(r)),
+                    new_per_day: preset.and_then(|p| p.new_per_day),
+                    reviews_per_day: preset.and_then(|p| p.reviews_per_day),
                 };
                 (self.tx.insert_deck(&row)?, None, true)
             }
         };
+        if let Some(preset) = &deck.preset {
+            self.tx.set_deck_anki_preset(id, &to_json(preset)?)?;
+        }
         self.decks.push(TargetDeck {
             id,
             source,
@@ -342,6 +373,9 @@ impl<'a, 'c> Writer<'a, 'c> {
             let Some(card) = imported.iter().find(|c| c.template == text.template) else {
                 continue;
             };
+            if let Some(anki) = card.anki {
+                tx.set_anki_card(card_id, anki)?;
+            }
             self.import_card(card_id, card)?;
         }
         Ok(())
@@ -389,6 +423,11 @@ impl<'a, 'c> Writer<'a, 'c> {
         }
         Ok(())
     }
+}
+
+/// JSON for a column (what is written is plain data: this never fails).
+fn to_json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| crate::error::Error::Internal(format!("JSON: {e}")))
 }
 
 /// The text a note is matched by when it has no guid: the question or the
