@@ -97,7 +97,12 @@ pub(super) fn insert(conn: &Connection, uid: &str, entry: Row, if_new: bool) -> 
     let (verb, condition) = if if_new {
         (
             "INSERT OR IGNORE",
-            "WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card_id = ?2 AND reviewed_at_ms = ?3)",
+            // One answer: the same card at the same instant, or an answer
+            // given here up to a second before with the same rating (an
+            // export moves answers of one instant a millisecond apart each,
+            // as Anki's revlog ids must differ).
+            "WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card_id = ?2 AND (reviewed_at_ms = ?3
+               OR (reviewed_at_ms BETWEEN ?3 - 999 AND ?3 AND rating IS ?4 AND uid NOT LIKE 'anki-%')))",
         )
     } else {
         ("INSERT", "")
@@ -174,8 +179,10 @@ impl Tx<'_> {
             .is_some())
     }
 
-    /// Logs an entry with a given uid unless that uid, or an entry of the
-    /// same card at the same instant, is logged already; true when added.
+    /// Logs an entry with a given uid unless that uid, an entry of the same
+    /// card at the same instant, or an answer given here (not imported) to
+    /// the same card with the same rating up to a second before it, is
+    /// logged already; true when added.
     pub fn insert_log_if_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
         Ok(insert(self.conn(), uid, entry.into(), true)? == 1)
     }

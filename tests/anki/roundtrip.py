@@ -96,6 +96,8 @@ def make(out_dir):
         )
         reversed_ = add("Basic (and reversed card)", {"Front": "Serge", "Back": "Victor"})
         fillers = [add("Basic", {"Front": f"Delegate {i}", "Back": f"Country {i}"}) for i in range(20)]
+        # iskra cannot import a note without an answer: its reviews are reported once.
+        unanswered = add("Basic", {"Front": "An unanswered question", "Back": ""})
 
         cards = lambda note: sorted(col.get_note(note.id).cards(), key=lambda c: c.ord)
         for ease in [3, 3, 1, 3]:
@@ -104,13 +106,14 @@ def make(out_dir):
         answer(col, cards(gaps)[1].id, 3)  # c3, Bukharin
         answer(col, cards(repeated)[1].id, 4)  # c2, Trotsky
         answer(col, cards(nested)[1].id, 3)  # c2, inner
-        answer(col, cards(person)[1].id, 4)  # Which
+        answer(col, cards(person)[0].id, 4)  # Who
         answer(col, cards(reversed_)[0].id, 4)
         for filler in fillers[:3]:
             answer(col, cards(filler)[0].id, 4)
         answer(col, cards(fillers[0])[0].id, 1)  # relearning, due in minutes: then buried
         # Due today (a manual revlog entry each): what `is:due` finds.
         col.sched.set_due_date([cards(basic)[0].id, cards(reversed_)[0].id], "0")
+        col.sched.set_due_date([cards(unanswered)[0].id], "3")
         col.sched.bury_cards([cards(fillers[0])[0].id], manual=True)
         col.sched.suspend_cards([cards(fillers[1])[0].id])
         col.set_user_flag_for_cards(3, [cards(fillers[2])[0].id, cards(nested)[0].id])

@@ -372,21 +372,31 @@ impl Context<'_> {
             Shape::Other => {
                 let body = convert::qa_body(field(0), field(1), vec![QaKind::Basic])?;
                 notices.add(Notice::OtherNotetype(notetype.name.clone()));
-                // The other fields, shown under the answer (kept whole for Anki).
-                let others: Vec<String> = (2..note.fields.len())
-                    .filter_map(|i| {
-                        let text = field(i);
-                        let name = notetype.fields.get(i).map_or("", String::as_str);
-                        (!text.is_empty()).then(|| format!("{name}: {text}"))
-                    })
-                    .collect();
                 let roles = Roles {
                     question: Some(0),
                     answer: Some(1),
                     ..Roles::default()
                 };
-                (body, None, false, Some(others.join("\n")).filter(|e| !e.is_empty()), roles)
+                (body, None, false, None, roles)
             }
+        };
+        // Fields that hold no part of the fact are shown under the answer
+        // (`Name: text` lines); the note keeps them whole for Anki. An extra
+        // made of several fields is not written back to one of them.
+        let held = [roles.question, roles.answer, roles.text, roles.extra];
+        let others: Vec<String> = (0..note.fields.len())
+            .filter(|i| !held.contains(&Some(*i)))
+            .filter_map(|i| {
+                let text = field(i);
+                let name = notetype.fields.get(i).map_or("", String::as_str);
+                (!text.is_empty()).then(|| format!("{name}: {text}"))
+            })
+            .collect();
+        let (extra, roles) = if others.is_empty() {
+            (extra, roles)
+        } else {
+            let lines: Vec<String> = extra.into_iter().chain(others).collect();
+            (Some(lines.join("\n")), Roles { extra: None, ..roles })
         };
         convert::check_lengths(&body, extra.as_deref())?;
         Ok(Converted {
