@@ -285,6 +285,24 @@ fn iskra_to_anki(python: &Path) {
         .count();
     assert!(scheduled >= 2, "{anki:#}");
 
+    // Problem 6: the deck sent back from Anki (its own export of what it
+    // imported) finds its deck and facts: nothing is added, no second deck.
+    let reexport = work.path().join("reexport.apkg");
+    roundtrip(python, "export", &[&work.path().join("fresh.anki2"), &reexport]);
+    let totals = || {
+        (
+            s.count("SELECT count(*) FROM decks"),
+            s.count("SELECT count(*) FROM facts"),
+            s.count("SELECT count(*) FROM cards"),
+            s.count("SELECT count(*) FROM review_log"),
+        )
+    };
+    let before = totals();
+    let back = s.run(&["import", reexport.to_str().unwrap()]).ok();
+    assert!(back.stdout.contains("(deck interop): 0 facts added"), "{}", back.stdout);
+    assert!(back.stdout.contains("Reviews: 0 added"), "{}", back.stdout);
+    assert_eq!(totals(), before, "{}", back.stdout);
+
     // Without --with-history: the same notes, all new, no revlog.
     s.run(&["export", "deck", "interop", "--format", "apkg", "--out", "plain.apkg"])
         .ok();
@@ -492,7 +510,8 @@ fn anki_collection_round_trip_loses_nothing() {
         .ok();
     // Problem 5: a skipped note's reviews are counted once, with their reason.
     assert!(
-        run.stdout.contains("1 review not imported: their note or card was not imported"),
+        run.stdout
+            .contains("1 review not imported: their note or card was not imported"),
         "{}",
         run.stdout
     );
@@ -505,25 +524,36 @@ fn anki_collection_round_trip_loses_nothing() {
         let mut stmt = db
             .prepare("SELECT anki_id, id, template, front, queue, flag FROM cards WHERE anki_id IS NOT NULL")
             .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
+        stmt.query_map([], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
     };
     // Every Anki card has an iskra card, but for the custom type's second
     // template (a known gap: its fields come along, its card does not).
     let cards = anki_cards(&made);
-    let missing: Vec<i64> = cards.keys().copied().filter(|id| !iskra_of_anki.contains_key(id)).collect();
+    let missing: Vec<i64> = cards
+        .keys()
+        .copied()
+        .filter(|id| !iskra_of_anki.contains_key(id))
+        .collect();
     let person = anki_note(&made, "Alfred Rosmer");
     let unanswered = anki_note(&made, "An unanswered question");
     assert_eq!(
         missing,
-        vec![person["cards"][1]["id"].as_i64().unwrap(), unanswered["cards"][0]["id"].as_i64().unwrap()],
+        vec![
+            person["cards"][1]["id"].as_i64().unwrap(),
+            unanswered["cards"][0]["id"].as_i64().unwrap()
+        ],
         "Anki cards without an iskra card"
     );
     // Problem 1: the buried card is buried; flags come along.
     for (id, card) in &cards {
-        let Some((_, _, _, queue, flag)) = iskra_of_anki.get(id) else { continue };
+        let Some((_, _, _, queue, flag)) = iskra_of_anki.get(id) else {
+            continue;
+        };
         assert_eq!(*flag, card["flags"].as_i64().unwrap(), "flag of Anki card {card}");
         let anki_buried = matches!(card["queue"].as_i64().unwrap(), -2 | -3);
         let iskra_buried = *queue == -2; // iskra's buried queue
@@ -543,7 +573,12 @@ fn anki_collection_round_trip_loses_nothing() {
         })
         .collect();
     due_anki_ids.sort_unstable();
-    let anki_due: Vec<i64> = made["due"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    let anki_due: Vec<i64> = made["due"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
     assert_eq!(due_anki_ids, anki_due, "is:due in iskra and in Anki");
     // Problem 2: the nested cloze has a card per number; the outer card shows the inner text.
     let nested = anki_note(&made, "Nested");
@@ -586,7 +621,9 @@ fn anki_collection_round_trip_loses_nothing() {
     drop(db);
 
     // iskra reviews two cards and one fact is reworded in its deck file.
-    let reviewed = s.run_at(&now, &["review", "--deck", "history-comintern"], "3\n3\nq\n").ok();
+    let reviewed = s
+        .run_at(&now, &["review", "--deck", "history-comintern"], "3\n3\nq\n")
+        .ok();
     assert_eq!(reviewed.answered(), 2, "{}", reviewed.stdout);
     std::fs::create_dir(s.path("decks")).unwrap();
     s.run_at(&now, &["export", "deck", "history-comintern", "--format", "iskra"], "")
@@ -594,12 +631,25 @@ fn anki_collection_round_trip_loses_nothing() {
     let file = s.path("decks/history-comintern.deck");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("{{c3::Bukharin}} spoke\n"), "{text}");
-    std::fs::write(&file, text.replace("{{c3::Bukharin}} spoke\n", "{{c3::Bukharin}} spoke at the congress\n")).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("{{c3::Bukharin}} spoke\n", "{{c3::Bukharin}} spoke at the congress\n"),
+    )
+    .unwrap();
     s.run_at(&now, &["build", "decks/history-comintern.deck"], "").ok();
     let reviews_before = s.count("SELECT count(*) FROM review_log");
     s.run_at(
         &now,
-        &["export", "deck", "history-comintern", "--format", "apkg", "--with-history", "--out", "back.apkg"],
+        &[
+            "export",
+            "deck",
+            "history-comintern",
+            "--format",
+            "apkg",
+            "--with-history",
+            "--out",
+            "back.apkg",
+        ],
         "",
     )
     .ok();
@@ -616,7 +666,9 @@ fn anki_collection_round_trip_loses_nothing() {
     let after = anki_cards(&back);
     for (id, card) in &cards {
         let kept = &after[id];
-        for column in ["ord", "type", "queue", "due", "ivl", "reps", "lapses", "flags", "revlog"] {
+        for column in [
+            "ord", "type", "queue", "due", "ivl", "reps", "lapses", "flags", "revlog",
+        ] {
             assert_eq!(kept[column], card[column], "{column} of Anki card {id}");
         }
     }
@@ -627,7 +679,10 @@ fn anki_collection_round_trip_loses_nothing() {
         assert_eq!(before["guid"], after["guid"]);
         assert_eq!(before["notetype"], after["notetype"]);
         if before["fields"][0] == "{{c1::Radek}} and {{c3::Bukharin}} spoke" {
-            assert_eq!(after["fields"][0], "{{c1::Radek}} and {{c3::Bukharin}} spoke at the congress");
+            assert_eq!(
+                after["fields"][0],
+                "{{c1::Radek}} and {{c3::Bukharin}} spoke at the congress"
+            );
             assert_eq!(after["fields"][1], before["fields"][1]);
         } else {
             assert_eq!(after["fields"], before["fields"], "fields byte for byte");

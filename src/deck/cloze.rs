@@ -7,7 +7,6 @@
 //! unnumbered syntax (`{{answer}}`, numbered by position) is in `cards.rs`.
 //! Outside deletions, `{{` and `}}` are text, as in Anki.
 
-use super::cards::{ClozeError, with_hint};
 use crate::card::CardText;
 
 /// A piece of a numbered cloze text.
@@ -160,13 +159,53 @@ fn answers(nodes: &[Node], asked: u32, out: &mut Vec<String>) {
     }
 }
 
+/// Problems a cloze text can have, with the byte offset where they start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ClozeError {
+    Unclosed(usize),
+    UnexpectedClose(usize),
+    Empty(usize),
+    Nested(usize),
+    NoDeletion,
+}
+
+impl ClozeError {
+    /// Byte offset of the problem in the text.
+    pub(crate) fn offset(&self) -> usize {
+        match *self {
+            ClozeError::Unclosed(at)
+            | ClozeError::UnexpectedClose(at)
+            | ClozeError::Empty(at)
+            | ClozeError::Nested(at) => at,
+            ClozeError::NoDeletion => 0,
+        }
+    }
+
+    /// What is wrong, and how to fix it.
+    pub(crate) fn describe(&self) -> (&'static str, &'static str) {
+        match self {
+            ClozeError::Unclosed(_) => ("this `{{` is never closed", "close the deletion with `}}`"),
+            ClozeError::UnexpectedClose(_) => ("this `}}` closes nothing", "open the deletion with `{{`"),
+            ClozeError::Empty(_) => ("an empty cloze deletion", "put the hidden words inside: `{{typhus}}`"),
+            ClozeError::Nested(_) => (
+                "a cloze deletion inside another",
+                "unnumbered deletions cannot nest; number them as Anki does: `{{c1::outer {{c2::inner}}}}`",
+            ),
+            ClozeError::NoDeletion => (
+                "a cloze without any `{{deletion}}`",
+                "mark the hidden words: `{{typhus}}`",
+            ),
+        }
+    }
+}
+
 /// Checks a numbered cloze text.
 pub(crate) fn check(text: &str) -> Result<(), ClozeError> {
     parse(text).map(|_| ())
 }
 
 /// The cards of a numbered cloze text: one per number, in number order.
-pub(crate) fn cards(text: &str, hint: Option<&str>) -> Vec<CardText> {
+pub(crate) fn cards(text: &str) -> Vec<CardText> {
     let Ok(nodes) = parse(text) else {
         return Vec::new(); // the parser refused it; no cards
     };
@@ -177,7 +216,7 @@ pub(crate) fn cards(text: &str, hint: Option<&str>) -> Vec<CardText> {
             answers(&nodes, number, &mut asked);
             CardText {
                 template: format!("cloze:{number}"),
-                front: with_hint(&render(&nodes, number, Side::Front), hint),
+                front: render(&nodes, number, Side::Front),
                 back: render(&nodes, number, Side::Back),
                 answer: asked.join("; "),
             }
@@ -199,7 +238,7 @@ mod tests {
     use super::*;
 
     fn shown(text: &str) -> Vec<(String, String, String, String)> {
-        cards(text, None)
+        cards(text)
             .into_iter()
             .map(|c| (c.template, c.front, c.back, c.answer))
             .collect()

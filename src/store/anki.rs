@@ -67,7 +67,15 @@ impl Store {
             "SELECT id, anki_id, anki_ord FROM cards WHERE deck_id = ?1 AND anki_id IS NOT NULL AND anki_ord IS NOT NULL",
         )?;
         let rows = stmt
-            .query_map([deck_id], |r| Ok((r.get(0)?, AnkiCard { id: r.get(1)?, ord: r.get(2)? })))?
+            .query_map([deck_id], |r| {
+                Ok((
+                    r.get(0)?,
+                    AnkiCard {
+                        id: r.get(1)?,
+                        ord: r.get(2)?,
+                    },
+                ))
+            })?
             .collect::<rusqlite::Result<Vec<(i64, AnkiCard)>>>()?;
         Ok(rows.into_iter().collect())
     }

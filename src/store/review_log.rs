@@ -247,14 +247,19 @@ mod tests {
         let first = tx.insert_log(&entry(1)).unwrap();
         let second = tx.insert_log(&entry(1)).unwrap();
         assert_ne!(first, second, "each answer gets its own uid");
-        let later = LogEntry {
-            reviewed_at_ms: entry(1).reviewed_at_ms + 1,
+        let at = |ms: i64| LogEntry {
+            reviewed_at_ms: entry(1).reviewed_at_ms + ms,
             ..entry(1)
         };
         assert!(
             !tx.insert_log_if_new("anki-0", &entry(1)).unwrap(),
             "an answer of that card at that instant is logged (under another uid)"
         );
+        assert!(
+            !tx.insert_log_if_new("anki-m", &at(3)).unwrap(),
+            "an answer given here, moved by an export's few milliseconds, is known"
+        );
+        let later = at(1000);
         assert!(tx.insert_log_if_new("anki-1", &later).unwrap());
         assert!(!tx.insert_log_if_new("anki-1", &later).unwrap());
         tx.delete_log(first, 2).unwrap();

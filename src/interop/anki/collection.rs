@@ -235,7 +235,11 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
     })? {
         let (id, ord, name) = row?;
         if let Some(notetype) = collection.notetypes.get_mut(&id) {
-            push_json(&mut notetype.definition, "flds", serde_json::json!({"name": name, "ord": ord}));
+            push_json(
+                &mut notetype.definition,
+                "flds",
+                serde_json::json!({"name": name, "ord": ord}),
+            );
             notetype.fields.push(name);
         }
     }

@@ -337,14 +337,27 @@ fn complete_notetype(mut definition: Value) -> Value {
             }
         }
     };
-    for field in definition.get_mut("flds").and_then(Value::as_array_mut).into_iter().flatten() {
+    for field in definition
+        .get_mut("flds")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         fill(
             field,
             json!({"sticky": false, "rtl": false, "font": "Arial", "size": 20, "media": []}),
         );
     }
-    for template in definition.get_mut("tmpls").and_then(Value::as_array_mut).into_iter().flatten() {
-        fill(template, json!({"bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0}));
+    for template in definition
+        .get_mut("tmpls")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        fill(
+            template,
+            json!({"bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0}),
+        );
     }
     fill(
         &mut definition,

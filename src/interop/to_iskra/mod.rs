@@ -17,8 +17,8 @@ mod write;
 use std::path::Path;
 
 pub use batch::{
-    AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact, ImportedReview,
-    Roles,
+    AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact,
+    ImportedReview, Roles,
 };
 pub use convert::{Notices, plural};
 pub use write::write_batch;

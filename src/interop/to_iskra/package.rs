@@ -24,8 +24,8 @@ use fsrs::MemoryState;
 use serde_json::Value;
 
 use super::batch::{
-    AnkiCard, AnkiOrigin, Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedNotetype, ImportedReview,
-    Roles,
+    AnkiCard, AnkiOrigin, Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedNotetype,
+    ImportedReview, Roles,
 };
 use super::convert::{self, Notice, Notices};
 use crate::clock::{Clock, DayNumber};

@@ -177,7 +177,11 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                     Some(&i) => i,
                     None => {
                         deck_index_of.insert(key.clone(), batch.decks.len());
-                        batch.decks.push(ImportDeck { key, name, preset: None });
+                        batch.decks.push(ImportDeck {
+                            key,
+                            name,
+                            preset: None,
+                        });
                         batch.decks.len() - 1
                     }
                 }

@@ -271,7 +271,9 @@ impl<'a, 'c> Writer<'a, 'c> {
                     name: deck.name.clone(),
                     description: String::new(),
                     source_path: None,
-                    retention: preset.and_then(|p| p.desired_retention).filter(|r| (0.7..=0.99).contains(r)),
+                    retention: preset
+                        .and_then(|p| p.desired_retention)
+                        .filter(|r| (0.7..=0.99).contains(r)),
                     new_per_day: preset.and_then(|p| p.new_per_day),
                     reviews_per_day: preset.and_then(|p| p.reviews_per_day),
                 };
