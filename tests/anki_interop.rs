@@ -2,7 +2,10 @@
 //! a package iskra exports is imported by Anki (notes, fields, cloze
 //! numbering, tags, deck, and with `--with-history` the revlog), and
 //! packages Anki makes — with reviewed cards, a cloze note and a reversed
-//! note — import into iskra with matching counts, schedules and history.
+//! note — import into iskra with matching counts, schedules and history;
+//! and a whole collection made by Anki goes into iskra, back into the same
+//! Anki collection and into iskra again, losing and duplicating nothing
+//! (issue 16, `tests/anki/roundtrip.py`).
 //!
 //! The library lives in a virtual environment under `target/anki-venv`,
 //! created (and the `anki` version pinned in `tests/anki/requirements.txt`

@@ -1,8 +1,9 @@
 //! Writes a schema-11 Anki collection (the legacy format every Anki since
 //! 2.1 imports) holding one deck: its notes in three note types of iskra's
 //! own (`iskra Basic`, `iskra Basic (and reversed card)`, `iskra Cloze`,
-//! each with an `Extra` field), their cards with or without scheduling,
-//! and review-log rows. `package::write` zips it.
+//! each with an `Extra` field) and the note types kept from Anki (as they
+//! were), their cards with or without scheduling, and review-log rows.
+//! `package::write` zips it.
 
 use std::path::Path;
 

@@ -274,3 +274,42 @@ fn revlog_row(entry: &ExportReview, id: i64, previous_ms: Option<i64>, anki_ids:
         kind: entry.kind as i64,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sched::{Rating, ReviewKind};
+
+    fn entry(state_before: CardState, due_before: i64, interval_before: u32) -> ExportReview {
+        ExportReview {
+            card_id: 7,
+            reviewed_at_ms: 1_700_000_600_000,
+            rating: Some(Rating::Good),
+            duration_ms: 3_000,
+            kind: ReviewKind::Learning,
+            state_before,
+            due_before,
+            interval_before,
+            state_after: CardState::Review,
+            due_after: 0,
+            interval_after: 3,
+        }
+    }
+
+    /// Problem 8: `lastIvl` as Anki writes it: negative seconds of the step
+    /// for learning and relearning cards, days for review cards, 0 for new.
+    #[test]
+    fn last_interval_is_written_as_anki_writes_it() {
+        let previous = Some(1_700_000_000_000);
+        let ids = HashMap::from([(7, 1_790_000_000_007)]);
+        let learning = revlog_row(&entry(CardState::Learning, 1_700_000_600_000, 0), 1, previous, &ids);
+        assert_eq!(learning.last_interval, -600);
+        assert_eq!(learning.card_id, 1_790_000_000_007, "the card's Anki id");
+        let relearning = revlog_row(&entry(CardState::Relearning, 1_700_000_600_000, 12), 1, previous, &ids);
+        assert_eq!(relearning.last_interval, -600, "seconds, not the interval in days");
+        let review = revlog_row(&entry(CardState::Review, 20_000, 12), 1, previous, &HashMap::new());
+        assert_eq!(review.last_interval, 12);
+        assert_eq!(review.card_id, CARD_ID_BASE + 7);
+        assert_eq!(revlog_row(&entry(CardState::New, 0, 0), 1, None, &ids).last_interval, 0);
+    }
+}

@@ -1,11 +1,17 @@
 //! An Anki package's notes, cards and review log as an import batch.
 //!
-//! - Note types: Cloze → cloze facts (`{{cN::…}}` renumbered by position);
-//!   Basic and its variants (a first template asking the first field, an
-//!   optional second one asking the second) → q/a facts with `basic` and,
-//!   where the note has that card, `reverse`; any other type → a basic fact
-//!   from its first two fields, reported. A field named `Extra` or `Back
-//!   Extra` becomes the fact's `extra:`.
+//! - Note types: Cloze → cloze facts in Anki's numbered syntax (numbers,
+//!   gaps and nesting kept: card `cloze:N` is Anki's card N); Basic and its
+//!   variants (a first template asking the first field, an optional second
+//!   one asking the second) → q/a facts with `basic` and, where the note has
+//!   that card, `reverse`; any other type → a basic fact from its first two
+//!   fields and its first template's card, reported. A field named `Extra`
+//!   or `Back Extra` becomes the fact's `extra:`; fields holding no part of
+//!   the fact are shown there as `Name: text` lines.
+//! - Each fact keeps its note ([`AnkiOrigin`]: id, guid, note type, every
+//!   field's HTML, which field holds what) and each card its Anki id and
+//!   ordinal, so an export goes back to the same note and cards; decks get
+//!   their options preset.
 //! - Cards keep their Anki schedule: state, due date (review days counted
 //!   from the collection's creation day), interval, reps, lapses, the FSRS
 //!   memory state from the card's `data` (or estimated from its SM-2 ease and
