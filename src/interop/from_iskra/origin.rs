@@ -23,6 +23,9 @@ pub(super) struct Kept {
     notetypes: HashMap<i64, Value>,
 }
 
+/// A note's cards as (iskra card id, Anki card id if known, Anki ordinal).
+pub(super) type NoteCards = Vec<(i64, Option<i64>, i64)>;
+
 /// A fact's Anki note, as it goes back.
 pub(super) struct KeptNote {
     pub(super) id: i64,
@@ -32,8 +35,7 @@ pub(super) struct KeptNote {
     pub(super) fields: Vec<String>,
     /// Anki's modification time; now when the fact was edited in iskra.
     pub(super) mtime: i64,
-    /// The fact's cards as (iskra card id, Anki card id, Anki ordinal).
-    pub(super) cards: Vec<(i64, Option<i64>, i64)>,
+    pub(super) cards: NoteCards,
 }
 
 impl Kept {
@@ -44,10 +46,10 @@ impl Kept {
             if notetypes.contains_key(&note.notetype_id) {
                 continue;
             }
-            if let Some(definition) = store.anki_notetype(note.notetype_id)? {
-                if let Ok(value) = serde_json::from_str::<Value>(&definition) {
-                    notetypes.insert(note.notetype_id, value);
-                }
+            if let Some(definition) = store.anki_notetype(note.notetype_id)?
+                && let Ok(value) = serde_json::from_str::<Value>(&definition)
+            {
+                notetypes.insert(note.notetype_id, value);
             }
         }
         Ok(Kept {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::notes::{cards_by_fact, drafts};
-use super::origin::Kept;
+use super::origin::{Kept, NoteCards};
 use crate::clock::Clock;
 use crate::deck::Fact;
 use crate::error::{Error, Result};
@@ -48,9 +48,8 @@ pub fn write_anki_package(
         &cards,
         &log,
         &kept,
-        with_history,
+        with_history.then_some(settings.scheduler.desired_retention),
         clock,
-        settings.scheduler.desired_retention,
     );
     package.write(target, clock, settings.day_start_hour)?;
     Ok(PackageCounts {
@@ -83,10 +82,11 @@ impl Package {
         cards: &[StoredCard],
         log: &[ExportReview],
         kept: &Kept,
-        with_history: bool,
+        // With the cards' scheduling: the desired retention of decks without their own.
+        history: Option<f32>,
         clock: &Clock,
-        default_retention: f32,
     ) -> Package {
+        let with_history = history.is_some();
         let mut package = Package {
             deck: ExportDeck {
                 id: DECK_ID_BASE + deck.id,
@@ -100,7 +100,7 @@ impl Package {
         };
         // The Anki card id each exported iskra card got.
         let mut anki_ids: HashMap<i64, i64> = HashMap::new();
-        let retention = deck.retention.unwrap_or(default_retention);
+        let retention = deck.retention.or(history).unwrap_or_default();
         let by_fact = cards_by_fact(cards);
         let mut last_review: HashMap<i64, i64> = HashMap::new();
         // Manual entries (forget, reschedule) are no reviews.
@@ -112,36 +112,35 @@ impl Package {
         let now_secs = clock.now().timestamp();
         for (fact_id, fact) in facts {
             let fact_cards = by_fact.get(fact_id).map_or(&[][..], Vec::as_slice);
-            let notes: Vec<(ExportNote, Vec<(i64, Option<i64>, i64)>)> =
-                match kept.note(*fact_id, fact, fact_cards, now_secs) {
-                    Some(note) => vec![(
-                        ExportNote {
-                            id: note.id,
-                            guid: note.guid,
-                            notetype: note.notetype,
-                            fields: note.fields,
-                            tags: fact.tags.clone(),
-                            mtime: note.mtime,
-                        },
-                        note.cards,
-                    )],
-                    None => drafts(deck, fact, fact_cards)
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, draft)| {
-                            let note = ExportNote {
-                                id: NOTE_ID_BASE + package.notes.len() as i64 + i as i64 + 1,
-                                guid: draft.guid,
-                                notetype: draft.kind.id(),
-                                fields: draft.fields.iter().map(|f| html::from_text(f)).collect(),
-                                tags: draft.tags,
-                                mtime: now_secs,
-                            };
-                            let cards = draft.cards.into_iter().map(|(id, ord)| (id, None, ord)).collect();
-                            (note, cards)
-                        })
-                        .collect(),
-                };
+            let notes: Vec<(ExportNote, NoteCards)> = match kept.note(*fact_id, fact, fact_cards, now_secs) {
+                Some(note) => vec![(
+                    ExportNote {
+                        id: note.id,
+                        guid: note.guid,
+                        notetype: note.notetype,
+                        fields: note.fields,
+                        tags: fact.tags.clone(),
+                        mtime: note.mtime,
+                    },
+                    note.cards,
+                )],
+                None => drafts(deck, fact, fact_cards)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, draft)| {
+                        let note = ExportNote {
+                            id: NOTE_ID_BASE + package.notes.len() as i64 + i as i64 + 1,
+                            guid: draft.guid,
+                            notetype: draft.kind.id(),
+                            fields: draft.fields.iter().map(|f| html::from_text(f)).collect(),
+                            tags: draft.tags,
+                            mtime: now_secs,
+                        };
+                        let cards = draft.cards.into_iter().map(|(id, ord)| (id, None, ord)).collect();
+                        (note, cards)
+                    })
+                    .collect(),
+            };
             for (note, note_cards) in notes {
                 for (card_id, anki_id, ord) in note_cards {
                     let Some(card) = fact_cards.iter().find(|c| c.id == card_id) else {
