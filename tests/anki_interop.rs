@@ -609,6 +609,15 @@ fn anki_collection_round_trip_loses_nothing() {
         )
         .unwrap();
     assert_eq!(person_extra, "Role: French delegate\nNotes: Syndicalist");
+    // HTML shown as text, the image as a placeholder (the note keeps its HTML).
+    let answer: String = db
+        .query_row(
+            "SELECT json_extract(content, '$.answer') FROM facts WHERE content LIKE '%Second Congress open?%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(answer, "Petrograd & then Moscow\n[image: map.png]");
     // Problem 4: the preset's limits and retention are the deck's; today's counts match Anki's.
     let (new_per_day, reviews_per_day, retention): (i64, i64, f64) = db
         .query_row(

@@ -1,7 +1,8 @@
 //! What came from Anki with an import (schema 4): the `anki_notetypes` and
 //! `anki_notes` tables, the Anki identity of cards (`cards.anki_id`,
-//! `cards.anki_ord`), decks' Anki presets (`decks.anki_preset`). JSON columns are text here; `interop` reads and writes
-//! them. One row mapper and one insert (an upsert) per table.
+//! `cards.anki_ord`), decks' Anki presets (`decks.anki_preset`).
+//! JSON columns are text here; `interop` reads and writes them. One row
+//! mapper and one insert (an upsert) per table.
 
 use std::collections::HashMap;
 
@@ -88,16 +89,6 @@ impl Store {
             .query_row([id], |r| r.get(0))
             .optional()?)
     }
-
-    /// A deck's Anki preset (JSON), if it came with one.
-    pub fn deck_anki_preset(&self, deck_id: i64) -> Result<Option<String>> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT anki_preset FROM decks WHERE id = ?1")?
-            .query_row([deck_id], |r| r.get::<_, Option<String>>(0))
-            .optional()?
-            .flatten())
-    }
 }
 
 impl Tx<'_> {
@@ -142,20 +133,6 @@ impl Tx<'_> {
         self.conn()
             .prepare_cached("UPDATE decks SET anki_preset = ?2 WHERE id = ?1")?
             .execute(params![deck_id, preset])?;
-        Ok(())
-    }
-
-    /// Sets the limits and retention an imported deck's preset gives it.
-    pub fn set_deck_limits(
-        &self,
-        deck_id: i64,
-        new_per_day: Option<u32>,
-        reviews_per_day: Option<u32>,
-        retention: Option<f32>,
-    ) -> Result<()> {
-        self.conn()
-            .prepare_cached("UPDATE decks SET new_per_day = ?2, reviews_per_day = ?3, retention = ?4 WHERE id = ?1")?
-            .execute(params![deck_id, new_per_day, reviews_per_day, retention.map(f64::from)])?;
         Ok(())
     }
 }
