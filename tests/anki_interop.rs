@@ -631,6 +631,21 @@ fn anki_collection_round_trip_loses_nothing() {
     let status = s.deck_status_at(&now, "history-comintern");
     assert_eq!(status["new"], made["counts"]["new"], "{status:#}");
     drop(db);
+    // The same from a legacy (schema 11) package: preset, kept notes, counts.
+    let legacy = work.path().join("legacy.apkg");
+    roundtrip(&python, "export", &[&original, &legacy, Path::new("legacy")]);
+    let other = Scratch::new();
+    other.run_at(&now, &["import", legacy.to_str().unwrap()], "").ok();
+    assert_eq!(
+        other.count("SELECT count(*) FROM decks WHERE new_per_day = 15 AND reviews_per_day = 9999"),
+        1
+    );
+    assert_eq!(other.count("SELECT count(*) FROM anki_notes"), 27);
+    assert_eq!(other.count("SELECT count(*) FROM anki_notetypes"), 4);
+    assert_eq!(
+        other.deck_status_at(&now, "history-comintern")["new"],
+        made["counts"]["new"]
+    );
 
     // iskra reviews two cards and one fact is reworded in its deck file.
     let reviewed = s

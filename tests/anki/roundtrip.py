@@ -8,7 +8,9 @@ Usage:
   roundtrip.py make DIR              builds DIR/original.anki2 (see `make`)
                                      and exports it as DIR/anki.apkg
   roundtrip.py import COLLECTION PKG imports an .apkg into COLLECTION
-  roundtrip.py export COLLECTION PKG re-exports COLLECTION as PKG
+  roundtrip.py export COLLECTION PKG [legacy]
+                                     re-exports COLLECTION as PKG (schema 18,
+                                     or schema 11 with `legacy`)
   roundtrip.py state COLLECTION      the state only
 """
 
@@ -149,10 +151,10 @@ def import_package(path, package):
         col.close()
 
 
-def export(path, package):
+def export(path, package, legacy=False):
     col = Collection(path)
     try:
-        options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=True, legacy=False)
+        options = ExportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True, with_media=True, legacy=legacy)
         col.export_anki_package(out_path=package, options=options, limit=None)
         return state(col)
     finally:
@@ -219,7 +221,7 @@ def main():
     elif command == "import":
         out = import_package(sys.argv[2], sys.argv[3])
     elif command == "export":
-        out = export(sys.argv[2], sys.argv[3])
+        out = export(sys.argv[2], sys.argv[3], legacy=sys.argv[4:] == ["legacy"])
     else:
         col = Collection(sys.argv[2])
         try:
