@@ -716,6 +716,22 @@ fn anki_collection_round_trip_loses_nothing() {
         }
     }
 
+    // Media: kept beside the collection (content-addressed) and carried by
+    // the export: a fresh Anki collection gets the image too.
+    let kept_media: Vec<String> = std::fs::read_dir(s.path("media"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(kept_media.len(), 1, "{kept_media:?}");
+    assert_eq!(kept_media[0].len(), 40, "a SHA-1 name: {kept_media:?}");
+    let fresh = roundtrip(
+        &python,
+        "import",
+        &[&work.path().join("fresh.anki2"), &s.path("back.apkg")],
+    );
+    assert_eq!(fresh["media"], made["media"]);
+    assert_eq!(fresh["log"]["new"], 27);
+
     // Problem 6: iskra's export imported into iskra, and Anki's re-export of
     // the collection imported into iskra, add nothing.
     let totals = || {

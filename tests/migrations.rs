@@ -205,7 +205,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
 /// columns, since facts imported before kept nothing of Anki; an Anki
 /// package imported after it keeps its notes.
 fn anki_identity_is_empty(s: &Scratch) {
-    for table in ["anki_notes", "anki_notetypes"] {
+    for table in ["anki_notes", "anki_notetypes", "media"] {
         assert_eq!(s.count(&format!("SELECT count(*) FROM {table}")), 0, "{table}");
     }
     assert_eq!(

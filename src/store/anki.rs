@@ -1,6 +1,7 @@
 //! What came from Anki with an import (schema 4): the `anki_notetypes` and
 //! `anki_notes` tables, the Anki identity of cards (`cards.anki_id`,
-//! `cards.anki_ord`), decks' Anki presets (`decks.anki_preset`).
+//! `cards.anki_ord`), decks' Anki presets (`decks.anki_preset`) and the
+//! `media` index.
 //! JSON columns are text here; `interop` reads and writes them. One row
 //! mapper and one insert (an upsert) per table.
 
@@ -81,6 +82,15 @@ impl Store {
         Ok(rows.into_iter().collect())
     }
 
+    /// The content address (SHA-1, hex) of the media file notes call `name`.
+    pub fn media_file(&self, name: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT sha1 FROM media WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .optional()?)
+    }
+
     /// An Anki note type's definition (JSON), if one was imported.
     pub fn anki_notetype(&self, id: i64) -> Result<Option<String>> {
         Ok(self
@@ -125,6 +135,14 @@ impl Tx<'_> {
         self.conn()
             .prepare_cached("UPDATE cards SET anki_id = ?2, anki_ord = ?3 WHERE id = ?1")?
             .execute(params![card_id, anki.id, anki.ord])?;
+        Ok(())
+    }
+
+    /// Indexes a media file by the name notes use (its content is `media/SHA1`).
+    pub fn write_media(&self, name: &str, sha1: &str, size: i64) -> Result<()> {
+        self.conn()
+            .prepare_cached("INSERT OR REPLACE INTO media (name, sha1, size) VALUES (?1, ?2, ?3)")?
+            .execute(params![name, sha1, size])?;
         Ok(())
     }
 

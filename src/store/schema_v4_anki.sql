@@ -39,3 +39,12 @@ ALTER TABLE cards ADD COLUMN anki_ord INTEGER;
 -- retention, steps, FSRS parameters, bury options): its limits and
 -- retention are the deck's own settings; the whole preset is kept.
 ALTER TABLE decks ADD COLUMN anki_preset TEXT;
+
+-- `media`: the media files of imported packages, by the name notes use;
+-- the file itself is `media/SHA1` beside the collection (content-addressed,
+-- so a name never reaches the file system).
+CREATE TABLE media (
+    name TEXT PRIMARY KEY,
+    sha1 TEXT NOT NULL,
+    size INTEGER NOT NULL
+) STRICT;

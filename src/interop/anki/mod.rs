@@ -10,6 +10,7 @@
 mod collection;
 mod guard;
 pub mod html;
+pub mod media;
 pub mod package;
 mod proto;
 pub mod text;

@@ -230,8 +230,8 @@ fn checksum(text: &str) -> i64 {
     i64::from(u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]))
 }
 
-/// SHA-1 (FIPS 180-4), for [`checksum`] only.
-fn sha1(data: &[u8]) -> [u8; 20] {
+/// SHA-1 (FIPS 180-4): for [`checksum`], and media files' content addresses.
+pub fn sha1(data: &[u8]) -> [u8; 20] {
     let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
     let mut message = data.to_vec();
     message.push(0x80);

@@ -10,6 +10,7 @@ use super::origin::{Kept, NoteCards};
 use crate::clock::Clock;
 use crate::deck::Fact;
 use crate::error::{Error, Result};
+use crate::interop::anki::media::{self, MediaFile};
 use crate::interop::anki::write::{ExportDeck, ExportNote};
 use crate::interop::anki::{Card, Revlog, html};
 use crate::sched::{CardState, Due};
@@ -51,7 +52,8 @@ pub fn write_anki_package(
         with_history.then_some(settings.scheduler.desired_retention),
         clock,
     );
-    package.write(target, clock, settings.day_start_hour)?;
+    let media = media_of(store, &package.notes)?;
+    package.write(target, clock, settings.day_start_hour, &media)?;
     Ok(PackageCounts {
         notes: package.notes.len(),
         cards: package.cards.len(),
@@ -181,7 +183,7 @@ impl Package {
 
     /// Writes the package at `target`: a collection of schema 11 in a
     /// temporary directory, zipped.
-    fn write(&self, target: &Path, clock: &Clock, rollover_hour: u32) -> Result<()> {
+    fn write(&self, target: &Path, clock: &Clock, rollover_hour: u32, media: &[MediaFile]) -> Result<()> {
         let dir = tempfile::tempdir().map_err(|source| Error::Io {
             path: std::env::temp_dir(),
             source,
@@ -200,8 +202,32 @@ impl Package {
                 now_secs: clock.now().timestamp(),
             },
         )?;
-        crate::interop::anki::package::write(target, &db)
+        crate::interop::anki::package::write(target, &db, media)
     }
+}
+
+/// The media files the notes' fields name that an import kept (a file
+/// gone from the media folder is left out).
+fn media_of(store: &Store, notes: &[ExportNote]) -> Result<Vec<MediaFile>> {
+    let Some(folder) = media::folder(store.path()) else {
+        return Ok(Vec::new());
+    };
+    let mut names: Vec<String> = notes
+        .iter()
+        .flat_map(|n| &n.fields)
+        .flat_map(|f| media::references(f))
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut files = Vec::new();
+    for name in names {
+        if let Some(sha1) = store.media_file(&name)?
+            && let Ok(data) = std::fs::read(folder.join(&sha1))
+        {
+            files.push(MediaFile { name, data });
+        }
+    }
+    Ok(files)
 }
 
 /// A card's schedule in Anki's columns; review days relative to today

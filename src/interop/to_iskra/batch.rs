@@ -151,6 +151,8 @@ pub struct ImportBatch {
     pub facts: Vec<ImportedFact>,
     /// The note types of the notes kept with their facts.
     pub notetypes: Vec<ImportedNotetype>,
+    /// The package's media files, kept beside the collection.
+    pub media: Vec<crate::interop::anki::media::MediaFile>,
     /// The study day of the import (cards Anki had buried stay buried on it).
     pub today: crate::clock::DayNumber,
 }

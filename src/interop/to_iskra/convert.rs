@@ -135,7 +135,10 @@ fn render(notice: &Notice, n: usize) -> String {
         Notice::SkippedNote(reason) => format!("{} not imported: {reason}", plural(n, "note")),
         Notice::SkippedCard(reason) => format!("{} not imported: {reason}", plural(n, "card")),
         Notice::SkippedReview(reason) => format!("{} not imported: {reason}", plural(n, "review")),
-        Notice::MediaFiles => format!("{} not imported (iskra cards are text)", plural(n, "media file")),
+        Notice::MediaFiles => format!(
+            "{} not kept (not a plain file name, or larger than 64 MiB)",
+            plural(n, "media file")
+        ),
         Notice::ImpossibleSchedule => format!(
             "{} with an impossible due date or interval (a damaged package?) imported as new",
             plural(n, "card")
@@ -182,7 +185,7 @@ mod tests {
         assert_eq!(
             notices.lines(),
             vec![
-                "12 media files not imported (iskra cards are text)",
+                "12 media files not kept (not a plain file name, or larger than 64 MiB)",
                 "1 note of note type \"Image Occlusion\" imported as basic facts from their first two fields"
             ]
         );

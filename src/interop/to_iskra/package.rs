@@ -90,7 +90,7 @@ pub fn batch(
     notices: &mut Notices,
 ) -> Result<ImportBatch> {
     let collection = &package.collection;
-    notices.add_n(Notice::MediaFiles, package.media_files);
+    notices.add_n(Notice::MediaFiles, package.media.skipped);
     let ctx = Context {
         collection,
         clock,
@@ -120,7 +120,10 @@ pub fn batch(
             .unwrap_or(i64::MAX)
     };
     notes.sort_by_key(|n| (position(n), n.id));
-    let mut batch = ImportBatch::default();
+    let mut batch = ImportBatch {
+        media: package.media.files.clone(),
+        ..ImportBatch::default()
+    };
     if let Some(deck) = deck {
         batch.decks.push(deck.clone());
     }

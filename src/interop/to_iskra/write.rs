@@ -16,6 +16,7 @@ use super::batch::{
 use crate::clock::DayNumber;
 use crate::deck::{Fact, FactBody};
 use crate::error::Result;
+use crate::interop::anki::media;
 use crate::store::{AnkiNoteRow, DeckRow, FactRow, LogEntry, Store, Tx};
 
 /// A stored deck as the import sees it.
@@ -69,7 +70,16 @@ pub(super) struct StoredFact {
 /// Imports a batch in one transaction; with `commit` false everything is
 /// rolled back at the end and only the outcome is kept.
 pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
+    // Media files first (content-addressed: a file no row names is harmless),
+    // so the rows committed below never name a missing one.
+    let media_dir = media::folder(store.path());
+    if commit && let Some(dir) = &media_dir {
+        write_media_files(dir, &batch.media)?;
+    }
     let tx = store.begin()?;
+    for file in &batch.media {
+        tx.write_media(&file.name, &media::content_name(&file.data), file.data.len() as i64)?;
+    }
     let outcome = Writer::new(&tx, batch)?.run(batch)?;
     if commit {
         tx.commit()?;
@@ -425,6 +435,22 @@ impl<'a, 'c> Writer<'a, 'c> {
         }
         Ok(())
     }
+}
+
+/// Writes each media file as `DIR/SHA1` unless a file of that content is there.
+fn write_media_files(dir: &std::path::Path, files: &[media::MediaFile]) -> Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(crate::error::Error::io(dir))?;
+    for file in files {
+        let path = dir.join(media::content_name(&file.data));
+        let present = std::fs::metadata(&path).is_ok_and(|m| m.len() == file.data.len() as u64);
+        if !present {
+            crate::files::write_atomic(&path, &file.data)?;
+        }
+    }
+    Ok(())
 }
 
 /// JSON for a column (what is written is plain data: this never fails).
