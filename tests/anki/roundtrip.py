@@ -5,8 +5,11 @@ real `anki` library. Every command prints the collection's state as JSON
 and revlog ids, the ids `is:due` finds, the deck's counts, empty cards).
 
 Usage:
-  roundtrip.py make DIR              builds DIR/original.anki2 (see `make`)
-                                     and exports it as DIR/anki.apkg
+  roundtrip.py create DIR            creates DIR/original.anki2 (its notes)
+  roundtrip.py study DIR             one day of study of its `studied` notes
+                                     (run under faketime, days before today)
+  roundtrip.py make DIR              today's answers, buries, flags…, then
+                                     exports it as DIR/anki.apkg
   roundtrip.py import COLLECTION PKG imports an .apkg into COLLECTION
   roundtrip.py export COLLECTION PKG [legacy]
                                      re-exports COLLECTION as PKG (schema 18,
@@ -56,7 +59,8 @@ def person_notetype(col):
     return mm.by_name("Person")
 
 
-def make(out_dir):
+def create(out_dir):
+    """The collection, its preset and notes (run days before `make`)."""
     col = Collection(os.path.join(out_dir, "original.anki2"))
     try:
         col.set_config("fsrs", True)
@@ -100,6 +104,54 @@ def make(out_dir):
         fillers = [add("Basic", {"Front": f"Delegate {i}", "Back": f"Country {i}"}) for i in range(20)]
         # iskra cannot import a note without an answer: its reviews are reported once.
         unanswered = add("Basic", {"Front": "An unanswered question", "Back": ""})
+        # Studied for weeks before today: what a real collection has.
+        for i in range(60):
+            add("Basic", {"Front": f"Studied {i}", "Back": f"Answer {i}"}, ["studied"])
+        ids = {
+            "basic": basic.id,
+            "swapped": swapped.id,
+            "gaps": gaps.id,
+            "repeated": repeated.id,
+            "nested": nested.id,
+            "person": person.id,
+            "reversed": reversed_.id,
+            "fillers": [f.id for f in fillers],
+            "unanswered": unanswered.id,
+        }
+        with open(os.path.join(out_dir, "notes.json"), "w") as f:
+            json.dump(ids, f)
+        return ids
+    finally:
+        col.close()
+
+
+def study(out_dir):
+    """One day of study: every due card of the studied notes, and a few new ones."""
+    col = Collection(os.path.join(out_dir, "original.anki2"))
+    try:
+        new = col.find_cards("tag:studied is:new")[:6]
+        due = col.find_cards("tag:studied is:due")
+        for card_id in list(due) + list(new):
+            card = col.get_card(card_id)
+            # A fixed mix of ratings, different per card and day.
+            ease = [3, 3, 3, 1, 3, 4, 2, 3, 3, 3][(card_id // 7 + col.sched.today) % 10]
+            answer(col, card_id, ease)
+        return {"answered": len(due) + len(new)}
+    finally:
+        col.close()
+
+
+def make(out_dir):
+    """Today: answers, buries, a suspension, flags and set due dates; exported."""
+    col = Collection(os.path.join(out_dir, "original.anki2"))
+    try:
+        with open(os.path.join(out_dir, "notes.json")) as f:
+            ids = json.load(f)
+        basic, swapped, gaps, repeated, nested, person, reversed_, unanswered = (
+            col.get_note(ids[k])
+            for k in ["basic", "swapped", "gaps", "repeated", "nested", "person", "reversed", "unanswered"]
+        )
+        fillers = [col.get_note(i) for i in ids["fillers"]]
 
         cards = lambda note: sorted(col.get_note(note.id).cards(), key=lambda c: c.ord)
         for ease in [3, 3, 1, 3]:
@@ -116,6 +168,9 @@ def make(out_dir):
         # Due today (a manual revlog entry each): what `is:due` finds.
         col.sched.set_due_date([cards(basic)[0].id, cards(reversed_)[0].id], "0")
         col.sched.set_due_date([cards(unanswered)[0].id], "3")
+        # The day's first queue unburies yesterday's buries (as opening Anki
+        # does); what is buried after it stays buried today.
+        col.sched.deck_due_tree()
         col.sched.bury_cards([cards(fillers[0])[0].id], manual=True)
         col.sched.suspend_cards([cards(fillers[1])[0].id])
         col.set_user_flag_for_cards(3, [cards(fillers[2])[0].id, cards(nested)[0].id])
@@ -216,7 +271,11 @@ def state(col):
 
 def main():
     command = sys.argv[1]
-    if command == "make":
+    if command == "create":
+        out = create(sys.argv[2])
+    elif command == "study":
+        out = study(sys.argv[2])
+    elif command == "make":
         out = make(sys.argv[2])
     elif command == "import":
         out = import_package(sys.argv[2], sys.argv[3])
