@@ -159,6 +159,13 @@ pub enum Command {
   iskra flag 3 12 && iskra undo                the flag is gone again
   iskra undo                                   again for the change before"#)]
     Undo,
+    /// Sync with a shared folder (Syncthing, Dropbox, a git clone): `sync DIR` once, then `sync`
+    ///
+    /// Each collection writes only its own files into DIR/iskra-sync/ (chunks of
+    /// answers and changes, and the decks it has no file for) and reads the others';
+    /// answers given on two machines are merged, none lost. The folder is remembered:
+    /// every review and quiz --record syncs at its start and end.
+    Sync(cmd::sync::SyncArgs),
     /// Print a script that makes your shell complete iskra's commands, options and deck names
     Completions(cmd::completions::CompletionsArgs),
     /// Print iskra's manual page (roff), or one command's
@@ -197,7 +204,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Add(add) => cmd::add::run(store, add, &mut out),
         Command::Edit(edit) => cmd::edit::run(store, edit, &mut out),
         Command::Deck { command } => cmd::deck::run(store, command, &clock, &mut out),
-        Command::Config(config) => cmd::config::run(store, config, &mut out),
+        Command::Config(config) => cmd::config::run(store, config, &clock, &mut out),
         Command::Stats(stats) => cmd::stats::run_stats(store, stats, &clock, &mut out),
         Command::Report(report) => cmd::stats::run_report(store, report, &clock, &mut out),
         Command::Export { command } => cmd::export::run(store, command, &clock, &mut out),
@@ -213,7 +220,8 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Forget(forget) => cmd::cards::run_forget(store, forget, &clock, &mut out),
         Command::Reschedule(reschedule) => cmd::cards::run_reschedule(store, reschedule, &clock, &mut out),
         Command::Flag(flag) => cmd::cards::run_flag(store, flag, &clock, &mut out),
-        Command::Undo => cmd::cards::run_undo(store, &mut out),
+        Command::Undo => cmd::cards::run_undo(store, &clock, &mut out),
+        Command::Sync(sync) => cmd::sync::run(store, sync, &clock, &mut out),
         // Run above, before the collection is opened.
         Command::Extract(_) | Command::Completions(_) | Command::Man(_) | Command::Check | Command::Restore(_) => Ok(0),
     };

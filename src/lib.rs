@@ -27,6 +27,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod extract;
 pub mod files;
+pub mod ids;
 pub mod interop;
 pub mod maintenance;
 pub mod manage;
@@ -41,6 +42,7 @@ pub mod settings;
 pub mod stats;
 pub mod status;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod ui;
 

@@ -29,6 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "manage",
             "config",
             "extract",
+            "sync",
         ],
     ),
     ("storage", &["store"]),

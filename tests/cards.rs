@@ -35,6 +35,26 @@ a: Trotsky
 cards: basic reverse
 ";
 
+/// The id of DECK's card `n` as every collection gives it (derived from
+/// its deck's key, fact id and template), in file order: 1 year, 2 leader,
+/// 3 demands, 4 fortress, 5 assault, 6 assault's reverse.
+fn card(n: usize) -> i64 {
+    let (fact, template) = [
+        ("year", "basic"),
+        ("leader", "basic"),
+        ("demands", "basic"),
+        ("fortress", "basic"),
+        ("assault", "basic"),
+        ("assault", "reverse"),
+    ][n - 1];
+    iskra::ids::card_id("kronstadt", fact, template, 0)
+}
+
+/// [`card`] as an argument.
+fn id(n: usize) -> String {
+    card(n).to_string()
+}
+
 /// Ten days before [`NOW`].
 const START: &str = "2026-02-28T10:00:00Z";
 
@@ -88,59 +108,81 @@ fn each_command_says_what_it_changed_and_undo_puts_it_back() {
     let s = reviewed();
     // (setup, command, what it prints, what must hold after it)
     type Check = fn(&Scratch) -> bool;
-    let cases: [(&[&str], &[&str], &str, Check); 9] = [
-        (&[], &["suspend", "1", "2"], "suspended 2 cards: 1, 2\n", |s| {
-            s.count("SELECT count(*) FROM cards WHERE queue = -1") == 2
-        }),
+    let owned = |args: &[&str]| -> Vec<String> { args.iter().map(|a| a.to_string()).collect() };
+    let cases: Vec<(Vec<String>, Vec<String>, String, Check)> = vec![
         (
-            &["suspend", "3"],
-            &["unsuspend", "3", "4"],
-            "unsuspended 1 card: 3\n1 card not suspended: 4\n",
-            |s| card_field(s, 3, "queue") == Some(2),
+            vec![],
+            owned(&["suspend", &id(1), &id(2)]),
+            format!("suspended 2 cards: {}, {}\n", id(1), id(2)),
+            |s| s.count("SELECT count(*) FROM cards WHERE queue = -1") == 2,
         ),
         (
-            &[],
-            &["bury", "5"],
-            "buried 1 card until the next study day: 5\n",
-            |s| card_field(s, 5, "queue") == Some(-2) && card_field(s, 5, "buried_day").is_some(),
-        ),
-        (&["bury", "6"], &["unbury", "6"], "unburied 1 card: 6\n", |s| {
-            card_field(s, 6, "queue") == Some(2) && card_field(s, 6, "buried_day").is_none()
-        }),
-        (&[], &["forget", "1"], "reset 1 card to new (history kept): 1\n", |s| {
-            card_field(s, 1, "state") == Some(0) && card_field(s, 1, "reps") == Some(2)
-        }),
-        (
-            &[],
-            &["forget", "--reset-counts", "2"],
-            "reset 1 card to new (history kept): 2\n",
-            |s| card_field(s, 2, "state") == Some(0) && card_field(s, 2, "reps") == Some(0),
+            owned(&["suspend", &id(3)]),
+            owned(&["unsuspend", &id(3), &id(4)]),
+            format!("unsuspended 1 card: {}\n1 card not suspended: {}\n", id(3), id(4)),
+            |s| card_field(s, card(3), "queue") == Some(2),
         ),
         (
-            &[],
-            &["reschedule", "--days", "5", "3"],
-            "rescheduled 1 card: 3\n  3: due 2026-03-15 · interval 15d\n",
-            |s| card_field(s, 3, "due") == Some(20_527) && card_field(s, 3, "interval") == Some(15),
+            vec![],
+            owned(&["bury", &id(5)]),
+            format!("buried 1 card until the next study day: {}\n", id(5)),
+            |s| card_field(s, card(5), "queue") == Some(-2) && card_field(s, card(5), "buried_day").is_some(),
         ),
         (
-            &[],
-            &["flag", "3", "--search", "tag:revolt"],
-            "flagged 1 card green: 1\n",
-            |s| card_field(s, 1, "flag") == Some(3),
+            owned(&["bury", &id(6)]),
+            owned(&["unbury", &id(6)]),
+            format!("unburied 1 card: {}\n", id(6)),
+            |s| card_field(s, card(6), "queue") == Some(2) && card_field(s, card(6), "buried_day").is_none(),
         ),
         (
-            &["flag", "5", "4"],
-            &["flag", "0", "4", "5"],
-            "unflagged 1 card: 4\n1 card already without a flag: 5\n",
-            |s| card_field(s, 4, "flag") == Some(0),
+            vec![],
+            owned(&["forget", &id(1)]),
+            format!("reset 1 card to new (history kept): {}\n", id(1)),
+            |s| card_field(s, card(1), "state") == Some(0) && card_field(s, card(1), "reps") == Some(2),
+        ),
+        (
+            vec![],
+            owned(&["forget", "--reset-counts", &id(2)]),
+            format!("reset 1 card to new (history kept): {}\n", id(2)),
+            |s| card_field(s, card(2), "state") == Some(0) && card_field(s, card(2), "reps") == Some(0),
+        ),
+        (
+            vec![],
+            owned(&["reschedule", "--days", "5", &id(3)]),
+            format!(
+                "rescheduled 1 card: {}\n  {}: due 2026-03-15 · interval 15d\n",
+                id(3),
+                id(3)
+            ),
+            |s| card_field(s, card(3), "due") == Some(20_527) && card_field(s, card(3), "interval") == Some(15),
+        ),
+        (
+            vec![],
+            owned(&["flag", "3", "--search", "tag:revolt"]),
+            format!("flagged 1 card green: {}\n", id(1)),
+            |s| card_field(s, card(1), "flag") == Some(3),
+        ),
+        (
+            owned(&["flag", "5", &id(4)]),
+            owned(&["flag", "0", &id(4), &id(5)]),
+            format!(
+                "unflagged 1 card: {}\n1 card already without a flag: {}\n",
+                id(4),
+                id(5)
+            ),
+            |s| card_field(s, card(4), "flag") == Some(0),
         ),
     ];
     for (setup, command, says, holds) in cases {
+        let (setup, command): (Vec<&str>, Vec<&str>) = (
+            setup.iter().map(String::as_str).collect(),
+            command.iter().map(String::as_str).collect(),
+        );
         if !setup.is_empty() {
-            s.run(setup).ok();
+            s.run(&setup).ok();
         }
         let before = cards_and_log(&s);
-        let run = s.run(command).ok();
+        let run = s.run(&command).ok();
         assert_eq!(run.stdout, says, "{command:?}");
         assert!(holds(&s), "{command:?}:\n{}", cards_and_log(&s));
         assert_ne!(cards_and_log(&s), before, "{command:?} changed nothing");
@@ -165,7 +207,7 @@ fn each_command_says_what_it_changed_and_undo_puts_it_back() {
 fn unknown_or_retired_cards_are_refused_and_nothing_changes() {
     let s = reviewed();
     let before = dump(&s.db());
-    let run = s.run(&["suspend", "1", "99", "2", "100"]).fails();
+    let run = s.run(&["suspend", &id(1), "99", &id(2), "100"]).fails();
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr.contains("99, 100") && run.stderr.contains("nothing was changed"),
@@ -182,10 +224,10 @@ fn unknown_or_retired_cards_are_refused_and_nothing_changes() {
     );
     s.run(&["build", "kronstadt.deck"]).ok();
     let before = dump(&s.db());
-    let run = s.run(&["unsuspend", "4"]).fails();
+    let run = s.run(&["unsuspend", &id(4)]).fails();
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("retired") && run.stderr.contains(": 4"),
+        run.stderr.contains("retired") && run.stderr.contains(&format!(": {}", id(4))),
         "{}",
         run.stderr
     );
@@ -197,9 +239,9 @@ fn unknown_or_retired_cards_are_refused_and_nothing_changes() {
 
     for (args, why) in [
         (&["suspend"][..], "needs the cards"),
-        (&["suspend", "1", "--search", "x"][..], "cannot be used with"),
-        (&["flag", "8", "1"][..], "8 is not in 0..=7"),
-        (&["reschedule", "--days", "5-2", "1"][..], "--days"),
+        (&["suspend", &id(1), "--search", "x"][..], "cannot be used with"),
+        (&["flag", "8", &id(1)][..], "8 is not in 0..=7"),
+        (&["reschedule", "--days", "5-2", &id(1)][..], "--days"),
         (&["suspend", "one"][..], "invalid value"),
     ] {
         let run = s.run(args).fails();
@@ -213,20 +255,29 @@ fn unknown_or_retired_cards_are_refused_and_nothing_changes() {
 fn undo_goes_back_several_steps_and_refuses_when_a_card_changed_since() {
     let s = reviewed();
     let start = cards_and_log(&s);
-    s.run(&["suspend", "1"]).ok();
+    s.run(&["suspend", &id(1)]).ok();
     let after_suspend = cards_and_log(&s);
-    s.run(&["flag", "2", "2", "3"]).ok();
+    s.run(&["flag", "2", &id(2), &id(3)]).ok();
     let after_flag = cards_and_log(&s);
-    s.run(&["forget", "4"]).ok();
-    assert_eq!(s.run(&["undo"]).ok().stdout, "undid `forget` of 1 card: 4\n");
+    s.run(&["forget", &id(4)]).ok();
+    assert_eq!(
+        s.run(&["undo"]).ok().stdout,
+        format!("undid `forget` of 1 card: {}\n", id(4))
+    );
     assert_eq!(cards_and_log(&s), after_flag);
-    assert_eq!(s.run(&["undo"]).ok().stdout, "undid `flag 2` of 2 cards: 2, 3\n");
+    assert_eq!(
+        s.run(&["undo"]).ok().stdout,
+        format!("undid `flag 2` of 2 cards: {}, {}\n", id(2), id(3))
+    );
     assert_eq!(cards_and_log(&s), after_suspend);
-    assert_eq!(s.run(&["undo"]).ok().stdout, "undid `suspend` of 1 card: 1\n");
+    assert_eq!(
+        s.run(&["undo"]).ok().stdout,
+        format!("undid `suspend` of 1 card: {}\n", id(1))
+    );
     assert_eq!(cards_and_log(&s), start);
 
     // Card 5 is flagged, then answered in a review: the flag cannot be undone.
-    s.run(&["flag", "1", "5", "6"]).ok();
+    s.run(&["flag", "1", &id(5), &id(6)]).ok();
     let due: Vec<i64> = {
         let conn = s.db();
         let mut stmt = conn
@@ -234,7 +285,10 @@ fn undo_goes_back_several_steps_and_refuses_when_a_card_changed_since() {
             .unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     };
-    assert!(due.contains(&5) || due.contains(&6), "cards due by today: {due:?}");
+    assert!(
+        due.contains(&card(5)) || due.contains(&card(6)),
+        "cards due by today: {due:?}"
+    );
     s.run_at(NOW, &["review"], &"3\n".repeat(6)).ok();
     let answered = cards_and_log(&s);
     let run = s.run(&["undo"]).fails();
@@ -244,7 +298,7 @@ fn undo_goes_back_several_steps_and_refuses_when_a_card_changed_since() {
     assert!(run.stderr.contains("nothing was changed"), "{}", run.stderr);
     assert_eq!(cards_and_log(&s), answered);
     // A newer change is undone first; the old one is still refused.
-    s.run(&["suspend", "1"]).ok();
+    s.run(&["suspend", &id(1)]).ok();
     s.run(&["undo"]).ok();
     assert_eq!(cards_and_log(&s), answered);
     assert_eq!(s.run(&["undo"]).fails().code, 1);
@@ -254,42 +308,45 @@ fn undo_goes_back_several_steps_and_refuses_when_a_card_changed_since() {
 fn forget_makes_cards_new_and_keeps_their_history() {
     let s = reviewed();
     let log_before: i64 = s.count("SELECT count(*) FROM review_log");
-    let rows_of_1 = s.count("SELECT count(*) FROM review_log WHERE card_id = 1");
-    s.run(&["suspend", "1"]).ok();
-    s.run(&["forget", "1"]).ok();
-    let card = card_json(&s, 1);
+    let rows_of_1 = s.count(&format!("SELECT count(*) FROM review_log WHERE card_id = {}", id(1)));
+    s.run(&["suspend", &id(1)]).ok();
+    s.run(&["forget", &id(1)]).ok();
+    let info = card_json(&s, card(1));
     assert_eq!(
-        (card["state"].as_str(), card["queue"].as_str(), card["reps"].as_i64()),
+        (info["state"].as_str(), info["queue"].as_str(), info["reps"].as_i64()),
         (Some("new"), Some("new"), Some(2)),
-        "new again, back in the queue as Anki's reset, counts kept: {card:#}"
+        "new again, back in the queue as Anki's reset, counts kept: {info:#}"
     );
-    assert!(card["stability"].is_null() && card["due"].is_null(), "{card:#}");
-    let history = card["history"].as_array().unwrap();
+    assert!(info["stability"].is_null() && info["due"].is_null(), "{info:#}");
+    let history = info["history"].as_array().unwrap();
     assert_eq!(
         history.len() as i64,
         rows_of_1 + 1,
-        "the answers kept and the reset logged: {card:#}"
+        "the answers kept and the reset logged: {info:#}"
     );
     assert_eq!(history.last().unwrap()["kind"], "reset");
     assert_eq!(history.last().unwrap()["rating"], 0);
     assert_eq!(s.count("SELECT count(*) FROM review_log"), log_before + 1);
     assert_eq!(
-        s.count("SELECT count(*) FROM review_log WHERE card_id = 1 AND rating = 0 AND kind = 4 AND state_after = 0"),
+        s.count(&format!(
+            "SELECT count(*) FROM review_log WHERE card_id = {} AND rating = 0 AND kind = 4 AND state_after = 0",
+            id(1)
+        )),
         1
     );
     // It is asked again as a new card.
     let run = s.run_at(NOW, &["review", "--deck", "kronstadt"], "").ok();
     assert!(run.stdout.contains("In which year"), "{}", run.stdout);
 
-    s.run(&["forget", "--reset-counts", "2"]).ok();
-    let card = card_json(&s, 2);
-    assert_eq!((card["reps"].as_i64(), card["lapses"].as_i64()), (Some(0), Some(0)));
+    s.run(&["forget", "--reset-counts", &id(2)]).ok();
+    let info = card_json(&s, card(2));
+    assert_eq!((info["reps"].as_i64(), info["lapses"].as_i64()), (Some(0), Some(0)));
     assert_eq!(
-        card["history"].as_array().unwrap().len(),
+        info["history"].as_array().unwrap().len(),
         3,
         "two answers and the reset"
     );
-    let text = s.run(&["card", "2"]).ok().stdout;
+    let text = s.run(&["card", &id(2)]).ok().stdout;
     assert!(text.contains("History (3 entries, oldest first)"), "{text}");
     assert!(text.contains("  -       reset "), "{text}");
 }
@@ -316,13 +373,16 @@ fn reschedule_is_a_manual_entry_left_out_of_optimize_and_statistics() {
     let (optimized, stats_today) = (optimize(), today());
     assert!(optimized.contains(" reviews of "), "{optimized}");
     let log = s.count("SELECT count(*) FROM review_log");
-    let last_review_day = card_field(&s, 1, "last_review_day").unwrap();
+    let last_review_day = card_field(&s, card(1), "last_review_day").unwrap();
 
-    let run = s.run(&["reschedule", "--days", "4", "1", "2"]).ok();
+    let run = s.run(&["reschedule", "--days", "4", &id(1), &id(2)]).ok();
     let interval = 20_522 + 4 - last_review_day;
     assert!(
         run.stdout.starts_with(&format!(
-            "rescheduled 2 cards: 1, 2\n  1: due 2026-03-14 · interval {interval}d\n"
+            "rescheduled 2 cards: {}, {}\n  {}: due 2026-03-14 · interval {interval}d\n",
+            id(1),
+            id(2),
+            id(1)
         )),
         "{}",
         run.stdout
@@ -334,7 +394,11 @@ fn reschedule_is_a_manual_entry_left_out_of_optimize_and_statistics() {
         ),
         2
     );
-    assert_eq!(card_field(&s, 1, "last_review_day"), Some(last_review_day), "no review");
+    assert_eq!(
+        card_field(&s, card(1), "last_review_day"),
+        Some(last_review_day),
+        "no review"
+    );
     let entries: Value = serde_json::from_str(&s.run(&["export", "log", "--format", "json"]).ok().stdout).unwrap();
     let manual: Vec<&Value> = entries["entries"]
         .as_array()
@@ -351,7 +415,7 @@ fn reschedule_is_a_manual_entry_left_out_of_optimize_and_statistics() {
     assert_eq!(optimize(), optimized, "optimize leaves manual entries out");
     assert_eq!(today(), stats_today, "so do the statistics");
     assert_eq!(
-        card_json(&s, 1)["history"].as_array().unwrap().last().unwrap()["kind"],
+        card_json(&s, card(1))["history"].as_array().unwrap().last().unwrap()["kind"],
         "set due"
     );
 
@@ -378,12 +442,20 @@ fn reschedule_leaves_new_cards_alone() {
     s.write("kronstadt.deck", DECK);
     s.build(&["kronstadt.deck"]);
     let before = dump(&s.db());
-    let run = s.run(&["reschedule", "--days", "3", "1"]).ok();
+    let run = s.run(&["reschedule", "--days", "3", &id(1)]).ok();
     assert_eq!(
         run.stdout,
-        "left 1 card alone: new, with no memory state to schedule from (study them first): 1\nNothing changed.\n"
+        format!(
+            "left 1 card alone: new, with no memory state to schedule from (study them first): {}\nNothing changed.\n",
+            id(1)
+        )
     );
     assert_eq!(dump(&s.db()), before);
+}
+
+/// The id of `one.deck`'s card.
+fn hard() -> i64 {
+    iskra::ids::card_id("one", "hard", "basic", 0)
 }
 
 /// One card, no learning or relearning steps: each lapse is one Again.
@@ -403,7 +475,7 @@ fn lapse_until(s: &Scratch, lapses: i64) -> String {
     for day in 1..60 {
         let now = shifted(START, day * 24 * 60);
         let run = s.run_at(&now, &["review"], "1\n").ok();
-        let after = card_field(s, 1, "lapses").unwrap();
+        let after = card_field(s, hard(), "lapses").unwrap();
         if after == lapses {
             return run.stdout;
         }
@@ -421,22 +493,22 @@ fn a_card_becomes_a_leech_at_the_8th_lapse() {
     let s = one_card_lapsing();
     let before = lapse_until(&s, 7);
     assert!(!before.contains("leech"), "{before}");
-    assert_eq!(card_field(&s, 1, "leech"), Some(0));
+    assert_eq!(card_field(&s, hard(), "leech"), Some(0));
     let shown = lapse_until(&s, 8);
     assert!(shown.contains("answered: Again"), "{shown}");
     assert!(
         shown.contains("leech: 8 lapses; the card is marked (is:leech)"),
         "{shown}"
     );
-    assert_eq!(card_field(&s, 1, "leech"), Some(1));
+    assert_eq!(card_field(&s, hard(), "leech"), Some(1));
     assert_eq!(
-        card_field(&s, 1, "queue"),
+        card_field(&s, hard(), "queue"),
         Some(2),
         "leech-action tag only suspends nothing"
     );
     let found: Value = serde_json::from_str(&s.run(&["search", "--json", "tag:leech"]).ok().stdout).unwrap();
-    assert_eq!(found["cards"][0]["id"], 1);
-    assert_eq!(card_json(&s, 1)["leech"], true);
+    assert_eq!(found["cards"][0]["id"], hard());
+    assert_eq!(card_json(&s, hard())["leech"], true);
 }
 
 #[test]
@@ -444,11 +516,11 @@ fn with_leech_action_suspend_the_leech_is_suspended() {
     let s = one_card_lapsing();
     s.run_at(START, &["config", "leech-action", "suspend"], "").ok();
     lapse_until(&s, 7);
-    assert_eq!(card_field(&s, 1, "queue"), Some(2));
+    assert_eq!(card_field(&s, hard(), "queue"), Some(2));
     let shown = lapse_until(&s, 8);
     assert!(shown.contains("leech: 8 lapses; the card is suspended"), "{shown}");
     assert_eq!(
-        (card_field(&s, 1, "leech"), card_field(&s, 1, "queue")),
+        (card_field(&s, hard(), "leech"), card_field(&s, hard(), "queue")),
         (Some(1), Some(-1))
     );
     let found: Value =
@@ -460,9 +532,9 @@ fn with_leech_action_suspend_the_leech_is_suspended() {
 fn card_info_tells_where_the_card_is_written_and_its_history() {
     let s = reviewed();
     let path = std::fs::canonicalize(s.path("kronstadt.deck")).unwrap();
-    let run = s.run(&["card", "3"]).ok();
+    let run = s.run(&["card", &id(3)]).ok();
     let text = &run.stdout;
-    assert!(text.starts_with("Card 3 · basic\n"), "{text}");
+    assert!(text.starts_with(&format!("Card {} · basic\n", id(3))), "{text}");
     assert!(text.contains("deck      Kronstadt 1921 (kronstadt)\n"), "{text}");
     assert!(text.contains("fact      demands (qa)\n"), "{text}");
     // `## demands` is on line 12 of the file.
@@ -481,7 +553,7 @@ fn card_info_tells_where_the_card_is_written_and_its_history() {
     assert!(text.contains("History (2 entries, oldest first)"), "{text}");
     assert!(text.contains("2026-02-28 10:00  Good    learn "), "{text}");
 
-    let json = card_json(&s, 3);
+    let json = card_json(&s, card(3));
     assert_eq!(json["source"]["line"], 12);
     assert_eq!(json["source"]["path"], path.display().to_string());
     assert_eq!(json["history"].as_array().unwrap().len(), 2);
@@ -490,8 +562,8 @@ fn card_info_tells_where_the_card_is_written_and_its_history() {
 
     // The file gone: the path, no line.
     std::fs::remove_file(s.path("kronstadt.deck")).unwrap();
-    assert!(s.run(&["card", "3"]).ok().stdout.contains("(the file is gone)"));
-    assert_eq!(card_json(&s, 3)["source"]["missing"], true);
+    assert!(s.run(&["card", &id(3)]).ok().stdout.contains("(the file is gone)"));
+    assert_eq!(card_json(&s, card(3))["source"]["missing"], true);
 
     let run = s.run(&["card", "77"]).fails();
     assert_eq!(run.code, 2);
@@ -504,9 +576,10 @@ fn card_info_tells_where_the_card_is_written_and_its_history() {
     // A bundled deck has no file.
     let bundled = Scratch::new();
     bundled.run(&["status"]).ok();
+    let lenin = iskra::ids::card_id("people", "lenin-trotsky-hard-work", "basic", 0);
     assert!(
         bundled
-            .run(&["card", "1"])
+            .run(&["card", &lenin.to_string()])
             .ok()
             .stdout
             .contains("source    bundled (compiled into iskra)")
@@ -532,8 +605,8 @@ fn manual_entries_reach_the_package_as_ease_0_and_a_reschedule_wins_over_an_olde
     };
     // Exported before any manual entry: answers only.
     export(&package);
-    s.run(&["reschedule", "--days", "9", "1"]).ok();
-    s.run(&["forget", "2"]).ok();
+    s.run(&["reschedule", "--days", "9", &id(1)]).ok();
+    s.run(&["forget", &id(2)]).ok();
     assert!(
         s.run(&["check"])
             .ok()
@@ -551,13 +624,15 @@ fn manual_entries_reach_the_package_as_ease_0_and_a_reschedule_wins_over_an_olde
     assert_eq!(manual.iter().map(|r| r.interval).max(), Some(20_522 + 9 - 20_512));
     let answers = read.revlog.iter().filter(|r| (1..=4).contains(&r.ease)).count() as i64;
     // The card's last review is its last answer, not the reschedule.
-    let card = read.cards.iter().find(|c| c.id == 1_650_000_000_001).unwrap();
+    let card = read.cards.iter().find(|c| c.id == 1_650_000_000_000 + card(1)).unwrap();
     let data: Value = serde_json::from_str(&card.data).unwrap();
     let answered = chrono::DateTime::parse_from_rfc3339(&shifted(START, 0))
         .unwrap()
         .timestamp();
-    let last_answer_secs =
-        s.count("SELECT max(reviewed_at_ms) / 1000 FROM review_log WHERE card_id = 1 AND rating > 0");
+    let last_answer_secs = s.count(&format!(
+        "SELECT max(reviewed_at_ms) / 1000 FROM review_log WHERE card_id = {} AND rating > 0",
+        id(1)
+    ));
     assert!(last_answer_secs >= answered);
     assert_eq!(data["lrt"], last_answer_secs, "{data}");
     assert_eq!(answers, s.count("SELECT count(*) FROM review_log WHERE rating > 0"));

@@ -881,20 +881,26 @@ fn check_reports_every_problem_and_changes_nothing() {
     assert!(run.stdout.contains("checks passed."), "{}", run.stdout);
     assert!(!run.stdout.contains("PROBLEM"), "{}", run.stdout);
 
-    // Inconsistent rows (written behind iskra's back) are named.
+    // Inconsistent rows (written behind iskra's back) are named: the cards
+    // of facts f2 and f3, as every collection numbers them.
+    let (third, fourth) = (
+        iskra::ids::card_id("one", "f2", "basic", 0),
+        iskra::ids::card_id("one", "f3", "basic", 0),
+    );
     {
         let conn = rusqlite::Connection::open(&s.db).unwrap();
-        conn.execute_batch(
-            "UPDATE cards SET queue = 2 WHERE id = 3; UPDATE review_log SET kind = 7 WHERE id = 1;
-             UPDATE cards SET queue = -2, buried_day = NULL WHERE id = 4;",
-        )
+        conn.execute_batch(&format!(
+            "UPDATE cards SET queue = 2 WHERE id = {third}; UPDATE review_log SET kind = 7 WHERE id = 1;
+             UPDATE cards SET queue = -2, buried_day = NULL WHERE id = {fourth};"
+        ))
         .unwrap();
     }
     let before = std::fs::read(&s.db).unwrap();
     let run = s.run(&["check"]);
     assert_eq!(run.code, 1, "{}", run.stdout);
+    let third_named = format!("  PROBLEM  card states and queues agree\n           1 card (card {third})");
     for expected in [
-        "  PROBLEM  card states and queues agree\n           1 card (card 3)",
+        third_named.as_str(),
         "  PROBLEM  review-log values are valid\n           1 log row (log row 1)",
         "  PROBLEM  buried cards say when they were buried",
         "3 of 13 checks found problems.",

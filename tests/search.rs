@@ -457,7 +457,10 @@ fn the_table_the_facts_and_nothing_found() {
     s.build(&["kronstadt.deck"]);
     let table = s.run(&["search", "tag:people"]).ok();
     let lines: Vec<&str> = table.stdout.lines().collect();
-    assert!(lines[0].starts_with("card  deck"), "{}", table.stdout);
+    assert!(lines[0].trim_start().starts_with("card  deck"), "{}", table.stdout);
+    // Ids are shown whole: the card commands take them.
+    let id = iskra::ids::card_id("kronstadt", "leader", "basic", 0).to_string();
+    assert!(table.stdout.contains(&id), "{}", table.stdout);
     assert_eq!(lines.last(), Some(&"3 cards"), "{}", table.stdout);
     assert_eq!(lines.len(), 5, "{}", table.stdout);
     for line in &lines {

@@ -173,7 +173,7 @@ fn fixture() -> &'static Path {
              FROM review_log WHERE kind = 1 AND id % 7 = 0;
              -- Leeches (one with the long question), a suspended and a buried review card.
              UPDATE cards SET lapses = 8 WHERE template = 'basic' AND fact_id = (SELECT id FROM facts WHERE key = 'f001');
-             UPDATE cards SET lapses = 11 WHERE id = (SELECT min(id) + 4 FROM cards);
+             UPDATE cards SET lapses = 11 WHERE id = (SELECT id FROM cards ORDER BY id LIMIT 1 OFFSET 4);
              UPDATE cards SET queue = -1 WHERE id = (SELECT max(id) FROM cards WHERE state = 2);
              UPDATE cards SET queue = -2, buried_day = {today}
                WHERE id = (SELECT min(id) FROM cards WHERE state = 2 AND queue = 2);",

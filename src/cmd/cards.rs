@@ -111,8 +111,8 @@ pub fn run_flag(store: &mut Store, args: FlagArgs, clock: &Clock, out: &mut impl
 }
 
 /// Runs `iskra undo`.
-pub fn run_undo(store: &mut Store, out: &mut impl Write) -> Result<i32> {
-    let undone = undo(store)?;
+pub fn run_undo(store: &mut Store, clock: &Clock, out: &mut impl Write) -> Result<i32> {
+    let undone = undo(store, clock.now_ms())?;
     writeln!(
         out,
         "undid `{}` of {}: {}",

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use crate::clock::Clock;
 use crate::config::{KEYS, get, set};
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -18,7 +19,7 @@ pub struct ConfigArgs {
 }
 
 /// Runs `iskra config`.
-pub fn run(store: &mut Store, args: ConfigArgs, out: &mut impl Write) -> Result<i32> {
+pub fn run(store: &mut Store, args: ConfigArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
     let mut settings = store.settings()?;
     match (args.key.as_deref(), args.value.as_deref()) {
         (None, _) => {
@@ -31,6 +32,8 @@ pub fn run(store: &mut Store, args: ConfigArgs, out: &mut impl Write) -> Result<
         (Some(key), Some(value)) => {
             set(&mut settings, key, value)?;
             store.save_settings(&settings)?;
+            // A shared setting's change carries its time (the last change wins).
+            crate::sync::share_changes(store, clock.now_ms())?;
             writeln!(out, "{key} = {}", get(&settings, key)?).map_err(Error::stdout)?;
         }
     }

@@ -28,6 +28,7 @@ pub mod review;
 pub mod search;
 pub mod stats;
 pub mod status;
+pub mod sync;
 
 use std::io::IsTerminal;
 use std::path::Path;

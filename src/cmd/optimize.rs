@@ -101,6 +101,7 @@ pub fn run_optimize<Tz: TimeZone>(
             rmse_bins: fitted.fitted.rmse_bins,
         };
         store.save_fsrs_fit(key, &record)?;
+        crate::sync::share_changes(store, clock.now_ms())?;
         writeln!(out, "Saved: the fitted parameters are now used for {scope}.").map_err(Error::stdout)?;
     } else {
         writeln!(

@@ -77,7 +77,14 @@ pub fn run(store: &mut Store, args: QuizArgs, clock: &Clock) -> Result<i32> {
         record: args.record,
         misses: args.misses,
     };
+    if options.record {
+        super::sync::auto(store, clock);
+    }
     let mut quiz = QuizSession::start(store, &options)?;
     run_session(&mut quiz, clock)?;
+    drop(quiz);
+    if options.record {
+        super::sync::auto(store, &clock.at(super::session_now(clock)()));
+    }
     Ok(0)
 }

@@ -50,10 +50,13 @@ impl From<ReviewModeArg> for ReviewMode {
 /// Runs `iskra review`.
 pub fn run(store: &mut Store, args: ReviewArgs, clock: &Clock) -> Result<i32> {
     bundled_if_empty(store)?;
-    match args.mode {
+    super::sync::auto(store, clock);
+    let code = match args.mode {
         None => review(store, args.deck.as_deref(), args.limit, clock),
         Some(mode) => quiz_review(store, args.deck.as_deref(), args.limit, ReviewMode::from(mode), clock),
-    }
+    }?;
+    super::sync::auto(store, &clock.at(super::session_now(clock)()));
+    Ok(code)
 }
 
 fn review(store: &mut Store, deck: Option<&str>, limit: Option<u32>, clock: &Clock) -> Result<i32> {

@@ -260,6 +260,23 @@ fn sync_decks(store: &mut Store, decks: &[FactSync]) -> Result<Vec<SyncReport>> 
     Ok(reports)
 }
 
+/// Builds one parsed deck file in the caller's transaction as `build`
+/// would (sync builds the shared folder's deck files so, in its one
+/// transaction). The caller has decided the file may be built into the
+/// deck of its key.
+pub fn build_in(tx: &Tx, deck: &Deck, label: &str, source_path: &str, bytes: &[u8]) -> Result<SyncReport> {
+    let source_hash = fingerprint(source_path, bytes);
+    let sync = FactSync {
+        deck,
+        label,
+        source_path,
+        source_hash: &source_hash,
+    };
+    sync_in(tx, std::slice::from_ref(&sync))?
+        .pop()
+        .ok_or_else(|| Error::Internal("a build reported nothing".into()))
+}
+
 /// Syncs parsed decks in the caller's transaction (`build`, `deck move`).
 pub(super) fn sync_in(tx: &Tx, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
     let mut settings = tx.settings()?;
@@ -456,7 +473,7 @@ mod tests {
         let card_ids = |store: &Store| -> Vec<(i64, String, i64)> {
             let mut stmt = store
                 .conn()
-                .prepare("SELECT id, front, queue FROM cards ORDER BY id")
+                .prepare("SELECT c.id, c.front, c.queue FROM cards c JOIN facts f ON f.id = c.fact_id ORDER BY f.key, c.template")
                 .unwrap();
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .unwrap()

@@ -112,9 +112,21 @@ pub fn apply(store: &mut Store, ids: &[i64], action: Action, clock: &Clock<impl 
             }
             Outcome::Changed(after) => after,
         };
+        let recorder = crate::sync::record::Recorder::before(&tx, id)?;
         tx.write_card_snapshot(id, &after)?;
-        if matches!(action, Action::Forget { .. } | Action::Reschedule(_)) {
-            log_ids.push(log_manual(&tx, id, &before, &after, clock.now_ms())?);
+        let set = match action {
+            Action::Forget { .. } => Some("forget"),
+            Action::Reschedule(_) => Some("reschedule"),
+            _ => None,
+        };
+        let mut logged = None;
+        if let Some(op) = set {
+            let log_id = log_manual(&tx, id, &before, &after, clock.now_ms())?;
+            log_ids.push(log_id);
+            logged = Some((op, log_id));
+        }
+        if let Some(recorder) = recorder {
+            recorder.changed(&tx, logged, clock.now_ms())?;
         }
         changed.changed.push((id, after.clone()));
         undo_cards.push(UndoCard { id, before, after });

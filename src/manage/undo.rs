@@ -8,6 +8,7 @@
 use super::id_list;
 use crate::error::{Error, Result};
 use crate::store::{Store, UndoStep};
+use crate::sync::record as sync;
 
 /// What was undone.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +19,9 @@ pub struct Undone {
     pub cards: Vec<i64>,
 }
 
-/// Undoes the newest recorded change.
-pub fn undo(store: &mut Store) -> Result<Undone> {
+/// Undoes the newest recorded change (at `now_ms`: once the collection
+/// syncs, the undo is recorded for the other devices too).
+pub fn undo(store: &mut Store, now_ms: i64) -> Result<Undone> {
     let tx = store.begin()?;
     let Some(step) = tx.last_undo()? else {
         return Err(Error::CannotUndo(
@@ -46,8 +48,17 @@ pub fn undo(store: &mut Store) -> Result<Undone> {
     if !reviewed.is_empty() || !changed.is_empty() {
         return Err(refusal(&step, &reviewed, &changed));
     }
+    for &log_id in &step.log_ids {
+        if let Some(uid) = tx.log_uid(log_id)? {
+            sync::retract(&tx, &uid, now_ms)?;
+        }
+    }
     for card in &step.cards {
+        let recorder = sync::Recorder::before(&tx, card.id)?;
         tx.write_card_snapshot(card.id, &card.before)?;
+        if let Some(recorder) = recorder {
+            recorder.changed(&tx, None, now_ms)?;
+        }
     }
     for &log_id in &step.log_ids {
         tx.delete_log_row(log_id)?;

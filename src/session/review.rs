@@ -19,6 +19,7 @@ pub use crate::deck::CardView;
 use crate::error::{Error, Result};
 use crate::sched::{NextIn, Rating, Scheduler};
 use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, SyncReport};
+use crate::sync::record::change_card;
 pub use answer::{Committed, Leech, commit_answer, deck_scheduler};
 use answer::{commit_answer_burying, moment, undo_answer};
 pub use summary::Summary;
@@ -239,8 +240,8 @@ impl<'s> ReviewSession<'s> {
                 self.hint_for = None;
                 Some(self.undo(clock)?)
             }
-            Input::Bury => self.set_aside(false)?,
-            Input::Suspend => self.set_aside(true)?,
+            Input::Bury => self.set_aside(false, clock.now_ms())?,
+            Input::Suspend => self.set_aside(true, clock.now_ms())?,
             Input::Hint => match &self.shown {
                 Some(shown) if self.store.fact_hint(shown.card.fact_id)?.is_some() => {
                     self.hint_for = Some(shown.card.id);
@@ -255,20 +256,19 @@ impl<'s> ReviewSession<'s> {
 
     /// Buries (until the next study day) or suspends the card shown, and
     /// moves on; undo brings it back.
-    fn set_aside(&mut self, suspend: bool) -> Result<Option<Notice>> {
+    fn set_aside(&mut self, suspend: bool, now_ms: i64) -> Result<Option<Notice>> {
         let Some(shown) = self.shown.take() else {
             return Ok(None);
         };
         self.last_fact = Some((shown.card.fact_id, shown.card.id));
         let card = shown.card;
         if suspend {
-            let tx = self.store.begin()?;
-            tx.suspend_card(card.id)?;
-            tx.commit()?;
+            change_card(self.store, card.id, now_ms, |tx| tx.suspend_card(card.id))?;
             self.undo.push(UndoEntry::Suspend { card });
             Ok(Some(Notice::Suspended))
         } else {
-            self.store.bury(card.id, self.today)?;
+            let today = self.today;
+            change_card(self.store, card.id, now_ms, |tx| tx.bury_card(card.id, today))?;
             self.undo.push(UndoEntry::Bury { card });
             Ok(Some(Notice::Buried))
         }
@@ -360,13 +360,11 @@ impl<'s> ReviewSession<'s> {
         };
         let (card, notice) = match last {
             UndoEntry::Bury { card } => {
-                self.store.unbury_cards(&[card.id])?;
+                change_card(self.store, card.id, clock.now_ms(), |tx| tx.unbury(&[card.id]))?;
                 (card, Notice::Unburied)
             }
             UndoEntry::Suspend { card } => {
-                let tx = self.store.begin()?;
-                tx.unsuspend_card(card.id)?;
-                tx.commit()?;
+                change_card(self.store, card.id, clock.now_ms(), |tx| tx.unsuspend_card(card.id))?;
                 (card, Notice::Unsuspended)
             }
             UndoEntry::Answer {
@@ -375,7 +373,7 @@ impl<'s> ReviewSession<'s> {
                 entry,
                 buried,
             } => {
-                if !undo_answer(self.store, log_id, &entry, &buried)? {
+                if !undo_answer(self.store, log_id, &entry, &buried, clock.now_ms())? {
                     return Ok(Notice::ChangedElsewhere);
                 }
                 self.count_answer(&card, &entry, -1);

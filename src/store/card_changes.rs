@@ -112,8 +112,9 @@ mod tests {
             bytes: b"# D\n## x\nq: x?\na: 1\n".to_vec(),
         };
         build(&mut store, &[source]).unwrap();
+        let id = crate::ids::card_id("d", "x", "basic", 0);
         let tx = store.begin().unwrap();
-        let before = tx.card_snapshot(1).unwrap().unwrap();
+        let before = tx.card_snapshot(id).unwrap().unwrap();
         assert_eq!(
             (before.queue, before.flag, before.leech, before.retired),
             (0, 0, false, false)
@@ -137,12 +138,12 @@ mod tests {
             leech: true,
             retired: false,
         };
-        tx.write_card_snapshot(1, &after).unwrap();
-        assert_eq!(tx.card_snapshot(1).unwrap().unwrap(), after);
-        tx.set_leech(1, false).unwrap();
-        assert!(!tx.card_snapshot(1).unwrap().unwrap().leech);
+        tx.write_card_snapshot(id, &after).unwrap();
+        assert_eq!(tx.card_snapshot(id).unwrap().unwrap(), after);
+        tx.set_leech(id, false).unwrap();
+        assert!(!tx.card_snapshot(id).unwrap().unwrap().leech);
         assert_eq!(tx.card_snapshot(2).unwrap(), None);
-        let card = tx.card(1).unwrap().unwrap();
+        let card = tx.card(id).unwrap().unwrap();
         assert_eq!(card.schedule, after.schedule.schedule());
     }
 }

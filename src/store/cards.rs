@@ -89,6 +89,21 @@ pub struct StoredSchedule {
 }
 
 impl StoredSchedule {
+    /// The columns of a schedule (stability and difficulty widened exactly).
+    pub fn of(s: &Schedule) -> StoredSchedule {
+        StoredSchedule {
+            state: s.state as i64,
+            remaining_steps: s.remaining_steps,
+            stability: s.memory.map(|m| f64::from(m.stability)),
+            difficulty: s.memory.map(|m| f64::from(m.difficulty)),
+            interval: s.interval,
+            due: due_value(s.due),
+            last_review_day: s.last_review_day,
+            reps: s.reps,
+            lapses: s.lapses,
+        }
+    }
+
     /// The schedule these columns hold.
     pub fn schedule(&self) -> Schedule {
         let state = CardState::from_i64(self.state);
@@ -156,7 +171,7 @@ pub(super) fn due_value(due: Due) -> i64 {
 
 /// A card to insert, with the schedule it starts from.
 pub struct NewCard<'a> {
-    /// Its id; 0 for the next free one.
+    /// Its id; 0 for the one every device gives it ([`new_card_id`]).
     pub id: i64,
     pub fact_id: i64,
     pub deck_id: i64,
@@ -171,9 +186,41 @@ pub(super) fn search_text(front: &str, back: &str) -> String {
     format!("{}\n{}", crate::text::fold(front), crate::text::fold(back))
 }
 
+/// Tries of [`crate::ids::card_id`] before giving up (each taken one is a
+/// collision of 52-bit hashes).
+const ID_ATTEMPTS: u32 = 16;
+
+/// The id a new card of fact `fact_id` with `template` gets: the one the
+/// sync folder's events announce for it, if free (a card imported from
+/// Anki on another device keeps Anki's id here too), else the one derived
+/// from its identity ([`crate::ids`]), or the next attempt's if that is taken.
+fn new_card_id(conn: &Connection, fact_id: i64, template: &str) -> Result<i64> {
+    let (deck_key, fact_key): (String, String) = conn
+        .prepare_cached("SELECT d.key, f.key FROM facts f JOIN decks d ON d.id = f.deck_id WHERE f.id = ?1")?
+        .query_row([fact_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if let Some(id) = super::sync::announced_id(conn, &deck_key, &fact_key, template)?
+        && !super::sync::card_exists(conn, id)?
+    {
+        return Ok(id);
+    }
+    for attempt in 0..ID_ATTEMPTS {
+        let id = crate::ids::card_id(&deck_key, &fact_key, template, attempt);
+        if !super::sync::card_exists(conn, id)? {
+            return Ok(id);
+        }
+    }
+    Err(crate::error::Error::Internal(format!(
+        "no free card id for {deck_key}/{fact_key}/{template} after {ID_ATTEMPTS} tries"
+    )))
+}
+
 /// Inserts a card, stamped as added at `added_ms`; returns its id. The one
 /// `INSERT INTO cards` (`build`, `import`, the generator).
 fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Result<i64> {
+    let id = match card.id {
+        0 => new_card_id(conn, card.fact_id, &card.text.template)?,
+        id => id,
+    };
     let s = card.schedule;
     let queue = if card.suspended {
         queue::SUSPENDED
@@ -186,7 +233,7 @@ fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Resu
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?
     .execute(params![
-        (card.id != 0).then_some(card.id),
+        id,
         card.fact_id,
         card.deck_id,
         card.text.template,
@@ -206,7 +253,7 @@ fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Resu
         added_ms,
         search_text(&card.text.front, &card.text.back),
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok(id)
 }
 
 /// One card by id.
@@ -303,8 +350,20 @@ impl Tx<'_> {
     /// Inserts a new card of a fact, due at the next new-card position
     /// (which advances); returns its id.
     pub fn insert_new_card(&self, fact_id: i64, deck_id: i64, text: &CardText, next_position: &mut i64) -> Result<i64> {
+        self.insert_new_card_as(0, fact_id, deck_id, text, next_position)
+    }
+
+    /// [`Tx::insert_new_card`] with the card's id (0: as [`NewCard`] says).
+    pub fn insert_new_card_as(
+        &self,
+        id: i64,
+        fact_id: i64,
+        deck_id: i64,
+        text: &CardText,
+        next_position: &mut i64,
+    ) -> Result<i64> {
         let id = self.insert_card(&NewCard {
-            id: 0,
+            id,
             fact_id,
             deck_id,
             text,
@@ -528,10 +587,21 @@ mod tests {
         };
         assert_eq!(added(40, "reverse", &review, false), 40, "an explicit id is kept");
         let next = added(0, "cloze:1", &review, true);
-        assert_eq!(next, 41, "0 takes the next free id");
+        assert_eq!(
+            next,
+            crate::ids::card_id("d", "x", "cloze:1", 0),
+            "0 takes the id derived from the card's identity"
+        );
         let mut position = 7;
         let new = tx.insert_new_card(1, 1, &text("cloze:2"), &mut position).unwrap();
         assert_eq!(position, 8);
+        // An identity whose derived id is taken takes the next attempt's.
+        let taken = crate::ids::card_id("d", "x", "cloze:3", 0);
+        assert_eq!(added(taken, "cloze:4", &review, false), taken);
+        assert_eq!(
+            added(0, "cloze:3", &review, false),
+            crate::ids::card_id("d", "x", "cloze:3", 1)
+        );
         tx.commit().unwrap();
 
         let card = store.card(40).unwrap().unwrap();
@@ -544,14 +614,18 @@ mod tests {
             .conn()
             .query_row("SELECT card_count FROM decks WHERE id = 1", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(count, 4, "the insert trigger counted them");
+        assert_eq!(count, 6, "the insert trigger counted them");
     }
 
     #[test]
     fn burying_siblings_follows_the_rules_and_unburying_restores_the_queues() {
         let mut store = one_fact_store("basic reverse");
+        let (one, two) = (
+            crate::ids::card_id("d", "x", "basic", 0),
+            crate::ids::card_id("d", "x", "reverse", 0),
+        );
         let tx = store.begin().unwrap();
-        let card = tx.card(1).unwrap().unwrap();
+        let card = tx.card(one).unwrap().unwrap();
         let none = BuryRules::default();
         assert!(tx.bury_siblings(&card, none, 100).unwrap().is_empty());
         let review_only = BuryRules { review: true, ..none };
@@ -560,31 +634,36 @@ mod tests {
             "the sibling is new"
         );
         let new_only = BuryRules { new: true, ..none };
-        assert_eq!(tx.bury_siblings(&card, new_only, 100).unwrap(), vec![2]);
-        assert_eq!(tx.card(2).unwrap().unwrap().queue, queue::BURIED);
-        assert_eq!(tx.card(1).unwrap().unwrap().queue, queue::NEW, "never the card itself");
-        tx.unbury(&[2]).unwrap();
-        assert_eq!(tx.card(2).unwrap().unwrap().queue, queue::NEW);
+        assert_eq!(tx.bury_siblings(&card, new_only, 100).unwrap(), vec![two]);
+        assert_eq!(tx.card(two).unwrap().unwrap().queue, queue::BURIED);
+        assert_eq!(
+            tx.card(one).unwrap().unwrap().queue,
+            queue::NEW,
+            "never the card itself"
+        );
+        tx.unbury(&[two]).unwrap();
+        assert_eq!(tx.card(two).unwrap().unwrap().queue, queue::NEW);
         tx.commit().unwrap();
     }
 
     #[test]
     fn writing_a_schedule_sets_the_queue_it_implies() {
         let mut store = one_fact_store("basic");
-        store.bury(1, 5).unwrap();
+        let id = crate::ids::card_id("d", "x", "basic", 0);
+        store.bury(id, 5).unwrap();
         let learning = Schedule {
             state: CardState::Relearning,
             due: Due::At(1_000),
             ..Schedule::new_card(0)
         };
         let tx = store.begin().unwrap();
-        tx.write_schedule(1, &learning).unwrap();
+        tx.write_schedule(id, &learning).unwrap();
         tx.commit().unwrap();
-        let card = store.card(1).unwrap().unwrap();
+        let card = store.card(id).unwrap().unwrap();
         assert_eq!((card.queue, card.schedule), (queue::LEARNING, learning));
         let buried_day: Option<i64> = store
             .conn()
-            .query_row("SELECT buried_day FROM cards WHERE id = 1", [], |r| r.get(0))
+            .query_row("SELECT buried_day FROM cards WHERE id = ?1", [id], |r| r.get(0))
             .unwrap();
         assert_eq!(buried_day, None);
     }

@@ -15,7 +15,9 @@
 //!   FSRS training and deck exports;
 //! - `search/`: the filter tree of `iskra search`, compiled to SQL with
 //!   bound values;
-//! - `inspect.rs`: what backups, `check` and `restore` look at.
+//! - `inspect.rs`: what backups, `check` and `restore` look at;
+//! - `sync/`: what syncing through a shared folder keeps (devices, chunks,
+//!   events, card identities).
 //!
 //! The store imports only the ground floor (`card`, `clock`, `error`,
 //! `settings`): it takes and returns rows, and the domain turns them into
@@ -34,6 +36,7 @@ pub mod read;
 mod review_log;
 pub mod search;
 mod settings;
+pub mod sync;
 mod tx;
 mod undo;
 
@@ -67,7 +70,8 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
     include_str!("schema_v2.sql"),
     include_str!("schema_v3.sql"),
-    include_str!("schema_v4_anki.sql"),
+    include_str!("schema_v4_sync.sql"),
+    include_str!("schema_v5_anki.sql"),
 ];
 
 /// The schema version this build writes.
@@ -186,6 +190,7 @@ impl Store {
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         register_fold(&self.conn)?;
+        register_card_id(&self.conn)?;
         self.migrate_with(version, MIGRATIONS, before_migration)
     }
 
@@ -274,6 +279,23 @@ fn register_fold(conn: &Connection) -> Result<()> {
             Ok(Some(text)) => Some(crate::text::fold(text)),
             _ => None,
         })
+    })?;
+    Ok(())
+}
+
+/// Registers `iskra_card_id(deck_key, fact_key, template, attempt)`,
+/// [`crate::ids::card_id`] in SQL: what schema 4 gives every card.
+fn register_card_id(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    conn.create_scalar_function("iskra_card_id", 4, flags, |ctx| {
+        let text = |i: usize| {
+            ctx.get_raw(i)
+                .as_str()
+                .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))
+        };
+        let attempt = u32::try_from(ctx.get::<i64>(3)?).map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+        Ok(crate::ids::card_id(text(0)?, text(1)?, text(2)?, attempt))
     })?;
     Ok(())
 }

@@ -243,16 +243,17 @@ mod tests {
             bytes: b"# D\n## x\nq: x?\na: 1\n".to_vec(),
         };
         build(&mut store, &[source]).unwrap();
+        let id = crate::ids::card_id("d", "x", "basic", 0);
         let tx = store.begin().unwrap();
-        let first = tx.insert_log(&entry(1)).unwrap();
-        let second = tx.insert_log(&entry(1)).unwrap();
+        let first = tx.insert_log(&entry(id)).unwrap();
+        let second = tx.insert_log(&entry(id)).unwrap();
         assert_ne!(first, second, "each answer gets its own uid");
         let at = |ms: i64| LogEntry {
-            reviewed_at_ms: entry(1).reviewed_at_ms + ms,
-            ..entry(1)
+            reviewed_at_ms: entry(id).reviewed_at_ms + ms,
+            ..entry(id)
         };
         assert!(
-            !tx.insert_log_if_new("anki-0", &entry(1)).unwrap(),
+            !tx.insert_log_if_new("anki-0", &entry(id)).unwrap(),
             "an answer of that card at that instant is logged (under another uid)"
         );
         assert!(
@@ -262,9 +263,9 @@ mod tests {
         let later = at(1000);
         assert!(tx.insert_log_if_new("anki-1", &later).unwrap());
         assert!(!tx.insert_log_if_new("anki-1", &later).unwrap());
-        tx.delete_log(first, 2).unwrap();
+        tx.delete_log(first, id + 1).unwrap();
         tx.commit().unwrap();
-        assert_eq!(store.log_len().unwrap(), 3, "not card 2's row");
+        assert_eq!(store.log_len().unwrap(), 3, "not another card's row");
         let (rating, duration, kind): (u8, i64, i64) = store
             .conn()
             .query_row(
@@ -275,9 +276,9 @@ mod tests {
             .unwrap();
         assert_eq!((rating, duration, kind), (2, 2_500, 0));
         let tx = store.begin().unwrap();
-        tx.delete_log(first, 1).unwrap();
+        tx.delete_log(first, id).unwrap();
         tx.commit().unwrap();
         assert_eq!(store.log_len().unwrap(), 2);
-        assert_eq!(store.last_answered().unwrap(), Some((1, 1)));
+        assert_eq!(store.last_answered().unwrap(), Some((1, id)));
     }
 }

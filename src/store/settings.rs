@@ -189,14 +189,14 @@ fn write_settings(conn: &Connection, settings: &Settings) -> Result<()> {
 }
 
 /// The JSON stored under `key`, if any.
-fn read_value(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub(super) fn read_value(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn
         .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
         .optional()?)
 }
 
 /// The one `INSERT INTO settings`.
-fn write_value(conn: &Connection, key: &str, json: &str) -> Result<()> {
+pub(super) fn write_value(conn: &Connection, key: &str, json: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO settings (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",

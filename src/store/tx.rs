@@ -70,7 +70,7 @@ impl<'a> Tx<'a> {
     }
 
     /// The time new rows are stamped with, if the store has one.
-    pub(super) fn now_ms(&self) -> Option<i64> {
+    pub fn now_ms(&self) -> Option<i64> {
         self.now_ms
     }
 

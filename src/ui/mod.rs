@@ -17,6 +17,7 @@ pub mod maintenance;
 pub mod screen;
 pub mod search;
 pub mod stats;
+pub mod sync;
 pub mod terminal;
 
 use std::io::{self, Write};

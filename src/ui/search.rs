@@ -55,7 +55,8 @@ pub fn render_cards(
     clock: &Clock<impl TimeZone>,
 ) -> std::io::Result<()> {
     let columns = [
-        column("card", true, 10, 10, 0),
+        // Never cut: the card commands take these ids (16 digits, see crate::ids).
+        column("card", true, 16, 16, 0),
         column("deck", false, 16, 8, 0),
         column("fact", false, 28, 12, 1),
         column("kind", false, 12, 7, 6),

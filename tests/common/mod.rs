@@ -5,6 +5,7 @@
 #![allow(dead_code)] // each test crate uses a different subset
 
 pub mod package;
+pub mod sync;
 
 use std::path::{Path, PathBuf};
 

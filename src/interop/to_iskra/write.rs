@@ -377,7 +377,20 @@ impl<'a, 'c> Writer<'a, 'c> {
                     id
                 }
                 None => {
-                    let id = tx.insert_new_card(fact_id, deck_id, &text, &mut self.next_position)?;
+                    // Anki's card id, when free (its fuzz is then Anki's, and
+                    // every device that imports it or syncs with one that did agrees).
+                    let anki_id = imported
+                        .iter()
+                        .find(|c| c.template == text.template)
+                        .and_then(|c| c.anki)
+                        .map(|a| a.id)
+                        .filter(|id| (1..crate::ids::DERIVED_MIN).contains(id));
+                    let id = match anki_id {
+                        Some(id) if !tx.card_exists(id)? => {
+                            tx.insert_new_card_as(id, fact_id, deck_id, &text, &mut self.next_position)?
+                        }
+                        _ => tx.insert_new_card(fact_id, deck_id, &text, &mut self.next_position)?,
+                    };
                     self.outcome.cards_added += 1;
                     id
                 }
@@ -413,6 +426,9 @@ impl<'a, 'c> Writer<'a, 'c> {
                 tx.bury_card(card_id, self.today)?;
             }
             tx.set_flag(card_id, card.flag)?;
+            if card.schedule.is_some() || card.suspended || card.buried || card.flag != 0 {
+                crate::sync::record::snapshot(tx, card_id, tx.now_ms().unwrap_or_default())?;
+            }
         } else {
             self.outcome.cards_kept += 1;
         }
@@ -428,6 +444,7 @@ impl<'a, 'c> Writer<'a, 'c> {
                 after: r.after.clone(),
             };
             if tx.insert_log_if_new(&r.uid, &entry)? {
+                crate::sync::record::history(tx, &r.uid)?;
                 self.outcome.reviews_added += 1;
             } else {
                 self.outcome.reviews_present += 1;

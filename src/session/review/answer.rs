@@ -9,6 +9,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::sched::{Moment, NextIn, Rating, Scheduler};
 use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, Tx};
+use crate::sync::record::{self as sync, Recorder};
 
 /// The scheduler for a deck: the collection's settings with the deck's
 /// retention and its own fitted FSRS parameters (`optimize --deck`), if any.
@@ -113,6 +114,7 @@ pub(super) fn commit_answer_burying(
     let tx = store.begin()?;
     let (committed, current) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
     let buried = tx.bury_siblings(&current, bury, clock.today())?;
+    sync::buried_siblings(&tx, &buried, clock.today(), clock.now_ms())?;
     tx.commit()?;
     Ok((committed, buried))
 }
@@ -131,6 +133,7 @@ fn answer_in(
     let Some(current) = tx.card(card_id)? else {
         return Err(Error::Usage(format!("card {card_id} was deleted during the session")));
     };
+    let recorder = Recorder::before(tx, card_id)?;
     let answered = scheduler.answer(&current.schedule, card_id, rating, moment(clock))?;
     let entry = LogEntry {
         card_id,
@@ -145,6 +148,9 @@ fn answer_in(
     tx.write_schedule(card_id, &entry.after)?;
     let log_id = tx.insert_log(&entry)?;
     let leech = mark_leech(tx, &entry)?;
+    if let Some(recorder) = recorder {
+        recorder.answer(tx, log_id, &entry, leech.map(|l| l.suspended), scheduler.config())?;
+    }
     let committed = Committed {
         log_id,
         entry,
@@ -158,13 +164,23 @@ fn answer_in(
 /// row, restores the card to the schedule the answer found and brings back
 /// the siblings it buried. False, changing nothing, when the card's review
 /// count is no longer the one the answer left (another process answered it
-/// since).
-pub(super) fn undo_answer(store: &mut Store, log_id: i64, entry: &LogEntry, buried: &[i64]) -> Result<bool> {
+/// since). Once the collection syncs, the answer is taken back there too.
+pub(super) fn undo_answer(
+    store: &mut Store,
+    log_id: i64,
+    entry: &LogEntry,
+    buried: &[i64],
+    now_ms: i64,
+) -> Result<bool> {
     let tx = store.begin()?;
     let reps = tx.card(entry.card_id)?.map(|card| card.schedule.reps);
     if reps != Some(entry.after.reps) {
         return Ok(false); // dropped: nothing was written
     }
+    if let Some(uid) = tx.log_uid(log_id)? {
+        sync::retract(&tx, &uid, now_ms)?;
+    }
+    sync::unburied_siblings(&tx, buried, now_ms)?;
     tx.delete_log(log_id, entry.card_id)?;
     tx.write_schedule(entry.card_id, &entry.before)?;
     unmark_leech(&tx, entry)?;
@@ -189,19 +205,20 @@ mod tests {
             bytes: b"# T\n## a\nq: one?\na: 1\n".to_vec(),
         };
         build(&mut store, &[source]).unwrap();
+        let id = crate::ids::card_id("t", "a", "basic", 0);
         let clock = Clock::new(crate::clock::parse_now("2026-03-10T10:00:00Z").unwrap(), Utc, 4);
         let settings = store.settings().unwrap();
         let scheduler = deck_scheduler(&settings, &store.decks().unwrap()[0]).unwrap();
-        let shown = store.card(1).unwrap().unwrap();
+        let shown = store.card(id).unwrap().unwrap();
         assert_eq!(shown.schedule.state, CardState::New);
 
         // Another process answers the card after it was shown.
         let elsewhere = scheduler
-            .answer(&shown.schedule, 1, Rating::Good, moment(&clock))
+            .answer(&shown.schedule, id, Rating::Good, moment(&clock))
             .unwrap()
             .next;
         let tx = store.begin().unwrap();
-        tx.write_schedule(1, &elsewhere).unwrap();
+        tx.write_schedule(id, &elsewhere).unwrap();
         tx.commit().unwrap();
 
         let shown_at_ms = clock.now_ms() - 70_000;
@@ -209,7 +226,7 @@ mod tests {
         let entry = &committed.entry;
         assert_eq!(entry.before, elsewhere, "graded from the card as stored");
         assert_eq!((entry.after.reps, entry.duration_ms), (2, MAX_ANSWER_MS));
-        assert_eq!(store.card(1).unwrap().unwrap().schedule, entry.after);
+        assert_eq!(store.card(id).unwrap().unwrap().schedule, entry.after);
         assert_eq!(store.log_len().unwrap(), 1);
 
         // A card gone: an error, and nothing stored.
@@ -226,19 +243,19 @@ mod tests {
         moved.reps += 1;
         moved.due = Due::Day(30_000);
         let tx = store.begin().unwrap();
-        tx.write_schedule(1, &moved).unwrap();
+        tx.write_schedule(id, &moved).unwrap();
         tx.commit().unwrap();
-        assert!(!undo_answer(&mut store, committed.log_id, entry, &[]).unwrap());
+        assert!(!undo_answer(&mut store, committed.log_id, entry, &[], 0).unwrap());
         assert_eq!(
-            (store.log_len().unwrap(), store.card(1).unwrap().unwrap().schedule),
+            (store.log_len().unwrap(), store.card(id).unwrap().unwrap().schedule),
             (1, moved)
         );
         let tx = store.begin().unwrap();
-        tx.write_schedule(1, &entry.after).unwrap();
+        tx.write_schedule(id, &entry.after).unwrap();
         tx.commit().unwrap();
-        assert!(undo_answer(&mut store, committed.log_id, entry, &[]).unwrap());
+        assert!(undo_answer(&mut store, committed.log_id, entry, &[], 0).unwrap());
         assert_eq!(store.log_len().unwrap(), 0);
-        assert_eq!(store.card(1).unwrap().unwrap().schedule, elsewhere);
+        assert_eq!(store.card(id).unwrap().unwrap().schedule, elsewhere);
     }
 
     #[test]
@@ -250,6 +267,7 @@ mod tests {
             bytes: b"# T\n## a\nq: one?\na: 1\n".to_vec(),
         };
         build(&mut store, &[source]).unwrap();
+        let id = crate::ids::card_id("t", "a", "basic", 0);
         let mut settings = store.settings().unwrap();
         settings.leech_lapses = 3;
         settings.leech_action = crate::settings::LeechAction::Suspend;
@@ -271,12 +289,12 @@ mod tests {
             lapses: 2,
         };
         let tx = store.begin().unwrap();
-        tx.write_schedule(1, &review).unwrap();
+        tx.write_schedule(id, &review).unwrap();
         tx.commit().unwrap();
-        let card = store.card(1).unwrap().unwrap();
+        let card = store.card(id).unwrap().unwrap();
         let good = commit_answer(&mut store, &scheduler, &card, Rating::Good, clock.now_ms(), &clock).unwrap();
         assert_eq!(good.leech, None, "no lapse, no leech");
-        assert!(undo_answer(&mut store, good.log_id, &good.entry, &[]).unwrap());
+        assert!(undo_answer(&mut store, good.log_id, &good.entry, &[], 0).unwrap());
 
         let again = commit_answer(&mut store, &scheduler, &card, Rating::Again, clock.now_ms(), &clock).unwrap();
         assert_eq!(
@@ -288,12 +306,12 @@ mod tests {
         );
         let snapshot = |store: &mut Store| {
             let tx = store.begin().unwrap();
-            let s = tx.card_snapshot(1).unwrap().unwrap();
+            let s = tx.card_snapshot(id).unwrap().unwrap();
             (s.leech, s.queue)
         };
         assert_eq!(snapshot(&mut store), (true, crate::store::queue::SUSPENDED));
-        assert!(undo_answer(&mut store, again.log_id, &again.entry, &[]).unwrap());
+        assert!(undo_answer(&mut store, again.log_id, &again.entry, &[], 0).unwrap());
         assert_eq!(snapshot(&mut store), (false, crate::store::queue::REVIEW));
-        assert_eq!(store.card(1).unwrap().unwrap().schedule, review);
+        assert_eq!(store.card(id).unwrap().unwrap().schedule, review);
     }
 }

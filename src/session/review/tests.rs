@@ -123,7 +123,7 @@ fn undo_restores_the_card_and_removes_the_log_entry() {
     assert_eq!(notice, Some(Notice::NothingToUndo));
     drop(session);
     assert_eq!(store.log_len().unwrap(), 0);
-    let card = store.card(1).unwrap().unwrap();
+    let card = store.card(crate::ids::card_id("t", "f0", "basic", 0)).unwrap().unwrap();
     assert_eq!(card.schedule, crate::sched::Schedule::new_card(card.schedule.due_key()));
     assert_eq!(card.queue, 0);
 }

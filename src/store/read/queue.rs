@@ -209,10 +209,11 @@ mod tests {
             due: Due::Day(10),
             ..Schedule::new_card(0)
         };
-        answer(&mut store, 1, 500, Schedule::new_card(1)); // deck a, yesterday
-        answer(&mut store, 2, 1_000, Schedule::new_card(2)); // deck a, today: new
-        answer(&mut store, 1, 1_500, review.clone()); // deck a, today: review
-        answer(&mut store, 3, 2_000, Schedule::new_card(3)); // deck b, today: new
+        let card = |deck: &str, fact: &str| crate::ids::card_id(deck, fact, "basic", 0);
+        answer(&mut store, card("a", "x"), 500, Schedule::new_card(1)); // deck a, yesterday
+        answer(&mut store, card("a", "y"), 1_000, Schedule::new_card(2)); // deck a, today: new
+        answer(&mut store, card("a", "x"), 1_500, review.clone()); // deck a, today: review
+        answer(&mut store, card("b", "x"), 2_000, Schedule::new_card(3)); // deck b, today: new
         let studied = store.studied_today_by_deck(1_000).unwrap();
         assert_eq!(studied.get(&1), Some(&StudiedToday { new: 1, reviews: 1 }));
         assert_eq!(studied.get(&2), Some(&StudiedToday { new: 1, reviews: 0 }));
