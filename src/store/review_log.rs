@@ -86,26 +86,39 @@ fn new_uid() -> String {
     format!("{:032x}", rand::random::<u128>())
 }
 
-/// Appends one log row with the given uid; `if_new`: unless the answer is
-/// logged already, under that uid or as an entry of the same card at the
-/// same instant (an answer's identity whichever program exported it: one
-/// card is never answered twice in one millisecond). Returns the number of
-/// rows added (0 or 1). The one `INSERT INTO review_log` (answers, `import`,
-/// the generator).
+/// Appends one log row with the given uid; `if_new`: unless a row with that
+/// uid is logged already (an entry imported or synced before). Returns the
+/// number of rows added (0 or 1). The one `INSERT INTO review_log`
+/// (answers, `import`, sync, the generator) is [`insert_unless`].
 pub(super) fn insert(conn: &Connection, uid: &str, entry: Row, if_new: bool) -> Result<usize> {
+    let unless = if if_new { Unless::Uid } else { Unless::Never };
+    insert_unless(conn, uid, entry, unless)
+}
+
+/// When a log row is not added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unless {
+    Never,
+    /// A row with its uid is logged.
+    Uid,
+    /// The same answer is logged, under any uid: a row of the same card at
+    /// the same instant, or an answer given here (not imported) up to a
+    /// second before with the same rating (an export moves answers of one
+    /// instant a millisecond apart each, as Anki's revlog ids must differ).
+    /// An answer's identity whichever program exported it, for imports.
+    SameAnswer,
+}
+
+fn insert_unless(conn: &Connection, uid: &str, entry: Row, unless: Unless) -> Result<usize> {
     let (b, a) = (entry.before, entry.after);
-    let (verb, condition) = if if_new {
-        (
+    let (verb, condition) = match unless {
+        Unless::Never => ("INSERT", ""),
+        Unless::Uid => ("INSERT OR IGNORE", ""),
+        Unless::SameAnswer => (
             "INSERT OR IGNORE",
-            // One answer: the same card at the same instant, or an answer
-            // given here up to a second before with the same rating (an
-            // export moves answers of one instant a millisecond apart each,
-            // as Anki's revlog ids must differ).
             "WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card_id = ?2 AND (reviewed_at_ms = ?3
                OR (reviewed_at_ms BETWEEN ?3 - 999 AND ?3 AND rating IS ?4 AND uid NOT LIKE 'anki-%')))",
-        )
-    } else {
-        ("INSERT", "")
+        ),
     };
     let sql = format!(
         "{verb} INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
@@ -184,7 +197,7 @@ impl Tx<'_> {
     /// the same card with the same rating up to a second before it, is
     /// logged already; true when added.
     pub fn insert_log_if_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
-        Ok(insert(self.conn(), uid, entry.into(), true)? == 1)
+        Ok(insert_unless(self.conn(), uid, entry.into(), Unless::SameAnswer)? == 1)
     }
 
     /// When the card was last answered or its schedule changed by hand
