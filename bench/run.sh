@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The scale benchmarks of BENCHMARKS.md, reproducibly:
 #
-#   bench/run.sh [WORK_DIR]          (default /tmp/iskra-bench; needs hyperfine, python3, sqlite3)
+#   bench/run.sh [--quick] [WORK_DIR]   (default /tmp/iskra-bench; needs hyperfine, python3, sqlite3)
 #
 # Builds the release binary and the generator (the `generate` example),
 # generates a collection of $CARDS cards with $REVIEWS review-log rows (seed 1)
@@ -9,17 +9,28 @@
 # target with hyperfine (warm-up runs first) and prints median, min/max and
 # standard deviation.
 # The JSON exports are left in WORK_DIR. Sizes can be lowered for a quick
-# check: CARDS=5000 REVIEWS=50000 FACTS=5000 bench/run.sh
+# check: CARDS=5000 REVIEWS=50000 FACTS=5000 bench/run.sh; --quick is that
+# with 5 runs per measurement and 200 answers, then the side-by-side with
+# Anki at the same size (bench/side_by_side.py, one round; needs
+# target/anki-venv).
 # On a machine shared with other work, RT='chrt -f 50' runs each measurement
 # (not the build) at real-time priority, so other processes wait.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+QUICK=
+if [ "${1:-}" = --quick ]; then
+    QUICK=1
+    shift
+    CARDS=${CARDS:-5000} REVIEWS=${REVIEWS:-50000} FACTS=${FACTS:-5000} RUNS=${RUNS:-5} ANSWERS=${ANSWERS:-200} FEW=${FEW:-3}
+fi
 WORK=${1:-/tmp/iskra-bench}
 CARDS=${CARDS:-100000}
 REVIEWS=${REVIEWS:-1000000}
 FACTS=${FACTS:-100000}
 RUNS=${RUNS:-50}
+FEW=${FEW:-20}
+ANSWERS=${ANSWERS:-2000}
 RT=${RT:-}
 export ISKRA_NOW=${ISKRA_NOW:-2026-11-22T10:00:00Z} TZ=${TZ:-UTC} NO_COLOR=1
 unset ISKRA_COLLECTION
@@ -73,7 +84,7 @@ summary "status --json" "$WORK/status.json"
 
 echo "== stats --json"
 if "$BIN" --collection "$GEN" stats --json >/dev/null 2>&1; then
-    $RT hyperfine --style none -N --warmup 3 --runs 20 --export-json "$WORK/stats.json" \
+    $RT hyperfine --style none -N --warmup 3 --runs "$FEW" --export-json "$WORK/stats.json" \
         "$BIN --collection $GEN stats --json" >/dev/null
     summary "stats --json" "$WORK/stats.json"
 else
@@ -89,9 +100,9 @@ $RT /usr/bin/time -f 'review, 50 answers: %e s, peak RSS %M KB' "$BIN" --collect
 
 echo "== answer commit (on a copy of the collection), and the disk's own fsync just before and after"
 cp "$GEN" "$WORK/answers.sqlite3"
-$RT python3 bench/fsync_probe.py "$WORK" 2000
-$RT "$LATENCY" "$WORK/answers.sqlite3" 2000
-$RT python3 bench/fsync_probe.py "$WORK" 2000
+$RT python3 bench/fsync_probe.py "$WORK" "$ANSWERS"
+$RT "$LATENCY" "$WORK/answers.sqlite3" "$ANSWERS"
+$RT python3 bench/fsync_probe.py "$WORK" "$ANSWERS"
 rm -f "$WORK"/session.sqlite3* "$WORK"/answers.sqlite3*
 
 echo "== cold build of a $FACTS-fact deck file into an empty collection"
@@ -103,7 +114,7 @@ summary "cold build" "$WORK/build-cold.json"
 echo "== rebuild of the same unchanged file"
 sqlite3 "$BUILD" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 before=$(sha256sum "$BUILD" | cut -d' ' -f1)
-$RT hyperfine --style none -N --warmup 3 --runs 20 --export-json "$WORK/build-again.json" \
+$RT hyperfine --style none -N --warmup 3 --runs "$FEW" --export-json "$WORK/build-again.json" \
     "$BIN --collection $BUILD build $DECK" >/dev/null
 summary "unchanged rebuild" "$WORK/build-again.json"
 wal=$(stat -c %s "$BUILD-wal" 2>/dev/null || echo 0)
@@ -118,3 +129,8 @@ import json, sys
 cold, again = (json.load(open(p))["results"][0]["median"] for p in sys.argv[1:])
 print(f"rebuild / cold: {100 * again / cold:.1f}%")
 EOF
+
+if [ -n "$QUICK" ]; then
+    echo "== side by side with Anki ($CARDS cards, $REVIEWS log rows, one round)"
+    python3 bench/side_by_side.py "$WORK/side-by-side" --cards "$CARDS" --reviews "$REVIEWS" --rounds 1 --answers "$ANSWERS"
+fi

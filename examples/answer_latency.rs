@@ -1,10 +1,14 @@
 //! Times answering cards on a collection (see BENCHMARKS.md):
 //!
-//! - the durable commit of one answer: `session::review::commit_answer`, the card
-//!   read, graded, and its new schedule and log row written in one
-//!   transaction (WAL, synchronous=FULL, as `review` commits every answer);
-//! - the whole step a learner waits for in `review`: grade, commit, and the
-//!   next card picked with its header counts.
+//! - the review step a learner waits for, as the front ends run it: grade →
+//!   the answer durable and `answered:` shown (`ReviewSession::apply`), and
+//!   grade → the next card ready (`ReviewSession::current`: picked, with its
+//!   header counts). Sessions run day after day with the collection's
+//!   limits (about 220 answers a day by default) until ANSWERS steps;
+//! - then the durable commit of one answer alone:
+//!   `session::review::commit_answer`, the card read, graded, and its new
+//!   schedule and log row written in one transaction (WAL,
+//!   synchronous=FULL, as `review` commits every answer).
 //!
 //! Prints the median, p99 and max of each. It adds answers to the
 //! collection: run it on a copy.
@@ -22,7 +26,7 @@ use std::time::{Duration, Instant};
 use chrono::Local;
 use iskra::clock::{Clock, parse_now};
 use iskra::sched::Rating;
-use iskra::session::review::{Input, ReviewSession, Screen, commit_answer, deck_scheduler};
+use iskra::session::review::{Applied, Input, ReviewSession, Screen, commit_answer, deck_scheduler};
 use iskra::store::Store;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -43,8 +47,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         store.defer_checkpoints()?;
     }
     let settings = store.settings()?;
-    let clock = Clock::new(start, Local, settings.day_start_hour);
-    let at = |i: usize| clock.at(start + chrono::Duration::seconds(i as i64));
+    let at = |day: i64, i: usize| {
+        let time = start + chrono::Duration::days(day) + chrono::Duration::seconds(i as i64);
+        Clock::new(time, Local, settings.day_start_hour)
+    };
+
+    let (mut steps, mut feedback) = (Vec::with_capacity(answers), Vec::with_capacity(answers));
+    let mut day = 0;
+    while steps.len() < answers && day < MAX_DAYS {
+        let mut session = ReviewSession::start(&mut store, None, None, &at(day, 0))?;
+        for i in steps.len()..answers {
+            let now = at(day, i);
+            session.handle(Input::Reveal, &now)?;
+            // As the front ends do: the notice (`answered:`) is shown once
+            // `apply` returns, the next card once `current` does.
+            let timer = Instant::now();
+            let applied = session.apply(Input::Grade(Rating::Good), &now)?;
+            feedback.push(timer.elapsed());
+            let screen = match applied {
+                Applied::Finished(_) => break,
+                Applied::Notice(_) => session.current(&now)?,
+            };
+            steps.push(timer.elapsed());
+            if matches!(screen, Screen::Finished(_)) {
+                break;
+            }
+        }
+        day += 1;
+    }
 
     // The commit alone, on cards picked as review would (first due review,
     // else the next new card), deck after deck.
@@ -52,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut commits = Vec::with_capacity(answers);
     for i in 0..answers {
         let deck = &decks[i % decks.len()];
-        let now = at(i);
+        let now = at(day, i);
         let card = match store.next_review(deck.id, now.today(), 0)? {
             Some(card) => card,
             None => match store.next_new(deck.id, 0)? {
@@ -68,24 +98,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         commits.push(timer.elapsed());
     }
 
-    // The review step: reveal, then time grade → next card shown.
-    let mut steps = Vec::with_capacity(answers);
-    let mut session = ReviewSession::start(&mut store, None, None, &clock)?;
-    for i in 0..answers {
-        let now = at(answers + i);
-        session.handle(Input::Reveal, &now)?;
-        let timer = Instant::now();
-        let (_, screen) = session.handle(Input::Grade(Rating::Good), &now)?;
-        steps.push(timer.elapsed());
-        if matches!(screen, Screen::Finished(_)) {
-            break;
-        }
-    }
-
+    println!("{} review steps over {day} study days", steps.len());
     report("answer commit (commit_answer, durable)", &mut commits);
-    report("review step (grade, commit, next card)", &mut steps);
+    report("review step: grade → answer durable, `answered:` shown", &mut feedback);
+    report(
+        "review step: grade → next card ready (commit, pick, header counts)",
+        &mut steps,
+    );
     Ok(())
 }
+
+/// Days of sessions at most (each ends when the day's limits are used).
+const MAX_DAYS: i64 = 60;
 
 fn report(what: &str, times: &mut [Duration]) {
     times.sort();

@@ -92,6 +92,27 @@ fn two_devices_answer_offline_and_converge_in_either_order() {
 }
 
 #[test]
+fn answers_a_device_gives_at_one_instant_replay_in_the_order_given() {
+    // ISKRA_NOW stands still: every card failed in the session comes back
+    // (learn-ahead) and is answered again at the same millisecond. The
+    // review's own sync, and every sync after, must replay a card's answers
+    // in the order they were given (not by their random uids, which graded
+    // half of them again from the wrong state).
+    let (a, b) = (Device::new("A"), Device::new("B"));
+    let run = a.run(&shifted(T0, 5), &["review"], &"1\n".repeat(30));
+    assert!(
+        run.stdout.matches("answered: ").count() > 9,
+        "cards came back:\n{}",
+        run.stdout
+    );
+    assert!(!run.stderr.contains("graded again"), "{}", run.stderr);
+    let studied = a.tables();
+    sync_in_order(&[&a, &b], &[0, 1, 0], &shifted(T0, 6));
+    assert_same(&[&a, &b]);
+    assert_eq!(a.tables(), studied, "no sync changed what the session did");
+}
+
+#[test]
 fn three_devices_converge_synced_a_b_c_a_b_c() {
     let (a, b, c) = (Device::new("A"), Device::new("B"), Device::new("C"));
     // Each answers the first cards offline (every device the same ones),

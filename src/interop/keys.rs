@@ -18,6 +18,13 @@ pub fn guid_key(guid: &str) -> String {
     }
 }
 
+/// The uid of the log row an Anki answer becomes: its revlog id (the
+/// answer's time in ms) and the Anki card's id, so importing the same
+/// answer again finds it.
+pub fn review_uid(revlog_id: i64, anki_card_id: i64) -> String {
+    format!("anki-{revlog_id}-{anki_card_id}")
+}
+
 /// The guid a `guid_key` came from, if it can be recovered.
 pub fn guid_of_key(key: &str) -> Option<String> {
     let hex = key.strip_prefix("anki-")?;

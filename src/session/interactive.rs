@@ -7,10 +7,10 @@ use chrono::TimeZone;
 
 use super::quiz::{QuizInput, QuizScreen, QuizSession};
 use super::quiz_review::{QuizReviewSession, ReviewInput, ReviewScreen};
-use super::review::{self, Input, QueueCounts, ReviewSession};
+use super::review::{self, Applied, Input, QueueCounts, ReviewSession};
 use super::view::{Action, Header, Heading, Notice, Screen, View};
 use crate::clock::Clock;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// A session as front ends see it.
 pub trait Interactive {
@@ -19,6 +19,15 @@ pub trait Interactive {
 
     /// Applies what the learner did at the clock's time; returns what to show next.
     fn act<Tz: TimeZone>(&mut self, action: Action, clock: &Clock<Tz>) -> Result<View>;
+
+    /// The view after one whose screen was [`Screen::Next`] (its notices
+    /// drawn): what the session shows next. Only sessions that return
+    /// [`Screen::Next`] implement it.
+    fn resume<Tz: TimeZone>(&mut self, _clock: &Clock<Tz>) -> Result<View> {
+        Err(Error::Internal(
+            "this session shows nothing ahead of its next screen".into(),
+        ))
+    }
 }
 
 impl ReviewSession<'_> {
@@ -94,8 +103,20 @@ impl Interactive for ReviewSession<'_> {
             }
             Action::Accept | Action::Answer(_) => return self.begin(clock),
         };
-        let (notice, screen) = self.handle(input, clock)?;
-        Ok(self.view(notice, screen))
+        // What the input did is shown before the next card is picked: an
+        // answer's `answered:` as soon as it is durable.
+        match self.apply(input, clock)? {
+            Applied::Finished(summary) => Ok(self.view(None, review::Screen::Finished(summary))),
+            Applied::Notice(Some(notice)) => Ok(View {
+                notices: vec![Notice::Review(notice)],
+                screen: Screen::Next,
+            }),
+            Applied::Notice(None) => self.begin(clock),
+        }
+    }
+
+    fn resume<Tz: TimeZone>(&mut self, clock: &Clock<Tz>) -> Result<View> {
+        self.begin(clock)
     }
 }
 

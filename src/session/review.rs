@@ -160,6 +160,30 @@ pub struct ReviewSession<'s> {
     answered_since_new: u32,
     /// The card whose hint the learner asked for.
     hint_for: Option<i64>,
+    /// The header counts, kept while [`ReviewSession::current`] picks and
+    /// shows a card at one time (picking needs them too): counted once a step.
+    counts_now: std::cell::Cell<CountsMemo>,
+}
+
+/// See [`ReviewSession::counts_now`].
+#[derive(Debug, Clone, Copy)]
+enum CountsMemo {
+    /// Not kept: counted at every call.
+    Off,
+    /// To be kept once counted.
+    Empty,
+    Counted(QueueCounts),
+}
+
+/// What an input did, before the next screen is picked
+/// ([`ReviewSession::apply`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Applied {
+    /// What to tell the learner (an answer is stored by now); the next
+    /// screen is [`ReviewSession::current`].
+    Notice(Option<Notice>),
+    /// The session ended (quit).
+    Finished(Summary),
 }
 
 impl<'s> ReviewSession<'s> {
@@ -205,11 +229,22 @@ impl<'s> ReviewSession<'s> {
             summary: Summary::default(),
             answered_since_new: 0,
             hint_for: None,
+            counts_now: std::cell::Cell::new(CountsMemo::Off),
         })
     }
 
-    /// The screen to show now (the current question, or the next card).
+    /// The screen to show now (the current question, or the next card). Its
+    /// reads (the next card of each deck, the header counts) share one read
+    /// transaction and count the header once.
     pub fn current(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
+        let span = self.store.begin_read()?;
+        self.counts_now.set(CountsMemo::Empty);
+        let screen = self.current_in_span(clock);
+        self.counts_now.set(CountsMemo::Off);
+        span.end(self.store, screen)
+    }
+
+    fn current_in_span(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
         if self.shown.is_none() {
             self.hint_for = None;
             self.shown = self.pick(clock)?.map(|card| Shown {
@@ -223,8 +258,18 @@ impl<'s> ReviewSession<'s> {
 
     /// Applies an input; returns a notice (if any) and the screen to show next.
     pub fn handle(&mut self, input: Input, clock: &Clock<impl chrono::TimeZone>) -> Result<(Option<Notice>, Screen)> {
+        match self.apply(input, clock)? {
+            Applied::Finished(summary) => Ok((None, Screen::Finished(summary))),
+            Applied::Notice(notice) => Ok((notice, self.current(clock)?)),
+        }
+    }
+
+    /// Applies an input without picking what is shown next, so that a front
+    /// end can show the notice (an answer stored) before the next card is
+    /// picked; then [`ReviewSession::current`] is the screen.
+    pub fn apply(&mut self, input: Input, clock: &Clock<impl chrono::TimeZone>) -> Result<Applied> {
         let notice = match input {
-            Input::Quit => return Ok((None, Screen::Finished(self.finish(clock)?))),
+            Input::Quit => return Ok(Applied::Finished(self.finish(clock)?)),
             Input::Reveal => {
                 if let Some(shown) = &mut self.shown {
                     shown.revealed = true;
@@ -251,7 +296,7 @@ impl<'s> ReviewSession<'s> {
                 None => None,
             },
         };
-        Ok((notice, self.current(clock)?))
+        Ok(Applied::Notice(notice))
     }
 
     /// Buries (until the next study day) or suspends the card shown, and
@@ -410,15 +455,28 @@ impl<'s> ReviewSession<'s> {
 
     /// Header counts over the session's decks, within today's limits.
     pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
+        let memo = self.counts_now.get();
+        if let CountsMemo::Counted(counts) = memo {
+            return Ok(counts);
+        }
         let mut total = QueueCounts::default();
         for scope in &self.decks {
-            let query = self.limits.query(scope.row.id, clock);
+            // The totals are capped at the collection's limits, so no deck
+            // needs counting beyond what they leave after the decks before
+            // it: fewer index entries counted, the same totals.
+            let mut query = self.limits.query(scope.row.id, clock);
+            query.new_left = (query.new_left).min(self.limits.collection_new_left().saturating_sub(total.new));
+            query.reviews_left =
+                (query.reviews_left).min(self.limits.collection_reviews_left().saturating_sub(total.due));
             let (new, learning, due) = self.store.queue_counts(scope.row.id, &query)?;
             total.new += new;
             total.learning += learning;
             total.due += due;
         }
         (total.new, total.due) = self.limits.cap_totals(total.new, total.due);
+        if let CountsMemo::Empty = memo {
+            self.counts_now.set(CountsMemo::Counted(total));
+        }
         Ok(total)
     }
 

@@ -110,6 +110,10 @@ pub enum Screen {
         auto: Rating,
         buttons: Buttons,
     },
+    /// Nothing yet: the notices are drawn first (what an answer did, once it
+    /// is stored), then the session says what comes next
+    /// ([`super::Interactive::resume`]).
+    Next,
     /// The end of a review (or of a review in quiz form).
     ReviewSummary(Summary),
     /// The end of a quiz; `recording` when answers went into the schedule.
@@ -128,6 +132,8 @@ pub enum Expects<'v> {
     GradeConfirmation,
     /// The file edited (in the learner's editor), then [`Action::Edited`].
     EditFile(&'v FactLocation),
+    /// No input: the next view follows the notices ([`Screen::Next`]).
+    Next,
     /// Nothing: the session is over.
     Nothing,
 }
@@ -150,6 +156,7 @@ impl View {
             Screen::Question { question, .. } => Expects::Answer(question),
             Screen::Judged { .. } => Expects::GradeConfirmation,
             Screen::EditFile(location) => Expects::EditFile(location),
+            Screen::Next => Expects::Next,
             Screen::ReviewSummary(_) | Screen::QuizSummary { .. } => Expects::Nothing,
         }
     }

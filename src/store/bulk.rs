@@ -19,6 +19,9 @@ const INSERT_TRIGGERS: &str = "type = 'trigger' AND name IN ('cards_insert_count
 pub(super) const CARD_AND_LOG_INDEXES: &str =
     "type = 'index' AND tbl_name IN ('cards', 'review_log') AND sql IS NOT NULL";
 
+/// The secondary indexes of the review log (its uid stays: it is unique).
+pub(super) const LOG_INDEXES: &str = "type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL";
+
 /// Schema objects dropped for the transaction, to be created again.
 #[must_use = "what is set aside must be restored before the commit"]
 pub(super) struct SetAside(Vec<String>);

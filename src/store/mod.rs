@@ -59,7 +59,7 @@ pub use read::training::{SimulationCard, TrainingRow};
 pub use read::{deck_export, stats};
 pub use review_log::{LogEntry, ManualEntry};
 pub use settings::{FsrsFit, FsrsFits, Settings};
-pub use tx::Tx;
+pub use tx::{ReadSpan, Tx};
 pub use undo::{UndoCard, UndoStep};
 
 /// `PRAGMA application_id` of an iskra collection ("ISKR").
@@ -180,6 +180,7 @@ impl Store {
 
     fn prepare(&mut self, before_migration: PreMigration) -> Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        plan_independent_of_bound_values(&self.conn)?;
         let app_id: i64 = self.conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let tables: i64 = self
@@ -249,6 +250,20 @@ impl Store {
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
     }
+}
+
+/// Turns on SQLite's query planner stability guarantee (QPSG): a statement's
+/// plan never depends on the values bound to it, so a cached statement is
+/// never compiled again because a value changed. Without it the bundled
+/// SQLite (3.54) marks every statement with a bound `LIMIT ?` (the queue
+/// counts) to be re-prepared whenever that value is bound anew, and would do
+/// the same for values compared with indexed columns if the collection had
+/// STAT4 statistics: re-preparing was 75% of a review session's
+/// instructions (BENCHMARKS.md, "Performance, round two (issue
+/// 21)", STAT4 and ANALYZE). The plans our queries need come from the indexes alone.
+pub(crate) fn plan_independent_of_bound_values(conn: &Connection) -> Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 fn open_error(path: &Path, err: rusqlite::Error) -> Error {

@@ -170,6 +170,13 @@ impl Store {
 }
 
 impl Tx<'_> {
+    /// At least as many as the log's rows (its largest row id), at once.
+    pub fn log_rows_at_most(&self) -> Result<i64> {
+        Ok(self
+            .conn()
+            .query_row("SELECT coalesce(max(id), 0) FROM review_log", [], |r| r.get(0))?)
+    }
+
     /// Logs an answer under a new uid; returns its row id.
     pub fn insert_log(&self, entry: &LogEntry) -> Result<i64> {
         insert(self.conn(), &new_uid(), entry.into(), false)?;
@@ -190,6 +197,24 @@ impl Tx<'_> {
             .query_row([log_id], |_| Ok(()))
             .optional()?
             .is_some())
+    }
+
+    /// Logs an entry with a given uid unless that uid is logged already
+    /// (the caller has checked the answer otherwise); true when added.
+    pub fn insert_log_if_uid_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
+        Ok(insert_unless(self.conn(), uid, entry.into(), Unless::Uid)? == 1)
+    }
+
+    /// Every logged answer as (card, time, rating, whether imported from
+    /// Anki: its uid starts with `anki-`), for checking many new ones at once.
+    pub fn logged_answers(&self) -> Result<Vec<(i64, i64, Option<u8>, bool)>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT card_id, reviewed_at_ms, rating, uid LIKE 'anki-%' FROM review_log")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Logs an entry with a given uid unless that uid, an entry of the same

@@ -22,6 +22,10 @@ use crate::store::{CardSnapshot, Store, Tx, queue};
 
 /// Unread chunks over this many bytes make the transaction a bulk one.
 const BULK_BYTES: u64 = 4 << 20;
+/// The page cache of a sync's transaction: every event touches pages of
+/// indexes keyed by random uids, and a smaller cache spills them to the WAL
+/// and reads them back (grows only as pages are used).
+const SYNC_CACHE_MIB: i64 = 64;
 /// Events of read chunks kept in memory between checking and applying
 /// them; past this, chunks are read again (memory stays bounded).
 const KEPT_EVENTS: usize = 50_000;
@@ -63,7 +67,7 @@ pub fn run(
     let tx = if bytes > BULK_BYTES {
         store.begin_bulk(256)?
     } else {
-        store.begin()?
+        store.begin_with_cache(SYNC_CACHE_MIB)?
     };
     let local = local_device(&tx, home, clock, report)?;
     let mut cache = Identities::default();

@@ -1,5 +1,6 @@
 //! The merge rule, pure: a card's state is its events replayed in order —
-//! time, then uid, the same order on every device — from the card as it
+//! time, then device, then the order the device made them in, the same
+//! order on every device (`Tx::events_of_card`) — from the card as it
 //! was before its first event. Events taken back (`undo`) are left out.
 //!
 //! An answer whose recorded `before` is the state the replay reached takes

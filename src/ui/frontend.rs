@@ -31,8 +31,13 @@ pub fn run<Tz: TimeZone>(
     let mut view = session.begin(&clock.at(now()))?;
     loop {
         frontend.draw(&view, &clock.at(now()))?;
-        if view.expects() == Expects::Nothing {
-            return Ok(());
+        match view.expects() {
+            Expects::Nothing => return Ok(()),
+            Expects::Next => {
+                view = session.resume(&clock.at(now()))?;
+                continue;
+            }
+            _ => {}
         }
         let action = frontend.read(&view)?;
         view = session.act(action, &clock.at(now()))?;

@@ -126,6 +126,8 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                 render_auto_grade(out, *auto, buttons).map_err(Error::terminal)?;
             }
             Screen::EditFile(location) => render_editing(out, location).map_err(Error::terminal)?,
+            // The notices only (an answer stored): the next card follows.
+            Screen::Next => {}
             Screen::ReviewSummary(summary) => render_summary(out, summary, clock).map_err(Error::terminal)?,
             Screen::QuizSummary { summary, recording } => {
                 render_quiz_summary(out, summary, *recording).map_err(Error::terminal)?
@@ -176,7 +178,7 @@ impl<R: BufRead, W: Write> Frontend for LineProtocol<R, W> {
                         escape_control(&line)
                     ))?,
                 },
-                Expects::EditFile(_) | Expects::Nothing => return Ok(Action::Quit),
+                Expects::EditFile(_) | Expects::Next | Expects::Nothing => return Ok(Action::Quit),
             }
         }
     }

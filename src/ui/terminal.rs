@@ -122,6 +122,9 @@ pub struct Terminal {
     theme: Box<dyn Theme>,
     /// Set once a review card was drawn: later screens replace it.
     redraws: bool,
+    /// The screen was cleared for notices drawn ahead of the next screen
+    /// ([`Screen::Next`]), which goes below them.
+    notices_ahead: bool,
     _guard: TerminalGuard,
 }
 
@@ -131,6 +134,7 @@ impl Terminal {
             term: Term::stdout(),
             theme: theme(),
             redraws: false,
+            notices_ahead: false,
             _guard: TerminalGuard::install(),
         }
     }
@@ -232,12 +236,17 @@ impl Default for Terminal {
 impl Frontend for Terminal {
     fn draw<Tz: TimeZone>(&mut self, view: &View, clock: &Clock<Tz>) -> Result<()> {
         let width = self.width();
-        let replaces = matches!(view.screen, Screen::Card { .. } | Screen::ReviewSummary(_));
+        let replaces = matches!(
+            view.screen,
+            Screen::Card { .. } | Screen::ReviewSummary(_) | Screen::Next
+        );
         // The first screen is drawn below what was printed before (the
-        // notice of a new collection, with its path), not over it.
-        if replaces && self.redraws {
+        // notice of a new collection, with its path), not over it; a screen
+        // that follows notices drawn ahead goes below them.
+        if replaces && self.redraws && !self.notices_ahead {
             self.term.clear_screen().map_err(Error::terminal)?;
         }
+        self.notices_ahead = matches!(view.screen, Screen::Next);
         if matches!(view.screen, Screen::ReviewSummary(_) | Screen::QuizSummary { .. }) {
             // Whatever hid the cursor before, the summary is drawn with it shown.
             let _ = self.term.show_cursor();
@@ -264,7 +273,7 @@ impl Frontend for Terminal {
                 location.line,
                 EditorIo::Terminal,
             ))),
-            Expects::Nothing => Ok(Action::Quit),
+            Expects::Next | Expects::Nothing => Ok(Action::Quit),
         }
     }
 }
@@ -316,6 +325,7 @@ fn draw(out: &mut Vec<u8>, view: &View, clock: &Clock<impl TimeZone>, width: usi
             writeln!(out, "{}", style(key_lines(GRADE_KEYS, width)).dim())
         }
         Screen::EditFile(location) => render_editing(out, location),
+        Screen::Next => Ok(()),
         Screen::ReviewSummary(summary) => render_summary(out, summary, clock),
         Screen::QuizSummary { summary, recording } => {
             writeln!(out)?;

@@ -342,10 +342,13 @@ fn read_cards(conn: &Connection) -> Result<Vec<Card>, ReadError> {
     Ok(cards)
 }
 
+/// The review log in time order (its ids are the answers' times): read in
+/// the table's own order, not through the card index (a random lookup per
+/// row); grouped by card, each card's answers are still in time order.
 fn read_revlog(conn: &Connection) -> Result<Vec<Revlog>, ReadError> {
     let cap = row_cap(conn, "revlog")?;
     let mut stmt =
-        conn.prepare("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY cid, id LIMIT ?1")?;
+        conn.prepare("SELECT id, cid, ease, ivl, lastIvl, factor, time, type FROM revlog ORDER BY id LIMIT ?1")?;
     let rows = stmt
         .query_map([cap], |r| {
             Ok(Revlog {

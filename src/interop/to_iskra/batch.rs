@@ -132,17 +132,27 @@ pub struct ImportedCard {
     pub reviews: Vec<ImportedReview>,
 }
 
-/// One Anki revlog row, as an iskra log entry.
+/// One Anki revlog row, as an iskra log entry. The card's schedule before
+/// it is the one after the card's previous review (a new card's before the
+/// first), so it is not kept twice: a large package has millions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedReview {
-    pub uid: String,
+    /// The Anki card's id: with the answer's time, the log row's uid
+    /// ([`keys::review_uid`]).
+    pub anki_card_id: i64,
     pub reviewed_at_ms: i64,
     pub rating: Rating,
     pub duration_ms: i64,
     pub kind: ReviewKind,
     pub elapsed_days: u32,
-    pub before: Schedule,
     pub after: Schedule,
+}
+
+impl ImportedReview {
+    /// The uid of the log row it becomes.
+    pub fn uid(&self) -> String {
+        keys::review_uid(self.reviewed_at_ms, self.anki_card_id)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

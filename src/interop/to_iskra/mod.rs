@@ -11,6 +11,7 @@
 mod batch;
 mod convert;
 mod package;
+mod reviews;
 mod text;
 mod write;
 

@@ -570,13 +570,12 @@ impl Context<'_> {
                 lapses: before.lapses + u32::from(kind == ReviewKind::Review && rating == Rating::Again),
             };
             out.push(ImportedReview {
-                uid: format!("anki-{}-{}", r.id, card.id),
+                anki_card_id: card.id,
                 reviewed_at_ms: r.id,
                 rating,
                 duration_ms: r.time_ms.clamp(0, 3_600_000),
                 kind,
                 elapsed_days: last_day.map_or(0, |d| u32::try_from(day - d).unwrap_or(0)),
-                before: before.clone(),
                 after: after.clone(),
             });
             last_day = Some(day);

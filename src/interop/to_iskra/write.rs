@@ -13,11 +13,13 @@ use std::collections::{HashMap, HashSet};
 use super::batch::{
     AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact,
 };
+use super::reviews::{self, PendingReview};
 use crate::clock::DayNumber;
 use crate::deck::{Fact, FactBody};
 use crate::error::Result;
 use crate::interop::anki::media;
-use crate::store::{AnkiNoteRow, DeckRow, FactRow, LogEntry, Store, Tx};
+use crate::sched::Schedule;
+use crate::store::{AnkiNoteRow, DeckRow, FactRow, Store, Tx};
 
 /// A stored deck as the import sees it.
 struct TargetDeck {
@@ -70,17 +72,35 @@ pub(super) struct StoredFact {
 /// Imports a batch in one transaction; with `commit` false everything is
 /// rolled back at the end and only the outcome is kept.
 pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
+    write_batch_with(store, batch, commit, reviews::MANY_REVIEWS)
+}
+
+/// The page cache of an import's transaction (MiB). Rows are written in
+/// order, so a larger cache saves little (16, 32 and 64 MiB took the same
+/// CPU time on the 100k-card package) but adds to the import's peak memory,
+/// which is at most Anki's with 16 (BENCHMARKS.md, "Performance, round two (issue 21)").
+const IMPORT_CACHE_MIB: i64 = 16;
+
+/// [`write_batch`], with the log's indexes set aside from `many_reviews`
+/// reviews on (tests take both paths with small batches).
+pub(super) fn write_batch_with(
+    store: &mut Store,
+    batch: &ImportBatch,
+    commit: bool,
+    many_reviews: usize,
+) -> Result<ImportOutcome> {
     // Media files first (content-addressed: a file no row names is harmless),
     // so the rows committed below never name a missing one.
     let media_dir = media::folder(store.path());
     if commit && let Some(dir) = &media_dir {
         write_media_files(dir, &batch.media)?;
     }
-    let tx = store.begin()?;
+    // A bulk transaction: the insert triggers' bookkeeping is kept by it.
+    let tx = store.begin_bulk(IMPORT_CACHE_MIB)?;
     for file in &batch.media {
         tx.write_media(&file.name, &media::content_name(&file.data), file.data.len() as i64)?;
     }
-    let outcome = Writer::new(&tx, batch)?.run(batch)?;
+    let outcome = Writer::new(&tx, batch)?.run(batch, many_reviews)?;
     if commit {
         tx.commit()?;
     } // else dropped: rolled back
@@ -88,8 +108,10 @@ pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Resu
 }
 
 /// The state of one import's transaction.
-struct Writer<'a, 'c> {
+struct Writer<'a, 'c, 'b> {
     tx: &'a Tx<'c>,
+    /// The batch's reviews with their iskra cards, logged after every card.
+    pending: Vec<PendingReview<'b>>,
     today: DayNumber,
     next_position: i64,
     decks: Vec<TargetDeck>,
@@ -98,10 +120,11 @@ struct Writer<'a, 'c> {
     outcome: ImportOutcome,
 }
 
-impl<'a, 'c> Writer<'a, 'c> {
+impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
     fn new(tx: &'a Tx<'c>, batch: &ImportBatch) -> Result<Self> {
         let mut writer = Writer {
             tx,
+            pending: Vec::new(),
             today: batch.today,
             next_position: tx.settings()?.next_new_position,
             decks: Vec::with_capacity(batch.decks.len()),
@@ -121,7 +144,7 @@ impl<'a, 'c> Writer<'a, 'c> {
         Ok(writer)
     }
 
-    fn run(mut self, batch: &ImportBatch) -> Result<ImportOutcome> {
+    fn run(mut self, batch: &'b ImportBatch, many_reviews: usize) -> Result<ImportOutcome> {
         let start_position = self.next_position;
         for notetype in &batch.notetypes {
             self.tx
@@ -130,6 +153,12 @@ impl<'a, 'c> Writer<'a, 'c> {
         for imported in &batch.facts {
             self.import_fact(imported)?;
         }
+        reviews::insert_reviews(
+            self.tx,
+            std::mem::take(&mut self.pending),
+            many_reviews,
+            &mut self.outcome,
+        )?;
         if self.next_position != start_position {
             let mut settings = self.tx.settings()?;
             settings.next_new_position = self.next_position;
@@ -138,8 +167,9 @@ impl<'a, 'c> Writer<'a, 'c> {
         Ok(self.outcome)
     }
 
-    fn import_fact(&mut self, imported: &ImportedFact) -> Result<()> {
+    fn import_fact(&mut self, imported: &'b ImportedFact) -> Result<()> {
         let existing = self.find(imported)?;
+        let new_fact = existing.is_none();
         let home = existing.as_ref().map_or(imported.deck, |e| e.deck);
         let file = self.decks[home].source.clone();
         let (stored, fact) = match (existing, &file) {
@@ -168,7 +198,7 @@ impl<'a, 'c> Writer<'a, 'c> {
         if let Some(origin) = &imported.anki {
             self.keep_anki_note(stored.id, imported, origin)?;
         }
-        self.import_cards(stored.id, deck_id, &fact, &imported.cards)
+        self.import_cards(stored.id, deck_id, &fact, &imported.cards, new_fact)
     }
 
     /// Keeps the Anki note a fact came from, with the fact as Anki has it
@@ -366,15 +396,28 @@ impl<'a, 'c> Writer<'a, 'c> {
         Ok(())
     }
 
-    /// Adds or updates the fact's cards, their schedules and their reviews.
-    fn import_cards(&mut self, fact_id: i64, deck_id: i64, fact: &Fact, imported: &[ImportedCard]) -> Result<()> {
+    /// Adds or updates the fact's cards and their schedules; their reviews
+    /// wait in `pending`, to be logged after every card. A fact added just
+    /// now (`new_fact`) has no cards and no log to look up yet.
+    fn import_cards(
+        &mut self,
+        fact_id: i64,
+        deck_id: i64,
+        fact: &Fact,
+        imported: &'b [ImportedCard],
+        new_fact: bool,
+    ) -> Result<()> {
         let tx = self.tx;
-        let existing = tx.card_templates(fact_id)?;
+        let existing = if new_fact {
+            Vec::new()
+        } else {
+            tx.card_templates(fact_id)?
+        };
         for text in fact.cards() {
-            let card_id = match existing.iter().find(|(template, ..)| *template == text.template) {
+            let (card_id, added) = match existing.iter().find(|(template, ..)| *template == text.template) {
                 Some(&(_, id, _)) => {
                     tx.write_card_text(id, &text)?;
-                    id
+                    (id, false)
                 }
                 None => {
                     // Anki's card id, when free (its fuzz is then Anki's, and
@@ -392,7 +435,7 @@ impl<'a, 'c> Writer<'a, 'c> {
                         _ => tx.insert_new_card(fact_id, deck_id, &text, &mut self.next_position)?,
                     };
                     self.outcome.cards_added += 1;
-                    id
+                    (id, true)
                 }
             };
             let Some(card) = imported.iter().find(|c| c.template == text.template) else {
@@ -401,16 +444,21 @@ impl<'a, 'c> Writer<'a, 'c> {
             if let Some(anki) = card.anki {
                 tx.set_anki_card(card_id, anki)?;
             }
-            self.import_card(card_id, card)?;
+            self.import_card(card_id, card, added)?;
         }
         Ok(())
     }
 
     /// Gives a card its Anki schedule (unless it was answered here since)
-    /// and adds its answers that are not logged yet.
-    fn import_card(&mut self, card_id: i64, card: &ImportedCard) -> Result<()> {
+    /// and queues its answers (a card `added` now has no log yet).
+    fn import_card(&mut self, card_id: i64, card: &'b ImportedCard, added: bool) -> Result<()> {
         let tx = self.tx;
-        let anki_is_newer = match (tx.newest_review_ms(card_id, "anki-")?, card.last_review_ms) {
+        let newest_here = if added {
+            None
+        } else {
+            tx.newest_review_ms(card_id, "anki-")?
+        };
+        let anki_is_newer = match (newest_here, card.last_review_ms) {
             (None, _) => true,
             (Some(_), None) => false,
             (Some(here), Some(there)) => there >= here,
@@ -432,23 +480,14 @@ impl<'a, 'c> Writer<'a, 'c> {
         } else {
             self.outcome.cards_kept += 1;
         }
-        for r in &card.reviews {
-            let entry = LogEntry {
+        let mut before: &Schedule = &reviews::NEW_CARD;
+        for review in &card.reviews {
+            self.pending.push(PendingReview {
                 card_id,
-                reviewed_at_ms: r.reviewed_at_ms,
-                rating: r.rating,
-                duration_ms: r.duration_ms,
-                kind: r.kind,
-                elapsed_days: r.elapsed_days,
-                before: r.before.clone(),
-                after: r.after.clone(),
-            };
-            if tx.insert_log_if_new(&r.uid, &entry)? {
-                crate::sync::record::history(tx, &r.uid)?;
-                self.outcome.reviews_added += 1;
-            } else {
-                self.outcome.reviews_present += 1;
-            }
+                before,
+                review,
+            });
+            before = &review.after;
         }
         Ok(())
     }

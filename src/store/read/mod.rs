@@ -8,3 +8,8 @@ pub mod overview;
 pub mod queue;
 pub mod stats;
 pub mod training;
+
+#[cfg(test)]
+mod tests {
+    mod plans;
+}

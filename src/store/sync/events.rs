@@ -28,6 +28,8 @@ pub struct EventRow {
 }
 
 const COLUMNS: &str = "uid, device, chunk, at_ms, card, type, target, body";
+/// [`COLUMNS`] of `sync_events e` in a join.
+const COLUMNS_OF_E: &str = "e.uid, e.device, e.chunk, e.at_ms, e.card, e.type, e.target, e.body";
 
 fn event_from_row(r: &Row) -> rusqlite::Result<EventRow> {
     Ok(EventRow {
@@ -92,10 +94,17 @@ impl Tx<'_> {
         Ok(removed == 1)
     }
 
-    /// The events naming card identity `card`, in replay order (time, then uid).
+    /// The events naming card identity `card`, in replay order: time, then
+    /// the device's id, then the order the device made them in (its chunks
+    /// in sequence, those not yet written last; within a chunk, its order,
+    /// which is the order of insertion here). The same on every device,
+    /// and a device's own events at one instant keep the order they
+    /// happened in.
     pub fn events_of_card(&self, card: i64) -> Result<Vec<EventRow>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM sync_events WHERE card = ?1 ORDER BY at_ms, uid"
+            "SELECT {} FROM sync_events e JOIN sync_devices d ON d.id = e.device WHERE e.card = ?1
+             ORDER BY e.at_ms, d.device, e.chunk IS NULL, e.chunk, e.id",
+            COLUMNS_OF_E
         ))?;
         let rows = stmt
             .query_map([card], event_from_row)?
@@ -237,8 +246,19 @@ mod tests {
             .unwrap(),
             "a uid once"
         );
+        let other = tx.device_id(&"0".repeat(32)).unwrap();
+        tx.insert_event(&EventRow {
+            device: other,
+            chunk: Some(3),
+            ..event("z", 20, Some(1))
+        })
+        .unwrap();
         let order: Vec<String> = tx.events_of_card(1).unwrap().into_iter().map(|e| e.uid).collect();
-        assert_eq!(order, ["c", "a", "b"], "time, then uid");
+        assert_eq!(
+            order,
+            ["c", "z", "b", "a"],
+            "time, then device, then the order each device made them in (not the uids)"
+        );
         let unwritten = tx.unwritten_events(0, 2).unwrap();
         assert_eq!(unwritten.len(), 2);
         tx.mark_written(&[unwritten[0].0], 7).unwrap();
