@@ -57,7 +57,7 @@ pub use read::overview::{DeckSummary, ShownCard};
 pub use read::queue::{DeckCounts, QueueQuery, StudiedToday};
 pub use read::training::{SimulationCard, TrainingRow};
 pub use read::{deck_export, stats};
-pub use review_log::{LogEntry, ManualEntry};
+pub use review_log::{LogEntry, LoggedAnswer, ManualEntry};
 pub use settings::{FsrsFit, FsrsFits, Settings};
 pub use tx::{ReadSpan, Tx};
 pub use undo::{UndoCard, UndoStep};

@@ -81,6 +81,17 @@ impl<'a> From<&'a ManualEntry> for Row<'a> {
     }
 }
 
+/// A logged answer as the import's same-answer rule sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoggedAnswer {
+    pub card_id: i64,
+    pub at_ms: i64,
+    /// 1-4, or 0 for a manual entry.
+    pub rating: Option<u8>,
+    /// Imported from Anki (its uid starts with `anki-`).
+    pub imported: bool,
+}
+
 /// A new globally unique id: 128 random bits, hex.
 fn new_uid() -> String {
     format!("{:032x}", rand::random::<u128>())
@@ -205,14 +216,20 @@ impl Tx<'_> {
         Ok(insert_unless(self.conn(), uid, entry.into(), Unless::Uid)? == 1)
     }
 
-    /// Every logged answer as (card, time, rating, whether imported from
-    /// Anki: its uid starts with `anki-`), for checking many new ones at once.
-    pub fn logged_answers(&self) -> Result<Vec<(i64, i64, Option<u8>, bool)>> {
+    /// Every logged answer, for checking many new ones at once.
+    pub fn logged_answers(&self) -> Result<Vec<LoggedAnswer>> {
         let mut stmt = self
             .conn()
             .prepare("SELECT card_id, reviewed_at_ms, rating, uid LIKE 'anki-%' FROM review_log")?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .query_map([], |r| {
+                Ok(LoggedAnswer {
+                    card_id: r.get(0)?,
+                    at_ms: r.get(1)?,
+                    rating: r.get(2)?,
+                    imported: r.get(3)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::batch::{ImportOutcome, ImportedReview};
 use crate::error::Result;
 use crate::sched::Schedule;
-use crate::store::{LogEntry, Tx};
+use crate::store::{LogEntry, LoggedAnswer, Tx};
 
 /// At least this many reviews, and at least half as many as the log holds,
 /// and the log's secondary indexes are set aside while they are written:
@@ -38,11 +38,11 @@ pub(super) fn insert_reviews(
 ) -> Result<()> {
     reviews.sort_unstable_by_key(|p| (p.review.reviewed_at_ms, p.review.anki_card_id));
     // With the indexes aside, the answers already logged are looked up here.
-    let mut known: Option<HashMap<i64, Vec<(i64, Option<u8>, bool)>>> = None;
+    let mut known: Option<HashMap<i64, Vec<LoggedAnswer>>> = None;
     if reviews.len() >= many && reviews.len() as i64 * 2 >= tx.log_rows_at_most()? {
-        let mut by_card: HashMap<i64, Vec<(i64, Option<u8>, bool)>> = HashMap::new();
-        for (card_id, at_ms, rating, imported) in tx.logged_answers()? {
-            by_card.entry(card_id).or_default().push((at_ms, rating, imported));
+        let mut by_card: HashMap<i64, Vec<LoggedAnswer>> = HashMap::new();
+        for answer in tx.logged_answers()? {
+            by_card.entry(answer.card_id).or_default().push(answer);
         }
         known = Some(by_card);
         tx.set_log_indexes_aside()?;
@@ -69,15 +69,18 @@ pub(super) fn insert_reviews(
             Some(known) => {
                 let rating = Some(review.rating.number());
                 let logged = known.entry(card_id).or_default();
-                let same = logged.iter().any(|&(at, r, imported)| {
-                    at == review.reviewed_at_ms
-                        || (!imported
-                            && r == rating
-                            && (review.reviewed_at_ms - 999..=review.reviewed_at_ms).contains(&at))
+                let at = review.reviewed_at_ms;
+                let same = logged.iter().any(|a| {
+                    a.at_ms == at || (!a.imported && a.rating == rating && (at - 999..=at).contains(&a.at_ms))
                 });
                 let added = !same && tx.insert_log_if_uid_new(&uid, &entry)?;
                 if added {
-                    logged.push((review.reviewed_at_ms, rating, true));
+                    logged.push(LoggedAnswer {
+                        card_id,
+                        at_ms: at,
+                        rating,
+                        imported: true,
+                    });
                 }
                 added
             }
