@@ -34,6 +34,7 @@ pub mod manage;
 pub mod names;
 pub mod optimize;
 pub mod paths;
+pub mod progress;
 pub mod quiz;
 pub mod sched;
 pub mod search;

@@ -48,6 +48,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "files",
             "paths",
             "names",
+            "progress",
         ],
     ),
 ];

@@ -56,6 +56,7 @@ fn interactive_review_reveal_grade_undo_quit() {
     key(&mut p, "q");
     expect(&mut p, "Session done: 1 card reviewed, again 0%");
     expect(&mut p, "Stopped with 2 new and 0 due still waiting today.");
+    // The 10-minute step with Anki's extra delay (seeded by the card: under a minute here).
     expect(&mut p, "Next learning card: 2026-03-10 10:10 (in 10m).");
     pty_exits_cleanly(&mut p);
 
@@ -80,4 +81,24 @@ fn interactive_review_reveal_grade_undo_quit() {
         )
         .unwrap();
     assert_eq!(beta_state, 0, "the undone card is new again");
+}
+
+/// A long import shows a bar with its counts on a terminal (once it has run
+/// for about half a second) and clears it before the report; with stderr
+/// piped nothing but the report is written.
+#[test]
+fn a_long_import_shows_its_progress_on_a_terminal_only() {
+    let s = Scratch::new();
+    let rows: String = (0..20_000).map(|i| format!("question {i}\tanswer {i}\n")).collect();
+    s.write("many.tsv", &rows);
+
+    let mut p = spawn_pty(&s, &["import", "many.tsv", "--deck", "many"]);
+    expect(&mut p, "notes [");
+    expect(&mut p, "/20,000");
+    expect(&mut p, "20000 facts added");
+    pty_exits_cleanly(&mut p);
+
+    let piped = s.run(&["import", "many.tsv", "--deck", "many"]).ok();
+    assert!(piped.stdout.contains("20000 unchanged"), "{}", piped.stdout);
+    assert_eq!(piped.stderr, "", "no bar when stderr is not a terminal");
 }

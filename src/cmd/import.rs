@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::interop::to_iskra::{ImportOutcome, Notices, plural, prepare, write_batch};
+use crate::interop::to_iskra::{ImportOutcome, Notices, plural, prepare, write_batch_showing};
 use crate::store::Store;
 use crate::text::escape_control;
 
@@ -30,7 +30,11 @@ pub struct ImportArgs {
 /// Runs `iskra import`.
 pub fn run(store: &mut Store, args: ImportArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
     let prepared = prepare(store, &args.path, args.deck.as_deref(), clock)?;
-    let outcome = write_batch(store, &prepared.batch, !args.dry_run)?;
+    let outcome = {
+        // Cleared before the report is printed.
+        let bar = crate::ui::progress::Bar::on_stderr();
+        write_batch_showing(store, &prepared.batch, !args.dry_run, &bar)?
+    };
     report(out, &prepared.source, &outcome, &prepared.notices, args.dry_run).map_err(Error::stdout)?;
     Ok(0)
 }

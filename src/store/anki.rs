@@ -1,4 +1,4 @@
-//! What came from Anki with an import (schema 5): the `anki_notetypes` and
+//! What came from Anki with an import (schema 6): the `anki_notetypes` and
 //! `anki_notes` tables, the Anki identity of cards (`cards.anki_id`,
 //! `cards.anki_ord`), decks' Anki presets (`decks.anki_preset`) and the
 //! `media` index.

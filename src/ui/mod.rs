@@ -8,12 +8,14 @@
 pub mod authoring;
 pub mod build_report;
 pub mod card_info;
+pub mod chart;
 pub mod deck_listing;
 pub mod drafts;
 pub mod editor;
 pub mod frontend;
 pub mod line_protocol;
 pub mod maintenance;
+pub mod progress;
 pub mod screen;
 pub mod search;
 pub mod stats;

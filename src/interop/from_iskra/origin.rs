@@ -1,5 +1,5 @@
 //! Facts that came from Anki, exported as the notes they were: the note's
-//! id, guid and note type (kept at import, schema 5), every field's HTML as
+//! id, guid and note type (kept at import, schema 6), every field's HTML as
 //! Anki had it except the parts of the fact edited in iskra since, and each
 //! card's own Anki id and ordinal, so that Anki updates the note in place
 //! and every card keeps its schedule and history.

@@ -175,7 +175,7 @@ impl Package {
                     id += 1; // Anki's revlog id is unique
                 }
                 let before = previous.insert(entry.card_id, entry.reviewed_at_ms);
-                package.revlog.push(revlog_row(entry, id, before, &anki_ids));
+                package.revlog.push(revlog_row(entry, id, before, &anki_ids, clock));
             }
         }
         package
@@ -238,6 +238,8 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
     let (queue, due) = match s.due {
         Due::New(position) => (0, position),
         Due::At(ms) => (1, ms.div_euclid(1000)),
+        // A day-long (re)learning step: Anki's interday learning queue.
+        Due::Day(day) if s.state != CardState::Review => (3, day - today),
         Due::Day(day) => (2, day - today),
     };
     let data = match s.memory {
@@ -265,14 +267,23 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
 }
 
 /// A log entry as an Anki revlog row: intervals in days, or negative
-/// seconds for learning steps; a manual entry (forget, reschedule) has ease
-/// 0, as Anki logs its own. `lastIvl` is what Anki writes: the interval the
-/// card was waiting out when answered, in days for a review card, negative
-/// seconds for a (re)learning step (from the card's previous entry at
-/// `previous_ms` to the step's due time), 0 for a new card.
-fn revlog_row(entry: &ExportReview, id: i64, previous_ms: Option<i64>, anki_ids: &HashMap<i64, i64>) -> Revlog {
+/// seconds for learning steps (days for a day-long step); a manual entry
+/// (forget, reschedule) has ease 0, as Anki logs its own. `lastIvl` is what
+/// Anki writes: the interval the card was waiting out when answered, in
+/// days for a review card, negative seconds for a (re)learning step (from
+/// the card's previous entry at `previous_ms` to the step's due time), 0
+/// for a new card.
+fn revlog_row(
+    entry: &ExportReview,
+    id: i64,
+    previous_ms: Option<i64>,
+    anki_ids: &HashMap<i64, i64>,
+    clock: &Clock,
+) -> Revlog {
     let interval = if entry.state_after == CardState::Review {
         i64::from(entry.interval_after)
+    } else if entry.state_after != CardState::New && entry.due_after < crate::store::DAY_DUE_LIMIT {
+        entry.due_after - clock.day_of_ms(entry.reviewed_at_ms)
     } else {
         -((entry.due_after - entry.reviewed_at_ms) / 1000).max(0)
     };
@@ -327,14 +338,36 @@ mod tests {
     fn last_interval_is_written_as_anki_writes_it() {
         let previous = Some(1_700_000_000_000);
         let ids = HashMap::from([(7, 1_790_000_000_007)]);
-        let learning = revlog_row(&entry(CardState::Learning, 1_700_000_600_000, 0), 1, previous, &ids);
+        let clock = Clock::new(crate::clock::parse_now("2023-11-14T22:23:20Z").unwrap(), chrono::Utc, 4);
+        let learning = revlog_row(
+            &entry(CardState::Learning, 1_700_000_600_000, 0),
+            1,
+            previous,
+            &ids,
+            &clock,
+        );
         assert_eq!(learning.last_interval, -600);
         assert_eq!(learning.card_id, 1_790_000_000_007, "the card's Anki id");
-        let relearning = revlog_row(&entry(CardState::Relearning, 1_700_000_600_000, 12), 1, previous, &ids);
+        let relearning = revlog_row(
+            &entry(CardState::Relearning, 1_700_000_600_000, 12),
+            1,
+            previous,
+            &ids,
+            &clock,
+        );
         assert_eq!(relearning.last_interval, -600, "seconds, not the interval in days");
-        let review = revlog_row(&entry(CardState::Review, 20_000, 12), 1, previous, &HashMap::new());
+        let review = revlog_row(
+            &entry(CardState::Review, 20_000, 12),
+            1,
+            previous,
+            &HashMap::new(),
+            &clock,
+        );
         assert_eq!(review.last_interval, 12);
         assert_eq!(review.card_id, CARD_ID_BASE + 7);
-        assert_eq!(revlog_row(&entry(CardState::New, 0, 0), 1, None, &ids).last_interval, 0);
+        assert_eq!(
+            revlog_row(&entry(CardState::New, 0, 0), 1, None, &ids, &clock).last_interval,
+            0
+        );
     }
 }

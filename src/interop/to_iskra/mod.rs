@@ -22,7 +22,7 @@ pub use batch::{
     ImportedReview, Roles,
 };
 pub use convert::{Notices, plural};
-pub use write::write_batch;
+pub use write::{write_batch, write_batch_showing};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use super::batch::{ImportOutcome, ImportedReview};
 use crate::error::Result;
+use crate::progress::{self, Progress};
 use crate::sched::Schedule;
 use crate::store::{LogEntry, LoggedAnswer, Tx};
 
@@ -34,6 +35,7 @@ pub(super) fn insert_reviews(
     tx: &Tx,
     mut reviews: Vec<PendingReview>,
     many: usize,
+    progress: &dyn Progress,
     outcome: &mut ImportOutcome,
 ) -> Result<()> {
     reviews.sort_unstable_by_key(|p| (p.review.reviewed_at_ms, p.review.anki_card_id));
@@ -47,12 +49,21 @@ pub(super) fn insert_reviews(
         known = Some(by_card);
         tx.set_log_indexes_aside()?;
     }
-    for PendingReview {
-        card_id,
-        before,
-        review,
-    } in reviews
+    // Each review added is recorded for sync if the collection syncs
+    // (`sync::record::history`); asked once, not once per review.
+    let syncs = tx.local_device()?.is_some();
+    let total = reviews.len();
+    progress.start("reviews", total as u64);
+    for (
+        i,
+        PendingReview {
+            card_id,
+            before,
+            review,
+        },
+    ) in reviews.into_iter().enumerate()
     {
+        progress::tick(progress, i, total);
         let entry = LogEntry {
             card_id,
             reviewed_at_ms: review.reviewed_at_ms,
@@ -86,7 +97,9 @@ pub(super) fn insert_reviews(
             }
         };
         if added {
-            crate::sync::record::history(tx, &uid)?;
+            if syncs {
+                crate::sync::record::history(tx, &uid)?;
+            }
             outcome.reviews_added += 1;
         } else {
             outcome.reviews_present += 1;
@@ -191,7 +204,7 @@ mod tests {
         for many in [1, usize::MAX] {
             let mut store = Store::open_in_memory().unwrap();
             let before = schema(&store);
-            let dry = write_batch_with(&mut store, &batch(), false, many).unwrap();
+            let dry = write_batch_with(&mut store, &batch(), false, many, &crate::progress::Silent).unwrap();
             assert_eq!(
                 dry.reviews_added, 3,
                 "many {many}: a dry run reports what a real one does"
@@ -202,17 +215,17 @@ mod tests {
                 "many {many}: a dry run leaves the schema as it was"
             );
             assert!(log(&store).is_empty());
-            let outcome = write_batch_with(&mut store, &batch(), true, many).unwrap();
+            let outcome = write_batch_with(&mut store, &batch(), true, many, &crate::progress::Silent).unwrap();
             assert_eq!((outcome.reviews_added, outcome.reviews_present), (3, 0), "many {many}");
             assert_eq!(schema(&store), before, "many {many}: the log's indexes are back");
-            let again = write_batch_with(&mut store, &batch(), true, many).unwrap();
+            let again = write_batch_with(&mut store, &batch(), true, many, &crate::progress::Silent).unwrap();
             assert_eq!((again.reviews_added, again.reviews_present), (0, 3), "many {many}");
             // The same answers under other uids (another exporter's card id): known.
             let mut other = batch();
             for r in &mut other.facts[0].cards[0].reviews {
                 r.anki_card_id = 8;
             }
-            let moved = write_batch_with(&mut store, &other, true, many).unwrap();
+            let moved = write_batch_with(&mut store, &other, true, many, &crate::progress::Silent).unwrap();
             assert_eq!((moved.reviews_added, moved.reviews_present), (0, 3), "many {many}");
             logs.push(log(&store));
         }

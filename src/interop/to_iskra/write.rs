@@ -18,6 +18,7 @@ use crate::clock::DayNumber;
 use crate::deck::{Fact, FactBody};
 use crate::error::Result;
 use crate::interop::anki::media;
+use crate::progress::{self, Progress, Silent};
 use crate::sched::Schedule;
 use crate::store::{AnkiNoteRow, DeckRow, FactRow, Store, Tx};
 
@@ -72,7 +73,18 @@ pub(super) struct StoredFact {
 /// Imports a batch in one transaction; with `commit` false everything is
 /// rolled back at the end and only the outcome is kept.
 pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
-    write_batch_with(store, batch, commit, reviews::MANY_REVIEWS)
+    write_batch_with(store, batch, commit, reviews::MANY_REVIEWS, &Silent)
+}
+
+/// [`write_batch`], reporting the notes and then the reviews written to
+/// `progress`.
+pub fn write_batch_showing(
+    store: &mut Store,
+    batch: &ImportBatch,
+    commit: bool,
+    progress: &dyn Progress,
+) -> Result<ImportOutcome> {
+    write_batch_with(store, batch, commit, reviews::MANY_REVIEWS, progress)
 }
 
 /// The page cache of an import's transaction (MiB). Rows are written in
@@ -88,6 +100,7 @@ pub(super) fn write_batch_with(
     batch: &ImportBatch,
     commit: bool,
     many_reviews: usize,
+    progress: &dyn Progress,
 ) -> Result<ImportOutcome> {
     // Media files first (content-addressed: a file no row names is harmless),
     // so the rows committed below never name a missing one.
@@ -100,7 +113,7 @@ pub(super) fn write_batch_with(
     for file in &batch.media {
         tx.write_media(&file.name, &media::content_name(&file.data), file.data.len() as i64)?;
     }
-    let outcome = Writer::new(&tx, batch)?.run(batch, many_reviews)?;
+    let outcome = Writer::new(&tx, batch)?.run(batch, many_reviews, progress)?;
     if commit {
         tx.commit()?;
     } // else dropped: rolled back
@@ -144,21 +157,19 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
         Ok(writer)
     }
 
-    fn run(mut self, batch: &'b ImportBatch, many_reviews: usize) -> Result<ImportOutcome> {
+    fn run(mut self, batch: &'b ImportBatch, many_reviews: usize, progress: &dyn Progress) -> Result<ImportOutcome> {
         let start_position = self.next_position;
         for notetype in &batch.notetypes {
             self.tx
                 .write_anki_notetype(notetype.id, &notetype.name, &notetype.definition)?;
         }
-        for imported in &batch.facts {
+        progress.start("notes", batch.facts.len() as u64);
+        for (i, imported) in batch.facts.iter().enumerate() {
+            progress::tick(progress, i, batch.facts.len());
             self.import_fact(imported)?;
         }
-        reviews::insert_reviews(
-            self.tx,
-            std::mem::take(&mut self.pending),
-            many_reviews,
-            &mut self.outcome,
-        )?;
+        let pending = std::mem::take(&mut self.pending);
+        reviews::insert_reviews(self.tx, pending, many_reviews, progress, &mut self.outcome)?;
         if self.next_position != start_position {
             let mut settings = self.tx.settings()?;
             settings.next_new_position = self.next_position;

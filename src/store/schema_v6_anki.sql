@@ -1,4 +1,4 @@
--- Schema version 5 (issue 16, Anki round trips): what came from Anki, kept
+-- Schema version 6 (issue 16, Anki round trips): what came from Anki, kept
 -- so that a deck goes back to the same Anki collection as it came. (Its
 -- number is its place in `MIGRATIONS`; if another migration lands first,
 -- this file moves up one and keeps its text.) Nothing existing changes:
