@@ -6,8 +6,9 @@
 //!   header counts). Sessions run day after day with the collection's
 //!   limits (about 220 answers a day by default) until ANSWERS steps;
 //! - then the durable commit of one answer alone:
-//!   `session::review::commit_answer`, the card read, graded, and its new
-//!   schedule and log row written in one transaction (WAL,
+//!   `session::review::commit_answer`, the card read, graded (its interval
+//!   load-balanced when the settings say so, as in a review session), and
+//!   its new schedule and log row written in one transaction (WAL,
 //!   synchronous=FULL, as `review` commits every answer).
 //!
 //! Prints the median, p99 and max of each. It adds answers to the
@@ -27,6 +28,7 @@ use chrono::Local;
 use iskra::clock::{Clock, parse_now};
 use iskra::sched::Rating;
 use iskra::session::review::{Applied, Input, ReviewSession, Screen, commit_answer, deck_scheduler};
+use iskra::session::workload::SessionWorkload;
 use iskra::store::Store;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -79,6 +81,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The commit alone, on cards picked as review would (first due review,
     // else the next new card), deck after deck.
     let decks = store.decks()?;
+    // As a review session keeps it: counted once, then kept up to date.
+    let mut workload = SessionWorkload::start(&store, &settings, at(day, 0).today())?;
     let mut commits = Vec::with_capacity(answers);
     for i in 0..answers {
         let deck = &decks[i % decks.len()];
@@ -94,7 +98,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         // As a review commits it: the card read, graded and written in one transaction.
         let shown_at_ms = now.now_ms() - 5_000;
         let timer = Instant::now();
-        commit_answer(&mut store, &scheduler, &card, Rating::Good, shown_at_ms, &now)?;
+        commit_answer(
+            &mut store,
+            &scheduler,
+            &card,
+            Rating::Good,
+            shown_at_ms,
+            &now,
+            workload.as_mut(),
+        )?;
         commits.push(timer.elapsed());
     }
 

@@ -3,7 +3,7 @@
 use crate::deck::RETENTION_RANGE;
 use crate::error::{Error, Result};
 use crate::sched::MAX_INTERVAL_DAYS;
-use crate::settings::LeechAction;
+use crate::settings::{EasyDay, EasyDays, LeechAction};
 use crate::store::Settings;
 
 /// Every setting a user can change, with what it means.
@@ -26,6 +26,18 @@ pub const KEYS: &[(&str, &str)] = &[
         "show learning cards due within this many minutes when nothing else is left",
     ),
     ("fuzz", "spread review intervals as Anki does: on or off"),
+    (
+        "learn-step-delay",
+        "add Anki's random extra delay to learning steps (up to 25%, at most 5 minutes; with fuzz): on or off",
+    ),
+    (
+        "load-balancer",
+        "place review intervals of up to 90 days on a less busy day of their fuzz range, as Anki does (with fuzz): on or off",
+    ),
+    (
+        "easy-days",
+        "each weekday's share of reviews for the load balancer: `sat=minimum,sun=reduced` (normal, reduced or minimum; days not named keep theirs; `normal` resets all)",
+    ),
     (
         "quiz-fast-secs",
         "a right quiz answer this fast (seconds) is graded Easy",
@@ -77,6 +89,14 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
         "max-interval" => s.max_interval.to_string(),
         "learn-ahead-mins" => settings.learn_ahead_mins.to_string(),
         "fuzz" => if s.fuzz { "on" } else { "off" }.to_string(),
+        "learn-step-delay" => on_off(s.learn_step_delay),
+        "load-balancer" => on_off(s.load_balancer),
+        "easy-days" => WEEKDAYS
+            .iter()
+            .zip(s.easy_days)
+            .map(|(day, share)| format!("{day}={}", share.name()))
+            .collect::<Vec<_>>()
+            .join(","),
         "quiz-fast-secs" => settings.quiz.fast_secs.to_string(),
         "quiz-slow-secs" => settings.quiz.slow_secs.to_string(),
         "backups-keep" => settings.backups_keep.to_string(),
@@ -130,6 +150,13 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
             s.relearn_steps_secs = parse_steps(value).ok_or_else(|| bad("a list of steps like `10m`"))?
         }
         "fuzz" => s.fuzz = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
+        "learn-step-delay" => s.learn_step_delay = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
+        "load-balancer" => s.load_balancer = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
+        "easy-days" => {
+            s.easy_days = parse_easy_days(value, s.easy_days).ok_or_else(|| {
+                bad("a list like `sat=minimum,sun=reduced` (days mon to sun; normal, reduced or minimum)")
+            })?
+        }
         "bury-new" => settings.bury_new = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "bury-review" => settings.bury_review = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "bury-interday" => settings.bury_interday = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
@@ -160,6 +187,24 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
         other => return Err(unknown(other)),
     }
     Ok(())
+}
+
+/// The weekdays as `easy-days` names them, Monday first.
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// `easy-days`: `day=share` pairs changing `current` (or `normal` for all
+/// normal); `None` if a day or share is not one.
+fn parse_easy_days(value: &str, current: EasyDays) -> Option<EasyDays> {
+    if value.trim() == EasyDay::Normal.name() {
+        return Some([EasyDay::Normal; 7]);
+    }
+    let mut days = current;
+    for pair in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (day, share) = pair.split_once('=')?;
+        let index = WEEKDAYS.iter().position(|d| *d == day.trim().to_lowercase())?;
+        days[index] = *EasyDay::ALL.iter().find(|e| e.name() == share.trim().to_lowercase())?;
+    }
+    (!value.trim().is_empty()).then_some(days)
 }
 
 /// `decks-dir`'s value: `none` (or nothing) for none, else the folder made
@@ -301,5 +346,29 @@ mod tests {
                 .to_string()
                 .contains("settings are")
         );
+    }
+
+    #[test]
+    fn easy_days_name_weekdays_and_shares() {
+        let mut settings = Settings::default();
+        assert_eq!(
+            get(&settings, "easy-days").unwrap(),
+            "mon=normal,tue=normal,wed=normal,thu=normal,fri=normal,sat=normal,sun=normal"
+        );
+        set(&mut settings, "easy-days", "sat=minimum, Sun=Reduced").unwrap();
+        set(&mut settings, "easy-days", "wed=reduced").unwrap();
+        let mut want = [EasyDay::Normal; 7];
+        (want[2], want[5], want[6]) = (EasyDay::Reduced, EasyDay::Minimum, EasyDay::Reduced);
+        assert_eq!(settings.scheduler.easy_days, want, "days not named keep theirs");
+        for bad in ["", "sat", "sat=off", "sunday=minimum", "sat=minimum,,mon"] {
+            let err = set(&mut settings, "easy-days", bad).unwrap_err().to_string();
+            assert!(err.contains("sat=minimum,sun=reduced"), "{bad:?}: {err}");
+        }
+        assert_eq!(settings.scheduler.easy_days, want, "a bad value changes nothing");
+        set(&mut settings, "easy-days", "normal").unwrap();
+        assert_eq!(settings.scheduler.easy_days, [EasyDay::Normal; 7]);
+        set(&mut settings, "load-balancer", "off").unwrap();
+        assert!(!settings.scheduler.load_balancer);
+        assert!(set(&mut settings, "load-balancer", "sometimes").is_err());
     }
 }

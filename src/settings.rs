@@ -1,5 +1,5 @@
 //! Plain-data settings shared by several layers, with their defaults: the
-//! scheduler's settings, the quiz's answer-time thresholds, how many
+//! scheduler's settings (with the load balancer's easy days), the quiz's answer-time thresholds, how many
 //! backups to keep and what happens to leeches. The store saves them; `sched`, `quiz` and `backup` use
 //! them; the leech rules (`leech-lapses`, `leech-action`) are Anki's.
 //! Ground floor: no crate imports.
@@ -11,6 +11,7 @@ pub const MAX_INTERVAL_DAYS: u32 = 36_500;
 
 /// Scheduler settings (global, with per-deck retention).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct SchedConfig {
     /// FSRS parameters; empty means the crate's defaults.
     pub parameters: Vec<f32>,
@@ -20,6 +21,15 @@ pub struct SchedConfig {
     pub relearn_steps_secs: Vec<u32>,
     /// Whether review intervals are fuzzed (on by default, as in Anki).
     pub fuzz: bool,
+    /// Whether learning steps get Anki's random extra delay (up to 25%, at
+    /// most 5 minutes; with fuzz only).
+    pub learn_step_delay: bool,
+    /// Whether review intervals of up to 90 days are placed on the least
+    /// busy day of their fuzz range (Anki's load balancer; with fuzz only).
+    pub load_balancer: bool,
+    /// Each weekday's share of the reviews, Monday first (Anki's easy
+    /// days; part of the load balancer).
+    pub easy_days: EasyDays,
 }
 
 impl Default for SchedConfig {
@@ -31,9 +41,40 @@ impl Default for SchedConfig {
             learn_steps_secs: vec![60, 600],
             relearn_steps_secs: vec![600],
             fuzz: true,
+            learn_step_delay: true,
+            load_balancer: true,
+            easy_days: [EasyDay::Normal; 7],
         }
     }
 }
+
+/// One weekday's share of the reviews (Anki's "easy days").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum EasyDay {
+    /// As any other day.
+    #[default]
+    Normal,
+    /// About half as many reviews as an average other day.
+    Reduced,
+    /// As few as possible.
+    Minimum,
+}
+
+impl EasyDay {
+    pub const ALL: [EasyDay; 3] = [EasyDay::Normal, EasyDay::Reduced, EasyDay::Minimum];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            EasyDay::Normal => "normal",
+            EasyDay::Reduced => "reduced",
+            EasyDay::Minimum => "minimum",
+        }
+    }
+}
+
+/// The seven weekdays' easy-day settings, Monday first.
+pub type EasyDays = [EasyDay; 7];
 
 /// Backups kept unless `backups-keep` says otherwise.
 pub const DEFAULT_KEEP: u32 = 7;

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::store::Store;
+use crate::store::{Store, WaitingCounts};
 
 /// One deck's line in `status`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -14,7 +14,8 @@ pub struct DeckStatus {
     pub name: String,
     /// New cards available today, within the deck's limit.
     pub new: u32,
-    /// Learning cards due before the study day ends.
+    /// Learning cards due before the study day ends (and cards in day-long
+    /// steps due today).
     pub learning: u32,
     /// Reviews and learning cards due now.
     pub due_now: u32,
@@ -36,7 +37,8 @@ pub struct Status {
     /// capped by the collection's `new-per-day`.
     pub new_today: u32,
     /// Reviews due now that a review over these decks gives today, capped by
-    /// the collection's `reviews-per-day` (learning cards due now on top).
+    /// the collection's `reviews-per-day` (with the cards in day-long steps
+    /// due today, which count against it), and learning cards due now.
     pub due_now: u32,
     /// Unseen cards today's limits hold back for a later study day.
     pub new_waiting: u32,
@@ -55,7 +57,8 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     // Limits over every deck: what other decks studied counts against the collection's limit.
     let limits = crate::session::limits::DailyLimits::load(store, &settings, &store.decks()?, clock)?;
     let mut decks = Vec::with_capacity(rows.len());
-    let (mut reviews_now, mut learning_now, mut unseen) = (0, 0, 0);
+    let mut waiting = WaitingCounts::default();
+    let mut unseen = 0;
     for row in rows {
         let query = limits.query(row.id, clock);
         let c = store.deck_counts(row.id, &query)?;
@@ -63,9 +66,11 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
             new_left: u32::MAX,
             ..query
         };
-        unseen += store.queue_counts(row.id, &all_new)?.0;
-        reviews_now += c.due_now;
-        learning_now += c.learning_now;
+        unseen += store.queue_counts(row.id, &all_new)?.new;
+        waiting.new += c.new;
+        waiting.review += c.due_now;
+        waiting.day_learning += c.day_learning;
+        waiting.intraday += c.learning_now - c.day_learning;
         let learning_at = c.next_learning_ms.and_then(DateTime::from_timestamp_millis);
         let review_at = c
             .next_review_day
@@ -84,12 +89,12 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
         });
     }
     let next_due = decks.iter().filter_map(|d| d.next_due).min();
-    let (new_today, reviews_now) = limits.cap_totals(decks.iter().map(|d| d.new).sum(), reviews_now);
+    let capped = limits.cap_totals(waiting);
     Ok(Status {
-        new_waiting: unseen.saturating_sub(new_today),
+        new_waiting: unseen.saturating_sub(capped.new),
         next_day: clock.day_start(today + 1),
-        new_today,
-        due_now: reviews_now + learning_now,
+        new_today: capped.new,
+        due_now: capped.review + capped.learning(),
         now: clock.now(),
         study_day: crate::clock::date_of_day(today).to_string(),
         decks,

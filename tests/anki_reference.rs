@@ -3,11 +3,14 @@
 //! with Anki 26.x, FSRS on) through iskra's scheduler and checks, after each
 //! answer, the card state, stability, difficulty, elapsed days, reps and
 //! lapses, the unfuzzed review interval and learning-step delay, and — with
-//! fuzz on — the fuzzed interval Anki really scheduled.
+//! fuzz on — the fuzzed interval Anki really scheduled; in both runs the
+//! card's due as Anki stored it: the exact instant of a learning step (with
+//! Anki's extra step delay when fuzzed), or the study day of a review or of
+//! a step that reached the next study day (Anki's interday learning queue).
 
 use chrono::{DateTime, Utc};
 use iskra::clock::Clock;
-use iskra::sched::{CardState, Moment, NextIn, Rating, SchedConfig, Schedule, Scheduler};
+use iskra::sched::{CardState, Due, Moment, NextIn, Rating, SchedConfig, Schedule, Scheduler};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -42,6 +45,14 @@ struct Review {
     elapsed_days: Option<u32>,
     reps: u32,
     lapses: u32,
+    /// Anki's day number at the answer.
+    anki_day: i64,
+    /// `cards.queue` and `cards.due` after the answer (1: a timestamp in
+    /// seconds; 2 and 3: an Anki day number), in the real and the unfuzzed run.
+    card_queue: i64,
+    card_due: i64,
+    unfuzzed_card_queue: i64,
+    unfuzzed_card_due: i64,
 }
 
 fn load() -> Reference {
@@ -58,6 +69,9 @@ fn scheduler(reference: &Reference, fuzz: bool) -> Scheduler {
         learn_steps_secs: reference.learning_steps_secs.clone(),
         relearn_steps_secs: reference.relearning_steps_secs.clone(),
         fuzz,
+        // The reference runs had Anki's load balancer off.
+        load_balancer: false,
+        ..SchedConfig::default()
     })
     .unwrap()
 }
@@ -71,12 +85,9 @@ fn replay(reference: &Reference, fuzz: bool) -> (usize, Vec<String>) {
         let mut card = Schedule::new_card(1);
         for (i, review) in case.reviews.iter().enumerate() {
             let clock = Clock::new(review.at, Utc, reference.rollover_hour);
-            let at = Moment {
-                now_ms: clock.now_ms(),
-                today: clock.today(),
-            };
+            let at = Moment::of(&clock);
             let rating = Rating::from_number(review.rating).expect("rating 1-4");
-            let answered = sched.answer(&card, case.card_id, rating, at).unwrap();
+            let answered = sched.answer(&card, case.card_id, rating, at, None).unwrap();
             let next = &answered.next;
             let memory = next.memory.expect("answered cards have a memory state");
             let mut check = |what: &str, ok: bool, ours: String, anki: String| {
@@ -136,9 +147,9 @@ fn replay(reference: &Reference, fuzz: bool) -> (usize, Vec<String>) {
                 (NextIn::Seconds(ours), None, Some(anki)) if !fuzz => {
                     check("step delay", ours == anki, format!("{ours}s"), format!("{anki}s"))
                 }
-                // A step that ends after the rollover: Anki moves it to the next
-                // day's learning queue and reports no delay; only the state is compared.
                 (NextIn::Seconds(_), None, _) => {}
+                // A step that reaches the next study day: checked by its due below.
+                (NextIn::Days(_), None, None) => {}
                 (ours, anki_days, anki_secs) => check(
                     "next",
                     false,
@@ -146,6 +157,22 @@ fn replay(reference: &Reference, fuzz: bool) -> (usize, Vec<String>) {
                     format!("{anki_days:?}d / {anki_secs:?}s"),
                 ),
             }
+            let (queue, due) = if fuzz {
+                (review.card_queue, review.card_due)
+            } else {
+                (review.unfuzzed_card_queue, review.unfuzzed_card_due)
+            };
+            let anki_due = match queue {
+                1 => Due::At(due * 1000),
+                2 | 3 => Due::Day(at.today + (due - review.anki_day)),
+                other => panic!("{} #{}: Anki queue {other}", case.name, i + 1),
+            };
+            check(
+                "due",
+                next.due == anki_due,
+                format!("{:?}", next.due),
+                format!("{anki_due:?} (queue {queue})"),
+            );
             card = next.clone();
         }
     }

@@ -429,6 +429,8 @@ fn deck_show_lists_facts_and_cards_escaped() {
         "# Show\ndescription: for show\n## evil\nq: Who \u{1b}[2Jwrote it?\na: Rosmer\n## speech\ntimeline: 1920\nevent: Rosmer travels\ncards: event\n",
     );
     s.build(&["show.deck"]);
+    // Without Anki's random step delay the 10-minute step ends at 10:10.
+    s.run(&["config", "learn-step-delay", "off"]).ok();
     s.review_at(NOW, "3\nq\n");
     let show = s.run(&["deck", "show", "show"]).ok();
     assert!(!show.stdout.contains('\u{1b}'), "raw escape in:\n{}", show.stdout);

@@ -173,13 +173,15 @@ fn quitting_at_once_and_stopping_with_learning_cards_say_what_is_left() {
         quit.stdout,
         "All decks · new 2 · learning 0 · due 0\nDeck: Two\nQ: a?\nStopped with 2 new and 0 due still waiting today.\n"
     );
-    // One Good: a is in learning for 10 minutes; b still new.
+    // One Good: a is in learning for its 10 minute step and Anki's extra
+    // step delay (drawn with the card's id and reviews as the seed); b still
+    // new.
     let one = s.review_at(NOW, "3\nq\n");
     assert!(
         one.stdout.ends_with(
             "Session done: 1 card reviewed, again 0%, time 0m 00s.\n\
              Stopped with 1 new and 0 due still waiting today.\n\
-             Next learning card: 2026-03-10 10:10 (in 10m).\n"
+             Next learning card: 2026-03-10 10:12 (in 12m).\n"
         ),
         "{}",
         one.stdout

@@ -56,6 +56,16 @@ const FIXTURES: &[Fixture] = &[
         log_deck: "people",
         log_elsewhere: 3,
     },
+    Fixture {
+        file: "collection-v4.sqlite3",
+        schema: 4,
+        decks: 5,
+        facts: 253,
+        cards: 329,
+        ratings: &[4, 4, 4, 3, 1, 3, 3, 3, 3, 3],
+        log_deck: "people",
+        log_elsewhere: 0,
+    },
 ];
 
 /// A time after every fixture was written.
@@ -175,6 +185,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
             schema_3_is_filled_in(&s, fixture);
         }
         schema_4_is_filled_in(&s, &copy_of(fixture), fixture);
+        due_per_day_is_counted(&s, fixture);
 
         // The backup made before migrating is the old version, unchanged.
         let backups: Vec<PathBuf> = std::fs::read_dir(s.path("backups"))
@@ -204,6 +215,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
         let run = s.run_at(LATER, &["review", "--deck", fixture.log_deck], "3\n3\n").ok();
         assert_eq!(run.answered(), 2, "{}", run.stdout);
         assert_eq!(s.count("SELECT count(*) FROM review_log"), logged + 2);
+        due_per_day_is_counted(&s, fixture);
     }
 }
 
@@ -286,6 +298,23 @@ fn schema_4_is_filled_in(s: &Scratch, original: &Scratch, fixture: &Fixture) {
     }
 }
 
+/// Schema 5's `cards_due_per_day` (filled by the migration, kept by
+/// triggers) holds what a count of the cards gives: review cards and
+/// day-long steps by due day, suspended and buried ones included.
+fn due_per_day_is_counted(s: &Scratch, fixture: &Fixture) {
+    let counted = "SELECT due, count(*) FROM cards
+        WHERE queue IN (2, 3) OR (queue IN (-1, -2) AND (state = 2 OR (state IN (1, 3) AND due < 1000000000)))
+        GROUP BY due";
+    let table = "SELECT day, cards FROM cards_due_per_day WHERE cards > 0";
+    assert_eq!(
+        s.count(&format!("SELECT count(*) FROM ({table} EXCEPT {counted})"))
+            + s.count(&format!("SELECT count(*) FROM ({counted} EXCEPT {table})")),
+        0,
+        "{}: cards_due_per_day differs from a count of the cards",
+        fixture.file
+    );
+}
+
 /// What schema 3 added, on a migrated fixture: the review log rebuilt
 /// with every index; when each card was added (its first answer);
 /// leeches marked; manual entries allowed, other ratings still refused.
@@ -300,18 +329,24 @@ fn schema_3_is_filled_in(s: &Scratch, fixture: &Fixture) {
         .map(Result::unwrap)
         .collect();
     assert_eq!(indexes, ["review_log_by_card", "review_log_by_time"]);
-    assert_eq!(
-        s.count(
-            "SELECT count(*) FROM cards c WHERE c.added_ms IS NOT (SELECT min(reviewed_at_ms) FROM review_log WHERE card_id = c.id)"
-        ),
-        0,
-        "{}",
-        fixture.file
-    );
-    assert_eq!(
-        s.count("SELECT count(*) FROM cards WHERE added_ms IS NOT NULL"),
-        s.count("SELECT count(DISTINCT card_id) FROM review_log")
-    );
+    if fixture.schema < 3 {
+        // Migration 3 took each card's first answer as when it was added.
+        assert_eq!(
+            s.count(
+                "SELECT count(*) FROM cards c WHERE c.added_ms IS NOT (SELECT min(reviewed_at_ms) FROM review_log WHERE card_id = c.id)"
+            ),
+            0,
+            "{}",
+            fixture.file
+        );
+        assert_eq!(
+            s.count("SELECT count(*) FROM cards WHERE added_ms IS NOT NULL"),
+            s.count("SELECT count(DISTINCT card_id) FROM review_log")
+        );
+    } else {
+        // Written by schema 3: every card has the time it was built.
+        assert_eq!(s.count("SELECT count(*) FROM cards WHERE added_ms IS NULL"), 0);
+    }
     assert!(s.count("SELECT count(*) FROM cards WHERE added_ms IS NOT NULL") > 0);
     assert_eq!(
         s.count("SELECT count(*) FROM cards WHERE leech != (lapses >= 8) OR flag != 0"),

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 use iskra::clock::Clock;
-use iskra::optimize::fit::{evaluate, fit};
+use iskra::optimize::fit::{evaluate, fit, health_check};
 use iskra::optimize::items::training_set;
 use iskra::store::TrainingRow;
 
@@ -25,40 +25,72 @@ fn numbers(field: &str) -> Vec<i64> {
         .collect()
 }
 
-/// The TSV as review-log rows. The file has one row per card: the days
-/// before each review (`t_history`), their ratings (`r_history`), and the
-/// days before and outcome of one final review (`delta_ts`, `ys`). Each card
-/// gets a learning entry then review entries at noon UTC; cards are laid
-/// out one after another in time, so time order is file order, the order
-/// the README's reference results were computed in.
+/// One card of the TSV: the days before each review (`t_history`, then the
+/// last of `delta_ts`) and the ratings (`r_history`, then Good or Again by
+/// the last of `ys`).
+fn tsv_cards(tsv: &str) -> Vec<(Vec<i64>, Vec<i64>)> {
+    tsv.lines()
+        .skip(1)
+        .enumerate()
+        .map(|(i, line)| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let [t_history, r_history, delta_ts, ys] = fields[..] else {
+                panic!("line {}: {line:?}", i + 2)
+            };
+            let (mut deltas, mut ratings) = (numbers(t_history), numbers(r_history));
+            let (delta_ts, ys) = (numbers(delta_ts), numbers(ys));
+            deltas.push(delta_ts[delta_ts.len() - 1]);
+            ratings.push(if ys[ys.len() - 1] == 1 { 3 } else { 1 });
+            (deltas, ratings)
+        })
+        .collect()
+}
+
+fn row(card_id: i64, at_ms: i64, rating: i64, first: bool) -> TrainingRow {
+    TrainingRow {
+        card_id,
+        reviewed_at_ms: at_ms,
+        rating: rating as u8,
+        kind: if first { 0 } else { 1 },
+        duration_ms: 0,
+    }
+}
+
+const DAY_MS: i64 = 86_400_000;
+const NOON_MS: i64 = 12 * 3_600_000;
+
+/// The TSV as review-log rows, card after card in time (each card's answers
+/// at noon UTC, the next card's first a day after the last): time order is
+/// file order, the order the README's reference results were computed in.
 fn reference_rows(tsv: &str) -> Vec<TrainingRow> {
-    let noon = DateTime::<Utc>::from_timestamp(12 * 3600, 0).unwrap();
     let mut rows = Vec::new();
     let mut day = 0;
-    for (card_id, line) in tsv.lines().skip(1).enumerate() {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [t_history, r_history, delta_ts, ys] = fields[..] else {
-            panic!("line {}: {line:?}", card_id + 2)
-        };
-        let (t_history, mut ratings) = (numbers(t_history), numbers(r_history));
-        let (delta_ts, ys) = (numbers(delta_ts), numbers(ys));
-        let mut days = Vec::new();
-        for t in t_history.iter().chain(delta_ts.last()) {
-            day += t;
-            days.push(day);
-        }
-        ratings.push(if ys[ys.len() - 1] == 1 { 3 } else { 1 });
-        for (i, (d, rating)) in days.iter().zip(&ratings).enumerate() {
-            rows.push(TrainingRow {
-                card_id: card_id as i64,
-                reviewed_at_ms: (noon + Duration::days(*d)).timestamp_millis(),
-                rating: *rating as u8,
-                kind: if i == 0 { 0 } else { 1 },
-                duration_ms: 0,
-            });
+    for (card_id, (deltas, ratings)) in tsv_cards(tsv).into_iter().enumerate() {
+        for (i, (delta, rating)) in deltas.iter().zip(&ratings).enumerate() {
+            day += delta;
+            rows.push(row(card_id as i64, day * DAY_MS + NOON_MS, *rating, i == 0));
         }
         day += 1;
     }
+    rows
+}
+
+/// The TSV as review-log rows that fit in Anki's clock (the layout above
+/// spans 22,000 years): card k first answered on day 16,436 (2015-01-01)
+/// plus k mod 1,000, each answer at noon UTC plus k seconds, so no two
+/// answers share a time. `tests/reference/anki_optimizer.py` lays it out
+/// the same way for Anki.
+fn interleaved_rows(tsv: &str) -> Vec<TrainingRow> {
+    let mut rows = Vec::new();
+    for (card_id, (deltas, ratings)) in tsv_cards(tsv).into_iter().enumerate() {
+        let k = card_id as i64;
+        let mut day = 16_436 + k % 1000;
+        for (i, (delta, rating)) in deltas.iter().zip(&ratings).enumerate() {
+            day += delta;
+            rows.push(row(k, day * DAY_MS + NOON_MS + k * 1000, *rating, i == 0));
+        }
+    }
+    rows.sort_by_key(|r| (r.card_id, r.reviewed_at_ms));
     rows
 }
 
@@ -70,11 +102,87 @@ fn close(what: &str, got: f32, want: f32) {
     );
 }
 
-/// The README's §2.4: the same conversion and fit with `fsrs` 6.6.2 gave
-/// log loss 0.3188213 / RMSE(bins) 0.04455733 with the default parameters
-/// and 0.3075584 / 0.022723554 with the fitted ones.
+/// What `tests/reference/anki_optimizer.py` recorded from Anki 26.9.3's
+/// `compute_fsrs_params` for a log.
+#[derive(serde::Deserialize)]
+struct AnkiFit {
+    name: String,
+    fsrs_items: usize,
+    fitted: Vec<f32>,
+    chosen: Vec<f32>,
+    health_check_passed: Option<bool>,
+}
+
+fn anki_fit(name: &str) -> AnkiFit {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/anki_optimizer.json");
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(
+        doc["anki_version"].as_str().unwrap().starts_with("26."),
+        "{}",
+        doc["anki_version"]
+    );
+    let logs: Vec<AnkiFit> = serde_json::from_value(doc["logs"].clone()).unwrap();
+    logs.into_iter().find(|l| l.name == name).unwrap()
+}
+
+/// Fits `rows` as `iskra optimize` does and checks the result against
+/// Anki's: the same training items, every parameter within 1e-4, the same
+/// choice against the defaults, and the same health check.
+fn fit_as_anki(rows: &[TrainingRow], anki: &AnkiFit) {
+    let clock = Clock::new(Utc::now(), Utc, 4);
+    let set = training_set(rows, &clock);
+    assert_eq!(set.items.len(), anki.fsrs_items, "{}: training items", anki.name);
+    let fitted = fit(&set, &[], 1, None).unwrap();
+    assert_eq!(fitted.parameters.len(), 21);
+    let off: Vec<String> = fitted
+        .parameters
+        .iter()
+        .zip(&anki.fitted)
+        .enumerate()
+        .filter(|(_, (got, want))| (*got - *want).abs() > 1e-4)
+        .map(|(i, (got, want))| format!("w{i}: iskra {got}, Anki {want}"))
+        .collect();
+    assert!(off.is_empty(), "{}: {}", anki.name, off.join("; "));
+    // Anki returns the fitted parameters when they beat the defaults.
+    assert_eq!(fitted.better, anki.chosen == anki.fitted, "{}", anki.name);
+    let health = health_check(&set, 1).unwrap().map(|h| h.passed);
+    assert_eq!(health, anki.health_check_passed, "{}: health check", anki.name);
+}
+
+/// `tests/reference/optimizer_log.tsv.gz` (ours: 25,000 answers written by
+/// the benchmark generator; card id, time, rating, kind) fitted by iskra and
+/// by Anki 26.9.3.
 #[test]
-fn fit_on_the_reference_log_matches_the_crate_reference_results() {
+fn fit_matches_anki_on_the_reference_log() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/optimizer_log.tsv.gz");
+    let mut tsv = String::new();
+    std::io::Read::read_to_string(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()),
+        &mut tsv,
+    )
+    .unwrap();
+    let rows: Vec<TrainingRow> = tsv
+        .lines()
+        .map(|line| {
+            let f: Vec<i64> = line.split('\t').map(|n| n.parse().unwrap()).collect();
+            TrainingRow {
+                card_id: f[0],
+                reviewed_at_ms: f[1],
+                rating: f[2] as u8,
+                kind: f[3],
+                duration_ms: 0,
+            }
+        })
+        .collect();
+    assert_eq!(rows.len(), 25_000);
+    fit_as_anki(&rows, &anki_fit("generated"));
+}
+
+/// The README's §2.4: the same conversion with `fsrs` 6.6.2 gave log loss
+/// 0.3188213 / RMSE(bins) 0.04455733 with the default parameters; and the
+/// fit on it as Anki 26.9.3 fits it.
+#[test]
+fn fit_on_the_shared_reference_log_matches_the_crate_and_anki() {
     let path = reference_dir().join("seq2seq.tsv");
     let Ok(tsv) = std::fs::read_to_string(&path) else {
         println!("skipped: {} is absent (the shared reference data)", path.display());
@@ -86,53 +194,11 @@ fn fit_on_the_reference_log_matches_the_crate_reference_results() {
     let set = training_set(&rows, &clock);
     assert_eq!(set.items.len(), 83_598);
     assert_eq!((set.cards, set.reviews), (9_161, 92_759));
-
     let defaults = evaluate(&[], &set).unwrap();
     close("log loss, default parameters", defaults.log_loss, 0.3188213);
     close("RMSE(bins), default parameters", defaults.rmse_bins, 0.04455733);
 
-    let fitted = fit(&set, &[], 1, None).unwrap();
-    // RMSE(bins) sums a hash map: equal up to the last float bits between calls.
-    close(
-        "log loss, current parameters",
-        fitted.current.log_loss,
-        defaults.log_loss,
-    );
-    close(
-        "RMSE(bins), current parameters",
-        fitted.current.rmse_bins,
-        defaults.rmse_bins,
-    );
-    close("log loss, fitted parameters", fitted.fitted.log_loss, 0.3075584);
-    close("RMSE(bins), fitted parameters", fitted.fitted.rmse_bins, 0.022723554);
-    assert!(fitted.better);
-    let reference = [
-        1.0483094,
-        1.303561,
-        8.072521,
-        14.034692,
-        6.793088,
-        0.56611884,
-        3.4115865,
-        0.0061293957,
-        1.5609483,
-        0.11207558,
-        0.68677217,
-        1.7536051,
-        0.0047657797,
-        0.3760081,
-        1.4677169,
-        0.0,
-        2.8216238,
-        0.54439384,
-        0.10147293,
-        0.0658,
-        0.2330411,
-    ];
-    assert_eq!(fitted.parameters.len(), 21);
-    for (i, (got, want)) in fitted.parameters.iter().zip(reference).enumerate() {
-        close(&format!("w{i}"), *got, want);
-    }
+    fit_as_anki(&interleaved_rows(&tsv), &anki_fit("seq2seq"));
 }
 
 /// A xorshift generator, so the synthetic history is the same on every run.
@@ -259,12 +325,20 @@ fn optimize_fits_a_long_history_saves_it_and_uses_it() {
     );
     assert_eq!(first.lines_starting("current (default) ").len(), 1, "{stdout}");
     assert_eq!(first.lines_starting("fitted ").len(), 1, "{stdout}");
+    // Anki's health check: the synthetic history follows a forgetting curve.
+    let health = first.lines_starting("Health check: ");
+    assert_eq!(health.len(), 1, "{stdout}");
+    assert!(
+        health[0].starts_with("Health check: passed; FSRS predicts your answers well (on later answers: log loss "),
+        "{stdout}"
+    );
     assert!(
         stdout.ends_with("Saved: the fitted parameters are now used for all decks.\n"),
         "{stdout}"
     );
     let saved = settings(&s);
     let fit = &saved["fsrs_fits"]["collection"];
+    assert_eq!(fit["health_check"], true);
     assert_eq!(fit["items"], items);
     assert_eq!(fit["reviews"], reviews);
     let fitted = parameters_of(&fit["parameters"]);
@@ -293,6 +367,7 @@ fn optimize_fits_a_long_history_saves_it_and_uses_it() {
         "{}",
         show.stdout
     );
+    assert!(show.stdout.contains("; health check passed\n"), "{}", show.stdout);
     let shown = shown_parameters(&show.stdout);
     for (shown, stored) in shown.iter().zip(&fitted) {
         assert!((shown - stored).abs() <= 5e-5, "{shown} vs {stored}");
@@ -372,6 +447,11 @@ fn optimize_with_too_few_reviews_says_so_and_changes_nothing() {
         show.stdout
             .starts_with("FSRS parameters of all decks: default (FSRS-6)\n"),
         "{}",
+        show.stdout
+    );
+    assert!(
+        !show.stdout.contains("health check"),
+        "nothing was fitted, so there is no health check: {}",
         show.stdout
     );
     let shown = shown_parameters(&show.stdout);
@@ -470,4 +550,43 @@ fn simulate_refuses_retentions_out_of_range() {
     );
     assert!(run.stdout.is_empty());
     assert_eq!(s.dump(), before);
+}
+
+#[test]
+fn simulate_draws_the_workload_curve_from_070_to_099() {
+    let s = common::Scratch::new();
+    s.run(&["status"]).ok();
+    let run = s.run(&["simulate", "--curve", "--days", "30", "--deck", "people"]).ok();
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(lines[0].starts_with("Simulating 30 days of deck"), "{}", run.stdout);
+    assert_eq!(lines[1], "Study time, minutes a day (by desired retention)");
+    assert_eq!(
+        run.lines_starting("Cards remembered on day 30").len(),
+        1,
+        "{}",
+        run.stdout
+    );
+    // One column, two characters wide, for each retention from 0.70 to 0.99.
+    let axes: Vec<&&str> = lines.iter().filter(|l| l.contains('└')).collect();
+    assert_eq!(axes.len(), 2, "{}", run.stdout);
+    assert!(axes.iter().all(|l| l.ends_with(&"─".repeat(60))), "{}", run.stdout);
+    let labels: Vec<&&str> = lines.iter().filter(|l| l.trim_start().starts_with("0.70")).collect();
+    assert_eq!(labels.len(), 2, "{}", run.stdout);
+    assert!(labels[0].ends_with("0.99"), "{}", run.stdout);
+    let best = run.lines_starting("▲ 0.");
+    assert_eq!(best.len(), 1, "{}", run.stdout);
+    assert!(best[0].ends_with("; in use: 0.90."), "{}", run.stdout);
+    // A mark in each chart, under the column of the retention named: the
+    // line between the axis and the labels.
+    let retention: f64 = best[0][4..8].parse().unwrap();
+    let column = ((retention - 0.70) * 100.0).round() as usize;
+    let marks: Vec<usize> = lines
+        .windows(2)
+        .filter(|w| w[0].trim() == "▲")
+        .map(|w| w[0].chars().count() - 1 - w[1].find("0.70").unwrap())
+        .collect();
+    assert_eq!(marks, [2 * column, 2 * column], "{}", run.stdout);
+    // --curve walks its own retentions.
+    let both = s.run(&["simulate", "--curve", "--retention", "0.9"]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
 }

@@ -56,6 +56,7 @@ fn interactive_review_reveal_grade_undo_quit() {
     key(&mut p, "q");
     expect(&mut p, "Session done: 1 card reviewed, again 0%");
     expect(&mut p, "Stopped with 2 new and 0 due still waiting today.");
+    // The 10-minute step with Anki's extra delay (seeded by the card: under a minute here).
     expect(&mut p, "Next learning card: 2026-03-10 10:10 (in 10m).");
     pty_exits_cleanly(&mut p);
 

@@ -96,6 +96,7 @@ fn ctrl_c_ends_the_review_like_q_with_the_summary_and_the_cursor_shown() {
     expect(&mut p, "q: quit");
     key(&mut p, "\u{3}");
     let rest = expect(&mut p, "Session done: 1 card reviewed");
+    // The 10-minute step with Anki's extra delay (seeded by the card: under a minute here).
     let tail = expect(&mut p, "Next learning card: 2026-03-10 10:10 (in 10m).");
     assert!(
         format!("{rest}{tail}").contains("\u{1b}[?25h"),

@@ -239,12 +239,9 @@ fn replay_matches_the_log(s: &Scratch) {
         );
         let at = DateTime::<Utc>::from_timestamp_millis(row.at_ms).unwrap();
         let clock = Clock::new(at, Utc, 4);
-        let moment = Moment {
-            now_ms: row.at_ms,
-            today: clock.today(),
-        };
+        let moment = Moment::of(&clock);
         let rating = Rating::from_number(row.rating).unwrap();
-        let answered = scheduler.answer(&schedule, row.card_id, rating, moment).unwrap();
+        let answered = scheduler.answer(&schedule, row.card_id, rating, moment, None).unwrap();
         assert_eq!(
             row.after,
             logged(&answered.next),

@@ -160,6 +160,10 @@ impl Card {
         let due = self.due.as_deref()?;
         match self.queue.as_str() {
             "review" => Some((NaiveDate::parse_from_str(due, "%Y-%m-%d").unwrap() - w.today).num_days()),
+            // A day-long step is due on a day.
+            "learning" if due.len() == 10 => {
+                Some((NaiveDate::parse_from_str(due, "%Y-%m-%d").unwrap() - w.today).num_days())
+            }
             "learning" => {
                 let at = DateTime::parse_from_rfc3339(due).unwrap().with_timezone(&Utc);
                 let next_day = day_start(w.today + Duration::days(1));
@@ -270,8 +274,23 @@ fn collection() -> Scratch {
         s.run_at(&morning, &["review"], &grades).ok();
         s.run_at(&shifted(&morning, 30), &["review"], &"3\n".repeat(20)).ok();
     }
-    // Today: two answers, the first Again (a card back in its steps).
-    s.run_at(NOW, &["review"], "1\n3\nq\n").ok();
+    // Today: two answers, the first Again (a card back in its steps): the
+    // reviews of Kronstadt and of Moscow due first, made due today (which
+    // cards twenty days leave due today depends on every interval and step
+    // delay).
+    let cards = world(&s).cards;
+    let first_due = |deck: &str| {
+        cards
+            .iter()
+            .filter(|c| c.queue == "review" && c.deck_is(deck))
+            .min_by_key(|c| (c.due.clone(), c.id))
+            .map(|c| c.id.to_string())
+            .unwrap()
+    };
+    let ids = [first_due("kronstadt"), first_due("lenins moscow")];
+    s.run_at(NOW, &["reschedule", "--days", "0", &ids[0], &ids[1]], "").ok();
+    s.run_at(NOW, &["review", "--deck", "kronstadt"], "1\nq\n").ok();
+    s.run_at(NOW, &["review", "--deck", "moscow"], "3\nq\n").ok();
     s.write("drafts.deck", DRAFTS);
     s.run(&["build", "drafts.deck"]).ok();
     // The fact `gone` leaves its file: its card is retired.

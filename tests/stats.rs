@@ -733,7 +733,7 @@ fn an_answer_at_0330_counts_for_the_previous_study_day() {
     assert_eq!(at.len(), 2, "the 03:30 session answered two cards");
     assert_eq!(
         s.count(&format!(
-            "SELECT count(*) FROM review_log WHERE reviewed_at_ms = {}",
+            "SELECT count(*) FROM review_log WHERE reviewed_at_ms = {} AND uid NOT LIKE 'second-device-%'",
             ms_of(AT_0430)
         )),
         2,

@@ -330,8 +330,9 @@ impl Sim<'_> {
             let moment = Moment {
                 now_ms: at,
                 today: at.div_euclid(DAY),
+                next_day_ms: (at.div_euclid(DAY) + 1) * DAY,
             };
-            let answered = scheduler.answer(&schedule, card.id, rating, moment)?;
+            let answered = scheduler.answer(&schedule, card.id, rating, moment, None)?;
             schedule = answered.next;
             rows.push(Row {
                 card: (card.id - 1) as usize,

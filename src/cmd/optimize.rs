@@ -33,6 +33,10 @@ pub struct OptimizeArgs {
     /// Print the parameters in use and how they were fitted; fit nothing
     #[arg(long)]
     pub show: bool,
+    /// Skip Anki's health check of the fit (it fits five times more, on
+    /// parts of the history, to see how well the parameters predict later answers)
+    #[arg(long)]
+    pub no_health_check: bool,
 }
 
 /// `iskra simulate` options.
@@ -40,14 +44,24 @@ pub struct OptimizeArgs {
 #[command(after_help = r#"Examples:
   iskra simulate
   iskra simulate --retention 0.85..0.95 --step 0.025 --days 180
-  iskra simulate --deck people"#)]
+  iskra simulate --deck people
+  iskra simulate --curve            study time and cards remembered for 0.70 to 0.99"#)]
 pub struct SimulateArgs {
     /// Desired retentions to compare: a range walked in steps of --step, a list (0.85,0.9) or one value
-    #[arg(long, value_name = "FROM..TO", default_value = "0.80..0.95")]
+    #[arg(
+        long,
+        value_name = "FROM..TO",
+        default_value = "0.80..0.95",
+        conflicts_with = "curve"
+    )]
     pub retention: String,
     /// Step through a --retention range
-    #[arg(long, default_value_t = 0.05)]
+    #[arg(long, default_value_t = 0.05, conflicts_with = "curve")]
     pub step: f32,
+    /// Draw study time and cards remembered for every retention from 0.70 to 0.99, marking the one that
+    /// costs least study time per card remembered (to help pick a desired retention, as Anki's workload graph)
+    #[arg(long)]
+    pub curve: bool,
     /// Days to simulate
     #[arg(long, default_value_t = 365, value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub days: u32,
@@ -91,6 +105,13 @@ pub fn run_optimize<Tz: TimeZone>(
     let relearning_steps = settings.scheduler.relearn_steps_secs.len();
     let fitted = with_progress(|progress| fit::fit(&set, &current, relearning_steps, Some(progress)))?;
     report_fit(&fitted, described(&settings, key), out).map_err(Error::stdout)?;
+    let health = match args.no_health_check {
+        true => None,
+        false => fit::health_check(&set, relearning_steps)?,
+    };
+    if let Some(health) = &health {
+        report_health(health, out).map_err(Error::stdout)?;
+    }
     if fitted.better {
         let record = FsrsFit {
             parameters: fitted.parameters.clone(),
@@ -99,6 +120,7 @@ pub fn run_optimize<Tz: TimeZone>(
             items: set.items.len(),
             log_loss: fitted.fitted.log_loss,
             rmse_bins: fitted.fitted.rmse_bins,
+            health_check: health.map(|h| h.passed),
         };
         store.save_fsrs_fit(key, &record)?;
         crate::sync::share_changes(store, clock.now_ms())?;
@@ -120,7 +142,6 @@ fn scope_name(deck: Option<&DeckRow>) -> String {
     }
 }
 
-/// "1 thing" / "N things".
 fn too_few(set: &TrainingSet, scope: &str, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
@@ -154,6 +175,25 @@ fn report_fit(fitted: &Fit, current_label: &str, out: &mut impl Write) -> std::i
     };
     row(out, current_label, &fitted.current)?;
     row(out, "fitted", &fitted.fitted)
+}
+
+/// Anki's health check, in a few lines: passed, or what to do about it.
+fn report_health(health: &fit::Health, out: &mut impl Write) -> std::io::Result<()> {
+    let ratios = format!(
+        "on later answers: log loss {:.2}x, RMSE(bins) {:.2}x what is typical",
+        health.log_loss_ratio, health.rmse_ratio
+    );
+    if health.passed {
+        return writeln!(out, "Health check: passed; FSRS predicts your answers well ({ratios}).");
+    }
+    writeln!(
+        out,
+        "Health check: your answers are hard for FSRS to predict ({ratios})."
+    )?;
+    writeln!(
+        out,
+        "  What helps: suspend or reword the cards you keep forgetting; grade the same way every time (Hard means you remembered); learn a card's meaning before its words."
+    )
 }
 
 /// Runs `work` with the crate's progress state, drawing a bar on stderr
@@ -245,11 +285,16 @@ fn fit_line<Tz: TimeZone>(fit: &FsrsFit, clock: &Clock<Tz>, out: &mut impl Write
     let when = DateTime::from_timestamp_millis(fit.fitted_at_ms).map_or_else(|| "?".into(), |t| clock.local_string(t));
     writeln!(
         out,
-        "  fitted {when} to {} ({} reviews); log loss {:.4}, RMSE(bins) {:.4}",
+        "  fitted {when} to {} ({} reviews); log loss {:.4}, RMSE(bins) {:.4}{}",
         crate::text::plural(fit.items as u64, "training review"),
         fit.reviews,
         fit.log_loss,
-        fit.rmse_bins
+        fit.rmse_bins,
+        match fit.health_check {
+            Some(true) => "; health check passed",
+            Some(false) => "; health check failed",
+            None => "",
+        }
     )
 }
 
@@ -266,7 +311,10 @@ pub fn run_simulate<Tz: TimeZone>(
     clock: &Clock<Tz>,
     out: &mut impl Write,
 ) -> Result<i32> {
-    let retentions = simulate::parse_retentions(&args.retention, args.step)?;
+    let retentions = match args.curve {
+        true => (70..=99).map(|r| r as f32 / 100.0).collect(),
+        false => simulate::parse_retentions(&args.retention, args.step)?,
+    };
     let settings = store.settings()?;
     let deck = args.deck.as_deref().map(|name| store.find_deck(name)).transpose()?;
     let decks = match &deck {
@@ -284,6 +332,7 @@ pub fn run_simulate<Tz: TimeZone>(
         max_interval: settings.scheduler.max_interval,
         learn_steps: settings.scheduler.learn_steps_secs.len(),
         relearn_steps: settings.scheduler.relearn_steps_secs.len(),
+        balance: (settings.scheduler.load_balancer && settings.scheduler.fuzz).then_some(settings.scheduler.easy_days),
     };
     let next_day = clock.end_of_today().timestamp();
     let outcomes = simulate::simulate_retentions(&setup, &cards, &log, clock.today(), next_day, &retentions)?;
@@ -300,7 +349,11 @@ pub fn run_simulate<Tz: TimeZone>(
         setup: &setup,
         in_use,
     };
-    render_simulation(&header, &outcomes, out).map_err(Error::stdout)?;
+    match args.curve {
+        true => render_curve(&header, &outcomes, out),
+        false => render_simulation(&header, &outcomes, out),
+    }
+    .map_err(Error::stdout)?;
     Ok(0)
 }
 
@@ -313,11 +366,8 @@ struct SimulationHeader<'a> {
     in_use: f32,
 }
 
-fn render_simulation(
-    h: &SimulationHeader,
-    outcomes: &[simulate::Outcome],
-    out: &mut impl Write,
-) -> std::io::Result<()> {
+/// The first line of a simulation's report.
+fn write_simulation_header(h: &SimulationHeader, out: &mut impl Write) -> std::io::Result<()> {
     let parameters = if h.setup.parameters.is_empty() {
         "default"
     } else {
@@ -332,7 +382,22 @@ fn render_simulation(
         h.new,
         h.setup.new_limit,
         h.setup.review_limit
-    )?;
+    )
+}
+
+/// `simulate --curve`: the two charts and the retention that costs least
+/// study time per card remembered.
+fn render_curve(h: &SimulationHeader, outcomes: &[simulate::Outcome], out: &mut impl Write) -> std::io::Result<()> {
+    write_simulation_header(h, out)?;
+    write!(out, "{}", crate::ui::chart::workload_curve(outcomes, h.in_use, h.days))
+}
+
+fn render_simulation(
+    h: &SimulationHeader,
+    outcomes: &[simulate::Outcome],
+    out: &mut impl Write,
+) -> std::io::Result<()> {
+    write_simulation_header(h, out)?;
     writeln!(
         out,
         "{:>9}  {:>11}  {:>7}  {:>11}  {:>10}",
@@ -385,6 +450,7 @@ mod tests {
             items: 450,
             log_loss: 0.3,
             rmse_bins: 0.03,
+            health_check: None,
         }
     }
 

@@ -391,7 +391,7 @@ fn sync_cards(tx: &Tx, fact_id: i64, deck_id: i64, wanted: &[CardText], next_pos
         .collect();
     for card in wanted {
         match existing.remove(&card.template) {
-            Some((card_id, state)) => tx.sync_card_text(card_id, card, deck_id, state)?,
+            Some((card_id, _)) => tx.sync_card_text(card_id, card, deck_id)?,
             None => {
                 tx.insert_new_card(fact_id, deck_id, card, next_position)?;
             }

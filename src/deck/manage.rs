@@ -256,6 +256,7 @@ mod tests {
             items: 1,
             log_loss: 0.1,
             rmse_bins: 0.1,
+            health_check: None,
         };
         store.save_fsrs_fit(Some("k"), &fit).unwrap();
         Fixture { dir, store }

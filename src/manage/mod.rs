@@ -190,15 +190,6 @@ struct Rules {
     max_interval: u32,
 }
 
-/// The queue of a card in `state` that nothing holds back.
-fn active_queue(state: i64) -> i64 {
-    match state {
-        0 => queue::NEW,
-        2 => queue::REVIEW,
-        _ => queue::LEARNING,
-    }
-}
-
 impl Rules {
     fn apply(&self, action: Action, before: &CardSnapshot, next_position: &mut i64) -> Outcome {
         let mut after = before.clone();
@@ -207,7 +198,7 @@ impl Rules {
                 after.queue = queue::SUSPENDED;
                 after.buried_day = None;
             }
-            Action::Unsuspend if before.queue == queue::SUSPENDED => after.queue = active_queue(before.schedule.state),
+            Action::Unsuspend if before.queue == queue::SUSPENDED => after.queue = before.schedule.active_queue(),
             Action::Unsuspend => {}
             // Suspended cards stay suspended.
             Action::Bury if before.queue >= 0 => {
@@ -216,7 +207,7 @@ impl Rules {
             }
             Action::Bury => {}
             Action::Unbury if before.queue == queue::BURIED => {
-                after.queue = active_queue(before.schedule.state);
+                after.queue = before.schedule.active_queue();
                 after.buried_day = None;
             }
             Action::Unbury => {}

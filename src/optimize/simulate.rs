@@ -2,17 +2,25 @@
 //! collection's own cards (their memory states and due days), daily limits
 //! and parameters, with answer times and button choices taken from the
 //! review log (smoothed toward the crate's defaults while the log is short).
-//! One run per desired retention, all with the same seed.
+//! One run per desired retention, all with the same seed. With the load
+//! balancer on, each interval the simulator schedules is placed by it with
+//! the simulated days' due counts and the easy days, as Anki's simulator
+//! does (rslib `scheduler/fsrs/simulator.rs`,
+//! `apply_load_balance_and_easy_days`; siblings are not simulated).
 
 use std::sync::Arc;
 
 use fsrs::{
-    Card, RevlogEntry, RevlogReviewKind, SimulatorConfig, check_and_fill_parameters, extract_simulator_config, simulate,
+    Card, PostSchedulingContext, PostSchedulingFn, RevlogEntry, RevlogReviewKind, SimulatorConfig,
+    check_and_fill_parameters, extract_simulator_config, simulate,
 };
 
 use crate::clock::DayNumber;
 use crate::deck::RETENTION_RANGE;
 use crate::error::{Error, Result};
+use crate::sched::balance::{day_weight, easy_day_modifiers, select_weighted, weekday};
+use crate::sched::fuzz::fuzz_bounds;
+use crate::settings::EasyDays;
 use crate::store::{SimulationCard, TrainingRow};
 
 /// The simulator's seed: every run (and every retention) draws the same answers.
@@ -32,6 +40,9 @@ pub struct Setup {
     pub max_interval: u32,
     pub learn_steps: usize,
     pub relearn_steps: usize,
+    /// The easy days the load balancer places intervals with; `None`: no
+    /// load balancer (it is off, or fuzz is).
+    pub balance: Option<EasyDays>,
 }
 
 /// The outcome for one desired retention.
@@ -107,7 +118,7 @@ pub fn simulate_retentions(
     next_day_starts_at_secs: i64,
     retentions: &[f32],
 ) -> Result<Vec<Outcome>> {
-    let mut config = simulator_config(setup, log, next_day_starts_at_secs);
+    let mut config = simulator_config(setup, log, next_day_starts_at_secs, today);
     let parameters = Arc::new(check_and_fill_parameters(&setup.parameters)?);
     retentions
         .iter()
@@ -138,8 +149,16 @@ pub fn simulate_retentions(
 
 /// The simulator's settings: the collection's limits and steps, answer
 /// times and button choices from the log.
-fn simulator_config(setup: &Setup, log: &[TrainingRow], next_day_starts_at_secs: i64) -> SimulatorConfig {
+fn simulator_config(
+    setup: &Setup,
+    log: &[TrainingRow],
+    next_day_starts_at_secs: i64,
+    today: DayNumber,
+) -> SimulatorConfig {
     let habits = extract_simulator_config(revlog(log), next_day_starts_at_secs, true);
+    let post_scheduling_fn = setup
+        .balance
+        .map(|easy_days| PostSchedulingFn::new(move |ctx| balanced_interval(ctx, today, &easy_days)));
     SimulatorConfig {
         deck_size: 0,
         learn_span: setup.days,
@@ -150,8 +169,32 @@ fn simulator_config(setup: &Setup, log: &[TrainingRow], next_day_starts_at_secs:
         new_cards_ignore_review_limit: true,
         learning_step_count: setup.learn_steps,
         relearning_step_count: setup.relearn_steps,
+        post_scheduling_fn,
         ..habits
     }
+}
+
+/// The interval the load balancer gives a simulated card: within the fuzz
+/// range of the simulator's interval, weighed by the cards the simulation
+/// has due on each day and the easy days, drawn with the simulator's
+/// generator (Anki's `apply_load_balance_and_easy_days`).
+fn balanced_interval(mut ctx: PostSchedulingContext<'_>, first_day: DayNumber, easy_days: &EasyDays) -> f32 {
+    let interval = ctx.card.interval;
+    let (lower, upper) = fuzz_bounds(interval, 1, ctx.max_interval as u32);
+    let seed = ctx.random_u64();
+    let day = |days: u32| ctx.today + days as usize;
+    let counts: Vec<u32> = (lower..=upper)
+        .map(|days| ctx.due_counts_per_day.get(day(days)).map_or(0, |&n| n as u32))
+        .collect();
+    let weekdays: Vec<usize> = (lower..=upper)
+        .map(|days| weekday(first_day + day(days) as DayNumber))
+        .collect();
+    let easy = easy_day_modifiers(easy_days, &weekdays, &counts);
+    let weights = (lower..=upper)
+        .zip(counts)
+        .zip(easy)
+        .map(|((days, count), easy)| (days, day_weight(days, count, 1.0, easy)));
+    select_weighted(weights, seed).map_or(interval, |days| days as f32)
 }
 
 /// The log as the crate's revlog entries (graded answers only).
@@ -269,6 +312,7 @@ mod tests {
             max_interval: 36_500,
             learn_steps: 2,
             relearn_steps: 1,
+            balance: None,
         }
     }
 
@@ -334,6 +378,45 @@ mod tests {
         assert_eq!(
             simulate_retentions(&setup(20), &cards, &[], 100, 0, &[0.8]).unwrap()[0],
             low
+        );
+    }
+
+    #[test]
+    fn the_load_balancer_keeps_reviews_off_minimum_days() {
+        use crate::settings::EasyDay;
+        let cards: Vec<SimulationCard> = (0..300).map(|i| card(i, 0, i, None)).collect();
+        let today = 20_458; // a Monday
+        let mut easy = [EasyDay::Normal; 7];
+        (easy[5], easy[6]) = (EasyDay::Minimum, EasyDay::Minimum);
+        let weekend_share = |balance: Option<EasyDays>| {
+            let setup = Setup {
+                days: 70,
+                balance,
+                ..setup(20)
+            };
+            let mut config = simulator_config(&setup, &[], 0, today);
+            let parameters = Arc::new(check_and_fill_parameters(&[]).unwrap());
+            let start = starting_cards(&setup, &parameters, &cards, today, 0.9);
+            config.deck_size = start.len();
+            let result = simulate(&config, &[], 0.9, Some(SEED), Some(start)).unwrap();
+            // From the third week on, when reviews are scheduled by then.
+            let days = &result.review_cnt_per_day[14..];
+            let weekend: usize = days
+                .iter()
+                .enumerate()
+                .filter(|(d, _)| weekday(today + 14 + *d as i64) >= 5)
+                .map(|(_, n)| n)
+                .sum();
+            weekend as f32 / days.iter().sum::<usize>() as f32
+        };
+        let plain = weekend_share(None);
+        let balanced = weekend_share(Some([EasyDay::Normal; 7]));
+        let easy_weekends = weekend_share(Some(easy));
+        assert!(plain > 0.2 && balanced > 0.2, "{plain} {balanced}");
+        // Intervals under 2.5 days have no range to move in: some reviews stay.
+        assert!(
+            easy_weekends < plain / 2.0,
+            "weekends minimum: {easy_weekends} of the reviews, {plain} without the balancer"
         );
     }
 

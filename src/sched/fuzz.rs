@@ -3,7 +3,9 @@
 //! between 2.5 and 7 days, 10% of the part between 7 and 20 days and 5% of
 //! the part above 20 days (plus one day). The point in the range comes from a
 //! factor in [0, 1) seeded by the card id and its review count, so the same
-//! answer always gets the same interval.
+//! answer always gets the same interval. A learning step gets a random extra
+//! delay from the same seed: up to 25% of the step, at most 5 minutes
+//! (Anki's `learning_ivl_with_fuzz`).
 
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 
@@ -31,10 +33,26 @@ const FUZZ_RANGES: [FuzzRange; 3] = [
     },
 ];
 
+/// The seed of a card's fuzz at a given review count (its reviews before
+/// the answer), as Anki seeds it: the card id plus the count.
+pub fn fuzz_seed(card_id: i64, reps: u32) -> u64 {
+    (card_id as u64).wrapping_add(u64::from(reps))
+}
+
 /// The reproducible fuzz factor of a card at a given review count.
 pub fn fuzz_factor(card_id: i64, reps: u32) -> f32 {
-    let seed = (card_id as u64).wrapping_add(u64::from(reps));
-    StdRng::seed_from_u64(seed).random_range(0.0..1.0)
+    StdRng::seed_from_u64(fuzz_seed(card_id, reps)).random_range(0.0..1.0)
+}
+
+/// A learning step of `secs` with its extra delay drawn with `seed`: up to
+/// 25% of the step, at most 300 seconds, whole seconds.
+pub fn step_with_delay(secs: u32, seed: u64) -> u32 {
+    let upper_exclusive = secs + ((secs as f32) * 0.25).min(300.0).floor() as u32;
+    if secs >= upper_exclusive {
+        secs
+    } else {
+        StdRng::seed_from_u64(seed).random_range(secs..upper_exclusive)
+    }
 }
 
 fn fuzz_delta(interval: f32) -> f32 {
@@ -109,6 +127,21 @@ mod tests {
         assert_eq!(fuzz_bounds(17.0, 1, 36_500), (14, 20));
         assert_eq!(fuzz_bounds(37.0, 1, 36_500), (33, 41));
         assert_eq!(fuzz_bounds(100.0, 101, 36_500), (101, 108));
+    }
+
+    #[test]
+    fn step_delays_stay_within_a_quarter_and_five_minutes() {
+        let delays = |secs: u32| -> (u32, u32) {
+            let all: Vec<u32> = (0..2_000).map(|seed| step_with_delay(secs, seed)).collect();
+            (*all.iter().min().unwrap(), *all.iter().max().unwrap())
+        };
+        // Anki's measured ranges: 1m +0-14 s, 10m +0-149 s, 15m +0-224 s.
+        assert_eq!(delays(60), (60, 74));
+        assert_eq!(delays(600), (600, 749));
+        assert_eq!(delays(900), (900, 1_124));
+        assert_eq!(delays(86_400), (86_400, 86_699), "at most 5 minutes");
+        assert_eq!(delays(3), (3, 3), "too short for a delay");
+        assert_eq!(step_with_delay(600, 42), step_with_delay(600, 42));
     }
 
     #[test]

@@ -1,17 +1,28 @@
 //! The scheduler: FSRS-6 through the `fsrs` crate, with Anki's learning and
-//! relearning steps and interval fuzz around it. Pure: no database, no clock
-//! reads — the caller passes the card's state, the rating, "now" and today's
-//! study day, and gets the next state back.
+//! relearning steps, interval fuzz and load balancer around it. Pure: no
+//! database, no clock reads — the caller passes the card's state, the
+//! rating, "now" (with today's study day and when the next one starts) and,
+//! for the load balancer, the workload of the days ahead, and gets the next
+//! state back.
+//!
+//! A (re)learning step that would end at or after the start of the next
+//! study day becomes a day-long step (Anki's `IntervalKind::maybe_as_days`):
+//! the card is due on a study day, not at an instant. A step that stays
+//! within the day gets Anki's random extra delay (`learn-step-delay`).
 
+pub mod balance;
 pub mod fuzz;
 pub mod leech;
 
 use fsrs::{FSRS, MemoryState, NextStates};
 
 pub use crate::card::{CardState, Due, Rating, ReviewKind, Schedule};
-use crate::clock::DayNumber;
+use crate::clock::{Clock, DayNumber};
 use crate::error::Result;
 pub use crate::settings::{MAX_INTERVAL_DAYS, SchedConfig};
+pub use balance::{EasyDay, EasyDays, LoadBalancer};
+
+const DAY_SECS: u32 = 86_400;
 
 /// When the next review will be, as shown on a grade button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +55,35 @@ pub struct Answered {
 pub struct Moment {
     pub now_ms: i64,
     pub today: DayNumber,
+    /// When the next study day starts (UTC ms).
+    pub next_day_ms: i64,
+}
+
+impl Moment {
+    /// The clock's "now".
+    pub fn of(clock: &Clock<impl chrono::TimeZone>) -> Moment {
+        Moment {
+            now_ms: clock.now_ms(),
+            today: clock.today(),
+            next_day_ms: clock.end_of_today().timestamp_millis(),
+        }
+    }
+
+    /// Whole seconds until the next study day, counted from the whole second
+    /// of "now" as Anki counts them.
+    fn secs_until_next_day(&self) -> u32 {
+        let secs = self.next_day_ms.div_euclid(1000) - self.now_ms.div_euclid(1000);
+        u32::try_from(secs.max(0)).unwrap_or(u32::MAX)
+    }
+}
+
+/// What the load balancer weighs an interval against: the cards due on the
+/// days ahead, and the days the card's siblings are due on (empty when
+/// siblings are not spread apart).
+#[derive(Debug, Clone, Copy)]
+pub struct Workload<'a> {
+    pub balancer: &'a LoadBalancer,
+    pub sibling_days: &'a [DayNumber],
 }
 
 /// The scheduler for one deck's settings.
@@ -63,15 +103,29 @@ impl Scheduler {
     }
 
     /// The outcome of each of the four buttons, for previews.
-    pub fn preview(&self, card: &Schedule, card_id: i64, at: Moment) -> Result<[Answered; 4]> {
+    pub fn preview(
+        &self,
+        card: &Schedule,
+        card_id: i64,
+        at: Moment,
+        workload: Option<Workload>,
+    ) -> Result<[Answered; 4]> {
         let states = self.next_states(card, at)?;
-        Ok(Rating::ALL.map(|rating| self.apply(card, card_id, at, &states, rating)))
+        Ok(Rating::ALL.map(|rating| self.apply(card, card_id, at, workload, &states, rating)))
     }
 
-    /// Answers a card.
-    pub fn answer(&self, card: &Schedule, card_id: i64, rating: Rating, at: Moment) -> Result<Answered> {
+    /// Answers a card; `workload` balances its review interval (Anki's load
+    /// balancer), if given.
+    pub fn answer(
+        &self,
+        card: &Schedule,
+        card_id: i64,
+        rating: Rating,
+        at: Moment,
+        workload: Option<Workload>,
+    ) -> Result<Answered> {
         let states = self.next_states(card, at)?;
-        Ok(self.apply(card, card_id, at, &states, rating))
+        Ok(self.apply(card, card_id, at, workload, &states, rating))
     }
 
     fn elapsed_days(card: &Schedule, today: DayNumber) -> u32 {
@@ -95,6 +149,7 @@ impl Scheduler {
         card: &Schedule,
         card_id: i64,
         at: Moment,
+        workload: Option<Workload>,
         (states, elapsed): &(NextStates, u32),
         rating: Rating,
     ) -> Answered {
@@ -107,11 +162,15 @@ impl Scheduler {
         // Stored rounded, as Anki stores it: the next answer starts from the
         // rounded values.
         let memory = Some(stored_memory(memory));
-        let fuzz = self.config.fuzz.then(|| fuzz::fuzz_factor(card_id, card.reps));
+        // Without fuzz (Anki's test mode) there is no seed: no fuzz, no step
+        // delay, no balancing.
+        let seed = self.config.fuzz.then(|| fuzz::fuzz_seed(card_id, card.reps));
         let ctx = Ctx {
             config: &self.config,
             states,
-            fuzz,
+            seed,
+            fuzz: seed.map(|_| fuzz::fuzz_factor(card_id, card.reps)),
+            workload,
             at,
         };
         let mut next = card.clone();
@@ -154,7 +213,9 @@ enum Steps {
 struct Ctx<'a> {
     config: &'a SchedConfig,
     states: &'a NextStates,
+    seed: Option<u64>,
     fuzz: Option<f32>,
+    workload: Option<Workload<'a>>,
     at: Moment,
 }
 
@@ -166,10 +227,16 @@ impl Ctx<'_> {
         }
     }
 
-    /// An interval in days, fuzzed (when on) within `minimum..=max_interval`.
+    /// An interval in days, balanced or fuzzed (when on) within
+    /// `minimum..=max_interval` (Anki's `with_review_fuzz`).
     fn fuzzed(&self, days: f32, minimum: u32) -> u32 {
-        let maximum = self.config.max_interval;
-        fuzz::fuzzed_interval(days, minimum.clamp(1, maximum), maximum, self.fuzz)
+        let maximum = self.config.max_interval.max(1);
+        let minimum = minimum.clamp(1, maximum);
+        let balanced = match (self.workload, self.seed) {
+            (Some(w), Some(seed)) => w.balancer.find_interval(days, minimum, maximum, seed, w.sibling_days),
+            _ => None,
+        };
+        balanced.unwrap_or_else(|| fuzz::fuzzed_interval(days, minimum, maximum, self.fuzz))
     }
 
     /// `days` rounded, at least one day, then fuzzed (Anki's graduation rule).
@@ -177,10 +244,23 @@ impl Ctx<'_> {
         self.fuzzed(days.round().max(1.0), minimum)
     }
 
+    /// A (re)learning step of `delay_secs`: due later today (with the step
+    /// delay, when on), or, when it reaches the next study day, due on a
+    /// study day as a day-long step.
     fn to_step(&self, card: &mut Schedule, state: CardState, remaining: u32, delay_secs: u32) -> NextIn {
         card.state = state;
         card.remaining_steps = remaining;
-        card.due = Due::At(self.at.now_ms + i64::from(delay_secs) * 1000);
+        let until_next_day = self.at.secs_until_next_day();
+        if delay_secs >= until_next_day {
+            let days = (delay_secs - until_next_day) / DAY_SECS + 1;
+            card.due = Due::Day(self.at.today + i64::from(days));
+            return NextIn::Days(days);
+        }
+        let delayed = match self.seed {
+            Some(seed) if self.config.learn_step_delay => fuzz::step_with_delay(delay_secs, seed),
+            _ => delay_secs,
+        };
+        card.due = Due::At(self.at.now_ms + i64::from(delayed) * 1000);
         NextIn::Seconds(delay_secs)
     }
 
@@ -207,7 +287,14 @@ impl Ctx<'_> {
             return self.graduate(card, rating);
         }
         match rating {
-            Rating::Again => self.to_step(card, state, total, steps[0]),
+            Rating::Again => {
+                if which == Steps::Relearn {
+                    // Again in relearning takes FSRS's again interval as the
+                    // one the card returns to (Anki's `failing_review_interval`).
+                    card.interval = self.states.again.interval.round().max(1.0) as u32;
+                }
+                self.to_step(card, state, total, steps[0])
+            }
             Rating::Hard => self.to_step(card, state, remaining, hard_delay(steps, index)),
             Rating::Good if remaining > 1 => self.to_step(card, state, remaining - 1, steps[index + 1]),
             Rating::Good | Rating::Easy => self.graduate(card, rating),
@@ -279,13 +366,19 @@ pub fn stored_memory(memory: MemoryState) -> MemoryState {
 }
 
 /// Hard repeats the current step; on the first step it waits halfway to the
-/// second (or 1.5× the only step, at most a day longer), as Anki does.
+/// second (or 1.5× the only step, at most a day longer), rounded to whole
+/// days when longer than a day, as Anki does.
 fn hard_delay(steps: &[u32], index: usize) -> u32 {
     if index == 0 {
-        match steps {
-            [first, second, ..] => (first + second) / 2,
-            [only] => (only.saturating_mul(3) / 2).min(only.saturating_add(86_400)),
+        let secs = match steps {
+            [first, second, ..] => first.saturating_add(*second) / 2,
+            [only] => (only.saturating_mul(3) / 2).min(only.saturating_add(DAY_SECS)),
             [] => 0,
+        };
+        if secs > DAY_SECS {
+            ((secs as f32 / DAY_SECS as f32).round() as u32).saturating_mul(DAY_SECS)
+        } else {
+            secs
         }
     } else {
         steps[index]

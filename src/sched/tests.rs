@@ -20,15 +20,11 @@ fn utc(text: &str) -> DateTime<Utc> {
 }
 
 fn at(text: &str) -> Moment {
-    let clock = Clock::new(utc(text), Utc, 4);
-    Moment {
-        now_ms: clock.now_ms(),
-        today: clock.today(),
-    }
+    Moment::of(&Clock::new(utc(text), Utc, 4))
 }
 
 fn answer(s: &Scheduler, card: &Schedule, rating: Rating, when: &str) -> Answered {
-    s.answer(card, 7, rating, at(when)).unwrap()
+    s.answer(card, 7, rating, at(when), None).unwrap()
 }
 
 fn defaults() -> FSRS {
@@ -39,7 +35,7 @@ fn defaults() -> FSRS {
 fn new_card_buttons_follow_anki_learning_steps() {
     let s = sched(false);
     let card = Schedule::new_card(1);
-    let [again, hard, good, easy] = s.preview(&card, 7, at("2026-01-10T10:00:00Z")).unwrap();
+    let [again, hard, good, easy] = s.preview(&card, 7, at("2026-01-10T10:00:00Z"), None).unwrap();
     assert_eq!(again.next_in, NextIn::Seconds(60));
     assert_eq!(
         hard.next_in,
@@ -139,7 +135,7 @@ fn lapse_goes_to_relearning_and_back() {
 fn review_intervals_are_ordered_and_use_elapsed_study_days() {
     let s = sched(false);
     let card = review_card();
-    let [_, hard, good, easy] = s.preview(&card, 7, at("2026-01-20T10:00:00Z")).unwrap();
+    let [_, hard, good, easy] = s.preview(&card, 7, at("2026-01-20T10:00:00Z"), None).unwrap();
     let states = defaults().next_states(card.memory, 0.9, 10).unwrap();
     let days = |a: &Answered| match a.next_in {
         NextIn::Days(d) => d,
@@ -189,15 +185,7 @@ fn daylight_saving_day_counts_as_one_day() {
     let mut card = review_card();
     card.last_review_day = Some(sat.today());
     let answered = sched(false)
-        .answer(
-            &card,
-            7,
-            Rating::Good,
-            Moment {
-                now_ms: sun.now_ms(),
-                today: sun.today(),
-            },
-        )
+        .answer(&card, 7, Rating::Good, Moment::of(&sun), None)
         .unwrap();
     assert_eq!(answered.elapsed_days, 1);
     assert_eq!(
@@ -226,12 +214,16 @@ fn fuzz_is_reproducible_and_within_range() {
     });
     card.interval = 40;
     let when = at("2026-02-19T10:00:00Z");
-    let unfuzzed = sched(false).answer(&card, 7, Rating::Good, when).unwrap().next.interval;
+    let unfuzzed = sched(false)
+        .answer(&card, 7, Rating::Good, when, None)
+        .unwrap()
+        .next
+        .interval;
     let (lower, upper) = fuzz::fuzz_bounds(unfuzzed as f32, 41, MAX_INTERVAL_DAYS);
     let mut seen = std::collections::BTreeSet::new();
     for card_id in 0..100 {
-        let a = s.answer(&card, card_id, Rating::Good, when).unwrap();
-        let b = s.answer(&card, card_id, Rating::Good, when).unwrap();
+        let a = s.answer(&card, card_id, Rating::Good, when, None).unwrap();
+        let b = s.answer(&card, card_id, Rating::Good, when, None).unwrap();
         assert_eq!(a, b);
         assert!(
             (lower - 1..=upper + 1).contains(&a.next.interval),
@@ -280,11 +272,102 @@ fn passing_intervals_lift_to_the_current_interval_as_anki_26() {
             last_review_day: Some(now.today - elapsed),
             ..review_card()
         };
-        let [_, hard, good, easy] = s.preview(&card, 7, now).unwrap();
+        let [_, hard, good, easy] = s.preview(&card, 7, now, None).unwrap();
         let got = [hard, good, easy].map(|a| a.next.interval);
         assert_eq!(
             got, expected,
             "last {last}, S {stability}, D {difficulty}, elapsed {elapsed}"
         );
     }
+}
+
+/// The minimal case (Anki 26.9.3): a new card answered Hard at
+/// 03:58:29 with the rollover at 04:00 is due on the next study day, not
+/// 5½ minutes later.
+#[test]
+fn a_step_that_reaches_the_next_study_day_becomes_a_day_long_step() {
+    for fuzz in [false, true] {
+        let s = sched(fuzz);
+        let card = Schedule::new_card(1);
+        let when = "2026-01-06T03:58:29Z";
+        let hard = answer(&s, &card, Rating::Hard, when);
+        let today = at(when).today;
+        assert_eq!(hard.next_in, NextIn::Days(1));
+        assert_eq!(hard.next.due, Due::Day(today + 1));
+        assert_eq!((hard.next.state, hard.next.remaining_steps), (CardState::Learning, 2));
+        assert_eq!(hard.next.interval, 0, "a learning card has no review interval");
+    }
+    let s = sched(false);
+    let card = Schedule::new_card(1);
+    // 600 s before the rollover a 10 minute step reaches it; a second earlier it does not.
+    let good = answer(&s, &card, Rating::Good, "2026-01-06T03:50:00Z");
+    assert_eq!(
+        (good.next_in, good.next.due),
+        (NextIn::Days(1), Due::Day(at("2026-01-06T03:50:00Z").today + 1))
+    );
+    let good = answer(&s, &card, Rating::Good, "2026-01-06T03:49:59Z");
+    assert_eq!(good.next_in, NextIn::Seconds(600));
+    assert_eq!(good.next.due, Due::At(at("2026-01-06T03:49:59Z").now_ms + 600_000));
+    // Fractions of a second count as Anki counts them: from the whole second.
+    let good = answer(&s, &card, Rating::Good, "2026-01-06T03:50:00.900Z");
+    assert_eq!(good.next_in, NextIn::Days(1));
+}
+
+#[test]
+fn steps_of_days_count_whole_days_from_the_next_study_day() {
+    let s = Scheduler::new(SchedConfig {
+        fuzz: false,
+        learn_steps_secs: vec![2 * 86_400, 5 * 86_400],
+        ..SchedConfig::default()
+    })
+    .unwrap();
+    let when = "2026-01-06T10:00:00Z"; // 18 h before the rollover
+    let today = at(when).today;
+    let [again, hard, good, _] = s.preview(&Schedule::new_card(1), 7, at(when), None).unwrap();
+    assert_eq!((again.next_in, again.next.due), (NextIn::Days(2), Due::Day(today + 2)));
+    // Hard: halfway, 3.5 days, rounded to 4 whole days.
+    assert_eq!((hard.next_in, hard.next.due), (NextIn::Days(4), Due::Day(today + 4)));
+    assert_eq!((good.next_in, good.next.due), (NextIn::Days(5), Due::Day(today + 5)));
+}
+
+#[test]
+fn a_lapse_before_the_rollover_relearns_the_next_day() {
+    let s = sched(true);
+    let card = review_card();
+    let when = "2026-01-21T03:55:00Z";
+    let again = answer(&s, &card, Rating::Again, when);
+    assert_eq!(again.next.state, CardState::Relearning);
+    assert_eq!(again.next.due, Due::Day(at(when).today + 1));
+    assert_eq!(again.next.lapses, card.lapses + 1);
+    assert!(again.next.interval >= 1, "the interval it returns to is kept");
+}
+
+#[test]
+fn steps_within_the_day_get_the_extra_delay_with_fuzz_on() {
+    let when = "2026-01-06T10:00:00Z";
+    let now = at(when).now_ms;
+    let card = Schedule::new_card(1);
+    let seed = fuzz::fuzz_seed(7, 0);
+    let good = answer(&sched(true), &card, Rating::Good, when);
+    assert_eq!(good.next_in, NextIn::Seconds(600), "the button shows the step");
+    assert_eq!(
+        good.next.due,
+        Due::At(now + i64::from(fuzz::step_with_delay(600, seed)) * 1000)
+    );
+    let Due::At(due) = good.next.due else { unreachable!() };
+    assert!((600_000..750_000).contains(&(due - now)));
+    // Off with fuzz, and with `learn-step-delay off`.
+    assert_eq!(
+        answer(&sched(false), &card, Rating::Good, when).next.due,
+        Due::At(now + 600_000)
+    );
+    let no_delay = Scheduler::new(SchedConfig {
+        learn_step_delay: false,
+        ..SchedConfig::default()
+    })
+    .unwrap();
+    assert_eq!(
+        answer(&no_delay, &card, Rating::Good, when).next.due,
+        Due::At(now + 600_000)
+    );
 }

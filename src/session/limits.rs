@@ -8,14 +8,15 @@
 //! `new-per-day:` / `reviews-per-day:`, else the collection's setting) and
 //! never more than is left of the collection's limit. A session over all
 //! decks, or over one deck with `--deck`, obeys both; cards studied in any
-//! deck today count against the collection's limit.
+//! deck today count against the collection's limit. Cards in day-long
+//! learning steps count against the review limit, as in Anki.
 
 use std::collections::HashMap;
 
 use crate::clock::Clock;
 use crate::error::Result;
-use crate::sched::CardState;
-use crate::store::{DeckRow, QueueQuery, Settings, Store};
+use crate::sched::{CardState, Due, Schedule};
+use crate::store::{DeckRow, QueueQuery, Settings, Store, WaitingCounts};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Used {
@@ -47,6 +48,8 @@ pub struct DailyLimits {
     new: Used,
     reviews: Used,
     decks: HashMap<i64, (Used, Used)>,
+    /// Learning cards due within this many ms are counted (learn-ahead).
+    learn_ahead_ms: i64,
 }
 
 impl DailyLimits {
@@ -87,6 +90,7 @@ impl DailyLimits {
                 studied: total_reviews,
             },
             decks,
+            learn_ahead_ms: i64::from(settings.learn_ahead_mins) * 60_000,
         })
     }
 
@@ -113,21 +117,23 @@ impl DailyLimits {
         self.reviews.left()
     }
 
-    /// Counts an answer (+1) or its undo (-1) to a card that was in `state`.
-    pub fn count(&mut self, deck_id: i64, state: CardState, sign: i32) {
+    /// Counts an answer (+1) or its undo (-1) to a card that had schedule
+    /// `before`: a new card against the new-card limit, a review or a card
+    /// in a day-long step against the review limit.
+    pub fn count(&mut self, deck_id: i64, before: &Schedule, sign: i32) {
         let Some((new, reviews)) = self.decks.get_mut(&deck_id) else {
             return;
         };
-        match state {
-            CardState::New => {
+        match (before.state, before.due) {
+            (CardState::New, _) => {
                 new.add(sign);
                 self.new.add(sign);
             }
-            CardState::Review => {
+            (CardState::Review, _) | (CardState::Learning | CardState::Relearning, Due::Day(_)) => {
                 reviews.add(sign);
                 self.reviews.add(sign);
             }
-            CardState::Learning | CardState::Relearning => {}
+            (CardState::Learning | CardState::Relearning, _) => {}
         }
     }
 
@@ -135,6 +141,7 @@ impl DailyLimits {
     pub fn query(&self, deck_id: i64, clock: &Clock<impl chrono::TimeZone>) -> QueueQuery {
         QueueQuery {
             now_ms: clock.now_ms(),
+            learn_ahead_until_ms: clock.now_ms() + self.learn_ahead_ms,
             end_of_day_ms: clock.end_of_today().timestamp_millis(),
             today: clock.today(),
             new_left: self.new_left(deck_id),
@@ -142,10 +149,18 @@ impl DailyLimits {
         }
     }
 
-    /// Caps per-deck counts (new, due) summed over decks at the collection's
-    /// limits: what a session over these decks can really give today.
-    pub fn cap_totals(&self, new: u32, due: u32) -> (u32, u32) {
-        (new.min(self.new.left()), due.min(self.reviews.left()))
+    /// Caps per-deck counts summed over decks at the collection's limits:
+    /// what a session over these decks can really give today (cards in
+    /// day-long steps take the review limit first).
+    pub fn cap_totals(&self, counts: WaitingCounts) -> WaitingCounts {
+        let reviews_left = self.reviews.left();
+        let day_learning = counts.day_learning.min(reviews_left);
+        WaitingCounts {
+            new: counts.new.min(self.new.left()),
+            intraday: counts.intraday,
+            day_learning,
+            review: counts.review.min(reviews_left - day_learning),
+        }
     }
 }
 
@@ -182,6 +197,7 @@ mod tests {
                     ),
                 ),
             ]),
+            learn_ahead_ms: 0,
         }
     }
 
@@ -193,19 +209,50 @@ mod tests {
         assert_eq!(l.new_left(1), 10, "10 studied in deck 2 count against the collection");
         assert_eq!(l.new_left(2), 5);
         assert_eq!(l.new_left(99), 0, "a deck outside the session gives nothing");
-        assert_eq!(l.cap_totals(25, 300), (10, 200));
+        let capped = l.cap_totals(WaitingCounts {
+            new: 25,
+            intraday: 7,
+            day_learning: 30,
+            review: 300,
+        });
+        assert_eq!(
+            capped,
+            WaitingCounts {
+                new: 10,
+                intraday: 7,
+                day_learning: 30,
+                review: 170
+            },
+            "day-long steps take the review limit first"
+        );
     }
 
     #[test]
     fn answers_and_undos_count_against_both_limits() {
         let mut l = limits(20, 20, 0);
+        let new = Schedule::new_card(1);
         for _ in 0..20 {
-            l.count(1, CardState::New, 1);
+            l.count(1, &new, 1);
         }
         assert_eq!((l.new_left(1), l.new_left(2), l.collection_new_left()), (0, 0, 0));
-        l.count(1, CardState::New, -1);
+        l.count(1, &new, -1);
         assert_eq!((l.new_left(1), l.new_left(2)), (1, 1));
-        l.count(1, CardState::Learning, 1);
-        assert_eq!(l.new_left(1), 1, "learning answers count against no limit");
+        let learning = Schedule {
+            state: CardState::Learning,
+            due: Due::At(1_771_000_000_000),
+            ..Schedule::new_card(1)
+        };
+        l.count(1, &learning, 1);
+        assert_eq!(
+            (l.new_left(1), l.reviews_left(1)),
+            (1, 200),
+            "learning answers count against no limit"
+        );
+        let day_learning = Schedule {
+            due: Due::Day(20_500),
+            ..learning
+        };
+        l.count(1, &day_learning, 1);
+        assert_eq!(l.reviews_left(1), 199, "a day-long step counts as a review, as in Anki");
     }
 }

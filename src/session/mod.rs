@@ -6,7 +6,8 @@
 //! [`quiz`] is `iskra quiz` (questions checked by iskra), [`quiz_review`] is
 //! `iskra review --mode` (the due cards asked in quiz form and graded
 //! automatically); [`limits`] says how many new cards and reviews are left
-//! today, for all of them and for `status`. Front ends (`ui`) drive every
+//! today, for all of them and for `status`; [`workload`] keeps a session's
+//! load balancer (the cards due on the days ahead). Front ends (`ui`) drive every
 //! kind through one trait, [`Interactive`]: they draw its [`View`]s and turn
 //! keys or protocol lines into [`Action`]s.
 
@@ -16,6 +17,7 @@ pub mod quiz;
 pub mod quiz_review;
 pub mod review;
 pub mod view;
+pub mod workload;
 
 pub use interactive::Interactive;
 pub use view::{Action, Expects, View};

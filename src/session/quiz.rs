@@ -21,6 +21,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use super::review::{MAX_ANSWER_MS, commit_answer, deck_scheduler};
+use super::workload::SessionWorkload;
 use crate::clock::Clock;
 use crate::deck::CardView;
 use crate::error::{Error, Result};
@@ -29,7 +30,7 @@ use crate::quiz::matcher::Verdict;
 use crate::quiz::question::{Group, Mode, Outcome, Pool, Prompt, Question, Response, ask};
 use crate::sched::{NextIn, Rating, Scheduler};
 use crate::settings::{MissedQuestion, QuizMisses};
-use crate::store::{DeckRow, Store};
+use crate::store::{DeckRow, Settings, Store};
 
 /// What to quiz on and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,6 +106,10 @@ pub struct QuizSummary {
 struct Recorder {
     schedulers: Vec<(i64, Scheduler)>,
     thresholds: Thresholds,
+    settings: Settings,
+    /// The load balancer, started with the first recorded answer (when the
+    /// settings use one).
+    workload: Option<Option<SessionWorkload>>,
 }
 
 /// A quiz in progress.
@@ -246,6 +251,8 @@ impl<'s> QuizSession<'s> {
             Some(Recorder {
                 schedulers,
                 thresholds: settings.quiz,
+                settings,
+                workload: None,
             })
         } else {
             None
@@ -392,9 +399,12 @@ impl<'s> QuizSession<'s> {
         duration_ms: i64,
         clock: &Clock<impl chrono::TimeZone>,
     ) -> Result<Option<(Rating, NextIn)>> {
-        let Some(recorder) = &self.recorder else {
+        let Some(recorder) = &mut self.recorder else {
             return Ok(None);
         };
+        if recorder.workload.is_none() {
+            recorder.workload = Some(SessionWorkload::start(self.store, &recorder.settings, clock.today())?);
+        }
         let card = self
             .store
             .card(card_id)?
@@ -406,7 +416,8 @@ impl<'s> QuizSession<'s> {
             .map(|(_, s)| s)
             .ok_or_else(|| Error::Usage(format!("card {card_id} moved to another deck during the quiz")))?;
         let rating = auto_rating(verdict, duration_ms, &recorder.thresholds);
-        let committed = commit_answer(self.store, scheduler, &card, rating, shown_at_ms, clock)?;
+        let workload = recorder.workload.as_mut().and_then(Option::as_mut);
+        let committed = commit_answer(self.store, scheduler, &card, rating, shown_at_ms, clock, workload)?;
         Ok(Some((rating, committed.next_in)))
     }
 

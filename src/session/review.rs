@@ -18,13 +18,14 @@ use crate::clock::{Clock, DayNumber};
 pub use crate::deck::CardView;
 use crate::error::{Error, Result};
 use crate::sched::{NextIn, Rating, Scheduler};
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, SyncReport};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, SyncReport, WaitingCounts};
 use crate::sync::record::change_card;
 pub use answer::{Committed, Leech, commit_answer, deck_scheduler};
 use answer::{commit_answer_burying, moment, undo_answer};
 pub use summary::Summary;
 
 use super::limits::DailyLimits;
+use super::workload::SessionWorkload;
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -160,6 +161,8 @@ pub struct ReviewSession<'s> {
     answered_since_new: u32,
     /// The card whose hint the learner asked for.
     hint_for: Option<i64>,
+    /// The load balancer, when the settings use one.
+    workload: Option<SessionWorkload>,
     /// The header counts, kept while [`ReviewSession::current`] picks and
     /// shows a card at one time (picking needs them too): counted once a step.
     counts_now: std::cell::Cell<CountsMemo>,
@@ -203,6 +206,7 @@ impl<'s> ReviewSession<'s> {
         let limits = DailyLimits::load(store, &settings, &rows, clock)?;
         let scope = deck.map(|_| rows.first().map(|r| r.name.clone()).unwrap_or_default());
         let last_fact = store.last_answered()?;
+        let workload = SessionWorkload::start(store, &settings, today)?;
         // No answer waits for a checkpoint; closing the collection does it.
         store.defer_checkpoints()?;
         let decks = rows
@@ -229,6 +233,7 @@ impl<'s> ReviewSession<'s> {
             summary: Summary::default(),
             answered_since_new: 0,
             hint_for: None,
+            workload,
             counts_now: std::cell::Cell::new(CountsMemo::Off),
         })
     }
@@ -354,9 +359,14 @@ impl<'s> ReviewSession<'s> {
                 hint_shown,
             });
         }
+        let sibling_days = match &self.workload {
+            Some(w) => w.sibling_days_of(self.store, &shown.card)?,
+            None => Vec::new(),
+        };
+        let balance = self.workload.as_ref().map(|w| w.workload(&sibling_days));
         let previews = scope
             .scheduler
-            .preview(&shown.card.schedule, shown.card.id, moment(clock))?;
+            .preview(&shown.card.schedule, shown.card.id, moment(clock), balance)?;
         let buttons = [0, 1, 2, 3].map(|i| (Rating::ALL[i], previews[i].next_in));
         Ok(Screen::Answer {
             card,
@@ -383,6 +393,7 @@ impl<'s> ReviewSession<'s> {
             shown.shown_at_ms,
             self.bury,
             clock,
+            self.workload.as_mut(),
         )?;
         self.count_answer(&shown.card, &committed.entry, 1);
         self.last_fact = Some((shown.card.fact_id, shown.card.id));
@@ -418,7 +429,14 @@ impl<'s> ReviewSession<'s> {
                 entry,
                 buried,
             } => {
-                if !undo_answer(self.store, log_id, &entry, &buried, clock.now_ms())? {
+                if !undo_answer(
+                    self.store,
+                    log_id,
+                    &entry,
+                    &buried,
+                    self.workload.as_mut(),
+                    clock.now_ms(),
+                )? {
                     return Ok(Notice::ChangedElsewhere);
                 }
                 self.count_answer(&card, &entry, -1);
@@ -440,10 +458,10 @@ impl<'s> ReviewSession<'s> {
     /// Keeps the session's counters in step with an answer (+1) or its undo (-1).
     fn count_answer(&mut self, card: &CardRow, entry: &LogEntry, sign: i32) {
         let apply = |n: u32| n.saturating_add_signed(sign);
-        self.limits.count(card.deck_id, card.schedule.state, sign);
-        match card.schedule.state {
-            crate::sched::CardState::New => self.answered_since_new = 0,
-            crate::sched::CardState::Review if sign > 0 => self.answered_since_new += 1,
+        self.limits.count(card.deck_id, &card.schedule, sign);
+        match (card.schedule.state, card.schedule.due) {
+            (crate::sched::CardState::New, _) => self.answered_since_new = 0,
+            (_, crate::sched::Due::Day(_)) if sign > 0 => self.answered_since_new += 1,
             _ => {}
         }
         self.summary.reviewed = apply(self.summary.reviewed);
@@ -453,31 +471,42 @@ impl<'s> ReviewSession<'s> {
         self.summary.time_ms += i64::from(sign) * entry.duration_ms;
     }
 
-    /// Header counts over the session's decks, within today's limits.
+    /// Header counts over the session's decks, within today's limits (as
+    /// Anki counts them: learning cards due within the learn-ahead window
+    /// and cards in day-long steps due today are learning).
     pub fn counts(&self, clock: &Clock<impl chrono::TimeZone>) -> Result<QueueCounts> {
         let memo = self.counts_now.get();
         if let CountsMemo::Counted(counts) = memo {
             return Ok(counts);
         }
-        let mut total = QueueCounts::default();
+        let mut total = WaitingCounts::default();
         for scope in &self.decks {
-            // The totals are capped at the collection's limits, so no deck
-            // needs counting beyond what they leave after the decks before
-            // it: fewer index entries counted, the same totals.
+            // The new-card total is capped at the collection's limit, so no
+            // deck needs counting beyond what it leaves after the decks
+            // before it. Reviews are counted to each deck's own limit: cards
+            // in day-long steps of every deck come before any deck's
+            // reviews under the collection's limit (as Anki gathers them),
+            // which `cap_totals` decides over the totals.
             let mut query = self.limits.query(scope.row.id, clock);
-            query.new_left = (query.new_left).min(self.limits.collection_new_left().saturating_sub(total.new));
-            query.reviews_left =
-                (query.reviews_left).min(self.limits.collection_reviews_left().saturating_sub(total.due));
-            let (new, learning, due) = self.store.queue_counts(scope.row.id, &query)?;
-            total.new += new;
-            total.learning += learning;
-            total.due += due;
+            query.new_left = query
+                .new_left
+                .min(self.limits.collection_new_left().saturating_sub(total.new));
+            let c = self.store.queue_counts(scope.row.id, &query)?;
+            total.new += c.new;
+            total.intraday += c.intraday;
+            total.day_learning += c.day_learning;
+            total.review += c.review;
         }
-        (total.new, total.due) = self.limits.cap_totals(total.new, total.due);
+        let total = self.limits.cap_totals(total);
+        let counts = QueueCounts {
+            new: total.new,
+            learning: total.learning(),
+            due: total.review,
+        };
         if let CountsMemo::Empty = memo {
-            self.counts_now.set(CountsMemo::Counted(total));
+            self.counts_now.set(CountsMemo::Counted(counts));
         }
-        Ok(total)
+        Ok(counts)
     }
 
     /// The deck the session is limited to (`--deck`), or none for all decks.

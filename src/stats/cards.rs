@@ -14,7 +14,7 @@ use super::{
 use crate::clock::{Clock, DayNumber, date_of_day};
 use crate::error::Result;
 use crate::store::stats::{Scope, StatsCardRow};
-use crate::store::{Store, queue};
+use crate::store::{DAY_DUE_LIMIT, Store, queue};
 
 /// Lower bounds of the day bins (intervals and stability).
 const DAY_EDGES: [f64; 14] = [
@@ -181,6 +181,8 @@ impl CardStats {
         let day = match (card.queue, card.state) {
             (queue::SUSPENDED, _) | (_, state::NEW) => return,
             (_, state::REVIEW) => card.due,
+            // A day-long learning step is due on its day.
+            _ if card.due < DAY_DUE_LIMIT => card.due,
             _ => clock.day_of_ms(card.due),
         };
         let earliest = if card.queue == queue::BURIED { today + 1 } else { today };

@@ -11,21 +11,36 @@ use crate::card::{CardState, CardText, Due, Schedule};
 use crate::clock::DayNumber;
 use crate::error::Result;
 
-/// `cards.queue` values.
+/// `cards.queue` values (Anki's).
 pub mod queue {
     pub const NEW: i64 = 0;
+    /// (Re)learning steps due at an instant (`due`: UTC ms).
     pub const LEARNING: i64 = 1;
     pub const REVIEW: i64 = 2;
+    /// (Re)learning steps that reached a later study day (`due`: the day).
+    pub const DAY_LEARNING: i64 = 3;
     pub const SUSPENDED: i64 = -1;
     pub const BURIED: i64 = -2;
 }
 
-/// The queue a card in `state` belongs to when nothing holds it back.
-pub(super) fn queue_for_state(state: CardState) -> i64 {
-    match state {
-        CardState::New => queue::NEW,
-        CardState::Learning | CardState::Relearning => queue::LEARNING,
-        CardState::Review => queue::REVIEW,
+/// A (re)learning card's `due` below this is a study day, not an instant
+/// (Anki's rule, which tells the two apart by size for suspended and buried
+/// cards too: study days number in the tens of thousands, instants in ms
+/// since 1970 in the trillions).
+pub const DAY_DUE_LIMIT: i64 = 1_000_000_000;
+
+/// The queue of a card as the columns `state` and `due` say, when nothing
+/// holds it back, in SQL: the one rule [`queue_for`] states in Rust.
+pub(crate) const ACTIVE_QUEUE_SQL: &str =
+    "CASE WHEN state = 0 THEN 0 WHEN state = 2 THEN 2 WHEN due < 1000000000 THEN 3 ELSE 1 END";
+
+/// The queue a card with schedule `s` belongs to when nothing holds it back.
+pub(crate) fn queue_for(s: &Schedule) -> i64 {
+    match (s.state, s.due) {
+        (CardState::New, _) => queue::NEW,
+        (CardState::Review, _) => queue::REVIEW,
+        (CardState::Learning | CardState::Relearning, Due::Day(_)) => queue::DAY_LEARNING,
+        (CardState::Learning | CardState::Relearning, _) => queue::LEARNING,
     }
 }
 
@@ -81,7 +96,8 @@ pub struct StoredSchedule {
     pub stability: Option<f64>,
     pub difficulty: Option<f64>,
     pub interval: u32,
-    /// New: position; learning: UTC ms; review: study day.
+    /// New: position; learning: UTC ms, or a study day for a day-long step
+    /// (below [`DAY_DUE_LIMIT`]); review: study day.
     pub due: i64,
     pub last_review_day: Option<DayNumber>,
     pub reps: u32,
@@ -104,6 +120,11 @@ impl StoredSchedule {
         }
     }
 
+    /// The queue of a card with these columns when nothing holds it back.
+    pub fn active_queue(&self) -> i64 {
+        queue_for(&self.schedule())
+    }
+
     /// The schedule these columns hold.
     pub fn schedule(&self) -> Schedule {
         let state = CardState::from_i64(self.state);
@@ -121,6 +142,7 @@ impl StoredSchedule {
             interval: self.interval,
             due: match state {
                 CardState::New => Due::New(self.due),
+                CardState::Learning | CardState::Relearning if self.due < DAY_DUE_LIMIT => Due::Day(self.due),
                 CardState::Learning | CardState::Relearning => Due::At(self.due),
                 CardState::Review => Due::Day(self.due),
             },
@@ -222,11 +244,7 @@ fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Resu
         id => id,
     };
     let s = card.schedule;
-    let queue = if card.suspended {
-        queue::SUSPENDED
-    } else {
-        queue_for_state(s.state)
-    };
+    let queue = if card.suspended { queue::SUSPENDED } else { queue_for(s) };
     conn.prepare_cached(
         "INSERT INTO cards (id, fact_id, deck_id, template, front, back, answer, state, queue, due,
            remaining_steps, stability, difficulty, interval, last_review_day, reps, lapses, added_ms, search_text)
@@ -270,7 +288,7 @@ fn read_card(conn: &Connection, card_id: i64) -> Result<Option<CardRow>> {
 pub struct BuryRules {
     pub new: bool,
     pub review: bool,
-    /// Learning cards last answered on an earlier study day (day-long steps).
+    /// Cards in day-long (re)learning steps (queue 3).
     pub interday: bool,
 }
 
@@ -284,10 +302,9 @@ fn bury_card(conn: &Connection, card_id: i64, today: DayNumber) -> Result<()> {
 /// Brings buried cards back into their queues.
 fn unbury_ids(conn: &Connection, ids: &[i64]) -> Result<()> {
     for id in ids {
-        conn.prepare_cached(
-            "UPDATE cards SET queue = CASE state WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE 1 END, buried_day = NULL
-             WHERE id = ?1 AND queue = -2",
-        )?
+        conn.prepare_cached(&format!(
+            "UPDATE cards SET queue = {ACTIVE_QUEUE_SQL}, buried_day = NULL WHERE id = ?1 AND queue = -2"
+        ))?
         .execute([id])?;
     }
     Ok(())
@@ -318,8 +335,9 @@ impl Store {
     /// Brings back cards buried on an earlier study day.
     pub fn unbury(&mut self, today: DayNumber) -> Result<()> {
         self.conn().execute(
-            "UPDATE cards SET queue = CASE state WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE 1 END, buried_day = NULL
-             WHERE queue = -2 AND buried_day < ?1",
+            &format!(
+                "UPDATE cards SET queue = {ACTIVE_QUEUE_SQL}, buried_day = NULL WHERE queue = -2 AND buried_day < ?1"
+            ),
             [today],
         )?;
         Ok(())
@@ -399,7 +417,7 @@ impl Tx<'_> {
             .execute(params![
                 card_id,
                 s.state as i64,
-                queue_for_state(s.state),
+                queue_for(s),
                 due_value(s.due),
                 s.remaining_steps,
                 s.memory.map(|m| f64::from(m.stability)),
@@ -428,20 +446,19 @@ impl Tx<'_> {
 
     /// Rewords a card of a fact in a deck file, puts it in `deck_id`, and
     /// brings it back into its queue if it was retired.
-    pub fn sync_card_text(&self, card_id: i64, text: &CardText, deck_id: i64, state: CardState) -> Result<()> {
+    pub fn sync_card_text(&self, card_id: i64, text: &CardText, deck_id: i64) -> Result<()> {
         self.conn()
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "UPDATE cards SET front = ?2, back = ?3, answer = ?4, deck_id = ?5,
-                   queue = CASE WHEN retired = 1 THEN ?6 ELSE queue END, retired = 0, search_text = ?7
-                 WHERE id = ?1",
-            )?
+                   queue = CASE WHEN retired = 1 THEN {ACTIVE_QUEUE_SQL} ELSE queue END, retired = 0, search_text = ?6
+                 WHERE id = ?1"
+            ))?
             .execute(params![
                 card_id,
                 text.front,
                 text.back,
                 text.answer,
                 deck_id,
-                queue_for_state(state),
                 search_text(&text.front, &text.back)
             ])?;
         Ok(())
@@ -476,10 +493,9 @@ impl Tx<'_> {
     /// from its deck file stays suspended).
     pub fn unsuspend_card(&self, card_id: i64) -> Result<()> {
         self.conn()
-            .prepare_cached(
-                "UPDATE cards SET queue = CASE state WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE 1 END
-                 WHERE id = ?1 AND queue = ?2 AND retired = 0",
-            )?
+            .prepare_cached(&format!(
+                "UPDATE cards SET queue = {ACTIVE_QUEUE_SQL} WHERE id = ?1 AND queue = ?2 AND retired = 0"
+            ))?
             .execute(params![card_id, queue::SUSPENDED])?;
         Ok(())
     }
@@ -493,13 +509,12 @@ impl Tx<'_> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT id FROM cards WHERE fact_id = ?1 AND id != ?2 AND retired = 0
-             AND ((queue = 0 AND ?3) OR (queue = 2 AND ?4)
-                  OR (queue = 1 AND ?5 AND coalesce(last_review_day, ?6) < ?6))
+             AND ((queue = 0 AND ?3) OR (queue = 2 AND ?4) OR (queue = 3 AND ?5))
              ORDER BY id",
         )?;
         let ids = stmt
             .query_map(
-                params![card.fact_id, card.id, bury.new, bury.review, bury.interday, today],
+                params![card.fact_id, card.id, bury.new, bury.review, bury.interday],
                 |r| r.get(0),
             )?
             .collect::<rusqlite::Result<Vec<i64>>>()?;
@@ -641,14 +656,33 @@ mod tests {
         store.bury(id, 5).unwrap();
         let learning = Schedule {
             state: CardState::Relearning,
-            due: Due::At(1_000),
+            due: Due::At(1_771_000_000_000),
             ..Schedule::new_card(0)
         };
         let tx = store.begin().unwrap();
         tx.write_schedule(id, &learning).unwrap();
         tx.commit().unwrap();
         let card = store.card(id).unwrap().unwrap();
-        assert_eq!((card.queue, card.schedule), (queue::LEARNING, learning));
+        assert_eq!((card.queue, card.schedule), (queue::LEARNING, learning.clone()));
+        // A day-long step: the day-learning queue, and back as a day.
+        let day_long = Schedule {
+            due: Due::Day(20_500),
+            ..learning
+        };
+        let tx = store.begin().unwrap();
+        tx.write_schedule(id, &day_long).unwrap();
+        tx.commit().unwrap();
+        let card = store.card(id).unwrap().unwrap();
+        assert_eq!((card.queue, &card.schedule), (queue::DAY_LEARNING, &day_long));
+        // Buried and brought back, suspended and brought back: the same queue.
+        store.bury(id, 20_499).unwrap();
+        store.unbury(20_500).unwrap();
+        assert_eq!(store.card(id).unwrap().unwrap().queue, queue::DAY_LEARNING);
+        let tx = store.begin().unwrap();
+        tx.suspend_card(id).unwrap();
+        tx.unsuspend_card(id).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.card(id).unwrap().unwrap().queue, queue::DAY_LEARNING);
         let buried_day: Option<i64> = store
             .conn()
             .query_row("SELECT buried_day FROM cards WHERE id = ?1", [id], |r| r.get(0))

@@ -200,8 +200,9 @@ const RULES: &[Rule] = &[
     Rule {
         name: "card states and queues agree",
         what: "card",
-        offenders: "SELECT id FROM cards WHERE state NOT IN (0, 1, 2, 3) OR queue NOT IN (0, 1, 2, -1, -2)
-                    OR (queue = 0 AND state != 0) OR (queue = 1 AND state NOT IN (1, 3))
+        offenders: "SELECT id FROM cards WHERE state NOT IN (0, 1, 2, 3) OR queue NOT IN (0, 1, 2, 3, -1, -2)
+                    OR (queue = 0 AND state != 0) OR (queue = 1 AND (state NOT IN (1, 3) OR due < 1000000000))
+                    OR (queue = 3 AND (state NOT IN (1, 3) OR due >= 1000000000))
                     OR (queue = 2 AND state != 2)",
     },
     Rule {
@@ -215,7 +216,8 @@ const RULES: &[Rule] = &[
         what: "card",
         offenders: "SELECT id FROM cards WHERE
                     (state = 0 AND due < 0)
-                    OR (state IN (1, 3) AND due NOT BETWEEN 946684800000 AND 7258118400000)
+                    OR (state IN (1, 3) AND due NOT BETWEEN 946684800000 AND 7258118400000
+                        AND due NOT BETWEEN 10957 AND 84006)
                     OR (state = 2 AND due NOT BETWEEN 10957 AND 84006)
                     OR interval NOT BETWEEN 0 AND 36500 OR reps < 0 OR lapses NOT BETWEEN 0 AND reps",
     },
@@ -368,8 +370,16 @@ mod tests {
                 "reviewed cards have stability and difficulty",
             ),
             (
-                "UPDATE cards SET state = 1, queue = 1, due = 5 WHERE id = 1",
+                "UPDATE cards SET state = 1, queue = 3, due = 5 WHERE id = 1",
                 "due dates, intervals and counts are in range",
+            ),
+            (
+                "UPDATE cards SET state = 1, queue = 1, due = 20000 WHERE id = 1",
+                "card states and queues agree",
+            ),
+            (
+                "UPDATE cards SET state = 1, queue = 3, due = 1771000000000 WHERE id = 1",
+                "card states and queues agree",
             ),
             (
                 "UPDATE cards SET queue = -2 WHERE id = 1",

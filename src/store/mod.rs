@@ -47,12 +47,12 @@ use crate::error::{Error, Result};
 
 pub use bulk_writer::BulkWriter;
 pub use card_changes::CardSnapshot;
-pub use cards::{BuryRules, CardRow, NewCard, StoredSchedule, queue};
+pub use cards::{BuryRules, CardRow, DAY_DUE_LIMIT, NewCard, StoredSchedule, queue};
 pub use decks::{DeckRow, DeckTotals, SyncReport};
 pub use facts::FactRow;
 pub use guard::{DamageGate, Verdict};
 pub use read::overview::{DeckSummary, ShownCard};
-pub use read::queue::{DeckCounts, QueueQuery, StudiedToday};
+pub use read::queue::{DeckCounts, QueueQuery, StudiedToday, WaitingCounts};
 pub use read::training::{SimulationCard, TrainingRow};
 pub use read::{deck_export, stats};
 pub use review_log::{LogEntry, ManualEntry};
@@ -69,6 +69,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema_v2.sql"),
     include_str!("schema_v3.sql"),
     include_str!("schema_v4_sync.sql"),
+    include_str!("schema_v5_sched.sql"),
 ];
 
 /// The schema version this build writes.

@@ -114,6 +114,9 @@ pub struct FsrsFit {
     pub items: usize,
     pub log_loss: f32,
     pub rmse_bins: f32,
+    /// Whether Anki's health check passed (`None`: not made).
+    #[serde(default)]
+    pub health_check: Option<bool>,
 }
 
 impl Store {

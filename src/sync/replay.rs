@@ -221,11 +221,14 @@ fn apply_answer(
         let (scheduler, config) = graders.get(&answer.config)?;
         let rating =
             Rating::from_number(answer.rating).ok_or_else(|| Error::Internal(format!("rating {}", answer.rating)))?;
+        // The answering device's day start is not in the event: a step is
+        // graded within the day (no day-long step), as before interday learning.
         let moment = Moment {
             now_ms: at_ms,
             today: answer.day,
+            next_day_ms: i64::MAX,
         };
-        let graded = scheduler.answer(&state.schedule.schedule(), card_id, rating, moment)?;
+        let graded = scheduler.answer(&state.schedule.schedule(), card_id, rating, moment, None)?;
         let after = StoredSchedule::of(&graded.next);
         let leech = became_leech(state.schedule.lapses, after.lapses, config.leech_lapses);
         (

@@ -23,6 +23,9 @@ const TEXT_KEYS: &[&str] = &[
     "max-interval",
     "learn-ahead-mins",
     "fuzz",
+    "learn-step-delay",
+    "load-balancer",
+    "easy-days",
     "bury-new",
     "bury-review",
     "bury-interday",
@@ -143,6 +146,8 @@ mod tests {
         let mut settings = Settings::default();
         settings.scheduler.desired_retention = 0.87;
         settings.scheduler.learn_steps_secs = vec![30, 5400];
+        settings.scheduler.load_balancer = false;
+        settings.scheduler.easy_days[5] = crate::settings::EasyDay::Minimum;
         settings.new_per_day = 7;
         settings.fsrs_fits.decks.insert(
             "people".into(),
@@ -153,6 +158,7 @@ mod tests {
                 items: 3,
                 log_loss: 0.25,
                 rmse_bins: 0.125,
+                health_check: Some(true),
             },
         );
         let values = shared(&settings);
@@ -162,6 +168,8 @@ mod tests {
         }
         assert_eq!(shared(&other), values);
         assert_eq!(other.scheduler.desired_retention, 0.87);
+        assert!(!other.scheduler.load_balancer);
+        assert_eq!(other.scheduler.easy_days[5], crate::settings::EasyDay::Minimum);
         assert_eq!(other.fsrs_fits.decks["people"].parameters, vec![0.5; 21]);
         for (key, value) in [
             ("retention", Value::from(1.5)),

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeZone};
 
 use crate::clock::{Clock, date_of_day};
 use crate::manage::info::{CardInfo, CardLogRow, Source};
-use crate::store::queue;
+use crate::store::{DAY_DUE_LIMIT, queue};
 use crate::text::{duration, escape_control, plural, short_interval};
 
 /// Anki's flag colours, by number.
@@ -56,11 +56,12 @@ pub fn rating_name(rating: u8) -> &'static str {
 }
 
 /// The interval a log entry set: days for a review, the step for a
-/// learning card, `-` for a card made new.
-fn entry_interval(row: &CardLogRow) -> String {
+/// learning card (in days for a day-long step), `-` for a card made new.
+fn entry_interval(row: &CardLogRow, clock: &Clock<impl TimeZone>) -> String {
     match row.state_after {
         0 => "-".into(),
         2 => format!("{}d", row.interval_after),
+        1 | 3 if row.due_after < DAY_DUE_LIMIT => format!("{}d", row.due_after - clock.day_of_ms(row.reviewed_at_ms)),
         _ => short_interval((row.due_after - row.reviewed_at_ms) / 1000),
     }
 }
@@ -81,6 +82,10 @@ fn state_line(info: &CardInfo, clock: &Clock<impl TimeZone>) -> String {
         2 => {
             let days = s.due - clock.today();
             format!("due {} ({})", date_of_day(s.due), relative_days(days))
+        }
+        _ if s.due < DAY_DUE_LIMIT => {
+            let days = s.due - clock.today();
+            format!("due {} ({}, a day-long step)", date_of_day(s.due), relative_days(days))
         }
         _ => match DateTime::from_timestamp_millis(s.due) {
             Some(at) => format!("due {}", clock.local_string(at)),
@@ -161,7 +166,7 @@ pub fn render(out: &mut impl Write, info: &CardInfo, clock: &Clock<impl TimeZone
             "{when:<16}  {:<6}  {:<8}  {:>8}  {:>8}  {:>4}  {:>7}",
             rating_name(row.rating),
             entry_kind(row),
-            entry_interval(row),
+            entry_interval(row, clock),
             row.stability_after.map_or("-".into(), |s| format!("{s:.1}d")),
             row.difficulty_after.map_or("-".into(), difficulty),
             if row.kind == 4 {

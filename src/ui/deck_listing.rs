@@ -135,6 +135,7 @@ fn state(card: &ShownCard, clock: &Clock<impl TimeZone>) -> String {
             None => "learning".to_string(),
         },
         queue::REVIEW => format!("review, due {}", date_of_day(card.due)),
+        queue::DAY_LEARNING => format!("learning, due {}", date_of_day(card.due)),
         queue::BURIED => "buried until tomorrow".to_string(),
         _ => "suspended".to_string(),
     }

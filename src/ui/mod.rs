@@ -8,6 +8,7 @@
 pub mod authoring;
 pub mod build_report;
 pub mod card_info;
+pub mod chart;
 pub mod deck_listing;
 pub mod drafts;
 pub mod editor;

@@ -64,11 +64,12 @@ pub fn state_name(state: i64) -> &'static str {
     crate::sched::CardState::from_i64(state).name()
 }
 
-/// `new`, `learning`, `review`, `suspended`, `buried` for `cards.queue`.
+/// `new`, `learning`, `review`, `suspended`, `buried` for `cards.queue`
+/// (learning steps due at an instant and day-long steps alike).
 pub fn queue_name(queue: i64) -> &'static str {
     match queue {
         0 => "new",
-        1 => "learning",
+        1 | 3 => "learning",
         2 => "review",
         -1 => "suspended",
         -2 => "buried",
@@ -76,12 +77,13 @@ pub fn queue_name(queue: i64) -> &'static str {
     }
 }
 
-/// A card's due: a study day (review), an instant in UTC (learning), none
-/// (new).
+/// A card's due: a study day (review, day-long learning step), an instant
+/// in UTC (learning), none (new).
 pub fn due_text(state: i64, due: i64) -> Option<String> {
     match state {
         0 => None,
         2 => Some(crate::clock::date_of_day(due).to_string()),
+        _ if due < crate::store::DAY_DUE_LIMIT => Some(crate::clock::date_of_day(due).to_string()),
         _ => instant_text(due),
     }
 }

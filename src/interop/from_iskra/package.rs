@@ -138,7 +138,7 @@ impl Package {
                 while !used.insert(id) {
                     id += 1; // Anki's revlog id is unique
                 }
-                package.revlog.push(revlog_row(entry, id));
+                package.revlog.push(revlog_row(entry, id, clock));
             }
         }
         package
@@ -176,6 +176,8 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
     let (queue, due) = match s.due {
         Due::New(position) => (0, position),
         Due::At(ms) => (1, ms.div_euclid(1000)),
+        // A day-long (re)learning step: Anki's interday learning queue.
+        Due::Day(day) if s.state != CardState::Review => (3, day - today),
         Due::Day(day) => (2, day - today),
     };
     let data = match s.memory {
@@ -203,11 +205,13 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
 }
 
 /// A log entry as an Anki revlog row: intervals in days, or negative
-/// seconds for learning steps; a manual entry (forget, reschedule) has ease
-/// 0, as Anki logs its own.
-fn revlog_row(entry: &ExportReview, id: i64) -> Revlog {
+/// seconds for learning steps (days for a day-long step); a manual entry
+/// (forget, reschedule) has ease 0, as Anki logs its own.
+fn revlog_row(entry: &ExportReview, id: i64, clock: &Clock) -> Revlog {
     let interval = if entry.state_after == CardState::Review {
         i64::from(entry.interval_after)
+    } else if entry.state_after != CardState::New && entry.due_after < crate::store::DAY_DUE_LIMIT {
+        entry.due_after - clock.day_of_ms(entry.reviewed_at_ms)
     } else {
         -((entry.due_after - entry.reviewed_at_ms) / 1000).max(0)
     };

@@ -404,9 +404,10 @@ impl Context<'_> {
         let schedule = (state != CardState::New).then(|| {
             let due = match state {
                 CardState::Review => Due::Day(self.day(due)),
-                // Learning steps are due at a time; steps past the day's end at a day.
+                // Learning steps are due at a time; day-long steps (Anki's
+                // queue 3) on a day.
                 _ if due > 1_000_000_000 => Due::At(due * 1000),
-                _ => Due::At(self.clock.day_start(self.day(due)).timestamp_millis()),
+                _ => Due::Day(self.day(due)),
             };
             let last_review_day = last_review_ms.map(|ms| self.clock.day_of_ms(ms)).or(match due {
                 Due::Day(day) => Some(day - card.interval.max(0)),

@@ -1,13 +1,15 @@
 //! Answering: a deck's scheduler, and the answer transaction. A grade (or
 //! its undo) is stored in one IMMEDIATE transaction the session opens on
 //! the store ([`Tx`]): the card is read as it is now, graded by the pure
-//! scheduler, and the card and its log row are written through the store's
-//! table functions before it commits.
+//! scheduler (its review interval balanced by the session's
+//! [`SessionWorkload`], when there is one), and the card and its log row are
+//! written through the store's table functions before it commits.
 
 use super::MAX_ANSWER_MS;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::sched::{Moment, NextIn, Rating, Scheduler};
+use crate::session::workload::SessionWorkload;
 use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, Tx};
 use crate::sync::record::{self as sync, Recorder};
 
@@ -24,10 +26,7 @@ pub fn deck_scheduler(settings: &Settings, deck: &DeckRow) -> Result<Scheduler> 
 
 /// "Now", as the scheduler takes it.
 pub(super) fn moment(clock: &Clock<impl chrono::TimeZone>) -> Moment {
-    Moment {
-        now_ms: clock.now_ms(),
-        today: clock.today(),
-    }
+    Moment::of(clock)
 }
 
 /// A stored answer: its log row (for undo), the entry, when the card comes
@@ -85,7 +84,8 @@ fn unmark_leech(tx: &Tx, entry: &LogEntry) -> Result<()> {
 /// the answer with the card's new schedule, in one transaction. The grade
 /// applies to the card as it is when the answer is written: when another
 /// iskra answered the same card since it was shown, its answer is the
-/// starting point, so neither answer is lost.
+/// starting point, so neither answer is lost. `workload` balances the
+/// interval and counts the answer.
 pub fn commit_answer(
     store: &mut Store,
     scheduler: &Scheduler,
@@ -93,15 +93,23 @@ pub fn commit_answer(
     rating: Rating,
     shown_at_ms: i64,
     clock: &Clock<impl chrono::TimeZone>,
+    mut workload: Option<&mut SessionWorkload>,
 ) -> Result<Committed> {
     let tx = store.begin()?;
-    let (committed, _) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
+    if let Some(w) = workload.as_deref_mut() {
+        w.follow_day(&tx, clock.today())?;
+    }
+    let (committed, current) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock, workload.as_deref())?;
     tx.commit()?;
+    if let Some(workload) = workload {
+        workload.count_answer(&current, &committed.entry.after);
+    }
     Ok(committed)
 }
 
 /// [`commit_answer`] that also buries the card's siblings as `bury` says,
 /// in the same transaction; returns the buried siblings' ids.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn commit_answer_burying(
     store: &mut Store,
     scheduler: &Scheduler,
@@ -110,18 +118,25 @@ pub(super) fn commit_answer_burying(
     shown_at_ms: i64,
     bury: BuryRules,
     clock: &Clock<impl chrono::TimeZone>,
+    mut workload: Option<&mut SessionWorkload>,
 ) -> Result<(Committed, Vec<i64>)> {
     let tx = store.begin()?;
-    let (committed, current) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock)?;
+    if let Some(w) = workload.as_deref_mut() {
+        w.follow_day(&tx, clock.today())?;
+    }
+    let (committed, current) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock, workload.as_deref())?;
     let buried = tx.bury_siblings(&current, bury, clock.today())?;
     sync::buried_siblings(&tx, &buried, clock.today(), clock.now_ms())?;
     tx.commit()?;
+    if let Some(workload) = workload {
+        workload.count_answer(&current, &committed.entry.after);
+    }
     Ok((committed, buried))
 }
 
 /// The answer, in `tx`: reads the card as it is now, grades it with the
-/// scheduler and writes its new schedule and log row. Returns the answer and
-/// the card as it was read.
+/// scheduler (balanced by `workload`, if any) and writes its new schedule
+/// and log row. Returns the answer and the card as it was read.
 fn answer_in(
     tx: &Tx,
     scheduler: &Scheduler,
@@ -129,12 +144,18 @@ fn answer_in(
     rating: Rating,
     shown_at_ms: i64,
     clock: &Clock<impl chrono::TimeZone>,
+    workload: Option<&SessionWorkload>,
 ) -> Result<(Committed, CardRow)> {
     let Some(current) = tx.card(card_id)? else {
         return Err(Error::Usage(format!("card {card_id} was deleted during the session")));
     };
     let recorder = Recorder::before(tx, card_id)?;
-    let answered = scheduler.answer(&current.schedule, card_id, rating, moment(clock))?;
+    let sibling_days = match workload {
+        Some(w) => w.sibling_days_in(tx, &current)?,
+        None => Vec::new(),
+    };
+    let balance = workload.map(|w| w.workload(&sibling_days));
+    let answered = scheduler.answer(&current.schedule, card_id, rating, moment(clock), balance)?;
     let entry = LogEntry {
         card_id,
         reviewed_at_ms: clock.now_ms(),
@@ -170,6 +191,7 @@ pub(super) fn undo_answer(
     log_id: i64,
     entry: &LogEntry,
     buried: &[i64],
+    workload: Option<&mut SessionWorkload>,
     now_ms: i64,
 ) -> Result<bool> {
     let tx = store.begin()?;
@@ -186,6 +208,9 @@ pub(super) fn undo_answer(
     unmark_leech(&tx, entry)?;
     tx.unbury(buried)?;
     tx.commit()?;
+    if let Some(workload) = workload {
+        workload.count_undo(entry.card_id);
+    }
     Ok(true)
 }
 
@@ -214,7 +239,7 @@ mod tests {
 
         // Another process answers the card after it was shown.
         let elsewhere = scheduler
-            .answer(&shown.schedule, id, Rating::Good, moment(&clock))
+            .answer(&shown.schedule, id, Rating::Good, moment(&clock), None)
             .unwrap()
             .next;
         let tx = store.begin().unwrap();
@@ -222,7 +247,7 @@ mod tests {
         tx.commit().unwrap();
 
         let shown_at_ms = clock.now_ms() - 70_000;
-        let committed = commit_answer(&mut store, &scheduler, &shown, Rating::Good, shown_at_ms, &clock).unwrap();
+        let committed = commit_answer(&mut store, &scheduler, &shown, Rating::Good, shown_at_ms, &clock, None).unwrap();
         let entry = &committed.entry;
         assert_eq!(entry.before, elsewhere, "graded from the card as stored");
         assert_eq!((entry.after.reps, entry.duration_ms), (2, MAX_ANSWER_MS));
@@ -234,7 +259,7 @@ mod tests {
             id: 99,
             ..shown.clone()
         };
-        let err = commit_answer(&mut store, &scheduler, &gone, Rating::Good, shown_at_ms, &clock).err();
+        let err = commit_answer(&mut store, &scheduler, &gone, Rating::Good, shown_at_ms, &clock, None).err();
         assert!(matches!(err, Some(Error::Usage(m)) if m.contains("card 99 was deleted")));
         assert_eq!(store.log_len().unwrap(), 1);
 
@@ -245,7 +270,7 @@ mod tests {
         let tx = store.begin().unwrap();
         tx.write_schedule(id, &moved).unwrap();
         tx.commit().unwrap();
-        assert!(!undo_answer(&mut store, committed.log_id, entry, &[], 0).unwrap());
+        assert!(!undo_answer(&mut store, committed.log_id, entry, &[], None, 0).unwrap());
         assert_eq!(
             (store.log_len().unwrap(), store.card(id).unwrap().unwrap().schedule),
             (1, moved)
@@ -253,7 +278,7 @@ mod tests {
         let tx = store.begin().unwrap();
         tx.write_schedule(id, &entry.after).unwrap();
         tx.commit().unwrap();
-        assert!(undo_answer(&mut store, committed.log_id, entry, &[], 0).unwrap());
+        assert!(undo_answer(&mut store, committed.log_id, entry, &[], None, 0).unwrap());
         assert_eq!(store.log_len().unwrap(), 0);
         assert_eq!(store.card(id).unwrap().unwrap().schedule, elsewhere);
     }
@@ -292,11 +317,29 @@ mod tests {
         tx.write_schedule(id, &review).unwrap();
         tx.commit().unwrap();
         let card = store.card(id).unwrap().unwrap();
-        let good = commit_answer(&mut store, &scheduler, &card, Rating::Good, clock.now_ms(), &clock).unwrap();
+        let good = commit_answer(
+            &mut store,
+            &scheduler,
+            &card,
+            Rating::Good,
+            clock.now_ms(),
+            &clock,
+            None,
+        )
+        .unwrap();
         assert_eq!(good.leech, None, "no lapse, no leech");
-        assert!(undo_answer(&mut store, good.log_id, &good.entry, &[], 0).unwrap());
+        assert!(undo_answer(&mut store, good.log_id, &good.entry, &[], None, 0).unwrap());
 
-        let again = commit_answer(&mut store, &scheduler, &card, Rating::Again, clock.now_ms(), &clock).unwrap();
+        let again = commit_answer(
+            &mut store,
+            &scheduler,
+            &card,
+            Rating::Again,
+            clock.now_ms(),
+            &clock,
+            None,
+        )
+        .unwrap();
         assert_eq!(
             again.leech,
             Some(Leech {
@@ -310,7 +353,7 @@ mod tests {
             (s.leech, s.queue)
         };
         assert_eq!(snapshot(&mut store), (true, crate::store::queue::SUSPENDED));
-        assert!(undo_answer(&mut store, again.log_id, &again.entry, &[], 0).unwrap());
+        assert!(undo_answer(&mut store, again.log_id, &again.entry, &[], None, 0).unwrap());
         assert_eq!(snapshot(&mut store), (false, crate::store::queue::REVIEW));
         assert_eq!(store.card(id).unwrap().unwrap().schedule, review);
     }

@@ -1,7 +1,9 @@
-//! Which card a review session shows next: learning cards due now, then due
-//! reviews (earliest first) with new cards spread evenly among them, then
-//! learning cards due within the learn-ahead window; never a sibling of the
-//! card just answered while any other card is left.
+//! Which card a review session shows next: learning cards due now, then
+//! cards in day-long learning steps and due reviews (earliest first) with
+//! new cards spread evenly among them, then learning cards due within the
+//! learn-ahead window; never a sibling of the card just answered while any
+//! other card is left. A learning card due after the next study day starts
+//! is not today's (Anki's queue).
 
 use super::{DeckScope, ReviewSession};
 use crate::clock::Clock;
@@ -27,17 +29,22 @@ impl ReviewSession<'_> {
         if let Some(card) = self.pick_not_of(0, false, clock)? {
             return Ok(Some(card));
         }
-        let ahead = clock.now_ms() + self.learn_ahead_ms;
+        let ahead = self.learning_until(clock.now_ms() + self.learn_ahead_ms, clock);
         Ok(self.store.card(card_id)?.filter(|card| {
             card.queue == queue::LEARNING && card.schedule.due_key() <= ahead && self.scope_of(card.deck_id).is_ok()
         }))
+    }
+
+    /// The last instant a learning card due by `until_ms` is shown today.
+    fn learning_until(&self, until_ms: i64, clock: &Clock<impl chrono::TimeZone>) -> i64 {
+        until_ms.min(clock.end_of_today().timestamp_millis() - 1)
     }
 
     /// The next card not of fact `not_fact` (0: any); learning cards due
     /// within the learn-ahead window when nothing else is left and `ahead`.
     fn pick_not_of(&self, not_fact: i64, ahead: bool, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
         let now = clock.now_ms();
-        if let Some(card) = self.first_learning(now, not_fact)? {
+        if let Some(card) = self.first_learning(self.learning_until(now, clock), not_fact)? {
             return Ok(Some(card));
         }
         let review = self.first_review(not_fact)?;
@@ -58,7 +65,7 @@ impl ReviewSession<'_> {
         };
         match card {
             Some(card) => Ok(Some(card)),
-            None if ahead => self.first_learning(now + self.learn_ahead_ms, not_fact),
+            None if ahead => self.first_learning(self.learning_until(now + self.learn_ahead_ms, clock), not_fact),
             None => Ok(None),
         }
     }
@@ -67,11 +74,18 @@ impl ReviewSession<'_> {
         self.earliest(|_| true, |store, deck| store.next_learning(deck, until_ms, not_fact))
     }
 
+    /// A card in a day-long step due today, else a due review (Anki gathers
+    /// day-long steps first under the review limit).
     fn first_review(&self, not_fact: i64) -> Result<Option<CardRow>> {
-        self.earliest(
-            |d| self.limits.reviews_left(d.row.id) > 0,
-            |store, deck| store.next_review(deck, self.today, not_fact),
-        )
+        let within_limit = |d: &DeckScope| self.limits.reviews_left(d.row.id) > 0;
+        if let Some(card) = self.earliest(within_limit, |store, deck| {
+            store.next_day_learning(deck, self.today, not_fact)
+        })? {
+            return Ok(Some(card));
+        }
+        self.earliest(within_limit, |store, deck| {
+            store.next_review(deck, self.today, not_fact)
+        })
     }
 
     fn first_new(&self, not_fact: i64) -> Result<Option<CardRow>> {

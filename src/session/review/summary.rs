@@ -49,7 +49,14 @@ impl ReviewSession<'_> {
                 .store
                 .min_due(scope.row.id, queue::LEARNING)?
                 .and_then(chrono::DateTime::from_timestamp_millis);
-            let review = self.store.min_due(scope.row.id, queue::REVIEW)?.map(|day| {
+            let review_day = [queue::REVIEW, queue::DAY_LEARNING]
+                .into_iter()
+                .map(|q| self.store.min_due(scope.row.id, q))
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .min();
+            let review = review_day.map(|day| {
                 if day <= self.today {
                     clock.now()
                 } else {
@@ -77,7 +84,7 @@ impl ReviewSession<'_> {
                     new_left: u32::MAX,
                     ..self.limits.query(scope.row.id, clock)
                 };
-                let unseen = self.store.queue_counts(scope.row.id, &query)?.0;
+                let unseen = self.store.queue_counts(scope.row.id, &query)?.new;
                 new_waiting += unseen.saturating_sub(new_left);
             }
             for candidate in [learning, review, new].into_iter().flatten() {
@@ -93,7 +100,7 @@ impl ReviewSession<'_> {
             let mut sum = 0;
             for scope in &self.decks {
                 let query = self.limits.query(scope.row.id, clock);
-                sum += self.store.queue_counts(scope.row.id, &query)?.0;
+                sum += self.store.queue_counts(scope.row.id, &query)?.new;
             }
             sum
         };

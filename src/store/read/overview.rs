@@ -42,7 +42,7 @@ impl Store {
                (SELECT count(*) FROM facts WHERE deck_id = ?1 AND removed = 0),
                count(*),
                coalesce(sum(queue = 0), 0),
-               coalesce(sum((queue = 1 AND due <= ?2) OR (queue = 2 AND due <= ?3)), 0)
+               coalesce(sum((queue = 1 AND due <= ?2) OR (queue IN (2, 3) AND due <= ?3)), 0)
              FROM cards WHERE deck_id = ?1 AND retired = 0";
         Ok(self
             .conn()

@@ -1,17 +1,23 @@
 //! The study queue's reads: the next card of each queue of a deck, the
-//! counts a session header and `status` show, and how much of the daily
-//! limits is used. Queue queries run per deck on the `(deck_id, queue, due)`
+//! counts a session header and `status` show, how much of the daily limits
+//! is used, and the cards due on each of the next days (for the load
+//! balancer). Queue queries run per deck on the `(deck_id, queue, due)`
 //! index and fetch one card at a time, so a session never loads a deck into
 //! memory; cards come through the `cards` table's one row mapper.
+//!
+//! As Anki's queue (v3): learning cards due at an instant (queue 1) are
+//! today's only while due before the next study day starts; cards in
+//! day-long steps (queue 3) are due on their day, count against the review
+//! limit (before reviews) and in the learning count.
 
 use std::collections::HashMap;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::clock::DayNumber;
 use crate::error::Result;
-use crate::store::cards::{card_from_row, queue, select_cards};
-use crate::store::{CardRow, Store};
+use crate::store::cards::{DAY_DUE_LIMIT, card_from_row, queue, select_cards};
+use crate::store::{CardRow, Store, Tx};
 
 /// How much of a deck's daily limits has been used today.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,10 +30,41 @@ pub struct StudiedToday {
 #[derive(Debug, Clone, Copy)]
 pub struct QueueQuery {
     pub now_ms: i64,
+    /// Learning cards due by this instant count (now plus the learn-ahead
+    /// window).
+    pub learn_ahead_until_ms: i64,
     pub end_of_day_ms: i64,
     pub today: DayNumber,
     pub new_left: u32,
     pub reviews_left: u32,
+}
+
+impl QueueQuery {
+    /// The last instant a learning card due at `until_ms` is today's.
+    fn today_until(&self, until_ms: i64) -> i64 {
+        until_ms.min(self.end_of_day_ms - 1)
+    }
+}
+
+/// A deck's cards waiting today, within its limits (Anki's v3 counts).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WaitingCounts {
+    /// New cards available (within the new-card limit).
+    pub new: u32,
+    /// Learning cards due within the learn-ahead window, before the day ends.
+    pub intraday: u32,
+    /// Cards in day-long steps due by today (within the review limit, first).
+    pub day_learning: u32,
+    /// Reviews due by today (within what the review limit leaves).
+    pub review: u32,
+}
+
+impl WaitingCounts {
+    /// The learning count of a session header: learning cards due within
+    /// the learn-ahead window and cards in day-long steps due today.
+    pub fn learning(&self) -> u32 {
+        self.intraday + self.day_learning
+    }
 }
 
 /// A deck's counts, as `status` shows them.
@@ -35,15 +72,20 @@ pub struct QueueQuery {
 pub struct DeckCounts {
     /// New cards available today (within the deck's limit).
     pub new: u32,
-    /// Learning cards due before the study day ends.
+    /// Learning cards due before the study day ends (day-long steps due
+    /// today included).
     pub learning: u32,
     /// Review cards due now (within the deck's limit).
     pub due_now: u32,
-    /// Learning cards due now.
+    /// Learning cards due now (day-long steps due today included).
     pub learning_now: u32,
+    /// Cards in day-long steps due today (within the deck's review limit;
+    /// part of `learning` and `learning_now`).
+    pub day_learning: u32,
     pub total: u32,
     pub suspended: u32,
-    /// Earliest due of a learning card (UTC ms) and of a review card (day).
+    /// Earliest due of a learning card (UTC ms) and of a review card or a
+    /// day-long step (day).
     pub next_learning_ms: Option<i64>,
     pub next_review_day: Option<DayNumber>,
 }
@@ -51,11 +93,21 @@ pub struct DeckCounts {
 impl Store {
     /// The learning card of a deck due first, if due by `until_ms`, not of
     /// the fact `not_fact` (the card just answered: siblings never follow
-    /// each other; pass 0 for none).
+    /// each other; pass 0 for none). The caller keeps `until_ms` before the
+    /// next study day.
     pub fn next_learning(&self, deck_id: i64, until_ms: i64, not_fact: i64) -> Result<Option<CardRow>> {
         self.one_card(
             "c.deck_id = ?1 AND c.queue = 1 AND c.due <= ?2 AND c.fact_id != ?3 ORDER BY c.due, c.id",
             params![deck_id, until_ms, not_fact],
+        )
+    }
+
+    /// The card in a day-long step of a deck due first, if due by `today`,
+    /// not of `not_fact`.
+    pub fn next_day_learning(&self, deck_id: i64, today: DayNumber, not_fact: i64) -> Result<Option<CardRow>> {
+        self.one_card(
+            "c.deck_id = ?1 AND c.queue = 3 AND c.due <= ?2 AND c.fact_id != ?3 ORDER BY c.due, c.id",
+            params![deck_id, today, not_fact],
         )
     }
 
@@ -84,16 +136,19 @@ impl Store {
     }
 
     /// New cards and reviews answered since `day_start_ms`, per deck (decks
-    /// with none are left out; manual entries, which answer nothing, too). One range scan of today's log rows: the
-    /// CROSS JOIN keeps SQLite from starting at the deck's cards and probing
-    /// each one's history instead (100k probes on a large deck).
+    /// with none are left out; manual entries, which answer nothing, too).
+    /// A card answered in a day-long step counts as a review, as in Anki.
+    /// One range scan of today's log rows: the CROSS JOIN keeps SQLite from
+    /// starting at the deck's cards and probing each one's history instead
+    /// (100k probes on a large deck).
     pub fn studied_today_by_deck(&self, day_start_ms: i64) -> Result<HashMap<i64, StudiedToday>> {
-        let sql = "SELECT c.deck_id, coalesce(sum(l.state_before = 0), 0), coalesce(sum(l.state_before = 2), 0)
+        let sql = "SELECT c.deck_id, coalesce(sum(l.state_before = 0), 0),
+               coalesce(sum(l.state_before = 2 OR (l.state_before IN (1, 3) AND l.due_before < ?2)), 0)
              FROM review_log l CROSS JOIN cards c ON c.id = l.card_id
              WHERE l.reviewed_at_ms >= ?1 AND l.rating > 0
              GROUP BY c.deck_id";
         let mut stmt = self.conn().prepare_cached(sql)?;
-        let rows = stmt.query_map([day_start_ms], |r| {
+        let rows = stmt.query_map([day_start_ms, DAY_DUE_LIMIT], |r| {
             Ok((
                 r.get(0)?,
                 StudiedToday {
@@ -105,59 +160,70 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// The counts a session header needs: new (up to `new_left`), learning
-    /// due before `end_of_day_ms`, reviews due by `today` (up to `reviews_left`).
-    /// Each is an index range scan bounded by the deck's limits.
-    pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<(u32, u32, u32)> {
-        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
-            Ok(self.conn().prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
-        };
-        let new = count(
+    fn count(&self, sql: &str, p: &[&dyn rusqlite::ToSql]) -> Result<u32> {
+        Ok(self.conn().prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
+    }
+
+    /// Learning cards of a deck due at an instant by `until_ms`.
+    pub fn learning_due_by(&self, deck_id: i64, until_ms: i64) -> Result<u32> {
+        self.count(
+            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2",
+            &[&deck_id, &until_ms],
+        )
+    }
+
+    /// The counts a session header needs (see [`WaitingCounts`]). Each is an
+    /// index range scan bounded by the deck's limits.
+    pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<WaitingCounts> {
+        let new = self.count(
             "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
             &[&deck_id, &q.new_left],
         )?;
-        let learning = count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due < ?2",
-            &[&deck_id, &q.end_of_day_ms],
-        )?;
-        let due = count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 2 AND due <= ?2 LIMIT ?3)",
-            &[&deck_id, &q.today, &q.reviews_left],
-        )?;
-        Ok((new, learning, due))
+        let intraday = self.learning_due_by(deck_id, q.today_until(q.learn_ahead_until_ms))?;
+        let limited = |queue: i64, limit: u32| {
+            self.count(
+                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due <= ?3 LIMIT ?4)",
+                &[&deck_id, &queue, &q.today, &limit],
+            )
+        };
+        let day_learning = limited(queue::DAY_LEARNING, q.reviews_left)?;
+        let review = limited(queue::REVIEW, q.reviews_left - day_learning)?;
+        Ok(WaitingCounts {
+            new,
+            intraday,
+            day_learning,
+            review,
+        })
     }
 
     /// Everything `status` shows for one deck.
     pub fn deck_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<DeckCounts> {
-        let conn = self.conn();
-        let count = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u32> {
-            Ok(conn.prepare_cached(sql)?.query_row(p, |r| r.get(0))?)
-        };
-        let (new, learning, due_now) = self.queue_counts(deck_id, q)?;
-        let learning_now = self.learning_due_by(deck_id, q.now_ms)?;
-        let total = count("SELECT card_count FROM decks WHERE id = ?1", &[&deck_id])?;
-        let suspended = count(
+        let waiting = self.queue_counts(deck_id, q)?;
+        let learning_today = self.learning_due_by(deck_id, q.today_until(i64::MAX))?;
+        let learning_now = self.learning_due_by(deck_id, q.today_until(q.now_ms))?;
+        let total = self.count("SELECT card_count FROM decks WHERE id = ?1", &[&deck_id])?;
+        let suspended = self.count(
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1",
             &[&deck_id],
         )?;
+        let next_review_day = [queue::REVIEW, queue::DAY_LEARNING]
+            .into_iter()
+            .map(|queue| self.min_due(deck_id, queue))
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .min();
         Ok(DeckCounts {
-            new,
-            learning,
-            due_now,
-            learning_now,
+            new: waiting.new,
+            learning: learning_today + waiting.day_learning,
+            due_now: waiting.review,
+            learning_now: learning_now + waiting.day_learning,
+            day_learning: waiting.day_learning,
             total,
             suspended,
             next_learning_ms: self.min_due(deck_id, queue::LEARNING)?,
-            next_review_day: self.min_due(deck_id, queue::REVIEW)?,
+            next_review_day,
         })
-    }
-
-    /// How many learning cards of a deck are due by `until_ms`.
-    pub fn learning_due_by(&self, deck_id: i64, until_ms: i64) -> Result<u32> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 1 AND due <= ?2")?
-            .query_row(params![deck_id, until_ms], |r| r.get(0))?)
     }
 
     /// The earliest due value in one queue of a deck.
@@ -167,14 +233,181 @@ impl Store {
             .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = ?2")?
             .query_row(params![deck_id, queue], |r| r.get(0))?)
     }
+
+    /// The cards due on each study day in `from..until` (see [`due_per_day`]).
+    pub fn due_per_day(&self, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+        due_per_day(self.conn(), from, until)
+    }
+
+    /// The cards of a fact due on a study day in `from..until` (see [`fact_due_days`]).
+    pub fn fact_due_days(&self, fact_id: i64, from: DayNumber, until: DayNumber) -> Result<Vec<(i64, DayNumber)>> {
+        fact_due_days(self.conn(), fact_id, from, until)
+    }
+}
+
+impl Tx<'_> {
+    /// [`Store::due_per_day`], in this transaction.
+    pub fn due_per_day(&self, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+        due_per_day(self.conn(), from, until)
+    }
+
+    /// [`Store::fact_due_days`], in this transaction.
+    pub fn fact_due_days(&self, fact_id: i64, from: DayNumber, until: DayNumber) -> Result<Vec<(i64, DayNumber)>> {
+        fact_due_days(self.conn(), fact_id, from, until)
+    }
+}
+
+/// The cards due on each study day in `from..until`: review cards and
+/// cards in day-long steps, of every deck and whatever their queue
+/// (suspended and buried ones too, as Anki's load balancer counts them).
+/// Read from `cards_due_per_day`, which triggers keep (schema v4): at most
+/// one row per day of the range, however many cards are due in it.
+fn due_per_day(conn: &Connection, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, cards FROM cards_due_per_day WHERE day >= ?1 AND day < ?2 AND cards > 0 ORDER BY day",
+    )?;
+    let rows = stmt.query_map(params![from, until], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The cards of a fact due on a study day in `from..until` (review cards
+/// and day-long steps, in any queue), as (card id, day).
+fn fact_due_days(conn: &Connection, fact_id: i64, from: DayNumber, until: DayNumber) -> Result<Vec<(i64, DayNumber)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, due FROM cards WHERE fact_id = ?1 AND due >= ?2 AND due < ?3
+           AND (state = 2 OR (state IN (1, 3) AND due < ?4)) ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![fact_id, from, until, DAY_DUE_LIMIT], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cards due on each study day in `from..until`: review cards and
+    /// cards in day-long steps, of every deck and whatever their queue
+    /// (suspended and buried ones too, as Anki's load balancer counts them).
+    /// Counted from the cards themselves, one index range scan per deck and
+    /// queue: what `cards_due_per_day` must always equal.
+    fn due_per_day_scan(conn: &Connection, from: DayNumber, until: DayNumber) -> Result<Vec<(DayNumber, u32)>> {
+        let mut counts: HashMap<DayNumber, u32> = HashMap::new();
+        let decks: Vec<i64> = conn
+            .prepare_cached("SELECT id FROM decks")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut active = conn.prepare_cached(
+            "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4 GROUP BY due",
+        )?;
+        let mut held = conn.prepare_cached(
+            "SELECT due, count(*) FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due >= ?3 AND due < ?4
+               AND (state = 2 OR (state IN (1, 3) AND due < ?5)) GROUP BY due",
+        )?;
+        let mut add = |rows: rusqlite::MappedRows<'_, _>| -> Result<()> {
+            for row in rows {
+                let (day, n): (DayNumber, u32) = row?;
+                *counts.entry(day).or_default() += n;
+            }
+            Ok(())
+        };
+        let pair = |r: &rusqlite::Row| Ok((r.get(0)?, r.get(1)?));
+        for deck in decks {
+            for q in [queue::REVIEW, queue::DAY_LEARNING] {
+                add(active.query_map(params![deck, q, from, until], pair)?)?;
+            }
+            for q in [queue::SUSPENDED, queue::BURIED] {
+                add(held.query_map(params![deck, q, from, until, DAY_DUE_LIMIT], pair)?)?;
+            }
+        }
+        let mut counts: Vec<(DayNumber, u32)> = counts.into_iter().collect();
+        counts.sort_unstable();
+        Ok(counts)
+    }
     use crate::card::{CardState, Due, Rating, ReviewKind, Schedule};
     use crate::deck::build::{Source, build};
     use crate::store::LogEntry;
+
+    /// `cards_due_per_day`, kept by triggers, equals a count of the cards
+    /// after every kind of write: answers into review, day-long and
+    /// intraday steps, suspend, bury, unbury, retire, forget, deck delete.
+    #[test]
+    fn the_due_per_day_table_always_equals_a_count_of_the_cards() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = |key: &str| Source {
+            label: format!("{key}.deck"),
+            key: key.into(),
+            bytes: format!("# {key}\n## x\nq: x?\na: 1\ncards: basic reverse\n## y\nq: y?\na: 2\n## z\nq: z?\na: 3\n")
+                .into_bytes(),
+        };
+        build(&mut store, &[source("a"), source("b")]).unwrap();
+        let same = |store: &Store, after: &str| {
+            let table = due_per_day(store.conn(), 0, DAY_DUE_LIMIT).unwrap();
+            let scan = due_per_day_scan(store.conn(), 0, DAY_DUE_LIMIT).unwrap();
+            assert_eq!(table, scan, "after {after}");
+            table.iter().map(|(_, n)| n).sum::<u32>()
+        };
+        assert_eq!(same(&store, "the build"), 0, "new cards are not due on a day");
+        let ids: Vec<i64> = store
+            .conn()
+            .prepare("SELECT id FROM cards ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let id = |n: usize| ids[n - 1];
+        let schedule = |state: CardState, due: Due| Schedule {
+            state,
+            due,
+            ..Schedule::new_card(0)
+        };
+        let write = |store: &mut Store, card: i64, s: Schedule| {
+            let tx = store.begin().unwrap();
+            tx.write_schedule(card, &s).unwrap();
+            tx.commit().unwrap();
+        };
+        write(&mut store, id(1), schedule(CardState::Review, Due::Day(20_000)));
+        write(&mut store, id(2), schedule(CardState::Review, Due::Day(20_000)));
+        write(&mut store, id(3), schedule(CardState::Relearning, Due::Day(20_003)));
+        write(
+            &mut store,
+            id(4),
+            schedule(CardState::Learning, Due::At(1_771_000_000_000)),
+        );
+        write(&mut store, id(5), schedule(CardState::Review, Due::Day(20_010)));
+        write(&mut store, id(6), schedule(CardState::Review, Due::Day(20_011)));
+        assert_eq!(same(&store, "answers"), 5, "the intraday step is not due on a day");
+        write(&mut store, id(1), schedule(CardState::Review, Due::Day(20_040)));
+        same(&store, "a review answered again");
+        let tx = store.begin().unwrap();
+        tx.suspend_card(id(2)).unwrap();
+        tx.suspend_card(id(4)).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(same(&store, "suspending"), 5, "a suspended review still counts");
+        store.bury(id(3), 20_000).unwrap();
+        store.bury(id(5), 20_000).unwrap();
+        assert_eq!(same(&store, "burying"), 5, "a buried card still counts");
+        store.unbury(20_001).unwrap();
+        same(&store, "unburying");
+        let tx = store.begin().unwrap();
+        tx.unsuspend_card(id(2)).unwrap();
+        tx.retire_card(id(6)).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(
+            same(&store, "a retired card"),
+            5,
+            "retired is suspended: it still counts"
+        );
+        write(&mut store, id(2), Schedule::new_card(0));
+        assert_eq!(same(&store, "forgetting"), 4);
+        let deck_b = store.find_deck("b").unwrap().id;
+        let tx = store.begin().unwrap();
+        tx.delete_deck(deck_b).unwrap();
+        tx.commit().unwrap();
+        same(&store, "a deck deleted");
+    }
 
     #[test]
     fn studied_today_counts_each_decks_new_cards_and_reviews_since_the_day_start() {

@@ -129,19 +129,21 @@ impl Condition {
     fn is(&mut self, is: Is, time: &SearchTime) {
         match is {
             Is::New => self.push("c.state = 0"),
-            Is::Learn => self.push(&format!("c.queue = {}", queue::LEARNING)),
+            Is::Learn => self.push(&format!("c.queue IN ({}, {})", queue::LEARNING, queue::DAY_LEARNING)),
             Is::Review => self.push("c.state IN (2, 3)"),
             // One CASE rather than an OR of two (queue, due) ranges: SQLite
             // would scan an index once per branch and look every review
             // card up, even when another condition (a deck) narrows them.
             Is::Due => {
                 self.push(&format!(
-                    "(CASE c.queue WHEN {} THEN c.due <= ? WHEN {} THEN c.due <= ? ELSE 0 END)",
+                    "(CASE c.queue WHEN {} THEN c.due <= ? WHEN {} THEN c.due <= ? WHEN {} THEN c.due <= ? ELSE 0 END)",
                     queue::REVIEW,
-                    queue::LEARNING
+                    queue::LEARNING,
+                    queue::DAY_LEARNING
                 ));
                 self.bind(time.today);
                 self.bind(time.learn_cutoff_ms);
+                self.bind(time.today);
             }
             Is::Suspended => self.push(&format!("c.queue = {}", queue::SUSPENDED)),
             Is::Buried => self.push(&format!("c.queue = {}", queue::BURIED)),
@@ -162,14 +164,18 @@ impl Condition {
                 "coalesce(iskra_r(c.stability, c.difficulty, c.last_review_day) {op} ?, 0)"
             )),
             Prop::Due => {
-                // Review cards: days from today to their day; learning
-                // cards: whole days from the end of today (0 for later
-                // today), as Anki counts them.
+                // Review cards and day-long steps: days from today to their
+                // day; learning cards: whole days from the end of today (0
+                // for later today), as Anki counts them.
                 self.push(&format!(
-                    "(CASE c.queue WHEN {} THEN c.due - ? {op} ? WHEN {} THEN (c.due - ?) / {DAY_MS} {op} ? ELSE 0 END)",
+                    "(CASE c.queue WHEN {} THEN c.due - ? {op} ? WHEN {} THEN c.due - ? {op} ? \
+                     WHEN {} THEN (c.due - ?) / {DAY_MS} {op} ? ELSE 0 END)",
                     queue::REVIEW,
+                    queue::DAY_LEARNING,
                     queue::LEARNING
                 ));
+                self.bind(time.today);
+                self.bind(value);
                 self.bind(time.today);
                 self.bind(value);
                 self.bind(time.next_day_start_ms);
@@ -237,7 +243,10 @@ mod tests {
                 text("x' OR 1=1; DROP TABLE cards; --%"),
                 Value::Integer(20_500),
                 Value::Integer(1_771_000_000_000),
+                Value::Integer(20_500),
                 Value::Integer(3),
+                Value::Integer(20_500),
+                Value::Real(-2.0),
                 Value::Integer(20_500),
                 Value::Real(-2.0),
                 Value::Integer(1_771_100_000_000),

@@ -45,7 +45,9 @@ fn answer(uid: &str, at_ms: i64, day: i64, before: &StoredSchedule, rating: Rati
             Moment {
                 now_ms: at_ms,
                 today: day,
+                next_day_ms: i64::MAX,
             },
+            None,
         )
         .unwrap();
     CardEvent {

@@ -68,6 +68,7 @@ fn collection() -> Store {
 fn read_the_queue(store: &Store) {
     let q = QueueQuery {
         now_ms: 10_000,
+        learn_ahead_until_ms: 11_200,
         end_of_day_ms: 20_000,
         today: 120,
         new_left: 20,
@@ -76,10 +77,14 @@ fn read_the_queue(store: &Store) {
     for deck in store.decks().unwrap() {
         store.next_learning(deck.id, 10_000, 0).unwrap();
         store.next_review(deck.id, 120, 0).unwrap();
+        store.next_day_learning(deck.id, 120, 0).unwrap();
         store.next_new(deck.id, 0).unwrap();
         store.deck_counts(deck.id, &q).unwrap();
     }
     store.studied_today_by_deck(0).unwrap();
+    // The load balancer's reads: the cards due per day, a fact's due days.
+    store.due_per_day(120, 219).unwrap();
+    store.fact_due_days(1, 120, 219).unwrap();
     store.last_answered().unwrap();
 }
 
