@@ -338,7 +338,11 @@ mod tests {
     fn last_interval_is_written_as_anki_writes_it() {
         let previous = Some(1_700_000_000_000);
         let ids = HashMap::from([(7, 1_790_000_000_007)]);
-        let clock = Clock::new(crate::clock::parse_now("2023-11-14T22:23:20Z").unwrap(), chrono::Utc, 4);
+        let clock = Clock::new(
+            crate::clock::parse_now("2023-11-14T22:23:20Z").unwrap(),
+            chrono::Local,
+            4,
+        );
         let learning = revlog_row(
             &entry(CardState::Learning, 1_700_000_600_000, 0),
             1,
