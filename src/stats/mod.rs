@@ -15,6 +15,7 @@
 mod cards;
 mod history;
 pub mod report;
+mod report_curve;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Serialize;

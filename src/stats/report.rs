@@ -7,17 +7,18 @@ use std::fmt::Write as _;
 use chrono::{Datelike, NaiveDate};
 
 use super::{CardBrief, DayCount, DayStats, Grades, Histogram, Stats, Tally};
+use crate::optimize::simulate::WorkloadCurve;
 use crate::text::{duration, plural};
 
 /// Width of a full-width chart's coordinate system (it scales to the page).
-const CHART_WIDTH: f64 = 720.0;
+pub(super) const CHART_WIDTH: f64 = 720.0;
 /// Width of a histogram's, shown two to a row on wide screens.
 const HALF_WIDTH: f64 = 360.0;
-const CHART_HEIGHT: f64 = 200.0;
+pub(super) const CHART_HEIGHT: f64 = 200.0;
 /// Room for the y axis labels and the x labels.
-const LEFT: f64 = 44.0;
-const BOTTOM: f64 = 22.0;
-const TOP: f64 = 8.0;
+pub(super) const LEFT: f64 = 44.0;
+pub(super) const BOTTOM: f64 = 22.0;
+pub(super) const TOP: f64 = 8.0;
 /// Heatmap cell size and gap.
 const CELL: f64 = 11.0;
 const GAP: f64 = 2.0;
@@ -46,6 +47,9 @@ svg text { font-size: 11px; fill: var(--muted); }
 .axis { stroke: var(--line); stroke-width: 1; }
 .learn { fill: var(--learn); } .review { fill: var(--review); } .relearn { fill: var(--relearn); }
 .due { fill: var(--due); } .bar { fill: var(--bar); }
+.curve { fill: none; stroke: var(--bar); stroke-width: 2; } .point { fill: var(--bar); }
+.best { fill: var(--relearn); } .best-line { stroke: var(--relearn); stroke-dasharray: 4 3; }
+h3.note { font-size: .9rem; font-weight: normal; margin: .75rem 0 .25rem; }
 .l0 { fill: var(--l0); } .l1 { fill: var(--l1); } .l2 { fill: var(--l2); } .l3 { fill: var(--l3); }
 .l4 { fill: var(--l4); }
 .legend { display: flex; flex-wrap: wrap; gap: .75rem; color: var(--muted); font-size: .85rem; margin-top: .25rem; }
@@ -70,8 +74,9 @@ td.text { white-space: normal; min-width: 12rem; }
 }
 "#;
 
-/// The report as one HTML document.
-pub fn render(stats: &Stats) -> String {
+/// The report as one HTML document; with `curve`, the workload by desired
+/// retention too (`report --curve`).
+pub fn render(stats: &Stats, curve: Option<&WorkloadCurve>) -> String {
     let mut html = String::with_capacity(64 * 1024);
     let scope = stats.deck.as_deref().unwrap_or("all decks");
     let _ = write!(
@@ -97,6 +102,9 @@ pub fn render(stats: &Stats) -> String {
     reviews(&mut html, stats);
     forecast(&mut html, &stats.forecast);
     retention(&mut html, stats);
+    if let Some(curve) = curve {
+        super::report_curve::section(&mut html, curve);
+    }
     buttons(&mut html, stats);
     html.push_str("<div class=\"pair\">\n");
     histogram(
@@ -259,7 +267,7 @@ struct Bar {
 }
 
 /// A round number at or above `max` for the top of an axis.
-fn nice_max(max: f64) -> f64 {
+pub(super) fn nice_max(max: f64) -> f64 {
     if max <= 0.0 {
         return 1.0;
     }
@@ -338,7 +346,7 @@ fn bar_chart(html: &mut String, id: &str, label: &str, bars: &[Bar], width: f64)
     html.push_str("</svg>\n");
 }
 
-fn format_tick(value: f64) -> String {
+pub(super) fn format_tick(value: f64) -> String {
     if value.fract() == 0.0 {
         format!("{value:.0}")
     } else {
