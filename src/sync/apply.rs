@@ -198,6 +198,9 @@ fn read_chunk(folder: &Folder, unread: &Unread, report: &mut Report) -> Option<(
 #[derive(Default)]
 struct Identities {
     rows: HashMap<CardIdentity, (i64, Option<i64>)>,
+    /// The card here of an identity (by row id), once looked up: no card
+    /// is made or renumbered while chunks are applied.
+    cards: HashMap<i64, Option<i64>>,
 }
 
 impl Identities {
@@ -242,7 +245,6 @@ fn apply_chunk(
     report: &mut Report,
 ) -> Result<()> {
     let device = tx.device_id(unread.device)?;
-    let mut cards: HashMap<i64, Option<i64>> = HashMap::new();
     let mut added = 0;
     for event in events {
         let identity = cache.announce(tx, event)?;
@@ -252,14 +254,14 @@ fn apply_chunk(
         match (&event.what, identity) {
             (What::Config { .. }, _) => continue,
             (What::Log(log), Some(identity)) => {
-                let card = match cards.get(&identity) {
+                let card = match cache.cards.get(&identity) {
                     Some(card) => *card,
                     None => {
                         let card = match &event.card {
                             Some(card) => tx.card_of_identity(&card.identity())?.map(|(id, _)| id),
                             None => None,
                         };
-                        cards.insert(identity, card);
+                        cache.cards.insert(identity, card);
                         card
                     }
                 };
