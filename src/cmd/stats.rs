@@ -48,7 +48,7 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Add the workload by desired retention (0.70 to 0.99), as `iskra simulate --curve` draws it: it runs
-    /// the simulator 30 times over a year, which takes minutes on a collection of 100,000 cards
+    /// the simulator 30 times over a year, over a minute of CPU on a collection of 100,000 cards
     #[arg(long)]
     pub curve: bool,
 }
