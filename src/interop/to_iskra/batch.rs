@@ -213,11 +213,12 @@ struct StoredFact {
     content: String,
 }
 
-/// The page cache of an import's transaction (MiB). Rows are written in
-/// order, so a larger cache saves little (16, 32 and 64 MiB took the same
-/// CPU time on the 100k-card package) but adds to the import's peak memory,
-/// which is at most Anki's with 16 (BENCHMARKS.md, "Performance, round two (issue 21)").
-const IMPORT_CACHE_MIB: i64 = 16;
+/// The page cache of an import's transaction (MiB). Rows are written
+/// mostly in order, so a larger cache saves little (8 to 64 MiB took the
+/// same CPU time within the noise on the 100k-card package) but adds to the
+/// import's peak memory: 364 MiB with 16, 360 with 12, Anki's 361
+/// (BENCHMARKS.md, "Performance, round two (issue 21)").
+const IMPORT_CACHE_MIB: i64 = 12;
 
 /// Imports a batch in one transaction; with `commit` false everything is
 /// rolled back at the end and only the outcome is kept. A bulk transaction
