@@ -6,19 +6,14 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 
+pub use super::svg::escape;
+use super::svg::{BOTTOM, CHART_HEIGHT, CHART_WIDTH, LEFT, TOP, format_tick, nice_max};
 use super::{CardBrief, DayCount, DayStats, Grades, Histogram, Stats, Tally};
 use crate::optimize::simulate::WorkloadCurve;
 use crate::text::{duration, plural};
 
-/// Width of a full-width chart's coordinate system (it scales to the page).
-pub(super) const CHART_WIDTH: f64 = 720.0;
 /// Width of a histogram's, shown two to a row on wide screens.
 const HALF_WIDTH: f64 = 360.0;
-pub(super) const CHART_HEIGHT: f64 = 200.0;
-/// Room for the y axis labels and the x labels.
-pub(super) const LEFT: f64 = 44.0;
-pub(super) const BOTTOM: f64 = 22.0;
-pub(super) const TOP: f64 = 8.0;
 /// Heatmap cell size and gap.
 const CELL: f64 = 11.0;
 const GAP: f64 = 2.0;
@@ -130,23 +125,6 @@ pub fn render(stats: &Stats, curve: Option<&WorkloadCurve>) -> String {
     leeches(&mut html, stats);
     html.push_str("</main>\n</body>\n</html>\n");
     html
-}
-
-/// Text made safe for HTML (element content and attribute values).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -266,19 +244,6 @@ struct Bar {
     segments: Vec<(&'static str, f64)>,
 }
 
-/// A round number at or above `max` for the top of an axis.
-pub(super) fn nice_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(max.log10().floor());
-    let step = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
-        .into_iter()
-        .find(|s| s * magnitude >= max)
-        .unwrap_or(10.0);
-    step * magnitude
-}
-
 /// A bar chart as inline SVG, `width` units wide.
 fn bar_chart(html: &mut String, id: &str, label: &str, bars: &[Bar], width: f64) {
     let max = bars
@@ -344,14 +309,6 @@ fn bar_chart(html: &mut String, id: &str, label: &str, bars: &[Bar], width: f64)
         }
     }
     html.push_str("</svg>\n");
-}
-
-pub(super) fn format_tick(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}")
-    }
 }
 
 fn short(date: NaiveDate) -> String {

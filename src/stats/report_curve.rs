@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use super::report::{BOTTOM, CHART_HEIGHT, CHART_WIDTH, LEFT, TOP, escape, format_tick, nice_max};
+use super::svg::{BOTTOM, CHART_HEIGHT, CHART_WIDTH, LEFT, TOP, escape, format_tick, nice_max};
 use crate::optimize::simulate::{Outcome, WorkloadCurve};
 
 /// The section: a note naming the cheapest retention and the one in use,
