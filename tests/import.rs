@@ -105,7 +105,7 @@ fn rows_without_guids_match_by_first_field_and_separators_are_guessed() {
         run.stdout
     );
     assert_eq!(fact(&s, "france")["answer"], "Paris!");
-    // Cloze notes, renumbered by position; --deck puts them where asked.
+    // Cloze notes keep Anki's numbers (one card per number); --deck puts them where asked.
     s.write(
         "cloze.txt",
         "#notetype:Cloze\n{{c2::Reed}} caught {{c1::typhus::illness}}\tHe died.\n",
@@ -117,8 +117,23 @@ fn rows_without_guids_match_by_first_field_and_separators_are_guessed() {
         run.stdout
     );
     let cloze = fact(&s, "reed-caught-typhus-illness");
-    assert_eq!(cloze["text"], "{{Reed}} caught {{typhus::illness}}");
+    assert_eq!(cloze["text"], "{{c2::Reed}} caught {{c1::typhus::illness}}");
     assert_eq!(cloze["extra"], "He died.");
+    let db = s.db();
+    let cards: Vec<(String, String)> = db
+        .prepare("SELECT template, front FROM cards WHERE deck_id = (SELECT id FROM decks WHERE key = 'reed') ORDER BY template")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        cards,
+        [
+            ("cloze:1".to_string(), "Reed caught [illness]".to_string()),
+            ("cloze:2".to_string(), "[...] caught typhus".to_string())
+        ]
+    );
 }
 
 #[test]

@@ -66,6 +66,16 @@ const FIXTURES: &[Fixture] = &[
         log_deck: "people",
         log_elsewhere: 0,
     },
+    Fixture {
+        file: "collection-v5.sqlite3",
+        schema: 5,
+        decks: 5,
+        facts: 253,
+        cards: 329,
+        ratings: &[4, 4, 4, 3, 1, 3, 3, 3, 3, 3],
+        log_deck: "people",
+        log_elsewhere: 0,
+    },
 ];
 
 /// A time after every fixture was written.
@@ -186,6 +196,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
         }
         schema_4_is_filled_in(&s, &copy_of(fixture), fixture);
         due_per_day_is_counted(&s, fixture);
+        anki_identity_is_empty(&s);
 
         // The backup made before migrating is the old version, unchanged.
         let backups: Vec<PathBuf> = std::fs::read_dir(s.path("backups"))
@@ -296,6 +307,20 @@ fn schema_4_is_filled_in(s: &Scratch, original: &Scratch, fixture: &Fixture) {
         assert!(run.stdout.contains("undid `flag 3`"), "{}", run.stdout);
         assert_eq!(s.count("SELECT count(*) FROM cards WHERE flag != 0"), 0);
     }
+}
+
+/// What the Anki identity migration (issue 16) added: empty tables and
+/// columns, since facts imported before kept nothing of Anki; an Anki
+/// package imported after it keeps its notes.
+fn anki_identity_is_empty(s: &Scratch) {
+    for table in ["anki_notes", "anki_notetypes", "media"] {
+        assert_eq!(s.count(&format!("SELECT count(*) FROM {table}")), 0, "{table}");
+    }
+    assert_eq!(
+        s.count("SELECT count(*) FROM cards WHERE anki_id IS NOT NULL OR anki_ord IS NOT NULL"),
+        0
+    );
+    assert_eq!(s.count("SELECT count(*) FROM decks WHERE anki_preset IS NOT NULL"), 0);
 }
 
 /// Schema 5's `cards_due_per_day` (filled by the migration, kept by

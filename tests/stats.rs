@@ -1149,3 +1149,78 @@ fn hostile_card_text_stays_inert() {
     common::pty_expect(&mut pty, "Who wrote \\u{1b}[31mred\\u{1b}[0m and \\u{202e}this?");
     common::pty_exits_cleanly(&mut pty);
 }
+
+/// The SVG element `id` of a rendered page, from its opening tag to its end.
+fn svg_of<'a>(dom: &'a str, id: &str) -> &'a str {
+    dom.split(&format!("<svg id=\"{id}\""))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no SVG {id} in the rendered page"))
+        .split("</svg>")
+        .next()
+        .unwrap()
+}
+
+#[test]
+fn report_curve_draws_the_workload_by_retention_as_simulate_does() {
+    let s = scratch();
+    run(&s, NOW, &["report", "--out", "plain.html"], "").ok();
+    let plain = std::fs::read_to_string(s.path("plain.html")).unwrap();
+    assert!(
+        !plain.contains("id=\"workload\""),
+        "the curve is drawn only with --curve"
+    );
+
+    let written = run(&s, NOW, &["report", "--curve", "--out", "curve.html"], "").ok();
+    assert_eq!(written.stdout, "Report written to curve.html\n");
+    let (dom, stderr) = chromium(&["--dump-dom"], &s.path("curve.html"));
+    assert!(
+        console_lines(&stderr).is_empty(),
+        "console output: {:?}",
+        console_lines(&stderr)
+    );
+
+    // The same computation and the same rule as `simulate --curve`.
+    let simulated = run(&s, NOW, &["simulate", "--curve"], "").ok();
+    let marked = simulated
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("▲ "))
+        .unwrap_or_else(|| panic!("simulate --curve marks no retention:\n{}", simulated.stdout));
+    let best = marked.split_whitespace().nth(1).unwrap();
+    let minutes = marked.split('(').nth(1).unwrap().split(" minutes").next().unwrap();
+    assert!(
+        dom.contains(&format!(
+            "▲ {best} costs least study time per card remembered ({minutes} minutes a day"
+        )),
+        "the report's note names simulate's optimum ({marked})"
+    );
+    let expected: Vec<String> = (70..=99).map(|r| format!("0.{r}")).collect();
+    for id in ["workload-minutes-chart", "workload-remembered-chart"] {
+        let svg = svg_of(&dom, id);
+        let retentions: Vec<String> = svg
+            .split("<title>retention ")
+            .skip(1)
+            .map(|t| t.split(':').next().unwrap().to_string())
+            .collect();
+        assert_eq!(retentions, expected, "{id}: one point per retention, 0.70 to 0.99");
+        assert_eq!(svg.matches("<circle ").count(), 30, "{id}");
+        assert_eq!(
+            svg.matches("<circle class=\"best\"").count(),
+            1,
+            "{id}: one optimum marked"
+        );
+        let best_title = svg
+            .split("<circle class=\"best\"")
+            .nth(1)
+            .unwrap()
+            .split("</title>")
+            .next()
+            .unwrap();
+        assert!(
+            best_title.contains(&format!("<title>retention {best}: {minutes} minutes a day")),
+            "{id}: the marked point is simulate's optimum {best}: {best_title}"
+        );
+        assert_eq!(svg.matches("<polyline class=\"curve\"").count(), 1, "{id}");
+        assert_eq!(svg.matches("class=\"best-line\"").count(), 1, "{id}");
+    }
+}

@@ -81,6 +81,12 @@ fn report(
         outcome.reviews_added, outcome.reviews_present
     )?;
     let mut lines = notices.lines();
+    if outcome.left_to_files > 0 {
+        lines.push(format!(
+            "{} of decks built from files differ from the file read: their text is the deck file's (edit it there); their cards' schedules and history were imported",
+            plural(outcome.left_to_files, "fact")
+        ));
+    }
     lines.extend(
         outcome
             .skipped

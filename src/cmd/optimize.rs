@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::optimize::fit::{self, Evaluation, Fit, MIN_ITEMS};
 use crate::optimize::items::{self, TrainingSet};
-use crate::optimize::simulate;
+use crate::optimize::simulate::{self, WorkloadCurve};
 use crate::session::limits::deck_limits;
 use crate::store::{DeckRow, FsrsFit, Settings, Store};
 use crate::text::escape_control;
@@ -312,11 +312,50 @@ pub fn run_simulate<Tz: TimeZone>(
     out: &mut impl Write,
 ) -> Result<i32> {
     let retentions = match args.curve {
-        true => (70..=99).map(|r| r as f32 / 100.0).collect(),
+        true => WorkloadCurve::retentions(),
         false => simulate::parse_retentions(&args.retention, args.step)?,
     };
+    let sim = simulate_collection(store, args.deck.as_deref(), args.days, &retentions, clock)?;
+    match args.curve {
+        true => render_curve(
+            &sim.header,
+            &WorkloadCurve::new(sim.outcomes, sim.header.in_use, args.days),
+            out,
+        ),
+        false => render_simulation(&sim.header, &sim.outcomes, out),
+    }
+    .map_err(Error::stdout)?;
+    Ok(0)
+}
+
+/// The workload-vs-retention curve of the collection (or of one deck), as
+/// `simulate --curve` computes it; `report --curve` draws it too.
+pub fn workload_curve<Tz: TimeZone>(
+    store: &mut Store,
+    deck: Option<&str>,
+    days: u32,
+    clock: &Clock<Tz>,
+) -> Result<WorkloadCurve> {
+    let sim = simulate_collection(store, deck, days, &WorkloadCurve::retentions(), clock)?;
+    Ok(WorkloadCurve::new(sim.outcomes, sim.header.in_use, days))
+}
+
+/// A simulation of the collection's (or one deck's) cards, limits and
+/// parameters for each of `retentions`.
+struct Simulation {
+    header: SimulationHeader,
+    outcomes: Vec<simulate::Outcome>,
+}
+
+fn simulate_collection<Tz: TimeZone>(
+    store: &mut Store,
+    deck: Option<&str>,
+    days: u32,
+    retentions: &[f32],
+    clock: &Clock<Tz>,
+) -> Result<Simulation> {
     let settings = store.settings()?;
-    let deck = args.deck.as_deref().map(|name| store.find_deck(name)).transpose()?;
+    let deck = deck.map(|name| store.find_deck(name)).transpose()?;
     let decks = match &deck {
         Some(deck) => vec![deck.clone()],
         None => store.decks()?,
@@ -326,7 +365,7 @@ pub fn run_simulate<Tz: TimeZone>(
     let log = store.training_log(deck_id)?;
     let setup = simulate::Setup {
         parameters: settings.fsrs_parameters(deck.as_ref().map(|d| d.key.as_str())).to_vec(),
-        days: args.days as usize,
+        days: days as usize,
         new_limit: decks.iter().map(|d| deck_limits(&settings, d).0 as usize).sum(),
         review_limit: decks.iter().map(|d| deck_limits(&settings, d).1 as usize).sum(),
         max_interval: settings.scheduler.max_interval,
@@ -335,7 +374,7 @@ pub fn run_simulate<Tz: TimeZone>(
         balance: (settings.scheduler.load_balancer && settings.scheduler.fuzz).then_some(settings.scheduler.easy_days),
     };
     let next_day = clock.end_of_today().timestamp();
-    let outcomes = simulate::simulate_retentions(&setup, &cards, &log, clock.today(), next_day, &retentions)?;
+    let outcomes = simulate::simulate_retentions(&setup, &cards, &log, clock.today(), next_day, retentions)?;
     let in_use = deck
         .as_ref()
         .and_then(|d| d.retention)
@@ -343,26 +382,21 @@ pub fn run_simulate<Tz: TimeZone>(
     let new = cards.iter().filter(|c| c.state == 0 || c.stability.is_none()).count();
     let header = SimulationHeader {
         scope: scope_name(deck.as_ref()),
-        days: args.days,
+        days,
         cards: cards.len(),
         new,
-        setup: &setup,
+        setup,
         in_use,
     };
-    match args.curve {
-        true => render_curve(&header, &outcomes, out),
-        false => render_simulation(&header, &outcomes, out),
-    }
-    .map_err(Error::stdout)?;
-    Ok(0)
+    Ok(Simulation { header, outcomes })
 }
 
-struct SimulationHeader<'a> {
+struct SimulationHeader {
     scope: String,
     days: u32,
     cards: usize,
     new: usize,
-    setup: &'a simulate::Setup,
+    setup: simulate::Setup,
     in_use: f32,
 }
 
@@ -387,9 +421,9 @@ fn write_simulation_header(h: &SimulationHeader, out: &mut impl Write) -> std::i
 
 /// `simulate --curve`: the two charts and the retention that costs least
 /// study time per card remembered.
-fn render_curve(h: &SimulationHeader, outcomes: &[simulate::Outcome], out: &mut impl Write) -> std::io::Result<()> {
+fn render_curve(h: &SimulationHeader, curve: &WorkloadCurve, out: &mut impl Write) -> std::io::Result<()> {
     write_simulation_header(h, out)?;
-    write!(out, "{}", crate::ui::chart::workload_curve(outcomes, h.in_use, h.days))
+    write!(out, "{}", crate::ui::chart::workload_curve(curve))
 }
 
 fn render_simulation(

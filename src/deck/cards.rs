@@ -5,6 +5,7 @@
 //! two items they connect (`after:paris>italy`), so inserting or moving an
 //! item leaves every other pair's history alone (see docs/deck-format.md).
 
+use super::cloze::ClozeError;
 use super::date::parse_date;
 use super::{CardKind, Fact, FactBody, Problem, SequenceKind, TimelineKind, slug_words};
 
@@ -20,47 +21,16 @@ pub(crate) struct Deletion {
     pub hint: Option<String>,
 }
 
-/// Problems a cloze text can have, with the byte offset where they start.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ClozeError {
-    Unclosed(usize),
-    UnexpectedClose(usize),
-    Empty(usize),
-    Nested(usize),
-    NoDeletion,
-}
-
-impl ClozeError {
-    /// Byte offset of the problem in the text.
-    pub(crate) fn offset(&self) -> usize {
-        match *self {
-            ClozeError::Unclosed(at)
-            | ClozeError::UnexpectedClose(at)
-            | ClozeError::Empty(at)
-            | ClozeError::Nested(at) => at,
-            ClozeError::NoDeletion => 0,
-        }
-    }
-
-    /// What is wrong, and how to fix it.
-    pub(crate) fn describe(&self) -> (&'static str, &'static str) {
-        match self {
-            ClozeError::Unclosed(_) => ("this `{{` is never closed", "close the deletion with `}}`"),
-            ClozeError::UnexpectedClose(_) => ("this `}}` closes nothing", "open the deletion with `{{`"),
-            ClozeError::Empty(_) => ("an empty cloze deletion", "put the hidden words inside: `{{typhus}}`"),
-            ClozeError::Nested(_) => ("a cloze deletion inside another", "deletions cannot nest"),
-            ClozeError::NoDeletion => (
-                "a cloze without any `{{deletion}}`",
-                "mark the hidden words: `{{typhus}}`",
-            ),
-        }
-    }
-}
-
-/// Checks a cloze text: `Ok` when it has at least one well-formed deletion,
-/// else the problem, located.
+/// Checks a cloze text: `Ok` when it has at least one well-formed deletion
+/// (unnumbered, `{{answer}}`, or Anki's numbered `{{c1::answer}}`, see
+/// `cloze.rs`), else the problem, located.
 pub fn check_cloze(text: &str) -> Result<(), Problem> {
-    cloze_deletions(text).map(|_| ()).map_err(|err| {
+    let checked = if super::cloze::is_numbered(text) {
+        super::cloze::check(text)
+    } else {
+        cloze_deletions(text).map(|_| ())
+    };
+    checked.map_err(|err| {
         let (message, hint) = err.describe();
         Problem {
             offset: err.offset(),
@@ -226,6 +196,13 @@ pub fn without_hint<'a>(front: &'a str, hint: &str) -> Option<&'a str> {
 }
 
 fn cloze_cards(text: &str, hint: Option<&str>) -> Vec<CardText> {
+    if super::cloze::is_numbered(text) {
+        let mut cards = super::cloze::cards(text);
+        for card in &mut cards {
+            card.front = with_hint(&card.front, hint);
+        }
+        return cards;
+    }
     // The parser rejects bad clozes, so an error here means no cards.
     let deletions = cloze_deletions(text).unwrap_or_default();
     (0..deletions.len())

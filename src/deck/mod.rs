@@ -9,6 +9,7 @@ pub mod author;
 pub mod build;
 mod card_view;
 mod cards;
+mod cloze;
 pub mod date;
 pub mod identity;
 pub mod locate;
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::diagnostic::Diagnostic;
 pub use card_view::CardView;
 pub use cards::{CardText, check_cloze, hint_line, item_key, without_hint};
+pub use cloze::is_numbered as is_numbered_cloze;
 pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
 pub use stored::stored_facts;
 

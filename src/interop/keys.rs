@@ -52,7 +52,7 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// `h-` and a hash of the text, so keys never all say `note`. The store
 /// makes a key unique in its deck.
 pub fn text_key(text: &str) -> String {
-    let ascii = deunicode::deunicode(text);
+    let ascii = deunicode::deunicode(&without_cloze_numbers(text));
     let words: Vec<String> = slug_words(&ascii)
         .into_iter()
         .map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>())
@@ -76,6 +76,27 @@ pub fn text_key(text: &str) -> String {
     }
 }
 
+/// A text with Anki's cloze openings (`{{c12::`) taken out, so that a key
+/// made of its words does not start with `c1`.
+fn without_cloze_numbers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("{{c") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 3..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with("::") {
+            out.push_str("{{");
+            rest = &after[digits + 2..];
+        } else {
+            out.push_str("{{c");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A deck key (the file name a deck would have) made from its name's words:
 /// `Spanish::Verbs` → `spanish-verbs`.
 pub fn deck_key(name: &str) -> String {
@@ -95,6 +116,17 @@ pub fn fact_guid(deck_key: &str, fact_key: &str, template: Option<&str>) -> Stri
     }
 }
 
+/// The deck key, fact key and (for a note that stood for one card) card
+/// template of a guid [`fact_guid`] gave a fact born in iskra.
+pub fn iskra_guid(guid: &str) -> Option<(String, String, Option<String>)> {
+    let rest = guid.strip_prefix("iskra:")?;
+    let mut parts = rest.splitn(3, '/');
+    let deck = parts.next().filter(|d| !d.is_empty())?;
+    let fact = parts.next().filter(|f| crate::deck::check_fact_id(f).is_ok())?;
+    let template = parts.next().map(str::to_string);
+    Some((deck.to_string(), fact.to_string(), template))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,12 +143,30 @@ mod tests {
     }
 
     #[test]
+    fn iskra_guids_give_their_deck_fact_and_card_back() {
+        let guid = fact_guid("people", "rosmer-born", None);
+        assert_eq!(iskra_guid(&guid), Some(("people".into(), "rosmer-born".into(), None)));
+        let guid = fact_guid("journey", "route", Some("after:paris>berlin"));
+        assert_eq!(
+            iskra_guid(&guid),
+            Some(("journey".into(), "route".into(), Some("after:paris>berlin".into())))
+        );
+        assert_eq!(iskra_guid("iskra:/x"), None);
+        assert_eq!(iskra_guid("iskra:d/Not An Id"), None);
+        assert_eq!(iskra_guid("A4H8eDiS*s"), None);
+    }
+
+    #[test]
     fn text_keys_are_valid_ids() {
         assert_eq!(
             text_key("What is the capital of <France>?"),
             "what-is-the-capital-of-france"
         );
         assert_eq!(text_key("Ĉu vi parolas?"), "cu-vi-parolas");
+        assert_eq!(
+            text_key("{{c2::Reed}} caught {{c1::typhus::illness}}"),
+            "reed-caught-typhus-illness"
+        );
         assert_eq!(text_key("東京"), "dong-jing");
         assert_eq!(text_key("とうきょう"), "toukiyou");
         assert_eq!(text_key("Москва"), "moskva");

@@ -59,6 +59,54 @@ pub struct Outcome {
     pub remembered: f32,
 }
 
+/// The workload-vs-retention curve (`simulate --curve`, `report --curve`):
+/// one outcome per desired retention from 0.70 to 0.99, and the one that
+/// costs least study time per card remembered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadCurve {
+    pub outcomes: Vec<Outcome>,
+    /// Index in `outcomes` of the retention that costs least study time per
+    /// card remembered; `None` when no retention remembers any card.
+    pub cheapest: Option<usize>,
+    /// The desired retention in use.
+    pub in_use: f32,
+    /// Days simulated.
+    pub days: u32,
+}
+
+impl WorkloadCurve {
+    /// The retentions the curve simulates: 0.70 to 0.99 in steps of 0.01.
+    pub fn retentions() -> Vec<f32> {
+        (70..=99).map(|r| r as f32 / 100.0).collect()
+    }
+
+    /// The curve of these outcomes, its cheapest retention found.
+    pub fn new(outcomes: Vec<Outcome>, in_use: f32, days: u32) -> Self {
+        let cheapest = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.remembered > 0.0)
+            .min_by(|(_, a), (_, b)| minutes_per_card(a).total_cmp(&minutes_per_card(b)))
+            .map(|(i, _)| i);
+        WorkloadCurve {
+            outcomes,
+            cheapest,
+            in_use,
+            days,
+        }
+    }
+
+    /// The outcome of the cheapest retention.
+    pub fn cheapest_outcome(&self) -> Option<&Outcome> {
+        self.cheapest.map(|i| &self.outcomes[i])
+    }
+}
+
+/// Minutes of study a day per card remembered at the end.
+fn minutes_per_card(o: &Outcome) -> f32 {
+    o.minutes_per_day / o.remembered
+}
+
 /// Parses `--retention`: a range `0.80..0.95` walked in steps of `step`,
 /// a list `0.85,0.9`, or one value.
 pub fn parse_retentions(spec: &str, step: f32) -> Result<Vec<f32>> {
@@ -277,6 +325,33 @@ fn starting_cards(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_curve_marks_the_least_study_time_per_card_remembered() {
+        let outcome = |retention, minutes_per_day, remembered| Outcome {
+            retention,
+            reviews_per_day: 0.0,
+            new_per_day: 0.0,
+            minutes_per_day,
+            remembered,
+        };
+        // Per card: 0.1, 0.0 (nothing remembered: left out), 0.05, 0.08.
+        let outcomes = vec![
+            outcome(0.7, 10.0, 100.0),
+            outcome(0.8, 0.0, 0.0),
+            outcome(0.9, 10.0, 200.0),
+            outcome(0.95, 20.0, 250.0),
+        ];
+        let curve = WorkloadCurve::new(outcomes, 0.9, 365);
+        assert_eq!(curve.cheapest, Some(2));
+        assert_eq!(curve.cheapest_outcome().map(|o| o.retention), Some(0.9));
+        assert_eq!(
+            WorkloadCurve::new(vec![outcome(0.7, 0.0, 0.0)], 0.9, 365).cheapest,
+            None
+        );
+        let retentions = WorkloadCurve::retentions();
+        assert_eq!((retentions.len(), retentions[0], retentions[29]), (30, 0.70, 0.99));
+    }
 
     #[test]
     fn retention_ranges_lists_and_single_values() {

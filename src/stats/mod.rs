@@ -15,6 +15,8 @@
 mod cards;
 mod history;
 pub mod report;
+mod report_curve;
+mod svg;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use serde::Serialize;

@@ -6,18 +6,14 @@ use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 
+pub use super::svg::escape;
+use super::svg::{BOTTOM, CHART_HEIGHT, CHART_WIDTH, LEFT, TOP, format_tick, nice_max};
 use super::{CardBrief, DayCount, DayStats, Grades, Histogram, Stats, Tally};
+use crate::optimize::simulate::WorkloadCurve;
 use crate::text::{duration, plural};
 
-/// Width of a full-width chart's coordinate system (it scales to the page).
-const CHART_WIDTH: f64 = 720.0;
 /// Width of a histogram's, shown two to a row on wide screens.
 const HALF_WIDTH: f64 = 360.0;
-const CHART_HEIGHT: f64 = 200.0;
-/// Room for the y axis labels and the x labels.
-const LEFT: f64 = 44.0;
-const BOTTOM: f64 = 22.0;
-const TOP: f64 = 8.0;
 /// Heatmap cell size and gap.
 const CELL: f64 = 11.0;
 const GAP: f64 = 2.0;
@@ -46,6 +42,9 @@ svg text { font-size: 11px; fill: var(--muted); }
 .axis { stroke: var(--line); stroke-width: 1; }
 .learn { fill: var(--learn); } .review { fill: var(--review); } .relearn { fill: var(--relearn); }
 .due { fill: var(--due); } .bar { fill: var(--bar); }
+.curve { fill: none; stroke: var(--bar); stroke-width: 2; } .point { fill: var(--bar); }
+.best { fill: var(--relearn); } .best-line { stroke: var(--relearn); stroke-dasharray: 4 3; }
+h3.note { font-size: .9rem; font-weight: normal; margin: .75rem 0 .25rem; }
 .l0 { fill: var(--l0); } .l1 { fill: var(--l1); } .l2 { fill: var(--l2); } .l3 { fill: var(--l3); }
 .l4 { fill: var(--l4); }
 .legend { display: flex; flex-wrap: wrap; gap: .75rem; color: var(--muted); font-size: .85rem; margin-top: .25rem; }
@@ -70,8 +69,9 @@ td.text { white-space: normal; min-width: 12rem; }
 }
 "#;
 
-/// The report as one HTML document.
-pub fn render(stats: &Stats) -> String {
+/// The report as one HTML document; with `curve`, the workload by desired
+/// retention too (`report --curve`).
+pub fn render(stats: &Stats, curve: Option<&WorkloadCurve>) -> String {
     let mut html = String::with_capacity(64 * 1024);
     let scope = stats.deck.as_deref().unwrap_or("all decks");
     let _ = write!(
@@ -97,6 +97,9 @@ pub fn render(stats: &Stats) -> String {
     reviews(&mut html, stats);
     forecast(&mut html, &stats.forecast);
     retention(&mut html, stats);
+    if let Some(curve) = curve {
+        super::report_curve::section(&mut html, curve);
+    }
     buttons(&mut html, stats);
     html.push_str("<div class=\"pair\">\n");
     histogram(
@@ -122,23 +125,6 @@ pub fn render(stats: &Stats) -> String {
     leeches(&mut html, stats);
     html.push_str("</main>\n</body>\n</html>\n");
     html
-}
-
-/// Text made safe for HTML (element content and attribute values).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn percent(rate: Option<f64>) -> String {
@@ -258,19 +244,6 @@ struct Bar {
     segments: Vec<(&'static str, f64)>,
 }
 
-/// A round number at or above `max` for the top of an axis.
-fn nice_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(max.log10().floor());
-    let step = [1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
-        .into_iter()
-        .find(|s| s * magnitude >= max)
-        .unwrap_or(10.0);
-    step * magnitude
-}
-
 /// A bar chart as inline SVG, `width` units wide.
 fn bar_chart(html: &mut String, id: &str, label: &str, bars: &[Bar], width: f64) {
     let max = bars
@@ -336,14 +309,6 @@ fn bar_chart(html: &mut String, id: &str, label: &str, bars: &[Bar], width: f64)
         }
     }
     html.push_str("</svg>\n");
-}
-
-fn format_tick(value: f64) -> String {
-    if value.fract() == 0.0 {
-        format!("{value:.0}")
-    } else {
-        format!("{value:.1}")
-    }
 }
 
 fn short(date: NaiveDate) -> String {

@@ -529,9 +529,21 @@ impl Tx<'_> {
         unbury_ids(self.conn(), ids)
     }
 
-    /// Buries a card until the next study day.
+    /// Buries one card until the day after `today` (an imported card that
+    /// Anki had buried); a suspended card stays suspended.
     pub fn bury_card(&self, card_id: i64, today: DayNumber) -> Result<()> {
-        bury_card(self.conn(), card_id, today)
+        self.conn()
+            .prepare_cached("UPDATE cards SET queue = ?3, buried_day = ?2 WHERE id = ?1 AND queue >= 0")?
+            .execute(params![card_id, today, queue::BURIED])?;
+        Ok(())
+    }
+
+    /// Sets a card's flag (0 none, 1-7 Anki's colours).
+    pub fn set_flag(&self, card_id: i64, flag: u8) -> Result<()> {
+        self.conn()
+            .prepare_cached("UPDATE cards SET flag = ?2 WHERE id = ?1")?
+            .execute(params![card_id, flag.min(7)])?;
+        Ok(())
     }
 }
 

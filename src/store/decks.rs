@@ -224,6 +224,10 @@ impl Tx<'_> {
         let conn = self.conn();
         let reviews = conn.execute(&format!("DELETE FROM review_log WHERE card_id IN ({DECK_CARDS})"), [id])?;
         let cards = conn.execute(&format!("DELETE FROM cards WHERE id IN ({DECK_CARDS})"), [id])?;
+        conn.execute(
+            "DELETE FROM anki_notes WHERE fact_id IN (SELECT id FROM facts WHERE deck_id = ?1)",
+            [id],
+        )?;
         let facts = conn.execute("DELETE FROM facts WHERE deck_id = ?1", [id])?;
         conn.execute("DELETE FROM decks WHERE id = ?1", [id])?;
         Ok(DeckTotals { facts, cards, reviews })

@@ -68,6 +68,17 @@ impl Tx<'_> {
         facts_where(self.conn(), "key LIKE ?1 ESCAPE '\\'", pattern)
     }
 
+    /// The fact of key `key` in deck `deck_id` (removed or not), if any.
+    pub fn fact_by_key(&self, deck_id: i64, key: &str) -> Result<Option<FactRow>> {
+        Ok(self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT {FACT_COLUMNS} FROM facts WHERE deck_id = ?1 AND key = ?2"
+            ))?
+            .query_row(params![deck_id, key], fact_from_row)
+            .optional()?)
+    }
+
     /// Inserts a fact (`id` None: the next free id); returns its id. The
     /// one `INSERT INTO facts` (`build`, `import`, the generator).
     pub fn insert_fact(&self, id: Option<i64>, deck_id: i64, key: &str, content: &str) -> Result<i64> {

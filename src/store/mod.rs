@@ -23,6 +23,7 @@
 //! `settings`): it takes and returns rows, and the domain turns them into
 //! its own types.
 
+mod anki;
 mod bulk;
 mod bulk_writer;
 mod card_changes;
@@ -45,6 +46,7 @@ use rusqlite::{Connection, OpenFlags, ffi::ErrorCode};
 
 use crate::error::{Error, Result};
 
+pub use anki::{AnkiCard, AnkiNoteRow};
 pub use bulk_writer::BulkWriter;
 pub use card_changes::CardSnapshot;
 pub use cards::{BuryRules, CardRow, DAY_DUE_LIMIT, NewCard, StoredSchedule, queue};
@@ -55,7 +57,7 @@ pub use read::overview::{DeckSummary, ShownCard};
 pub use read::queue::{DeckCounts, QueueQuery, StudiedToday, WaitingCounts};
 pub use read::training::{SimulationCard, TrainingRow};
 pub use read::{deck_export, stats};
-pub use review_log::{LogEntry, ManualEntry};
+pub use review_log::{LogEntry, LoggedAnswer, ManualEntry};
 pub use settings::{FsrsFit, FsrsFits, Settings};
 pub use tx::{ReadSpan, Tx};
 pub use undo::{UndoCard, UndoStep};
@@ -70,6 +72,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema_v3.sql"),
     include_str!("schema_v4_sync.sql"),
     include_str!("schema_v5_sched.sql"),
+    include_str!("schema_v6_anki.sql"),
 ];
 
 /// The schema version this build writes.

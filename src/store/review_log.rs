@@ -81,23 +81,56 @@ impl<'a> From<&'a ManualEntry> for Row<'a> {
     }
 }
 
-/// A new globally unique id: 128 random bits, hex.
-fn new_uid() -> String {
-    format!("{:032x}", rand::random::<u128>())
+/// A logged answer as the import's same-answer rule sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoggedAnswer {
+    pub card_id: i64,
+    pub at_ms: i64,
+    /// 1-4, or 0 for a manual entry.
+    pub rating: Option<u8>,
+    /// Imported from Anki (its uid starts with `anki-`).
+    pub imported: bool,
 }
 
 /// Appends one log row with the given uid; `if_new`: unless a row with that
-/// uid is logged already (an entry imported before). Returns the number of
-/// rows added (0 or 1). The one `INSERT INTO review_log` (answers, `import`,
-/// the generator).
+/// uid is logged already (an entry imported or synced before). Returns the
+/// number of rows added (0 or 1). The one `INSERT INTO review_log`
+/// (answers, `import`, sync, the generator) is [`insert_unless`].
 pub(super) fn insert(conn: &Connection, uid: &str, entry: Row, if_new: bool) -> Result<usize> {
+    let unless = if if_new { Unless::Uid } else { Unless::Never };
+    insert_unless(conn, uid, entry, unless)
+}
+
+/// When a log row is not added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unless {
+    Never,
+    /// A row with its uid is logged.
+    Uid,
+    /// The same answer is logged, under any uid: a row of the same card at
+    /// the same instant, or an answer given here (not imported) up to a
+    /// second before with the same rating (an export moves answers of one
+    /// instant a millisecond apart each, as Anki's revlog ids must differ).
+    /// An answer's identity whichever program exported it, for imports.
+    SameAnswer,
+}
+
+fn insert_unless(conn: &Connection, uid: &str, entry: Row, unless: Unless) -> Result<usize> {
     let (b, a) = (entry.before, entry.after);
-    let verb = if if_new { "INSERT OR IGNORE" } else { "INSERT" };
+    let (verb, condition) = match unless {
+        Unless::Never => ("INSERT", ""),
+        Unless::Uid => ("INSERT OR IGNORE", ""),
+        Unless::SameAnswer => (
+            "INSERT OR IGNORE",
+            "WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card_id = ?2 AND (reviewed_at_ms = ?3
+               OR (reviewed_at_ms BETWEEN ?3 - 999 AND ?3 AND rating IS ?4 AND uid NOT LIKE 'anki-%')))",
+        ),
+    };
     let sql = format!(
         "{verb} INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
            state_before, due_before, stability_before, difficulty_before, interval_before,
            state_after, due_after, stability_after, difficulty_after, interval_after)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17 {condition}"
     );
     Ok(conn.prepare_cached(&sql)?.execute(params![
         uid,
@@ -152,13 +185,13 @@ impl Tx<'_> {
 
     /// Logs an answer under a new uid; returns its row id.
     pub fn insert_log(&self, entry: &LogEntry) -> Result<i64> {
-        insert(self.conn(), &new_uid(), entry.into(), false)?;
+        insert(self.conn(), &crate::ids::uid(entry.reviewed_at_ms), entry.into(), false)?;
         Ok(self.conn().last_insert_rowid())
     }
 
     /// Logs a manual change of schedule under a new uid; returns its row id.
     pub fn insert_manual_log(&self, entry: &ManualEntry) -> Result<i64> {
-        insert(self.conn(), &new_uid(), entry.into(), false)?;
+        insert(self.conn(), &crate::ids::uid(entry.at_ms), entry.into(), false)?;
         Ok(self.conn().last_insert_rowid())
     }
 
@@ -172,10 +205,36 @@ impl Tx<'_> {
             .is_some())
     }
 
-    /// Logs an entry with a given uid unless that uid is logged already;
-    /// true when added.
+    /// Logs an entry with a given uid unless that uid is logged already
+    /// (the caller has checked the answer otherwise); true when added.
+    pub fn insert_log_if_uid_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
+        Ok(insert_unless(self.conn(), uid, entry.into(), Unless::Uid)? == 1)
+    }
+
+    /// Every logged answer, for checking many new ones at once.
+    pub fn logged_answers(&self) -> Result<Vec<LoggedAnswer>> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT card_id, reviewed_at_ms, rating, uid LIKE 'anki-%' FROM review_log")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(LoggedAnswer {
+                    card_id: r.get(0)?,
+                    at_ms: r.get(1)?,
+                    rating: r.get(2)?,
+                    imported: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Logs an entry with a given uid unless that uid, an entry of the same
+    /// card at the same instant, or an answer given here (not imported) to
+    /// the same card with the same rating up to a second before it, is
+    /// logged already; true when added.
     pub fn insert_log_if_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
-        Ok(insert(self.conn(), uid, entry.into(), true)? == 1)
+        Ok(insert_unless(self.conn(), uid, entry.into(), Unless::SameAnswer)? == 1)
     }
 
     /// When the card was last answered or its schedule changed by hand
@@ -239,8 +298,21 @@ mod tests {
         let first = tx.insert_log(&entry(id)).unwrap();
         let second = tx.insert_log(&entry(id)).unwrap();
         assert_ne!(first, second, "each answer gets its own uid");
-        assert!(tx.insert_log_if_new("anki-1", &entry(id)).unwrap());
-        assert!(!tx.insert_log_if_new("anki-1", &entry(id)).unwrap());
+        let at = |ms: i64| LogEntry {
+            reviewed_at_ms: entry(id).reviewed_at_ms + ms,
+            ..entry(id)
+        };
+        assert!(
+            !tx.insert_log_if_new("anki-0", &entry(id)).unwrap(),
+            "an answer of that card at that instant is logged (under another uid)"
+        );
+        assert!(
+            !tx.insert_log_if_new("anki-m", &at(3)).unwrap(),
+            "an answer given here, moved by an export's few milliseconds, is known"
+        );
+        let later = at(1000);
+        assert!(tx.insert_log_if_new("anki-1", &later).unwrap());
+        assert!(!tx.insert_log_if_new("anki-1", &later).unwrap());
         tx.delete_log(first, id + 1).unwrap();
         tx.commit().unwrap();
         assert_eq!(store.log_len().unwrap(), 3, "not another card's row");

@@ -127,7 +127,7 @@ pub fn run(
     let merged = super::shared_settings::merge(&tx, local.id, clock.now_ms(), &settings)?;
     report.settings_shared = merged.shared;
     report.settings_taken = merged.taken;
-    replay_dirty(&tx, clock.today(), report)?;
+    replay_dirty(&tx, &cache.touched, clock.today(), report)?;
     tx.commit()?;
     Ok(local)
 }
@@ -201,6 +201,10 @@ struct Identities {
     /// The card here of an identity (by row id), once looked up: no card
     /// is made or renumbered while chunks are applied.
     cards: HashMap<i64, Option<i64>>,
+    /// Identities with events new in this sync: replayed with those marked
+    /// dirty in the collection, in the same transaction (kept here, not
+    /// marked on their rows: a write per card for nothing).
+    touched: BTreeSet<i64>,
 }
 
 impl Identities {
@@ -289,7 +293,7 @@ fn apply_chunk(
         if tx.insert_event(&row)? {
             added += 1;
             if let Some(identity) = identity {
-                tx.mark_dirty(identity)?;
+                cache.touched.insert(identity);
             }
             if let What::Setting { key, .. } = &event.what {
                 settings.insert(key.clone());
@@ -335,15 +339,18 @@ fn queue_of(state: &CardState, retired: bool, today: i64) -> (i64, Option<i64>) 
     }
 }
 
-/// Replays every card with new events into its row and log rows.
-fn replay_dirty(tx: &Tx, today: i64, report: &mut Report) -> Result<()> {
+/// Replays every card with new events (`touched` in this sync, or marked
+/// dirty in the collection) into its row and log rows.
+fn replay_dirty(tx: &Tx, touched: &BTreeSet<i64>, today: i64, report: &mut Report) -> Result<()> {
     let mut graders = Graders::new(|hash| match tx.config(hash)? {
         Some(json) => serde_json::from_str::<GradeConfig>(&json)
             .map(Some)
             .map_err(|e| Error::Internal(format!("grading settings {hash}: {e}"))),
         None => Ok(None),
     });
-    for id in tx.dirty_identities()? {
+    let mut dirty: BTreeSet<i64> = tx.dirty_identities()?.into_iter().collect();
+    dirty.extend(touched);
+    for id in dirty {
         let Some(row) = tx.identity(id)? else { continue };
         let Some((mut card_id, _)) = tx.card_of_identity(&row.identity)? else {
             tx.replayed(id, true)?;

@@ -15,9 +15,9 @@ use crate::settings::{LeechAction, SchedConfig};
 use crate::store::sync::{EventRow, LogValues};
 use crate::store::{CardSnapshot, LogEntry, StoredSchedule, Tx, queue};
 
-/// A new uid: 128 random bits, hex (as the review log's).
-pub fn new_uid() -> String {
-    format!("{:032x}", rand::random::<u128>())
+/// A new uid for an event made at `at_ms` ([`crate::ids::uid`], as the review log's).
+pub fn new_uid(at_ms: i64) -> String {
+    crate::ids::uid(at_ms)
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {
@@ -149,7 +149,7 @@ impl Recorder {
             return Ok(());
         };
         if let Some((op, log_id)) = set {
-            let uid = tx.log_uid(log_id)?.unwrap_or_else(new_uid);
+            let uid = tx.log_uid(log_id)?.unwrap_or_else(|| new_uid(at_ms));
             let set = SetSchedule {
                 op: op.to_string(),
                 before: self.before.schedule.clone(),
@@ -160,17 +160,17 @@ impl Recorder {
         let (was, now) = (state_of(&self.before), state_of(&after));
         if was.suspended != now.suspended {
             let what = if now.suspended { What::Suspend } else { What::Unsuspend };
-            self.insert(tx, new_uid(), at_ms, &what)?;
+            self.insert(tx, new_uid(at_ms), at_ms, &what)?;
         }
         if was.buried_day != now.buried_day && !now.suspended {
             let what = match now.buried_day {
                 Some(day) => What::Bury { day },
                 None => What::Unbury,
             };
-            self.insert(tx, new_uid(), at_ms, &what)?;
+            self.insert(tx, new_uid(at_ms), at_ms, &what)?;
         }
         if was.flag != now.flag {
-            self.insert(tx, new_uid(), at_ms, &What::Flag { flag: now.flag })?;
+            self.insert(tx, new_uid(at_ms), at_ms, &What::Flag { flag: now.flag })?;
         }
         Ok(())
     }
@@ -214,7 +214,7 @@ pub fn retract(tx: &Tx, uid: &str, at_ms: i64) -> Result<()> {
     let what = What::Undo {
         target: uid.to_string(),
     };
-    insert(tx, device, card, new_uid(), at_ms, &what)
+    insert(tx, device, card, new_uid(at_ms), at_ms, &what)
 }
 
 /// Records the siblings an answer buried (on study day `day`).
@@ -233,7 +233,7 @@ pub fn buried_siblings(tx: &Tx, ids: &[i64], day: i64, at_ms: i64) -> Result<()>
         let Some(recorder) = Recorder::taken(tx, id, unburied)? else {
             return Ok(());
         };
-        recorder.insert(tx, new_uid(), at_ms, &What::Bury { day })?;
+        recorder.insert(tx, new_uid(at_ms), at_ms, &What::Bury { day })?;
     }
     Ok(())
 }
@@ -242,7 +242,7 @@ pub fn buried_siblings(tx: &Tx, ids: &[i64], day: i64, at_ms: i64) -> Result<()>
 pub fn unburied_siblings(tx: &Tx, ids: &[i64], at_ms: i64) -> Result<()> {
     for &id in ids {
         if let Some(recorder) = Recorder::before(tx, id)? {
-            recorder.insert(tx, new_uid(), at_ms, &What::Unbury)?;
+            recorder.insert(tx, new_uid(at_ms), at_ms, &What::Unbury)?;
         }
     }
     Ok(())
@@ -261,7 +261,7 @@ pub fn snapshot(tx: &Tx, card_id: i64, at_ms: i64) -> Result<()> {
         flag: state.flag,
         leech: state.leech,
     });
-    recorder.insert(tx, new_uid(), at_ms, &what)
+    recorder.insert(tx, new_uid(at_ms), at_ms, &what)
 }
 
 /// At a device's first sync: a snapshot of every card studied before.
@@ -325,5 +325,5 @@ pub fn setting(tx: &Tx, device: i64, at_ms: i64, key: &str, value: serde_json::V
         key: key.to_string(),
         value,
     };
-    insert(tx, device, None, new_uid(), at_ms, &what)
+    insert(tx, device, None, new_uid(at_ms), at_ms, &what)
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::optimize::simulate::Outcome;
+use crate::optimize::simulate::{Outcome, WorkloadCurve};
 
 /// Eighths of a character cell, bottom up.
 const BLOCKS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -87,45 +87,35 @@ impl Chart<'_> {
 /// `simulate --curve`: study time and cards remembered for each simulated
 /// retention, the retention that costs least study time per card
 /// remembered marked, and the one in use named.
-pub fn workload_curve(outcomes: &[Outcome], in_use: f32, days: u32) -> String {
+pub fn workload_curve(curve: &WorkloadCurve) -> String {
     let label = |o: &Outcome| format!("{:.2}", o.retention);
-    let best = outcomes
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.remembered > 0.0)
-        .min_by(|(_, a), (_, b)| cost_per_card(a).total_cmp(&cost_per_card(b)))
-        .map(|(i, _)| i);
+    let outcomes = &curve.outcomes;
     let minutes: Vec<(String, f32)> = outcomes.iter().map(|o| (label(o), o.minutes_per_day)).collect();
     let remembered: Vec<(String, f32)> = outcomes.iter().map(|o| (label(o), o.remembered)).collect();
     let mut out = Chart {
         title: "Study time, minutes a day (by desired retention)",
         points: &minutes,
-        mark: best,
+        mark: curve.cheapest,
         height: 8,
     }
     .render();
-    let title = format!("Cards remembered on day {days}");
+    let title = format!("Cards remembered on day {}", curve.days);
     out += &Chart {
         title: &title,
         points: &remembered,
-        mark: best,
+        mark: curve.cheapest,
         height: 6,
     }
     .render();
-    if let Some(best) = best.map(|i| &outcomes[i]) {
+    if let Some(best) = curve.cheapest_outcome() {
         let _ = writeln!(
             out,
-            "▲ {:.2} costs least study time per card remembered ({:.1} minutes a day, {:.0} cards); in use: {in_use:.2}.",
-            best.retention, best.minutes_per_day, best.remembered
+            "▲ {:.2} costs least study time per card remembered ({:.1} minutes a day, {:.0} cards); in use: {:.2}.",
+            best.retention, best.minutes_per_day, best.remembered, curve.in_use
         );
     }
     let _ = writeln!(out, "Change the retention with `iskra config retention R`.");
     out
-}
-
-/// Minutes of study per card remembered at the end.
-fn cost_per_card(o: &Outcome) -> f32 {
-    o.minutes_per_day / o.remembered
 }
 
 /// A value as the axis shows it: no decimals from 100 on, one below.

@@ -36,7 +36,10 @@ pub fn to_text(html: &str) -> String {
             '<' => rest = tag(rest, &mut out),
             '&' => rest = entity(rest, &mut out),
             '[' if rest.starts_with("[sound:") => match rest.find(']') {
-                Some(end) => rest = &rest[end + 1..],
+                Some(end) => {
+                    out.push_str(&format!("[sound: {}]", rest["[sound:".len()..end].trim()));
+                    rest = &rest[end + 1..];
+                }
                 None => {
                     out.push('[');
                     rest = &rest[1..];
@@ -113,6 +116,11 @@ fn tag<'a>(rest: &'a str, out: &mut String) -> &'a str {
     let after = &rest[end + 1..];
     match name.as_str() {
         "br" => out.push('\n'),
+        "img" if !closing => {
+            if let Some(source) = attribute(inner, "src").filter(|s| !s.is_empty()) {
+                out.push_str(&format!("[image: {source}]"));
+            }
+        }
         "style" | "script" if !closing => {
             let close = format!("</{name}");
             return match after.to_ascii_lowercase().find(&close) {
@@ -124,6 +132,38 @@ fn tag<'a>(rest: &'a str, out: &mut String) -> &'a str {
         _ => {}
     }
     after
+}
+
+/// The value of attribute `name` in a tag's inside (`img src="a.png"`,
+/// quoted with `"` or `'`, or bare), entities decoded.
+fn attribute(inner: &str, name: &str) -> Option<String> {
+    let lower = inner.to_ascii_lowercase();
+    let mut from = 0;
+    let start = loop {
+        let at = from + lower[from..].find(name)?;
+        let before = lower[..at].chars().next_back();
+        let after = lower[at + name.len()..].trim_start();
+        if before.is_some_and(char::is_whitespace) && after.starts_with('=') {
+            break at + name.len() + (lower[at + name.len()..].len() - after.len()) + 1;
+        }
+        from = at + name.len();
+    };
+    let value = inner[start..].trim_start();
+    let raw = match value.chars().next()? {
+        quote @ ('"' | '\'') => value[1..].split(quote).next()?,
+        _ => value.split(|c: char| c.is_whitespace() || c == '/').next()?,
+    };
+    let mut out = String::new();
+    let mut rest = raw;
+    while let Some(c) = rest.chars().next() {
+        if c == '&' {
+            rest = entity(rest, &mut out);
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    Some(out.trim().to_string())
 }
 
 /// Decodes the entity at the start of `rest`; returns what follows it.
@@ -210,7 +250,13 @@ mod tests {
         assert_eq!(to_text("<div>one</div><div>two</div>"), "one\ntwo");
         assert_eq!(to_text("a<br/><br />  b  "), "a\nb");
         assert_eq!(to_text("<style>.x{}</style>kept<SCRIPT>evil()</script>!"), "kept!");
-        assert_eq!(to_text("x [sound:a.mp3]<img src=\"y.png\"> z"), "x  z");
+        assert_eq!(
+            to_text("x [sound:a.mp3]<img src=\"y.png\"> z"),
+            "x [sound: a.mp3][image: y.png] z"
+        );
+        assert_eq!(to_text("<IMG class=x SRC='a&amp;b.jpg' />"), "[image: a&b.jpg]");
+        assert_eq!(to_text("<img data-src=\"no\" src=bare.gif>"), "[image: bare.gif]");
+        assert_eq!(to_text("<img alt=\"none\">"), "");
     }
 
     #[test]

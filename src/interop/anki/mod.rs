@@ -10,6 +10,7 @@
 mod collection;
 mod guard;
 pub mod html;
+pub mod media;
 pub mod package;
 mod proto;
 pub mod text;
@@ -57,11 +58,32 @@ pub struct Collection {
     pub notes: Vec<Note>,
     pub cards: Vec<Card>,
     pub revlog: Vec<Revlog>,
+    /// The options preset of each deck, by deck id.
+    pub presets: HashMap<i64, Preset>,
+}
+
+/// A deck's options preset: what iskra applies (limits, retention) and
+/// keeps (steps, FSRS parameters, bury options).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Preset {
+    pub name: String,
+    pub new_per_day: Option<u32>,
+    pub reviews_per_day: Option<u32>,
+    pub desired_retention: Option<f32>,
+    /// Minutes.
+    pub learn_steps: Vec<f32>,
+    pub relearn_steps: Vec<f32>,
+    pub fsrs_params: Vec<f32>,
+    pub bury_new: bool,
+    pub bury_reviews: bool,
+    pub bury_interday: bool,
+    pub max_interval: Option<u32>,
 }
 
 /// A note type: its fields and the question format of each card template.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Notetype {
+    pub id: i64,
     pub name: String,
     pub cloze: bool,
     /// Anki's `originalStockKind` when known: 1 Basic, 2 Basic (and reversed
@@ -71,6 +93,9 @@ pub struct Notetype {
     pub fields: Vec<String>,
     /// Question formats, by template ordinal.
     pub templates: Vec<String>,
+    /// The whole note type as Anki's schema-11 JSON (`flds`, `tmpls` with
+    /// names, ordinals and formats, `css`, `mod`, …), to be written back.
+    pub definition: serde_json::Value,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +103,8 @@ pub struct Note {
     pub id: i64,
     pub guid: String,
     pub notetype_id: i64,
+    /// Anki's modification time (`notes.mod`), seconds.
+    pub mtime: i64,
     pub tags: Vec<String>,
     /// The fields, as HTML.
     pub fields: Vec<String>,
@@ -109,6 +136,8 @@ pub struct Card {
     pub original_deck_id: i64,
     /// JSON: FSRS memory state `s`, `d`, last review time `lrt`…
     pub data: String,
+    /// The flag colour (`flags & 7`): 0 none, 1 red … 7 purple.
+    pub flags: i64,
 }
 
 /// A review-log row.

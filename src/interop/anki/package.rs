@@ -5,7 +5,8 @@
 //! [`MAX_BYTES`] (declared sizes are checked first, and bytes are counted as
 //! they are inflated), the package version (`meta`) and the collection's
 //! schema must be known, and a truncated or damaged collection is refused.
-//! Only the collection is extracted (to a temporary file); media are counted.
+//! The collection is extracted to a temporary file; media files are read
+//! into memory within the same budget (`media.rs`).
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -44,8 +45,8 @@ pub struct Package {
     pub collection: Collection,
     /// The entry the collection came from (`collection.anki21b`, …).
     pub entry: &'static str,
-    /// Media files in the package (never imported).
-    pub media_files: usize,
+    /// Its media files, and how many were left out.
+    pub media: super::media::Media,
 }
 
 /// Package versions (`meta`): 1 and 2 hold a plain schema-11 collection,
@@ -89,7 +90,6 @@ pub fn read_with_limits(path: &Path, limits: Limits) -> Result<Package> {
         ));
     }
     let mut declared: u64 = 0;
-    let mut media_files = 0;
     for index in 0..archive.len() {
         let entry = archive.by_index_raw(index).map_err(|e| {
             refuse(
@@ -110,9 +110,6 @@ pub fn read_with_limits(path: &Path, limits: Limits) -> Result<Package> {
                 format!("the archive expands to more than {}", bytes_text(limits.max_bytes)),
                 "iskra refuses archives that large; export the decks in smaller packages",
             ));
-        }
-        if !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit()) {
-            media_files += 1;
         }
     }
     let version = match read_entry(&mut archive, "meta", 1024, &refuse)? {
@@ -165,10 +162,11 @@ pub fn read_with_limits(path: &Path, limits: Limits) -> Result<Package> {
     let collection = super::guard::limit(&mut conn, super::guard::Budget::for_size(written))
         .and_then(|()| collection::read(&conn))
         .map_err(|e| read_error(e, entry, &refuse))?;
+    let media = super::media::read(&mut archive, version, budget.saturating_sub(written));
     Ok(Package {
         collection,
         entry,
-        media_files,
+        media,
     })
 }
 
@@ -383,9 +381,10 @@ fn bytes_text(bytes: u64) -> String {
 }
 
 /// Writes a package: the schema-11 collection file at `collection` as
-/// `collection.anki21`, `meta` saying version 2 (legacy), and an empty
-/// media list — what Anki writes when asked to support older versions.
-pub fn write(path: &Path, collection: &Path) -> Result<()> {
+/// `collection.anki21`, `meta` saying version 2 (legacy), and the media
+/// list (`{"0": "map.png"}`) with the files as numbered entries — what Anki
+/// writes when asked to support older versions.
+pub fn write(path: &Path, collection: &Path, media: &[super::media::MediaFile]) -> Result<()> {
     let io = Error::io(collection);
     let db = std::fs::read(collection).map_err(io)?;
     let mut buffer = std::io::Cursor::new(Vec::new());
@@ -398,8 +397,18 @@ pub fn write(path: &Path, collection: &Path) -> Result<()> {
         zip.write_all(&db).map_err(io)?;
         zip.start_file("meta", stored).map_err(zip_error)?;
         zip.write_all(&[0x08, 0x02]).map_err(io)?;
+        let list: serde_json::Map<String, serde_json::Value> = media
+            .iter()
+            .enumerate()
+            .map(|(i, file)| (i.to_string(), file.name.clone().into()))
+            .collect();
         zip.start_file("media", stored).map_err(zip_error)?;
-        zip.write_all(b"{}").map_err(io)?;
+        zip.write_all(serde_json::Value::Object(list).to_string().as_bytes())
+            .map_err(io)?;
+        for (i, file) in media.iter().enumerate() {
+            zip.start_file(i.to_string(), deflated).map_err(zip_error)?;
+            zip.write_all(&file.data).map_err(io)?;
+        }
         zip.finish().map_err(zip_error)?;
     }
     crate::files::write_atomic(path, &buffer.into_inner())

@@ -8,7 +8,9 @@
 pub enum Value<'a> {
     Varint(u64),
     Bytes(&'a [u8]),
-    /// 32- and 64-bit fixed values, kept only to be skipped.
+    /// A 32-bit fixed value (a `float`'s bits).
+    Fixed32(u32),
+    /// A 64-bit fixed value, kept only to be skipped.
     Fixed,
 }
 
@@ -31,8 +33,9 @@ pub fn fields(mut bytes: &[u8]) -> Option<Vec<(u64, Value<'_>)>> {
                 Value::Bytes(value)
             }
             5 => {
+                let raw: [u8; 4] = bytes.get(..4)?.try_into().ok()?;
                 bytes = bytes.get(4..)?;
-                Value::Fixed
+                Value::Fixed32(u32::from_le_bytes(raw))
             }
             _ => return None,
         };
@@ -53,6 +56,39 @@ pub fn varint_field(bytes: &[u8], number: u64) -> Option<u64> {
 pub fn string_field(bytes: &[u8], number: u64) -> Option<String> {
     fields(bytes)?.into_iter().rev().find_map(|(n, v)| match v {
         Value::Bytes(b) if n == number => Some(String::from_utf8_lossy(b).into_owned()),
+        _ => None,
+    })
+}
+
+/// The last `float` field `number` of a message.
+pub fn float_field(bytes: &[u8], number: u64) -> Option<f32> {
+    fields(bytes)?.into_iter().rev().find_map(|(n, v)| match v {
+        Value::Fixed32(bits) if n == number => Some(f32::from_bits(bits)),
+        _ => None,
+    })
+}
+
+/// A `repeated float` field `number`: packed (one length-delimited run of
+/// little-endian floats) or one field per value.
+pub fn floats_field(bytes: &[u8], number: u64) -> Vec<f32> {
+    let mut out = Vec::new();
+    for (n, v) in fields(bytes).unwrap_or_default() {
+        match v {
+            Value::Bytes(run) if n == number => out.extend(
+                run.chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+            ),
+            Value::Fixed32(bits) if n == number => out.push(f32::from_bits(bits)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The last message (length-delimited) field `number`, as bytes.
+pub fn message_field(bytes: &[u8], number: u64) -> Option<&[u8]> {
+    fields(bytes)?.into_iter().rev().find_map(|(n, v)| match v {
+        Value::Bytes(b) if n == number => Some(b),
         _ => None,
     })
 }
@@ -84,6 +120,14 @@ mod tests {
         assert_eq!(varint_field(&bytes, 2), Some(300));
         assert_eq!(string_field(&bytes, 3).as_deref(), Some("ab"));
         assert_eq!(varint_field(&bytes, 9), None);
+        // field 5 = 0.5f32; field 6 = packed [1.0, 10.0]
+        let mut floats = vec![0x2d];
+        floats.extend(0.5f32.to_le_bytes());
+        floats.extend([0x32, 8]);
+        floats.extend(1.0f32.to_le_bytes());
+        floats.extend(10.0f32.to_le_bytes());
+        assert_eq!(float_field(&floats, 5), Some(0.5));
+        assert_eq!(floats_field(&floats, 6), vec![1.0, 10.0]);
     }
 
     #[test]

@@ -397,8 +397,7 @@ fn split_simple(value: &str, separator: Separator) -> Vec<String> {
 /// same number of fields, at least two; failing that, as Anki does, the
 /// first that occurs at all, else space.
 fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
-    let sample: Vec<&str> = body
-        .lines()
+    let sample: Vec<&str> = records(body)
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .take(20)
         .collect();
@@ -421,7 +420,31 @@ fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
         .unwrap_or(Separator::Space)
 }
 
-/// How many fields one line splits into, ignoring separators inside quotes.
+/// The records of a body, each without its line end: a line break inside
+/// a quoted field does not end one, so a record may span several lines.
+fn records(body: &str) -> impl Iterator<Item = &str> {
+    let mut rest = body;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut quoted = false;
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == '\n' && !quoted
+            })
+            .map_or(rest.len(), |(i, _)| i);
+        let record = rest[..end].trim_end_matches('\r');
+        rest = rest.get(end + 1..).unwrap_or_default();
+        Some(record)
+    })
+}
+
+/// How many fields one record splits into, ignoring separators inside quotes.
 fn quoted_split_count(line: &str, sep: char) -> usize {
     let mut count = 1;
     let mut quoted = false;
@@ -507,6 +530,25 @@ mod tests {
         );
         assert_eq!(file.rows[0].line, 8);
         assert_eq!(file.rows[1].line, 12);
+    }
+
+    /// Problem 9: a quoted field holding a line break does not split its
+    /// record when the separator is guessed.
+    #[test]
+    fn the_separator_guess_reads_records() {
+        let text = "front,back\n\"Reed caught\ntyphus, in Baku\",answer: 1920\nlast,one\n";
+        let file = parse("hand.csv", text.as_bytes(), None).unwrap();
+        assert_eq!(file.separator, Separator::Comma);
+        assert_eq!(
+            rows(&file),
+            vec![
+                vec!["front", "back"],
+                vec!["Reed caught\ntyphus, in Baku", "answer: 1920"],
+                vec!["last", "one"]
+            ]
+        );
+        let records: Vec<&str> = records("a\r\n\"b\nc\"\n\nd").collect();
+        assert_eq!(records, vec!["a", "\"b\nc\"", "", "d"]);
     }
 
     #[test]

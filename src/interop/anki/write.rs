@@ -1,8 +1,9 @@
 //! Writes a schema-11 Anki collection (the legacy format every Anki since
 //! 2.1 imports) holding one deck: its notes in three note types of iskra's
 //! own (`iskra Basic`, `iskra Basic (and reversed card)`, `iskra Cloze`,
-//! each with an `Extra` field), their cards with or without scheduling,
-//! and review-log rows. `package::write` zips it.
+//! each with an `Extra` field) and the note types kept from Anki (as they
+//! were), their cards with or without scheduling, and review-log rows.
+//! `package::write` zips it.
 
 use std::path::Path;
 
@@ -88,10 +89,13 @@ pub struct ExportDeck {
 pub struct ExportNote {
     pub id: i64,
     pub guid: String,
-    pub kind: NoteKind,
+    /// Its note type's id: a [`NoteKind`]'s, or one of [`Export::notetypes`].
+    pub notetype: i64,
     /// HTML fields, in the note type's order.
     pub fields: Vec<String>,
     pub tags: Vec<String>,
+    /// `notes.mod`, seconds.
+    pub mtime: i64,
 }
 
 /// Everything one exported package holds.
@@ -101,6 +105,8 @@ pub struct Export<'a> {
     /// Cards of the package's deck (their `deck_id` is not read).
     pub cards: &'a [Card],
     pub revlog: &'a [Revlog],
+    /// Note types kept from Anki (schema-11 JSON), written as they were.
+    pub notetypes: &'a [Value],
     /// `col.crt`: the start of today's Anki day, in seconds.
     pub created_secs: i64,
     pub rollover_hour: u32,
@@ -144,7 +150,7 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
             export.created_secs,
             now * 1000,
             config(export).to_string(),
-            models(now).to_string(),
+            models(now, export.notetypes).to_string(),
             decks(export.deck, now).to_string(),
             deck_configs().to_string(),
         ],
@@ -156,8 +162,8 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
             params![
                 note.id,
                 note.guid,
-                note.kind.id(),
-                now,
+                note.notetype,
+                note.mtime,
                 tags_column(&note.tags),
                 note.fields.join("\x1f"),
                 sort_field,
@@ -167,7 +173,7 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
     }
     for card in export.cards {
         tx.execute(
-            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 0, ?16)",
+            "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
             params![
                 card.id,
                 card.note_id,
@@ -184,6 +190,7 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
                 card.left,
                 card.original_due,
                 card.original_deck_id,
+                card.flags,
                 card.data
             ],
         )?;
@@ -223,8 +230,8 @@ fn checksum(text: &str) -> i64 {
     i64::from(u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]))
 }
 
-/// SHA-1 (FIPS 180-4), for [`checksum`] only.
-fn sha1(data: &[u8]) -> [u8; 20] {
+/// SHA-1 (FIPS 180-4): for [`checksum`], and media files' content addresses.
+pub fn sha1(data: &[u8]) -> [u8; 20] {
     let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
     let mut message = data.to_vec();
     message.push(0x80);
@@ -280,8 +287,13 @@ fn config(export: &Export) -> Value {
     })
 }
 
-fn models(now: i64) -> Value {
+fn models(now: i64, kept: &[Value]) -> Value {
     let mut models = serde_json::Map::new();
+    for definition in kept {
+        if let Some(id) = definition.get("id").and_then(Value::as_i64) {
+            models.insert(id.to_string(), complete_notetype(definition.clone()));
+        }
+    }
     for kind in NoteKind::ALL {
         let fields: Vec<Value> = kind
             .fields()
@@ -313,6 +325,49 @@ fn models(now: i64) -> Value {
         );
     }
     Value::Object(models)
+}
+
+/// A kept note type with the keys a schema-11 note type has that a
+/// definition rebuilt from schema 18's tables lacks (with Anki's defaults);
+/// what it has is left as it is.
+fn complete_notetype(mut definition: Value) -> Value {
+    let fill = |object: &mut Value, defaults: Value| {
+        if let (Some(object), Value::Object(defaults)) = (object.as_object_mut(), defaults) {
+            for (key, value) in defaults {
+                object.entry(key).or_insert(value);
+            }
+        }
+    };
+    for field in definition
+        .get_mut("flds")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        fill(
+            field,
+            json!({"sticky": false, "rtl": false, "font": "Arial", "size": 20, "media": []}),
+        );
+    }
+    for template in definition
+        .get_mut("tmpls")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        fill(
+            template,
+            json!({"bqfmt": "", "bafmt": "", "did": null, "bfont": "", "bsize": 0}),
+        );
+    }
+    fill(
+        &mut definition,
+        json!({
+            "usn": 0, "did": null, "sortf": 0, "css": "", "latexPre": "", "latexPost": "", "latexsvg": false,
+            "req": [], "tags": [], "vers": [],
+        }),
+    );
+    definition
 }
 
 fn deck_json(id: i64, name: &str, description: &str, now: i64) -> Value {

@@ -7,15 +7,17 @@
 //! Basic (and reversed card)` when they have a reverse card) with fields
 //! Front, Back and Extra; cloze facts `iskra Cloze` notes (Text, Extra) with
 //! deletions numbered in order (`{{c1::…}}`, `{{c2::…}}`); sequences and
-//! timelines one `iskra Basic` note per card (`notes.rs`). A fact imported
-//! from Anki gets its Anki guid back (from its `anki-…` key), so Anki
-//! updates the note it came from instead of adding a copy; other facts get
-//! the guid `iskra:DECK/FACT` ([`crate::interop::keys::fact_guid`]).
+//! timelines one `iskra Basic` note per card (`notes.rs`), with the guid
+//! `iskra:DECK/FACT` ([`crate::interop::keys::fact_guid`]). A fact imported
+//! from an Anki package goes back as the note it was (`origin.rs`): its id,
+//! guid, note type, fields' HTML and cards' ids and ordinals, so Anki
+//! updates it in place and each card keeps its schedule.
 //! Alternatives, hints and sources have no place in Anki's note types and
 //! are left out. The text file uses Anki's stock note types instead, so it
 //! imports into any collection.
 
 mod notes;
+mod origin;
 mod package;
 
 pub use package::{PackageCounts, write_anki_package};

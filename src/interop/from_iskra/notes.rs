@@ -75,8 +75,12 @@ pub(super) fn drafts(deck: &DeckRow, fact: &Fact, cards: &[&StoredCard]) -> Vec<
     }
 }
 
-/// A cloze text in Anki's syntax: deletions numbered in order.
+/// A cloze text in Anki's syntax: deletions numbered in order (a text in
+/// Anki's numbered syntax already is, and keeps its numbers).
 fn anki_cloze(text: &str) -> String {
+    if crate::deck::is_numbered_cloze(text) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 16);
     let mut rest = text;
     let mut number = 0;
@@ -113,5 +117,7 @@ mod tests {
             "Reed caught {{c1::typhus}} after {{c2::Baku::a city}}."
         );
         assert_eq!(anki_cloze("none"), "none");
+        let numbered = "{{c2::Reed}} caught {{c1::typhus}}";
+        assert_eq!(anki_cloze(numbered), numbered, "Anki's numbers are kept");
     }
 }

@@ -6,9 +6,11 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::notes::{cards_by_fact, drafts};
+use super::origin::{Kept, NoteCards};
 use crate::clock::Clock;
 use crate::deck::Fact;
 use crate::error::{Error, Result};
+use crate::interop::anki::media::{self, MediaFile};
 use crate::interop::anki::write::{ExportDeck, ExportNote};
 use crate::interop::anki::{Card, Revlog, html};
 use crate::sched::{CardState, Due};
@@ -40,16 +42,18 @@ pub fn write_anki_package(
     } else {
         Vec::new()
     };
+    let kept = Kept::load(store, deck.id)?;
     let package = Package::build(
         deck,
         &facts,
         &cards,
         &log,
-        with_history,
+        &kept,
+        with_history.then_some(settings.scheduler.desired_retention),
         clock,
-        settings.scheduler.desired_retention,
     );
-    package.write(target, clock, settings.day_start_hour)?;
+    let media = media_of(store, &package.notes)?;
+    package.write(target, clock, settings.day_start_hour, &media)?;
     Ok(PackageCounts {
         notes: package.notes.len(),
         cards: package.cards.len(),
@@ -60,6 +64,8 @@ pub fn write_anki_package(
 /// Everything an exported package holds.
 struct Package {
     deck: ExportDeck,
+    /// Note types kept from Anki that its notes use.
+    notetypes: Vec<serde_json::Value>,
     notes: Vec<ExportNote>,
     cards: Vec<Card>,
     revlog: Vec<Revlog>,
@@ -77,21 +83,26 @@ impl Package {
         facts: &[(i64, Fact)],
         cards: &[StoredCard],
         log: &[ExportReview],
-        with_history: bool,
+        kept: &Kept,
+        // With the cards' scheduling: the desired retention of decks without their own.
+        history: Option<f32>,
         clock: &Clock,
-        default_retention: f32,
     ) -> Package {
+        let with_history = history.is_some();
         let mut package = Package {
             deck: ExportDeck {
                 id: DECK_ID_BASE + deck.id,
                 name: deck.name.clone(),
                 description: deck.description.clone(),
             },
+            notetypes: kept.notetypes(),
             notes: Vec::new(),
             cards: Vec::new(),
             revlog: Vec::new(),
         };
-        let retention = deck.retention.unwrap_or(default_retention);
+        // The Anki card id each exported iskra card got.
+        let mut anki_ids: HashMap<i64, i64> = HashMap::new();
+        let retention = deck.retention.or(history).unwrap_or_default();
         let by_fact = cards_by_fact(cards);
         let mut last_review: HashMap<i64, i64> = HashMap::new();
         // Manual entries (forget, reschedule) are no reviews.
@@ -100,18 +111,40 @@ impl Package {
             *last = (*last).max(entry.reviewed_at_ms);
         }
         let mut position = 0;
+        let now_secs = clock.now().timestamp();
         for (fact_id, fact) in facts {
             let fact_cards = by_fact.get(fact_id).map_or(&[][..], Vec::as_slice);
-            for draft in drafts(deck, fact, fact_cards) {
-                let note_id = NOTE_ID_BASE + package.notes.len() as i64 + 1;
-                package.notes.push(ExportNote {
-                    id: note_id,
-                    guid: draft.guid,
-                    kind: draft.kind,
-                    fields: draft.fields.iter().map(|f| html::from_text(f)).collect(),
-                    tags: draft.tags,
-                });
-                for (card_id, ord) in draft.cards {
+            let notes: Vec<(ExportNote, NoteCards)> = match kept.note(*fact_id, fact, fact_cards, now_secs) {
+                Some(note) => vec![(
+                    ExportNote {
+                        id: note.id,
+                        guid: note.guid,
+                        notetype: note.notetype,
+                        fields: note.fields,
+                        tags: fact.tags.clone(),
+                        mtime: note.mtime,
+                    },
+                    note.cards,
+                )],
+                None => drafts(deck, fact, fact_cards)
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, draft)| {
+                        let note = ExportNote {
+                            id: NOTE_ID_BASE + package.notes.len() as i64 + i as i64 + 1,
+                            guid: draft.guid,
+                            notetype: draft.kind.id(),
+                            fields: draft.fields.iter().map(|f| html::from_text(f)).collect(),
+                            tags: draft.tags,
+                            mtime: now_secs,
+                        };
+                        let cards = draft.cards.into_iter().map(|(id, ord)| (id, None, ord)).collect();
+                        (note, cards)
+                    })
+                    .collect(),
+            };
+            for (note, note_cards) in notes {
+                for (card_id, anki_id, ord) in note_cards {
                     let Some(card) = fact_cards.iter().find(|c| c.id == card_id) else {
                         continue;
                     };
@@ -124,21 +157,25 @@ impl Package {
                     if row.ctype == 0 {
                         row.due = position;
                     }
-                    row.id = CARD_ID_BASE + card.id;
-                    row.note_id = note_id;
+                    row.id = anki_id.unwrap_or(CARD_ID_BASE + card.id);
+                    anki_ids.insert(card.id, row.id);
+                    row.note_id = note.id;
                     row.ord = ord;
                     package.cards.push(row);
                 }
+                package.notes.push(note);
             }
         }
         if with_history {
             let mut used = std::collections::HashSet::new();
+            let mut previous: HashMap<i64, i64> = HashMap::new();
             for entry in log {
                 let mut id = entry.reviewed_at_ms;
                 while !used.insert(id) {
                     id += 1; // Anki's revlog id is unique
                 }
-                package.revlog.push(revlog_row(entry, id, clock));
+                let before = previous.insert(entry.card_id, entry.reviewed_at_ms);
+                package.revlog.push(revlog_row(entry, id, before, &anki_ids, clock));
             }
         }
         package
@@ -146,7 +183,7 @@ impl Package {
 
     /// Writes the package at `target`: a collection of schema 11 in a
     /// temporary directory, zipped.
-    fn write(&self, target: &Path, clock: &Clock, rollover_hour: u32) -> Result<()> {
+    fn write(&self, target: &Path, clock: &Clock, rollover_hour: u32, media: &[MediaFile]) -> Result<()> {
         let dir = tempfile::tempdir().map_err(|source| Error::Io {
             path: std::env::temp_dir(),
             source,
@@ -159,13 +196,38 @@ impl Package {
                 notes: &self.notes,
                 cards: &self.cards,
                 revlog: &self.revlog,
+                notetypes: &self.notetypes,
                 created_secs: clock.day_start(clock.today()).timestamp(),
                 rollover_hour,
                 now_secs: clock.now().timestamp(),
             },
         )?;
-        crate::interop::anki::package::write(target, &db)
+        crate::interop::anki::package::write(target, &db, media)
     }
+}
+
+/// The media files the notes' fields name that an import kept (a file
+/// gone from the media folder is left out).
+fn media_of(store: &Store, notes: &[ExportNote]) -> Result<Vec<MediaFile>> {
+    let Some(folder) = media::folder(store.path()) else {
+        return Ok(Vec::new());
+    };
+    let mut names: Vec<String> = notes
+        .iter()
+        .flat_map(|n| &n.fields)
+        .flat_map(|f| media::references(f))
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut files = Vec::new();
+    for name in names {
+        if let Some(sha1) = store.media_file(&name)?
+            && let Ok(data) = std::fs::read(folder.join(&sha1))
+        {
+            files.push(MediaFile { name, data });
+        }
+    }
+    Ok(files)
 }
 
 /// A card's schedule in Anki's columns; review days relative to today
@@ -206,8 +268,18 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
 
 /// A log entry as an Anki revlog row: intervals in days, or negative
 /// seconds for learning steps (days for a day-long step); a manual entry
-/// (forget, reschedule) has ease 0, as Anki logs its own.
-fn revlog_row(entry: &ExportReview, id: i64, clock: &Clock) -> Revlog {
+/// (forget, reschedule) has ease 0, as Anki logs its own. `lastIvl` is what
+/// Anki writes: the interval the card was waiting out when answered, in
+/// days for a review card, negative seconds for a (re)learning step (from
+/// the card's previous entry at `previous_ms` to the step's due time), 0
+/// for a new card.
+fn revlog_row(
+    entry: &ExportReview,
+    id: i64,
+    previous_ms: Option<i64>,
+    anki_ids: &HashMap<i64, i64>,
+    clock: &Clock,
+) -> Revlog {
     let interval = if entry.state_after == CardState::Review {
         i64::from(entry.interval_after)
     } else if entry.state_after != CardState::New && entry.due_after < crate::store::DAY_DUE_LIMIT {
@@ -215,13 +287,17 @@ fn revlog_row(entry: &ExportReview, id: i64, clock: &Clock) -> Revlog {
     } else {
         -((entry.due_after - entry.reviewed_at_ms) / 1000).max(0)
     };
-    let last_interval = match entry.state_before {
-        CardState::Review | CardState::Relearning => i64::from(entry.interval_before),
+    let last_interval = match (entry.state_before, previous_ms) {
+        (CardState::Review, _) => i64::from(entry.interval_before),
+        (CardState::Learning | CardState::Relearning, Some(previous)) => -((entry.due_before - previous) / 1000).max(0),
         _ => 0,
     };
     Revlog {
         id,
-        card_id: CARD_ID_BASE + entry.card_id,
+        card_id: anki_ids
+            .get(&entry.card_id)
+            .copied()
+            .unwrap_or(CARD_ID_BASE + entry.card_id),
         ease: entry.rating.map_or(0, |r| i64::from(r.number())),
         interval,
         last_interval,
@@ -232,5 +308,70 @@ fn revlog_row(entry: &ExportReview, id: i64, clock: &Clock) -> Revlog {
         },
         time_ms: entry.duration_ms,
         kind: entry.kind as i64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sched::{Rating, ReviewKind};
+
+    fn entry(state_before: CardState, due_before: i64, interval_before: u32) -> ExportReview {
+        ExportReview {
+            card_id: 7,
+            reviewed_at_ms: 1_700_000_600_000,
+            rating: Some(Rating::Good),
+            duration_ms: 3_000,
+            kind: ReviewKind::Learning,
+            state_before,
+            due_before,
+            interval_before,
+            state_after: CardState::Review,
+            due_after: 0,
+            interval_after: 3,
+        }
+    }
+
+    /// Problem 8: `lastIvl` as Anki writes it: negative seconds of the step
+    /// for learning and relearning cards, days for review cards, 0 for new.
+    #[test]
+    fn last_interval_is_written_as_anki_writes_it() {
+        let previous = Some(1_700_000_000_000);
+        let ids = HashMap::from([(7, 1_790_000_000_007)]);
+        let clock = Clock::new(
+            crate::clock::parse_now("2023-11-14T22:23:20Z").unwrap(),
+            chrono::Local,
+            4,
+        );
+        let learning = revlog_row(
+            &entry(CardState::Learning, 1_700_000_600_000, 0),
+            1,
+            previous,
+            &ids,
+            &clock,
+        );
+        assert_eq!(learning.last_interval, -600);
+        assert_eq!(learning.card_id, 1_790_000_000_007, "the card's Anki id");
+        let relearning = revlog_row(
+            &entry(CardState::Relearning, 1_700_000_600_000, 12),
+            1,
+            previous,
+            &ids,
+            &clock,
+        );
+        assert_eq!(relearning.last_interval, -600, "seconds, not the interval in days");
+        let review = revlog_row(
+            &entry(CardState::Review, 20_000, 12),
+            1,
+            previous,
+            &HashMap::new(),
+            &clock,
+        );
+        assert_eq!(review.last_interval, 12);
+        assert_eq!(review.card_id, CARD_ID_BASE + 7);
+        assert_eq!(
+            revlog_row(&entry(CardState::New, 0, 0), 1, None, &ids, &clock).last_interval,
+            0
+        );
     }
 }

@@ -1,78 +1,52 @@
 //! What Anki's notes become in iskra, whatever file they came from: Anki's
-//! cloze syntax (`{{c2::answer::hint}}`) as iskra's (`{{answer::hint}}`,
-//! numbered by position), facts' bodies and their limits, and the notices an
-//! import reports. Keys are in [`crate::interop::keys`].
+//! cloze texts kept in its numbered syntax (`{{c2::answer::hint}}`, which
+//! iskra's deck format reads: one card per number, nesting allowed), facts'
+//! bodies and their limits, and the notices an import reports. Keys are in
+//! [`crate::interop::keys`].
 
 use crate::deck::{FactBody, MAX_FIELD_CHARS, QaKind, check_cloze};
 
-/// An Anki cloze text in iskra's syntax.
+/// An Anki cloze text, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cloze {
     pub text: String,
-    /// The Anki cloze number of each deletion, in the order they appear.
+    /// Its cloze numbers (its cards), ascending.
     pub numbers: Vec<u32>,
 }
 
 impl Cloze {
     /// The iskra template of Anki's cloze card `ord` (number `ord + 1`):
-    /// `cloze:N` for the first deletion with that number.
+    /// `cloze:N`, when the text has that number.
     pub fn template(&self, ord: i64) -> Option<String> {
         let number = u32::try_from(ord + 1).ok()?;
-        let at = self.numbers.iter().position(|&n| n == number)?;
-        Some(format!("cloze:{}", at + 1))
-    }
-
-    /// Whether one number is used for more than one deletion.
-    pub fn repeats(&self) -> bool {
-        let mut seen = self.numbers.clone();
-        seen.sort_unstable();
-        seen.windows(2).any(|w| w[0] == w[1])
+        self.numbers.contains(&number).then(|| format!("cloze:{number}"))
     }
 }
 
-/// Converts `{{cN::answer}}` and `{{cN::answer::hint}}` to iskra's
-/// `{{answer}}` / `{{answer::hint}}`; the reason when it cannot.
+/// Checks an Anki cloze text (plain text, in Anki's syntax); the reason
+/// when iskra cannot read it.
 pub fn convert_cloze(text: &str) -> Result<Cloze, String> {
-    let mut out = String::with_capacity(text.len());
-    let mut numbers = Vec::new();
-    let mut rest = text;
-    while let Some((start, number, body)) = next_cloze(rest) {
-        out.push_str(&rest[..start]);
-        let Some(close) = rest[body..].find("}}") else {
-            return Err("a cloze deletion is never closed".into());
-        };
-        let inner = &rest[body..body + close];
-        if inner.contains("{{") {
-            return Err("cloze deletions inside one another".into());
-        }
-        out.push_str("{{");
-        out.push_str(inner);
-        out.push_str("}}");
-        numbers.push(number);
-        rest = &rest[body + close + 2..];
-    }
-    out.push_str(rest);
-    if numbers.is_empty() {
+    if !crate::deck::is_numbered_cloze(text) {
         return Err("a cloze note without cloze deletions".into());
     }
-    check_cloze(&out).map_err(|p| format!("its cloze text cannot be read ({})", p.message))?;
-    Ok(Cloze { text: out, numbers })
-}
-
-/// The next `{{cN::` in `text`: where it starts, N, and where its body starts.
-fn next_cloze(text: &str) -> Option<(usize, u32, usize)> {
-    let mut from = 0;
-    while let Some(at) = text[from..].find("{{c").map(|i| i + from) {
-        let digits: String = text[at + 3..].chars().take_while(char::is_ascii_digit).collect();
-        let after = at + 3 + digits.len();
-        if text[after..].starts_with("::")
-            && let Ok(number) = digits.parse()
-        {
-            return Some((at, number, after + 2));
-        }
-        from = at + 3;
+    check_cloze(text).map_err(|p| format!("its cloze text cannot be read ({})", p.message))?;
+    let numbers = crate::deck::Fact {
+        id: "x".into(),
+        body: FactBody::Cloze { text: text.to_string() },
+        alternatives: Vec::new(),
+        hint: None,
+        extra: None,
+        tags: Vec::new(),
+        source: None,
     }
-    None
+    .cards()
+    .iter()
+    .filter_map(|c| c.template.strip_prefix("cloze:")?.parse().ok())
+    .collect();
+    Ok(Cloze {
+        text: text.to_string(),
+        numbers,
+    })
 }
 
 /// Checks the values of a converted fact: none may be longer than a deck
@@ -122,7 +96,6 @@ pub enum Notice {
     SkippedCard(String),
     SkippedReview(String),
     MediaFiles,
-    RepeatedCloze,
     SplitDecks,
     /// Cards whose due date or interval no real schedule has.
     ImpossibleSchedule,
@@ -162,10 +135,9 @@ fn render(notice: &Notice, n: usize) -> String {
         Notice::SkippedNote(reason) => format!("{} not imported: {reason}", plural(n, "note")),
         Notice::SkippedCard(reason) => format!("{} not imported: {reason}", plural(n, "card")),
         Notice::SkippedReview(reason) => format!("{} not imported: {reason}", plural(n, "review")),
-        Notice::MediaFiles => format!("{} not imported (iskra cards are text)", plural(n, "media file")),
-        Notice::RepeatedCloze => format!(
-            "{} with one cloze number on several deletions: each deletion became a card of its own, and the Anki card's history went to the first",
-            plural(n, "cloze note")
+        Notice::MediaFiles => format!(
+            "{} not kept (not a plain file name, or larger than 64 MiB)",
+            plural(n, "media file")
         ),
         Notice::ImpossibleSchedule => format!(
             "{} with an impossible due date or interval (a damaged package?) imported as new",
@@ -183,20 +155,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn clozes_are_renumbered_by_position() {
+    fn clozes_keep_their_numbers_and_may_nest() {
         let cloze = convert_cloze("{{c2::Reed}} caught {{c1::typhus::illness}} in {{c2::Baku}}").unwrap();
-        assert_eq!(cloze.text, "{{Reed}} caught {{typhus::illness}} in {{Baku}}");
-        assert_eq!(cloze.numbers, vec![2, 1, 2]);
-        assert_eq!(cloze.template(0).as_deref(), Some("cloze:2"));
-        assert_eq!(cloze.template(1).as_deref(), Some("cloze:1"));
+        assert_eq!(
+            cloze.text,
+            "{{c2::Reed}} caught {{c1::typhus::illness}} in {{c2::Baku}}"
+        );
+        assert_eq!(cloze.numbers, vec![1, 2]);
+        assert_eq!(cloze.template(0).as_deref(), Some("cloze:1"));
+        assert_eq!(cloze.template(1).as_deref(), Some("cloze:2"));
         assert_eq!(cloze.template(5), None);
-        assert!(cloze.repeats());
+        let nested = convert_cloze("Nested {{c1::outer {{c2::inner}} text}} and {{c4::four}}").unwrap();
+        assert_eq!(nested.numbers, vec![1, 2, 4]);
     }
 
     #[test]
     fn bad_clozes_say_why() {
         assert!(convert_cloze("no deletions").unwrap_err().contains("without"));
-        assert!(convert_cloze("{{c1::a {{c2::b}} }}").unwrap_err().contains("inside"));
         assert!(convert_cloze("{{c1::open").unwrap_err().contains("never closed"));
         assert!(convert_cloze("{{c1::}} x").unwrap_err().contains("cannot be read"));
     }
@@ -210,7 +185,7 @@ mod tests {
         assert_eq!(
             notices.lines(),
             vec![
-                "12 media files not imported (iskra cards are text)",
+                "12 media files not kept (not a plain file name, or larger than 64 MiB)",
                 "1 note of note type \"Image Occlusion\" imported as basic facts from their first two fields"
             ]
         );

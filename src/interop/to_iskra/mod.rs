@@ -11,15 +11,18 @@
 mod batch;
 mod convert;
 mod package;
+mod reviews;
 mod text;
+mod write;
 
 use std::path::Path;
 
 pub use batch::{
-    DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact, ImportedReview,
-    write_batch, write_batch_showing,
+    AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact,
+    ImportedReview, Roles,
 };
 pub use convert::{Notices, plural};
+pub use write::{write_batch, write_batch_showing};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
@@ -75,6 +78,7 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
         (batch, source)
     };
     let mut batch = batch;
+    batch.today = clock.today();
     batch.clean_names();
     Ok(Prepared { batch, source, notices })
 }
@@ -90,11 +94,13 @@ fn target_deck(store: &Store, name: &str) -> Result<ImportDeck> {
             None => Ok(ImportDeck {
                 key: deck.key,
                 name: deck.name,
+                preset: None,
             }),
         },
         None => Ok(ImportDeck {
             key: keys::deck_key(name),
             name: name.trim().to_string(),
+            preset: None,
         }),
     }
 }

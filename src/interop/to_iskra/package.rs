@@ -1,11 +1,17 @@
 //! An Anki package's notes, cards and review log as an import batch.
 //!
-//! - Note types: Cloze → cloze facts (`{{cN::…}}` renumbered by position);
-//!   Basic and its variants (a first template asking the first field, an
-//!   optional second one asking the second) → q/a facts with `basic` and,
-//!   where the note has that card, `reverse`; any other type → a basic fact
-//!   from its first two fields, reported. A field named `Extra` or `Back
-//!   Extra` becomes the fact's `extra:`.
+//! - Note types: Cloze → cloze facts in Anki's numbered syntax (numbers,
+//!   gaps and nesting kept: card `cloze:N` is Anki's card N); Basic and its
+//!   variants (a first template asking the first field, an optional second
+//!   one asking the second) → q/a facts with `basic` and, where the note has
+//!   that card, `reverse`; any other type → a basic fact from its first two
+//!   fields and its first template's card, reported. A field named `Extra`
+//!   or `Back Extra` becomes the fact's `extra:`; fields holding no part of
+//!   the fact are shown there as `Name: text` lines.
+//! - Each fact keeps its note ([`AnkiOrigin`]: id, guid, note type, every
+//!   field's HTML, which field holds what) and each card its Anki id and
+//!   ordinal, so an export goes back to the same note and cards; decks get
+//!   their options preset.
 //! - Cards keep their Anki schedule: state, due date (review days counted
 //!   from the collection's creation day), interval, reps, lapses, the FSRS
 //!   memory state from the card's `data` (or estimated from its SM-2 ease and
@@ -23,7 +29,10 @@ use chrono::DateTime;
 use fsrs::MemoryState;
 use serde_json::Value;
 
-use super::batch::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedReview};
+use super::batch::{
+    AnkiCard, AnkiOrigin, Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedNotetype,
+    ImportedReview, Roles,
+};
 use super::convert::{self, Notice, Notices};
 use crate::clock::{Clock, DayNumber};
 use crate::deck::{CardKind, Fact, FactBody, QaKind};
@@ -81,7 +90,7 @@ pub fn batch(
     notices: &mut Notices,
 ) -> Result<ImportBatch> {
     let collection = &package.collection;
-    notices.add_n(Notice::MediaFiles, package.media_files);
+    notices.add_n(Notice::MediaFiles, package.media.skipped);
     let ctx = Context {
         collection,
         clock,
@@ -111,12 +120,16 @@ pub fn batch(
             .unwrap_or(i64::MAX)
     };
     notes.sort_by_key(|n| (position(n), n.id));
-    let mut batch = ImportBatch::default();
+    let mut batch = ImportBatch {
+        media: package.media.files.clone(),
+        ..ImportBatch::default()
+    };
     if let Some(deck) = deck {
         batch.decks.push(deck.clone());
     }
     // Deck keys to their index in `batch.decks`.
     let mut deck_index_of: HashMap<String, usize> = HashMap::new();
+    let mut used_notetypes = std::collections::BTreeSet::new();
     for note in notes {
         let mut note_cards = cards.remove(&note.id).unwrap_or_default();
         note_cards.sort_by_key(|c| c.ord);
@@ -124,10 +137,11 @@ pub fn batch(
             Ok(converted) => converted,
             Err(reason) => {
                 notices.add(Notice::SkippedNote(reason));
-                skip_reviews(&note_cards, &revlog, notices);
+                skip_reviews(&note_cards, &mut revlog, notices);
                 continue;
             }
         };
+        let (key, identity) = Identity::of_guid(&note.guid);
         let deck_index = match deck {
             Some(_) => 0,
             None => {
@@ -135,12 +149,19 @@ pub fn batch(
                 if note_cards.iter().any(|c| ctx.deck_of(c) != ctx.deck_of(note_cards[0])) {
                     notices.add(Notice::SplitDecks);
                 }
-                let key = keys::deck_key(&name);
+                let key = identity
+                    .iskra_deck()
+                    .map_or_else(|| keys::deck_key(&name), str::to_string);
                 match deck_index_of.get(&key) {
                     Some(&i) => i,
                     None => {
                         deck_index_of.insert(key.clone(), batch.decks.len());
-                        batch.decks.push(ImportDeck { key, name });
+                        let preset = note_cards.first().and_then(|c| collection.presets.get(&ctx.deck_of(c)));
+                        batch.decks.push(ImportDeck {
+                            key,
+                            name,
+                            preset: preset.cloned(),
+                        });
                         batch.decks.len() - 1
                     }
                 }
@@ -150,13 +171,30 @@ pub fn batch(
         for card in &note_cards {
             let Some(template) = converted.template(card.ord) else {
                 notices.add(Notice::SkippedCard(converted.card_skip_reason()));
-                skip_reviews(std::slice::from_ref(card), &revlog, notices);
+                skip_reviews(std::slice::from_ref(card), &mut revlog, notices);
                 continue;
             };
             let entries = revlog.remove(&card.id).unwrap_or_default();
             fact_cards.push(ctx.card(card, template, &entries, notices));
         }
+        let mut origin = Some(converted.origin);
+        if let Identity::Iskra {
+            template: Some(template),
+            ..
+        } = &identity
+        {
+            // A note that stood for one card of an iskra fact: exported as before.
+            origin = None;
+            for card in &mut fact_cards {
+                card.template = template.clone();
+                card.anki = None;
+            }
+        }
+        if let Some(origin) = &origin {
+            used_notetypes.insert(origin.notetype_id);
+        }
         let mut fact = converted.fact;
+        fact.id = key;
         if let FactBody::Qa { kinds, .. } = &mut fact.body {
             let mut present: Vec<QaKind> = <QaKind as CardKind>::ALL
                 .iter()
@@ -170,10 +208,20 @@ pub fn batch(
         }
         batch.facts.push(ImportedFact {
             deck: deck_index,
-            identity: Identity::Key,
+            identity,
             fact,
             cards: fact_cards,
+            anki: origin,
         });
+    }
+    for id in used_notetypes {
+        if let Some(notetype) = collection.notetypes.get(&id) {
+            batch.notetypes.push(ImportedNotetype {
+                id,
+                name: notetype.name.clone(),
+                definition: notetype.definition.to_string(),
+            });
+        }
     }
     let orphans: usize = revlog.values().map(Vec::len).sum();
     notices.add_n(
@@ -226,8 +274,10 @@ fn review_kind(r: &Revlog) -> ReviewKind {
     }
 }
 
-fn skip_reviews(cards: &[&Card], revlog: &HashMap<i64, Vec<&Revlog>>, notices: &mut Notices) {
-    let n: usize = cards.iter().map(|c| revlog.get(&c.id).map_or(0, Vec::len)).sum();
+/// Counts the reviews of cards that were not imported, once: they are taken
+/// out of `revlog`, so they are not counted again as reviews of no card.
+fn skip_reviews(cards: &[&Card], revlog: &mut HashMap<i64, Vec<&Revlog>>, notices: &mut Notices) {
+    let n: usize = cards.iter().map(|c| revlog.remove(&c.id).map_or(0, |r| r.len())).sum();
     notices.add_n(Notice::SkippedReview("their note or card was not imported".into()), n);
 }
 
@@ -245,6 +295,7 @@ struct Converted {
     cloze: Option<convert::Cloze>,
     /// For q/a facts: whether the second template is a reverse card.
     reverse: bool,
+    origin: AnkiOrigin,
 }
 
 impl Converted {
@@ -297,35 +348,64 @@ impl Context<'_> {
                 .enumerate()
                 .skip(skip)
                 .find(|(_, n)| names.iter().any(|w| n.eq_ignore_ascii_case(w)))
-                .map(|(i, _)| field(i))
-                .filter(|t| !t.is_empty())
+                .map(|(i, _)| i)
         };
+        let text_of = |index: Option<usize>| index.map(field).filter(|t| !t.is_empty());
         let shape = shape(notetype);
-        let (body, cloze, reverse, extra) = match shape {
+        let (body, cloze, reverse, extra, roles) = match shape {
             Shape::Cloze => {
                 let cloze = convert::convert_cloze(&field(0))?;
-                if cloze.repeats() {
-                    notices.add(Notice::RepeatedCloze);
-                }
-                let extra = named(&["Back Extra", "Extra"], 1).or_else(|| Some(field(1)).filter(|t| !t.is_empty()));
-                (
-                    FactBody::Cloze {
-                        text: cloze.text.clone(),
-                    },
-                    Some(cloze),
-                    false,
-                    extra,
-                )
+                let extra_field =
+                    named(&["Back Extra", "Extra"], 1).or_else(|| (notetype.fields.len() > 1).then_some(1));
+                let roles = Roles {
+                    text: Some(0),
+                    extra: extra_field,
+                    ..Roles::default()
+                };
+                let body = FactBody::Cloze {
+                    text: cloze.text.clone(),
+                };
+                (body, Some(cloze), false, text_of(extra_field), roles)
             }
             Shape::Basic { reverse } => {
                 let body = convert::qa_body(field(0), field(1), vec![QaKind::Basic])?;
-                (body, None, reverse, named(&["Extra", "Back Extra"], 2))
+                let extra_field = named(&["Extra", "Back Extra"], 2);
+                let roles = Roles {
+                    question: Some(0),
+                    answer: Some(1),
+                    extra: extra_field,
+                    ..Roles::default()
+                };
+                (body, None, reverse, text_of(extra_field), roles)
             }
             Shape::Other => {
                 let body = convert::qa_body(field(0), field(1), vec![QaKind::Basic])?;
                 notices.add(Notice::OtherNotetype(notetype.name.clone()));
-                (body, None, false, None)
+                let roles = Roles {
+                    question: Some(0),
+                    answer: Some(1),
+                    ..Roles::default()
+                };
+                (body, None, false, None, roles)
             }
+        };
+        // Fields that hold no part of the fact are shown under the answer
+        // (`Name: text` lines); the note keeps them whole for Anki. An extra
+        // made of several fields is not written back to one of them.
+        let held = [roles.question, roles.answer, roles.text, roles.extra];
+        let others: Vec<String> = (0..note.fields.len())
+            .filter(|i| !held.contains(&Some(*i)))
+            .filter_map(|i| {
+                let text = field(i);
+                let name = notetype.fields.get(i).map_or("", String::as_str);
+                (!text.is_empty()).then(|| format!("{name}: {text}"))
+            })
+            .collect();
+        let (extra, roles) = if others.is_empty() {
+            (extra, roles)
+        } else {
+            let lines: Vec<String> = extra.into_iter().chain(others).collect();
+            (Some(lines.join("\n")), Roles { extra: None, ..roles })
         };
         convert::check_lengths(&body, extra.as_deref())?;
         Ok(Converted {
@@ -340,6 +420,14 @@ impl Context<'_> {
             },
             cloze,
             reverse,
+            origin: AnkiOrigin {
+                note_id: note.id,
+                guid: note.guid.clone(),
+                notetype_id: note.notetype_id,
+                mtime: note.mtime,
+                fields: note.fields.clone(),
+                roles,
+            },
         })
     }
 
@@ -432,7 +520,12 @@ impl Context<'_> {
             template,
             schedule,
             suspended: card.queue == -1,
-            anki_id: Some(card.id),
+            buried: matches!(card.queue, -2 | -3),
+            flag: u8::try_from(card.flags & 7).unwrap_or(0),
+            anki: Some(AnkiCard {
+                id: card.id,
+                ord: card.ord,
+            }),
             last_review_ms,
             reviews,
         }

@@ -129,12 +129,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         }
         .filter(|e| !e.is_empty());
         let body = match shape {
-            Shape::Cloze => convert::convert_cloze(&value(first)).map(|c| {
-                if c.repeats() {
-                    notices.add(Notice::RepeatedCloze);
-                }
-                FactBody::Cloze { text: c.text }
-            }),
+            Shape::Cloze => convert::convert_cloze(&value(first)).map(|c| FactBody::Cloze { text: c.text }),
             _ => {
                 let kinds = match shape {
                     Shape::Reversed => vec![QaKind::Basic, QaKind::Reverse],
@@ -159,7 +154,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         }
         let guid = cell(file.guid_column).map(str::trim).filter(|g| !g.is_empty());
         let (id, identity) = match guid {
-            Some(guid) => (keys::guid_key(guid), Identity::Key),
+            Some(guid) => Identity::of_guid(guid),
             None => (keys::text_key(first_text(&body)), Identity::FirstField),
         };
         let mut tags = file.tags.clone();
@@ -182,7 +177,11 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                     Some(&i) => i,
                     None => {
                         deck_index_of.insert(key.clone(), batch.decks.len());
-                        batch.decks.push(ImportDeck { key, name });
+                        batch.decks.push(ImportDeck {
+                            key,
+                            name,
+                            preset: None,
+                        });
                         batch.decks.len() - 1
                     }
                 }
@@ -201,6 +200,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                 source: None,
             },
             cards: Vec::new(),
+            anki: None,
         });
     }
     if !diagnostics.is_empty() {

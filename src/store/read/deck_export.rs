@@ -22,6 +22,8 @@ pub struct ExportReview {
     pub duration_ms: i64,
     pub kind: ReviewKind,
     pub state_before: CardState,
+    /// Due before the answer: UTC ms for a step, a study day for a review.
+    pub due_before: i64,
     pub interval_before: u32,
     pub state_after: CardState,
     /// Due after the answer: UTC ms for a step, a study day for a review.
@@ -46,7 +48,7 @@ impl Store {
     pub fn deck_export_log(&self, deck_id: i64) -> Result<Vec<ExportReview>> {
         let mut stmt = self.conn().prepare(
             "SELECT l.card_id, l.reviewed_at_ms, l.rating, l.duration_ms, l.kind, l.state_before, l.interval_before,
-                    l.state_after, l.due_after, l.interval_after
+                    l.state_after, l.due_after, l.interval_after, l.due_before
              FROM review_log l JOIN cards c ON c.id = l.card_id
              WHERE c.deck_id = ?1 ORDER BY l.reviewed_at_ms, l.id",
         )?;
@@ -63,6 +65,7 @@ impl Store {
                     state_after: CardState::from_i64(r.get(7)?),
                     due_after: r.get(8)?,
                     interval_after: r.get(9)?,
+                    due_before: r.get(10)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

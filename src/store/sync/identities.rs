@@ -59,8 +59,28 @@ impl crate::store::Store {
 impl Tx<'_> {
     /// The row id of a card identity, added if new; an `announced` id
     /// smaller than the one stored becomes the shared id.
+    /// Writes nothing when the identity is stored with an id no larger
+    /// (every event of a card read again names it: a write would dirty its
+    /// page for nothing).
     pub fn identity_id(&self, identity: &CardIdentity, announced: Option<i64>) -> Result<i64> {
         let conn = self.conn();
+        let stored: Option<(i64, Option<i64>)> = conn
+            .prepare_cached(
+                "SELECT id, card_id FROM sync_cards WHERE deck_key = ?1 AND fact_key = ?2 AND template = ?3",
+            )?
+            .query_row(params![identity.deck, identity.fact, identity.template], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((id, card_id)) = stored
+            && match (card_id, announced) {
+                (_, None) => true,
+                (Some(stored), Some(announced)) => stored <= announced,
+                (None, Some(_)) => false,
+            }
+        {
+            return Ok(id);
+        }
         conn.prepare_cached(
             "INSERT INTO sync_cards (deck_key, fact_key, template, card_id) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (deck_key, fact_key, template) DO UPDATE
@@ -132,10 +152,13 @@ impl Tx<'_> {
         Ok(ids)
     }
 
-    /// An identity replayed (`orphan`: its card is not here; tried again when it is).
+    /// An identity replayed (`orphan`: its card is not here; tried again
+    /// when it is). Writes only what changes.
     pub fn replayed(&self, id: i64, orphan: bool) -> Result<()> {
         self.conn()
-            .prepare_cached("UPDATE sync_cards SET dirty = 0, orphan = ?2 WHERE id = ?1")?
+            .prepare_cached(
+                "UPDATE sync_cards SET dirty = 0, orphan = ?2 WHERE id = ?1 AND (dirty != 0 OR orphan != ?2)",
+            )?
             .execute(params![id, orphan])?;
         Ok(())
     }

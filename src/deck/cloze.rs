@@ -1,0 +1,302 @@
+//! Cloze texts in Anki's numbered syntax, `{{c1::answer}}`, `{{c2::answer::hint}}`:
+//! the number is the card, as in Anki. Every deletion with one number is
+//! hidden on that one card; deletions may nest (`{{c1::outer {{c2::inner}}}}`:
+//! card 1 hides the whole outer text, card 2 only the inner, showing the
+//! rest of the outer); numbers may repeat or leave gaps. A card's template
+//! is `cloze:N` for number N, so it keeps Anki's card ordinal (N − 1). The
+//! unnumbered syntax (`{{answer}}`, numbered by position) is in `cards.rs`.
+//! Outside deletions, `{{` and `}}` are text, as in Anki.
+
+use crate::card::CardText;
+
+/// A piece of a numbered cloze text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Node {
+    Text(String),
+    Deletion {
+        number: u32,
+        /// Byte offset of its `{{` in the text.
+        at: usize,
+        children: Vec<Node>,
+        hint: Option<String>,
+    },
+}
+
+/// The `{{cN::` at the start of `text`: N and the opening's length.
+fn opening(text: &str) -> Option<(u32, usize)> {
+    let rest = text.strip_prefix("{{c").or_else(|| text.strip_prefix("{{C"))?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let number: u32 = rest[..digits].parse().ok()?;
+    rest[digits..].starts_with("::").then_some((number, 3 + digits + 2))
+}
+
+/// Whether a cloze text uses the numbered syntax (one `{{cN::` makes it so).
+pub fn is_numbered(text: &str) -> bool {
+    text.match_indices("{{").any(|(at, _)| opening(&text[at..]).is_some())
+}
+
+/// Parses a numbered cloze text; the problem when it has none.
+fn parse(text: &str) -> Result<Vec<Node>, ClozeError> {
+    // Each open deletion: number, offset, children so far.
+    let mut stack: Vec<(u32, usize, Vec<Node>)> = Vec::new();
+    let mut top: Vec<Node> = Vec::new();
+    let mut plain = String::new();
+    let mut at = 0;
+    let flush = |plain: &mut String, into: &mut Vec<Node>| {
+        if !plain.is_empty() {
+            into.push(Node::Text(std::mem::take(plain)));
+        }
+    };
+    while at < text.len() {
+        let rest = &text[at..];
+        if let Some((number, len)) = opening(rest) {
+            flush(&mut plain, stack.last_mut().map_or(&mut top, |s| &mut s.2));
+            stack.push((number, at, Vec::new()));
+            at += len;
+        } else if rest.starts_with("}}") && !stack.is_empty() {
+            let (number, start, mut children) = stack.pop().unwrap_or_default();
+            flush(&mut plain, &mut children);
+            let hint = split_hint(&mut children);
+            if render(&children, 0, Side::Plain).trim().is_empty() {
+                return Err(ClozeError::Empty(start));
+            }
+            let deletion = Node::Deletion {
+                number,
+                at: start,
+                children,
+                hint,
+            };
+            stack.last_mut().map_or(&mut top, |s| &mut s.2).push(deletion);
+            at += 2;
+        } else {
+            let c = rest.chars().next().unwrap_or_default();
+            plain.push(c);
+            at += c.len_utf8();
+        }
+    }
+    if let Some((_, start, _)) = stack.first() {
+        return Err(ClozeError::Unclosed(*start));
+    }
+    flush(&mut plain, &mut top);
+    if numbers(&top).is_empty() {
+        return Err(ClozeError::NoDeletion);
+    }
+    Ok(top)
+}
+
+/// Takes a deletion's hint off its children: the text after the last `::`
+/// of its own (not of a deletion inside it).
+fn split_hint(children: &mut Vec<Node>) -> Option<String> {
+    let index = children
+        .iter()
+        .rposition(|n| matches!(n, Node::Text(t) if t.contains("::")))?;
+    let Node::Text(text) = &children[index] else {
+        return None;
+    };
+    let (keep, hint_start) = text.rsplit_once("::").map(|(a, b)| (a.to_string(), b.to_string()))?;
+    let mut hint = hint_start;
+    hint.push_str(&render(&children[index + 1..], 0, Side::Plain));
+    children.truncate(index);
+    if !keep.is_empty() {
+        children.push(Node::Text(keep));
+    }
+    Some(hint.trim().to_string()).filter(|h| !h.is_empty())
+}
+
+/// The distinct deletion numbers, ascending.
+fn numbers(nodes: &[Node]) -> Vec<u32> {
+    let mut out = Vec::new();
+    fn walk(nodes: &[Node], out: &mut Vec<u32>) {
+        for node in nodes {
+            if let Node::Deletion { number, children, .. } = node {
+                out.push(*number);
+                walk(children, out);
+            }
+        }
+    }
+    walk(nodes, &mut out);
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Every deletion shown as its text.
+    Plain,
+    Front,
+    Back,
+}
+
+/// The text of `nodes` on one side of card `asked` (0: none asked).
+fn render(nodes: &[Node], asked: u32, side: Side) -> String {
+    let mut out = String::new();
+    for node in nodes {
+        match node {
+            Node::Text(text) => out.push_str(text),
+            Node::Deletion {
+                number, children, hint, ..
+            } if *number == asked && side != Side::Plain => match side {
+                Side::Front => out.push_str(&format!("[{}]", hint.as_deref().unwrap_or("..."))),
+                _ => out.push_str(&format!("[{}]", render(children, asked, Side::Plain))),
+            },
+            Node::Deletion { children, .. } => out.push_str(&render(children, asked, side)),
+        }
+    }
+    out
+}
+
+/// The answers of card `asked`: the text of each deletion with its number.
+fn answers(nodes: &[Node], asked: u32, out: &mut Vec<String>) {
+    for node in nodes {
+        if let Node::Deletion { number, children, .. } = node {
+            if *number == asked {
+                out.push(render(children, 0, Side::Plain).trim().to_string());
+            } else {
+                answers(children, asked, out);
+            }
+        }
+    }
+}
+
+/// Problems a cloze text can have, with the byte offset where they start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ClozeError {
+    Unclosed(usize),
+    UnexpectedClose(usize),
+    Empty(usize),
+    Nested(usize),
+    NoDeletion,
+}
+
+impl ClozeError {
+    /// Byte offset of the problem in the text.
+    pub(crate) fn offset(&self) -> usize {
+        match *self {
+            ClozeError::Unclosed(at)
+            | ClozeError::UnexpectedClose(at)
+            | ClozeError::Empty(at)
+            | ClozeError::Nested(at) => at,
+            ClozeError::NoDeletion => 0,
+        }
+    }
+
+    /// What is wrong, and how to fix it.
+    pub(crate) fn describe(&self) -> (&'static str, &'static str) {
+        match self {
+            ClozeError::Unclosed(_) => ("this `{{` is never closed", "close the deletion with `}}`"),
+            ClozeError::UnexpectedClose(_) => ("this `}}` closes nothing", "open the deletion with `{{`"),
+            ClozeError::Empty(_) => ("an empty cloze deletion", "put the hidden words inside: `{{typhus}}`"),
+            ClozeError::Nested(_) => (
+                "a cloze deletion inside another",
+                "unnumbered deletions cannot nest; number them as Anki does: `{{c1::outer {{c2::inner}}}}`",
+            ),
+            ClozeError::NoDeletion => (
+                "a cloze without any `{{deletion}}`",
+                "mark the hidden words: `{{typhus}}`",
+            ),
+        }
+    }
+}
+
+/// Checks a numbered cloze text.
+pub(crate) fn check(text: &str) -> Result<(), ClozeError> {
+    parse(text).map(|_| ())
+}
+
+/// The cards of a numbered cloze text: one per number, in number order.
+pub(crate) fn cards(text: &str) -> Vec<CardText> {
+    let Ok(nodes) = parse(text) else {
+        return Vec::new(); // the parser refused it; no cards
+    };
+    numbers(&nodes)
+        .into_iter()
+        .map(|number| {
+            let mut asked = Vec::new();
+            answers(&nodes, number, &mut asked);
+            CardText {
+                template: format!("cloze:{number}"),
+                front: render(&nodes, number, Side::Front),
+                back: render(&nodes, number, Side::Back),
+                answer: asked.join("; "),
+            }
+        })
+        .collect()
+}
+
+/// Where a deletion of a numbered text starts, for messages: the first one.
+#[cfg(test)]
+fn first_offset(text: &str) -> Option<usize> {
+    parse(text).ok()?.iter().find_map(|n| match n {
+        Node::Deletion { at, .. } => Some(*at),
+        Node::Text(_) => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(text: &str) -> Vec<(String, String, String, String)> {
+        cards(text)
+            .into_iter()
+            .map(|c| (c.template, c.front, c.back, c.answer))
+            .collect()
+    }
+
+    #[test]
+    fn numbers_are_cards_and_nested_deletions_show_as_anki_shows_them() {
+        let text = "Nested {{c1::outer {{c2::inner}} text}} and {{c4::four::a number}}";
+        assert!(is_numbered(text));
+        assert_eq!(first_offset(text), Some(7));
+        let cards = shown(text);
+        let expected = [
+            (
+                "cloze:1",
+                "Nested [...] and four",
+                "Nested [outer inner text] and four",
+                "outer inner text",
+            ),
+            (
+                "cloze:2",
+                "Nested outer [...] text and four",
+                "Nested outer [inner] text and four",
+                "inner",
+            ),
+            (
+                "cloze:4",
+                "Nested outer inner text and [a number]",
+                "Nested outer inner text and [four]",
+                "four",
+            ),
+        ];
+        assert_eq!(cards.len(), 3);
+        for (card, want) in cards.iter().zip(expected) {
+            assert_eq!(
+                (card.0.as_str(), card.1.as_str(), card.2.as_str(), card.3.as_str()),
+                want
+            );
+        }
+    }
+
+    #[test]
+    fn a_repeated_number_is_one_card_hiding_every_deletion_of_it() {
+        let cards = shown("{{c1::Zinoviev}} and {{c1::Kamenev}} against {{c2::Trotsky}}");
+        assert_eq!(cards.len(), 2);
+        assert_eq!(cards[0].1, "[...] and [...] against Trotsky");
+        assert_eq!(cards[0].3, "Zinoviev; Kamenev");
+        assert_eq!(cards[1].0, "cloze:2");
+        let gaps = shown("{{c3::Reed}} caught {{c1::typhus}}");
+        let templates: Vec<&str> = gaps.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(templates, ["cloze:1", "cloze:3"]);
+    }
+
+    #[test]
+    fn problems_are_found() {
+        assert_eq!(check("{{c1::open"), Err(ClozeError::Unclosed(0)));
+        assert_eq!(check("a {{c1::}} b"), Err(ClozeError::Empty(2)));
+        assert_eq!(check("a {{c1::::hint}} b"), Err(ClozeError::Empty(2)));
+        assert!(check("literal }} and {{c1::x}}").is_ok());
+        assert!(!is_numbered("{{plain}} {{c::x}}"));
+    }
+}

@@ -1,0 +1,237 @@
+//! Logging an import's reviews after every card is written: in uid order
+//! (time, then card), so the uid index grows at its end, and when there are
+//! many, with the log's other indexes set aside (then the same-answer rule
+//! is checked in memory, as its SQL would have to scan the log).
+
+use std::collections::HashMap;
+
+use super::batch::{ImportOutcome, ImportedReview};
+use crate::error::Result;
+use crate::progress::{self, Progress};
+use crate::sched::Schedule;
+use crate::store::{LogEntry, LoggedAnswer, Tx};
+
+/// At least this many reviews, and at least half as many as the log holds,
+/// and the log's secondary indexes are set aside while they are written:
+/// built again once from sorted rows, they cost less than grown row by row
+/// (BENCHMARKS.md, "Performance, round two (issue 21)").
+pub(super) const MANY_REVIEWS: usize = 50_000;
+
+/// The schedule before a card's first review.
+pub(super) static NEW_CARD: std::sync::LazyLock<Schedule> = std::sync::LazyLock::new(|| Schedule::new_card(0));
+
+/// A review to log, with the iskra card it belongs to and the schedule
+/// before it.
+pub(super) struct PendingReview<'b> {
+    pub(super) card_id: i64,
+    pub(super) before: &'b Schedule,
+    pub(super) review: &'b ImportedReview,
+}
+
+/// Logs the reviews, each unless the same answer is logged
+/// ([`Tx::insert_log_if_new`]). Many of them (`many`: [`MANY_REVIEWS`]) are
+/// logged with the log's other indexes set aside.
+pub(super) fn insert_reviews(
+    tx: &Tx,
+    mut reviews: Vec<PendingReview>,
+    many: usize,
+    progress: &dyn Progress,
+    outcome: &mut ImportOutcome,
+) -> Result<()> {
+    reviews.sort_unstable_by_key(|p| (p.review.reviewed_at_ms, p.review.anki_card_id));
+    // With the indexes aside, the answers already logged are looked up here.
+    let mut known: Option<HashMap<i64, Vec<LoggedAnswer>>> = None;
+    if reviews.len() >= many && reviews.len() as i64 * 2 >= tx.log_rows_at_most()? {
+        let mut by_card: HashMap<i64, Vec<LoggedAnswer>> = HashMap::new();
+        for answer in tx.logged_answers()? {
+            by_card.entry(answer.card_id).or_default().push(answer);
+        }
+        known = Some(by_card);
+        tx.set_log_indexes_aside()?;
+    }
+    // Each review added is recorded for sync if the collection syncs
+    // (`sync::record::history`); asked once, not once per review.
+    let syncs = tx.local_device()?.is_some();
+    let total = reviews.len();
+    progress.start("reviews", total as u64);
+    for (
+        i,
+        PendingReview {
+            card_id,
+            before,
+            review,
+        },
+    ) in reviews.into_iter().enumerate()
+    {
+        progress::tick(progress, i, total);
+        let entry = LogEntry {
+            card_id,
+            reviewed_at_ms: review.reviewed_at_ms,
+            rating: review.rating,
+            duration_ms: review.duration_ms,
+            kind: review.kind,
+            elapsed_days: review.elapsed_days,
+            before: before.clone(),
+            after: review.after.clone(),
+        };
+        let uid = review.uid();
+        let added = match known.as_mut() {
+            None => tx.insert_log_if_new(&uid, &entry)?,
+            Some(known) => {
+                let rating = Some(review.rating.number());
+                let logged = known.entry(card_id).or_default();
+                let at = review.reviewed_at_ms;
+                let same = logged.iter().any(|a| {
+                    a.at_ms == at || (!a.imported && a.rating == rating && (at - 999..=at).contains(&a.at_ms))
+                });
+                let added = !same && tx.insert_log_if_uid_new(&uid, &entry)?;
+                if added {
+                    logged.push(LoggedAnswer {
+                        card_id,
+                        at_ms: at,
+                        rating,
+                        imported: true,
+                    });
+                }
+                added
+            }
+        };
+        if added {
+            if syncs {
+                crate::sync::record::history(tx, &uid)?;
+            }
+            outcome.reviews_added += 1;
+        } else {
+            outcome.reviews_present += 1;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::batch::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact};
+    use super::super::write::write_batch_with;
+    use super::*;
+    use crate::deck::{Fact, FactBody, QaKind};
+    use crate::sched::{CardState, Due, Rating, ReviewKind};
+    use crate::store::Store;
+
+    fn review(at_ms: i64, reps: u32) -> ImportedReview {
+        let mut after = Schedule::new_card(0);
+        after.state = CardState::Review;
+        after.interval = reps;
+        after.due = Due::Day(20_000 + i64::from(reps));
+        after.reps = reps;
+        ImportedReview {
+            anki_card_id: 7,
+            reviewed_at_ms: at_ms,
+            rating: Rating::Good,
+            duration_ms: 1000,
+            kind: ReviewKind::Review,
+            elapsed_days: 1,
+            after,
+        }
+    }
+
+    /// One deck, one fact, one card with three reviews.
+    fn batch() -> ImportBatch {
+        ImportBatch {
+            decks: vec![ImportDeck {
+                key: "d".into(),
+                name: "D".into(),
+                preset: None,
+            }],
+            facts: vec![ImportedFact {
+                deck: 0,
+                identity: Identity::Key,
+                fact: Fact {
+                    id: "anki-01".into(),
+                    body: FactBody::Qa {
+                        question: "q".into(),
+                        answer: "a".into(),
+                        kinds: vec![QaKind::Basic],
+                    },
+                    alternatives: Vec::new(),
+                    hint: None,
+                    extra: None,
+                    tags: Vec::new(),
+                    source: None,
+                },
+                cards: vec![ImportedCard {
+                    template: "basic".into(),
+                    schedule: None,
+                    suspended: false,
+                    buried: false,
+                    flag: 0,
+                    anki: None,
+                    last_review_ms: Some(1_700_000_300_000),
+                    reviews: vec![
+                        review(1_700_000_100_000, 1),
+                        review(1_700_000_200_000, 2),
+                        review(1_700_000_300_000, 3),
+                    ],
+                }],
+                anki: None,
+            }],
+            ..ImportBatch::default()
+        }
+    }
+
+    fn schema(store: &Store) -> Vec<String> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    /// (uid, interval before, interval after) of every log row, by time.
+    fn log(store: &Store) -> Vec<(String, i64, i64)> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT uid, interval_before, interval_after FROM review_log ORDER BY reviewed_at_ms")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn reviews_are_logged_alike_with_the_log_indexes_in_place_or_set_aside() {
+        let mut logs = Vec::new();
+        for many in [1, usize::MAX] {
+            let mut store = Store::open_in_memory().unwrap();
+            let before = schema(&store);
+            let dry = write_batch_with(&mut store, &batch(), false, many, &crate::progress::Silent).unwrap();
+            assert_eq!(
+                dry.reviews_added, 3,
+                "many {many}: a dry run reports what a real one does"
+            );
+            assert_eq!(
+                schema(&store),
+                before,
+                "many {many}: a dry run leaves the schema as it was"
+            );
+            assert!(log(&store).is_empty());
+            let outcome = write_batch_with(&mut store, &batch(), true, many, &crate::progress::Silent).unwrap();
+            assert_eq!((outcome.reviews_added, outcome.reviews_present), (3, 0), "many {many}");
+            assert_eq!(schema(&store), before, "many {many}: the log's indexes are back");
+            let again = write_batch_with(&mut store, &batch(), true, many, &crate::progress::Silent).unwrap();
+            assert_eq!((again.reviews_added, again.reviews_present), (0, 3), "many {many}");
+            // The same answers under other uids (another exporter's card id): known.
+            let mut other = batch();
+            for r in &mut other.facts[0].cards[0].reviews {
+                r.anki_card_id = 8;
+            }
+            let moved = write_batch_with(&mut store, &other, true, many, &crate::progress::Silent).unwrap();
+            assert_eq!((moved.reviews_added, moved.reviews_present), (0, 3), "many {many}");
+            logs.push(log(&store));
+        }
+        let expected: Vec<(String, i64, i64)> =
+            (1..=3).map(|n| (format!("anki-1700000{n}00000-7"), n - 1, n)).collect();
+        assert_eq!(logs[0], expected, "each review's before is the previous one's after");
+        assert_eq!(logs[1], expected);
+    }
+}

@@ -1,0 +1,538 @@
+//! Writing an import (from Anki) into the collection, in ONE transaction:
+//! decks created as needed (with no source file), facts added or updated in
+//! place (their cards keep their ids and so their history), cards given the
+//! schedule they had in Anki, and review-log rows added once each (an
+//! answer is known by its uid and by its card and instant, so importing the
+//! same history again, through any path, adds none). Facts of decks built
+//! from deck files keep the file's text, and get their cards' schedules and
+//! history. A dry run does all of it and rolls back, so its report is
+//! exactly what a real run would do.
+
+use std::collections::{HashMap, HashSet};
+
+use super::batch::{
+    AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact,
+};
+use super::reviews::{self, PendingReview};
+use crate::clock::DayNumber;
+use crate::deck::{Fact, FactBody};
+use crate::error::Result;
+use crate::interop::anki::media;
+use crate::progress::{self, Progress, Silent};
+use crate::sched::Schedule;
+use crate::store::{AnkiNoteRow, DeckRow, FactRow, Store, Tx};
+
+/// A stored deck as the import sees it.
+struct TargetDeck {
+    id: i64,
+    /// The file the deck is built from, if any: its facts belong to it.
+    source: Option<String>,
+    /// Facts by first field, and every key in use (loaded on first use).
+    by_first_field: Option<HashMap<String, StoredFact>>,
+    keys: UniqueKeys,
+}
+
+/// The fact keys in use in a deck, and for each suggested key the next
+/// number to try after it: making a key unique costs the same however many
+/// facts share a suggestion (thousands of rows of one script once did).
+#[derive(Debug, Default)]
+struct UniqueKeys {
+    taken: HashSet<String>,
+    next: HashMap<String, u64>,
+}
+
+impl UniqueKeys {
+    fn insert(&mut self, key: String) {
+        self.taken.insert(key);
+    }
+
+    /// `base`, or `base-2`, `base-3`… (the first not taken).
+    fn unique(&mut self, base: &str) -> String {
+        if !self.taken.contains(base) {
+            return base.to_string();
+        }
+        let next = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let key = format!("{base}-{next}");
+            *next += 1;
+            if !self.taken.contains(&key) {
+                return key;
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct StoredFact {
+    pub(super) id: i64,
+    deck: usize,
+    key: String,
+    content: String,
+}
+
+/// Imports a batch in one transaction; with `commit` false everything is
+/// rolled back at the end and only the outcome is kept.
+pub fn write_batch(store: &mut Store, batch: &ImportBatch, commit: bool) -> Result<ImportOutcome> {
+    write_batch_with(store, batch, commit, reviews::MANY_REVIEWS, &Silent)
+}
+
+/// [`write_batch`], reporting the notes and then the reviews written to
+/// `progress`.
+pub fn write_batch_showing(
+    store: &mut Store,
+    batch: &ImportBatch,
+    commit: bool,
+    progress: &dyn Progress,
+) -> Result<ImportOutcome> {
+    write_batch_with(store, batch, commit, reviews::MANY_REVIEWS, progress)
+}
+
+/// The page cache of an import's transaction (MiB). Rows are written
+/// mostly in order, so a larger cache saves little (8 to 64 MiB took the
+/// same CPU time within the noise on the 100k-card package) but adds to the
+/// import's peak memory: 364 MiB with 16, 360 with 12, Anki's 361
+/// (BENCHMARKS.md, "Performance, round two (issue 21)").
+const IMPORT_CACHE_MIB: i64 = 12;
+
+/// [`write_batch`], with the log's indexes set aside from `many_reviews`
+/// reviews on (tests take both paths with small batches).
+pub(super) fn write_batch_with(
+    store: &mut Store,
+    batch: &ImportBatch,
+    commit: bool,
+    many_reviews: usize,
+    progress: &dyn Progress,
+) -> Result<ImportOutcome> {
+    // Media files first (content-addressed: a file no row names is harmless),
+    // so the rows committed below never name a missing one.
+    let media_dir = media::folder(store.path());
+    if commit && let Some(dir) = &media_dir {
+        write_media_files(dir, &batch.media)?;
+    }
+    // A bulk transaction: the insert triggers' bookkeeping is kept by it.
+    let tx = store.begin_bulk(IMPORT_CACHE_MIB)?;
+    for file in &batch.media {
+        tx.write_media(&file.name, &media::content_name(&file.data), file.data.len() as i64)?;
+    }
+    let outcome = Writer::new(&tx, batch)?.run(batch, many_reviews, progress)?;
+    if commit {
+        tx.commit()?;
+    } // else dropped: rolled back
+    Ok(outcome)
+}
+
+/// The state of one import's transaction.
+struct Writer<'a, 'c, 'b> {
+    tx: &'a Tx<'c>,
+    /// The batch's reviews with their iskra cards, logged after every card.
+    pending: Vec<PendingReview<'b>>,
+    today: DayNumber,
+    next_position: i64,
+    decks: Vec<TargetDeck>,
+    /// Facts with `anki-` keys, in any deck.
+    by_key: HashMap<String, StoredFact>,
+    outcome: ImportOutcome,
+}
+
+impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
+    fn new(tx: &'a Tx<'c>, batch: &ImportBatch) -> Result<Self> {
+        let mut writer = Writer {
+            tx,
+            pending: Vec::new(),
+            today: batch.today,
+            next_position: tx.settings()?.next_new_position,
+            decks: Vec::with_capacity(batch.decks.len()),
+            by_key: HashMap::new(),
+            outcome: ImportOutcome::default(),
+        };
+        for deck in &batch.decks {
+            let created = writer.target_deck(deck)?;
+            writer.outcome.decks.push(DeckOutcome {
+                name: deck.name.clone(),
+                key: deck.key.clone(),
+                created,
+                ..DeckOutcome::default()
+            });
+        }
+        writer.load_facts_by_key()?;
+        Ok(writer)
+    }
+
+    fn run(mut self, batch: &'b ImportBatch, many_reviews: usize, progress: &dyn Progress) -> Result<ImportOutcome> {
+        let start_position = self.next_position;
+        for notetype in &batch.notetypes {
+            self.tx
+                .write_anki_notetype(notetype.id, &notetype.name, &notetype.definition)?;
+        }
+        progress.start("notes", batch.facts.len() as u64);
+        for (i, imported) in batch.facts.iter().enumerate() {
+            progress::tick(progress, i, batch.facts.len());
+            self.import_fact(imported)?;
+        }
+        let pending = std::mem::take(&mut self.pending);
+        reviews::insert_reviews(self.tx, pending, many_reviews, progress, &mut self.outcome)?;
+        if self.next_position != start_position {
+            let mut settings = self.tx.settings()?;
+            settings.next_new_position = self.next_position;
+            self.tx.save_settings(&settings)?;
+        }
+        Ok(self.outcome)
+    }
+
+    fn import_fact(&mut self, imported: &'b ImportedFact) -> Result<()> {
+        let existing = self.find(imported)?;
+        let new_fact = existing.is_none();
+        let home = existing.as_ref().map_or(imported.deck, |e| e.deck);
+        let file = self.decks[home].source.clone();
+        let (stored, fact) = match (existing, &file) {
+            (None, Some(source)) => {
+                self.outcome.skip(format!(
+                    "in deck {:?}, which is built from {source}: edit that file, or import into another deck with --deck",
+                    self.outcome.decks[home].name
+                ));
+                return Ok(());
+            }
+            (None, None) => self.insert_fact(imported)?,
+            (Some(stored), _) => {
+                let fact = self.update_fact(imported, &stored, file.is_some())?;
+                (stored, fact)
+            }
+        };
+        if imported.identity == Identity::Key {
+            self.by_key.insert(stored.key.clone(), stored.clone());
+        }
+        let deck = &mut self.decks[home];
+        deck.keys.insert(stored.key.clone());
+        if let Some(map) = deck.by_first_field.as_mut() {
+            map.insert(first_field(&fact).to_string(), stored.clone());
+        }
+        let deck_id = deck.id;
+        if let Some(origin) = &imported.anki {
+            self.keep_anki_note(stored.id, imported, origin)?;
+        }
+        self.import_cards(stored.id, deck_id, &fact, &imported.cards, new_fact)
+    }
+
+    /// Keeps the Anki note a fact came from, with the fact as Anki has it
+    /// (an edit made in iskra is told from it at export).
+    fn keep_anki_note(&mut self, fact_id: i64, imported: &ImportedFact, origin: &AnkiOrigin) -> Result<()> {
+        let row = AnkiNoteRow {
+            fact_id,
+            guid: origin.guid.clone(),
+            note_id: origin.note_id,
+            notetype_id: origin.notetype_id,
+            mtime: origin.mtime,
+            fields: to_json(&origin.fields)?,
+            imported: imported.fact.to_content()?,
+            roles: to_json(&origin.roles)?,
+        };
+        self.tx.write_anki_note(&row)
+    }
+
+    /// The stored fact an imported one is, if any.
+    fn find(&mut self, imported: &ImportedFact) -> Result<Option<StoredFact>> {
+        Ok(match &imported.identity {
+            Identity::Key => self.by_key.get(&imported.fact.id).cloned(),
+            Identity::FirstField => {
+                let index = imported.deck;
+                self.load_deck_facts(index)?;
+                self.decks[index]
+                    .by_first_field
+                    .as_ref()
+                    .and_then(|m| m.get(first_field(&imported.fact)))
+                    .cloned()
+            }
+            Identity::Iskra { deck, fact, .. } => {
+                let Some(row) = self.tx.deck_by_key(deck)? else {
+                    return Ok(None);
+                };
+                let index = self.deck_index(row);
+                self.tx.fact_by_key(self.decks[index].id, fact)?.map(|row| StoredFact {
+                    id: row.id,
+                    deck: index,
+                    key: row.key,
+                    content: row.content,
+                })
+            }
+        })
+    }
+
+    /// Adds a fact that is not in the collection.
+    fn insert_fact(&mut self, imported: &ImportedFact) -> Result<(StoredFact, Fact)> {
+        let index = imported.deck;
+        self.load_deck_facts(index)?;
+        let mut fact = imported.fact.clone();
+        if imported.identity != Identity::Key {
+            fact.id = self.decks[index].keys.unique(&fact.id);
+        }
+        let content = fact.to_content()?;
+        let id = self.tx.insert_fact(None, self.decks[index].id, &fact.id, &content)?;
+        self.outcome.decks[index].added += 1;
+        let stored = StoredFact {
+            id,
+            deck: index,
+            key: fact.id.clone(),
+            content,
+        };
+        Ok((stored, fact))
+    }
+
+    /// Updates a fact found in the collection with the note's text: what
+    /// iskra alone has (accepted alternatives, a hint, a source) is kept. A
+    /// fact of a deck built from a file (`file_owned`), or a note that stood
+    /// for one card of an iskra fact, keeps the text it has. Returns the
+    /// fact as it now is.
+    fn update_fact(&mut self, imported: &ImportedFact, stored: &StoredFact, file_owned: bool) -> Result<Fact> {
+        let current = Fact::from_content(&stored.content).ok();
+        let mut fact = imported.fact.clone();
+        fact.id = stored.key.clone();
+        if let Some(current) = &current {
+            if fact.alternatives.is_empty() {
+                fact.alternatives = current.alternatives.clone();
+            }
+            fact.hint = fact.hint.take().or_else(|| current.hint.clone());
+            fact.source = fact.source.take().or_else(|| current.source.clone());
+        }
+        let one_card = matches!(&imported.identity, Identity::Iskra { template: Some(_), .. });
+        let content = fact.to_content()?;
+        let deck = &mut self.outcome.decks[stored.deck];
+        if content == stored.content || one_card {
+            deck.unchanged += 1;
+        } else if file_owned {
+            deck.unchanged += 1;
+            self.outcome.left_to_files += 1;
+        } else {
+            self.tx.write_fact_content(stored.id, &content)?;
+            deck.updated += 1;
+            return Ok(fact);
+        }
+        Ok(current.unwrap_or(fact))
+    }
+
+    /// Finds or creates a deck; returns whether it was created. A deck
+    /// created from an Anki deck takes its preset's limits and retention;
+    /// the whole preset is kept with the deck.
+    fn target_deck(&mut self, deck: &ImportDeck) -> Result<bool> {
+        let (id, source, created) = match self.tx.deck_by_key(&deck.key)? {
+            Some(found) => (found.id, found.source_path, false),
+            None => {
+                let preset = deck.preset.as_ref();
+                let row = DeckRow {
+                    id: 0,
+                    key: deck.key.clone(),
+                    name: deck.name.clone(),
+                    description: String::new(),
+                    source_path: None,
+                    retention: preset
+                        .and_then(|p| p.desired_retention)
+                        .filter(|r| (0.7..=0.99).contains(r)),
+                    new_per_day: preset.and_then(|p| p.new_per_day),
+                    reviews_per_day: preset.and_then(|p| p.reviews_per_day),
+                };
+                (self.tx.insert_deck(&row)?, None, true)
+            }
+        };
+        if let Some(preset) = &deck.preset {
+            self.tx.set_deck_anki_preset(id, &to_json(preset)?)?;
+        }
+        self.decks.push(TargetDeck {
+            id,
+            source,
+            by_first_field: None,
+            keys: UniqueKeys::default(),
+        });
+        Ok(created)
+    }
+
+    /// The index of a stored deck among the import's, added (with an empty
+    /// outcome) when the batch did not name it.
+    fn deck_index(&mut self, row: DeckRow) -> usize {
+        if let Some(index) = self.decks.iter().position(|d| d.id == row.id) {
+            return index;
+        }
+        self.decks.push(TargetDeck {
+            id: row.id,
+            source: row.source_path,
+            by_first_field: None,
+            keys: UniqueKeys::default(),
+        });
+        self.outcome.decks.push(DeckOutcome {
+            name: row.name,
+            key: row.key,
+            ..DeckOutcome::default()
+        });
+        self.decks.len() - 1
+    }
+
+    /// Facts whose keys come from Anki guids (`anki-…`), in any deck; decks
+    /// not in the batch are added so a fact can be updated where it is.
+    fn load_facts_by_key(&mut self) -> Result<()> {
+        for FactRow {
+            id,
+            deck_id,
+            key,
+            content,
+            ..
+        } in self.tx.facts_with_key_prefix("anki-")?
+        {
+            let Some(row) = self.tx.deck(deck_id)? else {
+                continue; // a fact of no deck: `check` reports it
+            };
+            let deck = self.deck_index(row);
+            self.by_key
+                .entry(key.clone())
+                .or_insert(StoredFact { id, deck, key, content });
+        }
+        Ok(())
+    }
+
+    /// Loads a deck's facts by first field, once.
+    fn load_deck_facts(&mut self, index: usize) -> Result<()> {
+        let deck = &mut self.decks[index];
+        if deck.by_first_field.is_some() {
+            return Ok(());
+        }
+        let mut map = HashMap::new();
+        for FactRow { id, key, content, .. } in self.tx.facts_of_deck(deck.id)? {
+            deck.keys.insert(key.clone());
+            if let Ok(fact) = Fact::from_content(&content) {
+                map.entry(first_field(&fact).to_string()).or_insert(StoredFact {
+                    id,
+                    deck: index,
+                    key,
+                    content,
+                });
+            }
+        }
+        deck.by_first_field = Some(map);
+        Ok(())
+    }
+
+    /// Adds or updates the fact's cards and their schedules; their reviews
+    /// wait in `pending`, to be logged after every card. A fact added just
+    /// now (`new_fact`) has no cards and no log to look up yet.
+    fn import_cards(
+        &mut self,
+        fact_id: i64,
+        deck_id: i64,
+        fact: &Fact,
+        imported: &'b [ImportedCard],
+        new_fact: bool,
+    ) -> Result<()> {
+        let tx = self.tx;
+        let existing = if new_fact {
+            Vec::new()
+        } else {
+            tx.card_templates(fact_id)?
+        };
+        for text in fact.cards() {
+            let (card_id, added) = match existing.iter().find(|(template, ..)| *template == text.template) {
+                Some(&(_, id, _)) => {
+                    tx.write_card_text(id, &text)?;
+                    (id, false)
+                }
+                None => {
+                    // Anki's card id, when free (its fuzz is then Anki's, and
+                    // every device that imports it or syncs with one that did agrees).
+                    let anki_id = imported
+                        .iter()
+                        .find(|c| c.template == text.template)
+                        .and_then(|c| c.anki)
+                        .map(|a| a.id)
+                        .filter(|id| (1..crate::ids::DERIVED_MIN).contains(id));
+                    let id = match anki_id {
+                        Some(id) if !tx.card_exists(id)? => {
+                            tx.insert_new_card_as(id, fact_id, deck_id, &text, &mut self.next_position)?
+                        }
+                        _ => tx.insert_new_card(fact_id, deck_id, &text, &mut self.next_position)?,
+                    };
+                    self.outcome.cards_added += 1;
+                    (id, true)
+                }
+            };
+            let Some(card) = imported.iter().find(|c| c.template == text.template) else {
+                continue;
+            };
+            if let Some(anki) = card.anki {
+                tx.set_anki_card(card_id, anki)?;
+            }
+            self.import_card(card_id, card, added)?;
+        }
+        Ok(())
+    }
+
+    /// Gives a card its Anki schedule (unless it was answered here since)
+    /// and queues its answers (a card `added` now has no log yet).
+    fn import_card(&mut self, card_id: i64, card: &'b ImportedCard, added: bool) -> Result<()> {
+        let tx = self.tx;
+        let newest_here = if added {
+            None
+        } else {
+            tx.newest_review_ms(card_id, "anki-")?
+        };
+        let anki_is_newer = match (newest_here, card.last_review_ms) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(here), Some(there)) => there >= here,
+        };
+        if anki_is_newer {
+            if let Some(schedule) = &card.schedule {
+                tx.write_schedule(card_id, schedule)?;
+                self.outcome.cards_scheduled += 1;
+            }
+            if card.suspended {
+                tx.suspend_card(card_id)?;
+            } else if card.buried {
+                tx.bury_card(card_id, self.today)?;
+            }
+            tx.set_flag(card_id, card.flag)?;
+            if card.schedule.is_some() || card.suspended || card.buried || card.flag != 0 {
+                crate::sync::record::snapshot(tx, card_id, tx.now_ms().unwrap_or_default())?;
+            }
+        } else {
+            self.outcome.cards_kept += 1;
+        }
+        let mut before: &Schedule = &reviews::NEW_CARD;
+        for review in &card.reviews {
+            self.pending.push(PendingReview {
+                card_id,
+                before,
+                review,
+            });
+            before = &review.after;
+        }
+        Ok(())
+    }
+}
+
+/// Writes each media file as `DIR/SHA1` unless a file of that content is there.
+fn write_media_files(dir: &std::path::Path, files: &[media::MediaFile]) -> Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(dir).map_err(crate::error::Error::io(dir))?;
+    for file in files {
+        let path = dir.join(media::content_name(&file.data));
+        let present = std::fs::metadata(&path).is_ok_and(|m| m.len() == file.data.len() as u64);
+        if !present {
+            crate::files::write_atomic(&path, &file.data)?;
+        }
+    }
+    Ok(())
+}
+
+/// JSON for a column (what is written is plain data: this never fails).
+fn to_json(value: &impl serde::Serialize) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| crate::error::Error::Internal(format!("JSON: {e}")))
+}
+
+/// The text a note is matched by when it has no guid: the question or the
+/// cloze text (what Anki's first field holds).
+fn first_field(fact: &Fact) -> &str {
+    match &fact.body {
+        FactBody::Qa { question, .. } => question,
+        FactBody::Cloze { text } => text,
+        FactBody::Sequence { title, .. } => title,
+        FactBody::Timeline { event, .. } => event,
+    }
+}
