@@ -23,6 +23,10 @@ CREATE TEMP TABLE card_ids (
     template TEXT NOT NULL
 );
 
+-- Indexed, so that the lookups below are not a scan per card (quadratic:
+-- hours at 100,000 cards).
+CREATE INDEX temp.anki_card_ids_by_anki ON anki_card_ids (anki, old);
+
 INSERT INTO card_ids (old, new, deck_key, fact_key, template)
 SELECT c.id,
        CASE WHEN a.anki BETWEEN 1 AND 4503599627370495
@@ -35,6 +39,7 @@ LEFT JOIN anki_card_ids a ON a.old = c.id;
 
 -- Two identities whose derived ids collide: the later one (in key order)
 -- takes its next attempt, as a build that finds the id taken does.
+CREATE INDEX temp.card_ids_by_new ON card_ids (new);
 UPDATE card_ids SET new = iskra_card_id(deck_key, fact_key, template, 1)
 WHERE EXISTS (SELECT 1 FROM card_ids o WHERE o.new = card_ids.new
               AND (o.deck_key, o.fact_key, o.template) < (card_ids.deck_key, card_ids.fact_key, card_ids.template));
