@@ -40,15 +40,45 @@ pub struct ManualEntry {
 
 /// One row as the insert writes it.
 pub(super) struct Row<'a> {
-    card_id: i64,
-    at_ms: i64,
+    pub(super) card_id: i64,
+    pub(super) at_ms: i64,
     /// 1-4, or 0 for a manual entry.
-    rating: u8,
-    duration_ms: i64,
-    kind: ReviewKind,
-    elapsed_days: u32,
-    before: &'a Schedule,
-    after: &'a Schedule,
+    pub(super) rating: u8,
+    pub(super) duration_ms: i64,
+    pub(super) kind: ReviewKind,
+    pub(super) elapsed_days: u32,
+    pub(super) before: &'a Schedule,
+    pub(super) after: &'a Schedule,
+}
+
+impl Row<'_> {
+    /// Runs `statement` with `uid` as ?1 and the row's columns as ?2-?17, in
+    /// the log's column order (card_id, reviewed_at_ms, rating, duration_ms,
+    /// kind, elapsed_days, then state, due, stability, difficulty and
+    /// interval before and after): the one binding of a log row, for the
+    /// insert here and sync's rewrite of a row.
+    pub(super) fn execute(&self, statement: &mut rusqlite::CachedStatement<'_>, uid: &str) -> Result<usize> {
+        let (b, a) = (self.before, self.after);
+        Ok(statement.execute(params![
+            uid,
+            self.card_id,
+            self.at_ms,
+            self.rating,
+            self.duration_ms,
+            self.kind as i64,
+            self.elapsed_days,
+            b.state as i64,
+            due_value(b.due),
+            b.memory.map(|m| f64::from(m.stability)),
+            b.memory.map(|m| f64::from(m.difficulty)),
+            b.interval,
+            a.state as i64,
+            due_value(a.due),
+            a.memory.map(|m| f64::from(m.stability)),
+            a.memory.map(|m| f64::from(m.difficulty)),
+            a.interval,
+        ])?)
+    }
 }
 
 impl<'a> From<&'a LogEntry> for Row<'a> {
@@ -116,7 +146,6 @@ enum Unless {
 }
 
 fn insert_unless(conn: &Connection, uid: &str, entry: Row, unless: Unless) -> Result<usize> {
-    let (b, a) = (entry.before, entry.after);
     let (verb, condition) = match unless {
         Unless::Never => ("INSERT", ""),
         Unless::Uid => ("INSERT OR IGNORE", ""),
@@ -132,25 +161,7 @@ fn insert_unless(conn: &Connection, uid: &str, entry: Row, unless: Unless) -> Re
            state_after, due_after, stability_after, difficulty_after, interval_after)
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17 {condition}"
     );
-    Ok(conn.prepare_cached(&sql)?.execute(params![
-        uid,
-        entry.card_id,
-        entry.at_ms,
-        entry.rating,
-        entry.duration_ms,
-        entry.kind as i64,
-        entry.elapsed_days,
-        b.state as i64,
-        due_value(b.due),
-        b.memory.map(|m| f64::from(m.stability)),
-        b.memory.map(|m| f64::from(m.difficulty)),
-        b.interval,
-        a.state as i64,
-        due_value(a.due),
-        a.memory.map(|m| f64::from(m.stability)),
-        a.memory.map(|m| f64::from(m.difficulty)),
-        a.interval,
-    ])?)
+    entry.execute(&mut conn.prepare_cached(&sql)?, uid)
 }
 
 impl Store {

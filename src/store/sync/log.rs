@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::super::Tx;
 use super::super::cards::due_value;
-use super::super::review_log::{LogEntry, ManualEntry, insert};
+use super::super::review_log::{LogEntry, ManualEntry, Row as LogRow, insert};
 use super::identities::CardIdentity;
 use crate::card::{CardState, Due, Rating, ReviewKind, Schedule};
 use crate::error::{Error, Result};
@@ -192,34 +192,24 @@ impl Tx<'_> {
     }
 
     fn rewrite_log(&self, uid: &str, card_id: i64, v: &LogValues) -> Result<()> {
-        let (b, a) = (&v.before, &v.after);
-        self.conn()
-            .prepare_cached(
-                "UPDATE review_log SET card_id = ?2, reviewed_at_ms = ?3, rating = ?4, duration_ms = ?5, kind = ?6,
-                   elapsed_days = ?7, state_before = ?8, due_before = ?9, stability_before = ?10,
-                   difficulty_before = ?11, interval_before = ?12, state_after = ?13, due_after = ?14,
-                   stability_after = ?15, difficulty_after = ?16, interval_after = ?17
-                 WHERE uid = ?1",
-            )?
-            .execute(params![
-                uid,
-                card_id,
-                v.at_ms,
-                v.rating,
-                v.duration_ms,
-                v.kind as i64,
-                v.elapsed_days,
-                b.state as i64,
-                due_value(b.due),
-                b.memory.map(|m| f64::from(m.stability)),
-                b.memory.map(|m| f64::from(m.difficulty)),
-                b.interval,
-                a.state as i64,
-                due_value(a.due),
-                a.memory.map(|m| f64::from(m.stability)),
-                a.memory.map(|m| f64::from(m.difficulty)),
-                a.interval,
-            ])?;
+        let row = LogRow {
+            card_id,
+            at_ms: v.at_ms,
+            rating: v.rating,
+            duration_ms: v.duration_ms,
+            kind: v.kind,
+            elapsed_days: v.elapsed_days,
+            before: &v.before,
+            after: &v.after,
+        };
+        let mut statement = self.conn().prepare_cached(
+            "UPDATE review_log SET card_id = ?2, reviewed_at_ms = ?3, rating = ?4, duration_ms = ?5, kind = ?6,
+               elapsed_days = ?7, state_before = ?8, due_before = ?9, stability_before = ?10,
+               difficulty_before = ?11, interval_before = ?12, state_after = ?13, due_after = ?14,
+               stability_after = ?15, difficulty_after = ?16, interval_after = ?17
+             WHERE uid = ?1",
+        )?;
+        row.execute(&mut statement, uid)?;
         Ok(())
     }
 
