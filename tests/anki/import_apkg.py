@@ -11,6 +11,9 @@ import sys
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from roundtrip import notes_of  # noqa: E402  (the one listing of notes and cards)
+
 
 def main() -> None:
     package, workdir = sys.argv[1], sys.argv[2]
@@ -21,37 +24,7 @@ def main() -> None:
             options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
         )
         log = col.import_anki_package(request)
-        notes = []
-        for nid in sorted(col.find_notes("")):
-            note = col.get_note(nid)
-            cards = []
-            for card in sorted(note.cards(), key=lambda c: c.ord):
-                memory = card.memory_state
-                cards.append(
-                    {
-                        "id": card.id,
-                        "ord": card.ord,
-                        "deck": col.decks.name(card.did),
-                        "type": card.type,
-                        "queue": card.queue,
-                        "due": card.due,
-                        "ivl": card.ivl,
-                        "reps": card.reps,
-                        "lapses": card.lapses,
-                        "stability": memory.stability if memory else None,
-                        "difficulty": memory.difficulty if memory else None,
-                        "question": card.question(),
-                    }
-                )
-            notes.append(
-                {
-                    "guid": note.guid,
-                    "notetype": note.note_type()["name"],
-                    "fields": list(note.fields),
-                    "tags": sorted(note.tags),
-                    "cards": cards,
-                }
-            )
+        notes = notes_of(col)
         revlog = [
             {"id": r[0], "cid": r[1], "ease": r[2], "ivl": r[3], "lastIvl": r[4], "time": r[5], "type": r[6]}
             for r in col.db.all("SELECT id, cid, ease, ivl, lastIvl, time, type FROM revlog ORDER BY id")

@@ -216,7 +216,8 @@ def export(path, package, legacy=False):
         col.close()
 
 
-def state(col):
+def notes_of(col):
+    """Every note with its cards (by ordinal) as Anki has them; also used by import_apkg.py."""
     notes = []
     for nid in sorted(col.find_notes("")):
         note = col.get_note(nid)
@@ -252,6 +253,11 @@ def state(col):
                 "cards": cards,
             }
         )
+    return notes
+
+
+def state(col):
+    notes = notes_of(col)
     did = col.decks.id(DECK)
     col.decks.select(did)
     counts = col.sched.counts()
