@@ -85,7 +85,8 @@ pub fn anki_text(store: &Store, deck: &DeckRow) -> Result<TextExport> {
             tags_column: Some(6),
         },
         &rows,
-    );
+    )
+    .map_err(|e| Error::Internal(format!("writing the text file: {e}")))?;
     Ok(TextExport {
         text,
         count: rows.len(),
