@@ -152,17 +152,28 @@ fn csv_records_span_lines_keep_their_spaces_and_end_as_the_csv_crate_reads_them(
     assert!(run.stdout.contains("3 facts added"), "{}", run.stdout);
     assert_eq!(fact(&s, "reed-caught-typhus-in-baku")["answer"], "answer: 1920");
     let spaced = fact(&s, "spaced");
-    assert_eq!((&spaced["question"], &spaced["answer"]), (&"  spaced  ".into(), &" both  ".into()));
+    assert_eq!(
+        (&spaced["question"], &spaced["answer"]),
+        (&"  spaced  ".into(), &" both  ".into())
+    );
     // The Anki text file iskra writes holds them, and reads back unchanged.
     s.run(&["export", "deck", "hand", "--format", "csv"]).ok();
     let written = std::fs::read_to_string(s.path("hand.txt")).unwrap();
     assert!(written.contains("\t  spaced  \t both  \t"), "{written}");
     let run = s.run(&["import", "hand.txt"]).ok();
-    assert!(run.stdout.contains("0 facts added, 0 updated, 3 unchanged"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("0 facts added, 0 updated, 3 unchanged"),
+        "{}",
+        run.stdout
+    );
     // Lone carriage returns end records.
     s.write("mac.csv", "Lenin,Ulyanov\rTrotsky,\"Bronstein,\rLev\"\r");
     let run = s.run(&["import", "mac.csv"]).ok();
-    assert!(run.stdout.contains("mac (new deck mac): 2 facts added"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("mac (new deck mac): 2 facts added"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(fact(&s, "trotsky")["answer"], "Bronstein,\nLev");
 }
 

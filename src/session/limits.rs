@@ -34,12 +34,11 @@ impl Used {
 }
 
 /// A deck's own daily limits (new cards, reviews): its deck file's
-/// `new-per-day:` / `reviews-per-day:`, else the collection's setting.
+/// `new-per-day:` / `reviews-per-day:` (or its Anki preset's), else the
+/// collection's setting ([`Settings::deck_options`]).
 pub fn deck_limits(settings: &Settings, deck: &DeckRow) -> (u32, u32) {
-    (
-        deck.new_per_day.unwrap_or(settings.new_per_day),
-        deck.reviews_per_day.unwrap_or(settings.reviews_per_day),
-    )
+    let options = settings.deck_options(deck);
+    (options.new_per_day, options.reviews_per_day)
 }
 
 /// Today's limits and what has been studied against them.

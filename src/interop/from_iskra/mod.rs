@@ -48,6 +48,7 @@ pub fn deck_file(store: &Store, deck: &DeckRow) -> Result<TextExport> {
         retention: deck.retention,
         new_per_day: deck.new_per_day,
         reviews_per_day: deck.reviews_per_day,
+        preset: deck.preset.as_ref().and_then(|p| p.file_options()),
         facts: facts.into_iter().map(|(_, f)| f).collect(),
     };
     let text = write_deck(&parsed);
