@@ -15,7 +15,7 @@ use super::batch::{
 };
 use super::reviews::{self, PendingReview};
 use crate::clock::DayNumber;
-use crate::deck::{Fact, FactBody};
+use crate::deck::Fact;
 use crate::error::Result;
 use crate::interop::anki::media;
 use crate::progress::{self, Progress, Silent};
@@ -529,10 +529,5 @@ fn to_json(value: &impl serde::Serialize) -> Result<String> {
 /// The text a note is matched by when it has no guid: the question or the
 /// cloze text (what Anki's first field holds).
 fn first_field(fact: &Fact) -> &str {
-    match &fact.body {
-        FactBody::Qa { question, .. } => question,
-        FactBody::Cloze { text } => text,
-        FactBody::Sequence { title, .. } => title,
-        FactBody::Timeline { event, .. } => event,
-    }
+    fact.body.first_text()
 }
