@@ -186,3 +186,96 @@ impl Parser<'_> {
         Some(numbers)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::deck::{Diagnostic, FactBody, parse_deck};
+
+    const PERSON: &str = "# D\n## rosmer\nnote: Person\nfield: Name: Alfred Rosmer\nfield: Born:\nfield: Role: French delegate\ntemplate: Who\nfront: Who was {{Name}}?\nback: {{FrontSide}}\n  {{Role}}\ntemplate: Which\nfront: Which person: {{Role}}?{{#Born}} Born {{Born}}.{{/Born}}\nback: {{Name}}\n";
+
+    /// (line, column, message) of each error.
+    fn errors(text: &str) -> Vec<(usize, usize, String)> {
+        parse_deck("t.deck", "t", text.as_bytes())
+            .expect_err("the deck should not parse")
+            .into_iter()
+            .map(|d: Diagnostic| (d.line, d.column, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_note_fact_reads_its_fields_templates_and_cards() {
+        let deck = parse_deck("t.deck", "t", PERSON.as_bytes()).unwrap();
+        let FactBody::Note {
+            notetype,
+            fields,
+            templates,
+            cards,
+        } = &deck.facts[0].body
+        else {
+            panic!("{:?}", deck.facts[0].body)
+        };
+        assert_eq!(notetype, "Person");
+        let named: Vec<(&str, &str)> = fields.iter().map(|f| (f.name.as_str(), f.text.as_str())).collect();
+        assert_eq!(
+            named,
+            [("Name", "Alfred Rosmer"), ("Born", ""), ("Role", "French delegate")]
+        );
+        assert_eq!(templates[0].back, "{{FrontSide}}\n{{Role}}");
+        assert_eq!(cards, &[1, 2], "both fronts show a field with text");
+        let shown: Vec<(String, String)> = deck.facts[0]
+            .cards()
+            .into_iter()
+            .map(|c| (c.template, c.front))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("card:1".to_string(), "Who was Alfred Rosmer?".to_string()),
+                ("card:2".to_string(), "Which person: French delegate?".to_string())
+            ]
+        );
+        let one = parse_deck("t.deck", "t", format!("{PERSON}cards: 2\n").as_bytes()).unwrap();
+        assert_eq!(one.facts[0].cards().len(), 1);
+    }
+
+    #[test]
+    fn note_mistakes_are_located() {
+        let errs = errors(
+            "# D\n## a\nnote: T\nfield: Name\nfield: Q: x\nfield: Q: y\nfront: {{Q}}\ntemplate: One\nfront: {{Q}} {{Nope}}\nback: {{#Q}}x\ncards: 1 3\n",
+        );
+        let located: Vec<(usize, usize, &str)> = errs.iter().map(|e| (e.0, e.1, e.2.as_str())).collect();
+        assert_eq!(
+            located,
+            [
+                (4, 8, "`field:` needs a name and a text: `field: NAME: TEXT`"),
+                (6, 8, "the field `Q` is given twice"),
+                (7, 8, "`front:` before any `template:`"),
+            ],
+            "{errs:?}"
+        );
+        let errs = errors(
+            "# D\n## a\nnote: T\nfield: Q: x\ntemplate: One\nfront: {{Q}} {{Nope}}\nback: {{#Q}}x\ncards: 1 3\n",
+        );
+        let located: Vec<(usize, usize, &str)> = errs.iter().map(|e| (e.0, e.1, e.2.as_str())).collect();
+        assert_eq!(
+            located,
+            [
+                (6, 14, "the template names a field `Nope` that the note does not have"),
+                (7, 7, "the section `Q` is never closed"),
+                (8, 10, "`3` is not a template number of this note"),
+            ],
+            "{errs:?}"
+        );
+        let errs = errors("# D\n## a\nnote: T\nfield: Q:\ntemplate: One\nfront: {{Q}}\n");
+        let located: Vec<(usize, usize, &str)> = errs.iter().map(|e| (e.0, e.1, e.2.as_str())).collect();
+        assert_eq!(located, [(5, 11, "template `One` has no `back:`")], "{errs:?}");
+        let errs = errors("# D\n## a\nnote: T\nfield: Q:\ntemplate: One\nfront: {{Q}}\nback: {{Q}}\n");
+        assert_eq!(
+            errs[0].2,
+            "fact `a` has no card (no template's front shows a field with text)"
+        );
+        let errs = errors("# D\n## a\nq: x\na: z\nfield: Q: y\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].2, "a q/a fact takes no `field:`");
+    }
+}
