@@ -14,9 +14,9 @@
 //! name is `card:N`, N the template's number (Anki's ordinal + 1), so its
 //! identity, like a cloze card's, survives edits of the wording.
 
-use super::write::clean_value;
 use super::{NoteField, NoteTemplate, Problem};
 use crate::card::CardText;
+use crate::text::clean_value;
 
 /// Names Anki fills in itself.
 const SPECIAL: &[&str] = &["FrontSide", "Tags", "Type", "Card", "Deck", "Subdeck", "CardFlag"];

@@ -8,15 +8,7 @@ use std::fmt::Write as _;
 
 use super::{CardKind, Deck, Fact, FactBody};
 
-/// A value as the parser reads it back: each line trimmed, blank lines
-/// dropped (the format ends a value at a blank line).
-pub fn clean_value(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use crate::text::clean_value;
 
 /// One fact block, starting with `## id` and ending with a newline.
 pub fn write_fact(fact: &Fact) -> String {
