@@ -1,13 +1,14 @@
 //! An Anki package's notes, cards and review log as an import batch.
 //!
-//! - Note types: Cloze → cloze facts in Anki's numbered syntax (numbers,
-//!   gaps and nesting kept: card `cloze:N` is Anki's card N); Basic and its
-//!   variants (a first template asking the first field, an optional second
-//!   one asking the second) → q/a facts with `basic` and, where the note has
-//!   that card, `reverse`; any other type → a basic fact from its first two
-//!   fields and its first template's card, reported. A field named `Extra`
-//!   or `Back Extra` becomes the fact's `extra:`; fields holding no part of
-//!   the fact are shown there as `Name: text` lines.
+//! - Note types (`notetype.rs`): Cloze → cloze facts in Anki's numbered
+//!   syntax (numbers, gaps and nesting kept: card `cloze:N` is Anki's card
+//!   N); Basic and its variants → q/a facts with `basic` and, where the note
+//!   has that card, `reverse`; a custom type → a note fact with every field
+//!   and template, card `card:N` for Anki's card of ordinal N - 1; Image
+//!   Occlusion (or a custom type iskra cannot hold) → a q/a fact from its
+//!   first two fields and its first template's card, reported. A field named
+//!   `Extra` or `Back Extra` becomes the fact's `extra:`; fields holding no
+//!   part of a q/a or cloze fact are shown there as `Name: text` lines.
 //! - Each fact keeps its note ([`AnkiOrigin`]: id, guid, note type, every
 //!   field's HTML, which field holds what) and each card its Anki id and
 //!   ordinal, so an export goes back to the same note and cards; decks get
