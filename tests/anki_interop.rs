@@ -700,6 +700,42 @@ fn anki_collection_round_trip_loses_nothing() {
         other.deck_status_at(&now, "history-comintern")["new"],
         made["counts"]["new"]
     );
+    // A collection an older iskra imported, which made the custom type's
+    // first card `basic` and had none for its second: imported again, the
+    // card takes its template's name with its id and history, and the
+    // second card comes.
+    let rosmer = anki_note(&made, "Alfred Rosmer");
+    let (who, which) = (
+        rosmer["cards"][0]["id"].as_i64().unwrap(),
+        rosmer["cards"][1]["id"].as_i64().unwrap(),
+    );
+    let card_of = |anki_id: i64| -> Option<(i64, String)> {
+        other
+            .db()
+            .query_row("SELECT id, template FROM cards WHERE anki_id = ?1", [anki_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .ok()
+    };
+    let (who_id, _) = card_of(who).unwrap();
+    let who_log = format!("SELECT count(*) FROM review_log WHERE card_id = {who_id}");
+    let answers = other.count(&who_log);
+    assert!(answers >= 1, "Rosmer's first card was answered in Anki");
+    rusqlite::Connection::open(&other.db)
+        .unwrap()
+        .execute_batch(&format!(
+            "UPDATE cards SET template = 'basic' WHERE anki_id = {who}; DELETE FROM cards WHERE anki_id = {which};"
+        ))
+        .unwrap();
+    let again = other.run_at(&now, &["import", legacy.to_str().unwrap()], "").ok();
+    assert!(again.stdout.contains("Cards: 1 added"), "{}", again.stdout);
+    assert_eq!(card_of(who), Some((who_id, "card:1".to_string())));
+    assert_eq!(other.count(&who_log), answers);
+    assert_eq!(card_of(which).map(|(_, t)| t).as_deref(), Some("card:2"));
+    assert_eq!(
+        other.count("SELECT count(*) FROM cards WHERE template = 'basic' AND front LIKE '%Rosmer%'"),
+        0
+    );
 
     // iskra reviews the day's cards, among them the custom type's second
     // template (due today), and one fact is reworded in its deck file.
