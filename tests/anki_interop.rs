@@ -901,4 +901,41 @@ fn anki_collection_round_trip_loses_nothing() {
     assert!(again.stdout.contains("0 facts added"), "{}", again.stdout);
     assert!(again.stdout.contains("Reviews: 0 added"), "{}", again.stdout);
     assert_eq!(totals(), before);
+
+    // Another machine synced with this one has the same note facts: each
+    // template a card under the same identity, the answered second-template
+    // cards with Anki's ids and iskra's answers.
+    let folder = work.path().join("sync");
+    std::fs::create_dir(&folder).unwrap();
+    s.run_at(&now, &["sync", folder.to_str().unwrap()], "").ok();
+    // The deck is built from its file here now: the user shares the file.
+    let other_machine = Scratch::new();
+    other_machine.write(
+        "history-comintern.deck",
+        std::fs::read(s.path("decks/history-comintern.deck")).unwrap(),
+    );
+    other_machine.build(&["history-comintern.deck"]);
+    other_machine.run_at(&now, &["sync", folder.to_str().unwrap()], "").ok();
+    let person_cards_of = |scratch: &Scratch| -> Vec<(String, String, String)> {
+        let db = scratch.db();
+        let mut stmt = db
+            .prepare(
+                "SELECT f.key, c.template, c.front FROM cards c JOIN facts f ON f.id = c.fact_id
+                 WHERE c.front LIKE 'Who was %' OR c.front LIKE 'Which person: %' ORDER BY 1, 2",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let here = person_cards_of(&s);
+    assert_eq!(here.len(), 4, "{here:?}");
+    assert_eq!(person_cards_of(&other_machine), here);
+    for (anki_id, answers) in &which_cards {
+        let log = format!(
+            "SELECT count(*) FROM review_log l JOIN cards c ON c.id = l.card_id WHERE c.id = {anki_id} AND c.template = 'card:2'"
+        );
+        assert_eq!(other_machine.count(&log), *answers, "card {anki_id}");
+    }
 }
