@@ -10,9 +10,11 @@
 //! so a side is rendered by substitution alone, then cleaned as every value
 //! is (lines trimmed, blank lines dropped). The back leaves out a leading
 //! `{{FrontSide}}`, since the front is shown above it. Fields neither side
-//! uses are shown under the answer as `Name: text` lines. A card's template
-//! name is `card:N`, N the template's number (Anki's ordinal + 1), so its
-//! identity, like a cloze card's, survives edits of the wording.
+//! uses are shown under the answer as `Name: text` lines. The answer a quiz
+//! checks is the field a `{{type:Field}}` box asks for, else the rendered
+//! back. A card's template name is `card:N`, N the template's number
+//! (Anki's ordinal + 1), so its identity, like a cloze card's, survives
+//! edits of the wording.
 
 use super::{NoteField, NoteTemplate, Problem};
 use crate::card::CardText;
@@ -141,6 +143,11 @@ pub fn note_cards(
             let front = clean_value(&render(&front_nodes, &ctx, Side::Front));
             ctx.front = front.clone();
             let answer = clean_value(&render(&back_nodes, &ctx, Side::Back));
+            // The field a type-in box asks for is the answer to check, as in Anki.
+            let expected = typed_field(&front_nodes)
+                .or_else(|| typed_field(&back_nodes))
+                .map(|name| clean_value(ctx.value(&name)))
+                .filter(|typed| !typed.is_empty());
             let others: Vec<String> = fields
                 .iter()
                 .filter(|f| !f.text.is_empty() && !used.iter().any(|(name, _)| *name == f.name))
@@ -160,7 +167,7 @@ pub fn note_cards(
                 template: card_template(number),
                 front,
                 back,
-                answer,
+                answer: expected.unwrap_or(answer),
             })
         })
         .collect()
@@ -242,6 +249,15 @@ fn drop_leading_front_side(nodes: &mut Vec<Node>) {
     {
         nodes.drain(..=i);
     }
+}
+
+/// The field a `{{type:Field}}` box asks for, if the side has one.
+fn typed_field(nodes: &[Node]) -> Option<String> {
+    nodes.iter().find_map(|node| match node {
+        Node::Field { name, filters, .. } if filters.iter().any(|f| f == "type") => Some(name.clone()),
+        Node::Section { body, .. } => typed_field(body),
+        _ => None,
+    })
 }
 
 /// The field names a template uses, with their byte offsets.
@@ -477,6 +493,7 @@ mod tests {
             cards[0].back,
             "no note; 1918 [russia]\nasked: Cities/Capital: since when is Moscow the capital?"
         );
+        assert_eq!(cards[0].answer, "1918", "the type-in field is the answer to check");
     }
 
     #[test]
