@@ -346,19 +346,22 @@ fn tokens(template: &str) -> Result<Vec<(usize, Token<'_>)>, Problem> {
     Ok(out)
 }
 
+/// Sections nested deeper than this are refused (no template needs more;
+/// a hostile one would only cost stack).
+const MAX_DEPTH: usize = 32;
+
 fn parse(template: &str) -> Result<Vec<Node>, Problem> {
     let tokens = tokens(template)?;
     let mut tokens = tokens.into_iter();
-    let (nodes, end) = parse_until(&mut tokens, None)?;
-    debug_assert!(end.is_none());
-    Ok(nodes)
+    parse_until(&mut tokens, None, 0)
 }
 
 /// Nodes up to the close of section `open` (its name and offset), or to the end.
 fn parse_until<'a>(
     tokens: &mut impl Iterator<Item = (usize, Token<'a>)>,
     open: Option<(&'a str, usize)>,
-) -> Result<(Vec<Node>, Option<()>), Problem> {
+    depth: usize,
+) -> Result<Vec<Node>, Problem> {
     let mut nodes = Vec::new();
     while let Some((offset, token)) = tokens.next() {
         match token {
@@ -369,7 +372,14 @@ fn parse_until<'a>(
                 at: offset,
             }),
             Token::Open { name, negated } => {
-                let (body, _) = parse_until(tokens, Some((name, offset)))?;
+                if depth >= MAX_DEPTH {
+                    return Err(problem(
+                        offset,
+                        format!("sections nested deeper than {MAX_DEPTH}"),
+                        "close some sections before opening more",
+                    ));
+                }
+                let body = parse_until(tokens, Some((name, offset)), depth + 1)?;
                 nodes.push(Node::Section {
                     name: name.to_string(),
                     negated,
@@ -379,7 +389,7 @@ fn parse_until<'a>(
             }
             Token::Close(name) => {
                 return match open {
-                    Some((opened, _)) if opened == name => Ok((nodes, Some(()))),
+                    Some((opened, _)) if opened == name => Ok(nodes),
                     Some((opened, _)) => Err(problem(
                         offset,
                         format!("`{{{{/{name}}}}}` closes `{{{{#{opened}}}}}`"),
@@ -400,7 +410,7 @@ fn parse_until<'a>(
             format!("the section `{name}` is never closed"),
             "close it with `{{/NAME}}`",
         )),
-        None => Ok((nodes, None)),
+        None => Ok(nodes),
     }
 }
 
@@ -520,6 +530,10 @@ mod tests {
         assert_eq!(err("x {{/Name}}").offset, 2);
         assert!(err("{{#Name}}{{/Role}}").message.contains("closes"));
         assert!(check_side("{{#Role}}{{Name}}{{/Role}} {{FrontSide}} {{hint:Notes}}", &fields).is_ok());
+        let deep = format!("{}x{}", "{{#Name}}".repeat(40), "{{/Name}}".repeat(40));
+        assert_eq!(err(&deep).message, "sections nested deeper than 32");
+        let fine = format!("{}x{}", "{{#Name}}".repeat(32), "{{/Name}}".repeat(32));
+        assert!(check_side(&fine, &fields).is_ok());
         assert!(check_field_name("Back Extra").is_ok());
         for bad in ["", "a:b", "{x}", "#x", " x", "a\nb"] {
             assert!(check_field_name(bad).is_err(), "{bad:?}");

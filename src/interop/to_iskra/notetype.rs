@@ -17,6 +17,10 @@ use crate::deck::template::{check_field_name, check_side};
 use crate::deck::{FactBody, NoteField, NoteTemplate};
 use crate::interop::anki::{Note, Notetype, html};
 
+/// The most text a note type's templates may hold together, each note
+/// fact keeping a copy.
+const MAX_TEMPLATE_CHARS: usize = 8_000;
+
 /// What a note type becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Shape {
@@ -97,6 +101,17 @@ pub(super) fn note_body(notetype: &Notetype, note: &Note, ords: &[i64]) -> Resul
         }
     }
     let templates = templates(&notetype.definition);
+    // Each note fact holds its templates: a note type's are kept small, so
+    // that a package cannot multiply a large one by its number of notes.
+    let template_chars: usize = templates
+        .iter()
+        .map(|t| t.name.chars().count() + t.front.chars().count() + t.back.chars().count())
+        .sum();
+    if template_chars > MAX_TEMPLATE_CHARS {
+        return unfit(&format!(
+            "its card templates are longer than {MAX_TEMPLATE_CHARS} characters as text"
+        ));
+    }
     let sides_ok = templates.iter().all(|t| {
         ![&t.name, &t.front, &t.back].iter().any(|s| s.is_empty())
             && check_side(&t.front, &fields).is_ok()
