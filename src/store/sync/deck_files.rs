@@ -46,6 +46,9 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
             .execute(params![row.path, row.deck_key, row.written, row.size, row.mtime_ns])?;
+        if let Some(mut bulk) = self.bulk() {
+            bulk.deck_file_recorded();
+        }
         Ok(())
     }
 
