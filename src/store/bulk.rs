@@ -313,8 +313,18 @@ mod tests {
             tx.put_deck_file(&file("b.deck")).unwrap();
             tx.insert_fact(None, deck, "f2", "{}").unwrap();
             tx.put_deck_file(&file("c.deck")).unwrap();
-            let states = [CardState::New, CardState::Learning, CardState::Review, CardState::Relearning];
-            let dues = [Due::New(3), Due::At(1_800_000_000_000), Due::Day(20_000), Due::Day(20_001)];
+            let states = [
+                CardState::New,
+                CardState::Learning,
+                CardState::Review,
+                CardState::Relearning,
+            ];
+            let dues = [
+                Due::New(3),
+                Due::At(1_800_000_000_000),
+                Due::Day(20_000),
+                Due::Day(20_001),
+            ];
             let mut n = 0;
             for state in states {
                 for due in dues {
@@ -359,6 +369,10 @@ mod tests {
         for kept in ["day 20000: ", "day 20001: ", "day 20002: ", "file c.deck 1"] {
             assert!(plain.iter().any(|row| row.starts_with(kept)), "{kept} in {plain:?}");
         }
-        assert!(!plain.iter().any(|row| row.starts_with("file a") || row.starts_with("file b")));
+        assert!(
+            !plain
+                .iter()
+                .any(|row| row.starts_with("file a") || row.starts_with("file b"))
+        );
     }
 }

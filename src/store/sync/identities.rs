@@ -54,7 +54,7 @@ pub(in crate::store) fn announced_id(conn: &Connection, deck: &str, fact: &str, 
 }
 
 /// Whether a card has this id.
-pub(in crate::store) fn card_exists(conn: &Connection, id: i64) -> Result<bool> {
+fn card_exists(conn: &Connection, id: i64) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT 1 FROM cards WHERE id = ?1")?
         .query_row([id], |_| Ok(()))
