@@ -215,16 +215,18 @@ const ID_ATTEMPTS: u32 = 16;
 /// The ids a new card of fact `fact_id` with `template` may get, best
 /// first: the one the sync folder's events announce for it (a card imported
 /// from Anki on another device keeps Anki's id here too), then the ones
-/// derived from its identity ([`crate::ids`]), attempt after attempt. It
-/// gets the first no card has ([`insert_card`]).
-fn candidate_ids(conn: &Connection, fact_id: i64, template: &str) -> Result<(Vec<i64>, String)> {
+/// derived from its identity ([`crate::ids`]), attempt after attempt (each
+/// derived when it is tried). It gets the first no card has ([`insert_card`]).
+fn candidate_ids(conn: &Connection, fact_id: i64, template: &str) -> Result<(impl Iterator<Item = i64>, String)> {
     let (deck_key, fact_key): (String, String) = conn
         .prepare_cached("SELECT d.key, f.key FROM facts f JOIN decks d ON d.id = f.deck_id WHERE f.id = ?1")?
         .query_row([fact_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let announced = super::sync::announced_id(conn, &deck_key, &fact_key, template)?;
-    let derived = (0..ID_ATTEMPTS).map(|attempt| crate::ids::card_id(&deck_key, &fact_key, template, attempt));
-    let ids = announced.into_iter().chain(derived).collect();
-    Ok((ids, format!("{deck_key}/{fact_key}/{template}")))
+    let identity = format!("{deck_key}/{fact_key}/{template}");
+    let template = template.to_string();
+    let derived =
+        (0..ID_ATTEMPTS).map(move |attempt| crate::ids::card_id(&deck_key, &fact_key, &template, attempt));
+    Ok((announced.into_iter().chain(derived), identity))
 }
 
 /// Whether an insert failed because a card has the id already.
