@@ -67,7 +67,8 @@ def run(cmd, **kw):
 
 def timed(cmd, env=None, stdin=None):
     """Wall seconds and peak RSS (MiB) of a whole process, from spawning it to
-    reaping it (its own rusage, from wait4); its stdout. Input and output go
+    reaping it (its own rusage, from wait4); its stdout; its CPU seconds (user
+    and system, all threads). Input and output go
     through files, so nothing but the process is timed."""
     with tempfile.TemporaryFile("w+") as fin, tempfile.TemporaryFile("w+") as fout, \
             tempfile.TemporaryFile("w+") as ferr:
@@ -83,7 +84,13 @@ def timed(cmd, env=None, stdin=None):
         ferr.seek(0)
         if p.returncode:
             sys.exit(f"{' '.join(cmd)} failed ({p.returncode}): {ferr.read().strip()}")
-        return seconds, usage.ru_maxrss / 1024, fout.read()
+        return seconds, usage.ru_maxrss / 1024, fout.read(), usage.ru_utime + usage.ru_stime
+
+
+def measure(cmd, env=None, stdin=None):
+    """(wall seconds, peak MiB, CPU seconds) of a whole process."""
+    seconds, mib, _, cpu = timed(cmd, env=env, stdin=stdin)
+    return seconds, mib, cpu
 
 
 def remove(path):
@@ -116,14 +123,14 @@ def command_pair(stage, a, iskra, gen, anki_base, env):
     each a function of nothing returning (seconds, peak MiB)."""
     work = a.work
     if stage == "first-card":
-        return (lambda: timed([iskra, "--collection", gen, "review"], env=env, stdin="q\n")[:2],
-                lambda: timed([VENV_PYTHON, ANKI_SIDE, "first-card", anki_base])[:2], a.runs)
+        return (lambda: measure([iskra, "--collection", gen, "review"], env=env, stdin="q\n"),
+                lambda: measure([VENV_PYTHON, ANKI_SIDE, "first-card", anki_base]), a.runs)
     if stage == "status":
-        return (lambda: timed([iskra, "--collection", gen, "status", "--json"], env=env)[:2],
-                lambda: timed([VENV_PYTHON, ANKI_SIDE, "status", anki_base])[:2], a.runs)
+        return (lambda: measure([iskra, "--collection", gen, "status", "--json"], env=env),
+                lambda: measure([VENV_PYTHON, ANKI_SIDE, "status", anki_base]), a.runs)
     if stage == "stats":
-        return (lambda: timed([iskra, "--collection", gen, "stats", "--json", "--days", "365"], env=env)[:2],
-                lambda: timed([VENV_PYTHON, ANKI_SIDE, "stats", anki_base])[:2], a.runs)
+        return (lambda: measure([iskra, "--collection", gen, "stats", "--json", "--days", "365"], env=env),
+                lambda: measure([VENV_PYTHON, ANKI_SIDE, "stats", anki_base]), a.runs)
     if stage == "build":
         deck = os.path.join(work, f"build-{a.facts}.deck")
         if not os.path.exists(deck):
@@ -133,23 +140,23 @@ def command_pair(stage, a, iskra, gen, anki_base, env):
         def iskra_build():
             remove(target)
             shutil.rmtree(os.path.join(work, "backups"), ignore_errors=True)
-            result = timed([iskra, "--collection", target, "build", deck], env=env)[:2]
+            result = measure([iskra, "--collection", target, "build", deck], env=env)
             remove(target)
             return result
 
         def anki_build():
             remove(anki_target)
-            result = timed([VENV_PYTHON, ANKI_SIDE, "add-notes", anki_target, str(a.facts)])
+            result = measure([VENV_PYTHON, ANKI_SIDE, "add-notes", anki_target, str(a.facts)])
             remove(anki_target)
-            return result[:2]
+            return result
 
         return iskra_build, anki_build, 1
     if stage == "optimize":
         copy = os.path.join(work, "optimize.sqlite3")
         if not os.path.exists(copy):
             shutil.copy(gen, copy)
-        return (lambda: timed([iskra, "--collection", copy, "optimize", "--no-health-check"], env=env)[:2],
-                lambda: timed([VENV_PYTHON, ANKI_SIDE, "optimize", anki_base])[:2], 1)
+        return (lambda: measure([iskra, "--collection", copy, "optimize", "--no-health-check"], env=env),
+                lambda: measure([VENV_PYTHON, ANKI_SIDE, "optimize", anki_base]), 1)
     raise ValueError(stage)
 
 
@@ -170,28 +177,34 @@ def compare_commands(a, commands, iskras, gen, anki_base, env):
             pairs[iskras[0]][1]()
         times = {b: [] for b in iskras}
         peaks = {b: [] for b in iskras}
-        anki_times, anki_peaks = [], []
+        cpus = {b: [] for b in iskras}
+        anki_times, anki_peaks, anki_cpus = [], [], []
         for round_ in range(a.rounds):
             for i, b in enumerate(iskras):
                 measured = [pairs[b][0]() for _ in range(runs)]
                 times[b].append(statistics.median(m[0] for m in measured) * 1000)
                 peaks[b].append(max(m[1] for m in measured))
-                print(f"round {round_ + 1} iskra[{i}]: median {times[b][-1]:.1f} ms of {runs}, "
-                      f"peak RSS {peaks[b][-1]:.0f} MiB")
+                cpus[b].append(statistics.median(m[2] for m in measured) * 1000)
+                print(f"round {round_ + 1} iskra[{i}]: median {times[b][-1]:.1f} ms of {runs} "
+                      f"(CPU {cpus[b][-1]:.1f} ms), peak RSS {peaks[b][-1]:.0f} MiB")
             measured = [pairs[iskras[0]][1]() for _ in range(runs)]
             anki_times.append(statistics.median(m[0] for m in measured) * 1000)
             anki_peaks.append(max(m[1] for m in measured))
-            print(f"round {round_ + 1} anki: median {anki_times[-1]:.1f} ms of {runs}, "
-                  f"peak RSS {anki_peaks[-1]:.0f} MiB")
+            anki_cpus.append(statistics.median(m[2] for m in measured) * 1000)
+            print(f"round {round_ + 1} anki: median {anki_times[-1]:.1f} ms of {runs} "
+                  f"(CPU {anki_cpus[-1]:.1f} ms), peak RSS {anki_peaks[-1]:.0f} MiB")
         for i, b in enumerate(iskras):
             ratios = [k / s for s, k in zip(times[b], anki_times)]
+            cpu = [k / s for s, k in zip(cpus[b], anki_cpus)]
             memory = [k / m for m, k in zip(peaks[b], anki_peaks)]
-            print(f"{stage}, Anki / iskra[{i}] time: {spread(ratios)}; memory: {spread(memory)}")
+            print(f"{stage}, Anki / iskra[{i}] time: {spread(ratios)}; CPU: {spread(cpu)}; memory: {spread(memory)}")
         first = iskras[0]
         results[stage] = {
             "ratio": ratio_summary([k / s for s, k in zip(times[first], anki_times)]),
+            "cpu_ratio": ratio_summary([k / s for s, k in zip(cpus[first], anki_cpus)]),
             "memory_ratio": ratio_summary([k / m for m, k in zip(peaks[first], anki_peaks)]),
             "iskra_ms": times[first], "anki_ms": anki_times,
+            "iskra_cpu_ms": cpus[first], "anki_cpu_ms": anki_cpus,
             "iskra_peak_mib": peaks[first], "anki_peak_mib": anki_peaks,
         }
     return results
@@ -250,7 +263,7 @@ def main():
                  "--with-history", "--out", path], env=env)
             print("package:", os.path.basename(path), os.path.getsize(path), "bytes")
     if not os.path.exists(anki_base):
-        seconds, mib, out = timed([VENV_PYTHON, ANKI_SIDE, "import", *packages, anki_base])
+        seconds, mib, out, _ = timed([VENV_PYTHON, ANKI_SIDE, "import", *packages, anki_base])
         print(f"anki import (Anki's collection): {seconds:.1f} s, peak RSS {mib:.0f} MiB, {out.strip()}")
         run([VENV_PYTHON, ANKI_SIDE, "fsrs", anki_base])
     if "import" in stages and a.decks != 1:
@@ -265,13 +278,13 @@ def main():
             for i, binary in enumerate(iskras):
                 target = os.path.join(a.work, f"import-{i}.sqlite3")
                 remove(target)
-                seconds, mib, _ = timed([binary, "--collection", target, "import", package], env=env)
+                seconds, mib, _, _ = timed([binary, "--collection", target, "import", package], env=env)
                 results[binary] = (seconds, mib)
                 remove(target)
                 print(f"round {round_ + 1} iskra[{i}] {binary}: {seconds:.2f} s, peak RSS {mib:.0f} MiB")
             target = os.path.join(a.work, "import-anki.anki2")
             remove(target)
-            seconds, mib, out = timed([VENV_PYTHON, ANKI_SIDE, "import", package, target])
+            seconds, mib, out, _ = timed([VENV_PYTHON, ANKI_SIDE, "import", package, target])
             remove(target)
             print(f"round {round_ + 1} anki: {seconds:.2f} s, peak RSS {mib:.0f} MiB ({out.strip()})")
             for binary, (s, m) in results.items():

@@ -80,12 +80,7 @@ impl ReviewSession<'_> {
                 }
             });
             if has_new {
-                let query = crate::store::QueueQuery {
-                    new_left: u32::MAX,
-                    ..self.limits.query(scope.row.id, clock)
-                };
-                let unseen = self.store.queue_counts(scope.row.id, &query)?.new;
-                new_waiting += unseen.saturating_sub(new_left);
+                new_waiting += self.store.unseen(scope.row.id)?.saturating_sub(new_left);
             }
             for candidate in [learning, review, new].into_iter().flatten() {
                 if next.is_none_or(|n| candidate < n) {
@@ -99,8 +94,7 @@ impl ReviewSession<'_> {
         let per_deck_new: u32 = {
             let mut sum = 0;
             for scope in &self.decks {
-                let query = self.limits.query(scope.row.id, clock);
-                sum += self.store.queue_counts(scope.row.id, &query)?.new;
+                sum += self.store.new_within(scope.row.id, self.limits.new_left(scope.row.id))?;
             }
             sum
         };

@@ -172,13 +172,31 @@ impl Store {
         )
     }
 
+    /// New cards of a deck available within `new_left` (an index range scan
+    /// that stops at the limit).
+    pub fn new_within(&self, deck_id: i64, new_left: u32) -> Result<u32> {
+        self.count(
+            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
+            &[&deck_id, &new_left],
+        )
+    }
+
+    /// Every new card of a deck, however many the limits hold back. A plain
+    /// count, not [`Store::new_within`] with no limit: counting through the
+    /// `LIMIT` subquery costs 2-3 times as much per card, which is what
+    /// `status` and a session's summary spent their time on at a million
+    /// cards (BENCHMARKS.md, "Ten times the scale").
+    pub fn unseen(&self, deck_id: i64) -> Result<u32> {
+        self.count(
+            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 0",
+            &[&deck_id],
+        )
+    }
+
     /// The counts a session header needs (see [`WaitingCounts`]). Each is an
     /// index range scan bounded by the deck's limits.
     pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<WaitingCounts> {
-        let new = self.count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
-            &[&deck_id, &q.new_left],
-        )?;
+        let new = self.new_within(deck_id, q.new_left)?;
         let intraday = self.learning_due_by(deck_id, q.today_until(q.learn_ahead_until_ms))?;
         let limited = |queue: i64, limit: u32| {
             self.count(
@@ -451,5 +469,29 @@ mod tests {
         assert_eq!(studied.get(&1), Some(&StudiedToday { new: 1, reviews: 1 }));
         assert_eq!(studied.get(&2), Some(&StudiedToday { new: 1, reviews: 0 }));
         assert!(store.studied_today_by_deck(2_001).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unseen_counts_every_new_card_and_new_within_stops_at_the_limit() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = |key: &str, facts: usize| Source {
+            label: format!("{key}.deck"),
+            key: key.into(),
+            bytes: (0..facts)
+                .map(|i| format!("## f{i}\nq: q{i}?\na: {i}\n"))
+                .fold(format!("# {key}\n"), |text, fact| text + &fact)
+                .into_bytes(),
+        };
+        build(&mut store, &[source("a", 5), source("b", 2)]).unwrap();
+        let (a, b) = (store.find_deck("a").unwrap().id, store.find_deck("b").unwrap().id);
+        assert_eq!((store.unseen(a).unwrap(), store.unseen(b).unwrap()), (5, 2));
+        assert_eq!(store.new_within(a, 3).unwrap(), 3);
+        assert_eq!(store.new_within(a, 9).unwrap(), 5);
+        assert_eq!(store.new_within(b, 0).unwrap(), 0);
+        let first = store.next_new(a, 0).unwrap().unwrap().id;
+        let tx = store.begin().unwrap();
+        tx.suspend_card(first).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.unseen(a).unwrap(), 4, "a suspended card is not waiting");
     }
 }
