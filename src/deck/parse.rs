@@ -6,6 +6,7 @@
 
 mod body;
 mod lines;
+mod note;
 
 use std::collections::HashMap;
 
@@ -24,9 +25,10 @@ pub const MAX_DIAGNOSTICS: usize = 1_000;
 const DECK_KEYS: &[&str] = &["description", "retention", "new-per-day", "reviews-per-day"];
 const FACT_KEYS: &[&str] = &[
     "q", "a", "alt", "hint", "extra", "tags", "source", "cards", "cloze", "sequence", "item", "timeline", "event",
+    "note", "field", "template", "front", "back",
 ];
 /// Keys a fact may give more than once.
-const REPEATABLE_KEYS: &[&str] = &["alt", "item"];
+const REPEATABLE_KEYS: &[&str] = &["alt", "item", "field", "template", "front", "back"];
 
 /// Parses one deck file. `file` is the name used in diagnostics and `key`
 /// the deck's stable identity (its file stem).
@@ -224,7 +226,7 @@ impl<'a> Parser<'a> {
                 1,
                 &field.raw,
                 format!("`{key}` is given twice (first on line {first})"),
-                Some("keep one; only `alt:` and `item:` may repeat"),
+                Some("keep one; only `alt:`, `item:` and a note's `field:`, `template:`, `front:` and `back:` may repeat"),
             );
             return true;
         }
@@ -281,6 +283,7 @@ impl<'a> Parser<'a> {
             match key.as_str() {
                 "alt" => fields.alternatives.push(field.value.clone()),
                 "item" => fields.items.push(field),
+                "field" | "template" | "front" | "back" => {}
                 _ => {
                     fields.values.insert(key, field);
                 }

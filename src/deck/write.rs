@@ -8,15 +8,7 @@ use std::fmt::Write as _;
 
 use super::{CardKind, Deck, Fact, FactBody};
 
-/// A value as the parser reads it back: each line trimmed, blank lines
-/// dropped (the format ends a value at a blank line).
-pub fn clean_value(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use crate::text::clean_value;
 
 /// One fact block, starting with `## id` and ending with a newline.
 pub fn write_fact(fact: &Fact) -> String {
@@ -43,6 +35,27 @@ pub fn write_fact(fact: &Fact) -> String {
             field(&mut out, "timeline", date);
             field(&mut out, "event", event);
             cards_line(&mut out, kinds);
+        }
+        FactBody::Note {
+            notetype,
+            fields,
+            templates,
+            cards,
+        } => {
+            field(&mut out, "note", notetype);
+            for note_field in fields {
+                let value = format!("{}: {}", note_field.name, note_field.text);
+                field(&mut out, "field", value.trim_end());
+            }
+            for template in templates {
+                field(&mut out, "template", &template.name);
+                field(&mut out, "front", &template.front);
+                field(&mut out, "back", &template.back);
+            }
+            if *cards != super::template::generated(fields, templates) {
+                let numbers: Vec<String> = cards.iter().map(u32::to_string).collect();
+                field(&mut out, "cards", &numbers.join(" "));
+            }
         }
     }
     for alternative in &fact.alternatives {
@@ -122,6 +135,36 @@ mod tests {
         }
     }
 
+    /// A note of Anki's type "Person": four fields (one empty), two templates.
+    fn person(cards: Vec<u32>) -> FactBody {
+        let field = |name: &str, text: &str| crate::deck::NoteField {
+            name: name.into(),
+            text: text.into(),
+        };
+        FactBody::Note {
+            notetype: "Person".into(),
+            fields: vec![
+                field("Name", "Alfred Rosmer"),
+                field("Born", ""),
+                field("Role", "French delegate: Paris"),
+                field("Notes", "Syndicalist\n[image: rosmer.png]"),
+            ],
+            templates: vec![
+                crate::deck::NoteTemplate {
+                    name: "Who".into(),
+                    front: "Who was {{Name}}?".into(),
+                    back: "{{FrontSide}}\n{{Role}}{{#Born}}, born {{Born}}{{/Born}}".into(),
+                },
+                crate::deck::NoteTemplate {
+                    name: "Which: the role".into(),
+                    front: "Which person: {{Role}}?".into(),
+                    back: "{{FrontSide}}\n{{Name}}".into(),
+                },
+            ],
+            cards,
+        }
+    }
+
     /// One fact of every kind, plain and with every optional field.
     fn every_kind() -> Vec<Fact> {
         let bodies = [
@@ -158,6 +201,8 @@ mod tests {
                 event: "Rosmer goes to Moscow".into(),
                 kinds: vec![TimelineKind::Event],
             },
+            person(vec![1, 2]),
+            person(vec![2]),
         ];
         let mut facts = Vec::new();
         for (i, body) in bodies.into_iter().enumerate() {
@@ -215,6 +260,19 @@ mod tests {
             write_fact(&f),
             "## route\nsequence: Route\nitem: Paris\nitem: Italy\ncards: after\ntags: route\n"
         );
+    }
+
+    #[test]
+    fn writes_a_note_as_its_fields_and_templates() {
+        let text = write_fact(&fact("rosmer", person(vec![1, 2])));
+        assert_eq!(
+            text,
+            "## rosmer\nnote: Person\nfield: Name: Alfred Rosmer\nfield: Born:\nfield: Role: French delegate: Paris\n\
+             field: Notes: Syndicalist\n  [image: rosmer.png]\ntemplate: Who\nfront: Who was {{Name}}?\n\
+             back: {{FrontSide}}\n  {{Role}}{{#Born}}, born {{Born}}{{/Born}}\ntemplate: Which: the role\n\
+             front: Which person: {{Role}}?\nback: {{FrontSide}}\n  {{Name}}\n"
+        );
+        assert!(write_fact(&fact("rosmer", person(vec![2]))).ends_with("cards: 2\n"));
     }
 
     #[test]

@@ -156,21 +156,3 @@ pub struct Revlog {
     /// 0 learning, 1 review, 2 relearning, 3 filtered, 4 manual, 5 rescheduled.
     pub kind: i64,
 }
-
-/// The names a `{{...}}` reference in a card template points at: `{{Front}}`,
-/// `{{text:Front}}`, `{{#Front}}`… give `Front`.
-pub fn template_fields(format: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = format;
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else { break };
-        let inner = after[..close].trim().trim_start_matches(['#', '^', '/']);
-        let name = inner.rsplit(':').next().unwrap_or(inner).trim();
-        if !name.is_empty() {
-            names.push(name.to_string());
-        }
-        rest = &after[close + 2..];
-    }
-    names
-}

@@ -155,7 +155,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         let guid = cell(file.guid_column).map(str::trim).filter(|g| !g.is_empty());
         let (id, identity) = match guid {
             Some(guid) => Identity::of_guid(guid),
-            None => (keys::text_key(first_text(&body)), Identity::FirstField),
+            None => (keys::text_key(body.first_text()), Identity::FirstField),
         };
         let mut tags = file.tags.clone();
         tags.extend(
@@ -207,13 +207,4 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         return Err(Error::Deck(diagnostics));
     }
     Ok(batch)
-}
-
-fn first_text(body: &FactBody) -> &str {
-    match body {
-        FactBody::Qa { question, .. } => question,
-        FactBody::Cloze { text } => text,
-        FactBody::Sequence { title, .. } => title,
-        FactBody::Timeline { event, .. } => event,
-    }
 }

@@ -15,7 +15,7 @@ use super::batch::{
 };
 use super::reviews::{self, PendingReview};
 use crate::clock::DayNumber;
-use crate::deck::{Fact, FactBody};
+use crate::deck::Fact;
 use crate::error::Result;
 use crate::interop::anki::media;
 use crate::progress::{self, Progress, Silent};
@@ -425,10 +425,24 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
         } else {
             tx.card_templates(fact_id)?
         };
-        for text in fact.cards() {
-            let (card_id, added) = match existing.iter().find(|(template, ..)| *template == text.template) {
-                Some(&(_, id, _)) => {
-                    tx.write_card_text(id, &text)?;
+        let texts = fact.cards();
+        for text in &texts {
+            let same = existing.iter().find(|(template, ..)| *template == text.template);
+            // Anki's card under another name (an import by an older iskra
+            // made a custom type's first card `basic`): renamed, history kept.
+            let renamed = match (same, imported.iter().find(|c| c.template == text.template)) {
+                (None, Some(ImportedCard { anki: Some(anki), .. })) if !new_fact => tx
+                    .card_of_anki_card(fact_id, anki.id)?
+                    .filter(|(_, old)| !texts.iter().any(|t| t.template == *old)),
+                _ => None,
+            };
+            if let Some((id, _)) = &renamed {
+                tx.rename_card_template(*id, &text.template)?;
+            }
+            let found = same.map(|&(_, id, _)| id).or(renamed.map(|(id, _)| id));
+            let (card_id, added) = match found {
+                Some(id) => {
+                    tx.write_card_text(id, text)?;
                     (id, false)
                 }
                 None => {
@@ -442,9 +456,9 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
                         .filter(|id| (1..crate::ids::DERIVED_MIN).contains(id));
                     let id = match anki_id {
                         Some(id) if !tx.card_exists(id)? => {
-                            tx.insert_new_card_as(id, fact_id, deck_id, &text, &mut self.next_position)?
+                            tx.insert_new_card_as(id, fact_id, deck_id, text, &mut self.next_position)?
                         }
-                        _ => tx.insert_new_card(fact_id, deck_id, &text, &mut self.next_position)?,
+                        _ => tx.insert_new_card(fact_id, deck_id, text, &mut self.next_position)?,
                     };
                     self.outcome.cards_added += 1;
                     (id, true)
@@ -529,10 +543,5 @@ fn to_json(value: &impl serde::Serialize) -> Result<String> {
 /// The text a note is matched by when it has no guid: the question or the
 /// cloze text (what Anki's first field holds).
 fn first_field(fact: &Fact) -> &str {
-    match &fact.body {
-        FactBody::Qa { question, .. } => question,
-        FactBody::Cloze { text } => text,
-        FactBody::Sequence { title, .. } => title,
-        FactBody::Timeline { event, .. } => event,
-    }
+    fact.body.first_text()
 }
