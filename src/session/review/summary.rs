@@ -94,7 +94,9 @@ impl ReviewSession<'_> {
         let per_deck_new: u32 = {
             let mut sum = 0;
             for scope in &self.decks {
-                sum += self.store.new_within(scope.row.id, self.limits.new_left(scope.row.id))?;
+                sum += self
+                    .store
+                    .new_within(scope.row.id, self.limits.new_left(scope.row.id))?;
             }
             sum
         };
