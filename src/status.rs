@@ -62,6 +62,7 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     for row in rows {
         let query = limits.query(row.id, clock);
         let c = store.deck_counts(row.id, &query)?;
+        // Every unseen card, siblings too: they all wait for a day of their own.
         unseen += store.unseen(row.id)?;
         waiting.new += c.new;
         waiting.review += c.due_now;

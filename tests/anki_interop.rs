@@ -939,3 +939,173 @@ fn anki_collection_round_trip_loses_nothing() {
         assert_eq!(other_machine.count(&log), *answers, "card {anki_id}");
     }
 }
+
+/// One answer iskra logged: the card, the rating and the card after it.
+#[derive(Debug)]
+struct Answered {
+    card: i64,
+    rating: i64,
+    state: i64,
+    /// An instant (ms) in learning steps, else a study day.
+    due: i64,
+    stability: f64,
+    difficulty: f64,
+    interval: i64,
+    at_ms: i64,
+}
+
+fn preset_script(python: &Path, days_ago: u32, command: &str, work: &Path) -> Value {
+    anki_script_days_ago(python, days_ago, "preset.py", &[Path::new(command), work])
+}
+
+/// Issue 16, point 4: a deck whose Anki preset changes every scheduling
+/// option (7 new a day, 500 reviews, retention 0.80, steps 3m 25m and 7m,
+/// its own FSRS parameters, a 30-day longest interval, new siblings
+/// buried), studied for three weeks, goes into iskra: today's counts are
+/// Anki's, and the cards iskra's review answers — with Again, Hard, Good and
+/// Easy, new, learning and review cards — get the state Anki gives the same
+/// cards with the same ratings: kind, interval, due (a step's delay to the
+/// second), stability and difficulty, and the same siblings buried.
+#[test]
+fn anki_deck_options_schedule_cards_in_iskra_as_in_anki() {
+    let python = anki_python();
+    let work = tempfile::tempdir().unwrap();
+    preset_script(&python, 20, "create", work.path());
+    for days in [19, 16, 13, 10, 7, 5, 3, 2] {
+        preset_script(&python, days, "study", work.path());
+    }
+    let made = preset_script(&python, 0, "make", work.path());
+    let s = Scratch::new();
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    s.run_at(&now, &["import", work.path().join("preset.apkg").to_str().unwrap()], "")
+        .ok();
+    // Anki's collection does not balance load (its fuzz is on, as iskra's).
+    s.run_at(&now, &["config", "load-balancer", "off"], "").ok();
+    let key = "options-preset";
+    let status = s.deck_status_at(&now, key);
+    let counts = &made["counts"];
+    assert_eq!(status["new"], counts["new"], "{status:#}\nAnki: {counts}");
+    assert_eq!(counts["new"], 5, "7 a day, 2 studied today");
+    assert_eq!(
+        status["due_now"].as_i64(),
+        Some(counts["review"].as_i64().unwrap() + counts["learning"].as_i64().unwrap()),
+        "{status:#}\nAnki: {counts}"
+    );
+    // `iskra card` shows the options the deck's cards are studied with.
+    let some_card: i64 = s
+        .db()
+        .query_row(
+            "SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1 LIMIT 1",
+            [key],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let info = s.run_at(&now, &["card", &some_card.to_string()], "").ok();
+    assert!(
+        info.stdout.contains(
+            "the deck's own · retention 0.80 · 7 new, 500 reviews a day · the deck's own FSRS parameters\n          \
+             steps 3m 25m · relearning 7m · max interval 30d · buries new siblings"
+        ),
+        "{}",
+        info.stdout
+    );
+
+    // iskra reviews the deck; Anki then answers the same cards alike.
+    let logged_before = s.count("SELECT count(*) FROM review_log");
+    let reviewed = s
+        .run_at(&now, &["review", "--deck", key], "3\n1\n3\n3\n4\n3\n3\n2\nq\n")
+        .ok();
+    assert!(reviewed.answered() >= 6, "{}", reviewed.stdout);
+    let db = s.db();
+    let iskra: Vec<Answered> = db
+        .prepare(
+            "SELECT card_id, rating, state_after, due_after, stability_after, difficulty_after, interval_after,
+                    reviewed_at_ms FROM review_log WHERE id > ?1 ORDER BY id",
+        )
+        .unwrap()
+        .query_map([logged_before], |r| {
+            Ok(Answered {
+                card: r.get(0)?,
+                rating: r.get(1)?,
+                state: r.get(2)?,
+                due: r.get(3)?,
+                stability: r.get(4)?,
+                difficulty: r.get(5)?,
+                interval: r.get(6)?,
+                at_ms: r.get(7)?,
+            })
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let answers: Vec<(i64, i64)> = iskra.iter().map(|a| (a.card, a.rating)).collect();
+    let kinds: std::collections::BTreeSet<i64> = iskra.iter().map(|a| a.state).collect();
+    assert!(
+        kinds.contains(&2) && (kinds.contains(&1) || kinds.contains(&3)),
+        "answers leave learning and review cards: {iskra:?}"
+    );
+    let anki = anki_script(
+        &python,
+        "preset.py",
+        &[
+            Path::new("answer"),
+            work.path(),
+            Path::new(&serde_json::to_string(&answers).unwrap()),
+        ],
+    );
+    // iskra's study day (the answers of review cards are due `interval` days after it).
+    let iskra_today = iskra.iter().find(|a| a.state == 2).map(|a| a.due - a.interval).unwrap();
+    for (answered, after) in iskra.iter().zip(anki["cards"].as_array().unwrap()) {
+        let Answered {
+            card,
+            rating,
+            state,
+            due,
+            stability,
+            difficulty,
+            interval,
+            at_ms: at,
+        } = answered;
+        let what = format!("card {card} rated {rating}: iskra {iskra:?}\nAnki {after}");
+        assert_eq!(after["id"].as_i64(), Some(*card), "{what}");
+        // Anki's card types: 1 learning, 2 review, 3 relearning; iskra's states alike.
+        assert_eq!(after["type"].as_i64(), Some(*state), "{what}");
+        assert_eq!(after["ivl"].as_i64(), Some(*interval), "{what}");
+        assert!(
+            (after["stability"].as_f64().unwrap() - stability).abs() < 1e-3,
+            "{what}"
+        );
+        assert!(
+            (after["difficulty"].as_f64().unwrap() - difficulty).abs() < 1e-3,
+            "{what}"
+        );
+        if *state == 2 {
+            // Due in as many days from today in both.
+            let anki_in = after["due"].as_i64().unwrap() - anki["today"].as_i64().unwrap();
+            assert_eq!(anki_in, due - iskra_today, "{what}");
+        } else {
+            // A step's delay (with Anki's extra random delay), to the second.
+            let anki_delay = after["due"].as_i64().unwrap() - after["answered_ms"].as_i64().unwrap() / 1000;
+            let iskra_delay = (due - at) / 1000;
+            assert!((anki_delay - iskra_delay).abs() <= 1, "{what}");
+        }
+    }
+    // New siblings are buried (the preset's option; iskra's own default buries reviews' too).
+    let buried: Vec<i64> = db
+        .prepare(
+            "SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1 AND c.queue = -2 ORDER BY c.id",
+        )
+        .unwrap()
+        .query_map([key], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let anki_buried: Vec<i64> = anki["buried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert!(!anki_buried.is_empty());
+    assert_eq!(buried, anki_buried);
+}

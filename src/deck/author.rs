@@ -116,6 +116,7 @@ impl DeckFile {
             retention: None,
             new_per_day: None,
             reviews_per_day: None,
+            preset: None,
             facts: Vec::new(),
         };
         Ok(DeckFile {

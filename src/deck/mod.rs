@@ -25,6 +25,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use crate::diagnostic::Diagnostic;
+pub use crate::settings::DeckPreset;
 pub use card_view::CardView;
 pub use cards::{CardText, check_cloze, hint_line, item_key, without_hint};
 pub use cloze::is_numbered as is_numbered_cloze;
@@ -44,6 +45,10 @@ pub struct Deck {
     pub retention: Option<f32>,
     pub new_per_day: Option<u32>,
     pub reviews_per_day: Option<u32>,
+    /// Its own scheduling options (`learn-steps:`, `relearn-steps:`,
+    /// `max-interval:`, `fsrs-parameters:`, `bury:`), if it gives any; in
+    /// the form [`DeckPreset::file_options`] gives.
+    pub preset: Option<DeckPreset>,
     pub facts: Vec<Fact>,
 }
 

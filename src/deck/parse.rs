@@ -7,6 +7,7 @@
 mod body;
 mod lines;
 mod note;
+mod options;
 
 use std::collections::HashMap;
 
@@ -22,7 +23,17 @@ pub const MAX_FIELD_CHARS: usize = 20_000;
 /// file of garbage costs neither gigabytes of diagnostics nor a flood of them.
 pub const MAX_DIAGNOSTICS: usize = 1_000;
 
-const DECK_KEYS: &[&str] = &["description", "retention", "new-per-day", "reviews-per-day"];
+const DECK_KEYS: &[&str] = &[
+    "description",
+    "retention",
+    "new-per-day",
+    "reviews-per-day",
+    "learn-steps",
+    "relearn-steps",
+    "max-interval",
+    "fsrs-parameters",
+    "bury",
+];
 const FACT_KEYS: &[&str] = &[
     "q", "a", "alt", "hint", "extra", "tags", "source", "cards", "cloze", "sequence", "item", "timeline", "event",
     "note", "field", "template", "front", "back",
@@ -174,6 +185,7 @@ impl<'a> Parser<'a> {
             retention: None,
             new_per_day: None,
             reviews_per_day: None,
+            preset: None,
             facts: Vec::new(),
         };
         let deck_fields = std::mem::take(&mut self.deck_fields);
@@ -187,7 +199,7 @@ impl<'a> Parser<'a> {
                 "retention" => deck.retention = self.retention(field),
                 "new-per-day" => deck.new_per_day = self.count(field),
                 "reviews-per-day" => deck.reviews_per_day = self.count(field),
-                _ => {}
+                option => self.option(&mut deck, option, field),
             }
         }
         for draft in std::mem::take(&mut self.facts) {

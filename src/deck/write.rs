@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use super::{CardKind, Deck, Fact, FactBody};
+use super::{CardKind, Deck, DeckPreset, Fact, FactBody};
 
 pub use crate::text::clean_value;
 
@@ -84,7 +84,54 @@ pub fn write_header(deck: &Deck) -> String {
     for (key, value) in numbers {
         optional(&mut out, key, value.as_deref());
     }
+    for (key, value) in deck.preset.as_ref().map(option_lines).unwrap_or_default() {
+        if value.is_empty() {
+            let _ = writeln!(out, "{key}:");
+        } else {
+            field(&mut out, key, &value);
+        }
+    }
     out
+}
+
+/// The header lines of a deck's scheduling options (read back by the
+/// parser's `options`).
+fn option_lines(preset: &DeckPreset) -> Vec<(&'static str, String)> {
+    let steps = |minutes: &[f32]| crate::settings::format_steps(&crate::settings::steps_secs(minutes));
+    let mut lines = Vec::new();
+    if let Some(m) = &preset.learn_steps {
+        lines.push(("learn-steps", steps(m)));
+    }
+    if let Some(m) = &preset.relearn_steps {
+        lines.push(("relearn-steps", steps(m)));
+    }
+    if let Some(days) = preset.max_interval {
+        lines.push(("max-interval", days.to_string()));
+    }
+    if !preset.fsrs_params.is_empty() {
+        let shown: Vec<String> = preset.fsrs_params.iter().map(f32::to_string).collect();
+        lines.push(("fsrs-parameters", shown.join(" ")));
+    }
+    if preset.bury_new.is_some() || preset.bury_reviews.is_some() || preset.bury_interday.is_some() {
+        let words: Vec<&str> = [
+            (preset.bury_new, "new"),
+            (preset.bury_reviews, "reviews"),
+            (preset.bury_interday, "interday"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on == Some(true))
+        .map(|(_, word)| word)
+        .collect();
+        lines.push((
+            "bury",
+            if words.is_empty() {
+                "none".to_string()
+            } else {
+                words.join(" ")
+            },
+        ));
+    }
+    lines
 }
 
 /// A whole deck file: the header, then each fact after a blank line.
@@ -237,6 +284,7 @@ mod tests {
             retention: Some(0.85),
             new_per_day: Some(10),
             reviews_per_day: None,
+            preset: None,
             facts: every_kind(),
         };
         let text = write_deck(&deck);

@@ -62,23 +62,8 @@ pub struct Collection {
     pub presets: HashMap<i64, Preset>,
 }
 
-/// A deck's options preset: what iskra applies (limits, retention) and
-/// keeps (steps, FSRS parameters, bury options).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Preset {
-    pub name: String,
-    pub new_per_day: Option<u32>,
-    pub reviews_per_day: Option<u32>,
-    pub desired_retention: Option<f32>,
-    /// Minutes.
-    pub learn_steps: Vec<f32>,
-    pub relearn_steps: Vec<f32>,
-    pub fsrs_params: Vec<f32>,
-    pub bury_new: bool,
-    pub bury_reviews: bool,
-    pub bury_interday: bool,
-    pub max_interval: Option<u32>,
-}
+/// A deck's options preset (see [`DeckPreset`]).
+pub use crate::settings::DeckPreset as Preset;
 
 /// A note type: its fields and the question format of each card template.
 #[derive(Debug, Clone, Default, PartialEq)]

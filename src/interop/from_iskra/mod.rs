@@ -49,6 +49,7 @@ pub fn deck_file(store: &Store, deck: &DeckRow) -> Result<TextExport> {
         retention: deck.retention,
         new_per_day: deck.new_per_day,
         reviews_per_day: deck.reviews_per_day,
+        preset: deck.preset.as_ref().and_then(|p| p.file_options()),
         facts: facts.into_iter().map(|(_, f)| f).collect(),
     };
     let text = write_deck(&parsed);
@@ -86,7 +87,8 @@ pub fn anki_text(store: &Store, deck: &DeckRow) -> Result<TextExport> {
             tags_column: Some(6),
         },
         &rows,
-    );
+    )
+    .map_err(|e| Error::Internal(format!("writing the text file: {e}")))?;
     Ok(TextExport {
         text,
         count: rows.len(),

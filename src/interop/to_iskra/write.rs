@@ -310,8 +310,9 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
     }
 
     /// Finds or creates a deck; returns whether it was created. A deck
-    /// created from an Anki deck takes its preset's limits and retention;
-    /// the whole preset is kept with the deck.
+    /// created from an Anki deck takes its preset's limits and retention,
+    /// and the whole preset as its own options; so does a deck without a
+    /// file that an earlier import made (a deck file's options are the file's).
     fn target_deck(&mut self, deck: &ImportDeck) -> Result<bool> {
         let (id, source, created) = match self.tx.deck_by_key(&deck.key)? {
             Some(found) => (found.id, found.source_path, false),
@@ -328,11 +329,13 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
                         .filter(|r| (0.7..=0.99).contains(r)),
                     new_per_day: preset.and_then(|p| p.new_per_day),
                     reviews_per_day: preset.and_then(|p| p.reviews_per_day),
+                    preset: preset.cloned(),
                 };
                 (self.tx.insert_deck(&row)?, None, true)
             }
         };
-        if let Some(preset) = &deck.preset {
+        // A deck built from a file takes its options from the file.
+        if let Some(preset) = deck.preset.as_ref().filter(|_| !created && source.is_none()) {
             self.tx.set_deck_anki_preset(id, &to_json(preset)?)?;
         }
         self.decks.push(TargetDeck {

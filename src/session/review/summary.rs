@@ -80,6 +80,7 @@ impl ReviewSession<'_> {
                 }
             });
             if has_new {
+                // Every unseen card, siblings too: they all wait for a day of their own.
                 new_waiting += self.store.unseen(scope.row.id)?.saturating_sub(new_left);
             }
             for candidate in [learning, review, new].into_iter().flatten() {
@@ -94,9 +95,8 @@ impl ReviewSession<'_> {
         let per_deck_new: u32 = {
             let mut sum = 0;
             for scope in &self.decks {
-                sum += self
-                    .store
-                    .new_within(scope.row.id, self.limits.new_left(scope.row.id))?;
+                let query = self.limits.query(scope.row.id, clock);
+                sum += self.store.queue_counts(scope.row.id, &query)?.new;
             }
             sum
         };

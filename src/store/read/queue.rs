@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::clock::DayNumber;
 use crate::error::Result;
 use crate::store::cards::{DAY_DUE_LIMIT, card_from_row, queue, select_cards};
-use crate::store::{CardRow, Store, Tx};
+use crate::store::{BuryRules, CardRow, Store, Tx};
 
 /// How much of a deck's daily limits has been used today.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,6 +37,9 @@ pub struct QueueQuery {
     pub today: DayNumber,
     pub new_left: u32,
     pub reviews_left: u32,
+    /// The deck's bury rules: as in Anki, a card whose sibling a session
+    /// gives first (it would be buried by that answer) is not counted.
+    pub bury: BuryRules,
 }
 
 impl QueueQuery {
@@ -172,20 +175,11 @@ impl Store {
         )
     }
 
-    /// New cards of a deck available within `new_left` (an index range scan
-    /// that stops at the limit).
-    pub fn new_within(&self, deck_id: i64, new_left: u32) -> Result<u32> {
-        self.count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
-            &[&deck_id, &new_left],
-        )
-    }
-
-    /// Every new card of a deck, however many the limits hold back. A plain
-    /// count, not [`Store::new_within`] with no limit: counting through the
-    /// `LIMIT` subquery costs 2-3 times as much per card, which is what
-    /// `status` and a session's summary spent their time on at a million
-    /// cards (BENCHMARKS.md, "Ten times the scale").
+    /// Every new card of a deck, siblings too, however many the limits hold
+    /// back. A plain count, not [`Store::queue_counts`] with no limit:
+    /// counting through its `LIMIT` subquery costs 2-3 times as much per
+    /// card, which is what `status` and a session's summary spent their time
+    /// on at a million cards (BENCHMARKS.md, "Ten times the scale").
     pub fn unseen(&self, deck_id: i64) -> Result<u32> {
         self.count(
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 0",
@@ -194,18 +188,37 @@ impl Store {
     }
 
     /// The counts a session header needs (see [`WaitingCounts`]). Each is an
-    /// index range scan bounded by the deck's limits.
+    /// index range scan bounded by the deck's limits. As Anki counts, with
+    /// a bury rule on, the cards of that kind count once per fact, and new
+    /// cards not at all for a fact with a card due today in day-long steps or
+    /// for review (the answer to that card buries them).
     pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<WaitingCounts> {
-        let new = self.new_within(deck_id, q.new_left)?;
-        let intraday = self.learning_due_by(deck_id, q.today_until(q.learn_ahead_until_ms))?;
-        let limited = |queue: i64, limit: u32| {
+        let new = if q.bury.new {
             self.count(
-                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due <= ?3 LIMIT ?4)",
-                &[&deck_id, &queue, &q.today, &limit],
-            )
+                "SELECT count(*) FROM (SELECT DISTINCT fact_id FROM cards c WHERE deck_id = ?1 AND queue = 0
+                 AND NOT EXISTS (SELECT 1 FROM cards s WHERE s.fact_id = c.fact_id AND s.queue IN (2, 3)
+                                 AND s.due <= ?3)
+                 LIMIT ?2)",
+                &[&deck_id, &q.new_left, &q.today],
+            )?
+        } else {
+            self.count(
+                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
+                &[&deck_id, &q.new_left],
+            )?
         };
-        let day_learning = limited(queue::DAY_LEARNING, q.reviews_left)?;
-        let review = limited(queue::REVIEW, q.reviews_left - day_learning)?;
+        let intraday = self.learning_due_by(deck_id, q.today_until(q.learn_ahead_until_ms))?;
+        let limited = |queue: i64, limit: u32, once_per_fact: bool| {
+            let sql = if once_per_fact {
+                "SELECT count(*) FROM (SELECT DISTINCT fact_id FROM cards WHERE deck_id = ?1 AND queue = ?2
+                 AND due <= ?3 LIMIT ?4)"
+            } else {
+                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due <= ?3 LIMIT ?4)"
+            };
+            self.count(sql, &[&deck_id, &queue, &q.today, &limit])
+        };
+        let day_learning = limited(queue::DAY_LEARNING, q.reviews_left, q.bury.interday)?;
+        let review = limited(queue::REVIEW, q.reviews_left - day_learning, q.bury.review)?;
         Ok(WaitingCounts {
             new,
             intraday,
@@ -472,7 +485,7 @@ mod tests {
     }
 
     #[test]
-    fn unseen_counts_every_new_card_and_new_within_stops_at_the_limit() {
+    fn unseen_counts_every_new_card_of_a_deck_and_no_other() {
         let mut store = Store::open_in_memory().unwrap();
         let source = |key: &str, facts: usize| Source {
             label: format!("{key}.deck"),
@@ -485,13 +498,66 @@ mod tests {
         build(&mut store, &[source("a", 5), source("b", 2)]).unwrap();
         let (a, b) = (store.find_deck("a").unwrap().id, store.find_deck("b").unwrap().id);
         assert_eq!((store.unseen(a).unwrap(), store.unseen(b).unwrap()), (5, 2));
-        assert_eq!(store.new_within(a, 3).unwrap(), 3);
-        assert_eq!(store.new_within(a, 9).unwrap(), 5);
-        assert_eq!(store.new_within(b, 0).unwrap(), 0);
         let first = store.next_new(a, 0).unwrap().unwrap().id;
         let tx = store.begin().unwrap();
         tx.suspend_card(first).unwrap();
         tx.commit().unwrap();
         assert_eq!(store.unseen(a).unwrap(), 4, "a suspended card is not waiting");
+    }
+
+    /// Anki's counts with bury rules on (checked with Anki 26.9.3: three
+    /// reversed notes, one with a review due today, another with both cards
+    /// due: new 1, review 2): a fact counts once, and a new card not at all
+    /// when a sibling is due today.
+    #[test]
+    fn with_bury_rules_siblings_count_once_and_new_cards_yield_to_due_siblings() {
+        let mut store = Store::open_in_memory().unwrap();
+        let bytes = (0..3)
+            .map(|i| format!("## f{i}\nq: q{i}?\na: {i}\ncards: basic reverse\n"))
+            .fold("# s\n".to_string(), |deck, fact| deck + &fact)
+            .into_bytes();
+        build(
+            &mut store,
+            &[Source {
+                label: "s.deck".into(),
+                key: "s".into(),
+                bytes,
+            }],
+        )
+        .unwrap();
+        let card = |fact: &str, template: &str| crate::ids::card_id("s", fact, template, 0);
+        let due_today = Schedule {
+            state: CardState::Review,
+            due: Due::Day(120),
+            ..Schedule::new_card(0)
+        };
+        let tx = store.begin().unwrap();
+        for id in [card("f0", "basic"), card("f1", "basic"), card("f1", "reverse")] {
+            tx.write_schedule(id, &due_today).unwrap();
+        }
+        tx.commit().unwrap();
+        let deck = store.find_deck("s").unwrap().id;
+        let query = |bury: BuryRules| QueueQuery {
+            now_ms: 10_000,
+            learn_ahead_until_ms: 10_000,
+            end_of_day_ms: 20_000,
+            today: 120,
+            new_left: 20,
+            reviews_left: 200,
+            bury,
+        };
+        let counts = |bury| {
+            let c = store.queue_counts(deck, &query(bury)).unwrap();
+            (c.new, c.review)
+        };
+        assert_eq!(counts(BuryRules::default()), (3, 3));
+        let all = BuryRules {
+            new: true,
+            review: true,
+            interday: true,
+        };
+        assert_eq!(counts(all), (1, 2));
+        assert_eq!(counts(BuryRules { review: false, ..all }), (1, 3));
+        assert_eq!(counts(BuryRules { new: false, ..all }), (3, 2));
     }
 }
