@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use rusqlite::Connection;
 
-use super::{Store, bulk};
+use super::{Store, bulk, journal};
 use crate::error::Result;
 
 /// An open write transaction on the collection (see the module comment).
@@ -24,10 +24,9 @@ pub struct Tx<'a> {
     indexes: RefCell<Option<bulk::SetAside>>,
     /// The store's time for stamping new rows ([`Store::set_now`]).
     now_ms: Option<i64>,
-    /// Written with the rollback journal instead of the write-ahead log
-    /// ([`Store::begin_bulk_appending`]): the log is taken up again when the
-    /// transaction ends.
-    journaled: bool,
+    /// A transaction that mostly appends ([`Store::begin_bulk_appending`]):
+    /// what it changed in the connection, put back when it ends.
+    appending: Option<journal::Appending>,
 }
 
 impl Store {
@@ -56,26 +55,24 @@ impl Store {
     }
 
     /// [`Store::begin_bulk`] for a write that mostly appends to the file (an
-    /// import several times the size of the collection): with SQLite's
-    /// rollback journal instead of the write-ahead log while no other
-    /// connection has the collection open. The journal keeps only the pages
+    /// import several times the size of the collection): statement journals
+    /// in memory, and SQLite's rollback journal instead of the write-ahead
+    /// log while no other connection has the collection open. The journal keeps only the pages
     /// the file had, so the appended pages are written once, where the log
     /// writes every page twice (into the log, then into the file at the
     /// checkpoint); commits are as atomic and as durable. The log is taken
     /// up again when the transaction ends. With another connection open
     /// (a review in another terminal) this is [`Store::begin_bulk`].
     pub fn begin_bulk_appending(&mut self, cache_mib: i64) -> Result<Tx<'_>> {
-        let journaled = super::journal::leave_wal(&self.conn)?;
+        let appending = journal::start_appending(&self.conn)?;
         let mut tx = match Tx::begin(&self.conn, Some(cache_mib), self.now_ms) {
             Ok(tx) => tx,
             Err(e) => {
-                if journaled {
-                    super::journal::take_up_wal(&self.conn);
-                }
+                journal::end_appending(&self.conn, appending);
                 return Err(e);
             }
         };
-        tx.journaled = journaled;
+        tx.appending = Some(appending);
         tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
         Ok(tx)
     }
@@ -136,7 +133,7 @@ impl<'a> Tx<'a> {
             bulk: None,
             indexes: RefCell::new(None),
             now_ms,
-            journaled: false,
+            appending: None,
         };
         conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(tx)
@@ -179,8 +176,8 @@ impl<'a> Tx<'a> {
         if let Some(before) = self.cache_before.take() {
             self.conn.pragma_update(None, "cache_size", before)?;
         }
-        if std::mem::take(&mut self.journaled) {
-            super::journal::take_up_wal(self.conn);
+        if let Some(appending) = self.appending.take() {
+            journal::end_appending(self.conn, appending);
         }
         Ok(())
     }
@@ -195,8 +192,8 @@ impl Drop for Tx<'_> {
         if let Some(before) = self.cache_before {
             let _ = self.conn.pragma_update(None, "cache_size", before);
         }
-        if self.journaled {
-            super::journal::take_up_wal(self.conn);
+        if let Some(appending) = self.appending.take() {
+            journal::end_appending(self.conn, appending);
         }
     }
 }
