@@ -111,7 +111,7 @@ fn a_long_build_shows_its_progress_on_a_terminal_only() {
     let facts: String = (0..20_000)
         .map(|i| format!("## f{i}\nq: question {i}?\na: answer {i}\n"))
         .collect();
-    s.write("many.deck", &format!("# Many\n{facts}"));
+    s.write("many.deck", format!("# Many\n{facts}"));
 
     let mut p = spawn_pty(&s, &["build", "many.deck"]);
     expect(&mut p, "facts [");
@@ -119,7 +119,7 @@ fn a_long_build_shows_its_progress_on_a_terminal_only() {
     expect(&mut p, "20000 added");
     pty_exits_cleanly(&mut p);
 
-    s.write("many.deck", &format!("# Many again\n{facts}"));
+    s.write("many.deck", format!("# Many again\n{facts}"));
     let piped = s.run(&["build", "many.deck"]).ok();
     assert!(piped.stdout.contains("20000 unchanged"), "{}", piped.stdout);
     assert_eq!(piped.stderr, "", "no bar when stderr is not a terminal");
