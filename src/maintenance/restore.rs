@@ -40,7 +40,7 @@ pub fn verified(backups: &[Backup], choice: &str, progress: &dyn Progress) -> Re
     let start = progress::mib_read();
     let (conn, sizes) = progress::watching(
         progress,
-        "MiB checked",
+        "MiB read",
         0,
         || progress::mib_read().saturating_sub(start),
         || verify(&path, &name),

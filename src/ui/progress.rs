@@ -73,9 +73,11 @@ impl Progress for Bar {
         if let Ok(style) = ProgressStyle::with_template(template) {
             self.bar.set_style(style.with_key("rate", rate).progress_chars("=> "));
         }
-        self.bar.set_message(what.to_string());
-        self.bar.set_length(total);
+        // The count first: a draw in between never shows the last phase's
+        // count against this one's total.
         self.bar.set_position(0);
+        self.bar.set_length(total);
+        self.bar.set_message(what.to_string());
         self.bar.reset_eta();
         self.show_when_due();
     }
