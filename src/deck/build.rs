@@ -257,10 +257,22 @@ pub(super) struct FactSync<'a> {
     pub source_hash: &'a str,
 }
 
+/// Files with at least this many facts, more than the collection holds,
+/// are built in a transaction that mostly appends to the file.
+const APPENDING_FACTS: usize = 10_000;
+
 /// Syncs parsed decks into the collection in ONE transaction.
 fn sync_decks(store: &mut Store, decks: &[FactSync], progress: &dyn Progress) -> Result<Vec<SyncReport>> {
-    // A page cache a little over what a 100k-fact deck writes.
-    let tx = store.begin_bulk(64)?;
+    // A page cache a little over what a 100k-fact deck writes. Files larger
+    // than the collection mostly append to it: then its pages are written
+    // once with the rollback journal, not twice through the write-ahead log
+    // ([`Store::begin_bulk_appending`]).
+    let facts: usize = decks.iter().map(|d| d.deck.facts.len()).sum();
+    let tx = if facts >= APPENDING_FACTS && facts as i64 > store.fact_len()? {
+        store.begin_bulk_appending(64)?
+    } else {
+        store.begin_bulk(64)?
+    };
     let reports = sync_in(&tx, decks, progress)?;
     tx.commit()?;
     Ok(reports)

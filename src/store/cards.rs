@@ -224,8 +224,7 @@ fn candidate_ids(conn: &Connection, fact_id: i64, template: &str) -> Result<(imp
     let announced = super::sync::announced_id(conn, &deck_key, &fact_key, template)?;
     let identity = format!("{deck_key}/{fact_key}/{template}");
     let template = template.to_string();
-    let derived =
-        (0..ID_ATTEMPTS).map(move |attempt| crate::ids::card_id(&deck_key, &fact_key, &template, attempt));
+    let derived = (0..ID_ATTEMPTS).map(move |attempt| crate::ids::card_id(&deck_key, &fact_key, &template, attempt));
     Ok((announced.into_iter().chain(derived), identity))
 }
 

@@ -115,6 +115,11 @@ impl Tx<'_> {
 }
 
 impl Store {
+    /// Number of facts, of every deck (removed ones too).
+    pub fn fact_len(&self) -> Result<i64> {
+        Ok(self.conn().query_row("SELECT count(*) FROM facts", [], |r| r.get(0))?)
+    }
+
     /// The `hint:` of a fact, if it has one.
     pub fn fact_hint(&self, fact_id: i64) -> Result<Option<String>> {
         Ok(self
