@@ -3,7 +3,8 @@
 use crate::deck::RETENTION_RANGE;
 use crate::error::{Error, Result};
 use crate::sched::MAX_INTERVAL_DAYS;
-use crate::settings::{EasyDay, EasyDays, LeechAction};
+pub use crate::settings::parse_steps;
+use crate::settings::{EasyDay, EasyDays, LeechAction, format_steps};
 use crate::store::Settings;
 
 /// Every setting a user can change, with what it means.
@@ -259,38 +260,6 @@ pub fn keys_help() -> String {
          iskra config learn-steps \"1m 10m 1h\"",
     );
     text
-}
-
-/// Parses steps such as `1m 10m 1h 1d` (seconds with `s`) into seconds.
-pub fn parse_steps(text: &str) -> Option<Vec<u32>> {
-    text.split_whitespace()
-        .map(|step| {
-            let split = step.find(|c: char| !c.is_ascii_digit())?;
-            let (number, unit) = step.split_at(split);
-            let n: u32 = number.parse().ok().filter(|n| *n > 0)?;
-            let factor = match unit {
-                "s" => 1,
-                "m" => 60,
-                "h" => 3600,
-                "d" => 86_400,
-                _ => return None,
-            };
-            n.checked_mul(factor).filter(|secs| *secs <= 30 * 86_400)
-        })
-        .collect()
-}
-
-fn format_steps(steps: &[u32]) -> String {
-    let shown: Vec<String> = steps
-        .iter()
-        .map(|&secs| match secs {
-            s if s % 86_400 == 0 => format!("{}d", s / 86_400),
-            s if s % 3600 == 0 => format!("{}h", s / 3600),
-            s if s % 60 == 0 => format!("{}m", s / 60),
-            s => format!("{s}s"),
-        })
-        .collect();
-    shown.join(" ")
 }
 
 #[cfg(test)]

@@ -48,6 +48,120 @@ impl Default for SchedConfig {
     }
 }
 
+/// A deck's own scheduling options over the collection's settings: its
+/// Anki options preset (kept whole by an import, in Anki's units) or its
+/// deck file's keys (`learn-steps:`, `relearn-steps:`, `max-interval:`,
+/// `fsrs-parameters:`, `bury:`). A field left out (`None`, or no FSRS
+/// parameters) is the collection's. Stored as JSON in `decks.anki_preset`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DeckPreset {
+    /// The Anki preset's name (empty for a deck file's options).
+    pub name: String,
+    pub new_per_day: Option<u32>,
+    pub reviews_per_day: Option<u32>,
+    pub desired_retention: Option<f32>,
+    /// Minutes, as Anki keeps them.
+    pub learn_steps: Option<Vec<f32>>,
+    pub relearn_steps: Option<Vec<f32>>,
+    pub fsrs_params: Vec<f32>,
+    pub bury_new: Option<bool>,
+    pub bury_reviews: Option<bool>,
+    pub bury_interday: Option<bool>,
+    /// Days.
+    pub max_interval: Option<u32>,
+}
+
+impl DeckPreset {
+    /// Whether it sets nothing.
+    pub fn is_empty(&self) -> bool {
+        *self
+            == DeckPreset {
+                name: self.name.clone(),
+                ..DeckPreset::default()
+            }
+    }
+}
+
+impl DeckPreset {
+    /// What a deck file holds of it: the steps (as whole seconds), the
+    /// FSRS parameters, the longest interval and the bury options; `None`
+    /// when that is nothing. (Limits and retention are deck keys of their own.)
+    pub fn file_options(&self) -> Option<DeckPreset> {
+        let steps = |m: &Option<Vec<f32>>| m.as_ref().map(|m| steps_minutes(&steps_secs(m)));
+        let options = DeckPreset {
+            learn_steps: steps(&self.learn_steps),
+            relearn_steps: steps(&self.relearn_steps),
+            fsrs_params: self.fsrs_params.clone(),
+            max_interval: self.max_interval,
+            ..DeckPreset::default()
+        };
+        let bury = [self.bury_new, self.bury_reviews, self.bury_interday];
+        let options = if bury.iter().any(Option::is_some) {
+            DeckPreset {
+                bury_new: Some(self.bury_new == Some(true)),
+                bury_reviews: Some(self.bury_reviews == Some(true)),
+                bury_interday: Some(self.bury_interday == Some(true)),
+                ..options
+            }
+        } else {
+            options
+        };
+        (!options.is_empty()).then_some(options)
+    }
+}
+
+/// Steps in Anki's minutes as iskra's seconds (at least 1 s, at most 30
+/// days each; what is not a number is left out).
+pub fn steps_secs(minutes: &[f32]) -> Vec<u32> {
+    minutes
+        .iter()
+        .filter(|m| m.is_finite())
+        .map(|m| (m * 60.0).round().clamp(1.0, MAX_STEP_SECS as f32) as u32)
+        .collect()
+}
+
+/// Steps in seconds as Anki's minutes.
+pub fn steps_minutes(secs: &[u32]) -> Vec<f32> {
+    secs.iter().map(|&s| s as f32 / 60.0).collect()
+}
+
+/// The longest learning step: 30 days.
+pub const MAX_STEP_SECS: u32 = 30 * 86_400;
+
+/// Parses steps such as `1m 10m 1h 1d` (seconds with `s`) into seconds.
+pub fn parse_steps(text: &str) -> Option<Vec<u32>> {
+    text.split_whitespace()
+        .map(|step| {
+            let split = step.find(|c: char| !c.is_ascii_digit())?;
+            let (number, unit) = step.split_at(split);
+            let n: u32 = number.parse().ok().filter(|n| *n > 0)?;
+            let factor = match unit {
+                "s" => 1,
+                "m" => 60,
+                "h" => 3600,
+                "d" => 86_400,
+                _ => return None,
+            };
+            n.checked_mul(factor).filter(|secs| *secs <= MAX_STEP_SECS)
+        })
+        .collect()
+}
+
+/// Steps in seconds as `1m 10m` (the largest whole unit of each).
+pub fn format_steps(steps: &[u32]) -> String {
+    let shown: Vec<String> = steps
+        .iter()
+        .map(|&secs| match secs {
+            s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+            s if s % 3600 == 0 => format!("{}h", s / 3600),
+            s if s % 60 == 0 => format!("{}m", s / 60),
+            s => format!("{s}s"),
+        })
+        .collect();
+    shown.join(" ")
+}
+
 /// One weekday's share of the reviews (Anki's "easy days").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]

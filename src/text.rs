@@ -6,6 +6,17 @@
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+/// A value as the deck format holds it (and its parser reads it back):
+/// each line trimmed, blank lines dropped (the format ends a value at a
+/// blank line).
+pub fn clean_value(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Makes text inert for a terminal: control characters (C0 and C1, including
 /// ESC, CR and BEL), bidirectional overrides and other invisible formatting
 /// characters are shown as `\u{..}` escapes. Newlines and tabs are kept.

@@ -557,22 +557,17 @@ fn anki_collection_round_trip_loses_nothing() {
         .map(Result::unwrap)
         .collect()
     };
-    // Every Anki card has an iskra card, but for the custom type's second
-    // template (a known gap: its fields come along, its card does not).
+    // Every Anki card has an iskra card, but the one of the note iskra cannot import.
     let cards = anki_cards(&made);
     let missing: Vec<i64> = cards
         .keys()
         .copied()
         .filter(|id| !iskra_of_anki.contains_key(id))
         .collect();
-    let person = anki_note(&made, "Alfred Rosmer");
     let unanswered = anki_note(&made, "An unanswered question");
     assert_eq!(
         missing,
-        vec![
-            person["cards"][1]["id"].as_i64().unwrap(),
-            unanswered["cards"][0]["id"].as_i64().unwrap()
-        ],
+        vec![unanswered["cards"][0]["id"].as_i64().unwrap()],
         "Anki cards without an iskra card"
     );
     // Problem 1: the buried card is buried; flags come along.
@@ -623,15 +618,49 @@ fn anki_collection_round_trip_loses_nothing() {
     );
     assert_eq!(nested_cards[0].1, "Nested [...] and four");
     assert_eq!(nested_cards[1].1, "Nested outer [...] text and four");
-    // Problem 3: the custom type's other fields are shown under the answer.
-    let person_extra: String = db
-        .query_row(
-            "SELECT json_extract(content, '$.extra') FROM facts WHERE content LIKE '%Alfred Rosmer%'",
-            [],
-            |r| r.get(0),
+    // Problem 3: the custom type (4 fields, 2 templates) has a card per
+    // template Anki made, each rendered from its template; the fields a card
+    // does not show are under its answer.
+    let sides = |anki_id: i64| -> (String, String, String) {
+        db.query_row(
+            "SELECT template, front, back FROM cards WHERE anki_id = ?1",
+            [anki_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
-        .unwrap();
-    assert_eq!(person_extra, "Role: French delegate\nNotes: Syndicalist");
+        .unwrap()
+    };
+    let person_cards = |prefix: &str| -> Vec<(String, String, String)> {
+        anki_note(&made, prefix)["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| sides(c["id"].as_i64().unwrap()))
+            .collect()
+    };
+    let owned = |t: &str, f: &str, b: &str| (t.to_string(), f.to_string(), b.to_string());
+    assert_eq!(
+        person_cards("Alfred Rosmer"),
+        vec![
+            owned(
+                "card:1",
+                "Who was Alfred Rosmer?",
+                "French delegate\n1877\nNotes: Syndicalist"
+            ),
+            owned(
+                "card:2",
+                "Which person: French delegate?",
+                "Alfred Rosmer\n(Syndicalist)\nBorn: 1877"
+            ),
+        ]
+    );
+    assert_eq!(
+        person_cards("Clara Zetkin"),
+        vec![
+            owned("card:1", "Who was Clara Zetkin?", "German delegate\n1857"),
+            owned("card:2", "Which person: German delegate?", "Clara Zetkin\nBorn: 1857"),
+        ]
+    );
+    assert!(!run.stdout.contains("Person"), "no note type reported: {}", run.stdout);
     // HTML shown as text, the image as a placeholder (the note keeps its HTML).
     let answer: String = db
         .query_row(
@@ -671,24 +700,102 @@ fn anki_collection_round_trip_loses_nothing() {
         other.deck_status_at(&now, "history-comintern")["new"],
         made["counts"]["new"]
     );
+    // A collection an older iskra imported, which made the custom type's
+    // first card `basic` and had none for its second: imported again, the
+    // card takes its template's name with its id and history, and the
+    // second card comes.
+    let rosmer = anki_note(&made, "Alfred Rosmer");
+    let (who, which) = (
+        rosmer["cards"][0]["id"].as_i64().unwrap(),
+        rosmer["cards"][1]["id"].as_i64().unwrap(),
+    );
+    let card_of = |anki_id: i64| -> Option<(i64, String)> {
+        other
+            .db()
+            .query_row("SELECT id, template FROM cards WHERE anki_id = ?1", [anki_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .ok()
+    };
+    let (who_id, _) = card_of(who).unwrap();
+    let who_log = format!("SELECT count(*) FROM review_log WHERE card_id = {who_id}");
+    let answers = other.count(&who_log);
+    assert!(answers >= 1, "Rosmer's first card was answered in Anki");
+    rusqlite::Connection::open(&other.db)
+        .unwrap()
+        .execute_batch(&format!(
+            "UPDATE cards SET template = 'basic' WHERE anki_id = {who}; DELETE FROM cards WHERE anki_id = {which};"
+        ))
+        .unwrap();
+    let again = other.run_at(&now, &["import", legacy.to_str().unwrap()], "").ok();
+    assert!(again.stdout.contains("Cards: 1 added"), "{}", again.stdout);
+    assert_eq!(card_of(who), Some((who_id, "card:1".to_string())));
+    assert_eq!(other.count(&who_log), answers);
+    assert_eq!(card_of(which).map(|(_, t)| t).as_deref(), Some("card:2"));
+    assert_eq!(
+        other.count("SELECT count(*) FROM cards WHERE template = 'basic' AND front LIKE '%Rosmer%'"),
+        0
+    );
 
-    // iskra reviews two cards and one fact is reworded in its deck file.
+    // iskra reviews the day's cards, among them the custom type's second
+    // template (due today), and one fact is reworded in its deck file.
     let reviewed = s
-        .run_at(&now, &["review", "--deck", "history-comintern"], "3\n3\nq\n")
+        .run_at(
+            &now,
+            &["review", "--deck", "history-comintern"],
+            &format!("{}q\n", "3\n".repeat(300)),
+        )
         .ok();
-    assert_eq!(reviewed.answered(), 2, "{}", reviewed.stdout);
+    let questions = reviewed.questions();
+    for which in ["Which person: French delegate?", "Which person: German delegate?"] {
+        assert!(questions.contains(&which), "{which:?} not asked: {questions:?}");
+    }
+    // The second-template cards' Anki ids, and how many answers iskra logged for each.
+    let which_cards: Vec<(i64, i64)> = ["Alfred Rosmer", "Clara Zetkin"]
+        .iter()
+        .map(|name| {
+            let id = anki_note(&made, name)["cards"][1]["id"].as_i64().unwrap();
+            let answers = s.count(&format!(
+                "SELECT count(*) FROM review_log l JOIN cards c ON c.id = l.card_id WHERE c.anki_id = {id}"
+            ));
+            assert!(answers >= 1, "card {id}");
+            (id, answers)
+        })
+        .collect();
     std::fs::create_dir(s.path("decks")).unwrap();
     s.run_at(&now, &["export", "deck", "history-comintern", "--format", "iskra"], "")
         .ok();
     let file = s.path("decks/history-comintern.deck");
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("{{c3::Bukharin}} spoke\n"), "{text}");
+    // A note fact is written as its fields and templates; one field is edited.
+    assert!(
+        text.contains(
+            "note: Person\nfield: Name: Clara Zetkin\nfield: Born: 1857\nfield: Role: German delegate\nfield: Notes:\n\
+             template: Who\nfront: Who was {{Name}}?\nback: {{FrontSide}}\n  {{Role}}\n  {{Born}}\n\
+             template: Which\nfront: Which person: {{Role}}?\nback: {{FrontSide}}\n  {{Name}}{{#Notes}}\n  ({{Notes}}){{/Notes}}\n"
+        ),
+        "{text}"
+    );
     std::fs::write(
         &file,
-        text.replace("{{c3::Bukharin}} spoke\n", "{{c3::Bukharin}} spoke at the congress\n"),
+        text.replace("{{c3::Bukharin}} spoke\n", "{{c3::Bukharin}} spoke at the congress\n")
+            .replace("field: Born: 1857\n", "field: Born: 5 July 1857\n"),
     )
     .unwrap();
-    s.run_at(&now, &["build", "decks/history-comintern.deck"], "").ok();
+    let built = s.run_at(&now, &["build", "decks/history-comintern.deck"], "").ok();
+    assert!(built.stdout.contains("2 updated"), "{}", built.stdout);
+    let zetkin_which = anki_note(&made, "Clara Zetkin")["cards"][1]["id"].as_i64().unwrap();
+    let (back_text, answers): (String, i64) = s
+        .db()
+        .query_row(
+            "SELECT back, (SELECT count(*) FROM review_log l WHERE l.card_id = c.id) FROM cards c WHERE anki_id = ?1",
+            [zetkin_which],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(back_text, "Clara Zetkin\nBorn: 5 July 1857");
+    assert!(answers >= 1, "the card keeps its history");
     let reviews_before = s.count("SELECT count(*) FROM review_log");
     s.run_at(
         &now,
@@ -712,7 +819,7 @@ fn anki_collection_round_trip_loses_nothing() {
     assert_eq!(back["card_count"], made["card_count"], "{:#}", back["log"]);
     assert_eq!(back["empty_cards"], 0);
     assert_eq!(back["log"]["new"], 0, "{:#}", back["log"]);
-    assert_eq!(back["log"]["updated"], 1, "{:#}", back["log"]);
+    assert_eq!(back["log"]["updated"], 2, "{:#}", back["log"]);
     assert_eq!(back["notetypes"], made["notetypes"], "no note types of iskra's own");
     assert_eq!(back["media"], made["media"]);
     let after = anki_cards(&back);
@@ -736,6 +843,11 @@ fn anki_collection_round_trip_loses_nothing() {
                 "{{c1::Radek}} and {{c3::Bukharin}} spoke at the congress"
             );
             assert_eq!(after["fields"][1], before["fields"][1]);
+        } else if before["fields"][0] == "Clara Zetkin" {
+            assert_eq!(after["fields"][1], "5 July 1857");
+            for i in [0, 2, 3] {
+                assert_eq!(after["fields"][i], before["fields"][i]);
+            }
         } else {
             assert_eq!(after["fields"], before["fields"], "fields byte for byte");
         }
@@ -756,6 +868,16 @@ fn anki_collection_round_trip_loses_nothing() {
     );
     assert_eq!(fresh["media"], made["media"]);
     assert_eq!(fresh["log"]["new"].as_i64(), Some(kept_notes));
+    // There the second-template cards are new cards: they come with their
+    // Anki ids and ordinals, iskra's schedule and iskra's answers.
+    let fresh_cards = anki_cards(&fresh);
+    for (id, answers) in &which_cards {
+        let card = &fresh_cards[id];
+        assert_eq!(card["ord"], 1, "{card}");
+        assert_ne!(card["type"], 0, "{card}");
+        assert_eq!(card["reps"].as_i64(), Some(*answers), "{card}");
+        assert_eq!(card["revlog"].as_array().unwrap().len() as i64, *answers, "{card}");
+    }
 
     // Problem 6: iskra's export imported into iskra, and Anki's re-export of
     // the collection imported into iskra, add nothing.
@@ -779,4 +901,211 @@ fn anki_collection_round_trip_loses_nothing() {
     assert!(again.stdout.contains("0 facts added"), "{}", again.stdout);
     assert!(again.stdout.contains("Reviews: 0 added"), "{}", again.stdout);
     assert_eq!(totals(), before);
+
+    // Another machine synced with this one has the same note facts: each
+    // template a card under the same identity, the answered second-template
+    // cards with Anki's ids and iskra's answers.
+    let folder = work.path().join("sync");
+    std::fs::create_dir(&folder).unwrap();
+    s.run_at(&now, &["sync", folder.to_str().unwrap()], "").ok();
+    // The deck is built from its file here now: the user shares the file.
+    let other_machine = Scratch::new();
+    other_machine.write(
+        "history-comintern.deck",
+        std::fs::read(s.path("decks/history-comintern.deck")).unwrap(),
+    );
+    other_machine.build(&["history-comintern.deck"]);
+    other_machine.run_at(&now, &["sync", folder.to_str().unwrap()], "").ok();
+    let person_cards_of = |scratch: &Scratch| -> Vec<(String, String, String)> {
+        let db = scratch.db();
+        let mut stmt = db
+            .prepare(
+                "SELECT f.key, c.template, c.front FROM cards c JOIN facts f ON f.id = c.fact_id
+                 WHERE c.front LIKE 'Who was %' OR c.front LIKE 'Which person: %' ORDER BY 1, 2",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    let here = person_cards_of(&s);
+    assert_eq!(here.len(), 4, "{here:?}");
+    assert_eq!(person_cards_of(&other_machine), here);
+    for (anki_id, answers) in &which_cards {
+        let log = format!(
+            "SELECT count(*) FROM review_log l JOIN cards c ON c.id = l.card_id WHERE c.id = {anki_id} AND c.template = 'card:2'"
+        );
+        assert_eq!(other_machine.count(&log), *answers, "card {anki_id}");
+    }
+}
+
+/// One answer iskra logged: the card, the rating and the card after it.
+#[derive(Debug)]
+struct Answered {
+    card: i64,
+    rating: i64,
+    state: i64,
+    /// An instant (ms) in learning steps, else a study day.
+    due: i64,
+    stability: f64,
+    difficulty: f64,
+    interval: i64,
+    at_ms: i64,
+}
+
+fn preset_script(python: &Path, days_ago: u32, command: &str, work: &Path) -> Value {
+    anki_script_days_ago(python, days_ago, "preset.py", &[Path::new(command), work])
+}
+
+/// Issue 16, point 4: a deck whose Anki preset changes every scheduling
+/// option (7 new a day, 500 reviews, retention 0.80, steps 3m 25m and 7m,
+/// its own FSRS parameters, a 30-day longest interval, new siblings
+/// buried), studied for three weeks, goes into iskra: today's counts are
+/// Anki's, and the cards iskra's review answers — with Again, Hard, Good and
+/// Easy, new, learning and review cards — get the state Anki gives the same
+/// cards with the same ratings: kind, interval, due (a step's delay to the
+/// second), stability and difficulty, and the same siblings buried.
+#[test]
+fn anki_deck_options_schedule_cards_in_iskra_as_in_anki() {
+    let python = anki_python();
+    let work = tempfile::tempdir().unwrap();
+    preset_script(&python, 20, "create", work.path());
+    for days in [19, 16, 13, 10, 7, 5, 3, 2] {
+        preset_script(&python, days, "study", work.path());
+    }
+    let made = preset_script(&python, 0, "make", work.path());
+    let s = Scratch::new();
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    s.run_at(&now, &["import", work.path().join("preset.apkg").to_str().unwrap()], "")
+        .ok();
+    // Anki's collection does not balance load (its fuzz is on, as iskra's).
+    s.run_at(&now, &["config", "load-balancer", "off"], "").ok();
+    let key = "options-preset";
+    let status = s.deck_status_at(&now, key);
+    let counts = &made["counts"];
+    assert_eq!(status["new"], counts["new"], "{status:#}\nAnki: {counts}");
+    assert_eq!(counts["new"], 5, "7 a day, 2 studied today");
+    assert_eq!(
+        status["due_now"].as_i64(),
+        Some(counts["review"].as_i64().unwrap() + counts["learning"].as_i64().unwrap()),
+        "{status:#}\nAnki: {counts}"
+    );
+    // `iskra card` shows the options the deck's cards are studied with.
+    let some_card: i64 = s
+        .db()
+        .query_row(
+            "SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1 LIMIT 1",
+            [key],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let info = s.run_at(&now, &["card", &some_card.to_string()], "").ok();
+    assert!(
+        info.stdout.contains(
+            "the deck's own · retention 0.80 · 7 new, 500 reviews a day · the deck's own FSRS parameters\n          \
+             steps 3m 25m · relearning 7m · max interval 30d · buries new siblings"
+        ),
+        "{}",
+        info.stdout
+    );
+
+    // iskra reviews the deck; Anki then answers the same cards alike.
+    let logged_before = s.count("SELECT count(*) FROM review_log");
+    let reviewed = s
+        .run_at(&now, &["review", "--deck", key], "3\n1\n3\n3\n4\n3\n3\n2\nq\n")
+        .ok();
+    assert!(reviewed.answered() >= 6, "{}", reviewed.stdout);
+    let db = s.db();
+    let iskra: Vec<Answered> = db
+        .prepare(
+            "SELECT card_id, rating, state_after, due_after, stability_after, difficulty_after, interval_after,
+                    reviewed_at_ms FROM review_log WHERE id > ?1 ORDER BY id",
+        )
+        .unwrap()
+        .query_map([logged_before], |r| {
+            Ok(Answered {
+                card: r.get(0)?,
+                rating: r.get(1)?,
+                state: r.get(2)?,
+                due: r.get(3)?,
+                stability: r.get(4)?,
+                difficulty: r.get(5)?,
+                interval: r.get(6)?,
+                at_ms: r.get(7)?,
+            })
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let answers: Vec<(i64, i64)> = iskra.iter().map(|a| (a.card, a.rating)).collect();
+    let kinds: std::collections::BTreeSet<i64> = iskra.iter().map(|a| a.state).collect();
+    assert!(
+        kinds.contains(&2) && (kinds.contains(&1) || kinds.contains(&3)),
+        "answers leave learning and review cards: {iskra:?}"
+    );
+    let anki = anki_script(
+        &python,
+        "preset.py",
+        &[
+            Path::new("answer"),
+            work.path(),
+            Path::new(&serde_json::to_string(&answers).unwrap()),
+        ],
+    );
+    // iskra's study day (the answers of review cards are due `interval` days after it).
+    let iskra_today = iskra.iter().find(|a| a.state == 2).map(|a| a.due - a.interval).unwrap();
+    for (answered, after) in iskra.iter().zip(anki["cards"].as_array().unwrap()) {
+        let Answered {
+            card,
+            rating,
+            state,
+            due,
+            stability,
+            difficulty,
+            interval,
+            at_ms: at,
+        } = answered;
+        let what = format!("card {card} rated {rating}: iskra {iskra:?}\nAnki {after}");
+        assert_eq!(after["id"].as_i64(), Some(*card), "{what}");
+        // Anki's card types: 1 learning, 2 review, 3 relearning; iskra's states alike.
+        assert_eq!(after["type"].as_i64(), Some(*state), "{what}");
+        assert_eq!(after["ivl"].as_i64(), Some(*interval), "{what}");
+        assert!(
+            (after["stability"].as_f64().unwrap() - stability).abs() < 1e-3,
+            "{what}"
+        );
+        assert!(
+            (after["difficulty"].as_f64().unwrap() - difficulty).abs() < 1e-3,
+            "{what}"
+        );
+        if *state == 2 {
+            // Due in as many days from today in both.
+            let anki_in = after["due"].as_i64().unwrap() - anki["today"].as_i64().unwrap();
+            assert_eq!(anki_in, due - iskra_today, "{what}");
+        } else {
+            // A step's delay (with Anki's extra random delay), to the second.
+            let anki_delay = after["due"].as_i64().unwrap() - after["answered_ms"].as_i64().unwrap() / 1000;
+            let iskra_delay = (due - at) / 1000;
+            assert!((anki_delay - iskra_delay).abs() <= 1, "{what}");
+        }
+    }
+    // New siblings are buried (the preset's option; iskra's own default buries reviews' too).
+    let buried: Vec<i64> = db
+        .prepare(
+            "SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1 AND c.queue = -2 ORDER BY c.id",
+        )
+        .unwrap()
+        .query_map([key], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let anki_buried: Vec<i64> = anki["buried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    assert!(!anki_buried.is_empty());
+    assert_eq!(buried, anki_buried);
 }

@@ -55,12 +55,7 @@ fn source_problem(root: &Path, source: Option<&str>) -> Option<String> {
 /// The prompt a fact shows, for comparing facts: the question, the cloze
 /// text, the sequence title or the timeline event.
 fn prompt_of(body: &FactBody) -> &str {
-    match body {
-        FactBody::Qa { question, .. } => question,
-        FactBody::Cloze { text } => text,
-        FactBody::Sequence { title, .. } => title,
-        FactBody::Timeline { event, .. } => event,
-    }
+    body.first_text()
 }
 
 /// Whether `needle`'s folded words occur, in order and next to each other,

@@ -136,6 +136,47 @@ fn rows_without_guids_match_by_first_field_and_separators_are_guessed() {
     );
 }
 
+/// Issue 16, problem 9: the issue's `hand.csv` (no `#separator:`, a quoted
+/// field holding a line break) imports with `,`; fields keep their leading
+/// and trailing spaces, through iskra's own text export and back; a file
+/// with lone carriage returns as line ends (old Mac, some spreadsheets)
+/// reads as records, as the `csv` crate (and Anki, which uses it) reads it.
+#[test]
+fn csv_records_span_lines_keep_their_spaces_and_end_as_the_csv_crate_reads_them() {
+    let s = Scratch::new();
+    s.write(
+        "hand.csv",
+        "front,back\n\"Reed caught\ntyphus, in Baku\",answer: 1920\n  spaced  , both  \n",
+    );
+    let run = s.run(&["import", "hand.csv"]).ok();
+    assert!(run.stdout.contains("3 facts added"), "{}", run.stdout);
+    assert_eq!(fact(&s, "reed-caught-typhus-in-baku")["answer"], "answer: 1920");
+    let spaced = fact(&s, "spaced");
+    assert_eq!(
+        (&spaced["question"], &spaced["answer"]),
+        (&"  spaced  ".into(), &" both  ".into())
+    );
+    // The Anki text file iskra writes holds them, and reads back unchanged.
+    s.run(&["export", "deck", "hand", "--format", "csv"]).ok();
+    let written = std::fs::read_to_string(s.path("hand.txt")).unwrap();
+    assert!(written.contains("\t  spaced  \t both  \t"), "{written}");
+    let run = s.run(&["import", "hand.txt"]).ok();
+    assert!(
+        run.stdout.contains("0 facts added, 0 updated, 3 unchanged"),
+        "{}",
+        run.stdout
+    );
+    // Lone carriage returns end records.
+    s.write("mac.csv", "Lenin,Ulyanov\rTrotsky,\"Bronstein,\rLev\"\r");
+    let run = s.run(&["import", "mac.csv"]).ok();
+    assert!(
+        run.stdout.contains("mac (new deck mac): 2 facts added"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(fact(&s, "trotsky")["answer"], "Bronstein,\nLev");
+}
+
 #[test]
 fn malformed_text_rows_are_errors_with_their_line_and_nothing_is_written() {
     let s = Scratch::new();

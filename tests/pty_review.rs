@@ -1,6 +1,8 @@
 //! The interactive review's keys and exits in a real pseudo-terminal
 //! (issue 12): Space on the answer is Good, `u` after `s` brings the buried
-//! card back, Ctrl-C ends like `q` with the summary and shows the cursor.
+//! card back, Ctrl-C ends like `q` with the summary and shows the cursor;
+//! a custom note type's second-template card is shown rendered and escaped
+//! (issue 16).
 
 mod common;
 
@@ -108,4 +110,66 @@ fn ctrl_c_ends_the_review_like_q_with_the_summary_and_the_cursor_shown() {
     );
     p.exp_eof().expect("iskra exits");
     assert_eq!(ratings(&s), [3]);
+}
+
+/// A note of a custom Anki note type: four fields (one with an escape
+/// sequence and a bidi override, one holding an image placeholder), two
+/// templates; only the second yields a card here.
+const NOTE_DECK: &str = "# People
+## rosmer
+note: Person
+field: Name: Alfred \u{1b}[31mRosmer
+field: Born: 1877
+field: Role: French \u{202e}delegate
+field: Notes: [image: rosmer.png]
+template: Who
+front: Who was {{Name}}?
+back: {{FrontSide}}
+  {{Role}}
+template: Which
+front: Which person: {{Role}}?
+back: {{FrontSide}}
+  {{Name}}{{#Born}}, born {{Born}}{{/Born}}
+cards: 2
+";
+
+/// Issue 16: a card of a custom note type's second template is shown in the
+/// terminal as its template renders it (the front above, `{{FrontSide}}`
+/// not repeated, the fields it does not show under the answer), its
+/// fields' escape sequences and bidi overrides inert.
+#[test]
+fn a_second_template_card_shows_its_template_rendered_and_escaped() {
+    let s = Scratch::new();
+    s.write("people.deck", NOTE_DECK);
+    s.build(&["people.deck"]);
+    let mut p = spawn_raw(&s, &["review"]);
+    let before = expect(&mut p, "Q: Which person: French \\u{202e}delegate?");
+    expect(&mut p, "q: quit");
+    key(&mut p, " ");
+    let answer = expect(&mut p, "1-4: grade");
+    for shown in ["A: Alfred \\u{1b}[31mRosmer, born 1877", "Notes: [image: rosmer.png]"] {
+        assert!(answer.contains(shown), "{shown:?} not in {answer:?}");
+    }
+    let answer_side = &answer[answer.find("A: ").unwrap()..];
+    assert!(
+        !answer_side.contains("Which person"),
+        "the front is not repeated: {answer:?}"
+    );
+    // rexpect reads each byte as one char: a raw U+202E would be these three.
+    let raw_bidi: String = "\u{202e}".bytes().map(char::from).collect();
+    let raw = format!("{before}{answer}");
+    assert!(
+        !raw.contains("\u{1b}[31m") && !raw.contains(&raw_bidi),
+        "a raw escape or bidi override reached the terminal: {raw:?}"
+    );
+    key(&mut p, "3");
+    expect(&mut p, "answered: Good");
+    key(&mut p, "q");
+    p.exp_eof().expect("iskra exits");
+    assert_eq!(ratings(&s), [3]);
+    assert_eq!(
+        s.count("SELECT count(*) FROM cards WHERE template = 'card:2' AND reps = 1"),
+        1
+    );
+    assert_eq!(s.count("SELECT count(*) FROM cards"), 1);
 }

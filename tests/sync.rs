@@ -332,3 +332,103 @@ fn an_old_collection_migrates_and_its_imported_deck_and_anki_ids_travel() {
     a.check();
     b.check();
 }
+
+/// Issue 16, point 4: an imported deck's own options (its Anki preset:
+/// steps, longest interval, burying) travel in the deck file its device
+/// writes into the folder; another device builds the deck with them,
+/// grades the deck's cards with them, and both devices end the same.
+#[test]
+fn an_imported_decks_options_travel_in_its_deck_file() {
+    let a = Device {
+        s: common::Scratch::new(),
+        name: "A",
+    };
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/collection-v3.sqlite3"),
+        &a.s.db,
+    )
+    .unwrap();
+    a.run(T0, &["status"], "");
+    // What an import of an Anki deck with this preset keeps.
+    rusqlite::Connection::open(&a.s.db)
+        .unwrap()
+        .execute(
+            "UPDATE decks SET anki_preset = ?1 WHERE key = 'spanish-verbs'",
+            [
+                r#"{"name":"Travelling","learn_steps":[3.0,25.0],"relearn_steps":[7.0],"fsrs_params":[],
+                "bury_new":false,"bury_reviews":false,"bury_interday":true,"max_interval":2}"#,
+            ],
+        )
+        .unwrap();
+    std::fs::create_dir(a.folder()).unwrap();
+    a.run(T0, &["sync", &a.folder().display().to_string()], "");
+    let file = std::fs::read_to_string(
+        a.folder()
+            .join(format!("iskra-sync/decks/{}/spanish-verbs.deck", a.id())),
+    )
+    .unwrap();
+    assert!(
+        file.contains("learn-steps: 3m 25m\nrelearn-steps: 7m\nmax-interval: 2\nbury: interday\n"),
+        "{file}"
+    );
+
+    let b = Device {
+        s: common::Scratch::new(),
+        name: "B",
+    };
+    b.run(T0, &["status"], "");
+    std::fs::create_dir(b.folder()).unwrap();
+    carry(&[&a, &b]);
+    b.run(T0, &["sync", &b.folder().display().to_string()], "");
+    let options = |d: &Device| -> serde_json::Value {
+        let id =
+            d.s.count("SELECT min(c.id) FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = 'spanish-verbs'");
+        let run = d.run(T0, &["card", &id.to_string(), "--json"], "");
+        serde_json::from_str::<serde_json::Value>(&run.stdout).unwrap()["options"].clone()
+    };
+    let on_b = options(&b);
+    assert_eq!(on_b, options(&a));
+    assert_eq!(on_b["own"], true);
+    assert_eq!(on_b["learn_steps_secs"], serde_json::json!([180, 1500]));
+    assert_eq!(on_b["relearn_steps_secs"], serde_json::json!([420]));
+    assert_eq!(on_b["max_interval"], 2);
+    assert_eq!(on_b["bury_interday"], true);
+
+    // B studies the deck: with its options (no interval over 2 days).
+    let logged = b.s.count("SELECT count(*) FROM review_log");
+    b.run(&shifted(T0, 5), &["review", "--deck", "spanish-verbs"], "3\n4\n3\n");
+    assert_eq!(b.s.count("SELECT count(*) FROM review_log") - logged, 3);
+    assert_eq!(
+        b.s.count(&format!(
+            "SELECT count(*) FROM review_log WHERE id > {logged} AND state_after = 2 AND interval_after > 2"
+        )),
+        0
+    );
+    assert!(
+        b.s.count(&format!(
+            "SELECT count(*) FROM review_log WHERE id > {logged} AND state_after = 2"
+        )) > 0,
+        "an answer graduated a card"
+    );
+    // Synced back, A replays B's answers to the same states.
+    sync_in_order(&[&b, &a], &[0, 1], &shifted(T0, 10));
+    let state = |d: &Device| -> Vec<(i64, i64, i64, i64, i64, i64)> {
+        let conn = d.s.db();
+        let mut stmt = conn
+            .prepare(
+                "SELECT c.id, c.state, c.queue, c.due, c.interval, c.reps FROM cards c
+                 JOIN decks d ON d.id = c.deck_id WHERE d.key = 'spanish-verbs' ORDER BY c.id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    assert_eq!(state(&a), state(&b));
+    assert_eq!(a.log_uids(), b.log_uids());
+    a.check();
+    b.check();
+}

@@ -191,6 +191,7 @@ fn deck_row(index: usize) -> DeckRow {
         retention: None,
         new_per_day: None,
         reviews_per_day: None,
+        preset: None,
     }
 }
 

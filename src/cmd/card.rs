@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::cmd::export::format::{due_text, instant_text, memory, queue_name, round4, state_name};
 use crate::error::{Error, Result};
 use crate::manage::info::{CardInfo, Source, card_info};
-use crate::store::Store;
+use crate::store::{DeckOptions, Origin, Store};
 use crate::text::escape_json;
 use crate::ui::card_info::{entry_kind, rating_name, render};
 
@@ -77,7 +77,49 @@ struct CardJson<'a> {
     flag: u8,
     leech: bool,
     added: Option<String>,
+    options: OptionsJson,
     history: Vec<EntryJson>,
+}
+
+/// The options the card is studied with.
+#[derive(serde::Serialize)]
+struct OptionsJson {
+    /// Whether the deck has options of its own.
+    own: bool,
+    retention: f64,
+    new_per_day: u32,
+    reviews_per_day: u32,
+    learn_steps_secs: Vec<u32>,
+    relearn_steps_secs: Vec<u32>,
+    max_interval: u32,
+    /// `collection`, `deck` or `deck-fit`.
+    parameters_from: &'static str,
+    parameters: Vec<f32>,
+    bury_new: bool,
+    bury_reviews: bool,
+    bury_interday: bool,
+}
+
+fn options_json(o: &DeckOptions) -> OptionsJson {
+    let s = &o.scheduler;
+    OptionsJson {
+        own: o.own,
+        retention: round4(f64::from(s.desired_retention)),
+        new_per_day: o.new_per_day,
+        reviews_per_day: o.reviews_per_day,
+        learn_steps_secs: s.learn_steps_secs.clone(),
+        relearn_steps_secs: s.relearn_steps_secs.clone(),
+        max_interval: s.max_interval,
+        parameters_from: match o.parameters_from {
+            Origin::Collection => "collection",
+            Origin::Deck => "deck",
+            Origin::DeckFit => "deck-fit",
+        },
+        parameters: s.parameters.clone(),
+        bury_new: o.bury.new,
+        bury_reviews: o.bury.review,
+        bury_interday: o.bury.interday,
+    }
 }
 
 fn card_json(info: &CardInfo) -> CardJson<'_> {
@@ -127,6 +169,7 @@ fn card_json(info: &CardInfo) -> CardJson<'_> {
         flag: c.flag,
         leech: c.leech,
         added: c.added_ms.and_then(instant_text),
+        options: options_json(&info.options),
         history: info
             .log
             .iter()

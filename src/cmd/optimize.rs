@@ -363,22 +363,24 @@ fn simulate_collection<Tz: TimeZone>(
     let deck_id = deck.as_ref().map(|d| d.id);
     let cards = store.simulation_cards(deck_id)?;
     let log = store.training_log(deck_id)?;
+    // One deck: its own options; the collection: its settings.
+    let config = match &deck {
+        Some(deck) => settings.deck_options(deck).scheduler,
+        None => settings.scheduler.clone(),
+    };
     let setup = simulate::Setup {
-        parameters: settings.fsrs_parameters(deck.as_ref().map(|d| d.key.as_str())).to_vec(),
+        parameters: config.parameters.clone(),
         days: days as usize,
         new_limit: decks.iter().map(|d| deck_limits(&settings, d).0 as usize).sum(),
         review_limit: decks.iter().map(|d| deck_limits(&settings, d).1 as usize).sum(),
-        max_interval: settings.scheduler.max_interval,
-        learn_steps: settings.scheduler.learn_steps_secs.len(),
-        relearn_steps: settings.scheduler.relearn_steps_secs.len(),
-        balance: (settings.scheduler.load_balancer && settings.scheduler.fuzz).then_some(settings.scheduler.easy_days),
+        max_interval: config.max_interval,
+        learn_steps: config.learn_steps_secs.len(),
+        relearn_steps: config.relearn_steps_secs.len(),
+        balance: (config.load_balancer && config.fuzz).then_some(config.easy_days),
     };
     let next_day = clock.end_of_today().timestamp();
     let outcomes = simulate::simulate_retentions(&setup, &cards, &log, clock.today(), next_day, retentions)?;
-    let in_use = deck
-        .as_ref()
-        .and_then(|d| d.retention)
-        .unwrap_or(settings.scheduler.desired_retention);
+    let in_use = config.desired_retention;
     let new = cards.iter().filter(|c| c.state == 0 || c.stability.is_none()).count();
     let header = SimulationHeader {
         scope: scope_name(deck.as_ref()),
@@ -471,6 +473,7 @@ mod tests {
             retention: None,
             new_per_day: None,
             reviews_per_day: None,
+            preset: None,
         }
     }
 

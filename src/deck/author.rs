@@ -116,6 +116,7 @@ impl DeckFile {
             retention: None,
             new_per_day: None,
             reviews_per_day: None,
+            preset: None,
             facts: Vec::new(),
         };
         Ok(DeckFile {
@@ -287,12 +288,7 @@ fn id_words(text: &str) -> String {
 
 /// The text a fact's id is suggested from.
 pub fn id_source(body: &FactBody) -> &str {
-    match body {
-        FactBody::Qa { question, .. } => question,
-        FactBody::Cloze { text } => text,
-        FactBody::Sequence { title, .. } => title,
-        FactBody::Timeline { event, .. } => event,
-    }
+    body.first_text()
 }
 
 #[cfg(test)]

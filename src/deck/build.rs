@@ -370,6 +370,7 @@ fn upsert_deck(tx: &Tx, sync: &FactSync) -> Result<(i64, Option<String>)> {
         retention: deck.retention,
         new_per_day: deck.new_per_day,
         reviews_per_day: deck.reviews_per_day,
+        preset: deck.preset.clone(),
     };
     let id = match existing {
         Some(row) if row == wanted => row.id,

@@ -1,6 +1,6 @@
 //! The cards a fact yields. Each card has a template name that is stable
 //! under edits of the wording (`basic`, `reverse`, `cloze:N`, `order`,
-//! `date`, `event`), so a card's identity is (fact id, template) and its
+//! `date`, `event`, `card:N`), so a card's identity is (fact id, template) and its
 //! history survives rewording. A sequence's pair cards are named after the
 //! two items they connect (`after:paris>italy`), so inserting or moving an
 //! item leaves every other pair's history alone (see docs/deck-format.md).
@@ -105,6 +105,18 @@ impl Fact {
             FactBody::Cloze { text } => cloze_cards(text, self.hint.as_deref()),
             FactBody::Sequence { title, items, kinds } => sequence_cards(title, items, kinds, self.hint.as_deref()),
             FactBody::Timeline { date, event, kinds } => timeline_cards(date, event, kinds, self.hint.as_deref()),
+            FactBody::Note {
+                notetype,
+                fields,
+                templates,
+                cards,
+            } => {
+                let mut cards = super::template::note_cards(notetype, fields, templates, cards, &self.tags);
+                for card in &mut cards {
+                    card.front = with_hint(&card.front, self.hint.as_deref());
+                }
+                cards
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod manage;
 mod parse;
 pub mod rebuild;
 mod stored;
+pub mod template;
 pub mod write;
 
 use std::fmt;
@@ -24,6 +25,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use crate::diagnostic::Diagnostic;
+pub use crate::settings::DeckPreset;
 pub use card_view::CardView;
 pub use cards::{CardText, check_cloze, hint_line, item_key, without_hint};
 pub use cloze::is_numbered as is_numbered_cloze;
@@ -43,6 +45,10 @@ pub struct Deck {
     pub retention: Option<f32>,
     pub new_per_day: Option<u32>,
     pub reviews_per_day: Option<u32>,
+    /// Its own scheduling options (`learn-steps:`, `relearn-steps:`,
+    /// `max-interval:`, `fsrs-parameters:`, `bury:`), if it gives any; in
+    /// the form [`DeckPreset::file_options`] gives.
+    pub preset: Option<DeckPreset>,
     pub facts: Vec<Fact>,
 }
 
@@ -89,6 +95,47 @@ pub enum FactBody {
         event: String,
         kinds: Vec<TimelineKind>,
     },
+    /// A note of an Anki note type iskra has no shape of its own for: its
+    /// named fields and its card templates (Anki's template syntax, as text);
+    /// one card per template number in `cards` (see `template.rs`).
+    Note {
+        notetype: String,
+        fields: Vec<NoteField>,
+        templates: Vec<NoteTemplate>,
+        /// The templates that yield a card, by number (ordinal + 1), ascending.
+        cards: Vec<u32>,
+    },
+}
+
+impl FactBody {
+    /// The text that stands for the fact where one text is needed (an id
+    /// suggested from it, a note matched by its first field): the question,
+    /// the cloze text, the sequence's title, the event, a note's first field.
+    pub fn first_text(&self) -> &str {
+        match self {
+            FactBody::Qa { question, .. } => question,
+            FactBody::Cloze { text } => text,
+            FactBody::Sequence { title, .. } => title,
+            FactBody::Timeline { event, .. } => event,
+            FactBody::Note { fields, .. } => fields.first().map_or("", |f| f.text.as_str()),
+        }
+    }
+}
+
+/// One named field of a [`FactBody::Note`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteField {
+    pub name: String,
+    pub text: String,
+}
+
+/// One card template of a [`FactBody::Note`]: its name and its two sides in
+/// Anki's template syntax (`{{Field}}`, `{{#Field}}…{{/Field}}`, `{{FrontSide}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteTemplate {
+    pub name: String,
+    pub front: String,
+    pub back: String,
 }
 
 /// The card kinds one kind of fact can ask for in its `cards:` line.

@@ -6,6 +6,8 @@
 
 mod body;
 mod lines;
+mod note;
+mod options;
 
 use std::collections::HashMap;
 
@@ -21,12 +23,23 @@ pub const MAX_FIELD_CHARS: usize = 20_000;
 /// file of garbage costs neither gigabytes of diagnostics nor a flood of them.
 pub const MAX_DIAGNOSTICS: usize = 1_000;
 
-const DECK_KEYS: &[&str] = &["description", "retention", "new-per-day", "reviews-per-day"];
+const DECK_KEYS: &[&str] = &[
+    "description",
+    "retention",
+    "new-per-day",
+    "reviews-per-day",
+    "learn-steps",
+    "relearn-steps",
+    "max-interval",
+    "fsrs-parameters",
+    "bury",
+];
 const FACT_KEYS: &[&str] = &[
     "q", "a", "alt", "hint", "extra", "tags", "source", "cards", "cloze", "sequence", "item", "timeline", "event",
+    "note", "field", "template", "front", "back",
 ];
 /// Keys a fact may give more than once.
-const REPEATABLE_KEYS: &[&str] = &["alt", "item"];
+const REPEATABLE_KEYS: &[&str] = &["alt", "item", "field", "template", "front", "back"];
 
 /// Parses one deck file. `file` is the name used in diagnostics and `key`
 /// the deck's stable identity (its file stem).
@@ -172,6 +185,7 @@ impl<'a> Parser<'a> {
             retention: None,
             new_per_day: None,
             reviews_per_day: None,
+            preset: None,
             facts: Vec::new(),
         };
         let deck_fields = std::mem::take(&mut self.deck_fields);
@@ -185,7 +199,7 @@ impl<'a> Parser<'a> {
                 "retention" => deck.retention = self.retention(field),
                 "new-per-day" => deck.new_per_day = self.count(field),
                 "reviews-per-day" => deck.reviews_per_day = self.count(field),
-                _ => {}
+                option => self.option(&mut deck, option, field),
             }
         }
         for draft in std::mem::take(&mut self.facts) {
@@ -224,7 +238,7 @@ impl<'a> Parser<'a> {
                 1,
                 &field.raw,
                 format!("`{key}` is given twice (first on line {first})"),
-                Some("keep one; only `alt:` and `item:` may repeat"),
+                Some("keep one; only `alt:`, `item:` and a note's `field:`, `template:`, `front:` and `back:` may repeat"),
             );
             return true;
         }
@@ -281,6 +295,7 @@ impl<'a> Parser<'a> {
             match key.as_str() {
                 "alt" => fields.alternatives.push(field.value.clone()),
                 "item" => fields.items.push(field),
+                "field" | "template" | "front" | "back" => {}
                 _ => {
                     fields.values.insert(key, field);
                 }

@@ -6,17 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::{CardKind, Deck, Fact, FactBody};
+use super::{CardKind, Deck, DeckPreset, Fact, FactBody};
 
-/// A value as the parser reads it back: each line trimmed, blank lines
-/// dropped (the format ends a value at a blank line).
-pub fn clean_value(text: &str) -> String {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+pub use crate::text::clean_value;
 
 /// One fact block, starting with `## id` and ending with a newline.
 pub fn write_fact(fact: &Fact) -> String {
@@ -43,6 +35,27 @@ pub fn write_fact(fact: &Fact) -> String {
             field(&mut out, "timeline", date);
             field(&mut out, "event", event);
             cards_line(&mut out, kinds);
+        }
+        FactBody::Note {
+            notetype,
+            fields,
+            templates,
+            cards,
+        } => {
+            field(&mut out, "note", notetype);
+            for note_field in fields {
+                let value = format!("{}: {}", note_field.name, note_field.text);
+                field(&mut out, "field", value.trim_end());
+            }
+            for template in templates {
+                field(&mut out, "template", &template.name);
+                field(&mut out, "front", &template.front);
+                field(&mut out, "back", &template.back);
+            }
+            if *cards != super::template::generated(fields, templates) {
+                let numbers: Vec<String> = cards.iter().map(u32::to_string).collect();
+                field(&mut out, "cards", &numbers.join(" "));
+            }
         }
     }
     for alternative in &fact.alternatives {
@@ -71,7 +84,54 @@ pub fn write_header(deck: &Deck) -> String {
     for (key, value) in numbers {
         optional(&mut out, key, value.as_deref());
     }
+    for (key, value) in deck.preset.as_ref().map(option_lines).unwrap_or_default() {
+        if value.is_empty() {
+            let _ = writeln!(out, "{key}:");
+        } else {
+            field(&mut out, key, &value);
+        }
+    }
     out
+}
+
+/// The header lines of a deck's scheduling options (read back by the
+/// parser's `options`).
+fn option_lines(preset: &DeckPreset) -> Vec<(&'static str, String)> {
+    let steps = |minutes: &[f32]| crate::settings::format_steps(&crate::settings::steps_secs(minutes));
+    let mut lines = Vec::new();
+    if let Some(m) = &preset.learn_steps {
+        lines.push(("learn-steps", steps(m)));
+    }
+    if let Some(m) = &preset.relearn_steps {
+        lines.push(("relearn-steps", steps(m)));
+    }
+    if let Some(days) = preset.max_interval {
+        lines.push(("max-interval", days.to_string()));
+    }
+    if !preset.fsrs_params.is_empty() {
+        let shown: Vec<String> = preset.fsrs_params.iter().map(f32::to_string).collect();
+        lines.push(("fsrs-parameters", shown.join(" ")));
+    }
+    if preset.bury_new.is_some() || preset.bury_reviews.is_some() || preset.bury_interday.is_some() {
+        let words: Vec<&str> = [
+            (preset.bury_new, "new"),
+            (preset.bury_reviews, "reviews"),
+            (preset.bury_interday, "interday"),
+        ]
+        .into_iter()
+        .filter(|(on, _)| *on == Some(true))
+        .map(|(_, word)| word)
+        .collect();
+        lines.push((
+            "bury",
+            if words.is_empty() {
+                "none".to_string()
+            } else {
+                words.join(" ")
+            },
+        ));
+    }
+    lines
 }
 
 /// A whole deck file: the header, then each fact after a blank line.
@@ -122,6 +182,36 @@ mod tests {
         }
     }
 
+    /// A note of Anki's type "Person": four fields (one empty), two templates.
+    fn person(cards: Vec<u32>) -> FactBody {
+        let field = |name: &str, text: &str| crate::deck::NoteField {
+            name: name.into(),
+            text: text.into(),
+        };
+        FactBody::Note {
+            notetype: "Person".into(),
+            fields: vec![
+                field("Name", "Alfred Rosmer"),
+                field("Born", ""),
+                field("Role", "French delegate: Paris"),
+                field("Notes", "Syndicalist\n[image: rosmer.png]"),
+            ],
+            templates: vec![
+                crate::deck::NoteTemplate {
+                    name: "Who".into(),
+                    front: "Who was {{Name}}?".into(),
+                    back: "{{FrontSide}}\n{{Role}}{{#Born}}, born {{Born}}{{/Born}}".into(),
+                },
+                crate::deck::NoteTemplate {
+                    name: "Which: the role".into(),
+                    front: "Which person: {{Role}}?".into(),
+                    back: "{{FrontSide}}\n{{Name}}".into(),
+                },
+            ],
+            cards,
+        }
+    }
+
     /// One fact of every kind, plain and with every optional field.
     fn every_kind() -> Vec<Fact> {
         let bodies = [
@@ -158,6 +248,8 @@ mod tests {
                 event: "Rosmer goes to Moscow".into(),
                 kinds: vec![TimelineKind::Event],
             },
+            person(vec![1, 2]),
+            person(vec![2]),
         ];
         let mut facts = Vec::new();
         for (i, body) in bodies.into_iter().enumerate() {
@@ -192,6 +284,7 @@ mod tests {
             retention: Some(0.85),
             new_per_day: Some(10),
             reviews_per_day: None,
+            preset: None,
             facts: every_kind(),
         };
         let text = write_deck(&deck);
@@ -215,6 +308,19 @@ mod tests {
             write_fact(&f),
             "## route\nsequence: Route\nitem: Paris\nitem: Italy\ncards: after\ntags: route\n"
         );
+    }
+
+    #[test]
+    fn writes_a_note_as_its_fields_and_templates() {
+        let text = write_fact(&fact("rosmer", person(vec![1, 2])));
+        assert_eq!(
+            text,
+            "## rosmer\nnote: Person\nfield: Name: Alfred Rosmer\nfield: Born:\nfield: Role: French delegate: Paris\n\
+             field: Notes: Syndicalist\n  [image: rosmer.png]\ntemplate: Who\nfront: Who was {{Name}}?\n\
+             back: {{FrontSide}}\n  {{Role}}{{#Born}}, born {{Born}}{{/Born}}\ntemplate: Which: the role\n\
+             front: Which person: {{Role}}?\nback: {{FrontSide}}\n  {{Name}}\n"
+        );
+        assert!(write_fact(&fact("rosmer", person(vec![2]))).ends_with("cards: 2\n"));
     }
 
     #[test]

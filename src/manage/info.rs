@@ -2,15 +2,15 @@
 //! and fact, where the fact is written (the deck's file and the line of
 //! its `## id`, found by reading the file now with `deck::locate`, as
 //! `iskra edit` finds it), its schedule and memory
-//! now, and every entry of its review log.
+//! now, the options it is studied with, and every entry of its review log.
 
 use crate::clock::Clock;
 use crate::deck::build::BUNDLED_PREFIX;
 use crate::deck::locate::fact_line;
 use crate::error::{Error, Result};
 use crate::stats;
-use crate::store::Store;
 pub use crate::store::read::card_info::{CardInfoRow, CardLogRow};
+use crate::store::{DeckOptions, Store};
 
 /// Where a card's fact is written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct CardInfo {
     pub retrievability: Option<f64>,
     /// Oldest first.
     pub log: Vec<CardLogRow>,
+    /// The options the card is studied with (its deck's own, else the collection's).
+    pub options: DeckOptions,
 }
 
 /// The card `id`, or a usage error naming it.
@@ -53,11 +55,17 @@ pub fn card_info(store: &Store, id: i64, clock: &Clock<impl chrono::TimeZone>) -
         stats::decay(store)?,
     );
     let log = store.card_log(id)?;
+    let settings = store.settings()?;
+    let options = match store.deck_by_key(&card.deck_key)? {
+        Some(deck) => settings.deck_options(&deck),
+        None => return Err(Error::Internal(format!("card {id}'s deck is not stored"))),
+    };
     Ok(CardInfo {
         card,
         source,
         retrievability,
         log,
+        options,
     })
 }
 

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use crate::clock::Clock;
 use crate::error::Result;
 use crate::sched::{CardState, Due, Schedule};
-use crate::store::{DeckRow, QueueQuery, Settings, Store, WaitingCounts};
+use crate::store::{BuryRules, DeckRow, QueueQuery, Settings, Store, WaitingCounts};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Used {
@@ -34,12 +34,11 @@ impl Used {
 }
 
 /// A deck's own daily limits (new cards, reviews): its deck file's
-/// `new-per-day:` / `reviews-per-day:`, else the collection's setting.
+/// `new-per-day:` / `reviews-per-day:` (or its Anki preset's), else the
+/// collection's setting ([`Settings::deck_options`]).
 pub fn deck_limits(settings: &Settings, deck: &DeckRow) -> (u32, u32) {
-    (
-        deck.new_per_day.unwrap_or(settings.new_per_day),
-        deck.reviews_per_day.unwrap_or(settings.reviews_per_day),
-    )
+    let options = settings.deck_options(deck);
+    (options.new_per_day, options.reviews_per_day)
 }
 
 /// Today's limits and what has been studied against them.
@@ -48,6 +47,8 @@ pub struct DailyLimits {
     new: Used,
     reviews: Used,
     decks: HashMap<i64, (Used, Used)>,
+    /// Each deck's bury rules (which siblings its counts leave out).
+    bury: HashMap<i64, BuryRules>,
     /// Learning cards due within this many ms are counted (learn-ahead).
     learn_ahead_ms: i64,
 }
@@ -64,17 +65,19 @@ impl DailyLimits {
         let studied = store.studied_today_by_deck(day_start)?;
         let total_new = studied.values().map(|s| s.new).sum();
         let total_reviews = studied.values().map(|s| s.reviews).sum();
+        let mut bury = HashMap::new();
         let decks = decks
             .iter()
             .map(|row| {
                 let s = studied.get(&row.id).copied().unwrap_or_default();
-                let (new_limit, reviews_limit) = deck_limits(settings, row);
+                let options = settings.deck_options(row);
+                bury.insert(row.id, options.bury);
                 let new = Used {
-                    limit: new_limit,
+                    limit: options.new_per_day,
                     studied: s.new,
                 };
                 let reviews = Used {
-                    limit: reviews_limit,
+                    limit: options.reviews_per_day,
                     studied: s.reviews,
                 };
                 (row.id, (new, reviews))
@@ -90,6 +93,7 @@ impl DailyLimits {
                 studied: total_reviews,
             },
             decks,
+            bury,
             learn_ahead_ms: i64::from(settings.learn_ahead_mins) * 60_000,
         })
     }
@@ -146,6 +150,7 @@ impl DailyLimits {
             today: clock.today(),
             new_left: self.new_left(deck_id),
             reviews_left: self.reviews_left(deck_id),
+            bury: self.bury.get(&deck_id).copied().unwrap_or_default(),
         }
     }
 
@@ -197,6 +202,7 @@ mod tests {
                     ),
                 ),
             ]),
+            bury: HashMap::new(),
             learn_ahead_ms: 0,
         }
     }

@@ -118,6 +118,8 @@ pub struct FactLocation {
 struct DeckScope {
     row: DeckRow,
     scheduler: Scheduler,
+    /// The siblings an answer buries (the deck's options).
+    bury: BuryRules,
 }
 
 struct Shown {
@@ -147,7 +149,6 @@ pub struct ReviewSession<'s> {
     store: &'s mut Store,
     decks: Vec<DeckScope>,
     limits: DailyLimits,
-    bury: BuryRules,
     /// The deck named with `--deck`, or none for all decks.
     scope: Option<String>,
     /// The fact and card answered (or buried) last.
@@ -212,8 +213,10 @@ impl<'s> ReviewSession<'s> {
         let decks = rows
             .into_iter()
             .map(|row| {
+                let options = settings.deck_options(&row);
                 Ok(DeckScope {
-                    scheduler: deck_scheduler(&settings, &row)?,
+                    scheduler: Scheduler::new(options.scheduler)?,
+                    bury: options.bury,
                     row,
                 })
             })
@@ -222,7 +225,6 @@ impl<'s> ReviewSession<'s> {
             store,
             decks,
             limits,
-            bury: settings.bury_rules(),
             scope,
             last_fact,
             learn_ahead_ms: i64::from(settings.learn_ahead_mins) * 60_000,
@@ -384,14 +386,14 @@ impl<'s> ReviewSession<'s> {
         let Some(shown) = self.shown.take() else {
             return Ok(Notice::RevealFirst);
         };
-        let scheduler = &find_scope(&self.decks, shown.card.deck_id)?.scheduler;
+        let scope = find_scope(&self.decks, shown.card.deck_id)?;
         let (committed, buried) = commit_answer_burying(
             self.store,
-            scheduler,
+            &scope.scheduler,
             &shown.card,
             rating,
             shown.shown_at_ms,
-            self.bury,
+            scope.bury,
             clock,
             self.workload.as_mut(),
         )?;

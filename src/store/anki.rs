@@ -130,6 +130,26 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// The card of a fact that stands for Anki's card `anki_id`, with its template.
+    pub fn card_of_anki_card(&self, fact_id: i64, anki_id: i64) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn()
+            .prepare_cached("SELECT id, template FROM cards WHERE fact_id = ?1 AND anki_id = ?2")?
+            .query_row(params![fact_id, anki_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// Gives a card another template name, keeping its id and history: an
+    /// Anki card that an import of an older iskra named otherwise. The
+    /// identity sync knows it by is renamed with it.
+    pub fn rename_card_template(&self, card_id: i64, template: &str) -> Result<()> {
+        super::sync::identities::rename_template(self.conn(), card_id, template)?;
+        self.conn()
+            .prepare_cached("UPDATE cards SET template = ?2 WHERE id = ?1")?
+            .execute(params![card_id, template])?;
+        Ok(())
+    }
+
     /// Sets the Anki identity of a card.
     pub fn set_anki_card(&self, card_id: i64, anki: AnkiCard) -> Result<()> {
         self.conn()

@@ -207,6 +207,7 @@ mod tests {
                 retention: None,
                 new_per_day: None,
                 reviews_per_day: None,
+                preset: None,
             })
             .unwrap();
             tx.set_deck_source(1, "old", 0).unwrap();

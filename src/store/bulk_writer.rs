@@ -40,6 +40,7 @@ impl BulkWriter<'_> {
             retention: None,
             new_per_day: None,
             reviews_per_day: None,
+            preset: None,
         };
         self.tx.insert_deck(&row).map(|_| ())
     }

@@ -8,6 +8,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::{Store, Tx};
 use crate::error::{Error, Result};
 use crate::names::{Lookup, lookup};
+use crate::settings::DeckPreset;
 
 /// A deck as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +21,9 @@ pub struct DeckRow {
     pub retention: Option<f32>,
     pub new_per_day: Option<u32>,
     pub reviews_per_day: Option<u32>,
+    /// Its own scheduling options (its Anki preset or its deck file's
+    /// keys; `decks.anki_preset`), if any.
+    pub preset: Option<DeckPreset>,
 }
 
 /// What a build changed in one deck.
@@ -49,7 +53,8 @@ pub struct DeckTotals {
 const DECK_CARDS: &str =
     "SELECT id FROM cards WHERE deck_id = ?1 OR fact_id IN (SELECT id FROM facts WHERE deck_id = ?1)";
 
-const DECK_COLUMNS: &str = "id, key, name, description, source_path, retention, new_per_day, reviews_per_day";
+const DECK_COLUMNS: &str =
+    "id, key, name, description, source_path, retention, new_per_day, reviews_per_day, anki_preset";
 
 fn deck_from_row(row: &rusqlite::Row) -> rusqlite::Result<DeckRow> {
     Ok(DeckRow {
@@ -61,7 +66,16 @@ fn deck_from_row(row: &rusqlite::Row) -> rusqlite::Result<DeckRow> {
         retention: row.get::<_, Option<f64>>(5)?.map(|r| r as f32),
         new_per_day: row.get(6)?,
         reviews_per_day: row.get(7)?,
+        // Written by iskra as JSON: what does not read is no preset.
+        preset: row
+            .get::<_, Option<String>>(8)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
+}
+
+/// A deck's preset as its column holds it.
+fn preset_json(preset: Option<&DeckPreset>) -> Option<String> {
+    preset.and_then(|p| serde_json::to_string(p).ok())
 }
 
 /// The deck `condition` selects (with `?1` bound to `arg`), if any.
@@ -71,6 +85,11 @@ fn deck_where(conn: &Connection, condition: &str, arg: impl rusqlite::ToSql) -> 
 }
 
 impl Store {
+    /// A deck by its key.
+    pub fn deck_by_key(&self, key: &str) -> Result<Option<DeckRow>> {
+        deck_where(self.conn(), "key = ?1", key)
+    }
+
     pub fn decks(&self) -> Result<Vec<DeckRow>> {
         let mut stmt = self
             .conn()
@@ -164,8 +183,8 @@ impl Tx<'_> {
     pub fn insert_deck(&self, deck: &DeckRow) -> Result<i64> {
         self.conn()
             .prepare_cached(
-                "INSERT INTO decks (id, key, name, description, source_path, retention, new_per_day, reviews_per_day)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO decks (id, key, name, description, source_path, retention, new_per_day, reviews_per_day,
+                 anki_preset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 (deck.id != 0).then_some(deck.id),
@@ -175,7 +194,8 @@ impl Tx<'_> {
                 deck.source_path,
                 deck.retention.map(f64::from),
                 deck.new_per_day,
-                deck.reviews_per_day
+                deck.reviews_per_day,
+                preset_json(deck.preset.as_ref())
             ])?;
         Ok(self.conn().last_insert_rowid())
     }
@@ -185,7 +205,7 @@ impl Tx<'_> {
         self.conn()
             .prepare_cached(
                 "UPDATE decks SET name = ?2, description = ?3, source_path = ?4, retention = ?5,
-                 new_per_day = ?6, reviews_per_day = ?7 WHERE key = ?1",
+                 new_per_day = ?6, reviews_per_day = ?7, anki_preset = ?8 WHERE key = ?1",
             )?
             .execute(params![
                 deck.key,
@@ -194,7 +214,8 @@ impl Tx<'_> {
                 deck.source_path,
                 deck.retention.map(f64::from),
                 deck.new_per_day,
-                deck.reviews_per_day
+                deck.reviews_per_day,
+                preset_json(deck.preset.as_ref())
             ])?;
         Ok(())
     }
@@ -281,6 +302,7 @@ mod tests {
             retention: Some(0.85),
             new_per_day: Some(5),
             reviews_per_day: None,
+            preset: None,
         };
         let tx = store.begin().unwrap();
         row.id = tx.insert_deck(&row).unwrap();

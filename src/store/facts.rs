@@ -145,6 +145,7 @@ mod tests {
                 retention: None,
                 new_per_day: None,
                 reviews_per_day: None,
+                preset: None,
             })
             .unwrap();
         }

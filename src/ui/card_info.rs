@@ -1,5 +1,6 @@
 //! `iskra card ID`: one card's story, as Anki's Card Info: where it comes
-//! from, its schedule and memory now, and its review history. Text from
+//! from, its schedule and memory now, the options it is studied with
+//! (its deck's own or the collection's), and its review history. Text from
 //! deck files is escaped.
 
 use std::io::Write;
@@ -8,7 +9,8 @@ use chrono::{DateTime, TimeZone};
 
 use crate::clock::{Clock, date_of_day};
 use crate::manage::info::{CardInfo, CardLogRow, Source};
-use crate::store::{DAY_DUE_LIMIT, queue};
+use crate::settings::format_steps;
+use crate::store::{DAY_DUE_LIMIT, DeckOptions, Origin, queue};
 use crate::text::{duration, escape_control, plural, short_interval};
 
 /// Anki's flag colours, by number.
@@ -110,6 +112,50 @@ fn relative_days(days: i64) -> String {
 }
 
 /// The card, then its history.
+/// A deck's effective options, on two lines: whose they are, retention,
+/// limits and parameters; then steps, longest interval and buries.
+pub fn options_text(o: &DeckOptions) -> String {
+    let s = &o.scheduler;
+    let steps = |secs: &[u32]| {
+        if secs.is_empty() {
+            "none".to_string()
+        } else {
+            format_steps(secs)
+        }
+    };
+    let parameters = match o.parameters_from {
+        Origin::Collection if s.parameters.is_empty() => "FSRS defaults",
+        Origin::Collection => "the collection's FSRS parameters",
+        Origin::Deck => "the deck's own FSRS parameters",
+        Origin::DeckFit => "the deck's own FSRS fit",
+    };
+    let buried: Vec<&str> = [
+        (o.bury.new, "new"),
+        (o.bury.review, "reviews"),
+        (o.bury.interday, "interday"),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, name)| name)
+    .collect();
+    format!(
+        "{} · retention {:.2} · {} new, {} reviews a day · {parameters}\n\
+         steps {} · relearning {} · max interval {}d · buries {}",
+        if o.own { "the deck's own" } else { "the collection's" },
+        s.desired_retention,
+        o.new_per_day,
+        o.reviews_per_day,
+        steps(&s.learn_steps_secs),
+        steps(&s.relearn_steps_secs),
+        s.max_interval,
+        if buried.is_empty() {
+            "no siblings".to_string()
+        } else {
+            format!("{} siblings", buried.join(", "))
+        },
+    )
+}
+
 pub fn render(out: &mut impl Write, info: &CardInfo, clock: &Clock<impl TimeZone>) -> std::io::Result<()> {
     let c = &info.card;
     let s = &c.schedule;
@@ -146,6 +192,11 @@ pub fn render(out: &mut impl Write, info: &CardInfo, clock: &Clock<impl TimeZone
         .and_then(DateTime::from_timestamp_millis)
         .map_or("unknown".into(), |at| clock.local_string(at));
     field(out, "added", &added)?;
+    field(
+        out,
+        "options",
+        &options_text(&info.options).replace('\n', "\n          "),
+    )?;
     if info.log.is_empty() {
         return writeln!(out, "\nNo reviews yet.");
     }

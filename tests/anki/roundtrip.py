@@ -53,7 +53,7 @@ def person_notetype(col):
     mm.add_template(m, who)
     which = mm.new_template("Which")
     which["qfmt"] = "Which person: {{Role}}?"
-    which["afmt"] = "{{FrontSide}}<hr id=answer>{{Name}}"
+    which["afmt"] = "{{FrontSide}}<hr id=answer>{{Name}}{{#Notes}}<br>({{Notes}}){{/Notes}}"
     mm.add_template(m, which)
     mm.add(m)
     return mm.by_name("Person")
@@ -100,6 +100,7 @@ def create(out_dir):
             person_notetype(col),
             {"Name": "Alfred Rosmer", "Born": "1877", "Role": "French delegate", "Notes": "<u>Syndicalist</u>"},
         )
+        person2 = add("Person", {"Name": "Clara Zetkin", "Born": "1857", "Role": "German delegate", "Notes": ""})
         reversed_ = add("Basic (and reversed card)", {"Front": "Serge", "Back": "Victor"})
         fillers = [add("Basic", {"Front": f"Delegate {i}", "Back": f"Country {i}"}) for i in range(20)]
         # iskra cannot import a note without an answer: its reviews are reported once.
@@ -114,6 +115,7 @@ def create(out_dir):
             "repeated": repeated.id,
             "nested": nested.id,
             "person": person.id,
+            "person2": person2.id,
             "reversed": reversed_.id,
             "fillers": [f.id for f in fillers],
             "unanswered": unanswered.id,
@@ -147,9 +149,9 @@ def make(out_dir):
     try:
         with open(os.path.join(out_dir, "notes.json")) as f:
             ids = json.load(f)
-        basic, swapped, gaps, repeated, nested, person, reversed_, unanswered = (
+        basic, swapped, gaps, repeated, nested, person, person2, reversed_, unanswered = (
             col.get_note(ids[k])
-            for k in ["basic", "swapped", "gaps", "repeated", "nested", "person", "reversed", "unanswered"]
+            for k in ["basic", "swapped", "gaps", "repeated", "nested", "person", "person2", "reversed", "unanswered"]
         )
         fillers = [col.get_note(i) for i in ids["fillers"]]
 
@@ -168,6 +170,8 @@ def make(out_dir):
         # Due today (a manual revlog entry each): what `is:due` finds.
         col.sched.set_due_date([cards(basic)[0].id, cards(reversed_)[0].id], "0")
         col.sched.set_due_date([cards(unanswered)[0].id], "3")
+        # The custom type's second template ("Which"): due today, for iskra to review.
+        col.sched.set_due_date([cards(person)[1].id, cards(person2)[1].id], "0")
         # The day's first queue unburies yesterday's buries (as opening Anki
         # does); what is buried after it stays buried today.
         col.sched.deck_due_tree()

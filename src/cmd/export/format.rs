@@ -1,9 +1,8 @@
-//! What `export stats` and `export log` share: `--format` and `--out`, CSV
-//! quoting (RFC 4180) and delivering the bytes to a file (atomically) or to
+//! What `export stats` and `export log` share: `--format` and `--out`, the
+//! CSV writer (the `csv` crate's, RFC 4180) and delivering the bytes to a file (atomically) or to
 //! standard output; and how a card's state, queue and due are written
 //! (also by `search --json` and `card --json`).
 
-use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -29,24 +28,13 @@ pub struct OutputArgs {
     pub out: Option<PathBuf>,
 }
 
-/// A CSV field, quoted when it holds a comma, a quote or a line break.
-pub fn csv_field(text: &str) -> Cow<'_, str> {
-    if text.contains([',', '"', '\n', '\r']) {
-        Cow::Owned(format!("\"{}\"", text.replace('"', "\"\"")))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-/// One CSV record, CRLF-terminated.
-pub fn csv_record<S: AsRef<str>>(out: &mut (impl Write + ?Sized), fields: &[S]) -> std::io::Result<()> {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b",")?;
-        }
-        out.write_all(csv_field(field.as_ref()).as_bytes())?;
-    }
-    out.write_all(b"\r\n")
+/// A CSV writer over `out`, the `csv` crate's (RFC 4180: CRLF line ends,
+/// a field quoted when it holds a comma, a quote or a line break). Flush it
+/// when done.
+pub fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out)
 }
 
 /// An optional number as a CSV field (empty when absent).
@@ -119,7 +107,9 @@ pub fn deliver(
             // Card text comes from files people share: on a terminal its
             // control characters are shown escaped; into a pipe it is data.
             if std::io::stdout().is_terminal() {
-                write(&mut Inert(&mut buffered))?;
+                let mut inert = Inert::new(&mut buffered);
+                write(&mut inert)?;
+                inert.flush().map_err(Error::stdout)?;
             } else {
                 write(&mut buffered)?;
             }
@@ -129,19 +119,49 @@ pub fn deliver(
 }
 
 /// A writer that passes text through `text::escape_control`, keeping CSV's
-/// CRLF line ends (every write here is whole strings: fields, separators,
-/// JSON entries).
-struct Inert<W: Write>(W);
+/// CRLF line ends. Writes may split a character or a CRLF (the `csv`
+/// writer hands on its buffer when full): such a tail waits for the next
+/// write, or for `flush`.
+struct Inert<W: Write> {
+    out: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Inert<W> {
+    fn new(out: W) -> Self {
+        Inert {
+            out,
+            pending: Vec::new(),
+        }
+    }
+
+    fn pass(&mut self, upto: usize) -> std::io::Result<()> {
+        let text = crate::text::escape_control_crlf(&String::from_utf8_lossy(&self.pending[..upto]));
+        self.out.write_all(text.as_bytes())?;
+        self.pending.drain(..upto);
+        Ok(())
+    }
+}
 
 impl<W: Write> Write for Inert<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let text = crate::text::escape_control_crlf(&String::from_utf8_lossy(buf));
-        self.0.write_all(text.as_bytes())?;
+        self.pending.extend_from_slice(buf);
+        let mut whole = match std::str::from_utf8(&self.pending) {
+            Ok(_) => self.pending.len(),
+            // A character cut short at the end: it waits.
+            Err(e) if e.error_len().is_none() => e.valid_up_to(),
+            Err(_) => self.pending.len(),
+        };
+        if self.pending[..whole].ends_with(b"\r") {
+            whole -= 1; // perhaps a CRLF's first half
+        }
+        self.pass(whole)?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.0.flush()
+        self.pass(self.pending.len())?;
+        self.out.flush()
     }
 }
 
@@ -159,22 +179,40 @@ mod tests {
 
     #[test]
     fn quotes_only_what_needs_it() {
-        assert_eq!(csv_field("plain text"), "plain text");
-        assert_eq!(csv_field("a, b"), "\"a, b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("two\nlines"), "\"two\nlines\"");
         let mut out = Vec::new();
-        csv_record(&mut out, &["1", "x,y", ""]).unwrap();
-        assert_eq!(out, b"1,\"x,y\",\r\n");
+        let mut csv = csv_writer(&mut out);
+        for fields in [
+            ["plain text", "a, b", "x"],
+            ["say \"hi\"", "two\nlines", ""],
+            ["1", " spaced ", "y"],
+        ] {
+            csv.write_record(fields).unwrap();
+        }
+        csv.flush().unwrap();
+        drop(csv);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "plain text,\"a, b\",x\r\n\"say \"\"hi\"\"\",\"two\nlines\",\r\n1, spaced ,y\r\n"
+        );
     }
 
     #[test]
     fn inert_text_cannot_steer_a_terminal() {
         let mut out = Vec::new();
-        csv_record(&mut Inert(&mut out), &["a\u{1b}[2J", "b\u{202e}c\rd"]).unwrap();
+        let mut inert = Inert::new(&mut out);
+        let mut csv = csv_writer(&mut inert);
+        csv.write_record(["a\u{1b}[2J", "b\u{202e}c\rd"]).unwrap();
+        csv.flush().unwrap();
+        drop(csv);
+        // Written a byte at a time: characters and CRLFs cut in two are whole again.
+        for byte in "é\u{1b}\r\n".as_bytes() {
+            inert.write_all(&[*byte]).unwrap();
+        }
+        inert.flush().unwrap();
+        drop(inert);
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "a\\u{1b}[2J,\"b\\u{202e}c\\u{d}d\"\r\n"
+            "a\\u{1b}[2J,\"b\\u{202e}c\\u{d}d\"\r\né\\u{1b}\r\n"
         );
     }
 

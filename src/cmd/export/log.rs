@@ -10,7 +10,7 @@ use std::io::Write;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
-use super::format::{Format, OutputArgs, csv_record, deliver, memory, opt, write_error};
+use super::format::{Format, OutputArgs, csv_writer, deliver, memory, opt, write_error};
 use crate::clock::{Clock, date_of_day};
 use crate::error::{Error, Result};
 use crate::stats::{DayCursor, FORMAT_VERSION, scope};
@@ -186,11 +186,13 @@ pub fn run(store: &mut Store, args: LogExportArgs, clock: &Clock, out: &mut impl
         let mut count = 0;
         match output.format {
             Format::Csv => {
-                csv_record(w, &COLUMNS).map_err(&io)?;
+                let mut csv = csv_writer(w);
+                csv.write_record(COLUMNS).map_err(|e| io(e.into()))?;
                 store.export_log_rows(scope, |r| {
                     count += 1;
-                    csv_record(w, &csv_fields(&rows.row(r))).map_err(&io)
+                    csv.write_record(csv_fields(&rows.row(r))).map_err(|e| io(e.into()))
                 })?;
+                csv.flush().map_err(&io)?;
             }
             Format::Json => {
                 let head = serde_json::json!({

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::format::{
-    Format, OutputArgs, csv_record, deliver, due_text, instant_text, memory, opt, queue_name, round4, state_name,
+    Format, OutputArgs, csv_writer, deliver, due_text, instant_text, memory, opt, queue_name, round4, state_name,
     write_error,
 };
 use crate::clock::Clock;
@@ -206,60 +206,56 @@ fn card_row(detail: &CardDetail, today: crate::clock::DayNumber, decay: f32) -> 
 }
 
 fn write_days_csv(out: &mut dyn Write, days: &[DayRow]) -> std::io::Result<()> {
-    csv_record(out, &DAY_COLUMNS)?;
+    let mut csv = csv_writer(out);
+    csv.write_record(DAY_COLUMNS)?;
     for d in days {
-        csv_record(
-            out,
-            &[
-                d.date.to_string(),
-                d.reviews.to_string(),
-                d.new.to_string(),
-                d.learning.to_string(),
-                d.review.to_string(),
-                d.relearn.to_string(),
-                d.again.to_string(),
-                d.time_ms.to_string(),
-                opt(d.retention),
-                d.retention_passed.to_string(),
-                d.retention_failed.to_string(),
-                d.due.to_string(),
-            ],
-        )?;
+        csv.write_record([
+            d.date.to_string(),
+            d.reviews.to_string(),
+            d.new.to_string(),
+            d.learning.to_string(),
+            d.review.to_string(),
+            d.relearn.to_string(),
+            d.again.to_string(),
+            d.time_ms.to_string(),
+            opt(d.retention),
+            d.retention_passed.to_string(),
+            d.retention_failed.to_string(),
+            d.due.to_string(),
+        ])?;
     }
-    Ok(())
+    csv.flush()
 }
 
 fn write_cards_csv(out: &mut dyn Write, cards: &[CardExportRow]) -> std::io::Result<()> {
-    csv_record(out, &CARD_COLUMNS)?;
+    let mut csv = csv_writer(out);
+    csv.write_record(CARD_COLUMNS)?;
     for c in cards {
-        csv_record(
-            out,
-            &[
-                c.id.to_string(),
-                c.deck.clone(),
-                c.fact.clone(),
-                c.kind.clone(),
-                c.template.clone(),
-                c.question.clone(),
-                c.state.to_string(),
-                c.queue.to_string(),
-                c.due.clone().unwrap_or_default(),
-                c.interval.to_string(),
-                opt(c.stability),
-                opt(c.difficulty),
-                opt(c.retrievability),
-                c.reps.to_string(),
-                c.lapses.to_string(),
-                c.answer.clone(),
-                c.deck_key.clone(),
-                c.tags.join(" "),
-                c.flag.to_string(),
-                u8::from(c.leech).to_string(),
-                c.added.clone().unwrap_or_default(),
-            ],
-        )?;
+        csv.write_record([
+            c.id.to_string(),
+            c.deck.clone(),
+            c.fact.clone(),
+            c.kind.clone(),
+            c.template.clone(),
+            c.question.clone(),
+            c.state.to_string(),
+            c.queue.to_string(),
+            c.due.clone().unwrap_or_default(),
+            c.interval.to_string(),
+            opt(c.stability),
+            opt(c.difficulty),
+            opt(c.retrievability),
+            c.reps.to_string(),
+            c.lapses.to_string(),
+            c.answer.clone(),
+            c.deck_key.clone(),
+            c.tags.join(" "),
+            c.flag.to_string(),
+            u8::from(c.leech).to_string(),
+            c.added.clone().unwrap_or_default(),
+        ])?;
     }
-    Ok(())
+    csv.flush()
 }
 
 /// Runs `iskra export stats`.

@@ -20,7 +20,7 @@ pub(super) struct FactFields<'f> {
 }
 
 impl FactFields<'_> {
-    fn has(&self, key: &str) -> bool {
+    pub(super) fn has(&self, key: &str) -> bool {
         self.given.iter().any(|(k, _)| *k == key)
     }
 }
@@ -32,6 +32,7 @@ enum Kind {
     Cloze,
     Sequence,
     Timeline,
+    Note,
 }
 
 impl Kind {
@@ -42,6 +43,7 @@ impl Kind {
             "cloze" => Some(Kind::Cloze),
             "sequence" | "item" => Some(Kind::Sequence),
             "timeline" | "event" => Some(Kind::Timeline),
+            "note" | "field" | "template" | "front" | "back" => Some(Kind::Note),
             _ => None,
         }
     }
@@ -52,6 +54,7 @@ impl Kind {
             Kind::Cloze => "cloze",
             Kind::Sequence => "sequence",
             Kind::Timeline => "timeline",
+            Kind::Note => "note",
         }
     }
 
@@ -62,6 +65,9 @@ impl Kind {
             Kind::Cloze => "a `cloze:` line",
             Kind::Sequence => "`sequence: TITLE` and two or more `item:` lines",
             Kind::Timeline => "`timeline: DATE` and `event:`",
+            Kind::Note => {
+                "`note: TYPE`, `field: NAME: TEXT` lines and `template:` lines each with `front:` and `back:`"
+            }
         }
     }
 }
@@ -83,6 +89,7 @@ impl Parser<'_> {
             Kind::Cloze => self.cloze(fields),
             Kind::Sequence => self.sequence(draft, fields),
             Kind::Timeline => self.timeline(draft, fields),
+            Kind::Note => self.note(draft, fields),
         };
         body.filter(|_| foreign_ok)
     }
@@ -110,7 +117,7 @@ impl Parser<'_> {
     }
 
     /// Reports a required key that is absent (one given empty is already reported).
-    fn missing(&mut self, draft: &FactDraft, what: &str, hint: &str) {
+    pub(super) fn missing(&mut self, draft: &FactDraft, what: &str, hint: &str) {
         self.error_at(
             draft.line,
             1,

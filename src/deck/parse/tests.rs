@@ -173,3 +173,41 @@ fn diagnostic_shows_line_and_caret() {
     );
     assert!(shown.contains("5 | cards: basic bogus\n  |              ^"), "{shown}");
 }
+
+/// Issue 16, point 4: a deck's own scheduling options in its header.
+#[test]
+fn a_deck_header_gives_the_decks_scheduling_options() {
+    let params = "0.5 2 4.5 12 6.4133 0.8334 3.0194 0.001 1.8722 0.1666 0.796 1.4835 0.0614 0.2629 1.6483 0.6014 1.8729 0.5425 0.0912 0.0658 0.1542";
+    let text = format!(
+        "# D\nlearn-steps: 3m 25m 1d\nrelearn-steps:\nmax-interval: 30\nfsrs-parameters: {params}\nbury: new interday\n\n## a\nq: q\na: a\n"
+    );
+    let deck = parse(&text).unwrap();
+    let preset = deck.preset.clone().unwrap();
+    assert_eq!(preset.learn_steps, Some(vec![3.0, 25.0, 1440.0]));
+    assert_eq!(preset.relearn_steps, Some(vec![]));
+    assert_eq!(preset.max_interval, Some(30));
+    assert_eq!(preset.fsrs_params.len(), 21);
+    assert_eq!(preset.fsrs_params[2], 4.5);
+    assert_eq!(
+        (preset.bury_new, preset.bury_reviews, preset.bury_interday),
+        (Some(true), Some(false), Some(true))
+    );
+    // Written back, the header reads the same.
+    let written = crate::deck::write::write_deck(&deck);
+    assert!(
+        written.contains("learn-steps: 3m 25m 1d\nrelearn-steps:\nmax-interval: 30\n"),
+        "{written}"
+    );
+    assert_eq!(parse(&written).unwrap(), deck);
+    // No option: no preset.
+    assert_eq!(parse("# D\nretention: 0.8\n").unwrap().preset, None);
+    assert_eq!(
+        errors("# D\nlearn-steps: 3 minutes\nmax-interval: 0\nfsrs-parameters: 1 2 3\nbury: everything\n"),
+        vec![
+            (2, 14, "`3 minutes` is not a list of steps".to_string()),
+            (3, 15, "`0` is not a number of days from 1 to 36500".to_string()),
+            (4, 18, "`fsrs-parameters:` needs 17, 19 or 21 numbers".to_string()),
+            (5, 7, "`everything` is not something to bury".to_string()),
+        ]
+    );
+}

@@ -62,23 +62,8 @@ pub struct Collection {
     pub presets: HashMap<i64, Preset>,
 }
 
-/// A deck's options preset: what iskra applies (limits, retention) and
-/// keeps (steps, FSRS parameters, bury options).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Preset {
-    pub name: String,
-    pub new_per_day: Option<u32>,
-    pub reviews_per_day: Option<u32>,
-    pub desired_retention: Option<f32>,
-    /// Minutes.
-    pub learn_steps: Vec<f32>,
-    pub relearn_steps: Vec<f32>,
-    pub fsrs_params: Vec<f32>,
-    pub bury_new: bool,
-    pub bury_reviews: bool,
-    pub bury_interday: bool,
-    pub max_interval: Option<u32>,
-}
+/// A deck's options preset (see [`DeckPreset`]).
+pub use crate::settings::DeckPreset as Preset;
 
 /// A note type: its fields and the question format of each card template.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -155,22 +140,4 @@ pub struct Revlog {
     pub time_ms: i64,
     /// 0 learning, 1 review, 2 relearning, 3 filtered, 4 manual, 5 rescheduled.
     pub kind: i64,
-}
-
-/// The names a `{{...}}` reference in a card template points at: `{{Front}}`,
-/// `{{text:Front}}`, `{{#Front}}`… give `Front`.
-pub fn template_fields(format: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = format;
-    while let Some(open) = rest.find("{{") {
-        let after = &rest[open + 2..];
-        let Some(close) = after.find("}}") else { break };
-        let inner = after[..close].trim().trim_start_matches(['#', '^', '/']);
-        let name = inner.rsplit(':').next().unwrap_or(inner).trim();
-        if !name.is_empty() {
-            names.push(name.to_string());
-        }
-        rest = &after[close + 2..];
-    }
-    names
 }

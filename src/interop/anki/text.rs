@@ -257,115 +257,191 @@ impl Parser<'_> {
         }
     }
 
-    /// Reads the records of the body.
+    /// Reads the records of the body with the `csv` crate, configured as
+    /// Anki configures it (no header row, any number of fields, `#` starts a
+    /// comment record, empty lines skipped, fields kept as written, spaces
+    /// and all). Malformed quoting is reported first, located
+    /// ([`quoting_errors`]); the crate would read on past it.
     fn records(&mut self, start: usize, first_line: usize, separator: Separator) -> Vec<Row> {
-        let sep = separator.char();
         let body = &self.text[start..];
+        let errors = quoting_errors(body, separator);
+        if !errors.is_empty() {
+            for QuotingError {
+                at,
+                line,
+                message,
+                hint,
+            } in errors
+            {
+                let line_start = line_start_of(body, at);
+                let shown = body[line_start..].lines().next().unwrap_or_default();
+                let column = body[line_start..at].chars().count() + 1;
+                self.diagnostics.push(diagnostic(
+                    self.label,
+                    (first_line + line - 1, column),
+                    shown,
+                    message,
+                    hint,
+                ));
+            }
+            return Vec::new();
+        }
+        let mut reader = csv_reader(body, separator);
+        let mut record = csv::StringRecord::new();
         let mut rows = Vec::new();
-        let mut chars = body.char_indices().peekable();
-        let mut line = first_line;
-        let mut line_start = 0;
-        while let Some(&(at, c)) = chars.peek() {
-            // A comment or an empty line at the start of a record.
-            if c == '#' || c == '\n' || (c == '\r' && body[at..].starts_with("\r\n")) {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        break;
-                    }
-                }
-                line += 1;
-                line_start = chars.peek().map_or(body.len(), |&(i, _)| i);
-                continue;
-            }
-            let row_line = line;
-            let mut fields = Vec::new();
-            let mut field = String::new();
-            let mut bad = false;
-            loop {
-                let Some((at, c)) = chars.next() else {
-                    fields.push(std::mem::take(&mut field));
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(true) => rows.push(Row {
+                    line: first_line + record_line(body, record.position()) - 1,
+                    fields: record.iter().map(str::to_string).collect(),
+                }),
+                Ok(false) => break,
+                Err(e) => {
+                    // The body is UTF-8 and records may differ in length:
+                    // nothing is left for the crate to refuse but I/O.
+                    let line = e.position().map_or(1, |p| p.line() as usize);
+                    self.diagnostics.push(diagnostic(
+                        self.label,
+                        (first_line + line - 1, 1),
+                        "",
+                        &e.to_string(),
+                        "check the file's quoting",
+                    ));
                     break;
-                };
-                if c == '"' && field.is_empty() {
-                    let (open_line, open_col) = (line, body[line_start..at].chars().count() + 1);
-                    let mut closed = false;
-                    while let Some((_, c)) = chars.next() {
-                        if c == '"' {
-                            if chars.peek().map(|&(_, c)| c) == Some('"') {
-                                chars.next();
-                                field.push('"');
-                            } else {
-                                closed = true;
-                                break;
-                            }
-                        } else {
-                            if c == '\n' {
-                                line += 1;
-                                line_start = chars.peek().map_or(body.len(), |&(i, _)| i);
-                            }
-                            field.push(c);
-                        }
-                    }
-                    if !closed {
-                        let shown = body[line_start_of(body, at)..]
-                            .lines()
-                            .next()
-                            .unwrap_or_default()
-                            .to_string();
-                        self.diagnostics.push(diagnostic(
-                            self.label,
-                            (open_line, open_col),
-                            &shown,
-                            "this quoted field is never closed",
-                            "end it with `\"`; a quote inside a quoted field is written twice (`\"\"`)",
-                        ));
-                        return rows;
-                    }
-                    match chars.peek().map(|&(_, c)| c) {
-                        None | Some('\n') | Some('\r') => {}
-                        Some(c) if c == sep => {}
-                        Some(_) => {
-                            let after = chars.peek().map_or(body.len(), |&(i, _)| i);
-                            let shown = body[line_start..].lines().next().unwrap_or_default().to_string();
-                            self.diagnostics.push(diagnostic(
-                                self.label,
-                                (line, body[line_start..after].chars().count() + 1),
-                                &shown,
-                                "text after the closing quote of a field",
-                                "a quote inside a quoted field is written twice (`\"\"`); or quote the whole field",
-                            ));
-                            bad = true;
-                            // Skip the rest of this line.
-                            for (_, c) in chars.by_ref() {
-                                if c == '\n' {
-                                    break;
-                                }
-                            }
-                            line += 1;
-                            line_start = chars.peek().map_or(body.len(), |&(i, _)| i);
-                            break;
-                        }
-                    }
-                } else if c == sep {
-                    fields.push(std::mem::take(&mut field));
-                } else if c == '\n' || (c == '\r' && chars.peek().map(|&(_, c)| c) == Some('\n')) {
-                    if c == '\r' {
-                        chars.next();
-                    }
-                    fields.push(std::mem::take(&mut field));
-                    line += 1;
-                    line_start = chars.peek().map_or(body.len(), |&(i, _)| i);
-                    break;
-                } else {
-                    field.push(c);
                 }
-            }
-            if !bad {
-                rows.push(Row { line: row_line, fields });
             }
         }
         rows
     }
+}
+
+/// The line (of the body, from 1) a record starts on. The reader's
+/// position is where it began reading, before the comments and empty
+/// lines it skipped.
+fn record_line(body: &str, position: Option<&csv::Position>) -> usize {
+    let Some(position) = position else { return 1 };
+    let mut line = position.line() as usize;
+    let mut at = usize::try_from(position.byte()).unwrap_or(body.len()).min(body.len());
+    while let Some(rest) = body.get(at..) {
+        let skipped = if rest.starts_with('#') || rest.starts_with('\n') || rest.starts_with("\r\n") {
+            rest.find('\n')
+        } else {
+            None
+        };
+        match skipped {
+            Some(end) => {
+                at += end + 1;
+                line += 1;
+            }
+            None => break,
+        }
+    }
+    line
+}
+
+/// The `csv` reader of a body with `separator`, configured as Anki's.
+fn csv_reader(body: &str, separator: Separator) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator.char() as u8)
+        .comment(Some(b'#'))
+        .from_reader(body.as_bytes())
+}
+
+/// A quoted field the file gets wrong: where (byte offset in the body, and
+/// its line), what and what to do.
+struct QuotingError {
+    at: usize,
+    line: usize,
+    message: &'static str,
+    hint: &'static str,
+}
+
+/// Quoted fields never closed, or with text after their closing quote, in
+/// one linear pass (the quoting rules the `csv` crate reads by: a field
+/// is quoted when `"` opens it; `""` inside is a quote). Comment records
+/// (`#` at a record's start) are skipped, as the reader skips them.
+fn quoting_errors(body: &str, separator: Separator) -> Vec<QuotingError> {
+    let sep = separator.char();
+    let mut errors = Vec::new();
+    let mut chars = body.char_indices().peekable();
+    let mut line = 1;
+    let mut field_start = true;
+    let mut record_start = true;
+    while let Some((at, c)) = chars.next() {
+        match c {
+            '#' if record_start => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        line += 1;
+                        break;
+                    }
+                }
+                continue;
+            }
+            '"' if field_start => {
+                let open_line = line;
+                let mut closed = false;
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '"' if chars.peek().map(|&(_, c)| c) == Some('"') => {
+                            chars.next();
+                        }
+                        '"' => {
+                            closed = true;
+                            break;
+                        }
+                        '\n' => line += 1,
+                        _ => {}
+                    }
+                }
+                if !closed {
+                    errors.push(QuotingError {
+                        at,
+                        line: open_line,
+                        message: "this quoted field is never closed",
+                        hint: "end it with `\"`; a quote inside a quoted field is written twice (`\"\"`)",
+                    });
+                    return errors;
+                }
+                match chars.peek() {
+                    None => {}
+                    Some(&(_, c)) if c == sep || c == '\n' || c == '\r' => {}
+                    Some(&(after, _)) => errors.push(QuotingError {
+                        at: after,
+                        line,
+                        message: "text after the closing quote of a field",
+                        hint: "a quote inside a quoted field is written twice (`\"\"`); or quote the whole field",
+                    }),
+                }
+                field_start = false;
+                record_start = false;
+                continue;
+            }
+            '\n' => {
+                line += 1;
+                field_start = true;
+                record_start = true;
+                continue;
+            }
+            '\r' => {
+                // A line end too (the reader's, alone or before `\n`).
+                field_start = true;
+                record_start = true;
+                continue;
+            }
+            c if c == sep => {
+                field_start = true;
+                record_start = false;
+                continue;
+            }
+            _ => {}
+        }
+        field_start = false;
+        record_start = false;
+    }
+    errors
 }
 
 fn line_start_of(body: &str, at: usize) -> usize {
@@ -393,26 +469,19 @@ fn split_simple(value: &str, separator: Separator) -> Vec<String> {
 }
 
 /// The separator of a file that does not name one: the first (the
-/// extension's, then Anki's order) that splits every sampled line into the
+/// extension's, then Anki's order) that splits every sampled record (read
+/// with it by the `csv` reader, so a quoted field may span lines) into the
 /// same number of fields, at least two; failing that, as Anki does, the
 /// first that occurs at all, else space.
 fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
-    let sample: Vec<&str> = records(body)
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .take(20)
-        .collect();
     let order: Vec<Separator> = preferred
         .into_iter()
         .chain(Separator::ALL.into_iter().filter(|s| Some(*s) != preferred))
         .collect();
-    let count = |line: &str, sep: char| quoted_split_count(line, sep);
     order
         .iter()
         .copied()
-        .find(|&sep| {
-            let first = sample.first().map(|l| count(l, sep.char()));
-            first.is_some_and(|n| n >= 2) && sample.iter().all(|l| Some(count(l, sep.char())) == first)
-        })
+        .find(|&sep| splits_evenly(body, sep))
         .or_else(|| {
             let head: String = body.chars().take(8 * 1024).collect();
             Separator::ALL.into_iter().find(|s| head.contains(s.char()))
@@ -420,42 +489,26 @@ fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
         .unwrap_or(Separator::Space)
 }
 
-/// The records of a body, each without its line end: a line break inside
-/// a quoted field does not end one, so a record may span several lines.
-fn records(body: &str) -> impl Iterator<Item = &str> {
-    let mut rest = body;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        let mut quoted = false;
-        let end = rest
-            .char_indices()
-            .find(|&(_, c)| {
-                if c == '"' {
-                    quoted = !quoted;
-                }
-                c == '\n' && !quoted
-            })
-            .map_or(rest.len(), |(i, _)| i);
-        let record = rest[..end].trim_end_matches('\r');
-        rest = rest.get(end + 1..).unwrap_or_default();
-        Some(record)
-    })
-}
-
-/// How many fields one record splits into, ignoring separators inside quotes.
-fn quoted_split_count(line: &str, sep: char) -> usize {
-    let mut count = 1;
-    let mut quoted = false;
-    for c in line.chars() {
-        if c == '"' {
-            quoted = !quoted;
-        } else if c == sep && !quoted {
-            count += 1;
+/// Whether the body's first 20 records all have the same number of fields
+/// (two or more) when read with `sep`.
+fn splits_evenly(body: &str, sep: Separator) -> bool {
+    let mut reader = csv_reader(body, sep);
+    let mut record = csv::StringRecord::new();
+    let mut first = None;
+    for _ in 0..20 {
+        match reader.read_record(&mut record) {
+            Ok(true) if record.iter().all(|f| f.trim().is_empty()) => {}
+            Ok(true) => match first {
+                None if record.len() >= 2 => first = Some(record.len()),
+                None => return false,
+                Some(n) if n != record.len() => return false,
+                Some(_) => {}
+            },
+            Ok(false) => break,
+            Err(_) => return false,
         }
     }
-    count
+    first.is_some()
 }
 
 /// The header of a file iskra writes: tab-separated, plain text, with the
@@ -469,8 +522,10 @@ pub struct Header {
 }
 
 /// Writes a text file Anki imports: header lines, then one tab-separated
-/// record per row, quoting fields that need it.
-pub fn write(header: &Header, rows: &[Vec<String>]) -> String {
+/// record per row, written by the `csv` crate (a field is quoted when it
+/// holds a tab, a quote, a line break or a `#`, so that no record reads as
+/// a comment).
+pub fn write(header: &Header, rows: &[Vec<String>]) -> Result<String, String> {
     let mut out = String::from("#separator:tab\n");
     out.push_str(&format!("#html:{}\n", header.html));
     for (name, column) in [
@@ -483,21 +538,16 @@ pub fn write(header: &Header, rows: &[Vec<String>]) -> String {
             out.push_str(&format!("#{name} column:{column}\n"));
         }
     }
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .comment(Some(b'#'))
+        .flexible(true)
+        .from_writer(out.into_bytes());
     for row in rows {
-        let fields: Vec<String> = row.iter().enumerate().map(|(i, field)| quote(field, i == 0)).collect();
-        out.push_str(&fields.join("\t"));
-        out.push('\n');
+        writer.write_record(row).map_err(|e| e.to_string())?;
     }
-    out
-}
-
-fn quote(field: &str, first: bool) -> String {
-    let needs = field.contains(['\t', '"', '\n', '\r']) || (first && field.starts_with('#'));
-    if needs {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
+    let bytes = writer.into_inner().map_err(|e| e.error().to_string())?;
+    String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -547,8 +597,16 @@ mod tests {
                 vec!["last", "one"]
             ]
         );
-        let records: Vec<&str> = records("a\r\n\"b\nc\"\n\nd").collect();
-        assert_eq!(records, vec!["a", "\"b\nc\"", "", "d"]);
+    }
+
+    /// Read by the `csv` crate: a lone carriage return ends a record, fields
+    /// keep their spaces, `#` starts a comment only at a record's start.
+    #[test]
+    fn records_are_read_as_the_csv_crate_reads_them() {
+        let file = parse("mac.csv", b"a, b \r\"c\rd\",e#f\r#skipped\r\n\r\ng,h\n", None).unwrap();
+        assert_eq!(file.separator, Separator::Comma);
+        assert_eq!(rows(&file), vec![vec!["a", " b "], vec!["c\rd", "e#f"], vec!["g", "h"]]);
+        assert_eq!(file.rows[2].line, 3);
     }
 
     #[test]
@@ -612,7 +670,7 @@ mod tests {
                 .map(String::from)
                 .collect(),
         ];
-        let text = write(&header, &rows);
+        let text = write(&header, &rows).unwrap();
         let file = parse("f", text.as_bytes(), None).unwrap();
         assert_eq!(file.separator, Separator::Tab);
         assert!(!file.html);

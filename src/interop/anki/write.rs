@@ -409,12 +409,4 @@ mod tests {
             "291e9a6c66994949b57ba5e650361e98fc36b1ba"
         );
     }
-
-    #[test]
-    fn template_fields_are_found() {
-        assert_eq!(
-            crate::interop::anki::template_fields("{{#Add Reverse}}{{text:Back}}{{/Add Reverse}} {{cloze:Text}}"),
-            vec!["Add Reverse", "Back", "Add Reverse", "Text"]
-        );
-    }
 }

@@ -6,8 +6,9 @@
 //! In Anki, q/a facts become notes of the type `iskra Basic` (or `iskra
 //! Basic (and reversed card)` when they have a reverse card) with fields
 //! Front, Back and Extra; cloze facts `iskra Cloze` notes (Text, Extra) with
-//! deletions numbered in order (`{{c1::…}}`, `{{c2::…}}`); sequences and
-//! timelines one `iskra Basic` note per card (`notes.rs`), with the guid
+//! deletions numbered in order (`{{c1::…}}`, `{{c2::…}}`); sequences,
+//! timelines and note facts without their Anki note one `iskra Basic` note
+//! per card, as the card shows (`notes.rs`), with the guid
 //! `iskra:DECK/FACT` ([`crate::interop::keys::fact_guid`]). A fact imported
 //! from an Anki package goes back as the note it was (`origin.rs`): its id,
 //! guid, note type, fields' HTML and cards' ids and ordinals, so Anki
@@ -48,6 +49,7 @@ pub fn deck_file(store: &Store, deck: &DeckRow) -> Result<TextExport> {
         retention: deck.retention,
         new_per_day: deck.new_per_day,
         reviews_per_day: deck.reviews_per_day,
+        preset: deck.preset.as_ref().and_then(|p| p.file_options()),
         facts: facts.into_iter().map(|(_, f)| f).collect(),
     };
     let text = write_deck(&parsed);
@@ -85,7 +87,8 @@ pub fn anki_text(store: &Store, deck: &DeckRow) -> Result<TextExport> {
             tags_column: Some(6),
         },
         &rows,
-    );
+    )
+    .map_err(|e| Error::Internal(format!("writing the text file: {e}")))?;
     Ok(TextExport {
         text,
         count: rows.len(),

@@ -9,7 +9,8 @@ use crate::interop::keys::fact_guid;
 use crate::store::DeckRow;
 use crate::store::deck_export::ExportCard as StoredCard;
 
-/// One Anki note for a fact (or for one card of a sequence or timeline).
+/// One Anki note for a fact (or for one card of a sequence, a timeline or
+/// a note fact).
 pub(super) struct NoteDraft {
     pub(super) guid: String,
     pub(super) kind: NoteKind,
@@ -62,7 +63,8 @@ pub(super) fn drafts(deck: &DeckRow, fact: &Fact, cards: &[&StoredCard]) -> Vec<
             tags: fact.tags.clone(),
             cards: mapped(),
         }],
-        FactBody::Sequence { .. } | FactBody::Timeline { .. } => cards
+        // A note fact that keeps no Anki note: one note per card, as shown.
+        FactBody::Sequence { .. } | FactBody::Timeline { .. } | FactBody::Note { .. } => cards
             .iter()
             .map(|card| NoteDraft {
                 guid: fact_guid(&deck.key, &fact.id, Some(&card.template)),

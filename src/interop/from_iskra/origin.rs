@@ -93,6 +93,15 @@ impl Kept {
                 set(roles.answer, answer, a0)?;
             }
             (FactBody::Cloze { text }, FactBody::Cloze { text: t0 }) => set(roles.text, text, t0)?,
+            // A note fact holds every field, in the note type's order.
+            (FactBody::Note { fields: now, .. }, FactBody::Note { fields: then, .. }) => {
+                if now.len() != then.len() || now.iter().zip(then).any(|(a, b)| a.name != b.name) {
+                    return None;
+                }
+                for (i, (now, then)) in now.iter().zip(then).enumerate() {
+                    set(Some(i), &now.text, &then.text)?;
+                }
+            }
             _ => return None,
         }
         let extra = fact.extra.as_deref().unwrap_or_default();

@@ -56,6 +56,11 @@ pub fn check_lengths(body: &FactBody, extra: Option<&str>) -> Result<(), String>
         FactBody::Qa { question, answer, .. } => vec![question, answer],
         FactBody::Cloze { text } => vec![text],
         FactBody::Sequence { .. } | FactBody::Timeline { .. } => vec![],
+        FactBody::Note { fields, templates, .. } => fields
+            .iter()
+            .map(|f| f.text.as_str())
+            .chain(templates.iter().flat_map(|t| [t.front.as_str(), t.back.as_str()]))
+            .collect(),
     };
     if values
         .iter()
@@ -92,6 +97,9 @@ pub struct Notices {
 pub enum Notice {
     /// Notes of a note type iskra does not know, imported from two fields.
     OtherNotetype(String),
+    /// Notes of a custom note type that cannot be held as note facts (the
+    /// type's name, why), imported from two fields.
+    UnreadableNotetype(String, String),
     SkippedNote(String),
     SkippedCard(String),
     SkippedReview(String),
@@ -130,6 +138,10 @@ fn render(notice: &Notice, n: usize) -> String {
     match notice {
         Notice::OtherNotetype(name) => format!(
             "{} of note type {name:?} imported as basic facts from their first two fields",
+            plural(n, "note")
+        ),
+        Notice::UnreadableNotetype(name, reason) => format!(
+            "{} of note type {name:?} imported as basic facts from their first two fields: {reason}",
             plural(n, "note")
         ),
         Notice::SkippedNote(reason) => format!("{} not imported: {reason}", plural(n, "note")),

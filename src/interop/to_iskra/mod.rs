@@ -10,6 +10,7 @@
 
 mod batch;
 mod convert;
+mod notetype;
 mod package;
 mod reviews;
 mod text;

@@ -1,13 +1,14 @@
 //! An Anki package's notes, cards and review log as an import batch.
 //!
-//! - Note types: Cloze → cloze facts in Anki's numbered syntax (numbers,
-//!   gaps and nesting kept: card `cloze:N` is Anki's card N); Basic and its
-//!   variants (a first template asking the first field, an optional second
-//!   one asking the second) → q/a facts with `basic` and, where the note has
-//!   that card, `reverse`; any other type → a basic fact from its first two
-//!   fields and its first template's card, reported. A field named `Extra`
-//!   or `Back Extra` becomes the fact's `extra:`; fields holding no part of
-//!   the fact are shown there as `Name: text` lines.
+//! - Note types (`notetype.rs`): Cloze → cloze facts in Anki's numbered
+//!   syntax (numbers, gaps and nesting kept: card `cloze:N` is Anki's card
+//!   N); Basic and its variants → q/a facts with `basic` and, where the note
+//!   has that card, `reverse`; a custom type → a note fact with every field
+//!   and template, card `card:N` for Anki's card of ordinal N - 1; Image
+//!   Occlusion (or a custom type iskra cannot hold) → a q/a fact from its
+//!   first two fields and its first template's card, reported. A field named
+//!   `Extra` or `Back Extra` becomes the fact's `extra:`; fields holding no
+//!   part of a q/a or cloze fact are shown there as `Name: text` lines.
 //! - Each fact keeps its note ([`AnkiOrigin`]: id, guid, note type, every
 //!   field's HTML, which field holds what) and each card its Anki id and
 //!   ordinal, so an export goes back to the same note and cards; decks get
@@ -34,52 +35,13 @@ use super::batch::{
     ImportedReview, Roles,
 };
 use super::convert::{self, Notice, Notices};
+use super::notetype::{Shape, note_body, shape};
 use crate::clock::{Clock, DayNumber};
 use crate::deck::{CardKind, Fact, FactBody, QaKind};
 use crate::error::Result;
-use crate::interop::anki::{Card, Collection, Note, Notetype, Revlog, html, package::Package, template_fields};
+use crate::interop::anki::{Card, Collection, Note, Revlog, html, package::Package};
 use crate::interop::keys;
 use crate::sched::{CardState, Due, Rating, ReviewKind, Schedule};
-
-/// What a note type becomes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Shape {
-    Cloze,
-    /// Basic and its variants; whether its second template is a reverse card.
-    Basic {
-        reverse: bool,
-    },
-    Other,
-}
-
-fn shape(notetype: &Notetype) -> Shape {
-    match notetype.stock_kind {
-        Some(5) => return Shape::Cloze,
-        Some(1) | Some(4) => return Shape::Basic { reverse: false },
-        Some(2) | Some(3) => return Shape::Basic { reverse: true },
-        Some(6) => return Shape::Other,
-        _ => {}
-    }
-    if notetype.cloze {
-        return Shape::Cloze;
-    }
-    let (Some(first), Some(second)) = (notetype.fields.first(), notetype.fields.get(1)) else {
-        return Shape::Other;
-    };
-    let asks = |ord: usize, field: &str, not: &str| {
-        notetype.templates.get(ord).is_some_and(|q| {
-            let names = template_fields(q);
-            names.iter().any(|n| n == field) && !names.iter().any(|n| n == not)
-        })
-    };
-    if asks(0, first, second) {
-        Shape::Basic {
-            reverse: asks(1, second, first),
-        }
-    } else {
-        Shape::Other
-    }
-}
 
 /// Converts a package into a batch; `deck` puts every note in one deck.
 pub fn batch(
@@ -133,7 +95,7 @@ pub fn batch(
     for note in notes {
         let mut note_cards = cards.remove(&note.id).unwrap_or_default();
         note_cards.sort_by_key(|c| c.ord);
-        let converted = match ctx.note(note, notices) {
+        let converted = match ctx.note(note, &note_cards, notices) {
             Ok(converted) => converted,
             Err(reason) => {
                 notices.add(Notice::SkippedNote(reason));
@@ -295,11 +257,19 @@ struct Converted {
     cloze: Option<convert::Cloze>,
     /// For q/a facts: whether the second template is a reverse card.
     reverse: bool,
+    /// For note facts: the templates that have cards, by number.
+    numbers: Option<Vec<u32>>,
     origin: AnkiOrigin,
 }
 
 impl Converted {
     fn template(&self, ord: i64) -> Option<String> {
+        if let Some(numbers) = &self.numbers {
+            let number = u32::try_from(ord + 1).ok()?;
+            return numbers
+                .contains(&number)
+                .then(|| crate::deck::template::card_template(number));
+        }
         match &self.cloze {
             Some(cloze) => cloze.template(ord),
             None => match ord {
@@ -313,6 +283,8 @@ impl Converted {
     fn card_skip_reason(&self) -> String {
         if self.cloze.is_some() {
             "cloze cards whose number is no longer in the text".into()
+        } else if self.numbers.is_some() {
+            "cards of templates their note type no longer has".into()
         } else {
             "cards of note types iskra does not know, past the first".into()
         }
@@ -334,7 +306,7 @@ impl Context<'_> {
             .unwrap_or_else(|| "Default".into())
     }
 
-    fn note(&self, note: &Note, notices: &mut Notices) -> Result<Converted, String> {
+    fn note(&self, note: &Note, cards: &[&Card], notices: &mut Notices) -> Result<Converted, String> {
         let notetype = self
             .collection
             .notetypes
@@ -351,7 +323,20 @@ impl Context<'_> {
                 .map(|(i, _)| i)
         };
         let text_of = |index: Option<usize>| index.map(field).filter(|t| !t.is_empty());
-        let shape = shape(notetype);
+        let mut shape = shape(notetype);
+        let mut custom = None;
+        if shape == Shape::Note {
+            let ords: Vec<i64> = cards.iter().map(|c| c.ord).collect();
+            match note_body(notetype, note, &ords) {
+                Ok(body) => custom = Some(body),
+                Err(reason) => {
+                    notices.add(Notice::UnreadableNotetype(notetype.name.clone(), reason));
+                    shape = Shape::Other;
+                }
+            }
+        } else if shape == Shape::Other {
+            notices.add(Notice::OtherNotetype(notetype.name.clone()));
+        }
         let (body, cloze, reverse, extra, roles) = match shape {
             Shape::Cloze => {
                 let cloze = convert::convert_cloze(&field(0))?;
@@ -378,9 +363,12 @@ impl Context<'_> {
                 };
                 (body, None, reverse, text_of(extra_field), roles)
             }
+            Shape::Note => {
+                let body = custom.ok_or_else(|| "its note type cannot be read".to_string())?;
+                (body, None, false, None, Roles::default())
+            }
             Shape::Other => {
                 let body = convert::qa_body(field(0), field(1), vec![QaKind::Basic])?;
-                notices.add(Notice::OtherNotetype(notetype.name.clone()));
                 let roles = Roles {
                     question: Some(0),
                     answer: Some(1),
@@ -390,11 +378,12 @@ impl Context<'_> {
             }
         };
         // Fields that hold no part of the fact are shown under the answer
-        // (`Name: text` lines); the note keeps them whole for Anki. An extra
-        // made of several fields is not written back to one of them.
+        // (`Name: text` lines; a note fact holds all of them and shows them
+        // itself); the note keeps them whole for Anki. An extra made of
+        // several fields is not written back to one of them.
         let held = [roles.question, roles.answer, roles.text, roles.extra];
         let others: Vec<String> = (0..note.fields.len())
-            .filter(|i| !held.contains(&Some(*i)))
+            .filter(|i| shape != Shape::Note && !held.contains(&Some(*i)))
             .filter_map(|i| {
                 let text = field(i);
                 let name = notetype.fields.get(i).map_or("", String::as_str);
@@ -409,6 +398,10 @@ impl Context<'_> {
         };
         convert::check_lengths(&body, extra.as_deref())?;
         Ok(Converted {
+            numbers: match &body {
+                FactBody::Note { cards, .. } => Some(cards.clone()),
+                _ => None,
+            },
             fact: Fact {
                 id: keys::guid_key(&note.guid),
                 body,

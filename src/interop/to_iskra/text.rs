@@ -4,7 +4,7 @@
 //! without one a record is a Basic note. Fields are the columns that are
 //! not meta columns, in order (or by name with `#columns:`: Front, Back,
 //! Text, Extra, Back Extra). With `#html:true` fields are HTML and turned
-//! into text. A record with a guid is matched by it on re-import, one
+//! into text; plain-text fields are kept as written, spaces included. A record with a guid is matched by it on re-import, one
 //! without by its first field within its deck.
 
 use std::path::Path;
@@ -78,11 +78,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         let cell = |column: Option<usize>| column.and_then(|c| row.fields.get(c - 1)).map(String::as_str);
         let value = |column: Option<usize>| {
             let raw = cell(column).unwrap_or_default();
-            if file.html {
-                html::to_text(raw)
-            } else {
-                html::clean_text(raw)
-            }
+            if file.html { html::to_text(raw) } else { as_written(raw) }
         };
         let notetype = cell(file.notetype_column).or(file.notetype.as_deref());
         let shape = shape(notetype);
@@ -155,7 +151,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         let guid = cell(file.guid_column).map(str::trim).filter(|g| !g.is_empty());
         let (id, identity) = match guid {
             Some(guid) => Identity::of_guid(guid),
-            None => (keys::text_key(first_text(&body)), Identity::FirstField),
+            None => (keys::text_key(body.first_text()), Identity::FirstField),
         };
         let mut tags = file.tags.clone();
         tags.extend(
@@ -209,11 +205,12 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
     Ok(batch)
 }
 
-fn first_text(body: &FactBody) -> &str {
-    match body {
-        FactBody::Qa { question, .. } => question,
-        FactBody::Cloze { text } => text,
-        FactBody::Sequence { title, .. } => title,
-        FactBody::Timeline { event, .. } => event,
+/// A plain-text field as the file has it, leading and trailing spaces
+/// included (as Anki keeps them); line ends made `\n`. A field of spaces
+/// only is empty.
+fn as_written(raw: &str) -> String {
+    if raw.trim().is_empty() {
+        return String::new();
     }
+    raw.replace("\r\n", "\n").replace('\r', "\n")
 }

@@ -15,7 +15,7 @@ use super::batch::{
 };
 use super::reviews::{self, PendingReview};
 use crate::clock::DayNumber;
-use crate::deck::{Fact, FactBody};
+use crate::deck::Fact;
 use crate::error::Result;
 use crate::interop::anki::media;
 use crate::progress::{self, Progress, Silent};
@@ -310,8 +310,9 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
     }
 
     /// Finds or creates a deck; returns whether it was created. A deck
-    /// created from an Anki deck takes its preset's limits and retention;
-    /// the whole preset is kept with the deck.
+    /// created from an Anki deck takes its preset's limits and retention,
+    /// and the whole preset as its own options; so does a deck without a
+    /// file that an earlier import made (a deck file's options are the file's).
     fn target_deck(&mut self, deck: &ImportDeck) -> Result<bool> {
         let (id, source, created) = match self.tx.deck_by_key(&deck.key)? {
             Some(found) => (found.id, found.source_path, false),
@@ -328,11 +329,13 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
                         .filter(|r| (0.7..=0.99).contains(r)),
                     new_per_day: preset.and_then(|p| p.new_per_day),
                     reviews_per_day: preset.and_then(|p| p.reviews_per_day),
+                    preset: preset.cloned(),
                 };
                 (self.tx.insert_deck(&row)?, None, true)
             }
         };
-        if let Some(preset) = &deck.preset {
+        // A deck built from a file takes its options from the file.
+        if let Some(preset) = deck.preset.as_ref().filter(|_| !created && source.is_none()) {
             self.tx.set_deck_anki_preset(id, &to_json(preset)?)?;
         }
         self.decks.push(TargetDeck {
@@ -425,10 +428,24 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
         } else {
             tx.card_templates(fact_id)?
         };
-        for text in fact.cards() {
-            let (card_id, added) = match existing.iter().find(|(template, ..)| *template == text.template) {
-                Some(&(_, id, _)) => {
-                    tx.write_card_text(id, &text)?;
+        let texts = fact.cards();
+        for text in &texts {
+            let same = existing.iter().find(|(template, ..)| *template == text.template);
+            // Anki's card under another name (an import by an older iskra
+            // made a custom type's first card `basic`): renamed, history kept.
+            let renamed = match (same, imported.iter().find(|c| c.template == text.template)) {
+                (None, Some(ImportedCard { anki: Some(anki), .. })) if !new_fact => tx
+                    .card_of_anki_card(fact_id, anki.id)?
+                    .filter(|(_, old)| !texts.iter().any(|t| t.template == *old)),
+                _ => None,
+            };
+            if let Some((id, _)) = &renamed {
+                tx.rename_card_template(*id, &text.template)?;
+            }
+            let found = same.map(|&(_, id, _)| id).or(renamed.map(|(id, _)| id));
+            let (card_id, added) = match found {
+                Some(id) => {
+                    tx.write_card_text(id, text)?;
                     (id, false)
                 }
                 None => {
@@ -442,9 +459,9 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
                         .filter(|id| (1..crate::ids::DERIVED_MIN).contains(id));
                     let id = match anki_id {
                         Some(id) if !tx.card_exists(id)? => {
-                            tx.insert_new_card_as(id, fact_id, deck_id, &text, &mut self.next_position)?
+                            tx.insert_new_card_as(id, fact_id, deck_id, text, &mut self.next_position)?
                         }
-                        _ => tx.insert_new_card(fact_id, deck_id, &text, &mut self.next_position)?,
+                        _ => tx.insert_new_card(fact_id, deck_id, text, &mut self.next_position)?,
                     };
                     self.outcome.cards_added += 1;
                     (id, true)
@@ -529,10 +546,5 @@ fn to_json(value: &impl serde::Serialize) -> Result<String> {
 /// The text a note is matched by when it has no guid: the question or the
 /// cloze text (what Anki's first field holds).
 fn first_field(fact: &Fact) -> &str {
-    match &fact.body {
-        FactBody::Qa { question, .. } => question,
-        FactBody::Cloze { text } => text,
-        FactBody::Sequence { title, .. } => title,
-        FactBody::Timeline { event, .. } => event,
-    }
+    fact.body.first_text()
 }

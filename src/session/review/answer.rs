@@ -13,15 +13,10 @@ use crate::session::workload::SessionWorkload;
 use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, Tx};
 use crate::sync::record::{self as sync, Recorder};
 
-/// The scheduler for a deck: the collection's settings with the deck's
-/// retention and its own fitted FSRS parameters (`optimize --deck`), if any.
+/// The scheduler for a deck, with its effective options
+/// ([`Settings::deck_options`]: the deck's own, else the collection's).
 pub fn deck_scheduler(settings: &Settings, deck: &DeckRow) -> Result<Scheduler> {
-    let mut config = settings.scheduler.clone();
-    config.parameters = settings.fsrs_parameters(Some(&deck.key)).to_vec();
-    if let Some(retention) = deck.retention {
-        config.desired_retention = retention;
-    }
-    Scheduler::new(config)
+    Scheduler::new(settings.deck_options(deck).scheduler)
 }
 
 /// "Now", as the scheduler takes it.

@@ -80,8 +80,10 @@ impl ReviewSession<'_> {
                 }
             });
             if has_new {
+                // Every unseen card, siblings too: they all wait for a day of their own.
                 let query = crate::store::QueueQuery {
                     new_left: u32::MAX,
+                    bury: crate::store::BuryRules::default(),
                     ..self.limits.query(scope.row.id, clock)
                 };
                 let unseen = self.store.queue_counts(scope.row.id, &query)?.new;

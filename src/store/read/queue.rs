@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::clock::DayNumber;
 use crate::error::Result;
 use crate::store::cards::{DAY_DUE_LIMIT, card_from_row, queue, select_cards};
-use crate::store::{CardRow, Store, Tx};
+use crate::store::{BuryRules, CardRow, Store, Tx};
 
 /// How much of a deck's daily limits has been used today.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -37,6 +37,9 @@ pub struct QueueQuery {
     pub today: DayNumber,
     pub new_left: u32,
     pub reviews_left: u32,
+    /// The deck's bury rules: as in Anki, a card whose sibling a session
+    /// gives first (it would be buried by that answer) is not counted.
+    pub bury: BuryRules,
 }
 
 impl QueueQuery {
@@ -173,21 +176,37 @@ impl Store {
     }
 
     /// The counts a session header needs (see [`WaitingCounts`]). Each is an
-    /// index range scan bounded by the deck's limits.
+    /// index range scan bounded by the deck's limits. As Anki counts, with
+    /// a bury rule on, the cards of that kind count once per fact, and new
+    /// cards not at all for a fact with a card due today in day-long steps or
+    /// for review (the answer to that card buries them).
     pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<WaitingCounts> {
-        let new = self.count(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
-            &[&deck_id, &q.new_left],
-        )?;
-        let intraday = self.learning_due_by(deck_id, q.today_until(q.learn_ahead_until_ms))?;
-        let limited = |queue: i64, limit: u32| {
+        let new = if q.bury.new {
             self.count(
-                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due <= ?3 LIMIT ?4)",
-                &[&deck_id, &queue, &q.today, &limit],
-            )
+                "SELECT count(*) FROM (SELECT DISTINCT fact_id FROM cards c WHERE deck_id = ?1 AND queue = 0
+                 AND NOT EXISTS (SELECT 1 FROM cards s WHERE s.fact_id = c.fact_id AND s.queue IN (2, 3)
+                                 AND s.due <= ?3)
+                 LIMIT ?2)",
+                &[&deck_id, &q.new_left, &q.today],
+            )?
+        } else {
+            self.count(
+                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
+                &[&deck_id, &q.new_left],
+            )?
         };
-        let day_learning = limited(queue::DAY_LEARNING, q.reviews_left)?;
-        let review = limited(queue::REVIEW, q.reviews_left - day_learning)?;
+        let intraday = self.learning_due_by(deck_id, q.today_until(q.learn_ahead_until_ms))?;
+        let limited = |queue: i64, limit: u32, once_per_fact: bool| {
+            let sql = if once_per_fact {
+                "SELECT count(*) FROM (SELECT DISTINCT fact_id FROM cards WHERE deck_id = ?1 AND queue = ?2
+                 AND due <= ?3 LIMIT ?4)"
+            } else {
+                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = ?2 AND due <= ?3 LIMIT ?4)"
+            };
+            self.count(sql, &[&deck_id, &queue, &q.today, &limit])
+        };
+        let day_learning = limited(queue::DAY_LEARNING, q.reviews_left, q.bury.interday)?;
+        let review = limited(queue::REVIEW, q.reviews_left - day_learning, q.bury.review)?;
         Ok(WaitingCounts {
             new,
             intraday,
@@ -451,5 +470,61 @@ mod tests {
         assert_eq!(studied.get(&1), Some(&StudiedToday { new: 1, reviews: 1 }));
         assert_eq!(studied.get(&2), Some(&StudiedToday { new: 1, reviews: 0 }));
         assert!(store.studied_today_by_deck(2_001).unwrap().is_empty());
+    }
+
+    /// Anki's counts with bury rules on (checked with Anki 26.9.3: three
+    /// reversed notes, one with a review due today, another with both cards
+    /// due: new 1, review 2): a fact counts once, and a new card not at all
+    /// when a sibling is due today.
+    #[test]
+    fn with_bury_rules_siblings_count_once_and_new_cards_yield_to_due_siblings() {
+        let mut store = Store::open_in_memory().unwrap();
+        let bytes = (0..3)
+            .map(|i| format!("## f{i}\nq: q{i}?\na: {i}\ncards: basic reverse\n"))
+            .fold("# s\n".to_string(), |deck, fact| deck + &fact)
+            .into_bytes();
+        build(
+            &mut store,
+            &[Source {
+                label: "s.deck".into(),
+                key: "s".into(),
+                bytes,
+            }],
+        )
+        .unwrap();
+        let card = |fact: &str, template: &str| crate::ids::card_id("s", fact, template, 0);
+        let due_today = Schedule {
+            state: CardState::Review,
+            due: Due::Day(120),
+            ..Schedule::new_card(0)
+        };
+        let tx = store.begin().unwrap();
+        for id in [card("f0", "basic"), card("f1", "basic"), card("f1", "reverse")] {
+            tx.write_schedule(id, &due_today).unwrap();
+        }
+        tx.commit().unwrap();
+        let deck = store.find_deck("s").unwrap().id;
+        let query = |bury: BuryRules| QueueQuery {
+            now_ms: 10_000,
+            learn_ahead_until_ms: 10_000,
+            end_of_day_ms: 20_000,
+            today: 120,
+            new_left: 20,
+            reviews_left: 200,
+            bury,
+        };
+        let counts = |bury| {
+            let c = store.queue_counts(deck, &query(bury)).unwrap();
+            (c.new, c.review)
+        };
+        assert_eq!(counts(BuryRules::default()), (3, 3));
+        let all = BuryRules {
+            new: true,
+            review: true,
+            interday: true,
+        };
+        assert_eq!(counts(all), (1, 2));
+        assert_eq!(counts(BuryRules { review: false, ..all }), (1, 3));
+        assert_eq!(counts(BuryRules { new: false, ..all }), (3, 2));
     }
 }

@@ -29,6 +29,21 @@ pub struct IdentityRow {
     pub base: Option<String>,
 }
 
+/// Renames the identity of card `card_id` (its deck, fact and present
+/// template) to `template`, unless that identity is known already.
+pub(in crate::store) fn rename_template(conn: &Connection, card_id: i64, template: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE sync_cards SET template = ?2
+         WHERE (deck_key, fact_key, template) = (SELECT d.key, f.key, c.template FROM cards c
+                JOIN facts f ON f.id = c.fact_id JOIN decks d ON d.id = c.deck_id WHERE c.id = ?1)
+           AND NOT EXISTS (SELECT 1 FROM sync_cards s WHERE (s.deck_key, s.fact_key, s.template) =
+                (SELECT d.key, f.key, ?2 FROM cards c JOIN facts f ON f.id = c.fact_id
+                 JOIN decks d ON d.id = c.deck_id WHERE c.id = ?1))",
+    )?
+    .execute(params![card_id, template])?;
+    Ok(())
+}
+
 /// The id the events announce for a card identity, if any names it.
 pub(in crate::store) fn announced_id(conn: &Connection, deck: &str, fact: &str, template: &str) -> Result<Option<i64>> {
     Ok(conn

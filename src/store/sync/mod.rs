@@ -10,7 +10,7 @@
 mod deck_files;
 mod devices;
 mod events;
-mod identities;
+pub(in crate::store) mod identities;
 mod log;
 
 pub use deck_files::DeckFileRow;

@@ -10,7 +10,7 @@
 use std::ffi::CStr;
 
 use crate::deck::build::{Source, build};
-use crate::store::{QueueQuery, Store};
+use crate::store::{BuryRules, QueueQuery, Store};
 
 /// The SQL of every statement prepared (and cached) on the store's connection.
 fn prepared_statements(store: &Store) -> Vec<String> {
@@ -73,6 +73,15 @@ fn read_the_queue(store: &Store) {
         today: 120,
         new_left: 20,
         reviews_left: 200,
+        bury: BuryRules::default(),
+    };
+    let burying = QueueQuery {
+        bury: BuryRules {
+            new: true,
+            review: true,
+            interday: true,
+        },
+        ..q
     };
     for deck in store.decks().unwrap() {
         store.next_learning(deck.id, 10_000, 0).unwrap();
@@ -80,6 +89,7 @@ fn read_the_queue(store: &Store) {
         store.next_day_learning(deck.id, 120, 0).unwrap();
         store.next_new(deck.id, 0).unwrap();
         store.deck_counts(deck.id, &q).unwrap();
+        store.deck_counts(deck.id, &burying).unwrap();
     }
     store.studied_today_by_deck(0).unwrap();
     // The load balancer's reads: the cards due per day, a fact's due days.
