@@ -32,6 +32,14 @@ const SPECIAL: &[&str] = &["FrontSide", "Tags", "Type", "Card", "Deck", "Subdeck
 /// deck file allows); what would follow is cut and marked with `…`.
 pub const MAX_SIDE_CHARS: usize = 2 * super::MAX_FIELD_CHARS;
 
+/// The most fields a note fact has. Real note types have a few dozen at
+/// most; the cap keeps the checks and the lines under an answer small.
+pub const MAX_NOTE_FIELDS: usize = 100;
+
+/// The most templates (so cards) a note fact has: each card renders up to
+/// two sides of [`MAX_SIDE_CHARS`], so this bounds a fact's card text.
+pub const MAX_NOTE_TEMPLATES: usize = 100;
+
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Node {
@@ -66,8 +74,9 @@ pub fn check_side(side: &str, fields: &[NoteField]) -> Result<(), Problem> {
     let nodes = parse(side)?;
     let mut names = Vec::new();
     referenced(&nodes, &mut names);
+    let known: HashSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     for (name, offset) in names {
-        if !SPECIAL.contains(&name.as_str()) && !fields.iter().any(|f| f.name == name) {
+        if !SPECIAL.contains(&name.as_str()) && !known.contains(name.as_str()) {
             let known: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
             return Err(Problem {
                 offset,
