@@ -299,33 +299,12 @@ back: {back}
 fn an_imported_note_type_repeating_a_long_field_renders_capped_sides() {
     let s = Scratch::new();
     let entries = common::package::entries(&common::package::exported(&s));
-    let collection = s.write("c.anki21", common::package::collection(&entries));
-    let models: String = rusqlite::Connection::open(&collection)
-        .expect("open")
-        .query_row("SELECT models FROM col", [], |r| r.get(0))
-        .expect("models");
-    let mut models: serde_json::Value = serde_json::from_str(&models).expect("JSON");
-    for model in models.as_object_mut().expect("an object").values_mut() {
-        let first = model["flds"][0].clone();
-        let field = |name: &str, ord: i64| {
-            let mut field = first.clone();
-            field["name"] = name.into();
-            field["ord"] = ord.into();
-            field
-        };
-        model["flds"] = serde_json::json!([field("A", 0), field("B", 1)]);
-        let mut template = model["tmpls"][0].clone();
-        template["qfmt"] = "{{A}}".repeat(1000).into();
-        template["afmt"] = "{{FrontSide}}".repeat(230).into();
-        model["tmpls"] = serde_json::json!([template]);
-        model["name"] = "Hostile".into();
-    }
-    let models = models.to_string().replace('\'', "''");
     let a = "x".repeat(20_000);
-    let sql = format!(
-        "UPDATE col SET models = '{models}'; UPDATE notes SET flds = '{a}' || char(31) || 'b' WHERE id = (SELECT min(id) FROM notes);"
-    );
-    s.write("big.apkg", common::package::patched(&entries, &sql));
+    let front = "{{A}}".repeat(1000);
+    let back = "{{FrontSide}}".repeat(230);
+    let sql = format!("UPDATE notes SET flds = '{a}' || char(31) || 'b' WHERE id = (SELECT min(id) FROM notes);");
+    let package = common::package::with_notetype(&entries, "Hostile", &["A", "B"], &[("One", &front, &back)], &sql);
+    s.write("big.apkg", package);
     let fresh = Scratch::new();
     fresh.write("big.apkg", std::fs::read(s.path("big.apkg")).expect("read"));
     let run = fresh.run(&["import", "big.apkg"]).ok();
