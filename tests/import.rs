@@ -618,3 +618,27 @@ fn an_anki_card_stays_when_the_field_its_front_shows_is_emptied_in_the_deck_file
         .unwrap();
     assert_eq!(front, "Which word: ?");
 }
+
+/// Issue 16: a note type whose name is nothing but control characters and
+/// spaces cannot name a note fact (`note: ` is no name): its notes are q/a
+/// facts, reported, and the deck file exported from them builds again.
+#[test]
+fn a_note_type_named_only_control_characters_imports_as_qa_facts() {
+    let entries = common::package::entries(&common::package::exported(&Scratch::new()));
+    let templates = [("Which", "Which word: {{Meaning}}?", "{{Word}}")];
+    let package =
+        common::package::with_notetype(&entries, "\u{1} \u{7}", &["Word", "Meaning", "Extra"], &templates, "");
+    let s = Scratch::new();
+    s.write("verbs.apkg", package);
+    let run = s.run(&["import", "verbs.apkg"]).ok();
+    assert!(
+        run.stdout
+            .contains("imported as basic facts from their first two fields: its name is empty once control characters are taken out"),
+        "{}",
+        run.stdout
+    );
+    s.run(&["export", "deck", "spanish-verbs", "--format", "iskra"]).ok();
+    let text = std::fs::read_to_string(s.path("decks/spanish-verbs.deck")).unwrap();
+    assert!(!text.contains("note:"), "{text}");
+    s.build(&["decks/spanish-verbs.deck"]);
+}
