@@ -2,9 +2,9 @@
 """The Anki side of the side-by-side benchmarks (BENCHMARKS.md, "Side by
 side with Anki"), with the pinned `anki` library (target/anki-venv, which
 tests/anki_interop.rs installs). Each subcommand does what the iskra command
-it is compared with does; bench/side_by_side.sh runs both in one run.
+it is compared with does; bench/side_by_side.py runs both in one run.
 
-  anki_side.py import PACKAGE COLLECTION     import an .apkg (with scheduling) into a new collection
+  anki_side.py import PACKAGE... COLLECTION  import .apkg files (with scheduling) into a new collection
   anki_side.py first-card COLLECTION         open, take the first card, print its question
   anki_side.py status COLLECTION             open, the queue counts and the deck tree with counts
   anki_side.py stats COLLECTION              open, the graphs of the last 365 days
@@ -12,7 +12,8 @@ it is compared with does; bench/side_by_side.sh runs both in one run.
   anki_side.py optimize COLLECTION           fit FSRS parameters on every review
   anki_side.py answer COLLECTION N           N answers: Good on each card shown, timed
                                              answerCard + getCard, and the disk settings
-  anki_side.py fsrs COLLECTION               turn FSRS on (before `answer`, as iskra schedules with it)
+  anki_side.py fsrs COLLECTION               turn FSRS on (as iskra schedules with it) and select the
+                                             deck with the most cards (before first-card, status, answer)
 
 Whole-process times (start-up included, as iskra's) are taken outside by
 the caller; `answer` times in-process and prints JSON. Anki reads the system
@@ -33,17 +34,18 @@ def percentile(sorted_ms, q):
     return sorted_ms[int(index)]
 
 
-def import_package(package, path):
+def import_package(packages, path):
     if os.path.exists(path):
         sys.exit(f"{path} exists: the import goes into a new collection")
     col = Collection(path)
     try:
         start = time.perf_counter()
-        request = ImportAnkiPackageRequest(
-            package_path=package,
-            options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
-        )
-        col.import_anki_package(request)
+        for package in packages:
+            request = ImportAnkiPackageRequest(
+                package_path=package,
+                options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True),
+            )
+            col.import_anki_package(request)
         seconds = time.perf_counter() - start
         print(json.dumps({"import_s": round(seconds, 3), "cards": col.card_count(),
                           "reviews": col.db.scalar("select count() from revlog")}))
@@ -108,6 +110,10 @@ def optimize(path):
 def fsrs(path):
     col = Collection(path)
     col.set_config("fsrs", True)
+    # Study the deck holding the most cards from now on (a new collection's
+    # current deck is the empty Default): first-card, status and answer
+    # then take their cards from it, as iskra's take every deck's.
+    col.decks.select(col.db.scalar("select did from cards group by did order by count() desc limit 1"))
     col.close(downgrade=False)
 
 
@@ -140,7 +146,7 @@ def main():
     command, args = sys.argv[1], sys.argv[2:]
     match command:
         case "import":
-            import_package(args[0], args[1])
+            import_package(args[:-1], args[-1])
         case "first-card":
             first_card(args[0])
         case "status":

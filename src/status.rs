@@ -63,12 +63,7 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
         let query = limits.query(row.id, clock);
         let c = store.deck_counts(row.id, &query)?;
         // Every unseen card, siblings too: they all wait for a day of their own.
-        let all_new = crate::store::QueueQuery {
-            new_left: u32::MAX,
-            bury: crate::store::BuryRules::default(),
-            ..query
-        };
-        unseen += store.queue_counts(row.id, &all_new)?.new;
+        unseen += store.unseen(row.id)?;
         waiting.new += c.new;
         waiting.review += c.due_now;
         waiting.day_learning += c.day_learning;

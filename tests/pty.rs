@@ -102,3 +102,25 @@ fn a_long_import_shows_its_progress_on_a_terminal_only() {
     assert!(piped.stdout.contains("20000 unchanged"), "{}", piped.stdout);
     assert_eq!(piped.stderr, "", "no bar when stderr is not a terminal");
 }
+
+/// A long build shows the facts it writes as a bar on a terminal, cleared
+/// before the report; with stderr piped nothing but the report is written.
+#[test]
+fn a_long_build_shows_its_progress_on_a_terminal_only() {
+    let s = Scratch::new();
+    let facts: String = (0..20_000)
+        .map(|i| format!("## f{i}\nq: question {i}?\na: answer {i}\n"))
+        .collect();
+    s.write("many.deck", format!("# Many\n{facts}"));
+
+    let mut p = spawn_pty(&s, &["build", "many.deck"]);
+    expect(&mut p, "facts [");
+    expect(&mut p, "/20,000");
+    expect(&mut p, "20000 added");
+    pty_exits_cleanly(&mut p);
+
+    s.write("many.deck", format!("# Many again\n{facts}"));
+    let piped = s.run(&["build", "many.deck"]).ok();
+    assert!(piped.stdout.contains("20000 unchanged"), "{}", piped.stdout);
+    assert_eq!(piped.stderr, "", "no bar when stderr is not a terminal");
+}

@@ -23,6 +23,7 @@ use chrono::TimeZone;
 use iskra::clock::{Clock, DayNumber};
 use iskra::deck::{Fact, FactBody, QaKind};
 use iskra::error::{Error, Result};
+use iskra::progress::{Progress, tick};
 use iskra::sched::{CardState, Due, Moment, Rating, ReviewKind, Schedule, Scheduler};
 use iskra::session::review::deck_scheduler;
 use iskra::store::{DeckRow, LogEntry, NewCard, Store};
@@ -86,8 +87,14 @@ const LAST_START: i64 = 16 * HOUR;
 const LAST_ANSWER: i64 = 19 * HOUR;
 
 /// Generates the collection `plan` describes into the empty `store`, in one
-/// transaction.
-pub fn generate<Tz: TimeZone>(store: &mut Store, plan: &Plan, clock: &Clock<Tz>) -> Result<Summary> {
+/// transaction, reporting the cards played and the rows written to
+/// `progress`.
+pub fn generate<Tz: TimeZone>(
+    store: &mut Store,
+    plan: &Plan,
+    clock: &Clock<Tz>,
+    progress: &dyn Progress,
+) -> Result<Summary> {
     let (decks, cards, reviews) = store.content_counts()?;
     if decks + cards + reviews > 0 {
         return Err(Error::Usage(format!(
@@ -112,9 +119,9 @@ pub fn generate<Tz: TimeZone>(store: &mut Store, plan: &Plan, clock: &Clock<Tz>)
         timeline: &timeline,
         seed: plan.seed,
     };
-    let rows = sim.history(plan, &mut layout.cards)?;
+    let rows = sim.history(plan, &mut layout.cards, progress)?;
     let summary = summarize(plan, &layout, &rows, &timeline);
-    write(store, plan, &layout, rows, &timeline)?;
+    write(store, plan, &layout, rows, &timeline, progress)?;
     Ok(summary)
 }
 
@@ -215,7 +222,7 @@ struct Sim<'a> {
 
 impl Sim<'_> {
     /// Exactly `plan.reviews` answers; the cards get their final schedules.
-    fn history(&self, plan: &Plan, cards: &mut [CardPlan]) -> Result<Vec<Row>> {
+    fn history(&self, plan: &Plan, cards: &mut [CardPlan], progress: &dyn Progress) -> Result<Vec<Row>> {
         // The studied cards in the order they are introduced.
         let mut order: Vec<usize> = (0..cards.len()).filter(|&i| cards[i].studied).collect();
         order.sort_by(|&a, &b| cards[a].order.total_cmp(&cards[b].order).then(a.cmp(&b)));
@@ -224,7 +231,9 @@ impl Sim<'_> {
         let mut per_card = vec![0u32; cards.len()];
         for attempt in 0.. {
             rows.clear();
+            progress.start("cards played", introduced as u64);
             for (k, &index) in order[..introduced].iter().enumerate() {
+                tick(progress, k, introduced);
                 let before = rows.len();
                 self.play(&cards[index], intro_day(k, introduced, self.timeline), again, &mut rows)?;
                 per_card[index] = (rows.len() - before) as u32;
@@ -460,7 +469,14 @@ fn fact_of(index: usize, plan: &FactPlan) -> Fact {
     }
 }
 
-fn write(store: &mut Store, plan: &Plan, layout: &Layout, rows: Vec<Row>, timeline: &Timeline) -> Result<()> {
+fn write(
+    store: &mut Store,
+    plan: &Plan,
+    layout: &Layout,
+    rows: Vec<Row>,
+    timeline: &Timeline,
+    progress: &dyn Progress,
+) -> Result<()> {
     let cards = &layout.cards;
     // Uids from their own stream: random, and the same for the same seed.
     let mut uids = StdRng::seed_from_u64(plan.seed ^ 0x5eed_0f1d_5eed_0f1d);
@@ -470,7 +486,9 @@ fn write(store: &mut Store, plan: &Plan, layout: &Layout, rows: Vec<Row>, timeli
             w.deck(deck.id, &deck.key, &deck.name, &deck.description)?;
         }
         let mut next_card = cards.iter();
+        progress.start("facts", layout.facts.len() as u64);
         for (index, plan) in layout.facts.iter().enumerate() {
+            tick(progress, index, layout.facts.len());
             let fact = fact_of(index, plan);
             let content = serde_json::to_string(&fact).map_err(|e| Error::Internal(e.to_string()))?;
             let (fact_id, deck_id) = (index as i64 + 1, plan.deck as i64 + 1);
@@ -490,7 +508,10 @@ fn write(store: &mut Store, plan: &Plan, layout: &Layout, rows: Vec<Row>, timeli
             }
         }
         let mut before: Vec<Option<Schedule>> = vec![None; cards.len()];
-        for row in rows {
+        let total = rows.len();
+        progress.start("reviews", total as u64);
+        for (i, row) in rows.into_iter().enumerate() {
+            tick(progress, i, total);
             let card = &cards[row.card];
             let entry = LogEntry {
                 card_id: card.id,

@@ -75,7 +75,11 @@ fn run(args: Args, out: &mut impl Write) -> Result<()> {
         seed: args.seed,
         years: args.years,
     };
-    let summary = generator::generate(&mut store, &plan, &clock)?;
+    let summary = {
+        // Cleared before the summary is printed.
+        let bar = iskra::ui::progress::Bar::on_stderr();
+        generator::generate(&mut store, &plan, &clock, &bar)?
+    };
     let day = |d: Option<DayNumber>| d.map_or_else(|| "-".into(), |d| iskra::clock::date_of_day(d).to_string());
     writeln!(
         out,

@@ -8,7 +8,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::deck::build::{build, collect_sources};
+use crate::deck::build::{Source, build_showing, collect_sources};
 use crate::deck::rebuild::recorded_sources;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -41,7 +41,7 @@ pub fn run(store: &mut Store, args: BuildArgs, out: &mut impl Write) -> Result<i
         args.paths
     };
     let sources = collect_sources(&paths)?;
-    let reports = build(store, &sources)?;
+    let reports = build_with_bar(store, &sources)?;
     render_reports(out, &reports).map_err(Error::stdout)?;
     Ok(0)
 }
@@ -58,8 +58,14 @@ fn rebuild_recorded(store: &mut Store, out: &mut impl Write) -> Result<i32> {
     let reports = if recorded.sources.is_empty() {
         Vec::new()
     } else {
-        build(store, &recorded.sources)?
+        build_with_bar(store, &recorded.sources)?
     };
     render_recorded(out, &recorded, &reports).map_err(Error::stdout)?;
     Ok(0)
+}
+
+/// Builds with a progress bar on stderr for a long build (cleared before
+/// the report is printed).
+fn build_with_bar(store: &mut Store, sources: &[Source]) -> Result<Vec<crate::store::SyncReport>> {
+    build_showing(store, sources, &crate::ui::progress::Bar::on_stderr())
 }

@@ -19,7 +19,11 @@ pub fn run(path: &Path, out: &mut impl Write) -> Result<i32> {
         )));
     }
     render_check_start(out, path).map_err(Error::stdout)?;
-    let checks = check::inspect(path)?;
+    let checks = {
+        // Cleared before the checks are printed.
+        let bar = crate::ui::progress::Bar::on_stderr();
+        check::inspect_showing(path, &bar)?
+    };
     let failed = checks.iter().any(|c| !c.passed());
     let backups = if failed {
         backup::list(path).map(|b| b.len()).unwrap_or(0)

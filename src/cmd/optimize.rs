@@ -3,19 +3,19 @@
 //! desired retentions): read the options, call [`crate::optimize`], report
 //! with a progress bar and tables.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, TimeZone};
 use fsrs::{CombinedProgressState, DEFAULT_PARAMETERS};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::optimize::fit::{self, Evaluation, Fit, MIN_ITEMS};
 use crate::optimize::items::{self, TrainingSet};
 use crate::optimize::simulate::{self, WorkloadCurve};
+use crate::progress::Progress;
 use crate::session::limits::deck_limits;
 use crate::store::{DeckRow, FsrsFit, Settings, Store};
 use crate::text::escape_control;
@@ -197,21 +197,11 @@ fn report_health(health: &fit::Health, out: &mut impl Write) -> std::io::Result<
 }
 
 /// Runs `work` with the crate's progress state, drawing a bar on stderr
-/// while it runs (only when stderr is a terminal).
+/// while it runs (`ui::progress::Bar`: only when stderr is a terminal).
 fn with_progress<T: Send>(work: impl FnOnce(Arc<Mutex<CombinedProgressState>>) -> Result<T> + Send) -> Result<T> {
     let progress = CombinedProgressState::new_shared();
-    let bar = ProgressBar::with_draw_target(
-        None,
-        if std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    if let Ok(style) = ProgressStyle::with_template("{msg} [{bar:40}] {percent:>3}% {elapsed}") {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_message("fitting");
+    let bar = crate::ui::progress::Bar::on_stderr();
+    let mut total = 0;
     let result = std::thread::scope(|scope| {
         let worker = scope.spawn(|| work(progress.clone()));
         while !worker.is_finished() {
@@ -220,13 +210,16 @@ fn with_progress<T: Send>(work: impl FnOnce(Arc<Mutex<CombinedProgressState>>) -
             if let Ok(state) = progress.lock()
                 && state.total() > 0
             {
-                bar.set_length(state.total() as u64);
-                bar.set_position(state.current() as u64);
+                if state.total() as u64 != total {
+                    total = state.total() as u64;
+                    bar.start("fitting", total);
+                }
+                bar.done(state.current() as u64);
             }
         }
         worker.join()
     });
-    bar.finish_and_clear();
+    drop(bar);
     result.map_err(|_| Error::Scheduler("the FSRS fit stopped unexpectedly".into()))?
 }
 
@@ -379,7 +372,9 @@ fn simulate_collection<Tz: TimeZone>(
         balance: (config.load_balancer && config.fuzz).then_some(config.easy_days),
     };
     let next_day = clock.end_of_today().timestamp();
-    let outcomes = simulate::simulate_retentions(&setup, &cards, &log, clock.today(), next_day, retentions)?;
+    let bar = crate::ui::progress::Bar::on_stderr();
+    let outcomes = simulate::simulate_retentions(&setup, &cards, &log, clock.today(), next_day, retentions, &bar)?;
+    drop(bar);
     let in_use = config.desired_retention;
     let new = cards.iter().filter(|c| c.state == 0 || c.stability.is_none()).count();
     let header = SimulationHeader {

@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::maintenance::backup::{backups_dir, list};
 use crate::maintenance::restore::{Sizes, file_sizes, restore, verified};
 use crate::ui::maintenance::{confirm_restore, render_backups, render_restored};
+use crate::ui::progress::Bar;
 
 use super::can_prompt;
 
@@ -45,13 +46,13 @@ pub fn run(path: &Path, args: RestoreArgs, out: &mut impl Write) -> Result<i32> 
         render_backups(out, path, &backups_dir(path), &described, &clock).map_err(Error::stdout)?;
         return Ok(0);
     };
-    let backup = verified(&backups, &choice)?;
+    let backup = verified(&backups, &choice, &Bar::on_stderr())?;
     if !args.yes && !confirmed(path, &backup.name, backup.sizes)? {
         writeln!(out, "Nothing was changed.").map_err(Error::stdout)?;
         return Ok(1);
     }
     let (name, sizes) = (backup.name.clone(), backup.sizes);
-    let saved = restore(path, backup, clock.now())?;
+    let saved = restore(path, backup, clock.now(), &Bar::on_stderr())?;
     render_restored(out, path, &name, sizes, saved.as_deref()).map_err(Error::stdout)?;
     Ok(0)
 }

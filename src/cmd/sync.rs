@@ -84,7 +84,11 @@ pub fn run(store: &mut Store, args: SyncArgs, clock: &Clock, out: &mut impl Writ
     if args.git {
         git::pull(&dir)?;
     }
-    let report = sync::sync(store, &dir, clock)?;
+    let report = {
+        // Cleared before the warnings and the report are printed.
+        let bar = crate::ui::progress::Bar::on_stderr();
+        sync::sync_showing(store, &dir, clock, &bar)?
+    };
     ui::sync::render_warnings(&mut std::io::stderr(), &report).map_err(Error::stdout)?;
     if args.git {
         publish(&dir, &report)?;

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use super::identity::{Claim, FILELESS, claim, conflict_diagnostic, stored_path};
 use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::error::{Error, Result};
+use crate::progress::{Progress, Silent, Steps};
 use crate::store::{DeckRow, Store, SyncReport, Tx};
 
 include!(concat!(env!("OUT_DIR"), "/bundled_decks.rs"));
@@ -156,6 +157,11 @@ fn parse_changed(sources: &[Source], skip: &[bool]) -> Result<Vec<Option<Deck>>>
 /// nothing, like a build with a parse error, so fixing the names and
 /// building again gives one result.
 pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
+    build_showing(store, sources, &Silent)
+}
+
+/// [`build`], reporting the facts written to `progress`.
+pub fn build_showing(store: &mut Store, sources: &[Source], progress: &dyn Progress) -> Result<Vec<SyncReport>> {
     let paths: Vec<String> = sources.iter().map(|s| stored_path(&s.label)).collect();
     let hashes: Vec<String> = sources
         .iter()
@@ -195,7 +201,7 @@ pub fn build(store: &mut Store, sources: &[Source]) -> Result<Vec<SyncReport>> {
     if syncs.is_empty() {
         return Ok(reports.into_iter().flatten().collect());
     }
-    let mut synced = sync_decks(store, &syncs)?.into_iter();
+    let mut synced = sync_decks(store, &syncs, progress)?.into_iter();
     for report in reports.iter_mut().filter(|r| r.is_none()) {
         *report = synced.next();
     }
@@ -252,10 +258,10 @@ pub(super) struct FactSync<'a> {
 }
 
 /// Syncs parsed decks into the collection in ONE transaction.
-fn sync_decks(store: &mut Store, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
+fn sync_decks(store: &mut Store, decks: &[FactSync], progress: &dyn Progress) -> Result<Vec<SyncReport>> {
     // A page cache a little over what a 100k-fact deck writes.
     let tx = store.begin_bulk(64)?;
-    let reports = sync_in(&tx, decks)?;
+    let reports = sync_in(&tx, decks, progress)?;
     tx.commit()?;
     Ok(reports)
 }
@@ -272,18 +278,20 @@ pub fn build_in(tx: &Tx, deck: &Deck, label: &str, source_path: &str, bytes: &[u
         source_path,
         source_hash: &source_hash,
     };
-    sync_in(tx, std::slice::from_ref(&sync))?
+    sync_in(tx, std::slice::from_ref(&sync), &Silent)?
         .pop()
         .ok_or_else(|| Error::Internal("a build reported nothing".into()))
 }
 
-/// Syncs parsed decks in the caller's transaction (`build`, `deck move`).
-pub(super) fn sync_in(tx: &Tx, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
+/// Syncs parsed decks in the caller's transaction (`build`, `deck move`),
+/// reporting the facts written to `progress`.
+pub(super) fn sync_in(tx: &Tx, decks: &[FactSync], progress: &dyn Progress) -> Result<Vec<SyncReport>> {
     let mut settings = tx.settings()?;
     let start_position = settings.next_new_position;
     let mut reports = Vec::with_capacity(decks.len());
+    let mut facts = Steps::start(progress, "facts", decks.iter().map(|s| s.deck.facts.len()).sum());
     for sync in decks {
-        reports.push(sync_deck(tx, sync, &mut settings.next_new_position)?);
+        reports.push(sync_deck(tx, sync, &mut settings.next_new_position, &mut facts)?);
     }
     if settings.next_new_position != start_position {
         tx.save_settings(&settings)?;
@@ -291,7 +299,7 @@ pub(super) fn sync_in(tx: &Tx, decks: &[FactSync]) -> Result<Vec<SyncReport>> {
     Ok(reports)
 }
 
-fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64) -> Result<SyncReport> {
+fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64, facts: &mut Steps) -> Result<SyncReport> {
     let deck = sync.deck;
     let (deck_id, took_over) = upsert_deck(tx, sync)?;
     let mut report = SyncReport {
@@ -306,6 +314,7 @@ fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64) -> Result<SyncRe
         .collect();
 
     for fact in &deck.facts {
+        facts.step();
         let content = fact.to_content()?;
         match stored.remove(&fact.id) {
             None => {

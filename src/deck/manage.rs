@@ -204,7 +204,7 @@ pub fn move_to(store: &mut Store, deck: &DeckRow, path: &Path) -> Result<Moved> 
         source_path: &stored,
         source_hash: &hash,
     };
-    let report = sync_in(&tx, std::slice::from_ref(&sync))?
+    let report = sync_in(&tx, std::slice::from_ref(&sync), &crate::progress::Silent)?
         .into_iter()
         .next()
         .unwrap_or_default();

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::progress::{self, Progress};
 use crate::store::SCHEMA_VERSION;
 use crate::store::inspect::{self as sql, open_for_inspection};
 
@@ -52,6 +53,19 @@ pub(crate) fn looks_like_sqlite(path: &Path) -> std::io::Result<bool> {
     let mut file = std::fs::File::open(path)?;
     let read = file.read(&mut header)?;
     Ok(read == 16 && &header == b"SQLite format 3\0")
+}
+
+/// [`inspect`], reporting to `progress` how much of the file the checks
+/// have read (they read all of it, some pages more than once: no total).
+pub fn inspect_showing(path: &Path, progress: &dyn Progress) -> Result<Vec<Check>> {
+    let start = progress::mib_read();
+    progress::watching(
+        progress,
+        "MiB read",
+        0,
+        || progress::mib_read().saturating_sub(start),
+        || inspect(path),
+    )
 }
 
 /// Checks the collection at `path` (which may be damaged): opened

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::backup::*;
 use super::check::looks_like_sqlite;
 use crate::error::{Error, Result};
+use crate::progress::{self, Progress};
 use crate::store::inspect::{self as sql, open_for_inspection};
 
 /// Cards and review-log rows of a collection.
@@ -32,10 +33,18 @@ pub struct Verified {
     conn: rusqlite::Connection,
 }
 
-/// The backup `choice` names (see [`choose`]), opened and checked.
-pub fn verified(backups: &[Backup], choice: &str) -> Result<Verified> {
+/// The backup `choice` names (see [`choose`]), opened and checked,
+/// reporting to `progress` how much of it the check has read.
+pub fn verified(backups: &[Backup], choice: &str, progress: &dyn Progress) -> Result<Verified> {
     let (path, name) = choose(backups, choice)?;
-    let (conn, sizes) = verify(&path, &name)?;
+    let start = progress::mib_read();
+    let (conn, sizes) = progress::watching(
+        progress,
+        "MiB read",
+        0,
+        || progress::mib_read().saturating_sub(start),
+        || verify(&path, &name),
+    )?;
     Ok(Verified { name, sizes, conn })
 }
 
@@ -94,6 +103,25 @@ fn verify(path: &Path, name: &str) -> Result<(rusqlite::Connection, Sizes)> {
     })
 }
 
+/// `VACUUM INTO temp`, reporting the copy's size so far against `total`
+/// (the source's size in MiB; the copy leaves out free pages, so it may end
+/// below it) as `what`.
+fn copy_showing(
+    source: &rusqlite::Connection,
+    temp: &Path,
+    total: u64,
+    what: &str,
+    progress: &dyn Progress,
+) -> rusqlite::Result<()> {
+    progress::watching(
+        progress,
+        what,
+        total,
+        || progress::mib_of(temp),
+        || sql::vacuum_into(source, temp),
+    )
+}
+
 /// The path of SQLite's `-wal` or `-shm` file next to `path`.
 fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -104,13 +132,14 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
 /// Puts the verified backup in place of the collection at `path`. The
 /// current collection (if any) is saved first and that copy's path returned;
 /// older backups beyond the restored collection's `backups-keep` are pruned.
-pub fn restore(path: &Path, backup: Verified, at: DateTime<Utc>) -> Result<Option<PathBuf>> {
+/// The copies' progress is reported to `progress`.
+pub fn restore(path: &Path, backup: Verified, at: DateTime<Utc>, progress: &dyn Progress) -> Result<Option<PathBuf>> {
     let saved = if path.exists() {
-        Some(save_current(path, at)?)
+        Some(save_current(path, at, progress)?)
     } else {
         None
     };
-    install(path, &backup.conn)?;
+    install(path, &backup.conn, progress)?;
     let keep = sql_keep(&backup.conn);
     if let Some(saved) = &saved {
         let _ = prune(path, keep, saved);
@@ -127,7 +156,7 @@ fn sql_keep(conn: &rusqlite::Connection) -> u32 {
 /// A readable collection must not be open in another process (see
 /// [`leave_wal_mode`]); then it is left without a write-ahead log, so no
 /// stale `-wal` file can outlive the swap.
-fn save_current(path: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
+fn save_current(path: &Path, at: DateTime<Utc>, progress: &dyn Progress) -> Result<PathBuf> {
     let nothing_changed = |e: Error| {
         Error::Storage(format!(
             "could not save the current collection before restoring ({e}); nothing was changed.\n  hint: free some disk space or make {} writable",
@@ -137,9 +166,11 @@ fn save_current(path: &Path, at: DateTime<Utc>) -> Result<PathBuf> {
     let readable = open_for_inspection(path)
         .ok()
         .filter(|conn| sql::identity(conn).is_ok_and(|id| id.is_iskra));
-    let copied = readable
-        .as_ref()
-        .map(|conn| write_backup(path, at, "before-restore", |temp| Ok(sql::vacuum_into(conn, temp)?)));
+    let copied = readable.as_ref().map(|conn| {
+        write_backup(path, at, "before-restore", |temp| {
+            Ok(copy_showing(conn, temp, progress::mib_of(path), "MiB saved", progress)?)
+        })
+    });
     drop(readable);
     match copied {
         Some(Ok(saved)) => match leave_wal_mode(path) {
@@ -194,7 +225,7 @@ fn leave_wal_mode(path: &Path) -> Result<()> {
 
 /// Puts a copy of the backup in place of the collection: written next to
 /// it, flushed, stale `-wal`/`-shm` files removed, then renamed over it.
-fn install(path: &Path, source: &rusqlite::Connection) -> Result<()> {
+fn install(path: &Path, source: &rusqlite::Connection, progress: &dyn Progress) -> Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -206,7 +237,8 @@ fn install(path: &Path, source: &rusqlite::Connection) -> Result<()> {
     let temp = dir.join(format!(".{name}.restore.{}.tmp", std::process::id()));
     let _ = std::fs::remove_file(&temp);
     let result = (|| -> Result<()> {
-        sql::vacuum_into(source, &temp)?;
+        let size = source.path().map_or(0, |p| progress::mib_of(Path::new(p)));
+        copy_showing(source, &temp, size, "MiB restored", progress)?;
         std::fs::File::open(&temp)
             .and_then(|f| f.sync_all())
             .map_err(Error::io(&temp))?;

@@ -18,6 +18,7 @@ use fsrs::{
 use crate::clock::DayNumber;
 use crate::deck::RETENTION_RANGE;
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use crate::sched::balance::{day_weight, easy_day_modifiers, select_weighted, weekday};
 use crate::sched::fuzz::fuzz_bounds;
 use crate::settings::EasyDays;
@@ -157,7 +158,7 @@ fn round3(x: f32) -> f32 {
     (x * 1000.0).round() / 1000.0
 }
 
-/// Runs the simulator once per retention.
+/// Runs the simulator once per retention, reporting each to `progress`.
 pub fn simulate_retentions(
     setup: &Setup,
     cards: &[SimulationCard],
@@ -165,34 +166,51 @@ pub fn simulate_retentions(
     today: DayNumber,
     next_day_starts_at_secs: i64,
     retentions: &[f32],
+    progress: &dyn Progress,
 ) -> Result<Vec<Outcome>> {
     let mut config = simulator_config(setup, log, next_day_starts_at_secs, today);
     let parameters = Arc::new(check_and_fill_parameters(&setup.parameters)?);
+    progress.start("retentions", retentions.len() as u64);
     retentions
         .iter()
-        .map(|&retention| {
-            let start = starting_cards(setup, &parameters, cards, today, retention);
-            config.deck_size = start.len();
-            if start.is_empty() {
-                return Ok(Outcome {
-                    retention,
-                    reviews_per_day: 0.0,
-                    new_per_day: 0.0,
-                    minutes_per_day: 0.0,
-                    remembered: 0.0,
-                });
-            }
-            let result = simulate(&config, &setup.parameters, retention, Some(SEED), Some(start))?;
-            let days = setup.days.max(1) as f32;
-            Ok(Outcome {
-                retention,
-                reviews_per_day: result.review_cnt_per_day.iter().sum::<usize>() as f32 / days,
-                new_per_day: result.learn_cnt_per_day.iter().sum::<usize>() as f32 / days,
-                minutes_per_day: result.cost_per_day.iter().sum::<f32>() / 60.0 / days,
-                remembered: result.memorized_cnt_per_day.last().copied().unwrap_or(0.0),
-            })
+        .enumerate()
+        .map(|(i, &retention)| {
+            let outcome = simulate_one(&mut config, setup, &parameters, cards, today, retention);
+            progress.done(i as u64 + 1);
+            outcome
         })
         .collect()
+}
+
+/// One run of the simulator, at one desired retention.
+fn simulate_one(
+    config: &mut SimulatorConfig,
+    setup: &Setup,
+    parameters: &Arc<Vec<f32>>,
+    cards: &[SimulationCard],
+    today: DayNumber,
+    retention: f32,
+) -> Result<Outcome> {
+    let start = starting_cards(setup, parameters, cards, today, retention);
+    config.deck_size = start.len();
+    if start.is_empty() {
+        return Ok(Outcome {
+            retention,
+            reviews_per_day: 0.0,
+            new_per_day: 0.0,
+            minutes_per_day: 0.0,
+            remembered: 0.0,
+        });
+    }
+    let result = simulate(config, &setup.parameters, retention, Some(SEED), Some(start))?;
+    let days = setup.days.max(1) as f32;
+    Ok(Outcome {
+        retention,
+        reviews_per_day: result.review_cnt_per_day.iter().sum::<usize>() as f32 / days,
+        new_per_day: result.learn_cnt_per_day.iter().sum::<usize>() as f32 / days,
+        minutes_per_day: result.cost_per_day.iter().sum::<f32>() / 60.0 / days,
+        remembered: result.memorized_cnt_per_day.last().copied().unwrap_or(0.0),
+    })
 }
 
 /// The simulator's settings: the collection's limits and steps, answer
@@ -325,6 +343,7 @@ fn starting_cards(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::progress::Silent;
 
     #[test]
     fn the_curve_marks_the_least_study_time_per_card_remembered() {
@@ -440,7 +459,7 @@ mod tests {
     #[test]
     fn higher_retention_costs_more_reviews_and_keeps_more_cards() {
         let cards: Vec<SimulationCard> = (0..200).map(|i| card(i, 0, i, None)).collect();
-        let outcomes = simulate_retentions(&setup(20), &cards, &[], 100, 0, &[0.8, 0.95]).unwrap();
+        let outcomes = simulate_retentions(&setup(20), &cards, &[], 100, 0, &[0.8, 0.95], &Silent).unwrap();
         assert_eq!(outcomes.len(), 2);
         let (low, high) = (outcomes[0], outcomes[1]);
         assert!(high.reviews_per_day > low.reviews_per_day, "{low:?} {high:?}");
@@ -451,7 +470,7 @@ mod tests {
         );
         // The same seed gives the same outcome.
         assert_eq!(
-            simulate_retentions(&setup(20), &cards, &[], 100, 0, &[0.8]).unwrap()[0],
+            simulate_retentions(&setup(20), &cards, &[], 100, 0, &[0.8], &Silent).unwrap()[0],
             low
         );
     }
@@ -497,7 +516,7 @@ mod tests {
 
     #[test]
     fn no_cards_simulate_to_nothing() {
-        let outcomes = simulate_retentions(&setup(20), &[], &[], 100, 0, &[0.9]).unwrap();
+        let outcomes = simulate_retentions(&setup(20), &[], &[], 100, 0, &[0.9], &Silent).unwrap();
         assert_eq!(outcomes[0].reviews_per_day, 0.0);
         assert_eq!(outcomes[0].remembered, 0.0);
     }

@@ -33,6 +33,7 @@ mod decks;
 mod facts;
 mod guard;
 pub mod inspect;
+mod journal;
 pub mod read;
 mod review_log;
 pub mod search;
@@ -182,7 +183,7 @@ impl Store {
     }
 
     fn prepare(&mut self, before_migration: PreMigration) -> Result<()> {
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        self.conn.busy_timeout(journal::BUSY_TIMEOUT)?;
         plan_independent_of_bound_values(&self.conn)?;
         let app_id: i64 = self.conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

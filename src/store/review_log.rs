@@ -145,23 +145,51 @@ enum Unless {
     SameAnswer,
 }
 
+/// The insert of a log row: `$verb` (INSERT, INSERT OR IGNORE) with the
+/// columns bound as [`Row::execute`] binds them, then `$rest` (by default
+/// the values of one row).
+macro_rules! insert_sql {
+    ($verb:literal) => {
+        insert_sql!(
+            $verb,
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        )
+    };
+    ($verb:literal, $rest:literal) => {
+        concat!(
+            $verb,
+            " INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+               state_before, due_before, stability_before, difficulty_before, interval_before,
+               state_after, due_after, stability_after, difficulty_after, interval_after) ",
+            $rest
+        )
+    };
+}
+
 fn insert_unless(conn: &Connection, uid: &str, entry: Row, unless: Unless) -> Result<usize> {
-    let (verb, condition) = match unless {
-        Unless::Never => ("INSERT", ""),
-        Unless::Uid => ("INSERT OR IGNORE", ""),
-        Unless::SameAnswer => (
+    // Constant text: the statement cache finds it without a string built per
+    // row (an import logs a million). One row's VALUES where no WHERE is
+    // needed: SQLite checks that row's foreign key on the spot, where an
+    // INSERT … SELECT counts violations to fail at its end and so takes a
+    // statement journal, which spilled to a temporary file on every row of
+    // an import (6.4 million one-byte writes for a million rows).
+    let sql = match unless {
+        Unless::Never => insert_sql!(
+            "INSERT",
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        ),
+        Unless::Uid => insert_sql!(
             "INSERT OR IGNORE",
-            "WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card_id = ?2 AND (reviewed_at_ms = ?3
-               OR (reviewed_at_ms BETWEEN ?3 - 999 AND ?3 AND rating IS ?4 AND uid NOT LIKE 'anki-%')))",
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        ),
+        Unless::SameAnswer => insert_sql!(
+            "INSERT OR IGNORE",
+            "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17
+             WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card_id = ?2 AND (reviewed_at_ms = ?3
+               OR (reviewed_at_ms BETWEEN ?3 - 999 AND ?3 AND rating IS ?4 AND uid NOT LIKE 'anki-%')))"
         ),
     };
-    let sql = format!(
-        "{verb} INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
-           state_before, due_before, stability_before, difficulty_before, interval_before,
-           state_after, due_after, stability_after, difficulty_after, interval_after)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17 {condition}"
-    );
-    entry.execute(&mut conn.prepare_cached(&sql)?, uid)
+    entry.execute(&mut conn.prepare_cached(sql)?, uid)
 }
 
 impl Store {

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use rusqlite::Connection;
 
-use super::{Store, bulk};
+use super::{Store, bulk, journal};
 use crate::error::Result;
 
 /// An open write transaction on the collection (see the module comment).
@@ -24,6 +24,9 @@ pub struct Tx<'a> {
     indexes: RefCell<Option<bulk::SetAside>>,
     /// The store's time for stamping new rows ([`Store::set_now`]).
     now_ms: Option<i64>,
+    /// A transaction that mostly appends ([`Store::begin_bulk_appending`]):
+    /// what it changed in the connection, put back when it ends.
+    appending: Option<journal::Appending>,
 }
 
 impl Store {
@@ -47,6 +50,29 @@ impl Store {
     /// as with them.
     pub fn begin_bulk(&mut self, cache_mib: i64) -> Result<Tx<'_>> {
         let mut tx = Tx::begin(&self.conn, Some(cache_mib), self.now_ms)?;
+        tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
+        Ok(tx)
+    }
+
+    /// [`Store::begin_bulk`] for a write that mostly appends to the file (an
+    /// import several times the size of the collection): statement journals
+    /// in memory, and SQLite's rollback journal instead of the write-ahead
+    /// log while no other connection has the collection open. The journal keeps only the pages
+    /// the file had, so the appended pages are written once, where the log
+    /// writes every page twice (into the log, then into the file at the
+    /// checkpoint); commits are as atomic and as durable. The log is taken
+    /// up again when the transaction ends. With another connection open
+    /// (a review in another terminal) this is [`Store::begin_bulk`].
+    pub fn begin_bulk_appending(&mut self, cache_mib: i64) -> Result<Tx<'_>> {
+        let appending = journal::start_appending(&self.conn)?;
+        let mut tx = match Tx::begin(&self.conn, Some(cache_mib), self.now_ms) {
+            Ok(tx) => tx,
+            Err(e) => {
+                journal::end_appending(&self.conn, appending);
+                return Err(e);
+            }
+        };
+        tx.appending = Some(appending);
         tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
         Ok(tx)
     }
@@ -107,6 +133,7 @@ impl<'a> Tx<'a> {
             bulk: None,
             indexes: RefCell::new(None),
             now_ms,
+            appending: None,
         };
         conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(tx)
@@ -149,6 +176,9 @@ impl<'a> Tx<'a> {
         if let Some(before) = self.cache_before.take() {
             self.conn.pragma_update(None, "cache_size", before)?;
         }
+        if let Some(appending) = self.appending.take() {
+            journal::end_appending(self.conn, appending);
+        }
         Ok(())
     }
 }
@@ -161,6 +191,9 @@ impl Drop for Tx<'_> {
         }
         if let Some(before) = self.cache_before {
             let _ = self.conn.pragma_update(None, "cache_size", before);
+        }
+        if let Some(appending) = self.appending.take() {
+            journal::end_appending(self.conn, appending);
         }
     }
 }

@@ -16,6 +16,7 @@ use super::record::{self, state_of};
 use super::replay::{CardEvent, CardState, Graders, log_values, replay};
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::progress::{Progress, Steps};
 use crate::store::sync::{CardIdentity, ChunkRow, EventRow, LocalDevice};
 
 use crate::store::{CardSnapshot, Store, Tx, queue};
@@ -51,6 +52,7 @@ pub fn run(
     home: &str,
     clock: &Clock,
     report: &mut Report,
+    progress: &dyn Progress,
 ) -> Result<LocalDevice> {
     let read = store.chunks_read()?;
     let unread: Vec<Unread> = devices
@@ -69,12 +71,14 @@ pub fn run(
     } else {
         store.begin_with_cache(SYNC_CACHE_MIB)?
     };
-    let local = local_device(&tx, home, clock, report)?;
+    let local = local_device(&tx, home, clock, report, progress)?;
+    let mut chunks = Steps::start(progress, "chunks", unread.len());
     let mut cache = Identities::default();
     let mut settings = BTreeSet::new();
     let decks = super::decks::pending(&tx, folder, &local)?;
     if decks.is_empty() {
         for unread in unread {
+            chunks.step();
             if let Some((header, events)) = read_chunk(folder, &unread, report) {
                 apply_chunk(
                     &tx,
@@ -105,6 +109,7 @@ pub fn run(
         }
         super::decks::build(&tx, &decks, report)?;
         for chunk in checked {
+            chunks.step();
             let events = match chunk.events {
                 Some(events) => events,
                 None => match read_chunk(folder, &chunk.unread, report) {
@@ -127,7 +132,7 @@ pub fn run(
     let merged = super::shared_settings::merge(&tx, local.id, clock.now_ms(), &settings)?;
     report.settings_shared = merged.shared;
     report.settings_taken = merged.taken;
-    replay_dirty(&tx, &cache.touched, clock.today(), report)?;
+    replay_dirty(&tx, &cache.touched, clock.today(), report, progress)?;
     tx.commit()?;
     Ok(local)
 }
@@ -135,7 +140,13 @@ pub fn run(
 /// This collection's device: made at the first sync (which snapshots every
 /// studied card and leaves the older log as history to write), or anew when
 /// the collection is not where its device was made.
-fn local_device(tx: &Tx, home: &str, clock: &Clock, report: &mut Report) -> Result<LocalDevice> {
+fn local_device(
+    tx: &Tx,
+    home: &str,
+    clock: &Clock,
+    report: &mut Report,
+    progress: &dyn Progress,
+) -> Result<LocalDevice> {
     let existing = tx.local_device()?;
     if let Some(local) = &existing
         && local.home == home
@@ -158,7 +169,7 @@ fn local_device(tx: &Tx, home: &str, clock: &Clock, report: &mut Report) -> Resu
         }
         None => {
             let local = tx.create_local_device(&device, home, tx.max_log_id()?)?;
-            report.snapshots = record::snapshot_studied(tx, clock.now_ms())?;
+            report.snapshots = record::snapshot_studied(tx, clock.now_ms(), progress)?;
             // A card's snapshot is the card as it is: nothing to replay.
             tx.clear_dirty()?;
             local
@@ -341,7 +352,13 @@ fn queue_of(state: &CardState, retired: bool, today: i64) -> (i64, Option<i64>) 
 
 /// Replays every card with new events (`touched` in this sync, or marked
 /// dirty in the collection) into its row and log rows.
-fn replay_dirty(tx: &Tx, touched: &BTreeSet<i64>, today: i64, report: &mut Report) -> Result<()> {
+fn replay_dirty(
+    tx: &Tx,
+    touched: &BTreeSet<i64>,
+    today: i64,
+    report: &mut Report,
+    progress: &dyn Progress,
+) -> Result<()> {
     let mut graders = Graders::new(|hash| match tx.config(hash)? {
         Some(json) => serde_json::from_str::<GradeConfig>(&json)
             .map(Some)
@@ -350,7 +367,9 @@ fn replay_dirty(tx: &Tx, touched: &BTreeSet<i64>, today: i64, report: &mut Repor
     });
     let mut dirty: BTreeSet<i64> = tx.dirty_identities()?.into_iter().collect();
     dirty.extend(touched);
+    let mut cards = Steps::start(progress, "cards", dirty.len());
     for id in dirty {
+        cards.step();
         let Some(row) = tx.identity(id)? else { continue };
         let Some((mut card_id, _)) = tx.card_of_identity(&row.identity)? else {
             tx.replayed(id, true)?;

@@ -16,6 +16,7 @@ use super::folder::{DeviceFolder, Folder, chunk_name};
 use super::record::log_event;
 use crate::clock::Clock;
 use crate::error::{Error, Result};
+use crate::progress::Progress;
 use crate::store::sync::{ChunkRow, LocalDevice};
 use crate::store::{Store, Tx};
 
@@ -38,6 +39,7 @@ pub fn run(
     local: &LocalDevice,
     clock: &Clock,
     report: &mut Report,
+    progress: &dyn Progress,
 ) -> Result<()> {
     folder.remove_leftovers(&local.device);
     super::decks::write_own(store, folder, local, report)?;
@@ -51,6 +53,8 @@ pub fn run(
         let tx = store.begin()?;
         tx.max_seq(local.id)?
     }) + 1;
+    // How many events are left to write is not known ahead.
+    progress.start("events written", 0);
     loop {
         let tx = store.begin()?;
         let Some((events, batch)) = next_batch(&tx, local, clock.now_ms())? else {
@@ -83,6 +87,7 @@ pub fn run(
         tx.commit()?;
         report.chunks_written.push(name);
         report.events_out += events.iter().filter(|e| !matches!(e.what, What::Config { .. })).count();
+        progress.done(report.events_out as u64);
         next += 1;
     }
     Ok(())

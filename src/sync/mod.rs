@@ -41,6 +41,7 @@ use std::path::Path;
 
 use crate::clock::Clock;
 use crate::error::Result;
+use crate::progress::Progress;
 use crate::store::Store;
 use folder::{Folder, Lock};
 
@@ -90,6 +91,12 @@ impl Report {
 
 /// Syncs the collection with the folder `dir` (see the module comment).
 pub fn sync(store: &mut Store, dir: &Path, clock: &Clock) -> Result<Report> {
+    sync_showing(store, dir, clock, &crate::progress::Silent)
+}
+
+/// [`sync`], reporting to `progress` the cards snapshotted at a first sync,
+/// the chunks read, the cards replayed and the events written.
+pub fn sync_showing(store: &mut Store, dir: &Path, clock: &Clock, progress: &dyn Progress) -> Result<Report> {
     let _lock = Lock::take(store.path(), clock.now_ms())?;
     let folder = Folder::open(dir)?;
     let (devices, notes) = folder.scan()?;
@@ -98,8 +105,8 @@ pub fn sync(store: &mut Store, dir: &Path, clock: &Clock) -> Result<Report> {
         ..Report::default()
     };
     let home = folder::home(store.path());
-    let local = apply::run(store, &folder, &devices, &home, clock, &mut report)?;
+    let local = apply::run(store, &folder, &devices, &home, clock, &mut report, progress)?;
     report.device = local.device.clone();
-    export::run(store, &folder, &devices, &local, clock, &mut report)?;
+    export::run(store, &folder, &devices, &local, clock, &mut report, progress)?;
     Ok(report)
 }

@@ -11,6 +11,7 @@
 use super::event::{Answer, GradeConfig, Log, Logged, SetSchedule, Snapshot, What};
 use super::replay::CardState;
 use crate::error::{Error, Result};
+use crate::progress::{self, Progress};
 use crate::settings::{LeechAction, SchedConfig};
 use crate::store::sync::{EventRow, LogValues};
 use crate::store::{CardSnapshot, LogEntry, StoredSchedule, Tx, queue};
@@ -265,9 +266,11 @@ pub fn snapshot(tx: &Tx, card_id: i64, at_ms: i64) -> Result<()> {
 }
 
 /// At a device's first sync: a snapshot of every card studied before.
-pub fn snapshot_studied(tx: &Tx, at_ms: i64) -> Result<usize> {
+pub fn snapshot_studied(tx: &Tx, at_ms: i64, progress: &dyn Progress) -> Result<usize> {
     let cards = tx.studied_cards()?;
-    for &id in &cards {
+    progress.start("snapshots", cards.len() as u64);
+    for (i, &id) in cards.iter().enumerate() {
+        progress::tick(progress, i, cards.len());
         snapshot(tx, id, at_ms)?;
     }
     Ok(cards.len())

@@ -115,7 +115,10 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
             format!("{} notes", file.count)
         }
         Format::Apkg => {
-            let counts = from_iskra::write_anki_package(store, &deck, &target, args.with_history, clock)?;
+            // The bar is cleared before the summary is printed.
+            let bar = crate::ui::progress::Bar::on_stderr();
+            let counts = from_iskra::write_anki_package(store, &deck, &target, args.with_history, clock, &bar)?;
+            drop(bar);
             format!(
                 "{} notes, {} cards, {} reviews",
                 counts.notes, counts.cards, counts.reviews

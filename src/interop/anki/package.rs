@@ -384,7 +384,12 @@ fn bytes_text(bytes: u64) -> String {
 /// `collection.anki21`, `meta` saying version 2 (legacy), and the media
 /// list (`{"0": "map.png"}`) with the files as numbered entries — what Anki
 /// writes when asked to support older versions.
-pub fn write(path: &Path, collection: &Path, media: &[super::media::MediaFile]) -> Result<()> {
+pub fn write(
+    path: &Path,
+    collection: &Path,
+    media: &[super::media::MediaFile],
+    progress: &dyn crate::progress::Progress,
+) -> Result<()> {
     let io = Error::io(collection);
     let db = std::fs::read(collection).map_err(io)?;
     let mut buffer = std::io::Cursor::new(Vec::new());
@@ -394,7 +399,14 @@ pub fn write(path: &Path, collection: &Path, media: &[super::media::MediaFile]) 
         let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         zip.start_file("collection.anki21", deflated).map_err(zip_error)?;
-        zip.write_all(&db).map_err(io)?;
+        // Compressed a MiB at a time, for the progress of a large collection.
+        let chunks = db.chunks(1 << 20);
+        let total = chunks.len();
+        progress.start("MiB packed", total as u64);
+        for (i, chunk) in chunks.enumerate() {
+            zip.write_all(chunk).map_err(io)?;
+            progress.done(i as u64 + 1);
+        }
         zip.start_file("meta", stored).map_err(zip_error)?;
         zip.write_all(&[0x08, 0x02]).map_err(io)?;
         let list: serde_json::Map<String, serde_json::Value> = media

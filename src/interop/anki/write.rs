@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 
 use super::{Card, Revlog};
 use crate::error::Result;
+use crate::progress::{Progress, tick};
 
 /// The note types iskra exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,8 +138,9 @@ CREATE INDEX ix_revlog_cid ON revlog (cid);
 CREATE INDEX ix_notes_csum ON notes (csum);
 ";
 
-/// Writes the collection file at `path` (which must not exist yet).
-pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
+/// Writes the collection file at `path` (which must not exist yet),
+/// reporting the notes, cards and reviews written to `progress`.
+pub fn write_collection(path: &Path, export: &Export, progress: &dyn Progress) -> Result<()> {
     let mut conn = Connection::open(path)?;
     conn.pragma_update(None, "journal_mode", "DELETE")?;
     let tx = conn.transaction()?;
@@ -155,11 +157,13 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
             deck_configs().to_string(),
         ],
     )?;
-    for note in export.notes {
-        let sort_field = super::html::to_text(note.fields.first().map_or("", String::as_str));
-        tx.execute(
-            "INSERT INTO notes VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, 0, '')",
-            params![
+    progress.start("notes", export.notes.len() as u64);
+    {
+        let mut insert = tx.prepare("INSERT INTO notes VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, 0, '')")?;
+        for (i, note) in export.notes.iter().enumerate() {
+            tick(progress, i, export.notes.len());
+            let sort_field = super::html::to_text(note.fields.first().map_or("", String::as_str));
+            insert.execute(params![
                 note.id,
                 note.guid,
                 note.notetype,
@@ -168,13 +172,17 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
                 note.fields.join("\x1f"),
                 sort_field,
                 checksum(&sort_field),
-            ],
-        )?;
+            ])?;
+        }
     }
-    for card in export.cards {
-        tx.execute(
+    progress.start("cards", export.cards.len() as u64);
+    {
+        let mut insert = tx.prepare(
             "INSERT INTO cards VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-            params![
+        )?;
+        for (i, card) in export.cards.iter().enumerate() {
+            tick(progress, i, export.cards.len());
+            insert.execute(params![
                 card.id,
                 card.note_id,
                 export.deck.id,
@@ -192,13 +200,15 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
                 card.original_deck_id,
                 card.flags,
                 card.data
-            ],
-        )?;
+            ])?;
+        }
     }
-    for r in export.revlog {
-        tx.execute(
-            "INSERT INTO revlog VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
+    progress.start("reviews", export.revlog.len() as u64);
+    {
+        let mut insert = tx.prepare("INSERT INTO revlog VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+        for (i, r) in export.revlog.iter().enumerate() {
+            tick(progress, i, export.revlog.len());
+            insert.execute(params![
                 r.id,
                 r.card_id,
                 r.ease,
@@ -207,8 +217,8 @@ pub fn write_collection(path: &Path, export: &Export) -> Result<()> {
                 r.factor,
                 r.time_ms,
                 r.kind
-            ],
-        )?;
+            ])?;
+        }
     }
     tx.commit()?;
     Ok(())

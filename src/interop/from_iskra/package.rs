@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::interop::anki::media::{self, MediaFile};
 use crate::interop::anki::write::{ExportDeck, ExportNote};
 use crate::interop::anki::{Card, Revlog, html};
+use crate::progress::Progress;
 use crate::sched::{CardState, Due};
 use crate::store::deck_export::{ExportCard as StoredCard, ExportReview};
 use crate::store::{DeckRow, Store};
@@ -33,6 +34,7 @@ pub fn write_anki_package(
     target: &Path,
     with_history: bool,
     clock: &Clock,
+    progress: &dyn Progress,
 ) -> Result<PackageCounts> {
     let facts = crate::deck::stored_facts(store, deck.id)?;
     let settings = store.settings()?;
@@ -53,7 +55,7 @@ pub fn write_anki_package(
         clock,
     );
     let media = media_of(store, &package.notes)?;
-    package.write(target, clock, settings.day_start_hour, &media)?;
+    package.write(target, clock, settings.day_start_hour, &media, progress)?;
     Ok(PackageCounts {
         notes: package.notes.len(),
         cards: package.cards.len(),
@@ -183,7 +185,14 @@ impl Package {
 
     /// Writes the package at `target`: a collection of schema 11 in a
     /// temporary directory, zipped.
-    fn write(&self, target: &Path, clock: &Clock, rollover_hour: u32, media: &[MediaFile]) -> Result<()> {
+    fn write(
+        &self,
+        target: &Path,
+        clock: &Clock,
+        rollover_hour: u32,
+        media: &[MediaFile],
+        progress: &dyn Progress,
+    ) -> Result<()> {
         let dir = tempfile::tempdir().map_err(|source| Error::Io {
             path: std::env::temp_dir(),
             source,
@@ -201,8 +210,9 @@ impl Package {
                 rollover_hour,
                 now_secs: clock.now().timestamp(),
             },
+            progress,
         )?;
-        crate::interop::anki::package::write(target, &db, media)
+        crate::interop::anki::package::write(target, &db, media, progress)
     }
 }
 

@@ -110,7 +110,16 @@ pub(super) fn write_batch_with(
         write_media_files(dir, &batch.media)?;
     }
     // A bulk transaction: the insert triggers' bookkeeping is kept by it.
-    let tx = store.begin_bulk(IMPORT_CACHE_MIB)?;
+    // One that adds more reviews than the log holds mostly appends to the
+    // file: written once with the rollback journal, not twice through the
+    // write-ahead log.
+    let reviews: usize = batch.facts.iter().flat_map(|f| &f.cards).map(|c| c.reviews.len()).sum();
+    let appends = commit && reviews >= many_reviews && reviews as i64 > store.log_len()?;
+    let tx = if appends {
+        store.begin_bulk_appending(IMPORT_CACHE_MIB)?
+    } else {
+        store.begin_bulk(IMPORT_CACHE_MIB)?
+    };
     for file in &batch.media {
         tx.write_media(&file.name, &media::content_name(&file.data), file.data.len() as i64)?;
     }

@@ -81,13 +81,7 @@ impl ReviewSession<'_> {
             });
             if has_new {
                 // Every unseen card, siblings too: they all wait for a day of their own.
-                let query = crate::store::QueueQuery {
-                    new_left: u32::MAX,
-                    bury: crate::store::BuryRules::default(),
-                    ..self.limits.query(scope.row.id, clock)
-                };
-                let unseen = self.store.queue_counts(scope.row.id, &query)?.new;
-                new_waiting += unseen.saturating_sub(new_left);
+                new_waiting += self.store.unseen(scope.row.id)?.saturating_sub(new_left);
             }
             for candidate in [learning, review, new].into_iter().flatten() {
                 if next.is_none_or(|n| candidate < n) {

@@ -175,6 +175,18 @@ impl Store {
         )
     }
 
+    /// Every new card of a deck, siblings too, however many the limits hold
+    /// back. A plain count, not [`Store::queue_counts`] with no limit:
+    /// counting through its `LIMIT` subquery costs 2-3 times as much per
+    /// card, which is what `status` and a session's summary spent their time
+    /// on at a million cards (BENCHMARKS.md, "Ten times the scale").
+    pub fn unseen(&self, deck_id: i64) -> Result<u32> {
+        self.count(
+            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 0",
+            &[&deck_id],
+        )
+    }
+
     /// The counts a session header needs (see [`WaitingCounts`]). Each is an
     /// index range scan bounded by the deck's limits. As Anki counts, with
     /// a bury rule on, the cards of that kind count once per fact, and new
@@ -470,6 +482,27 @@ mod tests {
         assert_eq!(studied.get(&1), Some(&StudiedToday { new: 1, reviews: 1 }));
         assert_eq!(studied.get(&2), Some(&StudiedToday { new: 1, reviews: 0 }));
         assert!(store.studied_today_by_deck(2_001).unwrap().is_empty());
+    }
+
+    #[test]
+    fn unseen_counts_every_new_card_of_a_deck_and_no_other() {
+        let mut store = Store::open_in_memory().unwrap();
+        let source = |key: &str, facts: usize| Source {
+            label: format!("{key}.deck"),
+            key: key.into(),
+            bytes: (0..facts)
+                .map(|i| format!("## f{i}\nq: q{i}?\na: {i}\n"))
+                .fold(format!("# {key}\n"), |text, fact| text + &fact)
+                .into_bytes(),
+        };
+        build(&mut store, &[source("a", 5), source("b", 2)]).unwrap();
+        let (a, b) = (store.find_deck("a").unwrap().id, store.find_deck("b").unwrap().id);
+        assert_eq!((store.unseen(a).unwrap(), store.unseen(b).unwrap()), (5, 2));
+        let first = store.next_new(a, 0).unwrap().unwrap().id;
+        let tx = store.begin().unwrap();
+        tx.suspend_card(first).unwrap();
+        tx.commit().unwrap();
+        assert_eq!(store.unseen(a).unwrap(), 4, "a suspended card is not waiting");
     }
 
     /// Anki's counts with bury rules on (checked with Anki 26.9.3: three
