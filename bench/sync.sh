@@ -102,8 +102,10 @@ python3 -c "print('4\n' * $ANSWERS + 'q')" >"$WORK/answers.txt"
 "$BIN" --collection "$A" config reviews-per-day "$ANSWERS" >/dev/null
 "$BIN" --collection "$A" review --limit "$ANSWERS" <"$WORK/answers.txt" 2>&1 >/dev/null | tail -1
 echo "A's log rows now $(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from review_log').fetchone()[0])" "$A")"
+# `sync` after the copy: else the sync's fsync of the collection also
+# writes out the 300 MB copy (tens to hundreds of ms, varying).
 $RT hyperfine --style none --warmup 2 --runs "$RUNS" \
-    --prepare "rm -f $B-wal $B-shm; cp $WORK/b0/collection.sqlite3 $B" --export-json "$WORK/daily.json" \
+    --prepare "rm -f $B-wal $B-shm; cp $WORK/b0/collection.sqlite3 $B; sync" --export-json "$WORK/daily.json" \
     "$BIN --collection $B sync" >/dev/null
 summary "B reads A's answers" "$WORK/daily.json"
 "$BIN" --collection "$B" sync

@@ -253,6 +253,65 @@ fn a_field_of_100000_characters_is_refused_where_it_is() {
     assert_eq!(s.count("SELECT count(*) FROM facts"), 0);
 }
 
+/// The longest card side iskra renders (`deck::template::MAX_SIDE_CHARS`), its cut marked with `…`.
+const MAX_SIDE_CHARS: i64 = 40_000;
+
+/// Card sides of a note fact whose template names a 20,000-character field
+/// 1,000 times and its front 230 times (20 million and 4.6 billion characters
+/// uncut): each is cut at the cap, and the build is quick.
+fn assert_sides_capped(s: &Scratch, template: &str) {
+    let longest = s.count("SELECT max(max(length(front), length(back), length(answer))) FROM cards");
+    assert_eq!(longest, MAX_SIDE_CHARS + 1, "each side cut at the cap, `…` after it");
+    let marked = s.count(&format!(
+        "SELECT count(*) FROM cards WHERE template = '{template}' AND front LIKE '%…' AND back LIKE '%…'"
+    ));
+    assert_eq!(marked, 1);
+}
+
+#[test]
+fn a_note_fact_repeating_a_long_field_renders_capped_sides() {
+    let s = Scratch::new();
+    // As long as a value may be, `A: ` included.
+    let a = "x".repeat(19_997);
+    let front = "{{A}}".repeat(1000);
+    let back = "{{FrontSide}}".repeat(230);
+    s.write(
+        "big.deck",
+        format!(
+            "# Big
+
+## big
+note: Big
+field: A: {a}
+field: B: b
+template: One
+front: {front}
+back: {back}
+"
+        ),
+    );
+    let built = s.build(&["big.deck"]);
+    assert!(built.stdout.contains("Big: 1 added"), "{}", built.stdout);
+    assert_sides_capped(&s, "card:1");
+}
+
+#[test]
+fn an_imported_note_type_repeating_a_long_field_renders_capped_sides() {
+    let s = Scratch::new();
+    let entries = common::package::entries(&common::package::exported(&s));
+    let a = "x".repeat(20_000);
+    let front = "{{A}}".repeat(1000);
+    let back = "{{FrontSide}}".repeat(230);
+    let sql = format!("UPDATE notes SET flds = '{a}' || char(31) || 'b' WHERE id = (SELECT min(id) FROM notes);");
+    let package = common::package::with_notetype(&entries, "Hostile", &["A", "B"], &[("One", &front, &back)], &sql);
+    s.write("big.apkg", package);
+    let fresh = Scratch::new();
+    fresh.write("big.apkg", std::fs::read(s.path("big.apkg")).expect("read"));
+    let run = fresh.run(&["import", "big.apkg"]).ok();
+    assert!(run.stdout.contains("3 added"), "{}", run.stdout);
+    assert_sides_capped(&fresh, "card:1");
+}
+
 #[test]
 fn a_50_mb_deck_is_built_and_a_larger_one_refused_clearly() {
     let s = Scratch::new();

@@ -567,3 +567,78 @@ fn impossible_numbers_in_a_package_import_as_new_cards_and_nothing_panics_later(
         s.run_at(NOW, &["review"], "3\n3\n3\nq\n").ok();
     }
 }
+
+/// Issue 16: a note fact's deck file names its cards (`cards: 1 2`), so that
+/// emptying a field there keeps the Anki card whose front shows it, with
+/// its identity, instead of retiring it (the default follows the fields).
+#[test]
+fn an_anki_card_stays_when_the_field_its_front_shows_is_emptied_in_the_deck_file() {
+    let entries = common::package::entries(&common::package::exported(&Scratch::new()));
+    let second_cards = "INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, \
+        left, odue, odid, flags, data) SELECT id + 1000, nid, did, 1, mod, usn, type, queue, due, ivl, factor, reps, \
+        lapses, left, odue, odid, flags, data FROM cards;";
+    let templates = [
+        ("Who", "Who says {{Word}}?", "{{Meaning}}"),
+        ("Which", "Which word: {{Meaning}}?", "{{Word}}"),
+    ];
+    let package = common::package::with_notetype(
+        &entries,
+        "Verb",
+        &["Word", "Meaning", "Extra"],
+        &templates,
+        second_cards,
+    );
+    let s = Scratch::new();
+    s.write("verbs.apkg", package);
+    s.run(&["import", "verbs.apkg"]).ok();
+    let second = "SELECT count(*) FROM cards WHERE template = 'card:2' AND anki_id IS NOT NULL AND retired = 0";
+    assert_eq!(s.count(second), 3);
+    s.run(&["export", "deck", "spanish-verbs", "--format", "iskra"]).ok();
+    let file = s.path("decks/spanish-verbs.deck");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("field: Word: hablar\nfield: Meaning: to speak\n"),
+        "{text}"
+    );
+    assert_eq!(text.matches("\ncards: 1 2\n").count(), 3, "{text}");
+    std::fs::write(&file, text.replace("field: Meaning: to speak\n", "field: Meaning:\n")).unwrap();
+    let ids = s.count("SELECT sum(id) FROM cards");
+    let built = s.build(&["decks/spanish-verbs.deck"]);
+    assert!(built.stdout.contains("1 updated"), "{}", built.stdout);
+    assert_eq!(s.count(second), 3, "the emptied field's card is kept, not retired");
+    assert_eq!(s.count("SELECT sum(id) FROM cards"), ids);
+    let front: String = s
+        .db()
+        .query_row(
+            "SELECT c.front FROM cards c JOIN facts f ON f.id = c.fact_id WHERE c.template = 'card:2' \
+             AND f.content LIKE '%hablar%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(front, "Which word: ?");
+}
+
+/// Issue 16: a note type whose name is nothing but control characters and
+/// spaces cannot name a note fact (`note: ` is no name): its notes are q/a
+/// facts, reported, and the deck file exported from them builds again.
+#[test]
+fn a_note_type_named_only_control_characters_imports_as_qa_facts() {
+    let entries = common::package::entries(&common::package::exported(&Scratch::new()));
+    let templates = [("Which", "Which word: {{Meaning}}?", "{{Word}}")];
+    let package =
+        common::package::with_notetype(&entries, "\u{1} \u{7}", &["Word", "Meaning", "Extra"], &templates, "");
+    let s = Scratch::new();
+    s.write("verbs.apkg", package);
+    let run = s.run(&["import", "verbs.apkg"]).ok();
+    assert!(
+        run.stdout
+            .contains("imported as basic facts from their first two fields: its name is empty once control characters are taken out"),
+        "{}",
+        run.stdout
+    );
+    s.run(&["export", "deck", "spanish-verbs", "--format", "iskra"]).ok();
+    let text = std::fs::read_to_string(s.path("decks/spanish-verbs.deck")).unwrap();
+    assert!(!text.contains("note:"), "{text}");
+    s.build(&["decks/spanish-verbs.deck"]);
+}

@@ -12,9 +12,14 @@
 //! `{{FrontSide}}`, since the front is shown above it. Fields neither side
 //! uses are shown under the answer as `Name: text` lines. The answer a quiz
 //! checks is the field a `{{type:Field}}` box asks for, else the rendered
-//! back. A card's template name is `card:N`, N the template's number
+//! back. A rendered side holds at most [`MAX_SIDE_CHARS`] characters (a
+//! template may name a field, or `{{FrontSide}}`, any number of times: the
+//! text is cut there, marked with `…`), so a card costs work bounded by its
+//! template's length and that cap. A card's template name is `card:N`, N the template's number
 //! (Anki's ordinal + 1), so its identity, like a cloze card's, survives
 //! edits of the wording.
+
+use std::collections::HashSet;
 
 use super::{NoteField, NoteTemplate, Problem};
 use crate::card::CardText;
@@ -22,6 +27,18 @@ use crate::text::clean_value;
 
 /// Names Anki fills in itself.
 const SPECIAL: &[&str] = &["FrontSide", "Tags", "Type", "Card", "Deck", "Subdeck", "CardFlag"];
+
+/// The most characters a rendered side holds (two fields of the longest a
+/// deck file allows); what would follow is cut and marked with `…`.
+pub const MAX_SIDE_CHARS: usize = 2 * super::MAX_FIELD_CHARS;
+
+/// The most fields a note fact has. Real note types have a few dozen at
+/// most; the cap keeps the checks and the lines under an answer small.
+pub const MAX_NOTE_FIELDS: usize = 100;
+
+/// The most templates (so cards) a note fact has: each card renders up to
+/// two sides of [`MAX_SIDE_CHARS`], so this bounds a fact's card text.
+pub const MAX_NOTE_TEMPLATES: usize = 100;
 
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,8 +74,9 @@ pub fn check_side(side: &str, fields: &[NoteField]) -> Result<(), Problem> {
     let nodes = parse(side)?;
     let mut names = Vec::new();
     referenced(&nodes, &mut names);
+    let known: HashSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     for (name, offset) in names {
-        if !SPECIAL.contains(&name.as_str()) && !fields.iter().any(|f| f.name == name) {
+        if !SPECIAL.contains(&name.as_str()) && !known.contains(name.as_str()) {
             let known: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
             return Err(Problem {
                 offset,
@@ -105,7 +123,7 @@ pub fn generated(fields: &[NoteField], templates: &[NoteTemplate]) -> Vec<u32> {
             let Ok(nodes) = parse(&template.front) else {
                 return false;
             };
-            let side = |fields: &[NoteField]| render(&nodes, &Context::bare(fields), Side::Front);
+            let side = |fields: &[NoteField]| rendered(&nodes, &Context::bare(fields), Side::Front);
             side(fields) != side(&empty)
         })
         .map(|(number, _)| number)
@@ -140,24 +158,29 @@ pub fn note_cards(
                 card: &template.name,
                 front: String::new(),
             };
-            let front = clean_value(&render(&front_nodes, &ctx, Side::Front));
+            let front = clean_value(&rendered(&front_nodes, &ctx, Side::Front));
             ctx.front = front.clone();
-            let answer = clean_value(&render(&back_nodes, &ctx, Side::Back));
+            let answer = clean_value(&rendered(&back_nodes, &ctx, Side::Back));
             // The field a type-in box asks for is the answer to check, as in Anki.
             let expected = typed_field(&front_nodes)
                 .or_else(|| typed_field(&back_nodes))
                 .map(|name| clean_value(ctx.value(&name)))
                 .filter(|typed| !typed.is_empty());
-            let others: Vec<String> = fields
+            let used: HashSet<&str> = used.iter().map(|(name, _)| name.as_str()).collect();
+            let mut back = Budget::new();
+            back.push(&answer);
+            for field in fields
                 .iter()
-                .filter(|f| !f.text.is_empty() && !used.iter().any(|(name, _)| *name == f.name))
-                .map(|f| format!("{}: {}", f.name, f.text))
-                .collect();
-            let back = std::iter::once(answer.clone())
-                .chain(others)
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join("\n");
+                .filter(|f| !f.text.is_empty() && !used.contains(f.name.as_str()))
+            {
+                if !back.text.is_empty() {
+                    back.push("\n");
+                }
+                for part in [field.name.as_str(), ": ", field.text.as_str()] {
+                    back.push(part);
+                }
+            }
+            let back = back.text;
             let front = if front.is_empty() {
                 format!("({notetype}: {}, empty)", template.name)
             } else {
@@ -214,29 +237,73 @@ impl<'a> Context<'a> {
     }
 }
 
-fn render(nodes: &[Node], ctx: &Context, side: Side) -> String {
-    let mut out = String::new();
+/// Text built up to [`MAX_SIDE_CHARS`]: what would go past is cut, marked with `…`.
+struct Budget {
+    text: String,
+    /// Characters that may still be added.
+    left: usize,
+    full: bool,
+}
+
+impl Budget {
+    fn new() -> Budget {
+        Budget {
+            text: String::new(),
+            left: MAX_SIDE_CHARS,
+            full: false,
+        }
+    }
+
+    /// Appends `s`, or as much of it as fits; costs at most the characters
+    /// that fit. False once the budget is spent.
+    fn push(&mut self, s: &str) -> bool {
+        if self.full {
+            return false;
+        }
+        match s.char_indices().nth(self.left) {
+            Some((cut, _)) => {
+                self.text.push_str(&s[..cut]);
+                self.text.push('…');
+                self.left = 0;
+                self.full = true;
+                false
+            }
+            None => {
+                self.text.push_str(s);
+                self.left -= s.chars().count();
+                true
+            }
+        }
+    }
+}
+
+/// A side rendered, at most [`MAX_SIDE_CHARS`] characters of it.
+fn rendered(nodes: &[Node], ctx: &Context, side: Side) -> String {
+    let mut out = Budget::new();
+    render(nodes, ctx, side, &mut out);
+    out.text
+}
+
+/// Renders `nodes` into `out`; false once `out` is full (nothing more is looked at).
+fn render(nodes: &[Node], ctx: &Context, side: Side, out: &mut Budget) -> bool {
     for node in nodes {
-        match node {
-            Node::Text(text) => out.push_str(text),
+        let more = match node {
+            Node::Text(text) => out.push(text),
             Node::Field { name, filters, .. } => {
                 let audio = filters.iter().any(|f| f.starts_with("tts"));
                 // A type-in box on the front; the answer on the back.
                 let typed_front = side == Side::Front && filters.iter().any(|f| f == "type");
-                if !audio && !typed_front {
-                    out.push_str(ctx.value(name));
-                }
+                audio || typed_front || out.push(ctx.value(name))
             }
             Node::Section {
                 name, negated, body, ..
-            } => {
-                if ctx.value(name).trim().is_empty() == *negated {
-                    out.push_str(&render(body, ctx, side));
-                }
-            }
+            } => ctx.value(name).trim().is_empty() != *negated || render(body, ctx, side, out),
+        };
+        if !more {
+            return false;
         }
     }
-    out
+    true
 }
 
 /// Takes off a `{{FrontSide}}` the back starts with (blank text before it aside).
@@ -504,6 +571,26 @@ mod tests {
             "no note; 1918 [russia]\nasked: Cities/Capital: since when is Moscow the capital?"
         );
         assert_eq!(cards[0].answer, "1918", "the type-in field is the answer to check");
+    }
+
+    #[test]
+    fn a_side_that_repeats_a_field_or_the_front_is_cut_at_the_cap() {
+        let fields = fields(&[("A", &"x".repeat(20_000)), ("B", "unused")]);
+        let templates = vec![NoteTemplate {
+            name: "Big".into(),
+            front: "{{A}}".repeat(1000),
+            back: "{{FrontSide}}".repeat(230),
+        }];
+        assert_eq!(generated(&fields, &templates), vec![1]);
+        let cards = note_cards("Hostile", &fields, &templates, &[1], &[]);
+        let card = &cards[0];
+        let cut = format!("{}…", "x".repeat(MAX_SIDE_CHARS));
+        assert_eq!(card.front, cut);
+        assert_eq!(card.answer, cut, "the back: the capped front, cut again");
+        assert_eq!(card.back, cut, "no room left for the unused field");
+        let (fields, templates) = person();
+        let whole = note_cards("Person", &fields, &templates, &[1], &[]);
+        assert!(!whole[0].front.contains('…') && !whole[0].back.contains('…'));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Renders facts and decks back to the deck format, the same way people
 //! write it by hand: `key: value` lines, continuation lines indented by two
-//! spaces, a `cards:` line only when it differs from the default. Parsing
+//! spaces, a `cards:` line only when it differs from the default (a note
+//! fact's always: its default follows its fields' text, and emptying a field
+//! must not drop a card with a history). Parsing
 //! what this writes gives the same fact back, for every kind of fact whose
 //! values are [`clean_value`]s.
 
@@ -52,10 +54,8 @@ pub fn write_fact(fact: &Fact) -> String {
                 field(&mut out, "front", &template.front);
                 field(&mut out, "back", &template.back);
             }
-            if *cards != super::template::generated(fields, templates) {
-                let numbers: Vec<String> = cards.iter().map(u32::to_string).collect();
-                field(&mut out, "cards", &numbers.join(" "));
-            }
+            let numbers: Vec<String> = cards.iter().map(u32::to_string).collect();
+            field(&mut out, "cards", &numbers.join(" "));
         }
     }
     for alternative in &fact.alternatives {
@@ -318,7 +318,7 @@ mod tests {
             "## rosmer\nnote: Person\nfield: Name: Alfred Rosmer\nfield: Born:\nfield: Role: French delegate: Paris\n\
              field: Notes: Syndicalist\n  [image: rosmer.png]\ntemplate: Who\nfront: Who was {{Name}}?\n\
              back: {{FrontSide}}\n  {{Role}}{{#Born}}, born {{Born}}{{/Born}}\ntemplate: Which: the role\n\
-             front: Which person: {{Role}}?\nback: {{FrontSide}}\n  {{Name}}\n"
+             front: Which person: {{Role}}?\nback: {{FrontSide}}\n  {{Name}}\ncards: 1 2\n"
         );
         assert!(write_fact(&fact("rosmer", person(vec![2]))).ends_with("cards: 2\n"));
     }

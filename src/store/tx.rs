@@ -164,6 +164,15 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
+    /// Builds the review log's indexes set aside ([`Tx::set_log_indexes_aside`])
+    /// again now, before the commit: for reads by card or time that follow.
+    pub fn restore_log_indexes(&self) -> Result<()> {
+        if let Some(indexes) = self.indexes.borrow_mut().take() {
+            indexes.restore(self.conn)?;
+        }
+        Ok(())
+    }
+
     /// Stores everything written in the transaction.
     pub fn commit(mut self) -> Result<()> {
         if let Some(indexes) = self.indexes.take() {

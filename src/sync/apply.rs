@@ -30,6 +30,10 @@ const SYNC_CACHE_MIB: i64 = 64;
 /// Events of read chunks kept in memory between checking and applying
 /// them; past this, chunks are read again (memory stays bounded).
 const KEPT_EVENTS: usize = 50_000;
+/// Compressed bytes per event in chunks of history rows (about 100): unread
+/// chunks of `bytes` hold about `bytes / this` events or more. An estimate
+/// that decides only how the log's indexes are kept up to date.
+const BYTES_PER_EVENT: u64 = 128;
 
 /// A chunk to read: its device and file.
 struct Unread<'a> {
@@ -71,12 +75,19 @@ pub fn run(
     } else {
         store.begin_with_cache(SYNC_CACHE_MIB)?
     };
+    // History of about the log's size or more (a first sync of a whole
+    // history): the log's indexes by card and time are built again once the
+    // chunks are applied, instead of grown row by row in random order.
+    let log_aside = bytes > BULK_BYTES && (bytes / BYTES_PER_EVENT) as i64 >= tx.log_rows_at_most()?;
     let local = local_device(&tx, home, clock, report, progress)?;
     let mut chunks = Steps::start(progress, "chunks", unread.len());
     let mut cache = Identities::default();
     let mut settings = BTreeSet::new();
     let decks = super::decks::pending(&tx, folder, &local)?;
     if decks.is_empty() {
+        if log_aside {
+            tx.set_log_indexes_aside()?;
+        }
         for unread in unread {
             chunks.step();
             if let Some((header, events)) = read_chunk(folder, &unread, report) {
@@ -108,6 +119,9 @@ pub fn run(
             checked.push(Checked { unread, header, events });
         }
         super::decks::build(&tx, &decks, report)?;
+        if log_aside {
+            tx.set_log_indexes_aside()?;
+        }
         for chunk in checked {
             chunks.step();
             let events = match chunk.events {
@@ -129,6 +143,7 @@ pub fn run(
             )?;
         }
     }
+    tx.restore_log_indexes()?;
     let merged = super::shared_settings::merge(&tx, local.id, clock.now_ms(), &settings)?;
     report.settings_shared = merged.shared;
     report.settings_taken = merged.taken;
@@ -396,7 +411,7 @@ fn replay_dirty(
         };
         let mut events = Vec::new();
         for stored in tx.events_of_card(id)? {
-            let what: What = serde_json::from_str(&stored.body)
+            let what = super::event_json::what_from_json(&stored.body)
                 .map_err(|e| Error::Internal(format!("event {} does not read back: {e}", stored.uid)))?;
             events.push(CardEvent {
                 uid: stored.uid,

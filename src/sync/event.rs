@@ -33,8 +33,8 @@ use crate::store::sync::CardIdentity;
 /// The longest uid.
 pub const MAX_UID: usize = 64;
 
-/// One event.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One event (read by [`super::event_json`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     pub uid: String,
     /// UTC ms, its device's clock.

@@ -26,6 +26,7 @@ mod apply;
 pub mod chunk;
 mod decks;
 pub mod event;
+mod event_json;
 mod export;
 pub mod folder;
 pub mod git;

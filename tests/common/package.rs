@@ -70,6 +70,53 @@ pub fn patched(entries: &[(String, Vec<u8>)], sql: &str) -> Vec<u8> {
     zip_of(&all)
 }
 
+/// `entries` with every note type made `name`, with `fields` and `templates`
+/// (name, question format, answer format), then `sql` run on the collection.
+pub fn with_notetype(
+    entries: &[(String, Vec<u8>)],
+    name: &str,
+    fields: &[&str],
+    templates: &[(&str, &str, &str)],
+    sql: &str,
+) -> Vec<u8> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("c.db");
+    std::fs::write(&db, collection(entries)).expect("write the collection");
+    let models: String = rusqlite::Connection::open(&db)
+        .expect("open the collection")
+        .query_row("SELECT models FROM col", [], |r| r.get(0))
+        .expect("note types");
+    let mut models: serde_json::Value = serde_json::from_str(&models).expect("JSON");
+    for model in models.as_object_mut().expect("an object").values_mut() {
+        let (field, template) = (model["flds"][0].clone(), model["tmpls"][0].clone());
+        let fields: Vec<serde_json::Value> = (0..)
+            .zip(fields)
+            .map(|(ord, name)| {
+                let mut field = field.clone();
+                field["name"] = (*name).into();
+                field["ord"] = ord.into();
+                field
+            })
+            .collect();
+        let templates: Vec<serde_json::Value> = (0..)
+            .zip(templates)
+            .map(|(ord, (name, qfmt, afmt))| {
+                let mut template = template.clone();
+                template["name"] = (*name).into();
+                template["ord"] = ord.into();
+                template["qfmt"] = (*qfmt).into();
+                template["afmt"] = (*afmt).into();
+                template
+            })
+            .collect();
+        model["flds"] = fields.into();
+        model["tmpls"] = templates.into();
+        model["name"] = name.into();
+    }
+    let models = models.to_string().replace('\'', "''");
+    patched(entries, &format!("UPDATE col SET models = '{models}';\n{sql}"))
+}
+
 /// A zstd frame of `prefix` (raw) followed by `zeros` zero bytes as RLE
 /// blocks: a few kilobytes that decompress to as much as asked.
 pub fn zstd_bomb(prefix: &[u8], zeros: u64) -> Vec<u8> {

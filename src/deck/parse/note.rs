@@ -4,9 +4,11 @@
 //! `back:`, and an optional `cards:` line of template numbers. Every
 //! problem is reported, located.
 
+use std::collections::HashSet;
+
 use super::body::FactFields;
 use super::{FactDraft, Field, Parser};
-use crate::deck::template::{check_field_name, check_side, generated};
+use crate::deck::template::{MAX_NOTE_FIELDS, MAX_NOTE_TEMPLATES, check_field_name, check_side, generated};
 use crate::deck::{FactBody, NoteField, NoteTemplate, Problem};
 
 /// A template as its lines give it.
@@ -71,15 +73,27 @@ impl Parser<'_> {
         })
     }
 
-    /// The `field: NAME: TEXT` lines, in order; names unique.
+    /// The `field: NAME: TEXT` lines, in order; names unique; at most
+    /// [`MAX_NOTE_FIELDS`] (the first line past it is reported, the rest not read).
     fn note_fields(&mut self, fields: &FactFields) -> Option<Vec<NoteField>> {
         let mut out: Vec<NoteField> = Vec::new();
+        let mut names = HashSet::new();
         let mut ok = true;
-        for &(key, field) in fields
+        for (i, &(key, field)) in fields
             .given
             .iter()
             .filter(|(k, f)| *k == "field" && !f.value.is_empty())
+            .enumerate()
         {
+            if i == MAX_NOTE_FIELDS {
+                let message = format!("a note has at most {MAX_NOTE_FIELDS} fields");
+                self.field_error(
+                    field,
+                    message,
+                    Some("keep the fields the cards show; put the rest in one field"),
+                );
+                return None;
+            }
             let Some((name, text)) = field.value.split_once(':') else {
                 let message = format!("`{key}:` needs a name and a text: `field: NAME: TEXT`");
                 self.field_error(field, message, Some("e.g. `field: Born: 1877` (the text may be empty)"));
@@ -90,7 +104,7 @@ impl Parser<'_> {
             if let Err(problem) = check_field_name(name) {
                 self.value_error(field, problem);
                 ok = false;
-            } else if out.iter().any(|f| f.name == name) {
+            } else if !names.insert(name) {
                 let message = format!("the field `{name}` is given twice");
                 self.field_error(field, message, Some("each field of a note has its own name"));
                 ok = false;
@@ -104,7 +118,8 @@ impl Parser<'_> {
         ok.then_some(out)
     }
 
-    /// The `template:` lines with their `front:` and `back:`, in order.
+    /// The `template:` lines with their `front:` and `back:`, in order; at
+    /// most [`MAX_NOTE_TEMPLATES`] (the first past it is reported, the rest not read).
     fn templates<'f>(&mut self, fields: &FactFields<'f>) -> Option<Vec<TemplateLines<'f>>> {
         let mut out: Vec<TemplateLines> = Vec::new();
         let mut ok = true;
@@ -113,6 +128,11 @@ impl Parser<'_> {
                 continue;
             }
             match key {
+                "template" if out.len() == MAX_NOTE_TEMPLATES => {
+                    let message = format!("a note has at most {MAX_NOTE_TEMPLATES} templates");
+                    self.field_error(field, message, Some("split the note into several notes"));
+                    return None;
+                }
                 "template" => out.push(TemplateLines {
                     name: field,
                     front: None,
@@ -236,6 +256,39 @@ mod tests {
         );
         let one = parse_deck("t.deck", "t", format!("{PERSON}cards: 2\n").as_bytes()).unwrap();
         assert_eq!(one.facts[0].cards().len(), 1);
+    }
+
+    #[test]
+    fn a_note_has_at_most_100_fields_and_100_templates() {
+        let note = |fields: usize, templates: usize| {
+            let mut text = String::from("# D\n## a\nnote: T\n");
+            for i in 0..fields {
+                text.push_str(&format!("field: F{i}: x\n"));
+            }
+            for i in 0..templates {
+                text.push_str(&format!(
+                    "template: T{i}\nfront: {{{{F0}}}}\nback: {{{{F{}}}}}\n",
+                    fields - 1
+                ));
+            }
+            text
+        };
+        let deck = parse_deck("t.deck", "t", note(100, 100).as_bytes()).unwrap();
+        assert_eq!(deck.facts[0].cards().len(), 100);
+        // The 101st field is on line 4 + 100; the 101st template on line 4 + 100 + 3 × 100.
+        assert_eq!(
+            errors(&note(101, 1)),
+            [(104, 8, "a note has at most 100 fields".to_string())]
+        );
+        assert_eq!(
+            errors(&note(100, 101)),
+            [(404, 11, "a note has at most 100 templates".to_string())]
+        );
+        // 500,000 distinct names: one error (the cap), found in one pass.
+        assert_eq!(
+            errors(&note(500_000, 1)),
+            [(104, 8, "a note has at most 100 fields".to_string())]
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ use super::batch::{
     ImportedReview, Roles,
 };
 use super::convert::{self, Notice, Notices};
-use super::notetype::{Shape, note_body, shape};
+use super::notetype::{NoteKind, Shape, note_body, plan};
 use crate::clock::{Clock, DayNumber};
 use crate::deck::{CardKind, Fact, FactBody, QaKind};
 use crate::error::Result;
@@ -57,6 +57,7 @@ pub fn batch(
         collection,
         clock,
         fsrs: fsrs::FSRS::new(parameters)?,
+        plans: collection.notetypes.iter().map(|(id, nt)| (*id, plan(nt))).collect(),
         // Anki's day 0 is the day of the collection's creation (noon, clear of any rollover).
         base_day: clock.day_of(
             Some(collection.created_secs)
@@ -249,6 +250,8 @@ struct Context<'a> {
     fsrs: fsrs::FSRS,
     /// iskra's study day for Anki's day 0 (the collection's creation day).
     base_day: DayNumber,
+    /// Each note type's shape (and note facts' kind), worked out once.
+    plans: HashMap<i64, (Shape, Option<Result<NoteKind, String>>)>,
 }
 
 /// A note as a fact, and how its cards map to templates.
@@ -323,11 +326,19 @@ impl Context<'_> {
                 .map(|(i, _)| i)
         };
         let text_of = |index: Option<usize>| index.map(field).filter(|t| !t.is_empty());
-        let mut shape = shape(notetype);
+        let (mut shape, kind) = self
+            .plans
+            .get(&note.notetype_id)
+            .map_or((Shape::Other, None), |(s, k)| (s.clone(), k.as_ref()));
         let mut custom = None;
         if shape == Shape::Note {
             let ords: Vec<i64> = cards.iter().map(|c| c.ord).collect();
-            match note_body(notetype, note, &ords) {
+            let body = kind.map_or(Err("its note type cannot be read".into()), |kind| {
+                kind.as_ref()
+                    .map_err(String::clone)
+                    .and_then(|kind| note_body(kind, notetype, note, &ords))
+            });
+            match body {
                 Ok(body) => custom = Some(body),
                 Err(reason) => {
                     notices.add(Notice::UnreadableNotetype(notetype.name.clone(), reason));

@@ -232,27 +232,31 @@ impl Tx<'_> {
     /// review log, the undo steps, the last quiz's misses.
     pub fn renumber_card(&self, old: i64, new: i64) -> Result<()> {
         let conn = self.conn();
-        conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
-        conn.execute("UPDATE cards SET id = ?2 WHERE id = ?1", params![old, new])?;
-        conn.execute(
-            "UPDATE review_log SET card_id = ?2 WHERE card_id = ?1",
-            params![old, new],
-        )?;
-        conn.execute(
+        // Setting the pragma expires every prepared statement, all compiled
+        // again (9% of a daily sync that renumbers a few dozen cards): once
+        // per transaction, which turns it off when it ends.
+        if !conn.query_row("PRAGMA defer_foreign_keys", [], |r| r.get::<_, bool>(0))? {
+            conn.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        }
+        conn.prepare_cached("UPDATE cards SET id = ?2 WHERE id = ?1")?
+            .execute(params![old, new])?;
+        conn.prepare_cached("UPDATE review_log SET card_id = ?2 WHERE card_id = ?1")?
+            .execute(params![old, new])?;
+        conn.prepare_cached(
             "UPDATE undo SET cards = (
                  SELECT json_group_array(CASE WHEN j.value ->> 'id' = ?1 THEN json_set(j.value, '$.id', ?2) ELSE json(j.value) END)
                  FROM json_each(undo.cards) j)
              WHERE json_valid(cards) AND EXISTS (SELECT 1 FROM json_each(undo.cards) j WHERE j.value ->> 'id' = ?1)",
-            params![old, new],
-        )?;
-        conn.execute(
+        )?
+        .execute(params![old, new])?;
+        conn.prepare_cached(
             "UPDATE settings SET value = json_set(value, '$.questions', json((
                  SELECT json_group_array(CASE WHEN q.value ->> 'card_id' = ?1 THEN json_set(q.value, '$.card_id', ?2)
                                               ELSE json(q.value) END)
                  FROM json_each(settings.value, '$.questions') q)))
              WHERE key = 'quiz-misses' AND json_valid(value) AND json_type(value, '$.questions') = 'array'",
-            params![old, new],
-        )?;
+        )?
+        .execute(params![old, new])?;
         Ok(())
     }
 }
