@@ -21,8 +21,9 @@ use crate::store::sync::{CardIdentity, ChunkRow, EventRow, LocalDevice};
 
 use crate::store::{CardSnapshot, Store, Tx, queue};
 
-/// Unread chunks over this many bytes make the transaction a bulk one.
-const BULK_BYTES: u64 = 4 << 20;
+/// Unread chunks over this many bytes make the transaction a bulk one
+/// ([`is_bulk`]; a real sync's threshold).
+pub(super) const BULK_BYTES: u64 = 4 << 20;
 /// The page cache of a sync's transaction: every event touches pages of
 /// indexes keyed by random uids, and a smaller cache spills them to the WAL
 /// and reads them back (grows only as pages are used).
@@ -48,7 +49,23 @@ struct Checked<'a> {
     events: Option<Vec<Event>>,
 }
 
-/// Runs the transaction; returns this collection's device.
+/// Whether unread chunks of `bytes` make the sync's transaction a bulk one
+/// (insert triggers set aside, a large page cache): over `bulk_bytes`.
+fn is_bulk(bytes: u64, bulk_bytes: u64) -> bool {
+    bytes > bulk_bytes
+}
+
+/// Whether the log's indexes by card and time are set aside while the
+/// chunks are applied and built again after: a bulk sync of history of
+/// about the log's size or more (a first sync of a whole history), whose
+/// rows would otherwise grow those indexes row by row in random order.
+fn log_aside(bytes: u64, bulk_bytes: u64, log_rows_at_most: i64) -> bool {
+    is_bulk(bytes, bulk_bytes) && i64::try_from(bytes / BYTES_PER_EVENT).unwrap_or(i64::MAX) >= log_rows_at_most
+}
+
+/// Runs the transaction, a bulk one when the unread chunks are over
+/// `bulk_bytes` ([`BULK_BYTES`] but in tests); returns this collection's device.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
     store: &mut Store,
     folder: &Folder,
@@ -57,6 +74,7 @@ pub fn run(
     clock: &Clock,
     report: &mut Report,
     progress: &dyn Progress,
+    bulk_bytes: u64,
 ) -> Result<LocalDevice> {
     let read = store.chunks_read()?;
     let unread: Vec<Unread> = devices
@@ -70,15 +88,13 @@ pub fn run(
         .filter(|u| !read.get(u.device).is_some_and(|names| names.contains(&u.file.name)))
         .collect();
     let bytes: u64 = unread.iter().map(|u| u.file.size).sum();
-    let tx = if bytes > BULK_BYTES {
+    let tx = if is_bulk(bytes, bulk_bytes) {
         store.begin_bulk(256)?
     } else {
         store.begin_with_cache(SYNC_CACHE_MIB)?
     };
-    // History of about the log's size or more (a first sync of a whole
-    // history): the log's indexes by card and time are built again once the
-    // chunks are applied, instead of grown row by row in random order.
-    let log_aside = bytes > BULK_BYTES && (bytes / BYTES_PER_EVENT) as i64 >= tx.log_rows_at_most()?;
+    let log_aside = log_aside(bytes, bulk_bytes, tx.log_rows_at_most()?);
+    report.log_indexes_rebuilt = log_aside;
     let local = local_device(&tx, home, clock, report, progress)?;
     let mut chunks = Steps::start(progress, "chunks", unread.len());
     let mut cache = Identities::default();
@@ -447,4 +463,32 @@ fn replay_dirty(
         tx.replayed(id, false)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sync_is_a_bulk_one_only_over_the_threshold() {
+        assert!(!is_bulk(0, 0));
+        assert!(is_bulk(1, 0));
+        assert!(!is_bulk(BULK_BYTES, BULK_BYTES));
+        assert!(is_bulk(BULK_BYTES + 1, BULK_BYTES));
+    }
+
+    #[test]
+    fn the_log_indexes_are_set_aside_for_bulk_history_of_the_logs_size_or_more() {
+        let bytes = BULK_BYTES + 1;
+        let events = (bytes / BYTES_PER_EVENT) as i64;
+        assert!(log_aside(bytes, BULK_BYTES, 0), "a first sync into an empty log");
+        assert!(log_aside(bytes, BULK_BYTES, events), "as many events as log rows");
+        assert!(
+            !log_aside(bytes, BULK_BYTES, events + 1),
+            "a log larger than the history"
+        );
+        assert!(!log_aside(BULK_BYTES, BULK_BYTES, 0), "not a bulk sync: indexes kept");
+        let most = (u64::MAX / BYTES_PER_EVENT) as i64;
+        assert!(log_aside(u64::MAX, BULK_BYTES, most), "no overflow on any size");
+    }
 }

@@ -75,6 +75,9 @@ pub struct Report {
     pub notes: Vec<String>,
     /// Chunks or deck files not read (escaped); tried again next time.
     pub warnings: Vec<String>,
+    /// The review log's indexes by card and time were set aside while the
+    /// chunks were applied and built again (a bulk first sync of a history).
+    pub log_indexes_rebuilt: bool,
 }
 
 impl Report {
@@ -98,6 +101,19 @@ pub fn sync(store: &mut Store, dir: &Path, clock: &Clock) -> Result<Report> {
 /// [`sync`], reporting to `progress` the cards snapshotted at a first sync,
 /// the chunks read, the cards replayed and the events written.
 pub fn sync_showing(store: &mut Store, dir: &Path, clock: &Clock, progress: &dyn Progress) -> Result<Report> {
+    sync_with_bulk_bytes(store, dir, clock, progress, apply::BULK_BYTES)
+}
+
+/// [`sync_showing`] whose transaction is a bulk one when the unread chunks
+/// are over `bulk_bytes` bytes (a real sync: 4 MiB). For tests, which reach
+/// the bulk path with a few events.
+pub fn sync_with_bulk_bytes(
+    store: &mut Store,
+    dir: &Path,
+    clock: &Clock,
+    progress: &dyn Progress,
+    bulk_bytes: u64,
+) -> Result<Report> {
     let _lock = Lock::take(store.path(), clock.now_ms())?;
     let folder = Folder::open(dir)?;
     let (devices, notes) = folder.scan()?;
@@ -106,7 +122,16 @@ pub fn sync_showing(store: &mut Store, dir: &Path, clock: &Clock, progress: &dyn
         ..Report::default()
     };
     let home = folder::home(store.path());
-    let local = apply::run(store, &folder, &devices, &home, clock, &mut report, progress)?;
+    let local = apply::run(
+        store,
+        &folder,
+        &devices,
+        &home,
+        clock,
+        &mut report,
+        progress,
+        bulk_bytes,
+    )?;
     report.device = local.device.clone();
     export::run(store, &folder, &devices, &local, clock, &mut report, progress)?;
     Ok(report)
