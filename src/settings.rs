@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Desired retention a deck or the collection may ask for.
+pub const RETENTION_RANGE: std::ops::RangeInclusive<f32> = 0.70..=0.99;
+
 /// Longest review interval, in days (as Anki's default).
 pub const MAX_INTERVAL_DAYS: u32 = 36_500;
 

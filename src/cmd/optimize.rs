@@ -461,14 +461,7 @@ mod tests {
     fn deck(key: &str) -> DeckRow {
         DeckRow {
             id: 1,
-            key: key.into(),
-            name: key.into(),
-            description: String::new(),
-            source_path: None,
-            retention: None,
-            new_per_day: None,
-            reviews_per_day: None,
-            preset: None,
+            ..DeckRow::new(key, key)
         }
     }
 

@@ -184,14 +184,8 @@ mod tests {
     fn deck(source: Option<&str>) -> DeckRow {
         DeckRow {
             id: 1,
-            key: "d".into(),
-            name: "D".into(),
-            description: String::new(),
             source_path: source.map(str::to_string),
-            retention: None,
-            new_per_day: None,
-            reviews_per_day: None,
-            preset: None,
+            ..DeckRow::new("d", "D")
         }
     }
 

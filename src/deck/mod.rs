@@ -32,8 +32,7 @@ pub use cloze::is_numbered as is_numbered_cloze;
 pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
 pub use stored::stored_facts;
 
-/// Desired retention a deck may ask for.
-pub const RETENTION_RANGE: std::ops::RangeInclusive<f32> = 0.70..=0.99;
+pub use crate::settings::RETENTION_RANGE;
 
 /// A parsed deck file.
 #[derive(Debug, Clone, PartialEq)]

@@ -159,18 +159,10 @@ mod tests {
     use crate::card::{CardText, Schedule};
     use crate::store::{DeckRow, NewCard, Store};
 
-    fn schema(store: &Store) -> Vec<String> {
-        let mut stmt = store
-            .conn()
-            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
-    }
-
     #[test]
     fn what_is_set_aside_comes_back_as_it_was() {
         let mut store = Store::open_in_memory().unwrap();
-        let before = schema(&store);
+        let before = store.schema_sql();
         store
             .transaction(|tx| {
                 let triggers = set_aside(tx, INSERT_TRIGGERS)?;
@@ -188,7 +180,7 @@ mod tests {
                 triggers.restore(tx)
             })
             .unwrap();
-        assert_eq!(schema(&store), before);
+        assert_eq!(store.schema_sql(), before);
     }
 
     /// (card_count, source_hash) of deck 1.
@@ -233,18 +225,7 @@ mod tests {
         let mut stores = [true, false].map(|bulk| {
             let mut store = Store::open_in_memory().unwrap();
             let tx = store.begin().unwrap();
-            tx.insert_deck(&DeckRow {
-                id: 0,
-                key: "d".into(),
-                name: "D".into(),
-                description: String::new(),
-                source_path: None,
-                retention: None,
-                new_per_day: None,
-                reviews_per_day: None,
-                preset: None,
-            })
-            .unwrap();
+            tx.insert_deck(&DeckRow::new("d", "D")).unwrap();
             tx.set_deck_source(1, "old", 0).unwrap();
             tx.commit().unwrap();
             (bulk, store)
@@ -287,19 +268,7 @@ mod tests {
         let [bulk, plain] = [true, false].map(|bulk| {
             let mut store = Store::open_in_memory().unwrap();
             let tx = if bulk { store.begin_bulk(1) } else { store.begin() }.unwrap();
-            let deck = tx
-                .insert_deck(&DeckRow {
-                    id: 0,
-                    key: "d".into(),
-                    name: "D".into(),
-                    description: String::new(),
-                    source_path: None,
-                    retention: None,
-                    new_per_day: None,
-                    reviews_per_day: None,
-                    preset: None,
-                })
-                .unwrap();
+            let deck = tx.insert_deck(&DeckRow::new("d", "D")).unwrap();
             let file = |path: &str| DeckFileRow {
                 path: path.into(),
                 deck_key: "d".into(),

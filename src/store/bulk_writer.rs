@@ -33,14 +33,8 @@ impl BulkWriter<'_> {
     pub fn deck(&mut self, id: i64, key: &str, name: &str, description: &str) -> Result<()> {
         let row = DeckRow {
             id,
-            key: key.to_string(),
-            name: name.to_string(),
             description: description.to_string(),
-            source_path: None,
-            retention: None,
-            new_per_day: None,
-            reviews_per_day: None,
-            preset: None,
+            ..DeckRow::new(key, name)
         };
         self.tx.insert_deck(&row).map(|_| ())
     }

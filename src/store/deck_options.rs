@@ -9,7 +9,7 @@
 //! state whatever its own options are.
 
 use super::{BuryRules, DeckRow, Settings};
-use crate::settings::{MAX_INTERVAL_DAYS, SchedConfig, steps_secs};
+use crate::settings::{MAX_INTERVAL_DAYS, RETENTION_RANGE, SchedConfig, steps_secs};
 
 /// FSRS parameter counts the scheduler takes (FSRS-4.5, -5, -6).
 const PARAMETER_COUNTS: [usize; 3] = [17, 19, 21];
@@ -46,7 +46,7 @@ impl Settings {
         let mut own = deck.retention.is_some() || deck.new_per_day.is_some() || deck.reviews_per_day.is_some();
         if let Some(retention) = deck
             .retention
-            .or(preset.desired_retention.filter(|r| (0.70..=0.99).contains(r)))
+            .or(preset.desired_retention.filter(|r| RETENTION_RANGE.contains(r)))
         {
             scheduler.desired_retention = retention;
             own = true;
@@ -107,14 +107,8 @@ mod tests {
     fn deck(preset: Option<DeckPreset>) -> DeckRow {
         DeckRow {
             id: 1,
-            key: "d".into(),
-            name: "D".into(),
-            description: String::new(),
-            source_path: None,
-            retention: None,
-            new_per_day: None,
-            reviews_per_day: None,
             preset,
+            ..DeckRow::new("d", "D")
         }
     }
 

@@ -26,6 +26,23 @@ pub struct DeckRow {
     pub preset: Option<DeckPreset>,
 }
 
+impl DeckRow {
+    /// A new deck (no id yet) with no description, file or options of its own.
+    pub fn new(key: &str, name: &str) -> Self {
+        DeckRow {
+            id: 0,
+            key: key.to_string(),
+            name: name.to_string(),
+            description: String::new(),
+            source_path: None,
+            retention: None,
+            new_per_day: None,
+            reviews_per_day: None,
+            preset: None,
+        }
+    }
+}
+
 /// What a build changed in one deck.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct SyncReport {

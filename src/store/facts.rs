@@ -141,18 +141,7 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let tx = store.begin().unwrap();
         for key in ["a", "b"] {
-            tx.insert_deck(&DeckRow {
-                id: 0,
-                key: key.into(),
-                name: key.into(),
-                description: String::new(),
-                source_path: None,
-                retention: None,
-                new_per_day: None,
-                reviews_per_day: None,
-                preset: None,
-            })
-            .unwrap();
+            tx.insert_deck(&DeckRow::new(key, key)).unwrap();
         }
         assert_eq!(tx.insert_fact(Some(10), 2, "anki-1f", "{\"x\":1}").unwrap(), 10);
         assert_eq!(tx.insert_fact(None, 1, "anki_2", "{}").unwrap(), 11);

@@ -159,6 +159,20 @@ impl Store {
         Ok(store)
     }
 
+    /// The SQL of every table, index and trigger, by name: for tests that
+    /// check what a bulk write set aside came back as it was.
+    #[cfg(test)]
+    pub(crate) fn schema_sql(&self) -> Vec<String> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
+            .expect("sqlite_master is readable");
+        stmt.query_map([], |r| r.get(0))
+            .expect("sqlite_master is readable")
+            .map(|row| row.expect("sqlite_master is readable"))
+            .collect()
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

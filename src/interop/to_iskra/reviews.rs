@@ -178,14 +178,6 @@ mod tests {
         }
     }
 
-    fn schema(store: &Store) -> Vec<String> {
-        let mut stmt = store
-            .conn()
-            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
-    }
-
     /// (uid, interval before, interval after) of every log row, by time.
     fn log(store: &Store) -> Vec<(String, i64, i64)> {
         let mut stmt = store
@@ -203,21 +195,21 @@ mod tests {
         let mut logs = Vec::new();
         for many in [1, usize::MAX] {
             let mut store = Store::open_in_memory().unwrap();
-            let before = schema(&store);
+            let before = store.schema_sql();
             let dry = write_batch_with(&mut store, &batch(), false, many, &crate::progress::Silent).unwrap();
             assert_eq!(
                 dry.reviews_added, 3,
                 "many {many}: a dry run reports what a real one does"
             );
             assert_eq!(
-                schema(&store),
+                store.schema_sql(),
                 before,
                 "many {many}: a dry run leaves the schema as it was"
             );
             assert!(log(&store).is_empty());
             let outcome = write_batch_with(&mut store, &batch(), true, many, &crate::progress::Silent).unwrap();
             assert_eq!((outcome.reviews_added, outcome.reviews_present), (3, 0), "many {many}");
-            assert_eq!(schema(&store), before, "many {many}: the log's indexes are back");
+            assert_eq!(store.schema_sql(), before, "many {many}: the log's indexes are back");
             let again = write_batch_with(&mut store, &batch(), true, many, &crate::progress::Silent).unwrap();
             assert_eq!((again.reviews_added, again.reviews_present), (0, 3), "many {many}");
             // The same answers under other uids (another exporter's card id): known.

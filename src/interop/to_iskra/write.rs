@@ -20,6 +20,7 @@ use crate::error::Result;
 use crate::interop::anki::media;
 use crate::progress::{self, Progress, Silent};
 use crate::sched::Schedule;
+use crate::settings::RETENTION_RANGE;
 use crate::store::{AnkiNoteRow, DeckRow, FactRow, Store, Tx};
 
 /// A stored deck as the import sees it.
@@ -328,17 +329,13 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
             None => {
                 let preset = deck.preset.as_ref();
                 let row = DeckRow {
-                    id: 0,
-                    key: deck.key.clone(),
-                    name: deck.name.clone(),
-                    description: String::new(),
-                    source_path: None,
                     retention: preset
                         .and_then(|p| p.desired_retention)
-                        .filter(|r| (0.7..=0.99).contains(r)),
+                        .filter(|r| RETENTION_RANGE.contains(r)),
                     new_per_day: preset.and_then(|p| p.new_per_day),
                     reviews_per_day: preset.and_then(|p| p.reviews_per_day),
                     preset: preset.cloned(),
+                    ..DeckRow::new(&deck.key, &deck.name)
                 };
                 (self.tx.insert_deck(&row)?, None, true)
             }
