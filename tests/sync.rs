@@ -265,15 +265,7 @@ fn a_git_remote_carries_the_folder() {
 fn an_old_collection_migrates_and_its_imported_deck_and_anki_ids_travel() {
     // The schema-3 fixture: bundled decks, `mine` from a file, and
     // `spanish-verbs` imported from Anki (no file), with history.
-    let a = Device {
-        s: common::Scratch::new(),
-        name: "A",
-    };
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/collection-v3.sqlite3"),
-        &a.s.db,
-    )
-    .unwrap();
+    let a = Device::schema_3_fixture("A");
     std::fs::create_dir(a.folder()).unwrap();
     let first = a.run(T0, &["sync", &a.folder().display().to_string()], "");
     assert!(
@@ -283,17 +275,7 @@ fn an_old_collection_migrates_and_its_imported_deck_and_anki_ids_travel() {
     );
     // A new machine: the bundled decks (every iskra has them) and the
     // collection's `mine` deck file, shared by the user.
-    let b = Device {
-        s: common::Scratch::new(),
-        name: "B",
-    };
-    b.s.write(
-        "mine.deck",
-        "# Mine\n\n## one\nq: One?\na: 1\n\n## two\nq: Two?\na: 2\ncards: basic reverse\n",
-    );
-    b.run(T0, &["status"], "");
-    b.run(T0, &["build", "mine.deck"], "");
-    std::fs::create_dir(b.folder()).unwrap();
+    let b = Device::with_mine("B");
     carry(&[&a, &b]);
     let run = b.run(T0, &["sync", &b.folder().display().to_string()], "");
     assert!(
@@ -339,15 +321,7 @@ fn an_old_collection_migrates_and_its_imported_deck_and_anki_ids_travel() {
 /// grades the deck's cards with them, and both devices end the same.
 #[test]
 fn an_imported_decks_options_travel_in_its_deck_file() {
-    let a = Device {
-        s: common::Scratch::new(),
-        name: "A",
-    };
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/collection-v3.sqlite3"),
-        &a.s.db,
-    )
-    .unwrap();
+    let a = Device::schema_3_fixture("A");
     a.run(T0, &["status"], "");
     // What an import of an Anki deck with this preset keeps.
     rusqlite::Connection::open(&a.s.db)
@@ -372,10 +346,7 @@ fn an_imported_decks_options_travel_in_its_deck_file() {
         "{file}"
     );
 
-    let b = Device {
-        s: common::Scratch::new(),
-        name: "B",
-    };
+    let b = Device::blank("B");
     b.run(T0, &["status"], "");
     std::fs::create_dir(b.folder()).unwrap();
     carry(&[&a, &b]);

@@ -67,35 +67,9 @@ fn integrity(path: &Path) -> String {
 /// `spanish-verbs` imported from Anki (no file, so written to the folder as
 /// a deck file), with history.
 fn fixture_device(name: &'static str) -> Device {
-    let device = Device {
-        s: common::Scratch::new(),
-        name,
-    };
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/collection-v3.sqlite3"),
-        &device.s.db,
-    )
-    .unwrap();
+    let device = Device::schema_3_fixture(name);
     std::fs::create_dir(device.folder()).unwrap();
     device.run(T0, &["sync", &device.folder().display().to_string()], "");
-    device
-}
-
-/// A new machine for the fixture's history: the bundled decks and `mine`
-/// built, never synced; its first sync builds `spanish-verbs` from the
-/// folder, in the transaction that applies the history.
-fn device_with_mine(name: &'static str) -> Device {
-    let device = Device {
-        s: common::Scratch::new(),
-        name,
-    };
-    device.s.write(
-        "mine.deck",
-        "# Mine\n\n## one\nq: One?\na: 1\n\n## two\nq: Two?\na: 2\ncards: basic reverse\n",
-    );
-    device.run(T0, &["status"], "");
-    device.run(T0, &["build", "mine.deck"], "");
-    std::fs::create_dir(device.folder()).unwrap();
     device
 }
 
@@ -119,7 +93,7 @@ fn a_first_sync_through_the_bulk_path_ends_as_through_the_normal_one() {
 fn a_first_sync_that_builds_a_deck_through_the_bulk_path_ends_as_through_the_normal_one() {
     let a = fixture_device("A");
     study(&a);
-    first_sync_alike(&a, device_with_mine, true);
+    first_sync_alike(&a, Device::with_mine, true);
 }
 
 /// `device` holds A's cards and log; where the sync built A's deck from its

@@ -59,13 +59,45 @@ pub struct Device {
     pub name: &'static str,
 }
 
+/// The deck file `mine` of the schema-3 fixture's user.
+pub const MINE_DECK: &str = "# Mine\n\n## one\nq: One?\na: 1\n\n## two\nq: Two?\na: 2\ncards: basic reverse\n";
+
 impl Device {
-    /// A device that built [`DECK`] at [`T0`] and synced once with its folder.
-    pub fn new(name: &'static str) -> Device {
-        let device = Device {
+    /// A device whose collection is not made yet, its folder not either.
+    pub fn blank(name: &'static str) -> Device {
+        Device {
             s: Scratch::new(),
             name,
-        };
+        }
+    }
+
+    /// The schema-3 fixture collection as a device (bundled decks, `mine`
+    /// from a file, `spanish-verbs` imported from Anki with history), its
+    /// folder not made yet.
+    pub fn schema_3_fixture(name: &'static str) -> Device {
+        let device = Device::blank(name);
+        std::fs::copy(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/collection-v3.sqlite3"),
+            &device.s.db,
+        )
+        .unwrap();
+        device
+    }
+
+    /// A new machine of the fixture's user: the bundled decks and `mine`
+    /// built, its folder made, never synced.
+    pub fn with_mine(name: &'static str) -> Device {
+        let device = Device::blank(name);
+        device.s.write("mine.deck", MINE_DECK);
+        device.run(T0, &["status"], "");
+        device.run(T0, &["build", "mine.deck"], "");
+        std::fs::create_dir(device.folder()).unwrap();
+        device
+    }
+
+    /// A device that built [`DECK`] at [`T0`] and synced once with its folder.
+    pub fn new(name: &'static str) -> Device {
+        let device = Device::blank(name);
         device.s.write("kronstadt.deck", DECK);
         device.s.run_at(T0, &["build", "kronstadt.deck"], "").ok();
         std::fs::create_dir(device.folder()).unwrap();
