@@ -1013,7 +1013,11 @@ fn anki_deck_options_schedule_cards_in_iskra_as_in_anki() {
     // iskra reviews the deck; Anki then answers the same cards alike.
     let logged_before = s.count("SELECT count(*) FROM review_log");
     let reviewed = s
-        .run_at(&now, &["review", "--deck", key], "3\n1\n3\n3\n4\n3\n3\n2\nq\n")
+        .run_at(
+            &now,
+            &["review", "--deck", key],
+            "3\n1\n3\n3\n4\n3\n3\n2\n3\n3\n3\n3\n3\n3\nq\n",
+        )
         .ok();
     assert!(reviewed.answered() >= 6, "{}", reviewed.stdout);
     let db = s.db();
