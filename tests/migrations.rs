@@ -76,6 +76,16 @@ const FIXTURES: &[Fixture] = &[
         log_deck: "people",
         log_elsewhere: 0,
     },
+    Fixture {
+        file: "collection-v6.sqlite3",
+        schema: 6,
+        decks: 5,
+        facts: 253,
+        cards: 329,
+        ratings: &[4, 4, 4, 3, 1, 3, 3, 3, 3, 3],
+        log_deck: "people",
+        log_elsewhere: 0,
+    },
 ];
 
 /// A time after every fixture was written.
@@ -197,6 +207,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
         schema_4_is_filled_in(&s, &copy_of(fixture), fixture);
         due_per_day_is_counted(&s, fixture);
         anki_identity_is_empty(&s);
+        trigrams_are_indexed(&s, fixture);
 
         // The backup made before migrating is the old version, unchanged.
         let backups: Vec<PathBuf> = std::fs::read_dir(s.path("backups"))
@@ -336,6 +347,61 @@ fn due_per_day_is_counted(s: &Scratch, fixture: &Fixture) {
             + s.count(&format!("SELECT count(*) FROM ({counted} EXCEPT {table})")),
         0,
         "{}: cards_due_per_day differs from a count of the cards",
+        fixture.file
+    );
+}
+
+/// Schema 7's `card_trigrams` (filled by the migration, kept by triggers):
+/// each card under its id, found by every three characters of its
+/// `search_text`, and nothing else; a search for words finds the cards
+/// whose text holds them.
+fn trigrams_are_indexed(s: &Scratch, fixture: &Fixture) {
+    let conn = s.db();
+    let cards: Vec<(i64, String)> = conn
+        .prepare("SELECT id, search_text FROM cards ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(cards.len() as i64, fixture.cards);
+    for (id, text) in &cards {
+        let chars: Vec<char> = text.chars().collect();
+        let trigrams: Vec<String> = chars
+            .windows(3)
+            .map(|w| format!("\"{}\"", w.iter().collect::<String>().replace('"', "\"\"")))
+            .collect();
+        assert!(!trigrams.is_empty(), "{}: card {id} has text", fixture.file);
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM card_trigrams WHERE card_trigrams MATCH ?1 AND rowid = ?2",
+                rusqlite::params![trigrams.join(" AND "), id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "{}: card {id} ({text:?}) is indexed", fixture.file);
+    }
+    let indexed: Vec<i64> = conn
+        .prepare("SELECT rowid FROM card_trigrams ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        indexed,
+        cards.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+        "{}",
+        fixture.file
+    );
+    let run = s.run_at(LATER, &["search", "--json", "lenin"], "").ok();
+    let found: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let expected = s.count("SELECT count(*) FROM cards WHERE retired = 0 AND instr(search_text, 'lenin') > 0");
+    assert!(expected > 0, "{}", fixture.file);
+    assert_eq!(
+        found["cards"].as_array().unwrap().len() as i64,
+        expected,
+        "{}",
         fixture.file
     );
 }

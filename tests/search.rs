@@ -411,6 +411,10 @@ fn queries_find_what_an_independent_filter_finds() {
             Box::new(|c, _| c.retrievability.is_some_and(|r| r < 0.95)),
         ),
         (
+            "-prop:r<0.95",
+            Box::new(|c, _| !c.retrievability.is_some_and(|r| r < 0.95)),
+        ),
+        (
             "prop:r>=0.9 -is:new",
             Box::new(|c, _| c.retrievability.is_some_and(|r| r >= 0.9) && c.state != "new"),
         ),

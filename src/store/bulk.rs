@@ -11,14 +11,15 @@ use rusqlite::{Connection, params};
 use crate::error::Result;
 
 /// The per-row triggers a bulk transaction sets aside: every trigger on
-/// inserts into cards and facts. They keep `decks.card_count` and
-/// `cards_due_per_day`, forget `decks.source_hash` and mark the deck's
-/// written sync file stale when cards and facts are added. Besides their own
+/// inserts into cards and facts. They keep `decks.card_count`,
+/// `cards_due_per_day` and the search's `card_trigrams`, forget
+/// `decks.source_hash` and mark the deck's written sync file stale when
+/// cards and facts are added. Besides their own
 /// cost, a trigger on a table makes each insert into it open a statement
 /// journal (a copy of every page it changes, to undo the statement alone):
 /// 15% of a 100k-fact build.
 const INSERT_TRIGGERS: &str = "type = 'trigger' AND name IN ('cards_insert_count', 'facts_insert_forget_hash', \
-     'cards_due_day_insert', 'sync_deck_files_fact_insert')";
+     'cards_due_day_insert', 'sync_deck_files_fact_insert', 'card_trigrams_insert')";
 
 /// The secondary indexes of cards and the review log.
 pub(super) const CARD_AND_LOG_INDEXES: &str =
@@ -63,7 +64,8 @@ impl SetAside {
 /// set aside: the card count of each deck cards were inserted into is
 /// recounted at the commit; a card due on a day is counted in
 /// `cards_due_per_day` as it is inserted (later updates of the card count
-/// from there); a deck's fingerprint is forgotten and its written sync file
+/// from there); a card's text goes into `card_trigrams` as it is inserted
+/// (later edits and deletes keep it from there); a deck's fingerprint is forgotten and its written sync file
 /// marked stale when a fact is inserted into it (once, until the fingerprint
 /// is set or a sync file recorded again).
 pub(super) struct Bookkeeping {
@@ -88,12 +90,22 @@ impl Bookkeeping {
         })
     }
 
-    /// A card was inserted into `deck_id` (`cards_insert_count`), due on
-    /// `due_day` if it counts in `cards_due_per_day` (`cards_due_day_insert`).
-    pub(super) fn card_inserted(&mut self, conn: &Connection, deck_id: i64, due_day: Option<i64>) -> Result<()> {
+    /// Card `card_id` was inserted into `deck_id` (`cards_insert_count`),
+    /// due on `due_day` if it counts in `cards_due_per_day`
+    /// (`cards_due_day_insert`), with `search_text` (`card_trigrams_insert`).
+    pub(super) fn card_inserted(
+        &mut self,
+        conn: &Connection,
+        card_id: i64,
+        deck_id: i64,
+        due_day: Option<i64>,
+        search_text: &str,
+    ) -> Result<()> {
         if !self.counted.contains(&deck_id) {
             self.counted.push(deck_id);
         }
+        conn.prepare_cached("INSERT INTO card_trigrams (rowid, search_text) VALUES (?1, ?2)")?
+            .execute(params![card_id, search_text])?;
         if let Some(day) = due_day {
             conn.prepare_cached(
                 "INSERT INTO cards_due_per_day (day, cards) VALUES (?1, 1)
@@ -167,7 +179,7 @@ mod tests {
             .transaction(|tx| {
                 let triggers = set_aside(tx, INSERT_TRIGGERS)?;
                 let indexes = set_aside(tx, CARD_AND_LOG_INDEXES)?;
-                assert_eq!((triggers.0.len(), indexes.0.len()), (4, 5));
+                assert_eq!((triggers.0.len(), indexes.0.len()), (5, 6));
                 let left: i64 = tx.query_row(
                     &format!(
                         "SELECT count(*) FROM sqlite_master WHERE ({INSERT_TRIGGERS}) OR ({CARD_AND_LOG_INDEXES})"

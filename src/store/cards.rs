@@ -403,7 +403,8 @@ impl Tx<'_> {
             let s = card.schedule;
             let due = due_value(s.due);
             let counted = counts_due_per_day(queue_of(card), s.state, due);
-            bulk.card_inserted(self.conn(), card.deck_id, counted.then_some(due))?;
+            let text = search_text(&card.text.front, &card.text.back);
+            bulk.card_inserted(self.conn(), id, card.deck_id, counted.then_some(due), &text)?;
         }
         Ok(id)
     }

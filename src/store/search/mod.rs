@@ -8,6 +8,8 @@
 //! registered for the search (the store does no FSRS arithmetic). Retired cards (their fact
 //! or template left the deck file) are never found.
 
+#[cfg(test)]
+mod index_tests;
 mod sql;
 
 use rusqlite::Connection;
@@ -172,6 +174,33 @@ const FOUND_COLUMNS: &str = "c.id, d.key, d.name, c.fact_id, f.key, coalesce(jso
     c.template, c.front, c.back, c.state, c.queue, c.due, c.interval, c.stability, c.difficulty,
     c.last_review_day, c.reps, c.lapses, c.flag, c.leech, c.added_ms";
 
+/// The statement of a search reading `columns` of the cards `condition`
+/// matches. The cards are found in `cards_schedule` (the condition reads
+/// only its columns, and text through `card_trigrams`), then read by id: a
+/// scan of the index instead of every card's row with its text.
+fn statement(columns: &str, condition: &sql::Condition) -> String {
+    let facts = if condition.uses_facts {
+        "JOIN facts f ON f.id = c.fact_id"
+    } else {
+        ""
+    };
+    let found = format!(
+        "SELECT c.id FROM cards c {facts} WHERE c.retired = 0 AND {}",
+        condition.sql
+    );
+    if columns == ID_COLUMN {
+        format!("{found} ORDER BY c.id")
+    } else {
+        format!(
+            "SELECT {columns} FROM cards c JOIN facts f ON f.id = c.fact_id JOIN decks d ON d.id = c.deck_id
+             WHERE c.id IN ({found}) ORDER BY c.id"
+        )
+    }
+}
+
+/// What [`Store::search_card_ids`] reads.
+const ID_COLUMN: &str = "c.id";
+
 fn found_card(row: &rusqlite::Row) -> rusqlite::Result<FoundCard> {
     Ok(FoundCard {
         id: row.get(0)?,
@@ -226,7 +255,7 @@ impl Store {
         time: &SearchTime,
         retrievability: Retrievability,
     ) -> Result<Vec<i64>> {
-        self.search("c.id", filter, time, retrievability, |r| r.get(0))
+        self.search(ID_COLUMN, filter, time, retrievability, |r| r.get(0))
     }
 
     fn search<T>(
@@ -239,12 +268,36 @@ impl Store {
     ) -> Result<Vec<T>> {
         register_functions(self.conn(), retrievability)?;
         let condition = sql::condition(filter, time);
+        self.query_rows(&statement(columns, &condition), &condition, map)
+    }
+
+    /// The ids [`Store::search_card_ids`] finds, found as before
+    /// `cards_schedule` and `card_trigrams`: every card's row read, its text
+    /// checked (for tests that compare the two).
+    #[cfg(test)]
+    pub(crate) fn search_card_ids_without_indexes(
+        &self,
+        filter: &Filter,
+        time: &SearchTime,
+        retrievability: Retrievability,
+    ) -> Result<Vec<i64>> {
+        register_functions(self.conn(), retrievability)?;
+        let condition = sql::condition_without_trigrams(filter, time);
         let statement = format!(
-            "SELECT {columns} FROM cards c JOIN facts f ON f.id = c.fact_id JOIN decks d ON d.id = c.deck_id
+            "SELECT c.id FROM cards c NOT INDEXED JOIN facts f ON f.id = c.fact_id JOIN decks d ON d.id = c.deck_id
              WHERE c.retired = 0 AND {} ORDER BY c.id",
             condition.sql
         );
-        let mut stmt = self.conn().prepare(&statement)?;
+        self.query_rows(&statement, &condition, |r| r.get(0))
+    }
+
+    fn query_rows<T>(
+        &self,
+        statement: &str,
+        condition: &sql::Condition,
+        map: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut stmt = self.conn().prepare(statement)?;
         let rows = stmt
             .query_map(
                 rusqlite::params_from_iter(condition.values.iter().map(Value::clone)),
