@@ -6,20 +6,26 @@
 //! random inserts. The transaction keeps the triggers' bookkeeping itself
 //! ([`Bookkeeping`]), so the collection is the same as with them.
 
+use std::collections::HashSet;
+
 use rusqlite::{Connection, params};
 
 use crate::error::Result;
 
 /// The per-row triggers a bulk transaction sets aside: every trigger on
-/// inserts into cards and facts. They keep `decks.card_count`,
-/// `cards_due_per_day` and the search's `card_trigrams`, forget
-/// `decks.source_hash` and mark the deck's written sync file stale when
-/// cards and facts are added. Besides their own
+/// inserts into cards and facts, and the one that indexes a card's new text
+/// or id. They keep `decks.card_count`, `cards_due_per_day` and the
+/// search's `card_trigrams`, forget `decks.source_hash` and mark the deck's
+/// written sync file stale when cards and facts are added. (FTS5 writes
+/// what it holds in memory to the file at every statement savepoint: a
+/// trigger's insert into `card_trigrams` costs a segment of the index per
+/// card, merged again and again; 2.5 times the whole build of 100,000
+/// facts.) Besides their own
 /// cost, a trigger on a table makes each insert into it open a statement
 /// journal (a copy of every page it changes, to undo the statement alone):
 /// 15% of a 100k-fact build.
 const INSERT_TRIGGERS: &str = "type = 'trigger' AND name IN ('cards_insert_count', 'facts_insert_forget_hash', \
-     'cards_due_day_insert', 'sync_deck_files_fact_insert', 'card_trigrams_insert')";
+     'cards_due_day_insert', 'sync_deck_files_fact_insert', 'card_trigrams_insert', 'card_trigrams_update')";
 
 /// The secondary indexes of cards and the review log.
 pub(super) const CARD_AND_LOG_INDEXES: &str =
@@ -64,8 +70,10 @@ impl SetAside {
 /// set aside: the card count of each deck cards were inserted into is
 /// recounted at the commit; a card due on a day is counted in
 /// `cards_due_per_day` as it is inserted (later updates of the card count
-/// from there); a card's text goes into `card_trigrams` as it is inserted
-/// (later edits and deletes keep it from there); a deck's fingerprint is forgotten and its written sync file
+/// from there); the cards inserted, reworded or given another id are
+/// indexed in `card_trigrams` at the commit, all in one statement, with
+/// the text and id they have then (a deleted one is not; deletes keep their
+/// trigger); a deck's fingerprint is forgotten and its written sync file
 /// marked stale when a fact is inserted into it (once, until the fingerprint
 /// is set or a sync file recorded again).
 pub(super) struct Bookkeeping {
@@ -77,6 +85,8 @@ pub(super) struct Bookkeeping {
     /// Decks whose written sync file is marked stale, with no sync file
     /// recorded since.
     stale_files: Vec<i64>,
+    /// Cards to index in `card_trigrams` at the commit.
+    unindexed: HashSet<i64>,
 }
 
 impl Bookkeeping {
@@ -87,25 +97,25 @@ impl Bookkeeping {
             counted: Vec::new(),
             forgotten: Vec::new(),
             stale_files: Vec::new(),
+            unindexed: HashSet::new(),
         })
     }
 
     /// Card `card_id` was inserted into `deck_id` (`cards_insert_count`),
     /// due on `due_day` if it counts in `cards_due_per_day`
-    /// (`cards_due_day_insert`), with `search_text` (`card_trigrams_insert`).
+    /// (`cards_due_day_insert`); it is indexed at the commit
+    /// (`card_trigrams_insert`).
     pub(super) fn card_inserted(
         &mut self,
         conn: &Connection,
         card_id: i64,
         deck_id: i64,
         due_day: Option<i64>,
-        search_text: &str,
     ) -> Result<()> {
         if !self.counted.contains(&deck_id) {
             self.counted.push(deck_id);
         }
-        conn.prepare_cached("INSERT INTO card_trigrams (rowid, search_text) VALUES (?1, ?2)")?
-            .execute(params![card_id, search_text])?;
+        self.unindexed.insert(card_id);
         if let Some(day) = due_day {
             conn.prepare_cached(
                 "INSERT INTO cards_due_per_day (day, cards) VALUES (?1, 1)
@@ -134,6 +144,18 @@ impl Bookkeeping {
         Ok(())
     }
 
+    /// Card `old_id` was reworded or is now `new_id` (`card_trigrams_update`):
+    /// it leaves the index now, unless it was not indexed yet, and is
+    /// indexed at the commit.
+    pub(super) fn card_text_changed(&mut self, conn: &Connection, old_id: i64, new_id: i64) -> Result<()> {
+        if !self.unindexed.remove(&old_id) {
+            conn.prepare_cached("DELETE FROM card_trigrams WHERE rowid = ?1")?
+                .execute([old_id])?;
+        }
+        self.unindexed.insert(new_id);
+        Ok(())
+    }
+
     /// A sync file was recorded: the next fact inserted marks its deck's
     /// written file stale again.
     pub(super) fn deck_file_recorded(&mut self) {
@@ -145,13 +167,32 @@ impl Bookkeeping {
         self.forgotten.retain(|&id| id != deck_id);
     }
 
-    /// Recounts the decks' cards and puts the triggers back.
+    /// Recounts the decks' cards, indexes the cards' text and puts the
+    /// triggers back.
     pub(super) fn finish(self, conn: &Connection) -> Result<()> {
         for &deck_id in &self.counted {
             recount_cards(conn, deck_id)?;
         }
+        index_text(conn, self.unindexed)?;
         self.triggers.restore(conn)
     }
+}
+
+/// Indexes the text of the cards `ids` (those that exist) in
+/// `card_trigrams`, in one statement, in id order.
+fn index_text(conn: &Connection, ids: HashSet<i64>) -> Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    let list = serde_json::to_string(&ids).map_err(|e| crate::error::Error::Internal(e.to_string()))?;
+    conn.execute(
+        "INSERT INTO card_trigrams (rowid, search_text)
+         SELECT id, search_text FROM cards WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+        [list],
+    )?;
+    Ok(())
 }
 
 /// Sets `decks.card_count` of one deck from its cards (what the
@@ -179,7 +220,7 @@ mod tests {
             .transaction(|tx| {
                 let triggers = set_aside(tx, INSERT_TRIGGERS)?;
                 let indexes = set_aside(tx, CARD_AND_LOG_INDEXES)?;
-                assert_eq!((triggers.0.len(), indexes.0.len()), (5, 6));
+                assert_eq!((triggers.0.len(), indexes.0.len()), (6, 6));
                 let left: i64 = tx.query_row(
                     &format!(
                         "SELECT count(*) FROM sqlite_master WHERE ({INSERT_TRIGGERS}) OR ({CARD_AND_LOG_INDEXES})"

@@ -403,8 +403,7 @@ impl Tx<'_> {
             let s = card.schedule;
             let due = due_value(s.due);
             let counted = counts_due_per_day(queue_of(card), s.state, due);
-            let text = search_text(&card.text.front, &card.text.back);
-            bulk.card_inserted(self.conn(), id, card.deck_id, counted.then_some(due), &text)?;
+            bulk.card_inserted(self.conn(), id, card.deck_id, counted.then_some(due))?;
         }
         Ok(id)
     }
@@ -485,7 +484,16 @@ impl Tx<'_> {
                 text.answer,
                 search_text(&text.front, &text.back)
             ])?;
-        Ok(())
+        self.text_changed(card_id, card_id)
+    }
+
+    /// Tells a bulk transaction that card `old_id`, now `new_id`, has new
+    /// text or a new id to index (the trigger that does it is set aside).
+    pub(super) fn text_changed(&self, old_id: i64, new_id: i64) -> Result<()> {
+        match self.bulk() {
+            Some(mut bulk) => bulk.card_text_changed(self.conn(), old_id, new_id),
+            None => Ok(()),
+        }
     }
 
     /// Rewords a card of a fact in a deck file, puts it in `deck_id`, and
@@ -505,7 +513,7 @@ impl Tx<'_> {
                 deck_id,
                 search_text(&text.front, &text.back)
             ])?;
-        Ok(())
+        self.text_changed(card_id, card_id)
     }
 
     /// Retires a card whose template left its fact: suspended, history kept.

@@ -211,10 +211,16 @@ pub fn open_read_only(path: &Path) -> Connection {
         .unwrap_or_else(|e| panic!("open {}: {e}", path.display()))
 }
 
+/// Every row of every table, as text (not the search's trigram index, made
+/// from the cards' text: its tables hold FTS5's segments, which merges
+/// rewrite; `src/store/search/index_tests.rs` checks it).
 pub fn dump(conn: &Connection) -> String {
     let mut out = String::new();
     let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'card\\_trigrams%' ESCAPE '\\'
+             ORDER BY name",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

@@ -206,10 +206,43 @@ fn the_indexes_find_what_reading_every_card_finds_through_every_write() {
     tx.commit().unwrap();
     check(&store, "renumbered");
 
-    // Cards inserted in a bulk transaction (insert trigger set aside).
+    // Cards inserted in a bulk transaction (the triggers set aside), one of
+    // them then reworded and another renumbered in it; a card inserted
+    // before reworded and another renumbered.
+    let before: Vec<i64> = store
+        .conn()
+        .prepare("SELECT id FROM cards WHERE retired = 0 ORDER BY id LIMIT 2")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let renumbered_text: String = store
+        .conn()
+        .query_row("SELECT search_text FROM cards WHERE id = ?1", [before[1]], |r| r.get(0))
+        .unwrap();
     let tx = store.begin_bulk(8).unwrap();
+    let reworded = |front: &str| CardText {
+        template: "basic".into(),
+        front: front.into(),
+        back: "b".into(),
+        answer: "b".into(),
+    };
+    tx.write_card_text(before[0], &reworded("Переименованная карта"))
+        .unwrap();
+    tx.renumber_card(before[1], 4242).unwrap();
     let deck = tx.insert_deck(&crate::store::DeckRow::new("bulk", "Bulk")).unwrap();
-    for (n, words) in ["Bulk Zinóviev rocket", "восстание в массе", "ab"].iter().enumerate() {
+    let mut inserted = Vec::new();
+    for (n, words) in [
+        "Bulk Zinóviev rocket",
+        "восстание в массе",
+        "ab",
+        "to be reworded",
+        "to be renumbered",
+    ]
+    .iter()
+    .enumerate()
+    {
         let fact = tx.insert_fact(None, deck, &format!("b{n}"), "{}").unwrap();
         let text = CardText {
             template: "basic".into(),
@@ -217,18 +250,36 @@ fn the_indexes_find_what_reading_every_card_finds_through_every_write() {
             back: "b".into(),
             answer: "b".into(),
         };
-        tx.insert_card(&NewCard {
-            id: 0,
-            fact_id: fact,
-            deck_id: deck,
-            text: &text,
-            schedule: &Schedule::new_card(n as i64),
-            suspended: n == 1,
-        })
-        .unwrap();
+        let id = tx
+            .insert_card(&NewCard {
+                id: 0,
+                fact_id: fact,
+                deck_id: deck,
+                text: &text,
+                schedule: &Schedule::new_card(n as i64),
+                suspended: n == 1,
+            })
+            .unwrap();
+        inserted.push(id);
     }
+    tx.write_card_text(inserted[3], &reworded("Straße reworded in bulk"))
+        .unwrap();
+    tx.renumber_card(inserted[4], 4343).unwrap();
     tx.commit().unwrap();
     check(&store, "bulk insert");
+    let find = |q: &str| {
+        store
+            .search_card_ids(&text(q), &TIME, Box::new(|_, _, _| None))
+            .unwrap()
+    };
+    assert_eq!(find("переименованная"), [before[0]]);
+    assert_eq!(find("in bulk"), [inserted[3]]);
+    assert!(find("to be reworded").is_empty());
+    assert_eq!(find("renumbered"), [4343]);
+    let found = store
+        .search_card_ids(&Filter::Text(vec![renumbered_text]), &TIME, Box::new(|_, _, _| None))
+        .unwrap();
+    assert_eq!(found, [4242]);
     let rocket = store
         .search_card_ids(&text("rocket"), &TIME, Box::new(|_, _, _| None))
         .unwrap();

@@ -240,6 +240,7 @@ impl Tx<'_> {
         }
         conn.prepare_cached("UPDATE cards SET id = ?2 WHERE id = ?1")?
             .execute(params![old, new])?;
+        self.text_changed(old, new)?;
         conn.prepare_cached("UPDATE review_log SET card_id = ?2 WHERE card_id = ?1")?
             .execute(params![old, new])?;
         conn.prepare_cached(
