@@ -150,10 +150,7 @@ impl<'a> Tx<'a> {
         }
         let begun = journal::start_appending(conn).and_then(|appending| {
             Tx::begin(conn, Some(cache_mib), now_ms)
-                .map_err(|e| {
-                    journal::end_appending(conn, appending);
-                    e
-                })
+                .inspect_err(|_| journal::end_appending(conn, appending))
                 .map(|tx| (tx, appending))
         });
         let (mut tx, appending) = match begun {
