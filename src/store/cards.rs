@@ -487,8 +487,7 @@ impl Tx<'_> {
         self.text_changed(card_id, card_id)
     }
 
-    /// Tells a bulk transaction that card `old_id`, now `new_id`, has new
-    /// text or a new id to index (the trigger that does it is set aside).
+    /// Tells a bulk transaction (its trigger set aside) to index card `old_id`, now `new_id`.
     pub(super) fn text_changed(&self, old_id: i64, new_id: i64) -> Result<()> {
         match self.bulk() {
             Some(mut bulk) => bulk.card_text_changed(self.conn(), old_id, new_id),

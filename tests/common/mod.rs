@@ -213,7 +213,7 @@ pub fn open_read_only(path: &Path) -> Connection {
 
 /// Every row of every table, as text (not the search's trigram index, made
 /// from the cards' text: its tables hold FTS5's segments, which merges
-/// rewrite; `src/store/search/index_tests.rs` checks it).
+/// rewrite; `src/store/search/tests/index.rs` checks it).
 pub fn dump(conn: &Connection) -> String {
     let mut out = String::new();
     let tables: Vec<String> = conn

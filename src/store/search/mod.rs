@@ -11,8 +11,6 @@
 //! `card_trigrams` narrows words to the cards holding all their trigrams,
 //! and `cards_schedule` holds every column the other filters test.
 
-#[cfg(test)]
-mod index_tests;
 mod sql;
 
 use rusqlite::Connection;
@@ -313,6 +311,8 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+    mod index;
+
     use crate::deck::build::{Source, build};
     use crate::store::Store;
 

@@ -4,9 +4,9 @@
 //! schedule's conditions) find the same cards with them as by reading every
 //! card, after every kind of write that changes a card's text or id.
 
-use super::{Cmp, Filter, Is, Prop, SearchTime};
 use crate::card::{CardText, Schedule};
 use crate::deck::build::{Source, build};
+use crate::store::search::{Cmp, Filter, Is, Prop, SearchTime};
 use crate::store::{NewCard, Store};
 use crate::text::fold;
 
@@ -123,7 +123,7 @@ fn queries() -> Vec<Filter> {
 /// (and the rows read by id are the cards found); returns how many found
 /// something.
 fn same_with_and_without_indexes(store: &Store, when: &str) -> usize {
-    let r = || -> super::Retrievability { Box::new(|s, _, _| s.map(|s| s / 100.0)) };
+    let r = || -> crate::store::search::Retrievability { Box::new(|s, _, _| s.map(|s| s / 100.0)) };
     let mut found = 0;
     for filter in queries() {
         let with = store.search_card_ids(&filter, &TIME, r()).unwrap();
@@ -153,7 +153,7 @@ fn index_holds_every_card(store: &Store, when: &str) {
         .map(Result::unwrap)
         .collect();
     for (id, text) in &cards {
-        let Some(query) = super::sql::trigram_query(std::slice::from_ref(text)) else {
+        let Some(query) = crate::store::search::sql::trigram_query(std::slice::from_ref(text)) else {
             continue;
         };
         let hit: bool = conn
@@ -298,11 +298,14 @@ fn the_indexes_find_what_reading_every_card_finds_through_every_write() {
 
 /// The plan of a search: what SQLite reads for it.
 fn plan(store: &Store, columns: &str, filter: &Filter) -> String {
-    super::register_functions(store.conn(), Box::new(|_, _, _| None)).unwrap();
-    let condition = super::sql::condition(filter, &TIME);
+    crate::store::search::register_functions(store.conn(), Box::new(|_, _, _| None)).unwrap();
+    let condition = crate::store::search::sql::condition(filter, &TIME);
     let mut stmt = store
         .conn()
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", super::statement(columns, &condition)))
+        .prepare(&format!(
+            "EXPLAIN QUERY PLAN {}",
+            crate::store::search::statement(columns, &condition)
+        ))
         .unwrap();
     let rows: Vec<String> = stmt
         .query_map(rusqlite::params_from_iter(condition.values.iter()), |r| r.get(3))
@@ -316,7 +319,7 @@ fn plan(store: &Store, columns: &str, filter: &Filter) -> String {
 fn searches_read_the_indexes_not_every_card() {
     let mut store = Store::open_in_memory().unwrap();
     build(&mut store, &[source(DECK)]).unwrap();
-    for columns in [super::ID_COLUMN, super::FOUND_COLUMNS] {
+    for columns in [crate::store::search::ID_COLUMN, crate::store::search::FOUND_COLUMNS] {
         let words = plan(&store, columns, &text("kronstadt"));
         assert!(words.contains("SCAN card_trigrams VIRTUAL TABLE"), "{words}");
         assert!(!words.lines().any(|line| line == "SCAN c"), "{words}");
