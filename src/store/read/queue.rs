@@ -143,11 +143,14 @@ impl Store {
     /// A card answered in a day-long step counts as a review, as in Anki.
     /// One range scan of today's log rows: the CROSS JOIN keeps SQLite from
     /// starting at the deck's cards and probing each one's history instead
-    /// (100k probes on a large deck).
+    /// (100k probes on a large deck). The log rows are read from the time
+    /// index alone (it holds the columns), each card's deck from the small
+    /// `cards_deck` index, not the card's row: SQLite would look a row id
+    /// up in the table, one random page of it per answer today.
     pub fn studied_today_by_deck(&self, day_start_ms: i64) -> Result<HashMap<i64, StudiedToday>> {
         let sql = "SELECT c.deck_id, coalesce(sum(l.state_before = 0), 0),
                coalesce(sum(l.state_before = 2 OR (l.state_before IN (1, 3) AND l.due_before < ?2)), 0)
-             FROM review_log l CROSS JOIN cards c ON c.id = l.card_id
+             FROM review_log l CROSS JOIN cards c INDEXED BY cards_deck ON c.id = l.card_id
              WHERE l.reviewed_at_ms >= ?1 AND l.rating > 0
              GROUP BY c.deck_id";
         let mut stmt = self.conn().prepare_cached(sql)?;
@@ -175,16 +178,13 @@ impl Store {
         )
     }
 
-    /// Every new card of a deck, siblings too, however many the limits hold
-    /// back. A plain count, not [`Store::queue_counts`] with no limit:
-    /// counting through its `LIMIT` subquery costs 2-3 times as much per
-    /// card, which is what `status` and a session's summary spent their time
-    /// on at a million cards (BENCHMARKS.md, "Ten times the scale").
+    /// Every new card of a deck (queue 0), siblings too, however many the
+    /// limits hold back: `decks.new_count`, which triggers keep (schema 7).
+    /// Counting the cards was what `status` and a session's summary spent
+    /// their time on at a million cards (BENCHMARKS.md, "Ten times the
+    /// scale").
     pub fn unseen(&self, deck_id: i64) -> Result<u32> {
-        self.count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 0",
-            &[&deck_id],
-        )
+        self.count("SELECT new_count FROM decks WHERE id = ?1", &[&deck_id])
     }
 
     /// The counts a session header needs (see [`WaitingCounts`]). Each is an
