@@ -1,7 +1,7 @@
 //! The counts triggers keep (schema 7's `decks.new_count`, `decks.card_count`,
-//! `cards_due_per_day`) and what `status`, the first card and `stats` show
-//! from them and from the widened indexes equal a count made from scratch,
-//! after every kind of write: builds (bulk, with the insert triggers set
+//! `cards_due_per_day`), the deck a log row names (schema 7's
+//! `review_log.deck_id`) and what `status` shows from them equal a count
+//! made from scratch, after every kind of write: builds (bulk, with the insert triggers set
 //! aside), an edit, answers, undo, suspend and bury, forget and reschedule,
 //! an Anki import with history, a sync with another device, a deck moved
 //! and deleted.
@@ -50,6 +50,12 @@ fn assert_kept(device: &Device, after: &str) {
         );
     }
     assert_eq!(days, 0, "{}: cards_due_per_day after {after}", device.name);
+    // A log row that names a deck names its card's.
+    let wrong = device.s.count(
+        "SELECT count(*) FROM review_log l JOIN cards c ON c.id = l.card_id
+         WHERE l.deck_id IS NOT NULL AND l.deck_id != c.deck_id",
+    );
+    assert_eq!(wrong, 0, "{}: log rows' decks after {after}", device.name);
     let run = device.s.run_at(T0, &["check"], "");
     assert_eq!(run.code, 0, "{}: check after {after}:\n{}", device.name, run.stdout);
     // `status` says how many new cards wait beyond today's limit: every

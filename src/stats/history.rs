@@ -492,7 +492,14 @@ mod tests {
     #[test]
     fn first_review_of_the_day_for_any_card_id() {
         let mut days = ReviewedToday::default();
-        let cards = [5, 64, ReviewedToday::DENSE_IDS - 1, ReviewedToday::DENSE_IDS, i64::MAX, -3];
+        let cards = [
+            5,
+            64,
+            ReviewedToday::DENSE_IDS - 1,
+            ReviewedToday::DENSE_IDS,
+            i64::MAX,
+            -3,
+        ];
         for card in cards {
             assert!(days.first_on(card, 0), "{card}");
             assert!(!days.first_on(card, 0), "{card}");

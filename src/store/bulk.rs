@@ -173,7 +173,7 @@ mod tests {
             .transaction(|tx| {
                 let triggers = set_aside(tx, INSERT_TRIGGERS)?;
                 let indexes = set_aside(tx, CARD_AND_LOG_INDEXES)?;
-                assert_eq!((triggers.0.len(), indexes.0.len()), (5, 6));
+                assert_eq!((triggers.0.len(), indexes.0.len()), (5, 5));
                 let left: i64 = tx.query_row(
                     &format!(
                         "SELECT count(*) FROM sqlite_master WHERE ({INSERT_TRIGGERS}) OR ({CARD_AND_LOG_INDEXES})"

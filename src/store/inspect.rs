@@ -266,6 +266,15 @@ const KEPT_COUNTS: &[(i64, Rule)] = &[
     (
         7,
         Rule {
+            name: "log rows name their card's deck",
+            what: "log row",
+            offenders: "SELECT l.id FROM review_log l JOIN cards c ON c.id = l.card_id
+                        WHERE l.deck_id IS NOT NULL AND l.deck_id != c.deck_id",
+        },
+    ),
+    (
+        7,
+        Rule {
             name: "decks count their new cards",
             what: "deck",
             offenders: "SELECT d.id FROM decks d
@@ -456,6 +465,12 @@ mod tests {
             (
                 "UPDATE decks SET new_count = 1 WHERE id = 1",
                 "decks count their new cards",
+            ),
+            (
+                "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+                   state_before, due_before, interval_before, state_after, due_after, interval_after, deck_id)
+                 VALUES ('w', 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2)",
+                "log rows name their card's deck",
             ),
             (
                 "INSERT INTO cards_due_per_day (day, cards) VALUES (20000, 1)",
