@@ -82,7 +82,11 @@ fn kept_counts_equal_a_count_from_scratch_after_every_kind_of_write() {
 
     // Answers (new cards into learning and review), then undo of one.
     a.run(&shifted(T0, 5), &["review"], "3\n4\n1\nu\n3\n4\n4\n");
-    assert_eq!(a.s.count("SELECT count(*) FROM review_log"), 5, "six answers, one undone");
+    assert_eq!(
+        a.s.count("SELECT count(*) FROM review_log"),
+        5,
+        "six answers, one undone"
+    );
     assert_kept(&a, "answers and an undo in the session");
 
     // Card commands and their undo.
