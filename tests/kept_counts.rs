@@ -11,9 +11,13 @@ mod common;
 use common::shifted;
 use common::sync::{Device, T0, card, carry};
 
+/// A deck's key, its kept card count and its cards counted, its kept new
+/// count and its new cards counted.
+type DeckCounts = (String, i64, i64, i64, i64);
+
 /// Each deck's kept counts next to a count of its cards, and the days of
 /// `cards_due_per_day` that differ from a count of the cards due on them.
-fn kept_and_counted(device: &Device) -> (Vec<(String, i64, i64, i64, i64)>, i64) {
+fn kept_and_counted(device: &Device) -> (Vec<DeckCounts>, i64) {
     let conn = device.s.db();
     let decks = conn
         .prepare(
