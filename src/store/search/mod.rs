@@ -6,7 +6,7 @@
 //! [`crate::text::fold`], on every connection of the store) folds deck
 //! names, and `iskra_r` is the retrievability the caller passes in,
 //! registered for the search (the store does no FSRS arithmetic). Retired cards (their fact
-//! or template left the deck file) are never found. Two indexes of schema 7
+//! or template left the deck file) are never found. Two indexes of schema 8
 //! make a search read less than every card's row, never find otherwise:
 //! `card_trigrams` narrows words to the cards holding all their trigrams,
 //! and `cards_schedule` holds every column the other filters test.

@@ -1,4 +1,4 @@
--- Schema version 7 (issue 21, ten times the scale): what `iskra search`
+-- Schema version 8 (issue 21, ten times the scale): what `iskra search`
 -- reads without going through every card's row. (Its number is its place
 -- in `MIGRATIONS`; if another migration lands first, this file moves up one
 -- and keeps its text.) Nothing existing changes: one full-text index, its
