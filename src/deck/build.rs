@@ -270,9 +270,7 @@ fn sync_decks(store: &mut Store, decks: &[FactSync], progress: &dyn Progress) ->
     // ([`Store::begin_bulk_appending`]).
     let facts: usize = decks.iter().map(|d| d.deck.facts.len()).sum();
     let tx = if facts >= APPENDING_FACTS && facts as i64 > store.fact_len()? {
-        let tx = store.begin_bulk_appending(64)?;
-        tx.set_card_indexes_aside()?;
-        tx
+        store.begin_bulk_appending(64)?
     } else {
         store.begin_bulk(64)?
     };

@@ -24,10 +24,6 @@ const INSERT_TRIGGERS: &str = "type = 'trigger' AND name IN ('cards_insert_count
 pub(super) const CARD_AND_LOG_INDEXES: &str =
     "type = 'index' AND tbl_name IN ('cards', 'review_log') AND sql IS NOT NULL";
 
-/// The secondary indexes of cards (the uniqueness of a fact's templates,
-/// a constraint, stays).
-pub(super) const CARD_INDEXES: &str = "type = 'index' AND tbl_name = 'cards' AND sql IS NOT NULL";
-
 /// The secondary indexes of the review log (its uid stays: it is unique).
 pub(super) const LOG_INDEXES: &str = "type = 'index' AND tbl_name = 'review_log' AND sql IS NOT NULL";
 

@@ -22,8 +22,6 @@ pub struct Tx<'a> {
     bulk: Option<RefCell<bulk::Bookkeeping>>,
     /// Indexes set aside until the commit ([`Tx::set_log_indexes_aside`]).
     indexes: RefCell<Option<bulk::SetAside>>,
-    /// The cards' secondary indexes set aside ([`Tx::set_card_indexes_aside`]).
-    card_indexes: RefCell<Option<bulk::SetAside>>,
     /// The store's time for stamping new rows ([`Store::set_now`]).
     now_ms: Option<i64>,
     /// A transaction that mostly appends ([`Store::begin_bulk_appending`]):
@@ -134,7 +132,6 @@ impl<'a> Tx<'a> {
             cache_before,
             bulk: None,
             indexes: RefCell::new(None),
-            card_indexes: RefCell::new(None),
             now_ms,
             appending: None,
         };
@@ -176,25 +173,9 @@ impl<'a> Tx<'a> {
         Ok(())
     }
 
-    /// Sets the cards' secondary indexes (by queue, by time added, buried)
-    /// aside until the commit, which builds them again from the sorted rows:
-    /// for inserting many more cards than the collection holds (a large
-    /// deck file built into a small collection). Their uniqueness of a
-    /// fact's templates stays.
-    pub fn set_card_indexes_aside(&self) -> Result<()> {
-        let mut indexes = self.card_indexes.borrow_mut();
-        if indexes.is_none() {
-            *indexes = Some(bulk::set_aside(self.conn, bulk::CARD_INDEXES)?);
-        }
-        Ok(())
-    }
-
     /// Stores everything written in the transaction.
     pub fn commit(mut self) -> Result<()> {
         if let Some(indexes) = self.indexes.take() {
-            indexes.restore(self.conn)?;
-        }
-        if let Some(indexes) = self.card_indexes.take() {
             indexes.restore(self.conn)?;
         }
         if let Some(bookkeeping) = self.bulk.take() {
