@@ -272,26 +272,30 @@ def main():
     if "import" in stages:
         print(f"== import of {os.path.basename(package)}: {a.rounds} rounds, alternating")
         ratios = {b: [] for b in iskras}
+        cpu_ratios = {b: [] for b in iskras}
         memory = {b: [] for b in iskras}
         for round_ in range(a.rounds):
             results = {}
             for i, binary in enumerate(iskras):
                 target = os.path.join(a.work, f"import-{i}.sqlite3")
                 remove(target)
-                seconds, mib, _, _ = timed([binary, "--collection", target, "import", package], env=env)
-                results[binary] = (seconds, mib)
+                seconds, mib, _, cpu = timed([binary, "--collection", target, "import", package], env=env)
+                results[binary] = (seconds, mib, cpu)
                 remove(target)
-                print(f"round {round_ + 1} iskra[{i}] {binary}: {seconds:.2f} s, peak RSS {mib:.0f} MiB")
+                print(f"round {round_ + 1} iskra[{i}] {binary}: {seconds:.2f} s (CPU {cpu:.2f} s), "
+                      f"peak RSS {mib:.0f} MiB")
             target = os.path.join(a.work, "import-anki.anki2")
             remove(target)
-            seconds, mib, out, _ = timed([VENV_PYTHON, ANKI_SIDE, "import", package, target])
+            seconds, mib, out, cpu = timed([VENV_PYTHON, ANKI_SIDE, "import", package, target])
             remove(target)
-            print(f"round {round_ + 1} anki: {seconds:.2f} s, peak RSS {mib:.0f} MiB ({out.strip()})")
-            for binary, (s, m) in results.items():
+            print(f"round {round_ + 1} anki: {seconds:.2f} s (CPU {cpu:.2f} s), peak RSS {mib:.0f} MiB ({out.strip()})")
+            for binary, (s, m, c) in results.items():
                 ratios[binary].append(seconds / s)
+                cpu_ratios[binary].append(cpu / c)
                 memory[binary].append(mib / m)
         for i, binary in enumerate(iskras):
-            print(f"import, Anki / iskra[{i}] time: {spread(ratios[binary])}; memory: {spread(memory[binary])}")
+            print(f"import, Anki / iskra[{i}] time: {spread(ratios[binary])}; CPU: {spread(cpu_ratios[binary])}; "
+                  f"memory: {spread(memory[binary])}")
         summary["stages"]["import"] = {"ratio": ratio_summary(ratios[iskras[0]]),
                                        "memory_ratio": ratio_summary(memory[iskras[0]])}
 

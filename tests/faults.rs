@@ -1328,3 +1328,147 @@ fn an_import_killed_midway_leaves_nothing_in_tmpdir_after_the_next_import() {
     assert_eq!(temp_files(tmp.path()), Vec::<String>::new());
     assert_eq!(integrity(&s.db), "ok");
 }
+
+// ---------------------------------------------------------------------------
+// A large write stopped while it commits (rollback journal)
+
+/// Leaves the collection as a large build or import killed while it
+/// commits leaves it (they write in rollback-journal mode): pages of an
+/// unfinished transaction in the file, the journal that puts them back
+/// beside it, and a header already giving the new, larger size. With
+/// `hold`, the writer stays alive holding its exclusive lock (a commit in
+/// progress) until the returned child's stdin closes; else it is dead.
+fn interrupted_commit(s: &Scratch, hold: bool) -> Option<Child> {
+    const WRITER: &str = r#"
+import os, sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("PRAGMA journal_mode = DELETE")
+c.execute("PRAGMA cache_size = 4")  # dirty pages spill into the file
+c.execute("BEGIN EXCLUSIVE")
+c.execute("CREATE TABLE pad (x)")
+for i in range(3000):
+    c.execute("INSERT INTO pad VALUES (?)", ("x" * 1000,))
+c.execute("UPDATE cards SET reps = reps + 100")
+print("written", flush=True)
+if sys.argv[2] == "hold":
+    sys.stdin.read()
+os._exit(9)
+"#;
+    let mut child = Command::new("python3")
+        .args(["-c", WRITER])
+        .arg(&s.db)
+        .arg(if hold { "hold" } else { "die" })
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "written");
+    if !hold {
+        child.wait().unwrap();
+    }
+    let journal = PathBuf::from(format!("{}-journal", s.db.display()));
+    assert!(
+        std::fs::metadata(&journal).unwrap().len() > 0,
+        "a journal beside the file"
+    );
+    // The commit's first write: page 1, with the new page count.
+    let mut bytes = std::fs::read(&s.db).unwrap();
+    let pages = (bytes.len() / 4096) as u32 + 500;
+    bytes[28..32].copy_from_slice(&pages.to_be_bytes());
+    let counter = [bytes[24], bytes[25], bytes[26], bytes[27]];
+    bytes[92..96].copy_from_slice(&counter);
+    std::fs::write(&s.db, &bytes).unwrap();
+    hold.then_some(child)
+}
+
+fn reps_total(s: &Scratch) -> i64 {
+    open_read_only(&s.db)
+        .query_row("SELECT sum(reps) FROM cards", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_write_killed_while_it_commits_is_rolled_back_not_called_damaged() {
+    let s = Scratch::new();
+    two_days(&s);
+    let reps = reps_total(&s);
+    let before = s.dump();
+    interrupted_commit(&s, false);
+
+    // check reads without writing: it says what the journal is and how to settle it.
+    let check = s.run(&["check"]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(
+        check.stdout.contains("was stopped while it wrote")
+            && check.stdout.contains(
+                "hint: when no other iskra is running, any iskra command (`iskra status`) puts the file back"
+            ),
+        "{}",
+        check.stdout
+    );
+    assert!(!check.stdout.contains("malformed"), "{}", check.stdout);
+
+    // The next command lets SQLite put the file back as it was.
+    let status = s.run(&["status"]);
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    assert!(!PathBuf::from(format!("{}-journal", s.db.display())).exists());
+    assert_eq!(reps_total(&s), reps);
+    assert_eq!(s.dump(), before);
+    assert_eq!(integrity(&s.db), "ok");
+    s.run(&["check"]).ok();
+}
+
+#[test]
+fn restore_after_a_write_killed_while_it_commits_keeps_both_files_readable() {
+    let s = Scratch::new();
+    two_days(&s);
+    let before = s.dump();
+    interrupted_commit(&s, false);
+
+    let run = s.run(&["restore", "1", "--yes"]).ok();
+    assert!(run.stdout.contains("Restored"), "{}", run.stdout);
+    assert!(!PathBuf::from(format!("{}-journal", s.db.display())).exists());
+    s.run(&["check"]).ok();
+    assert_eq!(s.run(&["status"]).code, 0);
+    // The collection it replaced was rolled back first and saved whole.
+    let saved = backup_names(&s)
+        .into_iter()
+        .find(|n| n.contains("before-restore"))
+        .expect("a before-restore backup");
+    assert_eq!(common::dump(&open_read_only(&s.path("backups").join(saved))), before);
+}
+
+#[test]
+fn while_a_large_write_commits_other_commands_say_busy_and_restore_waits() {
+    let s = Scratch::new();
+    two_days(&s);
+    let before = s.dump();
+    let mut writer = interrupted_commit(&s, true).unwrap();
+
+    let status = s.run(&["status"]);
+    assert_eq!(status.code, 1);
+    assert!(status.stderr.contains("the collection is busy"), "{}", status.stderr);
+    let restore = s.run(&["restore", "1", "--yes"]);
+    assert_ne!(restore.code, 0);
+    assert!(
+        restore.stderr.contains("busy") || restore.stderr.contains("open in another iskra"),
+        "{}",
+        restore.stderr
+    );
+    assert!(
+        !backup_names(&s)
+            .iter()
+            .any(|n| n.contains("restore") || n.contains("damaged")),
+        "nothing saved, nothing swapped: {:?}",
+        backup_names(&s)
+    );
+
+    drop(writer.stdin.take()); // the writer dies without committing
+    writer.wait().unwrap();
+    assert_eq!(s.run(&["status"]).code, 0);
+    assert_eq!(s.dump(), before);
+}

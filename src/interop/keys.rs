@@ -22,7 +22,17 @@ pub fn guid_key(guid: &str) -> String {
 /// answer's time in ms) and the Anki card's id, so importing the same
 /// answer again finds it.
 pub fn review_uid(revlog_id: i64, anki_card_id: i64) -> String {
-    format!("anki-{revlog_id}-{anki_card_id}")
+    let mut uid = String::new();
+    write_review_uid(&mut uid, revlog_id, anki_card_id);
+    uid
+}
+
+/// [`review_uid`] into `out` (cleared first): one buffer for a million.
+pub fn write_review_uid(out: &mut String, revlog_id: i64, anki_card_id: i64) {
+    use std::fmt::Write;
+    out.clear();
+    // Writing into a String cannot fail.
+    let _ = write!(out, "anki-{revlog_id}-{anki_card_id}");
 }
 
 /// The guid a `guid_key` came from, if it can be recovered.

@@ -9,6 +9,11 @@ use crate::progress::{self, Progress};
 use crate::store::SCHEMA_VERSION;
 use crate::store::inspect::{self as sql, open_for_inspection};
 
+/// The check that fails when a rollback journal lies beside the file: a
+/// write in progress or stopped midway, which the next iskra to open the
+/// file settles; no other check runs then.
+pub const NO_INTERRUPTED_WRITE: &str = "no write was stopped midway";
+
 /// One check and what it found (nothing when it passed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {
@@ -86,6 +91,16 @@ fn inspect_into(path: &Path, report: &mut Checks) -> Result<()> {
     };
     report.check("the file is a SQLite database", &not);
     if !sqlite {
+        return Ok(());
+    }
+    // Half-written pages and the journal that puts them back: reading them
+    // would report damage that the next iskra to open the file undoes.
+    if crate::store::has_rollback_journal(path) {
+        let journal = format!(
+            "a build or import is writing to it now, or was stopped while it wrote ({} lies beside it)",
+            crate::error::shown(&crate::store::rollback_journal(path))
+        );
+        report.check(NO_INTERRUPTED_WRITE, &[journal]);
         return Ok(());
     }
     let Some(conn) = report.result("the file opens", open_for_inspection(path)) else {

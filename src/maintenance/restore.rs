@@ -135,11 +135,22 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
 /// The copies' progress is reported to `progress`.
 pub fn restore(path: &Path, backup: Verified, at: DateTime<Utc>, progress: &dyn Progress) -> Result<Option<PathBuf>> {
     let saved = if path.exists() {
+        crate::store::settle_interrupted_write(path)?;
         Some(save_current(path, at, progress)?)
     } else {
         None
     };
+    let lock = match lock_for_swap(path) {
+        Ok(lock) => lock,
+        Err(e) => {
+            if let Some(saved) = &saved {
+                let _ = std::fs::remove_file(saved);
+            }
+            return Err(e);
+        }
+    };
     install(path, &backup.conn, progress)?;
+    drop(lock);
     let keep = sql_keep(&backup.conn);
     if let Some(saved) = &saved {
         let _ = prune(path, keep, saved);
@@ -186,9 +197,11 @@ fn save_current(path: &Path, at: DateTime<Utc>, progress: &dyn Progress) -> Resu
                 Ok(())
             })
             .map_err(nothing_changed)?;
-            let wal = sidecar(path, "-wal");
-            if wal.exists() {
-                std::fs::copy(&wal, sidecar(&saved, "-wal")).map_err(Error::io(&wal))?;
+            for suffix in ["-wal", "-journal"] {
+                let side = sidecar(path, suffix);
+                if side.exists() {
+                    std::fs::copy(&side, sidecar(&saved, suffix)).map_err(Error::io(&side))?;
+                }
             }
             Ok(saved)
         }
@@ -208,23 +221,51 @@ fn leave_wal_mode(path: &Path) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(2))?;
     match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get::<_, String>(0)) {
         Ok(_) => Ok(()),
-        Err(e)
-            if matches!(
-                e.sqlite_error_code(),
-                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-            ) =>
-        {
-            Err(Error::Storage(format!(
-                "{} is open in another iskra (a review or quiz?); nothing was changed.\n  hint: finish that session, then run the restore again",
-                crate::error::shown(path)
-            )))
-        }
+        Err(e) if is_busy(&e) => Err(open_elsewhere(path)),
         Err(_) => Ok(()),
     }
 }
 
+/// Takes SQLite's exclusive lock on the collection about to be replaced and
+/// holds it until the swap is done, so that no other iskra writes to it
+/// meanwhile (a large build or import in rollback-journal mode, which
+/// switching to that mode could not tell apart, would commit into the file
+/// replaced and report its work stored). None when there is nothing to
+/// lock or the file cannot be read as SQLite (a damaged file).
+fn lock_for_swap(path: &Path) -> Result<Option<rusqlite::Connection>> {
+    use rusqlite::OpenFlags;
+    if !path.exists() {
+        return Ok(None);
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = rusqlite::Connection::open_with_flags(path, flags) else {
+        return Ok(None);
+    };
+    conn.busy_timeout(std::time::Duration::from_secs(2))?;
+    match conn.execute_batch("BEGIN EXCLUSIVE") {
+        Ok(()) => Ok(Some(conn)),
+        Err(e) if is_busy(&e) => Err(open_elsewhere(path)),
+        Err(_) => Ok(None),
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+fn open_elsewhere(path: &Path) -> Error {
+    Error::Storage(format!(
+        "{} is open in another iskra (a review, quiz, build or import?); nothing was changed.\n  hint: let it finish, then run the restore again",
+        crate::error::shown(path)
+    ))
+}
+
 /// Puts a copy of the backup in place of the collection: written next to
-/// it, flushed, stale `-wal`/`-shm` files removed, then renamed over it.
+/// it, flushed, stale `-wal`/`-shm`/`-journal` files removed (a journal
+/// left would be rolled back into the restored file), then renamed over it.
 fn install(path: &Path, source: &rusqlite::Connection, progress: &dyn Progress) -> Result<()> {
     let dir = path
         .parent()
@@ -242,7 +283,7 @@ fn install(path: &Path, source: &rusqlite::Connection, progress: &dyn Progress) 
         std::fs::File::open(&temp)
             .and_then(|f| f.sync_all())
             .map_err(Error::io(&temp))?;
-        for suffix in ["-wal", "-shm"] {
+        for suffix in ["-wal", "-shm", "-journal"] {
             match std::fs::remove_file(sidecar(path, suffix)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(path)(e)),
                 _ => {}

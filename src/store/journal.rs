@@ -7,11 +7,12 @@
 //! the log stays. Such a transaction also keeps its statement journals in
 //! memory.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// How long a connection waits for another's lock (`Store::open`).
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -56,6 +57,43 @@ pub(super) fn end_appending(conn: &Connection, appending: Appending) {
         let _ = conn.pragma_update(None, "journal_mode", "WAL");
     }
     let _ = conn.pragma_update(None, "temp_store", "DEFAULT");
+}
+
+/// The rollback journal beside the collection at `path` (`<path>-journal`).
+pub fn rollback_journal(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-journal");
+    PathBuf::from(name)
+}
+
+/// Whether a rollback journal with content lies beside `path`: either a
+/// large build or import is writing (its transaction's journal), or one was
+/// stopped midway (a hot journal, which SQLite rolls back at the next read).
+pub fn has_rollback_journal(path: &Path) -> bool {
+    std::fs::metadata(rollback_journal(path)).is_ok_and(|m| m.len() > 0)
+}
+
+/// Lets SQLite settle a rollback journal beside the collection at `path`
+/// before anything looks at the file without SQLite's locks: a build or
+/// import killed while it committed leaves the file half-written and the
+/// journal that puts it back (SQLite rolls it back under its lock at the
+/// first read; that is the recovery, not damage), and one still committing
+/// holds the lock, which is [`Error::Busy`], not damage. Does nothing when
+/// there is no journal. The file is read, not checked: a file that is not a
+/// collection is refused by the checks that follow.
+pub fn settle_interrupted_write(path: &Path) -> Result<()> {
+    if !has_rollback_journal(path) {
+        return Ok(());
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let Ok(conn) = Connection::open_with_flags(path, flags) else {
+        return Ok(()); // not writable or not there: the checks that follow say why
+    };
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Err(e) if is_busy(&e) => Err(Error::Busy),
+        _ => Ok(()),
+    }
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {

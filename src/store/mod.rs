@@ -31,6 +31,7 @@ mod cards;
 mod deck_options;
 mod decks;
 mod facts;
+mod foreign_keys;
 mod guard;
 pub mod inspect;
 mod journal;
@@ -57,12 +58,13 @@ pub use deck_options::{DeckOptions, Origin};
 pub use decks::{DeckRow, DeckTotals, SyncReport};
 pub use facts::FactRow;
 pub use guard::{DamageGate, Verdict};
+pub use journal::{has_rollback_journal, rollback_journal, settle_interrupted_write};
 pub use new_cards::FileCard;
 pub use read::overview::{DeckSummary, ShownCard};
 pub use read::queue::{DeckCounts, QueueQuery, StudiedToday, WaitingCounts};
 pub use read::training::{SimulationCard, TrainingRow};
 pub use read::{deck_export, stats};
-pub use review_log::{LogEntry, LoggedAnswer, ManualEntry};
+pub use review_log::{LogAppender, LogEntry, LoggedAnswer, ManualEntry};
 pub use settings::{FsrsFit, FsrsFits, Settings};
 pub use tx::{ReadSpan, Tx};
 pub use undo::{UndoCard, UndoStep};
@@ -119,8 +121,7 @@ impl Store {
             Err(source) => return Err(Error::io(path)(source)),
         };
         if exists {
-            let truncated = check_file_header(path)?;
-            refuse_before_writing(path, truncated)?;
+            check_before_writing(path)?;
         } else if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
                 path: parent.to_path_buf(),
@@ -338,6 +339,26 @@ fn register_card_id(conn: &Connection) -> Result<()> {
 /// `text` as a literal in a `LIKE` pattern with `ESCAPE '\'`.
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The checks of an existing file before it is opened for writing
+/// ([`check_file_header`], [`refuse_before_writing`]), which read it without
+/// SQLite's locks. A rollback journal is settled first (a write stopped
+/// midway rolled back; one still committing is [`Error::Busy`]); if one
+/// appears while the file is read, a large build or import has started
+/// committing, which is the same busy collection, never a damaged one.
+fn check_before_writing(path: &Path) -> Result<()> {
+    journal::settle_interrupted_write(path)?;
+    let checked = check_file_header(path).and_then(|truncated| refuse_before_writing(path, truncated));
+    match checked {
+        Err(Error::Corrupt { .. } | Error::NotACollection { .. } | Error::Sqlite(_))
+            if journal::has_rollback_journal(path) =>
+        {
+            journal::settle_interrupted_write(path)?;
+            check_file_header(path).and_then(|truncated| refuse_before_writing(path, truncated))
+        }
+        checked => checked,
+    }
 }
 
 fn wal_path(path: &Path) -> PathBuf {

@@ -167,13 +167,33 @@ macro_rules! insert_sql {
 }
 
 fn insert_unless(conn: &Connection, uid: &str, entry: Row, unless: Unless) -> Result<usize> {
+    entry.execute(&mut conn.prepare_cached(insert_sql(unless))?, uid)
+}
+
+/// Logs entries with given uids unless the uid is logged already
+/// ([`Tx::log_appender`]), with one prepared statement.
+pub struct LogAppender<'t> {
+    tx: &'t Tx<'t>,
+    statement: rusqlite::CachedStatement<'t>,
+}
+
+impl LogAppender<'_> {
+    /// [`Tx::insert_log_if_uid_new`].
+    pub fn insert_if_uid_new(&mut self, uid: &str, entry: &LogEntry) -> Result<bool> {
+        self.tx.card_logged(entry.card_id);
+        Ok(Row::from(entry).execute(&mut self.statement, uid)? == 1)
+    }
+}
+
+/// The SQL of a log row's insert, `unless` as it says.
+fn insert_sql(unless: Unless) -> &'static str {
     // Constant text: the statement cache finds it without a string built per
     // row (an import logs a million). One row's VALUES where no WHERE is
     // needed: SQLite checks that row's foreign key on the spot, where an
     // INSERT … SELECT counts violations to fail at its end and so takes a
     // statement journal, which spilled to a temporary file on every row of
     // an import (6.4 million one-byte writes for a million rows).
-    let sql = match unless {
+    match unless {
         Unless::Never => insert_sql!(
             "INSERT",
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
@@ -188,8 +208,7 @@ fn insert_unless(conn: &Connection, uid: &str, entry: Row, unless: Unless) -> Re
              WHERE NOT EXISTS (SELECT 1 FROM review_log WHERE card_id = ?2 AND (reviewed_at_ms = ?3
                OR (reviewed_at_ms BETWEEN ?3 - 999 AND ?3 AND rating IS ?4 AND uid NOT LIKE 'anki-%')))"
         ),
-    };
-    entry.execute(&mut conn.prepare_cached(sql)?, uid)
+    }
 }
 
 impl Store {
@@ -224,12 +243,14 @@ impl Tx<'_> {
 
     /// Logs an answer under a new uid; returns its row id.
     pub fn insert_log(&self, entry: &LogEntry) -> Result<i64> {
+        self.card_logged(entry.card_id);
         insert(self.conn(), &crate::ids::uid(entry.reviewed_at_ms), entry.into(), false)?;
         Ok(self.conn().last_insert_rowid())
     }
 
     /// Logs a manual change of schedule under a new uid; returns its row id.
     pub fn insert_manual_log(&self, entry: &ManualEntry) -> Result<i64> {
+        self.card_logged(entry.card_id);
         insert(self.conn(), &crate::ids::uid(entry.at_ms), entry.into(), false)?;
         Ok(self.conn().last_insert_rowid())
     }
@@ -247,7 +268,17 @@ impl Tx<'_> {
     /// Logs an entry with a given uid unless that uid is logged already
     /// (the caller has checked the answer otherwise); true when added.
     pub fn insert_log_if_uid_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
+        self.card_logged(entry.card_id);
         Ok(insert_unless(self.conn(), uid, entry.into(), Unless::Uid)? == 1)
+    }
+
+    /// A way to log many entries with given uids, one after another, with
+    /// one prepared statement (an import's history).
+    pub fn log_appender(&self) -> Result<LogAppender<'_>> {
+        Ok(LogAppender {
+            tx: self,
+            statement: self.conn().prepare_cached(insert_sql(Unless::Uid))?,
+        })
     }
 
     /// Every logged answer, for checking many new ones at once.
@@ -273,6 +304,7 @@ impl Tx<'_> {
     /// the same card with the same rating up to a second before it, is
     /// logged already; true when added.
     pub fn insert_log_if_new(&self, uid: &str, entry: &LogEntry) -> Result<bool> {
+        self.card_logged(entry.card_id);
         Ok(insert_unless(self.conn(), uid, entry.into(), Unless::SameAnswer)? == 1)
     }
 

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use rusqlite::Connection;
 
-use super::{Store, bulk, journal};
+use super::{Store, bulk, foreign_keys, journal};
 use crate::error::Result;
 
 /// An open write transaction on the collection (see the module comment).
@@ -27,6 +27,9 @@ pub struct Tx<'a> {
     /// A transaction that mostly appends ([`Store::begin_bulk_appending`]):
     /// what it changed in the connection, put back when it ends.
     appending: Option<journal::Appending>,
+    /// Foreign keys off for the transaction ([`Store::begin_bulk_import`]):
+    /// the checks it owes before its commit.
+    deferred: Option<foreign_keys::Deferred>,
 }
 
 impl Store {
@@ -64,17 +67,15 @@ impl Store {
     /// up again when the transaction ends. With another connection open
     /// (a review in another terminal) this is [`Store::begin_bulk`].
     pub fn begin_bulk_appending(&mut self, cache_mib: i64) -> Result<Tx<'_>> {
-        let appending = journal::start_appending(&self.conn)?;
-        let mut tx = match Tx::begin(&self.conn, Some(cache_mib), self.now_ms) {
-            Ok(tx) => tx,
-            Err(e) => {
-                journal::end_appending(&self.conn, appending);
-                return Err(e);
-            }
-        };
-        tx.appending = Some(appending);
-        tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
-        Ok(tx)
+        Tx::begin_appending(&self.conn, cache_mib, self.now_ms, false)
+    }
+
+    /// [`Store::begin_bulk_appending`] for an import that logs many answers:
+    /// foreign keys are checked once before the commit instead of on every
+    /// row ([`foreign_keys`]; a log row's card was a random page read each),
+    /// and the commit fails if anything written names a missing row.
+    pub fn begin_bulk_import(&mut self, cache_mib: i64) -> Result<Tx<'_>> {
+        Tx::begin_appending(&self.conn, cache_mib, self.now_ms, true)
     }
 }
 
@@ -134,8 +135,39 @@ impl<'a> Tx<'a> {
             indexes: RefCell::new(None),
             now_ms,
             appending: None,
+            deferred: None,
         };
         conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(tx)
+    }
+
+    /// [`Store::begin_bulk_appending`], with foreign keys checked at the
+    /// commit if `defer_keys` ([`Store::begin_bulk_import`]). Whatever it
+    /// changed in the connection is put back if it fails.
+    fn begin_appending(conn: &'a Connection, cache_mib: i64, now_ms: Option<i64>, defer_keys: bool) -> Result<Tx<'a>> {
+        if defer_keys {
+            foreign_keys::enforce(conn, false)?;
+        }
+        let begun = journal::start_appending(conn).and_then(|appending| {
+            Tx::begin(conn, Some(cache_mib), now_ms)
+                .inspect_err(|_| journal::end_appending(conn, appending))
+                .map(|tx| (tx, appending))
+        });
+        let (mut tx, appending) = match begun {
+            Ok(begun) => begun,
+            Err(e) => {
+                if defer_keys {
+                    let _ = foreign_keys::enforce(conn, true);
+                }
+                return Err(e);
+            }
+        };
+        // From here on, dropping `tx` puts everything back.
+        tx.appending = Some(appending);
+        if defer_keys {
+            tx.deferred = Some(foreign_keys::Deferred::default());
+        }
+        tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
         Ok(tx)
     }
 
@@ -147,6 +179,14 @@ impl<'a> Tx<'a> {
     /// The time new rows are stamped with, if the store has one.
     pub fn now_ms(&self) -> Option<i64> {
         self.now_ms
+    }
+
+    /// A log row naming `card_id` was inserted: checked at the commit when
+    /// foreign keys are off ([`Store::begin_bulk_import`]).
+    pub(super) fn card_logged(&self, card_id: i64) {
+        if let Some(deferred) = &self.deferred {
+            deferred.card_logged(card_id);
+        }
     }
 
     /// The bookkeeping of a bulk write, if this is one.
@@ -181,12 +221,18 @@ impl<'a> Tx<'a> {
         if let Some(bookkeeping) = self.bulk.take() {
             bookkeeping.into_inner().finish(self.conn)?;
         }
+        if let Some(deferred) = &self.deferred {
+            deferred.check(self.conn)?;
+        }
         self.conn.execute_batch("COMMIT")?;
         if let Some(before) = self.cache_before.take() {
             self.conn.pragma_update(None, "cache_size", before)?;
         }
         if let Some(appending) = self.appending.take() {
             journal::end_appending(self.conn, appending);
+        }
+        if self.deferred.take().is_some() {
+            foreign_keys::enforce(self.conn, true)?;
         }
         Ok(())
     }
@@ -203,6 +249,9 @@ impl Drop for Tx<'_> {
         }
         if let Some(appending) = self.appending.take() {
             journal::end_appending(self.conn, appending);
+        }
+        if self.deferred.take().is_some() {
+            let _ = foreign_keys::enforce(self.conn, true);
         }
     }
 }

@@ -34,7 +34,11 @@ pub fn render_checks(out: &mut impl Write, checks: &[Check], backups: usize) -> 
     if problems == 0 {
         return writeln!(out, "All {} checks passed.", checks.len());
     }
+    let interrupted = checks
+        .iter()
+        .any(|c| c.name == crate::maintenance::check::NO_INTERRUPTED_WRITE && !c.passed());
     let hint = match backups {
+        _ if interrupted => "when no other iskra is running, any iskra command (`iskra status`) puts the file back as it was before that write; then `iskra check` again".to_string(),
         0 => "no backups of it were found; `iskra export` what still reads, or rebuild the decks".to_string(),
         n => format!(
             "`iskra restore` lists the {}; `iskra restore 1` restores the newest",

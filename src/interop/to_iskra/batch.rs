@@ -2,7 +2,9 @@
 //! written (`write.rs`): decks, facts with their cards, the cards' Anki
 //! schedules and answers; and what writing it did ([`ImportOutcome`]).
 
-use crate::card::{Rating, ReviewKind, Schedule};
+use fsrs::MemoryState;
+
+use crate::card::{CardState, Due, Rating, ReviewKind, Schedule};
 use crate::deck::Fact;
 use crate::interop::anki::Preset;
 use crate::interop::keys;
@@ -145,7 +147,45 @@ pub struct ImportedReview {
     pub duration_ms: i64,
     pub kind: ReviewKind,
     pub elapsed_days: u32,
-    pub after: Schedule,
+    pub after: LoggedSchedule,
+}
+
+/// What the review log keeps of a card's schedule: its state, due date,
+/// memory and interval. A review's steps, reps and lapses are not logged,
+/// so an import does not hold them for each of its (millions of) reviews:
+/// 72 bytes a review instead of 96.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoggedSchedule {
+    pub state: CardState,
+    pub interval: u32,
+    pub due: Due,
+    pub memory: Option<MemoryState>,
+}
+
+impl LoggedSchedule {
+    /// What the log keeps of `schedule`.
+    pub fn of(schedule: &Schedule) -> LoggedSchedule {
+        LoggedSchedule {
+            state: schedule.state,
+            interval: schedule.interval,
+            due: schedule.due,
+            memory: schedule.memory,
+        }
+    }
+
+    /// As a schedule for a log entry (what the log does not keep is zero).
+    pub fn schedule(&self) -> Schedule {
+        Schedule {
+            state: self.state,
+            remaining_steps: 0,
+            memory: self.memory,
+            interval: self.interval,
+            due: self.due,
+            last_review_day: None,
+            reps: 0,
+            lapses: 0,
+        }
+    }
 }
 
 impl ImportedReview {

@@ -13,6 +13,7 @@ mod convert;
 mod notetype;
 mod package;
 mod reviews;
+mod revlog;
 mod text;
 mod write;
 
@@ -20,7 +21,7 @@ use std::path::Path;
 
 pub use batch::{
     AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact,
-    ImportedReview, Roles,
+    ImportedReview, LoggedSchedule, Roles,
 };
 pub use convert::{Notices, plural};
 pub use write::{write_batch, write_batch_showing};
@@ -60,7 +61,6 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
     let (batch, source) = if is_package(path)? {
         let package = crate::interop::anki::package::read(path)?;
         let parameters = store.settings()?.scheduler.parameters;
-        let batch = package::batch(&package, deck.as_ref(), clock, &parameters, &mut notices)?;
         let c = &package.collection;
         let source = format!(
             "{}: {}, {}, {} ({}, Anki collection schema {})",
@@ -71,6 +71,7 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
             package.entry,
             c.schema
         );
+        let batch = package::batch(package, deck.as_ref(), clock, &parameters, &mut notices)?;
         (batch, source)
     } else {
         let bytes = std::fs::read(path).map_err(Error::io(path))?;

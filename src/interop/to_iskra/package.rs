@@ -32,10 +32,11 @@ use serde_json::Value;
 
 use super::batch::{
     AnkiCard, AnkiOrigin, Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedNotetype,
-    ImportedReview, Roles,
+    ImportedReview, LoggedSchedule, Roles,
 };
 use super::convert::{self, Notice, Notices};
 use super::notetype::{NoteKind, Shape, note_body, plan};
+use super::revlog::{Runs, skip_reviews};
 use crate::clock::{Clock, DayNumber};
 use crate::deck::{CardKind, Fact, FactBody, QaKind};
 use crate::error::Result;
@@ -45,14 +46,21 @@ use crate::sched::{CardState, Due, Rating, ReviewKind, Schedule};
 
 /// Converts a package into a batch; `deck` puts every note in one deck.
 pub fn batch(
-    package: &Package,
+    package: Package,
     deck: Option<&ImportDeck>,
     clock: &Clock,
     parameters: &[f32],
     notices: &mut Notices,
 ) -> Result<ImportBatch> {
-    let collection = &package.collection;
-    notices.add_n(Notice::MediaFiles, package.media.skipped);
+    let Package {
+        mut collection, media, ..
+    } = package;
+    // Notes are taken apart (their fields move into the batch, not copied)
+    // and the log is sorted in place: a large package is not held twice.
+    let mut notes = std::mem::take(&mut collection.notes);
+    let mut revlog = std::mem::take(&mut collection.revlog);
+    let collection = &collection;
+    notices.add_n(Notice::MediaFiles, media.skipped);
     let ctx = Context {
         collection,
         clock,
@@ -70,13 +78,9 @@ pub fn batch(
     for card in &collection.cards {
         cards.entry(card.note_id).or_default().push(card);
     }
-    let mut revlog: HashMap<i64, Vec<&Revlog>> = HashMap::new();
-    for entry in &collection.revlog {
-        revlog.entry(entry.card_id).or_default().push(entry);
-    }
-    let mut notes: Vec<&Note> = collection.notes.iter().collect();
+    let mut runs = Runs::sort(&mut revlog);
     // Anki introduces new cards by position (`due`); keep that order.
-    let position = |note: &&Note| {
+    let position = |note: &Note| {
         cards
             .get(&note.id)
             .and_then(|cs| cs.iter().filter(|c| c.ctype == 0).map(|c| c.due).min())
@@ -84,7 +88,7 @@ pub fn batch(
     };
     notes.sort_by_key(|n| (position(n), n.id));
     let mut batch = ImportBatch {
-        media: package.media.files.clone(),
+        media: media.files,
         ..ImportBatch::default()
     };
     if let Some(deck) = deck {
@@ -93,14 +97,14 @@ pub fn batch(
     // Deck keys to their index in `batch.decks`.
     let mut deck_index_of: HashMap<String, usize> = HashMap::new();
     let mut used_notetypes = std::collections::BTreeSet::new();
-    for note in notes {
+    for mut note in notes {
         let mut note_cards = cards.remove(&note.id).unwrap_or_default();
         note_cards.sort_by_key(|c| c.ord);
-        let converted = match ctx.note(note, &note_cards, notices) {
+        let converted = match ctx.note(&mut note, &note_cards, notices) {
             Ok(converted) => converted,
             Err(reason) => {
                 notices.add(Notice::SkippedNote(reason));
-                skip_reviews(&note_cards, &mut revlog, notices);
+                skip_reviews(&note_cards, &mut runs, notices);
                 continue;
             }
         };
@@ -134,11 +138,11 @@ pub fn batch(
         for card in &note_cards {
             let Some(template) = converted.template(card.ord) else {
                 notices.add(Notice::SkippedCard(converted.card_skip_reason()));
-                skip_reviews(std::slice::from_ref(card), &mut revlog, notices);
+                skip_reviews(std::slice::from_ref(card), &mut runs, notices);
                 continue;
             };
-            let entries = revlog.remove(&card.id).unwrap_or_default();
-            fact_cards.push(ctx.card(card, template, &entries, notices));
+            let entries = runs.take(&revlog, card.id);
+            fact_cards.push(ctx.card(card, template, entries, notices));
         }
         let mut origin = Some(converted.origin);
         if let Identity::Iskra {
@@ -186,7 +190,7 @@ pub fn batch(
             });
         }
     }
-    let orphans: usize = revlog.values().map(Vec::len).sum();
+    let orphans = runs.left();
     notices.add_n(
         Notice::SkippedReview("their card is not in the package".into()),
         orphans,
@@ -235,13 +239,6 @@ fn review_kind(r: &Revlog) -> ReviewKind {
         3 if r.factor == 0 => ReviewKind::Manual,
         _ => ReviewKind::Review,
     }
-}
-
-/// Counts the reviews of cards that were not imported, once: they are taken
-/// out of `revlog`, so they are not counted again as reviews of no card.
-fn skip_reviews(cards: &[&Card], revlog: &mut HashMap<i64, Vec<&Revlog>>, notices: &mut Notices) {
-    let n: usize = cards.iter().map(|c| revlog.remove(&c.id).map_or(0, |r| r.len())).sum();
-    notices.add_n(Notice::SkippedReview("their note or card was not imported".into()), n);
 }
 
 struct Context<'a> {
@@ -309,7 +306,9 @@ impl Context<'_> {
             .unwrap_or_else(|| "Default".into())
     }
 
-    fn note(&self, note: &Note, cards: &[&Card], notices: &mut Notices) -> Result<Converted, String> {
+    /// The note as a fact; its fields and tags move into it (a note skipped
+    /// keeps them).
+    fn note(&self, note: &mut Note, cards: &[&Card], notices: &mut Notices) -> Result<Converted, String> {
         let notetype = self
             .collection
             .notetypes
@@ -419,7 +418,7 @@ impl Context<'_> {
                 alternatives: Vec::new(),
                 hint: None,
                 extra,
-                tags: note.tags.clone(),
+                tags: std::mem::take(&mut note.tags),
                 source: None,
             },
             cloze,
@@ -429,7 +428,7 @@ impl Context<'_> {
                 guid: note.guid.clone(),
                 notetype_id: note.notetype_id,
                 mtime: note.mtime,
-                fields: note.fields.clone(),
+                fields: std::mem::take(&mut note.fields),
                 roles,
             },
         })
@@ -440,7 +439,7 @@ impl Context<'_> {
         self.base_day + anki_day
     }
 
-    fn card(&self, card: &Card, template: String, revlog: &[&Revlog], notices: &mut Notices) -> ImportedCard {
+    fn card(&self, card: &Card, template: String, revlog: &[Revlog], notices: &mut Notices) -> ImportedCard {
         let data: Value = serde_json::from_str(&card.data).unwrap_or(Value::Null);
         let memory = match (
             data.get("s").and_then(Value::as_f64),
@@ -460,7 +459,7 @@ impl Context<'_> {
                 .ok(),
             _ => None,
         };
-        let rated: Vec<&Revlog> = revlog.iter().copied().filter(|r| (1..=4).contains(&r.ease)).collect();
+        let rated: Vec<&Revlog> = revlog.iter().filter(|r| (1..=4).contains(&r.ease)).collect();
         notices.add_n(
             Notice::SkippedReview("rescheduling entries without an answer (set due date, forget)".into()),
             revlog.len() - rated.len(),
@@ -581,7 +580,7 @@ impl Context<'_> {
                 duration_ms: r.time_ms.clamp(0, 3_600_000),
                 kind,
                 elapsed_days: last_day.map_or(0, |d| u32::try_from(day - d).unwrap_or(0)),
-                after: after.clone(),
+                after: LoggedSchedule::of(&after),
             });
             last_day = Some(day);
             before = after;

@@ -5,10 +5,11 @@
 
 use std::collections::HashMap;
 
-use super::batch::{ImportOutcome, ImportedReview};
+use super::batch::{ImportOutcome, ImportedReview, LoggedSchedule};
 use crate::error::Result;
+use crate::interop::keys;
 use crate::progress::{self, Progress};
-use crate::sched::Schedule;
+use crate::sched::{CardState, Due};
 use crate::store::{LogEntry, LoggedAnswer, Tx};
 
 /// At least this many reviews, and at least half as many as the log holds,
@@ -18,13 +19,18 @@ use crate::store::{LogEntry, LoggedAnswer, Tx};
 pub(super) const MANY_REVIEWS: usize = 50_000;
 
 /// The schedule before a card's first review.
-pub(super) static NEW_CARD: std::sync::LazyLock<Schedule> = std::sync::LazyLock::new(|| Schedule::new_card(0));
+pub(super) static NEW_CARD: LoggedSchedule = LoggedSchedule {
+    state: CardState::New,
+    interval: 0,
+    due: Due::New(0),
+    memory: None,
+};
 
 /// A review to log, with the iskra card it belongs to and the schedule
 /// before it.
 pub(super) struct PendingReview<'b> {
     pub(super) card_id: i64,
-    pub(super) before: &'b Schedule,
+    pub(super) before: &'b LoggedSchedule,
     pub(super) review: &'b ImportedReview,
 }
 
@@ -39,7 +45,9 @@ pub(super) fn insert_reviews(
     outcome: &mut ImportOutcome,
 ) -> Result<()> {
     reviews.sort_unstable_by_key(|p| (p.review.reviewed_at_ms, p.review.anki_card_id));
-    // With the indexes aside, the answers already logged are looked up here.
+    // With the indexes aside, the answers logged before the import are
+    // looked up here; of the import's own, only one at the same instant can
+    // be the same answer (they come in time order).
     let mut known: Option<HashMap<i64, Vec<LoggedAnswer>>> = None;
     if reviews.len() >= many && reviews.len() as i64 * 2 >= tx.log_rows_at_most()? {
         let mut by_card: HashMap<i64, Vec<LoggedAnswer>> = HashMap::new();
@@ -49,10 +57,14 @@ pub(super) fn insert_reviews(
         known = Some(by_card);
         tx.set_log_indexes_aside()?;
     }
+    let mut appender = tx.log_appender()?;
+    // The instant of the review before, and the cards logged at it.
+    let mut instant = (i64::MIN, Vec::<i64>::new());
     // Each review added is recorded for sync if the collection syncs
     // (`sync::record::history`); asked once, not once per review.
     let syncs = tx.local_device()?.is_some();
     let total = reviews.len();
+    let mut uid = String::new();
     progress.start("reviews", total as u64);
     for (
         i,
@@ -71,27 +83,28 @@ pub(super) fn insert_reviews(
             duration_ms: review.duration_ms,
             kind: review.kind,
             elapsed_days: review.elapsed_days,
-            before: before.clone(),
-            after: review.after.clone(),
+            before: before.schedule(),
+            after: review.after.schedule(),
         };
-        let uid = review.uid();
-        let added = match known.as_mut() {
+        keys::write_review_uid(&mut uid, review.reviewed_at_ms, review.anki_card_id);
+        let added = match known.as_ref() {
             None => tx.insert_log_if_new(&uid, &entry)?,
             Some(known) => {
-                let rating = Some(review.rating.number());
-                let logged = known.entry(card_id).or_default();
                 let at = review.reviewed_at_ms;
-                let same = logged.iter().any(|a| {
-                    a.at_ms == at || (!a.imported && a.rating == rating && (at - 999..=at).contains(&a.at_ms))
-                });
-                let added = !same && tx.insert_log_if_uid_new(&uid, &entry)?;
-                if added {
-                    logged.push(LoggedAnswer {
-                        card_id,
-                        at_ms: at,
-                        rating,
-                        imported: true,
+                if instant.0 != at {
+                    instant.0 = at;
+                    instant.1.clear();
+                }
+                let rating = Some(review.rating.number());
+                let same = instant.1.contains(&card_id)
+                    || known.get(&card_id).is_some_and(|logged| {
+                        logged.iter().any(|a| {
+                            a.at_ms == at || (!a.imported && a.rating == rating && (at - 999..=at).contains(&a.at_ms))
+                        })
                     });
+                let added = !same && appender.insert_if_uid_new(&uid, &entry)?;
+                if added {
+                    instant.1.push(card_id);
                 }
                 added
             }
@@ -114,7 +127,7 @@ mod tests {
     use super::super::write::write_batch_with;
     use super::*;
     use crate::deck::{Fact, FactBody, QaKind};
-    use crate::sched::{CardState, Due, Rating, ReviewKind};
+    use crate::sched::{Rating, ReviewKind, Schedule};
     use crate::store::Store;
 
     fn review(at_ms: i64, reps: u32) -> ImportedReview {
@@ -130,7 +143,7 @@ mod tests {
             duration_ms: 1000,
             kind: ReviewKind::Review,
             elapsed_days: 1,
-            after,
+            after: LoggedSchedule::of(&after),
         }
     }
 
@@ -225,5 +238,20 @@ mod tests {
             (1..=3).map(|n| (format!("anki-1700000{n}00000-7"), n - 1, n)).collect();
         assert_eq!(logs[0], expected, "each review's before is the previous one's after");
         assert_eq!(logs[1], expected);
+    }
+
+    #[test]
+    fn two_answers_of_one_card_at_one_instant_are_logged_once_either_way() {
+        for many in [1, usize::MAX] {
+            let mut store = Store::open_in_memory().unwrap();
+            let mut twice = batch();
+            let reviews = &mut twice.facts[0].cards[0].reviews;
+            let mut other = review(1_700_000_200_000, 2);
+            other.anki_card_id = 8;
+            reviews.insert(2, other);
+            let outcome = write_batch_with(&mut store, &twice, true, many, &crate::progress::Silent).unwrap();
+            assert_eq!((outcome.reviews_added, outcome.reviews_present), (3, 1), "many {many}");
+            assert_eq!(log(&store).len(), 3, "many {many}");
+        }
     }
 }

@@ -12,8 +12,10 @@ use std::collections::{HashMap, HashSet};
 
 use super::batch::{
     AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact,
+    LoggedSchedule,
 };
 use super::reviews::{self, PendingReview};
+use crate::card::CardText;
 use crate::clock::DayNumber;
 use crate::deck::Fact;
 use crate::error::Result;
@@ -21,7 +23,7 @@ use crate::interop::anki::media;
 use crate::progress::{self, Progress, Silent};
 use crate::sched::Schedule;
 use crate::settings::RETENTION_RANGE;
-use crate::store::{AnkiNoteRow, DeckRow, FactRow, Store, Tx};
+use crate::store::{AnkiNoteRow, DeckRow, FactRow, NewCard, Store, Tx};
 
 /// A stored deck as the import sees it.
 struct TargetDeck {
@@ -113,11 +115,12 @@ pub(super) fn write_batch_with(
     // A bulk transaction: the insert triggers' bookkeeping is kept by it.
     // One that adds more reviews than the log holds mostly appends to the
     // file: written once with the rollback journal, not twice through the
-    // write-ahead log.
+    // write-ahead log, and with foreign keys checked once before the commit
+    // rather than on every log row (`Store::begin_bulk_import`).
     let reviews: usize = batch.facts.iter().flat_map(|f| &f.cards).map(|c| c.reviews.len()).sum();
     let appends = commit && reviews >= many_reviews && reviews as i64 > store.log_len()?;
     let tx = if appends {
-        store.begin_bulk_appending(IMPORT_CACHE_MIB)?
+        store.begin_bulk_import(IMPORT_CACHE_MIB)?
     } else {
         store.begin_bulk(IMPORT_CACHE_MIB)?
     };
@@ -141,6 +144,9 @@ struct Writer<'a, 'c, 'b> {
     decks: Vec<TargetDeck>,
     /// Facts with `anki-` keys, in any deck.
     by_key: HashMap<String, StoredFact>,
+    /// The decks iskra facts' notes name, by key, once looked up (`None`:
+    /// no such deck; the import creates no deck but the batch's).
+    by_deck_key: HashMap<String, Option<usize>>,
     outcome: ImportOutcome,
 }
 
@@ -153,6 +159,7 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
             next_position: tx.settings()?.next_new_position,
             decks: Vec::with_capacity(batch.decks.len()),
             by_key: HashMap::new(),
+            by_deck_key: HashMap::new(),
             outcome: ImportOutcome::default(),
         };
         for deck in &batch.decks {
@@ -253,10 +260,17 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
                     .cloned()
             }
             Identity::Iskra { deck, fact, .. } => {
-                let Some(row) = self.tx.deck_by_key(deck)? else {
+                let index = match self.by_deck_key.get(deck) {
+                    Some(&index) => index,
+                    None => {
+                        let index = self.tx.deck_by_key(deck)?.map(|row| self.deck_index(row));
+                        self.by_deck_key.insert(deck.clone(), index);
+                        index
+                    }
+                };
+                let Some(index) = index else {
                     return Ok(None);
                 };
-                let index = self.deck_index(row);
                 self.tx.fact_by_key(self.decks[index].id, fact)?.map(|row| StoredFact {
                     id: row.id,
                     deck: index,
@@ -449,31 +463,15 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
                 tx.rename_card_template(*id, &text.template)?;
             }
             let found = same.map(|&(_, id, _)| id).or(renamed.map(|(id, _)| id));
+            let card = imported.iter().find(|c| c.template == text.template);
             let (card_id, added) = match found {
                 Some(id) => {
                     tx.write_card_text(id, text)?;
                     (id, false)
                 }
-                None => {
-                    // Anki's card id, when free (its fuzz is then Anki's, and
-                    // every device that imports it or syncs with one that did agrees).
-                    let anki_id = imported
-                        .iter()
-                        .find(|c| c.template == text.template)
-                        .and_then(|c| c.anki)
-                        .map(|a| a.id)
-                        .filter(|id| (1..crate::ids::DERIVED_MIN).contains(id));
-                    let id = match anki_id {
-                        Some(id) if !tx.card_exists(id)? => {
-                            tx.insert_new_card_as(id, fact_id, deck_id, text, &mut self.next_position)?
-                        }
-                        _ => tx.insert_new_card(fact_id, deck_id, text, &mut self.next_position)?,
-                    };
-                    self.outcome.cards_added += 1;
-                    (id, true)
-                }
+                None => (self.insert_card(fact_id, deck_id, text, card)?, true),
             };
-            let Some(card) = imported.iter().find(|c| c.template == text.template) else {
+            let Some(card) = card else {
                 continue;
             };
             if let Some(anki) = card.anki {
@@ -484,8 +482,38 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
         Ok(())
     }
 
-    /// Gives a card its Anki schedule (unless it was answered here since)
-    /// and queues its answers (a card `added` now has no log yet).
+    /// Adds a card of a fact, as Anki has it (`card`: its schedule and
+    /// suspension, written with it rather than after it); it takes the
+    /// next new-card position either way. Returns its id.
+    fn insert_card(&mut self, fact_id: i64, deck_id: i64, text: &CardText, card: Option<&ImportedCard>) -> Result<i64> {
+        // Anki's card id, when free (its fuzz is then Anki's, and every
+        // device that imports it or syncs with one that did agrees); else
+        // (0) the one derived from the card's identity.
+        let anki_id = card
+            .and_then(|c| c.anki)
+            .map(|a| a.id)
+            .filter(|id| (1..crate::ids::DERIVED_MIN).contains(id));
+        let id = match anki_id {
+            Some(id) if !self.tx.card_exists(id)? => id,
+            _ => 0,
+        };
+        let new = Schedule::new_card(self.next_position);
+        let id = self.tx.insert_card(&NewCard {
+            id,
+            fact_id,
+            deck_id,
+            text,
+            schedule: card.and_then(|c| c.schedule.as_ref()).unwrap_or(&new),
+            suspended: card.is_some_and(|c| c.suspended),
+        })?;
+        self.next_position += 1;
+        self.outcome.cards_added += 1;
+        Ok(id)
+    }
+
+    /// Gives a card its Anki schedule (unless it was answered here since;
+    /// a card `added` now has it already) and queues its answers (a card
+    /// added now has no log yet).
     fn import_card(&mut self, card_id: i64, card: &'b ImportedCard, added: bool) -> Result<()> {
         let tx = self.tx;
         let newest_here = if added {
@@ -500,22 +528,28 @@ impl<'a, 'c, 'b> Writer<'a, 'c, 'b> {
         };
         if anki_is_newer {
             if let Some(schedule) = &card.schedule {
-                tx.write_schedule(card_id, schedule)?;
+                if !added {
+                    tx.write_schedule(card_id, schedule)?;
+                }
                 self.outcome.cards_scheduled += 1;
             }
             if card.suspended {
-                tx.suspend_card(card_id)?;
+                if !added {
+                    tx.suspend_card(card_id)?;
+                }
             } else if card.buried {
                 tx.bury_card(card_id, self.today)?;
             }
-            tx.set_flag(card_id, card.flag)?;
+            if !added || card.flag != 0 {
+                tx.set_flag(card_id, card.flag)?;
+            }
             if card.schedule.is_some() || card.suspended || card.buried || card.flag != 0 {
                 crate::sync::record::snapshot(tx, card_id, tx.now_ms().unwrap_or_default())?;
             }
         } else {
             self.outcome.cards_kept += 1;
         }
-        let mut before: &Schedule = &reviews::NEW_CARD;
+        let mut before: &LoggedSchedule = &reviews::NEW_CARD;
         for review in &card.reviews {
             self.pending.push(PendingReview {
                 card_id,
