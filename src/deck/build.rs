@@ -266,11 +266,13 @@ const APPENDING_FACTS: usize = 10_000;
 fn sync_decks(store: &mut Store, decks: &[FactSync], progress: &dyn Progress) -> Result<Vec<SyncReport>> {
     // A page cache a little over what a 100k-fact deck writes. Files larger
     // than the collection mostly append to it: then its pages are written
-    // once with the rollback journal, not twice through the write-ahead log
-    // ([`Store::begin_bulk_appending`]).
+    // once with the rollback journal, not twice through the write-ahead log,
+    // and their foreign keys are checked once, at the commit, not on every
+    // row ([`Store::begin_bulk_import`]: 1.2% of a 100k-fact build's
+    // instructions).
     let facts: usize = decks.iter().map(|d| d.deck.facts.len()).sum();
     let tx = if facts >= APPENDING_FACTS && facts as i64 > store.fact_len()? {
-        store.begin_bulk_appending(64)?
+        store.begin_bulk_import(64)?
     } else {
         store.begin_bulk(64)?
     };
