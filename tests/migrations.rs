@@ -76,6 +76,16 @@ const FIXTURES: &[Fixture] = &[
         log_deck: "people",
         log_elsewhere: 0,
     },
+    Fixture {
+        file: "collection-v6.sqlite3",
+        schema: 6,
+        decks: 5,
+        facts: 253,
+        cards: 329,
+        ratings: &[4, 4, 4, 3, 1, 3, 3, 3, 3, 3],
+        log_deck: "people",
+        log_elsewhere: 0,
+    },
 ];
 
 /// A time after every fixture was written.
@@ -197,6 +207,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
         schema_4_is_filled_in(&s, &copy_of(fixture), fixture);
         due_per_day_is_counted(&s, fixture);
         anki_identity_is_empty(&s);
+        new_cards_are_counted(&s, fixture);
 
         // The backup made before migrating is the old version, unchanged.
         let backups: Vec<PathBuf> = std::fs::read_dir(s.path("backups"))
@@ -227,7 +238,48 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
         assert_eq!(run.answered(), 2, "{}", run.stdout);
         assert_eq!(s.count("SELECT count(*) FROM review_log"), logged + 2);
         due_per_day_is_counted(&s, fixture);
+        new_cards_are_counted(&s, fixture);
     }
+}
+
+/// Schema 7's `decks.new_count` (filled by the migration, kept by
+/// triggers) holds, deck by deck, a count of the deck's cards in the new
+/// queue; each log row's `deck_id`, where it has one, is its card's deck
+/// (the migration fills the last two days' answers); the time index holds
+/// the columns statistics read.
+fn new_cards_are_counted(s: &Scratch, fixture: &Fixture) {
+    let conn = s.db();
+    let decks: Vec<(String, i64, i64)> = conn
+        .prepare(
+            "SELECT key, new_count, (SELECT count(*) FROM cards WHERE deck_id = d.id AND queue = 0)
+             FROM decks d ORDER BY key",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(decks.len() as i64, fixture.decks);
+    for (key, kept, counted) in &decks {
+        assert_eq!(kept, counted, "{}: new cards of deck {key}", fixture.file);
+    }
+    assert!(decks.iter().map(|d| d.2).sum::<i64>() > 0, "{}", fixture.file);
+    let index = |name: &str| -> String {
+        conn.query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [name], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{}: index {name}: {e}", fixture.file))
+    };
+    assert!(
+        index("review_log_by_time").contains("(reviewed_at_ms, id, card_id, rating, kind, state_before"),
+        "{}",
+        fixture.file
+    );
+    let named = s.count("SELECT count(*) FROM review_log WHERE deck_id IS NOT NULL");
+    let wrong = s.count(
+        "SELECT count(*) FROM review_log l JOIN cards c ON c.id = l.card_id WHERE l.deck_id IS NOT c.deck_id
+         AND l.deck_id IS NOT NULL",
+    );
+    assert_eq!(wrong, 0, "{}", fixture.file);
+    assert!(named > 0, "{}: the last answers name their deck", fixture.file);
 }
 
 /// The review log of a collection with each row's card named by its

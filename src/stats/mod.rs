@@ -362,8 +362,9 @@ impl<'a, Tz: TimeZone> DayCursor<'a, Tz> {
 
 /// Computes every statistic for the collection or one deck.
 ///
-/// The log and the cards are read in parallel, on two connections (the
-/// machine has two cores to spare more often than not).
+/// The log and the cards are read in parallel, on three connections (the
+/// log's year in two halves; the machine has two cores to spare more often
+/// than not).
 pub fn compute<Tz: TimeZone + Sync>(store: &Store, period: &Period, clock: &Clock<Tz>) -> Result<Stats> {
     let settings = store.settings()?;
     let (scope, deck) = scope(store, period.deck.as_deref())?;
@@ -371,11 +372,12 @@ pub fn compute<Tz: TimeZone + Sync>(store: &Store, period: &Period, clock: &Cloc
     let decay = decay(store)?;
     let leech_lapses = settings.leech_lapses;
     let reader = store.stats_reader()?;
+    let log_reader = store.stats_reader()?;
     let (history, cards) = std::thread::scope(|threads| {
         let cards = reader.map(|reader| {
             threads.spawn(move || cards::CardStats::compute(&reader, scope, today, decay, leech_lapses, clock))
         });
-        let history = history::History::compute(store, scope, period.days, clock);
+        let history = history::History::compute(store, log_reader, scope, period.days, clock);
         let cards = match cards {
             Some(thread) => thread
                 .join()

@@ -11,14 +11,14 @@ use rusqlite::{Connection, params};
 use crate::error::Result;
 
 /// The per-row triggers a bulk transaction sets aside: every trigger on
-/// inserts into cards and facts. They keep `decks.card_count` and
-/// `cards_due_per_day`, forget `decks.source_hash` and mark the deck's
+/// inserts into cards and facts. They keep `decks.card_count`,
+/// `decks.new_count` and `cards_due_per_day`, forget `decks.source_hash` and mark the deck's
 /// written sync file stale when cards and facts are added. Besides their own
 /// cost, a trigger on a table makes each insert into it open a statement
 /// journal (a copy of every page it changes, to undo the statement alone):
 /// 15% of a 100k-fact build.
-const INSERT_TRIGGERS: &str = "type = 'trigger' AND name IN ('cards_insert_count', 'facts_insert_forget_hash', \
-     'cards_due_day_insert', 'sync_deck_files_fact_insert')";
+const INSERT_TRIGGERS: &str = "type = 'trigger' AND name IN ('cards_insert_count', 'cards_new_insert', \
+     'facts_insert_forget_hash', 'cards_due_day_insert', 'sync_deck_files_fact_insert')";
 
 /// The secondary indexes of cards and the review log.
 pub(super) const CARD_AND_LOG_INDEXES: &str =
@@ -60,8 +60,8 @@ impl SetAside {
 }
 
 /// What the insert triggers do, kept by a bulk transaction while they are
-/// set aside: the card count of each deck cards were inserted into is
-/// recounted at the commit; a card due on a day is counted in
+/// set aside: the card count and the new-card count of each deck cards were
+/// inserted into are recounted at the commit; a card due on a day is counted in
 /// `cards_due_per_day` as it is inserted (later updates of the card count
 /// from there); a deck's fingerprint is forgotten and its written sync file
 /// marked stale when a fact is inserted into it (once, until the fingerprint
@@ -88,7 +88,8 @@ impl Bookkeeping {
         })
     }
 
-    /// A card was inserted into `deck_id` (`cards_insert_count`), due on
+    /// A card was inserted into `deck_id` (`cards_insert_count`,
+    /// `cards_new_insert`), due on
     /// `due_day` if it counts in `cards_due_per_day` (`cards_due_day_insert`).
     pub(super) fn card_inserted(&mut self, conn: &Connection, deck_id: i64, due_day: Option<i64>) -> Result<()> {
         if !self.counted.contains(&deck_id) {
@@ -142,12 +143,17 @@ impl Bookkeeping {
     }
 }
 
-/// Sets `decks.card_count` of one deck from its cards (what the
-/// `cards_insert_count` trigger keeps while it is in place).
+/// Sets `decks.card_count` and `decks.new_count` of one deck from its
+/// cards (what the `cards_insert_count` and `cards_new_insert` triggers
+/// keep while they are in place; the update triggers, in place, kept the
+/// new count of cards that changed queue meanwhile, from a count that
+/// missed the inserts: it is recounted whole).
 fn recount_cards(conn: &Connection, deck_id: i64) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE decks SET card_count = (SELECT count(*) FROM cards WHERE deck_id = ?1)
-         WHERE id = ?1 AND card_count IS NOT (SELECT count(*) FROM cards WHERE deck_id = ?1)",
+        "UPDATE decks SET card_count = counted.cards, new_count = counted.new
+         FROM (SELECT count(*) AS cards, count(*) FILTER (WHERE queue = 0) AS new FROM cards WHERE deck_id = ?1)
+              AS counted
+         WHERE id = ?1 AND (card_count, new_count) IS NOT (counted.cards, counted.new)",
     )?
     .execute(params![deck_id])?;
     Ok(())
@@ -167,7 +173,7 @@ mod tests {
             .transaction(|tx| {
                 let triggers = set_aside(tx, INSERT_TRIGGERS)?;
                 let indexes = set_aside(tx, CARD_AND_LOG_INDEXES)?;
-                assert_eq!((triggers.0.len(), indexes.0.len()), (4, 5));
+                assert_eq!((triggers.0.len(), indexes.0.len()), (5, 5));
                 let left: i64 = tx.query_row(
                     &format!(
                         "SELECT count(*) FROM sqlite_master WHERE ({INSERT_TRIGGERS}) OR ({CARD_AND_LOG_INDEXES})"
@@ -254,7 +260,7 @@ mod tests {
     fn kept_by_triggers(store: &Store) -> Vec<String> {
         let query = "SELECT 'day ' || day || ': ' || cards FROM cards_due_per_day WHERE cards != 0
                      UNION ALL SELECT 'file ' || path || ' ' || written FROM sync_deck_files
-                     UNION ALL SELECT 'deck ' || card_count || ' ' || ifnull(source_hash, '-') FROM decks";
+                     UNION ALL SELECT 'deck ' || card_count || ' ' || new_count || ' ' || ifnull(source_hash, '-') FROM decks";
         let mut stmt = store.conn().prepare(query).unwrap();
         let mut rows: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
         rows.sort();

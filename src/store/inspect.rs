@@ -241,6 +241,54 @@ const RULES: &[Rule] = &[
     },
 ];
 
+/// Rules on what triggers keep, each from the schema version that added it
+/// (`check` looks at older collections without migrating them): the kept
+/// counts must equal a count of the cards made from scratch.
+const KEPT_COUNTS: &[(i64, Rule)] = &[
+    (
+        2,
+        Rule {
+            name: "decks count their cards",
+            what: "deck",
+            offenders: "SELECT d.id FROM decks d WHERE d.card_count != (SELECT count(*) FROM cards c WHERE c.deck_id = d.id)",
+        },
+    ),
+    (
+        5,
+        Rule {
+            name: "the cards due per day are counted",
+            what: "day",
+            offenders:
+                "SELECT day FROM (SELECT day, cards FROM cards_due_per_day WHERE cards != 0 EXCEPT SELECT * FROM due)
+                        UNION SELECT day FROM (SELECT * FROM due EXCEPT SELECT day, cards FROM cards_due_per_day)",
+        },
+    ),
+    (
+        7,
+        Rule {
+            name: "log rows name their card's deck",
+            what: "log row",
+            offenders: "SELECT l.id FROM review_log l JOIN cards c ON c.id = l.card_id
+                        WHERE l.deck_id IS NOT NULL AND l.deck_id != c.deck_id",
+        },
+    ),
+    (
+        7,
+        Rule {
+            name: "decks count their new cards",
+            what: "deck",
+            offenders: "SELECT d.id FROM decks d
+                        WHERE d.new_count != (SELECT count(*) FROM cards c WHERE c.deck_id = d.id AND c.queue = 0)",
+        },
+    ),
+];
+
+/// The cards due per day counted from scratch (what `cards_due_per_day`
+/// holds, but its zeros), as the common table `due (day, cards)`.
+const DUE_PER_DAY: &str = "WITH due (day, cards) AS (SELECT due, count(*) FROM cards
+    WHERE queue IN (2, 3) OR (queue IN (-1, -2) AND (state = 2 OR (state IN (1, 3) AND due < 1000000000)))
+    GROUP BY due)";
+
 /// The result of one consistency rule: its name and what breaks it (empty when none).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
@@ -250,12 +298,21 @@ pub struct Finding {
 
 /// Runs every consistency rule, plus whether the settings can be read.
 pub fn consistency(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
+    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let kept = KEPT_COUNTS
+        .iter()
+        .filter(|(since, _)| schema >= *since)
+        .map(|(_, rule)| rule);
     let mut findings = Vec::new();
-    for rule in RULES {
-        let count: i64 = conn.query_row(&format!("SELECT count(*) FROM ({})", rule.offenders), [], |r| r.get(0))?;
+    for rule in RULES.iter().chain(kept) {
+        let count: i64 = conn.query_row(
+            &format!("{DUE_PER_DAY} SELECT count(*) FROM ({})", rule.offenders),
+            [],
+            |r| r.get(0),
+        )?;
         let mut problems = Vec::new();
         if count > 0 {
-            let mut stmt = conn.prepare(&format!("{} LIMIT 5", rule.offenders))?;
+            let mut stmt = conn.prepare(&format!("{DUE_PER_DAY} {} LIMIT 5", rule.offenders))?;
             let ids = stmt
                 .query_map([], |r| r.get::<_, i64>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -400,6 +457,29 @@ mod tests {
             (
                 "UPDATE settings SET value = 'not json' WHERE key = 'config'",
                 "settings are readable",
+            ),
+            (
+                "UPDATE decks SET card_count = 3 WHERE id = 1",
+                "decks count their cards",
+            ),
+            (
+                "UPDATE decks SET new_count = 1 WHERE id = 1",
+                "decks count their new cards",
+            ),
+            (
+                "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+                   state_before, due_before, interval_before, state_after, due_after, interval_after, deck_id)
+                 VALUES ('w', 1, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2)",
+                "log rows name their card's deck",
+            ),
+            (
+                "INSERT INTO cards_due_per_day (day, cards) VALUES (20000, 1)",
+                "the cards due per day are counted",
+            ),
+            (
+                "DROP TRIGGER cards_due_day_enter; UPDATE cards SET state = 2, queue = 2, due = 20000, stability = 1,
+                 difficulty = 5 WHERE id = 1",
+                "the cards due per day are counted",
             ),
         ];
         conn.execute(

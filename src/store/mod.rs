@@ -80,6 +80,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema_v4_sync.sql"),
     include_str!("schema_v5_sched.sql"),
     include_str!("schema_v6_anki.sql"),
+    include_str!("schema_v7_counts.sql"),
 ];
 
 /// The schema version this build writes.

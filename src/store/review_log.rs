@@ -194,9 +194,15 @@ fn insert_sql(unless: Unless) -> &'static str {
     // statement journal, which spilled to a temporary file on every row of
     // an import (6.4 million one-byte writes for a million rows).
     match unless {
-        Unless::Never => insert_sql!(
-            "INSERT",
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+        // An answer given here (or a generated one) names its card's deck
+        // (schema 7: today's answers per deck are read without the cards);
+        // imported and synced rows leave it to be looked up.
+        Unless::Never => concat!(
+            "INSERT INTO review_log (uid, card_id, reviewed_at_ms, rating, duration_ms, kind, elapsed_days,
+               state_before, due_before, stability_before, difficulty_before, interval_before,
+               state_after, due_after, stability_after, difficulty_after, interval_after, deck_id) ",
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     (SELECT deck_id FROM cards WHERE id = ?2))"
         ),
         Unless::Uid => insert_sql!(
             "INSERT OR IGNORE",

@@ -318,7 +318,7 @@ mod tests {
                     })
                     .unwrap(),
             );
-            assert_eq!((size, set), (-8 * 1024, all - 4));
+            assert_eq!((size, set), (-8 * 1024, all - 5));
         }
         assert_eq!((cache_size(&store), triggers(&store)), (cache, all), "rolled back");
         store.begin_bulk(8).unwrap().commit().unwrap();

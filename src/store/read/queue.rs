@@ -141,15 +141,18 @@ impl Store {
     /// New cards and reviews answered since `day_start_ms`, per deck (decks
     /// with none are left out; manual entries, which answer nothing, too).
     /// A card answered in a day-long step counts as a review, as in Anki.
-    /// One range scan of today's log rows: the CROSS JOIN keeps SQLite from
-    /// starting at the deck's cards and probing each one's history instead
-    /// (100k probes on a large deck).
+    /// One range scan of today's log rows, from the time index alone (it
+    /// holds the columns read): each row's deck is the one it names, or
+    /// its card's where it names none (schema 7, `review_log.deck_id`), so
+    /// the cards table, one random page per answer, is read only for rows
+    /// imported, synced or logged before that version.
     pub fn studied_today_by_deck(&self, day_start_ms: i64) -> Result<HashMap<i64, StudiedToday>> {
-        let sql = "SELECT c.deck_id, coalesce(sum(l.state_before = 0), 0),
+        let sql = "SELECT coalesce(l.deck_id, (SELECT c.deck_id FROM cards c WHERE c.id = l.card_id)) AS deck,
+               coalesce(sum(l.state_before = 0), 0),
                coalesce(sum(l.state_before = 2 OR (l.state_before IN (1, 3) AND l.due_before < ?2)), 0)
-             FROM review_log l CROSS JOIN cards c ON c.id = l.card_id
+             FROM review_log l
              WHERE l.reviewed_at_ms >= ?1 AND l.rating > 0
-             GROUP BY c.deck_id";
+             GROUP BY deck HAVING deck IS NOT NULL";
         let mut stmt = self.conn().prepare_cached(sql)?;
         let rows = stmt.query_map([day_start_ms, DAY_DUE_LIMIT], |r| {
             Ok((
@@ -175,16 +178,13 @@ impl Store {
         )
     }
 
-    /// Every new card of a deck, siblings too, however many the limits hold
-    /// back. A plain count, not [`Store::queue_counts`] with no limit:
-    /// counting through its `LIMIT` subquery costs 2-3 times as much per
-    /// card, which is what `status` and a session's summary spent their time
-    /// on at a million cards (BENCHMARKS.md, "Ten times the scale").
+    /// Every new card of a deck (queue 0), siblings too, however many the
+    /// limits hold back: `decks.new_count`, which triggers keep (schema 7).
+    /// Counting the cards was what `status` and a session's summary spent
+    /// their time on at a million cards (BENCHMARKS.md, "Ten times the
+    /// scale").
     pub fn unseen(&self, deck_id: i64) -> Result<u32> {
-        self.count(
-            "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = 0",
-            &[&deck_id],
-        )
+        self.count("SELECT new_count FROM decks WHERE id = ?1", &[&deck_id])
     }
 
     /// The counts a session header needs (see [`WaitingCounts`]). Each is an
@@ -482,6 +482,32 @@ mod tests {
         assert_eq!(studied.get(&1), Some(&StudiedToday { new: 1, reviews: 1 }));
         assert_eq!(studied.get(&2), Some(&StudiedToday { new: 1, reviews: 0 }));
         assert!(store.studied_today_by_deck(2_001).unwrap().is_empty());
+        // Answers name their card's deck; a row that names none (imported,
+        // synced) is counted in its card's deck all the same.
+        let named = |store: &Store| -> i64 {
+            store
+                .conn()
+                .query_row("SELECT count(*) FROM review_log WHERE deck_id IS NOT NULL", [], |r| {
+                    r.get(0)
+                })
+                .unwrap()
+        };
+        assert_eq!(named(&store), 4);
+        store
+            .conn()
+            .execute("UPDATE review_log SET deck_id = NULL WHERE reviewed_at_ms = 1500", [])
+            .unwrap();
+        assert_eq!(store.studied_today_by_deck(1_000).unwrap(), studied);
+        // A card moved to another deck takes its answers along: the rows
+        // that named its old deck name none.
+        store
+            .conn()
+            .execute("UPDATE cards SET deck_id = 2 WHERE id = ?1", [card("a", "y")])
+            .unwrap();
+        assert_eq!(named(&store), 2);
+        let moved = store.studied_today_by_deck(1_000).unwrap();
+        assert_eq!(moved.get(&1), Some(&StudiedToday { new: 0, reviews: 1 }));
+        assert_eq!(moved.get(&2), Some(&StudiedToday { new: 2, reviews: 0 }));
     }
 
     #[test]
