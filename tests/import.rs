@@ -642,3 +642,58 @@ fn a_note_type_named_only_control_characters_imports_as_qa_facts() {
     assert!(!text.contains("note:"), "{text}");
     s.build(&["decks/spanish-verbs.deck"]);
 }
+
+/// Issue 16, problem 6 (a flaky round trip): an answer imported from Anki
+/// whose time falls within the millisecond run of iskra's own answers at one
+/// instant (answers under a fixed clock, or Anki's clock a little ahead)
+/// kept its revlog id when exported, and so is found again on re-import.
+/// Before, the export gave iskra's answers at NOW the ids NOW, NOW+1, … in
+/// time order and moved the Anki answer at NOW+1 to a free id, where the
+/// re-import could not recognise it and logged it twice.
+#[test]
+fn an_answer_from_anki_keeps_its_revlog_id_beside_answers_at_the_same_instant() {
+    let now_ms = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().timestamp_millis();
+    let anki_answer = now_ms + 1;
+    let made = common::package::entries(&common::package::exported(&Scratch::new()));
+    // Anki's answer (Again) of the first card, which was then reset to new.
+    let package = common::package::patched(
+        &made,
+        &format!(
+            "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)
+             SELECT {anki_answer}, min(id), -1, 1, -60, 0, 0, 7000, 0 FROM cards"
+        ),
+    );
+    let s = Scratch::new();
+    s.write("anki.apkg", &package);
+    let first = s.run(&["import", "anki.apkg"]).ok();
+    assert!(first.stdout.contains("Reviews: 1 added"), "{}", first.stdout);
+    // iskra answers every card (Good) at NOW: three answers in one millisecond.
+    let reviewed = s.run_at(NOW, &["review"], &format!("{}q\n", "3\n".repeat(3))).ok();
+    assert_eq!(reviewed.answered(), 3, "{}", reviewed.stdout);
+    s.run(&[
+        "export",
+        "deck",
+        "spanish-verbs",
+        "--format",
+        "apkg",
+        "--with-history",
+        "--out",
+        "back.apkg",
+    ])
+    .ok();
+    let revlog = iskra::interop::anki::package::read(&s.path("back.apkg"))
+        .unwrap()
+        .collection
+        .revlog;
+    let mut ids: Vec<(i64, i64)> = revlog.iter().map(|r| (r.id, r.ease)).collect();
+    ids.sort_unstable();
+    let logged = s.count("SELECT count(*) FROM review_log");
+    let again = s.run(&["import", "back.apkg"]).ok();
+    assert!(again.stdout.contains("Reviews: 0 added"), "{}", again.stdout);
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), logged);
+    assert_eq!(
+        ids,
+        vec![(now_ms, 3), (anki_answer, 1), (now_ms + 2, 3), (now_ms + 3, 3)],
+        "Anki's answer keeps its id; iskra's take the free ones after NOW"
+    );
+}

@@ -169,13 +169,8 @@ impl Package {
             }
         }
         if with_history {
-            let mut used = std::collections::HashSet::new();
             let mut previous: HashMap<i64, i64> = HashMap::new();
-            for entry in log {
-                let mut id = entry.reviewed_at_ms;
-                while !used.insert(id) {
-                    id += 1; // Anki's revlog id is unique
-                }
+            for (entry, id) in log.iter().zip(revlog_ids(log)) {
                 let before = previous.insert(entry.card_id, entry.reviewed_at_ms);
                 package.revlog.push(revlog_row(entry, id, before, &anki_ids, clock));
             }
@@ -276,6 +271,36 @@ fn scheduled_card(card: &StoredCard, clock: &Clock, retention: f32, last_review_
     }
 }
 
+/// The revlog id of each log entry (`log` oldest first): unique, as Anki's
+/// primary key must be, and the entry's time wherever it can be. An answer
+/// imported from Anki claims its time first, because that is its revlog id:
+/// its identity in the collection it came from and in iskra's log (`anki-<id>-
+/// <card>`), by which a re-import of this package, into iskra or into that
+/// collection, finds it (an identity moved is an answer added twice). Every
+/// other entry, and an imported one whose time another took first, gets the
+/// first free millisecond from its time on: answers at one instant (a fixed
+/// clock) a millisecond apart, which iskra's same-answer rule finds again up
+/// to a second later ([`crate::store::Tx::insert_log_if_new`]).
+fn revlog_ids(log: &[ExportReview]) -> Vec<i64> {
+    let mut used = std::collections::HashSet::new();
+    let claimed: Vec<bool> = log
+        .iter()
+        .map(|e| e.from_anki && used.insert(e.reviewed_at_ms))
+        .collect();
+    log.iter()
+        .zip(claimed)
+        .map(|(entry, claimed)| {
+            let mut id = entry.reviewed_at_ms;
+            if !claimed {
+                while !used.insert(id) {
+                    id += 1;
+                }
+            }
+            id
+        })
+        .collect()
+}
+
 /// A log entry as an Anki revlog row: intervals in days, or negative
 /// seconds for learning steps (days for a day-long step); a manual entry
 /// (forget, reschedule) has ease 0, as Anki logs its own. `lastIvl` is what
@@ -339,7 +364,43 @@ mod tests {
             state_after: CardState::Review,
             due_after: 0,
             interval_after: 3,
+            from_anki: false,
         }
+    }
+
+    /// Entries at these (time, imported from Anki) in log order.
+    fn log(entries: &[(i64, bool)]) -> Vec<ExportReview> {
+        entries
+            .iter()
+            .map(|&(at, from_anki)| ExportReview {
+                reviewed_at_ms: at,
+                from_anki,
+                ..entry(CardState::New, 0, 0)
+            })
+            .collect()
+    }
+
+    /// Problem 6 (a flaky round trip): an answer from Anki keeps its revlog
+    /// id when iskra's answers of an earlier instant run into it.
+    #[test]
+    fn answers_from_anki_keep_their_revlog_ids_and_the_others_take_free_ones() {
+        // Three of iskra's answers at 100 (a fixed clock), Anki's at 101 and 104.
+        let ids = revlog_ids(&log(&[
+            (100, false),
+            (100, false),
+            (100, false),
+            (101, true),
+            (104, true),
+        ]));
+        assert_eq!(ids, vec![100, 102, 103, 101, 104]);
+        // Two imported answers at one millisecond (two Anki collections): the
+        // first keeps it, the second takes the next free one, after the
+        // entries that claimed theirs.
+        let ids = revlog_ids(&log(&[(200, true), (200, true), (201, true), (200, false)]));
+        assert_eq!(ids, vec![200, 202, 201, 203]);
+        // No collision: every id is the entry's time.
+        let ids = revlog_ids(&log(&[(1, false), (2, true), (3, false)]));
+        assert_eq!(ids, vec![1, 2, 3]);
     }
 
     /// Problem 8: `lastIvl` as Anki writes it: negative seconds of the step

@@ -29,6 +29,9 @@ pub struct ExportReview {
     /// Due after the answer: UTC ms for a step, a study day for a review.
     pub due_after: i64,
     pub interval_after: u32,
+    /// Imported from an Anki package (its uid is `anki-<revlog id>-<card
+    /// id>`): its time is that revlog row's id.
+    pub from_anki: bool,
 }
 
 impl Store {
@@ -48,7 +51,7 @@ impl Store {
     pub fn deck_export_log(&self, deck_id: i64) -> Result<Vec<ExportReview>> {
         let mut stmt = self.conn().prepare(
             "SELECT l.card_id, l.reviewed_at_ms, l.rating, l.duration_ms, l.kind, l.state_before, l.interval_before,
-                    l.state_after, l.due_after, l.interval_after, l.due_before
+                    l.state_after, l.due_after, l.interval_after, l.due_before, l.uid LIKE 'anki-%'
              FROM review_log l JOIN cards c ON c.id = l.card_id
              WHERE c.deck_id = ?1 ORDER BY l.reviewed_at_ms, l.id",
         )?;
@@ -66,6 +69,7 @@ impl Store {
                     due_after: r.get(8)?,
                     interval_after: r.get(9)?,
                     due_before: r.get(10)?,
+                    from_anki: r.get(11)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
