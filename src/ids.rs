@@ -29,6 +29,16 @@ pub fn card_id(deck_key: &str, fact_key: &str, template: &str, attempt: u32) -> 
     DERIVED_MIN + (hash.finish() >> 12) as i64
 }
 
+/// Tries of [`card_id`] a card makes before giving up (each taken one is a
+/// collision of 52-bit hashes).
+pub const ATTEMPTS: u32 = 16;
+
+/// The ids derived from a card's identity, attempt after attempt (each
+/// derived when it is tried).
+pub fn card_ids<'a>(deck_key: &'a str, fact_key: &'a str, template: &'a str) -> impl Iterator<Item = i64> + 'a {
+    (0..ATTEMPTS).map(move |attempt| card_id(deck_key, fact_key, template, attempt))
+}
+
 /// Whether `id` lies in the range of derived ids.
 pub fn is_derived(id: i64) -> bool {
     (DERIVED_MIN..=DERIVED_MAX).contains(&id)

@@ -208,28 +208,28 @@ pub(super) fn search_text(front: &str, back: &str) -> String {
     format!("{}\n{}", crate::text::fold(front), crate::text::fold(back))
 }
 
-/// Tries of [`crate::ids::card_id`] before giving up (each taken one is a
-/// collision of 52-bit hashes).
-const ID_ATTEMPTS: u32 = 16;
-
-/// The ids a new card of fact `fact_id` with `template` may get, best
-/// first: the one the sync folder's events announce for it (a card imported
-/// from Anki on another device keeps Anki's id here too), then the ones
-/// derived from its identity ([`crate::ids`]), attempt after attempt (each
-/// derived when it is tried). It gets the first no card has ([`insert_card`]).
-fn candidate_ids(conn: &Connection, fact_id: i64, template: &str) -> Result<(impl Iterator<Item = i64>, String)> {
-    let (deck_key, fact_key): (String, String) = conn
-        .prepare_cached("SELECT d.key, f.key FROM facts f JOIN decks d ON d.id = f.deck_id WHERE f.id = ?1")?
-        .query_row([fact_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let announced = super::sync::announced_id(conn, &deck_key, &fact_key, template)?;
-    let identity = format!("{deck_key}/{fact_key}/{template}");
-    let template = template.to_string();
-    let derived = (0..ID_ATTEMPTS).map(move |attempt| crate::ids::card_id(&deck_key, &fact_key, &template, attempt));
-    Ok((announced.into_iter().chain(derived), identity))
+/// The ids a new card of fact `fact_key` in deck `deck_key` with `template`
+/// may get, best first: the one the sync folder's events announce for it
+/// (a card imported from Anki on another device keeps Anki's id here too;
+/// looked up only if `announcing`, when an identity of the deck may have
+/// one), then the ones derived from its identity ([`crate::ids::card_ids`]).
+/// It gets the first no card has ([`insert_card`]).
+pub(super) fn candidate_ids<'a>(
+    conn: &Connection,
+    announcing: bool,
+    (deck_key, fact_key, template): (&'a str, &'a str, &'a str),
+) -> Result<impl Iterator<Item = i64> + 'a> {
+    let announced = match announcing {
+        true => super::sync::announced_id(conn, deck_key, fact_key, template)?,
+        false => None,
+    };
+    Ok(announced
+        .into_iter()
+        .chain(crate::ids::card_ids(deck_key, fact_key, template)))
 }
 
 /// Whether an insert failed because a card has the id already.
-fn id_taken(err: &rusqlite::Error) -> bool {
+pub(super) fn id_taken(err: &rusqlite::Error) -> bool {
     err.sqlite_error()
         .is_some_and(|e| e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY)
 }
@@ -269,15 +269,19 @@ fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Resu
     // The insert itself tells whether an id is taken (a lookup before each
     // insert was 9% of a 100k-fact build): a taken id fails the primary key
     // before anything is written, and the next one is tried.
-    let (ids, identity) = candidate_ids(conn, card.fact_id, &card.text.template)?;
-    for id in ids {
+    let (deck_key, fact_key): (String, String) = conn
+        .prepare_cached("SELECT d.key, f.key FROM facts f JOIN decks d ON d.id = f.deck_id WHERE f.id = ?1")?
+        .query_row([card.fact_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let template = &card.text.template;
+    for id in candidate_ids(conn, true, (&deck_key, &fact_key, template))? {
         match insert_card_row(conn, card, id, added_ms) {
             Err(err) if id_taken(&err) => continue,
             done => return Ok(done.map(|()| id)?),
         }
     }
     Err(crate::error::Error::Internal(format!(
-        "no free card id for {identity} after {ID_ATTEMPTS} tries"
+        "no free card id for {deck_key}/{fact_key}/{template} after {} tries",
+        crate::ids::ATTEMPTS
     )))
 }
 

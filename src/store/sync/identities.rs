@@ -53,6 +53,14 @@ pub(in crate::store) fn announced_id(conn: &Connection, deck: &str, fact: &str, 
         .flatten())
 }
 
+/// Whether the events may announce an id for a card of deck `deck`: some
+/// identity of it has one ([`announced_id`] finds none otherwise).
+pub(in crate::store) fn announces_in_deck(conn: &Connection, deck: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sync_cards WHERE deck_key = ?1 AND card_id IS NOT NULL)")?
+        .query_row([deck], |r| r.get(0))?)
+}
+
 /// Whether a card has this id.
 fn card_exists(conn: &Connection, id: i64) -> Result<bool> {
     Ok(conn

@@ -16,6 +16,6 @@ mod log;
 pub use deck_files::DeckFileRow;
 pub use devices::{ChunkRow, DeviceRow, DeviceSummary, LocalDevice};
 pub use events::EventRow;
-pub(super) use identities::announced_id;
 pub use identities::{CardIdentity, IdentityRow};
+pub(super) use identities::{announced_id, announces_in_deck};
 pub use log::{HistoryRow, LogValues};
