@@ -179,6 +179,17 @@ impl Bookkeeping {
     }
 }
 
+impl super::Tx<'_> {
+    /// Tells a bulk transaction (its trigger set aside) to index card
+    /// `old_id`, now `new_id`, at its commit; nothing otherwise.
+    pub(super) fn text_changed(&self, old_id: i64, new_id: i64) -> Result<()> {
+        match self.bulk() {
+            Some(mut bulk) => bulk.card_text_changed(self.conn(), old_id, new_id),
+            None => Ok(()),
+        }
+    }
+}
+
 /// Indexes the text of the cards `ids` (those that exist) in
 /// `card_trigrams`, in one statement, in id order.
 fn index_text(conn: &Connection, ids: HashSet<i64>) -> Result<()> {

@@ -491,14 +491,6 @@ impl Tx<'_> {
         self.text_changed(card_id, card_id)
     }
 
-    /// Tells a bulk transaction (its trigger set aside) to index card `old_id`, now `new_id`.
-    pub(super) fn text_changed(&self, old_id: i64, new_id: i64) -> Result<()> {
-        match self.bulk() {
-            Some(mut bulk) => bulk.card_text_changed(self.conn(), old_id, new_id),
-            None => Ok(()),
-        }
-    }
-
     /// Rewords a card of a fact in a deck file, puts it in `deck_id`, and
     /// brings it back into its queue if it was retired.
     pub fn sync_card_text(&self, card_id: i64, text: &CardText, deck_id: i64) -> Result<()> {
