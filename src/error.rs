@@ -150,7 +150,7 @@ impl From<rusqlite::Error> for Error {
             };
         }
         match err.sqlite_error_code() {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Error::Busy,
+            _ if is_busy(&err) => Error::Busy,
             Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Error::Corrupt {
                 path: PathBuf::from("the collection"),
                 detail: err.to_string(),
@@ -174,4 +174,12 @@ impl From<fsrs::FSRSError> for Error {
     fn from(err: fsrs::FSRSError) -> Self {
         Error::Scheduler(format!("{err:?}"))
     }
+}
+
+/// Whether SQLite gave up waiting for another connection's lock.
+pub fn is_busy(err: &rusqlite::Error) -> bool {
+    matches!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }

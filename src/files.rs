@@ -227,6 +227,14 @@ pub fn sqlite_uri(path: &Path, query: &str) -> String {
     out
 }
 
+/// The file SQLite keeps beside a database at `path` (`-wal`, `-shm`,
+/// `-journal`): the path with `suffix` appended to its name.
+pub fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

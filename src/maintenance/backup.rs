@@ -156,8 +156,7 @@ pub(crate) fn prune(collection: &Path, keep: u32, protect: &Path) -> Result<()> 
     let keep = keep.max(1) as usize;
     for old in list(collection)?.iter().skip(keep).filter(|b| b.path != protect) {
         for suffix in ["", "-wal", "-shm"] {
-            let mut path = old.path.clone().into_os_string();
-            path.push(suffix);
+            let path = crate::files::sidecar(&old.path, suffix);
             match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io(&old.path)(e)),
                 _ => {}

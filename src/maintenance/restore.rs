@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 
 use super::backup::*;
 use super::check::looks_like_sqlite;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, is_busy};
+use crate::files::sidecar;
 use crate::progress::{self, Progress};
 use crate::store::inspect::{self as sql, open_for_inspection};
 
@@ -120,13 +121,6 @@ fn copy_showing(
         || progress::mib_of(temp),
         || sql::vacuum_into(source, temp),
     )
-}
-
-/// The path of SQLite's `-wal` or `-shm` file next to `path`.
-fn sidecar(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }
 
 /// Puts the verified backup in place of the collection at `path`. The
@@ -247,13 +241,6 @@ fn lock_for_swap(path: &Path) -> Result<Option<rusqlite::Connection>> {
         Err(e) if is_busy(&e) => Err(open_elsewhere(path)),
         Err(_) => Ok(None),
     }
-}
-
-fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
 }
 
 fn open_elsewhere(path: &Path) -> Error {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, is_busy};
 
 /// How long a connection waits for another's lock (`Store::open`).
 pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -61,9 +61,7 @@ pub(super) fn end_appending(conn: &Connection, appending: Appending) {
 
 /// The rollback journal beside the collection at `path` (`<path>-journal`).
 pub fn rollback_journal(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push("-journal");
-    PathBuf::from(name)
+    crate::files::sidecar(path, "-journal")
 }
 
 /// Whether a rollback journal with content lies beside `path`: either a
@@ -94,13 +92,6 @@ pub fn settle_interrupted_write(path: &Path) -> Result<()> {
         Err(e) if is_busy(&e) => Err(Error::Busy),
         _ => Ok(()),
     }
-}
-
-fn is_busy(e: &rusqlite::Error) -> bool {
-    matches!(
-        e.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-    )
 }
 
 #[cfg(test)]

@@ -350,23 +350,22 @@ fn escape_like(text: &str) -> String {
 /// appears while the file is read, a large build or import has started
 /// committing, which is the same busy collection, never a damaged one.
 fn check_before_writing(path: &Path) -> Result<()> {
-    journal::settle_interrupted_write(path)?;
-    let checked = check_file_header(path).and_then(|truncated| refuse_before_writing(path, truncated));
-    match checked {
+    let check = || {
+        journal::settle_interrupted_write(path)?;
+        check_file_header(path).and_then(|truncated| refuse_before_writing(path, truncated))
+    };
+    match check() {
         Err(Error::Corrupt { .. } | Error::NotACollection { .. } | Error::Sqlite(_))
             if journal::has_rollback_journal(path) =>
         {
-            journal::settle_interrupted_write(path)?;
-            check_file_header(path).and_then(|truncated| refuse_before_writing(path, truncated))
+            check()
         }
         checked => checked,
     }
 }
 
 fn wal_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push("-wal");
-    PathBuf::from(name)
+    crate::files::sidecar(path, "-wal")
 }
 
 /// Checks the SQLite header of an existing file without SQLite: a file that
