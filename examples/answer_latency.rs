@@ -1,9 +1,10 @@
 //! Times answering cards on a collection (see BENCHMARKS.md):
 //!
-//! - the review step a learner waits for, as the front ends run it: grade →
-//!   the answer durable and `answered:` shown (`ReviewSession::apply`), and
-//!   grade → the next card ready (`ReviewSession::current`: picked, with its
-//!   header counts). Sessions run day after day with the collection's
+//! - the review step a learner waits for, as the front ends run it
+//!   (`ReviewSession::handle`): grade → the answer durable and the next card
+//!   ready (picked, with its header counts, while the answer is synced), when
+//!   `answered:` and the next card are shown together; so the two lines of
+//!   the step are the same times. Sessions run day after day with the collection's
 //!   limits (about 220 answers a day by default) until ANSWERS steps;
 //! - then the durable commit of one answer alone:
 //!   `session::review::commit_answer`, the card read, graded (its interval
@@ -27,7 +28,7 @@ use std::time::{Duration, Instant};
 use chrono::Local;
 use iskra::clock::{Clock, parse_now};
 use iskra::sched::Rating;
-use iskra::session::review::{Applied, Input, ReviewSession, Screen, commit_answer, deck_scheduler};
+use iskra::session::review::{Input, ReviewSession, Screen, commit_answer, deck_scheduler};
 use iskra::session::workload::SessionWorkload;
 use iskra::store::Store;
 
@@ -61,15 +62,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for i in steps.len()..answers {
             let now = at(day, i);
             session.handle(Input::Reveal, &now)?;
-            // As the front ends do: the notice (`answered:`) is shown once
-            // `apply` returns, the next card once `current` does.
+            // As the front ends do: the answer is made durable while the
+            // next card is picked, and the notice (`answered:`) is shown
+            // with the next card once `handle` returns.
             let timer = Instant::now();
-            let applied = session.apply(Input::Grade(Rating::Good), &now)?;
+            let (_, screen) = session.handle(Input::Grade(Rating::Good), &now)?;
             feedback.push(timer.elapsed());
-            let screen = match applied {
-                Applied::Finished(_) => break,
-                Applied::Notice(_) => session.current(&now)?,
-            };
             steps.push(timer.elapsed());
             if matches!(screen, Screen::Finished(_)) {
                 break;

@@ -103,8 +103,13 @@ impl Interactive for ReviewSession<'_> {
             }
             Action::Accept | Action::Answer(_) => return self.begin(clock),
         };
-        // What the input did is shown before the next card is picked: an
-        // answer's `answered:` as soon as it is durable.
+        // An answer is made durable while the next card is picked; its
+        // `answered:` is shown with the next card, once it is durable.
+        if let Input::Grade(_) = input {
+            let (notice, screen) = self.handle(input, clock)?;
+            return Ok(self.view(notice, screen));
+        }
+        // What another input did is shown before the next card is picked.
         match self.apply(input, clock)? {
             Applied::Finished(summary) => Ok(self.view(None, review::Screen::Finished(summary))),
             Applied::Notice(Some(notice)) => Ok(View {

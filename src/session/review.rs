@@ -18,7 +18,7 @@ use crate::clock::{Clock, DayNumber};
 pub use crate::deck::CardView;
 use crate::error::{Error, Result};
 use crate::sched::{NextIn, Rating, Scheduler};
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, SyncReport, WaitingCounts};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Store, SyncReport, Unsynced, WaitingCounts};
 use crate::sync::record::change_card;
 pub use answer::{Committed, Leech, commit_answer, deck_scheduler};
 use answer::{commit_answer_burying, moment, undo_answer};
@@ -26,6 +26,11 @@ pub use summary::Summary;
 
 use super::limits::DailyLimits;
 use super::workload::SessionWorkload;
+
+/// Waits until an answer committed unsynced (if any) is durable.
+fn durable(unsynced: Option<Unsynced>) -> Result<()> {
+    unsynced.map_or(Ok(()), Unsynced::wait)
+}
 
 /// Answer time is capped at this, so a break does not count as study time.
 pub const MAX_ANSWER_MS: i64 = 60_000;
@@ -210,6 +215,8 @@ impl<'s> ReviewSession<'s> {
         let workload = SessionWorkload::start(store, &settings, today)?;
         // No answer waits for a checkpoint; closing the collection does it.
         store.defer_checkpoints()?;
+        // An answer is made durable while the next card is picked.
+        store.overlap_syncs()?;
         let decks = rows
             .into_iter()
             .map(|row| {
@@ -263,31 +270,51 @@ impl<'s> ReviewSession<'s> {
         self.screen(clock)
     }
 
-    /// Applies an input; returns a notice (if any) and the screen to show next.
+    /// Applies an input; returns a notice (if any) and the screen to show
+    /// next. An answer is made durable while the next card is picked (see
+    /// `store::Unsynced`), and this returns once both are done: the notice
+    /// (`answered:`) and the next card are shown together.
     pub fn handle(&mut self, input: Input, clock: &Clock<impl chrono::TimeZone>) -> Result<(Option<Notice>, Screen)> {
-        match self.apply(input, clock)? {
-            Applied::Finished(summary) => Ok((None, Screen::Finished(summary))),
-            Applied::Notice(notice) => Ok((notice, self.current(clock)?)),
-        }
+        let (applied, unsynced) = self.apply_unsynced(input, clock)?;
+        let shown = match applied {
+            Applied::Finished(summary) => (None, Screen::Finished(summary)),
+            Applied::Notice(notice) => (notice, self.current(clock)?),
+        };
+        durable(unsynced)?;
+        Ok(shown)
     }
 
     /// Applies an input without picking what is shown next, so that a front
-    /// end can show the notice (an answer stored) before the next card is
-    /// picked; then [`ReviewSession::current`] is the screen.
+    /// end can show the notice (an answer stored: durable by now) before the
+    /// next card is picked; then [`ReviewSession::current`] is the screen.
     pub fn apply(&mut self, input: Input, clock: &Clock<impl chrono::TimeZone>) -> Result<Applied> {
+        let (applied, unsynced) = self.apply_unsynced(input, clock)?;
+        durable(unsynced)?;
+        Ok(applied)
+    }
+
+    /// [`ReviewSession::apply`], with the answer of a grade not yet durable:
+    /// nothing may be acknowledged before the `Unsynced` returned is waited for.
+    fn apply_unsynced(
+        &mut self,
+        input: Input,
+        clock: &Clock<impl chrono::TimeZone>,
+    ) -> Result<(Applied, Option<Unsynced>)> {
+        if let Input::Grade(rating) = input
+            && self.shown.as_ref().is_some_and(|shown| shown.revealed)
+        {
+            let (notice, unsynced) = self.grade(rating, clock)?;
+            return Ok((Applied::Notice(Some(notice)), Some(unsynced)));
+        }
         let notice = match input {
-            Input::Quit => return Ok(Applied::Finished(self.finish(clock)?)),
+            Input::Quit => return Ok((Applied::Finished(self.finish(clock)?), None)),
             Input::Reveal => {
                 if let Some(shown) = &mut self.shown {
                     shown.revealed = true;
                 }
                 None
             }
-            Input::Grade(rating) => match &self.shown {
-                Some(shown) if shown.revealed => Some(self.grade(rating, clock)?),
-                Some(_) => Some(Notice::RevealFirst),
-                None => None,
-            },
+            Input::Grade(_) => self.shown.as_ref().map(|_| Notice::RevealFirst),
             Input::Undo => {
                 self.hint_for = None;
                 Some(self.undo(clock)?)
@@ -303,7 +330,7 @@ impl<'s> ReviewSession<'s> {
                 None => None,
             },
         };
-        Ok(Applied::Notice(notice))
+        Ok((Applied::Notice(notice), None))
     }
 
     /// Buries (until the next study day) or suspends the card shown, and
@@ -335,14 +362,17 @@ impl<'s> ReviewSession<'s> {
         answered: &Clock<Tz>,
         now: &Clock<Tz>,
     ) -> Result<(Option<Notice>, Screen)> {
-        let notice = match &mut self.shown {
+        let (notice, unsynced) = match &mut self.shown {
             Some(shown) => {
                 shown.revealed = true;
-                Some(self.grade(rating, answered)?)
+                let (notice, unsynced) = self.grade(rating, answered)?;
+                (Some(notice), Some(unsynced))
             }
-            None => None,
+            None => (None, None),
         };
-        Ok((notice, self.current(now)?))
+        let screen = self.current(now)?;
+        durable(unsynced)?;
+        Ok((notice, screen))
     }
 
     fn screen(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Screen> {
@@ -382,12 +412,14 @@ impl<'s> ReviewSession<'s> {
         find_scope(&self.decks, deck_id)
     }
 
-    fn grade(&mut self, rating: Rating, clock: &Clock<impl chrono::TimeZone>) -> Result<Notice> {
+    /// Grades the card shown (there must be one); the answer is durable once
+    /// the `Unsynced` returned is waited for.
+    fn grade(&mut self, rating: Rating, clock: &Clock<impl chrono::TimeZone>) -> Result<(Notice, Unsynced)> {
         let Some(shown) = self.shown.take() else {
-            return Ok(Notice::RevealFirst);
+            return Err(Error::Internal("a grade with no card shown".into()));
         };
         let scope = find_scope(&self.decks, shown.card.deck_id)?;
-        let (committed, buried) = commit_answer_burying(
+        let (committed, buried, unsynced) = commit_answer_burying(
             self.store,
             &scope.scheduler,
             &shown.card,
@@ -406,10 +438,11 @@ impl<'s> ReviewSession<'s> {
             buried,
         });
         let next_in = committed.next_in;
-        Ok(match committed.leech {
+        let notice = match committed.leech {
             Some(leech) => Notice::Leech { rating, next_in, leech },
             None => Notice::Answered { rating, next_in },
-        })
+        };
+        Ok((notice, unsynced))
     }
 
     fn undo(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Notice> {

@@ -43,6 +43,7 @@ mod settings;
 pub mod sync;
 mod tx;
 mod undo;
+mod wal_sync;
 
 use std::path::{Path, PathBuf};
 
@@ -68,6 +69,7 @@ pub use review_log::{LogAppender, LogEntry, LoggedAnswer, ManualEntry};
 pub use settings::{FsrsFit, FsrsFits, Settings};
 pub use tx::{ReadSpan, Tx};
 pub use undo::{UndoCard, UndoStep};
+pub use wal_sync::Unsynced;
 
 /// `PRAGMA application_id` of an iskra collection ("ISKR").
 const APPLICATION_ID: i64 = 0x4953_4b52;
@@ -100,6 +102,9 @@ pub struct Store {
     /// The time new rows are stamped with (cards' `added_ms`), UTC ms: the
     /// command's clock ([`Store::set_now`]); none, nothing is stamped.
     now_ms: Option<i64>,
+    /// The helper thread that syncs the log of unsynced commits
+    /// ([`Store::overlap_syncs`]).
+    wal_sync: Option<wal_sync::Syncer>,
 }
 
 impl Store {
@@ -147,6 +152,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             now_ms: None,
+            wal_sync: None,
         };
         store.prepare(before_migration).map_err(|e| store.classify(e))?;
         Ok(store)
@@ -159,6 +165,7 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             now_ms: None,
+            wal_sync: None,
         };
         store.prepare(&|_, _, _| Ok(()))?;
         Ok(store)
@@ -266,6 +273,23 @@ impl Store {
     /// commit ~0.1 ms slower (BENCHMARKS.md).
     pub fn defer_checkpoints(&mut self) -> Result<()> {
         self.conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+        Ok(())
+    }
+
+    /// Lets [`Tx::commit_unsynced`] commit without SQLite syncing and sync
+    /// the write-ahead log on a helper thread (`wal_sync.rs`), so that a
+    /// review session picks its next card while its answer is made durable.
+    /// Nothing changes for a collection in memory or not in WAL mode.
+    pub fn overlap_syncs(&mut self) -> Result<()> {
+        if self.wal_sync.is_some() || self.path == Path::new(":memory:") {
+            return Ok(());
+        }
+        let mode: String = self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+        if mode.eq_ignore_ascii_case("wal") {
+            // The log's name as SQLite makes it: from the full path, links resolved.
+            let full = std::fs::canonicalize(&self.path).map_err(Error::io(&self.path))?;
+            self.wal_sync = Some(wal_sync::Syncer::start(wal_path(&full))?);
+        }
         Ok(())
     }
 

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 
 use rusqlite::Connection;
 
-use super::{Store, bulk, foreign_keys, journal};
+use super::{Store, bulk, foreign_keys, journal, wal_sync};
 use crate::error::Result;
 
 /// An open write transaction on the collection (see the module comment).
@@ -30,6 +30,12 @@ pub struct Tx<'a> {
     /// Foreign keys off for the transaction ([`Store::begin_bulk_import`]):
     /// the checks it owes before its commit.
     deferred: Option<foreign_keys::Deferred>,
+    /// The helper that syncs the log after [`Tx::commit_unsynced`]: set by
+    /// [`Store::begin_unsynced`] when the store has one ([`Store::overlap_syncs`]).
+    pub(super) syncer: Option<&'a wal_sync::Syncer>,
+    /// Begun with `synchronous=NORMAL` ([`Store::begin_unsynced`]): FULL is
+    /// set again when it ends.
+    pub(super) unsynced: bool,
 }
 
 impl Store {
@@ -118,7 +124,7 @@ impl ReadSpan {
 }
 
 impl<'a> Tx<'a> {
-    fn begin(conn: &'a Connection, cache_mib: Option<i64>, now_ms: Option<i64>) -> Result<Tx<'a>> {
+    pub(super) fn begin(conn: &'a Connection, cache_mib: Option<i64>, now_ms: Option<i64>) -> Result<Tx<'a>> {
         let cache_before = match cache_mib {
             Some(mib) => {
                 let before: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
@@ -136,6 +142,8 @@ impl<'a> Tx<'a> {
             now_ms,
             appending: None,
             deferred: None,
+            syncer: None,
+            unsynced: false,
         };
         conn.execute_batch("BEGIN IMMEDIATE")?;
         Ok(tx)
@@ -174,6 +182,11 @@ impl<'a> Tx<'a> {
     /// The connection, for the table functions of the store.
     pub(super) fn conn(&self) -> &'a Connection {
         self.conn
+    }
+
+    /// The helper that syncs the log, for [`Tx::commit_unsynced`].
+    pub(super) fn syncer(&self) -> Option<&'a wal_sync::Syncer> {
+        self.syncer
     }
 
     /// The time new rows are stamped with, if the store has one.
@@ -225,6 +238,10 @@ impl<'a> Tx<'a> {
             deferred.check(self.conn)?;
         }
         self.conn.execute_batch("COMMIT")?;
+        if self.unsynced {
+            self.unsynced = false;
+            wal_sync::set_synchronous(self.conn, "FULL")?;
+        }
         if let Some(before) = self.cache_before.take() {
             self.conn.pragma_update(None, "cache_size", before)?;
         }
@@ -243,6 +260,9 @@ impl Drop for Tx<'_> {
     fn drop(&mut self) {
         if !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
+        }
+        if self.unsynced {
+            let _ = wal_sync::set_synchronous(self.conn, "FULL");
         }
         if let Some(before) = self.cache_before {
             let _ = self.conn.pragma_update(None, "cache_size", before);

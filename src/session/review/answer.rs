@@ -10,7 +10,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::sched::{Moment, NextIn, Rating, Scheduler};
 use crate::session::workload::SessionWorkload;
-use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, Tx};
+use crate::store::{BuryRules, CardRow, DeckRow, LogEntry, Settings, Store, Tx, Unsynced};
 use crate::sync::record::{self as sync, Recorder};
 
 /// The scheduler for a deck, with its effective options
@@ -103,7 +103,9 @@ pub fn commit_answer(
 }
 
 /// [`commit_answer`] that also buries the card's siblings as `bury` says,
-/// in the same transaction; returns the buried siblings' ids.
+/// in the same transaction; returns the buried siblings' ids. The commit is
+/// [`Tx::commit_unsynced`]: the answer is durable once the returned
+/// [`Unsynced`] is waited for, and must not be acknowledged before.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn commit_answer_burying(
     store: &mut Store,
@@ -114,19 +116,19 @@ pub(super) fn commit_answer_burying(
     bury: BuryRules,
     clock: &Clock<impl chrono::TimeZone>,
     mut workload: Option<&mut SessionWorkload>,
-) -> Result<(Committed, Vec<i64>)> {
-    let tx = store.begin()?;
+) -> Result<(Committed, Vec<i64>, Unsynced)> {
+    let tx = store.begin_unsynced()?;
     if let Some(w) = workload.as_deref_mut() {
         w.follow_day(&tx, clock.today())?;
     }
     let (committed, current) = answer_in(&tx, scheduler, card.id, rating, shown_at_ms, clock, workload.as_deref())?;
     let buried = tx.bury_siblings(&current, bury, clock.today())?;
     sync::buried_siblings(&tx, &buried, clock.today(), clock.now_ms())?;
-    tx.commit()?;
+    let unsynced = tx.commit_unsynced()?;
     if let Some(workload) = workload {
         workload.count_answer(&current, &committed.entry.after);
     }
-    Ok((committed, buried))
+    Ok((committed, buried, unsynced))
 }
 
 /// The answer, in `tx`: reads the card as it is now, grades it with the
