@@ -165,7 +165,7 @@ impl<'a> Tx<'a> {
         // From here on, dropping `tx` puts everything back.
         tx.appending = Some(appending);
         if defer_keys {
-            tx.deferred = Some(foreign_keys::Deferred::default());
+            tx.deferred = Some(foreign_keys::Deferred::start(tx.conn)?);
         }
         tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
         Ok(tx)
