@@ -292,7 +292,12 @@ pub(super) const INSERT_CARD: &str = "INSERT INTO cards (id, fact_id, deck_id, t
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
 
 /// Runs `insert` ([`INSERT_CARD`], prepared) for a card with id `id`.
-pub(super) fn insert_card_row(insert: &mut Statement, card: &NewCard, id: i64, added: Option<i64>) -> rusqlite::Result<()> {
+pub(super) fn insert_card_row(
+    insert: &mut Statement,
+    card: &NewCard,
+    id: i64,
+    added: Option<i64>,
+) -> rusqlite::Result<()> {
     let s = card.schedule;
     let queue = queue_of(card);
     insert.execute(params![

@@ -101,13 +101,16 @@ impl Tx<'_> {
         // the primary key before writing; what was inserted is undone. One
         // statement for all (a cached one is looked up by its text each time).
         conn.execute_batch("SAVEPOINT file_cards")?;
-        let inserted = conn.prepare_cached(INSERT_CARD).map_err(Error::from).and_then(|mut insert| {
-            order.iter().try_for_each(|&(id, index)| {
-                let card = cards[index].new_card(id, deck_id);
-                insert_card_row(&mut insert, &card, id, self.now_ms())?;
-                self.card_inserted(&card, id)
-            })
-        });
+        let inserted = conn
+            .prepare_cached(INSERT_CARD)
+            .map_err(Error::from)
+            .and_then(|mut insert| {
+                order.iter().try_for_each(|&(id, index)| {
+                    let card = cards[index].new_card(id, deck_id);
+                    insert_card_row(&mut insert, &card, id, self.now_ms())?;
+                    self.card_inserted(&card, id)
+                })
+            });
         if let Err(err) = inserted {
             conn.execute_batch("ROLLBACK TO file_cards; RELEASE file_cards")?;
             return match err {
