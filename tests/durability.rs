@@ -1,9 +1,13 @@
 //! An answer is acknowledged (`answered:`) only once it is durable: its
-//! commit's write-ahead log is synced to disk before the line is written. A
-//! killed process cannot show this (the kernel keeps what was written), so
-//! the system calls of a real review are traced (`strace`) and their order
+//! commit's write-ahead log is synced to disk before the line is written
+//! (today by SQLite itself, `synchronous=FULL`, inside the commit). A killed
+//! process cannot show this (the kernel keeps what was written), so the
+//! system calls of a real review are traced (`strace`) and their order
 //! checked: every `answered:` written to stdout comes after an `fsync` of the
-//! collection's `-wal` file that finished after the last write to it.
+//! collection's `-wal` file that finished after the last write to it. It
+//! fails if the answer's commit is not synced (checked: with
+//! `synchronous=NORMAL`), or synced by another thread but acknowledged
+//! before that sync returned (checked on the branch i21-answer-overlap).
 
 mod common;
 
