@@ -232,7 +232,7 @@ mod tests {
     fn a_failed_sync_is_an_error_naming_the_log() {
         let dir = tempfile::tempdir().unwrap();
         let syncer = Syncer::start(dir.path().join("missing.sqlite3-wal")).unwrap();
-        let err = syncer.sync().unwrap().wait().err().expect("no log to sync");
+        let err = syncer.sync().unwrap().wait().expect_err("no log to sync");
         assert!(
             matches!(&err, Error::Io { path, .. } if path.ends_with("missing.sqlite3-wal")),
             "{err}"
