@@ -3,7 +3,8 @@
 //! - the review step a learner waits for, as the front ends run it: grade →
 //!   the answer durable and `answered:` shown (`ReviewSession::apply`), and
 //!   grade → the next card ready (`ReviewSession::current`: picked, with its
-//!   header counts). Sessions run day after day with the collection's
+//!   header counts), and of that `answered:` shown → the next card ready
+//!   (the reads alone). Sessions run day after day with the collection's
 //!   limits (about 220 answers a day by default) until ANSWERS steps;
 //! - then the durable commit of one answer alone:
 //!   `session::review::commit_answer`, the card read, graded (its interval
@@ -55,6 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     let (mut steps, mut feedback) = (Vec::with_capacity(answers), Vec::with_capacity(answers));
+    let mut picks = Vec::with_capacity(answers);
     let mut day = 0;
     while steps.len() < answers && day < MAX_DAYS {
         let mut session = ReviewSession::start(&mut store, None, None, &at(day, 0))?;
@@ -66,11 +68,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let timer = Instant::now();
             let applied = session.apply(Input::Grade(Rating::Good), &now)?;
             feedback.push(timer.elapsed());
+            let shown = timer.elapsed();
             let screen = match applied {
                 Applied::Finished(_) => break,
                 Applied::Notice(_) => session.current(&now)?,
             };
             steps.push(timer.elapsed());
+            picks.push(timer.elapsed() - shown);
             if matches!(screen, Screen::Finished(_)) {
                 break;
             }
@@ -116,6 +120,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     report(
         "review step: grade → next card ready (commit, pick, header counts)",
         &mut steps,
+    );
+    report(
+        "review step: `answered:` shown → next card ready (pick, header counts)",
+        &mut picks,
     );
     Ok(())
 }

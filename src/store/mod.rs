@@ -82,6 +82,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema_v6_anki.sql"),
     include_str!("schema_v7_counts.sql"),
     include_str!("schema_v8_search.sql"),
+    include_str!("schema_v9_queue.sql"),
 ];
 
 /// The schema version this build writes.
