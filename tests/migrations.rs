@@ -276,7 +276,12 @@ fn the_queue_index_holds_id_and_fact(s: &Scratch, fixture: &Fixture) {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(columns, ["deck_id", "queue", "due", "id", "fact_id"], "{}", fixture.file);
+    assert_eq!(
+        columns,
+        ["deck_id", "queue", "due", "id", "fact_id"],
+        "{}",
+        fixture.file
+    );
     let plan: Vec<String> = conn
         .prepare(
             "EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT DISTINCT fact_id FROM cards
