@@ -1,9 +1,10 @@
 //! The study queue's reads: the next card of each queue of a deck, the
 //! counts a session header and `status` show, how much of the daily limits
 //! is used, and the cards due on each of the next days (for the load
-//! balancer). Queue queries run per deck on the `(deck_id, queue, due)`
-//! index and fetch one card at a time, so a session never loads a deck into
-//! memory; cards come through the `cards` table's one row mapper.
+//! balancer). Queue queries run per deck on the `(deck_id, queue, due, id,
+//! fact_id)` index (schema 9: counts once per fact and sibling checks read
+//! it alone) and fetch one card at a time, so a session never loads a deck
+//! into memory; cards come through the `cards` table's one row mapper.
 //!
 //! As Anki's queue (v3): learning cards due at an instant (queue 1) are
 //! today's only while due before the next study day starts; cards in
