@@ -125,7 +125,7 @@ fn steps_like() -> String {
 
 /// Sets a setting from text, after checking it.
 pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
-    let bad = |what: &str| Error::Usage(format!("{key}: {value:?} is not {what}"));
+    let bad = |what: &str| Error::Usage(format!("{key}: {:?} is not {what}", crate::text::clip(value, 80)));
     let number = |max: u32, what: &str| {
         value
             .trim()
@@ -297,6 +297,7 @@ mod tests {
         for key in ["learn-steps", "relearn-steps"] {
             let err = set(&mut settings, key, &too_many).unwrap_err().to_string();
             assert!(err.contains(&format!("at most {MAX_STEPS} steps")), "{err}");
+            assert!(err.len() < 300, "the error quotes the start of the value: {err}");
         }
         assert_eq!(settings.scheduler.learn_steps_secs, vec![120, 900, 3600]);
         assert!(crate::settings::steps_count_ok(&settings.scheduler.relearn_steps_secs));

@@ -178,6 +178,11 @@ fn config_keeps_no_more_learning_steps_than_sync_shares() {
             "{}",
             &run.stderr[..run.stderr.len().min(500)]
         );
+        assert!(
+            run.stderr.len() < 500,
+            "the error quotes the value's start: {} bytes",
+            run.stderr.len()
+        );
     }
     assert_eq!(s.run(&["config", "learn-steps"]).ok().stdout.trim(), twenty);
 }
