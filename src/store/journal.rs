@@ -171,11 +171,19 @@ mod tests {
         let tx = store.begin_bulk_appending(1).unwrap();
         let threads = |conn: &Connection| -> i64 { conn.query_row("PRAGMA threads", [], |r| r.get(0)).unwrap() };
         let inside = sorting_on_disk(tx.conn(), || Ok((temp_store(tx.conn()), threads(tx.conn())))).unwrap();
-        assert_eq!(inside, (1, SORT_THREADS), "temporary files, and a worker for the sorter");
+        assert_eq!(
+            inside,
+            (1, SORT_THREADS),
+            "temporary files, and a worker for the sorter"
+        );
         assert_eq!((temp_store(tx.conn()), threads(tx.conn())), (2, 0), "back in memory");
         let failed: Result<()> = sorting_on_disk(tx.conn(), || Err(Error::Internal("x".into())));
         assert!(failed.is_err());
-        assert_eq!((temp_store(tx.conn()), threads(tx.conn())), (2, 0), "back after an error too");
+        assert_eq!(
+            (temp_store(tx.conn()), threads(tx.conn())),
+            (2, 0),
+            "back after an error too"
+        );
         tx.commit().unwrap();
     }
 
