@@ -529,6 +529,32 @@ fn bad_queries_are_usage_errors_that_say_where_to_look() {
     }
 }
 
+/// A query nested 50,000 parentheses deep overflowed the parser's stack
+/// (the process aborted); a 40,000-character word took seconds to turn
+/// into trigrams, and one over SQLite's bounds gave its raw error.
+#[test]
+fn queries_too_large_for_a_search_are_refused_before_any_work() {
+    let s = Scratch::new();
+    s.write("kronstadt.deck", KRONSTADT);
+    s.build(&["kronstadt.deck"]);
+    let deep = format!("{}kronstadt{}", "(".repeat(50_000), ")".repeat(50_000));
+    let long = "kronstadt".repeat(4_500);
+    let phrase = format!("\"{}\"", "sailors ".repeat(9_000));
+    for (query, reason) in [
+        (deep.as_str(), "nest deeper than the 50 levels a search takes"),
+        (
+            long.as_str(),
+            "a term of 40500 characters is longer than the 1000 a search takes",
+        ),
+        (phrase.as_str(), "a term of 72000 characters"),
+    ] {
+        let run = s.run(&["search", query]).fails();
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(reason), "{}", run.stderr);
+        assert!(run.stderr.len() < 400, "the query is not echoed whole: {}", run.stderr);
+    }
+}
+
 #[test]
 fn text_from_deck_files_is_escaped_in_the_table() {
     let s = Scratch::new();

@@ -62,10 +62,49 @@ enum Token {
     },
 }
 
+/// The most terms a query may hold.
+const MAX_TERMS: usize = 200;
+/// The longest a term may be, in characters.
+const MAX_TERM_CHARS: usize = 1_000;
+/// The deepest a query may nest parentheses and negations.
+const MAX_DEPTH: usize = 50;
+/// How much of a query an error message quotes, in characters.
+const QUOTED_CHARS: usize = 80;
+
 fn error(query: &str, message: impl std::fmt::Display) -> Error {
+    let quoted: String = match query.char_indices().nth(QUOTED_CHARS) {
+        Some((end, _)) => format!("{}…", &query[..end]),
+        None => query.to_string(),
+    };
     Error::Usage(format!(
-        "search {query:?}: {message}.\n  hint: README \"Managing your collection\" lists the search syntax"
+        "search {quoted:?}: {message}.\n  hint: README \"Managing your collection\" lists the search syntax"
     ))
+}
+
+/// Refuses a query larger than a search takes (each term becomes part of
+/// one SQL statement, which SQLite bounds): more than [`MAX_TERMS`] terms,
+/// or a term longer than [`MAX_TERM_CHARS`].
+fn check_size(query: &str, tokens: &[Token]) -> Result<()> {
+    let mut terms = 0;
+    for token in tokens {
+        if let Token::Term { text, .. } = token {
+            terms += 1;
+            let chars = text.chars().count();
+            if chars > MAX_TERM_CHARS {
+                return Err(error(
+                    query,
+                    format!("a term of {chars} characters is longer than the {MAX_TERM_CHARS} a search takes"),
+                ));
+            }
+        }
+    }
+    if terms > MAX_TERMS {
+        return Err(error(
+            query,
+            format!("{terms} terms are more than the {MAX_TERMS} a search takes"),
+        ));
+    }
+    Ok(())
 }
 
 fn tokenize(query: &str) -> Result<Vec<Token>> {
@@ -138,10 +177,12 @@ pub fn parse(query: &str) -> Result<Query> {
     if tokens.is_empty() {
         return Ok(Query::All);
     }
+    check_size(query, &tokens)?;
     let mut parser = Parser {
         query,
         tokens: &tokens,
         at: 0,
+        depth: 0,
     };
     let tree = parser.or()?;
     if parser.at < tokens.len() {
@@ -154,6 +195,8 @@ struct Parser<'a> {
     query: &'a str,
     tokens: &'a [Token],
     at: usize,
+    /// How many parentheses and negations enclose the term being parsed.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -195,18 +238,33 @@ impl Parser<'_> {
         };
         self.at += 1;
         match token {
-            Token::Not => Ok(Query::Not(Box::new(self.unary()?))),
-            Token::Open => {
-                let inner = self.or()?;
-                if self.peek() != Some(&Token::Close) {
-                    return Err(error(self.query, "'(' without a matching ')'"));
+            Token::Not => self.nested(|parser| Ok(Query::Not(Box::new(parser.unary()?)))),
+            Token::Open => self.nested(|parser| {
+                let inner = parser.or()?;
+                if parser.peek() != Some(&Token::Close) {
+                    return Err(error(parser.query, "'(' without a matching ')'"));
                 }
-                self.at += 1;
+                parser.at += 1;
                 Ok(inner)
-            }
+            }),
             Token::Term { text, quoted } => term(self.query, &text, quoted),
             Token::Close | Token::Or => Err(error(self.query, "unexpected ')' or 'or'")),
         }
+    }
+
+    /// Parses what a parenthesis or a negation encloses, one level deeper;
+    /// refuses to go deeper than [`MAX_DEPTH`].
+    fn nested(&mut self, parse: impl FnOnce(&mut Self) -> Result<Query>) -> Result<Query> {
+        if self.depth >= MAX_DEPTH {
+            return Err(error(
+                self.query,
+                format!("parentheses and '-' nest deeper than the {MAX_DEPTH} levels a search takes"),
+            ));
+        }
+        self.depth += 1;
+        let parsed = parse(self);
+        self.depth -= 1;
+        parsed
     }
 }
 
@@ -381,6 +439,28 @@ mod tests {
         assert_eq!(p("rated:1:1"), Query::Rated { days: 1, ease: Some(1) });
         assert_eq!(p("added:30"), Query::Added(30));
         assert_eq!(p("http://x"), text("http://x"), "an unknown field is text");
+    }
+
+    #[test]
+    fn refuses_queries_larger_than_a_search_takes_with_the_reason() {
+        let deep = format!("{}lenin{}", "(".repeat(50_000), ")".repeat(50_000));
+        let negated = format!("{}lenin", "-".repeat(5_000));
+        let long = "a".repeat(MAX_TERM_CHARS + 1);
+        let many = "lenin ".repeat(MAX_TERMS + 1);
+        for (query, reason) in [
+            (deep.as_str(), "nest deeper than the 50 levels"),
+            (negated.as_str(), "nest deeper than the 50 levels"),
+            (long.as_str(), "a term of 1001 characters is longer than the 1000"),
+            (many.as_str(), "201 terms are more than the 200"),
+        ] {
+            let err = parse(query).expect_err(reason).to_string();
+            assert!(err.contains(reason), "{err}");
+            assert!(err.chars().count() < 300, "the query is not quoted whole: {err}");
+        }
+        let just_deep = format!("{}lenin{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(p(&just_deep), text("lenin"));
+        assert_eq!(p(&"a".repeat(MAX_TERM_CHARS)), text(&"a".repeat(MAX_TERM_CHARS)));
+        assert!(matches!(p(&"lenin ".repeat(MAX_TERMS)), Query::And(parts) if parts.len() == MAX_TERMS));
     }
 
     #[test]

@@ -253,6 +253,32 @@ mod tests {
         assert_eq!(store.schema_sql(), before);
     }
 
+    /// A trigger added to the schema that fires on inserting a card or a
+    /// fact must be set aside (and its work kept) by bulk transactions too,
+    /// or it fires per row in them, with its statement journal.
+    #[test]
+    fn every_insert_trigger_of_cards_and_facts_is_set_aside() {
+        let store = Store::open_in_memory().unwrap();
+        let on_insert: Vec<String> = store
+            .conn()
+            .prepare(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'
+                 AND (sql LIKE '%AFTER INSERT ON cards%' OR sql LIKE '%AFTER INSERT ON facts%')",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(on_insert.len() >= 5, "{on_insert:?}");
+        for name in on_insert {
+            assert!(
+                INSERT_TRIGGERS.contains(&format!("'{name}'")),
+                "{name} is not set aside"
+            );
+        }
+    }
+
     /// (card_count, source_hash) of deck 1.
     fn deck_state(store: &Store) -> (i64, Option<String>) {
         store

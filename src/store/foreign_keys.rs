@@ -8,8 +8,13 @@
 //! transaction records the cards its log rows name ([`Deferred::card_logged`])
 //! and [`Deferred::check`] looks each up once, in id order, before the commit;
 //! every other table with a foreign key is checked whole
-//! (`PRAGMA foreign_key_check`). A violation fails the commit, so nothing
-//! dangling is ever stored.
+//! (`PRAGMA foreign_key_check`). A violation the transaction made fails the
+//! commit, so nothing dangling is ever stored; one the file already had
+//! before it began (`iskra check` reports those) is not the transaction's
+//! and does not refuse it, as SQLite's own checks would not.
+//!
+//! Only appends may happen in such a transaction: a parent row deleted or
+//! renumbered would leave log rows dangling that this check does not look at.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -18,14 +23,28 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Error, Result};
 
+/// A row naming a missing row: (table, rowid, parent table).
+type Violation = (String, i64, String);
+
 /// The checks a transaction with foreign keys off owes before its commit.
 #[derive(Debug, Default)]
 pub(super) struct Deferred {
     /// The cards the transaction's log rows name.
     logged_cards: RefCell<HashSet<i64>>,
+    /// The violations the file had when the transaction began.
+    before: HashSet<Violation>,
 }
 
 impl Deferred {
+    /// Starts the checks of a transaction that has just begun, noting the
+    /// violations already in the file (none, unless it was damaged).
+    pub(super) fn start(conn: &Connection) -> Result<Deferred> {
+        Ok(Deferred {
+            logged_cards: RefCell::default(),
+            before: violations(conn)?.into_iter().collect(),
+        })
+    }
+
     /// A log row naming `card_id` was inserted.
     pub(super) fn card_logged(&self, card_id: i64) {
         self.logged_cards.borrow_mut().insert(card_id);
@@ -33,7 +52,7 @@ impl Deferred {
 
     /// Fails if a row written in the transaction names a row that does not
     /// exist: each card a log row names, and every row of the other tables
-    /// with foreign keys.
+    /// with foreign keys that was not already dangling when it began.
     pub(super) fn check(&self, conn: &Connection) -> Result<()> {
         let mut cards: Vec<i64> = self.logged_cards.borrow().iter().copied().collect();
         cards.sort_unstable();
@@ -45,26 +64,35 @@ impl Deferred {
                 )));
             }
         }
-        let tables: Vec<String> = conn
-            .prepare(
-                "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) k
-                 WHERE m.type = 'table' AND m.name != 'review_log' ORDER BY m.name",
-            )?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for table in tables {
-            let violation: Option<(String, i64, String)> = conn
-                .prepare(&format!("PRAGMA foreign_key_check(\"{}\")", table.replace('"', "\"\"")))?
-                .query_row([], |r| {
-                    Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(2)?))
-                })
-                .optional()?;
-            if let Some((table, row, parent)) = violation {
-                return Err(broken(format!("{table} row {row} names a missing row of {parent}")));
-            }
+        let made = violations(conn)?.into_iter().find(|v| !self.before.contains(v));
+        match made {
+            Some((table, row, parent)) => Err(broken(format!("{table} row {row} names a missing row of {parent}"))),
+            None => Ok(()),
         }
-        Ok(())
     }
+}
+
+/// Every row of a table with foreign keys (but the review log, whose rows
+/// are checked by card) that names a missing row.
+fn violations(conn: &Connection) -> Result<Vec<Violation>> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) k
+             WHERE m.type = 'table' AND m.name != 'review_log' ORDER BY m.name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut found = Vec::new();
+    for table in tables {
+        let mut check = conn.prepare(&format!("PRAGMA foreign_key_check(\"{}\")", table.replace('"', "\"\"")))?;
+        let rows = check.query_map([], |r| {
+            Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(2)?))
+        })?;
+        for row in rows {
+            found.push(row?);
+        }
+    }
+    Ok(found)
 }
 
 fn broken(what: String) -> Error {
@@ -165,5 +193,39 @@ mod tests {
         assert!(err.contains("facts row 2 names a missing row of decks"), "{err}");
         assert_eq!(store.fact_len().unwrap(), 1);
         assert_eq!(foreign_keys(&store), 1);
+    }
+
+    #[test]
+    fn a_row_dangling_before_the_transaction_does_not_refuse_it() {
+        let mut store = Store::open_in_memory().unwrap();
+        one_card(&store);
+        store
+            .conn()
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO facts (id, deck_id, key, content) VALUES (3, 4242, 'orphan', '{}');
+                 PRAGMA foreign_keys = ON;",
+            )
+            .unwrap();
+        let tx = store.begin_bulk_import(1).unwrap();
+        tx.conn()
+            .execute(
+                "INSERT INTO facts (id, deck_id, key, content) VALUES (4, 1, 'h', '{}')",
+                [],
+            )
+            .unwrap();
+        tx.commit().expect("the old orphan is not this transaction's");
+        assert_eq!(store.fact_len().unwrap(), 3);
+
+        let tx = store.begin_bulk_import(1).unwrap();
+        tx.conn()
+            .execute(
+                "INSERT INTO facts (id, deck_id, key, content) VALUES (5, 77, 'i', '{}')",
+                [],
+            )
+            .unwrap();
+        let err = tx.commit().unwrap_err().to_string();
+        assert!(err.contains("facts row 5 names a missing row of decks"), "{err}");
+        assert_eq!(store.fact_len().unwrap(), 3, "nothing of the second stored");
     }
 }

@@ -165,7 +165,7 @@ impl<'a> Tx<'a> {
         // From here on, dropping `tx` puts everything back.
         tx.appending = Some(appending);
         if defer_keys {
-            tx.deferred = Some(foreign_keys::Deferred::default());
+            tx.deferred = Some(foreign_keys::Deferred::start(tx.conn)?);
         }
         tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
         Ok(tx)
@@ -228,16 +228,23 @@ impl<'a> Tx<'a> {
             deferred.check(self.conn)?;
         }
         self.conn.execute_batch("COMMIT")?;
+        self.put_settings_back();
+        Ok(())
+    }
+
+    /// Puts back the connection settings a bulk transaction changed, once it
+    /// has ended. Best effort: after a COMMIT the change is stored, and a
+    /// setting that could not be put back must not report it as failed.
+    fn put_settings_back(&mut self) {
         if let Some(before) = self.cache_before.take() {
-            self.conn.pragma_update(None, "cache_size", before)?;
+            let _ = self.conn.pragma_update(None, "cache_size", before);
         }
         if let Some(appending) = self.appending.take() {
             journal::end_appending(self.conn, appending);
         }
         if self.deferred.take().is_some() {
-            foreign_keys::enforce(self.conn, true)?;
+            let _ = foreign_keys::enforce(self.conn, true);
         }
-        Ok(())
     }
 }
 
@@ -247,15 +254,7 @@ impl Drop for Tx<'_> {
         if !self.conn.is_autocommit() {
             let _ = self.conn.execute_batch("ROLLBACK");
         }
-        if let Some(before) = self.cache_before {
-            let _ = self.conn.pragma_update(None, "cache_size", before);
-        }
-        if let Some(appending) = self.appending.take() {
-            journal::end_appending(self.conn, appending);
-        }
-        if self.deferred.take().is_some() {
-            let _ = foreign_keys::enforce(self.conn, true);
-        }
+        self.put_settings_back();
     }
 }
 

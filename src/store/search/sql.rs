@@ -58,18 +58,26 @@ pub(super) fn like_pattern(parts: &[String], anchored: bool) -> String {
     if anchored { inner } else { format!("%{inner}%") }
 }
 
+/// The most trigrams a text is narrowed by: more hardly narrow further
+/// (the `LIKE` decides), and each is a doclist to read.
+const MAX_TRIGRAMS: usize = 64;
+
 /// An FTS5 query for `card_trigrams` that every text holding `parts` (in
 /// order, anything between them) matches: each distinct three characters
-/// of each part, all of them. Nothing when no part is three characters
+/// of each part, all of them (the first [`MAX_TRIGRAMS`]). Nothing when no part is three characters
 /// long (such a text is looked for in every card). It only narrows: the
 /// text is checked with its `LIKE` pattern as well.
 pub(super) fn trigram_query(parts: &[String]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
     let mut trigrams: Vec<String> = Vec::new();
     for part in parts {
         let chars: Vec<char> = part.chars().collect();
         for window in chars.windows(3) {
+            if trigrams.len() == MAX_TRIGRAMS {
+                break;
+            }
             let trigram: String = window.iter().collect();
-            if !trigrams.contains(&trigram) {
+            if seen.insert(trigram.clone()) {
                 trigrams.push(trigram);
             }
         }
@@ -365,6 +373,14 @@ mod tests {
         assert_eq!(trigram_query(&parts(&["aaaa"])).as_deref(), Some("\"aaa\""));
         assert_eq!(trigram_query(&parts(&["a\"b"])).as_deref(), Some("\"a\"\"b\""));
         assert_eq!(trigram_query(&parts(&["ab", "", "cd"])), None);
+        let long: String = (0..5_000u32).filter_map(|i| char::from_u32(0x4e00 + i)).collect();
+        let query = trigram_query(&parts(&[&long])).unwrap();
+        assert_eq!(
+            query.matches(" AND ").count() + 1,
+            MAX_TRIGRAMS,
+            "at most {MAX_TRIGRAMS}"
+        );
+        assert!(query.starts_with(&format!("\"{}\"", &long.chars().take(3).collect::<String>())));
         // Text is narrowed by the index and checked with its pattern;
         // without the index, only checked.
         let text = Filter::Text(parts(&["kron"]));
