@@ -136,12 +136,10 @@ pub(super) fn write_batch_with(
 /// The state of one import's transaction.
 struct Writer<'a, 'c> {
     tx: &'a Tx<'c>,
-    /// The iskra card each of the batch's cards became (by its place among
-    /// them, see [`LogOrder`]), if it was imported: its reviews are logged
-    /// after every card.
+    /// The iskra card each of the batch's cards became, by its place among
+    /// them ([`LogOrder`]), if imported: its reviews are logged after all.
     card_ids: Vec<Option<i64>>,
-    /// The place among the batch's cards of the first card of the fact
-    /// being imported.
+    /// The place of the first card of the fact being imported.
     first_card: usize,
     today: DayNumber,
     next_position: i64,
