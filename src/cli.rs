@@ -98,8 +98,9 @@ pub enum Command {
     /// Check the collection's integrity and consistency
     #[command(after_help = r#"Examples:
   iskra check                       each check ok or PROBLEM; exit code 1 on any problem
+  iskra check --repair              count again what iskra keeps counted, then check
   iskra --collection copy.sqlite3 check"#)]
-    Check,
+    Check(cmd::check::CheckArgs),
     /// List the collection's backups, or restore one
     Restore(cmd::restore::RestoreArgs),
     /// Find cards with Anki's search syntax: words, "phrases", deck:, tag:, is:, flag:, prop:, rated:, added:, -, or
@@ -190,7 +191,7 @@ pub fn run(args: Args) -> Result<i32> {
     let path = crate::paths::resolve_collection(&path?)?;
     // Checking and restoring work on collections that may not open.
     let command = match command {
-        Command::Check => return cmd::check::run(&path, &mut out),
+        Command::Check(check) if !check.repair => return cmd::check::run(&path, &mut out),
         Command::Restore(restore) => return cmd::restore::run(&path, restore, &mut out),
         command => command,
     };
@@ -222,8 +223,9 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Flag(flag) => cmd::cards::run_flag(store, flag, &clock, &mut out),
         Command::Undo => cmd::cards::run_undo(store, &clock, &mut out),
         Command::Sync(sync) => cmd::sync::run(store, sync, &clock, &mut out),
+        Command::Check(_) => cmd::check::run_repair(store, &path, &mut out),
         // Run above, before the collection is opened.
-        Command::Extract(_) | Command::Completions(_) | Command::Man(_) | Command::Check | Command::Restore(_) => Ok(0),
+        Command::Extract(_) | Command::Completions(_) | Command::Man(_) | Command::Restore(_) => Ok(0),
     };
     // Damage found by today's check (which refused the command's writes)
     // outranks whatever the command made of it.

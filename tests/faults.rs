@@ -905,7 +905,7 @@ fn check_reports_every_problem_and_changes_nothing() {
         third_named.as_str(),
         "  PROBLEM  review-log values are valid\n           1 log row (log row 1)",
         "  PROBLEM  buried cards say when they were buried",
-        "3 of 17 checks found problems.",
+        "3 of 18 checks found problems.",
         "hint: `iskra restore` lists",
     ] {
         assert!(run.stdout.contains(expected), "{expected:?} in\n{}", run.stdout);

@@ -7,7 +7,17 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::maintenance::{backup, check};
-use crate::ui::maintenance::{render_check_start, render_checks};
+use crate::store::Store;
+use crate::ui::maintenance::{render_check_start, render_checks, render_recounted};
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// First count again what iskra keeps counted (each deck's cards and new
+    /// cards, the cards due per day, the deck of each answer, the search
+    /// index), in one transaction; what you wrote and answered is not changed
+    #[arg(long)]
+    pub repair: bool,
+}
 
 /// Runs `iskra check` on the collection at `path`: opened read-only, never
 /// changed. Exit code 0 when every check passes, else 1.
@@ -32,4 +42,13 @@ pub fn run(path: &Path, out: &mut impl Write) -> Result<i32> {
     };
     render_checks(out, &checks, backups).map_err(Error::stdout)?;
     Ok(if failed { 1 } else { 0 })
+}
+
+/// Runs `iskra check --repair` on the opened collection at `path`: counts
+/// again what triggers keep ([`Store::recount_kept`]), says what was wrong,
+/// then checks the collection as `iskra check` does.
+pub fn run_repair(store: &mut Store, path: &Path, out: &mut impl Write) -> Result<i32> {
+    let recounted = store.recount_kept()?;
+    render_recounted(out, &recounted).map_err(Error::stdout)?;
+    run(path, out)
 }

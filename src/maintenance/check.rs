@@ -14,6 +14,12 @@ use crate::store::inspect::{self as sql, open_for_inspection};
 /// file settles; no other check runs then.
 pub const NO_INTERRUPTED_WRITE: &str = "no write was stopped midway";
 
+/// Whether the check named `name` looks at what `iskra check --repair`
+/// counts again (a count triggers keep, the search index).
+pub fn repairable(name: &str) -> bool {
+    sql::is_kept_rule(name)
+}
+
 /// One check and what it found (nothing when it passed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {

@@ -258,9 +258,7 @@ const KEPT_COUNTS: &[(i64, Rule)] = &[
         Rule {
             name: "the cards due per day are counted",
             what: "day",
-            offenders:
-                "SELECT day FROM (SELECT day, cards FROM cards_due_per_day WHERE cards != 0 EXCEPT SELECT * FROM due)
-                        UNION SELECT day FROM (SELECT * FROM due EXCEPT SELECT day, cards FROM cards_due_per_day)",
+            offenders: DUE_DAY_OFFENDERS,
         },
     ),
     (
@@ -281,11 +279,38 @@ const KEPT_COUNTS: &[(i64, Rule)] = &[
                         WHERE d.new_count != (SELECT count(*) FROM cards c WHERE c.deck_id = d.id AND c.queue = 0)",
         },
     ),
+    (
+        8,
+        Rule {
+            name: "the search index holds every card and no other",
+            what: "card",
+            offenders: SEARCH_INDEX_OFFENDERS,
+        },
+    ),
 ];
+
+/// Whether `name` is one of the rules on what triggers keep, which
+/// [`Store::recount_kept`](super::Store::recount_kept) puts right.
+pub fn is_kept_rule(name: &str) -> bool {
+    KEPT_COUNTS.iter().any(|(_, rule)| rule.name == name)
+}
+
+/// The study days whose count in `cards_due_per_day` is not the count
+/// from scratch ([`DUE_PER_DAY`]).
+pub(super) const DUE_DAY_OFFENDERS: &str =
+    "SELECT day FROM (SELECT day, cards FROM cards_due_per_day WHERE cards != 0 EXCEPT SELECT * FROM due)
+     UNION SELECT day FROM (SELECT * FROM due EXCEPT SELECT day, cards FROM cards_due_per_day)";
+
+/// The cards missing from the search index, and what it holds of cards
+/// that are gone: it keeps one row of sizes per card it holds, and a card
+/// missing from it would never be found by a search for words.
+pub(super) const SEARCH_INDEX_OFFENDERS: &str =
+    "SELECT id FROM cards WHERE id NOT IN (SELECT id FROM card_trigrams_docsize)
+     UNION ALL SELECT id FROM card_trigrams_docsize WHERE id NOT IN (SELECT id FROM cards)";
 
 /// The cards due per day counted from scratch (what `cards_due_per_day`
 /// holds, but its zeros), as the common table `due (day, cards)`.
-const DUE_PER_DAY: &str = "WITH due (day, cards) AS (SELECT due, count(*) FROM cards
+pub(super) const DUE_PER_DAY: &str = "WITH due (day, cards) AS (SELECT due, count(*) FROM cards
     WHERE queue IN (2, 3) OR (queue IN (-1, -2) AND (state = 2 OR (state IN (1, 3) AND due < 1000000000)))
     GROUP BY due)";
 
@@ -475,6 +500,14 @@ mod tests {
             (
                 "INSERT INTO cards_due_per_day (day, cards) VALUES (20000, 1)",
                 "the cards due per day are counted",
+            ),
+            (
+                "DELETE FROM card_trigrams WHERE rowid = 1",
+                "the search index holds every card and no other",
+            ),
+            (
+                "INSERT INTO card_trigrams (rowid, search_text) VALUES (77, 'lost')",
+                "the search index holds every card and no other",
             ),
             (
                 "DROP TRIGGER cards_due_day_enter; UPDATE cards SET state = 2, queue = 2, due = 20000, stability = 1,

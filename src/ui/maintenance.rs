@@ -10,11 +10,43 @@ use crate::error::{Error, Result};
 use crate::maintenance::backup::Backup;
 use crate::maintenance::check::Check;
 use crate::maintenance::restore::Sizes;
+use crate::store::Recounted;
 use crate::text::escape_control;
 
 /// The line `iskra check` starts with, before the checks run.
 pub fn render_check_start(out: &mut impl Write, path: &Path) -> io::Result<()> {
     writeln!(out, "Checking {}", crate::error::shown(path))
+}
+
+/// What `iskra check --repair` put right, before the checks.
+pub fn render_recounted(out: &mut impl Write, recounted: &Recounted) -> io::Result<()> {
+    use crate::text::plural;
+    if !recounted.any() {
+        return writeln!(
+            out,
+            "Nothing to count again: every kept count and the search index were right."
+        );
+    }
+    let mut fixed = Vec::new();
+    if recounted.decks > 0 {
+        fixed.push(format!("the counts of {}", plural(recounted.decks as u64, "deck")));
+    }
+    if recounted.due_days > 0 {
+        fixed.push(format!(
+            "the due cards of {}",
+            plural(recounted.due_days as u64, "study day")
+        ));
+    }
+    if recounted.log_rows > 0 {
+        fixed.push(format!("the deck of {}", plural(recounted.log_rows as u64, "answer")));
+    }
+    if recounted.indexed_cards > 0 {
+        fixed.push(format!(
+            "{} in the search index",
+            plural(recounted.indexed_cards as u64, "card")
+        ));
+    }
+    writeln!(out, "Counted again: {} put right.", fixed.join(", "))
 }
 
 /// Each check as `ok` or `PROBLEM` (with its problems), then the verdict;
@@ -37,8 +69,13 @@ pub fn render_checks(out: &mut impl Write, checks: &[Check], backups: usize) -> 
     let interrupted = checks
         .iter()
         .any(|c| c.name == crate::maintenance::check::NO_INTERRUPTED_WRITE && !c.passed());
+    let repairable = checks
+        .iter()
+        .filter(|c| !c.passed())
+        .all(|c| crate::maintenance::check::repairable(&c.name));
     let hint = match backups {
         _ if interrupted => "when no other iskra is running, any iskra command (`iskra status`) puts the file back as it was before that write; then `iskra check` again".to_string(),
+        _ if repairable => "these are counts iskra keeps of your cards, not your cards: `iskra check --repair` counts them again".to_string(),
         0 => "no backups of it were found; `iskra export` what still reads, or rebuild the decks".to_string(),
         n => format!(
             "`iskra restore` lists the {}; `iskra restore 1` restores the newest",
