@@ -5,18 +5,12 @@
 //! two items they connect (`after:paris>italy`), so inserting or moving an
 //! item leaves every other pair's history alone (see docs/deck-format.md).
 
-use super::cloze::ClozeError;
+use super::cloze::{ClozeError, MAX_CLOZE_CARDS};
 use super::date::parse_date;
 use super::{CardKind, Fact, FactBody, Problem, SequenceKind, TimelineKind, slug_words};
 
 /// The text of one card (plain data the store persists).
 pub use crate::card::CardText;
-
-/// The most cards one cloze may make: numbers in Anki's syntax, deletions in
-/// the unnumbered one. Every card holds the whole text, so this bounds what a
-/// short text costs in the collection; more is refused with a located error
-/// (deck files and imports alike: both go through [`check_cloze`]).
-pub const MAX_CLOZE_CARDS: usize = 500;
 
 /// The most items one sequence may have (it makes about two cards per item).
 pub const MAX_SEQUENCE_ITEMS: usize = 500;

@@ -13,8 +13,13 @@
 
 use std::collections::HashSet;
 
-use super::cards::MAX_CLOZE_CARDS;
 use crate::card::CardText;
+
+/// The most cards one cloze may make: numbers in Anki's syntax, deletions in
+/// the unnumbered one (`cards.rs`). Every card holds the whole text, so this
+/// bounds what a short text costs in the collection; more is refused with a
+/// located error (deck files and imports alike: both go through `check_cloze`).
+pub const MAX_CLOZE_CARDS: usize = 500;
 
 /// How deep deletions may nest (`{{c1::a {{c2::b}}}}` is two levels).
 pub(crate) const MAX_DEPTH: usize = 32;
