@@ -113,6 +113,11 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
             });
             continue;
         }
+        // No work on a field too long to keep (HTML read, cloze parsed).
+        if let Err(reason) = convert::check_raw_fields(&row.fields) {
+            notices.add(Notice::SkippedNote(format!("{reason} (line {})", row.line)));
+            continue;
+        }
         let extra = match shape {
             Shape::Cloze => Some(value(second)),
             _ => Some(value(by_label(&["Extra", "Back Extra"]).or(

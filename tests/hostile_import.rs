@@ -1,0 +1,70 @@
+//! Hostile imports: Anki packages and text files are foreign until checked.
+//! A field too long to keep is refused before any work is done on it (its
+//! HTML read, its cloze parsed, its cards made), and the work a file can
+//! cause is bounded by its size: the reports say so by what they print.
+
+mod common;
+
+use common::Scratch;
+
+const MAX_FIELD_CHARS: usize = 20_000;
+const MAX_RAW_FIELD_BYTES: usize = 16 * MAX_FIELD_CHARS;
+
+fn raw_refusal() -> String {
+    format!("a field of more than {MAX_RAW_FIELD_BYTES} bytes (iskra keeps at most {MAX_FIELD_CHARS} characters)")
+}
+
+#[test]
+fn a_text_field_too_long_to_keep_is_refused_before_its_html_or_cloze_is_read() {
+    let s = Scratch::new();
+    // Stray `<` made reading HTML quadratic; this one is not even read.
+    let html = format!(
+        "#separator:tab\n#html:true\n{}\tback\nkept\tfine\n",
+        "<".repeat(MAX_RAW_FIELD_BYTES + 1)
+    );
+    s.write("lt.txt", html);
+    let run = s.run(&["import", "lt.txt", "--dry-run"]).ok();
+    assert!(
+        run.stdout
+            .contains(&format!("1 note not imported: {} (line 3)", raw_refusal())),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("1 fact added"), "{}", run.stdout);
+    // A cloze over the cap in characters: refused as such, its cards never
+    // made (30 deletions × 30,000 characters each, before).
+    let deletions: String = (1..=30)
+        .map(|i| format!("{{{{c{i}::{}}}}}", "a".repeat(1_000)))
+        .collect();
+    s.write(
+        "cloze.txt",
+        format!("#separator:tab\n#html:false\n#notetype:Cloze\n{deletions}\textra\n{{{{c1::Reed}}}} fell ill\t\n"),
+    );
+    let run = s.run(&["import", "cloze.txt"]).ok();
+    assert!(
+        run.stdout.contains(&format!(
+            "1 note not imported: a field longer than {MAX_FIELD_CHARS} characters (line 4)"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 1);
+}
+
+#[test]
+fn a_package_field_too_long_to_keep_is_refused_before_its_html_is_read() {
+    let s = Scratch::new();
+    let entries = common::package::entries(&common::package::exported(&Scratch::new()));
+    let sql = format!(
+        "UPDATE notes SET flds = '{}' || char(31) || 'back' WHERE id = (SELECT min(id) FROM notes);",
+        "<".repeat(MAX_RAW_FIELD_BYTES + 1)
+    );
+    s.write("lt.apkg", common::package::patched(&entries, &sql));
+    let run = s.run(&["import", "lt.apkg"]).ok();
+    assert!(
+        run.stdout.contains(&format!("1 note not imported: {}", raw_refusal())),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 2);
+}
