@@ -68,3 +68,54 @@ fn a_package_field_too_long_to_keep_is_refused_before_its_html_is_read() {
     );
     assert_eq!(s.count("SELECT count(*) FROM facts"), 2);
 }
+
+#[test]
+fn text_import_problems_are_capped_and_each_reason_reported_once() {
+    let s = Scratch::new();
+    // 2,000 quoting problems on one line: one diagnostic, the line cut, the
+    // rest counted (before: 2,000 diagnostics, each with the whole line).
+    s.write("q.csv", format!("#separator:comma\n{}\n", "\"a\"b,".repeat(2_000)));
+    let run = s.run(&["import", "q.csv", "--dry-run"]).fails();
+    assert!(
+        run.stderr
+            .contains("q.csv:2:4: error: text after the closing quote of a field"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("and 1999 more quoting problems in this file, not shown"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.len() < 2_000, "{} bytes of errors", run.stderr.len());
+    // Rows without enough fields: the first 1,000, then a count.
+    s.write("short.txt", format!("#separator:tab\n{}", "x\n".repeat(1_003)));
+    let run = s.run(&["import", "short.txt", "--dry-run"]).fails();
+    assert_eq!(
+        run.stderr.matches("short.txt:").count(),
+        1_001,
+        "{}",
+        &run.stderr[..500]
+    );
+    assert!(
+        run.stderr
+            .contains("short.txt:1004:1: error: and 3 more rows without enough fields, not shown")
+    );
+    // 3,000 rows skipped for one reason: one report line, the first lines.
+    s.write(
+        "empty.txt",
+        format!("#separator:tab\n#html:false\n{}", "\tx\n".repeat(3_000)),
+    );
+    let run = s.run(&["import", "empty.txt", "--dry-run"]).ok();
+    let skipped = run.lines_starting("  3000 notes not imported");
+    assert_eq!(
+        skipped,
+        vec![
+            "  3000 notes not imported: the first field has no text (media only, or empty) (lines 3, 4, 5, 6, 7 and 2995 more)"
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.lines().count(), 6, "{}", run.stdout);
+}
