@@ -87,7 +87,17 @@ pub(super) struct Bookkeeping {
     /// recorded since.
     stale_files: Vec<i64>,
     /// Cards to index in `card_trigrams` at the commit.
-    unindexed: HashSet<i64>,
+    unindexed: Unindexed,
+}
+
+/// The cards a bulk transaction indexes in `card_trigrams` at its commit.
+enum Unindexed {
+    /// The collection had no cards when the transaction began (so the
+    /// index was empty): every card there is at the commit was inserted
+    /// or renumbered in it, and all are indexed in one scan of the table.
+    Every,
+    /// The cards inserted, reworded or renumbered, by id.
+    These(HashSet<i64>),
 }
 
 impl Bookkeeping {
@@ -98,7 +108,10 @@ impl Bookkeeping {
             counted: Vec::new(),
             forgotten: Vec::new(),
             stale_files: Vec::new(),
-            unindexed: HashSet::new(),
+            unindexed: match conn.query_row("SELECT EXISTS (SELECT 1 FROM cards)", [], |r| r.get(0))? {
+                true => Unindexed::These(HashSet::new()),
+                false => Unindexed::Every,
+            },
         })
     }
 
@@ -116,7 +129,9 @@ impl Bookkeeping {
         if !self.counted.contains(&deck_id) {
             self.counted.push(deck_id);
         }
-        self.unindexed.insert(card_id);
+        if let Unindexed::These(ids) = &mut self.unindexed {
+            ids.insert(card_id);
+        }
         if let Some(day) = due_day {
             conn.prepare_cached(
                 "INSERT INTO cards_due_per_day (day, cards) VALUES (?1, 1)
@@ -149,11 +164,13 @@ impl Bookkeeping {
     /// it leaves the index now, unless it was not indexed yet, and is
     /// indexed at the commit.
     pub(super) fn card_text_changed(&mut self, conn: &Connection, old_id: i64, new_id: i64) -> Result<()> {
-        if !self.unindexed.remove(&old_id) {
-            conn.prepare_cached("DELETE FROM card_trigrams WHERE rowid = ?1")?
-                .execute([old_id])?;
+        if let Unindexed::These(ids) = &mut self.unindexed {
+            if !ids.remove(&old_id) {
+                conn.prepare_cached("DELETE FROM card_trigrams WHERE rowid = ?1")?
+                    .execute([old_id])?;
+            }
+            ids.insert(new_id);
         }
-        self.unindexed.insert(new_id);
         Ok(())
     }
 
@@ -190,12 +207,20 @@ impl super::Tx<'_> {
     }
 }
 
-/// Indexes the text of the cards `ids` (those that exist) in
+/// Indexes the text of the cards `unindexed` (those that exist) in
 /// `card_trigrams`, in one statement, in id order.
-fn index_text(conn: &Connection, ids: HashSet<i64>) -> Result<()> {
-    if ids.is_empty() {
-        return Ok(());
-    }
+fn index_text(conn: &Connection, unindexed: Unindexed) -> Result<()> {
+    let ids = match unindexed {
+        Unindexed::Every => {
+            conn.execute(
+                "INSERT INTO card_trigrams (rowid, search_text) SELECT id, search_text FROM cards ORDER BY id",
+                [],
+            )?;
+            return Ok(());
+        }
+        Unindexed::These(ids) if ids.is_empty() => return Ok(()),
+        Unindexed::These(ids) => ids,
+    };
     let mut ids: Vec<i64> = ids.into_iter().collect();
     ids.sort_unstable();
     let list = serde_json::to_string(&ids).map_err(|e| crate::error::Error::Internal(e.to_string()))?;

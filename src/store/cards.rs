@@ -4,7 +4,7 @@
 //! queue's reads are in `read/queue.rs`, through the same mapper.
 
 use fsrs::MemoryState;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, Statement, params};
 
 use super::{Store, Tx};
 use crate::card::{CardState, CardText, Due, Schedule};
@@ -263,7 +263,7 @@ fn counts_due_per_day(queue: i64, state: CardState, due: i64) -> bool {
 /// `INSERT INTO cards` (`build`, `import`, the generator).
 fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Result<i64> {
     if card.id != 0 {
-        insert_card_row(conn, card, card.id, added_ms)?;
+        insert_card_row(&mut *conn.prepare_cached(INSERT_CARD)?, card, card.id, added_ms)?;
         return Ok(card.id);
     }
     // The insert itself tells whether an id is taken (a lookup before each
@@ -273,8 +273,9 @@ fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Resu
         .prepare_cached("SELECT d.key, f.key FROM facts f JOIN decks d ON d.id = f.deck_id WHERE f.id = ?1")?
         .query_row([card.fact_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let template = &card.text.template;
+    let mut insert = conn.prepare_cached(INSERT_CARD)?;
     for id in candidate_ids(conn, true, (&deck_key, &fact_key, template))? {
-        match insert_card_row(conn, card, id, added_ms) {
+        match insert_card_row(&mut insert, card, id, added_ms) {
             Err(err) if id_taken(&err) => continue,
             done => return Ok(done.map(|()| id)?),
         }
@@ -285,16 +286,21 @@ fn insert_card(conn: &Connection, card: &NewCard, added_ms: Option<i64>) -> Resu
     )))
 }
 
-/// The `INSERT INTO cards` of a card with id `id`.
-fn insert_card_row(conn: &Connection, card: &NewCard, id: i64, added_ms: Option<i64>) -> rusqlite::Result<()> {
+/// The one `INSERT INTO cards` ([`insert_card_row`]).
+pub(super) const INSERT_CARD: &str = "INSERT INTO cards (id, fact_id, deck_id, template, front, back, answer, state,
+    queue, due, remaining_steps, stability, difficulty, interval, last_review_day, reps, lapses, added_ms, search_text)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
+
+/// Runs `insert` ([`INSERT_CARD`], prepared) for a card with id `id`.
+pub(super) fn insert_card_row(
+    insert: &mut Statement,
+    card: &NewCard,
+    id: i64,
+    added: Option<i64>,
+) -> rusqlite::Result<()> {
     let s = card.schedule;
     let queue = queue_of(card);
-    conn.prepare_cached(
-        "INSERT INTO cards (id, fact_id, deck_id, template, front, back, answer, state, queue, due,
-           remaining_steps, stability, difficulty, interval, last_review_day, reps, lapses, added_ms, search_text)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-    )?
-    .execute(params![
+    insert.execute(params![
         id,
         card.fact_id,
         card.deck_id,
@@ -312,7 +318,7 @@ fn insert_card_row(conn: &Connection, card: &NewCard, id: i64, added_ms: Option<
         s.last_review_day,
         s.reps,
         s.lapses,
-        added_ms,
+        added,
         search_text(&card.text.front, &card.text.back),
     ])?;
     Ok(())
@@ -403,40 +409,19 @@ impl Tx<'_> {
     /// returns its id.
     pub fn insert_card(&self, card: &NewCard) -> Result<i64> {
         let id = insert_card(self.conn(), card, self.now_ms())?;
+        self.card_inserted(card, id)?;
+        Ok(id)
+    }
+
+    /// What a bulk transaction keeps of card `id`'s insert ([`super::bulk`]).
+    pub(super) fn card_inserted(&self, card: &NewCard, id: i64) -> Result<()> {
         if let Some(mut bulk) = self.bulk() {
             let s = card.schedule;
             let due = due_value(s.due);
             let counted = counts_due_per_day(queue_of(card), s.state, due);
             bulk.card_inserted(self.conn(), id, card.deck_id, counted.then_some(due))?;
         }
-        Ok(id)
-    }
-
-    /// Inserts a new card of a fact, due at the next new-card position
-    /// (which advances); returns its id.
-    pub fn insert_new_card(&self, fact_id: i64, deck_id: i64, text: &CardText, next_position: &mut i64) -> Result<i64> {
-        self.insert_new_card_as(0, fact_id, deck_id, text, next_position)
-    }
-
-    /// [`Tx::insert_new_card`] with the card's id (0: as [`NewCard`] says).
-    pub fn insert_new_card_as(
-        &self,
-        id: i64,
-        fact_id: i64,
-        deck_id: i64,
-        text: &CardText,
-        next_position: &mut i64,
-    ) -> Result<i64> {
-        let id = self.insert_card(&NewCard {
-            id,
-            fact_id,
-            deck_id,
-            text,
-            schedule: &Schedule::new_card(*next_position),
-            suspended: false,
-        })?;
-        *next_position += 1;
-        Ok(id)
+        Ok(())
     }
 
     /// The cards of a fact: (template, id, state) each.

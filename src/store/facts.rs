@@ -22,11 +22,30 @@ pub struct FactRow {
 
 const FACT_COLUMNS: &str = "id, deck_id, key, content, removed";
 
-/// `facts.tags_folded` of the content bound to `?4`: each tag of its
-/// `tags` folded (`iskra_fold`), between line breaks; '' without tags.
-/// What search matches `tag:` in.
-const TAGS_FOLDED: &str = "coalesce((SELECT char(10) || group_concat(iskra_fold(value), char(10)) || char(10)
-    FROM json_each(?4, '$.tags')), '')";
+/// `facts.tags_folded` of a fact's content: each tag of its `tags` folded
+/// ([`crate::text::fold`]), between line breaks ("\nrevolt\nnavy\n"); ''
+/// without tags. What search matches `tag:` in. (Schema 3 filled the column
+/// with the same in SQL; folding here spares each insert SQLite's parse of
+/// the whole content: 5% of building 100,000 facts.)
+fn tags_folded(content: &str) -> Result<String> {
+    #[derive(serde::Deserialize)]
+    struct Tags<'a> {
+        #[serde(default, borrow)]
+        tags: Option<Vec<std::borrow::Cow<'a, str>>>,
+    }
+    let parsed: Tags = serde_json::from_str(content)
+        .map_err(|e| crate::error::Error::Internal(format!("a fact's content is not what the store expects: {e}")))?;
+    let tags = parsed.tags.unwrap_or_default();
+    if tags.is_empty() {
+        return Ok(String::new());
+    }
+    let mut folded = String::from("\n");
+    for tag in tags {
+        folded.push_str(&crate::text::fold(&tag));
+        folded.push('\n');
+    }
+    Ok(folded)
+}
 
 fn fact_from_row(row: &Row) -> rusqlite::Result<FactRow> {
     Ok(FactRow {
@@ -83,10 +102,8 @@ impl Tx<'_> {
     /// one `INSERT INTO facts` (`build`, `import`, the generator).
     pub fn insert_fact(&self, id: Option<i64>, deck_id: i64, key: &str, content: &str) -> Result<i64> {
         self.conn()
-            .prepare_cached(&format!(
-                "INSERT INTO facts (id, deck_id, key, content, tags_folded) VALUES (?1, ?2, ?3, ?4, {TAGS_FOLDED})"
-            ))?
-            .execute(params![id, deck_id, key, content])?;
+            .prepare_cached("INSERT INTO facts (id, deck_id, key, content, tags_folded) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![id, deck_id, key, content, tags_folded(content)?])?;
         let id = self.conn().last_insert_rowid();
         if let Some(mut bulk) = self.bulk() {
             bulk.fact_inserted(self.conn(), deck_id)?;
@@ -97,11 +114,8 @@ impl Tx<'_> {
     /// Replaces a fact's content; a removed fact is back in its file.
     pub fn write_fact_content(&self, fact_id: i64, content: &str) -> Result<()> {
         self.conn()
-            .prepare_cached(&format!(
-                "UPDATE facts SET content = ?2, removed = 0, tags_folded = {} WHERE id = ?1",
-                TAGS_FOLDED.replace("?4", "?2")
-            ))?
-            .execute(params![fact_id, content])?;
+            .prepare_cached("UPDATE facts SET content = ?2, removed = 0, tags_folded = ?3 WHERE id = ?1")?
+            .execute(params![fact_id, content, tags_folded(content)?])?;
         Ok(())
     }
 
@@ -135,6 +149,35 @@ impl Store {
 mod tests {
     use super::*;
     use crate::store::DeckRow;
+
+    #[test]
+    fn tags_are_folded_as_the_schema_3_migration_folded_them() {
+        let store = Store::open_in_memory().unwrap();
+        // What schema_v3.sql filled `tags_folded` with.
+        let in_sql = |content: &str| -> String {
+            store
+                .conn()
+                .query_row(
+                    "SELECT coalesce((SELECT char(10) || group_concat(iskra_fold(value), char(10)) || char(10)
+                     FROM json_each(?1, '$.tags')), '')",
+                    [content],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        for content in [
+            "{}",
+            r#"{"tags":[]}"#,
+            r#"{"tags":null}"#,
+            r#"{"q":"x","tags":["Revolt","NAVY"],"a":"y"}"#,
+            r#"{"tags":["Ünïcödé-Straße","!!!","","ﬁ İ","a\"b\\c\u00e9"]}"#,
+            r#"{"tags":["one"],"nested":{"tags":["not these"]}}"#,
+        ] {
+            assert_eq!(tags_folded(content).unwrap(), in_sql(content), "{content}");
+        }
+        assert_eq!(tags_folded(r#"{"tags":["A b","c"]}"#).unwrap(), "\na b\nc\n");
+        assert!(tags_folded("not json").is_err());
+    }
 
     #[test]
     fn facts_are_found_by_deck_and_key_prefix_and_keep_their_content() {

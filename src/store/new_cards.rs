@@ -2,10 +2,11 @@
 //! in the order of their ids when that gives every card the id it gets
 //! inserted one by one in the file's order, so the cards table (keyed by
 //! ids that are hashes, [`crate::ids`]) and its index by time added grow
-//! at their ends instead of at a random page per card.
+//! at their ends instead of at a random page per card; and a fact's new
+//! card at the next new-card position ([`Tx::insert_new_card`]).
 
 use super::Tx;
-use super::cards::{NewCard, candidate_ids, id_taken};
+use super::cards::{INSERT_CARD, NewCard, candidate_ids, id_taken, insert_card_row};
 use crate::card::{CardText, Schedule};
 use crate::error::{Error, Result};
 
@@ -34,6 +35,33 @@ impl FileCard<'_> {
 }
 
 impl Tx<'_> {
+    /// Inserts a new card of a fact, due at the next new-card position
+    /// (which advances); returns its id.
+    pub fn insert_new_card(&self, fact_id: i64, deck_id: i64, text: &CardText, next_position: &mut i64) -> Result<i64> {
+        self.insert_new_card_as(0, fact_id, deck_id, text, next_position)
+    }
+
+    /// [`Tx::insert_new_card`] with the card's id (0: as [`NewCard`] says).
+    pub fn insert_new_card_as(
+        &self,
+        id: i64,
+        fact_id: i64,
+        deck_id: i64,
+        text: &CardText,
+        next_position: &mut i64,
+    ) -> Result<i64> {
+        let id = self.insert_card(&NewCard {
+            id,
+            fact_id,
+            deck_id,
+            text,
+            schedule: &Schedule::new_card(*next_position),
+            suspended: false,
+        })?;
+        *next_position += 1;
+        Ok(id)
+    }
+
     /// Inserts the new cards of deck `deck_id` (key `deck_key`) that one
     /// file adds, given in the file's order. Each gets the id it would get
     /// inserted alone in that order ([`Tx::insert_card`]: the first of its
@@ -70,16 +98,25 @@ impl Tx<'_> {
             return Ok(false);
         }
         // A card that has an id already is found by its insert, which fails
-        // the primary key before writing; what was inserted is undone.
+        // the primary key before writing; what was inserted is undone. One
+        // statement for all (a cached one is looked up by its text each time).
         conn.execute_batch("SAVEPOINT file_cards")?;
-        for &(id, index) in &order {
-            if let Err(err) = self.insert_card(&cards[index].new_card(id, deck_id)) {
-                conn.execute_batch("ROLLBACK TO file_cards; RELEASE file_cards")?;
-                return match err {
-                    Error::Sqlite(e) if id_taken(&e) => Ok(false),
-                    other => Err(other),
-                };
-            }
+        let inserted = conn
+            .prepare_cached(INSERT_CARD)
+            .map_err(Error::from)
+            .and_then(|mut insert| {
+                order.iter().try_for_each(|&(id, index)| {
+                    let card = cards[index].new_card(id, deck_id);
+                    insert_card_row(&mut insert, &card, id, self.now_ms())?;
+                    self.card_inserted(&card, id)
+                })
+            });
+        if let Err(err) = inserted {
+            conn.execute_batch("ROLLBACK TO file_cards; RELEASE file_cards")?;
+            return match err {
+                Error::Sqlite(e) if id_taken(&e) => Ok(false),
+                other => Err(other),
+            };
         }
         conn.execute_batch("RELEASE file_cards")?;
         Ok(true)

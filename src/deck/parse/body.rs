@@ -2,9 +2,7 @@
 //! sequence, timeline), whether all its keys belong to that kind, and the
 //! checks each kind needs. Every problem is reported, located.
 
-use std::collections::HashMap;
-
-use super::{FactDraft, Field, Parser};
+use super::{FactDraft, Field, HashMap, Parser};
 use crate::deck::date::parse_date;
 use crate::deck::{CardKind, FactBody, QaKind, SequenceKind, TimelineKind, check_cloze, item_key};
 
@@ -221,7 +219,7 @@ impl Parser<'_> {
 
     /// The items of a sequence: two or more, none repeated.
     fn sequence_items(&mut self, draft: &FactDraft, fields: &FactFields, title: Option<&Field>) -> Option<Vec<String>> {
-        let mut first_line: HashMap<String, usize> = HashMap::new();
+        let mut first_line: HashMap<String, usize> = HashMap::default();
         let mut ok = true;
         for field in &fields.items {
             let key = item_key(&field.value);
