@@ -119,3 +119,27 @@ fn text_import_problems_are_capped_and_each_reason_reported_once() {
     );
     assert_eq!(run.stdout.lines().count(), 6, "{}", run.stdout);
 }
+
+#[test]
+fn imported_deck_names_are_cut_per_level_and_in_all() {
+    // A package whose deck is named `History::` and 50,000 × `x` (the
+    // review's was 5 MB from 15 KB), and a text file with 2,000 levels.
+    let s = Scratch::new();
+    let entries = common::package::entries(&common::package::exported(&Scratch::new()));
+    let sql = "UPDATE col SET decks = (SELECT json_group_object(key, \
+               json_set(value, '$.name', 'History::' || printf('%.50000c', 'x'))) FROM json_each(col.decks));";
+    s.write("long.apkg", common::package::patched(&entries, sql));
+    s.run(&["import", "long.apkg"]).ok();
+    let name: String = s
+        .db()
+        .query_row("SELECT name FROM decks WHERE name LIKE 'History::%'", [], |r| r.get(0))
+        .expect("the imported deck");
+    assert_eq!(name, format!("History::{}…", "x".repeat(200)));
+    s.write(
+        "deep.txt",
+        format!("#separator:tab\n#deck:{}\nq\ta\n", "level::".repeat(2_000)),
+    );
+    s.run(&["import", "deep.txt"]).ok();
+    let longest: i64 = s.count("SELECT max(length(name)) FROM decks");
+    assert!((990..=1_000).contains(&longest), "{longest}");
+}

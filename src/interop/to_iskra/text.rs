@@ -55,7 +55,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
     let stem = path
         .file_stem()
         .map_or_else(|| "imported".to_string(), |s| s.to_string_lossy().into_owned());
-    let fallback_deck = file.deck.clone().unwrap_or(stem);
+    let fallback_deck = keys::bounded_deck_name(&file.deck.clone().unwrap_or(stem));
     let meta = file.meta_columns();
     let field_columns: Vec<usize> = (1..=file.rows.iter().map(|r| r.fields.len()).max().unwrap_or(0))
         .filter(|c| !meta.contains(c))
@@ -177,8 +177,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                 let name = cell(file.deck_column)
                     .map(str::trim)
                     .filter(|d| !d.is_empty())
-                    .unwrap_or(&fallback_deck)
-                    .to_string();
+                    .map_or_else(|| fallback_deck.clone(), keys::bounded_deck_name);
                 let key = keys::deck_key(&name);
                 match deck_index_of.get(&key) {
                     Some(&i) => i,
