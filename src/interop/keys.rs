@@ -11,8 +11,14 @@ use crate::deck::slug_words;
 /// (only text files have such) get a hash instead.
 pub fn guid_key(guid: &str) -> String {
     if guid.len() <= 32 {
-        let hex: String = guid.bytes().map(|b| format!("{b:02x}")).collect();
-        format!("anki-{hex}")
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut key = String::with_capacity(5 + 2 * guid.len());
+        key.push_str("anki-");
+        for b in guid.bytes() {
+            key.push(char::from(HEX[usize::from(b >> 4)]));
+            key.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        key
     } else {
         format!("anki-h{:016x}", fnv1a(guid.as_bytes()))
     }
@@ -210,6 +216,7 @@ mod tests {
         assert_eq!(key, "anki-41344838654469532a73");
         assert!(crate::deck::check_fact_id(&key).is_ok());
         assert_eq!(guid_of_key(&key).as_deref(), Some("A4H8eDiS*s"));
+        assert_eq!(guid_key("é\u{1f}~"), "anki-c3a91f7e", "every byte, two hex digits");
         let long = guid_key(&"x".repeat(40));
         assert!(long.starts_with("anki-h") && crate::deck::check_fact_id(&long).is_ok());
         assert_eq!(guid_of_key("rosmer-born"), None);
