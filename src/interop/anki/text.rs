@@ -12,8 +12,8 @@ use crate::deck::Diagnostic;
 use quoting::{QuotingError, quoting_errors, shown_line};
 
 /// Problems reported per text file; past this they are only counted (the
-/// cap deck files have, `deck::parse::MAX_DIAGNOSTICS`).
-pub const MAX_DIAGNOSTICS: usize = 1_000;
+/// cap deck files have).
+pub use crate::diagnostic::MAX_DIAGNOSTICS;
 
 /// Field separators, in the order Anki tries them when a file does not say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
