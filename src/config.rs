@@ -4,7 +4,7 @@ use crate::deck::RETENTION_RANGE;
 use crate::error::{Error, Result};
 use crate::sched::MAX_INTERVAL_DAYS;
 pub use crate::settings::parse_steps;
-use crate::settings::{EasyDay, EasyDays, LeechAction, format_steps};
+use crate::settings::{EasyDay, EasyDays, LeechAction, MAX_STEPS, format_steps};
 use crate::store::Settings;
 
 /// Every setting a user can change, with what it means.
@@ -118,9 +118,14 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
     })
 }
 
+/// What a list of steps must be, for the error when it is not.
+fn steps_like() -> String {
+    format!("a list of at most {MAX_STEPS} steps like `1m 10m` (s, m, h or d; at most 30 days each)")
+}
+
 /// Sets a setting from text, after checking it.
 pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
-    let bad = |what: &str| Error::Usage(format!("{key}: {value:?} is not {what}"));
+    let bad = |what: &str| Error::Usage(format!("{key}: {:?} is not {what}", crate::text::clip(value, 80)));
     let number = |max: u32, what: &str| {
         value
             .trim()
@@ -146,10 +151,8 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
                 .filter(|r| RETENTION_RANGE.contains(r))
                 .ok_or_else(|| bad("a retention from 0.70 to 0.99"))?;
         }
-        "learn-steps" => s.learn_steps_secs = parse_steps(value).ok_or_else(|| bad("a list of steps like `1m 10m`"))?,
-        "relearn-steps" => {
-            s.relearn_steps_secs = parse_steps(value).ok_or_else(|| bad("a list of steps like `10m`"))?
-        }
+        "learn-steps" => s.learn_steps_secs = parse_steps(value).ok_or_else(|| bad(&steps_like()))?,
+        "relearn-steps" => s.relearn_steps_secs = parse_steps(value).ok_or_else(|| bad(&steps_like()))?,
         "fuzz" => s.fuzz = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "learn-step-delay" => s.learn_step_delay = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "load-balancer" => s.load_balancer = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
@@ -287,6 +290,17 @@ mod tests {
         assert_eq!(settings, Settings::default());
         set(&mut settings, "learn-steps", "2m 15m 1h").unwrap();
         assert_eq!(settings.scheduler.learn_steps_secs, vec![120, 900, 3600]);
+        let most = vec!["1m"; MAX_STEPS].join(" ");
+        set(&mut settings, "relearn-steps", &most).unwrap();
+        assert_eq!(settings.scheduler.relearn_steps_secs, vec![60; MAX_STEPS]);
+        let too_many = vec!["1m"; MAX_STEPS + 1].join(" ");
+        for key in ["learn-steps", "relearn-steps"] {
+            let err = set(&mut settings, key, &too_many).unwrap_err().to_string();
+            assert!(err.contains(&format!("at most {MAX_STEPS} steps")), "{err}");
+            assert!(err.len() < 300, "the error quotes the start of the value: {err}");
+        }
+        assert_eq!(settings.scheduler.learn_steps_secs, vec![120, 900, 3600]);
+        assert!(crate::settings::steps_count_ok(&settings.scheduler.relearn_steps_secs));
         assert!(set(&mut settings, "retention", "0.5").is_err());
         assert!(set(&mut settings, "day-start-hour", "24").is_err());
         assert!(set(&mut settings, "fuzz", "maybe").is_err());

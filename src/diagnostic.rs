@@ -4,6 +4,11 @@
 
 use std::fmt;
 
+/// Problems reported per file (a deck file, a text import); past this they
+/// are only counted, so that a file of garbage costs neither gigabytes of
+/// diagnostics nor a flood of them.
+pub const MAX_DIAGNOSTICS: usize = 1_000;
+
 /// One problem in a deck file, located for the author.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {

@@ -132,8 +132,21 @@ pub fn steps_minutes(secs: &[u32]) -> Vec<f32> {
 /// The longest learning step: 30 days.
 pub const MAX_STEP_SECS: u32 = 30 * 86_400;
 
-/// Parses steps such as `1m 10m 1h 1d` (seconds with `s`) into seconds.
+/// The most learning (or relearning) steps: `config`, deck files and sync
+/// all take this many and refuse more ([`steps_count_ok`]).
+pub const MAX_STEPS: usize = 20;
+
+/// Whether a list of steps is short enough to keep and to share by sync.
+pub fn steps_count_ok(steps: &[u32]) -> bool {
+    steps.len() <= MAX_STEPS
+}
+
+/// Parses steps such as `1m 10m 1h 1d` (seconds with `s`) into seconds;
+/// `None` for a bad step or more than [`MAX_STEPS`].
 pub fn parse_steps(text: &str) -> Option<Vec<u32>> {
+    if text.split_whitespace().nth(MAX_STEPS).is_some() {
+        return None;
+    }
     text.split_whitespace()
         .map(|step| {
             let split = step.find(|c: char| !c.is_ascii_digit())?;

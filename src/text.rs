@@ -17,6 +17,15 @@ pub fn clean_value(text: &str) -> String {
         .join("\n")
 }
 
+/// The first `max_chars` characters of `text`, with `…` when there is more:
+/// what an error message quotes of a value a user gave (which may be long).
+pub fn clip(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_string(),
+    }
+}
+
 /// Makes text inert for a terminal: control characters (C0 and C1, including
 /// ESC, CR and BEL), bidirectional overrides and other invisible formatting
 /// characters are shown as `\u{..}` escapes. Newlines and tabs are kept.

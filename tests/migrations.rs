@@ -96,6 +96,16 @@ const FIXTURES: &[Fixture] = &[
         log_deck: "people",
         log_elsewhere: 0,
     },
+    Fixture {
+        file: "collection-v8.sqlite3",
+        schema: 8,
+        decks: 5,
+        facts: 253,
+        cards: 329,
+        ratings: &[4, 4, 4, 3, 1, 3, 3, 3, 3, 3],
+        log_deck: "people",
+        log_elsewhere: 0,
+    },
 ];
 
 /// A time after every fixture was written.
@@ -219,6 +229,7 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
         anki_identity_is_empty(&s);
         new_cards_are_counted(&s, fixture);
         trigrams_are_indexed(&s, fixture);
+        the_queue_index_holds_id_and_fact(&s, fixture);
 
         // The backup made before migrating is the old version, unchanged.
         let backups: Vec<PathBuf> = std::fs::read_dir(s.path("backups"))
@@ -251,6 +262,43 @@ fn each_fixture_migrates_with_its_contents_and_a_backup_of_the_old_version() {
         due_per_day_is_counted(&s, fixture);
         new_cards_are_counted(&s, fixture);
     }
+}
+
+/// Schema 9's `cards_by_queue` holds each card's id and fact after its
+/// place in the queue (the queue's counts and sibling checks read it alone),
+/// and the queue's next review is still read from it in order.
+fn the_queue_index_holds_id_and_fact(s: &Scratch, fixture: &Fixture) {
+    let conn = s.db();
+    let columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_index_info('cards_by_queue') ORDER BY seqno")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        columns,
+        ["deck_id", "queue", "due", "id", "fact_id"],
+        "{}",
+        fixture.file
+    );
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM (SELECT DISTINCT fact_id FROM cards
+             WHERE deck_id = 1 AND queue = 2 AND due <= 100 LIMIT 200)",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        plan.iter().any(|step| step.contains("COVERING INDEX cards_by_queue")),
+        "{}: {plan:?}",
+        fixture.file
+    );
+    let entries = s.count("SELECT count(*) FROM cards INDEXED BY cards_by_queue WHERE deck_id > 0");
+    assert_eq!(entries, fixture.cards, "{}", fixture.file);
 }
 
 /// Schema 7's `decks.new_count` (filled by the migration, kept by

@@ -5,12 +5,15 @@
 //! two items they connect (`after:paris>italy`), so inserting or moving an
 //! item leaves every other pair's history alone (see docs/deck-format.md).
 
-use super::cloze::ClozeError;
+use super::cloze::{ClozeError, MAX_CLOZE_CARDS};
 use super::date::parse_date;
 use super::{CardKind, Fact, FactBody, Problem, SequenceKind, TimelineKind, slug_words};
 
 /// The text of one card (plain data the store persists).
 pub use crate::card::CardText;
+
+/// The most items one sequence may have (it makes about two cards per item).
+pub const MAX_SEQUENCE_ITEMS: usize = 500;
 
 /// One `{{deletion}}` of a cloze text, as byte ranges into the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +37,7 @@ pub fn check_cloze(text: &str) -> Result<(), Problem> {
         let (message, hint) = err.describe();
         Problem {
             offset: err.offset(),
-            message: message.to_string(),
+            message,
             hint: hint.to_string(),
         }
     })
@@ -63,6 +66,9 @@ pub(crate) fn cloze_deletions(text: &str) -> Result<Vec<Deletion>, ClozeError> {
                 };
                 if answer.is_empty() {
                     return Err(ClozeError::Empty(o));
+                }
+                if deletions.len() == MAX_CLOZE_CARDS {
+                    return Err(ClozeError::TooMany(o));
                 }
                 deletions.push(Deletion {
                     span: o..c + 2,
@@ -301,5 +307,21 @@ mod tests {
         assert_eq!(cloze_deletions("a {{ }} b").unwrap_err(), ClozeError::Empty(2));
         assert_eq!(cloze_deletions("plain").unwrap_err(), ClozeError::NoDeletion);
         assert_eq!(cloze_deletions("{{a {{b}} }}").unwrap_err(), ClozeError::Nested(4));
+    }
+
+    #[test]
+    fn an_unnumbered_cloze_makes_at_most_the_cap_of_cards() {
+        let most = "{{w}} ".repeat(MAX_CLOZE_CARDS);
+        assert_eq!(
+            fact(FactBody::Cloze { text: most.clone() }).cards().len(),
+            MAX_CLOZE_CARDS
+        );
+        let too_many = format!("{most}{{{{w}}}}");
+        assert_eq!(cloze_deletions(&too_many).unwrap_err(), ClozeError::TooMany(most.len()));
+        let problem = check_cloze(&too_many).unwrap_err();
+        assert_eq!(problem.offset, most.len());
+        assert!(problem.message.contains("more than 500"), "{}", problem.message);
+        assert!(problem.hint.contains("split the fact"), "{}", problem.hint);
+        assert!(fact(FactBody::Cloze { text: too_many }).cards().is_empty());
     }
 }

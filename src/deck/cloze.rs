@@ -6,8 +6,23 @@
 //! is `cloze:N` for number N, so it keeps Anki's card ordinal (N − 1). The
 //! unnumbered syntax (`{{answer}}`, numbered by position) is in `cards.rs`.
 //! Outside deletions, `{{` and `}}` are text, as in Anki.
+//!
+//! Input bounds the work: deletions nest at most [`MAX_DEPTH`] deep (so the
+//! recursive walks below stay shallow), a text has at most
+//! [`MAX_CLOZE_CARDS`] numbers, and parsing is one pass.
+
+use std::collections::HashSet;
 
 use crate::card::CardText;
+
+/// The most cards one cloze may make: numbers in Anki's syntax, deletions in
+/// the unnumbered one (`cards.rs`). Every card holds the whole text, so this
+/// bounds what a short text costs in the collection; more is refused with a
+/// located error (deck files and imports alike: both go through `check_cloze`).
+pub const MAX_CLOZE_CARDS: usize = 500;
+
+/// How deep deletions may nest (`{{c1::a {{c2::b}}}}` is two levels).
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// A piece of a numbered cloze text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +55,7 @@ fn parse(text: &str) -> Result<Vec<Node>, ClozeError> {
     // Each open deletion: number, offset, children so far.
     let mut stack: Vec<(u32, usize, Vec<Node>)> = Vec::new();
     let mut top: Vec<Node> = Vec::new();
+    let mut numbers_seen: HashSet<u32> = HashSet::new();
     let mut plain = String::new();
     let mut at = 0;
     let flush = |plain: &mut String, into: &mut Vec<Node>| {
@@ -50,6 +66,12 @@ fn parse(text: &str) -> Result<Vec<Node>, ClozeError> {
     while at < text.len() {
         let rest = &text[at..];
         if let Some((number, len)) = opening(rest) {
+            if stack.len() >= MAX_DEPTH {
+                return Err(ClozeError::TooDeep(at));
+            }
+            if numbers_seen.insert(number) && numbers_seen.len() > MAX_CLOZE_CARDS {
+                return Err(ClozeError::TooMany(at));
+            }
             flush(&mut plain, stack.last_mut().map_or(&mut top, |s| &mut s.2));
             stack.push((number, at, Vec::new()));
             at += len;
@@ -57,7 +79,7 @@ fn parse(text: &str) -> Result<Vec<Node>, ClozeError> {
             let (number, start, mut children) = stack.pop().unwrap_or_default();
             flush(&mut plain, &mut children);
             let hint = split_hint(&mut children);
-            if render(&children, 0, Side::Plain).trim().is_empty() {
+            if is_blank(&children) {
                 return Err(ClozeError::Empty(start));
             }
             let deletion = Node::Deletion {
@@ -82,6 +104,15 @@ fn parse(text: &str) -> Result<Vec<Node>, ClozeError> {
         return Err(ClozeError::NoDeletion);
     }
     Ok(top)
+}
+
+/// Whether a deletion's children show nothing: only blank text (a deletion
+/// inside is never blank, since it was checked when it closed). Looks at the
+/// children only, so the parse stays linear however deep deletions nest.
+fn is_blank(children: &[Node]) -> bool {
+    children
+        .iter()
+        .all(|node| matches!(node, Node::Text(text) if text.trim().is_empty()))
 }
 
 /// Takes a deletion's hint off its children: the text after the last `::`
@@ -166,6 +197,10 @@ pub(crate) enum ClozeError {
     UnexpectedClose(usize),
     Empty(usize),
     Nested(usize),
+    /// A deletion nested deeper than [`MAX_DEPTH`].
+    TooDeep(usize),
+    /// The deletion that makes more than [`MAX_CLOZE_CARDS`] cards.
+    TooMany(usize),
     NoDeletion,
 }
 
@@ -176,14 +211,16 @@ impl ClozeError {
             ClozeError::Unclosed(at)
             | ClozeError::UnexpectedClose(at)
             | ClozeError::Empty(at)
-            | ClozeError::Nested(at) => at,
+            | ClozeError::Nested(at)
+            | ClozeError::TooDeep(at)
+            | ClozeError::TooMany(at) => at,
             ClozeError::NoDeletion => 0,
         }
     }
 
     /// What is wrong, and how to fix it.
-    pub(crate) fn describe(&self) -> (&'static str, &'static str) {
-        match self {
+    pub(crate) fn describe(&self) -> (String, &'static str) {
+        let (message, hint) = match self {
             ClozeError::Unclosed(_) => ("this `{{` is never closed", "close the deletion with `}}`"),
             ClozeError::UnexpectedClose(_) => ("this `}}` closes nothing", "open the deletion with `{{`"),
             ClozeError::Empty(_) => ("an empty cloze deletion", "put the hidden words inside: `{{typhus}}`"),
@@ -191,11 +228,24 @@ impl ClozeError {
                 "a cloze deletion inside another",
                 "unnumbered deletions cannot nest; number them as Anki does: `{{c1::outer {{c2::inner}}}}`",
             ),
+            ClozeError::TooDeep(_) => {
+                return (
+                    format!("cloze deletions nested more than {MAX_DEPTH} deep"),
+                    "nest fewer deletions inside each other, or split the fact",
+                );
+            }
+            ClozeError::TooMany(_) => {
+                return (
+                    format!("a cloze with more than {MAX_CLOZE_CARDS} cards (one per deletion or number)"),
+                    "split the fact into several clozes",
+                );
+            }
             ClozeError::NoDeletion => (
                 "a cloze without any `{{deletion}}`",
                 "mark the hidden words: `{{typhus}}`",
             ),
-        }
+        };
+        (message.to_string(), hint)
     }
 }
 
@@ -298,5 +348,46 @@ mod tests {
         assert_eq!(check("a {{c1::::hint}} b"), Err(ClozeError::Empty(2)));
         assert!(check("literal }} and {{c1::x}}").is_ok());
         assert!(!is_numbered("{{plain}} {{c::x}}"));
+    }
+
+    #[test]
+    fn nesting_is_refused_past_the_depth_limit_where_it_goes_too_deep() {
+        let nested = |depth: usize| format!("{}x{}", "{{c1::".repeat(depth), "}}".repeat(depth));
+        assert_eq!(shown(&nested(MAX_DEPTH)).len(), 1);
+        let too_deep = nested(MAX_DEPTH + 1);
+        assert_eq!(check(&too_deep), Err(ClozeError::TooDeep(MAX_DEPTH * "{{c1::".len())));
+        assert!(cards(&too_deep).is_empty());
+        // Far deeper than any stack takes: refused at the same place, not overflowed.
+        assert_eq!(
+            check(&nested(200_000)),
+            Err(ClozeError::TooDeep(MAX_DEPTH * "{{c1::".len()))
+        );
+    }
+
+    #[test]
+    fn a_deletion_holding_only_a_deletion_is_not_empty_but_blank_text_is() {
+        assert!(check("{{c1::{{c2::x}}}}").is_ok());
+        assert!(check("{{c1:: {{c2::x}} }}").is_ok());
+        assert_eq!(check("{{c1::x}} {{c2::  }}"), Err(ClozeError::Empty(10)));
+        assert_eq!(check("{{c1::{{c2::  }}}}"), Err(ClozeError::Empty(6)));
+        assert_eq!(
+            check("{{c1::a {{c2::b::hint}}}} {{c3:: ::only a hint}}"),
+            Err(ClozeError::Empty(26))
+        );
+    }
+
+    #[test]
+    fn more_numbers_than_cards_a_fact_may_have_are_refused_at_the_first_extra() {
+        let numbered = |count: usize| (1..=count).map(|n| format!("{{{{c{n}::w}}}} ")).collect::<String>();
+        assert_eq!(cards(&numbered(MAX_CLOZE_CARDS)).len(), MAX_CLOZE_CARDS);
+        let too_many = numbered(MAX_CLOZE_CARDS + 1);
+        let extra = too_many.rfind("{{").unwrap_or_default();
+        assert_eq!(check(&too_many), Err(ClozeError::TooMany(extra)));
+        assert!(cards(&too_many).is_empty());
+        // Repeating one number is one card, however often.
+        assert_eq!(cards(&"{{c1::w}} ".repeat(MAX_CLOZE_CARDS * 2)).len(), 1);
+        let (message, hint) = ClozeError::TooMany(0).describe();
+        assert!(message.contains(&MAX_CLOZE_CARDS.to_string()), "{message}");
+        assert!(hint.contains("split the fact"), "{hint}");
     }
 }

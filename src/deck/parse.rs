@@ -22,9 +22,7 @@ pub use lines::check_fact_id;
 pub const MAX_DECK_BYTES: usize = 64 * 1024 * 1024;
 /// Longest value accepted for one field, in characters.
 pub const MAX_FIELD_CHARS: usize = 20_000;
-/// Problems reported per file; past this they are only counted, so that a
-/// file of garbage costs neither gigabytes of diagnostics nor a flood of them.
-pub const MAX_DIAGNOSTICS: usize = 1_000;
+pub use crate::diagnostic::MAX_DIAGNOSTICS;
 
 const DECK_KEYS: &[&str] = &[
     "description",

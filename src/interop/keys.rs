@@ -11,8 +11,14 @@ use crate::deck::slug_words;
 /// (only text files have such) get a hash instead.
 pub fn guid_key(guid: &str) -> String {
     if guid.len() <= 32 {
-        let hex: String = guid.bytes().map(|b| format!("{b:02x}")).collect();
-        format!("anki-{hex}")
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut key = String::with_capacity(5 + 2 * guid.len());
+        key.push_str("anki-");
+        for b in guid.bytes() {
+            key.push(char::from(HEX[usize::from(b >> 4)]));
+            key.push(char::from(HEX[usize::from(b & 0xf)]));
+        }
+        key
     } else {
         format!("anki-h{:016x}", fnv1a(guid.as_bytes()))
     }
@@ -107,6 +113,48 @@ fn without_cloze_numbers(text: &str) -> String {
     out
 }
 
+/// Characters kept of each `::` level of a deck name from an imported
+/// file, and of the whole name; past them it is cut, marked with `…`.
+pub const MAX_DECK_LEVEL_CHARS: usize = 200;
+pub const MAX_DECK_NAME_CHARS: usize = 1_000;
+
+/// A deck name from an imported file, bounded: each `::` level at most
+/// [`MAX_DECK_LEVEL_CHARS`] characters, the whole at most
+/// [`MAX_DECK_NAME_CHARS`], each cut marked with `…`. One pass, which stops
+/// once the name is long enough.
+pub fn bounded_deck_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut chars = 0;
+    for (i, level) in name.split("::").enumerate() {
+        if chars > MAX_DECK_NAME_CHARS {
+            break;
+        }
+        if i > 0 {
+            out.push_str("::");
+            chars += 2;
+        }
+        let mut level_chars = level.chars();
+        for c in level_chars.by_ref().take(MAX_DECK_LEVEL_CHARS) {
+            out.push(c);
+            chars += 1;
+        }
+        if level_chars.next().is_some() {
+            out.push('…');
+            chars += 1;
+        }
+    }
+    if chars > MAX_DECK_NAME_CHARS {
+        let end = out
+            .char_indices()
+            .nth(MAX_DECK_NAME_CHARS - 1)
+            .map_or(out.len(), |(at, _)| at);
+        out.truncate(end);
+        out.truncate(out.trim_end_matches(':').len());
+        out.push('…');
+    }
+    out
+}
+
 /// A deck key (the file name a deck would have) made from its name's words:
 /// `Spanish::Verbs` → `spanish-verbs`.
 pub fn deck_key(name: &str) -> String {
@@ -142,11 +190,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn imported_deck_names_are_bounded_per_level_and_in_all() {
+        assert_eq!(bounded_deck_name("Spanish::Verbs"), "Spanish::Verbs");
+        // Before, kept whole: a 15 KB package named a deck with 5 MB.
+        let long = format!("History::{}::Rome", "x".repeat(5_000_000));
+        assert_eq!(
+            bounded_deck_name(&long),
+            format!("History::{}…::Rome", "x".repeat(MAX_DECK_LEVEL_CHARS))
+        );
+        let deep = "ab::".repeat(100_000);
+        let bounded = bounded_deck_name(&deep);
+        assert!(
+            (990..=MAX_DECK_NAME_CHARS).contains(&bounded.chars().count()),
+            "{}",
+            bounded.len()
+        );
+        assert!(bounded.starts_with("ab::ab::") && bounded.ends_with("ab…"), "{bounded}");
+        let wide = "é".repeat(300);
+        assert_eq!(bounded_deck_name(&wide), format!("{}…", "é".repeat(200)));
+    }
+
+    #[test]
     fn guid_keys_are_ids_and_give_the_guid_back() {
         let key = guid_key("A4H8eDiS*s");
         assert_eq!(key, "anki-41344838654469532a73");
         assert!(crate::deck::check_fact_id(&key).is_ok());
         assert_eq!(guid_of_key(&key).as_deref(), Some("A4H8eDiS*s"));
+        assert_eq!(guid_key("é\u{1f}~"), "anki-c3a91f7e", "every byte, two hex digits");
         let long = guid_key(&"x".repeat(40));
         assert!(long.starts_with("anki-h") && crate::deck::check_fact_id(&long).is_ok());
         assert_eq!(guid_of_key("rosmer-born"), None);

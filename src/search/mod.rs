@@ -72,10 +72,7 @@ const MAX_DEPTH: usize = 50;
 const QUOTED_CHARS: usize = 80;
 
 fn error(query: &str, message: impl std::fmt::Display) -> Error {
-    let quoted: String = match query.char_indices().nth(QUOTED_CHARS) {
-        Some((end, _)) => format!("{}…", &query[..end]),
-        None => query.to_string(),
-    };
+    let quoted = crate::text::clip(query, QUOTED_CHARS);
     Error::Usage(format!(
         "search {quoted:?}: {message}.\n  hint: README \"Managing your collection\" lists the search syntax"
     ))

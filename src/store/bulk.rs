@@ -211,13 +211,7 @@ impl super::Tx<'_> {
 /// `card_trigrams`, in one statement, in id order.
 fn index_text(conn: &Connection, unindexed: Unindexed) -> Result<()> {
     let ids = match unindexed {
-        Unindexed::Every => {
-            conn.execute(
-                "INSERT INTO card_trigrams (rowid, search_text) SELECT id, search_text FROM cards ORDER BY id",
-                [],
-            )?;
-            return Ok(());
-        }
+        Unindexed::Every => return index_every_card(conn),
         Unindexed::These(ids) if ids.is_empty() => return Ok(()),
         Unindexed::These(ids) => ids,
     };
@@ -232,20 +226,32 @@ fn index_text(conn: &Connection, unindexed: Unindexed) -> Result<()> {
     Ok(())
 }
 
+/// Indexes the text of every card in `card_trigrams`, in one scan of the
+/// table in id order (the index must hold none of them).
+pub(super) fn index_every_card(conn: &Connection) -> Result<()> {
+    conn.execute(
+        "INSERT INTO card_trigrams (rowid, search_text) SELECT id, search_text FROM cards ORDER BY id",
+        [],
+    )?;
+    Ok(())
+}
+
 /// Sets `decks.card_count` and `decks.new_count` of one deck from its
 /// cards (what the `cards_insert_count` and `cards_new_insert` triggers
 /// keep while they are in place; the update triggers, in place, kept the
 /// new count of cards that changed queue meanwhile, from a count that
 /// missed the inserts: it is recounted whole).
-fn recount_cards(conn: &Connection, deck_id: i64) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE decks SET card_count = counted.cards, new_count = counted.new
+/// Whether they were wrong.
+pub(super) fn recount_cards(conn: &Connection, deck_id: i64) -> Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE decks SET card_count = counted.cards, new_count = counted.new
          FROM (SELECT count(*) AS cards, count(*) FILTER (WHERE queue = 0) AS new FROM cards WHERE deck_id = ?1)
               AS counted
          WHERE id = ?1 AND (card_count, new_count) IS NOT (counted.cards, counted.new)",
-    )?
-    .execute(params![deck_id])?;
-    Ok(())
+        )?
+        .execute(params![deck_id])?;
+    Ok(changed > 0)
 }
 
 #[cfg(test)]

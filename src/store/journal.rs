@@ -59,6 +59,33 @@ pub(super) fn end_appending(conn: &Connection, appending: Appending) {
     let _ = conn.pragma_update(None, "temp_store", "DEFAULT");
 }
 
+/// Runs `build` (the rebuild of indexes set aside, inside the appending
+/// transaction) with SQLite's sorter on temporary files and a second
+/// thread, then puts the in-memory statement journals back. With
+/// `temp_store = MEMORY` SQLite keeps a sort's runs in memory and never
+/// hands one to a worker thread: rebuilding the log's indexes after the
+/// 100k-card package's million rows took ~65 MiB more memory and a third
+/// more CPU in memory than on disk (BENCHMARKS.md, "Import, fifth pass").
+/// The sort's files are SQLite's own temporary files (deleted as they are
+/// closed), the size of the index keys. If temporary storage cannot be
+/// switched (a temporary table is open) the indexes are built in memory.
+pub(super) fn sorting_on_disk<T>(conn: &Connection, build: impl FnOnce() -> Result<T>) -> Result<T> {
+    let switched = conn.pragma_update(None, "temp_store", "FILE").is_ok();
+    if switched {
+        conn.pragma_update(None, "threads", SORT_THREADS)?;
+    }
+    let built = build();
+    if switched {
+        let _ = conn.pragma_update(None, "threads", 0);
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+    }
+    built
+}
+
+/// Worker threads SQLite's sorter may use beside the connection's own
+/// while indexes are rebuilt ([`sorting_on_disk`]).
+const SORT_THREADS: i64 = 1;
+
 /// The rollback journal beside the collection at `path` (`<path>-journal`).
 pub fn rollback_journal(path: &Path) -> PathBuf {
     crate::files::sidecar(path, "-journal")
@@ -135,6 +162,29 @@ mod tests {
             .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 0);
+    }
+
+    #[test]
+    fn indexes_are_sorted_on_disk_with_a_worker_then_statement_journals_are_in_memory_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("c.sqlite3")).unwrap();
+        let tx = store.begin_bulk_appending(1).unwrap();
+        let threads = |conn: &Connection| -> i64 { conn.query_row("PRAGMA threads", [], |r| r.get(0)).unwrap() };
+        let inside = sorting_on_disk(tx.conn(), || Ok((temp_store(tx.conn()), threads(tx.conn())))).unwrap();
+        assert_eq!(
+            inside,
+            (1, SORT_THREADS),
+            "temporary files, and a worker for the sorter"
+        );
+        assert_eq!((temp_store(tx.conn()), threads(tx.conn())), (2, 0), "back in memory");
+        let failed: Result<()> = sorting_on_disk(tx.conn(), || Err(Error::Internal("x".into())));
+        assert!(failed.is_err());
+        assert_eq!(
+            (temp_store(tx.conn()), threads(tx.conn())),
+            (2, 0),
+            "back after an error too"
+        );
+        tx.commit().unwrap();
     }
 
     #[test]

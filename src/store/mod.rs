@@ -76,6 +76,9 @@ pub use wal_sync::Unsynced;
 /// `PRAGMA application_id` of an iskra collection ("ISKR").
 const APPLICATION_ID: i64 = 0x4953_4b52;
 
+/// How many compiled statements a connection keeps (see `Store::prepare`).
+const STATEMENT_CACHE: usize = 64;
+
 /// Migrations, in order; migration `i` brings the schema to version `i + 1`.
 pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema_v1.sql"),
@@ -86,6 +89,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("schema_v6_anki.sql"),
     include_str!("schema_v7_counts.sql"),
     include_str!("schema_v8_search.sql"),
+    include_str!("schema_v9_queue.sql"),
 ];
 
 /// The schema version this build writes.
@@ -211,6 +215,9 @@ impl Store {
     }
 
     fn prepare(&mut self, before_migration: PreMigration) -> Result<()> {
+        // A review step alone runs ~16 distinct statements; rusqlite's
+        // default cache of 16 then evicts and compiles them again.
+        self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         self.conn.busy_timeout(journal::BUSY_TIMEOUT)?;
         plan_independent_of_bound_values(&self.conn)?;
         let app_id: i64 = self.conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;

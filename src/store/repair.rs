@@ -4,12 +4,13 @@
 //! cards and the log, so putting it right changes nothing the learner
 //! wrote; one transaction, so a killed repair leaves the file as it was.
 //! The rules it puts right are `check`'s (the queries are shared with
-//! [`super::inspect`]).
+//! [`super::inspect`]); the counting and indexing are the bulk
+//! transactions' own ([`super::bulk`]).
 
 use rusqlite::Connection;
 
-use super::Store;
 use super::inspect::{DUE_DAY_OFFENDERS, DUE_PER_DAY, SEARCH_INDEX_OFFENDERS};
+use super::{Store, bulk};
 use crate::error::Result;
 
 /// What a repair put right: how many of each were wrong.
@@ -54,15 +55,17 @@ fn count(conn: &Connection, sql: &str) -> Result<usize> {
 }
 
 fn recount_decks(conn: &Connection) -> Result<usize> {
-    Ok(conn.execute(
-        "UPDATE decks SET card_count = counted.cards, new_count = counted.new
-         FROM (SELECT d.id AS deck_id,
-                      (SELECT count(*) FROM cards c WHERE c.deck_id = d.id) AS cards,
-                      (SELECT count(*) FROM cards c WHERE c.deck_id = d.id AND c.queue = 0) AS new
-               FROM decks d) AS counted
-         WHERE decks.id = counted.deck_id AND (card_count, new_count) IS NOT (counted.cards, counted.new)",
-        [],
-    )?)
+    let decks: Vec<i64> = conn
+        .prepare("SELECT id FROM decks ORDER BY id")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut wrong = 0;
+    for deck_id in decks {
+        if bulk::recount_cards(conn, deck_id)? {
+            wrong += 1;
+        }
+    }
+    Ok(wrong)
 }
 
 fn recount_due_days(conn: &Connection) -> Result<usize> {
@@ -92,10 +95,7 @@ fn reindex_cards(conn: &Connection) -> Result<usize> {
     let wrong = count(conn, &format!("SELECT count(*) FROM ({SEARCH_INDEX_OFFENDERS})"))?;
     if wrong > 0 {
         conn.execute("INSERT INTO card_trigrams (card_trigrams) VALUES ('delete-all')", [])?;
-        conn.execute(
-            "INSERT INTO card_trigrams (rowid, search_text) SELECT id, search_text FROM cards ORDER BY id",
-            [],
-        )?;
+        bulk::index_every_card(conn)?;
     }
     Ok(wrong)
 }

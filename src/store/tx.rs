@@ -229,7 +229,10 @@ impl<'a> Tx<'a> {
     /// Stores everything written in the transaction.
     pub fn commit(mut self) -> Result<()> {
         if let Some(indexes) = self.indexes.take() {
-            indexes.restore(self.conn)?;
+            match self.appending {
+                Some(_) => journal::sorting_on_disk(self.conn, || indexes.restore(self.conn))?,
+                None => indexes.restore(self.conn)?,
+            }
         }
         if let Some(bookkeeping) = self.bulk.take() {
             bookkeeping.into_inner().finish(self.conn)?;

@@ -388,7 +388,8 @@ fn check_config(hash: &str, config: &GradeConfig) -> std::result::Result<(), Str
         return Err(format!("config {hash} does not hash to its name"));
     }
     let s = &config.scheduler;
-    let steps_ok = |steps: &[u32]| steps.len() <= 20 && steps.iter().all(|&s| (1..=31_536_000).contains(&s));
+    let steps_ok =
+        |steps: &[u32]| crate::settings::steps_count_ok(steps) && steps.iter().all(|&s| (1..=31_536_000).contains(&s));
     let problem = if ![0, 17, 19, 21].contains(&s.parameters.len())
         || s.parameters.iter().any(|p| !p.is_finite() || p.abs() > 1_000.0)
     {

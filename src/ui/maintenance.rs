@@ -27,25 +27,18 @@ pub fn render_recounted(out: &mut impl Write, recounted: &Recounted) -> io::Resu
             "Nothing to count again: every kept count and the search index were right."
         );
     }
-    let mut fixed = Vec::new();
-    if recounted.decks > 0 {
-        fixed.push(format!("the counts of {}", plural(recounted.decks as u64, "deck")));
-    }
-    if recounted.due_days > 0 {
-        fixed.push(format!(
-            "the due cards of {}",
-            plural(recounted.due_days as u64, "study day")
-        ));
-    }
-    if recounted.log_rows > 0 {
-        fixed.push(format!("the deck of {}", plural(recounted.log_rows as u64, "answer")));
-    }
-    if recounted.indexed_cards > 0 {
-        fixed.push(format!(
-            "{} in the search index",
-            plural(recounted.indexed_cards as u64, "card")
-        ));
-    }
+    // (how many, of what, said as "{before}N things{after}")
+    let parts = [
+        (recounted.decks, "deck", "the counts of ", ""),
+        (recounted.due_days, "study day", "the due cards of ", ""),
+        (recounted.log_rows, "answer", "the deck of ", ""),
+        (recounted.indexed_cards, "card", "", " in the search index"),
+    ];
+    let fixed: Vec<String> = parts
+        .iter()
+        .filter(|(count, ..)| *count > 0)
+        .map(|(count, noun, before, after)| format!("{before}{}{after}", plural(*count as u64, noun)))
+        .collect();
     writeln!(out, "Counted again: {} put right.", fixed.join(", "))
 }
 

@@ -4,7 +4,7 @@
 
 use super::{FactDraft, Field, HashMap, Parser};
 use crate::deck::date::parse_date;
-use crate::deck::{CardKind, FactBody, QaKind, SequenceKind, TimelineKind, check_cloze, item_key};
+use crate::deck::{CardKind, FactBody, MAX_SEQUENCE_ITEMS, QaKind, SequenceKind, TimelineKind, check_cloze, item_key};
 
 /// The fields of one fact block, sorted by use.
 #[derive(Default)]
@@ -246,6 +246,12 @@ impl Parser<'_> {
                 }
             }
         }
+        if let Some(extra) = fields.items.get(MAX_SEQUENCE_ITEMS) {
+            let message = format!("a sequence with more than {MAX_SEQUENCE_ITEMS} items");
+            let hint = "split the fact into several sequences (each makes about two cards per item)";
+            self.field_error(extra, message, Some(hint));
+            ok = false;
+        }
         let hint = "list the items in order, one `item:` line each";
         match fields.items.as_slice() {
             [] if !fields.has("item") => {
@@ -294,7 +300,9 @@ impl Parser<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::deck::{CardKind, Deck, Diagnostic, FactBody, SequenceKind, TimelineKind, parse_deck};
+    use crate::deck::{
+        CardKind, Deck, Diagnostic, FactBody, MAX_SEQUENCE_ITEMS, SequenceKind, TimelineKind, parse_deck,
+    };
 
     fn parse(text: &str) -> Result<Deck, Vec<Diagnostic>> {
         parse_deck("t.deck", "t", text.as_bytes())
@@ -382,6 +390,24 @@ mod tests {
         assert!(errs[0].3.contains("one `item:` line each"), "{errs:?}");
         assert_eq!((errs[1].0, errs[1].1), (7, 7));
         assert_eq!(errs[1].2, "a sequence needs at least two items");
+    }
+
+    #[test]
+    fn a_sequence_longer_than_the_cap_is_refused_at_the_first_extra_item() {
+        let deck = |count: usize| {
+            let items: String = (1..=count).map(|i| format!("item: stop {i}\n")).collect();
+            format!("# D\n## r\nsequence: Route\n{items}")
+        };
+        let most = parse(&deck(MAX_SEQUENCE_ITEMS)).unwrap();
+        assert_eq!(most.facts[0].cards().len(), 2 * (MAX_SEQUENCE_ITEMS - 1) + 1);
+        let errs = errors(&deck(MAX_SEQUENCE_ITEMS + 1));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].0, errs[0].1), (3 + MAX_SEQUENCE_ITEMS + 1, 7));
+        assert_eq!(
+            errs[0].2,
+            format!("a sequence with more than {MAX_SEQUENCE_ITEMS} items")
+        );
+        assert!(errs[0].3.contains("split the fact"), "{errs:?}");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use super::{Field, Parser};
 use crate::deck::Deck;
-use crate::settings::{MAX_INTERVAL_DAYS, parse_steps, steps_minutes};
+use crate::settings::{MAX_INTERVAL_DAYS, MAX_STEPS, parse_steps, steps_minutes};
 
 /// FSRS parameter counts the scheduler takes (FSRS-4.5, -5, -6).
 const PARAMETER_COUNTS: [usize; 3] = [17, 19, 21];
@@ -39,7 +39,10 @@ impl Parser<'_> {
                 self.field_error(
                     field,
                     format!("`{}` is not a list of steps", field.value),
-                    Some("e.g. `learn-steps: 1m 10m 1h` (s, m, h or d; at most 30 days each; empty for none)"),
+                    Some(&format!(
+                        "e.g. `learn-steps: 1m 10m 1h` (s, m, h or d; at most 30 days each and {MAX_STEPS} steps; \
+                         empty for none)"
+                    )),
                 );
                 None
             }

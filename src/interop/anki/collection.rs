@@ -10,6 +10,7 @@ use serde_json::Value;
 
 pub use super::ReadError;
 use super::{Card, Collection, Note, Notetype, Preset, Revlog, proto};
+use crate::interop::keys::bounded_deck_name;
 
 /// Collection schema versions iskra reads.
 pub const LEGACY_SCHEMA: i64 = 11;
@@ -115,7 +116,7 @@ fn read_legacy_tables(conn: &Connection, collection: &mut Collection) -> Result<
     let decks = json(&decks, "decks")?;
     for (id, deck) in decks.as_object().into_iter().flatten() {
         if let (Ok(id), Some(name)) = (id.parse::<i64>(), deck.get("name").and_then(Value::as_str)) {
-            collection.decks.insert(id, name.to_string());
+            collection.decks.insert(id, bounded_deck_name(name));
             let conf = deck.get("conf").and_then(Value::as_i64).map(|c| c.to_string());
             if let Some(preset) = conf.and_then(|c| dconf.get(&c)).map(legacy_preset) {
                 collection.presets.insert(id, preset);
@@ -275,7 +276,9 @@ fn read_tables(conn: &Connection, collection: &mut Collection) -> Result<(), Rea
     })? {
         let (id, name, kind) = row?;
         // Schema 18 separates levels with \x1f; people write `::`.
-        collection.decks.insert(id, name.replace('\x1f', "::"));
+        collection
+            .decks
+            .insert(id, bounded_deck_name(&name.replace('\x1f', "::")));
         let config_id = proto::message_field(&kind, 1).and_then(|normal| proto::varint_field(normal, 1));
         if let Some(preset) = config_id.and_then(|c| presets.get(&(c as i64))) {
             collection.presets.insert(id, preset.clone());

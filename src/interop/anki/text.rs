@@ -6,7 +6,14 @@
 //! or a newline. Lines starting with `#` in the body are comments, as in
 //! Anki. Parsing reports every malformed line at once, with `file:line:column`.
 
+mod quoting;
+
 use crate::deck::Diagnostic;
+use quoting::{QuotingError, quoting_errors, shown_line};
+
+/// Problems reported per text file; past this they are only counted (the
+/// cap deck files have).
+pub use crate::diagnostic::MAX_DIAGNOSTICS;
 
 /// Field separators, in the order Anki tries them when a file does not say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,23 +272,32 @@ impl Parser<'_> {
     fn records(&mut self, start: usize, first_line: usize, separator: Separator) -> Vec<Row> {
         let body = &self.text[start..];
         let errors = quoting_errors(body, separator);
-        if !errors.is_empty() {
+        if !errors.found.is_empty() {
             for QuotingError {
                 at,
                 line,
+                line_start,
                 message,
                 hint,
-            } in errors
+            } in errors.found
             {
-                let line_start = line_start_of(body, at);
-                let shown = body[line_start..].lines().next().unwrap_or_default();
                 let column = body[line_start..at].chars().count() + 1;
+                let shown = shown_line(&body[line_start..], at - line_start);
                 self.diagnostics.push(diagnostic(
                     self.label,
                     (first_line + line - 1, column),
                     shown,
                     message,
                     hint,
+                ));
+            }
+            if let Some(line) = errors.more_last_line {
+                self.diagnostics.push(diagnostic(
+                    self.label,
+                    (first_line + line - 1, 1),
+                    "",
+                    &format!("and {} more quoting problems in this file, not shown", errors.more),
+                    "fix the ones above (one per line is shown) and import again",
                 ));
             }
             return Vec::new();
@@ -347,105 +363,6 @@ fn csv_reader(body: &str, separator: Separator) -> csv::Reader<&[u8]> {
         .delimiter(separator.char() as u8)
         .comment(Some(b'#'))
         .from_reader(body.as_bytes())
-}
-
-/// A quoted field the file gets wrong: where (byte offset in the body, and
-/// its line), what and what to do.
-struct QuotingError {
-    at: usize,
-    line: usize,
-    message: &'static str,
-    hint: &'static str,
-}
-
-/// Quoted fields never closed, or with text after their closing quote, in
-/// one linear pass (the quoting rules the `csv` crate reads by: a field
-/// is quoted when `"` opens it; `""` inside is a quote). Comment records
-/// (`#` at a record's start) are skipped, as the reader skips them.
-fn quoting_errors(body: &str, separator: Separator) -> Vec<QuotingError> {
-    let sep = separator.char();
-    let mut errors = Vec::new();
-    let mut chars = body.char_indices().peekable();
-    let mut line = 1;
-    let mut field_start = true;
-    let mut record_start = true;
-    while let Some((at, c)) = chars.next() {
-        match c {
-            '#' if record_start => {
-                for (_, c) in chars.by_ref() {
-                    if c == '\n' {
-                        line += 1;
-                        break;
-                    }
-                }
-                continue;
-            }
-            '"' if field_start => {
-                let open_line = line;
-                let mut closed = false;
-                while let Some((_, c)) = chars.next() {
-                    match c {
-                        '"' if chars.peek().map(|&(_, c)| c) == Some('"') => {
-                            chars.next();
-                        }
-                        '"' => {
-                            closed = true;
-                            break;
-                        }
-                        '\n' => line += 1,
-                        _ => {}
-                    }
-                }
-                if !closed {
-                    errors.push(QuotingError {
-                        at,
-                        line: open_line,
-                        message: "this quoted field is never closed",
-                        hint: "end it with `\"`; a quote inside a quoted field is written twice (`\"\"`)",
-                    });
-                    return errors;
-                }
-                match chars.peek() {
-                    None => {}
-                    Some(&(_, c)) if c == sep || c == '\n' || c == '\r' => {}
-                    Some(&(after, _)) => errors.push(QuotingError {
-                        at: after,
-                        line,
-                        message: "text after the closing quote of a field",
-                        hint: "a quote inside a quoted field is written twice (`\"\"`); or quote the whole field",
-                    }),
-                }
-                field_start = false;
-                record_start = false;
-                continue;
-            }
-            '\n' => {
-                line += 1;
-                field_start = true;
-                record_start = true;
-                continue;
-            }
-            '\r' => {
-                // A line end too (the reader's, alone or before `\n`).
-                field_start = true;
-                record_start = true;
-                continue;
-            }
-            c if c == sep => {
-                field_start = true;
-                record_start = false;
-                continue;
-            }
-            _ => {}
-        }
-        field_start = false;
-        record_start = false;
-    }
-    errors
-}
-
-fn line_start_of(body: &str, at: usize) -> usize {
-    body[..at].rfind('\n').map_or(0, |i| i + 1)
 }
 
 fn diagnostic(label: &str, (line, column): (usize, usize), source: &str, message: &str, hint: &str) -> Diagnostic {

@@ -314,6 +314,8 @@ impl Context<'_> {
             .notetypes
             .get(&note.notetype_id)
             .ok_or_else(|| "their note type is missing from the package".to_string())?;
+        // No work on a field too long to keep (its HTML is read below).
+        convert::check_raw_fields(&note.fields)?;
         let field = |i: usize| note.fields.get(i).map(|f| html::to_text(f)).unwrap_or_default();
         let named = |names: &[&str], skip: usize| {
             notetype

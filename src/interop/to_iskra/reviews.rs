@@ -1,11 +1,13 @@
 //! Logging an import's reviews after every card is written: in uid order
 //! (time, then card), so the uid index grows at its end, and when there are
 //! many, with the log's other indexes set aside (then the same-answer rule
-//! is checked in memory, as its SQL would have to scan the log).
+//! is checked in memory, as its SQL would have to scan the log). That order
+//! depends only on the batch, so it is sorted ([`LogOrder::of`]) on another
+//! core while the facts and cards are written.
 
 use std::collections::HashMap;
 
-use super::batch::{ImportOutcome, ImportedReview, LoggedSchedule};
+use super::batch::{ImportBatch, ImportOutcome, ImportedCard, LoggedSchedule};
 use crate::error::Result;
 use crate::interop::keys;
 use crate::progress::{self, Progress};
@@ -26,30 +28,57 @@ pub(super) static NEW_CARD: LoggedSchedule = LoggedSchedule {
     memory: None,
 };
 
-/// A review to log, with the iskra card it belongs to and the schedule
-/// before it.
-pub(super) struct PendingReview<'b> {
-    pub(super) card_id: i64,
-    pub(super) before: &'b LoggedSchedule,
-    pub(super) review: &'b ImportedReview,
+/// Every review of a batch in the order it is logged: by time, then by
+/// Anki card (the uid's order), then by where it is in the batch (so the
+/// order is the same on every run). A review is named by its card's place
+/// among the batch's cards (facts in order, each fact's cards in order) and
+/// its place among the card's reviews.
+pub(super) struct LogOrder<'b> {
+    cards: Vec<&'b ImportedCard>,
+    reviews: Vec<(usize, usize)>,
 }
 
-/// Logs the reviews, each unless the same answer is logged
-/// ([`Tx::insert_log_if_new`]). Many of them (`many`: [`MANY_REVIEWS`]) are
-/// logged with the log's other indexes set aside.
+impl<'b> LogOrder<'b> {
+    /// Sorts the reviews of `batch`.
+    pub(super) fn of(batch: &'b ImportBatch) -> LogOrder<'b> {
+        let cards: Vec<&ImportedCard> = batch.facts.iter().flat_map(|f| &f.cards).collect();
+        let total = cards.iter().map(|c| c.reviews.len()).sum();
+        let mut keyed = Vec::with_capacity(total);
+        for (c, card) in cards.iter().enumerate() {
+            for (r, review) in card.reviews.iter().enumerate() {
+                keyed.push((review.reviewed_at_ms, review.anki_card_id, c, r));
+            }
+        }
+        keyed.sort_unstable();
+        let reviews = keyed.into_iter().map(|(_, _, c, r)| (c, r)).collect();
+        LogOrder { cards, reviews }
+    }
+}
+
+/// Logs the reviews of the cards imported (`card_ids`: the iskra card of
+/// each of the batch's cards, by place, if it was imported), each unless
+/// the same answer is logged ([`Tx::insert_log_if_new`]); each review's
+/// schedule before it is the card's after its review before. Many of them
+/// (`many`: [`MANY_REVIEWS`]) are logged with the log's other indexes set
+/// aside.
 pub(super) fn insert_reviews(
     tx: &Tx,
-    mut reviews: Vec<PendingReview>,
+    order: &LogOrder,
+    card_ids: &[Option<i64>],
     many: usize,
     progress: &dyn Progress,
     outcome: &mut ImportOutcome,
 ) -> Result<()> {
-    reviews.sort_unstable_by_key(|p| (p.review.reviewed_at_ms, p.review.anki_card_id));
+    let card_of = |c: usize| card_ids.get(c).copied().flatten();
+    let total: usize = (order.cards.iter().enumerate())
+        .filter(|&(c, _)| card_of(c).is_some())
+        .map(|(_, card)| card.reviews.len())
+        .sum();
     // With the indexes aside, the answers logged before the import are
     // looked up here; of the import's own, only one at the same instant can
     // be the same answer (they come in time order).
     let mut known: Option<HashMap<i64, Vec<LoggedAnswer>>> = None;
-    if reviews.len() >= many && reviews.len() as i64 * 2 >= tx.log_rows_at_most()? {
+    if total >= many && total as i64 * 2 >= tx.log_rows_at_most()? {
         let mut by_card: HashMap<i64, Vec<LoggedAnswer>> = HashMap::new();
         for answer in tx.logged_answers()? {
             by_card.entry(answer.card_id).or_default().push(answer);
@@ -63,19 +92,20 @@ pub(super) fn insert_reviews(
     // Each review added is recorded for sync if the collection syncs
     // (`sync::record::history`); asked once, not once per review.
     let syncs = tx.local_device()?.is_some();
-    let total = reviews.len();
     let mut uid = String::new();
     progress.start("reviews", total as u64);
-    for (
-        i,
-        PendingReview {
-            card_id,
-            before,
-            review,
-        },
-    ) in reviews.into_iter().enumerate()
-    {
+    let imported = order
+        .reviews
+        .iter()
+        .filter_map(|&(c, r)| card_of(c).map(|card_id| (card_id, c, r)));
+    for (i, (card_id, c, r)) in imported.enumerate() {
         progress::tick(progress, i, total);
+        let reviews = &order.cards[c].reviews;
+        let review = &reviews[r];
+        let before = match r.checked_sub(1) {
+            Some(previous) => &reviews[previous].after,
+            None => &NEW_CARD,
+        };
         let entry = LogEntry {
             card_id,
             reviewed_at_ms: review.reviewed_at_ms,
@@ -123,7 +153,7 @@ pub(super) fn insert_reviews(
 
 #[cfg(test)]
 mod tests {
-    use super::super::batch::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact};
+    use super::super::batch::{Identity, ImportBatch, ImportDeck, ImportedCard, ImportedFact, ImportedReview};
     use super::super::write::write_batch_with;
     use super::*;
     use crate::deck::{Fact, FactBody, QaKind};
@@ -238,6 +268,26 @@ mod tests {
             (1..=3).map(|n| (format!("anki-1700000{n}00000-7"), n - 1, n)).collect();
         assert_eq!(logs[0], expected, "each review's before is the previous one's after");
         assert_eq!(logs[1], expected);
+    }
+
+    #[test]
+    fn the_log_order_is_by_time_then_anki_card_then_place() {
+        let mut batch = batch();
+        let mut second = batch.facts[0].cards[0].clone();
+        second.template = "reverse".into();
+        second.reviews = vec![review(1_700_000_150_000, 1), review(1_700_000_200_000, 2)];
+        for r in &mut second.reviews {
+            r.anki_card_id = 6;
+        }
+        batch.facts[0].cards.push(second);
+        // The same time and Anki card twice: kept in the batch's order.
+        batch.facts[0].cards[0].reviews.push(review(1_700_000_300_000, 4));
+        let order = LogOrder::of(&batch);
+        assert_eq!(
+            order.reviews,
+            [(0, 0), (1, 0), (1, 1), (0, 1), (0, 2), (0, 3)],
+            "time first; at the same time Anki card 6 before 7"
+        );
     }
 
     #[test]

@@ -55,7 +55,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
     let stem = path
         .file_stem()
         .map_or_else(|| "imported".to_string(), |s| s.to_string_lossy().into_owned());
-    let fallback_deck = file.deck.clone().unwrap_or(stem);
+    let fallback_deck = keys::bounded_deck_name(&file.deck.clone().unwrap_or(stem));
     let meta = file.meta_columns();
     let field_columns: Vec<usize> = (1..=file.rows.iter().map(|r| r.fields.len()).max().unwrap_or(0))
         .filter(|c| !meta.contains(c))
@@ -74,6 +74,8 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
     // Deck keys to their index in `batch.decks`.
     let mut deck_index_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut diagnostics = Vec::new();
+    // Rows past the diagnostics cap, counted only, and the last one's line.
+    let (mut unreported, mut last_unreported) = (0, 0);
     for row in &file.rows {
         let cell = |column: Option<usize>| column.and_then(|c| row.fields.get(c - 1)).map(String::as_str);
         let value = |column: Option<usize>| {
@@ -90,6 +92,10 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         let second = second.or(field_columns.get(1).copied());
         let needed = if shape == Shape::Cloze { first } else { second };
         if needed.is_none_or(|c| c > row.fields.len()) {
+            if diagnostics.len() >= text::MAX_DIAGNOSTICS {
+                (unreported, last_unreported) = (unreported + 1, row.line);
+                continue;
+            }
             diagnostics.push(Diagnostic {
                 file: label.clone(),
                 line: row.line,
@@ -111,6 +117,11 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                     file.separator.name()
                 )),
             });
+            continue;
+        }
+        // No work on a field too long to keep (HTML read, cloze parsed).
+        if let Err(reason) = convert::check_raw_fields(&row.fields) {
+            notices.add_at_line(Notice::SkippedNote(reason), row.line);
             continue;
         }
         let extra = match shape {
@@ -141,7 +152,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         let body = match body {
             Ok(body) => body,
             Err(reason) => {
-                notices.add(Notice::SkippedNote(format!("{reason} (line {})", row.line)));
+                notices.add_at_line(Notice::SkippedNote(reason), row.line);
                 continue;
             }
         };
@@ -166,8 +177,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                 let name = cell(file.deck_column)
                     .map(str::trim)
                     .filter(|d| !d.is_empty())
-                    .unwrap_or(&fallback_deck)
-                    .to_string();
+                    .map_or_else(|| fallback_deck.clone(), keys::bounded_deck_name);
                 let key = keys::deck_key(&name);
                 match deck_index_of.get(&key) {
                     Some(&i) => i,
@@ -197,6 +207,16 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
             },
             cards: Vec::new(),
             anki: None,
+        });
+    }
+    if unreported > 0 {
+        diagnostics.push(Diagnostic {
+            file: label.clone(),
+            line: last_unreported,
+            column: 1,
+            message: format!("and {unreported} more rows without enough fields, not shown"),
+            source_line: String::new(),
+            hint: Some(format!("the first {} are above", text::MAX_DIAGNOSTICS)),
         });
     }
     if !diagnostics.is_empty() {

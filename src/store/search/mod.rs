@@ -178,8 +178,17 @@ const FOUND_COLUMNS: &str = "c.id, d.key, d.name, c.fact_id, f.key, coalesce(jso
 /// The statement of a search reading `columns` of the cards `condition`
 /// matches. The cards are found in `cards_schedule` (the condition reads
 /// only its columns, and text through `card_trigrams`), then read by id: a
-/// scan of the index instead of every card's row with its text.
+/// scan of the index instead of every card's row with its text. A
+/// condition that names its cards by id (`rated:`, words) reads their rows
+/// at once, each once.
 fn statement(columns: &str, condition: &sql::Condition) -> String {
+    if columns != ID_COLUMN && condition.by_id {
+        return format!(
+            "SELECT {columns} FROM cards c JOIN facts f ON f.id = c.fact_id JOIN decks d ON d.id = c.deck_id
+             WHERE c.retired = 0 AND {} ORDER BY c.id",
+            condition.sql
+        );
+    }
     let facts = if condition.uses_facts {
         "JOIN facts f ON f.id = c.fact_id"
     } else {

@@ -24,6 +24,11 @@ pub(super) struct Condition {
     pub uses_facts: bool,
     /// Whether text is narrowed through `card_trigrams`.
     trigrams: bool,
+    /// Whether only cards an id list names can match (answered ones for
+    /// `rated:`, those `card_trigrams` finds for words): the search then
+    /// reads those cards' rows at once, by id, rather than finding ids
+    /// first and reading the rows again.
+    pub by_id: bool,
 }
 
 /// Writes `filter` as a condition.
@@ -33,6 +38,7 @@ pub(super) fn condition(filter: &Filter, time: &SearchTime) -> Condition {
         ..Condition::default()
     };
     writer.write(filter, time);
+    writer.by_id = writer.narrows_by_id(filter);
     writer
 }
 
@@ -93,6 +99,18 @@ pub(super) fn trigram_query(parts: &[String]) -> Option<String> {
 }
 
 impl Condition {
+    /// Whether `filter` holds only for cards an id list of its own names
+    /// (see [`Condition::by_id`]).
+    fn narrows_by_id(&self, filter: &Filter) -> bool {
+        match filter {
+            Filter::Rated { .. } => true,
+            Filter::Text(parts) => self.trigrams && trigram_query(parts).is_some(),
+            Filter::And(parts) => parts.iter().any(|part| self.narrows_by_id(part)),
+            Filter::Or(parts) => !parts.is_empty() && parts.iter().all(|part| self.narrows_by_id(part)),
+            _ => false,
+        }
+    }
+
     fn push(&mut self, sql: &str) {
         self.sql.push_str(sql);
     }

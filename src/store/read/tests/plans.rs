@@ -155,6 +155,20 @@ fn the_queue_queries_search_their_indexes() {
     // next learning, review and new; counts of new, learning (two), due,
     // suspended; the two earliest due values.
     assert!(on_queue_index >= 8, "{statements:#?}");
+    // With bury rules, the counts of due cards once per fact read the
+    // index alone (it holds the fact: schema 9), as do the next card's
+    // sibling checks.
+    let once_per_fact: Vec<&(String, Vec<String>)> = statements
+        .iter()
+        .filter(|(sql, _)| sql.contains("DISTINCT fact_id FROM cards WHERE"))
+        .collect();
+    assert!(!once_per_fact.is_empty(), "{statements:#?}");
+    for (sql, plan) in once_per_fact {
+        assert!(
+            plan.iter().any(|step| step.contains("COVERING INDEX cards_by_queue")),
+            "{sql}\n{plan:#?}"
+        );
+    }
     let today = statements
         .iter()
         .find(|(sql, _)| sql.contains("GROUP BY deck"))

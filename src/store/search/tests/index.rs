@@ -341,4 +341,26 @@ fn searches_read_the_indexes_not_every_card() {
             );
         }
     }
+    // Cards named by id (answered ones, words through the trigrams) are
+    // read by id, each row once: no second pass over the rows found.
+    let rated = Filter::Rated {
+        since_ms: 0,
+        rating: Some(1),
+    };
+    for filter in [
+        rated.clone(),
+        Filter::And(vec![rated, Filter::Prop(Prop::Lapses, Cmp::Gt, 3.0)]),
+        text("kronstadt"),
+    ] {
+        let plan = plan(&store, crate::store::search::FOUND_COLUMNS, &filter);
+        let card_reads = plan
+            .lines()
+            .filter(|line| line.starts_with("SEARCH c ") || line.starts_with("SCAN c ") || *line == "SCAN c")
+            .collect::<Vec<_>>();
+        assert_eq!(
+            card_reads,
+            ["SEARCH c USING INTEGER PRIMARY KEY (rowid=?)"],
+            "{filter:?}: {plan}"
+        );
+    }
 }

@@ -1,0 +1,188 @@
+//! Hostile decks and answers: the work a deck file or a typed answer can
+//! cause is bounded. Two long answers are compared without a matrix of their
+//! lengths; cloze deletions nest a bounded depth; a fact makes a bounded
+//! number of cards; the learning steps `config` keeps are the ones sync
+//! shares. Each refusal says where (file:line:column) and what to do.
+
+mod common;
+
+use common::{NOW, Scratch};
+
+/// A memory cap for one run of the binary (address space, KiB): far more
+/// than a run needs, far less than an (n+1)(m+1) matrix of two 19,000-letter
+/// answers (2.9 GB).
+const MEMORY_CAP_KB: u32 = 1_000_000;
+
+/// Runs the binary under [`MEMORY_CAP_KB`], through `sh -c 'ulimit -v'`.
+fn run_capped(s: &Scratch, args: &[&str], stdin: &str) -> common::Run {
+    let wrapper = s.write(
+        "capped.sh",
+        format!(
+            "#!/bin/sh\nulimit -v {MEMORY_CAP_KB} || exit 99\nexec \"{}\" \"$@\"\n",
+            env!("CARGO_BIN_EXE_iskra")
+        ),
+    );
+    let mut mode = std::fs::metadata(&wrapper).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut mode, 0o755);
+    std::fs::set_permissions(&wrapper, mode).unwrap();
+    let output = s
+        .command_of(&wrapper, NOW)
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    common::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        stdout_bytes: output.stdout,
+    }
+}
+
+/// The fact numbers of the questions a quiz asked, in order.
+fn asked(stdout: &str) -> Vec<usize> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("Q: Question "))
+        .filter_map(|l| l.trim_end_matches('?').parse().ok())
+        .collect()
+}
+
+/// Five facts whose answers are 19,000 letters long, all of one length.
+fn long_answers() -> (String, Vec<String>) {
+    let mut state = 7u32;
+    let mut letter = || {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        char::from(b'a' + ((state >> 16) % 10) as u8)
+    };
+    let answers: Vec<String> = (0..5)
+        .map(|_| {
+            (0..2000)
+                .map(|_| (0..9).map(|_| letter()).collect::<String>())
+                .collect::<Vec<_>>()
+                .join(" ")[..19_000]
+                .to_string()
+        })
+        .collect();
+    let deck = answers.iter().enumerate().fold("# Long\n".to_string(), |deck, (i, a)| {
+        deck + &format!("\n## f{i}\nq: Question {i}?\na: {a}\n")
+    });
+    (deck, answers)
+}
+
+#[test]
+fn long_answers_of_one_length_are_compared_within_a_small_memory_cap() {
+    let s = Scratch::new();
+    let (deck, answers) = long_answers();
+    s.write("long.deck", deck);
+    s.build(&["long.deck"]);
+    // Choice: the distractors are other facts' answers, each compared with
+    // the right one (no typing needed).
+    let quiz = |mode: &str, input: &str| {
+        let run = run_capped(&s, &["quiz", "--mode", mode, "--count", "5", "--seed", "1"], input);
+        assert_eq!(run.code, 0, "{}", &run.stderr[..run.stderr.len().min(2000)]);
+        run
+    };
+    let choice = quiz("choice", &"1\n".repeat(5));
+    assert_eq!(asked(&choice.stdout).len(), 5, "five questions asked");
+    // Typed: each expected answer with two neighbouring letters swapped, in
+    // the order the seed asks them (a first run, answered wrong, shows it).
+    let order = asked(&quiz("typed", &"no\n".repeat(5)).stdout);
+    assert_eq!(order.len(), 5);
+    let input: String = order
+        .iter()
+        .map(|&i| {
+            let mut letters: Vec<char> = answers[i].chars().collect();
+            letters.swap(5, 6);
+            letters.into_iter().collect::<String>() + "\n"
+        })
+        .collect();
+    let typed = quiz("typed", &input);
+    assert_eq!(asked(&typed.stdout)[..5], order[..]);
+    assert_eq!(
+        typed.stdout.matches("almost (1 typo)").count(),
+        5,
+        "a swap is one typo: {}",
+        &typed.stdout[typed.stdout.len().saturating_sub(600)..]
+    );
+}
+
+#[test]
+fn clozes_nested_too_deep_are_refused_where_they_go_too_deep() {
+    let s = Scratch::new();
+    let deep = format!("{}x{}", "{{c1::".repeat(40), "}}".repeat(40));
+    s.write(
+        "deep.deck",
+        format!("# Deep\n\n## ok\nq: a?\na: b\n\n## n\ncloze: {deep}\n"),
+    );
+    let run = s.run(&["build", "deep.deck"]).fails();
+    // The 33rd `{{c1::` starts 32 × 6 bytes into the value, at column 8 + 192.
+    assert!(
+        run.stderr
+            .contains("deep.deck:8:200: error: cloze deletions nested more than 32 deep"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("split the fact"), "{}", run.stderr);
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 0, "nothing half-built");
+    // 32 levels are fine.
+    let fine = format!("{}x{}", "{{c1::".repeat(32), "}}".repeat(32));
+    s.write("fine.deck", format!("# Fine\n\n## n\ncloze: {fine}\n"));
+    s.build(&["fine.deck"]);
+    assert_eq!(s.count("SELECT count(*) FROM cards"), 1);
+}
+
+#[test]
+fn a_fact_with_more_cards_than_the_cap_is_refused_with_a_hint_to_split_it() {
+    let s = Scratch::new();
+    let deletions = |count: usize| "{{w}} ".repeat(count);
+    let numbered = (1..=501).map(|n| format!("{{{{c{n}::w}}}} ")).collect::<String>();
+    let items: String = (1..=501).map(|i| format!("item: stop {i}\n")).collect();
+    s.write(
+        "many.deck",
+        format!(
+            "# Many\n\n## a\ncloze: {}\n\n## b\ncloze: {numbered}\n\n## c\nsequence: Route\n{items}",
+            deletions(501)
+        ),
+    );
+    let run = s.run(&["build", "many.deck"]).fails();
+    let col = |offset: usize| offset + "cloze: ".len() + 1;
+    for expected in [
+        format!("many.deck:4:{}: error: a cloze with more than 500 cards", col(500 * 6)),
+        format!(
+            "many.deck:7:{}: error: a cloze with more than 500 cards",
+            col(numbered.rfind("{{").unwrap())
+        ),
+        "many.deck:511:7: error: a sequence with more than 500 items".to_string(),
+    ] {
+        assert!(run.stderr.contains(&expected), "{expected}\n{}", run.stderr);
+    }
+    assert_eq!(run.stderr.matches("split the fact").count(), 3, "{}", run.stderr);
+    assert_eq!(s.count("SELECT count(*) FROM cards"), 0);
+    // At the cap: 500 cards.
+    s.write("most.deck", format!("# Most\n\n## a\ncloze: {}\n", deletions(500)));
+    s.build(&["most.deck"]);
+    assert_eq!(s.count("SELECT count(*) FROM cards"), 500);
+}
+
+#[test]
+fn config_keeps_no_more_learning_steps_than_sync_shares() {
+    let s = Scratch::new();
+    let twenty = vec!["1m"; 20].join(" ");
+    s.run(&["config", "learn-steps", &twenty]).ok();
+    let many = vec!["1m"; 40_000].join(" ");
+    for key in ["learn-steps", "relearn-steps"] {
+        let run = s.run(&["config", key, &many]).fails();
+        assert!(
+            run.stderr.contains("at most 20 steps"),
+            "{}",
+            &run.stderr[..run.stderr.len().min(500)]
+        );
+        assert!(
+            run.stderr.len() < 500,
+            "the error quotes the value's start: {} bytes",
+            run.stderr.len()
+        );
+    }
+    assert_eq!(s.run(&["config", "learn-steps"]).ok().stdout.trim(), twenty);
+}

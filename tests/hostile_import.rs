@@ -1,0 +1,145 @@
+//! Hostile imports: Anki packages and text files are foreign until checked.
+//! A field too long to keep is refused before any work is done on it (its
+//! HTML read, its cloze parsed, its cards made), and the work a file can
+//! cause is bounded by its size: the reports say so by what they print.
+
+mod common;
+
+use common::Scratch;
+
+const MAX_FIELD_CHARS: usize = 20_000;
+const MAX_RAW_FIELD_BYTES: usize = 16 * MAX_FIELD_CHARS;
+
+fn raw_refusal() -> String {
+    format!("a field of more than {MAX_RAW_FIELD_BYTES} bytes (iskra keeps at most {MAX_FIELD_CHARS} characters)")
+}
+
+#[test]
+fn a_text_field_too_long_to_keep_is_refused_before_its_html_or_cloze_is_read() {
+    let s = Scratch::new();
+    // Stray `<` made reading HTML quadratic; this one is not even read.
+    let html = format!(
+        "#separator:tab\n#html:true\n{}\tback\nkept\tfine\n",
+        "<".repeat(MAX_RAW_FIELD_BYTES + 1)
+    );
+    s.write("lt.txt", html);
+    let run = s.run(&["import", "lt.txt", "--dry-run"]).ok();
+    assert!(
+        run.stdout
+            .contains(&format!("1 note not imported: {} (line 3)", raw_refusal())),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("1 fact added"), "{}", run.stdout);
+    // A cloze over the cap in characters: refused as such, its cards never
+    // made (30 deletions × 30,000 characters each, before).
+    let deletions: String = (1..=30)
+        .map(|i| format!("{{{{c{i}::{}}}}}", "a".repeat(1_000)))
+        .collect();
+    s.write(
+        "cloze.txt",
+        format!("#separator:tab\n#html:false\n#notetype:Cloze\n{deletions}\textra\n{{{{c1::Reed}}}} fell ill\t\n"),
+    );
+    let run = s.run(&["import", "cloze.txt"]).ok();
+    assert!(
+        run.stdout.contains(&format!(
+            "1 note not imported: a field longer than {MAX_FIELD_CHARS} characters (line 4)"
+        )),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 1);
+}
+
+#[test]
+fn a_package_field_too_long_to_keep_is_refused_before_its_html_is_read() {
+    let s = Scratch::new();
+    let entries = common::package::entries(&common::package::exported(&Scratch::new()));
+    let sql = format!(
+        "UPDATE notes SET flds = '{}' || char(31) || 'back' WHERE id = (SELECT min(id) FROM notes);",
+        "<".repeat(MAX_RAW_FIELD_BYTES + 1)
+    );
+    s.write("lt.apkg", common::package::patched(&entries, &sql));
+    let run = s.run(&["import", "lt.apkg"]).ok();
+    assert!(
+        run.stdout.contains(&format!("1 note not imported: {}", raw_refusal())),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 2);
+}
+
+#[test]
+fn text_import_problems_are_capped_and_each_reason_reported_once() {
+    let s = Scratch::new();
+    // 2,000 quoting problems on one line: one diagnostic, the line cut, the
+    // rest counted (before: 2,000 diagnostics, each with the whole line).
+    s.write("q.csv", format!("#separator:comma\n{}\n", "\"a\"b,".repeat(2_000)));
+    let run = s.run(&["import", "q.csv", "--dry-run"]).fails();
+    assert!(
+        run.stderr
+            .contains("q.csv:2:4: error: text after the closing quote of a field"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("and 1999 more quoting problems in this file, not shown"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.len() < 2_000, "{} bytes of errors", run.stderr.len());
+    // Rows without enough fields: the first 1,000, then a count.
+    s.write("short.txt", format!("#separator:tab\n{}", "x\n".repeat(1_003)));
+    let run = s.run(&["import", "short.txt", "--dry-run"]).fails();
+    assert_eq!(
+        run.stderr.matches("short.txt:").count(),
+        1_001,
+        "{}",
+        &run.stderr[..500]
+    );
+    assert!(
+        run.stderr
+            .contains("short.txt:1004:1: error: and 3 more rows without enough fields, not shown")
+    );
+    // 3,000 rows skipped for one reason: one report line, the first lines.
+    s.write(
+        "empty.txt",
+        format!("#separator:tab\n#html:false\n{}", "\tx\n".repeat(3_000)),
+    );
+    let run = s.run(&["import", "empty.txt", "--dry-run"]).ok();
+    let skipped = run.lines_starting("  3000 notes not imported");
+    assert_eq!(
+        skipped,
+        vec![
+            "  3000 notes not imported: the first field has no text (media only, or empty) (lines 3, 4, 5, 6, 7 and 2995 more)"
+        ],
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.stdout.lines().count(), 6, "{}", run.stdout);
+}
+
+#[test]
+fn imported_deck_names_are_cut_per_level_and_in_all() {
+    // A package whose deck is named `History::` and 50,000 × `x` (the
+    // review's was 5 MB from 15 KB), and a text file with 2,000 levels.
+    let s = Scratch::new();
+    let entries = common::package::entries(&common::package::exported(&Scratch::new()));
+    let sql = "UPDATE col SET decks = (SELECT json_group_object(key, \
+               json_set(value, '$.name', 'History::' || printf('%.50000c', 'x'))) FROM json_each(col.decks));";
+    s.write("long.apkg", common::package::patched(&entries, sql));
+    s.run(&["import", "long.apkg"]).ok();
+    let name: String = s
+        .db()
+        .query_row("SELECT name FROM decks WHERE name LIKE 'History::%'", [], |r| r.get(0))
+        .expect("the imported deck");
+    assert_eq!(name, format!("History::{}…", "x".repeat(200)));
+    s.write(
+        "deep.txt",
+        format!("#separator:tab\n#deck:{}\nq\ta\n", "level::".repeat(2_000)),
+    );
+    s.run(&["import", "deep.txt"]).ok();
+    let longest: i64 = s.count("SELECT max(length(name)) FROM decks");
+    assert!((990..=1_000).contains(&longest), "{longest}");
+}
