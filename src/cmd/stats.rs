@@ -80,6 +80,17 @@ const CURVE_DAYS: u32 = 365;
 
 /// `iskra report`.
 pub fn run_report(store: &mut Store, args: ReportArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
+    // A copy of the collection's figures: read from a durable snapshot.
+    let span = store.begin_read_to_copy()?;
+    let html = report_html(store, &args, clock);
+    let html = span.end(store, html)?;
+    crate::files::write_atomic(&args.out, html.as_bytes())?;
+    writeln!(out, "Report written to {}", args.out.display()).map_err(Error::stdout)?;
+    Ok(0)
+}
+
+/// The report's HTML.
+fn report_html(store: &mut Store, args: &ReportArgs, clock: &Clock) -> Result<String> {
     let stats = compute(store, &args.period.period(), clock)?;
     let curve = match args.curve {
         true => Some(crate::cmd::optimize::workload_curve(
@@ -90,8 +101,5 @@ pub fn run_report(store: &mut Store, args: ReportArgs, clock: &Clock, out: &mut 
         )?),
         false => None,
     };
-    let html = crate::stats::report::render(&stats, curve.as_ref());
-    crate::files::write_atomic(&args.out, html.as_bytes())?;
-    writeln!(out, "Report written to {}", args.out.display()).map_err(Error::stdout)?;
-    Ok(0)
+    Ok(crate::stats::report::render(&stats, curve.as_ref()))
 }

@@ -236,7 +236,7 @@ pub fn daily<Tz: TimeZone>(store: &mut Store, keep: u32, clock: &Clock<Tz>) -> R
     }
     // The snapshot is taken before the command writes anything, so the
     // backup holds the collection as the day found it, however long the copy.
-    let snapshot = match Snapshot::take(&collection).map_err(Error::from) {
+    let snapshot = match Snapshot::take(&collection) {
         Ok(snapshot) => snapshot,
         Err(e @ Error::Corrupt { .. }) => return Err(e),
         Err(e) => {

@@ -113,7 +113,7 @@ fn copy_showing(
     total: u64,
     what: &str,
     progress: &dyn Progress,
-) -> rusqlite::Result<()> {
+) -> Result<()> {
     progress::watching(
         progress,
         what,

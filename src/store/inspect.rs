@@ -9,31 +9,35 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{APPLICATION_ID, SCHEMA_VERSION, Store};
+use super::{APPLICATION_ID, SCHEMA_VERSION, Store, wal_sync};
 use crate::error::Result;
 
 /// Writes a consistent, compact copy of the database `conn` reads into
 /// `target` (which must not exist): `VACUUM INTO` reads every row in one read
 /// transaction, so other processes may go on writing meanwhile, and a damaged
 /// page fails the copy instead of being copied. The copy is in rollback-journal
-/// mode and keeps `application_id` and `user_version`.
-pub(crate) fn vacuum_into(conn: &Connection, target: &Path) -> rusqlite::Result<()> {
+/// mode and keeps `application_id` and `user_version`. What it copied is
+/// durable in the collection when this returns: `VACUUM` runs only outside a
+/// transaction, so the log is synced after it ([`wal_sync::sync_log`]), which
+/// covers every commit its snapshot saw; the caller publishes the copy (a
+/// rename or link of `target`) only after this returns.
+pub(crate) fn vacuum_into(conn: &Connection, target: &Path) -> Result<()> {
     conn.execute("VACUUM INTO ?1", [target.to_string_lossy()])?;
-    Ok(())
+    wal_sync::sync_log(conn)
 }
 
 /// A read-only view of a collection as it was when [`Snapshot::take`]
 /// returned: it holds a read transaction, so what others write after is not
-/// in it. Taking one costs a file open; copying it can then happen on
-/// another thread while the collection is written (the daily backup).
+/// in it, and what it holds is durable ([`wal_sync::make_snapshot_durable`]).
+/// Taking one costs a file open and a sync of the log; copying it can then
+/// happen on another thread while the collection is written (the daily backup).
 pub struct Snapshot(Connection);
 
 impl Snapshot {
-    pub fn take(path: &Path) -> rusqlite::Result<Snapshot> {
+    pub fn take(path: &Path) -> Result<Snapshot> {
         let conn = open_for_inspection(path)?;
         conn.execute_batch("BEGIN")?;
-        // The read transaction, and so the snapshot, starts with the first read.
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+        wal_sync::make_snapshot_durable(&conn)?;
         Ok(Snapshot(conn))
     }
 
@@ -63,7 +67,7 @@ impl Snapshot {
 impl Store {
     /// Copies the collection into `target` (see [`vacuum_into`]).
     pub fn copy_into(&self, target: &Path) -> Result<()> {
-        Ok(vacuum_into(self.conn(), target)?)
+        vacuum_into(self.conn(), target)
     }
 
     /// Whether the collection holds any card (an empty one is not worth a backup).

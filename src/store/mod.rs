@@ -295,9 +295,9 @@ impl Store {
         }
         let mode: String = self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
         if mode.eq_ignore_ascii_case("wal") {
-            // The log's name as SQLite makes it: from the full path, links resolved.
-            let full = std::fs::canonicalize(&self.path).map_err(Error::io(&self.path))?;
-            self.wal_sync = Some(wal_sync::Syncer::start(wal_path(&full))?);
+            if let Some(wal) = wal_sync::log_path(&self.conn) {
+                self.wal_sync = Some(wal_sync::Syncer::start(wal)?);
+            }
         }
         Ok(())
     }

@@ -19,15 +19,85 @@
 //! log before copying it) makes the answer durable too, never less. A killed
 //! process loses nothing it wrote (the pages are the kernel's). What differs:
 //! another process may read the answer in the ~0.2 ms before it is durable.
+//!
+//! So the rule for readers that copy what they read out of the collection
+//! (exports, the report, backups, sync's chunks and deck files) lives here
+//! too: [`make_snapshot_durable`] fsyncs the log after their read
+//! transaction has taken its snapshot and before they write anything out,
+//! so nothing they copy can outlive, in the copy, a power loss that the
+//! collection would not survive. Readers that only show what they read
+//! (`status`, `stats`, a review in another terminal) need not: they copy
+//! nothing, and their next write syncs the whole log first (FULL).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use rusqlite::Connection;
 
 use super::Store;
-use super::tx::Tx;
+use super::tx::{ReadSpan, Tx};
 use crate::error::{Error, Result};
+
+/// The write-ahead log of the database `conn` has open, by the name SQLite
+/// gives it (the database's full path, links resolved, and `-wal`); none for
+/// a database in memory.
+pub(super) fn log_path(conn: &Connection) -> Option<PathBuf> {
+    conn.path()
+        .filter(|path| !path.is_empty())
+        .map(|path| super::wal_path(Path::new(path)))
+}
+
+/// Makes durable everything the read transaction open on `conn` sees: its
+/// snapshot is taken (by its first read, if none was made yet), then the log
+/// is fsynced, as SQLite syncs it. A commit another process made without
+/// syncing (a review's answer, [`Tx::commit_unsynced`]) is then on disk
+/// before a reader copies it anywhere. Without a log (not in WAL mode, or
+/// the log emptied and deleted by the checkpoint of the last connection to
+/// close, which synced the file) every commit is durable already.
+pub(super) fn make_snapshot_durable(conn: &Connection) -> Result<()> {
+    if conn.is_autocommit() {
+        return Err(Error::Internal(
+            "a snapshot is made durable inside its read transaction".into(),
+        ));
+    }
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))?;
+    sync_log(conn)
+}
+
+/// Fsyncs the log of the database `conn` has open, if it has one.
+pub(super) fn sync_log(conn: &Connection) -> Result<()> {
+    let Some(wal) = log_path(conn) else {
+        return Ok(());
+    };
+    match std::fs::File::open(&wal) {
+        Ok(log) => log.sync_all().map_err(Error::io(&wal)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(&wal)(e)),
+    }
+}
+
+impl Store {
+    /// Begins a read transaction for a reader that copies what it reads out
+    /// of the collection (an export, the report, sync's deck files): what it
+    /// sees is durable before this returns ([`make_snapshot_durable`]). End
+    /// it with [`ReadSpan::end`] once the copy is written.
+    pub fn begin_read_to_copy(&self) -> Result<ReadSpan> {
+        let span = self.begin_read()?;
+        match make_snapshot_durable(&self.conn) {
+            Ok(()) => Ok(span),
+            Err(e) => span.end(self, Err(e)),
+        }
+    }
+}
+
+impl Tx<'_> {
+    /// Makes durable what this transaction reads (its snapshot is the
+    /// collection as it began), for one that copies it out before it
+    /// commits: sync writes a chunk file, then marks its events written.
+    pub fn make_snapshot_durable(&self) -> Result<()> {
+        make_snapshot_durable(self.conn())
+    }
+}
 
 /// The helper thread that syncs the write-ahead log, one per store that
 /// asked for it ([`super::Store::overlap_syncs`]). It ends when the store

@@ -190,7 +190,10 @@ pub fn write_own(store: &mut Store, folder: &Folder, local: &LocalDevice, report
             ));
             continue;
         }
-        let text = match crate::interop::from_iskra::deck_file(store, &deck) {
+        // A copy of the deck as stored: read from a durable snapshot.
+        let span = store.begin_read_to_copy()?;
+        let text = crate::interop::from_iskra::deck_file(store, &deck);
+        let text = match span.end(store, text) {
             Ok(text) => text.text,
             Err(e) => {
                 report.warnings.push(format!(

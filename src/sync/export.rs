@@ -60,6 +60,8 @@ pub fn run(
         let Some((events, batch)) = next_batch(&tx, local, clock.now_ms())? else {
             break;
         };
+        // The chunk is a copy of what the transaction read: durable first.
+        tx.make_snapshot_durable()?;
         let (bytes, checksum) = chunk::encode(&local.device, next, clock.now_ms(), &events)
             .map_err(|e| Error::Internal(format!("a chunk does not encode: {e}")))?;
         let name = chunk_name(next);

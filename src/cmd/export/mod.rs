@@ -23,11 +23,15 @@ pub enum ExportCommand {
     Deck(deck::DeckExportArgs),
 }
 
-/// Runs one `iskra export` command.
+/// Runs one `iskra export` command, its reads in one read transaction
+/// whose snapshot is durable before anything is written out
+/// ([`Store::begin_read_to_copy`]).
 pub fn run(store: &mut Store, command: ExportCommand, clock: &Clock, out: &mut impl Write) -> Result<i32> {
-    match command {
+    let span = store.begin_read_to_copy()?;
+    let written = match command {
         ExportCommand::Stats(args) => stats::run(store, args, clock, out),
         ExportCommand::Log(args) => log::run(store, args, clock, out),
         ExportCommand::Deck(args) => deck::run(store, args, clock, out),
-    }
+    };
+    span.end(store, written)
 }
