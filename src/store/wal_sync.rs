@@ -309,6 +309,47 @@ mod tests {
         );
     }
 
+    /// SQLite's automatic checkpoint runs inside the commit that fills the
+    /// log, so with `synchronous=NORMAL`: it copies the unsynced answer into
+    /// the collection file. It syncs the log before and the file after
+    /// (`walCheckpoint`, with the checkpoint's sync flags, which NORMAL keeps;
+    /// the order is shown by tracing this test: BENCHMARKS.md, issue 21's
+    /// overlap). Here: the checkpoint fires and copies everything, and the
+    /// commit is whole and FULL set again.
+    #[test]
+    fn a_checkpoint_inside_an_unsynced_commit_copies_it_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.sqlite3");
+        let mut store = Store::open(&path).unwrap();
+        store.overlap_syncs().unwrap();
+        store.conn().pragma_update(None, "wal_autocheckpoint", 1).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        let tx = store.begin_unsynced().unwrap();
+        for i in 0..200 {
+            tx.conn()
+                .execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                    (format!("x-{i}"), "v".repeat(400)),
+                )
+                .unwrap();
+        }
+        tx.commit_unsynced().unwrap().wait().unwrap();
+        assert_eq!(synchronous(&store), 2, "FULL again");
+        // The checkpoint ran inside the commit: the file holds the rows, and
+        // nothing is left in the log to copy.
+        assert!(std::fs::metadata(&path).unwrap().len() > before + 50_000);
+        let (busy, log, copied): (i64, i64, i64) = store
+            .conn()
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap();
+        assert_eq!((busy, log), (0, copied), "everything in the log was copied");
+        let file = crate::store::inspect::open_immutable(&path).unwrap();
+        let rows: i64 = file
+            .query_row("SELECT count(*) FROM settings WHERE key LIKE 'x-%'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(rows, 200, "the collection file alone holds the commit");
+    }
+
     #[test]
     fn a_store_in_memory_has_no_helper() {
         let mut store = Store::open_in_memory().unwrap();
