@@ -173,7 +173,7 @@ fn save_current(path: &Path, at: DateTime<Utc>, progress: &dyn Progress) -> Resu
         .filter(|conn| sql::identity(conn).is_ok_and(|id| id.is_iskra));
     let copied = readable.as_ref().map(|conn| {
         write_backup(path, at, "before-restore", |temp| {
-            Ok(copy_showing(conn, temp, progress::mib_of(path), "MiB saved", progress)?)
+            copy_showing(conn, temp, progress::mib_of(path), "MiB saved", progress)
         })
     });
     drop(readable);

@@ -294,10 +294,8 @@ impl Store {
             return Ok(());
         }
         let mode: String = self.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
-        if mode.eq_ignore_ascii_case("wal") {
-            if let Some(wal) = wal_sync::log_path(&self.conn) {
-                self.wal_sync = Some(wal_sync::Syncer::start(wal)?);
-            }
+        if let (true, Some(wal)) = (mode.eq_ignore_ascii_case("wal"), wal_sync::log_path(&self.conn)) {
+            self.wal_sync = Some(wal_sync::Syncer::start(wal)?);
         }
         Ok(())
     }

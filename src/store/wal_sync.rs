@@ -340,7 +340,9 @@ mod tests {
         assert!(std::fs::metadata(&path).unwrap().len() > before + 50_000);
         let (busy, log, copied): (i64, i64, i64) = store
             .conn()
-            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
             .unwrap();
         assert_eq!((busy, log), (0, copied), "everything in the log was copied");
         let file = crate::store::inspect::open_immutable(&path).unwrap();
