@@ -3,7 +3,9 @@
 //! many, with the log's other indexes set aside (then the same-answer rule
 //! is checked in memory, as its SQL would have to scan the log). That order
 //! depends only on the batch, so it is sorted ([`LogOrder::of`]) on another
-//! core while the facts and cards are written.
+//! core while the facts and cards are written; then the log entries are made
+//! ready on another core while the writer logs those before them
+//! ([`CHUNK`]s through a bounded channel).
 
 use std::collections::HashMap;
 
@@ -310,6 +312,52 @@ mod tests {
             (1..=3).map(|n| (format!("anki-1700000{n}00000-7"), n - 1, n)).collect();
         assert_eq!(logs[0], expected, "each review's before is the previous one's after");
         assert_eq!(logs[1], expected);
+    }
+
+    /// More reviews than the chunks the second thread makes ready hold:
+    /// every one logged, in order, each one's before the previous one's
+    /// after (with the indexes set aside: in place, the same-answer SQL
+    /// scans one card's thousands of rows for each).
+    #[test]
+    fn reviews_of_many_chunks_are_all_logged_in_order() {
+        let n = (CHUNK * (CHUNKS_AHEAD + 2) + 7) as u32;
+        let mut store = Store::open_in_memory().unwrap();
+        let mut long = batch();
+        long.facts[0].cards[0].reviews = (1..=n).map(|i| review(1_700_000_000_000 + i64::from(i), i)).collect();
+        let outcome = write_batch_with(&mut store, &long, true, 1, &crate::progress::Silent).unwrap();
+        assert_eq!((outcome.reviews_added, outcome.reviews_present), (n as usize, 0));
+        let logged = log(&store);
+        assert_eq!(logged.len(), n as usize);
+        for (i, (uid, before, after)) in logged.iter().enumerate() {
+            let i = i as i64;
+            assert_eq!(uid, &format!("anki-{}-7", 1_700_000_000_001 + i));
+            assert_eq!((*before, *after), (i, i + 1));
+        }
+    }
+
+    /// A row the writer cannot log (its card is missing) stops the import
+    /// with the error, the thread making reviews ready (blocked, chunks
+    /// ahead) with it.
+    #[test]
+    fn an_error_while_logging_stops_the_thread_that_makes_reviews_ready() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut long = batch();
+        let n = (CHUNK * (CHUNKS_AHEAD + 2)) as u32;
+        long.facts[0].cards[0].reviews = (1..=n).map(|i| review(1_700_000_000_000 + i64::from(i), i)).collect();
+        let order = LogOrder::of(&long);
+        let tx = store.begin().unwrap();
+        let mut outcome = ImportOutcome::default();
+        let missing_card = [Some(424_242)];
+        let result = insert_reviews(
+            &tx,
+            &order,
+            &missing_card,
+            usize::MAX,
+            &crate::progress::Silent,
+            &mut outcome,
+        );
+        assert!(result.is_err(), "a log row naming no card is refused");
+        assert_eq!(outcome.reviews_added, 0);
     }
 
     #[test]
