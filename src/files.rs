@@ -162,6 +162,23 @@ pub fn read_regular(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads the whole of `path`, a regular file of at most `limit` bytes;
+/// anything else is refused before it is read whole: a FIFO or device (see
+/// [`read_regular`]), or a larger file, with `what` (e.g. "a text import")
+/// named in the error. So a file named by a user costs at most `limit` of
+/// memory, whatever it is.
+pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let bytes = read_regular(path, limit, &format!("{what} is read from a regular file"))?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::Usage(format!(
+            "{} is larger than {} MiB, the most {what} may be.\n  hint: split it into smaller files",
+            shown(path),
+            limit >> 20
+        )));
+    }
+    Ok(bytes)
+}
+
 /// Whether the process `pid` is alive (or cannot be told: then it counts as alive).
 pub fn process_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
@@ -297,6 +314,26 @@ mod tests {
         assert_eq!(read_regular(&file, 4, "x").unwrap(), b"01234");
         assert!(read_regular(dir.path(), 4, "x").is_err());
         assert!(read_regular(Path::new("/dev/null"), 4, "a deck is a file").is_err());
+    }
+
+    #[test]
+    fn files_over_the_limit_are_refused_saying_what_and_how_large() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f.csv");
+        std::fs::write(&file, vec![b'x'; 3 << 20]).unwrap();
+        assert_eq!(read_limited(&file, 3 << 20, "a text import").unwrap().len(), 3 << 20);
+        let err = read_limited(&file, (3 << 20) - 1, "a text import")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("larger than 2 MiB, the most a text import may be"),
+            "{err}"
+        );
+        assert!(err.contains("split it"), "{err}");
+        let err = read_limited(Path::new("/dev/zero"), 4, "a text import")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("not a regular file"), "{err}");
     }
 
     #[test]

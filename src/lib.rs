@@ -24,6 +24,7 @@ pub mod cmd;
 pub mod config;
 pub mod deck;
 pub mod diagnostic;
+pub mod distance;
 pub mod error;
 pub mod extract;
 pub mod files;

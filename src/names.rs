@@ -3,7 +3,14 @@
 //! (folded: case, and spaces, `-` and `_` alike, so `hint-test` names the deck
 //! titled "Hint test"); else an unambiguous prefix of either. An unknown name
 //! gets the nearest key or title by edit distance, when one is near enough to
-//! be a slip. Ground floor: pure, no crate imports.
+//! be a slip ([`crate::distance`]). Ground floor: pure, no crate imports.
+
+use crate::distance::within;
+
+/// The most edits a name may be off by and still be suggested: a slip, not a
+/// different name. It also bounds the work of a suggestion to the names'
+/// lengths times a small band, however long the name typed.
+const MAX_SLIPS: usize = 4;
 
 /// What a name typed by a user matched among candidates given as
 /// `(key, title)` pairs (indexes into them).
@@ -49,18 +56,20 @@ pub fn lookup(candidates: &[(&str, &str)], typed: &str) -> Lookup {
 }
 
 /// The candidate whose folded key or title is nearest to `wanted`, if the
-/// distance is small enough to be a typo: a third of the name's letters
-/// (at least one), so "nope" is not taken for "one".
+/// distance is small enough to be a slip: a third of the name's letters (at
+/// least one, so "nope" is not taken for "one"; at most [`MAX_SLIPS`]).
 fn nearest(folded: &[(String, String)], wanted: &str) -> Option<usize> {
-    let budget = (wanted.chars().count() / 3).max(1);
+    let budget = (wanted.chars().count() / 3).clamp(1, MAX_SLIPS);
     folded
         .iter()
         .enumerate()
-        .map(|(i, (key, title))| {
-            let distance = strsim::levenshtein(key, wanted).min(strsim::levenshtein(title, wanted));
-            (distance, i)
+        .filter_map(|(i, (key, title))| {
+            let distance = within(key, wanted, budget)
+                .into_iter()
+                .chain(within(title, wanted, budget))
+                .min()?;
+            Some((distance, i))
         })
-        .filter(|&(distance, _)| distance <= budget)
         .min()
         .map(|(_, i)| i)
 }
@@ -136,5 +145,19 @@ mod tests {
         );
         assert_eq!(lookup(DECKS, "  "), Lookup::Unknown { nearest: None });
         assert_eq!(lookup(&[], "x"), Lookup::Unknown { nearest: None });
+    }
+
+    #[test]
+    fn long_names_are_suggested_for_a_few_slips_only() {
+        let long = "the-russian-revolution-as-rosmer-saw-it-from-moscow".repeat(20);
+        let decks = [(long.as_str(), long.as_str())];
+        let slipped = long.replacen("rosmer", "rosmre", 1).replacen("moscow", "moscw", 1);
+        assert_eq!(lookup(&decks, &slipped), Lookup::Unknown { nearest: Some(0) });
+        let five = long.replacen("revolution", "rev-x-lution", 1).replacen("saw", "sw", 2);
+        assert_eq!(
+            lookup(&decks, &five),
+            Lookup::Unknown { nearest: None },
+            "five edits is another name"
+        );
     }
 }

@@ -44,6 +44,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "clock",
             "error",
             "diagnostic",
+            "distance",
             "settings",
             "files",
             "paths",

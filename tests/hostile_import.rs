@@ -143,3 +143,33 @@ fn imported_deck_names_are_cut_per_level_and_in_all() {
     let longest: i64 = s.count("SELECT max(length(name)) FROM decks");
     assert!((990..=1_000).contains(&longest), "{longest}");
 }
+
+#[test]
+fn a_text_file_larger_than_an_import_takes_is_refused_before_it_is_read() {
+    let s = Scratch::new();
+    s.run(&[
+        "import",
+        &s.write("small.txt", "#separator:tab\nkept\tfine\n")
+            .display()
+            .to_string(),
+    ])
+    .ok();
+    let before = s.dump();
+    // A sparse file of 200 MiB: it costs no disk, and would have been read
+    // whole into memory (a 20 GiB one took the machine's memory).
+    let big = s.path("big.csv");
+    std::fs::File::create(&big).unwrap().set_len(200 << 20).unwrap();
+    let run = s.run(&["import", &big.display().to_string()]).fails();
+    assert!(
+        run.stderr
+            .contains("is larger than 128 MiB, the most a text import may be"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hint: split it into smaller files"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.dump(), before, "nothing stored changed");
+}

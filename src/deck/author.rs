@@ -80,10 +80,7 @@ impl DeckFile {
 
     /// Reads and parses a deck file; a file with errors is refused with them.
     pub fn open(path: &Path) -> Result<DeckFile> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = super::build::read_deck_file(path)?;
         let deck = parse_deck(&path.display().to_string(), &file_key(path), &bytes).map_err(Error::Deck)?;
         Ok(DeckFile {
             path: path.to_path_buf(),

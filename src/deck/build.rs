@@ -62,7 +62,7 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
     files
         .into_iter()
         .map(|path| {
-            let bytes = read_limited(&path)?;
+            let bytes = read_deck_file(&path)?;
             Ok(Source {
                 label: path.display().to_string(),
                 key: deck_key(&path),
@@ -72,9 +72,11 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
         .collect()
 }
 
-fn read_limited(path: &Path) -> Result<Vec<u8>> {
-    // One byte past the limit, so the parser can report the file as too
-    // large; a FIFO or device is refused, not waited on.
+/// The bytes of a deck file, for [`parse_deck`](super::parse_deck): at most
+/// one byte past [`MAX_DECK_BYTES`](super::MAX_DECK_BYTES), so the parser
+/// reports the file as too large (at its place); a FIFO or device is
+/// refused, not waited on. Every command that reads a deck file reads it here.
+pub fn read_deck_file(path: &Path) -> Result<Vec<u8>> {
     crate::files::read_regular(path, super::MAX_DECK_BYTES as u64, "a deck is a file")
 }
 

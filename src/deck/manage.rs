@@ -186,7 +186,7 @@ pub fn move_to(store: &mut Store, deck: &DeckRow, path: &Path) -> Result<Moved> 
         )));
     }
     let label = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(Error::io(path))?;
+    let bytes = super::build::read_deck_file(path)?;
     let parsed = parse_deck(&label, &key, &bytes).map_err(Error::Deck)?;
     let stored = stored_path(&label);
     let hash = fingerprint(&stored, &bytes);

@@ -30,6 +30,9 @@ pub use text::split_sentences;
 
 /// Drafts made from one sentence, at most.
 pub const MAX_PER_SENTENCE: usize = 3;
+/// The largest text drafts are made from, in bytes: a book's prose is a
+/// few MiB; this bounds the work and memory a file named by mistake costs.
+pub const MAX_SOURCE_BYTES: u64 = 16 << 20;
 
 /// Drafts blanking the same term, at most: where it first appears, and one
 /// sentence that has nothing else to ask.
@@ -357,14 +360,10 @@ pub fn render_facts(drafts: &[Draft], source: &str, first_number: usize) -> Stri
 /// after the file's existing `draft-N` facts. The whole new text is checked
 /// before it replaces the file, atomically.
 pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str) -> Result<()> {
-    let text = match std::fs::read(path) {
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => render_deck(drafts, source),
-        Err(source) => {
-            return Err(Error::Io {
-                path: path.to_path_buf(),
-                source,
-            });
-        }
+    let read = crate::files::read_limited(path, crate::deck::MAX_DECK_BYTES as u64, "a deck file");
+    let text = match read {
+        Err(Error::Io { source: err, .. }) if err.kind() == std::io::ErrorKind::NotFound => render_deck(drafts, source),
+        Err(err) => return Err(err),
         Ok(bytes) => {
             let old = String::from_utf8(bytes).map_err(|_| {
                 Error::Usage(format!(

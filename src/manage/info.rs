@@ -74,10 +74,10 @@ fn source(path: Option<&str>, fact_key: &str) -> Source {
     match path {
         None => Source::None,
         Some(path) if path.starts_with(BUNDLED_PREFIX) => Source::Bundled,
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(text) => Source::File {
+        Some(path) => match crate::deck::build::read_deck_file(std::path::Path::new(path)) {
+            Ok(bytes) => Source::File {
                 path: path.to_string(),
-                line: fact_line(&text, fact_key),
+                line: fact_line(&String::from_utf8_lossy(&bytes), fact_key),
             },
             Err(_) => Source::Missing { path: path.to_string() },
         },

@@ -279,27 +279,13 @@ pub fn check_deck_key(key: &str) -> Result<(), Problem> {
     Ok(())
 }
 
-/// The known key closest to a misspelt one, if any is close.
+/// The known key closest to a misspelt one, if any is close: at most two
+/// edits, and fewer than the key has letters.
 fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
-        .map(|k| (edit_distance(key, k), *k))
-        .filter(|(d, k)| *d <= 2 && *d < k.len())
+        .filter_map(|k| Some((crate::distance::within(key, k, 2)?, *k)))
+        .filter(|(d, k)| *d < k.len())
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != *cb)).min(row[j] + 1).min(above + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }

@@ -11,6 +11,11 @@ mod quoting;
 use crate::deck::Diagnostic;
 use quoting::{QuotingError, quoting_errors, shown_line};
 
+/// The largest text file imported, in bytes: a file holds one note per line,
+/// so this is far past any real export (100,000 notes of a few fields are
+/// ~20 MiB) and bounds what a file can make the import hold in memory.
+pub const MAX_FILE_BYTES: u64 = 128 << 20;
+
 /// Problems reported per text file; past this they are only counted (the
 /// cap deck files have).
 pub use crate::diagnostic::MAX_DIAGNOSTICS;

@@ -74,7 +74,7 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
         let batch = package::batch(package, deck.as_ref(), clock, &parameters, &mut notices)?;
         (batch, source)
     } else {
-        let bytes = std::fs::read(path).map_err(Error::io(path))?;
+        let bytes = crate::files::read_limited(path, crate::interop::anki::text::MAX_FILE_BYTES, "a text import")?;
         let batch = text::batch(path, &bytes, deck.as_ref(), &mut notices)?;
         let source = format!("{}: {} notes (Anki text file)", path.display(), batch.facts.len());
         (batch, source)

@@ -25,13 +25,10 @@ impl ReviewSession<'_> {
             return Ok(Err(Notice::NoDeckFile { deck: row.name.clone() }));
         };
         let path = PathBuf::from(path);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
+        let text = match crate::deck::build::read_deck_file(&path) {
+            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
             Err(err) => {
-                return Ok(Err(Notice::NotRebuilt(format!(
-                    "cannot read {}: {err}",
-                    path.display()
-                ))));
+                return Ok(Err(Notice::NotRebuilt(format!("cannot read the deck file: {err}"))));
             }
         };
         let line = fact_line(&text, &shown.card.fact_key).unwrap_or(1);
