@@ -13,32 +13,6 @@ use common::{NOW, Scratch};
 /// answers (2.9 GB).
 const MEMORY_CAP_KB: u32 = 1_000_000;
 
-/// Runs the binary under [`MEMORY_CAP_KB`], through `sh -c 'ulimit -v'`.
-fn run_capped(s: &Scratch, args: &[&str], stdin: &str) -> common::Run {
-    let wrapper = s.write(
-        "capped.sh",
-        format!(
-            "#!/bin/sh\nulimit -v {MEMORY_CAP_KB} || exit 99\nexec \"{}\" \"$@\"\n",
-            env!("CARGO_BIN_EXE_iskra")
-        ),
-    );
-    let mut mode = std::fs::metadata(&wrapper).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut mode, 0o755);
-    std::fs::set_permissions(&wrapper, mode).unwrap();
-    let output = s
-        .command_of(&wrapper, NOW)
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .unwrap();
-    common::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        stdout_bytes: output.stdout,
-    }
-}
-
 /// The fact numbers of the questions a quiz asked, in order.
 fn asked(stdout: &str) -> Vec<usize> {
     stdout
@@ -79,7 +53,11 @@ fn long_answers_of_one_length_are_compared_within_a_small_memory_cap() {
     // Choice: the distractors are other facts' answers, each compared with
     // the right one (no typing needed).
     let quiz = |mode: &str, input: &str| {
-        let run = run_capped(&s, &["quiz", "--mode", mode, "--count", "5", "--seed", "1"], input);
+        let run = s.run_capped(
+            MEMORY_CAP_KB,
+            &["quiz", "--mode", mode, "--count", "5", "--seed", "1"],
+            input,
+        );
         assert_eq!(run.code, 0, "{}", &run.stderr[..run.stderr.len().min(2000)]);
         run
     };

@@ -33,8 +33,8 @@ pub const MAX_RAW_FIELD_BYTES: usize = 16 * MAX_FIELD_CHARS;
 
 /// Checks the fields of a note as the file holds them, before anything is
 /// made of them; the reason when one is too long.
-pub fn check_raw_fields<'a>(fields: impl IntoIterator<Item = &'a String>) -> Result<(), String> {
-    if fields.into_iter().any(|f| f.len() > MAX_RAW_FIELD_BYTES) {
+pub fn check_raw_fields<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> Result<(), String> {
+    if fields.into_iter().any(|f| f.as_ref().len() > MAX_RAW_FIELD_BYTES) {
         return Err(format!(
             "a field of more than {MAX_RAW_FIELD_BYTES} bytes (iskra keeps at most {MAX_FIELD_CHARS} characters)"
         ));
