@@ -251,8 +251,8 @@ impl ClozeError {
             ClozeError::TooMany(_, most) => {
                 return (
                     format!(
-                        "a cloze this long may make at most {most} cards (one per deletion or number; \
-                         each holds the whole text, {MAX_CARD_TEXT} characters in all)"
+                        "a cloze this long may make at most {most} cards: each holds the whole text, \
+                         {MAX_CARD_TEXT} characters in all"
                     ),
                     "split the fact into several shorter clozes",
                 );
