@@ -192,6 +192,10 @@ pub fn run(args: Args) -> Result<i32> {
     // Checking and restoring work on collections that may not open.
     let command = match command {
         Command::Check(check) if !check.repair => return cmd::check::run(&path, &mut out),
+        Command::Check(check) => match cmd::check::refuse_repair(&path, &mut out)? {
+            Some(code) => return Ok(code),
+            None => Command::Check(check),
+        },
         Command::Restore(restore) => return cmd::restore::run(&path, restore, &mut out),
         command => command,
     };

@@ -65,6 +65,11 @@ pub enum Error {
     #[error("{0}")]
     Storage(String),
 
+    /// A write found no room: on the collection's disk, or in the directory
+    /// SQLite sorts in. Exit code 1; nothing of the change is stored.
+    #[error("the disk is full ({detail}); the change was not stored.\n  hint: free some disk space, then try again")]
+    DiskFull { detail: String },
+
     #[error(
         "{source}\n  note: {} was written, but not built into the collection; `iskra build {}` does that",
         shown(path),
@@ -156,9 +161,9 @@ impl From<rusqlite::Error> for Error {
                 detail: err.to_string(),
             },
             // A failed write rolls its transaction back: nothing of it is stored.
-            Some(ErrorCode::DiskFull) => Error::Storage(format!(
-                "the disk is full ({err}); the change was not stored.\n  hint: free some disk space, then try again"
-            )),
+            Some(ErrorCode::DiskFull) => Error::DiskFull {
+                detail: err.to_string(),
+            },
             Some(ErrorCode::SystemIoFailure) => Error::Storage(format!(
                 "the collection could not be written or read ({err}); the change was not stored.\n  hint: check that the disk works and has free space, then try again"
             )),

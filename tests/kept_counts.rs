@@ -209,3 +209,52 @@ fn check_repair_counts_again_what_triggers_keep_and_nothing_else() {
     let again = a.s.run_at(&shifted(T0, 7), &["check", "--repair"], "");
     assert!(again.stdout.starts_with("Nothing to count again"), "{}", again.stdout);
 }
+
+#[test]
+fn check_repair_writes_nothing_into_a_damaged_file_nor_makes_a_missing_one() {
+    let a = Device::new("A");
+    a.run(&shifted(T0, 5), &["review"], "3\n");
+    common::checkpoint(&a.s.db);
+    let (page_size, facts_root): (i64, i64) = {
+        let conn = rusqlite::Connection::open(&a.s.db).unwrap();
+        conn.execute_batch("UPDATE decks SET card_count = card_count + 2")
+            .unwrap();
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+        let size = conn.query_row("PRAGMA page_size", [], |r| r.get(0)).unwrap();
+        let root = conn
+            .query_row("SELECT rootpage FROM sqlite_master WHERE name = 'facts'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        (size, root)
+    };
+    // Damage on a page the repair itself would not read: the facts' B-tree
+    // (its root page's cell count), beside a drifted count it would put right.
+    let mut bytes = std::fs::read(&a.s.db).unwrap();
+    let at = ((facts_root - 1) * page_size + 3) as usize;
+    bytes[at] ^= 0x7f;
+    std::fs::write(&a.s.db, &bytes).unwrap();
+
+    let repair = a.s.run_at(&shifted(T0, 6), &["check", "--repair"], "");
+    assert_eq!(repair.code, 1, "{}{}", repair.stdout, repair.stderr);
+    assert!(
+        repair
+            .stdout
+            .starts_with("Nothing was counted again: the file has problems a repair does not put right."),
+        "{}",
+        repair.stdout
+    );
+    assert!(repair.stdout.contains("PROBLEM  SQLite integrity"), "{}", repair.stdout);
+    assert_eq!(std::fs::read(&a.s.db).unwrap(), bytes, "not a byte written");
+
+    // A mistyped path: refused as `check` refuses it, and no file is made.
+    let typo = a.s.path("typo.sqlite3");
+    let missing = a.s.run_on(&typo, &["check", "--repair"]);
+    assert_eq!(missing.code, 2, "{}{}", missing.stdout, missing.stderr);
+    assert!(
+        missing.stderr.contains("there is no collection at"),
+        "{}",
+        missing.stderr
+    );
+    assert!(!typo.exists(), "no collection made at a mistyped path");
+}

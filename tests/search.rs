@@ -504,6 +504,14 @@ fn the_table_the_facts_and_nothing_found() {
 
     let nothing = s.run(&["search", "stalin"]).ok();
     assert_eq!(nothing.stdout, "No card matches \"stalin\".\n");
+    // A long query with a control character: quoted as errors quote it, the
+    // first 80 characters, the escape shown once.
+    let long = format!("\u{1b}{}", "z".repeat(500));
+    let nothing = s.run(&["search", &long]).ok();
+    assert_eq!(
+        nothing.stdout,
+        format!("No card matches \"\\u{{1b}}{}…\".\n", "z".repeat(79))
+    );
     let json: Value = serde_json::from_str(&s.run(&["search", "stalin", "--json"]).ok().stdout).unwrap();
     assert_eq!(json["cards"], serde_json::json!([]));
 }

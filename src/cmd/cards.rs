@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::manage::{self, Action, Changed, Days, undo::undo};
 use crate::search::search_ids;
 use crate::store::Store;
-use crate::text::{escape_control, plural};
+use crate::text::plural;
 
 /// Which cards: ids, or a search.
 #[derive(Debug, Clone, clap::Args)]
@@ -72,8 +72,12 @@ pub fn run(
         (Some(query), _) => {
             let ids = search_ids(store, query, clock)?;
             if ids.is_empty() {
-                writeln!(out, "No card matches {:?}; nothing changed.", escape_control(query))
-                    .map_err(Error::stdout)?;
+                writeln!(
+                    out,
+                    "No card matches {}; nothing changed.",
+                    crate::search::quoted(query)
+                )
+                .map_err(Error::stdout)?;
                 return Ok(0);
             }
             ids

@@ -22,33 +22,68 @@ pub struct CheckArgs {
 /// Runs `iskra check` on the collection at `path`: opened read-only, never
 /// changed. Exit code 0 when every check passes, else 1.
 pub fn run(path: &Path, out: &mut impl Write) -> Result<i32> {
-    if !path.is_file() {
-        return Err(Error::Usage(format!(
-            "there is no collection at {}.\n  hint: pass --collection PATH (or set ISKRA_COLLECTION)",
-            crate::error::shown(path)
-        )));
-    }
+    must_exist(path)?;
     render_check_start(out, path).map_err(Error::stdout)?;
-    let checks = {
-        // Cleared before the checks are printed.
-        let bar = crate::ui::progress::Bar::on_stderr();
-        check::inspect_showing(path, &bar)?
-    };
+    let checks = inspect(path)?;
+    report(path, &checks, out)
+}
+
+/// Before `iskra check --repair` opens the collection to write: the same
+/// checks, read-only. When any fails that a repair does not put right (the
+/// file damaged, a write stopped midway, a stranger's database), they are
+/// printed with their hint and nothing is written: writing into a damaged
+/// file can spread the damage. `Some(exit code)` then; `None` to repair.
+pub fn refuse_repair(path: &Path, out: &mut impl Write) -> Result<Option<i32>> {
+    must_exist(path)?;
+    let checks = inspect(path)?;
+    if checks.iter().all(|c| c.passed() || check::repairable(&c.name)) {
+        return Ok(None);
+    }
+    writeln!(
+        out,
+        "Nothing was counted again: the file has problems a repair does not put right."
+    )
+    .map_err(Error::stdout)?;
+    render_check_start(out, path).map_err(Error::stdout)?;
+    report(path, &checks, out).map(Some)
+}
+
+/// Runs `iskra check --repair` on the opened collection at `path` (which
+/// [`refuse_repair`] let through): counts again what triggers keep
+/// ([`check::repair`]), says what was wrong, then checks the collection as
+/// `iskra check` does.
+pub fn run_repair(store: &mut Store, path: &Path, out: &mut impl Write) -> Result<i32> {
+    let recounted = check::repair(store)?;
+    render_recounted(out, &recounted).map_err(Error::stdout)?;
+    run(path, out)
+}
+
+/// A mistyped path is refused, not made into a new, empty collection.
+fn must_exist(path: &Path) -> Result<()> {
+    if path.is_file() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "there is no collection at {}.\n  hint: pass --collection PATH (or set ISKRA_COLLECTION)",
+        crate::error::shown(path)
+    )))
+}
+
+/// Checks the file, showing progress.
+fn inspect(path: &Path) -> Result<Vec<check::Check>> {
+    // Cleared before the checks are printed.
+    let bar = crate::ui::progress::Bar::on_stderr();
+    check::inspect_showing(path, &bar)
+}
+
+/// Prints the checks and their hint; the exit code: 1 when one failed.
+fn report(path: &Path, checks: &[check::Check], out: &mut impl Write) -> Result<i32> {
     let failed = checks.iter().any(|c| !c.passed());
     let backups = if failed {
         backup::list(path).map(|b| b.len()).unwrap_or(0)
     } else {
         0
     };
-    render_checks(out, &checks, backups).map_err(Error::stdout)?;
+    render_checks(out, checks, backups).map_err(Error::stdout)?;
     Ok(if failed { 1 } else { 0 })
-}
-
-/// Runs `iskra check --repair` on the opened collection at `path`: counts
-/// again what triggers keep ([`Store::recount_kept`]), says what was wrong,
-/// then checks the collection as `iskra check` does.
-pub fn run_repair(store: &mut Store, path: &Path, out: &mut impl Write) -> Result<i32> {
-    let recounted = store.recount_kept()?;
-    render_recounted(out, &recounted).map_err(Error::stdout)?;
-    run(path, out)
 }

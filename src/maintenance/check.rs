@@ -20,6 +20,15 @@ pub fn repairable(name: &str) -> bool {
     sql::is_kept_rule(name)
 }
 
+/// `iskra check --repair`'s write: counts again, in one transaction, what
+/// triggers keep (each deck's card and new counts, the cards due per day,
+/// the deck of each answer) and indexes the cards again where the search
+/// index is off. What the learner wrote and answered is not changed. The
+/// command runs it only when the read-only checks found nothing else wrong.
+pub fn repair(store: &mut crate::store::Store) -> Result<crate::store::Recounted> {
+    store.recount_kept()
+}
+
 /// One check and what it found (nothing when it passed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {

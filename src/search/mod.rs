@@ -71,10 +71,16 @@ const MAX_DEPTH: usize = 50;
 /// How much of a query an error message quotes, in characters.
 const QUOTED_CHARS: usize = 80;
 
+/// A query as messages quote it: its first [`QUOTED_CHARS`] characters, in
+/// quotes, control characters escaped (once).
+pub fn quoted(query: &str) -> String {
+    format!("{:?}", crate::text::clip(query, QUOTED_CHARS))
+}
+
 fn error(query: &str, message: impl std::fmt::Display) -> Error {
-    let quoted = crate::text::clip(query, QUOTED_CHARS);
     Error::Usage(format!(
-        "search {quoted:?}: {message}.\n  hint: README \"Managing your collection\" lists the search syntax"
+        "search {}: {message}.\n  hint: README \"Managing your collection\" lists the search syntax",
+        quoted(query)
     ))
 }
 

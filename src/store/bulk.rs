@@ -58,10 +58,13 @@ pub(super) fn set_aside(conn: &Connection, condition: &str) -> Result<SetAside> 
 }
 
 impl SetAside {
-    /// Creates everything set aside again.
-    pub(super) fn restore(self, conn: &Connection) -> Result<()> {
-        for sql in self.0 {
-            conn.execute_batch(&sql)?;
+    /// Creates everything set aside again. What was created is forgotten
+    /// as it is, so after a failure a second call goes on from the object
+    /// that failed (its statement was undone).
+    pub(super) fn restore(&mut self, conn: &Connection) -> Result<()> {
+        while let Some(sql) = self.0.first() {
+            conn.execute_batch(sql)?;
+            self.0.remove(0);
         }
         Ok(())
     }
@@ -187,7 +190,7 @@ impl Bookkeeping {
 
     /// Recounts the decks' cards, indexes the cards' text and puts the
     /// triggers back.
-    pub(super) fn finish(self, conn: &Connection) -> Result<()> {
+    pub(super) fn finish(mut self, conn: &Connection) -> Result<()> {
         for &deck_id in &self.counted {
             recount_cards(conn, deck_id)?;
         }
@@ -266,8 +269,8 @@ mod tests {
         let before = store.schema_sql();
         store
             .transaction(|tx| {
-                let triggers = set_aside(tx, INSERT_TRIGGERS)?;
-                let indexes = set_aside(tx, CARD_AND_LOG_INDEXES)?;
+                let mut triggers = set_aside(tx, INSERT_TRIGGERS)?;
+                let mut indexes = set_aside(tx, CARD_AND_LOG_INDEXES)?;
                 assert_eq!((triggers.0.len(), indexes.0.len()), (7, 6));
                 let left: i64 = tx.query_row(
                     &format!(

@@ -21,7 +21,7 @@ impl Store {
     pub fn bulk_write<T>(&mut self, f: impl FnOnce(&mut BulkWriter) -> Result<T>) -> Result<T> {
         // A large page cache keeps the random-order uid index in memory.
         let tx = self.begin_bulk(256)?;
-        let indexes = set_aside(tx.conn(), CARD_AND_LOG_INDEXES)?;
+        let mut indexes = set_aside(tx.conn(), CARD_AND_LOG_INDEXES)?;
         let value = f(&mut BulkWriter { tx: &tx })?;
         indexes.restore(tx.conn())?;
         tx.commit()?;

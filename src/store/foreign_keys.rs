@@ -196,6 +196,23 @@ mod tests {
     }
 
     #[test]
+    fn keys_are_enforced_again_when_noting_the_old_violations_fails() {
+        let mut store = Store::open_in_memory().unwrap();
+        one_card(&store);
+        // A foreign key to a column that is not a key: `foreign_key_check`
+        // fails ("foreign key mismatch") when the transaction begins.
+        store
+            .conn()
+            .execute_batch("CREATE TABLE parent (x); CREATE TABLE child (y REFERENCES parent (x));")
+            .unwrap();
+        let begun = store.begin_bulk_import(1);
+        let err = begun.map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains("foreign key mismatch"), "{err}");
+        let keys: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(keys, 1, "foreign keys enforced again");
+    }
+
+    #[test]
     fn a_row_dangling_before_the_transaction_does_not_refuse_it() {
         let mut store = Store::open_in_memory().unwrap();
         one_card(&store);

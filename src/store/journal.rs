@@ -68,18 +68,24 @@ pub(super) fn end_appending(conn: &Connection, appending: Appending) {
 /// more CPU in memory than on disk (BENCHMARKS.md, "Import, fifth pass").
 /// The sort's files are SQLite's own temporary files (deleted as they are
 /// closed), the size of the index keys. If temporary storage cannot be
-/// switched (a temporary table is open) the indexes are built in memory.
-pub(super) fn sorting_on_disk<T>(conn: &Connection, build: impl FnOnce() -> Result<T>) -> Result<T> {
+/// switched (a temporary table is open) the indexes are built in memory;
+/// if the directory SQLite sorts in is full (a small `/tmp`), `build` runs
+/// again in memory, as it did before temporary files were used (it must
+/// start where the failed attempt stopped: a failed statement is undone).
+/// Putting the settings back is best effort: the indexes are built.
+pub(super) fn sorting_on_disk<T>(conn: &Connection, mut build: impl FnMut() -> Result<T>) -> Result<T> {
     let switched = conn.pragma_update(None, "temp_store", "FILE").is_ok();
-    if switched {
-        conn.pragma_update(None, "threads", SORT_THREADS)?;
+    if !switched {
+        return build();
     }
+    let _ = conn.pragma_update(None, "threads", SORT_THREADS);
     let built = build();
-    if switched {
-        let _ = conn.pragma_update(None, "threads", 0);
-        conn.pragma_update(None, "temp_store", "MEMORY")?;
+    let _ = conn.pragma_update(None, "threads", 0);
+    let in_memory = conn.pragma_update(None, "temp_store", "MEMORY").is_ok();
+    match built {
+        Err(Error::DiskFull { .. }) if in_memory && !conn.is_autocommit() => build(),
+        built => built,
     }
-    built
 }
 
 /// Worker threads SQLite's sorter may use beside the connection's own
@@ -184,6 +190,19 @@ mod tests {
             (2, 0),
             "back after an error too"
         );
+        // A full temporary directory: the same work again, in memory.
+        let mut attempts = Vec::new();
+        let built = sorting_on_disk(tx.conn(), || {
+            attempts.push(temp_store(tx.conn()));
+            match attempts.len() {
+                1 => Err(Error::DiskFull {
+                    detail: "database or disk is full".into(),
+                }),
+                _ => Ok("built"),
+            }
+        });
+        assert_eq!(built.unwrap(), "built");
+        assert_eq!(attempts, [1, 2], "on disk first, then in memory");
         tx.commit().unwrap();
     }
 

@@ -165,6 +165,9 @@ impl<'a> Tx<'a> {
         // From here on, dropping `tx` puts everything back.
         tx.appending = Some(appending);
         if defer_keys {
+            // Marked first, so that dropping `tx` turns the keys back on
+            // even if noting the violations already there fails.
+            tx.deferred = Some(foreign_keys::Deferred::default());
             tx.deferred = Some(foreign_keys::Deferred::start(tx.conn)?);
         }
         tx.bulk = Some(RefCell::new(bulk::Bookkeeping::start(tx.conn)?));
@@ -207,7 +210,7 @@ impl<'a> Tx<'a> {
     /// Builds the review log's indexes set aside ([`Tx::set_log_indexes_aside`])
     /// again now, before the commit: for reads by card or time that follow.
     pub fn restore_log_indexes(&self) -> Result<()> {
-        if let Some(indexes) = self.indexes.borrow_mut().take() {
+        if let Some(mut indexes) = self.indexes.borrow_mut().take() {
             indexes.restore(self.conn)?;
         }
         Ok(())
@@ -215,7 +218,7 @@ impl<'a> Tx<'a> {
 
     /// Stores everything written in the transaction.
     pub fn commit(mut self) -> Result<()> {
-        if let Some(indexes) = self.indexes.take() {
+        if let Some(mut indexes) = self.indexes.take() {
             match self.appending {
                 Some(_) => journal::sorting_on_disk(self.conn, || indexes.restore(self.conn))?,
                 None => indexes.restore(self.conn)?,

@@ -132,7 +132,7 @@ pub fn render_facts(out: &mut impl Write, facts: &[FoundFact], width: usize) -> 
 
 /// Nothing matched.
 pub fn render_nothing(out: &mut impl Write, query: &str) -> std::io::Result<()> {
-    writeln!(out, "No card matches {:?}.", escape_control(query))
+    writeln!(out, "No card matches {}.", crate::search::quoted(query))
 }
 
 /// FSRS difficulty (1-10) on Anki's scale (0-1), as `prop:d` takes it.
