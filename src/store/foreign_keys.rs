@@ -73,7 +73,9 @@ impl Deferred {
 }
 
 /// Every row of a table with foreign keys (but the review log, whose rows
-/// are checked by card) that names a missing row.
+/// are checked by card) that names a missing row, as (table, rowid, parent).
+/// Every such table has a rowid (a test holds the schema to it), so a
+/// violation is one row and an old one cannot hide a new one.
 fn violations(conn: &Connection) -> Result<Vec<Violation>> {
     let tables: Vec<String> = conn
         .prepare(
@@ -193,6 +195,32 @@ mod tests {
         assert!(err.contains("facts row 2 names a missing row of decks"), "{err}");
         assert_eq!(store.fact_len().unwrap(), 1);
         assert_eq!(foreign_keys(&store), 1);
+    }
+
+    #[test]
+    fn every_table_with_a_foreign_key_has_a_rowid() {
+        let store = Store::open_in_memory().unwrap();
+        let without: Vec<String> = store
+            .conn()
+            .prepare(
+                "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) k
+                 WHERE m.type = 'table' AND m.sql LIKE '%WITHOUT ROWID%'",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(without.is_empty(), "violations are told apart by rowid: {without:?}");
+        let tables: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(DISTINCT m.name) FROM sqlite_master m, pragma_foreign_key_list(m.name) k WHERE m.type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(tables >= 3, "the query sees the tables with foreign keys ({tables})");
     }
 
     #[test]
