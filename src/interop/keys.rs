@@ -1,7 +1,9 @@
 //! The identities that cross between Anki and iskra, both ways: an Anki
 //! note's guid as a fact key (`anki-` + hex) and back, a fact key made from a
 //! note's first field, a deck key from an Anki deck name, and the guid an
-//! exported fact gets in Anki.
+//! exported fact gets in Anki; and keys made unique within a deck.
+
+use std::collections::{HashMap, HashSet};
 
 use crate::deck::slug_words;
 
@@ -183,6 +185,36 @@ pub fn iskra_guid(guid: &str) -> Option<(String, String, Option<String>)> {
     let fact = parts.next().filter(|f| crate::deck::check_fact_id(f).is_ok())?;
     let template = parts.next().map(str::to_string);
     Some((deck.to_string(), fact.to_string(), template))
+}
+
+/// The fact keys in use in a deck, and for each suggested key the next
+/// number to try after it: making a key unique costs the same however many
+/// facts share a suggestion (thousands of rows of one script once did).
+#[derive(Debug, Default)]
+pub struct UniqueKeys {
+    taken: HashSet<String>,
+    next: HashMap<String, u64>,
+}
+
+impl UniqueKeys {
+    pub fn insert(&mut self, key: String) {
+        self.taken.insert(key);
+    }
+
+    /// `base`, or `base-2`, `base-3`… (the first not taken).
+    pub fn unique(&mut self, base: &str) -> String {
+        if !self.taken.contains(base) {
+            return base.to_string();
+        }
+        let next = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let key = format!("{base}-{next}");
+            *next += 1;
+            if !self.taken.contains(&key) {
+                return key;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 //! history. A dry run does all of it and rolls back, so its report is
 //! exactly what a real run would do.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::batch::{
     AnkiOrigin, DeckOutcome, Identity, ImportBatch, ImportDeck, ImportOutcome, ImportedCard, ImportedFact,
@@ -19,6 +19,7 @@ use crate::clock::DayNumber;
 use crate::deck::Fact;
 use crate::error::{Error, Result};
 use crate::interop::anki::media;
+use crate::interop::keys;
 use crate::progress::{self, Progress, Silent};
 use crate::sched::Schedule;
 use crate::settings::RETENTION_RANGE;
@@ -31,37 +32,7 @@ struct TargetDeck {
     source: Option<String>,
     /// Facts by first field, and every key in use (loaded on first use).
     by_first_field: Option<HashMap<String, StoredFact>>,
-    keys: UniqueKeys,
-}
-
-/// The fact keys in use in a deck, and for each suggested key the next
-/// number to try after it: making a key unique costs the same however many
-/// facts share a suggestion (thousands of rows of one script once did).
-#[derive(Debug, Default)]
-struct UniqueKeys {
-    taken: HashSet<String>,
-    next: HashMap<String, u64>,
-}
-
-impl UniqueKeys {
-    fn insert(&mut self, key: String) {
-        self.taken.insert(key);
-    }
-
-    /// `base`, or `base-2`, `base-3`… (the first not taken).
-    fn unique(&mut self, base: &str) -> String {
-        if !self.taken.contains(base) {
-            return base.to_string();
-        }
-        let next = self.next.entry(base.to_string()).or_insert(2);
-        loop {
-            let key = format!("{base}-{next}");
-            *next += 1;
-            if !self.taken.contains(&key) {
-                return key;
-            }
-        }
-    }
+    keys: keys::UniqueKeys,
 }
 
 #[derive(Debug, Clone)]
@@ -178,6 +149,17 @@ impl<'a, 'c> Writer<'a, 'c> {
         Ok(writer)
     }
 
+    /// Writes the batch's facts and their cards, in order.
+    fn import_facts(&mut self, batch: &ImportBatch, progress: &dyn Progress) -> Result<()> {
+        progress.start("notes", batch.facts.len() as u64);
+        for (i, imported) in batch.facts.iter().enumerate() {
+            progress::tick(progress, i, batch.facts.len());
+            self.import_fact(imported)?;
+            self.first_card += imported.cards.len();
+        }
+        Ok(())
+    }
+
     fn run(mut self, batch: &ImportBatch, many_reviews: usize, progress: &dyn Progress) -> Result<ImportOutcome> {
         let start_position = self.next_position;
         for notetype in &batch.notetypes {
@@ -188,15 +170,14 @@ impl<'a, 'c> Writer<'a, 'c> {
         // million reviews: 0.2 s of the writer's time otherwise).
         std::thread::scope(|scope| {
             let order = scope.spawn(|| LogOrder::of(batch));
-            progress.start("notes", batch.facts.len() as u64);
-            for (i, imported) in batch.facts.iter().enumerate() {
-                progress::tick(progress, i, batch.facts.len());
-                self.import_fact(imported)?;
-                self.first_card += imported.cards.len();
-            }
+            let facts = self.import_facts(batch, progress);
+            // Joined before a writer's error is returned: the scope would
+            // otherwise join it itself, and turn a panic there into ours.
             let order = order
                 .join()
-                .map_err(|_| Error::Internal("sorting the reviews to log failed".into()))?;
+                .map_err(|_| Error::Internal("sorting the reviews to log failed".into()));
+            facts?;
+            let order = order?;
             reviews::insert_reviews(
                 self.tx,
                 &order,
@@ -380,7 +361,7 @@ impl<'a, 'c> Writer<'a, 'c> {
             id,
             source,
             by_first_field: None,
-            keys: UniqueKeys::default(),
+            keys: keys::UniqueKeys::default(),
         });
         Ok(created)
     }
@@ -395,7 +376,7 @@ impl<'a, 'c> Writer<'a, 'c> {
             id: row.id,
             source: row.source_path,
             by_first_field: None,
-            keys: UniqueKeys::default(),
+            keys: keys::UniqueKeys::default(),
         });
         self.outcome.decks.push(DeckOutcome {
             name: row.name,
