@@ -6,6 +6,7 @@
 mod common;
 
 use common::Scratch;
+use iskra::interop::anki::text::MAX_ROW_FIELDS;
 
 const MAX_FIELD_CHARS: usize = 20_000;
 const MAX_RAW_FIELD_BYTES: usize = 16 * MAX_FIELD_CHARS;
@@ -72,9 +73,9 @@ fn a_package_field_too_long_to_keep_is_refused_before_its_html_is_read() {
 #[test]
 fn text_import_problems_are_capped_and_each_reason_reported_once() {
     let s = Scratch::new();
-    // 2,000 quoting problems on one line: one diagnostic, the line cut, the
-    // rest counted (before: 2,000 diagnostics, each with the whole line).
-    s.write("q.csv", format!("#separator:comma\n{}\n", "\"a\"b,".repeat(2_000)));
+    // 900 quoting problems on one line: one diagnostic, the line cut, the
+    // rest counted (before: 900 diagnostics, each with the whole line).
+    s.write("q.csv", format!("#separator:comma\n{}\n", "\"a\"b,".repeat(900)));
     let run = s.run(&["import", "q.csv", "--dry-run"]).fails();
     assert!(
         run.stderr
@@ -84,7 +85,7 @@ fn text_import_problems_are_capped_and_each_reason_reported_once() {
     );
     assert!(
         run.stderr
-            .contains("and 1999 more quoting problems in this file, not shown"),
+            .contains("and 899 more problems with quoting or fields in this file, not shown"),
         "{}",
         run.stderr
     );
@@ -172,4 +173,33 @@ fn a_text_file_larger_than_an_import_takes_is_refused_before_it_is_read() {
         run.stderr
     );
     assert_eq!(s.dump(), before, "nothing stored changed");
+}
+
+/// An address-space cap (KiB) above what reading a few MB of text file once
+/// needs (the runs below pass at 60,000), below what holding each of its
+/// rows took: before, both runs aborted under 100,000 and 150,000 (1,000,000
+/// empty rows held 153 MB of RSS, a row of 3,000,000 tabs 116 MB).
+const MEMORY_CAP_KB: u32 = 100_000;
+
+#[test]
+fn a_text_import_holds_one_row_at_a_time_and_refuses_a_row_of_too_many_fields() {
+    let s = Scratch::new();
+    // 2 MB of rows without text: read and dropped one by one.
+    s.write("rows.txt", format!("q\ta\n{}", "\t\n".repeat(1_000_000)));
+    let run = s.run_capped(MEMORY_CAP_KB, &["import", "rows.txt"], "").ok();
+    assert!(
+        run.stdout
+            .contains("1000000 notes not imported: the first field has no text"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 1);
+    // One row of 3,000,000 separators: refused where its first field past
+    // the cap starts, before the row is read.
+    s.write("tabs.txt", format!("q\ta\n{}\n", "\t".repeat(3_000_000)));
+    let run = s.run_capped(MEMORY_CAP_KB, &["import", "tabs.txt"], "").fails();
+    let expected = format!("tabs.txt:2:{MAX_ROW_FIELDS}: error: a row of more than {MAX_ROW_FIELDS} fields");
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    assert!(run.stderr.contains("hint: check the separator"), "{}", run.stderr);
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 1, "nothing more stored");
 }

@@ -5,7 +5,7 @@
 //! two items they connect (`after:paris>italy`), so inserting or moving an
 //! item leaves every other pair's history alone (see docs/deck-format.md).
 
-use super::cloze::{ClozeError, MAX_CLOZE_CARDS};
+use super::cloze::{ClozeError, most_cards};
 use super::date::parse_date;
 use super::{CardKind, Fact, FactBody, Problem, SequenceKind, TimelineKind, slug_words};
 
@@ -26,12 +26,19 @@ pub(crate) struct Deletion {
 
 /// Checks a cloze text: `Ok` when it has at least one well-formed deletion
 /// (unnumbered, `{{answer}}`, or Anki's numbered `{{c1::answer}}`, see
-/// `cloze.rs`), else the problem, located.
+/// `cloze.rs`) and no more cards than its length allows
+/// ([`super::cloze::MAX_CARD_TEXT`]), else the problem, located.
 pub fn check_cloze(text: &str) -> Result<(), Problem> {
+    check_cloze_hinted(text, None)
+}
+
+/// [`check_cloze`] for a fact with a hint, which every card's front repeats.
+pub fn check_cloze_hinted(text: &str, hint: Option<&str>) -> Result<(), Problem> {
+    let repeated = repeated_chars(hint);
     let checked = if super::cloze::is_numbered(text) {
-        super::cloze::check(text)
+        super::cloze::check(text, repeated)
     } else {
-        cloze_deletions(text).map(|_| ())
+        cloze_deletions(text, repeated).map(|_| ())
     };
     checked.map_err(|err| {
         let (message, hint) = err.describe();
@@ -43,8 +50,15 @@ pub fn check_cloze(text: &str) -> Result<(), Problem> {
     })
 }
 
-/// Finds the deletions of a cloze text.
-pub(crate) fn cloze_deletions(text: &str) -> Result<Vec<Deletion>, ClozeError> {
+/// Characters a fact's hint adds to each card's front.
+fn repeated_chars(hint: Option<&str>) -> usize {
+    hint.map_or(0, |hint| hint_line(hint).chars().count() + 1)
+}
+
+/// Finds the deletions of a cloze text whose cards each repeat `repeated`
+/// more characters (the fact's hint): at most [`most_cards`] of them.
+pub(crate) fn cloze_deletions(text: &str, repeated: usize) -> Result<Vec<Deletion>, ClozeError> {
+    let most = most_cards(text.chars().count() + repeated);
     let mut deletions = Vec::new();
     let mut rest = 0;
     while rest < text.len() {
@@ -67,8 +81,8 @@ pub(crate) fn cloze_deletions(text: &str) -> Result<Vec<Deletion>, ClozeError> {
                 if answer.is_empty() {
                     return Err(ClozeError::Empty(o));
                 }
-                if deletions.len() == MAX_CLOZE_CARDS {
-                    return Err(ClozeError::TooMany(o));
+                if deletions.len() == most {
+                    return Err(ClozeError::TooMany(o, most));
                 }
                 deletions.push(Deletion {
                     span: o..c + 2,
@@ -215,14 +229,14 @@ pub fn without_hint<'a>(front: &'a str, hint: &str) -> Option<&'a str> {
 
 fn cloze_cards(text: &str, hint: Option<&str>) -> Vec<CardText> {
     if super::cloze::is_numbered(text) {
-        let mut cards = super::cloze::cards(text);
+        let mut cards = super::cloze::cards(text, repeated_chars(hint));
         for card in &mut cards {
             card.front = with_hint(&card.front, hint);
         }
         return cards;
     }
     // The parser rejects bad clozes, so an error here means no cards.
-    let deletions = cloze_deletions(text).unwrap_or_default();
+    let deletions = cloze_deletions(text, repeated_chars(hint)).unwrap_or_default();
     (0..deletions.len())
         .map(|asked| {
             let render = |reveal: bool| {
@@ -302,26 +316,40 @@ mod tests {
 
     #[test]
     fn cloze_errors_are_located() {
-        assert_eq!(cloze_deletions("a {{b").unwrap_err(), ClozeError::Unclosed(2));
-        assert_eq!(cloze_deletions("a }} b").unwrap_err(), ClozeError::UnexpectedClose(2));
-        assert_eq!(cloze_deletions("a {{ }} b").unwrap_err(), ClozeError::Empty(2));
-        assert_eq!(cloze_deletions("plain").unwrap_err(), ClozeError::NoDeletion);
-        assert_eq!(cloze_deletions("{{a {{b}} }}").unwrap_err(), ClozeError::Nested(4));
+        assert_eq!(cloze_deletions_("a {{b").unwrap_err(), ClozeError::Unclosed(2));
+        assert_eq!(cloze_deletions_("a }} b").unwrap_err(), ClozeError::UnexpectedClose(2));
+        assert_eq!(cloze_deletions_("a {{ }} b").unwrap_err(), ClozeError::Empty(2));
+        assert_eq!(cloze_deletions_("plain").unwrap_err(), ClozeError::NoDeletion);
+        assert_eq!(cloze_deletions_("{{a {{b}} }}").unwrap_err(), ClozeError::Nested(4));
     }
 
     #[test]
-    fn an_unnumbered_cloze_makes_at_most_the_cap_of_cards() {
-        let most = "{{w}} ".repeat(MAX_CLOZE_CARDS);
-        assert_eq!(
-            fact(FactBody::Cloze { text: most.clone() }).cards().len(),
-            MAX_CLOZE_CARDS
-        );
-        let too_many = format!("{most}{{{{w}}}}");
-        assert_eq!(cloze_deletions(&too_many).unwrap_err(), ClozeError::TooMany(most.len()));
+    fn an_unnumbered_cloze_makes_at_most_the_cards_its_length_allows() {
+        // 100 deletions in 600 characters: 333 cards may be made of it.
+        let short = "{{w}} ".repeat(100);
+        assert_eq!(fact(FactBody::Cloze { text: short }).cards().len(), 100);
+        // 20 deletions of a 10,000-character text build; the 21st is refused.
+        let long = |count: usize| format!("{}{}", "{{w}} ".repeat(count), "y".repeat(10_000 - 6 * count));
+        assert_eq!(fact(FactBody::Cloze { text: long(20) }).cards().len(), 20);
+        let too_many = long(21);
+        assert_eq!(cloze_deletions_(&too_many).unwrap_err(), ClozeError::TooMany(120, 20));
         let problem = check_cloze(&too_many).unwrap_err();
-        assert_eq!(problem.offset, most.len());
-        assert!(problem.message.contains("more than 500"), "{}", problem.message);
+        assert_eq!(problem.offset, 120);
+        assert!(problem.message.contains("at most 20 cards"), "{}", problem.message);
         assert!(problem.hint.contains("split the fact"), "{}", problem.hint);
         assert!(fact(FactBody::Cloze { text: too_many }).cards().is_empty());
+        // A hint is on every front: with one, the 20th is refused.
+        let problem = check_cloze_hinted(&long(20), Some("h")).unwrap_err();
+        assert_eq!(
+            (problem.offset, problem.message.contains("at most 19 cards")),
+            (114, true)
+        );
+        let mut hinted = fact(FactBody::Cloze { text: long(20) });
+        hinted.hint = Some("h".into());
+        assert!(hinted.cards().is_empty());
+    }
+
+    fn cloze_deletions_(text: &str) -> Result<Vec<Deletion>, ClozeError> {
+        cloze_deletions(text, 0)
     }
 }

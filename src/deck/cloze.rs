@@ -9,17 +9,28 @@
 //!
 //! Input bounds the work: deletions nest at most [`MAX_DEPTH`] deep (so the
 //! recursive walks below stay shallow), a text has at most
-//! [`MAX_CLOZE_CARDS`] numbers, and parsing is one pass.
+//! [`most_cards`] numbers (fewer the longer it is), and parsing is one pass.
 
 use std::collections::HashSet;
 
 use crate::card::CardText;
 
-/// The most cards one cloze may make: numbers in Anki's syntax, deletions in
-/// the unnumbered one (`cards.rs`). Every card holds the whole text, so this
-/// bounds what a short text costs in the collection; more is refused with a
-/// located error (deck files and imports alike: both go through `check_cloze`).
-pub const MAX_CLOZE_CARDS: usize = 500;
+/// The most characters one fact's cards may repeat between them: each card
+/// of a cloze holds the whole text (its front, its back and the search
+/// index each hold a copy, so a card stores about three times the text),
+/// each pair card of a sequence its title and hint. A cloze of N characters
+/// makes at most `MAX_CARD_TEXT / N` cards ([`most_cards`]); more is refused
+/// with a located error (deck files and imports alike: both go through
+/// `check_cloze`). 200,000 lets a 20-deletion cloze of a 10,000-character
+/// text (a page and a half) build, and 100 deletions of a 2,000-character
+/// list; a cloze of the 20,000 characters a field may hold makes 10 cards.
+pub const MAX_CARD_TEXT: usize = 200_000;
+
+/// The most cards a fact may make when each repeats `chars` characters
+/// (see [`MAX_CARD_TEXT`]); always at least one.
+pub fn most_cards(chars: usize) -> usize {
+    (MAX_CARD_TEXT / chars.max(1)).max(1)
+}
 
 /// How deep deletions may nest (`{{c1::a {{c2::b}}}}` is two levels).
 pub(crate) const MAX_DEPTH: usize = 32;
@@ -50,8 +61,10 @@ pub fn is_numbered(text: &str) -> bool {
     text.match_indices("{{").any(|(at, _)| opening(&text[at..]).is_some())
 }
 
-/// Parses a numbered cloze text; the problem when it has none.
-fn parse(text: &str) -> Result<Vec<Node>, ClozeError> {
+/// Parses a numbered cloze text; the problem when it has one. `repeated`:
+/// characters each card repeats besides the text (the fact's hint).
+fn parse(text: &str, repeated: usize) -> Result<Vec<Node>, ClozeError> {
+    let most = most_cards(text.chars().count() + repeated);
     // Each open deletion: number, offset, children so far.
     let mut stack: Vec<(u32, usize, Vec<Node>)> = Vec::new();
     let mut top: Vec<Node> = Vec::new();
@@ -69,8 +82,8 @@ fn parse(text: &str) -> Result<Vec<Node>, ClozeError> {
             if stack.len() >= MAX_DEPTH {
                 return Err(ClozeError::TooDeep(at));
             }
-            if numbers_seen.insert(number) && numbers_seen.len() > MAX_CLOZE_CARDS {
-                return Err(ClozeError::TooMany(at));
+            if numbers_seen.insert(number) && numbers_seen.len() > most {
+                return Err(ClozeError::TooMany(at, most));
             }
             flush(&mut plain, stack.last_mut().map_or(&mut top, |s| &mut s.2));
             stack.push((number, at, Vec::new()));
@@ -199,8 +212,9 @@ pub(crate) enum ClozeError {
     Nested(usize),
     /// A deletion nested deeper than [`MAX_DEPTH`].
     TooDeep(usize),
-    /// The deletion that makes more than [`MAX_CLOZE_CARDS`] cards.
-    TooMany(usize),
+    /// The deletion that makes more than [`most_cards`] cards: where, and
+    /// how many the text may make.
+    TooMany(usize, usize),
     NoDeletion,
 }
 
@@ -213,7 +227,7 @@ impl ClozeError {
             | ClozeError::Empty(at)
             | ClozeError::Nested(at)
             | ClozeError::TooDeep(at)
-            | ClozeError::TooMany(at) => at,
+            | ClozeError::TooMany(at, _) => at,
             ClozeError::NoDeletion => 0,
         }
     }
@@ -234,10 +248,13 @@ impl ClozeError {
                     "nest fewer deletions inside each other, or split the fact",
                 );
             }
-            ClozeError::TooMany(_) => {
+            ClozeError::TooMany(_, most) => {
                 return (
-                    format!("a cloze with more than {MAX_CLOZE_CARDS} cards (one per deletion or number)"),
-                    "split the fact into several clozes",
+                    format!(
+                        "a cloze this long may make at most {most} cards: each holds the whole text, \
+                         {MAX_CARD_TEXT} characters in all"
+                    ),
+                    "split the fact into several shorter clozes",
                 );
             }
             ClozeError::NoDeletion => (
@@ -249,14 +266,16 @@ impl ClozeError {
     }
 }
 
-/// Checks a numbered cloze text.
-pub(crate) fn check(text: &str) -> Result<(), ClozeError> {
-    parse(text).map(|_| ())
+/// Checks a numbered cloze text whose cards each repeat `repeated` more
+/// characters (the fact's hint).
+pub(crate) fn check(text: &str, repeated: usize) -> Result<(), ClozeError> {
+    parse(text, repeated).map(|_| ())
 }
 
-/// The cards of a numbered cloze text: one per number, in number order.
-pub(crate) fn cards(text: &str) -> Vec<CardText> {
-    let Ok(nodes) = parse(text) else {
+/// The cards of a numbered cloze text: one per number, in number order;
+/// none for a text [`check`] refuses.
+pub(crate) fn cards(text: &str, repeated: usize) -> Vec<CardText> {
+    let Ok(nodes) = parse(text, repeated) else {
         return Vec::new(); // the parser refused it; no cards
     };
     numbers(&nodes)
@@ -277,7 +296,7 @@ pub(crate) fn cards(text: &str) -> Vec<CardText> {
 /// Where a deletion of a numbered text starts, for messages: the first one.
 #[cfg(test)]
 fn first_offset(text: &str) -> Option<usize> {
-    parse(text).ok()?.iter().find_map(|n| match n {
+    parse(text, 0).ok()?.iter().find_map(|n| match n {
         Node::Deletion { at, .. } => Some(*at),
         Node::Text(_) => None,
     })
@@ -286,6 +305,14 @@ fn first_offset(text: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn check(text: &str) -> Result<(), ClozeError> {
+        super::check(text, 0)
+    }
+
+    fn cards(text: &str) -> Vec<CardText> {
+        super::cards(text, 0)
+    }
 
     fn shown(text: &str) -> Vec<(String, String, String, String)> {
         cards(text)
@@ -379,15 +406,25 @@ mod tests {
     #[test]
     fn more_numbers_than_cards_a_fact_may_have_are_refused_at_the_first_extra() {
         let numbered = |count: usize| (1..=count).map(|n| format!("{{{{c{n}::w}}}} ")).collect::<String>();
-        assert_eq!(cards(&numbered(MAX_CLOZE_CARDS)).len(), MAX_CLOZE_CARDS);
-        let too_many = numbered(MAX_CLOZE_CARDS + 1);
-        let extra = too_many.rfind("{{").unwrap_or_default();
-        assert_eq!(check(&too_many), Err(ClozeError::TooMany(extra)));
+        // 100 numbers in 1,092 characters: 183 cards may be made of it.
+        let short = numbered(100);
+        assert_eq!(most_cards(short.chars().count()), MAX_CARD_TEXT / 1_092);
+        assert_eq!(cards(&short).len(), 100);
+        // A cloze as long as a field may be: 10 cards.
+        let long = |count: usize| format!("{}{}", numbered(count), "y".repeat(20_000 - numbered(count).len()));
+        assert_eq!(cards(&long(10)).len(), 10);
+        let too_many = long(11);
+        let extra = too_many.find("{{c11::").unwrap_or_default();
+        assert_eq!(check(&too_many), Err(ClozeError::TooMany(extra, 10)));
         assert!(cards(&too_many).is_empty());
+        // The fact's hint, on every front, counts too.
+        let tenth = long(10).find("{{c10::").unwrap_or_default();
+        assert_eq!(super::check(&long(10), 1), Err(ClozeError::TooMany(tenth, 9)));
         // Repeating one number is one card, however often.
-        assert_eq!(cards(&"{{c1::w}} ".repeat(MAX_CLOZE_CARDS * 2)).len(), 1);
-        let (message, hint) = ClozeError::TooMany(0).describe();
-        assert!(message.contains(&MAX_CLOZE_CARDS.to_string()), "{message}");
+        assert_eq!(cards(&"{{c1::w}} ".repeat(2_000)).len(), 1);
+        let (message, hint) = ClozeError::TooMany(0, 10).describe();
+        assert!(message.contains("at most 10 cards"), "{message}");
+        assert!(message.contains(&MAX_CARD_TEXT.to_string()), "{message}");
         assert!(hint.contains("split the fact"), "{hint}");
     }
 }

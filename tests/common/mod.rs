@@ -119,6 +119,23 @@ impl Scratch {
         Run::of(self.program_on(program, collection, NOW).args(args).write_stdin(""))
     }
 
+    /// Runs the binary with ARGS at [`NOW`] under a cap of `cap_kb` KiB of
+    /// address space (`ulimit -v` in a wrapper script that execs it), so a
+    /// run that would hold more fails instead of taking the machine's memory.
+    pub fn run_capped(&self, cap_kb: u32, args: &[&str], stdin: &str) -> Run {
+        let wrapper = self.write(
+            "capped.sh",
+            format!(
+                "#!/bin/sh\nulimit -v {cap_kb} || exit 99\nexec \"{}\" \"$@\"\n",
+                env!("CARGO_BIN_EXE_iskra")
+            ),
+        );
+        let mut mode = std::fs::metadata(&wrapper).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut mode, 0o755);
+        std::fs::set_permissions(&wrapper, mode).unwrap();
+        Run::of(self.command_of(&wrapper, NOW).args(args).write_stdin(stdin))
+    }
+
     fn program_on(&self, program: &Path, collection: &Path, now: &str) -> assert_cmd::Command {
         let mut cmd = assert_cmd::Command::new(program);
         cmd.current_dir(self.dir.path())

@@ -4,7 +4,10 @@
 
 use super::{FactDraft, Field, HashMap, Parser};
 use crate::deck::date::parse_date;
-use crate::deck::{CardKind, FactBody, MAX_SEQUENCE_ITEMS, QaKind, SequenceKind, TimelineKind, check_cloze, item_key};
+use crate::deck::{
+    CardKind, FactBody, MAX_CARD_TEXT, MAX_SEQUENCE_ITEMS, QaKind, SequenceKind, TimelineKind, check_cloze_hinted,
+    hint_line, item_key, most_cards,
+};
 
 /// The fields of one fact block, sorted by use.
 #[derive(Default)]
@@ -195,7 +198,8 @@ impl Parser<'_> {
 
     fn cloze(&mut self, fields: &FactFields) -> Option<FactBody> {
         let field = fields.values.get("cloze")?;
-        match check_cloze(&field.value) {
+        let hint = fields.values.get("hint").map(|hint| hint.value.as_str());
+        match check_cloze_hinted(&field.value, hint) {
             Ok(()) => Some(FactBody::Cloze {
                 text: field.value.clone(),
             }),
@@ -246,8 +250,22 @@ impl Parser<'_> {
                 }
             }
         }
-        if let Some(extra) = fields.items.get(MAX_SEQUENCE_ITEMS) {
-            let message = format!("a sequence with more than {MAX_SEQUENCE_ITEMS} items");
+        // Each item makes about two cards, each repeating the title and hint.
+        let repeated = title.map_or(0, |t| t.value.chars().count())
+            + fields
+                .values
+                .get("hint")
+                .map_or(0, |h| hint_line(&h.value).chars().count() + 1);
+        let most = (most_cards(repeated).div_ceil(2)).clamp(2, MAX_SEQUENCE_ITEMS);
+        if let Some(extra) = fields.items.get(most) {
+            let message = if most == MAX_SEQUENCE_ITEMS {
+                format!("a sequence with more than {MAX_SEQUENCE_ITEMS} items")
+            } else {
+                format!(
+                    "a sequence with this title and hint may have at most {most} items (about two cards \
+                     each, all repeating them: {MAX_CARD_TEXT} characters in all)"
+                )
+            };
             let hint = "split the fact into several sequences (each makes about two cards per item)";
             self.field_error(extra, message, Some(hint));
             ok = false;
@@ -301,7 +319,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use crate::deck::{
-        CardKind, Deck, Diagnostic, FactBody, MAX_SEQUENCE_ITEMS, SequenceKind, TimelineKind, parse_deck,
+        CardKind, Deck, Diagnostic, FactBody, MAX_CARD_TEXT, MAX_SEQUENCE_ITEMS, SequenceKind, TimelineKind, parse_deck,
     };
 
     fn parse(text: &str) -> Result<Deck, Vec<Diagnostic>> {
@@ -408,6 +426,22 @@ mod tests {
             format!("a sequence with more than {MAX_SEQUENCE_ITEMS} items")
         );
         assert!(errs[0].3.contains("split the fact"), "{errs:?}");
+    }
+
+    #[test]
+    fn a_long_title_and_hint_leave_fewer_items_since_every_pair_card_repeats_them() {
+        // Title 990 + hint line 9 + its line end: 1,000 characters a card,
+        // 200 cards, 100 items.
+        let deck = |count: usize| {
+            let items: String = (1..=count).map(|i| format!("item: stop {i}\n")).collect();
+            format!("# D\n## r\nsequence: {}\nhint: h\n{items}", "t".repeat(990))
+        };
+        assert_eq!(parse(&deck(100)).unwrap().facts[0].cards().len(), 2 * 99 + 1);
+        let errs = errors(&deck(101));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].0, errs[0].1), (4 + 101, 7));
+        assert!(errs[0].2.contains("at most 100 items"), "{errs:?}");
+        assert!(errs[0].2.contains(&MAX_CARD_TEXT.to_string()), "{errs:?}");
     }
 
     #[test]

@@ -16,6 +16,12 @@ use quoting::{QuotingError, quoting_errors, shown_line};
 /// ~20 MiB) and bounds what a file can make the import hold in memory.
 pub const MAX_FILE_BYTES: u64 = 128 << 20;
 
+/// The most fields one row may have. Note types take a few dozen fields at
+/// most (iskra reads three field columns and four meta columns); a row with
+/// more is refused where its first extra field starts, before it is read,
+/// so a line of separators cannot make the import hold a field each.
+pub const MAX_ROW_FIELDS: usize = 1_000;
+
 /// Problems reported per text file; past this they are only counted (the
 /// cap deck files have).
 pub use crate::diagnostic::MAX_DIAGNOSTICS;
@@ -72,9 +78,11 @@ impl Separator {
     }
 }
 
-/// A parsed text file: its header and its records.
+/// A parsed text file: its header, and its body, whose records are read one
+/// at a time ([`TextFile::rows`]) so that a record is held only while it is
+/// converted.
 #[derive(Debug, Clone, PartialEq)]
-pub struct TextFile {
+pub struct TextFile<'a> {
     pub separator: Separator,
     /// Whether `#separator:` named it (otherwise it was guessed).
     pub separator_given: bool,
@@ -91,17 +99,34 @@ pub struct TextFile {
     pub notetype_column: Option<usize>,
     pub deck_column: Option<usize>,
     pub tags_column: Option<usize>,
-    pub rows: Vec<Row>,
+    /// The file's name, for diagnostics.
+    label: String,
+    /// The records, after the header lines.
+    body: &'a str,
+    /// The file's line the body starts on.
+    body_line: usize,
 }
 
-/// One record, with the line it starts on.
+/// One record, with the line it starts on; its fields are one buffer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub line: usize,
-    pub fields: Vec<String>,
+    pub fields: csv::StringRecord,
 }
 
-impl TextFile {
+impl<'a> TextFile<'a> {
+    /// The records, read one at a time (their quoting and field counts were
+    /// checked by [`parse`]).
+    pub fn rows(&self) -> Rows<'a> {
+        Rows {
+            reader: csv_reader(self.body, self.separator),
+            label: self.label.clone(),
+            body: self.body,
+            first_line: self.body_line,
+            done: false,
+        }
+    }
+
     /// Column numbers (1-based) that hold guid, notetype, deck or tags.
     pub fn meta_columns(&self) -> Vec<usize> {
         [
@@ -118,7 +143,7 @@ impl TextFile {
 
 /// Parses a text file. `preferred` is the separator its extension suggests
 /// (`,` for `.csv`, tab for `.tsv`), tried first when guessing.
-pub fn parse(label: &str, bytes: &[u8], preferred: Option<Separator>) -> Result<TextFile, Vec<Diagnostic>> {
+pub fn parse<'a>(label: &str, bytes: &'a [u8], preferred: Option<Separator>) -> Result<TextFile<'a>, Vec<Diagnostic>> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -154,23 +179,24 @@ pub fn parse(label: &str, bytes: &[u8], preferred: Option<Separator>) -> Result<
         // `#columns:` came before `#separator:`, or the guess: split it now.
         file.columns = split_simple(&raw, file.separator);
     }
-    file.rows = parser.records(body_start, body_line, file.separator);
+    parser.check_records(body_start, body_line, file.separator);
+    (file.body, file.body_line) = (&text[body_start..], body_line);
     if !parser.diagnostics.is_empty() {
         return Err(parser.diagnostics);
     }
     Ok(file)
 }
 
-struct Parser<'a> {
-    label: &'a str,
+struct Parser<'l, 'a> {
+    label: &'l str,
     text: &'a str,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'_, 'a> {
     /// Reads the header lines; returns the file so far, the byte offset of
     /// the body and its first line number.
-    fn header(&mut self) -> (TextFile, usize, usize) {
+    fn header(&mut self) -> (TextFile<'a>, usize, usize) {
         let mut file = TextFile {
             separator: Separator::Tab,
             separator_given: false,
@@ -183,7 +209,9 @@ impl Parser<'_> {
             notetype_column: None,
             deck_column: None,
             tags_column: None,
-            rows: Vec::new(),
+            label: self.label.to_string(),
+            body: "",
+            body_line: 1,
         };
         let mut html = None;
         let mut offset = 0;
@@ -269,12 +297,11 @@ impl Parser<'_> {
         }
     }
 
-    /// Reads the records of the body with the `csv` crate, configured as
-    /// Anki configures it (no header row, any number of fields, `#` starts a
-    /// comment record, empty lines skipped, fields kept as written, spaces
-    /// and all). Malformed quoting is reported first, located
-    /// ([`quoting_errors`]); the crate would read on past it.
-    fn records(&mut self, start: usize, first_line: usize, separator: Separator) -> Vec<Row> {
+    /// Reports malformed quoting and rows of more than [`MAX_ROW_FIELDS`]
+    /// fields, located ([`quoting_errors`]), before the `csv` crate reads
+    /// any record (it would read on past bad quoting, and hold every field
+    /// of a row).
+    fn check_records(&mut self, start: usize, first_line: usize, separator: Separator) {
         let body = &self.text[start..];
         let errors = quoting_errors(body, separator);
         if !errors.found.is_empty() {
@@ -301,38 +328,61 @@ impl Parser<'_> {
                     self.label,
                     (first_line + line - 1, 1),
                     "",
-                    &format!("and {} more quoting problems in this file, not shown", errors.more),
+                    &format!(
+                        "and {} more problems with quoting or fields in this file, not shown",
+                        errors.more
+                    ),
                     "fix the ones above (one per line is shown) and import again",
                 ));
             }
-            return Vec::new();
         }
-        let mut reader = csv_reader(body, separator);
-        let mut record = csv::StringRecord::new();
-        let mut rows = Vec::new();
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(true) => rows.push(Row {
-                    line: first_line + record_line(body, record.position()) - 1,
-                    fields: record.iter().map(str::to_string).collect(),
-                }),
-                Ok(false) => break,
-                Err(e) => {
-                    // The body is UTF-8 and records may differ in length:
-                    // nothing is left for the crate to refuse but I/O.
-                    let line = e.position().map_or(1, |p| p.line() as usize);
-                    self.diagnostics.push(diagnostic(
-                        self.label,
-                        (first_line + line - 1, 1),
-                        "",
-                        &e.to_string(),
-                        "check the file's quoting",
-                    ));
-                    break;
-                }
+    }
+}
+
+/// The records of a text file's body, read one at a time with the `csv`
+/// crate, configured as Anki configures it (no header row, any number of
+/// fields, `#` starts a comment record, empty lines skipped, fields kept as
+/// written, spaces and all).
+pub struct Rows<'a> {
+    reader: csv::Reader<&'a [u8]>,
+    label: String,
+    body: &'a str,
+    first_line: usize,
+    done: bool,
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Result<Row, Diagnostic>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let mut fields = csv::StringRecord::new();
+        match self.reader.read_record(&mut fields) {
+            Ok(true) => Some(Ok(Row {
+                line: self.first_line + record_line(self.body, fields.position()) - 1,
+                fields,
+            })),
+            Ok(false) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                // The body is UTF-8 and records may differ in length:
+                // nothing is left for the crate to refuse but I/O.
+                self.done = true;
+                let line = e.position().map_or(1, |p| p.line() as usize);
+                Some(Err(Diagnostic {
+                    file: self.label.clone(),
+                    line: self.first_line + line - 1,
+                    column: 1,
+                    message: e.to_string(),
+                    source_line: String::new(),
+                    hint: Some("check the file's quoting".to_string()),
+                }))
             }
         }
-        rows
     }
 }
 
@@ -396,6 +446,7 @@ fn split_simple(value: &str, separator: Separator) -> Vec<String> {
 /// same number of fields, at least two; failing that, as Anki does, the
 /// first that occurs at all, else space.
 fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
+    let sample = guess_sample(body);
     let order: Vec<Separator> = preferred
         .into_iter()
         .chain(Separator::ALL.into_iter().filter(|s| Some(*s) != preferred))
@@ -403,13 +454,28 @@ fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
     order
         .iter()
         .copied()
-        .find(|&sep| splits_evenly(body, sep))
+        .find(|&sep| splits_evenly(sample, sep))
         .or_else(|| {
             let head: String = body.chars().take(8 * 1024).collect();
             Separator::ALL.into_iter().find(|s| head.contains(s.char()))
         })
         .unwrap_or(Separator::Space)
 }
+
+/// The start of a body the separator is guessed from: up to the last line
+/// end in its first [`GUESS_SAMPLE_BYTES`] (all of a shorter body), so that
+/// a first record of many fields is not read whole, for each separator
+/// tried, before its fields are counted.
+fn guess_sample(body: &str) -> &str {
+    if body.len() <= GUESS_SAMPLE_BYTES {
+        return body;
+    }
+    let head = &body.as_bytes()[..GUESS_SAMPLE_BYTES];
+    head.iter().rposition(|&b| b == b'\n').map_or("", |end| &body[..=end])
+}
+
+/// Bytes of a body the separator guess reads at most.
+const GUESS_SAMPLE_BYTES: usize = 1 << 20;
 
 /// Whether the body's first 20 records all have the same number of fields
 /// (two or more) when read with `sep`.
@@ -476,11 +542,14 @@ pub fn write(header: &Header, rows: &[Vec<String>]) -> Result<String, String> {
 mod tests {
     use super::*;
 
-    fn rows(file: &TextFile) -> Vec<Vec<&str>> {
-        file.rows
-            .iter()
-            .map(|r| r.fields.iter().map(String::as_str).collect())
+    fn rows(file: &TextFile) -> Vec<Vec<String>> {
+        file.rows()
+            .map(|r| r.unwrap().fields.iter().map(str::to_string).collect())
             .collect()
+    }
+
+    fn lines(file: &TextFile) -> Vec<usize> {
+        file.rows().map(|r| r.unwrap().line).collect()
     }
 
     #[test]
@@ -500,8 +569,7 @@ mod tests {
                 vec!["Q2", "A2", "", "g2"]
             ]
         );
-        assert_eq!(file.rows[0].line, 8);
-        assert_eq!(file.rows[1].line, 12);
+        assert_eq!(lines(&file), vec![8, 12]);
     }
 
     /// Problem 9: a quoted field holding a line break does not split its
@@ -528,7 +596,7 @@ mod tests {
         let file = parse("mac.csv", b"a, b \r\"c\rd\",e#f\r#skipped\r\n\r\ng,h\n", None).unwrap();
         assert_eq!(file.separator, Separator::Comma);
         assert_eq!(rows(&file), vec![vec!["a", " b "], vec!["c\rd", "e#f"], vec!["g", "h"]]);
-        assert_eq!(file.rows[2].line, 3);
+        assert_eq!(lines(&file)[2], 3);
     }
 
     #[test]
@@ -597,7 +665,6 @@ mod tests {
         assert_eq!(file.separator, Separator::Tab);
         assert!(!file.html);
         assert_eq!((file.guid_column, file.tags_column), (Some(1), Some(6)));
-        let read: Vec<Vec<String>> = file.rows.into_iter().map(|r| r.fields).collect();
-        assert_eq!(read, rows);
+        assert_eq!(super::tests::rows(&file), rows);
     }
 }

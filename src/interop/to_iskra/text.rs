@@ -57,9 +57,9 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
         .map_or_else(|| "imported".to_string(), |s| s.to_string_lossy().into_owned());
     let fallback_deck = keys::bounded_deck_name(&file.deck.clone().unwrap_or(stem));
     let meta = file.meta_columns();
-    let field_columns: Vec<usize> = (1..=file.rows.iter().map(|r| r.fields.len()).max().unwrap_or(0))
-        .filter(|c| !meta.contains(c))
-        .collect();
+    // The first three columns that are not meta columns: all a note reads
+    // by position (a row without one has too few fields).
+    let field_columns: Vec<usize> = (1..).filter(|c| !meta.contains(c)).take(3).collect();
     let by_label = |names: &[&str]| -> Option<usize> {
         file.columns
             .iter()
@@ -76,8 +76,16 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
     let mut diagnostics = Vec::new();
     // Rows past the diagnostics cap, counted only, and the last one's line.
     let (mut unreported, mut last_unreported) = (0, 0);
-    for row in &file.rows {
-        let cell = |column: Option<usize>| column.and_then(|c| row.fields.get(c - 1)).map(String::as_str);
+    // One row at a time: a skipped row is dropped as soon as it is read.
+    for row in file.rows() {
+        let row = match row {
+            Ok(row) => row,
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                break;
+            }
+        };
+        let cell = |column: Option<usize>| column.and_then(|c| row.fields.get(c - 1));
         let value = |column: Option<usize>| {
             let raw = cell(column).unwrap_or_default();
             if file.html { html::to_text(raw) } else { as_written(raw) }
@@ -111,7 +119,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                         "a front and a back"
                     }
                 ),
-                source_line: row.fields.join(" "),
+                source_line: row.fields.iter().collect::<Vec<_>>().join(" "),
                 hint: Some(format!(
                     "fields are separated by {} here; set `#separator:` if that is wrong",
                     file.separator.name()

@@ -560,7 +560,7 @@ mod tests {
             assert_eq!(new, 2, "two facts with new cards");
             stmt.get_status(rusqlite::StatementStatus::VmStep)
         };
-        let (small, large) = (steps(100), steps(400));
+        let (small, large) = (steps(45), steps(180)); // 180 deletions: 1,080 characters, 185 cards at most
         assert!(
             large < small * 6,
             "4x the cards of one fact: {small} -> {large} steps (quadratic would be about 16x)"

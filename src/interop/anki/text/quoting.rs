@@ -1,10 +1,11 @@
-//! The quoting problems of an Anki text file's body, found in one linear
-//! pass before the `csv` crate reads it (the crate would read on past
-//! them): where each is, bounded in number and in what each keeps.
+//! The quoting problems of an Anki text file's body, and its rows of too
+//! many fields, found in one linear pass before the `csv` crate reads it
+//! (the crate would read on past bad quoting, and hold every field of a
+//! row): where each is, bounded in number and in what each keeps.
 
-use super::{MAX_DIAGNOSTICS, Separator};
+use super::{MAX_DIAGNOSTICS, MAX_ROW_FIELDS, Separator};
 
-/// A quoted field the file gets wrong: where (byte offset in the body, its
+/// A quoted field the file gets wrong, or a row with too many fields: where (byte offset in the body, its
 /// line and the offset of that line's start), what and what to do.
 pub(super) struct QuotingError {
     pub at: usize,
@@ -40,7 +41,8 @@ impl QuotingErrors {
 /// one linear pass (the quoting rules the `csv` crate reads by: a field
 /// is quoted when `"` opens it; `""` inside is a quote). Comment records
 /// (`#` at a record's start) are skipped, as the reader skips them. Lines
-/// and their starts are counted on the way.
+/// and their starts are counted on the way, and each record's fields: the
+/// separator that starts field [`MAX_ROW_FIELDS`] + 1 is a problem.
 pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors {
     let sep = separator.char();
     let mut errors = QuotingErrors::default();
@@ -49,6 +51,8 @@ pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors 
     let mut line_start = 0;
     let mut field_start = true;
     let mut record_start = true;
+    // Fields of this record so far (reported once when too many).
+    let mut fields = 1;
     while let Some((at, c)) = chars.next() {
         match c {
             '#' if record_start => {
@@ -110,15 +114,27 @@ pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors 
                 line_start = at + 1;
                 field_start = true;
                 record_start = true;
+                fields = 1;
                 continue;
             }
             '\r' => {
                 // A line end too (the reader's, alone or before `\n`).
                 field_start = true;
                 record_start = true;
+                fields = 1;
                 continue;
             }
             c if c == sep => {
+                fields += 1;
+                if fields == MAX_ROW_FIELDS + 1 {
+                    errors.push(QuotingError {
+                        at,
+                        line,
+                        line_start,
+                        message: TOO_MANY_FIELDS,
+                        hint: "check the separator (`#separator:`); a note takes a few dozen fields at most",
+                    });
+                }
                 field_start = true;
                 record_start = false;
                 continue;
@@ -130,6 +146,9 @@ pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors 
     }
     errors
 }
+
+/// The message of a row with more than [`MAX_ROW_FIELDS`] fields.
+const TOO_MANY_FIELDS: &str = "a row of more than 1000 fields";
 
 /// Characters kept after a problem's column in its quoted line: past the
 /// window a diagnostic shows, so a cut line still ends in `…` there.
@@ -158,7 +177,7 @@ mod tests {
     fn quoting_problems_are_capped_one_per_line_with_the_line_cut() {
         // Before: one diagnostic per problem, each holding the whole line
         // (16,000 on an 80 KB line took 1.3 GB).
-        let n = 2_000;
+        let n = 900; // fewer separators than MAX_ROW_FIELDS: quoting alone
         let text = format!("#separator:comma\n{}\n", "\"a\"b,".repeat(n));
         let errors = parse("q.csv", text.as_bytes(), None).unwrap_err();
         assert_eq!(errors.len(), 2, "{:?}", &errors[..3.min(errors.len())]);
@@ -168,7 +187,10 @@ mod tests {
         assert!(errors[0].to_string().contains('…'), "{}", errors[0]);
         assert_eq!(
             errors[1].message,
-            format!("and {} more quoting problems in this file, not shown", n - 1)
+            format!(
+                "and {} more problems with quoting or fields in this file, not shown",
+                n - 1
+            )
         );
         // Many lines: the first MAX_DIAGNOSTICS, then the count.
         let text = format!("#separator:comma\n{}", "\"a\"b,\"c\"d\n".repeat(MAX_DIAGNOSTICS + 10));
@@ -178,11 +200,27 @@ mod tests {
         assert_eq!(
             last.message,
             format!(
-                "and {} more quoting problems in this file, not shown",
+                "and {} more problems with quoting or fields in this file, not shown",
                 MAX_DIAGNOSTICS + 20
             )
         );
         assert_eq!(last.line, MAX_DIAGNOSTICS + 11);
+    }
+
+    #[test]
+    fn a_row_of_more_fields_than_the_cap_is_refused_where_the_first_extra_starts() {
+        assert!(TOO_MANY_FIELDS.contains(&MAX_ROW_FIELDS.to_string()));
+        let most = format!("#separator:comma\n{}\n", "x,".repeat(MAX_ROW_FIELDS - 1) + "x");
+        assert_eq!(parse("f.csv", most.as_bytes(), None).unwrap().rows().count(), 1);
+        // Separators inside quotes split no field; `é` counts one column.
+        let quoted = format!("#separator:comma\n\"a,b\r\nc\",é{}\nok\n", ",".repeat(MAX_ROW_FIELDS));
+        let errors = parse("f.csv", quoted.as_bytes(), None).unwrap_err();
+        let shown: Vec<(usize, usize, &str)> = errors.iter().map(|d| (d.line, d.column, d.message.as_str())).collect();
+        assert_eq!(shown, vec![(3, 3 + MAX_ROW_FIELDS, TOO_MANY_FIELDS)]);
+        // Each line counts its own fields; the guess reads a bounded start.
+        let two = format!("{}\n{}\n", "\t".repeat(MAX_ROW_FIELDS), "\t".repeat(MAX_ROW_FIELDS / 2));
+        let errors = parse("f.txt", two.as_bytes(), None).unwrap_err();
+        assert_eq!((errors.len(), errors[0].line, errors[0].column), (1, 1, MAX_ROW_FIELDS));
     }
 
     #[test]
