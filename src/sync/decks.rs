@@ -141,7 +141,7 @@ fn build_one(tx: &Tx, file: &Pending, report: &mut Report) -> Result<()> {
             .push(format!("{relative}: over {MAX_DECK_BYTES} bytes; not built"));
         return tx.put_deck_file(&seen);
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::deck::build::read_deck_file(path) {
         Ok(bytes) => bytes,
         Err(e) => {
             report.warnings.push(format!(

@@ -8,7 +8,9 @@ use std::collections::HashSet;
 
 use super::body::FactFields;
 use super::{FactDraft, Field, Parser};
-use crate::deck::template::{MAX_NOTE_FIELDS, MAX_NOTE_TEMPLATES, check_field_name, check_side, generated};
+use crate::deck::template::{
+    MAX_NOTE_FIELDS, MAX_NOTE_TEMPLATES, check_field_name, check_note_text, check_side, generated,
+};
 use crate::deck::{FactBody, NoteField, NoteTemplate, Problem};
 
 /// A template as its lines give it.
@@ -65,11 +67,23 @@ impl Parser<'_> {
             return None;
         }
         (ok && templates.iter().all(|t| t.front.is_some() && t.back.is_some())).then_some(())?;
+        let cards = cards?;
+        if let Err((i, problem)) = check_note_text(&notetype.value, &note_fields, &checked, &cards) {
+            let number = cards.get(i).copied().unwrap_or(1);
+            let template = usize::try_from(number)
+                .ok()
+                .and_then(|n| templates.get(n.checked_sub(1)?));
+            match template {
+                Some(lines) => self.value_error(lines.name, problem),
+                None => self.missing(draft, "card within the text budget", &problem.message),
+            }
+            return None;
+        }
         Some(FactBody::Note {
             notetype: notetype.value.clone(),
             fields: note_fields,
             templates: checked,
-            cards: cards?,
+            cards,
         })
     }
 
@@ -289,6 +303,28 @@ mod tests {
             errors(&note(500_000, 1)),
             [(104, 8, "a note has at most 100 fields".to_string())]
         );
+    }
+
+    #[test]
+    fn a_notes_cards_repeat_at_most_the_card_text_budget() {
+        // One field of 19,990 characters shown four times a card: card 3
+        // passes 200,000 characters (fronts and backs), at its `template:`.
+        let note = |templates: usize| {
+            let mut text = format!("# D\n## a\nnote: T\nfield: F: {}\n", "w ".repeat(9_995));
+            for i in 0..templates {
+                text.push_str(&format!(
+                    "template: T{i}\nfront: {i} {{{{F}}}}{{{{F}}}}\nback: {{{{F}}}}{{{{F}}}}\n"
+                ));
+            }
+            text
+        };
+        let deck = parse_deck("t.deck", "t", note(2).as_bytes()).unwrap();
+        assert_eq!(deck.facts[0].cards().len(), 2, "two cards fit");
+        let errs = errors(&note(100));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].0, errs[0].1), (11, 11), "{errs:?}");
+        assert!(errs[0].2.contains("may repeat at most 200000 characters"), "{errs:?}");
+        assert!(errs[0].2.contains("card 3 passes that"), "{errs:?}");
     }
 
     #[test]

@@ -444,9 +444,9 @@ fn split_simple(value: &str, separator: Separator) -> Vec<String> {
 /// extension's, then Anki's order) that splits every sampled record (read
 /// with it by the `csv` reader, so a quoted field may span lines) into the
 /// same number of fields, at least two; failing that, as Anki does, the
-/// first that occurs at all, else space.
+/// first that occurs at all (the extension's first), else space.
 fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
-    let sample = guess_sample(body);
+    let sample = GuessSample::of(body);
     let order: Vec<Separator> = preferred
         .into_iter()
         .chain(Separator::ALL.into_iter().filter(|s| Some(*s) != preferred))
@@ -454,50 +454,66 @@ fn guess_separator(body: &str, preferred: Option<Separator>) -> Separator {
     order
         .iter()
         .copied()
-        .find(|&sep| splits_evenly(sample, sep))
+        .find(|&sep| sample.splits_evenly(sep))
         .or_else(|| {
             let head: String = body.chars().take(8 * 1024).collect();
-            Separator::ALL.into_iter().find(|s| head.contains(s.char()))
+            order.iter().copied().find(|s| head.contains(s.char()))
         })
         .unwrap_or(Separator::Space)
 }
 
-/// The start of a body the separator is guessed from: up to the last line
-/// end in its first [`GUESS_SAMPLE_BYTES`] (all of a shorter body), so that
-/// a first record of many fields is not read whole, for each separator
-/// tried, before its fields are counted.
-fn guess_sample(body: &str) -> &str {
-    if body.len() <= GUESS_SAMPLE_BYTES {
-        return body;
+/// The start of a body the separator is guessed from: its first
+/// [`GUESS_SAMPLE_BYTES`] (all of a shorter body), so that a first record
+/// of many fields is not read whole, for each separator tried, before its
+/// fields are counted. A record the cut ends (a line, or a quoted field
+/// spanning lines, not finished) is not counted.
+struct GuessSample<'b> {
+    text: &'b str,
+    cut: bool,
+}
+
+impl<'b> GuessSample<'b> {
+    fn of(body: &'b str) -> GuessSample<'b> {
+        if body.len() <= GUESS_SAMPLE_BYTES {
+            return GuessSample { text: body, cut: false };
+        }
+        let mut end = GUESS_SAMPLE_BYTES;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        GuessSample {
+            text: &body[..end],
+            cut: true,
+        }
     }
-    let head = &body.as_bytes()[..GUESS_SAMPLE_BYTES];
-    head.iter().rposition(|&b| b == b'\n').map_or("", |end| &body[..=end])
+
+    /// Whether the sample's first 20 whole records all have the same number
+    /// of fields (two or more) when read with `sep`.
+    fn splits_evenly(&self, sep: Separator) -> bool {
+        let mut reader = csv_reader(self.text, sep);
+        let mut record = csv::StringRecord::new();
+        let mut first = None;
+        for _ in 0..20 {
+            match reader.read_record(&mut record) {
+                // Read up to the cut: perhaps not the whole record.
+                Ok(true) if self.cut && reader.position().byte() as usize >= self.text.len() => break,
+                Ok(true) if record.iter().all(|f| f.trim().is_empty()) => {}
+                Ok(true) => match first {
+                    None if record.len() >= 2 => first = Some(record.len()),
+                    None => return false,
+                    Some(n) if n != record.len() => return false,
+                    Some(_) => {}
+                },
+                Ok(false) => break,
+                Err(_) => return false,
+            }
+        }
+        first.is_some()
+    }
 }
 
 /// Bytes of a body the separator guess reads at most.
 const GUESS_SAMPLE_BYTES: usize = 1 << 20;
-
-/// Whether the body's first 20 records all have the same number of fields
-/// (two or more) when read with `sep`.
-fn splits_evenly(body: &str, sep: Separator) -> bool {
-    let mut reader = csv_reader(body, sep);
-    let mut record = csv::StringRecord::new();
-    let mut first = None;
-    for _ in 0..20 {
-        match reader.read_record(&mut record) {
-            Ok(true) if record.iter().all(|f| f.trim().is_empty()) => {}
-            Ok(true) => match first {
-                None if record.len() >= 2 => first = Some(record.len()),
-                None => return false,
-                Some(n) if n != record.len() => return false,
-                Some(_) => {}
-            },
-            Ok(false) => break,
-            Err(_) => return false,
-        }
-    }
-    first.is_some()
-}
 
 /// The header of a file iskra writes: tab-separated, plain text, with the
 /// meta columns named.
@@ -609,6 +625,30 @@ mod tests {
         assert_eq!(guess("a;b,c\nd;e,f\n", None), Separator::Semicolon);
         assert_eq!(guess("one two\n", None), Separator::Space);
         assert_eq!(guess("\"a,b\";c\n", None), Separator::Semicolon);
+    }
+
+    #[test]
+    fn the_guess_past_its_sample_counts_whole_records_only() {
+        let guess = |text: &str, preferred| parse("f", text.as_bytes(), preferred).unwrap().separator;
+        // Quoted answers spanning lines: the sample's cut falls inside one.
+        let answer = vec!["é".repeat(90); 200].join("\n");
+        let notes: Vec<String> = (0..20)
+            .map(|i| format!("Capital: q{i},\"{answer}\",\"{answer}\",geo"))
+            .collect();
+        let text = notes.join("\n") + "\n";
+        assert!(text.len() > GUESS_SAMPLE_BYTES);
+        assert_eq!(guess(&text, None), Separator::Comma);
+        // Old Mac line ends: no `\n` in the sample at all.
+        let rows: Vec<String> = (0..12_000)
+            .map(|i| format!("q{i}{},a{i},{}", if i == 0 { "; note" } else { "" }, "x".repeat(100)))
+            .collect();
+        let text = rows.join("\r") + "\r";
+        assert!(text.len() > GUESS_SAMPLE_BYTES);
+        assert_eq!(guess(&text, None), Separator::Comma);
+        // No whole record in the sample: the extension's separator first.
+        let big = "x".repeat(300_000);
+        let text = format!("q0; see,a0,{big},{big},{big},{big}\nq1,a1,b,c,d,e\n");
+        assert_eq!(guess(&text, Some(Separator::Comma)), Separator::Comma);
     }
 
     #[test]

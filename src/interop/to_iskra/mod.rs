@@ -76,7 +76,11 @@ pub fn prepare(store: &Store, path: &Path, deck: Option<&str>, clock: &Clock) ->
     } else {
         let bytes = crate::files::read_limited(path, crate::interop::anki::text::MAX_FILE_BYTES, "a text import")?;
         let batch = text::batch(path, &bytes, deck.as_ref(), &mut notices)?;
-        let source = format!("{}: {} notes (Anki text file)", path.display(), batch.facts.len());
+        let source = format!(
+            "{}: {} (Anki text file)",
+            path.display(),
+            crate::text::plural(batch.facts.len() as u64, "note")
+        );
         (batch, source)
     };
     let mut batch = batch;

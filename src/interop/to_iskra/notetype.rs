@@ -15,8 +15,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::deck::template::{MAX_NOTE_FIELDS, MAX_NOTE_TEMPLATES, check_field_name, check_side};
-use crate::deck::{FactBody, NoteField, NoteTemplate};
+use crate::deck::template::{MAX_NOTE_FIELDS, MAX_NOTE_TEMPLATES, check_field_name, check_note_text, check_side};
+use crate::deck::{FactBody, MAX_CARD_TEXT, NoteField, NoteTemplate};
 use crate::interop::anki::{Note, Notetype, html};
 
 /// The most text a note type's templates may hold together, each note
@@ -199,6 +199,11 @@ pub(super) fn note_body(kind: &NoteKind, notetype: &Notetype, note: &Note, ords:
     if cards.is_empty() {
         return Err("no card of a template its note type has".into());
     }
+    if check_note_text(&kind.name, &fields, &kind.templates, &cards).is_err() {
+        return Err(format!(
+            "its cards would repeat more than {MAX_CARD_TEXT} characters between them (iskra's limit for one note)"
+        ));
+    }
     Ok(FactBody::Note {
         notetype: kind.name.clone(),
         fields,
@@ -312,6 +317,30 @@ mod tests {
             &[("1", "{{Q}}", "x"), ("2", "{{A}}", "y"), ("3", "{{Q}}{{A}}", "z")],
         );
         assert_eq!(shape(&third), Shape::Note);
+    }
+
+    #[test]
+    fn a_note_whose_cards_pass_the_card_text_budget_is_not_imported() {
+        let templates: Vec<(String, String, String)> = (0..10)
+            .map(|i| {
+                (
+                    format!("T{i}"),
+                    format!("{i} {{{{F}}}}{{{{F}}}}"),
+                    "{{F}}{{F}}".to_string(),
+                )
+            })
+            .collect();
+        let templates: Vec<(&str, &str, &str)> = templates
+            .iter()
+            .map(|(n, f, b)| (n.as_str(), f.as_str(), b.as_str()))
+            .collect();
+        let nt = notetype(&["F"], &templates);
+        let long = "w ".repeat(9_995);
+        let ords: Vec<i64> = (0..10).collect();
+        assert!(body(&nt, &note(&["short"]), &ords).is_ok());
+        let err = body(&nt, &note(&[&long]), &ords).unwrap_err();
+        assert!(err.contains("would repeat more than 200000 characters"), "{err}");
+        assert!(body(&nt, &note(&[&long]), &[0, 1]).is_ok(), "two cards fit");
     }
 
     #[test]
