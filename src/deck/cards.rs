@@ -50,8 +50,9 @@ pub fn check_cloze_hinted(text: &str, hint: Option<&str>) -> Result<(), Problem>
     })
 }
 
-/// Characters a fact's hint adds to each card's front.
-fn repeated_chars(hint: Option<&str>) -> usize {
+/// Characters a fact's hint adds to each card's front (clozes and
+/// sequences count it against [`super::MAX_CARD_TEXT`]).
+pub(crate) fn repeated_chars(hint: Option<&str>) -> usize {
     hint.map_or(0, |hint| hint_line(hint).chars().count() + 1)
 }
 

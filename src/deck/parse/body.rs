@@ -6,7 +6,7 @@ use super::{FactDraft, Field, HashMap, Parser};
 use crate::deck::date::parse_date;
 use crate::deck::{
     CardKind, FactBody, MAX_CARD_TEXT, MAX_SEQUENCE_ITEMS, QaKind, SequenceKind, TimelineKind, check_cloze_hinted,
-    hint_line, item_key, most_cards,
+    item_key, most_cards,
 };
 
 /// The fields of one fact block, sorted by use.
@@ -251,11 +251,8 @@ impl Parser<'_> {
             }
         }
         // Each item makes about two cards, each repeating the title and hint.
-        let repeated = title.map_or(0, |t| t.value.chars().count())
-            + fields
-                .values
-                .get("hint")
-                .map_or(0, |h| hint_line(&h.value).chars().count() + 1);
+        let hint = fields.values.get("hint").map(|h| h.value.as_str());
+        let repeated = title.map_or(0, |t| t.value.chars().count()) + crate::deck::cards::repeated_chars(hint);
         let most = (most_cards(repeated).div_ceil(2)).clamp(2, MAX_SEQUENCE_ITEMS);
         if let Some(extra) = fields.items.get(most) {
             let message = if most == MAX_SEQUENCE_ITEMS {
