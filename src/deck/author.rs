@@ -246,6 +246,9 @@ fn recorded_file(row: &DeckRow, path: &str) -> Result<PathBuf> {
     if path.is_file() {
         return Ok(path);
     }
+    if path.exists() {
+        return Err(crate::files::not_a_regular_file(&path, "a deck is a file"));
+    }
     Err(Error::Usage(format!(
         "deck `{}` was built from {}, which is not there any more.\n  hint: if it moved, `iskra deck move {} NEW_PATH` builds the deck from where it is now",
         row.key,

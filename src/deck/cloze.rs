@@ -254,7 +254,7 @@ impl ClozeError {
                         "a cloze this long may make at most {most} cards: each holds the whole text, \
                          {MAX_CARD_TEXT} characters in all"
                     ),
-                    "split the fact into several shorter clozes",
+                    "split the fact into several shorter clozes (the part that keeps the fact's id keeps the history of the cards it still makes)",
                 );
             }
             ClozeError::NoDeletion => (

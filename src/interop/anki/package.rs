@@ -140,11 +140,11 @@ pub fn read_with_limits(path: &Path, limits: Limits) -> Result<Package> {
         } else {
             copy_collection(&mut zipped, &mut out, budget)
         };
-        let copied = copied.map_err(|what| refuse(format!("{entry} {what}"), what.hint()))?;
-        out.flush().map_err(|source| Error::Io {
-            path: temp.path().to_path_buf(),
-            source,
+        let copied = copied.map_err(|what| match what {
+            CopyError::Write(source) => extraction_failed(temp.path(), &source),
+            what => refuse(format!("{entry} {what}"), what.hint()),
         })?;
+        out.flush().map_err(|source| extraction_failed(temp.path(), &source))?;
         copied
     };
     check_sqlite(temp.path(), written)
@@ -231,6 +231,9 @@ enum CopyError {
     Longer(u64),
     TooLarge(u64),
     Unreadable(std::io::Error),
+    /// Writing the extracted copy failed (a full or small temporary
+    /// directory): nothing is wrong with the package.
+    Write(std::io::Error),
 }
 
 impl CopyError {
@@ -249,8 +252,20 @@ impl std::fmt::Display for CopyError {
             CopyError::Longer(size) => write!(f, "is longer than its SQLite header says ({size} bytes)"),
             CopyError::TooLarge(max) => write!(f, "expands to more than {}", bytes_text(*max)),
             CopyError::Unreadable(e) => write!(f, "is damaged or truncated ({e})"),
+            CopyError::Write(e) => write!(f, "could not be written out ({e})"),
         }
     }
+}
+
+/// The error when the package's collection could not be written to the
+/// temporary directory: the directory's problem, not the package's.
+fn extraction_failed(temp: &Path, source: &std::io::Error) -> Error {
+    let dir = temp.parent().unwrap_or(temp);
+    Error::Storage(format!(
+        "the package's collection could not be extracted into {} ({source}); nothing was imported.\n  \
+         hint: free space there, or set TMPDIR to a directory with room for it",
+        crate::error::shown(dir)
+    ))
 }
 
 /// Copies a collection out of the package, counting the bytes as they are
@@ -289,7 +304,7 @@ fn copy_collection(mut from: impl Read, to: &mut impl Write, budget: u64) -> Res
                 CopyError::TooLarge(budget)
             });
         }
-        to.write_all(&buffer[..n]).map_err(CopyError::Unreadable)?;
+        to.write_all(&buffer[..n]).map_err(CopyError::Write)?;
     }
 }
 
@@ -429,6 +444,36 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A temporary directory with no room left.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from_raw_os_error(libc::ENOSPC))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_copy_that_cannot_be_written_is_not_called_a_damaged_package() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("c.sqlite3");
+        Connection::open(&db)
+            .unwrap()
+            .execute_batch("CREATE TABLE t (x)")
+            .unwrap();
+        let bytes = std::fs::read(&db).unwrap();
+        let err = copy_collection(bytes.as_slice(), &mut Full, 1 << 20).unwrap_err();
+        assert!(matches!(err, CopyError::Write(_)), "{err:?}");
+        let shown =
+            extraction_failed(&dir.path().join("x"), &std::io::Error::from_raw_os_error(libc::ENOSPC)).to_string();
+        assert!(shown.contains("could not be extracted into"), "{shown}");
+        assert!(shown.contains("set TMPDIR"), "{shown}");
+        assert!(!shown.contains("damaged"), "{shown}");
+    }
 
     fn zip_file(dir: &Path, entries: &[(&str, Vec<u8>)]) -> std::path::PathBuf {
         let path = dir.join("p.apkg");

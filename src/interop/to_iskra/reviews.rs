@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::batch::{ImportBatch, ImportOutcome, ImportedCard, LoggedSchedule};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::interop::keys;
 use crate::progress::{self, Progress};
 use crate::sched::{CardState, Due};
@@ -141,7 +141,7 @@ pub(super) fn insert_reviews(
     progress.start("reviews", total as u64);
     std::thread::scope(|scope| {
         let (chunks, ready) = std::sync::mpsc::sync_channel::<Vec<Ready>>(CHUNKS_AHEAD);
-        scope.spawn(move || {
+        let maker = scope.spawn(move || {
             let mut chunk = Vec::with_capacity(CHUNK);
             for review in ready_reviews(order, card_ids) {
                 chunk.push(review);
@@ -156,42 +156,52 @@ pub(super) fn insert_reviews(
             }
             let _ = chunks.send(chunk);
         });
-        for (i, Ready { entry, anki_card_id }) in ready.iter().flatten().enumerate() {
-            progress::tick(progress, i, total);
-            let at = entry.reviewed_at_ms;
-            keys::write_review_uid(&mut uid, at, anki_card_id);
-            let added = match known.as_ref() {
-                None => tx.insert_log_if_new(&uid, &entry)?,
-                Some(known) => {
-                    if instant.0 != at {
-                        instant.0 = at;
-                        instant.1.clear();
+        let mut log_all = || -> Result<()> {
+            for (i, Ready { entry, anki_card_id }) in ready.iter().flatten().enumerate() {
+                progress::tick(progress, i, total);
+                let at = entry.reviewed_at_ms;
+                keys::write_review_uid(&mut uid, at, anki_card_id);
+                let added = match known.as_ref() {
+                    None => tx.insert_log_if_new(&uid, &entry)?,
+                    Some(known) => {
+                        if instant.0 != at {
+                            instant.0 = at;
+                            instant.1.clear();
+                        }
+                        let (card_id, rating) = (entry.card_id, Some(entry.rating.number()));
+                        let same = instant.1.contains(&card_id)
+                            || known.get(&card_id).is_some_and(|logged| {
+                                logged.iter().any(|a| {
+                                    a.at_ms == at
+                                        || (!a.imported && a.rating == rating && (at - 999..=at).contains(&a.at_ms))
+                                })
+                            });
+                        let added = !same && appender.insert_if_uid_new(&uid, &entry)?;
+                        if added {
+                            instant.1.push(card_id);
+                        }
+                        added
                     }
-                    let (card_id, rating) = (entry.card_id, Some(entry.rating.number()));
-                    let same = instant.1.contains(&card_id)
-                        || known.get(&card_id).is_some_and(|logged| {
-                            logged.iter().any(|a| {
-                                a.at_ms == at
-                                    || (!a.imported && a.rating == rating && (at - 999..=at).contains(&a.at_ms))
-                            })
-                        });
-                    let added = !same && appender.insert_if_uid_new(&uid, &entry)?;
-                    if added {
-                        instant.1.push(card_id);
+                };
+                if added {
+                    if syncs {
+                        crate::sync::record::history(tx, &uid)?;
                     }
-                    added
+                    outcome.reviews_added += 1;
+                } else {
+                    outcome.reviews_present += 1;
                 }
-            };
-            if added {
-                if syncs {
-                    crate::sync::record::history(tx, &uid)?;
-                }
-                outcome.reviews_added += 1;
-            } else {
-                outcome.reviews_present += 1;
             }
-        }
-        Ok(())
+            Ok(())
+        };
+        let logged = log_all();
+        // The maker is joined here, not by the scope: after a writer's
+        // error (the channel closed first, so it is not left waiting to
+        // send), and so that a panic there is an error, not a short log.
+        drop(ready);
+        let made = maker.join();
+        logged?;
+        made.map_err(|_| Error::Internal("making the reviews ready to log failed".into()))
     })
 }
 
