@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::cmd;
+use crate::cmd::check::RepairGate;
 use crate::error::Result;
 use crate::manage::Action;
 
@@ -190,11 +191,15 @@ pub fn run(args: Args) -> Result<i32> {
     crate::clock::Clock::from_env(0)?;
     let path = crate::paths::resolve_collection(&path?)?;
     // Checking and restoring work on collections that may not open.
+    let mut checked_before_repair = Vec::new();
     let command = match command {
         Command::Check(check) if !check.repair => return cmd::check::run(&path, &mut out),
         Command::Check(check) => match cmd::check::refuse_repair(&path, &mut out)? {
-            Some(code) => return Ok(code),
-            None => Command::Check(check),
+            RepairGate::Refused(code) => return Ok(code),
+            RepairGate::Cleared(checks) => {
+                checked_before_repair = checks;
+                Command::Check(check)
+            }
         },
         Command::Restore(restore) => return cmd::restore::run(&path, restore, &mut out),
         command => command,
@@ -227,7 +232,7 @@ pub fn run(args: Args) -> Result<i32> {
         Command::Flag(flag) => cmd::cards::run_flag(store, flag, &clock, &mut out),
         Command::Undo => cmd::cards::run_undo(store, &clock, &mut out),
         Command::Sync(sync) => cmd::sync::run(store, sync, &clock, &mut out),
-        Command::Check(_) => cmd::check::run_repair(store, &path, &mut out),
+        Command::Check(_) => cmd::check::run_repair(store, &path, std::mem::take(&mut checked_before_repair), &mut out),
         // Run above, before the collection is opened.
         Command::Extract(_) | Command::Completions(_) | Command::Man(_) | Command::Restore(_) => Ok(0),
     };

@@ -203,6 +203,15 @@ fn check_repair_counts_again_what_triggers_keep_and_nothing_else() {
         repair.stdout
     );
     assert!(repair.stdout.contains("checks passed."), "{}", repair.stdout);
+    // The same checks as `iskra check` prints (those the repair changed
+    // made again, the others kept from the checks before it).
+    let plain = a.s.run_at(&shifted(T0, 6), &["check"], "");
+    assert!(
+        repair.stdout.ends_with(&plain.stdout),
+        "{}\nends with\n{}",
+        repair.stdout,
+        plain.stdout
+    );
     assert_eq!(rows(&a), before, "cards, facts and answers unchanged");
     assert_kept(&a, "check --repair");
 

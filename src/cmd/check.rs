@@ -28,16 +28,24 @@ pub fn run(path: &Path, out: &mut impl Write) -> Result<i32> {
     report(path, &checks, out)
 }
 
+/// What the read-only checks before `iskra check --repair` decided.
+pub enum RepairGate {
+    /// A check failed that a repair does not put right; the exit code.
+    Refused(i32),
+    /// Every check passed or is one a repair puts right: the checks.
+    Cleared(Vec<check::Check>),
+}
+
 /// Before `iskra check --repair` opens the collection to write: the same
 /// checks, read-only. When any fails that a repair does not put right (the
 /// file damaged, a write stopped midway, a stranger's database), they are
 /// printed with their hint and nothing is written: writing into a damaged
-/// file can spread the damage. `Some(exit code)` then; `None` to repair.
-pub fn refuse_repair(path: &Path, out: &mut impl Write) -> Result<Option<i32>> {
+/// file can spread the damage.
+pub fn refuse_repair(path: &Path, out: &mut impl Write) -> Result<RepairGate> {
     must_exist(path)?;
     let checks = inspect(path)?;
     if checks.iter().all(|c| c.passed() || check::repairable(&c.name)) {
-        return Ok(None);
+        return Ok(RepairGate::Cleared(checks));
     }
     writeln!(
         out,
@@ -45,17 +53,20 @@ pub fn refuse_repair(path: &Path, out: &mut impl Write) -> Result<Option<i32>> {
     )
     .map_err(Error::stdout)?;
     render_check_start(out, path).map_err(Error::stdout)?;
-    report(path, &checks, out).map(Some)
+    report(path, &checks, out).map(RepairGate::Refused)
 }
 
-/// Runs `iskra check --repair` on the opened collection at `path` (which
-/// [`refuse_repair`] let through): counts again what triggers keep
-/// ([`check::repair`]), says what was wrong, then checks the collection as
-/// `iskra check` does.
-pub fn run_repair(store: &mut Store, path: &Path, out: &mut impl Write) -> Result<i32> {
+/// Runs `iskra check --repair` on the opened collection at `path`, whose
+/// checks `before` [`refuse_repair`] cleared: counts again what triggers
+/// keep ([`check::repair`]), says what was wrong, then prints the checks
+/// as `iskra check` does, those the repair changed made again
+/// ([`check::recheck_repaired`]).
+pub fn run_repair(store: &mut Store, path: &Path, before: Vec<check::Check>, out: &mut impl Write) -> Result<i32> {
     let recounted = check::repair(store)?;
     render_recounted(out, &recounted).map_err(Error::stdout)?;
-    run(path, out)
+    render_check_start(out, path).map_err(Error::stdout)?;
+    let checks = check::recheck_repaired(path, before)?;
+    report(path, &checks, out)
 }
 
 /// A mistyped path is refused, not made into a new, empty collection.

@@ -29,6 +29,26 @@ pub fn repair(store: &mut crate::store::Store) -> Result<crate::store::Recounted
     store.recount_kept()
 }
 
+/// The checks after `iskra check --repair`: `before` (the read-only
+/// checks that let the repair through, every one passed or repairable)
+/// with the rules the repair changes ([`repairable`]) checked again on the
+/// file at `path`. The others looked at what a repair does not write, so
+/// the whole file is not read a second time.
+pub fn recheck_repaired(path: &Path, before: Vec<Check>) -> Result<Vec<Check>> {
+    let conn = open_for_inspection(path)?;
+    let again = sql::kept_consistency(&conn)?;
+    Ok(before
+        .into_iter()
+        .map(|check| match again.iter().find(|f| f.name == check.name) {
+            Some(finding) => Check {
+                name: check.name,
+                problems: finding.problems.clone(),
+            },
+            None => check,
+        })
+        .collect())
+}
+
 /// One check and what it found (nothing when it passed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Check {

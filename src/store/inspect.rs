@@ -327,38 +327,10 @@ pub struct Finding {
 
 /// Runs every consistency rule, plus whether the settings can be read.
 pub fn consistency(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
-    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let kept = KEPT_COUNTS
-        .iter()
-        .filter(|(since, _)| schema >= *since)
-        .map(|(_, rule)| rule);
+    let kept = kept_rules(conn)?;
     let mut findings = Vec::new();
     for rule in RULES.iter().chain(kept) {
-        let count: i64 = conn.query_row(
-            &format!("{DUE_PER_DAY} SELECT count(*) FROM ({})", rule.offenders),
-            [],
-            |r| r.get(0),
-        )?;
-        let mut problems = Vec::new();
-        if count > 0 {
-            let mut stmt = conn.prepare(&format!("{DUE_PER_DAY} {} LIMIT 5", rule.offenders))?;
-            let ids = stmt
-                .query_map([], |r| r.get::<_, i64>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-            let more = if count > 5 { ", …" } else { "" };
-            problems.push(format!(
-                "{count} {}{} ({} {}{more})",
-                rule.what,
-                if count == 1 { "" } else { "s" },
-                rule.what,
-                ids.join(", ")
-            ));
-        }
-        findings.push(Finding {
-            name: rule.name,
-            problems,
-        });
+        findings.push(finding(conn, rule)?);
     }
     let settings = match super::settings::read_settings(conn) {
         Ok(_) => Vec::new(),
@@ -369,6 +341,50 @@ pub fn consistency(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
         problems: settings,
     });
     Ok(findings)
+}
+
+/// Runs only the rules on what triggers keep ([`is_kept_rule`]): what
+/// `check --repair` changes, checked again after it.
+pub fn kept_consistency(conn: &Connection) -> rusqlite::Result<Vec<Finding>> {
+    kept_rules(conn)?.map(|rule| finding(conn, rule)).collect()
+}
+
+/// The rules on kept counts that the collection's schema version has.
+fn kept_rules(conn: &Connection) -> rusqlite::Result<impl Iterator<Item = &'static Rule>> {
+    let schema: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(KEPT_COUNTS
+        .iter()
+        .filter(move |(since, _)| schema >= *since)
+        .map(|(_, rule)| rule))
+}
+
+/// What breaks `rule`: how many rows, and the ids of the first five.
+fn finding(conn: &Connection, rule: &Rule) -> rusqlite::Result<Finding> {
+    let count: i64 = conn.query_row(
+        &format!("{DUE_PER_DAY} SELECT count(*) FROM ({})", rule.offenders),
+        [],
+        |r| r.get(0),
+    )?;
+    let mut problems = Vec::new();
+    if count > 0 {
+        let mut stmt = conn.prepare(&format!("{DUE_PER_DAY} {} LIMIT 5", rule.offenders))?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        let more = if count > 5 { ", …" } else { "" };
+        problems.push(format!(
+            "{count} {}{} ({} {}{more})",
+            rule.what,
+            if count == 1 { "" } else { "s" },
+            rule.what,
+            ids.join(", ")
+        ));
+    }
+    Ok(Finding {
+        name: rule.name,
+        problems,
+    })
 }
 
 /// The settings of a collection opened with [`open_for_inspection`].
