@@ -169,6 +169,29 @@ pub fn read_regular(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
 /// memory, whatever it is.
 pub fn read_limited(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
     let bytes = read_regular(path, limit, &format!("{what} is read from a regular file"))?;
+    at_most(path, bytes, limit, what)
+}
+
+/// [`read_limited`] for a text read once, from start to end, which may
+/// come down a pipe (`/dev/stdin`, `<(command)`, a FIFO): anything but a
+/// directory is read, waiting for its writer, and refused past `limit`
+/// bytes, having held at most one byte more.
+pub fn read_limited_stream(path: &Path, limit: u64, what: &str) -> Result<Vec<u8>> {
+    let io = Error::io(path);
+    let file = std::fs::File::open(path).map_err(io)?;
+    if file.metadata().map_err(io)?.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a directory; {what} is a file or a pipe.\n  hint: name a file",
+            shown(path)
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+    at_most(path, bytes, limit, what)
+}
+
+/// `bytes` read from `path`, or the error when there are more than `limit`.
+fn at_most(path: &Path, bytes: Vec<u8>, limit: u64, what: &str) -> Result<Vec<u8>> {
     if bytes.len() as u64 > limit {
         return Err(Error::Usage(format!(
             "{} is larger than {} MiB, the most {what} may be.\n  hint: split it into smaller files",

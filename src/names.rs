@@ -3,7 +3,7 @@
 //! (folded: case, and spaces, `-` and `_` alike, so `hint-test` names the deck
 //! titled "Hint test"); else an unambiguous prefix of either. An unknown name
 //! gets the nearest key or title by edit distance, when one is near enough to
-//! be a slip ([`crate::distance`]). Ground floor: pure, no crate imports.
+//! be a slip ([`crate::distance`]). Ground floor: pure; imports only `distance`.
 
 use crate::distance::within;
 

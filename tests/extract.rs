@@ -83,6 +83,28 @@ fn non_interactive_drafts_build_as_a_deck_one_per_key_term() {
     s.run(&["build", "drafts.deck"]).ok();
 }
 
+/// A text may come down a pipe (`pandoc … | iskra extract /dev/stdin`);
+/// a directory is refused, saying so.
+#[test]
+fn a_text_to_extract_from_may_come_down_a_pipe() {
+    let s = Scratch::new();
+    let run = s.run_at(
+        common::NOW,
+        &["extract", "/dev/stdin", "--non-interactive", "--out", "piped.deck"],
+        NOTES,
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("6 drafts written to piped.deck"), "{}", run.stdout);
+    std::fs::create_dir(s.path("texts")).unwrap();
+    let run = s.run(&["extract", "texts", "--non-interactive"]).fails();
+    assert!(
+        run.stderr
+            .contains("texts is a directory; a text to extract from is a file or a pipe"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn interactive_extract_needs_a_terminal() {
     let s = Scratch::new();

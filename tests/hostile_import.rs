@@ -203,3 +203,45 @@ fn a_text_import_holds_one_row_at_a_time_and_refuses_a_row_of_too_many_fields() 
     assert!(run.stderr.contains("hint: check the separator"), "{}", run.stderr);
     assert_eq!(s.count("SELECT count(*) FROM facts"), 1, "nothing more stored");
 }
+
+/// A note's tags are on every card whose template shows them: a package
+/// note whose ten cards would hold more than a fact may (480,000
+/// characters, 2,000 tags shown four times a card) is skipped with the
+/// reason, and the other notes of the package are imported.
+#[test]
+fn a_package_note_whose_cards_would_hold_too_much_with_its_tags_is_skipped() {
+    let s = Scratch::new();
+    let entries = common::package::entries(&common::package::exported(&Scratch::new()));
+    let templates: Vec<(String, String, String)> = (0..10)
+        .map(|i| {
+            (
+                format!("T{i}"),
+                format!("{i} {{{{Word}}}} {{{{Tags}}}}{{{{Tags}}}}"),
+                "{{Tags}}{{Tags}}".to_string(),
+            )
+        })
+        .collect();
+    let templates: Vec<(&str, &str, &str)> = templates
+        .iter()
+        .map(|(n, f, b)| (n.as_str(), f.as_str(), b.as_str()))
+        .collect();
+    let tags: String = (0..2_000).map(|i| format!(" t{i:04}")).collect();
+    let sql = format!(
+        "UPDATE notes SET tags = '{tags} ' WHERE id = (SELECT min(id) FROM notes);
+         INSERT INTO cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data)
+             SELECT c.id * 100 + o.value, c.nid, c.did, o.value, c.mod, c.usn, c.type, c.queue, c.due, c.ivl, c.factor,
+                    c.reps, c.lapses, c.left, c.odue, c.odid, c.flags, c.data
+             FROM cards c, json_each('[1, 2, 3, 4, 5, 6, 7, 8, 9]') o;"
+    );
+    let package = common::package::with_notetype(&entries, "Tagged", &["Word", "Meaning", "Extra"], &templates, &sql);
+    s.write("tags.apkg", package);
+    let run = s.run(&["import", "tags.apkg"]).ok();
+    assert!(
+        run.stdout
+            .contains("1 note not imported: this fact's cards would hold more than 400000 characters"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 2);
+    assert_eq!(s.count("SELECT count(*) FROM cards"), 20);
+}

@@ -54,7 +54,7 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
         check_out(&decks, path)?;
     }
     let file = &args.file;
-    let bytes = crate::files::read_limited(file, crate::extract::MAX_SOURCE_BYTES, "a text to extract from")?;
+    let bytes = crate::files::read_limited_stream(file, crate::extract::MAX_SOURCE_BYTES, "a text to extract from")?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::Usage(format!(
             "{} is not UTF-8 text.\n  hint: convert it to UTF-8 first",

@@ -5,7 +5,7 @@
 //! two items they connect (`after:paris>italy`), so inserting or moving an
 //! item leaves every other pair's history alone (see docs/deck-format.md).
 
-use super::cloze::{ClozeError, most_cards};
+use super::cloze::{ClozeError, MAX_CARD_TEXT, most_cards};
 use super::date::parse_date;
 use super::{CardKind, Fact, FactBody, Problem, SequenceKind, TimelineKind, slug_words};
 
@@ -50,16 +50,15 @@ pub fn check_cloze_hinted(text: &str, hint: Option<&str>) -> Result<(), Problem>
     })
 }
 
-/// Characters a fact's hint adds to each card's front (clozes and
-/// sequences count it against [`super::MAX_CARD_TEXT`]).
-pub(crate) fn repeated_chars(hint: Option<&str>) -> usize {
+/// Characters a fact's hint adds to each card's front.
+fn repeated_chars(hint: Option<&str>) -> usize {
     hint.map_or(0, |hint| hint_line(hint).chars().count() + 1)
 }
 
 /// Finds the deletions of a cloze text whose cards each repeat `repeated`
 /// more characters (the fact's hint): at most [`most_cards`] of them.
 pub(crate) fn cloze_deletions(text: &str, repeated: usize) -> Result<Vec<Deletion>, ClozeError> {
-    let most = most_cards(text.chars().count() + repeated);
+    let most = most_cards(text.chars().count(), repeated);
     let mut deletions = Vec::new();
     let mut rest = 0;
     while rest < text.len() {
@@ -126,19 +125,59 @@ impl Fact {
             FactBody::Cloze { text } => cloze_cards(text, self.hint.as_deref()),
             FactBody::Sequence { title, items, kinds } => sequence_cards(title, items, kinds, self.hint.as_deref()),
             FactBody::Timeline { date, event, kinds } => timeline_cards(date, event, kinds, self.hint.as_deref()),
-            FactBody::Note {
-                notetype,
-                fields,
-                templates,
-                cards,
-            } => {
-                let mut cards = super::template::note_cards(notetype, fields, templates, cards, &self.tags);
-                for card in &mut cards {
-                    card.front = with_hint(&card.front, self.hint.as_deref());
-                }
-                cards
-            }
+            FactBody::Note { cards, .. } => self.note_cards(cards),
         }
+    }
+
+    /// The cards of a note fact numbered `numbers` (none for another kind
+    /// of fact), each front with the fact's hint.
+    fn note_cards(&self, numbers: &[u32]) -> Vec<CardText> {
+        let FactBody::Note {
+            notetype,
+            fields,
+            templates,
+            ..
+        } = &self.body
+        else {
+            return Vec::new();
+        };
+        let mut cards = super::template::note_cards(notetype, fields, templates, numbers, &self.tags);
+        for card in &mut cards {
+            card.front = with_hint(&card.front, self.hint.as_deref());
+        }
+        cards
+    }
+
+    /// Checks that this fact's cards hold at most [`MAX_CARD_TEXT`]
+    /// characters between them, fronts and backs as [`Fact::cards`] makes
+    /// them: the one rule for every kind of fact, from deck files and
+    /// imports alike. A note's cards are made one at a time, stopping at
+    /// the one that passes it; a cloze's count is bounded before (by
+    /// [`most_cards`]) and a sequence's by [`MAX_SEQUENCE_ITEMS`].
+    pub fn check_card_text(&self) -> Result<(), Problem> {
+        let mut total = 0;
+        let mut within = |cards: Vec<CardText>| {
+            total += cards
+                .iter()
+                .map(|c| c.front.chars().count() + c.back.chars().count())
+                .sum::<usize>();
+            total <= MAX_CARD_TEXT
+        };
+        let fits = match &self.body {
+            FactBody::Note { cards, .. } => cards.iter().all(|&number| within(self.note_cards(&[number]))),
+            _ => within(self.cards()),
+        };
+        if fits {
+            return Ok(());
+        }
+        Err(Problem {
+            offset: 0,
+            message: format!(
+                "this fact's cards would hold more than {MAX_CARD_TEXT} characters between them \
+                 (fronts and backs; the hint is on every front, and a note's tags on every card that shows them)"
+            ),
+            hint: "shorten its text, hint or tags, or split it into several facts".into(),
+        })
     }
 }
 

@@ -15,21 +15,26 @@ use std::collections::HashSet;
 
 use crate::card::CardText;
 
-/// The most characters one fact's cards may repeat between them: each card
-/// of a cloze holds the whole text (its front, its back and the search
-/// index each hold a copy, so a card stores about three times the text),
-/// each pair card of a sequence its title and hint. A cloze of N characters
-/// makes at most `MAX_CARD_TEXT / N` cards ([`most_cards`]); more is refused
-/// with a located error (deck files and imports alike: both go through
-/// `check_cloze`). 200,000 lets a 20-deletion cloze of a 10,000-character
-/// text (a page and a half) build, and 100 deletions of a 2,000-character
-/// list; a cloze of the 20,000 characters a field may hold makes 10 cards.
-pub const MAX_CARD_TEXT: usize = 200_000;
+/// The most characters one fact's cards may hold between them, fronts and
+/// backs as they are shown (the fact's hint on every front, a note's tags
+/// where its templates show them): the store holds each card's text about
+/// three times (front, back, the search index), so this bounds what one
+/// fact of a deck file or an import can make of the collection.
+/// [`Fact::check_card_text`](super::Fact::check_card_text) holds every
+/// fact to it. Each card of a cloze holds the whole text twice (front and
+/// back), so a cloze of N characters makes at most `MAX_CARD_TEXT / 2N`
+/// cards ([`most_cards`]), checked as it is parsed, before a card is made.
+/// 400,000 lets a 20-deletion cloze of a 10,000-character text (a page and
+/// a half) build, and 100 deletions of a 2,000-character list; a cloze of
+/// the 20,000 characters a field may hold makes 10 cards.
+pub const MAX_CARD_TEXT: usize = 400_000;
 
-/// The most cards a fact may make when each repeats `chars` characters
-/// (see [`MAX_CARD_TEXT`]); always at least one.
-pub fn most_cards(chars: usize) -> usize {
-    (MAX_CARD_TEXT / chars.max(1)).max(1)
+/// The most cards a cloze of `text_chars` characters may make when each
+/// card's front also repeats `repeated` characters (the fact's hint): each
+/// card holds the text on its front and its back (see [`MAX_CARD_TEXT`]);
+/// always at least one.
+pub fn most_cards(text_chars: usize, repeated: usize) -> usize {
+    (MAX_CARD_TEXT / (2 * text_chars + repeated).max(1)).max(1)
 }
 
 /// How deep deletions may nest (`{{c1::a {{c2::b}}}}` is two levels).
@@ -64,7 +69,7 @@ pub fn is_numbered(text: &str) -> bool {
 /// Parses a numbered cloze text; the problem when it has one. `repeated`:
 /// characters each card repeats besides the text (the fact's hint).
 fn parse(text: &str, repeated: usize) -> Result<Vec<Node>, ClozeError> {
-    let most = most_cards(text.chars().count() + repeated);
+    let most = most_cards(text.chars().count(), repeated);
     // Each open deletion: number, offset, children so far.
     let mut stack: Vec<(u32, usize, Vec<Node>)> = Vec::new();
     let mut top: Vec<Node> = Vec::new();
@@ -251,8 +256,8 @@ impl ClozeError {
             ClozeError::TooMany(_, most) => {
                 return (
                     format!(
-                        "a cloze this long may make at most {most} cards: each holds the whole text, \
-                         {MAX_CARD_TEXT} characters in all"
+                        "a cloze this long may make at most {most} cards: each holds the whole text on its \
+                         front and back, and a fact's cards hold at most {MAX_CARD_TEXT} characters"
                     ),
                     "split the fact into several shorter clozes (the part that keeps the fact's id keeps the history of the cards it still makes)",
                 );
@@ -408,7 +413,7 @@ mod tests {
         let numbered = |count: usize| (1..=count).map(|n| format!("{{{{c{n}::w}}}} ")).collect::<String>();
         // 100 numbers in 1,092 characters: 183 cards may be made of it.
         let short = numbered(100);
-        assert_eq!(most_cards(short.chars().count()), MAX_CARD_TEXT / 1_092);
+        assert_eq!(most_cards(short.chars().count(), 0), MAX_CARD_TEXT / 2_184);
         assert_eq!(cards(&short).len(), 100);
         // A cloze as long as a field may be: 10 cards.
         let long = |count: usize| format!("{}{}", numbered(count), "y".repeat(20_000 - numbered(count).len()));

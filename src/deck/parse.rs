@@ -307,7 +307,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let text = |k: &str| fields.values.get(k).map(|f| f.value.clone());
-        Some(Fact {
+        let fact = Fact {
             id: draft.id,
             body,
             alternatives: fields.alternatives,
@@ -323,7 +323,12 @@ impl<'a> Parser<'a> {
                 })
                 .unwrap_or_default(),
             source: text("source"),
-        })
+        };
+        if let Err(problem) = fact.check_card_text() {
+            self.error_at(draft.line, 1, &draft.raw, problem.message, Some(&problem.hint));
+            return None;
+        }
+        Some(fact)
     }
 
     /// Reports a problem inside a field's value, which may span

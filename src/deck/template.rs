@@ -40,43 +40,6 @@ pub const MAX_NOTE_FIELDS: usize = 100;
 /// two sides of [`MAX_SIDE_CHARS`], so this bounds a fact's card text.
 pub const MAX_NOTE_TEMPLATES: usize = 100;
 
-/// Checks that a note's cards (`cards`, numbers of `templates`) repeat at
-/// most [`MAX_CARD_TEXT`](super::MAX_CARD_TEXT) characters between them,
-/// fronts and backs rendered: the rule clozes and sequences follow, so one
-/// fact of a deck file or an import cannot make a collection hundreds of
-/// times its size. The error names the card (its index in `cards`) whose
-/// text passes the budget.
-pub fn check_note_text(
-    notetype: &str,
-    fields: &[NoteField],
-    templates: &[NoteTemplate],
-    cards: &[u32],
-) -> Result<(), (usize, Problem)> {
-    let mut total = 0;
-    for (i, &number) in cards.iter().enumerate() {
-        let card = note_cards(notetype, fields, templates, &[number], &[]);
-        total += card
-            .iter()
-            .map(|c| c.front.chars().count() + c.back.chars().count())
-            .sum::<usize>();
-        if total > super::MAX_CARD_TEXT {
-            return Err((
-                i,
-                Problem {
-                    offset: 0,
-                    message: format!(
-                        "a note's cards may repeat at most {} characters between them (fronts and backs); \
-                         card {number} passes that",
-                        super::MAX_CARD_TEXT
-                    ),
-                    hint: "split the note, or make fewer cards of it".into(),
-                },
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Node {

@@ -360,7 +360,7 @@ pub fn render_facts(drafts: &[Draft], source: &str, first_number: usize) -> Stri
 /// after the file's existing `draft-N` facts. The whole new text is checked
 /// before it replaces the file, atomically.
 pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str) -> Result<()> {
-    let read = crate::files::read_limited(path, crate::deck::MAX_DECK_BYTES as u64, "a deck file");
+    let read = crate::deck::build::read_deck_file(path);
     let text = match read {
         Err(Error::Io { source: err, .. }) if err.kind() == std::io::ErrorKind::NotFound => render_deck(drafts, source),
         Err(err) => return Err(err),

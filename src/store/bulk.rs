@@ -287,6 +287,36 @@ mod tests {
         assert_eq!(store.schema_sql(), before);
     }
 
+    /// An import whose index rebuild fails part way (a full temporary
+    /// directory) calls `restore` again: it goes on from the object that
+    /// failed, so every index comes back, none twice and none forgotten.
+    #[test]
+    fn a_restore_that_failed_part_way_goes_on_from_the_object_that_failed() {
+        let mut store = Store::open_in_memory().unwrap();
+        let before = store.schema_sql();
+        store
+            .transaction(|tx| {
+                let names: Vec<String> = tx
+                    .prepare(&format!(
+                        "SELECT name FROM sqlite_master WHERE {CARD_AND_LOG_INDEXES} ORDER BY name"
+                    ))?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let mut indexes = set_aside(tx, CARD_AND_LOG_INDEXES)?;
+                assert_eq!(names.len(), 6, "{:?}", indexes.0);
+                // A table holding the third index's name: creating it fails.
+                tx.execute_batch(&format!("CREATE TABLE \"{}\" (x)", names[2]))?;
+                assert!(indexes.restore(tx).is_err());
+                assert_eq!(indexes.0.len(), 4, "the first two are made and forgotten");
+                tx.execute_batch(&format!("DROP TABLE \"{}\"", names[2]))?;
+                indexes.restore(tx)?;
+                assert!(indexes.0.is_empty());
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(store.schema_sql(), before);
+    }
+
     /// A trigger added to the schema that fires on inserting a card or a
     /// fact must be set aside (and its work kept) by bulk transactions too,
     /// or it fires per row in them, with its statement journal.

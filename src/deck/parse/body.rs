@@ -5,8 +5,7 @@
 use super::{FactDraft, Field, HashMap, Parser};
 use crate::deck::date::parse_date;
 use crate::deck::{
-    CardKind, FactBody, MAX_CARD_TEXT, MAX_SEQUENCE_ITEMS, QaKind, SequenceKind, TimelineKind, check_cloze_hinted,
-    item_key, most_cards,
+    CardKind, FactBody, MAX_SEQUENCE_ITEMS, QaKind, SequenceKind, TimelineKind, check_cloze_hinted, item_key,
 };
 
 /// The fields of one fact block, sorted by use.
@@ -250,19 +249,10 @@ impl Parser<'_> {
                 }
             }
         }
-        // Each item makes about two cards, each repeating the title and hint.
-        let hint = fields.values.get("hint").map(|h| h.value.as_str());
-        let repeated = title.map_or(0, |t| t.value.chars().count()) + crate::deck::cards::repeated_chars(hint);
-        let most = (most_cards(repeated).div_ceil(2)).clamp(2, MAX_SEQUENCE_ITEMS);
-        if let Some(extra) = fields.items.get(most) {
-            let message = if most == MAX_SEQUENCE_ITEMS {
-                format!("a sequence with more than {MAX_SEQUENCE_ITEMS} items")
-            } else {
-                format!(
-                    "a sequence with this title and hint may have at most {most} items (about two cards \
-                     each, all repeating them: {MAX_CARD_TEXT} characters in all)"
-                )
-            };
+        // Each item makes about two cards; what they hold between them is
+        // checked on the whole fact (`Fact::check_card_text`).
+        if let Some(extra) = fields.items.get(MAX_SEQUENCE_ITEMS) {
+            let message = format!("a sequence with more than {MAX_SEQUENCE_ITEMS} items");
             let hint = "split the fact into several sequences (each makes about two cards per item)";
             self.field_error(extra, message, Some(hint));
             ok = false;
@@ -316,7 +306,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use crate::deck::{
-        CardKind, Deck, Diagnostic, FactBody, MAX_CARD_TEXT, MAX_SEQUENCE_ITEMS, SequenceKind, TimelineKind, parse_deck,
+        CardKind, Deck, Diagnostic, FactBody, MAX_SEQUENCE_ITEMS, SequenceKind, TimelineKind, parse_deck,
     };
 
     fn parse(text: &str) -> Result<Deck, Vec<Diagnostic>> {
@@ -426,19 +416,32 @@ mod tests {
     }
 
     #[test]
-    fn a_long_title_and_hint_leave_fewer_items_since_every_pair_card_repeats_them() {
-        // Title 990 + hint line 9 + its line end: 1,000 characters a card,
-        // 200 cards, 100 items.
-        let deck = |count: usize| {
-            let items: String = (1..=count).map(|i| format!("item: stop {i}\n")).collect();
-            format!("# D\n## r\nsequence: {}\nhint: h\n{items}", "t".repeat(990))
+    fn a_sequences_cards_hold_at_most_the_card_text_budget_items_included() {
+        // Items of 2,000 characters: each is on about four cards' sides
+        // and on the order card, so 30 fit and 60 pass 400,000.
+        let deck = |count: usize, cards: &str| {
+            let items: String = (1..=count)
+                .map(|i| format!("item: {i} {}\n", "x".repeat(1_995)))
+                .collect();
+            format!("# D\n## r\nsequence: Route\n{cards}{items}")
         };
-        assert_eq!(parse(&deck(100)).unwrap().facts[0].cards().len(), 2 * 99 + 1);
-        let errs = errors(&deck(101));
+        assert_eq!(parse(&deck(30, "")).unwrap().facts[0].cards().len(), 2 * 29 + 1);
+        let errs = errors(&deck(60, ""));
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!((errs[0].0, errs[0].1), (4 + 101, 7));
-        assert!(errs[0].2.contains("at most 100 items"), "{errs:?}");
-        assert!(errs[0].2.contains(&MAX_CARD_TEXT.to_string()), "{errs:?}");
+        assert_eq!((errs[0].0, errs[0].1), (2, 1), "{errs:?}");
+        assert!(errs[0].2.contains("would hold more than 400000"), "{errs:?}");
+        // The order card alone holds each item once: 150 of them fit.
+        assert_eq!(parse(&deck(150, "cards: order\n")).unwrap().facts[0].cards().len(), 1);
+    }
+
+    #[test]
+    fn a_long_title_and_hint_do_not_limit_the_items_of_an_order_card() {
+        let items: String = (1..=MAX_SEQUENCE_ITEMS).map(|i| format!("item: stop {i}\n")).collect();
+        let deck = format!(
+            "# D\n## r\nsequence: {}\nhint: h\ncards: order\n{items}",
+            "t".repeat(990)
+        );
+        assert_eq!(parse(&deck).unwrap().facts[0].cards().len(), 1);
     }
 
     #[test]

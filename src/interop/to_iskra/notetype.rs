@@ -15,8 +15,8 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::deck::template::{MAX_NOTE_FIELDS, MAX_NOTE_TEMPLATES, check_field_name, check_note_text, check_side};
-use crate::deck::{FactBody, MAX_CARD_TEXT, NoteField, NoteTemplate};
+use crate::deck::template::{MAX_NOTE_FIELDS, MAX_NOTE_TEMPLATES, check_field_name, check_side};
+use crate::deck::{FactBody, NoteField, NoteTemplate};
 use crate::interop::anki::{Note, Notetype, html};
 
 /// The most text a note type's templates may hold together, each note
@@ -199,11 +199,6 @@ pub(super) fn note_body(kind: &NoteKind, notetype: &Notetype, note: &Note, ords:
     if cards.is_empty() {
         return Err("no card of a template its note type has".into());
     }
-    if check_note_text(&kind.name, &fields, &kind.templates, &cards).is_err() {
-        return Err(format!(
-            "its cards would repeat more than {MAX_CARD_TEXT} characters between them (iskra's limit for one note)"
-        ));
-    }
     Ok(FactBody::Note {
         notetype: kind.name.clone(),
         fields,
@@ -320,13 +315,15 @@ mod tests {
     }
 
     #[test]
-    fn a_note_whose_cards_pass_the_card_text_budget_is_not_imported() {
+    fn an_imported_notes_cards_are_measured_with_its_tags() {
+        // Ten templates showing the tags twice a side: 2,000 tags (11,999
+        // characters) make 480,000 characters on ten cards, 96,000 on two.
         let templates: Vec<(String, String, String)> = (0..10)
             .map(|i| {
                 (
                     format!("T{i}"),
-                    format!("{i} {{{{F}}}}{{{{F}}}}"),
-                    "{{F}}{{F}}".to_string(),
+                    format!("{i} {{{{Tags}}}}{{{{Tags}}}}"),
+                    "{{Tags}}{{Tags}}".to_string(),
                 )
             })
             .collect();
@@ -335,12 +332,25 @@ mod tests {
             .map(|(n, f, b)| (n.as_str(), f.as_str(), b.as_str()))
             .collect();
         let nt = notetype(&["F"], &templates);
-        let long = "w ".repeat(9_995);
+        let fact = |tags: &[String], ords: &[i64]| crate::deck::Fact {
+            id: "g".into(),
+            body: body(&nt, &note(&["f"]), ords).expect("a note body"),
+            alternatives: Vec::new(),
+            hint: None,
+            extra: None,
+            tags: tags.to_vec(),
+            source: None,
+        };
         let ords: Vec<i64> = (0..10).collect();
-        assert!(body(&nt, &note(&["short"]), &ords).is_ok());
-        let err = body(&nt, &note(&[&long]), &ords).unwrap_err();
-        assert!(err.contains("would repeat more than 200000 characters"), "{err}");
-        assert!(body(&nt, &note(&[&long]), &[0, 1]).is_ok(), "two cards fit");
+        let many: Vec<String> = (0..2_000).map(|i| format!("t{i:04}")).collect();
+        assert!(fact(&[], &ords).check_card_text().is_ok());
+        let problem = fact(&many, &ords).check_card_text().unwrap_err();
+        assert!(
+            problem.message.contains("more than 400000 characters"),
+            "{}",
+            problem.message
+        );
+        assert!(fact(&many, &[0, 1]).check_card_text().is_ok(), "two cards fit");
     }
 
     #[test]

@@ -409,20 +409,24 @@ impl Context<'_> {
             (Some(lines.join("\n")), Roles { extra: None, ..roles })
         };
         convert::check_lengths(&body, extra.as_deref())?;
+        let numbers = match &body {
+            FactBody::Note { cards, .. } => Some(cards.clone()),
+            _ => None,
+        };
+        let fact = Fact {
+            id: keys::guid_key(&note.guid),
+            body,
+            alternatives: Vec::new(),
+            hint: None,
+            extra,
+            tags: std::mem::take(&mut note.tags),
+            source: None,
+        };
+        // Checked after the tags are on it: a note's templates may show them.
+        fact.check_card_text().map_err(|problem| problem.message)?;
         Ok(Converted {
-            numbers: match &body {
-                FactBody::Note { cards, .. } => Some(cards.clone()),
-                _ => None,
-            },
-            fact: Fact {
-                id: keys::guid_key(&note.guid),
-                body,
-                alternatives: Vec::new(),
-                hint: None,
-                extra,
-                tags: std::mem::take(&mut note.tags),
-                source: None,
-            },
+            numbers,
+            fact,
             cloze,
             reverse,
             origin: AnkiOrigin {
