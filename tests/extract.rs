@@ -112,6 +112,18 @@ fn interactive_extract_needs_a_terminal() {
     let run = s.run(&["extract", "notes.txt"]).fails();
     assert!(run.stderr.contains("--non-interactive"), "{}", run.stderr);
     assert!(!s.path("decks/drafts.deck").exists());
+    // Said before the text is read: a pipe with no writer is not waited on.
+    let fifo = s.path("notes.fifo");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let output = s
+        .command(common::NOW)
+        .args(["extract", "notes.fifo"])
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("asks about each draft on a terminal"), "{stderr}");
 }
 
 /// The deletions a teacher picked in an annotated text (`{{…}}`): each as

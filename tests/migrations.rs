@@ -611,3 +611,31 @@ fn a_migration_that_cannot_back_up_first_changes_nothing() {
         assert_eq!(schema_of(&s.db), current);
     }
 }
+
+/// `check --repair` on a collection at an older schema migrates it first:
+/// the checks it prints are those of the file as it is after (the current
+/// schema, every rule it has), the same as `check` prints next.
+#[test]
+fn check_repair_of_an_older_collection_prints_the_checks_of_the_migrated_file() {
+    let fixture = FIXTURES.iter().find(|f| f.schema == 4).expect("a schema 4 fixture");
+    let s = copy_of(fixture);
+    rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .execute_batch("UPDATE decks SET card_count = card_count + 7;")
+        .unwrap();
+    let repair = s.run_at(LATER, &["check", "--repair"], "");
+    assert_eq!(repair.code, 0, "{}{}", repair.stdout, repair.stderr);
+    assert!(repair.stdout.contains("Counted again"), "{}", repair.stdout);
+    let plain = s.run_at(LATER, &["check"], "");
+    assert!(
+        plain.stdout.contains(&format!("(schema version {})", current_schema())),
+        "{}",
+        plain.stdout
+    );
+    assert!(
+        repair.stdout.ends_with(&plain.stdout),
+        "{}\nends with\n{}",
+        repair.stdout,
+        plain.stdout
+    );
+}

@@ -53,6 +53,12 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
     if let Some(path) = &args.out {
         check_out(&decks, path)?;
     }
+    // Asked before the text is read: it may be a pipe that never ends.
+    if !args.non_interactive && !std::io::stdin().is_terminal() {
+        return Err(Error::Usage(
+            "extract asks about each draft on a terminal.\n  hint: pass --non-interactive to write all drafts to a file".into(),
+        ));
+    }
     let file = &args.file;
     let bytes = crate::files::read_limited_stream(file, crate::extract::MAX_SOURCE_BYTES, "a text to extract from")?;
     let text = String::from_utf8(bytes).map_err(|_| {
@@ -77,11 +83,6 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
         append_to_deck_file(&path, &drafts, &source)?;
         writeln!(out, "{} drafts written to {}", drafts.len(), path.display()).map_err(Error::stdout)?;
         return Ok(0);
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(
-            "extract asks about each draft on a terminal.\n  hint: pass --non-interactive to write all drafts to a file".into(),
-        ));
     }
     let path = args
         .out

@@ -102,71 +102,65 @@ pub(crate) fn cloze_deletions(text: &str, repeated: usize) -> Result<Vec<Deletio
 impl Fact {
     /// The cards this fact yields, in a stable order.
     pub fn cards(&self) -> Vec<CardText> {
+        self.each_card().collect()
+    }
+
+    /// [`Fact::cards`] one at a time: a sequence's and a note's are made
+    /// as they are asked for, so [`Fact::check_card_text`] stops at the
+    /// card that passes the budget.
+    fn each_card(&self) -> Box<dyn Iterator<Item = CardText> + '_> {
+        let hint = self.hint.as_deref();
         match &self.body {
             FactBody::Qa {
                 question,
                 answer,
                 kinds,
-            } => kinds
-                .iter()
-                .map(|kind| {
-                    let (front, back) = match kind {
-                        super::QaKind::Basic => (question, answer),
-                        super::QaKind::Reverse => (answer, question),
-                    };
-                    CardText {
-                        template: CardKind::name(*kind).to_string(),
-                        front: with_hint(front, self.hint.as_deref()),
-                        back: back.clone(),
-                        answer: back.clone(),
+            } => Box::new(kinds.iter().map(move |kind| {
+                let (front, back) = match kind {
+                    super::QaKind::Basic => (question, answer),
+                    super::QaKind::Reverse => (answer, question),
+                };
+                CardText {
+                    template: CardKind::name(*kind).to_string(),
+                    front: with_hint(front, hint),
+                    back: back.clone(),
+                    answer: back.clone(),
+                }
+            })),
+            FactBody::Cloze { text } => Box::new(cloze_cards(text, hint).into_iter()),
+            FactBody::Sequence { title, items, kinds } => Box::new(sequence_cards(title, items, kinds, hint)),
+            FactBody::Timeline { date, event, kinds } => Box::new(timeline_cards(date, event, kinds, hint).into_iter()),
+            FactBody::Note {
+                notetype,
+                fields,
+                templates,
+                cards,
+            } => {
+                // Joined once for all the cards, each made on its own.
+                let tags = self.tags.join(" ");
+                Box::new(cards.iter().flat_map(move |&number| {
+                    let mut card = super::template::note_cards(notetype, fields, templates, &[number], &tags);
+                    for card in &mut card {
+                        card.front = with_hint(&card.front, hint);
                     }
-                })
-                .collect(),
-            FactBody::Cloze { text } => cloze_cards(text, self.hint.as_deref()),
-            FactBody::Sequence { title, items, kinds } => sequence_cards(title, items, kinds, self.hint.as_deref()),
-            FactBody::Timeline { date, event, kinds } => timeline_cards(date, event, kinds, self.hint.as_deref()),
-            FactBody::Note { cards, .. } => self.note_cards(cards),
+                    card
+                }))
+            }
         }
-    }
-
-    /// The cards of a note fact numbered `numbers` (none for another kind
-    /// of fact), each front with the fact's hint.
-    fn note_cards(&self, numbers: &[u32]) -> Vec<CardText> {
-        let FactBody::Note {
-            notetype,
-            fields,
-            templates,
-            ..
-        } = &self.body
-        else {
-            return Vec::new();
-        };
-        let mut cards = super::template::note_cards(notetype, fields, templates, numbers, &self.tags);
-        for card in &mut cards {
-            card.front = with_hint(&card.front, self.hint.as_deref());
-        }
-        cards
     }
 
     /// Checks that this fact's cards hold at most [`MAX_CARD_TEXT`]
     /// characters between them, fronts and backs as [`Fact::cards`] makes
     /// them: the one rule for every kind of fact, from deck files and
-    /// imports alike. A note's cards are made one at a time, stopping at
-    /// the one that passes it; a cloze's count is bounded before (by
-    /// [`most_cards`]) and a sequence's by [`MAX_SEQUENCE_ITEMS`].
+    /// imports alike. The cards are made one at a time, stopping at the one
+    /// that passes it (a cloze's are made together: their count is bounded
+    /// before, by [`most_cards`]).
     pub fn check_card_text(&self) -> Result<(), Problem> {
         let mut total = 0;
-        let mut within = |cards: Vec<CardText>| {
-            total += cards
-                .iter()
-                .map(|c| c.front.chars().count() + c.back.chars().count())
-                .sum::<usize>();
+        let fits = self.each_card().all(|card| {
+            total += card.front.chars().count() + card.back.chars().count();
             total <= MAX_CARD_TEXT
-        };
-        let fits = match &self.body {
-            FactBody::Note { cards, .. } => cards.iter().all(|&number| within(self.note_cards(&[number]))),
-            _ => within(self.cards()),
-        };
+        });
         if fits {
             return Ok(());
         }
@@ -189,39 +183,46 @@ pub fn item_key(item: &str) -> String {
     slug_words(item).join("-")
 }
 
-fn sequence_cards(title: &str, items: &[String], kinds: &[SequenceKind], hint: Option<&str>) -> Vec<CardText> {
-    let pairs: Vec<(&String, &String)> = items.iter().zip(items.iter().skip(1)).collect();
+/// A sequence's cards, made one at a time: its pairs' `after` cards, their
+/// `before` cards, then the `order` card, as `kinds` has them.
+fn sequence_cards<'a>(
+    title: &'a str,
+    items: &'a [String],
+    kinds: &'a [SequenceKind],
+    hint: Option<&'a str>,
+) -> impl Iterator<Item = CardText> + 'a {
+    let pairs = move || items.iter().zip(items.iter().skip(1));
     let pair_template =
-        |kind: SequenceKind, (a, b): (&String, &String)| format!("{}:{}>{}", kind.name(), item_key(a), item_key(b));
-    let mut cards = Vec::new();
-    for kind in SequenceKind::ALL.iter().filter(|k| kinds.contains(k)) {
-        match kind {
-            SequenceKind::After => cards.extend(pairs.iter().map(|&(a, b)| CardText {
-                template: pair_template(*kind, (a, b)),
-                front: with_hint(&format!("{title}: what comes after {a}?"), hint),
-                back: b.clone(),
-                answer: b.clone(),
-            })),
-            SequenceKind::Before => cards.extend(pairs.iter().map(|&(a, b)| CardText {
-                template: pair_template(*kind, (a, b)),
-                front: with_hint(&format!("{title}: what comes before {b}?"), hint),
-                back: a.clone(),
-                answer: a.clone(),
-            })),
-            SequenceKind::Order => cards.push(CardText {
-                template: kind.name().to_string(),
-                front: with_hint(&format!("{title}: all {} in order?", items.len()), hint),
-                back: items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| format!("{}. {item}", i + 1))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                answer: items.join("; "),
-            }),
-        }
-    }
-    cards
+        |kind: SequenceKind, a: &str, b: &str| format!("{}:{}>{}", kind.name(), item_key(a), item_key(b));
+    SequenceKind::ALL.iter().filter(move |k| kinds.contains(k)).flat_map(
+        move |&kind| -> Box<dyn Iterator<Item = CardText> + 'a> {
+            match kind {
+                SequenceKind::After => Box::new(pairs().map(move |(a, b)| CardText {
+                    template: pair_template(kind, a, b),
+                    front: with_hint(&format!("{title}: what comes after {a}?"), hint),
+                    back: b.clone(),
+                    answer: b.clone(),
+                })),
+                SequenceKind::Before => Box::new(pairs().map(move |(a, b)| CardText {
+                    template: pair_template(kind, a, b),
+                    front: with_hint(&format!("{title}: what comes before {b}?"), hint),
+                    back: a.clone(),
+                    answer: a.clone(),
+                })),
+                SequenceKind::Order => Box::new(std::iter::once_with(move || CardText {
+                    template: kind.name().to_string(),
+                    front: with_hint(&format!("{title}: all {} in order?", items.len()), hint),
+                    back: items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| format!("{}. {item}", i + 1))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    answer: items.join("; "),
+                })),
+            }
+        },
+    )
 }
 
 fn timeline_cards(date: &str, event: &str, kinds: &[TimelineKind], hint: Option<&str>) -> Vec<CardText> {

@@ -130,15 +130,15 @@ pub fn generated(fields: &[NoteField], templates: &[NoteTemplate]) -> Vec<u32> {
         .collect()
 }
 
-/// The cards of a note fact: one per number in `cards`, in that order.
+/// The cards of a note fact: one per number in `cards`, in that order;
+/// `tags` the fact's tags joined by spaces, as `{{Tags}}` shows them.
 pub fn note_cards(
     notetype: &str,
     fields: &[NoteField],
     templates: &[NoteTemplate],
     cards: &[u32],
-    tags: &[String],
+    tags: &str,
 ) -> Vec<CardText> {
-    let tags = tags.join(" ");
     cards
         .iter()
         .filter_map(|&number| {
@@ -153,7 +153,7 @@ pub fn note_cards(
             drop_leading_front_side(&mut back_nodes);
             let mut ctx = Context {
                 fields,
-                tags: &tags,
+                tags,
                 notetype,
                 card: &template.name,
                 front: String::new(),
@@ -520,7 +520,7 @@ mod tests {
     #[test]
     fn each_template_is_a_card_with_the_unused_fields_under_its_answer() {
         let (fields, templates) = person();
-        let cards = note_cards("Person", &fields, &templates, &[1, 2], &[]);
+        let cards = note_cards("Person", &fields, &templates, &[1, 2], "");
         let shown: Vec<(&str, &str, &str, &str)> = cards
             .iter()
             .map(|c| {
@@ -549,7 +549,7 @@ mod tests {
                 ),
             ]
         );
-        let only_second = note_cards("Person", &fields, &templates, &[2], &[]);
+        let only_second = note_cards("Person", &fields, &templates, &[2], "");
         assert_eq!(only_second.len(), 1);
         assert_eq!(only_second[0].template, "card:2");
     }
@@ -564,7 +564,7 @@ mod tests {
                     .into(),
             back: "{{^Note}}no note;{{/Note}} {{type:Back}} [{{Tags}}]\nasked: {{FrontSide}}".into(),
         }];
-        let cards = note_cards("Cities", &fields, &templates, &[1], &["russia".into()]);
+        let cards = note_cards("Cities", &fields, &templates, &[1], "russia");
         assert_eq!(cards[0].front, "Cities/Capital: since when is Moscow the capital?");
         assert_eq!(
             cards[0].back,
@@ -582,14 +582,14 @@ mod tests {
             back: "{{FrontSide}}".repeat(230),
         }];
         assert_eq!(generated(&fields, &templates), vec![1]);
-        let cards = note_cards("Hostile", &fields, &templates, &[1], &[]);
+        let cards = note_cards("Hostile", &fields, &templates, &[1], "");
         let card = &cards[0];
         let cut = format!("{}…", "x".repeat(MAX_SIDE_CHARS));
         assert_eq!(card.front, cut);
         assert_eq!(card.answer, cut, "the back: the capped front, cut again");
         assert_eq!(card.back, cut, "no room left for the unused field");
         let (fields, templates) = person();
-        let whole = note_cards("Person", &fields, &templates, &[1], &[]);
+        let whole = note_cards("Person", &fields, &templates, &[1], "");
         assert!(!whole[0].front.contains('…') && !whole[0].back.contains('…'));
     }
 

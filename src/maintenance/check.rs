@@ -33,8 +33,14 @@ pub fn repair(store: &mut crate::store::Store) -> Result<crate::store::Recounted
 /// checks that let the repair through, every one passed or repairable)
 /// with the rules the repair changes ([`repairable`]) checked again on the
 /// file at `path`. The others looked at what a repair does not write, so
-/// the whole file is not read a second time.
+/// the whole file is not read a second time; unless the collection was
+/// at an older schema before (opening it to repair migrated it: tables
+/// rewritten, rules added), when every check is made again.
 pub fn recheck_repaired(path: &Path, before: Vec<Check>) -> Result<Vec<Check>> {
+    let current = identity_check(SCHEMA_VERSION);
+    if !before.iter().any(|check| check.name == current) {
+        return inspect(path);
+    }
     let conn = open_for_inspection(path)?;
     let again = sql::kept_consistency(&conn)?;
     Ok(before
@@ -47,6 +53,11 @@ pub fn recheck_repaired(path: &Path, before: Vec<Check>) -> Result<Vec<Check>> {
             None => check,
         })
         .collect())
+}
+
+/// The name of the check that the file is an iskra collection at `schema`.
+fn identity_check(schema: i64) -> String {
+    format!("it is an iskra collection (schema version {schema})")
 }
 
 /// One check and what it found (nothing when it passed).
@@ -153,8 +164,7 @@ fn inspect_into(path: &Path, report: &mut Checks) -> Result<()> {
         id if id.schema < 1 => vec![format!("schema version {} is not one iskra wrote", id.schema)],
         _ => Vec::new(),
     };
-    let name = format!("it is an iskra collection (schema version {})", identity.schema);
-    report.check(&name, &version);
+    report.check(&identity_check(identity.schema), &version);
     let Some(integrity) = report.result("SQLite integrity", sql::integrity_problems(&conn, 20)) else {
         return Ok(());
     };
