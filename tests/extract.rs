@@ -124,6 +124,15 @@ fn interactive_extract_needs_a_terminal() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("asks about each draft on a terminal"), "{stderr}");
+    // And before the collection is opened: an older one is not upgraded.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/collection-v3.sqlite3");
+    std::fs::copy(fixture, &s.db).unwrap();
+    s.run(&["extract", "notes.txt"]).fails();
+    let schema: i64 = rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(schema, 3, "the refused command upgraded the collection");
 }
 
 /// The deletions a teacher picked in an annotated text (`{{…}}`): each as

@@ -65,7 +65,11 @@ pub fn run_repair(store: &mut Store, path: &Path, before: Vec<check::Check>, out
     let recounted = check::repair(store)?;
     render_recounted(out, &recounted).map_err(Error::stdout)?;
     render_check_start(out, path).map_err(Error::stdout)?;
-    let checks = check::recheck_repaired(path, before)?;
+    let checks = {
+        // Cleared before the checks are printed.
+        let bar = crate::ui::progress::Bar::on_stderr();
+        check::recheck_repaired(path, before, &bar)?
+    };
     report(path, &checks, out)
 }
 

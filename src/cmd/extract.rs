@@ -9,7 +9,7 @@
 //! take that deck over): the default becomes `drafts-2.deck`, … and an
 //! `--out` of such a name is refused.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::deck::author::decks_dir;
@@ -43,6 +43,13 @@ pub struct ExtractArgs {
 
 /// Runs `iskra extract`; `collection` is read if it exists.
 pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -> Result<i32> {
+    // Said before anything is opened or read (the collection may need an
+    // upgrade; the text may be a pipe that never ends).
+    if !args.non_interactive && !super::can_prompt() {
+        return Err(Error::Usage(
+            "extract asks about each draft on a terminal.\n  hint: pass --non-interactive to write all drafts to a file".into(),
+        ));
+    }
     let (decks, settings) = match collection.filter(|c| c.exists()) {
         Some(collection) => {
             let store = Store::open_with(collection, &backup::before_migration)?;
@@ -52,12 +59,6 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
     };
     if let Some(path) = &args.out {
         check_out(&decks, path)?;
-    }
-    // Asked before the text is read: it may be a pipe that never ends.
-    if !args.non_interactive && !std::io::stdin().is_terminal() {
-        return Err(Error::Usage(
-            "extract asks about each draft on a terminal.\n  hint: pass --non-interactive to write all drafts to a file".into(),
-        ));
     }
     let file = &args.file;
     let bytes = crate::files::read_limited_stream(file, crate::extract::MAX_SOURCE_BYTES, "a text to extract from")?;

@@ -36,10 +36,10 @@ pub fn repair(store: &mut crate::store::Store) -> Result<crate::store::Recounted
 /// the whole file is not read a second time; unless the collection was
 /// at an older schema before (opening it to repair migrated it: tables
 /// rewritten, rules added), when every check is made again.
-pub fn recheck_repaired(path: &Path, before: Vec<Check>) -> Result<Vec<Check>> {
+pub fn recheck_repaired(path: &Path, before: Vec<Check>, progress: &dyn Progress) -> Result<Vec<Check>> {
     let current = identity_check(SCHEMA_VERSION);
     if !before.iter().any(|check| check.name == current) {
-        return inspect(path);
+        return inspect_showing(path, progress);
     }
     let conn = open_for_inspection(path)?;
     let again = sql::kept_consistency(&conn)?;
