@@ -245,3 +245,51 @@ fn a_package_note_whose_cards_would_hold_too_much_with_its_tags_is_skipped() {
     assert_eq!(s.count("SELECT count(*) FROM facts"), 2);
     assert_eq!(s.count("SELECT count(*) FROM cards"), 20);
 }
+
+/// A field longer than any a note may keep is not held whole: the reader
+/// skips its rest (a 45 MB field ran the import out of a 100 MB address
+/// space before), the note is skipped with the reason, and the rows after
+/// a long multi-line field keep their line numbers.
+#[test]
+fn a_text_field_longer_than_any_kept_is_not_held_whole() {
+    let s = Scratch::new();
+    s.write(
+        "huge.txt",
+        format!("#separator:tab\nq\ta\n{}\tback\nkept\tfine\n", "x".repeat(45_000_000)),
+    );
+    let run = s.run_capped(MEMORY_CAP_KB, &["import", "huge.txt"], "").ok();
+    assert!(
+        run.stdout
+            .contains(&format!("1 note not imported: {} (line 3)", long_field())),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s.count("SELECT count(*) FROM facts"), 2);
+    // 400 lines of 1,000 characters in one quoted field: the rows after it
+    // are reported on their own lines.
+    s.write(
+        "lines.txt",
+        format!(
+            "#separator:tab\nq\ta\n\"{}\"\tback\n\tno front\nkept\tfine\n",
+            format!("{}\n", "y".repeat(1_000)).repeat(400)
+        ),
+    );
+    let run = s.run(&["import", "lines.txt"]).ok();
+    assert!(
+        run.stdout
+            .contains(&format!("1 note not imported: {} (line 3)", long_field())),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("1 note not imported: the first field has no text (media only, or empty) (line 404)"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// How an importer refuses a field longer than it keeps.
+fn long_field() -> String {
+    format!("a field of more than {MAX_RAW_FIELD_BYTES} bytes (iskra keeps at most {MAX_FIELD_CHARS} characters)")
+}

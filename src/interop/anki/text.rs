@@ -7,6 +7,9 @@
 //! Anki. Parsing reports every malformed line at once, with `file:line:column`.
 
 mod quoting;
+mod rows;
+
+pub use rows::Rows;
 
 use crate::deck::Diagnostic;
 use quoting::{QuotingError, quoting_errors, shown_line};
@@ -21,6 +24,14 @@ pub const MAX_FILE_BYTES: u64 = 128 << 20;
 /// more is refused where its first extra field starts, before it is read,
 /// so a line of separators cannot make the import hold a field each.
 pub const MAX_ROW_FIELDS: usize = 1_000;
+
+/// The most bytes of one field the `csv` reader is given: the rest of a
+/// longer field is skipped as the file is read (see `quoting.rs`), so a
+/// row is held at most this much a field, however long the file's. The
+/// importer refuses a field past its raw limit (16 bytes a character a
+/// field may keep), one byte less: such a field is still refused, by its
+/// length, before any work on it.
+pub const KEPT_FIELD_BYTES: usize = 16 * crate::deck::MAX_FIELD_CHARS + 1;
 
 /// Problems reported per text file; past this they are only counted (the
 /// cap deck files have).
@@ -105,6 +116,8 @@ pub struct TextFile<'a> {
     body: &'a str,
     /// The file's line the body starts on.
     body_line: usize,
+    /// What the reader skips of overlong fields (byte ranges of the body).
+    cuts: Vec<std::ops::Range<usize>>,
 }
 
 /// One record, with the line it starts on; its fields are one buffer.
@@ -118,13 +131,7 @@ impl<'a> TextFile<'a> {
     /// The records, read one at a time (their quoting and field counts were
     /// checked by [`parse`]).
     pub fn rows(&self) -> Rows<'a> {
-        Rows {
-            reader: csv_reader(self.body, self.separator),
-            label: self.label.clone(),
-            body: self.body,
-            first_line: self.body_line,
-            done: false,
-        }
+        Rows::new(self.body, &self.cuts, self.separator, &self.label, self.body_line)
     }
 
     /// Column numbers (1-based) that hold guid, notetype, deck or tags.
@@ -179,7 +186,7 @@ pub fn parse<'a>(label: &str, bytes: &'a [u8], preferred: Option<Separator>) -> 
         // `#columns:` came before `#separator:`, or the guess: split it now.
         file.columns = split_simple(&raw, file.separator);
     }
-    parser.check_records(body_start, body_line, file.separator);
+    file.cuts = parser.check_records(body_start, body_line, file.separator);
     (file.body, file.body_line) = (&text[body_start..], body_line);
     if !parser.diagnostics.is_empty() {
         return Err(parser.diagnostics);
@@ -212,6 +219,7 @@ impl<'a> Parser<'_, 'a> {
             label: self.label.to_string(),
             body: "",
             body_line: 1,
+            cuts: Vec::new(),
         };
         let mut html = None;
         let mut offset = 0;
@@ -300,10 +308,11 @@ impl<'a> Parser<'_, 'a> {
     /// Reports malformed quoting and rows of more than [`MAX_ROW_FIELDS`]
     /// fields, located ([`quoting_errors`]), before the `csv` crate reads
     /// any record (it would read on past bad quoting, and hold every field
-    /// of a row).
-    fn check_records(&mut self, start: usize, first_line: usize, separator: Separator) {
+    /// of a row). Returns what the reader is to skip of overlong fields.
+    fn check_records(&mut self, start: usize, first_line: usize, separator: Separator) -> Vec<std::ops::Range<usize>> {
         let body = &self.text[start..];
         let errors = quoting_errors(body, separator);
+        let cuts = errors.cuts;
         if !errors.found.is_empty() {
             for QuotingError {
                 at,
@@ -336,88 +345,18 @@ impl<'a> Parser<'_, 'a> {
                 ));
             }
         }
+        cuts
     }
-}
-
-/// The records of a text file's body, read one at a time with the `csv`
-/// crate, configured as Anki configures it (no header row, any number of
-/// fields, `#` starts a comment record, empty lines skipped, fields kept as
-/// written, spaces and all).
-pub struct Rows<'a> {
-    reader: csv::Reader<&'a [u8]>,
-    label: String,
-    body: &'a str,
-    first_line: usize,
-    done: bool,
-}
-
-impl Iterator for Rows<'_> {
-    type Item = Result<Row, Diagnostic>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let mut fields = csv::StringRecord::new();
-        match self.reader.read_record(&mut fields) {
-            Ok(true) => Some(Ok(Row {
-                line: self.first_line + record_line(self.body, fields.position()) - 1,
-                fields,
-            })),
-            Ok(false) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                // The body is UTF-8 and records may differ in length:
-                // nothing is left for the crate to refuse but I/O.
-                self.done = true;
-                let line = e.position().map_or(1, |p| p.line() as usize);
-                Some(Err(Diagnostic {
-                    file: self.label.clone(),
-                    line: self.first_line + line - 1,
-                    column: 1,
-                    message: e.to_string(),
-                    source_line: String::new(),
-                    hint: Some("check the file's quoting".to_string()),
-                }))
-            }
-        }
-    }
-}
-
-/// The line (of the body, from 1) a record starts on. The reader's
-/// position is where it began reading, before the comments and empty
-/// lines it skipped.
-fn record_line(body: &str, position: Option<&csv::Position>) -> usize {
-    let Some(position) = position else { return 1 };
-    let mut line = position.line() as usize;
-    let mut at = usize::try_from(position.byte()).unwrap_or(body.len()).min(body.len());
-    while let Some(rest) = body.get(at..) {
-        let skipped = if rest.starts_with('#') || rest.starts_with('\n') || rest.starts_with("\r\n") {
-            rest.find('\n')
-        } else {
-            None
-        };
-        match skipped {
-            Some(end) => {
-                at += end + 1;
-                line += 1;
-            }
-            None => break,
-        }
-    }
-    line
 }
 
 /// The `csv` reader of a body with `separator`, configured as Anki's.
-fn csv_reader(body: &str, separator: Separator) -> csv::Reader<&[u8]> {
+fn csv_reader<R: std::io::Read>(body: R, separator: Separator) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(separator.char() as u8)
         .comment(Some(b'#'))
-        .from_reader(body.as_bytes())
+        .from_reader(body)
 }
 
 fn diagnostic(label: &str, (line, column): (usize, usize), source: &str, message: &str, hint: &str) -> Diagnostic {
@@ -490,7 +429,7 @@ impl<'b> GuessSample<'b> {
     /// Whether the sample's first 20 whole records all have the same number
     /// of fields (two or more) when read with `sep`.
     fn splits_evenly(&self, sep: Separator) -> bool {
-        let mut reader = csv_reader(self.text, sep);
+        let mut reader = csv_reader(self.text.as_bytes(), sep);
         let mut record = csv::StringRecord::new();
         let mut first = None;
         for _ in 0..20 {

@@ -31,6 +31,10 @@ impl Cloze {
 /// on it (its text would be too long, or it is mostly markup).
 pub const MAX_RAW_FIELD_BYTES: usize = 16 * MAX_FIELD_CHARS;
 
+// A text file's reader keeps more of a field than that, so a field it
+// cut is still refused here by its length.
+const _: () = assert!(MAX_RAW_FIELD_BYTES < crate::interop::anki::text::KEPT_FIELD_BYTES);
+
 /// Checks the fields of a note as the file holds them, before anything is
 /// made of them; the reason when one is too long.
 pub fn check_raw_fields<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> Result<(), String> {

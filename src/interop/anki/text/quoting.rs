@@ -1,9 +1,12 @@
-//! The quoting problems of an Anki text file's body, and its rows of too
-//! many fields, found in one linear pass before the `csv` crate reads it
-//! (the crate would read on past bad quoting, and hold every field of a
-//! row): where each is, bounded in number and in what each keeps.
+//! The quoting problems of an Anki text file's body, its rows of too many
+//! fields and the rest of its fields too long to keep, found in one linear
+//! pass before the `csv` crate reads it (the crate would read on past bad
+//! quoting, and hold every field of a row whole): where each is, bounded in
+//! number and in what each keeps.
 
-use super::{MAX_DIAGNOSTICS, MAX_ROW_FIELDS, Separator};
+use std::ops::Range;
+
+use super::{KEPT_FIELD_BYTES, MAX_DIAGNOSTICS, MAX_ROW_FIELDS, Separator};
 
 /// A quoted field the file gets wrong, or a row with too many fields: where (byte offset in the body, its
 /// line and the offset of that line's start), what and what to do.
@@ -24,9 +27,21 @@ pub(super) struct QuotingErrors {
     pub more: usize,
     /// The line of the last problem not shown.
     pub more_last_line: Option<usize>,
+    /// The rest of each field longer than [`KEPT_FIELD_BYTES`] (byte
+    /// ranges of the body, in order): not given to the `csv` reader, so a
+    /// row is never held whole however long its fields (the importer
+    /// refuses such a field by its length).
+    pub cuts: Vec<Range<usize>>,
 }
 
 impl QuotingErrors {
+    /// Ends the cut of an unquoted field at `at`, if it has one.
+    fn end_cut(&mut self, cut_from: &mut Option<usize>, at: usize) {
+        if let Some(from) = cut_from.take() {
+            self.cuts.push(from..at);
+        }
+    }
+
     fn push(&mut self, error: QuotingError) {
         if self.found.len() >= MAX_DIAGNOSTICS || self.found.last().is_some_and(|e| e.line == error.line) {
             self.more += 1;
@@ -53,6 +68,10 @@ pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors 
     let mut record_start = true;
     // Fields of this record so far (reported once when too many).
     let mut fields = 1;
+    // Where the current unquoted field starts, and where its cut starts
+    // once it is longer than a field may be kept.
+    let mut field_begin = 0;
+    let mut cut_from: Option<usize> = None;
     while let Some((at, c)) = chars.next() {
         match c {
             '#' if record_start => {
@@ -63,18 +82,30 @@ pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors 
                         break;
                     }
                 }
+                field_begin = line_start;
                 continue;
             }
             '"' if field_start => {
                 let (open_line, open_line_start) = (line, line_start);
                 let mut closed = false;
+                // The field's bytes as the reader gives them (`""` is one).
+                let mut kept = 0;
+                let mut cut: Option<usize> = None;
                 while let Some((at, c)) = chars.next() {
+                    if kept >= KEPT_FIELD_BYTES && cut.is_none() {
+                        cut = Some(at);
+                    }
+                    kept += c.len_utf8();
                     match c {
                         '"' if chars.peek().map(|&(_, c)| c) == Some('"') => {
                             chars.next();
                         }
                         '"' => {
                             closed = true;
+                            if let Some(from) = cut {
+                                errors.cuts.push(from..at);
+                            }
+                            field_begin = at + 1;
                             break;
                         }
                         '\n' => {
@@ -110,6 +141,8 @@ pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors 
                 continue;
             }
             '\n' => {
+                errors.end_cut(&mut cut_from, at);
+                field_begin = at + 1;
                 line += 1;
                 line_start = at + 1;
                 field_start = true;
@@ -119,12 +152,16 @@ pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors 
             }
             '\r' => {
                 // A line end too (the reader's, alone or before `\n`).
+                errors.end_cut(&mut cut_from, at);
+                field_begin = at + 1;
                 field_start = true;
                 record_start = true;
                 fields = 1;
                 continue;
             }
             c if c == sep => {
+                errors.end_cut(&mut cut_from, at);
+                field_begin = at + c.len_utf8();
                 fields += 1;
                 if fields == MAX_ROW_FIELDS + 1 {
                     errors.push(QuotingError {
@@ -139,11 +176,16 @@ pub(super) fn quoting_errors(body: &str, separator: Separator) -> QuotingErrors 
                 record_start = false;
                 continue;
             }
-            _ => {}
+            _ => {
+                if at - field_begin >= KEPT_FIELD_BYTES && cut_from.is_none() {
+                    cut_from = Some(at);
+                }
+            }
         }
         field_start = false;
         record_start = false;
     }
+    errors.end_cut(&mut cut_from, body.len());
     errors
 }
 
@@ -172,6 +214,24 @@ pub(super) fn shown_line(rest: &str, at: usize) -> &str {
 mod tests {
     use super::super::parse;
     use super::*;
+
+    #[test]
+    fn the_rest_of_a_field_longer_than_kept_is_cut_quoted_or_not() {
+        let long = "x".repeat(KEPT_FIELD_BYTES + 10);
+        // `""` is one byte as the reader gives it: this field is kept whole.
+        let quotes = "\"\"".repeat(KEPT_FIELD_BYTES / 2 + 5);
+        let body = format!("{long}\tb\n\"{long}\"\tc\n#{long}\n\"{quotes}\"\td\n");
+        let errors = quoting_errors(&body, Separator::Tab);
+        assert!(errors.found.is_empty());
+        let quoted = long.len() + 4; // after `\tb\n"`
+        assert_eq!(
+            errors.cuts,
+            [
+                KEPT_FIELD_BYTES..long.len(),
+                quoted + KEPT_FIELD_BYTES..quoted + long.len()
+            ]
+        );
+    }
 
     #[test]
     fn quoting_problems_are_capped_one_per_line_with_the_line_cut() {
