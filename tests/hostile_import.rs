@@ -293,3 +293,21 @@ fn a_text_field_longer_than_any_kept_is_not_held_whole() {
 fn long_field() -> String {
     format!("a field of more than {MAX_RAW_FIELD_BYTES} bytes (iskra keeps at most {MAX_FIELD_CHARS} characters)")
 }
+
+/// A row with too few fields names its note type in the error: clipped
+/// there, however long the file's value (it was quoted whole).
+#[test]
+fn a_long_note_type_value_is_clipped_in_the_error_of_a_short_row() {
+    let s = Scratch::new();
+    s.write(
+        "short.txt",
+        format!("#separator:tab\n#notetype column:1\n{}\tonly\n", "N".repeat(2_000)),
+    );
+    let run = s.run(&["import", "short.txt"]).fails();
+    let clipped = format!(
+        "2 fields on this line, but a {}… note needs a front and a back",
+        "N".repeat(80)
+    );
+    assert!(run.stderr.contains(&clipped), "{}", run.stderr);
+    assert!(run.stderr.len() < 1_000, "{} bytes:\n{}", run.stderr.len(), run.stderr);
+}

@@ -112,7 +112,7 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
                     "{} field{} on this line, but a {} note needs {}",
                     row.fields.len(),
                     if row.fields.len() == 1 { "" } else { "s" },
-                    notetype.unwrap_or("Basic"),
+                    crate::text::clip(notetype.unwrap_or("Basic"), 80),
                     if shape == Shape::Cloze {
                         "its text"
                     } else {
