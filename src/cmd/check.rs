@@ -65,11 +65,7 @@ pub fn run_repair(store: &mut Store, path: &Path, before: Vec<check::Check>, out
     let recounted = check::repair(store)?;
     render_recounted(out, &recounted).map_err(Error::stdout)?;
     render_check_start(out, path).map_err(Error::stdout)?;
-    let checks = {
-        // Cleared before the checks are printed.
-        let bar = crate::ui::progress::Bar::on_stderr();
-        check::recheck_repaired(path, before, &bar)?
-    };
+    let checks = showing_progress(|bar| check::recheck_repaired(path, before, bar))?;
     report(path, &checks, out)
 }
 
@@ -86,9 +82,14 @@ fn must_exist(path: &Path) -> Result<()> {
 
 /// Checks the file, showing progress.
 fn inspect(path: &Path) -> Result<Vec<check::Check>> {
-    // Cleared before the checks are printed.
+    showing_progress(|bar| check::inspect_showing(path, bar))
+}
+
+/// Runs `checking` with a progress bar on stderr, cleared before the checks
+/// are printed.
+fn showing_progress<T>(checking: impl FnOnce(&dyn crate::progress::Progress) -> Result<T>) -> Result<T> {
     let bar = crate::ui::progress::Bar::on_stderr();
-    check::inspect_showing(path, &bar)
+    checking(&bar)
 }
 
 /// Prints the checks and their hint; the exit code: 1 when one failed.

@@ -28,8 +28,8 @@ pub use crate::diagnostic::Diagnostic;
 pub use crate::settings::DeckPreset;
 pub use card_view::CardView;
 pub use cards::{CardText, MAX_SEQUENCE_ITEMS, check_cloze, check_cloze_hinted, hint_line, item_key, without_hint};
+pub use cloze::MAX_CARD_TEXT;
 pub use cloze::is_numbered as is_numbered_cloze;
-pub use cloze::{MAX_CARD_TEXT, most_cards};
 pub use parse::{MAX_DECK_BYTES, MAX_FIELD_CHARS, check_fact_id, parse_deck};
 pub use stored::stored_facts;
 

@@ -18,6 +18,14 @@ pub mod write;
 
 use std::collections::HashMap;
 
+/// The most bytes a note's field may have as a file holds it, before its
+/// HTML is read: room for [`MAX_FIELD_CHARS`](crate::deck::MAX_FIELD_CHARS)
+/// characters of up to 4 bytes, with as much markup again and more. A longer
+/// field is refused before any work on it (its text would be too long, or it
+/// is mostly markup): by the importer (`to_iskra::convert`), and a text
+/// file's reader is not even given the rest of it ([`text::KEPT_FIELD_BYTES`]).
+pub const MAX_RAW_FIELD_BYTES: usize = 16 * crate::deck::MAX_FIELD_CHARS;
+
 /// Why a collection could not be read.
 #[derive(Debug)]
 pub enum ReadError {

@@ -27,11 +27,10 @@ pub const MAX_ROW_FIELDS: usize = 1_000;
 
 /// The most bytes of one field the `csv` reader is given: the rest of a
 /// longer field is skipped as the file is read (see `quoting.rs`), so a
-/// row is held at most this much a field, however long the file's. The
-/// importer refuses a field past its raw limit (16 bytes a character a
-/// field may keep), one byte less: such a field is still refused, by its
-/// length, before any work on it.
-pub const KEPT_FIELD_BYTES: usize = 16 * crate::deck::MAX_FIELD_CHARS + 1;
+/// row is held at most this much a field, however long the file's. One
+/// byte more than [`MAX_RAW_FIELD_BYTES`](super::MAX_RAW_FIELD_BYTES), so a
+/// field cut here is still refused by its length, before any work on it.
+pub const KEPT_FIELD_BYTES: usize = super::MAX_RAW_FIELD_BYTES + 1;
 
 /// Problems reported per text file; past this they are only counted (the
 /// cap deck files have).

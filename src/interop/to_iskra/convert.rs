@@ -25,15 +25,7 @@ impl Cloze {
     }
 }
 
-/// The most bytes a field may have as the file holds it, before its HTML
-/// is read: room for [`MAX_FIELD_CHARS`] characters of up to 4 bytes, with
-/// as much markup again and more. A longer field is refused before any work
-/// on it (its text would be too long, or it is mostly markup).
-pub const MAX_RAW_FIELD_BYTES: usize = 16 * MAX_FIELD_CHARS;
-
-// A text file's reader keeps more of a field than that, so a field it
-// cut is still refused here by its length.
-const _: () = assert!(MAX_RAW_FIELD_BYTES < crate::interop::anki::text::KEPT_FIELD_BYTES);
+pub use crate::interop::anki::MAX_RAW_FIELD_BYTES;
 
 /// Checks the fields of a note as the file holds them, before anything is
 /// made of them; the reason when one is too long.
