@@ -243,7 +243,7 @@ mod key_tests {
     #[test]
     fn a_suspended_card_goes_back_to_the_queue_of_its_state() {
         let mut store = store();
-        let card = store.next_new(store.decks().unwrap()[0].id, 0).unwrap().unwrap();
+        let card = store.next_new(store.decks().unwrap()[0].id, 0, None).unwrap().unwrap();
         let tx = store.begin().unwrap();
         tx.suspend_card(card.id).unwrap();
         tx.commit().unwrap();

@@ -352,7 +352,9 @@ mod tests {
         let mut found: Vec<super::Violation> = conn
             .prepare("PRAGMA foreign_key_check")
             .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(2)?)))
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0), r.get(2)?))
+            })
             .unwrap()
             .map(Result::unwrap)
             .filter(|(table, _, _): &super::Violation| table != "review_log")

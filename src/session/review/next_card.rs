@@ -53,8 +53,12 @@ impl ReviewSession<'_> {
         let new_card = if new_count > 0 { self.first_new(not_fact)? } else { None };
         let card = match (review, new_card) {
             (Some(review), Some(new)) => {
-                let reviews_due = self.counts(clock)?.due.max(1);
-                let every = reviews_due / new_count.max(1);
+                // New cards spread evenly over the reviews the header
+                // counts: one after every `every` reviews, by the cards
+                // there are (not by the limit: 20 new cards allowed and 3
+                // left spread over all of today's reviews, not the first).
+                let counts = self.counts(clock)?;
+                let every = counts.due.max(1) / counts.new.max(1);
                 if self.answered_since_new >= every {
                     Some(new)
                 } else {
@@ -88,10 +92,16 @@ impl ReviewSession<'_> {
         })
     }
 
+    /// The first new card of the decks with new cards left today; none of
+    /// a fact with a card due today where the deck buries new siblings
+    /// (that card is shown, and its answer buries the new one).
     fn first_new(&self, not_fact: i64) -> Result<Option<CardRow>> {
         self.earliest(
             |d| self.limits.new_left(d.row.id) > 0,
-            |store, deck| store.next_new(deck, not_fact),
+            |store, deck| {
+                let sibling_due_by = self.limits.bury(deck).new.then_some(self.today);
+                store.next_new(deck, not_fact, sibling_due_by)
+            },
         )
     }
 

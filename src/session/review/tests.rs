@@ -252,3 +252,83 @@ fn suspend_is_undone_like_a_bury() {
     drop(session);
     assert_eq!(store.log_len().unwrap(), 0);
 }
+
+#[test]
+fn a_new_card_never_comes_before_a_due_card_of_its_fact() {
+    // Day one: the question side of `a` is learned (its reverse, new, is
+    // buried for the day), then `d`; `b`, `c` and `e` are added to the file
+    // after. When `a` and `d` are due again, `a`'s reverse is the first new
+    // card, beside the new `b`, `c` and `e`. The header counts two reviews
+    // and three new cards (answering `a` buries its reverse); with more new
+    // cards than reviews a new one comes first: `b`, never `a`'s reverse,
+    // whose answer would bury `a`'s due review until tomorrow.
+    let ad = "# T\n## a\nq: Capital of France?\na: Paris\ncards: basic reverse\n## d\nq: Capital of Peru?\na: Lima\n";
+    let mut store = store_with(ad);
+    let day1 = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
+    for question in ["Capital of France?", "Capital of Peru?"] {
+        assert_eq!(front(&session.current(&day1).unwrap()), question);
+        grade(&mut session, Rating::Easy, &day1);
+    }
+    drop(session);
+    let more = "## b\nq: Capital of Italy?\na: Rome\n## c\nq: Capital of Spain?\na: Madrid\n## e\nq: Capital of Chad?\na: N'Djamena\n";
+    let source = Source {
+        label: "t.deck".into(),
+        key: "t".into(),
+        bytes: format!("{ad}{more}").into_bytes(),
+    };
+    build(&mut store, &[source]).unwrap();
+    let reverse_first = store
+        .conn()
+        .execute("UPDATE cards SET due = -1 WHERE template = 'reverse' AND state = 0", [])
+        .unwrap();
+    assert_eq!(reverse_first, 1);
+
+    let later = clock("2026-03-01T10:00:00Z");
+    store.unbury(later.today()).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
+    let Screen::Question { counts, .. } = session.current(&later).unwrap() else {
+        panic!("nothing to study")
+    };
+    assert_eq!((counts.new, counts.due), (3, 2), "{counts:?}");
+    let mut shown = Vec::new();
+    loop {
+        let screen = session.current(&later).unwrap();
+        let Screen::Question { card, .. } = &screen else { break };
+        shown.push((card.front.clone(), card.state));
+        grade(&mut session, Rating::Easy, &later);
+    }
+    assert_eq!(shown.len(), 5, "{shown:?}");
+    assert_eq!(shown[0].0, "Capital of Italy?", "{shown:?}");
+    assert!(shown.contains(&("Capital of France?".into(), "review")), "{shown:?}");
+    assert!(!shown.iter().any(|(front, _)| front == "Paris"), "{shown:?}");
+}
+
+#[test]
+fn new_cards_are_spread_by_the_new_cards_left_not_by_the_limit() {
+    // 8 reviews due and 2 new cards left under a limit of 8: new cards
+    // come after several reviews each, not one after every review.
+    let mut store = store_with(&deck_of(10, "new-per-day: 8"));
+    let day1 = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
+    for _ in 0..8 {
+        session.current(&day1).unwrap();
+        grade(&mut session, Rating::Easy, &day1);
+    }
+    drop(session);
+    let later = clock("2026-03-01T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
+    let mut order = Vec::new();
+    loop {
+        let screen = session.current(&later).unwrap();
+        let Screen::Question { card, .. } = &screen else { break };
+        order.push(card.state);
+        grade(&mut session, Rating::Easy, &later);
+    }
+    assert_eq!(order.len(), 10, "{order:?}");
+    let new: Vec<usize> = (0..10).filter(|&i| order[i] == "new").collect();
+    assert_eq!(new.len(), 2, "{order:?}");
+    // Spread over what is left as the session goes: R R R N R R R N R R
+    // (with the limit it was R N R N R R …).
+    assert!(new[0] >= 3 && new[1] - new[0] >= 3 && new[1] < 9, "{order:?}");
+}

@@ -94,15 +94,32 @@ pub struct DeckCounts {
     pub next_review_day: Option<DayNumber>,
 }
 
+/// The condition a new card of fact `$alias.fact_id` meets when no card of
+/// its fact is due by day `?3` for review or in a day-long step (answering
+/// that card buries the new one): one rule for what the header counts and
+/// what the session shows.
+macro_rules! no_sibling_due {
+    ($alias:literal) => {
+        concat!(
+            "NOT EXISTS (SELECT 1 FROM cards s WHERE s.fact_id = ",
+            $alias,
+            ".fact_id AND s.queue IN (2, 3) AND s.due <= ?3)"
+        )
+    };
+}
+
 /// New cards counted once per fact, leaving out facts with a card due today
 /// in day-long steps or for review (?1 deck, ?2 limit, ?3 today). The
 /// distinct facts come first and the sibling test runs once per fact, not
 /// once per new card: a fact with N new cards costs N, not N² (each test
 /// walks the fact's cards).
-const NEW_ONCE_PER_FACT: &str = "SELECT count(*) FROM (
+const NEW_ONCE_PER_FACT: &str = concat!(
+    "SELECT count(*) FROM (
     SELECT f.fact_id FROM (SELECT DISTINCT fact_id FROM cards WHERE deck_id = ?1 AND queue = 0) f
-    WHERE NOT EXISTS (SELECT 1 FROM cards s WHERE s.fact_id = f.fact_id AND s.queue IN (2, 3) AND s.due <= ?3)
-    LIMIT ?2)";
+    WHERE ",
+    no_sibling_due!("f"),
+    " LIMIT ?2)"
+);
 
 impl Store {
     /// The learning card of a deck due first, if due by `until_ms`, not of
@@ -133,12 +150,26 @@ impl Store {
         )
     }
 
-    /// The next new card of a deck, in its introduction order, not of `not_fact`.
-    pub fn next_new(&self, deck_id: i64, not_fact: i64) -> Result<Option<CardRow>> {
-        self.one_card(
-            "c.deck_id = ?1 AND c.queue = 0 AND c.fact_id != ?2 ORDER BY c.due, c.id",
-            params![deck_id, not_fact],
-        )
+    /// The next new card of a deck, in its introduction order, not of
+    /// `not_fact`; with `sibling_due_by` (the deck buries new siblings),
+    /// none of a fact with a card due by that day for review or in a
+    /// day-long step: that card comes first and its answer buries the new
+    /// one, as the header counts them ([`NEW_ONCE_PER_FACT`]).
+    pub fn next_new(&self, deck_id: i64, not_fact: i64, sibling_due_by: Option<DayNumber>) -> Result<Option<CardRow>> {
+        match sibling_due_by {
+            None => self.one_card(
+                "c.deck_id = ?1 AND c.queue = 0 AND c.fact_id != ?2 ORDER BY c.due, c.id",
+                params![deck_id, not_fact],
+            ),
+            Some(today) => self.one_card(
+                concat!(
+                    "c.deck_id = ?1 AND c.queue = 0 AND c.fact_id != ?2 AND ",
+                    no_sibling_due!("c"),
+                    " ORDER BY c.due, c.id"
+                ),
+                params![deck_id, not_fact, today],
+            ),
+        }
     }
 
     fn one_card(&self, condition: &str, params: impl rusqlite::Params) -> Result<Option<CardRow>> {
@@ -529,7 +560,7 @@ mod tests {
         build(&mut store, &[source("a", 5), source("b", 2)]).unwrap();
         let (a, b) = (store.find_deck("a").unwrap().id, store.find_deck("b").unwrap().id);
         assert_eq!((store.unseen(a).unwrap(), store.unseen(b).unwrap()), (5, 2));
-        let first = store.next_new(a, 0).unwrap().unwrap().id;
+        let first = store.next_new(a, 0, None).unwrap().unwrap().id;
         let tx = store.begin().unwrap();
         tx.suspend_card(first).unwrap();
         tx.commit().unwrap();

@@ -87,7 +87,8 @@ fn read_the_queue(store: &Store) {
         store.next_learning(deck.id, 10_000, 0).unwrap();
         store.next_review(deck.id, 120, 0).unwrap();
         store.next_day_learning(deck.id, 120, 0).unwrap();
-        store.next_new(deck.id, 0).unwrap();
+        store.next_new(deck.id, 0, None).unwrap();
+        store.next_new(deck.id, 0, Some(120)).unwrap();
         store.deck_counts(deck.id, &q).unwrap();
         store.deck_counts(deck.id, &burying).unwrap();
     }
