@@ -87,7 +87,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let now = at(day, i);
         let card = match store.next_review(deck.id, now.today(), 0)? {
             Some(card) => card,
-            None => match store.next_new(deck.id, 0)? {
+            None => match store.next_new(deck.id, 0, None)? {
                 Some(card) => card,
                 None => continue,
             },
