@@ -143,6 +143,46 @@ fn a_users_file_takes_over_a_bundled_deck_with_its_history() {
 }
 
 #[test]
+fn a_file_that_shares_no_fact_with_a_bundled_deck_of_its_name_is_refused() {
+    // `people.deck` of Spanish words would retire all 32 facts of the
+    // bundled People of Lenin's Moscow and answer to its name.
+    let s = Scratch::new();
+    s.run(&["status"]).ok(); // the bundled decks
+    let facts = |s: &Scratch| -> i64 {
+        s.db()
+            .query_row(
+                "SELECT count(*) FROM facts f JOIN decks d ON d.id = f.deck_id WHERE d.key = 'people' AND f.removed = 0",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = facts(&s);
+    assert!(before > 0);
+    write(
+        &s,
+        "mine/people.deck",
+        "# People (Spanish)\n\n## la-gente\nq: people (es)?\na: la gente\n",
+    );
+    let out = run_in(&s, &s.path("mine"), &["build", "people.deck"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("people.deck:1:1: error: deck `people` is bundled with iskra (bundled:people.deck)")
+            && out.stderr.contains("none of its facts")
+            && out.stderr.contains("rename this file, or iskra deck move people"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(facts(&s), before, "nothing retired");
+    let source: String = s
+        .db()
+        .query_row("SELECT source_path FROM decks WHERE key = 'people'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(source, "bundled:people.deck");
+}
+
+#[test]
 fn build_elsewhere_rebuilds_recorded_decks_and_keeps_missing_ones() {
     let s = Scratch::new();
     write(&s, "a/kronstadt.deck", KRONSTADT);

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::identity::{Claim, FILELESS, claim, conflict_diagnostic, stored_path};
+use super::identity::{Claim, FILELESS, asks_shared_facts, claim, conflict_diagnostic, stored_path};
 use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::card::Schedule;
 use crate::error::{Error, Result};
@@ -232,7 +232,7 @@ fn refused_claims(
             }
         };
         let shared = match existing {
-            Some(row) if row.source_path.is_none() => shares(row)?,
+            Some(row) if asks_shared_facts(row) => shares(row)?,
             _ => false,
         };
         if let Err(conflict) = claim(existing, path, |_| shared) {
@@ -384,7 +384,7 @@ fn upsert_deck(tx: &Tx, sync: &FactSync) -> Result<(i64, Option<String>)> {
     let deck = sync.deck;
     let existing = tx.deck_by_key(&deck.key)?;
     let stored = match &existing {
-        Some(row) if row.source_path.is_none() => tx.facts_of_deck(row.id)?,
+        Some(row) if asks_shared_facts(row) => tx.facts_of_deck(row.id)?,
         _ => Vec::new(),
     };
     let shared = shares_facts(&stored, deck);

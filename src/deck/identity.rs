@@ -3,13 +3,15 @@
 //! (`decks.source_path`: an absolute path, or `bundled:NAME.deck`). A build
 //! of a file whose stem is the key of a deck built from another file is
 //! refused, so two files named alike can never take over each other's
-//! deck (and suspend its facts). The one exception is a bundled deck: a
-//! user's file of the same name takes it over, with its history, as a
-//! user's own copy of it is meant to. A deck with no file (imported from
-//! Anki) is adopted by a file of its name that shares a fact id with it
-//! (its own `iskra export deck --format iskra`, edited or not); a file that
-//! shares none would only retire its facts, so it is refused, and `iskra
-//! deck move` adopts it when the user says so.
+//! deck (and suspend its facts). Two exceptions, for a file that shares a
+//! fact id with the deck: a bundled deck is taken over by a user's file of
+//! its name, with its history, as a user's own copy of it is meant to; and
+//! a deck with no file (imported from Anki) is adopted by a file of its
+//! name (its own `iskra export deck --format iskra`, edited or not). A
+//! file that shares no fact with either would only retire its facts (a
+//! `people.deck` of Spanish words over the bundled People of Lenin's
+//! Moscow), so it is refused, and `iskra deck move` builds the deck from
+//! it when the user says so.
 
 use std::path::Path;
 
@@ -53,12 +55,22 @@ pub enum Conflict {
     /// The deck has no file (imported from Anki), and the file shares no
     /// fact with it.
     NoFile,
+    /// The deck is bundled with iskra, and the file shares no fact with it.
+    UnrelatedToBundled { bundled: String },
+}
+
+/// Whether [`claim`] asks if a file shares a fact with `deck`, the deck of
+/// its key: of a deck with no file or a bundled one.
+pub fn asks_shared_facts(deck: &DeckRow) -> bool {
+    deck.source_path
+        .as_deref()
+        .is_none_or(|path| path.starts_with(BUNDLED_PREFIX))
 }
 
 /// How a file stored as `stored` (see [`stored_path`]) stands to
 /// `existing`, the deck of its key if there is one; `shares_facts` tells
 /// whether the file has a fact id of that deck (asked only of a deck
-/// without a file).
+/// without a file or a bundled one: see [`asks_shared_facts`]).
 pub fn claim(
     existing: Option<&DeckRow>,
     stored: &str,
@@ -68,13 +80,20 @@ pub fn claim(
         return Ok(Claim::New);
     };
     match deck.source_path.as_deref() {
-        None if shares_facts(deck) => Ok(Claim::AdoptsFileless),
-        None => Err(Conflict::NoFile),
+        None => match shares_facts(deck) {
+            true => Ok(Claim::AdoptsFileless),
+            false => Err(Conflict::NoFile),
+        },
         Some(recorded) if same_source(recorded, stored) => Ok(Claim::Same),
         Some(recorded) if recorded.starts_with(BUNDLED_PREFIX) && !stored.starts_with(BUNDLED_PREFIX) => {
-            Ok(Claim::TakesOverBundled {
-                bundled: recorded.to_string(),
-            })
+            match shares_facts(deck) {
+                true => Ok(Claim::TakesOverBundled {
+                    bundled: recorded.to_string(),
+                }),
+                false => Err(Conflict::UnrelatedToBundled {
+                    bundled: recorded.to_string(),
+                }),
+            }
         }
         Some(recorded) => Err(Conflict::OtherFile {
             recorded: recorded.to_string(),
@@ -164,6 +183,9 @@ pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &st
         Conflict::NoFile => format!(
             "deck `{key}` was imported and has no file; this file has the same name ({stored}) but none of its facts, and would retire them all"
         ),
+        Conflict::UnrelatedToBundled { bundled } => format!(
+            "deck `{key}` is bundled with iskra ({bundled}); this file has the same name ({stored}) but none of its facts, and would retire them all"
+        ),
     };
     Diagnostic {
         file: label.to_string(),
@@ -172,7 +194,11 @@ pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &st
         message,
         source_line: first_line.to_string(),
         hint: Some(format!(
-            "a deck's identity is its file name: rename one of them, or iskra deck move {key} {stored} to build deck `{key}` from this file from now on (its history kept)"
+            "a deck's identity is its file name: rename {}, or iskra deck move {key} {stored} to build deck `{key}` from this file from now on (its history kept)",
+            match conflict {
+                Conflict::UnrelatedToBundled { .. } => "this file",
+                Conflict::OtherFile { .. } | Conflict::NoFile => "one of them",
+            }
         )),
     }
 }
@@ -197,10 +223,17 @@ mod tests {
             Ok(Claim::Same)
         );
         assert_eq!(
-            claim(Some(&deck(Some("bundled:d.deck"))), "/a/d.deck", |_| false),
+            claim(Some(&deck(Some("bundled:d.deck"))), "/a/d.deck", |_| true),
             Ok(Claim::TakesOverBundled {
                 bundled: "bundled:d.deck".into()
             })
+        );
+        assert_eq!(
+            claim(Some(&deck(Some("bundled:d.deck"))), "/a/d.deck", |_| false),
+            Err(Conflict::UnrelatedToBundled {
+                bundled: "bundled:d.deck".into()
+            }),
+            "a file with none of the bundled deck's facts"
         );
         assert_eq!(
             claim(Some(&deck(Some("bundled:d.deck"))), "bundled:d.deck", |_| false),
