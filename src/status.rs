@@ -42,6 +42,9 @@ pub struct Status {
     pub due_now: u32,
     /// Unseen cards today's limits hold back for a later study day.
     pub new_waiting: u32,
+    /// Whether reviews (or cards in day-long steps) due today are held back
+    /// by today's review limit for a later study day.
+    pub reviews_held: bool,
     /// When the next study day starts (when held-back new cards come).
     pub next_day: DateTime<Utc>,
 }
@@ -59,6 +62,7 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     let mut decks = Vec::with_capacity(rows.len());
     let mut waiting = WaitingCounts::default();
     let mut unseen = 0;
+    let mut reviews_held = false;
     for row in rows {
         let query = limits.query(row.id, clock);
         let c = store.deck_counts(row.id, &query)?;
@@ -69,9 +73,8 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
         waiting.day_learning += c.day_learning;
         waiting.intraday += c.learning_now - c.day_learning;
         let learning_at = c.next_learning_ms.and_then(DateTime::from_timestamp_millis);
-        let review_at = c
-            .next_review_day
-            .map(|d| if d <= today { clock.now() } else { clock.day_start(d) });
+        reviews_held |= c.next_review_day.is_some_and(|d| limits.holds_back(row.id, d, clock));
+        let review_at = c.next_review_day.map(|d| limits.review_due_at(row.id, d, clock));
         let next_due = [learning_at, review_at].into_iter().flatten().min();
         decks.push(DeckStatus {
             key: row.key,
@@ -89,6 +92,7 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     let capped = limits.cap_totals(waiting);
     Ok(Status {
         new_waiting: unseen.saturating_sub(capped.new),
+        reviews_held,
         next_day: clock.day_start(today + 1),
         new_today: capped.new,
         due_now: capped.review + capped.learning(),

@@ -334,10 +334,6 @@ fn forget_makes_cards_new_and_keeps_their_history() {
         )),
         1
     );
-    // It is asked again as a new card.
-    let run = s.run_at(NOW, &["review", "--deck", "kronstadt"], "").ok();
-    assert!(run.stdout.contains("In which year"), "{}", run.stdout);
-
     s.run(&["forget", "--reset-counts", &id(2)]).ok();
     let info = card_json(&s, card(2));
     assert_eq!((info["reps"].as_i64(), info["lapses"].as_i64()), (Some(0), Some(0)));
@@ -349,6 +345,19 @@ fn forget_makes_cards_new_and_keeps_their_history() {
     let text = s.run(&["card", &id(2)]).ok().stdout;
     assert!(text.contains("History (3 entries, oldest first)"), "{text}");
     assert!(text.contains("  -       reset "), "{text}");
+
+    // Both are asked again as new cards (spread among the reviews due).
+    let run = s
+        .run_at(NOW, &["review", "--deck", "kronstadt"], &"3\n".repeat(20))
+        .ok();
+    assert!(run.stdout.contains("· new 2 ·"), "{}", run.stdout);
+    let asked = |question: &str| run.stdout.contains(&format!("Q: {question}"));
+    assert!(
+        asked("In which year did the Kronstadt sailors revolt?")
+            && asked("Who led the Petrograd Soviet against the sailors?"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

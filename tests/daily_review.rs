@@ -6,6 +6,41 @@ mod common;
 
 use common::{NOW, Scratch, num};
 
+#[test]
+fn reviews_held_back_by_the_daily_limit_are_said_to_wait_not_to_be_due_now() {
+    let s = Scratch::new();
+    s.write(
+        "three.deck",
+        "# Three\n## a\nq: a?\na: A\n## b\nq: b?\na: B\n## c\nq: c?\na: C\n",
+    );
+    s.build(&["three.deck"]);
+    s.review_at(NOW, "4\n4\n4\nq\n").ok();
+    s.run(&["config", "reviews-per-day", "1"]).ok();
+    // A month on, all three are due; the limit gives one.
+    let later = day(30);
+    let session = s.review_at(&later, "4\n4\nq\n").ok();
+    assert!(
+        session.stdout.contains("Session done: 1 card reviewed"),
+        "{}",
+        session.stdout
+    );
+    assert!(
+        session.stdout.ends_with(
+            "Next card due: 2026-04-10 04:00 (in 18h).\nMore reviews are due: they wait for a later day (daily limit).\n"
+        ),
+        "{}",
+        session.stdout
+    );
+    let status = s.run_at(&later, &["status"], "").ok();
+    assert!(
+        status.stdout.ends_with(
+            "Nothing is due now; reviews over today's limit wait for a later study day (daily limit); next card: 2026-04-10 04:00 (in 18h).\n"
+        ),
+        "{}",
+        status.stdout
+    );
+}
+
 /// `NOW` moved by whole days (same time of day).
 fn day(d: i64) -> String {
     common::shifted(NOW, d * 24 * 60)

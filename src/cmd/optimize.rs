@@ -94,11 +94,11 @@ pub fn run_optimize<Tz: TimeZone>(
     }
     writeln!(
         out,
-        "Fitting FSRS to {} of {} ({} reviews of {} cards)",
+        "Fitting FSRS to {} of {} ({} of {})",
         crate::text::plural(set.items.len() as u64, "training review"),
         scope,
-        set.reviews,
-        set.cards
+        crate::text::plural(set.reviews as u64, "review"),
+        crate::text::plural(set.cards as u64, "card")
     )
     .map_err(Error::stdout)?;
     let current = settings.fsrs_parameters(key).to_vec();
@@ -145,10 +145,10 @@ fn scope_name(deck: Option<&DeckRow>) -> String {
 fn too_few(set: &TrainingSet, scope: &str, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "Too few reviews to fit FSRS to {scope}: {} ({} reviews of {} cards in all); at least {MIN_ITEMS} are needed.",
+        "Too few reviews to fit FSRS to {scope}: {} ({} of {} in all); at least {MIN_ITEMS} are needed.",
         crate::text::plural(set.items.len() as u64, "training review"),
-        set.reviews,
-        set.cards
+        crate::text::plural(set.reviews as u64, "review"),
+        crate::text::plural(set.cards as u64, "card")
     )?;
     writeln!(
         out,
@@ -278,9 +278,9 @@ fn fit_line<Tz: TimeZone>(fit: &FsrsFit, clock: &Clock<Tz>, out: &mut impl Write
     let when = DateTime::from_timestamp_millis(fit.fitted_at_ms).map_or_else(|| "?".into(), |t| clock.local_string(t));
     writeln!(
         out,
-        "  fitted {when} to {} ({} reviews); log loss {:.4}, RMSE(bins) {:.4}{}",
+        "  fitted {when} to {} ({}); log loss {:.4}, RMSE(bins) {:.4}{}",
         crate::text::plural(fit.items as u64, "training review"),
-        fit.reviews,
+        crate::text::plural(fit.reviews as u64, "review"),
         fit.log_loss,
         fit.rmse_bins,
         match fit.health_check {

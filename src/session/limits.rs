@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use crate::clock::Clock;
+use crate::clock::{Clock, DayNumber};
 use crate::error::Result;
 use crate::sched::{CardState, Due, Schedule};
 use crate::store::{BuryRules, DeckRow, QueueQuery, Settings, Store, WaitingCounts};
@@ -151,6 +151,33 @@ impl DailyLimits {
             new_left: self.new_left(deck_id),
             reviews_left: self.reviews_left(deck_id),
             bury: self.bury(deck_id),
+        }
+    }
+
+    /// Whether the deck's review limit (or the collection's) holds back a
+    /// review (or card in a day-long step) due on `day` for a later study
+    /// day: it is due today and the deck may give no more reviews today.
+    pub fn holds_back(&self, deck_id: i64, day: DayNumber, clock: &Clock<impl chrono::TimeZone>) -> bool {
+        day <= clock.today() && self.reviews_left(deck_id) == 0
+    }
+
+    /// When a review (or card in a day-long step) of the deck due on `day`
+    /// comes: now if it is due today and within today's limits, at the
+    /// start of the next study day if the limits hold it back, else at the
+    /// start of its day.
+    pub fn review_due_at(
+        &self,
+        deck_id: i64,
+        day: DayNumber,
+        clock: &Clock<impl chrono::TimeZone>,
+    ) -> chrono::DateTime<chrono::Utc> {
+        let today = clock.today();
+        if self.holds_back(deck_id, day, clock) {
+            clock.day_start(today + 1)
+        } else if day <= today {
+            clock.now()
+        } else {
+            clock.day_start(day)
         }
     }
 

@@ -70,13 +70,24 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
             )?;
         }
         Ok(())
-    } else if status.new_waiting > 0 {
+    } else if status.new_waiting > 0 || status.reviews_held {
         let next = status.next_due.map_or(status.next_day, |at| at.min(status.next_day));
-        let verb = if status.new_waiting == 1 { "waits" } else { "wait" };
+        let mut held = Vec::new();
+        if status.reviews_held {
+            held.push("reviews over today's limit".to_string());
+        }
+        if status.new_waiting > 0 {
+            held.push(crate::text::plural(u64::from(status.new_waiting), "new card"));
+        }
+        let verb = if held.len() == 1 && status.new_waiting == 1 {
+            "waits"
+        } else {
+            "wait"
+        };
         writeln!(
             out,
             "Nothing is due now; {} {verb} for a later study day (daily limit); next card: {}.",
-            crate::text::plural(u64::from(status.new_waiting), "new card"),
+            held.join(" and "),
             when(next, clock)
         )
     } else if let Some(at) = status.next_due {

@@ -228,6 +228,9 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary, clock: &Clock<imp
             None => writeln!(out, "No cards are scheduled.")?,
         },
     }
+    if summary.reviews_held {
+        writeln!(out, "More reviews are due: they wait for a later day (daily limit).")?;
+    }
     if summary.new_waiting > 0 {
         writeln!(
             out,

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::files::Kind;
 use crate::interop::from_iskra;
 use crate::store::Store;
-use crate::text::escape_control;
+use crate::text::{escape_control, plural};
 
 /// What `export deck` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -94,7 +94,7 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
         Format::Iskra => {
             let file = from_iskra::deck_file(store, &deck)?;
             emit(&target, to_stdout, file.text.as_bytes(), out)?;
-            let mut summary = crate::text::plural(file.count as u64, "fact");
+            let mut summary = plural(file.count as u64, "fact");
             if target.file_stem().is_some_and(|s| s != deck.key.as_str()) && !to_stdout {
                 summary.push_str(&format!(
                     ".\nNote: a deck's identity is its file name: built from this file it becomes deck `{}`, without this deck's history; name it {}.deck to keep it",
@@ -112,7 +112,7 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
         Format::Csv => {
             let file = from_iskra::anki_text(store, &deck)?;
             emit(&target, to_stdout, file.text.as_bytes(), out)?;
-            format!("{} notes", file.count)
+            plural(file.count as u64, "note")
         }
         Format::Apkg => {
             // The bar is cleared before the summary is printed.
@@ -120,8 +120,10 @@ pub fn run(store: &mut Store, args: DeckExportArgs, clock: &Clock, out: &mut imp
             let counts = from_iskra::write_anki_package(store, &deck, &target, args.with_history, clock, &bar)?;
             drop(bar);
             format!(
-                "{} notes, {} cards, {} reviews",
-                counts.notes, counts.cards, counts.reviews
+                "{}, {}, {}",
+                plural(counts.notes as u64, "note"),
+                plural(counts.cards as u64, "card"),
+                plural(counts.reviews as u64, "review")
             )
         }
     };

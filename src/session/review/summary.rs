@@ -16,6 +16,9 @@ pub struct Summary {
     pub next_due: Option<chrono::DateTime<chrono::Utc>>,
     /// New cards left over because of today's limits.
     pub new_waiting: u32,
+    /// Whether reviews (or cards in day-long steps) due today are held back
+    /// by today's review limit: they come on a later study day.
+    pub reviews_held: bool,
     /// What is still waiting today within the limits: new cards, reviews
     /// and learning cards due now, and learning cards due later today.
     pub left: QueueCounts,
@@ -41,6 +44,7 @@ impl ReviewSession<'_> {
         let mut next: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut next_learning: Option<chrono::DateTime<chrono::Utc>> = None;
         let mut new_waiting = 0;
+        let mut reviews_held = false;
         let mut learning_now = 0;
         let end_of_day = clock.end_of_today();
         for scope in &self.decks {
@@ -56,13 +60,8 @@ impl ReviewSession<'_> {
                 .into_iter()
                 .flatten()
                 .min();
-            let review = review_day.map(|day| {
-                if day <= self.today {
-                    clock.now()
-                } else {
-                    clock.day_start(day)
-                }
-            });
+            reviews_held |= review_day.is_some_and(|day| self.limits.holds_back(scope.row.id, day, clock));
+            let review = review_day.map(|day| self.limits.review_due_at(scope.row.id, day, clock));
             if let Some(at) = learning.filter(|at| *at < end_of_day) {
                 if at <= clock.now() {
                     learning_now += self.store.learning_due_by(scope.row.id, clock.now_ms())?;
@@ -102,6 +101,7 @@ impl ReviewSession<'_> {
         };
         self.summary.next_due = next;
         self.summary.new_waiting = new_waiting + per_deck_new.saturating_sub(left.new);
+        self.summary.reviews_held = reviews_held;
         self.summary.left = left;
         self.summary.learning_now = learning_now;
         self.summary.next_learning = next_learning;
