@@ -183,6 +183,36 @@ fn a_file_that_shares_no_fact_with_a_bundled_deck_of_its_name_is_refused() {
 }
 
 #[test]
+fn deck_names_that_differ_only_in_case_are_refused() {
+    // One build of both files, then each against a deck already stored.
+    let s = Scratch::new();
+    write(&s, "d/kron.deck", "# One\n## a\nq: one?\na: 1\n");
+    write(&s, "d/Kron.deck", "# Two\n## a\nq: two?\na: 2\n");
+    let out = run_in(&s, &s.path("d"), &["build", "kron.deck", "Kron.deck"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Kron.deck:1:1: error: this file")
+            && out
+                .stderr
+                .contains("would make deck `Kron`, and deck `kron` has that name up to case"),
+        "{}",
+        out.stderr
+    );
+    let decks = |s: &Scratch| -> i64 {
+        s.db()
+            .query_row("SELECT count(*) FROM decks", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(decks(&s), 0, "nothing written");
+
+    ok(run_in(&s, &s.path("d"), &["build", "kron.deck"]));
+    let out = run_in(&s, &s.path("d"), &["build", "Kron.deck"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("rename this file"), "{}", out.stderr);
+    assert_eq!(decks(&s), 1);
+}
+
+#[test]
 fn build_elsewhere_rebuilds_recorded_decks_and_keeps_missing_ones() {
     let s = Scratch::new();
     write(&s, "a/kronstadt.deck", KRONSTADT);

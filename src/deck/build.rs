@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::identity::{Claim, FILELESS, asks_shared_facts, claim, conflict_diagnostic, stored_path};
+use super::identity::{Claim, Conflict, FILELESS, asks_shared_facts, claim, conflict_diagnostic, stored_path};
 use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::card::Schedule;
 use crate::error::{Error, Result};
@@ -222,8 +222,33 @@ fn refused_claims(
     parsed: &[Option<Deck>],
 ) -> Result<Vec<Diagnostic>> {
     let decks: HashMap<String, DeckRow> = store.decks()?.into_iter().map(|d| (d.key.clone(), d)).collect();
+    // Every key stored or built here, by its case-folded form.
+    let mut folded: HashMap<String, String> = decks.keys().map(|k| (k.to_ascii_lowercase(), k.clone())).collect();
     let mut refused = Vec::new();
     for ((source, path), deck) in sources.iter().zip(paths).zip(parsed) {
+        let first_line = || {
+            String::from_utf8_lossy(&source.bytes)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let same_up_to_case = folded
+            .entry(source.key.to_ascii_lowercase())
+            .or_insert_with(|| source.key.clone());
+        if *same_up_to_case != source.key {
+            let conflict = Conflict::CaseOf {
+                other: same_up_to_case.clone(),
+            };
+            refused.push(conflict_diagnostic(
+                &source.label,
+                &source.key,
+                path,
+                &first_line(),
+                &conflict,
+            ));
+            continue;
+        }
         let existing = decks.get(&source.key);
         let shares = |row: &DeckRow| -> Result<bool> {
             match deck {
@@ -236,9 +261,13 @@ fn refused_claims(
             _ => false,
         };
         if let Err(conflict) = claim(existing, path, |_| shared) {
-            let text = String::from_utf8_lossy(&source.bytes);
-            let first = text.lines().next().unwrap_or_default();
-            refused.push(conflict_diagnostic(&source.label, &source.key, path, first, &conflict));
+            refused.push(conflict_diagnostic(
+                &source.label,
+                &source.key,
+                path,
+                &first_line(),
+                &conflict,
+            ));
         }
     }
     Ok(refused)

@@ -57,6 +57,10 @@ pub enum Conflict {
     NoFile,
     /// The deck is bundled with iskra, and the file shares no fact with it.
     UnrelatedToBundled { bundled: String },
+    /// Another deck's key (`other`) differs from the file's only in case:
+    /// keys are told apart without case, as `iskra deck rename` and file
+    /// systems that ignore case (macOS, Windows) tell them.
+    CaseOf { other: String },
 }
 
 /// Whether [`claim`] asks if a file shares a fact with `deck`, the deck of
@@ -186,6 +190,20 @@ pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &st
         Conflict::UnrelatedToBundled { bundled } => format!(
             "deck `{key}` is bundled with iskra ({bundled}); this file has the same name ({stored}) but none of its facts, and would retire them all"
         ),
+        Conflict::CaseOf { other } => format!(
+            "this file ({stored}) would make deck `{key}`, and deck `{other}` has that name up to case; deck names are told apart without case"
+        ),
+    };
+    let hint = match conflict {
+        Conflict::CaseOf { other } => {
+            format!("rename this file (a deck's identity is its file name), or build deck `{other}` from {other}.deck")
+        }
+        Conflict::UnrelatedToBundled { .. } => format!(
+            "a deck's identity is its file name: rename this file, or iskra deck move {key} {stored} to build deck `{key}` from this file from now on (its history kept)"
+        ),
+        Conflict::OtherFile { .. } | Conflict::NoFile => format!(
+            "a deck's identity is its file name: rename one of them, or iskra deck move {key} {stored} to build deck `{key}` from this file from now on (its history kept)"
+        ),
     };
     Diagnostic {
         file: label.to_string(),
@@ -193,13 +211,7 @@ pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &st
         column: 1,
         message,
         source_line: first_line.to_string(),
-        hint: Some(format!(
-            "a deck's identity is its file name: rename {}, or iskra deck move {key} {stored} to build deck `{key}` from this file from now on (its history kept)",
-            match conflict {
-                Conflict::UnrelatedToBundled { .. } => "this file",
-                Conflict::OtherFile { .. } | Conflict::NoFile => "one of them",
-            }
-        )),
+        hint: Some(hint),
     }
 }
 
