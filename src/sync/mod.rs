@@ -133,6 +133,9 @@ pub fn sync_with_bulk_bytes(
         bulk_bytes,
     )?;
     report.device = local.device.clone();
+    // A card another device buried on a day that has passed here is back
+    // in its queue, as opening the collection brings back every such card.
+    store.unbury(clock.today())?;
     export::run(store, &folder, &devices, &local, clock, &mut report, progress)?;
     Ok(report)
 }
