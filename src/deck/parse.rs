@@ -65,7 +65,8 @@ pub fn parse_deck(file: &str, key: &str, bytes: &[u8]) -> Result<Deck, Vec<Diagn
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     if let Err(problem) = lines::check_deck_key(key) {
-        parser.error_at(1, 1, "", problem.message, Some(&problem.hint));
+        let first_line = text.lines().next().unwrap_or_default();
+        parser.error_at(1, 1, first_line, problem.message, Some(&problem.hint));
     }
     parser.run(text);
     parser.finish(key)

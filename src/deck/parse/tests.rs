@@ -211,3 +211,19 @@ fn a_deck_header_gives_the_decks_scheduling_options() {
         ]
     );
 }
+
+#[test]
+fn a_bad_file_name_is_shown_with_the_files_first_line() {
+    let errs = parse_deck(
+        "bad\u{1b}name.deck",
+        "bad\u{1b}name",
+        "\u{feff}# T\n## a\nq: x?\na: y\n".as_bytes(),
+    )
+    .unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert!(errs[0].message.contains("is not a valid deck key"), "{errs:?}");
+    assert_eq!(
+        (errs[0].line, errs[0].column, errs[0].source_line.as_str()),
+        (1, 1, "# T")
+    );
+}
