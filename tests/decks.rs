@@ -213,6 +213,28 @@ fn deck_names_that_differ_only_in_case_are_refused() {
 }
 
 #[test]
+fn status_tells_decks_of_the_same_name_apart_by_their_keys() {
+    let s = Scratch::new();
+    write(&s, "d/russian.deck", "# Russian\n## a\nq: one?\na: 1\n");
+    write(&s, "d/russian-2.deck", "# Russian\n## b\nq: two?\na: 2\n");
+    write(&s, "d/other.deck", OTHER);
+    ok(run_in(
+        &s,
+        &s.path("d"),
+        &["build", "russian.deck", "russian-2.deck", "other.deck"],
+    ));
+    let status = ok(run_in(&s, &s.path("d"), &["status"])).stdout;
+    assert!(
+        status.contains("\nRussian (russian)  ") && status.contains("\nRussian (russian-2)  "),
+        "{status}"
+    );
+    assert!(
+        status.contains("\nMy other deck  "),
+        "a name of its own is shown alone: {status}"
+    );
+}
+
+#[test]
 fn build_elsewhere_rebuilds_recorded_decks_and_keeps_missing_ones() {
     let s = Scratch::new();
     write(&s, "a/kronstadt.deck", KRONSTADT);

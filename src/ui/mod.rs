@@ -29,6 +29,22 @@ use crate::status::Status;
 pub use crate::text::{escape_control, escape_json, short_interval};
 use screen::when;
 
+/// Each deck's name as `status` lists it: with its key, `Russian (russian-2)`,
+/// where another deck has the same name (as `--deck` takes the key then).
+fn shown_names(status: &Status) -> Vec<String> {
+    status
+        .decks
+        .iter()
+        .map(|d| {
+            let shared = status.decks.iter().filter(|o| o.name == d.name).count() > 1;
+            match shared {
+                true => format!("{} ({})", escape_control(&d.name), escape_control(&d.key)),
+                false => escape_control(&d.name),
+            }
+        })
+        .collect()
+}
+
 pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl chrono::TimeZone>) -> io::Result<()> {
     writeln!(
         out,
@@ -36,20 +52,15 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
         status.study_day,
         clock.local_string(status.now)
     )?;
-    let width = status
-        .decks
-        .iter()
-        .map(|d| escape_control(&d.name).chars().count())
-        .max()
-        .unwrap_or(4)
-        .clamp(4, 40);
+    let names = shown_names(status);
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(4).clamp(4, 40);
     writeln!(
         out,
         "{:<width$}  {:>5}  {:>8}  {:>7}  {:>9}  {:>6}  {:>9}  next due",
         "deck", "new", "learning", "due now", "due today", "total", "suspended"
     )?;
-    for d in &status.decks {
-        let name: String = escape_control(&d.name).chars().take(width).collect();
+    for (d, name) in status.decks.iter().zip(&names) {
+        let name: String = name.chars().take(width).collect();
         let next = d.next_due.map_or_else(|| "-".to_string(), |at| when(at, clock));
         writeln!(
             out,
