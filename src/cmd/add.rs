@@ -155,6 +155,12 @@ fn fact_from_args(args: &AddArgs, file: &DeckFile) -> Result<Fact> {
     let id = match &args.id {
         Some(id) => {
             check_fact_id(id).map_err(|p| Error::Usage(format!("--id {id:?}: {}.\n  hint: {}", p.message, p.hint)))?;
+            if file.deck().facts.iter().any(|f| f.id == *id) {
+                return Err(Error::Usage(format!(
+                    "--id {id:?}: {} already has a fact with this id.\n  hint: history follows a fact's id: pick another, or leave --id out to have one made from the question",
+                    crate::error::shown(&file.path)
+                )));
+            }
             id.clone()
         }
         None => file.suggest_id(&question),
