@@ -380,7 +380,7 @@ fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64, facts: &mut Step
                     tx,
                     (fact_id, &fact.id),
                     deck_id,
-                    (fact.cards(), fact.cards_follow_answers()),
+                    fact.cards(),
                     next_position,
                     &mut new_cards,
                 )?;
@@ -468,13 +468,10 @@ fn sync_cards<'a>(
     tx: &Tx,
     (fact_id, fact_key): (i64, &'a str),
     deck_id: i64,
-    (wanted, follow_answers): (Vec<CardText>, bool),
+    wanted: Vec<CardText>,
     next_position: &mut i64,
     new_cards: &mut Vec<FileCard<'a>>,
 ) -> Result<()> {
-    if follow_answers {
-        follow_moved_answers(tx, fact_id, &wanted)?;
-    }
     let mut existing: HashMap<String, (i64, crate::card::CardState)> = tx
         .card_templates(fact_id)?
         .into_iter()
@@ -488,66 +485,6 @@ fn sync_cards<'a>(
     }
     for (card_id, _) in existing.into_values() {
         tx.retire_card(card_id)?;
-    }
-    Ok(())
-}
-
-/// Renumbers the stored cards of a fact whose cards are numbered by
-/// position but stand for their answers ([`Fact::cards_follow_answers`]),
-/// so that each keeps its history with its answer: a deletion added before
-/// it, removed or moved renumbers it; the cards are then matched by number
-/// as any fact's are. A stored card takes the number where its answer
-/// (folded: case, spacing and punctuation aside) is wanted, its own number
-/// first; a card whose answer is gone keeps its number (reworded in place,
-/// history kept, as before) unless another card's answer took it, and then
-/// is renamed `cloze:retired-ID`, wanted by none, so retired below. Putting
-/// the old text back brings it back by its answer.
-fn follow_moved_answers(tx: &Tx, fact_id: i64, wanted: &[CardText]) -> Result<()> {
-    let mut stored = tx.card_answers(fact_id)?;
-    // Cards of another kind (the fact was a q/a one) keep their names.
-    stored.retain(|(_, template, _)| template.starts_with("cloze:"));
-    let folded = |answer: &str| crate::text::fold(answer);
-    let stored_answers: Vec<(i64, &str, String)> = stored
-        .iter()
-        .map(|(id, template, answer)| (*id, template.as_str(), folded(answer)))
-        .collect();
-    let mut taken: HashMap<&str, i64> = HashMap::new();
-    let mut placed: HashMap<i64, &str> = HashMap::new();
-    let want: Vec<(&str, String)> = wanted
-        .iter()
-        .map(|w| (w.template.as_str(), folded(&w.answer)))
-        .collect();
-    // Same number and answer first, then the answer at another number.
-    for same_number in [true, false] {
-        for (template, answer) in &want {
-            if taken.contains_key(template) {
-                continue;
-            }
-            let found = stored_answers.iter().find(|(id, stored_template, stored_answer)| {
-                !placed.contains_key(id) && stored_answer == answer && (!same_number || stored_template == template)
-            });
-            if let Some((id, _, _)) = found {
-                taken.insert(template, *id);
-                placed.insert(*id, template);
-            }
-        }
-    }
-    let retired: Vec<(i64, String)> = stored
-        .iter()
-        .filter(|(id, template, _)| !placed.contains_key(id) && taken.contains_key(template.as_str()))
-        .map(|(id, _, _)| (*id, format!("cloze:retired-{id}")))
-        .collect();
-    let renamed: Vec<(i64, String)> = stored
-        .iter()
-        .filter_map(|(id, template, _)| placed.get(id).filter(|t| **t != template).map(|t| (*id, t.to_string())))
-        .chain(retired)
-        .collect();
-    // Through a name no card has, so no two cards share one midway.
-    for (id, _) in &renamed {
-        tx.rename_card_template(*id, &format!("cloze:renaming-{id}"))?;
-    }
-    for (id, template) in &renamed {
-        tx.rename_card_template(*id, template)?;
     }
     Ok(())
 }
@@ -642,79 +579,6 @@ mod tests {
         let report = build(&mut store, &[v1]).unwrap();
         assert_eq!(report[0].restored, 1);
         assert!(card_ids(&store).iter().all(|c| c.2 == 0));
-    }
-
-    #[test]
-    fn an_unnumbered_clozes_cards_keep_their_answers_through_edits() {
-        let mut store = Store::open_in_memory().unwrap();
-        // (card id, template, answer, retired) of every card, by answer.
-        let cards = |store: &Store| -> Vec<(i64, String, String, bool)> {
-            let mut stmt = store
-                .conn()
-                .prepare("SELECT id, template, answer, retired FROM cards ORDER BY answer")
-                .unwrap();
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                .unwrap()
-                .map(|r| r.unwrap())
-                .collect()
-        };
-        let id_of = |cards: &[(i64, String, String, bool)], answer: &str| -> (i64, String, bool) {
-            let c = cards.iter().find(|c| c.2 == answer).unwrap();
-            (c.0, c.1.clone(), c.3)
-        };
-        let deck = |text: &str| source("d", &format!("# D\n## c\ncloze: {text}\n"));
-        build(&mut store, &[deck("{{Lenin}} and {{Trotsky}} led {{October}}.")]).unwrap();
-        let first = cards(&store);
-        let (lenin, trotsky, october) = (
-            id_of(&first, "Lenin").0,
-            id_of(&first, "Trotsky").0,
-            id_of(&first, "October").0,
-        );
-
-        // A deletion added in front: every card keeps its answer, renumbered.
-        build(
-            &mut store,
-            &[deck("In {{1917}}, {{Lenin}} and {{Trotsky}} led {{October}}.")],
-        )
-        .unwrap();
-        let now = cards(&store);
-        assert_eq!(id_of(&now, "Lenin"), (lenin, "cloze:2".into(), false), "{now:?}");
-        assert_eq!(id_of(&now, "Trotsky"), (trotsky, "cloze:3".into(), false), "{now:?}");
-        assert_eq!(id_of(&now, "October"), (october, "cloze:4".into(), false), "{now:?}");
-        let year = id_of(&now, "1917");
-        assert_eq!(year.1, "cloze:1");
-
-        // Removed again: its card retires, the others take their numbers back.
-        build(&mut store, &[deck("{{Lenin}} and {{Trotsky}} led {{October}}.")]).unwrap();
-        let now = cards(&store);
-        assert_eq!(id_of(&now, "Lenin"), (lenin, "cloze:1".into(), false), "{now:?}");
-        assert_eq!(id_of(&now, "October"), (october, "cloze:3".into(), false), "{now:?}");
-        assert_eq!(
-            id_of(&now, "1917"),
-            (year.0, format!("cloze:retired-{}", year.0), true),
-            "{now:?}"
-        );
-
-        // Two swapped and the removed one put back: each by its answer.
-        build(
-            &mut store,
-            &[deck("{{Trotsky}} and {{Lenin}} led {{October}} in {{1917}}.")],
-        )
-        .unwrap();
-        let now = cards(&store);
-        assert_eq!(id_of(&now, "Trotsky"), (trotsky, "cloze:1".into(), false), "{now:?}");
-        assert_eq!(id_of(&now, "Lenin"), (lenin, "cloze:2".into(), false), "{now:?}");
-        assert_eq!(id_of(&now, "1917"), (year.0, "cloze:4".into(), false), "{now:?}");
-
-        // One reworded where it stands: the same card (as before).
-        build(
-            &mut store,
-            &[deck("{{Trotskii}} and {{Lenin}} led {{October}} in {{1917}}.")],
-        )
-        .unwrap();
-        let now = cards(&store);
-        assert_eq!(id_of(&now, "Trotskii"), (trotsky, "cloze:1".into(), false), "{now:?}");
-        assert_eq!(now.len(), 4, "{now:?}");
     }
 
     #[test]

@@ -105,15 +105,6 @@ impl Fact {
         self.each_card().collect()
     }
 
-    /// Whether the fact's cards are numbered by position but stand for
-    /// their answers: an unnumbered cloze's (`cloze:2` is the second
-    /// `{{deletion}}`, whichever it is). A rebuild finds each stored card's
-    /// deletion by its answer (deck::build). A numbered cloze's number is
-    /// the user's (and Anki's) identity of its card.
-    pub fn cards_follow_answers(&self) -> bool {
-        matches!(&self.body, FactBody::Cloze { text } if !super::cloze::is_numbered(text))
-    }
-
     /// [`Fact::cards`] one at a time: a sequence's and a note's are made
     /// as they are asked for, so [`Fact::check_card_text`] stops at the
     /// card that passes the budget.

@@ -437,17 +437,6 @@ impl Tx<'_> {
         Ok(rows)
     }
 
-    /// The id, template and answer of every card of a fact, retired ones too.
-    pub fn card_answers(&self, fact_id: i64) -> Result<Vec<(i64, String, String)>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id, template, answer FROM cards WHERE fact_id = ?1 ORDER BY id")?;
-        let rows = stmt
-            .query_map([fact_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
     /// Writes a card's schedule (and the queue it implies; a buried card is
     /// no longer buried).
     pub fn write_schedule(&self, card_id: i64, s: &Schedule) -> Result<()> {
