@@ -50,7 +50,11 @@ impl ReviewSession<'_> {
         let review = self.first_review(not_fact)?;
         let new_count: u32 = self.decks.iter().map(|d| self.limits.new_left(d.row.id)).sum();
         let new_count = new_count.min(self.limits.collection_new_left());
-        let new_card = if new_count > 0 { self.first_new(not_fact)? } else { None };
+        let new_card = if new_count > 0 {
+            self.first_new(not_fact, clock)?
+        } else {
+            None
+        };
         let card = match (review, new_card) {
             (Some(review), Some(new)) => {
                 // New cards spread evenly over the reviews the header
@@ -93,13 +97,13 @@ impl ReviewSession<'_> {
     }
 
     /// The first new card of the decks with new cards left today; none of
-    /// a fact with a card due today where the deck buries new siblings
-    /// (that card is shown, and its answer buries the new one).
-    fn first_new(&self, not_fact: i64) -> Result<Option<CardRow>> {
+    /// a fact with a card due today that the session shows first (and
+    /// whose answer buries the new one: `QueueQuery::sibling_due_by`).
+    fn first_new(&self, not_fact: i64, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
         self.earliest(
             |d| self.limits.new_left(d.row.id) > 0,
             |store, deck| {
-                let sibling_due_by = self.limits.bury(deck).new.then_some(self.today);
+                let sibling_due_by = self.limits.query(deck, clock).sibling_due_by();
                 store.next_new(deck, not_fact, sibling_due_by)
             },
         )

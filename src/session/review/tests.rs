@@ -332,3 +332,50 @@ fn new_cards_are_spread_by_the_new_cards_left_not_by_the_limit() {
     // (with the limit it was R N R N R R …).
     assert!(new[0] >= 3 && new[1] - new[0] >= 3 && new[1] < 9, "{order:?}");
 }
+
+#[test]
+fn a_due_card_held_back_by_the_review_limit_holds_no_new_card_back() {
+    // Three facts asked both ways; their questions are learned on day one.
+    // A month on, the three are due and the deck gives one review a day:
+    // while it may still give one, the new reverses wait behind their due
+    // questions (answering a question buries its reverse); once it is
+    // spent, the questions wait for tomorrow and the reverses of the two
+    // still held back are shown (as Anki, which buries only siblings of
+    // the cards it gathers).
+    let deck = "# T\nreviews-per-day: 1\n\
+                ## a\nq: Capital of France?\na: Paris\ncards: basic reverse\n\
+                ## b\nq: Capital of Italy?\na: Rome\ncards: basic reverse\n\
+                ## c\nq: Capital of Spain?\na: Madrid\ncards: basic reverse\n";
+    let mut store = store_with(deck);
+    let day1 = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
+    for _ in 0..3 {
+        let screen = session.current(&day1).unwrap();
+        assert!(front(&screen).starts_with("Capital of"), "{screen:?}");
+        grade(&mut session, Rating::Easy, &day1);
+    }
+    drop(session);
+
+    let later = clock("2026-03-01T10:00:00Z");
+    store.unbury(later.today()).unwrap();
+    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
+    let Screen::Question { counts, .. } = session.current(&later).unwrap() else {
+        panic!("nothing to study")
+    };
+    assert_eq!((counts.new, counts.due), (0, 1), "{counts:?}");
+    let mut shown = Vec::new();
+    loop {
+        let screen = session.current(&later).unwrap();
+        let Screen::Question { card, .. } = &screen else { break };
+        shown.push((card.front.clone(), card.state));
+        grade(&mut session, Rating::Easy, &later);
+    }
+    assert_eq!(shown.len(), 3, "{shown:?}");
+    assert_eq!(shown[0].1, "review", "{shown:?}");
+    assert!(
+        shown[1..]
+            .iter()
+            .all(|(front, state)| *state == "new" && !front.starts_with("Capital")),
+        "{shown:?}"
+    );
+}

@@ -48,6 +48,16 @@ impl QueueQuery {
     fn today_until(&self, until_ms: i64) -> i64 {
         until_ms.min(self.end_of_day_ms - 1)
     }
+
+    /// The day by which a card of its fact, due for review or in a
+    /// day-long step, holds a new card back (the session shows that card
+    /// first, and its answer buries the new one): today, where the deck
+    /// buries new siblings and may still give reviews today; none where
+    /// today's review limit is spent (the due card waits, the new one
+    /// does not).
+    pub fn sibling_due_by(&self) -> Option<DayNumber> {
+        (self.bury.new && self.reviews_left > 0).then_some(self.today)
+    }
 }
 
 /// A deck's cards waiting today, within its limits (Anki's v3 counts).
@@ -236,7 +246,10 @@ impl Store {
     /// for review (the answer to that card buries them).
     pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<WaitingCounts> {
         let new = if q.bury.new {
-            self.count(NEW_ONCE_PER_FACT, &[&deck_id, &q.new_left, &q.today])?
+            // With no review left today no sibling holds a new card back
+            // (a day no card is due by).
+            let sibling_due_by = q.sibling_due_by().unwrap_or(DayNumber::MIN);
+            self.count(NEW_ONCE_PER_FACT, &[&deck_id, &q.new_left, &sibling_due_by])?
         } else {
             self.count(
                 "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
