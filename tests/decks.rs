@@ -210,6 +210,22 @@ fn deck_names_that_differ_only_in_case_are_refused() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("rename this file"), "{}", out.stderr);
     assert_eq!(decks(&s), 1);
+
+    // A collection that already holds such a pair (made before the rule)
+    // builds both files, every time.
+    write(&s, "d/other.deck", OTHER);
+    ok(run_in(&s, &s.path("d"), &["build", "other.deck"]));
+    std::fs::rename(s.path("d/other.deck"), s.path("d/Kron.deck")).unwrap();
+    rusqlite::Connection::open(&s.db)
+        .unwrap()
+        .execute(
+            "UPDATE decks SET key = 'Kron', source_path = ?1 WHERE key = 'other'",
+            [canonical(&s.path("d/Kron.deck"))],
+        )
+        .unwrap();
+    for _ in 0..4 {
+        ok(run_in(&s, &s.path("d"), &["build", "kron.deck", "Kron.deck"]));
+    }
 }
 
 #[test]

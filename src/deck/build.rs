@@ -222,8 +222,8 @@ fn refused_claims(
     parsed: &[Option<Deck>],
 ) -> Result<Vec<Diagnostic>> {
     let decks: HashMap<String, DeckRow> = store.decks()?.into_iter().map(|d| (d.key.clone(), d)).collect();
-    // Every key stored or built here, by its case-folded form.
-    let mut folded: HashMap<String, String> = decks.keys().map(|k| (k.to_ascii_lowercase(), k.clone())).collect();
+    // The keys of the files before this one in the build.
+    let mut built: Vec<&str> = Vec::new();
     let mut refused = Vec::new();
     for ((source, path), deck) in sources.iter().zip(paths).zip(parsed) {
         let first_line = || {
@@ -233,12 +233,23 @@ fn refused_claims(
                 .unwrap_or_default()
                 .to_string()
         };
-        let same_up_to_case = folded
-            .entry(source.key.to_ascii_lowercase())
-            .or_insert_with(|| source.key.clone());
-        if *same_up_to_case != source.key {
+        // A new key may not differ only in case from a deck's or another
+        // file's (a deck that has this very key is its own, even where an
+        // older collection holds another of the same letters).
+        let same_up_to_case = |key: &&str| *key != source.key && key.eq_ignore_ascii_case(&source.key);
+        let other = match decks.contains_key(&source.key) {
+            true => None,
+            false => decks
+                .keys()
+                .map(String::as_str)
+                .filter(same_up_to_case)
+                .min()
+                .or_else(|| built.iter().copied().find(same_up_to_case)),
+        };
+        built.push(&source.key);
+        if let Some(other) = other {
             let conflict = Conflict::CaseOf {
-                other: same_up_to_case.clone(),
+                other: other.to_string(),
             };
             refused.push(conflict_diagnostic(
                 &source.label,
