@@ -14,7 +14,7 @@ use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::card::Schedule;
 use crate::error::{Error, Result};
 use crate::progress::{Progress, Silent, Steps};
-use crate::store::{DeckRow, FileCard, Store, SyncReport, Tx};
+use crate::store::{DeckRow, FileCard, RenumberedCloze, Store, SyncReport, Tx};
 
 include!(concat!(env!("OUT_DIR"), "/bundled_decks.rs"));
 
@@ -387,6 +387,11 @@ fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64, facts: &mut Step
             Some((_, old, false)) if old == content => report.unchanged += 1,
             Some((fact_id, _, removed)) => {
                 tx.write_fact_content(fact_id, &content)?;
+                if fact.numbered_by_place() {
+                    report
+                        .renumbered
+                        .extend(moved_deletions(tx, fact_id, &fact.id, &fact.cards())?);
+                }
                 sync_cards(
                     tx,
                     (fact_id, &fact.id),
@@ -500,6 +505,34 @@ fn sync_cards<'a>(
     Ok(())
 }
 
+/// The studied cards of a fact numbered by place ([`Fact::numbered_by_place`])
+/// whose answer is now asked by another of its cards (`wanted`, the cards
+/// the file makes): a deletion was added, removed or moved before them, and
+/// their history stays with their number.
+fn moved_deletions(tx: &Tx, fact_id: i64, fact_key: &str, wanted: &[CardText]) -> Result<Vec<RenumberedCloze>> {
+    let fold = crate::text::fold;
+    let mut moved = Vec::new();
+    for (template, was, state) in tx.card_answers(fact_id)? {
+        let Some(now) = wanted.iter().find(|w| w.template == template) else {
+            continue;
+        };
+        let studied = state != crate::card::CardState::New;
+        let elsewhere = wanted
+            .iter()
+            .any(|w| w.template != template && fold(&w.answer) == fold(&was));
+        if studied && fold(&now.answer) != fold(&was) && elsewhere {
+            moved.push(RenumberedCloze {
+                fact: fact_key.to_string(),
+                card: template,
+                was,
+                now: now.answer.clone(),
+            });
+        }
+    }
+    moved.sort_by(|a, b| a.card.cmp(&b.card));
+    Ok(moved)
+}
+
 /// The fingerprint of a deck file as built: FNV-1a (64 bit) over the iskra
 /// version, the stored path and the file's bytes. It only decides whether a
 /// rebuild may skip the file: a changed file is skipped only if its
@@ -590,6 +623,53 @@ mod tests {
         let report = build(&mut store, &[v1]).unwrap();
         assert_eq!(report[0].restored, 1);
         assert!(card_ids(&store).iter().all(|c| c.2 == 0));
+    }
+
+    #[test]
+    fn a_studied_cloze_card_whose_deletion_moved_is_reported() {
+        let mut store = Store::open_in_memory().unwrap();
+        let deck = |text: &str| source("d", &format!("# D\n## c\ncloze: {text}\n"));
+        build(&mut store, &[deck("{{Lenin}} and {{Trotsky}} led {{October}}.")]).unwrap();
+        // Lenin's card (cloze:1) studied; the others new.
+        store
+            .conn()
+            .execute(
+                "UPDATE cards SET state = 2, queue = 2, due = 100 WHERE template = 'cloze:1'",
+                [],
+            )
+            .unwrap();
+        // Reworded where it stands: nothing moved.
+        let report = build(&mut store, &[deck("{{Lenin}} and {{Trotskii}} led {{October}}.")]).unwrap();
+        assert!(report[0].renumbered.is_empty(), "{report:?}");
+        // A deletion in front: card 1 (studied for Lenin) now asks for 1917.
+        let report = build(
+            &mut store,
+            &[deck("In {{1917}}, {{Lenin}} and {{Trotskii}} led {{October}}.")],
+        )
+        .unwrap();
+        assert_eq!(
+            report[0].renumbered,
+            [RenumberedCloze {
+                fact: "c".into(),
+                card: "cloze:1".into(),
+                was: "Lenin".into(),
+                now: "1917".into(),
+            }]
+        );
+        // Numbered deletions are the writer's: nothing to say.
+        build(
+            &mut store,
+            &[deck("{{c1::Lenin}} and {{c2::Trotskii}} led {{c3::October}}.")],
+        )
+        .unwrap();
+        let report = build(
+            &mut store,
+            &[deck(
+                "In {{c4::1917}}, {{c1::Lenin}} and {{c2::Trotskii}} led {{c3::October}}.",
+            )],
+        )
+        .unwrap();
+        assert!(report[0].renumbered.is_empty(), "{report:?}");
     }
 
     #[test]

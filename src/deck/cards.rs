@@ -105,6 +105,13 @@ impl Fact {
         self.each_card().collect()
     }
 
+    /// Whether the fact's cards are numbered by their place: a cloze with
+    /// plain `{{deletions}}` (`cloze:2` is the second, whichever it is). A
+    /// numbered cloze's (`{{c2::…}}`) number is the writer's.
+    pub fn numbered_by_place(&self) -> bool {
+        matches!(&self.body, FactBody::Cloze { text } if !super::cloze::is_numbered(text))
+    }
+
     /// [`Fact::cards`] one at a time: a sequence's and a note's are made
     /// as they are asked for, so [`Fact::check_card_text`] stops at the
     /// card that passes the budget.

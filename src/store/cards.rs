@@ -437,6 +437,19 @@ impl Tx<'_> {
         Ok(rows)
     }
 
+    /// The template, answer and state of every card of a fact.
+    pub fn card_answers(&self, fact_id: i64) -> Result<Vec<(String, String, CardState)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT template, answer, state FROM cards WHERE fact_id = ?1")?;
+        let rows = stmt
+            .query_map([fact_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, CardState::from_i64(r.get(2)?)))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
     /// Writes a card's schedule (and the queue it implies; a buried card is
     /// no longer buried).
     pub fn write_schedule(&self, card_id: i64, s: &Schedule) -> Result<()> {

@@ -55,6 +55,25 @@ pub struct SyncReport {
     /// The bundled copy (`bundled:NAME.deck`) the built file took over, if it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub took_over: Option<String>,
+    /// Cards of clozes written with plain `{{deletions}}` whose deletion
+    /// moved: each such card is its place, so its history now belongs to
+    /// another answer.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renumbered: Vec<RenumberedCloze>,
+}
+
+/// A studied card of a cloze with plain `{{deletions}}` (numbered by place)
+/// that now asks for another answer, while the answer it was studied for
+/// is asked by another card of the fact.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RenumberedCloze {
+    pub fact: String,
+    /// The card's number (`cloze:N`).
+    pub card: String,
+    /// The answer it was studied for.
+    pub was: String,
+    /// The answer it asks for now.
+    pub now: String,
 }
 
 /// What a deck holds (and deleting it takes out of the collection): its

@@ -57,7 +57,7 @@ pub use bulk_writer::BulkWriter;
 pub use card_changes::CardSnapshot;
 pub use cards::{BuryRules, CardRow, DAY_DUE_LIMIT, NewCard, StoredSchedule, queue};
 pub use deck_options::{DeckOptions, Origin};
-pub use decks::{DeckRow, DeckTotals, SyncReport};
+pub use decks::{DeckRow, DeckTotals, RenumberedCloze, SyncReport};
 pub use facts::FactRow;
 pub use guard::{DamageGate, Verdict};
 pub use journal::{has_rollback_journal, rollback_journal, settle_interrupted_write};

@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::deck::build::BUNDLED_PREFIX;
 use crate::deck::rebuild::Recorded;
-use crate::store::SyncReport;
+use crate::store::{RenumberedCloze, SyncReport};
 use crate::text::escape_control;
 
 /// `Deck: 1 added, 0 updated, 3 unchanged, 0 removed`.
@@ -48,8 +48,24 @@ pub fn render_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::
         if let Some(note) = takeover_note(r) {
             writeln!(out, "{note}")?;
         }
+        for moved in &r.renumbered {
+            writeln!(out, "{}", renumbered_note(moved))?;
+        }
     }
     Ok(())
+}
+
+/// The line under a deck's report for a studied cloze card whose deletion
+/// moved (its history stays with its place).
+pub fn renumbered_note(moved: &RenumberedCloze) -> String {
+    let number = moved.card.strip_prefix("cloze:").unwrap_or(&moved.card);
+    let short = |text: &str| crate::text::escape_inline(&crate::text::clip(text, 40));
+    format!(
+        "  {}: card {number} of the cloze now asks for `{}` with the history of `{}`, which moved: plain {{{{deletions}}}} are numbered by place; write them {{{{c1::…}}}} to keep each card with its answer",
+        crate::text::escape_inline(&moved.fact),
+        short(&moved.now),
+        short(&moved.was),
+    )
 }
 
 /// `iskra build` with no `decks/` folder: which files were built (each
@@ -100,6 +116,7 @@ mod tests {
             removed: 4,
             restored,
             took_over: None,
+            renumbered: Vec::new(),
         };
         let mut out = Vec::new();
         let taken = SyncReport {
@@ -122,6 +139,23 @@ mod tests {
              Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed, 5 restored\n\
              Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed\n  \
              Evil\\u{1b}[2J is now built from your file instead of the copy bundled into iskra (bundled:people.deck); its history is kept\n"
+        );
+    }
+
+    #[test]
+    fn a_moved_deletion_is_said_with_its_answers_escaped_and_clipped() {
+        let moved = RenumberedCloze {
+            fact: "c\u{1b}[2J".into(),
+            card: "cloze:1".into(),
+            was: "Lenin\nx".into(),
+            now: "y".repeat(50),
+        };
+        assert_eq!(
+            renumbered_note(&moved),
+            format!(
+                "  c\\u{{1b}}[2J: card 1 of the cloze now asks for `{}…` with the history of `Lenin\\u{{a}}x`, which moved: plain {{{{deletions}}}} are numbered by place; write them {{{{c1::…}}}} to keep each card with its answer",
+                "y".repeat(40)
+            )
         );
     }
 }
