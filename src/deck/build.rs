@@ -226,13 +226,6 @@ fn refused_claims(
     let mut built: Vec<&str> = Vec::new();
     let mut refused = Vec::new();
     for ((source, path), deck) in sources.iter().zip(paths).zip(parsed) {
-        let first_line = || {
-            String::from_utf8_lossy(&source.bytes)
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        };
         // A new key may not differ only in case from a deck's or another
         // file's (a deck that has this very key is its own, even where an
         // older collection holds another of the same letters).
@@ -247,36 +240,33 @@ fn refused_claims(
                 .or_else(|| built.iter().copied().find(same_up_to_case)),
         };
         built.push(&source.key);
-        if let Some(other) = other {
-            let conflict = Conflict::CaseOf {
+        let conflict = match other {
+            Some(other) => Some(Conflict::CaseOf {
                 other: other.to_string(),
-            };
-            refused.push(conflict_diagnostic(
-                &source.label,
-                &source.key,
-                path,
-                &first_line(),
-                &conflict,
-            ));
-            continue;
-        }
-        let existing = decks.get(&source.key);
-        let shares = |row: &DeckRow| -> Result<bool> {
-            match deck {
-                Some(deck) => Ok(shares_facts(&store.facts_of_deck(row.id)?, deck)),
-                None => Ok(true),
+            }),
+            None => {
+                let existing = decks.get(&source.key);
+                let shared = match existing {
+                    Some(row) if asks_shared_facts(row) => match deck {
+                        Some(deck) => shares_facts(&store.facts_of_deck(row.id)?, deck),
+                        None => true,
+                    },
+                    _ => false,
+                };
+                claim(existing, path, |_| shared).err()
             }
         };
-        let shared = match existing {
-            Some(row) if asks_shared_facts(row) => shares(row)?,
-            _ => false,
-        };
-        if let Err(conflict) = claim(existing, path, |_| shared) {
+        if let Some(conflict) = conflict {
+            let first_line = String::from_utf8_lossy(&source.bytes)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
             refused.push(conflict_diagnostic(
                 &source.label,
                 &source.key,
                 path,
-                &first_line(),
+                &first_line,
                 &conflict,
             ));
         }
@@ -491,7 +481,7 @@ fn sync_cards<'a>(
     let mut existing: HashMap<String, (i64, crate::card::CardState)> = tx
         .card_templates(fact_id)?
         .into_iter()
-        .map(|(template, id, state)| (template, (id, state)))
+        .map(|(template, id, state, _)| (template, (id, state)))
         .collect();
     for card in wanted {
         match existing.remove(&card.template) {
@@ -512,7 +502,7 @@ fn sync_cards<'a>(
 fn moved_deletions(tx: &Tx, fact_id: i64, fact_key: &str, wanted: &[CardText]) -> Result<Vec<RenumberedCloze>> {
     let fold = crate::text::fold;
     let mut moved = Vec::new();
-    for (template, was, state) in tx.card_answers(fact_id)? {
+    for (template, _, state, was) in tx.card_templates(fact_id)? {
         let Some(now) = wanted.iter().find(|w| w.template == template) else {
             continue;
         };

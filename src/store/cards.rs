@@ -424,27 +424,14 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The cards of a fact: (template, id, state) each.
-    pub fn card_templates(&self, fact_id: i64) -> Result<Vec<(String, i64, CardState)>> {
+    /// The cards of a fact: (template, id, state, answer) each.
+    pub fn card_templates(&self, fact_id: i64) -> Result<Vec<(String, i64, CardState, String)>> {
         let mut stmt = self
             .conn()
-            .prepare_cached("SELECT template, id, state FROM cards WHERE fact_id = ?1")?;
+            .prepare_cached("SELECT template, id, state, answer FROM cards WHERE fact_id = ?1")?;
         let rows = stmt
             .query_map([fact_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, CardState::from_i64(r.get(2)?)))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
-    /// The template, answer and state of every card of a fact.
-    pub fn card_answers(&self, fact_id: i64) -> Result<Vec<(String, String, CardState)>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT template, answer, state FROM cards WHERE fact_id = ?1")?;
-        let rows = stmt
-            .query_map([fact_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, CardState::from_i64(r.get(2)?)))
+                Ok((r.get(0)?, r.get(1)?, CardState::from_i64(r.get(2)?), r.get(3)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)

@@ -461,7 +461,7 @@ impl<'a, 'c> Writer<'a, 'c> {
             if let Some((id, _)) = &renamed {
                 tx.rename_card_template(*id, &text.template)?;
             }
-            let found = same.map(|&(_, id, _)| id).or(renamed.map(|(id, _)| id));
+            let found = same.map(|(_, id, ..)| *id).or(renamed.map(|(id, _)| id));
             let place = imported.iter().position(|c| c.template == text.template);
             let card = place.map(|p| &imported[p]);
             let (card_id, added) = match found {
