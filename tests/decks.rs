@@ -251,6 +251,23 @@ fn status_tells_decks_of_the_same_name_apart_by_their_keys() {
 }
 
 #[test]
+fn a_folder_with_decks_only_in_its_folders_says_which_to_name() {
+    let s = Scratch::new();
+    write(&s, "top/inner/x.deck", OTHER);
+    let out = run_in(&s, &s.path("."), &["build", "top"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("top holds no .deck files.")
+            && out.stderr.contains("name the folder, e.g. iskra build top/inner"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(s.path("top/inner/x.deck")).unwrap();
+    let out = run_in(&s, &s.path("."), &["build", "top"]);
+    assert!(out.stderr.contains("hint: deck files end in .deck"), "{}", out.stderr);
+}
+
+#[test]
 fn build_elsewhere_rebuilds_recorded_decks_and_keeps_missing_ones() {
     let s = Scratch::new();
     write(&s, "a/kronstadt.deck", KRONSTADT);

@@ -49,8 +49,15 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
             found.sort();
             if found.is_empty() {
                 return Err(Error::Usage(format!(
-                    "{} holds no .deck files.\n  hint: deck files end in .deck; see docs/deck-format.md",
-                    path.display()
+                    "{} holds no .deck files.\n  hint: {}",
+                    crate::error::shown(path),
+                    match first_folder_with_decks(path) {
+                        Some(folder) => format!(
+                            "a folder's own .deck files are built, not its folders': name the folder, e.g. iskra build {}",
+                            crate::error::shown(&folder)
+                        ),
+                        None => "deck files end in .deck; see docs/deck-format.md".to_string(),
+                    }
                 )));
             }
             files.extend(found);
@@ -70,6 +77,24 @@ pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
             })
         })
         .collect()
+}
+
+/// The first folder in `dir` (by name) that holds a `.deck` file, for a
+/// hint when `dir` holds none of its own.
+fn first_folder_with_decks(dir: &Path) -> Option<PathBuf> {
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    folders.into_iter().find(|folder| {
+        std::fs::read_dir(folder).is_ok_and(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .any(|p| p.extension().is_some_and(|e| e == "deck") && p.is_file())
+        })
+    })
 }
 
 /// The bytes of a deck file, for [`parse_deck`](super::parse_deck): at most
