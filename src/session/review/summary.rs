@@ -56,6 +56,7 @@ impl ReviewSession<'_> {
             let review_day = [queue::REVIEW, queue::DAY_LEARNING]
                 .into_iter()
                 .map(|q| self.store.min_due(scope.row.id, q))
+                .chain([self.store.next_buried_review_day(scope.row.id, self.today)])
                 .collect::<Result<Vec<_>>>()?
                 .into_iter()
                 .flatten()

@@ -379,3 +379,29 @@ fn a_due_card_held_back_by_the_review_limit_holds_no_new_card_back() {
         "{shown:?}"
     );
 }
+
+#[test]
+fn a_buried_review_is_the_next_card_on_the_next_study_day() {
+    let mut store = store_with(&deck_of(2, ""));
+    let day1 = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
+    for _ in 0..2 {
+        session.current(&day1).unwrap();
+        grade(&mut session, Rating::Easy, &day1);
+    }
+    drop(session);
+    // Both due; one buried, the other answered for weeks ahead.
+    let later = clock("2026-03-01T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
+    session.current(&later).unwrap();
+    session.handle(Input::Bury, &later).unwrap();
+    grade(&mut session, Rating::Easy, &later);
+    let Screen::Finished(summary) = session.current(&later).unwrap() else {
+        panic!("the session goes on")
+    };
+    assert_eq!(
+        summary.next_due,
+        Some(later.day_start(later.today() + 1)),
+        "{summary:?}"
+    );
+}

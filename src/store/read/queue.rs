@@ -289,6 +289,7 @@ impl Store {
         let next_review_day = [queue::REVIEW, queue::DAY_LEARNING]
             .into_iter()
             .map(|queue| self.min_due(deck_id, queue))
+            .chain([self.next_buried_review_day(deck_id, q.today)])
             .collect::<Result<Vec<_>>>()?
             .into_iter()
             .flatten()
@@ -312,6 +313,16 @@ impl Store {
             .conn()
             .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = ?2")?
             .query_row(params![deck_id, queue], |r| r.get(0))?)
+    }
+
+    /// The day the first buried review of a deck is due again: a buried
+    /// card comes back on the next study day, so not before `today + 1`.
+    pub fn next_buried_review_day(&self, deck_id: i64, today: DayNumber) -> Result<Option<DayNumber>> {
+        let due: Option<DayNumber> = self
+            .conn()
+            .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = -2 AND state = 2")?
+            .query_row(params![deck_id], |r| r.get(0))?;
+        Ok(due.map(|day| day.max(today + 1)))
     }
 
     /// The cards due on each study day in `from..until` (see [`due_per_day`]).
