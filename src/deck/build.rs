@@ -402,16 +402,17 @@ fn sync_deck(tx: &Tx, sync: &FactSync, next_position: &mut i64, facts: &mut Step
             Some((_, old, false)) if old == content => report.unchanged += 1,
             Some((fact_id, _, removed)) => {
                 tx.write_fact_content(fact_id, &content)?;
+                let (stored_cards, wanted) = (tx.card_templates(fact_id)?, fact.cards());
                 if fact.numbered_by_place() {
                     report
                         .renumbered
-                        .extend(moved_deletions(tx, fact_id, &fact.id, &fact.cards())?);
+                        .extend(moved_deletions(&fact.id, &stored_cards, &wanted));
                 }
                 sync_cards(
                     tx,
                     (fact_id, &fact.id),
                     deck_id,
-                    fact.cards(),
+                    (stored_cards, wanted),
                     next_position,
                     &mut new_cards,
                 )?;
@@ -499,53 +500,53 @@ fn sync_cards<'a>(
     tx: &Tx,
     (fact_id, fact_key): (i64, &'a str),
     deck_id: i64,
-    wanted: Vec<CardText>,
+    (stored, wanted): (Vec<StoredCard>, Vec<CardText>),
     next_position: &mut i64,
     new_cards: &mut Vec<FileCard<'a>>,
 ) -> Result<()> {
-    let mut existing: HashMap<String, (i64, crate::card::CardState)> = tx
-        .card_templates(fact_id)?
-        .into_iter()
-        .map(|(template, id, state, _)| (template, (id, state)))
-        .collect();
+    let mut existing: HashMap<String, i64> = stored.into_iter().map(|(template, id, ..)| (template, id)).collect();
     for card in wanted {
         match existing.remove(&card.template) {
-            Some((card_id, _)) => tx.sync_card_text(card_id, &card, deck_id)?,
+            Some(card_id) => tx.sync_card_text(card_id, &card, deck_id)?,
             None => new_cards.push(new_card(fact_id, fact_key, card, next_position)),
         }
     }
-    for (card_id, _) in existing.into_values() {
+    for card_id in existing.into_values() {
         tx.retire_card(card_id)?;
     }
     Ok(())
 }
 
+/// A stored card of a fact, as [`Tx::card_templates`] reads it: (template,
+/// id, state, answer).
+type StoredCard = (String, i64, crate::card::CardState, String);
+
 /// The studied cards of a fact numbered by place ([`Fact::numbered_by_place`])
 /// whose answer is now asked by another of its cards (`wanted`, the cards
 /// the file makes): a deletion was added, removed or moved before them, and
 /// their history stays with their number.
-fn moved_deletions(tx: &Tx, fact_id: i64, fact_key: &str, wanted: &[CardText]) -> Result<Vec<RenumberedCloze>> {
+fn moved_deletions(fact_key: &str, stored: &[StoredCard], wanted: &[CardText]) -> Vec<RenumberedCloze> {
     let fold = crate::text::fold;
     let mut moved = Vec::new();
-    for (template, _, state, was) in tx.card_templates(fact_id)? {
-        let Some(now) = wanted.iter().find(|w| w.template == template) else {
+    for (template, _, state, was) in stored {
+        let Some(now) = wanted.iter().find(|w| w.template == *template) else {
             continue;
         };
-        let studied = state != crate::card::CardState::New;
+        let studied = *state != crate::card::CardState::New;
         let elsewhere = wanted
             .iter()
-            .any(|w| w.template != template && fold(&w.answer) == fold(&was));
-        if studied && fold(&now.answer) != fold(&was) && elsewhere {
+            .any(|w| w.template != *template && fold(&w.answer) == fold(was));
+        if studied && fold(&now.answer) != fold(was) && elsewhere {
             moved.push(RenumberedCloze {
                 fact: fact_key.to_string(),
-                card: template,
-                was,
+                card: template.clone(),
+                was: was.clone(),
                 now: now.answer.clone(),
             });
         }
     }
     moved.sort_by(|a, b| a.card.cmp(&b.card));
-    Ok(moved)
+    moved
 }
 
 /// The fingerprint of a deck file as built: FNV-1a (64 bit) over the iskra

@@ -150,7 +150,7 @@ impl DailyLimits {
             today: clock.today(),
             new_left: self.new_left(deck_id),
             reviews_left: self.reviews_left(deck_id),
-            bury: self.bury(deck_id),
+            bury: self.bury.get(&deck_id).copied().unwrap_or_default(),
         }
     }
 
@@ -179,12 +179,6 @@ impl DailyLimits {
         } else {
             clock.day_start(day)
         }
-    }
-
-    /// The deck's bury rules: which siblings of a card its answer buries,
-    /// and so which its counts leave out.
-    pub fn bury(&self, deck_id: i64) -> BuryRules {
-        self.bury.get(&deck_id).copied().unwrap_or_default()
     }
 
     /// Caps per-deck counts summed over decks at the collection's limits:

@@ -53,14 +53,7 @@ impl ReviewSession<'_> {
                 .store
                 .min_due(scope.row.id, queue::LEARNING)?
                 .and_then(chrono::DateTime::from_timestamp_millis);
-            let review_day = [queue::REVIEW, queue::DAY_LEARNING]
-                .into_iter()
-                .map(|q| self.store.min_due(scope.row.id, q))
-                .chain([self.store.next_buried_review_day(scope.row.id, self.today)])
-                .collect::<Result<Vec<_>>>()?
-                .into_iter()
-                .flatten()
-                .min();
+            let review_day = self.store.next_review_day(scope.row.id, self.today)?;
             reviews_held |= review_day.is_some_and(|day| self.limits.holds_back(scope.row.id, day, clock));
             let review = review_day.map(|day| self.limits.review_due_at(scope.row.id, day, clock));
             if let Some(at) = learning.filter(|at| *at < end_of_day) {

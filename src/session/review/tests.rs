@@ -41,6 +41,27 @@ fn grade(session: &mut ReviewSession, rating: Rating, c: &Clock<Utc>) -> Notice 
     session.handle(Input::Grade(rating), c).unwrap().0.unwrap()
 }
 
+/// Shows and answers Easy the next `n` cards.
+fn answer_easy(session: &mut ReviewSession, n: usize, c: &Clock<Utc>) {
+    for _ in 0..n {
+        session.current(c).unwrap();
+        grade(session, Rating::Easy, c);
+    }
+}
+
+/// The question and state of every card shown until the session is done,
+/// each answered Easy.
+fn shown_until_done(session: &mut ReviewSession, c: &Clock<Utc>) -> Vec<(String, &'static str)> {
+    let mut shown = Vec::new();
+    loop {
+        let screen = session.current(c).unwrap();
+        let Screen::Question { card, .. } = &screen else { break };
+        shown.push((card.front.clone(), card.state));
+        grade(session, Rating::Easy, c);
+    }
+    shown
+}
+
 #[test]
 fn grade_needs_a_revealed_answer() {
     let mut store = store_with(&deck_of(2, ""));
@@ -182,20 +203,14 @@ fn due_reviews_come_before_new_cards_and_new_ones_are_spread() {
     let mut store = store_with(&deck_of(10, "new-per-day: 4"));
     let day1 = clock("2026-01-10T10:00:00Z");
     let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
-    for _ in 0..4 {
-        session.current(&day1).unwrap();
-        grade(&mut session, Rating::Easy, &day1);
-    }
+    answer_easy(&mut session, 4, &day1);
     drop(session);
     let later = clock("2026-03-01T10:00:00Z");
     let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
-    let mut order = Vec::new();
-    loop {
-        let screen = session.current(&later).unwrap();
-        let Screen::Question { card, .. } = &screen else { break };
-        order.push(card.state);
-        grade(&mut session, Rating::Easy, &later);
-    }
+    let order: Vec<&str> = shown_until_done(&mut session, &later)
+        .into_iter()
+        .map(|(_, state)| state)
+        .collect();
     assert_eq!(order.len(), 8);
     assert_eq!(order[0], "review", "a due review comes first: {order:?}");
     // 4 reviews and 4 new: new cards are interleaved, not all at the end.
@@ -291,13 +306,7 @@ fn a_new_card_never_comes_before_a_due_card_of_its_fact() {
         panic!("nothing to study")
     };
     assert_eq!((counts.new, counts.due), (3, 2), "{counts:?}");
-    let mut shown = Vec::new();
-    loop {
-        let screen = session.current(&later).unwrap();
-        let Screen::Question { card, .. } = &screen else { break };
-        shown.push((card.front.clone(), card.state));
-        grade(&mut session, Rating::Easy, &later);
-    }
+    let shown = shown_until_done(&mut session, &later);
     assert_eq!(shown.len(), 5, "{shown:?}");
     assert_eq!(shown[0].0, "Capital of Italy?", "{shown:?}");
     assert!(shown.contains(&("Capital of France?".into(), "review")), "{shown:?}");
@@ -311,20 +320,14 @@ fn new_cards_are_spread_by_the_new_cards_left_not_by_the_limit() {
     let mut store = store_with(&deck_of(10, "new-per-day: 8"));
     let day1 = clock("2026-01-10T10:00:00Z");
     let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
-    for _ in 0..8 {
-        session.current(&day1).unwrap();
-        grade(&mut session, Rating::Easy, &day1);
-    }
+    answer_easy(&mut session, 8, &day1);
     drop(session);
     let later = clock("2026-03-01T10:00:00Z");
     let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
-    let mut order = Vec::new();
-    loop {
-        let screen = session.current(&later).unwrap();
-        let Screen::Question { card, .. } = &screen else { break };
-        order.push(card.state);
-        grade(&mut session, Rating::Easy, &later);
-    }
+    let order: Vec<&str> = shown_until_done(&mut session, &later)
+        .into_iter()
+        .map(|(_, state)| state)
+        .collect();
     assert_eq!(order.len(), 10, "{order:?}");
     let new: Vec<usize> = (0..10).filter(|&i| order[i] == "new").collect();
     assert_eq!(new.len(), 2, "{order:?}");
@@ -363,13 +366,7 @@ fn a_due_card_held_back_by_the_review_limit_holds_no_new_card_back() {
         panic!("nothing to study")
     };
     assert_eq!((counts.new, counts.due), (0, 1), "{counts:?}");
-    let mut shown = Vec::new();
-    loop {
-        let screen = session.current(&later).unwrap();
-        let Screen::Question { card, .. } = &screen else { break };
-        shown.push((card.front.clone(), card.state));
-        grade(&mut session, Rating::Easy, &later);
-    }
+    let shown = shown_until_done(&mut session, &later);
     assert_eq!(shown.len(), 3, "{shown:?}");
     assert_eq!(shown[0].1, "review", "{shown:?}");
     assert!(
@@ -385,10 +382,7 @@ fn a_buried_review_is_the_next_card_on_the_next_study_day() {
     let mut store = store_with(&deck_of(2, ""));
     let day1 = clock("2026-01-10T10:00:00Z");
     let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
-    for _ in 0..2 {
-        session.current(&day1).unwrap();
-        grade(&mut session, Rating::Easy, &day1);
-    }
+    answer_easy(&mut session, 2, &day1);
     drop(session);
     // Both due; one buried, the other answered for weeks ahead.
     let later = clock("2026-03-01T10:00:00Z");

@@ -161,25 +161,20 @@ impl Store {
     }
 
     /// The next new card of a deck, in its introduction order, not of
-    /// `not_fact`; with `sibling_due_by` (the deck buries new siblings),
+    /// `not_fact`; with `sibling_due_by` ([`QueueQuery::sibling_due_by`]),
     /// none of a fact with a card due by that day for review or in a
     /// day-long step: that card comes first and its answer buries the new
-    /// one, as the header counts them ([`NEW_ONCE_PER_FACT`]).
+    /// one, as the header counts them ([`NEW_ONCE_PER_FACT`]). Without it
+    /// (NULL) no card is due by it.
     pub fn next_new(&self, deck_id: i64, not_fact: i64, sibling_due_by: Option<DayNumber>) -> Result<Option<CardRow>> {
-        match sibling_due_by {
-            None => self.one_card(
-                "c.deck_id = ?1 AND c.queue = 0 AND c.fact_id != ?2 ORDER BY c.due, c.id",
-                params![deck_id, not_fact],
+        self.one_card(
+            concat!(
+                "c.deck_id = ?1 AND c.queue = 0 AND c.fact_id != ?2 AND ",
+                no_sibling_due!("c"),
+                " ORDER BY c.due, c.id"
             ),
-            Some(today) => self.one_card(
-                concat!(
-                    "c.deck_id = ?1 AND c.queue = 0 AND c.fact_id != ?2 AND ",
-                    no_sibling_due!("c"),
-                    " ORDER BY c.due, c.id"
-                ),
-                params![deck_id, not_fact, today],
-            ),
-        }
+            params![deck_id, not_fact, sibling_due_by],
+        )
     }
 
     fn one_card(&self, condition: &str, params: impl rusqlite::Params) -> Result<Option<CardRow>> {
@@ -246,10 +241,7 @@ impl Store {
     /// for review (the answer to that card buries them).
     pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<WaitingCounts> {
         let new = if q.bury.new {
-            // With no review left today no sibling holds a new card back
-            // (a day no card is due by).
-            let sibling_due_by = q.sibling_due_by().unwrap_or(DayNumber::MIN);
-            self.count(NEW_ONCE_PER_FACT, &[&deck_id, &q.new_left, &sibling_due_by])?
+            self.count(NEW_ONCE_PER_FACT, &[&deck_id, &q.new_left, &q.sibling_due_by()])?
         } else {
             self.count(
                 "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
@@ -286,14 +278,7 @@ impl Store {
             "SELECT count(*) FROM cards WHERE deck_id = ?1 AND queue = -1",
             &[&deck_id],
         )?;
-        let next_review_day = [queue::REVIEW, queue::DAY_LEARNING]
-            .into_iter()
-            .map(|queue| self.min_due(deck_id, queue))
-            .chain([self.next_buried_review_day(deck_id, q.today)])
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-            .min();
+        let next_review_day = self.next_review_day(deck_id, q.today)?;
         Ok(DeckCounts {
             new: waiting.new,
             learning: learning_today + waiting.day_learning,
@@ -315,14 +300,19 @@ impl Store {
             .query_row(params![deck_id, queue], |r| r.get(0))?)
     }
 
-    /// The day the first buried review of a deck is due again: a buried
-    /// card comes back on the next study day, so not before `today + 1`.
-    pub fn next_buried_review_day(&self, deck_id: i64, today: DayNumber) -> Result<Option<DayNumber>> {
-        let due: Option<DayNumber> = self
+    /// The first day a deck's review or card in a day-long step is due: a
+    /// buried review counts from the next study day, when it comes back.
+    pub fn next_review_day(&self, deck_id: i64, today: DayNumber) -> Result<Option<DayNumber>> {
+        let buried: Option<DayNumber> = self
             .conn()
             .prepare_cached("SELECT min(due) FROM cards WHERE deck_id = ?1 AND queue = -2 AND state = 2")?
             .query_row(params![deck_id], |r| r.get(0))?;
-        Ok(due.map(|day| day.max(today + 1)))
+        let days = [
+            self.min_due(deck_id, queue::REVIEW)?,
+            self.min_due(deck_id, queue::DAY_LEARNING)?,
+            buried.map(|day| day.max(today + 1)),
+        ];
+        Ok(days.into_iter().flatten().min())
     }
 
     /// The cards due on each study day in `from..until` (see [`due_per_day`]).
