@@ -74,6 +74,14 @@ fn nearest(folded: &[(String, String)], wanted: &str) -> Option<usize> {
         .map(|(_, i)| i)
 }
 
+/// Whether two deck keys are the same up to case, in any script
+/// (`kron`/`Kron`, `слова`/`Слова`): two such files cannot live in one folder
+/// on a file system that ignores case (macOS, Windows), so they may not be
+/// two decks.
+pub fn same_up_to_case(a: &str, b: &str) -> bool {
+    a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+}
+
 /// Lower case, with every run of spaces, `-` and `_` as one `-`, trimmed.
 fn fold(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
@@ -104,6 +112,16 @@ mod tests {
         ("Case", "Upper"),
         ("case", "lower"),
     ];
+
+    #[test]
+    fn keys_are_compared_up_to_case_in_any_script() {
+        assert!(same_up_to_case("kron", "Kron"));
+        assert!(same_up_to_case("слова", "Слова"));
+        assert!(same_up_to_case("ΣΟΦΙΑ", "σοφια"), "Greek");
+        assert!(same_up_to_case("ÉTÉ", "été"));
+        assert!(!same_up_to_case("été", "ete"), "accents are letters of their own");
+        assert!(!same_up_to_case("kron", "kron-1"));
+    }
 
     #[test]
     fn key_title_and_prefix_find_one_deck() {

@@ -211,6 +211,28 @@ fn deck_names_that_differ_only_in_case_are_refused() {
     assert!(out.stderr.contains("rename this file"), "{}", out.stderr);
     assert_eq!(decks(&s), 1);
 
+    // Case in any script, in a build and in a rename.
+    write(&s, "d/слова.deck", "# Words\n## a\nq: one?\na: 1\n");
+    write(&s, "d/Слова.deck", "# Words too\n## a\nq: two?\na: 2\n");
+    let out = run_in(&s, &s.path("d"), &["build", "слова.deck", "Слова.deck"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("deck `слова` has that name up to case"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(decks(&s), 1, "nothing written");
+    ok(run_in(&s, &s.path("d"), &["build", "слова.deck"]));
+    let out = run_in(&s, &s.path("d"), &["deck", "rename", "kron", "СЛОВА"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("already has a deck `слова`"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(s.path("d/Слова.deck")).unwrap();
+    assert_eq!(decks(&s), 2);
+
     // A collection that already holds such a pair (made before the rule)
     // builds both files, every time.
     write(&s, "d/other.deck", OTHER);

@@ -254,7 +254,7 @@ fn refused_claims(
         // A new key may not differ only in case from a deck's or another
         // file's (a deck that has this very key is its own, even where an
         // older collection holds another of the same letters).
-        let same_up_to_case = |key: &&str| *key != source.key && key.eq_ignore_ascii_case(&source.key);
+        let same_up_to_case = |key: &&str| *key != source.key && crate::names::same_up_to_case(key, &source.key);
         let other = match decks.contains_key(&source.key) {
             true => None,
             false => decks

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Store, Tx};
 use crate::error::{Error, Result};
-use crate::names::{Lookup, lookup};
+use crate::names::{Lookup, lookup, same_up_to_case};
 use crate::settings::DeckPreset;
 
 /// A deck as stored.
@@ -120,20 +120,23 @@ fn deck_where(conn: &Connection, condition: &str, arg: impl rusqlite::ToSql) -> 
     Ok(conn.prepare_cached(&sql)?.query_row([arg], deck_from_row).optional()?)
 }
 
+fn all_decks(conn: &Connection) -> Result<Vec<DeckRow>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {DECK_COLUMNS} FROM decks ORDER BY name"))?;
+    let rows = stmt
+        .query_map([], deck_from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 impl Store {
     /// A deck by its key.
     pub fn deck_by_key(&self, key: &str) -> Result<Option<DeckRow>> {
         deck_where(self.conn(), "key = ?1", key)
     }
 
+    /// Every deck, by name.
     pub fn decks(&self) -> Result<Vec<DeckRow>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(&format!("SELECT {DECK_COLUMNS} FROM decks ORDER BY name"))?;
-        let rows = stmt
-            .query_map([], deck_from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        all_decks(self.conn())
     }
 
     /// The deck a user named (`--deck NAME`): by its key, its name, or an
@@ -267,12 +270,10 @@ impl Tx<'_> {
     /// Another deck whose key is `key` up to case (two such files cannot
     /// live in one folder on every file system).
     pub fn deck_key_taken(&self, key: &str, except_id: i64) -> Result<Option<DeckRow>> {
-        let sql = format!("SELECT {DECK_COLUMNS} FROM decks WHERE key = ?1 COLLATE NOCASE AND id != ?2 LIMIT 1");
-        Ok(self
-            .conn()
-            .prepare_cached(&sql)?
-            .query_row(params![key, except_id], deck_from_row)
-            .optional()?)
+        Ok(all_decks(self.conn())?
+            .into_iter()
+            .filter(|deck| deck.id != except_id && same_up_to_case(&deck.key, key))
+            .min_by(|a, b| (a.key != key, &a.key).cmp(&(b.key != key, &b.key))))
     }
 
     /// Deletes the deck `id` with its facts, their cards (in any deck) and
