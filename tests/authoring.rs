@@ -120,6 +120,50 @@ fn add_appends_byte_for_byte_and_keeps_history() {
 }
 
 #[test]
+fn add_never_gives_a_new_fact_the_id_of_a_removed_one() {
+    // rosmer-born is studied, then removed from the file: its card keeps
+    // its history, retired, and a new question must not take it over.
+    let s = Scratch::new();
+    s.write("hand.deck", HAND_WRITTEN);
+    s.build(&["hand.deck"]);
+    assert_eq!(s.review_at(NOW, "3\nq\n").answered(), 1);
+    let studied = cards_of(&s, "rosmer-born");
+    assert_eq!(studied[0].3, 1);
+    let without = HAND_WRITTEN.replace("## rosmer-born\nq: When was Rosmer born?\na: 1877\n", "");
+    s.write("hand.deck", &without);
+    s.build(&["hand.deck"]);
+    let retired = cards_of(&s, "rosmer-born");
+    assert_eq!(retired[0].0, studied[0].0);
+
+    let run = s
+        .run(&["add", "--deck", "hand", "--question", "When was Rosmer born?", "--answer", "1877"])
+        .ok();
+    assert!(run.stdout.contains("Added `rosmer-born-2`"), "{}", run.stdout);
+    assert_eq!(cards_of(&s, "rosmer-born-2")[0].3, 0, "a new card, no history");
+    assert_eq!(cards_of(&s, "rosmer-born"), retired, "the removed fact's card is as it was");
+
+    let dump = s.dump();
+    let refused = s.run(&[
+        "add",
+        "--deck",
+        "hand",
+        "--id",
+        "rosmer-born",
+        "--question",
+        "Where was Rosmer born?",
+        "--answer",
+        "Saint-Georges",
+    ]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("`rosmer-born` is the id of a fact removed from this deck's file"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(s.dump(), dump, "nothing written");
+}
+
+#[test]
 fn add_refuses_a_bad_result_with_a_located_error_and_writes_nothing() {
     let s = Scratch::new();
     s.write("hand.deck", HAND_WRITTEN);
@@ -141,7 +185,7 @@ fn add_refuses_a_bad_result_with_a_located_error_and_writes_nothing() {
     // A taken id is refused before the fact is written anywhere (it was
     // located at line 15 of a file never written).
     assert!(
-        run.stderr.contains("--id \"reed\": ") && run.stderr.contains("hand.deck already has a fact with this id."),
+        run.stderr.contains("--id \"reed\": `reed` is already a fact of this deck (") && run.stderr.contains("hand.deck)."),
         "{}",
         run.stderr
     );

@@ -155,9 +155,9 @@ fn fact_from_args(args: &AddArgs, file: &DeckFile) -> Result<Fact> {
     let id = match &args.id {
         Some(id) => {
             check_fact_id(id).map_err(|p| Error::Usage(format!("--id {id:?}: {}.\n  hint: {}", p.message, p.hint)))?;
-            if file.deck().facts.iter().any(|f| f.id == *id) {
+            if let Some(why) = file.id_taken(id) {
                 return Err(Error::Usage(format!(
-                    "--id {id:?}: {} already has a fact with this id.\n  hint: history follows a fact's id: pick another, or leave --id out to have one made from the question",
+                    "--id {id:?}: {why} ({}).\n  hint: history follows a fact's id: pick another, or leave --id out to have one made from the question",
                     crate::error::shown(&file.path)
                 )));
             }

@@ -50,11 +50,12 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
             "extract asks about each draft on a terminal.\n  hint: pass --non-interactive to write all drafts to a file".into(),
         ));
     }
-    let (decks, settings) = match collection.filter(|c| c.exists()) {
-        Some(collection) => {
-            let store = Store::open_with(collection, &backup::before_migration)?;
-            (store.decks()?, store.settings()?)
-        }
+    let store = match collection.filter(|c| c.exists()) {
+        Some(collection) => Some(Store::open_with(collection, &backup::before_migration)?),
+        None => None,
+    };
+    let (decks, settings) = match &store {
+        Some(store) => (store.decks()?, store.settings()?),
         None => (Vec::new(), Settings::default()),
     };
     if let Some(path) = &args.out {
@@ -81,15 +82,16 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
         let path = args
             .out
             .unwrap_or_else(|| free_path(&decks, Path::new(""), &format!("{stem}.drafts")));
-        append_to_deck_file(&path, &drafts, &source)?;
+        append_to_deck_file(&path, &drafts, &source, &removed_ids(store.as_ref(), &path)?)?;
         writeln!(out, "{} drafts written to {}", drafts.len(), path.display()).map_err(Error::stdout)?;
         return Ok(0);
     }
     let path = args
         .out
         .unwrap_or_else(|| free_path(&decks, &decks_dir(&settings), "drafts"));
+    let removed = removed_ids(store.as_ref(), &path)?;
     let accepted = crate::ui::drafts::walk(&drafts, |draft| {
-        append_to_deck_file(&path, std::slice::from_ref(draft), &source)
+        append_to_deck_file(&path, std::slice::from_ref(draft), &source, &removed)
     })?;
     writeln!(
         out,
@@ -99,6 +101,16 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
     )
     .map_err(Error::stdout)?;
     Ok(0)
+}
+
+/// The ids of the facts removed from the deck the drafts file builds into
+/// (its history stays with them: a new draft must not take one).
+fn removed_ids(store: Option<&Store>, path: &Path) -> Result<Vec<String>> {
+    let Some(store) = store else { return Ok(Vec::new()) };
+    match store.deck_by_key(&crate::deck::author::file_key(path))? {
+        Some(deck) => store.removed_fact_keys(deck.id),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// Refuses an `--out` whose name is a deck built from another file.

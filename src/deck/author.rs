@@ -35,6 +35,10 @@ pub struct DeckFile {
     deck: Deck,
     /// True until a new deck's file is first written.
     unwritten: bool,
+    /// The ids of the deck's facts that were removed from its file: the
+    /// collection keeps their cards' history for them, so a new fact given
+    /// one would take that history over.
+    removed: Vec<String>,
 }
 
 impl DeckFile {
@@ -44,14 +48,16 @@ impl DeckFile {
     /// [`DeckFile::is_written`] is false).
     pub fn of_deck(store: &Store, name: &str, dir: &Path) -> Result<DeckFile> {
         let row = store.find_deck(name)?;
-        match row.source_path.as_deref() {
+        let file = match row.source_path.as_deref() {
             Some(path) if path.starts_with(BUNDLED_PREFIX) => DeckFile::bundled_copy(&row, path, dir),
             Some(path) => DeckFile::open(&recorded_file(&row, path)?),
             None => Err(Error::Usage(format!(
                 "deck `{}` was imported and has no deck file to add to.\n  hint: `iskra export deck {} --format iskra` writes one, and `iskra build` of that file makes it the deck's file (history kept)",
                 row.key, row.key
             ))),
-        }
+        }?;
+        let removed = store.removed_fact_keys(row.id)?;
+        Ok(DeckFile { removed, ..file })
     }
 
     /// The user's copy of a bundled deck: the file `dir/KEY.deck` if it
@@ -75,6 +81,7 @@ impl DeckFile {
             text: text.to_string(),
             deck,
             unwritten: true,
+            removed: Vec::new(),
         })
     }
 
@@ -88,6 +95,7 @@ impl DeckFile {
             text: String::from_utf8_lossy(&bytes).into_owned(),
             deck,
             unwritten: false,
+            removed: Vec::new(),
         })
     }
 
@@ -121,6 +129,7 @@ impl DeckFile {
             path,
             deck,
             unwritten: true,
+            removed: Vec::new(),
         })
     }
 
@@ -155,16 +164,28 @@ impl DeckFile {
             .find(|f| std::mem::discriminant(&f.body) == kind && folded(f) == wanted)
     }
 
-    pub fn id_taken(&self, id: &str) -> bool {
-        self.deck.facts.iter().any(|f| f.id == id)
+    /// Why a new fact may not have the id `id`, if it may not: a fact of the
+    /// file has it, or a fact removed from the file had it (whose history
+    /// the new fact would take over).
+    pub fn id_taken(&self, id: &str) -> Option<String> {
+        if self.deck.facts.iter().any(|f| f.id == id) {
+            Some(format!("`{id}` is already a fact of this deck"))
+        } else if self.removed.iter().any(|r| r == id) {
+            Some(format!(
+                "`{id}` is the id of a fact removed from this deck's file, whose cards' history a new fact would take over"
+            ))
+        } else {
+            None
+        }
     }
 
-    /// An id for a new fact made from the main words of `text`, unique in this deck.
+    /// An id for a new fact made from the main words of `text`, unique in
+    /// this deck and never a removed fact's.
     pub fn suggest_id(&self, text: &str) -> String {
         let base = id_words(text);
         std::iter::once(base.clone())
             .chain((2..).map(|n| format!("{base}-{n}")))
-            .find(|id| !self.id_taken(id))
+            .find(|id| self.id_taken(id).is_none())
             .unwrap_or(base)
     }
 
@@ -258,7 +279,7 @@ fn recorded_file(row: &DeckRow, path: &str) -> Result<PathBuf> {
 }
 
 /// A deck's key: its file name without `.deck`.
-fn file_key(path: &Path) -> String {
+pub fn file_key(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()

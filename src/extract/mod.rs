@@ -357,12 +357,21 @@ pub fn render_facts(drafts: &[Draft], source: &str, first_number: usize) -> Stri
 }
 
 /// Appends drafts to a deck file (created when missing), numbering their ids
-/// after the file's existing `draft-N` facts. The whole new text is checked
-/// before it replaces the file, atomically.
-pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str) -> Result<()> {
+/// after the file's existing `draft-N` facts and after those of `removed`
+/// (the ids of facts removed from the file's deck, whose history a new
+/// draft must not take over). The whole new text is checked before it
+/// replaces the file, atomically.
+pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str, removed: &[String]) -> Result<()> {
+    let after_removed = removed
+        .iter()
+        .filter_map(|id| id.strip_prefix("draft-").and_then(|n| n.parse::<usize>().ok()))
+        .max()
+        .unwrap_or(0);
     let read = crate::deck::build::read_deck_file(path);
     let text = match read {
-        Err(Error::Io { source: err, .. }) if err.kind() == std::io::ErrorKind::NotFound => render_deck(drafts, source),
+        Err(Error::Io { source: err, .. }) if err.kind() == std::io::ErrorKind::NotFound => {
+            render_deck(drafts, source, after_removed + 1)
+        }
         Err(err) => return Err(err),
         Ok(bytes) => {
             let old = String::from_utf8(bytes).map_err(|_| {
@@ -374,6 +383,7 @@ pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str) -> Resul
             let next = old
                 .lines()
                 .filter_map(|l| l.strip_prefix("## draft-").and_then(|n| n.trim().parse::<usize>().ok()))
+                .chain([after_removed])
                 .max()
                 .map_or(1, |n| n + 1);
             let separator = if old.ends_with('\n') || old.is_empty() {
@@ -393,10 +403,10 @@ pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str) -> Resul
 }
 
 /// A new deck file holding drafts.
-pub fn render_deck(drafts: &[Draft], source: &str) -> String {
+pub fn render_deck(drafts: &[Draft], source: &str, first_number: usize) -> String {
     format!(
         "// Drafts made by `iskra extract` from {source}.\n// Edit them, delete what is not worth learning, then `iskra build` this file.\n# Drafts from {source}\ndescription: cloze drafts to edit\n{}",
-        render_facts(drafts, source, 1)
+        render_facts(drafts, source, first_number)
     )
 }
 
@@ -553,7 +563,7 @@ mod tests {
     #[test]
     fn drafts_render_as_valid_deck_files() {
         let drafts = extract("Lenin spoke to the Fourth Congress in November 1922 for the last time.");
-        let text = render_deck(&drafts, "notes.txt");
+        let text = render_deck(&drafts, "notes.txt", 1);
         let deck = crate::deck::parse_deck("d.deck", "d", text.as_bytes()).unwrap();
         assert_eq!(deck.facts.len(), drafts.len());
         let answers: Vec<String> = deck.facts.iter().map(|f| f.cards()[0].answer.clone()).collect();
@@ -566,24 +576,34 @@ mod tests {
         let path = dir.path().join("drafts.deck");
         let drafts =
             extract("Reed died in Moscow in October 1920 after the congress. Lenin died in January 1924 in Gorki.");
-        append_to_deck_file(&path, &drafts[..1], "a.txt").unwrap();
+        append_to_deck_file(&path, &drafts[..1], "a.txt", &[]).unwrap();
         let first = std::fs::read_to_string(&path).unwrap();
-        append_to_deck_file(&path, &drafts[1..], "a.txt").unwrap();
+        append_to_deck_file(&path, &drafts[1..], "a.txt", &[]).unwrap();
         let both = std::fs::read_to_string(&path).unwrap();
         assert!(both.starts_with(&first));
         assert!(both.contains("## draft-1\n") && both.contains("## draft-2\n"), "{both}");
         // Ids go on after the highest, whatever else the file holds.
         std::fs::write(&path, "# D\n## draft-7\ncloze: a {{b}} c\n## mine\nq: q\na: a\n").unwrap();
-        append_to_deck_file(&path, &drafts[..2], "a.txt").unwrap();
+        append_to_deck_file(&path, &drafts[..2], "a.txt", &[]).unwrap();
         let numbered = std::fs::read_to_string(&path).unwrap();
         assert!(
             numbered.contains("## draft-8\n") && numbered.contains("## draft-9\n"),
             "{numbered}"
         );
+        // Nor does a new draft take the id of one removed from the deck
+        // (its history is kept for it), in the file or in a new one.
+        let removed = ["draft-12".to_string(), "mine-2".to_string()];
+        append_to_deck_file(&path, &drafts[..1], "a.txt", &removed).unwrap();
+        let after = std::fs::read_to_string(&path).unwrap();
+        assert!(after.contains("## draft-13\n") && !after.contains("## draft-10\n"), "{after}");
+        let fresh = dir.path().join("fresh.deck");
+        append_to_deck_file(&fresh, &drafts[..1], "a.txt", &removed).unwrap();
+        let fresh = std::fs::read_to_string(&fresh).unwrap();
+        assert!(fresh.contains("## draft-13\n") && !fresh.contains("## draft-1\n"), "{fresh}");
         // A file that would not parse afterwards is left alone.
         std::fs::write(&path, "# D\n## x\nq: no answer\n").unwrap();
         assert!(matches!(
-            append_to_deck_file(&path, &drafts, "a.txt"),
+            append_to_deck_file(&path, &drafts, "a.txt", &[]),
             Err(Error::Deck(_))
         ));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "# D\n## x\nq: no answer\n");

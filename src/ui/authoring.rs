@@ -216,10 +216,10 @@ fn enter_fact(p: &mut impl Prompter, kind: NewKind, file: &DeckFile) -> Result<F
     let suggestion = file.suggest_id(id_source(&body));
     let id = p.input("Fact id (its identity: never change it)", Some(&suggestion), &|v| {
         check_fact_id(v).map_err(|e| e.to_string())?;
-        if file.id_taken(v) {
-            return Err(format!("`{v}` is already a fact of this deck"));
+        match file.id_taken(v) {
+            Some(why) => Err(why),
+            None => Ok(()),
         }
-        Ok(())
     })?;
     Ok(Fact {
         id,
