@@ -10,6 +10,13 @@
 //! decks, or over one deck with `--deck`, obeys both; cards studied in any
 //! deck today count against the collection's limit. Cards in day-long
 //! learning steps count against the review limit, as in Anki.
+//!
+//! The review limit also holds new cards back (Anki's default: "New cards
+//! ignore review limit" off): new cards studied today count against it, a
+//! deck gives no more new cards than its reviews left, and none of those
+//! that today's due reviews will take ([`DailyLimits::cap_totals`],
+//! `Store::queue_counts`). With a backlog of reviews over the limit, no new
+//! cards are shown.
 
 use std::collections::HashMap;
 
@@ -63,8 +70,8 @@ impl DailyLimits {
     ) -> Result<DailyLimits> {
         let day_start = clock.day_start(clock.today()).timestamp_millis();
         let studied = store.studied_today_by_deck(day_start)?;
-        let total_new = studied.values().map(|s| s.new).sum();
-        let total_reviews = studied.values().map(|s| s.reviews).sum();
+        let total_new: u32 = studied.values().map(|s| s.new).sum();
+        let total_reviews: u32 = studied.values().map(|s| s.reviews).sum();
         let mut bury = HashMap::new();
         let decks = decks
             .iter()
@@ -78,7 +85,7 @@ impl DailyLimits {
                 };
                 let reviews = Used {
                     limit: options.reviews_per_day,
-                    studied: s.reviews,
+                    studied: s.reviews + s.new,
                 };
                 (row.id, (new, reviews))
             })
@@ -90,7 +97,7 @@ impl DailyLimits {
             },
             reviews: Used {
                 limit: settings.reviews_per_day,
-                studied: total_reviews,
+                studied: total_reviews + total_new,
             },
             decks,
             bury,
@@ -98,11 +105,12 @@ impl DailyLimits {
         })
     }
 
-    /// New cards the deck may still introduce today (within its own and the
-    /// collection's limit).
+    /// New cards the deck may still introduce today: within its own and the
+    /// collection's new-card limit, and within the reviews it has left
+    /// (before today's due reviews take their share: `cap_totals`).
     pub fn new_left(&self, deck_id: i64) -> u32 {
         let deck = self.decks.get(&deck_id).map_or(0, |(n, _)| n.left());
-        deck.min(self.new.left())
+        deck.min(self.new.left()).min(self.reviews_left(deck_id))
     }
 
     /// Reviews the deck may still give today.
@@ -111,9 +119,10 @@ impl DailyLimits {
         deck.min(self.reviews.left())
     }
 
-    /// New cards left today for the whole collection.
+    /// New cards left today for the whole collection (within the reviews
+    /// it has left).
     pub fn collection_new_left(&self) -> u32 {
-        self.new.left()
+        self.new.left().min(self.reviews.left())
     }
 
     /// Reviews left today for the whole collection.
@@ -122,8 +131,8 @@ impl DailyLimits {
     }
 
     /// Counts an answer (+1) or its undo (-1) to a card that had schedule
-    /// `before`: a new card against the new-card limit, a review or a card
-    /// in a day-long step against the review limit.
+    /// `before`: a new card against the new-card limit and the review limit,
+    /// a review or a card in a day-long step against the review limit.
     pub fn count(&mut self, deck_id: i64, before: &Schedule, sign: i32) {
         let Some((new, reviews)) = self.decks.get_mut(&deck_id) else {
             return;
@@ -132,6 +141,8 @@ impl DailyLimits {
             (CardState::New, _) => {
                 new.add(sign);
                 self.new.add(sign);
+                reviews.add(sign);
+                self.reviews.add(sign);
             }
             (CardState::Review, _) | (CardState::Learning | CardState::Relearning, Due::Day(_)) => {
                 reviews.add(sign);
@@ -183,15 +194,20 @@ impl DailyLimits {
 
     /// Caps per-deck counts summed over decks at the collection's limits:
     /// what a session over these decks can really give today (cards in
-    /// day-long steps take the review limit first).
+    /// day-long steps take the review limit first, then reviews, and new
+    /// cards what they leave).
     pub fn cap_totals(&self, counts: WaitingCounts) -> WaitingCounts {
         let reviews_left = self.reviews.left();
         let day_learning = counts.day_learning.min(reviews_left);
+        let review = counts.review.min(reviews_left - day_learning);
         WaitingCounts {
-            new: counts.new.min(self.new.left()),
+            new: counts
+                .new
+                .min(self.new.left())
+                .min(reviews_left - day_learning - review),
             intraday: counts.intraday,
             day_learning,
-            review: counts.review.min(reviews_left - day_learning),
+            review,
         }
     }
 }
@@ -246,7 +262,7 @@ mod tests {
             new: 25,
             intraday: 7,
             day_learning: 30,
-            review: 300,
+            review: 100,
         });
         assert_eq!(
             capped,
@@ -254,9 +270,24 @@ mod tests {
                 new: 10,
                 intraday: 7,
                 day_learning: 30,
+                review: 100
+            }
+        );
+        let capped = l.cap_totals(WaitingCounts {
+            new: 25,
+            intraday: 7,
+            day_learning: 30,
+            review: 300,
+        });
+        assert_eq!(
+            capped,
+            WaitingCounts {
+                new: 0,
+                intraday: 7,
+                day_learning: 30,
                 review: 170
             },
-            "day-long steps take the review limit first"
+            "day-long steps take the review limit first, reviews the rest"
         );
     }
 
@@ -275,10 +306,11 @@ mod tests {
             due: Due::At(1_771_000_000_000),
             ..Schedule::new_card(1)
         };
+        assert_eq!(l.reviews_left(1), 181, "new cards count against the review limit too");
         l.count(1, &learning, 1);
         assert_eq!(
             (l.new_left(1), l.reviews_left(1)),
-            (1, 200),
+            (1, 181),
             "learning answers count against no limit"
         );
         let day_learning = Schedule {
@@ -286,6 +318,36 @@ mod tests {
             ..learning
         };
         l.count(1, &day_learning, 1);
-        assert_eq!(l.reviews_left(1), 199, "a day-long step counts as a review, as in Anki");
+        assert_eq!(l.reviews_left(1), 180, "a day-long step counts as a review, as in Anki");
+    }
+
+    #[test]
+    fn the_review_limit_holds_new_cards_back() {
+        let mut l = limits(20, 20, 0);
+        for (_, reviews) in l.decks.values_mut() {
+            reviews.limit = 10;
+        }
+        l.reviews.limit = 10;
+        assert_eq!(l.new_left(1), 10, "no more new cards than reviews left");
+        let capped = |l: &DailyLimits, review| {
+            l.cap_totals(WaitingCounts {
+                new: 20,
+                intraday: 0,
+                day_learning: 2,
+                review,
+            })
+        };
+        assert_eq!(capped(&l, 5).new, 3, "what the due cards leave of the review limit");
+        assert_eq!(capped(&l, 8).new, 0);
+        assert_eq!((capped(&l, 30).review, capped(&l, 30).new), (8, 0), "a backlog: no new cards");
+        let review = Schedule {
+            state: CardState::Review,
+            due: Due::Day(20_500),
+            ..Schedule::new_card(1)
+        };
+        for _ in 0..10 {
+            l.count(1, &review, 1);
+        }
+        assert_eq!((l.new_left(1), l.collection_new_left()), (0, 0));
     }
 }

@@ -48,9 +48,10 @@ impl ReviewSession<'_> {
             return Ok(Some(card));
         }
         let review = self.first_review(not_fact)?;
-        let new_count: u32 = self.decks.iter().map(|d| self.limits.new_left(d.row.id)).sum();
-        let new_count = new_count.min(self.limits.collection_new_left());
-        let new_card = if new_count > 0 {
+        // The header's new count: within the new-card limits and what the
+        // due cards leave of the review limit (`DailyLimits`).
+        let counts = self.counts(clock)?;
+        let new_card = if counts.new > 0 {
             self.first_new(not_fact, clock)?
         } else {
             None
@@ -61,7 +62,6 @@ impl ReviewSession<'_> {
                 // counts: one after every `every` reviews, by the cards
                 // there are (not by the limit: 20 new cards allowed and 3
                 // left spread over all of today's reviews, not the first).
-                let counts = self.counts(clock)?;
                 let every = counts.due.max(1) / counts.new.max(1);
                 if self.answered_since_new >= every {
                     Some(new)

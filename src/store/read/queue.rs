@@ -52,11 +52,10 @@ impl QueueQuery {
     /// The day by which a card of its fact, due for review or in a
     /// day-long step, holds a new card back (the session shows that card
     /// first, and its answer buries the new one): today, where the deck
-    /// buries new siblings and may still give reviews today; none where
-    /// today's review limit is spent (the due card waits, the new one
-    /// does not).
+    /// buries new siblings. (Where today's review limit is spent, no new
+    /// card is shown at all: `DailyLimits`.)
     pub fn sibling_due_by(&self) -> Option<DayNumber> {
-        (self.bury.new && self.reviews_left > 0).then_some(self.today)
+        self.bury.new.then_some(self.today)
     }
 }
 
@@ -240,14 +239,6 @@ impl Store {
     /// cards not at all for a fact with a card due today in day-long steps or
     /// for review (the answer to that card buries them).
     pub fn queue_counts(&self, deck_id: i64, q: &QueueQuery) -> Result<WaitingCounts> {
-        let new = if q.bury.new {
-            self.count(NEW_ONCE_PER_FACT, &[&deck_id, &q.new_left, &q.sibling_due_by()])?
-        } else {
-            self.count(
-                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
-                &[&deck_id, &q.new_left],
-            )?
-        };
         let intraday = self.learning_due_by(deck_id, q.today_until(q.learn_ahead_until_ms))?;
         let limited = |queue: i64, limit: u32, once_per_fact: bool| {
             let sql = if once_per_fact {
@@ -260,6 +251,16 @@ impl Store {
         };
         let day_learning = limited(queue::DAY_LEARNING, q.reviews_left, q.bury.interday)?;
         let review = limited(queue::REVIEW, q.reviews_left - day_learning, q.bury.review)?;
+        // New cards get what the due cards leave of the review limit.
+        let new_left = q.new_left.min(q.reviews_left - day_learning - review);
+        let new = if q.bury.new {
+            self.count(NEW_ONCE_PER_FACT, &[&deck_id, &new_left, &q.sibling_due_by()])?
+        } else {
+            self.count(
+                "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ?1 AND queue = 0 LIMIT ?2)",
+                &[&deck_id, &new_left],
+            )?
+        };
         Ok(WaitingCounts {
             new,
             intraday,
