@@ -251,6 +251,40 @@ fn unknown_or_retired_cards_are_refused_and_nothing_changes() {
     assert_eq!(dump(&s.db()), before);
 }
 
+/// A field iskra does not support was searched as text, matching nothing:
+/// negated, it matched every card, so `suspend --search 'deck:kronstadt
+/// -card:2'` suspended the whole deck. Now it is refused before anything
+/// changes, and `card:2` is the reverse card.
+#[test]
+fn a_search_naming_a_field_iskra_does_not_support_changes_nothing() {
+    let s = reviewed();
+    let before = dump(&s.db());
+    for args in [
+        &["suspend", "--search", "deck:kronstadt -note:Basic"][..],
+        &["forget", "--search", "deck:kronstadt -w:kotlin"],
+        &["reschedule", "--days", "3", "--search", "-nc:zinoviev"],
+        &["flag", "1", "--search", "\"introduced:2\" or is:new"],
+        &["bury", "--search", "-\"preset:Default\""],
+    ] {
+        let run = s.run(args).fails();
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("iskra does not support the field"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert_eq!(dump(&s.db()), before, "{args:?} changed the collection");
+    }
+    // card:2 is a q/a fact's reverse: every other card is suspended, and
+    // the whole-quoted deck is the deck.
+    let run = s.run(&["suspend", "--search", "\"deck:Kronstadt 1921\" -card:2"]).ok();
+    assert!(run.stdout.starts_with("suspended 5 cards"), "{}", run.stdout);
+    // Queue -1: suspended.
+    let suspended: Vec<bool> = (1..=6).map(|n| card_field(&s, card(n), "queue") == Some(-1)).collect();
+    assert_eq!(suspended, [true, true, true, true, true, false]);
+}
+
 #[test]
 fn undo_goes_back_several_steps_and_refuses_when_a_card_changed_since() {
     let s = reviewed();

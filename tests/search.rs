@@ -442,7 +442,32 @@ fn queries_find_what_an_independent_filter_finds() {
             "petrograd or tag:economy or is:buried",
             Box::new(|c, _| c.text_has("petrograd") || c.has_tag("economy") || c.queue == "buried"),
         ),
-        ("template:basic", Box::new(|c, _| c.text_has("template basic"))),
+        // card:N is the N-th card of a fact's kind (basic 1, reverse 2,
+        // cloze:N); card:NAME a template, or every template of a kind.
+        (
+            "card:1",
+            Box::new(|c, _| c.template == "basic" || c.template == "cloze:1"),
+        ),
+        (
+            "card:2",
+            Box::new(|c, _| c.template == "reverse" || c.template == "cloze:2"),
+        ),
+        (
+            "deck:kronstadt -card:2",
+            Box::new(|c, _| c.deck_is("kronstadt") && c.template != "reverse" && c.template != "cloze:2"),
+        ),
+        ("card:Reverse", Box::new(|c, _| c.template == "reverse")),
+        ("card:cloze", Box::new(|c, _| c.template.starts_with("cloze:"))),
+        ("card:cloze:2", Box::new(|c, _| c.template == "cloze:2")),
+        ("\"card:cloze:2\"", Box::new(|c, _| c.template == "cloze:2")),
+        // Quotes only group: Anki's "deck:french vocab".
+        ("\"deck:Lenin's Moscow\"", Box::new(|c, _| c.deck_is("lenins moscow"))),
+        (
+            "-\"deck:Kronstadt 1921\"",
+            Box::new(|c, _| !c.deck_is("kronstadt 1921")),
+        ),
+        // Anki's escaped colon is text.
+        ("\"sailors\\: revolt\"", Box::new(|c, _| c.text_has("sailors revolt"))),
     ];
     assert!(queries.len() >= 30);
     let all: BTreeSet<i64> = w.cards.iter().map(|c| c.id).collect();
@@ -455,13 +480,9 @@ fn queries_find_what_an_independent_filter_finds() {
         }
     }
     // Every query tells cards apart (a filter that matched nothing or
-    // everything would check little), but an unknown field (text) and the
-    // day the first cards were added.
-    assert_eq!(
-        trivial,
-        ["added:21", "template:basic"],
-        "queries matching nothing or everything"
-    );
+    // everything would check little), but the day the first cards were
+    // added.
+    assert_eq!(trivial, ["added:21"], "queries matching nothing or everything");
     // The cards the marks were made for are found by them.
     assert_eq!(search(&s, "flag:1"), BTreeSet::from([reviewed[0], reviewed[1]]));
     assert_eq!(search(&s, "is:suspended"), BTreeSet::from([reviewed[3]]));
@@ -529,11 +550,110 @@ fn bad_queries_are_usage_errors_that_say_where_to_look() {
         "flag:9",
         "!!!",
         "deck:",
+        "card:0",
     ] {
         let run = s.run(&["search", query]).fails();
         assert_eq!(run.code, 2, "{query}: {}", run.stderr);
         assert!(run.stderr.contains("hint:"), "{query}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "{query}: {}", run.stdout);
+    }
+    // Anki's fields iskra does not support are refused, quoted or negated
+    // too (searched as text, `-card:2` once matched every card).
+    for (query, field) in [
+        ("note:Basic", "note"),
+        ("-w:kronstadt", "w"),
+        ("deck:kronstadt -nc:zinoviev", "nc"),
+        ("\"introduced:2\"", "introduced"),
+    ] {
+        let run = s.run(&["search", "--", query]).fails();
+        assert_eq!(run.code, 2, "{query}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "iskra does not support the field {field}: (it knows deck:, tag:, card:,"
+            )),
+            "{query}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{query}: {}", run.stdout);
+    }
+}
+
+/// `card:` on the kinds of facts the other tests have none of: a note
+/// fact's templates by number and by name, a timeline's and a sequence's
+/// cards by number and kind.
+#[test]
+fn card_names_the_cards_of_notes_timelines_and_sequences() {
+    let s = Scratch::new();
+    s.write(
+        "kinds.deck",
+        "# Kinds
+
+## rosmer
+note: Person
+field: Name: Alfred Rosmer
+field: Role: French delegate
+template: Who
+front: Who was {{Name}}?
+back: {{Role}}
+template: Which Person
+front: Which person: {{Role}}?
+back: {{Name}}
+
+## fifth-congress
+timeline: 1924-06
+event: The Fifth Congress meets
+
+## route
+sequence: Rosmer's route
+item: Paris
+item: Italy
+item: Petrograd
+",
+    );
+    s.build(&["kinds.deck"]);
+    let templates = |query: &str| -> BTreeSet<String> {
+        let run = s.run(&["search", "--json", "--", query]).ok();
+        let found: Value = serde_json::from_str(&run.stdout).unwrap();
+        found["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{}/{}", c["fact"].as_str().unwrap(), c["template"].as_str().unwrap()))
+            .collect()
+    };
+    let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>();
+    for (query, expected) in [
+        (
+            "card:1",
+            &[
+                "rosmer/card:1",
+                "fifth-congress/date",
+                "route/after:paris>italy",
+                "route/after:italy>petrograd",
+            ][..],
+        ),
+        (
+            "card:2",
+            &[
+                "rosmer/card:2",
+                "fifth-congress/event",
+                "route/before:paris>italy",
+                "route/before:italy>petrograd",
+            ],
+        ),
+        ("card:3", &["route/order"]),
+        ("card:who", &["rosmer/card:1"]),
+        ("\"card:which person\"", &["rosmer/card:2"]),
+        ("card:wh*", &["rosmer/card:1", "rosmer/card:2"]),
+        ("card:event", &["fifth-congress/event"]),
+        (
+            "card:before",
+            &["route/before:paris>italy", "route/before:italy>petrograd"],
+        ),
+        ("card:after:italy>petrograd", &["route/after:italy>petrograd"]),
+        ("-card:1 -card:2", &["route/order"]),
+    ] {
+        assert_eq!(templates(query), set(expected), "search {query:?}");
     }
 }
 

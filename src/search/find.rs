@@ -5,8 +5,9 @@
 //! function of [`crate::stats::retrievability`], and each card found paired
 //! with its retrievability now.
 
-use super::{Prop, Query, parse};
+use super::{CardName, Prop, Query, parse};
 use crate::clock::{Clock, DayNumber};
+use crate::deck::{CardKind, QaKind, SequenceKind, TimelineKind};
 use crate::error::{Error, Result};
 use crate::stats;
 use crate::store::Store;
@@ -94,7 +95,47 @@ pub fn filter_of(text: &str, query: &Query, clock: &Clock<impl chrono::TimeZone>
             rating: *ease,
         },
         Query::Added(days) => Filter::Added { since_ms: since(*days) },
+        Query::Card(CardName::Number(n)) => Filter::Or(numbered_templates(*n)),
+        Query::Card(CardName::Name(name)) => {
+            let written = name.to_lowercase().split('*').map(str::to_string).collect();
+            let [template, kind] = kind_of(written);
+            Filter::Or(vec![template, kind, Filter::NoteTemplate(folded_parts(name))])
+        }
     })
+}
+
+/// The templates `card:N` matches: the N-th card of each kind of fact
+/// (Anki's ordinal + 1): `cloze:N`, a note's `card:N`, and the N-th of the
+/// kinds a q/a fact (`basic`, `reverse`), a sequence (`after`, `before`,
+/// `order`) or a timeline (`date`, `event`) asks for.
+fn numbered_templates(n: u32) -> Vec<Filter> {
+    let mut filters = vec![
+        Filter::Template(vec![format!("cloze:{n}")]),
+        Filter::Template(vec![format!("card:{n}")]),
+    ];
+    let nth = usize::try_from(n).ok().and_then(|n| n.checked_sub(1));
+    for kinds in [names::<QaKind>(), names::<SequenceKind>(), names::<TimelineKind>()] {
+        if let Some(kind) = nth.and_then(|i| kinds.get(i)) {
+            filters.extend(kind_of(vec![kind.to_string()]));
+        }
+    }
+    filters
+}
+
+/// The names of a kind of fact's cards, in order.
+fn names<K: CardKind>() -> Vec<&'static str> {
+    K::ALL.iter().map(|kind| kind.name()).collect()
+}
+
+/// The template `parts` names, or any of that kind (`cloze` is every
+/// `cloze:N`, `after` every `after:A>B`).
+fn kind_of(parts: Vec<String>) -> [Filter; 2] {
+    let mut kind = parts.clone();
+    if let Some(last) = kind.last_mut() {
+        last.push(':');
+    }
+    kind.push(String::new());
+    [Filter::Template(parts), Filter::Template(kind)]
 }
 
 fn filters_of(text: &str, parts: &[Query], clock: &Clock<impl chrono::TimeZone>) -> Result<Vec<Filter>> {
@@ -157,6 +198,55 @@ mod tests {
             Filter::Prop(Prop::Retrievability, Cmp::Lt, 0.8)
         );
         assert_eq!(filter("is:due").unwrap(), Filter::Is(Is::Due));
+    }
+
+    #[test]
+    fn card_names_the_templates_of_every_kind_of_fact() {
+        let template = |parts: &[&str]| Filter::Template(parts.iter().map(|p| p.to_string()).collect());
+        assert_eq!(
+            filter("card:2").unwrap(),
+            Filter::Or(vec![
+                template(&["cloze:2"]),
+                template(&["card:2"]),
+                template(&["reverse"]),
+                template(&["reverse:", ""]),
+                template(&["before"]),
+                template(&["before:", ""]),
+                template(&["event"]),
+                template(&["event:", ""]),
+            ])
+        );
+        assert_eq!(
+            filter("card:3").unwrap(),
+            Filter::Or(vec![
+                template(&["cloze:3"]),
+                template(&["card:3"]),
+                template(&["order"]),
+                template(&["order:", ""]),
+            ])
+        );
+        assert_eq!(
+            filter("card:12").unwrap(),
+            Filter::Or(vec![template(&["cloze:12"]), template(&["card:12"])])
+        );
+        // A name: the template so named, every one of that kind, or a
+        // note's template of that name (folded).
+        assert_eq!(
+            filter("card:Cloze").unwrap(),
+            Filter::Or(vec![
+                template(&["cloze"]),
+                template(&["cloze:", ""]),
+                Filter::NoteTemplate(vec!["cloze".into()]),
+            ])
+        );
+        assert_eq!(
+            filter("card:After*").unwrap(),
+            Filter::Or(vec![
+                template(&["after", ""]),
+                template(&["after", ":", ""]),
+                Filter::NoteTemplate(vec!["after".into(), String::new()]),
+            ])
+        );
     }
 
     #[test]

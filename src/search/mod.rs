@@ -9,7 +9,7 @@
 //! or      := and ("or" and)*
 //! and     := unary+                  (juxtaposition; "and" is allowed and ignored)
 //! unary   := "-" unary | "(" or ")" | term
-//! term    := word | "phrase" | field:value
+//! term    := word | "phrase" | field:value | "field:value"
 //! ```
 
 use crate::error::{Error, Result};
@@ -48,6 +48,22 @@ pub enum Query {
     },
     /// `added:N`: entered the collection in the last N study days.
     Added(u32),
+    /// `card:N` or `card:NAME`: the card's template.
+    Card(CardName),
+}
+
+/// What `card:` names (see `find.rs` for the templates each matches).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CardName {
+    /// `card:N`: the N-th card of its fact's kind (Anki's template ordinal
+    /// plus one): `basic` 1 and `reverse` 2, `cloze:N`, a note's `card:N`,
+    /// a timeline's `date` 1 and `event` 2, a sequence's `after` 1,
+    /// `before` 2 and `order` 3.
+    Number(u32),
+    /// `card:NAME`: a template so named (`basic`, `cloze:2`), every template
+    /// of a kind (`cloze`, `after`), or a note's template by its name; `*`
+    /// matches any run of characters.
+    Name(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -79,10 +95,16 @@ pub fn quoted(query: &str) -> String {
 }
 
 fn error(query: &str, message: impl std::fmt::Display) -> Error {
-    Error::Usage(format!(
-        "search {}: {message}.\n  hint: README \"Managing your collection\" lists the search syntax",
-        quoted(query)
-    ))
+    usage(
+        query,
+        message,
+        "README \"Managing your collection\" lists the search syntax",
+    )
+}
+
+/// A usage error about `query` with its own hint.
+fn usage(query: &str, message: impl std::fmt::Display, hint: &str) -> Error {
+    Error::Usage(format!("search {}: {message}.\n  hint: {hint}", quoted(query)))
 }
 
 /// Refuses a query larger than a search takes (each term becomes part of
@@ -293,7 +315,7 @@ mod tests {
             p("\"sailors' revolt\" 1921"),
             Query::And(vec![text("sailors' revolt"), text("1921")])
         );
-        assert_eq!(p("\"deck:x\""), text("deck:x"), "a quoted term is text");
+        assert_eq!(p("\"deck:x\""), Query::Deck("x".into()), "quotes only group");
         assert_eq!(p("\"or\""), text("or"));
         assert_eq!(p("a and b"), Query::And(vec![text("a"), text("b")]));
     }
@@ -366,6 +388,10 @@ mod tests {
             "flag:8",
             "deck:",
             "tag:",
+            "card:",
+            "card:0",
+            "card:99999999999",
+            "note:Basic",
         ] {
             let err = parse(bad).expect_err(bad);
             assert!(matches!(err, Error::Usage(_)), "{bad}: {err}");

@@ -54,6 +54,12 @@ pub enum Filter {
     Added {
         since_ms: i64,
     },
+    /// The card's template (`basic`, `cloze:2`, `after:paris>italy`, a
+    /// note's `card:1`) is the parts, compared as written (templates are
+    /// lower case; ASCII letters match either case).
+    Template(Vec<String>),
+    /// A note fact's card whose template's name, folded, is the parts.
+    NoteTemplate(Vec<String>),
 }
 
 /// `is:` states, as Anki's.

@@ -189,6 +189,21 @@ impl Condition {
                 self.push("(c.added_ms IS NOT NULL AND c.added_ms >= ?)");
                 self.bind(*since_ms);
             }
+            Filter::Template(parts) => {
+                self.push("c.template LIKE ? ESCAPE '\\'");
+                self.bind(like_pattern(parts, true));
+            }
+            Filter::NoteTemplate(parts) => {
+                // A note's card `card:N` is its (N-1)th template; other
+                // facts have no `templates` (NULL: no match).
+                self.uses_facts = true;
+                self.push(
+                    "(c.template LIKE 'card:%' AND coalesce(iskra_fold(json_extract(f.content,
+                       '$.templates[' || (CAST(substr(c.template, 6) AS INTEGER) - 1) || '].name'))
+                       LIKE ? ESCAPE '\\', 0))",
+                );
+                self.bind(like_pattern(parts, true));
+            }
         }
     }
 
@@ -303,6 +318,8 @@ mod tests {
                 rating: Some(1),
             },
             Filter::Added { since_ms: 456 },
+            Filter::Template(parts(&[evil, "cloze:%"])),
+            Filter::NoteTemplate(parts(&[evil])),
         ])
     }
 
@@ -342,6 +359,8 @@ mod tests {
                 Value::Integer(123),
                 Value::Integer(1),
                 Value::Integer(456),
+                text("x' OR 1=1; DROP TABLE cards; --%cloze:\\%"),
+                text("x' OR 1=1; DROP TABLE cards; --"),
             ]
         );
     }

@@ -114,6 +114,11 @@ fn queries() -> Vec<Filter> {
         Filter::Prop(Prop::Retrievability, Cmp::Lt, 0.7),
         Filter::Tag(vec!["revolte".into()]),
         Filter::Deck(vec!["words".into()]),
+        Filter::And(vec![
+            text("1921"),
+            Filter::Not(Box::new(Filter::Template(vec!["basic".into()]))),
+        ]),
+        Filter::Or(vec![text("zinoviev"), Filter::NoteTemplate(vec!["who".into()])]),
         Filter::All,
     ]);
     filters
