@@ -104,13 +104,14 @@ pub enum Command {
     Check(cmd::check::CheckArgs),
     /// List the collection's backups, or restore one
     Restore(cmd::restore::RestoreArgs),
-    /// Find cards with Anki's search syntax: words, "phrases", deck:, tag:, is:, flag:, prop:, rated:, added:, -, or
+    /// Find cards with Anki's search syntax: words, "phrases", deck:, tag:, card:, is:, flag:, prop:, rated:, added:, -, or
     #[command(after_help = r#"Examples:
   iskra search kronstadt                       cards whose question or answer holds the word
   iskra search 'deck:lenin* is:due'            due cards of decks whose key or title starts with lenin
   iskra search '"sailors revolt" or tag:navy'
   iskra search 'prop:lapses>3 -is:suspended' --facts
   iskra search 'prop:r<0.8' --json
+  iskra search '"deck:Journey to Moscow, 1920" card:2'   a deck's second cards (reverse, cloze:2, before, event)
   iskra search -- -tag:draft                   a query that starts with - goes after --"#)]
     Search(cmd::search::SearchArgs),
     /// Show one card: deck, fact, file:line, state, memory, flag, and its whole review history
