@@ -1,5 +1,6 @@
 //! End-to-end tests of authoring: `iskra add` (non-interactive) appending to
-//! deck files byte for byte and keeping history, `deck list`, `deck show`,
+//! deck files byte for byte and keeping history, `iskra edit` with `EDITOR`
+//! set to a script (what its build says), `deck list`, `deck show`,
 //! sequence and timeline facts built and reviewed through the line
 //! protocol, and `deck new` driven through a real pseudo-terminal.
 
@@ -248,6 +249,40 @@ fn add_to_a_bundled_deck_uses_the_users_copy_in_decks() {
         .unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     assert!(file_text(&s, "decks/people.deck").contains("## else\n"));
+}
+
+/// An executable shell script in the scratch folder, for `EDITOR`.
+fn script(s: &Scratch, name: &str, body: &str) -> std::path::PathBuf {
+    let path = s.write(name, format!("#!/bin/sh\n{body}"));
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// `iskra ARGS…` with `EDITOR` set to `editor` (and `VISUAL` empty, so
+/// `EDITOR` decides), without a terminal.
+fn run_editing(s: &Scratch, editor: &std::path::Path, args: &[&str]) -> common::Run {
+    s.run_with_env(args, &[("VISUAL", "".as_ref()), ("EDITOR", editor.as_os_str())])
+}
+
+#[test]
+fn edit_says_what_its_build_says_about_a_studied_cloze_card() {
+    let s = Scratch::new();
+    s.write(
+        "reed.deck",
+        "# Reed\n\n## reed\ncloze: John Reed caught typhus on the trip to {{Baku}}.\n",
+    );
+    s.build(&["reed.deck"]);
+    assert_eq!(s.review_at(NOW, "3\nq\n").answered(), 1);
+    // A deletion in front of Baku: card 1, studied for Baku, asks for typhus.
+    let editor = script(&s, "editor.sh", "sed -i 's/caught typhus/caught {{typhus}}/' \"$2\"\n");
+    let run = run_editing(&s, &editor, &["edit", "reed"]).ok();
+    assert_eq!(
+        run.stdout,
+        "Reed: 0 added, 1 updated, 0 unchanged, 0 removed\n  \
+         reed: card 1 of the cloze now asks for `typhus` with the history of `Baku`, which moved: \
+         plain {{deletions}} are numbered by place; write them {{c1::…}} to keep each card with its answer\n"
+    );
 }
 
 const KINDS_DECK: &str = "\

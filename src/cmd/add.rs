@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::text::escape_control;
 use crate::ui::authoring::{Prompter, TermPrompter, fact_loop};
-use crate::ui::build_report::{report_line, takeover_note};
+use crate::ui::build_report::render_report;
 
 use super::{bundled_if_empty, can_prompt, require_terminal};
 
@@ -124,12 +124,9 @@ pub fn run(store: &mut Store, args: AddArgs, out: &mut impl Write) -> Result<i32
         templates.len(),
         if templates.len() == 1 { "" } else { "s" },
         templates.join(", "),
-        report_line(&report)
+        render_report(&report)
     )
     .map_err(Error::stdout)?;
-    if let Some(note) = takeover_note(&report) {
-        writeln!(out, "{note}").map_err(Error::stdout)?;
-    }
     Ok(0)
 }
 

@@ -17,7 +17,7 @@ use crate::maintenance::backup;
 use crate::store::{DeckRow, Store};
 use crate::text::escape_control;
 use crate::ui::authoring::{Prompter, TermPrompter, new_deck};
-use crate::ui::build_report::report_line;
+use crate::ui::build_report::render_report;
 use crate::ui::deck_listing::{render_list, render_show};
 
 use super::{bundled_if_empty, can_prompt, require_terminal};
@@ -184,7 +184,7 @@ fn move_deck(store: &mut Store, key: &str, path: &Path, out: &mut impl Write) ->
         None => writeln!(out, "."),
     }
     .map_err(Error::stdout)?;
-    writeln!(out, "{}", report_line(&moved.report)).map_err(Error::stdout)?;
+    writeln!(out, "{}", render_report(&moved.report)).map_err(Error::stdout)?;
     Ok(0)
 }
 

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store};
 use crate::text::escape_control;
 use crate::ui::authoring::{Prompter, TermPrompter};
-use crate::ui::build_report::{report_line, takeover_note};
+use crate::ui::build_report::render_report;
 use crate::ui::editor::open_at_line;
 
 use super::can_prompt;
@@ -61,10 +61,7 @@ pub fn run(store: &mut Store, args: EditArgs, out: &mut impl Write) -> Result<i3
         }
         match rebuild_file(store, &path) {
             Ok(report) => {
-                writeln!(out, "{}", report_line(&report)).map_err(Error::stdout)?;
-                if let Some(note) = takeover_note(&report) {
-                    writeln!(out, "{note}").map_err(Error::stdout)?;
-                }
+                writeln!(out, "{}", render_report(&report)).map_err(Error::stdout)?;
                 return Ok(0);
             }
             Err(Error::Deck(diagnostics)) => {
@@ -116,9 +113,11 @@ fn write_copy(store: &mut Store, file: &mut DeckFile, out: &mut impl Write) -> R
         )));
     }
     let report = file.append(store, &[])?;
-    writeln!(out, "Wrote your copy of the bundled deck to {path}.").map_err(Error::stdout)?;
-    if let Some(note) = takeover_note(&report) {
-        writeln!(out, "{note}").map_err(Error::stdout)?;
-    }
+    writeln!(
+        out,
+        "Wrote your copy of the bundled deck to {path}.\n{}",
+        render_report(&report)
+    )
+    .map_err(Error::stdout)?;
     Ok(())
 }

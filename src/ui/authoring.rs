@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use dialoguer::{Confirm, Input, Select};
 
-use super::build_report::report_line;
+use super::build_report::render_report;
 use super::terminal::guard::{TerminalGuard, prompt_error};
 use crate::deck::author::{DeckFile, check_deck_name, check_new_deck_path, decks_dir, id_source};
 use crate::deck::date::{DATE_FORMS, parse_date};
@@ -138,7 +138,7 @@ pub fn fact_loop(p: &mut impl Prompter, store: &mut Store, file: &mut DeckFile) 
         match file.append(store, std::slice::from_ref(&fact)) {
             Ok(report) => {
                 added += 1;
-                p.say(&format!("Added `{}`. {}", fact.id, report_line(&report)))?;
+                p.say(&format!("Added `{}`. {}", fact.id, render_report(&report)))?;
             }
             Err(Error::Deck(diagnostics)) => p.say(&Error::Deck(diagnostics).to_string())?,
             Err(other) => return Err(other),

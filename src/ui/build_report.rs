@@ -1,5 +1,8 @@
-//! What building a deck did, one line per deck: `Deck: 1 added, 0 updated,
-//! 3 unchanged, 0 removed` (`iskra build`, `iskra add`, the authoring prompts).
+//! What building a deck did: a line per deck, `Deck: 1 added, 0 updated,
+//! 3 unchanged, 0 removed`, and the notes under it. [`render_report`] is the
+//! one rendering of a deck's [`SyncReport`], used by every command that
+//! builds a deck file (`iskra build`, `add`, `edit`, `deck move`, the
+//! authoring prompts, the review's edit key), so none can leave a part out.
 
 use std::io::Write;
 
@@ -8,21 +11,37 @@ use crate::deck::rebuild::Recorded;
 use crate::store::{RenumberedCloze, SyncReport};
 use crate::text::escape_control;
 
-/// `Deck: 1 added, 0 updated, 3 unchanged, 0 removed`.
-pub fn report_line(r: &SyncReport) -> String {
-    format!(
+/// Everything a build says about one deck, as lines (no final newline): `Deck:
+/// 1 added, 0 updated, 3 unchanged, 0 removed` with `, N restored` when facts
+/// came back; a note when its file took over a bundled deck or became the
+/// file of a deck that had none; a note for each studied cloze card that now
+/// asks for another answer.
+pub fn render_report(r: &SyncReport) -> String {
+    let mut lines = vec![report_line(r)];
+    lines.extend(takeover_note(r));
+    lines.extend(r.renumbered.iter().map(renumbered_note));
+    lines.join("\n")
+}
+
+/// `Deck: 1 added, 0 updated, 3 unchanged, 0 removed[, N restored]`.
+fn report_line(r: &SyncReport) -> String {
+    let mut line = format!(
         "{}: {} added, {} updated, {} unchanged, {} removed",
         escape_control(&r.deck),
         r.added,
         r.updated,
         r.unchanged,
         r.removed
-    )
+    );
+    if r.restored > 0 {
+        line.push_str(&format!(", {} restored", r.restored));
+    }
+    line
 }
 
 /// The line under a deck's report when its file took over the bundled copy
 /// or became the file of a deck that had none.
-pub fn takeover_note(r: &SyncReport) -> Option<String> {
+fn takeover_note(r: &SyncReport) -> Option<String> {
     let deck = escape_control(&r.deck);
     r.took_over.as_ref().map(|previous| {
         if previous.starts_with(BUNDLED_PREFIX) {
@@ -36,28 +55,17 @@ pub fn takeover_note(r: &SyncReport) -> Option<String> {
     })
 }
 
-/// `iskra build`'s report: each deck's line, with `, N restored` when facts
-/// came back, and a note when a file took over a bundled deck.
+/// `iskra build`'s report: each deck's [`render_report`].
 pub fn render_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::Result<()> {
     for r in reports {
-        write!(out, "{}", report_line(r))?;
-        if r.restored > 0 {
-            write!(out, ", {} restored", r.restored)?;
-        }
-        writeln!(out)?;
-        if let Some(note) = takeover_note(r) {
-            writeln!(out, "{note}")?;
-        }
-        for moved in &r.renumbered {
-            writeln!(out, "{}", renumbered_note(moved))?;
-        }
+        writeln!(out, "{}", render_report(r))?;
     }
     Ok(())
 }
 
 /// The line under a deck's report for a studied cloze card whose deletion
 /// moved (its history stays with its place).
-pub fn renumbered_note(moved: &RenumberedCloze) -> String {
+fn renumbered_note(moved: &RenumberedCloze) -> String {
     let number = moved.card.strip_prefix("cloze:").unwrap_or(&moved.card);
     let short = |text: &str| crate::text::escape_inline(&crate::text::clip(text, 40));
     format!(
@@ -140,6 +148,28 @@ mod tests {
              Evil\\u{1b}[2J: 1 added, 2 updated, 3 unchanged, 4 removed\n  \
              Evil\\u{1b}[2J is now built from your file instead of the copy bundled into iskra (bundled:people.deck); its history is kept\n"
         );
+    }
+
+    #[test]
+    fn a_deck_report_holds_its_restored_count_and_every_note() {
+        let report = SyncReport {
+            deck: "Reed".into(),
+            updated: 1,
+            restored: 2,
+            took_over: Some("bundled:reed.deck".into()),
+            renumbered: vec![RenumberedCloze {
+                fact: "reed".into(),
+                card: "cloze:1".into(),
+                was: "Baku".into(),
+                now: "typhus".into(),
+            }],
+            ..SyncReport::default()
+        };
+        let lines: Vec<String> = render_report(&report).lines().map(String::from).collect();
+        assert_eq!(lines.len(), 3, "{lines:?}");
+        assert_eq!(lines[0], "Reed: 0 added, 1 updated, 0 unchanged, 0 removed, 2 restored");
+        assert_eq!(Some(lines[1].clone()), takeover_note(&report));
+        assert_eq!(lines[2], renumbered_note(&report.renumbered[0]));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 use console::style;
 
-use super::build_report::report_line;
+use super::build_report::render_report;
 use super::{escape_control, short_interval};
 use crate::clock::Clock;
 use crate::deck::CardView;
@@ -141,7 +141,7 @@ pub fn render_notice(out: &mut impl Write, notice: &Notice) -> io::Result<()> {
             "nothing to edit: deck {:?} is the copy bundled into iskra and has no deck file\n  hint: build the deck from a file of yours (`iskra build decks/`) to edit its cards",
             escape_control(deck)
         ),
-        Notice::Rebuilt(report) => writeln!(out, "edited and built: {}", report_line(report)),
+        Notice::Rebuilt(report) => writeln!(out, "edited and built: {}", render_report(report)),
         Notice::NotRebuilt(reason) => writeln!(out, "not edited: {}", escape_control(reason)),
         Notice::EditedCardGone => writeln!(out, "edited and built: the card is no longer in its deck file"),
     }
