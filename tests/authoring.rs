@@ -285,6 +285,67 @@ fn edit_says_what_its_build_says_about_a_studied_cloze_card() {
     );
 }
 
+const FINE: &str = "# Fine\n\n## a\nq: x?\na: y\n";
+
+/// `fine.deck` built, then broken on disk: its fact `broken` (line 7) has
+/// no answer.
+fn broken_fine(s: &Scratch) {
+    s.write("fine.deck", FINE);
+    s.build(&["fine.deck"]);
+    s.write("fine.deck", format!("{FINE}\n## broken\nq: no answer\n"));
+}
+
+#[test]
+fn edit_opens_a_file_that_does_not_parse_at_its_first_error_and_builds_it_mended() {
+    let s = Scratch::new();
+    broken_fine(&s);
+    let editor = script(
+        &s,
+        "mends.sh",
+        "echo \"$@\" >> \"$(dirname \"$0\")/editor.log\"\nprintf 'a: mended\\n' >> \"$2\"\n",
+    );
+    let run = run_editing(&s, &editor, &["edit", "fine"]).ok();
+    let file = std::fs::canonicalize(s.path("fine.deck")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(s.path("editor.log")).unwrap(),
+        format!("+7 {}\n", file.display()),
+        "opened at the error's line"
+    );
+    assert!(
+        run.stderr.contains("error: fact `broken` has no answer")
+            && run.stderr.contains("does not build (1 error): opening it at line 7"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stdout, "Fine: 1 added, 0 updated, 1 unchanged, 0 removed\n");
+}
+
+#[test]
+fn edit_of_a_file_left_broken_keeps_the_collection_and_its_hint_works() {
+    let s = Scratch::new();
+    broken_fine(&s);
+    let dump = s.dump();
+    let editor = script(&s, "looks.sh", "echo \"$@\" >> \"$(dirname \"$0\")/editor.log\"\n");
+    // Named with a fact, which cannot be found in a file that does not parse.
+    let run = run_editing(&s, &editor, &["edit", "fine/a"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("does not build, so the collection still has the last version of deck `fine` that did")
+            && run.stderr.contains("hint: fix the file, then `iskra edit fine`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(s.dump(), dump);
+    // The hint's command opens the file again.
+    run_editing(&s, &editor, &["edit", "fine"]).fails();
+    let file = std::fs::canonicalize(s.path("fine.deck")).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(s.path("editor.log")).unwrap(),
+        format!("+7 {0}\n+7 {0}\n", file.display())
+    );
+}
+
 const KINDS_DECK: &str = "\
 # Kinds
 ## route

@@ -1,16 +1,17 @@
 //! `iskra edit DECK[/FACT]`: opens the deck's file in the user's editor
 //! ([`crate::ui::editor`]) at the fact's line, then builds that one file
-//! ([`crate::deck::rebuild::rebuild_file`]). A file that no longer builds
-//! is shown with its diagnostics and, on a terminal, offered to the editor
-//! again; the collection keeps the last version that built, and the user
-//! is told so if they leave the file broken. A bundled deck has no file:
+//! ([`crate::deck::rebuild::rebuild_file`]). A file that no longer parses
+//! is opened all the same, at its first error. A file that does not build
+//! after the editor is shown with its diagnostics and, on a terminal,
+//! offered to the editor again; the collection keeps the last version that
+//! built, and the user is told so if they leave the file broken. A bundled deck has no file:
 //! on a terminal iskra offers to write the user's copy first (as `iskra add`
 //! does), else it says how to get one.
 
 use std::io::Write;
 
-use crate::deck::author::{DeckFile, decks_dir};
-use crate::deck::locate::{fact_line, find_fact};
+use crate::deck::author::{DeckFile, DeckPath, deck_path, decks_dir};
+use crate::deck::locate::{EditStart, edit_start};
 use crate::deck::rebuild::rebuild_file;
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store};
@@ -37,19 +38,29 @@ pub struct EditArgs {
 pub fn run(store: &mut Store, args: EditArgs, out: &mut impl Write) -> Result<i32> {
     let (deck, fact) = target(store, &args.target)?;
     let dir = decks_dir(&store.settings()?);
-    let mut file = DeckFile::of_deck(store, &deck.key, &dir)?;
-    if !file.is_written() {
-        write_copy(store, &mut file, out)?;
-    }
-    let mut line = match &fact {
-        Some(typed) => {
-            let id = find_fact(file.deck(), typed)?;
-            fact_line(file.text(), id).unwrap_or(1)
+    let path = match deck_path(store, &deck.key, &dir)? {
+        DeckPath::File(path) => path,
+        DeckPath::Unwritten => {
+            let mut file = DeckFile::of_deck(store, &deck.key, &dir)?;
+            write_copy(store, &mut file, out)?;
+            file.path
         }
-        None => 1,
     };
-    let path = file.path.clone();
     let shown = escape_control(&path.display().to_string());
+    let mut line = match edit_start(&path, fact.as_deref())? {
+        EditStart::Line(line) => line,
+        EditStart::Broken(line, diagnostics) => {
+            for diagnostic in &diagnostics {
+                eprintln!("{}", escape_control(&diagnostic.to_string()));
+            }
+            eprintln!(
+                "{shown} does not build ({} error{}): opening it at line {line}; it is built again when the editor exits.",
+                diagnostics.len(),
+                if diagnostics.len() == 1 { "" } else { "s" }
+            );
+            line
+        }
+    };
     loop {
         let exit = open_at_line(&path, line)?;
         if !exit.success() {

@@ -51,10 +51,7 @@ impl DeckFile {
         let file = match row.source_path.as_deref() {
             Some(path) if path.starts_with(BUNDLED_PREFIX) => DeckFile::bundled_copy(&row, path, dir),
             Some(path) => DeckFile::open(&recorded_file(&row, path)?),
-            None => Err(Error::Usage(format!(
-                "deck `{}` was imported and has no deck file to add to.\n  hint: `iskra export deck {} --format iskra` writes one, and `iskra build` of that file makes it the deck's file (history kept)",
-                row.key, row.key
-            ))),
+            None => Err(no_deck_file(&row)),
         }?;
         let removed = store.removed_fact_keys(row.id)?;
         Ok(DeckFile { removed, ..file })
@@ -63,7 +60,7 @@ impl DeckFile {
     /// The user's copy of a bundled deck: the file `dir/KEY.deck` if it
     /// exists, else one to be written with the bundled text.
     fn bundled_copy(row: &DeckRow, bundled: &str, dir: &Path) -> Result<DeckFile> {
-        let path = dir.join(format!("{}.deck", row.key));
+        let path = copy_path(row, dir);
         if path.exists() {
             return DeckFile::open(&path);
         }
@@ -258,6 +255,47 @@ pub fn check_deck_name(name: &str) -> std::result::Result<(), String> {
         return Err("the name needs a letter or a digit (it also names the file)".into());
     }
     Ok(())
+}
+
+/// Where a deck's file is, found as [`DeckFile::of_deck`] finds it, but not
+/// read: `iskra edit` opens a file that no longer parses too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeckPath {
+    /// The file the deck is built from (for a bundled deck, the user's copy).
+    File(PathBuf),
+    /// A bundled deck whose copy is not written yet ([`DeckFile::of_deck`]
+    /// makes it).
+    Unwritten,
+}
+
+/// The path of deck `name`'s file (see [`DeckPath`]), without reading it.
+pub fn deck_path(store: &Store, name: &str, dir: &Path) -> Result<DeckPath> {
+    let row = store.find_deck(name)?;
+    match row.source_path.as_deref() {
+        Some(path) if path.starts_with(BUNDLED_PREFIX) => {
+            let copy = copy_path(&row, dir);
+            Ok(if copy.exists() {
+                DeckPath::File(copy)
+            } else {
+                DeckPath::Unwritten
+            })
+        }
+        Some(path) => recorded_file(&row, path).map(DeckPath::File),
+        None => Err(no_deck_file(&row)),
+    }
+}
+
+/// The user's copy of bundled deck `row` in `dir`: `DIR/KEY.deck`.
+fn copy_path(row: &DeckRow, dir: &Path) -> PathBuf {
+    dir.join(format!("{}.deck", row.key))
+}
+
+/// An imported deck has no file until one is exported and built.
+fn no_deck_file(row: &DeckRow) -> Error {
+    Error::Usage(format!(
+        "deck `{}` was imported and has no deck file to add to.\n  hint: `iskra export deck {} --format iskra` writes one, and `iskra build` of that file makes it the deck's file (history kept)",
+        row.key, row.key
+    ))
 }
 
 /// The file a deck was built from (`path`, recorded), or an error saying

@@ -105,7 +105,8 @@ pub fn read_deck_file(path: &Path) -> Result<Vec<u8>> {
     crate::files::read_regular(path, super::MAX_DECK_BYTES as u64, "a deck is a file")
 }
 
-fn deck_key(path: &Path) -> String {
+/// A deck file's key: its name without `.deck`.
+pub(super) fn deck_key(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()

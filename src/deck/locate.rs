@@ -1,11 +1,41 @@
 //! Where a fact is written: the line of its `## id` heading in its deck
 //! file, found by the id a user typed (the exact id, else an unambiguous
 //! prefix, with the nearest id suggested for a near miss). For `iskra edit
-//! DECK/FACT` and the review's edit key, which open the file there.
+//! DECK/FACT` and the review's edit key, which open the file there; a file
+//! that no longer parses is opened at its first error instead.
 
-use super::Deck;
+use std::path::Path;
+
+use super::build::{deck_key, read_deck_file};
+use super::{Deck, Diagnostic, parse_deck};
 use crate::error::{Error, Result};
 use crate::names::{Lookup, lookup};
+
+/// Where `iskra edit` opens a deck file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EditStart {
+    /// At this 1-based line: the fact's heading, or the top.
+    Line(usize),
+    /// The file does not parse: at its first error's line, with every error.
+    Broken(usize, Vec<Diagnostic>),
+}
+
+/// Where to open deck file `path` to edit fact `typed` (or the whole file):
+/// the fact's heading when the file parses, else its first error, since
+/// what the file says cannot be read before it is mended.
+pub fn edit_start(path: &Path, typed: Option<&str>) -> Result<EditStart> {
+    let bytes = read_deck_file(path)?;
+    match parse_deck(&path.display().to_string(), &deck_key(path), &bytes) {
+        Ok(deck) => Ok(EditStart::Line(match typed {
+            Some(typed) => fact_line(&String::from_utf8_lossy(&bytes), find_fact(&deck, typed)?).unwrap_or(1),
+            None => 1,
+        })),
+        Err(diagnostics) => Ok(EditStart::Broken(
+            diagnostics.first().map_or(1, |d| d.line.max(1)),
+            diagnostics,
+        )),
+    }
+}
 
 /// The 1-based line of fact `id`'s heading in deck file `text`, read as the
 /// parser reads headings (a line starting `## `, the id after it trimmed).
@@ -63,6 +93,24 @@ mod tests {
         assert_eq!(fact_line(TEXT, "reed-death"), Some(8));
         assert_eq!(fact_line(TEXT, "commented"), None);
         assert_eq!(fact_line(TEXT, "not-a-heading"), None);
+    }
+
+    #[test]
+    fn a_file_is_opened_at_its_fact_or_if_it_does_not_parse_at_its_first_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("d.deck");
+        std::fs::write(&path, TEXT).unwrap();
+        assert_eq!(edit_start(&path, Some("reed")).unwrap(), EditStart::Line(8));
+        assert_eq!(edit_start(&path, None).unwrap(), EditStart::Line(1));
+        assert!(edit_start(&path, Some("nope")).is_err());
+        std::fs::write(&path, format!("{TEXT}## broken\nq: no answer\n## worse\n")).unwrap();
+        match edit_start(&path, Some("reed")).unwrap() {
+            EditStart::Broken(line, diagnostics) => {
+                assert_eq!(line, 11);
+                assert_eq!(diagnostics.len(), 2, "{diagnostics:?}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
