@@ -280,7 +280,7 @@ fn edit_says_what_its_build_says_about_a_studied_cloze_card() {
     assert_eq!(
         run.stdout,
         "Reed: 0 added, 1 updated, 0 unchanged, 0 removed\n  \
-         reed: card 1 of the cloze now asks for `typhus` with the history of `Baku`, which moved: \
+         reed: card 1 of the cloze now asks for `typhus` with the history of `Baku`: \
          plain {{deletions}} are numbered by place; write them {{c1::…}} to keep each card with its answer\n"
     );
 }

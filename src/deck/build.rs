@@ -523,9 +523,12 @@ fn sync_cards<'a>(
 type StoredCard = (String, i64, crate::card::CardState, String);
 
 /// The studied cards of a fact numbered by place ([`Fact::numbered_by_place`])
-/// whose answer is now asked by another of its cards (`wanted`, the cards
-/// the file makes): a deletion was added, removed or moved before them, and
-/// their history stays with their number.
+/// that now ask for another answer because a deletion was added, removed or
+/// moved before them (`wanted`, the cards the file makes): their history
+/// stays with their number. So either the answer a card was studied for is
+/// now asked by another of its cards, or the answer it asks now was asked by
+/// another card before (a deletion in front of it is gone). A deletion
+/// reworded where it stands is neither, and keeps its card.
 fn moved_deletions(fact_key: &str, stored: &[StoredCard], wanted: &[CardText]) -> Vec<RenumberedCloze> {
     let fold = crate::text::fold;
     let mut moved = Vec::new();
@@ -534,10 +537,13 @@ fn moved_deletions(fact_key: &str, stored: &[StoredCard], wanted: &[CardText]) -
             continue;
         };
         let studied = *state != crate::card::CardState::New;
-        let elsewhere = wanted
+        let old_answer_elsewhere = wanted
             .iter()
             .any(|w| w.template != *template && fold(&w.answer) == fold(was));
-        if studied && fold(&now.answer) != fold(was) && elsewhere {
+        let new_answer_was_elsewhere = stored
+            .iter()
+            .any(|(other, _, _, answer)| other != template && fold(answer) == fold(&now.answer));
+        if studied && fold(&now.answer) != fold(was) && (old_answer_elsewhere || new_answer_was_elsewhere) {
             moved.push(RenumberedCloze {
                 fact: fact_key.to_string(),
                 card: template.clone(),
@@ -684,6 +690,49 @@ mod tests {
             &[deck(
                 "In {{c4::1917}}, {{c1::Lenin}} and {{c2::Trotskii}} led {{c3::October}}.",
             )],
+        )
+        .unwrap();
+        assert!(report[0].renumbered.is_empty(), "{report:?}");
+    }
+
+    #[test]
+    fn a_studied_cloze_card_whose_deletion_was_removed_is_reported() {
+        let mut store = Store::open_in_memory().unwrap();
+        let deck = |text: &str| source("d", &format!("# D\n## c\ncloze: {text}\n"));
+        build(
+            &mut store,
+            &[deck("Reed caught {{typhus}} on the trip to {{Baku}} in {{1920}}.")],
+        )
+        .unwrap();
+        store
+            .conn()
+            .execute(
+                "UPDATE cards SET state = 2, queue = 2, due = 100 WHERE template IN ('cloze:1', 'cloze:2')",
+                [],
+            )
+            .unwrap();
+        // typhus's deletion gone: card 1 (studied for typhus) asks for Baku,
+        // card 2 (studied for Baku) for 1920; card 3 retires.
+        let report = build(
+            &mut store,
+            &[deck("Reed caught typhus on the trip to {{Baku}} in {{1920}}.")],
+        )
+        .unwrap();
+        let said = |r: &[SyncReport]| -> Vec<(String, String, String)> {
+            r[0].renumbered
+                .iter()
+                .map(|m| (m.card.clone(), m.was.clone(), m.now.clone()))
+                .collect()
+        };
+        let owned = |c: &str, was: &str, now: &str| (c.to_string(), was.to_string(), now.to_string());
+        assert_eq!(
+            said(&report),
+            [owned("cloze:1", "typhus", "Baku"), owned("cloze:2", "Baku", "1920")]
+        );
+        // The last deletion gone: its card retires, no other card moves.
+        let report = build(
+            &mut store,
+            &[deck("Reed caught typhus on the trip to {{Baku}} in 1920.")],
         )
         .unwrap();
         assert!(report[0].renumbered.is_empty(), "{report:?}");

@@ -63,13 +63,14 @@ pub fn render_reports(out: &mut impl Write, reports: &[SyncReport]) -> std::io::
     Ok(())
 }
 
-/// The line under a deck's report for a studied cloze card whose deletion
-/// moved (its history stays with its place).
+/// The line under a deck's report for a studied cloze card that asks for
+/// another answer since a deletion was added, removed or moved before it
+/// (its history stays with its place).
 fn renumbered_note(moved: &RenumberedCloze) -> String {
     let number = moved.card.strip_prefix("cloze:").unwrap_or(&moved.card);
     let short = |text: &str| crate::text::escape_inline(&crate::text::clip(text, 40));
     format!(
-        "  {}: card {number} of the cloze now asks for `{}` with the history of `{}`, which moved: plain {{{{deletions}}}} are numbered by place; write them {{{{c1::…}}}} to keep each card with its answer",
+        "  {}: card {number} of the cloze now asks for `{}` with the history of `{}`: plain {{{{deletions}}}} are numbered by place; write them {{{{c1::…}}}} to keep each card with its answer",
         crate::text::escape_inline(&moved.fact),
         short(&moved.now),
         short(&moved.was),
@@ -183,7 +184,7 @@ mod tests {
         assert_eq!(
             renumbered_note(&moved),
             format!(
-                "  c\\u{{1b}}[2J: card 1 of the cloze now asks for `{}…` with the history of `Lenin\\u{{a}}x`, which moved: plain {{{{deletions}}}} are numbered by place; write them {{{{c1::…}}}} to keep each card with its answer",
+                "  c\\u{{1b}}[2J: card 1 of the cloze now asks for `{}…` with the history of `Lenin\\u{{a}}x`: plain {{{{deletions}}}} are numbered by place; write them {{{{c1::…}}}} to keep each card with its answer",
                 "y".repeat(40)
             )
         );
