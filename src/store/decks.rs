@@ -56,15 +56,16 @@ pub struct SyncReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub took_over: Option<String>,
     /// Cards of clozes written with plain `{{deletions}}` whose deletion
-    /// moved: each such card is its place, so its history now belongs to
-    /// another answer.
+    /// moved or was removed: each such card is its place, so its history
+    /// now belongs to another answer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub renumbered: Vec<RenumberedCloze>,
 }
 
 /// A studied card of a cloze with plain `{{deletions}}` (numbered by place)
-/// that now asks for another answer, while the answer it was studied for
-/// is asked by another card of the fact.
+/// that now asks for another answer: the answer it was studied for is now
+/// asked by another card of the fact, or its new answer was another
+/// card's (a deletion before it was removed).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RenumberedCloze {
     pub fact: String,
