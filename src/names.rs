@@ -79,7 +79,9 @@ fn nearest(folded: &[(String, String)], wanted: &str) -> Option<usize> {
 /// on a file system that ignores case (macOS, Windows), so they may not be
 /// two decks.
 pub fn same_up_to_case(a: &str, b: &str) -> bool {
-    a.chars().flat_map(char::to_lowercase).eq(b.chars().flat_map(char::to_lowercase))
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .eq(b.chars().flat_map(char::to_lowercase))
 }
 
 /// Lower case, with every run of spaces, `-` and `_` as one `-`, trimmed.

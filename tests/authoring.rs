@@ -137,11 +137,23 @@ fn add_never_gives_a_new_fact_the_id_of_a_removed_one() {
     assert_eq!(retired[0].0, studied[0].0);
 
     let run = s
-        .run(&["add", "--deck", "hand", "--question", "When was Rosmer born?", "--answer", "1877"])
+        .run(&[
+            "add",
+            "--deck",
+            "hand",
+            "--question",
+            "When was Rosmer born?",
+            "--answer",
+            "1877",
+        ])
         .ok();
     assert!(run.stdout.contains("Added `rosmer-born-2`"), "{}", run.stdout);
     assert_eq!(cards_of(&s, "rosmer-born-2")[0].3, 0, "a new card, no history");
-    assert_eq!(cards_of(&s, "rosmer-born"), retired, "the removed fact's card is as it was");
+    assert_eq!(
+        cards_of(&s, "rosmer-born"),
+        retired,
+        "the removed fact's card is as it was"
+    );
 
     let dump = s.dump();
     let refused = s.run(&[
@@ -157,7 +169,9 @@ fn add_never_gives_a_new_fact_the_id_of_a_removed_one() {
     ]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(
-        refused.stderr.contains("`rosmer-born` is the id of a fact removed from this deck's file"),
+        refused
+            .stderr
+            .contains("`rosmer-born` is the id of a fact removed from this deck's file"),
         "{}",
         refused.stderr
     );
@@ -186,7 +200,9 @@ fn add_refuses_a_bad_result_with_a_located_error_and_writes_nothing() {
     // A taken id is refused before the fact is written anywhere (it was
     // located at line 15 of a file never written).
     assert!(
-        run.stderr.contains("--id \"reed\": `reed` is already a fact of this deck (") && run.stderr.contains("hand.deck)."),
+        run.stderr
+            .contains("--id \"reed\": `reed` is already a fact of this deck (")
+            && run.stderr.contains("hand.deck)."),
         "{}",
         run.stderr
     );

@@ -225,11 +225,7 @@ fn deck_names_that_differ_only_in_case_are_refused() {
     ok(run_in(&s, &s.path("d"), &["build", "слова.deck"]));
     let out = run_in(&s, &s.path("d"), &["deck", "rename", "kron", "СЛОВА"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("already has a deck `слова`"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("already has a deck `слова`"), "{}", out.stderr);
     std::fs::remove_file(s.path("d/Слова.deck")).unwrap();
     assert_eq!(decks(&s), 2);
 
@@ -617,5 +613,42 @@ fn every_deck_option_takes_a_key_title_or_prefix() {
         out.stderr.contains("did you mean `russian` (Russian words)?"),
         "{}",
         out.stderr
+    );
+}
+
+#[test]
+fn a_setting_a_deck_overrides_is_said_when_changed_and_the_bundled_decks_follow_it() {
+    let s = Scratch::new();
+    write(&s, "d/mine.deck", "# Mine\nretention: 0.85\n## a\nq: a?\na: 1\n");
+    ok(run_in(&s, &s.path("d"), &["status"]));
+    ok(run_in(&s, &s.path("d"), &["build", "mine.deck"]));
+    let set = ok(run_in(&s, &s.path("d"), &["config", "retention", "0.8"])).stdout;
+    assert!(
+        set.starts_with("retention = 0.80\nnote: 1 deck keeps its own retention, which this does not change: mine\n"),
+        "{set}"
+    );
+    let quiet = ok(run_in(&s, &s.path("d"), &["config", "new-per-day", "5"])).stdout;
+    assert_eq!(quiet, "new-per-day = 5\n", "no deck has its own");
+
+    let card_of = |deck: &str| -> String {
+        let id: i64 = s
+            .db()
+            .query_row(
+                "SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1 ORDER BY c.id LIMIT 1",
+                [deck],
+                |r| r.get(0),
+            )
+            .unwrap();
+        ok(run_in(&s, &s.path("d"), &["card", &id.to_string()])).stdout
+    };
+    let mine = card_of("mine");
+    assert!(
+        mine.contains("options   the deck's own retention, else the collection's · retention 0.85 · 5 new,"),
+        "{mine}"
+    );
+    let bundled = card_of("people");
+    assert!(
+        bundled.contains("options   the collection's · retention 0.80 · 5 new,"),
+        "a bundled deck pins no retention: {bundled}"
     );
 }

@@ -103,7 +103,7 @@ struct OptionsJson {
 fn options_json(o: &DeckOptions) -> OptionsJson {
     let s = &o.scheduler;
     OptionsJson {
-        own: o.own,
+        own: !o.own.is_empty(),
         retention: round4(f64::from(s.desired_retention)),
         new_per_day: o.new_per_day,
         reviews_per_day: o.reviews_per_day,

@@ -6,7 +6,7 @@ use std::io::Write;
 use crate::clock::Clock;
 use crate::config::{KEYS, get, set};
 use crate::error::{Error, Result};
-use crate::store::Store;
+use crate::store::{Settings, Store};
 
 /// `iskra config` options.
 #[derive(Debug, clap::Args)]
@@ -35,9 +35,33 @@ pub fn run(store: &mut Store, args: ConfigArgs, clock: &Clock, out: &mut impl Wr
             // A shared setting's change carries its time (the last change wins).
             crate::sync::share_changes(store, clock.now_ms())?;
             writeln!(out, "{key} = {}", get(&settings, key)?).map_err(Error::stdout)?;
+            let own = decks_with_their_own(store, &settings, key)?;
+            if !own.is_empty() {
+                writeln!(
+                    out,
+                    "note: {}, which this does not change: {}\n  hint: a deck's own options are in its deck file's header (`iskra card ID` shows what a card is studied with)",
+                    match own.len() {
+                        1 => format!("1 deck keeps its own {key}"),
+                        n => format!("{n} decks keep their own {key}"),
+                    },
+                    own.join(", ")
+                )
+                .map_err(Error::stdout)?;
+            }
         }
     }
     Ok(0)
+}
+
+/// The keys (escaped) of the decks whose own option overrides setting `key`.
+fn decks_with_their_own(store: &Store, settings: &Settings, key: &str) -> Result<Vec<String>> {
+    let option = if key.starts_with("bury-") { "burying" } else { key };
+    Ok(store
+        .decks()?
+        .iter()
+        .filter(|deck| settings.deck_options(deck).own.contains(&option))
+        .map(|deck| crate::text::escape_control(&deck.key))
+        .collect())
 }
 
 #[cfg(test)]

@@ -595,11 +595,17 @@ mod tests {
         let removed = ["draft-12".to_string(), "mine-2".to_string()];
         append_to_deck_file(&path, &drafts[..1], "a.txt", &removed).unwrap();
         let after = std::fs::read_to_string(&path).unwrap();
-        assert!(after.contains("## draft-13\n") && !after.contains("## draft-10\n"), "{after}");
+        assert!(
+            after.contains("## draft-13\n") && !after.contains("## draft-10\n"),
+            "{after}"
+        );
         let fresh = dir.path().join("fresh.deck");
         append_to_deck_file(&fresh, &drafts[..1], "a.txt", &removed).unwrap();
         let fresh = std::fs::read_to_string(&fresh).unwrap();
-        assert!(fresh.contains("## draft-13\n") && !fresh.contains("## draft-1\n"), "{fresh}");
+        assert!(
+            fresh.contains("## draft-13\n") && !fresh.contains("## draft-1\n"),
+            "{fresh}"
+        );
         // A file that would not parse afterwards is left alone.
         std::fs::write(&path, "# D\n## x\nq: no answer\n").unwrap();
         assert!(matches!(

@@ -339,7 +339,11 @@ mod tests {
         };
         assert_eq!(capped(&l, 5).new, 3, "what the due cards leave of the review limit");
         assert_eq!(capped(&l, 8).new, 0);
-        assert_eq!((capped(&l, 30).review, capped(&l, 30).new), (8, 0), "a backlog: no new cards");
+        assert_eq!(
+            (capped(&l, 30).review, capped(&l, 30).new),
+            (8, 0),
+            "a backlog: no new cards"
+        );
         let review = Schedule {
             state: CardState::Review,
             due: Due::Day(20_500),

@@ -34,8 +34,16 @@ pub struct DeckOptions {
     pub bury: BuryRules,
     /// Where the FSRS parameters come from.
     pub parameters_from: Origin,
-    /// Whether the deck has any option of its own.
-    pub own: bool,
+    /// The options the deck has of its own (the settings' names:
+    /// `retention`, `new-per-day`, …), in that order; the rest are the
+    /// collection's.
+    pub own: Vec<&'static str>,
+}
+
+impl DeckOptions {
+    /// How many kinds of option a deck may have of its own (the names
+    /// [`DeckOptions::own`] holds).
+    pub const KINDS: usize = 8;
 }
 
 impl Settings {
@@ -43,25 +51,35 @@ impl Settings {
     pub fn deck_options(&self, deck: &DeckRow) -> DeckOptions {
         let preset = deck.preset.clone().unwrap_or_default();
         let mut scheduler = self.scheduler.clone();
-        let mut own = deck.retention.is_some() || deck.new_per_day.is_some() || deck.reviews_per_day.is_some();
+        let mut own = Vec::new();
         if let Some(retention) = deck
             .retention
             .or(preset.desired_retention.filter(|r| RETENTION_RANGE.contains(r)))
         {
             scheduler.desired_retention = retention;
-            own = true;
+            own.push("retention");
+        }
+        let new_per_day = deck.new_per_day.or(preset.new_per_day.filter(|n| *n <= 100_000));
+        if new_per_day.is_some() {
+            own.push("new-per-day");
+        }
+        let reviews_per_day = deck
+            .reviews_per_day
+            .or(preset.reviews_per_day.filter(|n| *n <= 100_000));
+        if reviews_per_day.is_some() {
+            own.push("reviews-per-day");
         }
         if let Some(steps) = &preset.learn_steps {
             scheduler.learn_steps_secs = steps_secs(steps);
-            own = true;
+            own.push("learn-steps");
         }
         if let Some(steps) = &preset.relearn_steps {
             scheduler.relearn_steps_secs = steps_secs(steps);
-            own = true;
+            own.push("relearn-steps");
         }
         if let Some(days) = preset.max_interval.filter(|d| (1..=MAX_INTERVAL_DAYS).contains(d)) {
             scheduler.max_interval = days;
-            own = true;
+            own.push("max-interval");
         }
         let parameters_from = if let Some(fit) = self.fsrs_fits.decks.get(&deck.key) {
             scheduler.parameters = fit.parameters.clone();
@@ -74,24 +92,22 @@ impl Settings {
         } else {
             Origin::Collection
         };
-        own |= parameters_from != Origin::Collection;
+        if parameters_from != Origin::Collection {
+            own.push("FSRS parameters");
+        }
         let collection = self.bury_rules();
         let bury = BuryRules {
             new: preset.bury_new.unwrap_or(collection.new),
             review: preset.bury_reviews.unwrap_or(collection.review),
             interday: preset.bury_interday.unwrap_or(collection.interday),
         };
-        own |= bury != collection;
+        if bury != collection {
+            own.push("burying");
+        }
         DeckOptions {
             scheduler,
-            new_per_day: deck
-                .new_per_day
-                .or(preset.new_per_day.filter(|n| *n <= 100_000))
-                .unwrap_or(self.new_per_day),
-            reviews_per_day: deck
-                .reviews_per_day
-                .or(preset.reviews_per_day.filter(|n| *n <= 100_000))
-                .unwrap_or(self.reviews_per_day),
+            new_per_day: new_per_day.unwrap_or(self.new_per_day),
+            reviews_per_day: reviews_per_day.unwrap_or(self.reviews_per_day),
             bury,
             parameters_from,
             own,
@@ -120,7 +136,7 @@ mod tests {
         assert_eq!((options.new_per_day, options.reviews_per_day), (20, 200));
         assert_eq!(options.bury, settings.bury_rules());
         assert_eq!(options.parameters_from, Origin::Collection);
-        assert!(!options.own);
+        assert!(options.own.is_empty());
     }
 
     #[test]
@@ -157,7 +173,20 @@ mod tests {
                 interday: true
             }
         );
-        assert!(options.own);
+        assert_eq!(
+            options.own,
+            [
+                "retention",
+                "new-per-day",
+                "reviews-per-day",
+                "learn-steps",
+                "relearn-steps",
+                "max-interval",
+                "FSRS parameters",
+                "burying"
+            ]
+        );
+        assert_eq!(options.own.len(), DeckOptions::KINDS);
         // The row's own limits and retention come first; its own fit is first of all.
         row.retention = Some(0.95);
         row.new_per_day = Some(3);

@@ -141,7 +141,11 @@ pub fn options_text(o: &DeckOptions) -> String {
     format!(
         "{} · retention {:.2} · {} new, {} reviews a day · {parameters}\n\
          steps {} · relearning {} · max interval {}d · buries {}",
-        if o.own { "the deck's own" } else { "the collection's" },
+        match o.own.as_slice() {
+            [] => "the collection's".to_string(),
+            own if own.len() == DeckOptions::KINDS => "the deck's own".to_string(),
+            own => format!("the deck's own {}, else the collection's", own.join(", ")),
+        },
         s.desired_retention,
         o.new_per_day,
         o.reviews_per_day,
