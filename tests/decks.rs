@@ -651,4 +651,161 @@ fn a_setting_a_deck_overrides_is_said_when_changed_and_the_bundled_decks_follow_
         bundled.contains("options   the collection's · retention 0.80 · 5 new,"),
         "a bundled deck pins no retention: {bundled}"
     );
+
+/// The ids of deck `key`'s cards, in id order.
+fn deck_cards(s: &Scratch, key: &str) -> Vec<String> {
+    s.db()
+        .prepare("SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1 ORDER BY c.id")
+        .unwrap()
+        .query_map([key], |r| r.get::<_, i64>(0))
+        .unwrap()
+        .map(|id| id.unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn undo_after_a_deck_delete_says_so_then_goes_on_to_the_older_changes() {
+    let s = Scratch::new();
+    kronstadt_with_history(&s);
+    write(&s, "a/other.deck", OTHER);
+    s.build(&["a/other.deck"]);
+    s.run_at(NOW, &["review", "--deck", "other", "--limit", "1"], "3\n")
+        .ok();
+    let (kronstadt, other) = (deck_cards(&s, "kronstadt"), deck_cards(&s, "other"));
+    let answered = |key: &str| -> String {
+        s.db()
+            .query_row(
+                "SELECT l.card_id FROM review_log l JOIN cards c ON c.id = l.card_id JOIN decks d ON d.id = c.deck_id WHERE d.key = ?1",
+                [key],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap()
+            .to_string()
+    };
+    let (answered, other_answered) = (answered("kronstadt"), answered("other"));
+    assert_eq!(other, [other_answered.clone()]);
+    let at_first = cards(&s);
+    // Three changes: one of the other deck's card, one of both decks'
+    // cards, and a forget of both (with their log entries).
+    s.run(&["flag", "1", &other[0]]).ok();
+    let flagged_once = cards(&s);
+    s.run(&["flag", "2", &other[0], &kronstadt[0], &kronstadt[1]]).ok();
+    let flagged_twice = cards(&s);
+    s.run(&["forget", &answered, &other[0]]).ok();
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 4);
+    let out = s.run(&["deck", "delete", "kronstadt", "--yes"]).ok();
+    let backup = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("Backed up the collection to "))
+        .and_then(|l| l.strip_suffix('.'))
+        .unwrap_or_else(|| panic!("no backup named in:\n{}", out.stdout))
+        .to_string();
+    let after_delete = cards(&s);
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 2);
+
+    // Undo right after the delete takes nothing back: it names the delete,
+    // the backup that has the deck, and what the next undo does.
+    let dump = s.dump();
+    let out = s.run(&["undo"]).fails();
+    assert_eq!(out.code, 1);
+    assert_eq!(out.stdout, "");
+    for says in [
+        "error: the last change was `deck delete kronstadt`, which `iskra undo` cannot take back; nothing was undone.",
+        &format!("`iskra restore {backup}` puts the whole collection back"),
+        "the next `iskra undo` takes back the change before it, `forget` of 1 card",
+    ] {
+        assert!(out.stderr.contains(says), "{says:?} in:\n{}", out.stderr);
+    }
+    assert_eq!(
+        without_undo(&s.dump()),
+        without_undo(&dump),
+        "only the undo steps changed"
+    );
+
+    // Then the older changes, each without the deleted deck's cards.
+    let out = s.run(&["undo"]).ok();
+    assert_eq!(out.stdout, format!("undid `forget` of 1 card: {}\n", other[0]));
+    assert_eq!(cards(&s), with_only(&flagged_twice, &after_delete));
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 1);
+    let out = s.run(&["undo"]).ok();
+    assert_eq!(out.stdout, format!("undid `flag 2` of 1 card: {}\n", other[0]));
+    assert_eq!(cards(&s), with_only(&flagged_once, &after_delete));
+    let out = s.run(&["undo"]).ok();
+    assert_eq!(out.stdout, format!("undid `flag 1` of 1 card: {}\n", other[0]));
+    assert_eq!(cards(&s), with_only(&at_first, &after_delete));
+    assert!(s.run(&["undo"]).fails().stderr.contains("nothing to undo"));
+}
+
+/// Every card's row, as text, by id.
+fn cards(s: &Scratch) -> Vec<(i64, String)> {
+    s.db()
+        .prepare("SELECT * FROM cards ORDER BY id")
+        .unwrap()
+        .query_map([], |r| {
+            let values: Vec<String> = (0..r.as_ref().column_count())
+                .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect();
+            Ok((r.get(0)?, values.join(" | ")))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The rows of `all` whose card is still in `left`.
+fn with_only(all: &[(i64, String)], left: &[(i64, String)]) -> Vec<(i64, String)> {
+    all.iter()
+        .filter(|row| left.iter().any(|l| l.0 == row.0))
+        .cloned()
+        .collect()
+}
+
+/// A dump without the `undo` table's rows.
+fn without_undo(dump: &str) -> String {
+    let mut keep = true;
+    let mut out = String::new();
+    for line in dump.lines() {
+        if let Some(table) = line.strip_prefix("== ") {
+            keep = table != "undo";
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn an_undo_step_whose_cards_were_deleted_before_never_blocks_the_older_ones() {
+    // A collection whose deck was deleted by an iskra that left the undo
+    // steps as they were: the newest step names only cards that are gone.
+    let s = Scratch::new();
+    kronstadt_with_history(&s);
+    write(&s, "a/other.deck", OTHER);
+    s.build(&["a/other.deck"]);
+    let (kronstadt, other) = (deck_cards(&s, "kronstadt"), deck_cards(&s, "other"));
+    s.run(&["flag", "1", &other[0]]).ok();
+    s.run(&["flag", "3", &kronstadt[0], &kronstadt[1]]).ok();
+    let write = rusqlite::Connection::open(&s.db).unwrap();
+    write
+        .execute_batch(
+            "DELETE FROM review_log WHERE card_id IN (SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.key = 'kronstadt');
+             DELETE FROM cards WHERE deck_id = (SELECT id FROM decks WHERE key = 'kronstadt');
+             DELETE FROM facts WHERE deck_id = (SELECT id FROM decks WHERE key = 'kronstadt');
+             DELETE FROM decks WHERE key = 'kronstadt';",
+        )
+        .unwrap();
+    drop(write);
+    let out = s.run(&["undo"]).fails();
+    assert_eq!(out.code, 1);
+    for says in [
+        "cannot undo `flag 3` (2 cards): its cards were deleted since, with their deck; nothing was undone.",
+        "the next `iskra undo` takes back the change before it, `flag 1` of 1 card",
+    ] {
+        assert!(out.stderr.contains(says), "{says:?} in:\n{}", out.stderr);
+    }
+    let out = s.run(&["undo"]).ok();
+    assert_eq!(out.stdout, format!("undid `flag 1` of 1 card: {}\n", other[0]));
 }

@@ -125,6 +125,15 @@ pub fn run_undo(store: &mut Store, clock: &Clock, out: &mut impl Write) -> Resul
         ids(&undone.cards)
     )
     .map_err(Error::stdout)?;
+    if !undone.gone.is_empty() {
+        writeln!(
+            out,
+            "{} of it deleted since, with their deck: {}",
+            cards(undone.gone.len()),
+            ids(&undone.gone)
+        )
+        .map_err(Error::stdout)?;
+    }
     Ok(0)
 }
 

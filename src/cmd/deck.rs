@@ -147,7 +147,7 @@ fn delete(store: &mut Store, key: &str, yes: bool, clock: &Clock, out: &mut impl
         }
     }
     let backup = backup::before_change(store, "before-deck-delete", clock.now())?;
-    let deleted = manage::delete(store, &deck)?;
+    let deleted = manage::delete(store, &deck, Some(&backup), clock.now_ms())?;
     writeln!(
         out,
         "Backed up the collection to {}.\nDeleted deck `{key}` ({}): {} fact(s), {} card(s), {} review(s).",

@@ -11,7 +11,7 @@ use super::identity::{BUNDLED_PREFIX, stored_path};
 use super::parse_deck;
 use crate::error::{Error, Result};
 use crate::files::rename_new;
-use crate::store::{DeckRow, DeckTotals, Store, SyncReport, Tx};
+use crate::store::{DeckRow, DeckTotals, Store, SyncReport, Tx, UNDO_STEPS};
 
 /// What `deck rename` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -150,14 +150,24 @@ fn rename_fit(tx: &Tx, old: &str, new: &str) -> Result<()> {
 
 /// Deletes `deck` with its facts, cards and their review log, and its own
 /// FSRS fit, in one transaction. The deck's file, if any, is left alone.
-/// (The caller backs the collection up first.)
-pub fn delete(store: &mut Store, deck: &DeckRow) -> Result<DeckTotals> {
+/// (The caller backs the collection up first, to `backup`.) The deleted
+/// cards leave the undo steps, and the delete is recorded as a change
+/// `iskra undo` cannot take back (at `now_ms`, naming `backup`), so that
+/// undo stops there instead of taking back an older change.
+pub fn delete(store: &mut Store, deck: &DeckRow, backup: Option<&Path>, now_ms: i64) -> Result<DeckTotals> {
     let tx = store.begin()?;
     let deleted = tx.delete_deck(deck.id)?;
     let mut settings = tx.settings()?;
     if settings.fsrs_fits.decks.remove(&deck.key).is_some() {
         tx.save_settings(&settings)?;
     }
+    let backup = backup.map(|path| path.display().to_string());
+    tx.push_undo_barrier(
+        &format!("deck delete {}", deck.key),
+        now_ms,
+        backup.as_deref(),
+        UNDO_STEPS,
+    )?;
     tx.commit()?;
     Ok(deleted)
 }
@@ -323,7 +333,7 @@ mod tests {
         let mut f = fixture();
         let deck = f.store.find_deck("k").unwrap();
         let totals = f.store.deck_totals(deck.id).unwrap();
-        let deleted = delete(&mut f.store, &deck).unwrap();
+        let deleted = delete(&mut f.store, &deck, None, 1).unwrap();
         assert_eq!(totals, deleted, "what delete says it would take, it takes");
         assert_eq!(
             deleted,

@@ -18,10 +18,8 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::store::{CardSnapshot, ManualEntry, Store, Tx, UndoCard, queue};
 
+pub use crate::store::UNDO_STEPS;
 pub use reschedule::Days;
-
-/// Undo steps kept (Anki keeps 30 steps of undo).
-pub const UNDO_STEPS: usize = 30;
 
 /// A card command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

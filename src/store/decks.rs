@@ -278,9 +278,14 @@ impl Tx<'_> {
     }
 
     /// Deletes the deck `id` with its facts, their cards (in any deck) and
-    /// the cards' review log.
+    /// the cards' review log, and takes those cards out of the undo steps.
     pub fn delete_deck(&self, id: i64) -> Result<DeckTotals> {
         let conn = self.conn();
+        let gone = conn
+            .prepare(DECK_CARDS)?
+            .query_map([id], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<std::collections::HashSet<i64>>>()?;
+        self.drop_cards_from_undo(&gone)?;
         let reviews = conn.execute(&format!("DELETE FROM review_log WHERE card_id IN ({DECK_CARDS})"), [id])?;
         let cards = conn.execute(&format!("DELETE FROM cards WHERE id IN ({DECK_CARDS})"), [id])?;
         conn.execute(

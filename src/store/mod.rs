@@ -70,7 +70,7 @@ pub use repair::Recounted;
 pub use review_log::{LogAppender, LogEntry, LoggedAnswer, ManualEntry};
 pub use settings::{FsrsFit, FsrsFits, Settings};
 pub use tx::{ReadSpan, Tx};
-pub use undo::{UndoCard, UndoStep};
+pub use undo::{Barrier, UNDO_STEPS, UndoCard, UndoStep};
 pub use wal_sync::Unsynced;
 
 /// `PRAGMA application_id` of an iskra collection ("ISKR").
