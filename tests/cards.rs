@@ -394,6 +394,75 @@ fn forget_makes_cards_new_and_keeps_their_history() {
     );
 }
 
+/// The settings, row by row (the next new card's position among them).
+fn settings(s: &Scratch) -> String {
+    let conn = s.db();
+    let mut stmt = conn.prepare("SELECT * FROM settings ORDER BY rowid").unwrap();
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([]).unwrap();
+    let mut out = String::new();
+    while let Some(row) = rows.next().unwrap() {
+        for i in 0..columns {
+            out.push_str(&format!("{:?}|", row.get::<_, rusqlite::types::Value>(i).unwrap()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn forget_of_a_card_never_studied_keeps_its_place_and_logs_nothing() {
+    let s = Scratch::new();
+    s.write("kronstadt.deck", DECK);
+    s.build(&["kronstadt.deck"]);
+    s.run(&["bury", &id(2)]).ok();
+    s.run(&["suspend", &id(3)]).ok();
+    let (before, settings_before) = (cards_and_log(&s), settings(&s));
+    let due = |n: usize| card_field(&s, card(n), "due");
+    let (due_2, due_3) = (due(2), due(3));
+    assert!(due_2.is_some() && due_3.is_some());
+
+    // Buried, suspended and in the queue: all three are new already; the
+    // first two come back to the new queue where they were.
+    let run = s.run(&["forget", &id(2), &id(1), &id(3)]).ok();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "2 cards already new (never studied), back in the new queue at their places: {}, {}\n1 card already new: {}\n",
+            id(2),
+            id(3),
+            id(1)
+        )
+    );
+    for n in [2, 3] {
+        assert_eq!(card_field(&s, card(n), "queue"), Some(0), "card {n}");
+        assert_eq!(card_field(&s, card(n), "buried_day"), None, "card {n}");
+    }
+    assert_eq!((due(2), due(3)), (due_2, due_3), "their places kept");
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 0, "no reset logged");
+    assert_eq!(settings(&s), settings_before, "no place at the end taken");
+    let info = card_json(&s, card(2));
+    assert_eq!(info["history"].as_array().map(Vec::len), Some(0), "{info:#}");
+
+    // Undo puts them back exactly: buried (for the same day) and suspended.
+    let run = s.run(&["undo"]).ok();
+    assert_eq!(run.stdout, format!("undid `forget` of 2 cards: {}, {}\n", id(2), id(3)));
+    assert_eq!(cards_and_log(&s), before);
+    assert_eq!(settings(&s), settings_before);
+
+    // With --reset-counts too: there are no counts to reset.
+    let run = s.run(&["forget", "--reset-counts", &id(3)]).ok();
+    assert_eq!(
+        run.stdout,
+        format!(
+            "1 card already new (never studied), back in the new queue at its place: {}\n",
+            id(3)
+        )
+    );
+    assert_eq!(due(3), due_3);
+    assert_eq!(s.count("SELECT count(*) FROM review_log"), 0);
+}
+
 #[test]
 fn reschedule_is_a_manual_entry_left_out_of_optimize_and_statistics() {
     let s = Scratch::new();

@@ -172,9 +172,27 @@ fn words(action: Action) -> (String, String) {
 fn report(out: &mut impl Write, action: Action, changed: &Changed) -> std::io::Result<()> {
     let (done, already) = words(action);
     let ids_changed: Vec<i64> = changed.changed.iter().map(|(id, _)| *id).collect();
-    if !ids_changed.is_empty() {
-        let done = done.replacen("{}", &cards(ids_changed.len()), 1);
-        writeln!(out, "{done}: {}", ids(&ids_changed))?;
+    let done_to: Vec<i64> = ids_changed
+        .iter()
+        .copied()
+        .filter(|id| !changed.requeued.contains(id))
+        .collect();
+    if !done_to.is_empty() {
+        let done = done.replacen("{}", &cards(done_to.len()), 1);
+        writeln!(out, "{done}: {}", ids(&done_to))?;
+    }
+    if !changed.requeued.is_empty() {
+        let place = if changed.requeued.len() == 1 {
+            "its place"
+        } else {
+            "their places"
+        };
+        writeln!(
+            out,
+            "{} already new (never studied), back in the new queue at {place}: {}",
+            cards(changed.requeued.len()),
+            ids(&changed.requeued)
+        )?;
     }
     if let Action::Reschedule(_) = action {
         for (id, card) in changed.changed.iter().take(LISTED) {

@@ -8,7 +8,9 @@
 //! leaves as they were are reported apart, and the change is recorded as an
 //! undo step with every card before and after. `forget` and `reschedule`
 //! log a manual entry (rating 0, kind manual, as Anki's revlog), which
-//! statistics and FSRS training leave out.
+//! statistics and FSRS training leave out; `forget` of a card never studied
+//! resets nothing and logs nothing (it keeps its place among the new cards,
+//! only brought back to the new queue).
 
 pub mod info;
 pub mod reschedule;
@@ -30,7 +32,8 @@ pub enum Action {
     Bury,
     Unbury,
     /// Back to new at the end of the new cards, history kept (Anki's
-    /// "Reset"); `reset_counts` sets reps and lapses to 0 too.
+    /// "Reset"); `reset_counts` sets reps and lapses to 0 too. A card never
+    /// studied keeps its place (Anki's "Restore original position").
     Forget {
         reset_counts: bool,
     },
@@ -65,11 +68,17 @@ pub struct Changed {
     /// Cards `reschedule` left alone: no memory state to schedule from
     /// (new cards).
     pub no_memory: Vec<i64>,
+    /// Of the cards changed, those `forget` only brought back to the new
+    /// queue (buried or suspended, never studied): their place among the
+    /// new cards kept, nothing logged.
+    pub requeued: Vec<i64>,
 }
 
 /// What a rule does to one card.
 enum Outcome {
     Changed(CardSnapshot),
+    /// Back in the new queue at its place (`forget` of a card never studied).
+    Requeued(CardSnapshot),
     Already,
     NoMemory,
 }
@@ -99,7 +108,14 @@ pub fn apply(store: &mut Store, ids: &[i64], action: Action, clock: &Clock<impl 
     let mut changed = Changed::default();
     let (mut undo_cards, mut log_ids) = (Vec::new(), Vec::new());
     for (id, before) in cards {
-        let after = match rules.apply(action, &before, &mut next_position) {
+        // What is logged: a forget or reschedule (a card forget only brings
+        // back to the new queue is not reset).
+        let set = match action {
+            Action::Forget { .. } => Some("forget"),
+            Action::Reschedule(_) => Some("reschedule"),
+            _ => None,
+        };
+        let (after, set) = match rules.apply(action, &before, &mut next_position) {
             Outcome::Already => {
                 changed.already.push(id);
                 continue;
@@ -108,15 +124,14 @@ pub fn apply(store: &mut Store, ids: &[i64], action: Action, clock: &Clock<impl 
                 changed.no_memory.push(id);
                 continue;
             }
-            Outcome::Changed(after) => after,
+            Outcome::Changed(after) => (after, set),
+            Outcome::Requeued(after) => {
+                changed.requeued.push(id);
+                (after, None)
+            }
         };
         let recorder = crate::sync::record::Recorder::before(&tx, id)?;
         tx.write_card_snapshot(id, &after)?;
-        let set = match action {
-            Action::Forget { .. } => Some("forget"),
-            Action::Reschedule(_) => Some("reschedule"),
-            _ => None,
-        };
         let mut logged = None;
         if let Some(op) = set {
             let log_id = log_manual(&tx, id, &before, &after, clock.now_ms())?;
@@ -182,6 +197,12 @@ fn log_manual(tx: &Tx, card_id: i64, before: &CardSnapshot, after: &CardSnapshot
     })
 }
 
+/// A new card with no answer counted (never studied, or reset with its
+/// counts): `forget` keeps its place among the new cards.
+fn never_studied(s: &crate::store::StoredSchedule) -> bool {
+    s.state == 0 && s.reps == 0 && s.lapses == 0
+}
+
 /// What the rules need to know.
 struct Rules {
     today: i64,
@@ -210,6 +231,17 @@ impl Rules {
             }
             Action::Unbury => {}
             Action::Flag(flag) => after.flag = flag,
+            Action::Forget { .. } if never_studied(&before.schedule) => {
+                // Never studied: it keeps its place among the new cards, and
+                // nothing is logged (nothing is reset). Back in the new
+                // queue, as any card forget resets (a suspended or buried
+                // card too, as Anki).
+                after.queue = queue::NEW;
+                after.buried_day = None;
+                if after != *before {
+                    return Outcome::Requeued(after);
+                }
+            }
             Action::Forget { reset_counts } => {
                 let s = &mut after.schedule;
                 let counted = !reset_counts || (s.reps == 0 && s.lapses == 0);
