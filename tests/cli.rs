@@ -112,7 +112,7 @@ fn build_review_reword_remove_restore() {
         review.stdout
     );
     assert!(
-        review.stdout.contains("Session done: 3 cards reviewed, again 33%"),
+        review.stdout.contains("Session done: 3 answers on 3 cards, again 33%"),
         "{}",
         review.stdout
     );
@@ -519,7 +519,7 @@ fn undo_removes_the_last_answer() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("Session done: 1 card reviewed"), "{}", run.stdout);
+    assert!(run.stdout.contains("Session done: 1 answer on 1 card"), "{}", run.stdout);
     assert_eq!(s.count("SELECT count(*) FROM review_log"), 1, "two answers, one undone");
     assert_eq!(
         s.count(
@@ -820,7 +820,7 @@ fn limit_stops_after_n_answers() {
     s.build(&["three.deck"]);
     let run = s.run_at(NOW, &["review", "--limit", "2"], "3\n3\n3\n3\n").ok();
     assert_eq!(run.answered(), 2);
-    assert!(run.stdout.contains("Session done: 2 cards reviewed"), "{}", run.stdout);
+    assert!(run.stdout.contains("Session done: 2 answers on 2 cards"), "{}", run.stdout);
     assert_eq!(s.count("SELECT count(*) FROM review_log"), 2);
 }
 
@@ -845,7 +845,7 @@ fn protocol_details() {
         run.stdout
     );
     assert_eq!(run.lines_starting("unknown command").len(), 2, "{}", run.stdout);
-    assert!(run.stdout.contains("Session done: 2 cards reviewed"), "{}", run.stdout);
+    assert!(run.stdout.contains("Session done: 2 answers on 2 cards"), "{}", run.stdout);
     assert_eq!(s.count("SELECT count(*) FROM review_log"), 2);
 }
 

@@ -20,7 +20,7 @@ fn reviews_held_back_by_the_daily_limit_are_said_to_wait_not_to_be_due_now() {
     let later = day(30);
     let session = s.review_at(&later, "4\n4\nq\n").ok();
     assert!(
-        session.stdout.contains("Session done: 1 card reviewed"),
+        session.stdout.contains("Session done: 1 answer on 1 card"),
         "{}",
         session.stdout
     );
@@ -158,7 +158,7 @@ fn a_fresh_collection_serves_exactly_twenty_new_cards_on_day_one() {
         [
             "307 more new cards wait for a later day (daily limit).",
             "Next card due: 2026-03-11 04:00 (in 18h).",
-            "Session done: 40 cards reviewed, again 0%, time 0m 00s.",
+            "Session done: 40 answers on 20 cards, again 0%, time 0m 00s.",
         ],
         "{}",
         run.stdout
@@ -214,7 +214,7 @@ fn quitting_at_once_and_stopping_with_learning_cards_say_what_is_left() {
     let one = s.review_at(NOW, "3\nq\n");
     assert!(
         one.stdout.ends_with(
-            "Session done: 1 card reviewed, again 0%, time 0m 00s.\n\
+            "Session done: 1 answer on 1 card, again 0%, time 0m 00s.\n\
              Stopped with 1 new and 0 due still waiting today.\n\
              Next learning card: 2026-03-10 10:12 (in 12m).\n"
         ),

@@ -54,7 +54,7 @@ fn interactive_review_reveal_grade_undo_quit() {
     expect(&mut p, "Space/Enter: show answer");
 
     key(&mut p, "q");
-    expect(&mut p, "Session done: 1 card reviewed, again 0%");
+    expect(&mut p, "Session done: 1 answer on 1 card, again 0%");
     expect(&mut p, "Stopped with 2 new and 0 due still waiting today.");
     // The 10-minute step with Anki's extra delay (seeded by the card: under a minute here).
     expect(&mut p, "Next learning card: 2026-03-10 10:10 (in 10m).");

@@ -182,6 +182,6 @@ fn a_typed_review_asks_for_the_grade_once_and_never_gives_a_first_answer_easy() 
     expect(&mut p, "answered: Good · next in 10m");
     expect(&mut p, "answer (:q quits)");
     key(&mut p, ":q\r");
-    expect(&mut p, "Session done: 1 card reviewed");
+    expect(&mut p, "Session done: 1 answer on 1 card");
     pty_exits_cleanly(&mut p);
 }

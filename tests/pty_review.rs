@@ -44,7 +44,7 @@ fn space_on_the_answer_grades_good() {
     key(&mut p, "\r");
     expect(&mut p, "answered: Good · next in 10m");
     key(&mut p, "q");
-    expect(&mut p, "Session done: 2 cards reviewed");
+    expect(&mut p, "Session done: 2 answers on 2 cards");
     pty_exits_cleanly(&mut p);
     assert_eq!(ratings(&s), [3, 3]);
 }
@@ -97,7 +97,7 @@ fn ctrl_c_ends_the_review_like_q_with_the_summary_and_the_cursor_shown() {
     expect(&mut p, "Q: beta?");
     expect(&mut p, "q: quit");
     key(&mut p, "\u{3}");
-    let rest = expect(&mut p, "Session done: 1 card reviewed");
+    let rest = expect(&mut p, "Session done: 1 answer on 1 card");
     // The 10-minute step with Anki's extra delay (seeded by the card: under a minute here).
     let tail = expect(&mut p, "Next learning card: 2026-03-10 10:10 (in 10m).");
     assert!(

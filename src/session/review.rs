@@ -492,18 +492,14 @@ impl<'s> ReviewSession<'s> {
 
     /// Keeps the session's counters in step with an answer (+1) or its undo (-1).
     fn count_answer(&mut self, card: &CardRow, entry: &LogEntry, sign: i32) {
-        let apply = |n: u32| n.saturating_add_signed(sign);
         self.limits.count(card.deck_id, &card.schedule, sign);
         match (card.schedule.state, card.schedule.due) {
             (crate::sched::CardState::New, _) => self.answered_since_new = 0,
             (_, crate::sched::Due::Day(_)) if sign > 0 => self.answered_since_new += 1,
             _ => {}
         }
-        self.summary.reviewed = apply(self.summary.reviewed);
-        if entry.rating == Rating::Again {
-            self.summary.again = apply(self.summary.again);
-        }
-        self.summary.time_ms += i64::from(sign) * entry.duration_ms;
+        self.summary
+            .count(card.id, entry.rating == Rating::Again, entry.duration_ms, sign);
     }
 
     /// Header counts over the session's decks, within today's limits (as
@@ -551,7 +547,7 @@ impl<'s> ReviewSession<'s> {
 
     /// Answers given in this session (undone ones not counted).
     pub fn answered(&self) -> u32 {
-        self.summary.reviewed
+        self.summary.answers
     }
 
     /// Cards this session may still show today, as the header counts them,
@@ -559,7 +555,7 @@ impl<'s> ReviewSession<'s> {
     pub fn left(&self, counts: &QueueCounts) -> u32 {
         let left = counts.new + counts.learning + counts.due;
         match self.limit {
-            Some(limit) => left.min(limit.saturating_sub(self.summary.reviewed)),
+            Some(limit) => left.min(limit.saturating_sub(self.summary.answers)),
             None => left,
         }
     }

@@ -199,12 +199,13 @@ pub(crate) fn when(at: DateTime<Utc>, clock: &Clock<impl chrono::TimeZone>) -> S
 pub fn render_summary(out: &mut impl Write, summary: &Summary, clock: &Clock<impl chrono::TimeZone>) -> io::Result<()> {
     let left = &summary.left;
     let waiting_now = left.new + left.due + summary.learning_now;
-    if summary.reviewed > 0 {
+    if summary.answers > 0 {
         let secs = summary.time_ms / 1000;
         writeln!(
             out,
-            "Session done: {} reviewed, again {:.0}%, time {}m {:02}s.",
-            plural(summary.reviewed, "card"),
+            "Session done: {} on {}, again {:.0}%, time {}m {:02}s.",
+            plural(summary.answers, "answer"),
+            plural(summary.cards, "card"),
             summary.again_rate() * 100.0,
             secs / 60,
             secs % 60

@@ -148,7 +148,7 @@ fn quitting_after_the_check_stores_the_automatic_grade() {
     let ReviewScreen::Finished(summary) = screen else {
         panic!("{screen:?}")
     };
-    assert_eq!((summary.reviewed, summary.again), (1, 1));
+    assert_eq!((summary.answers, summary.again), (1, 1));
     drop(review);
     assert_eq!(log(&store).len(), 1);
 }

@@ -14,7 +14,7 @@ use crate::store::{CardRow, Store, queue};
 impl ReviewSession<'_> {
     /// Picks the next card, or none when the session is done.
     pub(super) fn pick(&mut self, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
-        if self.limit.is_some_and(|limit| self.summary.reviewed >= limit) {
+        if self.limit.is_some_and(|limit| self.summary.answers >= limit) {
             return Ok(None);
         }
         let Some((fact, card_id)) = self.last_fact else {

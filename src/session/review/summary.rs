@@ -1,6 +1,8 @@
 //! The end of a review session: what was done, what is still waiting
 //! today within the limits, and when the next card comes.
 
+use std::collections::HashMap;
+
 use super::{QueueCounts, ReviewSession};
 use crate::clock::Clock;
 use crate::error::Result;
@@ -9,7 +11,10 @@ use crate::store::queue;
 /// The end of a session.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
-    pub reviewed: u32,
+    /// Answers given (undone ones not counted).
+    pub answers: u32,
+    /// The cards those answers were given on.
+    pub cards: u32,
     pub again: u32,
     pub time_ms: i64,
     /// When the next card in scope is due (UTC), if any.
@@ -26,15 +31,34 @@ pub struct Summary {
     pub learning_now: u32,
     /// When the next learning card is due, if one is due before the day ends.
     pub next_learning: Option<chrono::DateTime<chrono::Utc>>,
+    /// Answers counted on each card, so an undo knows whether its card
+    /// still counts.
+    answers_by_card: HashMap<i64, u32>,
 }
 
 impl Summary {
     pub fn again_rate(&self) -> f64 {
-        if self.reviewed == 0 {
+        if self.answers == 0 {
             0.0
         } else {
-            f64::from(self.again) / f64::from(self.reviewed)
+            f64::from(self.again) / f64::from(self.answers)
         }
+    }
+
+    /// Counts an answer on `card_id` (`sign` +1) or its undo (-1).
+    pub(super) fn count(&mut self, card_id: i64, again: bool, duration_ms: i64, sign: i32) {
+        let apply = |n: u32| n.saturating_add_signed(sign);
+        self.answers = apply(self.answers);
+        if again {
+            self.again = apply(self.again);
+        }
+        self.time_ms += i64::from(sign) * duration_ms;
+        let on_card = self.answers_by_card.entry(card_id).or_default();
+        *on_card = apply(*on_card);
+        if *on_card == 0 {
+            self.answers_by_card.remove(&card_id);
+        }
+        self.cards = u32::try_from(self.answers_by_card.len()).unwrap_or(u32::MAX);
     }
 }
 
@@ -100,5 +124,25 @@ impl ReviewSession<'_> {
         self.summary.learning_now = learning_now;
         self.summary.next_learning = next_learning;
         Ok(self.summary.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Summary;
+
+    #[test]
+    fn answers_and_the_cards_they_were_on_are_counted_through_undos() {
+        let mut summary = Summary::default();
+        summary.count(7, false, 1_000, 1);
+        summary.count(7, true, 2_000, 1);
+        summary.count(9, false, 500, 1);
+        assert_eq!((summary.answers, summary.cards, summary.again, summary.time_ms), (3, 2, 1, 3_500));
+        // Undoing card 9's only answer takes the card away; one of card 7's does not.
+        summary.count(9, false, 500, -1);
+        summary.count(7, true, 2_000, -1);
+        assert_eq!((summary.answers, summary.cards, summary.again, summary.time_ms), (1, 1, 0, 1_000));
+        summary.count(7, false, 1_000, -1);
+        assert_eq!((summary.answers, summary.cards), (0, 0));
     }
 }
