@@ -260,6 +260,12 @@ pub fn plural(n: impl Into<u64>, noun: &str) -> String {
     }
 }
 
+/// The form of a verb that agrees with a count: `one` for one, `many`
+/// otherwise, as `plural` picks the noun (`1 card waits`, `2 cards wait`).
+pub fn agree<'a>(n: impl Into<u64>, one: &'a str, many: &'a str) -> &'a str {
+    if n.into() == 1 { one } else { many }
+}
+
 /// A share as a whole percentage, rounded (2 of 3 is `67%`, not `66%`).
 pub fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
@@ -311,6 +317,9 @@ mod tests {
         assert_eq!(plural(2u64, "day"), "2 days");
         assert_eq!(plural(3u64, "match"), "3 matches");
         assert_eq!(plural(1u64, "more new card"), "1 more new card");
+        assert_eq!(agree(1u32, "waits", "wait"), "waits");
+        assert_eq!(agree(0u32, "waits", "wait"), "wait");
+        assert_eq!(agree(2u64, "is", "are"), "are");
         assert_eq!(percent(2, 3), "67%");
         assert_eq!(percent(1, 3), "33%");
         assert_eq!(percent(0, 0), "0%");

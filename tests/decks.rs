@@ -444,7 +444,7 @@ fn rename_delete_and_move_keep_or_take_the_history() {
         .and_then(|l| l.strip_suffix('.'))
         .unwrap_or_else(|| panic!("no backup named in:\n{}", out.stdout));
     assert!(
-        out.stdout.contains("2 fact(s), 2 card(s), 1 review(s)"),
+        out.stdout.contains("2 facts, 2 cards, 1 review"),
         "{}",
         out.stdout
     );

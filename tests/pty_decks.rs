@@ -230,7 +230,7 @@ fn deck_delete_asks_first() {
     let mut p = spawn(&s, &["deck", "delete", "kronstadt"], &[]);
     expect(
         &mut p,
-        "Delete deck `kronstadt` (Kronstadt 1921) with its 2 fact(s), 2 card(s) and 1 review(s)?",
+        "Delete deck `kronstadt` (Kronstadt 1921) with its 2 facts, 2 cards and 1 review?",
     );
     key(&mut p, "n");
     expect(&mut p, "Nothing was deleted.");

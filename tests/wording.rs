@@ -26,7 +26,15 @@ const NOUNS: &[&str] = &[
     "reviewed card",
     "new card",
     "new fact",
+    "studied card",
+    "more new card",
+    "lapse",
+    "row",
+    "event",
 ];
+
+/// A count of one with the verb of many: `1 more new card wait`.
+const VERB_SLIPS: &[&str] = &["1 more new card wait "];
 
 /// The slips in `text`: `1 cards`, `(s)`.
 fn slips(text: &str) -> Vec<String> {
@@ -38,6 +46,11 @@ fn slips(text: &str) -> Vec<String> {
             if text.contains(&wrong) || text.contains(&at_start) || text.starts_with(&format!("1 {plural}")) {
                 found.push(format!("1 {plural}"));
             }
+        }
+    }
+    for slip in VERB_SLIPS {
+        if text.contains(slip) {
+            found.push(slip.trim_end().to_string());
         }
     }
     for marker in ["(s)", "(es)"] {
@@ -53,6 +66,9 @@ fn the_checker_finds_slips() {
     assert_eq!(slips("deck: 1 facts · 2 cards"), ["1 facts"]);
     assert_eq!(slips("1 days"), ["1 days"]);
     assert_eq!(slips("3 fact(s) added"), ["(s)"]);
+    assert_eq!(slips("(means over 1 studied cards)"), ["1 studied cards"]);
+    assert_eq!(slips("1 more new card wait for a later day"), ["1 more new card wait"]);
+    assert!(slips("1 more new card waits for a later day").is_empty());
     assert!(slips("1 fact · 2 cards · 11 days · 21 answers").is_empty());
 }
 
@@ -91,7 +107,7 @@ fn commands_count_one_thing_in_the_singular() {
     std::fs::create_dir_all(s.path("decks")).unwrap();
     s.write(
         "decks/one.deck",
-        "# One\n\n## only\nq: What is the only question?\na: This one\n",
+        "# One\nnew-per-day: 1\n\n## only\nq: What is the only question?\na: This one\n",
     );
     let mut outputs = vec![s.build(&["decks/one.deck"]).ok().stdout];
     outputs.push(s.run(&["deck", "list"]).ok().stdout);
@@ -121,6 +137,7 @@ fn commands_count_one_thing_in_the_singular() {
             .stdout,
     );
     outputs.push(s.run(&["status"]).ok().stdout);
+    outputs.push(s.run(&["deck", "delete", "one", "--yes"]).ok().stdout);
     let found: Vec<String> = outputs
         .iter()
         .flat_map(|o| {
@@ -136,4 +153,13 @@ fn commands_count_one_thing_in_the_singular() {
     // The counts were one where it matters.
     assert!(outputs[1].contains("1 fact · 1 card"), "{}", outputs[1]);
     assert!(outputs[3].contains("(1 card: basic)"), "{}", outputs[3]);
+    assert!(
+        outputs[4].contains("Session done: 1 answer on 1 card, ")
+            && outputs[4].contains("\n1 more new card waits for a later day (daily limit).\n"),
+        "{}",
+        outputs[4]
+    );
+    assert!(outputs[5].contains("(means over 1 studied card)"), "{}", outputs[5]);
+    assert!(outputs[6].contains("mean over 1 studied card<"), "report");
+    assert!(outputs[9].contains(": 2 facts, 2 cards, 1 review.\n"), "{}", outputs[9]);
 }

@@ -15,7 +15,7 @@ use crate::deck::manage;
 use crate::error::{Error, Result};
 use crate::maintenance::backup;
 use crate::store::{DeckRow, Store};
-use crate::text::escape_control;
+use crate::text::{escape_control, plural};
 use crate::ui::authoring::{Prompter, TermPrompter, new_deck};
 use crate::ui::build_report::render_report;
 use crate::ui::deck_listing::{render_list, render_show};
@@ -128,11 +128,11 @@ fn delete(store: &mut Store, key: &str, yes: bool, clock: &Clock, out: &mut impl
     let totals = store.deck_totals(deck.id)?;
     let key = escape_control(key);
     let what = format!(
-        "deck `{key}` ({}) with its {} fact(s), {} card(s) and {} review(s)",
+        "deck `{key}` ({}) with its {}, {} and {}",
         escape_control(&deck.name),
-        totals.facts,
-        totals.cards,
-        totals.reviews
+        plural(totals.facts as u64, "fact"),
+        plural(totals.cards as u64, "card"),
+        plural(totals.reviews as u64, "review")
     );
     if !yes {
         if !can_prompt() {
@@ -150,12 +150,12 @@ fn delete(store: &mut Store, key: &str, yes: bool, clock: &Clock, out: &mut impl
     let deleted = manage::delete(store, &deck, Some(&backup), clock.now_ms())?;
     writeln!(
         out,
-        "Backed up the collection to {}.\nDeleted deck `{key}` ({}): {} fact(s), {} card(s), {} review(s).",
+        "Backed up the collection to {}.\nDeleted deck `{key}` ({}): {}, {}, {}.",
         backup.display(),
         escape_control(&deck.name),
-        deleted.facts,
-        deleted.cards,
-        deleted.reviews
+        plural(deleted.facts as u64, "fact"),
+        plural(deleted.cards as u64, "card"),
+        plural(deleted.reviews as u64, "review")
     )
     .map_err(Error::stdout)?;
     if let Some(file) = deck.source_path.as_deref().filter(|p| !p.starts_with(BUNDLED_PREFIX)) {

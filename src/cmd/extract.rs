@@ -18,6 +18,7 @@ use crate::error::{Error, Result};
 use crate::extract::{append_to_deck_file, extract};
 use crate::maintenance::backup;
 use crate::store::{DeckRow, Settings, Store};
+use crate::text::plural;
 
 /// `iskra extract` options.
 #[derive(Debug, clap::Args)]
@@ -83,7 +84,7 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
             .out
             .unwrap_or_else(|| free_path(&decks, Path::new(""), &format!("{stem}.drafts")));
         append_to_deck_file(&path, &drafts, &source, &removed_ids(store.as_ref(), &path)?)?;
-        writeln!(out, "{} drafts written to {}", drafts.len(), path.display()).map_err(Error::stdout)?;
+        writeln!(out, "{} written to {}", plural(drafts.len() as u64, "draft"), path.display()).map_err(Error::stdout)?;
         return Ok(0);
     }
     let path = args
@@ -95,8 +96,8 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
     })?;
     writeln!(
         out,
-        "{accepted} of {} drafts appended to {}",
-        drafts.len(),
+        "{accepted} of {} appended to {}",
+        plural(drafts.len() as u64, "draft"),
         path.display()
     )
     .map_err(Error::stdout)?;

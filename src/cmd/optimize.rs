@@ -406,13 +406,13 @@ fn write_simulation_header(h: &SimulationHeader, out: &mut impl Write) -> std::i
     };
     writeln!(
         out,
-        "Simulating {} days of {}: {} ({} new) · at most {} new and {} reviews a day · {parameters} parameters",
-        h.days,
+        "Simulating {} of {}: {} ({} new) · at most {} new and {} a day · {parameters} parameters",
+        crate::text::plural(h.days, "day"),
         h.scope,
         crate::text::plural(h.cards as u64, "card"),
         h.new,
         h.setup.new_limit,
-        h.setup.review_limit
+        crate::text::plural(h.setup.review_limit as u64, "review")
     )
 }
 

@@ -109,9 +109,9 @@ fn publish(dir: &Path, report: &sync::Report) -> Result<bool> {
         ),
     ];
     let message = format!(
-        "iskra sync: device {} ({} events)",
+        "iskra sync: device {} ({})",
         &report.device[..report.device.len().min(8)],
-        report.events_out
+        crate::text::plural(report.events_out as u64, "event")
     );
     git::publish(dir, &mine, &message)
 }

@@ -162,7 +162,7 @@ fn summary(html: &mut String, stats: &Stats) {
         (
             "Recall now".to_string(),
             percent(d.retrievability.mean.map(|m| m / 100.0)),
-            format!("mean over {} studied cards", d.retrievability.count),
+            format!("mean over {}", plural(d.retrievability.count, "studied card")),
         ),
     ];
     html.push_str("<section id=\"summary\" class=\"summary\">\n");
@@ -499,9 +499,8 @@ fn leeches(html: &mut String, stats: &Stats) {
     let l = &stats.leeches;
     let _ = writeln!(
         html,
-        "<section id=\"leeches\"><h2>Leeches</h2>\n<p class=\"note\">{} card{} with {} or more lapses{}</p>",
-        l.count,
-        if l.count == 1 { "" } else { "s" },
+        "<section id=\"leeches\"><h2>Leeches</h2>\n<p class=\"note\">{} with {} or more lapses{}</p>",
+        plural(l.count, "card"),
         l.lapses,
         if (l.count as usize) > l.cards.len() {
             format!(" (the {} with the most shown)", l.cards.len())

@@ -352,10 +352,11 @@ fn apply_chunk(
     })?;
     if unread.file.copy {
         report.notes.push(format!(
-            "chunk {}/{} is a syncer's copy of chunk {}: read ({added} events new); it may be deleted",
+            "chunk {}/{} is a syncer's copy of chunk {}: read ({}); it may be deleted",
             unread.device,
             crate::text::escape_control(&unread.file.name),
-            header.seq
+            header.seq,
+            crate::text::plural(added as u64, "new event")
         ));
     }
     report.chunks_read += 1;

@@ -83,8 +83,8 @@ pub fn render_recorded(out: &mut impl Write, recorded: &Recorded, reports: &[Syn
     let count = recorded.sources.len();
     writeln!(
         out,
-        "No decks/ folder here: building the {count} deck file{} the collection's decks come from.",
-        if count == 1 { "" } else { "s" }
+        "No decks/ folder here: building the {} the collection's decks come from.",
+        crate::text::plural(count as u64, "deck file")
     )?;
     for source in &recorded.sources {
         let new = recorded

@@ -139,7 +139,7 @@ pub fn options_text(o: &DeckOptions) -> String {
     .map(|(_, name)| name)
     .collect();
     format!(
-        "{} · retention {:.2} · {} new, {} reviews a day · {parameters}\n\
+        "{} · retention {:.2} · {} new, {} a day · {parameters}\n\
          steps {} · relearning {} · max interval {}d · buries {}",
         match o.own.as_slice() {
             [] => "the collection's".to_string(),
@@ -148,7 +148,7 @@ pub fn options_text(o: &DeckOptions) -> String {
         },
         s.desired_retention,
         o.new_per_day,
-        o.reviews_per_day,
+        crate::text::plural(o.reviews_per_day, "review"),
         steps(&s.learn_steps_secs),
         steps(&s.relearn_steps_secs),
         s.max_interval,

@@ -20,7 +20,7 @@ use crate::deck::CardView;
 use crate::deck::hint_line;
 use crate::session::review::{FactLocation, Notice, Summary};
 use crate::session::view::{self, Buttons, Header};
-use crate::text::plural;
+use crate::text::{agree, plural};
 
 /// Card text made safe, with continuation lines indented under a label.
 pub(crate) fn indented(text: &str, indent: &str) -> String {
@@ -125,7 +125,7 @@ pub fn render_notice(out: &mut impl Write, notice: &Notice) -> io::Result<()> {
             } else {
                 "marked (is:leech)"
             };
-            writeln!(out, "leech: {} lapses; the card is {action}", leech.lapses)
+            writeln!(out, "leech: {}; the card is {action}", plural(leech.lapses, "lapse"))
         }
         Notice::Undone => writeln!(out, "undone: the last answer was taken back"),
         Notice::NothingToUndo => writeln!(out, "nothing to undo"),
@@ -235,8 +235,9 @@ pub fn render_summary(out: &mut impl Write, summary: &Summary, clock: &Clock<imp
     if summary.new_waiting > 0 {
         writeln!(
             out,
-            "{} wait for a later day (daily limit).",
-            plural(summary.new_waiting, "more new card")
+            "{} {} for a later day (daily limit).",
+            plural(summary.new_waiting, "more new card"),
+            agree(summary.new_waiting, "waits", "wait")
         )?;
     }
     Ok(())

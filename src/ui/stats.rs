@@ -141,11 +141,11 @@ fn summary(out: &mut impl Write, stats: &Stats, paint: Paint) -> io::Result<()> 
     writeln!(out, "{}", fit(&cards, WIDTH))?;
     let d = &stats.distributions;
     let memory = format!(
-        "Memory    recall now {} · difficulty {} · stability {} (means over {} studied cards)",
+        "Memory    recall now {} · difficulty {} · stability {} (means over {})",
         percent(d.retrievability.mean.map(|m| m / 100.0)),
         percent(d.difficulty.mean.map(|m| m / 100.0)),
         d.stability.mean.map_or_else(|| "–".to_string(), |s| format!("{s:.1}d")),
-        d.stability.count
+        plural(d.stability.count, "studied card")
     );
     writeln!(out, "{}", fit(&memory, WIDTH))
 }
@@ -324,16 +324,16 @@ fn grade_cells(g: &Grades) -> String {
 fn leeches(out: &mut impl Write, stats: &Stats, paint: Paint) -> io::Result<()> {
     let l = &stats.leeches;
     let title = format!(
-        "Leeches · {} card{} with {} or more lapses",
-        l.count,
-        if l.count == 1 { "" } else { "s" },
+        "Leeches · {} with {} or more lapses",
+        plural(l.count, "card"),
         l.lapses
     );
     writeln!(out, "{}", paint.heading(&title))?;
     for card in l.cards.iter().take(LEECHES_SHOWN) {
         let line = format!(
-            "  {:>3} lapses  {} · {}",
+            "  {:>3} {:<6}  {} · {}",
             card.lapses,
+            if card.lapses == 1 { "lapse" } else { "lapses" },
             escape_control(&card.deck).replace('\n', " "),
             escape_control(&card.question).replace('\n', " ")
         );
@@ -355,7 +355,7 @@ fn percent(rate: Option<f64>) -> String {
 }
 
 fn days(n: u32) -> String {
-    format!("{n} day{}", if n == 1 { "" } else { "s" })
+    plural(n, "day")
 }
 
 #[cfg(test)]

@@ -337,8 +337,8 @@ impl<'a> Parser<'_, 'a> {
                     (first_line + line - 1, 1),
                     "",
                     &format!(
-                        "and {} more problems with quoting or fields in this file, not shown",
-                        errors.more
+                        "and {} with quoting or fields in this file, not shown",
+                        crate::text::plural(errors.more as u64, "more problem")
                     ),
                     "fix the ones above (one per line is shown) and import again",
                 ));

@@ -222,7 +222,10 @@ pub fn batch(path: &Path, bytes: &[u8], deck: Option<&ImportDeck>, notices: &mut
             file: label.clone(),
             line: last_unreported,
             column: 1,
-            message: format!("and {unreported} more rows without enough fields, not shown"),
+            message: format!(
+                "and {} without enough fields, not shown",
+                crate::text::plural(unreported as u64, "more row")
+            ),
             source_line: String::new(),
             hint: Some(format!("the first {} are above", text::MAX_DIAGNOSTICS)),
         });
