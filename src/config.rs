@@ -4,7 +4,7 @@ use crate::deck::RETENTION_RANGE;
 use crate::error::{Error, Result};
 use crate::sched::MAX_INTERVAL_DAYS;
 pub use crate::settings::parse_steps;
-use crate::settings::{EasyDay, EasyDays, LeechAction, MAX_STEPS, format_steps};
+use crate::settings::{EasyDay, EasyDays, LeechAction, MAX_STEPS, NO_STEPS, format_steps};
 use crate::store::Settings;
 
 /// Every setting a user can change, with what it means.
@@ -19,8 +19,8 @@ pub const KEYS: &[(&str, &str)] = &[
         "reviews per study day, for the whole collection and for each deck (a deck file may set its own)",
     ),
     ("retention", "desired retention, 0.70-0.99 (a deck file may override)"),
-    ("learn-steps", "learning steps, e.g. `1m 10m`"),
-    ("relearn-steps", "relearning steps after a lapse, e.g. `10m`"),
+    ("learn-steps", "learning steps, e.g. `1m 10m` (none: no steps)"),
+    ("relearn-steps", "relearning steps after a lapse, e.g. `10m` (none: no steps)"),
     ("max-interval", "longest review interval in days (1-36500)"),
     (
         "learn-ahead-mins",
@@ -85,8 +85,8 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
         "new-per-day" => settings.new_per_day.to_string(),
         "reviews-per-day" => settings.reviews_per_day.to_string(),
         "retention" => format!("{:.2}", s.desired_retention),
-        "learn-steps" => format_steps(&s.learn_steps_secs),
-        "relearn-steps" => format_steps(&s.relearn_steps_secs),
+        "learn-steps" => steps(&s.learn_steps_secs),
+        "relearn-steps" => steps(&s.relearn_steps_secs),
         "max-interval" => s.max_interval.to_string(),
         "learn-ahead-mins" => settings.learn_ahead_mins.to_string(),
         "fuzz" => if s.fuzz { "on" } else { "off" }.to_string(),
@@ -118,31 +118,41 @@ pub fn get(settings: &Settings, key: &str) -> Result<String> {
     })
 }
 
+/// Steps as `config` shows them: `1m 10m`, or `none`.
+fn steps(secs: &[u32]) -> String {
+    if secs.is_empty() {
+        NO_STEPS.to_string()
+    } else {
+        format_steps(secs)
+    }
+}
+
 /// What a list of steps must be, for the error when it is not.
 fn steps_like() -> String {
-    format!("a list of at most {MAX_STEPS} steps like `1m 10m` (s, m, h or d; at most 30 days each)")
+    format!("a list of at most {MAX_STEPS} steps like `1m 10m` (s, m, h or d; at most 30 days each) or {NO_STEPS}")
 }
 
 /// Sets a setting from text, after checking it.
 pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
     let bad = |what: &str| Error::Usage(format!("{key}: {:?} is not {what}", crate::text::clip(value, 80)));
-    let number = |max: u32, what: &str| {
+    // A whole number in `range`, else an error saying what it must be, with
+    // the range and a `note`: nothing out of range is clamped.
+    let number_in = |range: std::ops::RangeInclusive<u32>, what: &str, note: &str| {
         value
             .trim()
             .parse::<u32>()
             .ok()
-            .filter(|n| *n <= max)
-            .ok_or_else(|| bad(what))
+            .filter(|n| range.contains(n))
+            .ok_or_else(|| bad(&format!("{what} from {} to {}{note}", range.start(), range.end())))
     };
+    let number = |max: u32, what: &str| number_in(0..=max, what, "");
     let s = &mut settings.scheduler;
     match key {
-        "day-start-hour" => settings.day_start_hour = number(23, "an hour from 0 to 23")?,
-        "new-per-day" => settings.new_per_day = number(100_000, "a count from 0 to 100000")?,
-        "reviews-per-day" => settings.reviews_per_day = number(100_000, "a count from 0 to 100000")?,
-        "learn-ahead-mins" => settings.learn_ahead_mins = number(1440, "minutes from 0 to 1440")?,
-        "max-interval" => {
-            s.max_interval = number(MAX_INTERVAL_DAYS, "a number of days from 1 to 36500")?.max(1);
-        }
+        "day-start-hour" => settings.day_start_hour = number(23, "an hour")?,
+        "new-per-day" => settings.new_per_day = number(100_000, "a count")?,
+        "reviews-per-day" => settings.reviews_per_day = number(100_000, "a count")?,
+        "learn-ahead-mins" => settings.learn_ahead_mins = number(1440, "minutes")?,
+        "max-interval" => s.max_interval = number_in(1..=MAX_INTERVAL_DAYS, "a number of days", "")?,
         "retention" => {
             s.desired_retention = value
                 .trim()
@@ -166,20 +176,16 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
         "bury-interday" => settings.bury_interday = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "quiz-fast-secs" => {
             let slow = settings.quiz.slow_secs;
-            let fast = number(3600, "a number of seconds")?;
-            settings.quiz.fast_secs = Some(fast)
-                .filter(|f| (1..slow).contains(f))
-                .ok_or_else(|| bad(&format!("from 1 to {} (below quiz-slow-secs)", slow.saturating_sub(1))))?;
+            let fast = number_in(1..=slow.saturating_sub(1), "a number of seconds", " (below quiz-slow-secs)");
+            settings.quiz.fast_secs = fast?;
         }
         "quiz-slow-secs" => {
             let fast = settings.quiz.fast_secs;
-            let slow = number(3600, "a number of seconds")?;
-            settings.quiz.slow_secs = Some(slow)
-                .filter(|s| *s > fast)
-                .ok_or_else(|| bad(&format!("from {} to 3600 (above quiz-fast-secs)", fast + 1)))?;
+            let slow = number_in(fast + 1..=3600, "a number of seconds", " (above quiz-fast-secs)");
+            settings.quiz.slow_secs = slow?;
         }
-        "backups-keep" => settings.backups_keep = number(1000, "a count from 0 to 1000")?,
-        "leech-lapses" => settings.leech_lapses = number(1000, "a count from 0 to 1000")?,
+        "backups-keep" => settings.backups_keep = number(1000, "a count")?,
+        "leech-lapses" => settings.leech_lapses = number(1000, "a count")?,
         "leech-action" => {
             settings.leech_action = match value.trim() {
                 "tag" => LeechAction::Tag,
@@ -260,7 +266,8 @@ pub fn keys_help() -> String {
         "\nExamples:\n  iskra config                      every setting with its value\n  \
          iskra config new-per-day          one setting\n  \
          iskra config new-per-day 10       change it\n  \
-         iskra config learn-steps \"1m 10m 1h\"",
+         iskra config learn-steps 1m 10m 1h
+  iskra config relearn-steps none",
     );
     text
 }
@@ -274,6 +281,7 @@ mod tests {
         assert_eq!(parse_steps("1m 10m"), Some(vec![60, 600]));
         assert_eq!(parse_steps("30s 1h 1d"), Some(vec![30, 3600, 86_400]));
         assert_eq!(parse_steps(""), Some(vec![]));
+        assert_eq!(parse_steps("none"), Some(vec![]));
         assert_eq!(parse_steps("10"), None);
         assert_eq!(parse_steps("0m"), None);
         assert_eq!(parse_steps("5x"), None);
@@ -329,6 +337,47 @@ mod tests {
                 .to_string()
                 .contains("settings are")
         );
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_with_the_range_not_clamped() {
+        let mut settings = Settings::default();
+        for (key, value, range) in [
+            ("max-interval", "0", "from 1 to 36500"),
+            ("max-interval", "36501", "from 1 to 36500"),
+            ("day-start-hour", "24", "from 0 to 23"),
+            ("new-per-day", "100001", "from 0 to 100000"),
+            ("reviews-per-day", "-1", "from 0 to 100000"),
+            ("learn-ahead-mins", "1441", "from 0 to 1440"),
+            ("backups-keep", "1001", "from 0 to 1000"),
+            ("leech-lapses", "1001", "from 0 to 1000"),
+            ("quiz-fast-secs", "20", "from 1 to 19 (below quiz-slow-secs)"),
+            ("quiz-fast-secs", "0", "from 1 to 19 (below quiz-slow-secs)"),
+            ("quiz-slow-secs", "3601", "from 7 to 3600 (above quiz-fast-secs)"),
+            ("quiz-slow-secs", "6", "from 7 to 3600 (above quiz-fast-secs)"),
+        ] {
+            let err = set(&mut settings, key, value).unwrap_err();
+            assert!(matches!(err, Error::Usage(_)), "{key} {value}: {err:?}");
+            assert!(err.to_string().contains(range), "{key} {value}: {err}");
+        }
+        assert_eq!(settings, Settings::default(), "nothing was changed");
+        set(&mut settings, "max-interval", "1").unwrap();
+        assert_eq!(get(&settings, "max-interval").unwrap(), "1");
+    }
+
+    #[test]
+    fn no_steps_are_none_or_empty_and_show_as_none() {
+        let mut settings = Settings::default();
+        for key in ["learn-steps", "relearn-steps"] {
+            for none in ["none", "", "  ", " none "] {
+                set(&mut settings, key, "1m").unwrap();
+                set(&mut settings, key, none).unwrap();
+                assert_eq!(get(&settings, key).unwrap(), "none", "{key} {none:?}");
+            }
+            assert!(set(&mut settings, key, "none 1m").is_err());
+        }
+        assert!(settings.scheduler.learn_steps_secs.is_empty());
+        assert!(settings.scheduler.relearn_steps_secs.is_empty());
     }
 
     #[test]

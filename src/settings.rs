@@ -141,9 +141,17 @@ pub fn steps_count_ok(steps: &[u32]) -> bool {
     steps.len() <= MAX_STEPS
 }
 
+/// How no steps are written (`config learn-steps none`, `learn-steps: none`
+/// in a deck file); an empty list means the same.
+pub const NO_STEPS: &str = "none";
+
 /// Parses steps such as `1m 10m 1h 1d` (seconds with `s`) into seconds;
-/// `None` for a bad step or more than [`MAX_STEPS`].
+/// nothing or [`NO_STEPS`] is no steps; `None` for a bad step or more than
+/// [`MAX_STEPS`].
 pub fn parse_steps(text: &str) -> Option<Vec<u32>> {
+    if text.trim() == NO_STEPS {
+        return Some(Vec::new());
+    }
     if text.split_whitespace().nth(MAX_STEPS).is_some() {
         return None;
     }

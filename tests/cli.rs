@@ -1012,3 +1012,32 @@ fn config_changes_limits_and_steps() {
     let unknown = s.run(&["config", "colour", "red"]).fails();
     assert!(unknown.stderr.contains("no setting named"), "{}", unknown.stderr);
 }
+
+// `config`: several words are one value, numbers out of range are refused
+// with the range (nothing clamped), and no steps are `none`.
+#[test]
+fn config_values_are_checked_and_shown_as_given() {
+    let s = Scratch::new();
+    let set = s.run(&["config", "learn-steps", "2m", "15m", "1h"]).ok();
+    assert_eq!(set.stdout, "learn-steps = 2m 15m 1h\n");
+    for (key, value, range) in [
+        ("max-interval", "0", "from 1 to 36500"),
+        ("max-interval", "40000", "from 1 to 36500"),
+        ("learn-ahead-mins", "2000", "from 0 to 1440"),
+    ] {
+        let refused = s.run(&["config", key, value]);
+        assert_eq!(refused.code, 2, "{key} {value}: {}", refused.stderr);
+        assert!(refused.stderr.contains(range), "{}", refused.stderr);
+    }
+    assert_eq!(s.run(&["config", "max-interval"]).ok().stdout, "36500\n");
+    let none = s.run(&["config", "relearn-steps", "none"]).ok();
+    assert_eq!(none.stdout, "relearn-steps = none\n");
+    let empty = s.run(&["config", "learn-steps", ""]).ok();
+    assert_eq!(empty.stdout, "learn-steps = none\n");
+    let all = s.run(&["config"]).ok().stdout;
+    assert!(all.contains("\nlearn-steps       none "), "{all}");
+    assert!(all.contains("\nrelearn-steps     none "), "{all}");
+    // A deck file says `none` as config does.
+    s.write("none.deck", "# None\nlearn-steps: none\nrelearn-steps: none\n\n## a\nq: a?\na: A\n");
+    s.build(&["none.deck"]);
+}

@@ -14,14 +14,17 @@ use crate::store::{Settings, Store};
 pub struct ConfigArgs {
     /// The setting to show or change (the list below); without it, every setting with its value
     pub key: Option<String>,
-    /// Its new value
-    pub value: Option<String>,
+    /// Its new value; several words are one value with spaces between
+    /// them (`learn-steps 1m 10m 1h` is `learn-steps "1m 10m 1h"`)
+    #[arg(num_args = 1..)]
+    pub value: Vec<String>,
 }
 
 /// Runs `iskra config`.
 pub fn run(store: &mut Store, args: ConfigArgs, clock: &Clock, out: &mut impl Write) -> Result<i32> {
     let mut settings = store.settings()?;
-    match (args.key.as_deref(), args.value.as_deref()) {
+    let value = (!args.value.is_empty()).then(|| args.value.join(" "));
+    match (args.key.as_deref(), value.as_deref()) {
         (None, _) => {
             for (key, help) in KEYS {
                 let value = get(&settings, key)?;
