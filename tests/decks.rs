@@ -809,3 +809,81 @@ fn an_undo_step_whose_cards_were_deleted_before_never_blocks_the_older_ones() {
     let out = s.run(&["undo"]).ok();
     assert_eq!(out.stdout, format!("undid `flag 1` of 1 card: {}\n", other[0]));
 }
+
+/// (card id, deck key, reps, reviews logged) of every card.
+fn studied(s: &Scratch) -> Vec<(i64, String, i64, i64)> {
+    s.db()
+        .prepare(
+            "SELECT c.id, d.key, c.reps, (SELECT count(*) FROM review_log WHERE card_id = c.id)
+             FROM cards c JOIN decks d ON d.id = c.deck_id ORDER BY c.id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_renamed_deck_file_is_refused_with_the_deck_move_hint_and_moving_keeps_the_history() {
+    let s = Scratch::new();
+    let old = write(&s, "decks/hist.deck", KRONSTADT);
+    write(&s, "decks/other.deck", OTHER);
+    ok(run_in(&s, s.dir.path(), &["build"]));
+    s.run_at(NOW, &["review", "--deck", "hist"], "3\n3\n").ok();
+    let before = studied(&s);
+    assert_eq!(before.iter().filter(|c| c.3 > 0).count(), 2, "{before:?}");
+    let recorded = canonical(&old);
+
+    // `mv decks/hist.deck decks/history.deck`, and a new file in the same build.
+    let renamed = s.path("decks/history.deck");
+    std::fs::rename(&old, &renamed).unwrap();
+    write(&s, "decks/fresh.deck", "# Fresh\n## f\nq: f?\na: f\n");
+    let dump = s.dump();
+    let out = run_in(&s, s.dir.path(), &["build"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let stored = canonical(&renamed);
+    let said = format!(
+        "decks/history.deck:1:1: error: this file ({stored}) would make a new deck `history`, but its facts are those of deck `hist`, built from {recorded}, which is not there any more"
+    );
+    assert!(out.stderr.contains(&said), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "hint: if this is that file renamed or moved, iskra deck move hist {stored} builds deck `hist` from it from now on (its history kept)"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("nothing was written"), "{}", out.stderr);
+    assert_eq!(s.dump(), dump, "no second deck, nor any other change");
+
+    // A few facts added on the way: still the same deck's file.
+    let grown = format!("{KRONSTADT}## new-one\nq: New?\na: yes\n");
+    std::fs::write(&renamed, &grown).unwrap();
+    let out = run_in(&s, s.dir.path(), &["build", "decks/history.deck"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("but 2 of its 3 facts are those of deck `hist`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(s.dump(), dump);
+    std::fs::write(&renamed, KRONSTADT).unwrap();
+
+    // The hint's command, then the build: one deck, the same cards and history.
+    let out = ok(run_in(&s, s.dir.path(), &["deck", "move", "hist", &stored]));
+    assert!(out.stdout.contains("its key is now `history`"), "{}", out.stdout);
+    let out = ok(run_in(&s, s.dir.path(), &["build"]));
+    assert!(!out.stdout.contains("Not found"), "{}", out.stdout);
+    assert!(out.stdout.contains("Fresh: 1 added"), "{}", out.stdout);
+    let moved: Vec<_> = before
+        .iter()
+        .map(|(id, key, reps, logged)| {
+            let key = if key == "hist" { "history" } else { key };
+            (*id, key.to_string(), *reps, *logged)
+        })
+        .collect();
+    let (fresh, after): (Vec<_>, Vec<_>) = studied(&s).into_iter().partition(|c| c.1 == "fresh");
+    assert_eq!(after, moved);
+    assert_eq!(fresh.len(), 1, "only Fresh's card is new: {fresh:?}");
+}

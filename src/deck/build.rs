@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::identity::{Claim, Conflict, FILELESS, asks_shared_facts, claim, conflict_diagnostic, stored_path};
+use super::identity::{
+    Claim, FILELESS, asks_shared_facts, claim, conflict_diagnostic, refused_claims, shares_facts, stored_path,
+};
 use super::{CardText, Deck, Diagnostic, parse_deck};
 use crate::card::Schedule;
 use crate::error::{Error, Result};
@@ -20,14 +22,7 @@ include!(concat!(env!("OUT_DIR"), "/bundled_decks.rs"));
 
 pub use super::identity::BUNDLED_PREFIX;
 
-/// One deck file's text and where it came from.
-pub struct Source {
-    /// Shown in diagnostics and stored as the deck's source.
-    pub label: String,
-    /// The deck's identity: its file name without `.deck`.
-    pub key: String,
-    pub bytes: Vec<u8>,
-}
+pub use super::Source;
 
 /// The `.deck` files named by `paths` (directories are searched, sorted by name).
 pub fn collect_sources(paths: &[PathBuf]) -> Result<Vec<Source>> {
@@ -88,12 +83,15 @@ fn first_folder_with_decks(dir: &Path) -> Option<PathBuf> {
         .filter(|p| p.is_dir())
         .collect();
     folders.sort();
-    folders.into_iter().find(|folder| {
-        std::fs::read_dir(folder).is_ok_and(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .any(|p| p.extension().is_some_and(|e| e == "deck") && p.is_file())
-        })
+    folders.into_iter().find(|folder| holds_deck_files(folder))
+}
+
+/// True when the folder `dir` holds a `.deck` file of its own.
+pub fn holds_deck_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .any(|p| p.extension().is_some_and(|e| e == "deck") && p.is_file())
     })
 }
 
@@ -181,7 +179,9 @@ fn parse_changed(sources: &[Source], skip: &[bool]) -> Result<Vec<Option<Deck>>>
 /// of unchanged files opens no write transaction at all.
 ///
 /// A file whose deck key belongs to a deck built from another file (or
-/// imported, with no file, and sharing no fact with it) is refused with the
+/// imported, with no file, and sharing no fact with it), or that would make
+/// a new deck of the facts of a deck whose file is gone (that file renamed
+/// or moved: `iskra deck move` keeps their history), is refused with the
 /// other problems of the build ([`super::identity`]): the build is all or
 /// nothing, like a build with a parse error, so fixing the names and
 /// building again gives one result.
@@ -235,75 +235,6 @@ pub fn build_showing(store: &mut Store, sources: &[Source], progress: &dyn Progr
         *report = synced.next();
     }
     Ok(reports.into_iter().flatten().collect())
-}
-
-/// The diagnostics of the files (parsed, or not parsed because of errors;
-/// skipped ones are their decks' own) that may not be built into the deck of
-/// their key, as [`claim`] decides. A file with errors is not checked
-/// against a deck without a file (whether it shares facts is unknown).
-fn refused_claims(
-    store: &Store,
-    sources: &[Source],
-    paths: &[String],
-    parsed: &[Option<Deck>],
-) -> Result<Vec<Diagnostic>> {
-    let decks: HashMap<String, DeckRow> = store.decks()?.into_iter().map(|d| (d.key.clone(), d)).collect();
-    // The keys of the files before this one in the build.
-    let mut built: Vec<&str> = Vec::new();
-    let mut refused = Vec::new();
-    for ((source, path), deck) in sources.iter().zip(paths).zip(parsed) {
-        // A new key may not differ only in case from a deck's or another
-        // file's (a deck that has this very key is its own, even where an
-        // older collection holds another of the same letters).
-        let same_up_to_case = |key: &&str| *key != source.key && crate::names::same_up_to_case(key, &source.key);
-        let other = match decks.contains_key(&source.key) {
-            true => None,
-            false => decks
-                .keys()
-                .map(String::as_str)
-                .filter(same_up_to_case)
-                .min()
-                .or_else(|| built.iter().copied().find(same_up_to_case)),
-        };
-        built.push(&source.key);
-        let conflict = match other {
-            Some(other) => Some(Conflict::CaseOf {
-                other: other.to_string(),
-            }),
-            None => {
-                let existing = decks.get(&source.key);
-                let shared = match existing {
-                    Some(row) if asks_shared_facts(row) => match deck {
-                        Some(deck) => shares_facts(&store.facts_of_deck(row.id)?, deck),
-                        None => true,
-                    },
-                    _ => false,
-                };
-                claim(existing, path, |_| shared).err()
-            }
-        };
-        if let Some(conflict) = conflict {
-            let first_line = String::from_utf8_lossy(&source.bytes)
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .to_string();
-            refused.push(conflict_diagnostic(
-                &source.label,
-                &source.key,
-                path,
-                &first_line,
-                &conflict,
-            ));
-        }
-    }
-    Ok(refused)
-}
-
-/// True when `deck` (a file) has a fact id among `stored`, a deck's facts.
-fn shares_facts(stored: &[crate::store::FactRow], deck: &Deck) -> bool {
-    let ids: std::collections::HashSet<&str> = deck.facts.iter().map(|f| f.id.as_str()).collect();
-    stored.iter().any(|f| ids.contains(f.key.as_str()))
 }
 
 /// One parsed deck and the path it came from, ready to sync.

@@ -15,8 +15,11 @@
 
 use std::path::Path;
 
-use super::Diagnostic;
-use crate::store::DeckRow;
+use std::collections::{HashMap, HashSet};
+
+use super::{Deck, Diagnostic, Source};
+use crate::error::Result;
+use crate::store::{DeckRow, FactRow, Store};
 
 /// How the label (and stored source path) of a bundled deck starts.
 pub const BUNDLED_PREFIX: &str = "bundled:";
@@ -61,6 +64,47 @@ pub enum Conflict {
     /// keys are told apart without case, as `iskra deck rename` and file
     /// systems that ignore case (macOS, Windows) tell them.
     CaseOf { other: String },
+    /// No deck has the file's key, but most of its facts are those of deck
+    /// `old`, whose recorded file is not there any more: the file is that
+    /// deck's renamed or moved, and built as a new deck its facts would be
+    /// studied twice, once without their history (see [`renamed_from`]).
+    RenamedFrom {
+        old: String,
+        recorded: String,
+        shared: usize,
+        facts: usize,
+    },
+}
+
+/// True when `deck` was built from a file (not bundled, not imported) that
+/// is not there any more.
+pub fn file_missing(deck: &DeckRow) -> bool {
+    deck.source_path
+        .as_deref()
+        .is_some_and(|path| !path.starts_with(BUNDLED_PREFIX) && !Path::new(path).is_file())
+}
+
+/// Whether a file that would make a new deck, whose facts have the ids
+/// `file_ids`, is the file of one of `missing` renamed or moved: decks
+/// whose file is gone ([`file_missing`]), each with the ids of all its
+/// facts (retired ones too). It is when more than half of its ids are ids
+/// of that deck's facts (a rename keeps them all; a few facts added or
+/// removed on the way do not hide it), the deck sharing most of them (the
+/// first of a tie). A file with no facts is no deck's.
+pub fn renamed_from(file_ids: &[&str], missing: &[(DeckRow, HashSet<String>)]) -> Option<Conflict> {
+    let (deck, shared) = missing
+        .iter()
+        .map(|(deck, ids)| (deck, file_ids.iter().filter(|id| ids.contains(**id)).count()))
+        .fold(None, |best: Option<(&DeckRow, usize)>, (deck, shared)| match best {
+            Some((_, most)) if most >= shared => best,
+            _ => Some((deck, shared)),
+        })?;
+    (shared > 0 && shared * 2 > file_ids.len()).then(|| Conflict::RenamedFrom {
+        old: deck.key.clone(),
+        recorded: deck.source_path.clone().unwrap_or_default(),
+        shared,
+        facts: file_ids.len(),
+    })
 }
 
 /// Whether [`claim`] asks if a file shares a fact with `deck`, the deck of
@@ -176,6 +220,108 @@ fn same_inode(_: &Path, _: &Path) -> bool {
     false
 }
 
+/// The diagnostics of the files (parsed, or not parsed because of errors;
+/// skipped ones are their decks' own) that may not be built into the deck of
+/// their key, as [`claim`] decides, and the files that would make a new
+/// deck but are the file of a deck whose file is gone, renamed or moved
+/// ([`renamed_from`]). A file with errors is not checked against a deck
+/// without a file or a missing one (whether it shares facts is unknown).
+pub(super) fn refused_claims(
+    store: &Store,
+    sources: &[Source],
+    paths: &[String],
+    parsed: &[Option<Deck>],
+) -> Result<Vec<Diagnostic>> {
+    let decks: HashMap<String, DeckRow> = store.decks()?.into_iter().map(|d| (d.key.clone(), d)).collect();
+    // The keys of the files before this one in the build.
+    let mut built: Vec<&str> = Vec::new();
+    // The decks whose file is gone, read when a file would make a new deck.
+    let mut missing = None;
+    let mut refused = Vec::new();
+    for ((source, path), deck) in sources.iter().zip(paths).zip(parsed) {
+        // A new key may not differ only in case from a deck's or another
+        // file's (a deck that has this very key is its own, even where an
+        // older collection holds another of the same letters).
+        let same_up_to_case = |key: &&str| *key != source.key && crate::names::same_up_to_case(key, &source.key);
+        let other = match decks.contains_key(&source.key) {
+            true => None,
+            false => decks
+                .keys()
+                .map(String::as_str)
+                .filter(same_up_to_case)
+                .min()
+                .or_else(|| built.iter().copied().find(same_up_to_case)),
+        };
+        built.push(&source.key);
+        let conflict = match other {
+            Some(other) => Some(Conflict::CaseOf {
+                other: other.to_string(),
+            }),
+            None => {
+                let existing = decks.get(&source.key);
+                let shared = match existing {
+                    Some(row) if asks_shared_facts(row) => match deck {
+                        Some(deck) => shares_facts(&store.facts_of_deck(row.id)?, deck),
+                        None => true,
+                    },
+                    _ => false,
+                };
+                match claim(existing, path, |_| shared) {
+                    Ok(Claim::New) => match deck {
+                        Some(deck) => {
+                            if missing.is_none() {
+                                missing = Some(missing_decks(store, decks.values())?);
+                            }
+                            let ids: Vec<&str> = deck.facts.iter().map(|f| f.id.as_str()).collect();
+                            renamed_from(&ids, missing.as_deref().unwrap_or_default())
+                        }
+                        None => None,
+                    },
+                    claimed => claimed.err(),
+                }
+            }
+        };
+        if let Some(conflict) = conflict {
+            let first_line = String::from_utf8_lossy(&source.bytes)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            refused.push(conflict_diagnostic(
+                &source.label,
+                &source.key,
+                path,
+                &first_line,
+                &conflict,
+            ));
+        }
+    }
+    Ok(refused)
+}
+
+/// The decks among `decks` whose recorded file is not there any more, each
+/// with the ids of its facts (retired ones too), by key.
+fn missing_decks<'a>(
+    store: &Store,
+    decks: impl Iterator<Item = &'a DeckRow>,
+) -> Result<Vec<(DeckRow, HashSet<String>)>> {
+    let mut missing = decks
+        .filter(|deck| file_missing(deck))
+        .map(|deck| {
+            let ids = store.facts_of_deck(deck.id)?.into_iter().map(|f| f.key).collect();
+            Ok((deck.clone(), ids))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    missing.sort_by(|a, b| a.0.key.cmp(&b.0.key));
+    Ok(missing)
+}
+
+/// True when `deck` (a file) has a fact id among `stored`, a deck's facts.
+pub(super) fn shares_facts(stored: &[FactRow], deck: &Deck) -> bool {
+    let ids: HashSet<&str> = deck.facts.iter().map(|f| f.id.as_str()).collect();
+    stored.iter().any(|f| ids.contains(f.key.as_str()))
+}
+
 /// The diagnostic of a refused build: `label` is the file as named, `stored`
 /// its absolute path, `key` the deck's; it quotes `first_line`, the file's.
 pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &str, conflict: &Conflict) -> Diagnostic {
@@ -193,6 +339,18 @@ pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &st
         Conflict::CaseOf { other } => format!(
             "this file ({stored}) would make deck `{key}`, and deck `{other}` has that name up to case; deck names are told apart without case"
         ),
+        Conflict::RenamedFrom {
+            old,
+            recorded,
+            shared,
+            facts,
+        } => format!(
+            "this file ({stored}) would make a new deck `{key}`, but {} those of deck `{old}`, built from {recorded}, which is not there any more; built as a new deck, they would be studied twice, here without their history",
+            match (shared, facts) {
+                (shared, facts) if shared == facts => "its facts are".to_string(),
+                (shared, facts) => format!("{shared} of its {facts} facts are"),
+            }
+        ),
     };
     let hint = match conflict {
         Conflict::CaseOf { other } => {
@@ -200,6 +358,9 @@ pub fn conflict_diagnostic(label: &str, key: &str, stored: &str, first_line: &st
         }
         Conflict::UnrelatedToBundled { .. } => format!(
             "a deck's identity is its file name: rename this file, or iskra deck move {key} {stored} to build deck `{key}` from this file from now on (its history kept)"
+        ),
+        Conflict::RenamedFrom { old, .. } => format!(
+            "if this is that file renamed or moved, iskra deck move {old} {stored} builds deck `{old}` from it from now on (its history kept); if it is another deck, give its facts other ids, or iskra deck delete {old} if that deck is gone for good"
         ),
         Conflict::OtherFile { .. } | Conflict::NoFile => format!(
             "a deck's identity is its file name: rename one of them, or iskra deck move {key} {stored} to build deck `{key}` from this file from now on (its history kept)"
@@ -279,6 +440,36 @@ mod tests {
             Ok(Claim::AdoptsFileless)
         );
         assert!(claim(Some(&deck(Some(&kept))), "bundled:d.deck", |_| false).is_err());
+    }
+
+    #[test]
+    fn a_file_is_a_missing_decks_when_most_of_its_facts_are() {
+        let gone = |key: &str, ids: &[&str]| {
+            let row = DeckRow {
+                key: key.into(),
+                ..deck(Some(&format!("/gone/{key}.deck")))
+            };
+            (row, ids.iter().map(|id| id.to_string()).collect())
+        };
+        let missing = [gone("hist", &["a", "b", "c"]), gone("other", &["c", "d"])];
+        let renamed = |old: &str, shared, facts| {
+            Some(Conflict::RenamedFrom {
+                old: old.into(),
+                recorded: format!("/gone/{old}.deck"),
+                shared,
+                facts,
+            })
+        };
+        assert_eq!(renamed_from(&["a", "b", "c"], &missing), renamed("hist", 3, 3));
+        assert_eq!(renamed_from(&["a", "b", "new"], &missing), renamed("hist", 2, 3));
+        assert_eq!(renamed_from(&["c", "d", "x"], &missing), renamed("other", 2, 3));
+        // Half or fewer: another deck that happens to share an id or two.
+        assert_eq!(renamed_from(&["a", "x"], &missing), None);
+        assert_eq!(renamed_from(&["a", "b", "x", "y"], &missing), None);
+        // A tie goes to the first; no facts, or no deck missing, is nothing.
+        assert_eq!(renamed_from(&["c"], &missing), renamed("hist", 1, 1));
+        assert_eq!(renamed_from(&[], &missing), None);
+        assert_eq!(renamed_from(&["a"], &[]), None);
     }
 
     #[test]

@@ -35,6 +35,15 @@ pub use stored::stored_facts;
 
 pub use crate::settings::RETENTION_RANGE;
 
+/// One deck file's text and where it came from.
+pub struct Source {
+    /// Shown in diagnostics and stored as the deck's source.
+    pub label: String,
+    /// The deck's identity: its file name without `.deck`.
+    pub key: String,
+    pub bytes: Vec<u8>,
+}
+
 /// A parsed deck file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deck {
