@@ -825,6 +825,51 @@ fn studied(s: &Scratch) -> Vec<(i64, String, i64, i64)> {
 }
 
 #[test]
+fn a_deck_file_gone_from_the_folder_built_is_named_and_its_deck_kept() {
+    let s = Scratch::new();
+    write(&s, "decks/kronstadt.deck", KRONSTADT);
+    let gone = write(&s, "decks/other.deck", OTHER);
+    let elsewhere = write(&s, "notes/elsewhere.deck", "# Elsewhere\n## e\nq: e?\na: e\n");
+    ok(run_in(&s, s.dir.path(), &["build"]));
+    s.build(&["notes/elsewhere.deck"]);
+    let recorded = canonical(&gone);
+    std::fs::remove_file(&gone).unwrap();
+    std::fs::remove_file(&elsewhere).unwrap();
+    let before = s.dump();
+
+    // The default folder and a folder named: the deck is named with what to do.
+    for args in [&["build"][..], &["build", "decks"][..]] {
+        let out = ok(run_in(&s, s.dir.path(), args));
+        let said = format!(
+            "Not found: deck `other` was built from {recorded}, which is not there any more; its facts are kept and its cards still come up for study.\n  hint: `iskra deck move other NEW_FILE` if the file was renamed or moved (its history kept), `iskra deck delete other` if it is gone for good\n"
+        );
+        assert!(out.stdout.contains(&said), "{args:?}:\n{}", out.stdout);
+        assert!(
+            out.stdout.contains("Kronstadt 1921: 0 added"),
+            "the other files build: {}",
+            out.stdout
+        );
+        assert!(
+            !out.stdout.contains("elsewhere"),
+            "a deck of another folder is not this build's: {}",
+            out.stdout
+        );
+        assert_eq!(s.dump(), before, "{args:?}: nothing retired, nothing deleted");
+    }
+    // One file named: the folder is not built, nothing said of it.
+    let out = ok(run_in(&s, s.dir.path(), &["build", "decks/kronstadt.deck"]));
+    assert!(!out.stdout.contains("Not found"), "{}", out.stdout);
+
+    // The folder's last file gone too: both named, not "holds no .deck files".
+    std::fs::remove_file(s.path("decks/kronstadt.deck")).unwrap();
+    let out = ok(run_in(&s, s.dir.path(), &["build"]));
+    assert_eq!(out.stdout.matches("Not found: deck `").count(), 2, "{}", out.stdout);
+    assert!(out.stdout.contains("deck `kronstadt` was built from"), "{}", out.stdout);
+    assert_eq!(s.dump(), before);
+    assert_eq!(s.count("SELECT count(*) FROM cards WHERE queue = -1"), 0);
+}
+
+#[test]
 fn a_renamed_deck_file_is_refused_with_the_deck_move_hint_and_moving_keeps_the_history() {
     let s = Scratch::new();
     let old = write(&s, "decks/hist.deck", KRONSTADT);

@@ -1,6 +1,8 @@
 //! `iskra build [PATH...]`: builds deck files into the collection
 //! ([`crate::deck::build`]) and prints what each deck gained and lost. With
-//! no path it builds `decks/`; where there is no `decks/` folder, every deck
+//! no path it builds `decks/`, and names the decks built from a file in a
+//! folder it builds that is not there any more (their facts kept, not
+//! retired); where there is no `decks/` folder, every deck
 //! built from a file is built again from the file it was built from (and
 //! the new files of `decks-dir`), and decks whose file is gone are named and
 //! left as they are ([`crate::deck::rebuild`]).
@@ -8,11 +10,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::deck::build::{Source, build_showing, collect_sources};
-use crate::deck::rebuild::recorded_sources;
+use crate::deck::build::{Source, build_showing, collect_sources, holds_deck_files};
+use crate::deck::rebuild::{missing_in, recorded_sources};
 use crate::error::{Error, Result};
-use crate::store::Store;
-use crate::ui::build_report::{render_recorded, render_reports};
+use crate::store::{DeckRow, Store};
+use crate::ui::build_report::{render_missing, render_recorded, render_reports};
 
 /// The folder `iskra build` builds when given no path.
 const DEFAULT_DIR: &str = "decks";
@@ -41,9 +43,30 @@ pub fn run(store: &mut Store, args: BuildArgs, out: &mut impl Write) -> Result<i
     } else {
         args.paths
     };
-    let sources = collect_sources(&paths)?;
-    let reports = build_with_bar(store, &sources)?;
+    // The decks whose file was in a folder built here and is gone; a folder
+    // whose every deck file is gone builds nothing but names them.
+    let mut missing: Vec<DeckRow> = Vec::new();
+    let mut built = Vec::with_capacity(paths.len());
+    for path in paths {
+        let gone = match path.is_dir() {
+            true => missing_in(store, &path)?,
+            false => Vec::new(),
+        };
+        if gone.is_empty() || holds_deck_files(&path) {
+            built.push(path);
+        }
+        for deck in gone {
+            if !missing.iter().any(|m| m.id == deck.id) {
+                missing.push(deck);
+            }
+        }
+    }
+    let reports = match built.is_empty() {
+        true => Vec::new(),
+        false => build_with_bar(store, &collect_sources(&built)?)?,
+    };
     render_reports(out, &reports).map_err(Error::stdout)?;
+    render_missing(out, &missing).map_err(Error::stdout)?;
     Ok(0)
 }
 

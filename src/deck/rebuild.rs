@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use super::build::{Source, build, collect_sources};
-use super::identity::{BUNDLED_PREFIX, stored_path};
+use super::identity::{BUNDLED_PREFIX, file_missing, stored_path};
 use crate::error::{Error, Result};
 use crate::store::{DeckRow, Store, SyncReport};
 
@@ -35,13 +35,8 @@ pub fn recorded_sources(store: &Store, decks_dir: Option<&Path>) -> Result<Recor
     let mut files = Vec::new();
     for deck in store.decks()? {
         match deck.source_path.as_deref() {
-            Some(path) if !path.starts_with(BUNDLED_PREFIX) => {
-                if Path::new(path).is_file() {
-                    files.push(PathBuf::from(path));
-                } else {
-                    recorded.missing.push(deck);
-                }
-            }
+            _ if file_missing(&deck) => recorded.missing.push(deck),
+            Some(path) if !path.starts_with(BUNDLED_PREFIX) => files.push(PathBuf::from(path)),
             _ => {}
         }
     }
@@ -63,6 +58,26 @@ pub fn recorded_sources(store: &Store, decks_dir: Option<&Path>) -> Result<Recor
     sources.append(&mut recorded.sources);
     recorded.sources = sources;
     Ok(recorded)
+}
+
+/// The decks built from a file in the folder `dir` (one `iskra build`
+/// builds) that is not there any more, by key: their facts are kept, and
+/// the build names them.
+pub fn missing_in(store: &Store, dir: &Path) -> Result<Vec<DeckRow>> {
+    let Ok(dir) = std::fs::canonicalize(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut missing: Vec<DeckRow> = store
+        .decks()?
+        .into_iter()
+        .filter(file_missing)
+        .filter(|deck| {
+            let recorded = Path::new(deck.source_path.as_deref().unwrap_or_default());
+            recorded.parent().is_some_and(|folder| folder == dir)
+        })
+        .collect();
+    missing.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(missing)
 }
 
 /// Builds the one deck file at `path` (read now) into the collection, as

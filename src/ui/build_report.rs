@@ -8,7 +8,7 @@ use std::io::Write;
 
 use crate::deck::build::BUNDLED_PREFIX;
 use crate::deck::rebuild::Recorded;
-use crate::store::{RenumberedCloze, SyncReport};
+use crate::store::{DeckRow, RenumberedCloze, SyncReport};
 use crate::text::escape_control;
 
 /// Everything a build says about one deck, as lines (no final newline): `Deck:
@@ -99,11 +99,18 @@ pub fn render_recorded(out: &mut impl Write, recorded: &Recorded, reports: &[Syn
         )?;
     }
     render_reports(out, reports)?;
-    for deck in &recorded.missing {
+    render_missing(out, &recorded.missing)
+}
+
+/// The decks whose recorded file is not there any more (a build leaves
+/// their facts and cards as they are): each named with its file and what
+/// to do.
+pub fn render_missing(out: &mut impl Write, missing: &[DeckRow]) -> std::io::Result<()> {
+    for deck in missing {
         let path = deck.source_path.as_deref().unwrap_or_default();
         writeln!(
             out,
-            "Not found: deck `{key}` was built from {}, which is not there any more; its facts are kept.\n  hint: `iskra deck move {key} NEW_PATH` if it moved, `iskra deck delete {key}` if it is gone",
+            "Not found: deck `{key}` was built from {}, which is not there any more; its facts are kept and its cards still come up for study.\n  hint: `iskra deck move {key} NEW_FILE` if the file was renamed or moved (its history kept), `iskra deck delete {key}` if it is gone for good",
             escape_control(path),
             key = escape_control(&deck.key),
         )?;
