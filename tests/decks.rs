@@ -932,3 +932,60 @@ fn a_renamed_deck_file_is_refused_with_the_deck_move_hint_and_moving_keeps_the_h
     assert_eq!(after, moved);
     assert_eq!(fresh.len(), 1, "only Fresh's card is new: {fresh:?}");
 }
+
+#[test]
+fn deck_move_onto_a_copy_an_older_build_made_says_to_delete_the_copy_first() {
+    let s = Scratch::new();
+    write(&s, "decks/hist.deck", KRONSTADT);
+    ok(run_in(&s, s.dir.path(), &["build"]));
+    s.run_at(NOW, &["review", "--deck", "hist"], "3\n").ok();
+    // What an older iskra did with `mv hist.deck history.deck`: a second deck.
+    std::fs::copy(s.path("decks/hist.deck"), s.path("decks/history.deck")).unwrap();
+    ok(run_in(&s, s.dir.path(), &["build"]));
+    std::fs::remove_file(s.path("decks/hist.deck")).unwrap();
+    let before = studied(&s);
+    let dump = s.dump();
+
+    let out = run_in(&s, s.dir.path(), &["deck", "move", "hist", "decks/history.deck"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    let stored = canonical(&s.path("decks/history.deck"));
+    assert!(
+        out.stderr.contains(&format!(
+            "{stored} was already built into a deck of its own, `history` (2 cards, none studied yet)"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "hint: `iskra deck delete history` takes that copy out (it has no history), then `iskra deck move hist {stored}`"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(s.dump(), dump);
+
+    // Doing what it says keeps hist's cards and history.
+    ok(run_in(&s, s.dir.path(), &["deck", "delete", "history", "--yes"]));
+    ok(run_in(&s, s.dir.path(), &["deck", "move", "hist", &stored]));
+    let kept: Vec<_> = before
+        .iter()
+        .filter(|c| c.1 == "hist")
+        .map(|(id, _, reps, logged)| (*id, "history".to_string(), *reps, *logged))
+        .collect();
+    assert_eq!(studied(&s), kept);
+    assert_eq!(kept.iter().map(|c| c.3).sum::<i64>(), 1);
+
+    // The copy studied too: deleting either deck is said to lose its history.
+    write(&s, "decks/copy.deck", KRONSTADT);
+    ok(run_in(&s, s.dir.path(), &["build", "decks/copy.deck"]));
+    s.run_at(NOW, &["review", "--deck", "copy"], "3\n").ok();
+    let out = run_in(&s, s.dir.path(), &["deck", "move", "history", "decks/copy.deck"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("which has history too (1 review)"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("keep one history"), "{}", out.stderr);
+}

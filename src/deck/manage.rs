@@ -7,11 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use super::build::{FactSync, fingerprint, sync_in};
-use super::identity::{BUNDLED_PREFIX, stored_path};
-use super::parse_deck;
+use super::identity::{BUNDLED_PREFIX, renamed_from, same_source, stored_path};
+use super::{Deck, parse_deck};
 use crate::error::{Error, Result};
 use crate::files::rename_new;
 use crate::store::{DeckRow, DeckTotals, Store, SyncReport, Tx, UNDO_STEPS};
+use crate::text::plural;
 
 /// What `deck rename` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,39 @@ fn taken(key: &str, other: &DeckRow) -> Error {
         "the collection already has a deck `{}` ({}), so `{key}` is taken.\n  hint: choose another name, or rename that deck first",
         other.key, other.name
     ))
+}
+
+/// Whether `other`, the deck that has the key of the file `parsed` (stored
+/// as `stored`), was built from that file, and the file is `deck`'s renamed
+/// or moved, by the rule a build refuses such a file with
+/// ([`renamed_from`]): then `other` is a copy of `deck` an older build made.
+fn copy_of(store: &Store, deck: &DeckRow, other: &DeckRow, parsed: &Deck, stored: &str) -> Result<bool> {
+    if !other.source_path.as_deref().is_some_and(|p| same_source(p, stored)) {
+        return Ok(false);
+    }
+    let ids: Vec<&str> = parsed.facts.iter().map(|f| f.id.as_str()).collect();
+    let own = store.facts_of_deck(deck.id)?.into_iter().map(|f| f.key).collect();
+    Ok(renamed_from(&ids, &[(deck.clone(), own)]).is_some())
+}
+
+/// The error of `deck move` to a file another deck (`other`) was already
+/// built from: a build made it a deck of its own, as iskra did before it
+/// refused a renamed file whose facts are a deck's whose file is gone. Said
+/// with what to do: with no history, that deck is only a copy to delete
+/// first; with some, one of the two histories goes.
+fn built_twice(deck: &DeckRow, other: &DeckRow, stored: &str, totals: &DeckTotals) -> Error {
+    let (old, new) = (&deck.key, &other.key);
+    let retry = format!("iskra deck move {old} {stored}");
+    Error::Usage(match totals.reviews {
+        0 => format!(
+            "{stored} was already built into a deck of its own, `{new}` ({}, none studied yet), so deck `{old}` cannot take its name.\n  hint: `iskra deck delete {new}` takes that copy out (it has no history), then `{retry}` builds deck `{old}` from the file with its history",
+            plural(totals.cards as u64, "card")
+        ),
+        reviews => format!(
+            "{stored} was already built into a deck of its own, `{new}`, which has history too ({}), so deck `{old}` cannot take its name.\n  hint: keep one history: `iskra deck delete {new}` then `{retry}` keeps `{old}`'s; `iskra deck delete {old}` keeps `{new}`'s (each deletion backs the collection up first)",
+            plural(reviews as u64, "review")
+        ),
+    })
 }
 
 /// The deck's file, for a deck built from one; `None` for a bundled or
@@ -202,7 +236,11 @@ pub fn move_to(store: &mut Store, deck: &DeckRow, path: &Path) -> Result<Moved> 
     let hash = fingerprint(&stored, &bytes);
     let tx = store.begin_bulk(64)?;
     if let Some(other) = tx.deck_key_taken(&key, deck.id)? {
-        return Err(taken(&key, &other));
+        drop(tx);
+        return Err(match copy_of(store, deck, &other, &parsed, &stored)? {
+            true => built_twice(deck, &other, &stored, &store.deck_totals(other.id)?),
+            false => taken(&key, &other),
+        });
     }
     tx.rekey_deck(deck.id, &key, Some(&stored))?;
     if key != deck.key {
