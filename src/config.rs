@@ -20,7 +20,10 @@ pub const KEYS: &[(&str, &str)] = &[
     ),
     ("retention", "desired retention, 0.70-0.99 (a deck file may override)"),
     ("learn-steps", "learning steps, e.g. `1m 10m` (none: no steps)"),
-    ("relearn-steps", "relearning steps after a lapse, e.g. `10m` (none: no steps)"),
+    (
+        "relearn-steps",
+        "relearning steps after a lapse, e.g. `10m` (none: no steps)",
+    ),
     ("max-interval", "longest review interval in days (1-36500)"),
     (
         "learn-ahead-mins",
@@ -176,7 +179,11 @@ pub fn set(settings: &mut Settings, key: &str, value: &str) -> Result<()> {
         "bury-interday" => settings.bury_interday = parse_on_off(value).ok_or_else(|| bad("on or off"))?,
         "quiz-fast-secs" => {
             let slow = settings.quiz.slow_secs;
-            let fast = number_in(1..=slow.saturating_sub(1), "a number of seconds", " (below quiz-slow-secs)");
+            let fast = number_in(
+                1..=slow.saturating_sub(1),
+                "a number of seconds",
+                " (below quiz-slow-secs)",
+            );
             settings.quiz.fast_secs = fast?;
         }
         "quiz-slow-secs" => {

@@ -519,7 +519,11 @@ fn undo_removes_the_last_answer() {
         "{}",
         run.stdout
     );
-    assert!(run.stdout.contains("Session done: 1 answer on 1 card"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Session done: 1 answer on 1 card"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(s.count("SELECT count(*) FROM review_log"), 1, "two answers, one undone");
     assert_eq!(
         s.count(
@@ -820,7 +824,11 @@ fn limit_stops_after_n_answers() {
     s.build(&["three.deck"]);
     let run = s.run_at(NOW, &["review", "--limit", "2"], "3\n3\n3\n3\n").ok();
     assert_eq!(run.answered(), 2);
-    assert!(run.stdout.contains("Session done: 2 answers on 2 cards"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Session done: 2 answers on 2 cards"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(s.count("SELECT count(*) FROM review_log"), 2);
 }
 
@@ -845,7 +853,11 @@ fn protocol_details() {
         run.stdout
     );
     assert_eq!(run.lines_starting("unknown command").len(), 2, "{}", run.stdout);
-    assert!(run.stdout.contains("Session done: 2 answers on 2 cards"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Session done: 2 answers on 2 cards"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(s.count("SELECT count(*) FROM review_log"), 2);
 }
 
@@ -1038,6 +1050,9 @@ fn config_values_are_checked_and_shown_as_given() {
     assert!(all.contains("\nlearn-steps       none "), "{all}");
     assert!(all.contains("\nrelearn-steps     none "), "{all}");
     // A deck file says `none` as config does.
-    s.write("none.deck", "# None\nlearn-steps: none\nrelearn-steps: none\n\n## a\nq: a?\na: A\n");
+    s.write(
+        "none.deck",
+        "# None\nlearn-steps: none\nrelearn-steps: none\n\n## a\nq: a?\na: A\n",
+    );
     s.build(&["none.deck"]);
 }

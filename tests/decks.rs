@@ -443,11 +443,7 @@ fn rename_delete_and_move_keep_or_take_the_history() {
         .find_map(|l| l.strip_prefix("Backed up the collection to "))
         .and_then(|l| l.strip_suffix('.'))
         .unwrap_or_else(|| panic!("no backup named in:\n{}", out.stdout));
-    assert!(
-        out.stdout.contains("2 facts, 2 cards, 1 review"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("2 facts, 2 cards, 1 review"), "{}", out.stdout);
     let kept = common::open_read_only(Path::new(backup));
     let reviews: i64 = kept
         .query_row("SELECT count(*) FROM review_log", [], |r| r.get(0))
@@ -651,6 +647,7 @@ fn a_setting_a_deck_overrides_is_said_when_changed_and_the_bundled_decks_follow_
         bundled.contains("options   the collection's · retention 0.80 · 5 new,"),
         "a bundled deck pins no retention: {bundled}"
     );
+}
 
 /// The ids of deck `key`'s cards, in id order.
 fn deck_cards(s: &Scratch, key: &str) -> Vec<String> {

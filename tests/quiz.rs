@@ -368,7 +368,11 @@ fn review_in_quiz_form_grades_automatically_with_overrides() {
         .map(Result::unwrap)
         .collect();
     assert_eq!(ratings, [1, 3, 1]);
-    assert!(run.stdout.contains("Session done: 3 answers on 3 cards"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Session done: 3 answers on 3 cards"),
+        "{}",
+        run.stdout
+    );
 
     // Choice: one question with its numbered options, answered and graded.
     let choice = s

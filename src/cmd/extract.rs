@@ -84,7 +84,13 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
             .out
             .unwrap_or_else(|| free_path(&decks, Path::new(""), &format!("{stem}.drafts")));
         append_to_deck_file(&path, &drafts, &source, &removed_ids(store.as_ref(), &path)?)?;
-        writeln!(out, "{} written to {}", plural(drafts.len() as u64, "draft"), path.display()).map_err(Error::stdout)?;
+        writeln!(
+            out,
+            "{} written to {}",
+            plural(drafts.len() as u64, "draft"),
+            path.display()
+        )
+        .map_err(Error::stdout)?;
         return Ok(0);
     }
     let path = args

@@ -323,11 +323,7 @@ fn grade_cells(g: &Grades) -> String {
 
 fn leeches(out: &mut impl Write, stats: &Stats, paint: Paint) -> io::Result<()> {
     let l = &stats.leeches;
-    let title = format!(
-        "Leeches · {} with {} or more lapses",
-        plural(l.count, "card"),
-        l.lapses
-    );
+    let title = format!("Leeches · {} with {} or more lapses", plural(l.count, "card"), l.lapses);
     writeln!(out, "{}", paint.heading(&title))?;
     for card in l.cards.iter().take(LEECHES_SHOWN) {
         let line = format!(

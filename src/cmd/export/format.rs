@@ -100,7 +100,13 @@ pub fn deliver(
             let mut bytes = Vec::new();
             let rows = write(&mut bytes)?;
             crate::files::write_atomic(path, &bytes)?;
-            writeln!(stdout, "{} written to {}", crate::text::plural(rows as u64, "row"), path.display()).map_err(Error::stdout)
+            writeln!(
+                stdout,
+                "{} written to {}",
+                crate::text::plural(rows as u64, "row"),
+                path.display()
+            )
+            .map_err(Error::stdout)
         }
         None => {
             let mut buffered = std::io::BufWriter::new(stdout);

@@ -137,11 +137,17 @@ mod tests {
         summary.count(7, false, 1_000, 1);
         summary.count(7, true, 2_000, 1);
         summary.count(9, false, 500, 1);
-        assert_eq!((summary.answers, summary.cards, summary.again, summary.time_ms), (3, 2, 1, 3_500));
+        assert_eq!(
+            (summary.answers, summary.cards, summary.again, summary.time_ms),
+            (3, 2, 1, 3_500)
+        );
         // Undoing card 9's only answer takes the card away; one of card 7's does not.
         summary.count(9, false, 500, -1);
         summary.count(7, true, 2_000, -1);
-        assert_eq!((summary.answers, summary.cards, summary.again, summary.time_ms), (1, 1, 0, 1_000));
+        assert_eq!(
+            (summary.answers, summary.cards, summary.again, summary.time_ms),
+            (1, 1, 0, 1_000)
+        );
         summary.count(7, false, 1_000, -1);
         assert_eq!((summary.answers, summary.cards), (0, 0));
     }
