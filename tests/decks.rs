@@ -986,3 +986,45 @@ fn deck_move_onto_a_copy_an_older_build_made_says_to_delete_the_copy_first() {
     );
     assert!(out.stderr.contains("keep one history"), "{}", out.stderr);
 }
+
+#[test]
+fn a_retired_card_comes_back_suspended_if_it_was_suspended() {
+    let s = Scratch::new();
+    let deck = |reverse: bool, with_x: bool| {
+        let cards = if reverse { "basic reverse" } else { "basic" };
+        let x = if with_x { "## x\nq: x?\na: y\n" } else { "" };
+        format!("# N\n## nep\nq: What does NEP stand for?\na: New Economic Policy\ncards: {cards}\n{x}")
+    };
+    let queues = |s: &Scratch| -> Vec<(String, String, i64)> {
+        s.db()
+            .prepare("SELECT f.key, c.template, c.queue FROM cards c JOIN facts f ON f.id = c.fact_id ORDER BY f.key, c.template")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    write(&s, "d/n.deck", &deck(true, true));
+    ok(run_in(&s, &s.path("d"), &["build", "n.deck"]));
+    let reverse: i64 = s
+        .db()
+        .query_row("SELECT id FROM cards WHERE template = 'reverse'", [], |r| r.get(0))
+        .unwrap();
+    ok(run_in(&s, &s.path("d"), &["suspend", &reverse.to_string()]));
+    let before = queues(&s);
+    assert!(before.contains(&("nep".into(), "reverse".into(), -1)), "{before:?}");
+
+    // The reverse card leaves (retired), then its whole fact and x leave,
+    // then all come back.
+    for (reverse, with_x) in [(false, true), (false, false), (true, true)] {
+        write(&s, "d/n.deck", &deck(reverse, with_x));
+        ok(run_in(&s, &s.path("d"), &["build", "n.deck"]));
+    }
+    assert_eq!(
+        queues(&s),
+        before,
+        "each card back in its queue, the suspended one suspended"
+    );
+    let info = ok(run_in(&s, &s.path("d"), &["card", &reverse.to_string()])).stdout;
+    assert!(info.contains("suspended"), "{info}");
+}

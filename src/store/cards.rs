@@ -34,6 +34,23 @@ pub const DAY_DUE_LIMIT: i64 = 1_000_000_000;
 pub(crate) const ACTIVE_QUEUE_SQL: &str =
     "CASE WHEN state = 0 THEN 0 WHEN state = 2 THEN 2 WHEN due < 1000000000 THEN 3 ELSE 1 END";
 
+/// `cards.retired` of a card retired while it was suspended (by a command
+/// or as a leech): brought back, it is suspended again. 1 is a card retired
+/// from any other queue (brought back into the queue of its state), 0 one in
+/// its file. Both retired values read as `true` (`CardRow::retired`).
+const RETIRED_SUSPENDED: i64 = 2;
+
+/// Retires the cards `condition` selects (`?2` the suspended queue): out of
+/// every queue, remembering whether they were suspended
+/// ([`RETIRED_SUSPENDED`]). Only cards not retired yet, so a second
+/// retirement keeps what the first remembered.
+fn retire_sql(condition: &str) -> String {
+    format!(
+        "UPDATE cards SET retired = CASE WHEN queue = ?2 THEN {RETIRED_SUSPENDED} ELSE 1 END, queue = ?2
+         WHERE {condition} AND retired = 0"
+    )
+}
+
 /// The queue a card with schedule `s` belongs to when nothing holds it back.
 pub(crate) fn queue_for(s: &Schedule) -> i64 {
     match (s.state, s.due) {
@@ -477,13 +494,16 @@ impl Tx<'_> {
     }
 
     /// Rewords a card of a fact in a deck file, puts it in `deck_id`, and
-    /// brings it back into its queue if it was retired.
+    /// brings it back into its queue if it was retired (suspended again if
+    /// it was suspended when it was retired).
     pub fn sync_card_text(&self, card_id: i64, text: &CardText, deck_id: i64) -> Result<()> {
         self.conn()
             .prepare_cached(&format!(
                 "UPDATE cards SET front = ?2, back = ?3, answer = ?4, deck_id = ?5,
-                   queue = CASE WHEN retired = 1 THEN {ACTIVE_QUEUE_SQL} ELSE queue END, retired = 0, search_text = ?6
-                 WHERE id = ?1"
+                   queue = CASE retired WHEN 0 THEN queue WHEN {RETIRED_SUSPENDED} THEN {} ELSE {ACTIVE_QUEUE_SQL} END,
+                   retired = 0, search_text = ?6
+                 WHERE id = ?1",
+                queue::SUSPENDED
             ))?
             .execute(params![
                 card_id,
@@ -496,10 +516,11 @@ impl Tx<'_> {
         self.text_changed(card_id, card_id)
     }
 
-    /// Retires a card whose template left its fact: suspended, history kept.
+    /// Retires a card whose template left its fact: out of every queue,
+    /// history kept ([`retire_sql`]).
     pub fn retire_card(&self, card_id: i64) -> Result<()> {
         self.conn()
-            .prepare_cached("UPDATE cards SET retired = 1, queue = ?2 WHERE id = ?1")?
+            .prepare_cached(&retire_sql("id = ?1"))?
             .execute(params![card_id, queue::SUSPENDED])?;
         Ok(())
     }
@@ -507,7 +528,7 @@ impl Tx<'_> {
     /// Retires every card of a fact gone from its file.
     pub fn retire_cards_of_fact(&self, fact_id: i64) -> Result<()> {
         self.conn()
-            .prepare_cached("UPDATE cards SET retired = 1, queue = ?2 WHERE fact_id = ?1")?
+            .prepare_cached(&retire_sql("fact_id = ?1"))?
             .execute(params![fact_id, queue::SUSPENDED])?;
         Ok(())
     }
