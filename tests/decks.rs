@@ -680,7 +680,7 @@ fn undo_after_a_deck_delete_says_so_then_goes_on_to_the_older_changes() {
             .to_string()
     };
     let (answered, other_answered) = (answered("kronstadt"), answered("other"));
-    assert_eq!(other, [other_answered.clone()]);
+    assert_eq!(other, std::slice::from_ref(&other_answered));
     let at_first = cards(&s);
     // Three changes: one of the other deck's card, one of both decks'
     // cards, and a forget of both (with their log entries).
