@@ -30,6 +30,9 @@ pub struct DeckStatus {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Status {
     pub now: DateTime<Utc>,
+    /// Learning cards due by then are shown early by `review` when nothing
+    /// else is left (`learn-ahead-mins`).
+    pub learn_ahead_until: DateTime<Utc>,
     pub study_day: String,
     pub decks: Vec<DeckStatus>,
     pub next_due: Option<DateTime<Utc>>,
@@ -97,6 +100,7 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
         new_today: capped.new,
         due_now: capped.review + capped.learning(),
         now: clock.now(),
+        learn_ahead_until: clock.now() + chrono::Duration::minutes(i64::from(settings.learn_ahead_mins)),
         study_day: crate::clock::date_of_day(today).to_string(),
         decks,
         next_due,

@@ -552,6 +552,34 @@ fn undo_removes_the_last_answer() {
 }
 
 #[test]
+fn status_says_a_learning_card_within_the_learn_ahead_window_is_shown_now() {
+    // Two new cards answered Good at NOW are in a 10-minute learning step;
+    // a minute later status said only "next card: in 9m" while review
+    // showed one at once.
+    let s = Scratch::new();
+    s.write("three.deck", "# Two\n## a\nq: alpha?\na: A\n## b\nq: beta?\na: B\n");
+    s.build(&["three.deck"]);
+    let run = s.review_at(NOW, "3\n3\nq\n");
+    assert_eq!(run.questions()[..2], ["alpha?", "beta?"], "{}", run.stdout);
+    let later = shifted(NOW, 1);
+    let status = s.run_at(&later, &["status"], "").ok().stdout;
+    assert!(
+        status.contains("Nothing is due now; next card: ")
+            && status.contains(", which `iskra review` shows now, early (learn-ahead-mins)."),
+        "{status}"
+    );
+    assert_eq!(s.review_at(&later, "q\n").questions().len(), 1);
+    // Out of the window, it is only said when.
+    let status = s.run_at(&later, &["config", "learn-ahead-mins", "0"], "").ok();
+    assert!(status.stdout.contains("learn-ahead-mins = 0"));
+    let status = s.run_at(&later, &["status"], "").ok().stdout;
+    assert!(
+        status.contains("Nothing is due now; next card: ") && !status.contains("shows now"),
+        "{status}"
+    );
+}
+
+#[test]
 fn a_buried_card_comes_back_the_next_study_day() {
     let s = Scratch::new();
     s.write("three.deck", THREE);

@@ -34,16 +34,12 @@ pub const DAY_DUE_LIMIT: i64 = 1_000_000_000;
 pub(crate) const ACTIVE_QUEUE_SQL: &str =
     "CASE WHEN state = 0 THEN 0 WHEN state = 2 THEN 2 WHEN due < 1000000000 THEN 3 ELSE 1 END";
 
-/// `cards.retired` of a card retired while it was suspended (by a command
-/// or as a leech): brought back, it is suspended again. 1 is a card retired
-/// from any other queue (brought back into the queue of its state), 0 one in
-/// its file. Both retired values read as `true` (`CardRow::retired`).
+/// `cards.retired` of a card retired while suspended: brought back, it is
+/// suspended again (1: retired from another queue; both read as retired).
 const RETIRED_SUSPENDED: i64 = 2;
 
-/// Retires the cards `condition` selects (`?2` the suspended queue): out of
-/// every queue, remembering whether they were suspended
-/// ([`RETIRED_SUSPENDED`]). Only cards not retired yet, so a second
-/// retirement keeps what the first remembered.
+/// Retires the cards `condition` selects (`?2` the suspended queue) that
+/// are not retired yet, remembering whether they were suspended.
 fn retire_sql(condition: &str) -> String {
     format!(
         "UPDATE cards SET retired = CASE WHEN queue = ?2 THEN {RETIRED_SUSPENDED} ELSE 1 END, queue = ?2

@@ -99,13 +99,26 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
             out,
             "Nothing is due now; {} {verb} for a later study day (daily limit); next card: {}.",
             held.join(" and "),
-            when(next, clock)
+            next_card(status, next, clock)
         )
     } else if let Some(at) = status.next_due {
-        writeln!(out, "Nothing is due now; next card: {}.", when(at, clock))
+        writeln!(out, "Nothing is due now; next card: {}.", next_card(status, at, clock))
     } else if status.decks.is_empty() {
         writeln!(out, "No decks yet: run `iskra build decks/`.")
     } else {
         writeln!(out, "No cards are scheduled.")
+    }
+}
+
+/// When the next card is due, and that `review` shows it now if it is a
+/// learning card within the learn-ahead window.
+fn next_card(status: &Status, at: chrono::DateTime<chrono::Utc>, clock: &Clock<impl chrono::TimeZone>) -> String {
+    if at <= status.learn_ahead_until {
+        format!(
+            "{}, which `iskra review` shows now, early (learn-ahead-mins)",
+            when(at, clock)
+        )
+    } else {
+        when(at, clock)
     }
 }
