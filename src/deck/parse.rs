@@ -218,7 +218,10 @@ impl<'a> Parser<'a> {
                     file: self.file.to_string(),
                     line: self.lines.max(1),
                     column: 1,
-                    message: format!("and {} more problems in this file, not shown", self.unreported),
+                    message: format!(
+                        "and {} in this file, not shown",
+                        crate::text::plural(self.unreported as u64, "more problem")
+                    ),
                     source_line: String::new(),
                     hint: Some(format!(
                         "the first {MAX_DIAGNOSTICS} are above; fix them and build again"
