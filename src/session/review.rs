@@ -125,6 +125,10 @@ struct DeckScope {
     scheduler: Scheduler,
     /// The siblings an answer buries (the deck's options).
     bury: BuryRules,
+    /// What the deck's due cards leave of its review limit, as the header
+    /// last counted it: the most new cards it may give now
+    /// (`DailyLimits`: the review limit holds new cards back).
+    review_room: std::cell::Cell<u32>,
 }
 
 struct Shown {
@@ -225,6 +229,7 @@ impl<'s> ReviewSession<'s> {
                     scheduler: Scheduler::new(options.scheduler)?,
                     bury: options.bury,
                     row,
+                    review_room: std::cell::Cell::new(0),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -523,6 +528,9 @@ impl<'s> ReviewSession<'s> {
                 .new_left
                 .min(self.limits.collection_new_left().saturating_sub(total.new));
             let c = self.store.queue_counts(scope.row.id, &query)?;
+            scope
+                .review_room
+                .set(query.reviews_left.saturating_sub(c.day_learning + c.review));
             total.new += c.new;
             total.intraday += c.intraday;
             total.day_learning += c.day_learning;

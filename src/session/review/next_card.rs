@@ -96,12 +96,14 @@ impl ReviewSession<'_> {
         })
     }
 
-    /// The first new card of the decks with new cards left today; none of
-    /// a fact with a card due today that the session shows first (and
-    /// whose answer buries the new one: `QueueQuery::sibling_due_by`).
+    /// The first new card of the decks with new cards left today and room
+    /// left by their due cards under their review limit (as the header
+    /// counted just before: `DeckScope::review_room`); none of a fact with
+    /// a card due today that the session shows first (and whose answer
+    /// buries the new one: `QueueQuery::sibling_due_by`).
     fn first_new(&self, not_fact: i64, clock: &Clock<impl chrono::TimeZone>) -> Result<Option<CardRow>> {
         self.earliest(
-            |d| self.limits.new_left(d.row.id) > 0,
+            |d| self.limits.new_left(d.row.id) > 0 && d.review_room.get() > 0,
             |store, deck| {
                 let sibling_due_by = self.limits.query(deck, clock).sibling_due_by();
                 store.next_new(deck, not_fact, sibling_due_by)

@@ -363,6 +363,51 @@ fn the_review_limit_holds_new_cards_back() {
 }
 
 #[test]
+fn a_deck_whose_due_cards_take_its_review_limit_gives_no_new_card_in_a_session_over_all_decks() {
+    // Deck a gives 3 reviews a day; b has the collection's limits. A month
+    // on, a's three studied cards are due: its three new ones wait, while b
+    // gives its new cards.
+    let mut store = Store::open_in_memory().unwrap();
+    let source = |key: &str, text: String| Source {
+        label: format!("{key}.deck"),
+        key: key.into(),
+        bytes: text.into_bytes(),
+    };
+    build(&mut store, &[source("a", deck_of(6, "reviews-per-day: 3"))]).unwrap();
+    let day1 = clock("2026-01-10T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
+    assert_eq!(shown_until_done(&mut session, &day1).len(), 3);
+    drop(session);
+    build(
+        &mut store,
+        &[source(
+            "b",
+            deck_of(2, "").replace("question", "other").replace("## f", "## g"),
+        )],
+    )
+    .unwrap();
+
+    let later = clock("2026-03-01T10:00:00Z");
+    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
+    let shown = shown_until_done(&mut session, &later);
+    let new_of_a = shown
+        .iter()
+        .filter(|(front, state)| *state == "new" && front.starts_with("question"))
+        .count();
+    assert_eq!(new_of_a, 0, "{shown:?}");
+    assert_eq!(
+        shown.iter().filter(|(_, state)| *state == "review").count(),
+        3,
+        "{shown:?}"
+    );
+    assert_eq!(
+        shown.iter().filter(|(f, _)| f.starts_with("other")).count(),
+        2,
+        "{shown:?}"
+    );
+}
+
+#[test]
 fn a_buried_review_is_the_next_card_on_the_next_study_day() {
     let mut store = store_with(&deck_of(2, ""));
     let day1 = clock("2026-01-10T10:00:00Z");
