@@ -31,8 +31,10 @@ pub struct DeckStatus {
 pub struct Status {
     pub now: DateTime<Utc>,
     /// Learning cards due by then are shown early by `review` when nothing
-    /// else is left (`learn-ahead-mins`).
+    /// else is left (`learn-ahead-mins`, within the study day).
     pub learn_ahead_until: DateTime<Utc>,
+    /// When the first learning card (within a day) is due.
+    pub next_learning: Option<DateTime<Utc>>,
     pub study_day: String,
     pub decks: Vec<DeckStatus>,
     pub next_due: Option<DateTime<Utc>>,
@@ -66,6 +68,7 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
     let mut waiting = WaitingCounts::default();
     let mut unseen = 0;
     let mut reviews_held = false;
+    let mut next_learning: Option<DateTime<Utc>> = None;
     for row in rows {
         let query = limits.query(row.id, clock);
         let c = store.deck_counts(row.id, &query)?;
@@ -76,6 +79,7 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
         waiting.day_learning += c.day_learning;
         waiting.intraday += c.learning_now - c.day_learning;
         let learning_at = c.next_learning_ms.and_then(DateTime::from_timestamp_millis);
+        next_learning = next_learning.into_iter().chain(learning_at).min();
         reviews_held |= c.next_review_day.is_some_and(|d| limits.holds_back(row.id, d, clock));
         let review_at = c.next_review_day.map(|d| limits.review_due_at(row.id, d, clock));
         let next_due = [learning_at, review_at].into_iter().flatten().min();
@@ -100,7 +104,9 @@ pub fn status(store: &Store, deck: Option<&str>, clock: &Clock<impl chrono::Time
         new_today: capped.new,
         due_now: capped.review + capped.learning(),
         now: clock.now(),
-        learn_ahead_until: clock.now() + chrono::Duration::minutes(i64::from(settings.learn_ahead_mins)),
+        learn_ahead_until: (clock.now() + chrono::Duration::minutes(i64::from(settings.learn_ahead_mins)))
+            .min(clock.end_of_today() - chrono::Duration::milliseconds(1)),
+        next_learning,
         study_day: crate::clock::date_of_day(today).to_string(),
         decks,
         next_due,

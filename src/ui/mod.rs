@@ -113,7 +113,7 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
 /// When the next card is due, and that `review` shows it now if it is a
 /// learning card within the learn-ahead window.
 fn next_card(status: &Status, at: chrono::DateTime<chrono::Utc>, clock: &Clock<impl chrono::TimeZone>) -> String {
-    if at <= status.learn_ahead_until {
+    if status.next_learning == Some(at) && at <= status.learn_ahead_until {
         format!(
             "{}, which `iskra review` shows now, early (learn-ahead-mins)",
             when(at, clock)
