@@ -83,7 +83,7 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
         let path = args
             .out
             .unwrap_or_else(|| free_path(&decks, Path::new(""), &format!("{stem}.drafts")));
-        append_to_deck_file(&path, &drafts, &source, &removed_ids(store.as_ref(), &path)?)?;
+        append_to_deck_file(&path, &drafts, &source, &deck_fact_ids(store.as_ref(), &path)?)?;
         writeln!(
             out,
             "{} written to {}",
@@ -96,7 +96,7 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
     let path = args
         .out
         .unwrap_or_else(|| free_path(&decks, &decks_dir(&settings), "drafts"));
-    let removed = removed_ids(store.as_ref(), &path)?;
+    let removed = deck_fact_ids(store.as_ref(), &path)?;
     let accepted = crate::ui::drafts::walk(&drafts, |draft| {
         append_to_deck_file(&path, std::slice::from_ref(draft), &source, &removed)
     })?;
@@ -110,12 +110,13 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
     Ok(0)
 }
 
-/// The ids of the facts removed from the deck the drafts file builds into
+/// The ids of every fact of the deck the drafts file builds into (in the
+/// file, removed from it, or in a file since deleted)
 /// (its history stays with them: a new draft must not take one).
-fn removed_ids(store: Option<&Store>, path: &Path) -> Result<Vec<String>> {
+fn deck_fact_ids(store: Option<&Store>, path: &Path) -> Result<Vec<String>> {
     let Some(store) = store else { return Ok(Vec::new()) };
     match store.deck_by_key(&crate::deck::author::file_key(path))? {
-        Some(deck) => store.removed_fact_keys(deck.id),
+        Some(deck) => store.fact_keys(deck.id),
         None => Ok(Vec::new()),
     }
 }

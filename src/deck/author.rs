@@ -35,7 +35,8 @@ pub struct DeckFile {
     deck: Deck,
     /// True until a new deck's file is first written.
     unwritten: bool,
-    /// The ids of the deck's facts that were removed from its file: the
+    /// The ids of every fact the deck has in the collection (those removed
+    /// from its file too, or not in the file as it is now): the
     /// collection keeps their cards' history for them, so a new fact given
     /// one would take that history over.
     removed: Vec<String>,
@@ -53,7 +54,7 @@ impl DeckFile {
             Some(path) => DeckFile::open(&recorded_file(&row, path)?),
             None => Err(no_deck_file(&row)),
         }?;
-        let removed = store.removed_fact_keys(row.id)?;
+        let removed = store.fact_keys(row.id)?;
         Ok(DeckFile { removed, ..file })
     }
 

@@ -73,12 +73,13 @@ impl Store {
         facts_where(self.conn(), "deck_id = ?1", deck_id)
     }
 
-    /// The keys of the facts removed from deck `deck_id`'s file (whose cards
-    /// keep their history, retired): no new fact may take one.
-    pub fn removed_fact_keys(&self, deck_id: i64) -> Result<Vec<String>> {
+    /// The keys of every fact deck `deck_id` has, in its file or removed
+    /// from it (their cards keep their history): no new fact may take one,
+    /// even when the file was deleted or edited since the last build.
+    pub fn fact_keys(&self, deck_id: i64) -> Result<Vec<String>> {
         let mut stmt = self
             .conn()
-            .prepare_cached("SELECT key FROM facts WHERE deck_id = ?1 AND removed = 1 ORDER BY id")?;
+            .prepare_cached("SELECT key FROM facts WHERE deck_id = ?1 ORDER BY id")?;
         let keys = stmt
             .query_map([deck_id], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?;
