@@ -232,7 +232,8 @@ fn simulator_config(
         max_ivl: setup.max_interval as f32,
         learn_limit: setup.new_limit,
         review_limit: setup.review_limit,
-        new_cards_ignore_review_limit: true,
+        // As the sessions: the review limit holds new cards back (`DailyLimits`).
+        new_cards_ignore_review_limit: false,
         learning_step_count: setup.learn_steps,
         relearning_step_count: setup.relearn_steps,
         post_scheduling_fn,
