@@ -77,7 +77,7 @@ pub fn render_status(out: &mut impl Write, status: &Status, clock: &Clock<impl c
         if listed > new {
             writeln!(
                 out,
-                "(The new column is each deck's own allowance; all decks together give {new} today: new-per-day.)"
+                "(The new column is each deck's own allowance; all decks together give {new} today: the collection's new-per-day and reviews-per-day.)"
             )?;
         }
         Ok(())
