@@ -96,9 +96,9 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
     let path = args
         .out
         .unwrap_or_else(|| free_path(&decks, &decks_dir(&settings), "drafts"));
-    let removed = deck_fact_ids(store.as_ref(), &path)?;
+    let taken = deck_fact_ids(store.as_ref(), &path)?;
     let accepted = crate::ui::drafts::walk(&drafts, |draft| {
-        append_to_deck_file(&path, std::slice::from_ref(draft), &source, &removed)
+        append_to_deck_file(&path, std::slice::from_ref(draft), &source, &taken)
     })?;
     writeln!(
         out,
@@ -111,8 +111,8 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
 }
 
 /// The ids of every fact of the deck the drafts file builds into (in the
-/// file, removed from it, or in a file since deleted)
-/// (its history stays with them: a new draft must not take one).
+/// file, removed from it, or in a file since deleted): their history stays
+/// with them, so a new draft must not take one.
 fn deck_fact_ids(store: Option<&Store>, path: &Path) -> Result<Vec<String>> {
     let Some(store) = store else { return Ok(Vec::new()) };
     match store.deck_by_key(&crate::deck::author::file_key(path))? {

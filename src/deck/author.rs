@@ -39,7 +39,7 @@ pub struct DeckFile {
     /// from its file too, or not in the file as it is now): the
     /// collection keeps their cards' history for them, so a new fact given
     /// one would take that history over.
-    removed: Vec<String>,
+    known: Vec<String>,
 }
 
 impl DeckFile {
@@ -54,8 +54,8 @@ impl DeckFile {
             Some(path) => DeckFile::open(&recorded_file(&row, path)?),
             None => Err(no_deck_file(&row)),
         }?;
-        let removed = store.fact_keys(row.id)?;
-        Ok(DeckFile { removed, ..file })
+        let known = store.fact_keys(row.id)?;
+        Ok(DeckFile { known, ..file })
     }
 
     /// The user's copy of a bundled deck: the file `dir/KEY.deck` if it
@@ -79,7 +79,7 @@ impl DeckFile {
             text: text.to_string(),
             deck,
             unwritten: true,
-            removed: Vec::new(),
+            known: Vec::new(),
         })
     }
 
@@ -93,7 +93,7 @@ impl DeckFile {
             text: String::from_utf8_lossy(&bytes).into_owned(),
             deck,
             unwritten: false,
-            removed: Vec::new(),
+            known: Vec::new(),
         })
     }
 
@@ -127,7 +127,7 @@ impl DeckFile {
             path,
             deck,
             unwritten: true,
-            removed: Vec::new(),
+            known: Vec::new(),
         })
     }
 
@@ -168,7 +168,7 @@ impl DeckFile {
     pub fn id_taken(&self, id: &str) -> Option<String> {
         if self.deck.facts.iter().any(|f| f.id == id) {
             Some(format!("`{id}` is already a fact of this deck"))
-        } else if self.removed.iter().any(|r| r == id) {
+        } else if self.known.iter().any(|r| r == id) {
             Some(format!(
                 "`{id}` is the id of a fact removed from this deck's file, whose cards' history a new fact would take over"
             ))

@@ -357,12 +357,12 @@ pub fn render_facts(drafts: &[Draft], source: &str, first_number: usize) -> Stri
 }
 
 /// Appends drafts to a deck file (created when missing), numbering their ids
-/// after the file's existing `draft-N` facts and after those of `removed`
-/// (the ids of facts removed from the file's deck, whose history a new
-/// draft must not take over). The whole new text is checked before it
+/// after the file's existing `draft-N` facts and after those of `taken`
+/// (the ids of the facts the file's deck has in the collection, whose
+/// history a new draft must not take over). The whole new text is checked before it
 /// replaces the file, atomically.
-pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str, removed: &[String]) -> Result<()> {
-    let after_removed = removed
+pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str, taken: &[String]) -> Result<()> {
+    let after_taken = taken
         .iter()
         .filter_map(|id| id.strip_prefix("draft-").and_then(|n| n.parse::<usize>().ok()))
         .max()
@@ -370,7 +370,7 @@ pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str, removed:
     let read = crate::deck::build::read_deck_file(path);
     let text = match read {
         Err(Error::Io { source: err, .. }) if err.kind() == std::io::ErrorKind::NotFound => {
-            render_deck(drafts, source, after_removed + 1)
+            render_deck(drafts, source, after_taken + 1)
         }
         Err(err) => return Err(err),
         Ok(bytes) => {
@@ -383,7 +383,7 @@ pub fn append_to_deck_file(path: &Path, drafts: &[Draft], source: &str, removed:
             let next = old
                 .lines()
                 .filter_map(|l| l.strip_prefix("## draft-").and_then(|n| n.trim().parse::<usize>().ok()))
-                .chain([after_removed])
+                .chain([after_taken])
                 .max()
                 .map_or(1, |n| n + 1);
             let separator = if old.ends_with('\n') || old.is_empty() {
