@@ -5,18 +5,26 @@ use super::*;
 use crate::deck::build::{Source, build};
 use chrono::{Duration, Utc};
 
+/// A first study day, and a day about seven weeks on (every card studied
+/// on the first is due by then).
+const DAY1: &str = "2026-01-10T10:00:00Z";
+const LATER: &str = "2026-03-01T10:00:00Z";
+
 fn clock(text: &str) -> Clock<Utc> {
     Clock::new(crate::clock::parse_now(text).unwrap(), Utc, 4)
 }
 
+fn source(key: &str, deck: &str) -> Source {
+    Source {
+        label: format!("{key}.deck"),
+        key: key.into(),
+        bytes: deck.as_bytes().to_vec(),
+    }
+}
+
 fn store_with(deck: &str) -> Store {
     let mut store = Store::open_in_memory().unwrap();
-    let source = Source {
-        label: "t.deck".into(),
-        key: "t".into(),
-        bytes: deck.as_bytes().to_vec(),
-    };
-    build(&mut store, &[source]).unwrap();
+    build(&mut store, &[source("t", deck)]).unwrap();
     store
 }
 
@@ -62,10 +70,30 @@ fn shown_until_done(session: &mut ReviewSession, c: &Clock<Utc>) -> Vec<(String,
     shown
 }
 
+/// What a session started at `at` shows until done, each card answered
+/// Easy (see [`shown_until_done`]).
+fn study_until_done(store: &mut Store, at: &str) -> Vec<(String, &'static str)> {
+    let c = clock(at);
+    let mut session = ReviewSession::start(store, None, None, &c).unwrap();
+    shown_until_done(&mut session, &c)
+}
+
+/// Answers Easy the first `n` cards of a session started at `at`.
+fn study_easy(store: &mut Store, n: usize, at: &str) {
+    let c = clock(at);
+    let mut session = ReviewSession::start(store, None, None, &c).unwrap();
+    answer_easy(&mut session, n, &c);
+}
+
+/// The states of the cards [`study_until_done`] shows.
+fn states(shown: Vec<(String, &'static str)>) -> Vec<&'static str> {
+    shown.into_iter().map(|(_, state)| state).collect()
+}
+
 #[test]
 fn grade_needs_a_revealed_answer() {
     let mut store = store_with(&deck_of(2, ""));
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     let (notice, screen) = session.handle(Input::Grade(Rating::Good), &c).unwrap();
@@ -84,7 +112,7 @@ fn grade_needs_a_revealed_answer() {
 #[test]
 fn new_cards_respect_the_daily_limit() {
     let mut store = store_with(&deck_of(5, "new-per-day: 3"));
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     let mut fronts = Vec::new();
     let mut screen = session.current(&c).unwrap();
@@ -107,7 +135,7 @@ fn new_cards_respect_the_daily_limit() {
 #[test]
 fn learning_cards_come_back_within_the_learn_ahead_window() {
     let mut store = store_with(&deck_of(1, ""));
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     assert_eq!(
@@ -134,7 +162,7 @@ fn learning_cards_come_back_within_the_learn_ahead_window() {
 #[test]
 fn undo_restores_the_card_and_removes_the_log_entry() {
     let mut store = store_with(&deck_of(2, ""));
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     grade(&mut session, Rating::Easy, &c);
@@ -153,7 +181,7 @@ fn undo_restores_the_card_and_removes_the_log_entry() {
 #[test]
 fn buried_cards_wait_for_the_next_study_day() {
     let mut store = store_with(&deck_of(1, ""));
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     let (notice, screen) = session.handle(Input::Bury, &c).unwrap();
@@ -178,7 +206,7 @@ fn buried_cards_wait_for_the_next_study_day() {
 #[test]
 fn answer_time_is_measured_from_the_question_and_capped() {
     let mut store = store_with(&deck_of(2, ""));
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     session.current(&c).unwrap();
     let later = c.at(c.now() + Duration::seconds(7));
@@ -202,16 +230,8 @@ fn answer_time_is_measured_from_the_question_and_capped() {
 fn due_reviews_come_before_new_cards_and_new_ones_are_spread() {
     // 4 cards graduate today; on a later day they are due with 6 new cards.
     let mut store = store_with(&deck_of(10, "new-per-day: 4"));
-    let day1 = clock("2026-01-10T10:00:00Z");
-    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
-    answer_easy(&mut session, 4, &day1);
-    drop(session);
-    let later = clock("2026-03-01T10:00:00Z");
-    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
-    let order: Vec<&str> = shown_until_done(&mut session, &later)
-        .into_iter()
-        .map(|(_, state)| state)
-        .collect();
+    study_easy(&mut store, 4, DAY1);
+    let order = states(study_until_done(&mut store, LATER));
     assert_eq!(order.len(), 8);
     assert_eq!(order[0], "review", "a due review comes first: {order:?}");
     // 4 reviews and 4 new: new cards are interleaved, not all at the end.
@@ -221,7 +241,7 @@ fn due_reviews_come_before_new_cards_and_new_ones_are_spread() {
 #[test]
 fn session_limit_stops_early() {
     let mut store = store_with(&deck_of(5, ""));
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, Some(2), &c).unwrap();
     session.current(&c).unwrap();
     grade(&mut session, Rating::Easy, &c);
@@ -236,7 +256,7 @@ fn session_limit_stops_early() {
 #[test]
 fn the_hint_is_shown_when_asked_for_and_hidden_again_on_the_next_card() {
     let mut store = store_with("# T\n## a\nq: alpha?\na: A\nhint: first\n## b\nq: beta?\na: B\nhint: second\n");
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     let hint = |screen: &Screen| match screen {
         Screen::Question { card, hint_shown, .. } | Screen::Answer { card, hint_shown, .. } => {
@@ -256,7 +276,7 @@ fn the_hint_is_shown_when_asked_for_and_hidden_again_on_the_next_card() {
 #[test]
 fn suspend_is_undone_like_a_bury() {
     let mut store = store_with(&deck_of(2, ""));
-    let c = clock("2026-01-10T10:00:00Z");
+    let c = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &c).unwrap();
     assert_eq!(front(&session.current(&c).unwrap()), "question 0?");
     let (notice, screen) = session.handle(Input::Suspend, &c).unwrap();
@@ -280,7 +300,7 @@ fn a_new_card_never_comes_before_a_due_card_of_its_fact() {
     // whose answer would bury `a`'s due review until tomorrow.
     let ad = "# T\n## a\nq: Capital of France?\na: Paris\ncards: basic reverse\n## d\nq: Capital of Peru?\na: Lima\n";
     let mut store = store_with(ad);
-    let day1 = clock("2026-01-10T10:00:00Z");
+    let day1 = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
     for question in ["Capital of France?", "Capital of Peru?"] {
         assert_eq!(front(&session.current(&day1).unwrap()), question);
@@ -300,7 +320,7 @@ fn a_new_card_never_comes_before_a_due_card_of_its_fact() {
         .unwrap();
     assert_eq!(reverse_first, 1);
 
-    let later = clock("2026-03-01T10:00:00Z");
+    let later = clock(LATER);
     store.unbury(later.today()).unwrap();
     let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
     let Screen::Question { counts, .. } = session.current(&later).unwrap() else {
@@ -319,16 +339,8 @@ fn new_cards_are_spread_by_the_new_cards_left_not_by_the_limit() {
     // 8 reviews due and 2 new cards left under a limit of 8: new cards
     // come after several reviews each, not one after every review.
     let mut store = store_with(&deck_of(10, "new-per-day: 8"));
-    let day1 = clock("2026-01-10T10:00:00Z");
-    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
-    answer_easy(&mut session, 8, &day1);
-    drop(session);
-    let later = clock("2026-03-01T10:00:00Z");
-    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
-    let order: Vec<&str> = shown_until_done(&mut session, &later)
-        .into_iter()
-        .map(|(_, state)| state)
-        .collect();
+    study_easy(&mut store, 8, DAY1);
+    let order = states(study_until_done(&mut store, LATER));
     assert_eq!(order.len(), 10, "{order:?}");
     let new: Vec<usize> = (0..10).filter(|&i| order[i] == "new").collect();
     assert_eq!(new.len(), 2, "{order:?}");
@@ -342,16 +354,13 @@ fn the_review_limit_holds_new_cards_back() {
     // Anki's default ("New cards ignore review limit" off): new cards count
     // against the review limit, and get only what the due cards leave of it.
     let mut store = store_with(&deck_of(5, "reviews-per-day: 3"));
-    let day1 = clock("2026-01-10T10:00:00Z");
-    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
-    let shown = shown_until_done(&mut session, &day1);
+    let shown = study_until_done(&mut store, DAY1);
     assert_eq!(shown.len(), 3, "as many new cards as the review limit: {shown:?}");
     assert!(shown.iter().all(|(_, state)| *state == "new"), "{shown:?}");
-    drop(session);
 
     // A month on, the three studied are due and take the whole limit: the
     // two cards still new wait.
-    let later = clock("2026-03-01T10:00:00Z");
+    let later = clock(LATER);
     let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
     let Screen::Question { counts, .. } = session.current(&later).unwrap() else {
         panic!("nothing to study")
@@ -364,32 +373,15 @@ fn the_review_limit_holds_new_cards_back() {
 
 #[test]
 fn a_deck_whose_due_cards_take_its_review_limit_gives_no_new_card_in_a_session_over_all_decks() {
-    // Deck a gives 3 reviews a day; b has the collection's limits. A month
-    // on, a's three studied cards are due: its three new ones wait, while b
+    // Deck t gives 3 reviews a day; b has the collection's limits. A month
+    // on, t's three studied cards are due: its three new ones wait, while b
     // gives its new cards.
-    let mut store = Store::open_in_memory().unwrap();
-    let source = |key: &str, text: String| Source {
-        label: format!("{key}.deck"),
-        key: key.into(),
-        bytes: text.into_bytes(),
-    };
-    build(&mut store, &[source("a", deck_of(6, "reviews-per-day: 3"))]).unwrap();
-    let day1 = clock("2026-01-10T10:00:00Z");
-    let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
-    assert_eq!(shown_until_done(&mut session, &day1).len(), 3);
-    drop(session);
-    build(
-        &mut store,
-        &[source(
-            "b",
-            deck_of(2, "").replace("question", "other").replace("## f", "## g"),
-        )],
-    )
-    .unwrap();
+    let mut store = store_with(&deck_of(6, "reviews-per-day: 3"));
+    assert_eq!(study_until_done(&mut store, DAY1).len(), 3);
+    let b = deck_of(2, "").replace("question", "other").replace("## f", "## g");
+    build(&mut store, &[source("b", &b)]).unwrap();
 
-    let later = clock("2026-03-01T10:00:00Z");
-    let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
-    let shown = shown_until_done(&mut session, &later);
+    let shown = study_until_done(&mut store, LATER);
     let new_of_a = shown
         .iter()
         .filter(|(front, state)| *state == "new" && front.starts_with("question"))
@@ -410,12 +402,12 @@ fn a_deck_whose_due_cards_take_its_review_limit_gives_no_new_card_in_a_session_o
 #[test]
 fn a_buried_review_is_the_next_card_on_the_next_study_day() {
     let mut store = store_with(&deck_of(2, ""));
-    let day1 = clock("2026-01-10T10:00:00Z");
+    let day1 = clock(DAY1);
     let mut session = ReviewSession::start(&mut store, None, None, &day1).unwrap();
     answer_easy(&mut session, 2, &day1);
     drop(session);
     // Both due; one buried, the other answered for weeks ahead.
-    let later = clock("2026-03-01T10:00:00Z");
+    let later = clock(LATER);
     let mut session = ReviewSession::start(&mut store, None, None, &later).unwrap();
     session.current(&later).unwrap();
     session.handle(Input::Bury, &later).unwrap();
