@@ -198,14 +198,7 @@ fn prop(query: &str, value: &str) -> Result<Query> {
 mod tests {
     use super::*;
     use crate::search::parse;
-
-    fn p(q: &str) -> Query {
-        parse(q).unwrap()
-    }
-
-    fn text(t: &str) -> Query {
-        Query::Text(t.into())
-    }
+    use crate::search::tests::{p, text};
 
     #[test]
     fn fields() {

@@ -298,11 +298,12 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
-    fn p(q: &str) -> Query {
+    /// A query that parses (`field.rs`'s tests use these too).
+    pub(super) fn p(q: &str) -> Query {
         parse(q).unwrap()
     }
 
-    fn text(t: &str) -> Query {
+    pub(super) fn text(t: &str) -> Query {
         Query::Text(t.into())
     }
 
