@@ -116,7 +116,7 @@ pub fn run(collection: Option<&Path>, args: ExtractArgs, out: &mut impl Write) -
 fn deck_fact_ids(store: Option<&Store>, path: &Path) -> Result<Vec<String>> {
     let Some(store) = store else { return Ok(Vec::new()) };
     match store.deck_by_key(&crate::deck::author::file_key(path))? {
-        Some(deck) => store.fact_keys(deck.id),
+        Some(deck) => Ok(store.facts_of_deck(deck.id)?.into_iter().map(|f| f.key).collect()),
         None => Ok(Vec::new()),
     }
 }

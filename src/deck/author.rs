@@ -54,7 +54,7 @@ impl DeckFile {
             Some(path) => DeckFile::open(&recorded_file(&row, path)?),
             None => Err(no_deck_file(&row)),
         }?;
-        let known = store.fact_keys(row.id)?;
+        let known = store.facts_of_deck(row.id)?.into_iter().map(|f| f.key).collect();
         Ok(DeckFile { known, ..file })
     }
 

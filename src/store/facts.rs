@@ -72,19 +72,6 @@ impl Store {
     pub fn facts_of_deck(&self, deck_id: i64) -> Result<Vec<FactRow>> {
         facts_where(self.conn(), "deck_id = ?1", deck_id)
     }
-
-    /// The keys of every fact deck `deck_id` has, in its file or removed
-    /// from it (their cards keep their history): no new fact may take one,
-    /// even when the file was deleted or edited since the last build.
-    pub fn fact_keys(&self, deck_id: i64) -> Result<Vec<String>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT key FROM facts WHERE deck_id = ?1 ORDER BY id")?;
-        let keys = stmt
-            .query_map([deck_id], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(keys)
-    }
 }
 
 impl Tx<'_> {
